@@ -1,0 +1,71 @@
+//! What the audit log records (DOMAIN.md "Consent and confidentiality", DESIGN.md "Audit").
+//! The log is append-only; these are its verbs.
+
+use serde::{Deserialize, Serialize};
+
+/// One kind of audited event. Stored by its `as_str()` name, which never changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    SignIn,
+    SignInFailed,
+    SignInLocked,
+    SignOut,
+    UserCreated,
+    UserDisabled,
+    UserEnabled,
+    RolesChanged,
+    PasswordSet,
+    TokenCreated,
+    TokenRevoked,
+    TenantCreated,
+    SettingsChanged,
+    /// Data left the product (CSV, XLSX, PDF).
+    Export,
+    /// A confidential record was read by someone other than its author.
+    ConfidentialRead,
+}
+
+impl AuditAction {
+    pub const ALL: [AuditAction; 15] = [
+        AuditAction::SignIn,
+        AuditAction::SignInFailed,
+        AuditAction::SignInLocked,
+        AuditAction::SignOut,
+        AuditAction::UserCreated,
+        AuditAction::UserDisabled,
+        AuditAction::UserEnabled,
+        AuditAction::RolesChanged,
+        AuditAction::PasswordSet,
+        AuditAction::TokenCreated,
+        AuditAction::TokenRevoked,
+        AuditAction::TenantCreated,
+        AuditAction::SettingsChanged,
+        AuditAction::Export,
+        AuditAction::ConfidentialRead,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::SignIn => "sign_in",
+            AuditAction::SignInFailed => "sign_in_failed",
+            AuditAction::SignInLocked => "sign_in_locked",
+            AuditAction::SignOut => "sign_out",
+            AuditAction::UserCreated => "user_created",
+            AuditAction::UserDisabled => "user_disabled",
+            AuditAction::UserEnabled => "user_enabled",
+            AuditAction::RolesChanged => "roles_changed",
+            AuditAction::PasswordSet => "password_set",
+            AuditAction::TokenCreated => "token_created",
+            AuditAction::TokenRevoked => "token_revoked",
+            AuditAction::TenantCreated => "tenant_created",
+            AuditAction::SettingsChanged => "settings_changed",
+            AuditAction::Export => "export",
+            AuditAction::ConfidentialRead => "confidential_read",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AuditAction> {
+        AuditAction::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+}

@@ -1,0 +1,21 @@
+//! Kyoritsu's rules as pure code: the vocabulary of DOMAIN.md (roles, identifiers,
+//! fiscal years and ages) and the one policy module that decides who may see what.
+//!
+//! Nothing here performs I/O. Callers parse input into these types at the edge
+//! (`EmailAddress::parse`, `Role::parse`, …) and ask [`policy`] before touching data.
+//! Errors: [`DomainError`] for invalid values.
+
+#![forbid(unsafe_code)]
+
+pub mod audit;
+pub mod calendar;
+pub mod error;
+pub mod ids;
+pub mod policy;
+pub mod role;
+pub mod values;
+
+pub use error::DomainError;
+pub use ids::{PersonId, TenantId, UserId};
+pub use role::{Role, RoleSet};
+pub use values::{EmailAddress, EmployeeNumber, TenantSlug};

@@ -1,0 +1,271 @@
+//! The one place that decides who may do what to which resource, and which fields
+//! they may see (DESIGN.md "One policy module").
+//!
+//! Handlers build an [`Actor`] for the caller (roles as stored, plus `Manager` when the
+//! person has reports *now*), work out the caller's [`Relation`] to a person from the
+//! reporting line, then ask [`authorize`] and, for people, [`person_fields`]. Every page,
+//! API route, export and job goes through here; nothing else grants access.
+//!
+//! Defaults are closed: an action not listed for a role is denied.
+
+use crate::{PersonId, Role, RoleSet, TenantId, UserId};
+use serde::Serialize;
+
+/// Who is asking.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Actor {
+    pub user_id: UserId,
+    pub tenant_id: TenantId,
+    /// The person record of this user in the employee master, if any.
+    pub person_id: Option<PersonId>,
+    /// Stored roles, plus [`Role::Manager`] when this person has reports today.
+    pub roles: RoleSet,
+}
+
+impl Actor {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(role)
+    }
+}
+
+/// How the actor stands to a person, derived from the reporting line at request time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Relation {
+    /// The actor's own person record.
+    Oneself,
+    /// A direct or indirect report of the actor.
+    InReportingLine,
+    /// Anyone else in the same tenant.
+    Outside,
+}
+
+/// Something the actor wants to do. Tenant-owned resources name their tenant so a
+/// cross-tenant request is refused here even if a lower layer slipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Open a role's home page.
+    OpenHome(Role),
+    /// See the list of one's own reports (メンバー).
+    ListOwnReports,
+    /// Read one person's profile.
+    ViewPerson { tenant: TenantId, relation: Relation },
+    /// Search and browse everybody in the tenant (directory, org tree).
+    BrowseDirectory { tenant: TenantId },
+    /// See organisation-wide figures (head counts, cohorts) — aggregates only.
+    ViewOrganisationFigures { tenant: TenantId },
+    /// Create users, grant and revoke roles, disable accounts.
+    ManageUsers { tenant: TenantId },
+    /// Browse the audit log.
+    ViewAuditLog { tenant: TenantId },
+    /// Export the audit log.
+    ExportAuditLog { tenant: TenantId },
+    /// Read and change tenant settings (fiscal year, definitions, anonymity k).
+    ManageTenantSettings { tenant: TenantId },
+}
+
+/// Why an action was refused (never shown verbatim to users; pages say "no access").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Denied {
+    OtherTenant,
+    MissingRole,
+    OutsideReportingLine,
+}
+
+/// May `actor` do `action`?
+pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
+    let same_tenant = |t: TenantId| if t == actor.tenant_id { Ok(()) } else { Err(Denied::OtherTenant) };
+    let needs = |role: Role| if actor.has(role) { Ok(()) } else { Err(Denied::MissingRole) };
+    match action {
+        // The employee home is every signed-in person's own page.
+        Action::OpenHome(Role::Employee) => Ok(()),
+        Action::OpenHome(role) => needs(role),
+        Action::ListOwnReports => needs(Role::Manager),
+        Action::ViewPerson { tenant, relation } => {
+            same_tenant(tenant)?;
+            if person_fields(actor, relation).is_some() {
+                Ok(())
+            } else if actor.has(Role::Manager) {
+                Err(Denied::OutsideReportingLine)
+            } else {
+                Err(Denied::MissingRole)
+            }
+        }
+        Action::BrowseDirectory { tenant } => {
+            same_tenant(tenant)?;
+            if actor.has(Role::Hr) || actor.has(Role::Admin) { Ok(()) } else { Err(Denied::MissingRole) }
+        }
+        Action::ViewOrganisationFigures { tenant } => {
+            same_tenant(tenant)?;
+            needs(Role::Hr)
+        }
+        Action::ManageUsers { tenant }
+        | Action::ViewAuditLog { tenant }
+        | Action::ExportAuditLog { tenant }
+        | Action::ManageTenantSettings { tenant } => {
+            same_tenant(tenant)?;
+            needs(Role::Admin)
+        }
+    }
+}
+
+/// Which parts of a person's profile an actor may see. `None` means none at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PersonFields {
+    /// Name, kana, employee number, department, title, status.
+    pub identity: bool,
+    pub email: bool,
+    pub grade: bool,
+    pub hire_date: bool,
+    pub birth_date: bool,
+    /// Performance ratings by fiscal year.
+    pub ratings: bool,
+    /// Reporting line (manager chain and reports).
+    pub reporting_line: bool,
+}
+
+impl PersonFields {
+    const ALL: PersonFields = PersonFields {
+        identity: true,
+        email: true,
+        grade: true,
+        hire_date: true,
+        birth_date: true,
+        ratings: true,
+        reporting_line: true,
+    };
+}
+
+/// Field-level policy for people.
+///
+/// - oneself: everything;
+/// - HR: everything (programmes select cohorts by age and segment by rating);
+/// - a manager, for their reporting line: identity, contact, grade, tenure, ratings, line — not the birth date;
+/// - an admin: identity and contact, to manage accounts;
+/// - anyone else (consultants and instructors until assignment, other employees): nothing.
+pub fn person_fields(actor: &Actor, relation: Relation) -> Option<PersonFields> {
+    if relation == Relation::Oneself || actor.has(Role::Hr) {
+        return Some(PersonFields::ALL);
+    }
+    if relation == Relation::InReportingLine && actor.has(Role::Manager) {
+        return Some(PersonFields { birth_date: false, ..PersonFields::ALL });
+    }
+    if actor.has(Role::Admin) {
+        return Some(PersonFields {
+            identity: true,
+            email: true,
+            grade: false,
+            hire_date: false,
+            birth_date: false,
+            ratings: false,
+            reporting_line: true,
+        });
+    }
+    None
+}
+
+/// Whether reading this person's profile is a confidential read to be audited:
+/// any read of someone else's personal data (birth date, ratings) is.
+pub fn person_read_is_audited(relation: Relation, fields: PersonFields) -> bool {
+    relation != Relation::Oneself && (fields.birth_date || fields.ratings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(roles: &[Role]) -> Actor {
+        Actor {
+            user_id: UserId(1),
+            tenant_id: TenantId(1),
+            person_id: Some(PersonId(1)),
+            roles: RoleSet::new(roles.iter().copied()),
+        }
+    }
+
+    const T: TenantId = TenantId(1);
+    const OTHER: TenantId = TenantId(2);
+
+    #[test]
+    fn manager_cannot_view_a_person_outside_their_line() {
+        let m = actor(&[Role::Employee, Role::Manager]);
+        assert_eq!(
+            authorize(&m, Action::ViewPerson { tenant: T, relation: Relation::Outside }),
+            Err(Denied::OutsideReportingLine)
+        );
+        assert_eq!(authorize(&m, Action::ViewPerson { tenant: T, relation: Relation::InReportingLine }), Ok(()));
+        let f = person_fields(&m, Relation::InReportingLine).expect("fields");
+        assert!(!f.birth_date && f.ratings);
+    }
+
+    #[test]
+    fn employee_sees_only_themselves() {
+        let e = actor(&[Role::Employee]);
+        assert_eq!(authorize(&e, Action::ViewPerson { tenant: T, relation: Relation::Oneself }), Ok(()));
+        assert!(authorize(&e, Action::ViewPerson { tenant: T, relation: Relation::Outside }).is_err());
+        // Without the manager role, a stale relation cannot grant access.
+        assert!(authorize(&e, Action::ViewPerson { tenant: T, relation: Relation::InReportingLine }).is_err());
+    }
+
+    #[test]
+    fn employee_cannot_reach_hr_or_admin_actions() {
+        let e = actor(&[Role::Employee, Role::Manager]);
+        for a in [
+            Action::OpenHome(Role::Hr),
+            Action::OpenHome(Role::Admin),
+            Action::BrowseDirectory { tenant: T },
+            Action::ViewOrganisationFigures { tenant: T },
+            Action::ManageUsers { tenant: T },
+            Action::ViewAuditLog { tenant: T },
+            Action::ExportAuditLog { tenant: T },
+            Action::ManageTenantSettings { tenant: T },
+        ] {
+            assert_eq!(authorize(&e, a), Err(Denied::MissingRole), "{a:?}");
+        }
+    }
+
+    #[test]
+    fn nothing_crosses_tenants_even_for_admin_and_hr() {
+        let a = actor(&[Role::Admin, Role::Hr]);
+        for act in [
+            Action::ViewPerson { tenant: OTHER, relation: Relation::Outside },
+            Action::BrowseDirectory { tenant: OTHER },
+            Action::ManageUsers { tenant: OTHER },
+            Action::ViewAuditLog { tenant: OTHER },
+            Action::ManageTenantSettings { tenant: OTHER },
+        ] {
+            assert_eq!(authorize(&a, act), Err(Denied::OtherTenant), "{act:?}");
+        }
+    }
+
+    #[test]
+    fn consultants_and_instructors_see_no_profiles_by_role_alone() {
+        for r in [Role::Consultant, Role::Instructor, Role::Mentor] {
+            let a = actor(&[r]);
+            assert!(person_fields(&a, Relation::Outside).is_none());
+            assert!(authorize(&a, Action::ViewPerson { tenant: T, relation: Relation::Outside }).is_err());
+        }
+    }
+
+    #[test]
+    fn admin_sees_identity_but_not_ratings_or_birth_dates() {
+        let a = actor(&[Role::Admin]);
+        let f = person_fields(&a, Relation::Outside).expect("fields");
+        assert!(f.identity && !f.ratings && !f.birth_date);
+        assert!(!person_read_is_audited(Relation::Outside, f));
+        let hr = person_fields(&actor(&[Role::Hr]), Relation::Outside).expect("fields");
+        assert!(person_read_is_audited(Relation::Outside, hr));
+        assert!(!person_read_is_audited(Relation::Oneself, hr));
+    }
+
+    #[test]
+    fn each_home_needs_its_role() {
+        let e = actor(&[Role::Employee]);
+        assert_eq!(authorize(&e, Action::OpenHome(Role::Employee)), Ok(()));
+        for r in [Role::Manager, Role::Consultant, Role::Instructor, Role::Hr, Role::Admin] {
+            assert!(authorize(&e, Action::OpenHome(r)).is_err());
+            assert_eq!(authorize(&actor(&[r]), Action::OpenHome(r)), Ok(()));
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! Values parsed at the edge. Once parsed, valid everywhere.
+
+use crate::DomainError;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// An email address, trimmed and lower-cased. Deliberately permissive (one `@`, a dot in
+/// the domain, no spaces): the mail server is the final judge.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct EmailAddress(String);
+
+impl EmailAddress {
+    pub fn parse(s: &str) -> Result<Self, DomainError> {
+        let t = s.trim().to_lowercase();
+        let bad = || DomainError::InvalidEmail(s.trim().to_string());
+        let (local, domain) = t.split_once('@').ok_or_else(bad)?;
+        let ok = !local.is_empty()
+            && local.len() <= 64
+            && t.len() <= 254
+            && !domain.contains('@')
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !t.chars().any(|c| c.is_whitespace() || c.is_control());
+        if ok { Ok(EmailAddress(t)) } else { Err(bad()) }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for EmailAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// 社員番号: the key of the employee master.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct EmployeeNumber(String);
+
+impl EmployeeNumber {
+    pub fn parse(s: &str) -> Result<Self, DomainError> {
+        let t = s.trim();
+        let ok = (1..=32).contains(&t.len())
+            && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if ok {
+            Ok(EmployeeNumber(t.to_string()))
+        } else {
+            Err(DomainError::InvalidEmployeeNumber(t.to_string()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for EmployeeNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A tenant's short code (会社コード), used on the sign-in page and the CLI's `--tenant`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct TenantSlug(String);
+
+impl TenantSlug {
+    pub fn parse(s: &str) -> Result<Self, DomainError> {
+        let t = s.trim().to_ascii_lowercase();
+        let ok = (2..=40).contains(&t.len())
+            && t.starts_with(|c: char| c.is_ascii_lowercase())
+            && t.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if ok { Ok(TenantSlug(t)) } else { Err(DomainError::InvalidTenantSlug(s.trim().to_string())) }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for TenantSlug {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_is_normalised_and_checked() {
+        assert_eq!(EmailAddress::parse("  Sato@Example.CO.JP ").map(|e| e.0), Ok("sato@example.co.jp".into()));
+        for bad in ["", "sato", "@example.com", "sato@", "sato@example", "sa to@example.com", "a@b@c.com", "a@.com"] {
+            assert!(EmailAddress::parse(bad).is_err(), "{bad} should be rejected");
+        }
+    }
+
+    #[test]
+    fn employee_number_accepts_codes_and_rejects_junk() {
+        assert!(EmployeeNumber::parse(" E000123 ").is_ok());
+        assert!(EmployeeNumber::parse("").is_err());
+        assert!(EmployeeNumber::parse("佐藤").is_err());
+        assert!(EmployeeNumber::parse(&"1".repeat(33)).is_err());
+    }
+
+    #[test]
+    fn tenant_slug_rules() {
+        assert_eq!(TenantSlug::parse("Demo").map(|s| s.0), Ok("demo".into()));
+        assert!(TenantSlug::parse("1abc").is_err());
+        assert!(TenantSlug::parse("a").is_err());
+        assert!(TenantSlug::parse("de mo").is_err());
+    }
+}

@@ -1,0 +1,259 @@
+//! The engine seam: one `Store` over either a SQLite or a PostgreSQL pool.
+//! sea-query renders each statement for the engine in use; nothing outside this file
+//! branches on the engine except the few engine-specific statements in `migrations`
+//! and the session store adapter.
+
+use crate::{Result, StoreError};
+use sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
+use sea_query_sqlx::SqlxBinder;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::{FromRow, Postgres, Sqlite, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Which database engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A handle to the database. Cheap to clone; share one per process.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub(crate) pool: Pool,
+}
+
+/// A row type readable from both engines (derive `sqlx::FromRow`, or use a tuple).
+pub trait AnyRow: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+impl<T> AnyRow for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+
+/// Removes a password from a database URL before it is shown anywhere.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..s + 3], user, &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+impl Store {
+    /// Opens a database from a URL: `sqlite://path` (created if absent) or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Store> {
+        let fail = |reason: String| StoreError::Connect { target: redact_url(url), reason };
+        if url.starts_with("sqlite:") {
+            let opts = SqliteConnectOptions::from_str(url)
+                .map_err(|e| fail(e.to_string()))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true);
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await
+                .map_err(|e| fail(explain_connect_error(&e)))?;
+            Ok(Store { pool: Pool::Sqlite(pool) })
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let opts = PgConnectOptions::from_str(url).map_err(|e| fail(e.to_string()))?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(5))
+                .connect_with(opts)
+                .await
+                .map_err(|e| fail(explain_connect_error(&e)))?;
+            Ok(Store { pool: Pool::Postgres(pool) })
+        } else {
+            Err(fail("the URL must start with sqlite:// or postgres://".into()))
+        }
+    }
+
+    pub fn engine(&self) -> Engine {
+        match self.pool {
+            Pool::Sqlite(_) => Engine::Sqlite,
+            Pool::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    /// Closes every connection (graceful shutdown, tests).
+    pub async fn close(&self) {
+        match &self.pool {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
+        }
+    }
+
+    /// Is the database answering? (`/healthz`)
+    pub async fn ping(&self) -> Result<()> {
+        self.execute_raw("SELECT 1").await.map(|_| ())
+    }
+
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    pub(crate) async fn execute_raw(&self, sql: &str) -> Result<u64> {
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => sqlx::query(sql).execute(p).await?.rows_affected(),
+            Pool::Postgres(p) => sqlx::query(sql).execute(p).await?.rows_affected(),
+        })
+    }
+
+    pub(crate) async fn execute<S: SqlxBinder>(&self, stmt: &S) -> Result<u64> {
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => {
+                let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
+                sqlx::query_with(&sql, values).execute(p).await?.rows_affected()
+            }
+            Pool::Postgres(p) => {
+                let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
+                sqlx::query_with(&sql, values).execute(p).await?.rows_affected()
+            }
+        })
+    }
+
+    pub(crate) async fn fetch_all<T: AnyRow, S: SqlxBinder>(&self, stmt: &S) -> Result<Vec<T>> {
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => {
+                let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
+                sqlx::query_as_with(&sql, values).fetch_all(p).await?
+            }
+            Pool::Postgres(p) => {
+                let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
+                sqlx::query_as_with(&sql, values).fetch_all(p).await?
+            }
+        })
+    }
+
+    pub(crate) async fn fetch_optional<T: AnyRow, S: SqlxBinder>(&self, stmt: &S) -> Result<Option<T>> {
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => {
+                let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
+                sqlx::query_as_with(&sql, values).fetch_optional(p).await?
+            }
+            Pool::Postgres(p) => {
+                let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
+                sqlx::query_as_with(&sql, values).fetch_optional(p).await?
+            }
+        })
+    }
+
+    pub(crate) async fn fetch_one<T: AnyRow, S: SqlxBinder>(&self, stmt: &S) -> Result<T> {
+        self.fetch_optional(stmt).await?.ok_or(StoreError::NotFound)
+    }
+}
+
+fn explain_connect_error(e: &sqlx::Error) -> String {
+    let text = e.to_string();
+    if text.contains("unable to open database file") || text.contains("code: 14") {
+        "cannot open the SQLite file: check that its folder exists and is writable".into()
+    } else if text.contains("Connection refused") || text.contains("connection refused") {
+        "connection refused: is the server running and listening on that host and port?".into()
+    } else if matches!(e, sqlx::Error::PoolTimedOut) {
+        "timed out: the server did not answer".into()
+    } else {
+        text
+    }
+}
+
+/// A transaction on either engine. Dropped without `commit`, it rolls back.
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    pub(crate) fn engine(&self) -> Engine {
+        match self {
+            Tx::Sqlite(_) => Engine::Sqlite,
+            Tx::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    pub(crate) async fn execute_raw(&mut self, sql: &str) -> Result<u64> {
+        Ok(match self {
+            Tx::Sqlite(t) => sqlx::query(sql).execute(&mut **t).await?.rows_affected(),
+            Tx::Postgres(t) => sqlx::query(sql).execute(&mut **t).await?.rows_affected(),
+        })
+    }
+
+    pub(crate) async fn execute<S: SqlxBinder>(&mut self, stmt: &S) -> Result<u64> {
+        Ok(match self {
+            Tx::Sqlite(t) => {
+                let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
+                sqlx::query_with(&sql, values).execute(&mut **t).await?.rows_affected()
+            }
+            Tx::Postgres(t) => {
+                let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
+                sqlx::query_with(&sql, values).execute(&mut **t).await?.rows_affected()
+            }
+        })
+    }
+
+    pub(crate) async fn fetch_all<T: AnyRow, S: SqlxBinder>(&mut self, stmt: &S) -> Result<Vec<T>> {
+        Ok(match self {
+            Tx::Sqlite(t) => {
+                let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
+                sqlx::query_as_with(&sql, values).fetch_all(&mut **t).await?
+            }
+            Tx::Postgres(t) => {
+                let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
+                sqlx::query_as_with(&sql, values).fetch_all(&mut **t).await?
+            }
+        })
+    }
+
+    pub(crate) async fn fetch_optional<T: AnyRow, S: SqlxBinder>(&mut self, stmt: &S) -> Result<Option<T>> {
+        Ok(match self {
+            Tx::Sqlite(t) => {
+                let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
+                sqlx::query_as_with(&sql, values).fetch_optional(&mut **t).await?
+            }
+            Tx::Postgres(t) => {
+                let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
+                sqlx::query_as_with(&sql, values).fetch_optional(&mut **t).await?
+            }
+        })
+    }
+
+    pub(crate) async fn fetch_one<T: AnyRow, S: SqlxBinder>(&mut self, stmt: &S) -> Result<T> {
+        self.fetch_optional(stmt).await?.ok_or(StoreError::NotFound)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url;
+
+    #[test]
+    fn passwords_never_appear_in_shown_urls() {
+        assert_eq!(redact_url("postgres://app:s3cret@db:5432/k"), "postgres://app:***@db:5432/k");
+        assert_eq!(redact_url("sqlite://kyoritsu.db"), "sqlite://kyoritsu.db");
+        assert_eq!(redact_url("postgres://app@db/k"), "postgres://app@db/k");
+    }
+}

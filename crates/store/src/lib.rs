@@ -1,0 +1,77 @@
+//! Storage for Kyoritsu over SQLite and PostgreSQL, through one code path.
+//!
+//! Queries are built with sea-query and executed with sqlx; [`db`] is the only place
+//! that knows which engine is underneath. Every tenant-owned query takes the tenant id
+//! and filters by it here, never in handlers. Migrations run at start ([`migrations`]).
+//!
+//! Errors: [`StoreError`]. Unique-constraint violations arrive as
+//! [`StoreError::Conflict`] so callers can show a form error instead of a 500.
+
+#![forbid(unsafe_code)]
+
+pub mod audit;
+mod db;
+pub mod migrations;
+pub mod people;
+pub mod sessions;
+mod schema;
+pub mod tenants;
+pub mod tokens;
+pub mod users;
+
+pub use db::{Engine, Store, Tx};
+pub use domain::{PersonId, TenantId, UserId};
+
+use thiserror::Error;
+
+/// What can go wrong in the store.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("cannot connect to the database ({target}): {reason}")]
+    Connect { target: String, reason: String },
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness rule was broken; the string names it (e.g. `users.email`).
+    #[error("already exists: {0}")]
+    Conflict(&'static str),
+    #[error(transparent)]
+    Invalid(#[from] domain::DomainError),
+    #[error("database error: {0}")]
+    Db(#[source] sqlx::Error),
+    #[error("migration {version} ({name}) failed: {reason}")]
+    Migration { version: i64, name: &'static str, reason: String },
+    /// Loaded data contradicts itself (dangling reference, cycle).
+    #[error("inconsistent data: {0}")]
+    Integrity(String),
+    #[error("password hashing failed")]
+    PasswordHash,
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &e {
+            if db.is_unique_violation() {
+                return StoreError::Conflict(unique_constraint_name(db.message()));
+            }
+        }
+        if matches!(e, sqlx::Error::RowNotFound) {
+            return StoreError::NotFound;
+        }
+        StoreError::Db(e)
+    }
+}
+
+/// Maps an engine's unique-violation message onto the rule it broke.
+fn unique_constraint_name(msg: &str) -> &'static str {
+    const KNOWN: [(&str, &str); 6] = [
+        ("users_tenant_email", "users.email"),
+        ("users.tenant_id, users.email", "users.email"),
+        ("tenants_slug", "tenants.slug"),
+        ("tenants.slug", "tenants.slug"),
+        ("people_tenant_number", "people.employee_number"),
+        ("people.tenant_id, people.employee_number", "people.employee_number"),
+    ];
+    KNOWN.iter().find(|(k, _)| msg.contains(k)).map(|(_, v)| *v).unwrap_or("unique")
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

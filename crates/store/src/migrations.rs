@@ -1,0 +1,277 @@
+//! Versioned schema migrations, written once in Rust over sea-query's schema builder and
+//! rendered for the engine in use. Run at start (and by `kyoritsu migrate`), each in its
+//! own transaction, recorded in `schema_migrations`.
+//!
+//! Rules (see `migrations/README` in spirit): never edit a released migration, only add
+//! new ones; SQLite cannot alter constraints, so add tables or columns rather than
+//! changing them.
+
+use crate::db::{Engine, Tx};
+use crate::schema::*;
+use crate::{Result, Store, StoreError};
+use sea_query::{ExprTrait,
+    ColumnDef, Expr, ForeignKey, ForeignKeyAction, Index, IndexCreateStatement, PostgresQueryBuilder,
+    Query, SqliteQueryBuilder, Table, TableCreateStatement,
+};
+
+type Statements = Vec<String>;
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    up: fn(Engine) -> Statements,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration { version: 1, name: "platform", up: m0001_platform }];
+
+/// Applies every migration not yet applied. Safe to call from several processes at
+/// once on PostgreSQL (an advisory lock serialises them); SQLite serialises writers.
+pub async fn run(store: &Store) -> Result<Vec<i64>> {
+    let mut tx = store.begin().await?;
+    if tx.engine() == Engine::Postgres {
+        tx.execute_raw("SELECT pg_advisory_xact_lock(72517001)").await?;
+    }
+    tx.execute_raw(&render(tx.engine(), &schema_migrations_table())).await?;
+    let done: Vec<(i64,)> = tx
+        .fetch_all(&Query::select().column(SchemaMigrations::Version).from(SchemaMigrations::Table).to_owned())
+        .await?;
+    tx.commit().await?;
+
+    let mut applied = Vec::new();
+    for m in MIGRATIONS {
+        if done.iter().any(|(v,)| *v == m.version) {
+            continue;
+        }
+        let mut tx = store.begin().await?;
+        if tx.engine() == Engine::Postgres {
+            tx.execute_raw("SELECT pg_advisory_xact_lock(72517001)").await?;
+            // Another process may have applied it while we waited for the lock.
+            let again: Option<(i64,)> = tx
+                .fetch_optional(
+                    &Query::select()
+                        .column(SchemaMigrations::Version)
+                        .from(SchemaMigrations::Table)
+                        .and_where(Expr::col(SchemaMigrations::Version).eq(m.version))
+                        .to_owned(),
+                )
+                .await?;
+            if again.is_some() {
+                continue;
+            }
+        }
+        apply(&mut tx, m).await.map_err(|e| StoreError::Migration {
+            version: m.version,
+            name: m.name,
+            reason: e.to_string(),
+        })?;
+        tx.commit().await?;
+        tracing::info!(migration.version = m.version, migration.name = m.name, "applied migration");
+        applied.push(m.version);
+    }
+    crate::sessions::SessionBackend::new(store)
+        .migrate()
+        .await
+        .map_err(|e| StoreError::Migration { version: 0, name: "sessions", reason: e.to_string() })?;
+    Ok(applied)
+}
+
+/// The newest schema version this binary knows.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.last().map(|m| m.version).unwrap_or(0)
+}
+
+async fn apply(tx: &mut Tx, m: &Migration) -> Result<()> {
+    for sql in (m.up)(tx.engine()) {
+        tx.execute_raw(&sql).await?;
+    }
+    tx.execute(
+        &Query::insert()
+            .into_table(SchemaMigrations::Table)
+            .columns([SchemaMigrations::Version, SchemaMigrations::Name, SchemaMigrations::AppliedAt])
+            .values_panic([m.version.into(), m.name.into(), chrono::Utc::now().into()])
+            .to_owned(),
+    )
+    .await?;
+    Ok(())
+}
+
+fn render(engine: Engine, t: &TableCreateStatement) -> String {
+    match engine {
+        Engine::Sqlite => t.to_string(SqliteQueryBuilder),
+        Engine::Postgres => t.to_string(PostgresQueryBuilder),
+    }
+}
+
+fn render_index(engine: Engine, i: &IndexCreateStatement) -> String {
+    match engine {
+        Engine::Sqlite => i.to_string(SqliteQueryBuilder),
+        Engine::Postgres => i.to_string(PostgresQueryBuilder),
+    }
+}
+
+fn schema_migrations_table() -> TableCreateStatement {
+    Table::create()
+        .table(SchemaMigrations::Table)
+        .if_not_exists()
+        .col(ColumnDef::new(SchemaMigrations::Version).big_integer().not_null().primary_key())
+        .col(ColumnDef::new(SchemaMigrations::Name).text().not_null())
+        .col(ColumnDef::new(SchemaMigrations::AppliedAt).timestamp_with_time_zone().not_null())
+        .to_owned()
+}
+
+fn id_col<T: sea_query::IntoIden>(c: T) -> ColumnDef {
+    ColumnDef::new(c).big_integer().not_null().auto_increment().primary_key().to_owned()
+}
+
+fn tenant_col<T: sea_query::IntoIden>(c: T) -> ColumnDef {
+    ColumnDef::new(c).big_integer().not_null().to_owned()
+}
+
+fn m0001_platform(engine: Engine) -> Statements {
+    let mut out = Vec::new();
+    let mut t = |stmt: TableCreateStatement| out.push(render(engine, &stmt));
+
+    t(Table::create()
+        .table(Tenants::Table)
+        .col(id_col(Tenants::Id))
+        .col(ColumnDef::new(Tenants::Slug).text().not_null())
+        .col(ColumnDef::new(Tenants::Name).text().not_null())
+        .col(ColumnDef::new(Tenants::FyStartMonth).integer().not_null().default(4))
+        .col(ColumnDef::new(Tenants::AgeRule).text().not_null().default("legal"))
+        .col(ColumnDef::new(Tenants::AnonymityK).integer().not_null().default(5))
+        .col(ColumnDef::new(Tenants::CreatedAt).timestamp_with_time_zone().not_null())
+        .to_owned());
+
+    t(Table::create()
+        .table(Departments::Table)
+        .col(id_col(Departments::Id))
+        .col(tenant_col(Departments::TenantId))
+        .col(ColumnDef::new(Departments::Code).text().not_null())
+        .col(ColumnDef::new(Departments::Name).text().not_null())
+        .col(ColumnDef::new(Departments::ParentId).big_integer().null())
+        .foreign_key(&mut fk(Departments::Table, Departments::TenantId, Tenants::Table, Tenants::Id))
+        .foreign_key(&mut fk(Departments::Table, Departments::ParentId, Departments::Table, Departments::Id))
+        .to_owned());
+
+    t(Table::create()
+        .table(People::Table)
+        .col(id_col(People::Id))
+        .col(tenant_col(People::TenantId))
+        .col(ColumnDef::new(People::EmployeeNumber).text().not_null())
+        .col(ColumnDef::new(People::Name).text().not_null())
+        .col(ColumnDef::new(People::NameKana).text().not_null().default(""))
+        .col(ColumnDef::new(People::Email).text().null())
+        .col(ColumnDef::new(People::BirthDate).date().null())
+        .col(ColumnDef::new(People::HireDate).date().null())
+        .col(ColumnDef::new(People::DepartmentId).big_integer().null())
+        .col(ColumnDef::new(People::Title).text().not_null().default(""))
+        .col(ColumnDef::new(People::Grade).text().not_null().default(""))
+        .col(ColumnDef::new(People::ManagerId).big_integer().null())
+        .col(ColumnDef::new(People::Status).text().not_null().default("active"))
+        .foreign_key(&mut fk(People::Table, People::TenantId, Tenants::Table, Tenants::Id))
+        .foreign_key(&mut fk(People::Table, People::DepartmentId, Departments::Table, Departments::Id))
+        .foreign_key(&mut fk(People::Table, People::ManagerId, People::Table, People::Id))
+        .to_owned());
+
+    t(Table::create()
+        .table(Ratings::Table)
+        .col(tenant_col(Ratings::TenantId))
+        .col(ColumnDef::new(Ratings::PersonId).big_integer().not_null())
+        .col(ColumnDef::new(Ratings::FiscalYear).integer().not_null())
+        .col(ColumnDef::new(Ratings::Rating).text().not_null())
+        .primary_key(Index::create().col(Ratings::PersonId).col(Ratings::FiscalYear))
+        .foreign_key(&mut fk(Ratings::Table, Ratings::TenantId, Tenants::Table, Tenants::Id))
+        .foreign_key(&mut fk(Ratings::Table, Ratings::PersonId, People::Table, People::Id).on_delete(ForeignKeyAction::Cascade).to_owned())
+        .to_owned());
+
+    t(Table::create()
+        .table(Users::Table)
+        .col(id_col(Users::Id))
+        .col(tenant_col(Users::TenantId))
+        .col(ColumnDef::new(Users::Email).text().not_null())
+        .col(ColumnDef::new(Users::Name).text().not_null())
+        .col(ColumnDef::new(Users::PersonId).big_integer().null())
+        .col(ColumnDef::new(Users::PasswordHash).text().null())
+        .col(ColumnDef::new(Users::Disabled).boolean().not_null().default(false))
+        .col(ColumnDef::new(Users::FailedAttempts).integer().not_null().default(0))
+        .col(ColumnDef::new(Users::LockedUntil).timestamp_with_time_zone().null())
+        .col(ColumnDef::new(Users::SessionsValidAfter).timestamp_with_time_zone().null())
+        .col(ColumnDef::new(Users::LastSignInAt).timestamp_with_time_zone().null())
+        .col(ColumnDef::new(Users::CreatedAt).timestamp_with_time_zone().not_null())
+        .foreign_key(&mut fk(Users::Table, Users::TenantId, Tenants::Table, Tenants::Id))
+        .foreign_key(&mut fk(Users::Table, Users::PersonId, People::Table, People::Id))
+        .to_owned());
+
+    t(Table::create()
+        .table(UserRoles::Table)
+        .col(tenant_col(UserRoles::TenantId))
+        .col(ColumnDef::new(UserRoles::UserId).big_integer().not_null())
+        .col(ColumnDef::new(UserRoles::Role).text().not_null())
+        .primary_key(Index::create().col(UserRoles::UserId).col(UserRoles::Role))
+        .foreign_key(&mut fk(UserRoles::Table, UserRoles::UserId, Users::Table, Users::Id).on_delete(ForeignKeyAction::Cascade).to_owned())
+        .to_owned());
+
+    t(Table::create()
+        .table(ApiTokens::Table)
+        .col(id_col(ApiTokens::Id))
+        .col(tenant_col(ApiTokens::TenantId))
+        .col(ColumnDef::new(ApiTokens::UserId).big_integer().not_null())
+        .col(ColumnDef::new(ApiTokens::Label).text().not_null())
+        .col(ColumnDef::new(ApiTokens::TokenHash).text().not_null())
+        .col(ColumnDef::new(ApiTokens::CreatedAt).timestamp_with_time_zone().not_null())
+        .col(ColumnDef::new(ApiTokens::LastUsedAt).timestamp_with_time_zone().null())
+        .col(ColumnDef::new(ApiTokens::RevokedAt).timestamp_with_time_zone().null())
+        .foreign_key(&mut fk(ApiTokens::Table, ApiTokens::UserId, Users::Table, Users::Id).on_delete(ForeignKeyAction::Cascade).to_owned())
+        .to_owned());
+
+    t(Table::create()
+        .table(AuditLog::Table)
+        .col(id_col(AuditLog::Id))
+        .col(ColumnDef::new(AuditLog::TenantId).big_integer().null())
+        .col(ColumnDef::new(AuditLog::At).timestamp_with_time_zone().not_null())
+        .col(ColumnDef::new(AuditLog::ActorUserId).big_integer().null())
+        .col(ColumnDef::new(AuditLog::ActorEmail).text().not_null().default(""))
+        .col(ColumnDef::new(AuditLog::Action).text().not_null())
+        .col(ColumnDef::new(AuditLog::TargetType).text().null())
+        .col(ColumnDef::new(AuditLog::TargetId).text().null())
+        .col(ColumnDef::new(AuditLog::Ip).text().null())
+        .col(ColumnDef::new(AuditLog::RequestId).text().null())
+        .col(ColumnDef::new(AuditLog::Detail).text().null())
+        .to_owned());
+
+    let mut i = |stmt: IndexCreateStatement| out.push(render_index(engine, &stmt));
+    i(Index::create().name("tenants_slug").table(Tenants::Table).col(Tenants::Slug).unique().to_owned());
+    i(Index::create().name("users_tenant_email").table(Users::Table).col(Users::TenantId).col(Users::Email).unique().to_owned());
+    i(Index::create().name("users_person").table(Users::Table).col(Users::PersonId).to_owned());
+    i(Index::create().name("api_tokens_hash").table(ApiTokens::Table).col(ApiTokens::TokenHash).unique().to_owned());
+    i(Index::create().name("departments_tenant_code").table(Departments::Table).col(Departments::TenantId).col(Departments::Code).unique().to_owned());
+    i(Index::create().name("departments_parent").table(Departments::Table).col(Departments::ParentId).to_owned());
+    i(Index::create().name("people_tenant_number").table(People::Table).col(People::TenantId).col(People::EmployeeNumber).unique().to_owned());
+    i(Index::create().name("people_tenant_manager").table(People::Table).col(People::TenantId).col(People::ManagerId).to_owned());
+    i(Index::create().name("people_tenant_department").table(People::Table).col(People::TenantId).col(People::DepartmentId).to_owned());
+    i(Index::create().name("people_tenant_birth").table(People::Table).col(People::TenantId).col(People::BirthDate).to_owned());
+    i(Index::create().name("audit_tenant_at").table(AuditLog::Table).col(AuditLog::TenantId).col(AuditLog::At).to_owned());
+
+    // The audit log is append-only: the database itself refuses changes.
+    match engine {
+        Engine::Sqlite => {
+            out.push("CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END".into());
+            out.push("CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END".into());
+        }
+        Engine::Postgres => {
+            out.push("CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$".into());
+            out.push("CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()".into());
+        }
+    }
+    out
+}
+
+fn fk<A, B, C, D>(from: A, from_col: B, to: C, to_col: D) -> sea_query::ForeignKeyCreateStatement
+where
+    A: sea_query::IntoIden,
+    B: sea_query::IntoIden,
+    C: sea_query::IntoIden,
+    D: sea_query::IntoIden,
+{
+    ForeignKey::create().from(from, from_col).to(to, to_col).to_owned()
+}

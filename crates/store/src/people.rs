@@ -1,0 +1,537 @@
+//! The employee master: departments (所属), people (社員) with their reporting line, and
+//! performance ratings per fiscal year. Reporting lines are read at request time; the
+//! policy's notion of "manager" comes from here.
+
+use crate::schema::{Departments, People, Ratings, Users};
+use crate::{PersonId, Result, Store, StoreError, TenantId};
+use chrono::NaiveDate;
+use domain::calendar::FiscalYear;
+use domain::policy::Relation;
+use sea_query::{Expr, ExprTrait, Order, Query};
+use std::collections::HashMap;
+
+/// Rows per multi-row INSERT: well under both engines' bind-parameter limits.
+const BATCH: usize = 1000;
+/// Reporting lines deeper than this are treated as broken data, not followed forever.
+const MAX_DEPTH: usize = 64;
+
+/// A person as stored, with their department's name.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, sqlx::FromRow)]
+pub struct Person {
+    pub id: i64,
+    pub employee_number: String,
+    pub name: String,
+    pub name_kana: String,
+    pub email: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub hire_date: Option<NaiveDate>,
+    pub department_id: Option<i64>,
+    pub department_name: Option<String>,
+    pub title: String,
+    pub grade: String,
+    pub manager_id: Option<i64>,
+    pub status: String,
+}
+
+/// A department row.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, sqlx::FromRow)]
+pub struct Department {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub parent_id: Option<i64>,
+}
+
+/// A department to load; `parent_code` refers to another department in the same load.
+#[derive(Debug, Clone)]
+pub struct NewDepartment {
+    pub code: String,
+    pub name: String,
+    pub parent_code: Option<String>,
+}
+
+/// A person to load; `manager_number` refers to another person in the same load.
+#[derive(Debug, Clone)]
+pub struct NewPerson {
+    pub employee_number: String,
+    pub name: String,
+    pub name_kana: String,
+    pub email: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub hire_date: Option<NaiveDate>,
+    pub department_code: Option<String>,
+    pub title: String,
+    pub grade: String,
+    pub manager_number: Option<String>,
+    pub status: String,
+}
+
+/// A whole organisation to load into an empty tenant, in one transaction.
+#[derive(Debug, Clone, Default)]
+pub struct OrgLoad {
+    pub departments: Vec<NewDepartment>,
+    pub people: Vec<NewPerson>,
+    /// (employee number, fiscal year, rating)
+    pub ratings: Vec<(String, i32, String)>,
+}
+
+/// Rows written so far, for progress bars.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadProgress {
+    pub rows_done: u64,
+    pub rows_total: u64,
+}
+
+impl OrgLoad {
+    pub fn rows(&self) -> u64 {
+        (self.departments.len() + self.people.len() + self.ratings.len()) as u64
+    }
+}
+
+/// Sorts items so that each comes after the item it points to (parent, manager).
+/// Returns the indices in that order, or the key of an item on a cycle / pointing nowhere.
+fn topological<'a, T>(items: &'a [T], key: impl Fn(&'a T) -> &'a str, parent: impl Fn(&'a T) -> Option<&'a str>) -> Result<Vec<usize>, String> {
+    let index: HashMap<&str, usize> = items.iter().enumerate().map(|(i, t)| (key(t), i)).collect();
+    let mut depth: Vec<Option<usize>> = vec![None; items.len()];
+    for start in 0..items.len() {
+        let mut chain = Vec::new();
+        let mut cur = start;
+        let base = loop {
+            if let Some(d) = depth[cur] {
+                break d + 1;
+            }
+            if chain.contains(&cur) || chain.len() > items.len() {
+                return Err(key(&items[cur]).to_string());
+            }
+            chain.push(cur);
+            match parent(&items[cur]) {
+                None => break 0,
+                Some(p) => match index.get(p) {
+                    Some(&pi) => cur = pi,
+                    None => return Err(p.to_string()),
+                },
+            }
+        };
+        for (offset, i) in chain.iter().rev().enumerate() {
+            depth[*i] = Some(base + offset);
+        }
+        // The last element of `chain` is the root-most one: it got `base`.
+    }
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|i| depth[*i].unwrap_or(0));
+    Ok(order)
+}
+
+impl Store {
+    /// Loads departments, people and ratings in one transaction: all or nothing.
+    /// Parents and managers may appear in any order; a cycle or a dangling reference is
+    /// refused before anything is written.
+    #[tracing::instrument(skip_all, fields(tenant.id = %tenant, rows = load.rows()))]
+    pub async fn load_org(&self, tenant: TenantId, load: &OrgLoad, progress: &(dyn Fn(LoadProgress) + Sync)) -> Result<()> {
+        let dept_order = topological(&load.departments, |d| d.code.as_str(), |d| d.parent_code.as_deref())
+            .map_err(|k| StoreError::Integrity(format!("department {k}: unknown parent or a cycle")))?;
+        let people_order = topological(&load.people, |p| p.employee_number.as_str(), |p| p.manager_number.as_deref())
+            .map_err(|k| StoreError::Integrity(format!("person {k}: unknown manager or a cycle in the reporting line")))?;
+        let total = load.rows();
+        let mut done = 0u64;
+        let mut tx = self.begin().await?;
+
+        let mut dept_ids: HashMap<String, i64> = HashMap::new();
+        for chunk in dept_order.chunks(BATCH) {
+            let mut q = Query::insert()
+                .into_table(Departments::Table)
+                .columns([Departments::TenantId, Departments::Code, Departments::Name, Departments::ParentId])
+                .to_owned();
+            for &i in chunk {
+                let d = &load.departments[i];
+                let parent = d.parent_code.as_ref().and_then(|c| dept_ids.get(c).copied());
+                q.values_panic([tenant.0.into(), d.code.clone().into(), d.name.clone().into(), parent.into()]);
+            }
+            tx.execute(&q).await?;
+            let codes: Vec<String> = chunk.iter().map(|&i| load.departments[i].code.clone()).collect();
+            let rows: Vec<(String, i64)> = tx
+                .fetch_all(
+                    &Query::select()
+                        .columns([Departments::Code, Departments::Id])
+                        .from(Departments::Table)
+                        .and_where(Expr::col(Departments::TenantId).eq(tenant.0))
+                        .and_where(Expr::col(Departments::Code).is_in(codes))
+                        .to_owned(),
+                )
+                .await?;
+            dept_ids.extend(rows);
+            done += chunk.len() as u64;
+            progress(LoadProgress { rows_done: done, rows_total: total });
+        }
+
+        let mut person_ids: HashMap<String, i64> = HashMap::with_capacity(load.people.len());
+        for chunk in people_order.chunks(BATCH) {
+            let mut q = Query::insert()
+                .into_table(People::Table)
+                .columns([
+                    People::TenantId,
+                    People::EmployeeNumber,
+                    People::Name,
+                    People::NameKana,
+                    People::Email,
+                    People::BirthDate,
+                    People::HireDate,
+                    People::DepartmentId,
+                    People::Title,
+                    People::Grade,
+                    People::ManagerId,
+                    People::Status,
+                ])
+                .to_owned();
+            for &i in chunk {
+                let p = &load.people[i];
+                let dept = match &p.department_code {
+                    Some(c) => Some(*dept_ids.get(c).ok_or_else(|| StoreError::Integrity(format!("person {}: unknown department {c}", p.employee_number)))?),
+                    None => None,
+                };
+                let manager = p.manager_number.as_ref().and_then(|m| person_ids.get(m).copied());
+                q.values_panic([
+                    tenant.0.into(),
+                    p.employee_number.clone().into(),
+                    p.name.clone().into(),
+                    p.name_kana.clone().into(),
+                    p.email.clone().into(),
+                    p.birth_date.into(),
+                    p.hire_date.into(),
+                    dept.into(),
+                    p.title.clone().into(),
+                    p.grade.clone().into(),
+                    manager.into(),
+                    p.status.clone().into(),
+                ]);
+            }
+            tx.execute(&q).await?;
+            let numbers: Vec<String> = chunk.iter().map(|&i| load.people[i].employee_number.clone()).collect();
+            let rows: Vec<(String, i64)> = tx
+                .fetch_all(
+                    &Query::select()
+                        .columns([People::EmployeeNumber, People::Id])
+                        .from(People::Table)
+                        .and_where(Expr::col(People::TenantId).eq(tenant.0))
+                        .and_where(Expr::col(People::EmployeeNumber).is_in(numbers))
+                        .to_owned(),
+                )
+                .await?;
+            person_ids.extend(rows);
+            done += chunk.len() as u64;
+            progress(LoadProgress { rows_done: done, rows_total: total });
+        }
+
+        for chunk in load.ratings.chunks(BATCH) {
+            let mut q = Query::insert()
+                .into_table(Ratings::Table)
+                .columns([Ratings::TenantId, Ratings::PersonId, Ratings::FiscalYear, Ratings::Rating])
+                .to_owned();
+            for (number, fy, rating) in chunk {
+                let pid = person_ids
+                    .get(number)
+                    .ok_or_else(|| StoreError::Integrity(format!("rating for unknown person {number}")))?;
+                q.values_panic([tenant.0.into(), (*pid).into(), (*fy).into(), rating.clone().into()]);
+            }
+            tx.execute(&q).await?;
+            done += chunk.len() as u64;
+            progress(LoadProgress { rows_done: done, rows_total: total });
+        }
+        tx.commit().await
+    }
+
+    fn select_people() -> sea_query::SelectStatement {
+        Query::select()
+            .column((People::Table, People::Id))
+            .column((People::Table, People::EmployeeNumber))
+            .column((People::Table, People::Name))
+            .column((People::Table, People::NameKana))
+            .column((People::Table, People::Email))
+            .column((People::Table, People::BirthDate))
+            .column((People::Table, People::HireDate))
+            .column((People::Table, People::DepartmentId))
+            .expr_as(Expr::col((Departments::Table, Departments::Name)), sea_query::Alias::new("department_name"))
+            .column((People::Table, People::Title))
+            .column((People::Table, People::Grade))
+            .column((People::Table, People::ManagerId))
+            .column((People::Table, People::Status))
+            .from(People::Table)
+            .left_join(Departments::Table, Expr::col((Departments::Table, Departments::Id)).equals((People::Table, People::DepartmentId)))
+            .to_owned()
+    }
+
+    pub async fn person(&self, tenant: TenantId, id: PersonId) -> Result<Option<Person>> {
+        self.fetch_optional(
+            &Self::select_people()
+                .and_where(Expr::col((People::Table, People::TenantId)).eq(tenant.0))
+                .and_where(Expr::col((People::Table, People::Id)).eq(id.0))
+                .to_owned(),
+        )
+        .await
+    }
+
+    pub async fn person_by_number(&self, tenant: TenantId, number: &str) -> Result<Option<Person>> {
+        self.fetch_optional(
+            &Self::select_people()
+                .and_where(Expr::col((People::Table, People::TenantId)).eq(tenant.0))
+                .and_where(Expr::col((People::Table, People::EmployeeNumber)).eq(number))
+                .to_owned(),
+        )
+        .await
+    }
+
+    /// Does this person have anyone reporting to them today?
+    pub async fn has_reports(&self, tenant: TenantId, person: PersonId) -> Result<bool> {
+        let row: Option<(i64,)> = self
+            .fetch_optional(
+                &Query::select()
+                    .column(People::Id)
+                    .from(People::Table)
+                    .and_where(Expr::col(People::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(People::ManagerId).eq(person.0))
+                    .and_where(Expr::col(People::Status).ne("left"))
+                    .limit(1)
+                    .to_owned(),
+            )
+            .await?;
+        Ok(row.is_some())
+    }
+
+    /// The people above someone, nearest first (上司, 上司の上司, …).
+    pub async fn manager_chain(&self, tenant: TenantId, person: PersonId) -> Result<Vec<Person>> {
+        let mut chain = Vec::new();
+        let mut cur = self.person(tenant, person).await?.and_then(|p| p.manager_id);
+        while let Some(id) = cur {
+            if chain.len() >= MAX_DEPTH || chain.iter().any(|p: &Person| p.id == id) {
+                break;
+            }
+            match self.person(tenant, PersonId(id)).await? {
+                Some(p) => {
+                    cur = p.manager_id;
+                    chain.push(p);
+                }
+                None => break,
+            }
+        }
+        Ok(chain)
+    }
+
+    /// How `viewer` stands to `target`, from the reporting line as it is now.
+    pub async fn relation(&self, tenant: TenantId, viewer: Option<PersonId>, target: PersonId) -> Result<Relation> {
+        let Some(viewer) = viewer else { return Ok(Relation::Outside) };
+        if viewer == target {
+            return Ok(Relation::Oneself);
+        }
+        let chain = self.manager_chain(tenant, target).await?;
+        Ok(if chain.iter().any(|p| p.id == viewer.0) { Relation::InReportingLine } else { Relation::Outside })
+    }
+
+    /// Everyone below a manager, direct reports first, with their depth (1 = direct).
+    pub async fn reports_of(&self, tenant: TenantId, manager: PersonId) -> Result<Vec<(usize, Person)>> {
+        let mut out = Vec::new();
+        let mut level = vec![manager.0];
+        let mut depth = 1;
+        while !level.is_empty() && depth <= MAX_DEPTH {
+            let mut next = Vec::new();
+            for ids in level.chunks(BATCH) {
+                let rows: Vec<Person> = self
+                    .fetch_all(
+                        &Self::select_people()
+                            .and_where(Expr::col((People::Table, People::TenantId)).eq(tenant.0))
+                            .and_where(Expr::col((People::Table, People::ManagerId)).is_in(ids.to_vec()))
+                            .and_where(Expr::col((People::Table, People::Status)).ne("left"))
+                            .order_by((People::Table, People::EmployeeNumber), Order::Asc)
+                            .to_owned(),
+                    )
+                    .await?;
+                for p in rows {
+                    next.push(p.id);
+                    out.push((depth, p));
+                }
+            }
+            level = next;
+            depth += 1;
+        }
+        Ok(out)
+    }
+
+    /// A department's path from the top (e.g. 営業本部 / 東日本営業部 / 第一課).
+    pub async fn department_path(&self, tenant: TenantId, department: i64) -> Result<Vec<Department>> {
+        let mut path = Vec::new();
+        let mut cur = Some(department);
+        while let Some(id) = cur {
+            if path.len() >= MAX_DEPTH {
+                break;
+            }
+            let d: Option<Department> = self
+                .fetch_optional(
+                    &Query::select()
+                        .columns([Departments::Id, Departments::Code, Departments::Name, Departments::ParentId])
+                        .from(Departments::Table)
+                        .and_where(Expr::col(Departments::TenantId).eq(tenant.0))
+                        .and_where(Expr::col(Departments::Id).eq(id))
+                        .to_owned(),
+                )
+                .await?;
+            match d {
+                Some(d) => {
+                    cur = d.parent_id;
+                    path.push(d);
+                }
+                None => break,
+            }
+        }
+        path.reverse();
+        Ok(path)
+    }
+
+    /// Ratings by fiscal year, oldest first.
+    pub async fn ratings_of(&self, tenant: TenantId, person: PersonId) -> Result<Vec<(i32, String)>> {
+        self.fetch_all(
+            &Query::select()
+                .columns([Ratings::FiscalYear, Ratings::Rating])
+                .from(Ratings::Table)
+                .and_where(Expr::col(Ratings::TenantId).eq(tenant.0))
+                .and_where(Expr::col(Ratings::PersonId).eq(person.0))
+                .order_by(Ratings::FiscalYear, Order::Asc)
+                .to_owned(),
+        )
+        .await
+    }
+
+    /// People currently employed (not left).
+    pub async fn count_people(&self, tenant: TenantId) -> Result<i64> {
+        let (n,): (i64,) = self
+            .fetch_one(
+                &Query::select()
+                    .expr(Expr::col(People::Id).count())
+                    .from(People::Table)
+                    .and_where(Expr::col(People::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(People::Status).ne("left"))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(n)
+    }
+
+    /// How many current people were born within `births` (a cohort, e.g. turning 50 in a FY).
+    pub async fn count_born_between(&self, tenant: TenantId, births: std::ops::RangeInclusive<NaiveDate>) -> Result<i64> {
+        let (n,): (i64,) = self
+            .fetch_one(
+                &Query::select()
+                    .expr(Expr::col(People::Id).count())
+                    .from(People::Table)
+                    .and_where(Expr::col(People::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(People::Status).ne("left"))
+                    .and_where(Expr::col(People::BirthDate).between(*births.start(), *births.end()))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(n)
+    }
+
+    /// Head count per top-level department (本部), largest first.
+    pub async fn headcount_by_top_department(&self, tenant: TenantId) -> Result<Vec<(String, i64)>> {
+        let depts: Vec<Department> = self
+            .fetch_all(
+                &Query::select()
+                    .columns([Departments::Id, Departments::Code, Departments::Name, Departments::ParentId])
+                    .from(Departments::Table)
+                    .and_where(Expr::col(Departments::TenantId).eq(tenant.0))
+                    .to_owned(),
+            )
+            .await?;
+        let counts: Vec<(Option<i64>, i64)> = self
+            .fetch_all(
+                &Query::select()
+                    .column(People::DepartmentId)
+                    .expr(Expr::col(People::Id).count())
+                    .from(People::Table)
+                    .and_where(Expr::col(People::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(People::Status).ne("left"))
+                    .group_by_col(People::DepartmentId)
+                    .to_owned(),
+            )
+            .await?;
+        let parent: HashMap<i64, Option<i64>> = depts.iter().map(|d| (d.id, d.parent_id)).collect();
+        let name: HashMap<i64, &str> = depts.iter().map(|d| (d.id, d.name.as_str())).collect();
+        let mut top_counts: HashMap<i64, i64> = HashMap::new();
+        for (dept, n) in counts {
+            let Some(mut d) = dept else { continue };
+            for _ in 0..MAX_DEPTH {
+                match parent.get(&d).copied().flatten() {
+                    Some(p) => d = p,
+                    None => break,
+                }
+            }
+            *top_counts.entry(d).or_default() += n;
+        }
+        let mut out: Vec<(String, i64)> = top_counts
+            .into_iter()
+            .map(|(id, n)| (name.get(&id).copied().unwrap_or_default().to_string(), n))
+            .collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        Ok(out)
+    }
+
+    /// Is there at least one person in the tenant? (`serve --demo` fills empty databases.)
+    pub async fn tenant_has_people(&self, tenant: TenantId) -> Result<bool> {
+        let row: Option<(i64,)> = self
+            .fetch_optional(&Query::select().column(People::Id).from(People::Table).and_where(Expr::col(People::TenantId).eq(tenant.0)).limit(1).to_owned())
+            .await?;
+        Ok(row.is_some())
+    }
+
+    /// The current fiscal year's ratings count, for sanity checks of imported data.
+    pub async fn count_ratings(&self, tenant: TenantId, fy: FiscalYear) -> Result<i64> {
+        let (n,): (i64,) = self
+            .fetch_one(
+                &Query::select()
+                    .expr(Expr::col(Ratings::PersonId).count())
+                    .from(Ratings::Table)
+                    .and_where(Expr::col(Ratings::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Ratings::FiscalYear).eq(fy.0))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(n)
+    }
+
+    /// The person linked to a user account, if any.
+    pub async fn person_of_user(&self, tenant: TenantId, user: crate::UserId) -> Result<Option<Person>> {
+        let row: Option<(Option<i64>,)> = self
+            .fetch_optional(
+                &Query::select()
+                    .column(Users::PersonId)
+                    .from(Users::Table)
+                    .and_where(Expr::col(Users::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Users::Id).eq(user.0))
+                    .to_owned(),
+            )
+            .await?;
+        match row.and_then(|(p,)| p) {
+            Some(p) => self.person(tenant, PersonId(p)).await,
+            None => Ok(None),
+        }
+    }
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::topological;
+
+    #[test]
+    fn topological_orders_parents_first_and_rejects_cycles() {
+        let items = [("c", Some("b")), ("a", None), ("b", Some("a"))];
+        let order = topological(&items, |t| t.0, |t| t.1).expect("acyclic");
+        let pos = |k: &str| order.iter().position(|&i| items[i].0 == k).expect("present");
+        assert!(pos("a") < pos("b") && pos("b") < pos("c"));
+        let cyc = [("a", Some("b")), ("b", Some("a"))];
+        assert!(topological(&cyc, |t| t.0, |t| t.1).is_err());
+        let dangling = [("a", Some("zzz"))];
+        assert_eq!(topological(&dangling, |t| t.0, |t| t.1), Err("zzz".to_string()));
+        let selfref = [("a", Some("a"))];
+        assert!(topological(&selfref, |t| t.0, |t| t.1).is_err());
+    }
+}

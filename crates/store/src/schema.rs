@@ -1,0 +1,114 @@
+//! Table and column names, shared by migrations and queries.
+
+use sea_query::Iden;
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum SchemaMigrations {
+    Table,
+    Version,
+    Name,
+    AppliedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Tenants {
+    Table,
+    Id,
+    Slug,
+    Name,
+    FyStartMonth,
+    AgeRule,
+    AnonymityK,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Users {
+    Table,
+    Id,
+    TenantId,
+    Email,
+    Name,
+    PersonId,
+    PasswordHash,
+    Disabled,
+    FailedAttempts,
+    LockedUntil,
+    SessionsValidAfter,
+    LastSignInAt,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum UserRoles {
+    Table,
+    TenantId,
+    UserId,
+    Role,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ApiTokens {
+    Table,
+    Id,
+    TenantId,
+    UserId,
+    Label,
+    TokenHash,
+    CreatedAt,
+    LastUsedAt,
+    RevokedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Departments {
+    Table,
+    Id,
+    TenantId,
+    Code,
+    Name,
+    ParentId,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum People {
+    Table,
+    Id,
+    TenantId,
+    EmployeeNumber,
+    Name,
+    NameKana,
+    Email,
+    BirthDate,
+    HireDate,
+    DepartmentId,
+    Title,
+    Grade,
+    ManagerId,
+    Status,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Ratings {
+    Table,
+    TenantId,
+    PersonId,
+    FiscalYear,
+    Rating,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum AuditLog {
+    Table,
+    Id,
+    TenantId,
+    At,
+    ActorUserId,
+    ActorEmail,
+    Action,
+    TargetType,
+    TargetId,
+    Ip,
+    RequestId,
+    Detail,
+}

@@ -1,0 +1,396 @@
+//! Accounts: local sign-in with argon2id, stored roles, lock-out after repeated failures,
+//! disabling (which voids every session at once).
+
+use crate::schema::{UserRoles, Users};
+use crate::{PersonId, Result, Store, StoreError, TenantId, UserId};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use argon2::Argon2;
+use chrono::{DateTime, Duration, Utc};
+use domain::{EmailAddress, Role, RoleSet};
+use sea_query::{Expr, ExprTrait, Order, Query};
+
+/// Consecutive failed sign-ins after which an account is locked for [`LOCKOUT`].
+pub const MAX_FAILED_SIGN_INS: i32 = 5;
+/// How long a lock-out lasts.
+pub const LOCKOUT: Duration = Duration::minutes(15);
+
+/// An account.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct User {
+    pub id: UserId,
+    pub tenant_id: TenantId,
+    pub email: String,
+    pub name: String,
+    pub person_id: Option<PersonId>,
+    pub disabled: bool,
+    pub locked_until: Option<DateTime<Utc>>,
+    /// Sessions signed in before this instant are void (set on disable and password change).
+    pub sessions_valid_after: Option<DateTime<Utc>>,
+    pub last_sign_in_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    /// Stored roles (never `Manager`, which is derived).
+    pub roles: RoleSet,
+}
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    tenant_id: i64,
+    email: String,
+    name: String,
+    person_id: Option<i64>,
+    disabled: bool,
+    locked_until: Option<DateTime<Utc>>,
+    sessions_valid_after: Option<DateTime<Utc>>,
+    last_sign_in_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+}
+
+impl UserRow {
+    fn into_user(self, roles: RoleSet) -> User {
+        User {
+            id: UserId(self.id),
+            tenant_id: TenantId(self.tenant_id),
+            email: self.email,
+            name: self.name,
+            person_id: self.person_id.map(PersonId),
+            disabled: self.disabled,
+            locked_until: self.locked_until,
+            sessions_valid_after: self.sessions_valid_after,
+            last_sign_in_at: self.last_sign_in_at,
+            created_at: self.created_at,
+            roles,
+        }
+    }
+}
+
+fn select_users() -> sea_query::SelectStatement {
+    Query::select()
+        .columns([
+            Users::Id,
+            Users::TenantId,
+            Users::Email,
+            Users::Name,
+            Users::PersonId,
+            Users::Disabled,
+            Users::LockedUntil,
+            Users::SessionsValidAfter,
+            Users::LastSignInAt,
+            Users::CreatedAt,
+        ])
+        .from(Users::Table)
+        .to_owned()
+}
+
+/// What a new account needs.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: EmailAddress,
+    pub name: String,
+    pub roles: Vec<Role>,
+    pub person_id: Option<PersonId>,
+    /// `None` leaves the account without a password (SSO or token only).
+    pub password: Option<String>,
+}
+
+/// The result of a sign-in attempt.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SignIn {
+    Success(User),
+    /// Unknown email or wrong password — deliberately indistinguishable to the user.
+    Rejected { user_id: Option<UserId>, now_locked: bool },
+    Locked { user_id: UserId, until: DateTime<Utc> },
+    Disabled { user_id: UserId },
+}
+
+pub fn hash_password(password: &str) -> Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|_| StoreError::PasswordHash)
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .unwrap_or(false)
+}
+
+/// A fixed hash verified when the email is unknown, so both paths take the same time.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2Ht9QH0zHmWfqPXpQ0I0WDfRbP8k6F5Qm6gI+YhYpZo";
+
+impl Store {
+    #[tracing::instrument(skip_all, fields(tenant.id = %tenant))]
+    pub async fn create_user(&self, tenant: TenantId, new: NewUser) -> Result<User> {
+        let hash = new.password.as_deref().map(hash_password).transpose()?;
+        let mut tx = self.begin().await?;
+        let (id,): (i64,) = tx
+            .fetch_one(
+                &Query::insert()
+                    .into_table(Users::Table)
+                    .columns([Users::TenantId, Users::Email, Users::Name, Users::PersonId, Users::PasswordHash, Users::CreatedAt])
+                    .values_panic([
+                        tenant.0.into(),
+                        new.email.as_str().into(),
+                        new.name.trim().into(),
+                        new.person_id.map(|p| p.0).into(),
+                        hash.into(),
+                        Utc::now().into(),
+                    ])
+                    .returning_col(Users::Id)
+                    .to_owned(),
+            )
+            .await?;
+        let roles = RoleSet::new(new.roles.into_iter().filter(|r| *r != Role::Manager));
+        insert_roles(&mut tx, tenant, UserId(id), &roles).await?;
+        tx.commit().await?;
+        self.user(tenant, UserId(id)).await
+    }
+
+    pub async fn user(&self, tenant: TenantId, id: UserId) -> Result<User> {
+        let row: UserRow = self
+            .fetch_one(
+                &select_users()
+                    .and_where(Expr::col(Users::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Users::Id).eq(id.0))
+                    .to_owned(),
+            )
+            .await?;
+        let roles = self.user_roles(tenant, id).await?;
+        Ok(row.into_user(roles))
+    }
+
+    pub async fn user_by_email(&self, tenant: TenantId, email: &EmailAddress) -> Result<Option<User>> {
+        let row: Option<UserRow> = self
+            .fetch_optional(
+                &select_users()
+                    .and_where(Expr::col(Users::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Users::Email).eq(email.as_str()))
+                    .to_owned(),
+            )
+            .await?;
+        match row {
+            Some(r) => {
+                let roles = self.user_roles(tenant, UserId(r.id)).await?;
+                Ok(Some(r.into_user(roles)))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Every account of a tenant, by name.
+    pub async fn list_users(&self, tenant: TenantId) -> Result<Vec<User>> {
+        let rows: Vec<UserRow> = self
+            .fetch_all(&select_users().and_where(Expr::col(Users::TenantId).eq(tenant.0)).order_by(Users::Email, Order::Asc).to_owned())
+            .await?;
+        let roles: Vec<(i64, String)> = self
+            .fetch_all(
+                &Query::select()
+                    .columns([UserRoles::UserId, UserRoles::Role])
+                    .from(UserRoles::Table)
+                    .and_where(Expr::col(UserRoles::TenantId).eq(tenant.0))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let id = r.id;
+                let set = RoleSet::new(roles.iter().filter(|(u, _)| *u == id).filter_map(|(_, s)| Role::parse(s).ok()));
+                r.into_user(set)
+            })
+            .collect())
+    }
+
+    async fn user_roles(&self, tenant: TenantId, id: UserId) -> Result<RoleSet> {
+        let rows: Vec<(String,)> = self
+            .fetch_all(
+                &Query::select()
+                    .column(UserRoles::Role)
+                    .from(UserRoles::Table)
+                    .and_where(Expr::col(UserRoles::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(UserRoles::UserId).eq(id.0))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(RoleSet::new(rows.iter().filter_map(|(s,)| Role::parse(s).ok())))
+    }
+
+    /// Replaces a user's stored roles.
+    #[tracing::instrument(skip_all, fields(tenant.id = %tenant, user.id = %id))]
+    pub async fn set_roles(&self, tenant: TenantId, id: UserId, roles: &RoleSet) -> Result<()> {
+        let mut tx = self.begin().await?;
+        ensure_user_in_tenant(&mut tx, tenant, id).await?;
+        tx.execute(
+            &Query::delete()
+                .from_table(UserRoles::Table)
+                .and_where(Expr::col(UserRoles::TenantId).eq(tenant.0))
+                .and_where(Expr::col(UserRoles::UserId).eq(id.0))
+                .to_owned(),
+        )
+        .await?;
+        insert_roles(&mut tx, tenant, id, roles).await?;
+        tx.commit().await
+    }
+
+    /// Disables or re-enables an account. Disabling voids its sessions immediately.
+    #[tracing::instrument(skip_all, fields(tenant.id = %tenant, user.id = %id))]
+    pub async fn set_user_disabled(&self, tenant: TenantId, id: UserId, disabled: bool) -> Result<()> {
+        let mut values = vec![(Users::Disabled, disabled.into())];
+        if disabled {
+            values.push((Users::SessionsValidAfter, Utc::now().into()));
+        }
+        let n = self
+            .execute(
+                &Query::update()
+                    .table(Users::Table)
+                    .values(values)
+                    .and_where(Expr::col(Users::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Users::Id).eq(id.0))
+                    .to_owned(),
+            )
+            .await?;
+        if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    }
+
+    /// Sets a new password, clears any lock-out and voids existing sessions.
+    pub async fn set_password(&self, tenant: TenantId, id: UserId, password: &str) -> Result<()> {
+        let hash = hash_password(password)?;
+        let n = self
+            .execute(
+                &Query::update()
+                    .table(Users::Table)
+                    .values([
+                        (Users::PasswordHash, hash.into()),
+                        (Users::FailedAttempts, 0.into()),
+                        (Users::LockedUntil, Option::<DateTime<Utc>>::None.into()),
+                        (Users::SessionsValidAfter, Utc::now().into()),
+                    ])
+                    .and_where(Expr::col(Users::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Users::Id).eq(id.0))
+                    .to_owned(),
+            )
+            .await?;
+        if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    }
+
+    /// Checks an email and password, counting failures and locking the account after
+    /// [`MAX_FAILED_SIGN_INS`] in a row.
+    #[tracing::instrument(skip_all, fields(tenant.id = %tenant))]
+    pub async fn sign_in(&self, tenant: TenantId, email: &str, password: &str, now: DateTime<Utc>) -> Result<SignIn> {
+        let found: Option<(i64, Option<String>, bool, i32, Option<DateTime<Utc>>)> = match EmailAddress::parse(email) {
+            Ok(e) => {
+                self.fetch_optional(
+                    &Query::select()
+                        .columns([Users::Id, Users::PasswordHash, Users::Disabled, Users::FailedAttempts, Users::LockedUntil])
+                        .from(Users::Table)
+                        .and_where(Expr::col(Users::TenantId).eq(tenant.0))
+                        .and_where(Expr::col(Users::Email).eq(e.as_str()))
+                        .to_owned(),
+                )
+                .await?
+            }
+            Err(_) => None,
+        };
+        let Some((id, hash, disabled, failed, locked_until)) = found else {
+            verify_password(password, DUMMY_HASH);
+            return Ok(SignIn::Rejected { user_id: None, now_locked: false });
+        };
+        let user_id = UserId(id);
+        if let Some(until) = locked_until.filter(|u| *u > now) {
+            return Ok(SignIn::Locked { user_id, until });
+        }
+        let ok = hash.as_deref().is_some_and(|h| verify_password(password, h));
+        if !ok {
+            let failed = failed + 1;
+            let now_locked = failed >= MAX_FAILED_SIGN_INS;
+            let mut values = vec![(Users::FailedAttempts, (if now_locked { 0 } else { failed }).into())];
+            if now_locked {
+                values.push((Users::LockedUntil, (now + LOCKOUT).into()));
+            }
+            self.execute(&Query::update().table(Users::Table).values(values).and_where(Expr::col(Users::Id).eq(id)).to_owned())
+                .await?;
+            return Ok(SignIn::Rejected { user_id: Some(user_id), now_locked });
+        }
+        if disabled {
+            return Ok(SignIn::Disabled { user_id });
+        }
+        self.execute(
+            &Query::update()
+                .table(Users::Table)
+                .values([
+                    (Users::FailedAttempts, 0.into()),
+                    (Users::LockedUntil, Option::<DateTime<Utc>>::None.into()),
+                    (Users::LastSignInAt, now.into()),
+                ])
+                .and_where(Expr::col(Users::Id).eq(id))
+                .to_owned(),
+        )
+        .await?;
+        Ok(SignIn::Success(self.user(tenant, user_id).await?))
+    }
+
+    /// Links an account to a person of the employee master.
+    pub async fn link_user_to_person(&self, tenant: TenantId, id: UserId, person: Option<PersonId>) -> Result<()> {
+        self.execute(
+            &Query::update()
+                .table(Users::Table)
+                .values([(Users::PersonId, person.map(|p| p.0).into())])
+                .and_where(Expr::col(Users::TenantId).eq(tenant.0))
+                .and_where(Expr::col(Users::Id).eq(id.0))
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+async fn ensure_user_in_tenant(tx: &mut crate::Tx, tenant: TenantId, id: UserId) -> Result<()> {
+    let found: Option<(i64,)> = tx
+        .fetch_optional(
+            &Query::select()
+                .column(Users::Id)
+                .from(Users::Table)
+                .and_where(Expr::col(Users::TenantId).eq(tenant.0))
+                .and_where(Expr::col(Users::Id).eq(id.0))
+                .to_owned(),
+        )
+        .await?;
+    found.map(|_| ()).ok_or(StoreError::NotFound)
+}
+
+async fn insert_roles(tx: &mut crate::Tx, tenant: TenantId, id: UserId, roles: &RoleSet) -> Result<()> {
+    let mut q = Query::insert()
+        .into_table(UserRoles::Table)
+        .columns([UserRoles::TenantId, UserRoles::UserId, UserRoles::Role])
+        .to_owned();
+    let mut any = false;
+    for r in roles.iter().filter(|r| *r != Role::Manager) {
+        q.values_panic([tenant.0.into(), id.0.into(), r.as_str().into()]);
+        any = true;
+    }
+    if any {
+        tx.execute(&q).await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dummy_hash_is_a_valid_argon2_hash() {
+        assert!(PasswordHash::new(DUMMY_HASH).is_ok());
+        assert!(!verify_password("anything", DUMMY_HASH));
+    }
+
+    #[test]
+    fn passwords_verify_against_their_hash_only() {
+        let h = hash_password("correct horse").expect("hash");
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse", &h));
+        assert!(!verify_password("wrong", &h));
+    }
+}
