@@ -180,3 +180,12 @@ impl Store {
         Ok((rows, total))
     }
 }
+
+impl Store {
+    /// Tries to rewrite history; exists only so tests can prove the database refuses it.
+    #[doc(hidden)]
+    pub async fn tamper_with_audit_for_test(&self) -> Result<u64> {
+        let n = self.execute_raw("UPDATE audit_log SET action = 'nothing'").await?;
+        self.execute_raw("DELETE FROM audit_log").await.map(|m| n + m)
+    }
+}

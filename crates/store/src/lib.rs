@@ -16,6 +16,7 @@ pub mod people;
 pub mod sessions;
 mod schema;
 pub mod tenants;
+pub mod testing;
 pub mod tokens;
 pub mod users;
 

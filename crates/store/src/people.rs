@@ -88,9 +88,10 @@ impl OrgLoad {
     }
 }
 
-/// Sorts items so that each comes after the item it points to (parent, manager).
-/// Returns the indices in that order, or the key of an item on a cycle / pointing nowhere.
-fn topological<'a, T>(items: &'a [T], key: impl Fn(&'a T) -> &'a str, parent: impl Fn(&'a T) -> Option<&'a str>) -> Result<Vec<usize>, String> {
+/// Groups items into levels so that each item's parent (department, manager) sits in an
+/// earlier level. Returns the indices level by level, or the key of an item on a cycle or
+/// pointing nowhere.
+fn topological<'a, T>(items: &'a [T], key: impl Fn(&'a T) -> &'a str, parent: impl Fn(&'a T) -> Option<&'a str>) -> Result<Vec<Vec<usize>>, String> {
     let index: HashMap<&str, usize> = items.iter().enumerate().map(|(i, t)| (key(t), i)).collect();
     let mut depth: Vec<Option<usize>> = vec![None; items.len()];
     for start in 0..items.len() {
@@ -117,9 +118,15 @@ fn topological<'a, T>(items: &'a [T], key: impl Fn(&'a T) -> &'a str, parent: im
         }
         // The last element of `chain` is the root-most one: it got `base`.
     }
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by_key(|i| depth[*i].unwrap_or(0));
-    Ok(order)
+    let mut levels: Vec<Vec<usize>> = Vec::new();
+    for (i, d) in depth.iter().enumerate() {
+        let d = d.unwrap_or(0);
+        if levels.len() <= d {
+            levels.resize_with(d + 1, Vec::new);
+        }
+        levels[d].push(i);
+    }
+    Ok(levels)
 }
 
 impl Store {
@@ -137,7 +144,7 @@ impl Store {
         let mut tx = self.begin().await?;
 
         let mut dept_ids: HashMap<String, i64> = HashMap::new();
-        for chunk in dept_order.chunks(BATCH) {
+        for chunk in dept_order.iter().flat_map(|level| level.chunks(BATCH)) {
             let mut q = Query::insert()
                 .into_table(Departments::Table)
                 .columns([Departments::TenantId, Departments::Code, Departments::Name, Departments::ParentId])
@@ -165,7 +172,7 @@ impl Store {
         }
 
         let mut person_ids: HashMap<String, i64> = HashMap::with_capacity(load.people.len());
-        for chunk in people_order.chunks(BATCH) {
+        for chunk in people_order.iter().flat_map(|level| level.chunks(BATCH)) {
             let mut q = Query::insert()
                 .into_table(People::Table)
                 .columns([
@@ -524,13 +531,14 @@ mod tests {
     #[test]
     fn topological_orders_parents_first_and_rejects_cycles() {
         let items = [("c", Some("b")), ("a", None), ("b", Some("a"))];
-        let order = topological(&items, |t| t.0, |t| t.1).expect("acyclic");
-        let pos = |k: &str| order.iter().position(|&i| items[i].0 == k).expect("present");
-        assert!(pos("a") < pos("b") && pos("b") < pos("c"));
+        let levels = topological(&items, |t| t.0, |t| t.1).expect("acyclic");
+        assert_eq!(levels, vec![vec![1], vec![2], vec![0]]);
         let cyc = [("a", Some("b")), ("b", Some("a"))];
         assert!(topological(&cyc, |t| t.0, |t| t.1).is_err());
         let dangling = [("a", Some("zzz"))];
         assert_eq!(topological(&dangling, |t| t.0, |t| t.1), Err("zzz".to_string()));
+        let wide = [("b", Some("a")), ("a", None), ("c", Some("a")), ("d", None)];
+        assert_eq!(topological(&wide, |t| t.0, |t| t.1).expect("ok"), vec![vec![1, 3], vec![0, 2]]);
         let selfref = [("a", Some("a"))];
         assert!(topological(&selfref, |t| t.0, |t| t.1).is_err());
     }
