@@ -20,7 +20,7 @@ pub mod testing;
 pub mod tokens;
 pub mod users;
 
-pub use db::{Engine, Store, Tx};
+pub use db::{redact_url as db_url_for_display, Engine, Store, Tx};
 pub use domain::{PersonId, TenantId, UserId};
 
 use thiserror::Error;

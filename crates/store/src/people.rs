@@ -423,6 +423,15 @@ impl Store {
 
     /// How many current people were born within `births` (a cohort, e.g. turning 50 in a FY).
     pub async fn count_born_between(&self, tenant: TenantId, births: std::ops::RangeInclusive<NaiveDate>) -> Result<i64> {
+        self.count_with_date_between(tenant, People::BirthDate, births).await
+    }
+
+    /// How many current people joined within `hires` (e.g. reaching 3 years of service in a FY).
+    pub async fn count_hired_between(&self, tenant: TenantId, hires: std::ops::RangeInclusive<NaiveDate>) -> Result<i64> {
+        self.count_with_date_between(tenant, People::HireDate, hires).await
+    }
+
+    async fn count_with_date_between(&self, tenant: TenantId, column: People, range: std::ops::RangeInclusive<NaiveDate>) -> Result<i64> {
         let (n,): (i64,) = self
             .fetch_one(
                 &Query::select()
@@ -430,7 +439,7 @@ impl Store {
                     .from(People::Table)
                     .and_where(Expr::col(People::TenantId).eq(tenant.0))
                     .and_where(Expr::col(People::Status).ne("left"))
-                    .and_where(Expr::col(People::BirthDate).between(*births.start(), *births.end()))
+                    .and_where(Expr::col(column).between(*range.start(), *range.end()))
                     .to_owned(),
             )
             .await?;

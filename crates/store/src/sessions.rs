@@ -72,3 +72,8 @@ impl ExpiredDeletion for SessionBackend {
         }
     }
 }
+
+/// Removes expired sessions (run periodically by the server).
+pub async fn delete_expired(store: &Store) -> session_store::Result<()> {
+    SessionBackend::new(store).delete_expired().await
+}

@@ -1,0 +1,579 @@
+//! The command line: one binary is the server and the admin tool.
+//! Errors are printed in plain words and end with a non-zero exit code.
+
+use crate::config::Config;
+use crate::demo::{self, DEMO_PASSWORD};
+use anyhow::{anyhow, bail, Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use domain::audit::AuditAction;
+use domain::{EmailAddress, PersonId, Role, TenantSlug};
+use indicatif::{ProgressBar, ProgressStyle};
+use rand::RngCore;
+use std::io::{IsTerminal, Read};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+use store::audit::NewAuditEntry;
+use store::tenants::Tenant;
+use store::users::NewUser;
+use store::Store;
+
+#[derive(Parser)]
+#[command(name = "kyoritsu", version, about = "Kyoritsu (キャリア共律): career co-autonomy platform — server and admin tool")]
+struct Cli {
+    /// Database URL: sqlite://FILE or postgres://… [env: KYORITSU_DATABASE_URL] [default: sqlite://kyoritsu.db]
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    /// Tenant (company code); defaults to the only tenant when there is exactly one
+    #[arg(long, global = true)]
+    tenant: Option<String>,
+    /// Configuration file [default: ./kyoritsu.toml if present]
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, Default, ValueEnum)]
+enum OutputFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Args, Clone, Copy, Default)]
+struct FormatArg {
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    format: OutputFormat,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the web application (migrates the database first)
+    Serve {
+        /// Fill an empty database with the generated demo company and print the demo accounts
+        #[arg(long)]
+        demo: bool,
+        /// Address to listen on [default: 127.0.0.1]
+        #[arg(long)]
+        bind: Option<String>,
+        /// Port to listen on [default: 8080]
+        #[arg(long)]
+        port: Option<u16>,
+    },
+    /// Apply pending database migrations
+    Migrate,
+    /// Generate the demo company in a new tenant named `demo`
+    DemoData {
+        /// Number of employees
+        #[arg(long, default_value_t = 1000)]
+        employees: usize,
+        /// Random seed (same seed and date, same company)
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[command(flatten)]
+        format: FormatArg,
+    },
+    /// Manage users
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Manage tenants (companies)
+    #[command(subcommand)]
+    Tenant(TenantCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user; the password is read from standard input, or generated and printed once
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Role: employee, consultant, instructor, mentor, hr, admin (repeat for several)
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// Link the account to this person of the employee master
+        #[arg(long)]
+        employee_number: Option<String>,
+        #[command(flatten)]
+        format: FormatArg,
+    },
+    /// List users
+    List {
+        #[command(flatten)]
+        format: FormatArg,
+    },
+    /// Disable a user: their sessions and tokens stop working at once
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+    /// Re-enable a disabled user
+    Enable {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API token for a user and print it (shown only this once)
+    Create {
+        #[arg(long)]
+        email: String,
+        /// What the token is for
+        #[arg(long, default_value = "cli")]
+        label: String,
+        #[command(flatten)]
+        format: FormatArg,
+    },
+    /// Revoke a token by id, or every token of a user with --email
+    Revoke {
+        /// Token id (see `token list`)
+        id: Option<i64>,
+        #[arg(long, conflicts_with = "id")]
+        email: Option<String>,
+    },
+    /// List tokens (never their secrets)
+    List {
+        #[arg(long)]
+        email: Option<String>,
+        #[command(flatten)]
+        format: FormatArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum TenantCommand {
+    /// Create a tenant
+    Create {
+        /// Company code: lowercase letters, digits and '-'
+        #[arg(long)]
+        slug: String,
+        /// Company name
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        format: FormatArg,
+    },
+    /// List tenants
+    List {
+        #[command(flatten)]
+        format: FormatArg,
+    },
+}
+
+/// Runs the command line and maps errors to a message and exit code 1.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    init_logging(&config, matches!(cli.command, Command::Serve { .. }));
+    for var in Config::unknown_env_vars() {
+        tracing::warn!(variable = %var, "unknown KYORITSU_* environment variable ignored (typo?)");
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli, config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(config: &Config, serving: bool) {
+    let default = if serving { config.log.clone() } else { format!("warn,{}", config.log.replace("info", "warn")) };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KYORITSU_LOG_FILTER").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if config.log_format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn open(config: &Config, cli_url: Option<&str>) -> Result<Store> {
+    let url = cli_url.map(str::to_string).unwrap_or_else(|| config.database_url.clone());
+    let store = Store::connect(&url).await?;
+    store::migrations::run(&store).await?;
+    Ok(store)
+}
+
+async fn tenant(store: &Store, slug: Option<&str>) -> Result<Tenant> {
+    Ok(store.resolve_tenant(slug).await?)
+}
+
+fn print_json(value: &impl serde::Serialize) -> Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+fn cli_audit(tenant: &Tenant, action: AuditAction) -> NewAuditEntry {
+    NewAuditEntry::new(Some(tenant.id), action).actor(None, "cli").origin(Some("cli".into()), None)
+}
+
+async fn run(cli: Cli, config: Config) -> Result<()> {
+    let url = cli.database_url.as_deref();
+    let tenant_arg = cli.tenant.as_deref();
+    match cli.command {
+        Command::Serve { demo, bind, port } => serve(config, url, demo, bind, port).await,
+        Command::Migrate => {
+            let store = Store::connect(url.unwrap_or(&config.database_url)).await?;
+            let applied = store::migrations::run(&store).await?;
+            if applied.is_empty() {
+                println!("The database is up to date (schema version {}).", store::migrations::latest_version());
+            } else {
+                println!("Applied migrations {:?}; schema version {}.", applied, store::migrations::latest_version());
+            }
+            Ok(())
+        }
+        Command::DemoData { employees, seed, format } => {
+            let store = open(&config, url).await?;
+            let started = Instant::now();
+            let (t, accounts) = create_demo(&store, employees, seed, !matches!(format.format, OutputFormat::Json)).await?;
+            let secs = started.elapsed().as_secs_f64();
+            match format.format {
+                OutputFormat::Json => print_json(&serde_json::json!({
+                    "tenant": t.slug, "employees": employees.max(demo::MIN_EMPLOYEES), "seconds": secs,
+                    "password": DEMO_PASSWORD, "accounts": accounts,
+                })),
+                OutputFormat::Text => {
+                    println!("Created tenant '{}' with {} employees in {:.1} s.", t.slug, employees.max(demo::MIN_EMPLOYEES), secs);
+                    print_accounts(&accounts);
+                    Ok(())
+                }
+            }
+        }
+        Command::User(cmd) => user_command(&config, url, tenant_arg, cmd).await,
+        Command::Token(cmd) => token_command(&config, url, tenant_arg, cmd).await,
+        Command::Tenant(cmd) => tenant_command(&config, url, cmd).await,
+    }
+}
+
+fn print_accounts(accounts: &[demo::DemoAccount]) {
+    println!("Demo accounts (password for all: {DEMO_PASSWORD}):");
+    for a in accounts {
+        println!("  {:<11} {:<30} {}", a.role.as_str(), a.email, a.name);
+    }
+}
+
+/// Generates the demo company into a new tenant `demo`, with a progress bar.
+async fn create_demo(store: &Store, employees: usize, seed: u64, progress: bool) -> Result<(Tenant, Vec<demo::DemoAccount>)> {
+    let slug = TenantSlug::parse("demo")?;
+    if store.tenant_by_slug("demo").await?.is_some() {
+        bail!("a tenant named 'demo' already exists in this database; use a fresh database (e.g. --database-url sqlite://other.db)");
+    }
+    let cal = domain::calendar::FiscalCalendar::default();
+    let company = demo::generate(employees, seed, web_today(), &cal);
+    let t = store.create_tenant(&slug, "共律テクノロジーズ株式会社（デモ）").await?;
+    let bar = if progress { ProgressBar::new(company.org.rows()) } else { ProgressBar::hidden() };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} generating the demo company [{bar:40}] {pos}/{len} rows ({eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let load = store.load_org(t.id, &company.org, &|p| bar.set_position(p.rows_done)).await;
+    bar.finish_and_clear();
+    if let Err(e) = load {
+        bail!("the demo company could not be written: {e}");
+    }
+    for a in &company.accounts {
+        let person_id = match &a.employee_number {
+            Some(n) => store.person_by_number(t.id, n).await?.map(|p| PersonId(p.id)),
+            None => None,
+        };
+        store
+            .create_user(
+                t.id,
+                NewUser { email: EmailAddress::parse(&a.email)?, name: a.name.clone(), roles: a.roles.clone(), person_id, password: Some(DEMO_PASSWORD.into()) },
+            )
+            .await?;
+    }
+    store.append_audit(cli_audit(&t, AuditAction::TenantCreated).target("tenant", t.id).detail("demo-data")).await?;
+    Ok((t, company.accounts))
+}
+
+fn web_today() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(9)).date_naive()
+}
+
+async fn serve(config: Config, url: Option<&str>, demo: bool, bind: Option<String>, port: Option<u16>) -> Result<()> {
+    let mut config = config;
+    if let Some(b) = bind {
+        config.bind = b;
+    }
+    if let Some(p) = port {
+        config.port = p;
+    }
+    let store = open(&config, url).await?;
+    if demo {
+        match store.tenant_by_slug("demo").await? {
+            Some(_) => {
+                println!("Using the existing demo company.");
+                let cal = domain::calendar::FiscalCalendar::default();
+                print_accounts(&demo::generate(config.demo_employees, 1, web_today(), &cal).accounts);
+            }
+            None => {
+                let (_, accounts) = create_demo(&store, config.demo_employees, 1, true).await?;
+                print_accounts(&accounts);
+            }
+        }
+    }
+    let web_config = web::WebConfig {
+        secure_cookies: config.secure_cookies(),
+        idle_timeout: chrono::Duration::minutes(config.session_idle_minutes.max(1)),
+        absolute_timeout: chrono::Duration::hours(config.session_absolute_hours.max(1)),
+    };
+    let app = web::router(web::AppState::new(store.clone(), web_config));
+    let addr: SocketAddr = format!("{}:{}", config.bind, config.port)
+        .parse()
+        .with_context(|| format!("'{}:{}' is not an address to listen on", config.bind, config.port))?;
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+    let shown = if config.bind == "0.0.0.0" { format!("http://127.0.0.1:{}", config.port) } else { format!("http://{addr}") };
+    println!("Kyoritsu is running at {shown}/ (Ctrl+C to stop)");
+    tracing::info!(%addr, "listening");
+    let cleanup_store = store.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = store::sessions::delete_expired(&cleanup_store).await {
+                tracing::warn!(error = %e, "could not delete expired sessions");
+            }
+        }
+    });
+    axum_serve(listener, app).await?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn axum_serve(listener: tokio::net::TcpListener, app: axum::Router) -> Result<()> {
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| anyhow!("server error: {e}"))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+fn read_password_or_generate() -> Result<(String, bool)> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        let mut s = String::new();
+        stdin.lock().read_to_string(&mut s).context("cannot read the password from standard input")?;
+        let pw = s.lines().next().unwrap_or("").to_string();
+        if !pw.is_empty() {
+            if pw.chars().count() < 12 {
+                bail!("the password must be at least 12 characters");
+            }
+            return Ok((pw, false));
+        }
+    }
+    let mut b = [0u8; 12];
+    rand::rng().fill_bytes(&mut b);
+    let pw: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    Ok((pw, true))
+}
+
+async fn find_user(store: &Store, t: &Tenant, email: &str) -> Result<store::users::User> {
+    let e = EmailAddress::parse(email)?;
+    store.user_by_email(t.id, &e).await?.ok_or_else(|| anyhow!("no user with the email {e} in tenant '{}'", t.slug))
+}
+
+async fn user_command(config: &Config, url: Option<&str>, tenant_arg: Option<&str>, cmd: UserCommand) -> Result<()> {
+    let store = open(config, url).await?;
+    let t = tenant(&store, tenant_arg).await?;
+    match cmd {
+        UserCommand::Create { email, name, roles, employee_number, format } => {
+            let email = EmailAddress::parse(&email)?;
+            if name.trim().is_empty() {
+                bail!("--name must not be empty");
+            }
+            let roles = roles.iter().map(|r| Role::parse_assignable(r)).collect::<Result<Vec<_>, _>>()?;
+            let person_id = match &employee_number {
+                Some(n) => Some(PersonId(store.person_by_number(t.id, n).await?.ok_or_else(|| anyhow!("no person has the employee number {n}"))?.id)),
+                None => None,
+            };
+            let (password, generated) = read_password_or_generate()?;
+            let user = store.create_user(t.id, NewUser { email, name, roles, person_id, password: Some(password.clone()) }).await.map_err(|e| match e {
+                store::StoreError::Conflict(_) => anyhow!("a user with that email already exists in tenant '{}'", t.slug),
+                other => other.into(),
+            })?;
+            let role_names: Vec<&str> = user.roles.iter().map(|r| r.as_str()).collect();
+            store.append_audit(cli_audit(&t, AuditAction::UserCreated).target("user", user.id).detail(role_names.join(","))).await?;
+            match format.format {
+                OutputFormat::Json => print_json(&serde_json::json!({
+                    "id": user.id, "email": user.email, "name": user.name, "roles": role_names, "tenant": t.slug,
+                    "password": if generated { Some(password) } else { None },
+                })),
+                OutputFormat::Text => {
+                    println!("Created user {} ({}) with roles {} in tenant '{}'.", user.email, user.name, role_names.join(", "), t.slug);
+                    if generated {
+                        println!("Generated password (shown only once): {password}");
+                    }
+                    Ok(())
+                }
+            }
+        }
+        UserCommand::List { format } => {
+            let users = store.list_users(t.id).await?;
+            match format.format {
+                OutputFormat::Json => print_json(&users),
+                OutputFormat::Text => {
+                    for u in users {
+                        let roles: Vec<&str> = u.roles.iter().map(|r| r.as_str()).collect();
+                        println!("{:>5}  {:<32} {:<16} {}{}", u.id, u.email, u.name, roles.join(","), if u.disabled { "  (disabled)" } else { "" });
+                    }
+                    Ok(())
+                }
+            }
+        }
+        UserCommand::Disable { email } => {
+            let u = find_user(&store, &t, &email).await?;
+            store.set_user_disabled(t.id, u.id, true).await?;
+            store.append_audit(cli_audit(&t, AuditAction::UserDisabled).target("user", u.id)).await?;
+            println!("Disabled {}; their sessions and tokens no longer work.", u.email);
+            Ok(())
+        }
+        UserCommand::Enable { email } => {
+            let u = find_user(&store, &t, &email).await?;
+            store.set_user_disabled(t.id, u.id, false).await?;
+            store.append_audit(cli_audit(&t, AuditAction::UserEnabled).target("user", u.id)).await?;
+            println!("Enabled {}.", u.email);
+            Ok(())
+        }
+    }
+}
+
+async fn token_command(config: &Config, url: Option<&str>, tenant_arg: Option<&str>, cmd: TokenCommand) -> Result<()> {
+    let store = open(config, url).await?;
+    let t = tenant(&store, tenant_arg).await?;
+    match cmd {
+        TokenCommand::Create { email, label, format } => {
+            let u = find_user(&store, &t, &email).await?;
+            if u.disabled {
+                bail!("{} is disabled; enable the user first", u.email);
+            }
+            let (token, secret) = store.create_token(t.id, u.id, &label).await?;
+            store.append_audit(cli_audit(&t, AuditAction::TokenCreated).target("api_token", token.id).detail(format!("for {}", u.email))).await?;
+            match format.format {
+                OutputFormat::Json => print_json(&serde_json::json!({"id": token.id, "token": secret, "email": u.email, "label": token.label})),
+                OutputFormat::Text => {
+                    println!("{secret}");
+                    eprintln!("Token #{} for {} — store it now, it is shown only once.", token.id, u.email);
+                    Ok(())
+                }
+            }
+        }
+        TokenCommand::Revoke { id, email } => {
+            let ids: Vec<i64> = match (id, email) {
+                (Some(id), _) => vec![id],
+                (None, Some(e)) => {
+                    let u = find_user(&store, &t, &e).await?;
+                    store.list_tokens(t.id, Some(u.id)).await?.into_iter().filter(|k| k.revoked_at.is_none()).map(|k| k.id).collect()
+                }
+                (None, None) => bail!("say which token to revoke: an id, or --email for all of a user's tokens"),
+            };
+            for id in &ids {
+                store.revoke_token(t.id, *id).await.map_err(|e| match e {
+                    store::StoreError::NotFound => anyhow!("there is no token #{id} in tenant '{}'", t.slug),
+                    other => other.into(),
+                })?;
+                store.append_audit(cli_audit(&t, AuditAction::TokenRevoked).target("api_token", id)).await?;
+            }
+            println!("Revoked {} token(s).", ids.len());
+            Ok(())
+        }
+        TokenCommand::List { email, format } => {
+            let user = match email {
+                Some(e) => Some(find_user(&store, &t, &e).await?.id),
+                None => None,
+            };
+            let tokens = store.list_tokens(t.id, user).await?;
+            match format.format {
+                OutputFormat::Json => print_json(&tokens),
+                OutputFormat::Text => {
+                    for k in tokens {
+                        println!("{:>5}  user {:>5}  {:<16} created {}{}", k.id, k.user_id, k.label, k.created_at.format("%Y-%m-%d %H:%M"), if k.revoked_at.is_some() { "  (revoked)" } else { "" });
+                    }
+                    Ok(())
+                }
+            }
+        }
+    }
+}
+
+async fn tenant_command(config: &Config, url: Option<&str>, cmd: TenantCommand) -> Result<()> {
+    let store = open(config, url).await?;
+    match cmd {
+        TenantCommand::Create { slug, name, format } => {
+            let slug = TenantSlug::parse(&slug)?;
+            if name.trim().is_empty() {
+                bail!("--name must not be empty");
+            }
+            let t = store.create_tenant(&slug, &name).await.map_err(|e| match e {
+                store::StoreError::Conflict(_) => anyhow!("a tenant with the code '{slug}' already exists"),
+                other => other.into(),
+            })?;
+            store.append_audit(cli_audit(&t, AuditAction::TenantCreated).target("tenant", t.id)).await?;
+            match format.format {
+                OutputFormat::Json => print_json(&t),
+                OutputFormat::Text => {
+                    println!("Created tenant '{}' ({}).", t.slug, t.name);
+                    Ok(())
+                }
+            }
+        }
+        TenantCommand::List { format } => {
+            let all = store.list_tenants().await?;
+            match format.format {
+                OutputFormat::Json => print_json(&all),
+                OutputFormat::Text => {
+                    if all.is_empty() {
+                        println!("No tenants yet. Create one with `kyoritsu tenant create --slug CODE --name NAME` or `kyoritsu demo-data`.");
+                    }
+                    for t in all {
+                        println!("{:<20} {}", t.slug, t.name);
+                    }
+                    Ok(())
+                }
+            }
+        }
+    }
+}

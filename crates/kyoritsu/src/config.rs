@@ -1,0 +1,136 @@
+//! Configuration: built-in defaults, then `kyoritsu.toml` (or `--config FILE`), then
+//! `KYORITSU_*` environment variables, then command-line flags. See
+//! `kyoritsu.example.toml` for every key, annotated.
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::path::Path;
+
+/// Every setting, with its default.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// `sqlite://path` (created if absent) or `postgres://user:pass@host/db`.
+    pub database_url: String,
+    /// Address to listen on.
+    pub bind: String,
+    pub port: u16,
+    /// `Secure` cookies. Unset: on, except when serving on a loopback address.
+    pub secure_cookies: Option<bool>,
+    /// Minutes without a request before a session ends.
+    pub session_idle_minutes: i64,
+    /// Hours after sign-in when a session ends regardless of activity.
+    pub session_absolute_hours: i64,
+    /// `text` or `json`.
+    pub log_format: String,
+    /// tracing filter, e.g. `info` or `kyoritsu=debug,info`.
+    pub log: String,
+    /// Employees in the company `serve --demo` generates when the database is empty.
+    pub demo_employees: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database_url: "sqlite://kyoritsu.db".into(),
+            bind: "127.0.0.1".into(),
+            port: 8080,
+            secure_cookies: None,
+            session_idle_minutes: 30,
+            session_absolute_hours: 12,
+            log_format: "text".into(),
+            log: "info".into(),
+            demo_employees: 1000,
+        }
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The database URL may hold a password: never print it whole.
+        f.debug_struct("Config")
+            .field("database_url", &store::db_url_for_display(&self.database_url))
+            .field("bind", &self.bind)
+            .field("port", &self.port)
+            .field("secure_cookies", &self.secure_cookies)
+            .field("session_idle_minutes", &self.session_idle_minutes)
+            .field("session_absolute_hours", &self.session_absolute_hours)
+            .field("log_format", &self.log_format)
+            .field("log", &self.log)
+            .field("demo_employees", &self.demo_employees)
+            .finish()
+    }
+}
+
+const KNOWN_ENV: [&str; 9] = [
+    "DATABASE_URL",
+    "BIND",
+    "PORT",
+    "SECURE_COOKIES",
+    "SESSION_IDLE_MINUTES",
+    "SESSION_ABSOLUTE_HOURS",
+    "LOG_FORMAT",
+    "LOG",
+    "DEMO_EMPLOYEES",
+];
+
+impl Config {
+    /// Loads defaults → file → environment. A missing default file is fine; a missing
+    /// file named with `--config` is an error.
+    pub fn load(file: Option<&Path>) -> Result<Config, String> {
+        let mut fig = Figment::from(Serialized::defaults(Config::default()));
+        match file {
+            Some(f) if !f.exists() => return Err(format!("the configuration file {} does not exist", f.display())),
+            Some(f) => fig = fig.merge(Toml::file(f)),
+            None => fig = fig.merge(Toml::file("kyoritsu.toml")),
+        }
+        let known: Vec<String> = KNOWN_ENV.iter().map(|k| k.to_ascii_lowercase()).collect();
+        let known: Vec<&str> = known.iter().map(String::as_str).collect();
+        fig = fig.merge(Env::prefixed("KYORITSU_").only(&known));
+        fig.extract().map_err(|e| format!("configuration error: {e}"))
+    }
+
+    /// `KYORITSU_*` variables that mean nothing to us (likely typos).
+    pub fn unknown_env_vars() -> Vec<String> {
+        std::env::vars()
+            .filter_map(|(k, _)| k.strip_prefix("KYORITSU_").map(str::to_string))
+            .filter(|k| !KNOWN_ENV.contains(&k.as_str()) && !k.starts_with("TEST_"))
+            .map(|k| format!("KYORITSU_{k}"))
+            .collect()
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.secure_cookies.unwrap_or_else(|| {
+            let loopback = self.bind.parse::<std::net::IpAddr>().map(|ip| ip.is_loopback()).unwrap_or(self.bind == "localhost");
+            !loopback
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_masks_the_database_password() {
+        let c = Config { database_url: "postgres://app:hunter2@db/k".into(), ..Config::default() };
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+    }
+
+    #[test]
+    fn cookies_are_secure_except_on_loopback() {
+        assert!(!Config::default().secure_cookies());
+        assert!(Config { bind: "0.0.0.0".into(), ..Config::default() }.secure_cookies());
+        assert!(Config { secure_cookies: Some(true), ..Config::default() }.secure_cookies());
+    }
+
+    #[test]
+    fn the_example_file_is_a_valid_configuration() {
+        let text = include_str!("../../../kyoritsu.example.toml");
+        let parsed: Result<Config, _> = Figment::from(Serialized::defaults(Config::default())).merge(Toml::string(text)).extract();
+        assert!(parsed.is_ok(), "{parsed:?}");
+    }
+}

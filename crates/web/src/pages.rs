@@ -1,0 +1,273 @@
+//! Each role's home page and the person profile.
+
+use crate::auth::{Auth, Page};
+use crate::error::AppError;
+use crate::shell::Shell;
+use crate::{AppState, Origin};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::routing::get;
+use axum::Router;
+use chrono::{NaiveDate, Utc};
+use domain::audit::AuditAction;
+use domain::calendar::FiscalCalendar;
+use domain::policy::{self, Action, PersonFields, Relation};
+use domain::{PersonId, Role};
+use store::audit::NewAuditEntry;
+use store::people::Person;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/my", get(my))
+        .route("/members", get(members))
+        .route("/clients", get(clients))
+        .route("/training", get(training))
+        .route("/programmes", get(programmes))
+        .route("/people/{id}", get(person))
+}
+
+/// Today in Japan, where every tenant operates for now.
+pub fn today() -> NaiveDate {
+    (Utc::now() + chrono::Duration::hours(9)).date_naive()
+}
+
+/// Asks the policy; a refusal becomes a 403 page.
+pub fn allow(auth: &Auth, action: Action) -> Result<(), AppError> {
+    policy::authorize(&auth.actor, action).map_err(|reason| {
+        tracing::info!(user.id = %auth.actor.user_id, ?action, ?reason, "access denied");
+        AppError::forbidden()
+    })
+}
+
+/// A person's profile as one viewer may see it.
+pub struct ProfileView {
+    pub id: i64,
+    pub name: String,
+    pub name_kana: String,
+    pub employee_number: String,
+    pub department: String,
+    pub title: String,
+    pub status_key: &'static str,
+    pub email: Option<String>,
+    pub grade: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub age: Option<i32>,
+    pub hire_date: Option<NaiveDate>,
+    pub tenure: Option<i32>,
+    pub manager: Option<String>,
+}
+
+fn status_key(s: &str) -> &'static str {
+    match s {
+        "leave" => "status.leave",
+        "left" => "status.left",
+        _ => "status.active",
+    }
+}
+
+async fn profile_view(state: &AppState, auth: &Auth, p: &Person, f: PersonFields, cal: &FiscalCalendar) -> Result<ProfileView, AppError> {
+    let department = match p.department_id {
+        Some(d) => state.store.department_path(auth.tenant(), d).await?.into_iter().map(|d| d.name).collect::<Vec<_>>().join(" / "),
+        None => String::new(),
+    };
+    let manager = match (f.reporting_line, p.manager_id) {
+        (true, Some(m)) => state.store.person(auth.tenant(), PersonId(m)).await?.map(|m| m.name),
+        _ => None,
+    };
+    let today = today();
+    Ok(ProfileView {
+        id: p.id,
+        name: p.name.clone(),
+        name_kana: p.name_kana.clone(),
+        employee_number: p.employee_number.clone(),
+        department,
+        title: p.title.clone(),
+        status_key: status_key(&p.status),
+        email: p.email.clone().filter(|_| f.email),
+        grade: Some(p.grade.clone()).filter(|g| f.grade && !g.is_empty()),
+        birth_date: p.birth_date.filter(|_| f.birth_date),
+        age: p.birth_date.filter(|_| f.birth_date).map(|b| cal.age_on(b, today)),
+        hire_date: p.hire_date.filter(|_| f.hire_date),
+        tenure: p.hire_date.filter(|_| f.hire_date).map(|h| domain::calendar::years_completed(h, today, cal.age_rule)),
+        manager,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "my.html")]
+struct MyPage {
+    shell: Shell,
+    profile: Option<ProfileView>,
+    milestones: Vec<String>,
+    fiscal_year: i32,
+}
+
+/// Milestone ages and tenures DOMAIN.md's programmes target.
+const MILESTONE_AGES: [i32; 4] = [30, 40, 50, 60];
+const MILESTONE_TENURES: [i32; 3] = [3, 5, 10];
+
+/// GET /my — マイキャリア
+async fn my(State(state): State<AppState>, page: Page, auth: Auth) -> Result<MyPage, AppError> {
+    allow(&auth, Action::OpenHome(Role::Employee))?;
+    let tenant = state.store.tenant(auth.tenant()).await?;
+    let cal = tenant.settings.calendar;
+    let fy = cal.fiscal_year_of(today());
+    let person = state.store.person_of_user(auth.tenant(), auth.user.id).await?;
+    let mut milestones = Vec::new();
+    let profile = match &person {
+        Some(p) => {
+            let fields = policy::person_fields(&auth.actor, Relation::Oneself).ok_or_else(AppError::forbidden)?;
+            if let Some(b) = p.birth_date {
+                for age in MILESTONE_AGES.into_iter().filter(|a| cal.turns_during(b, *a, fy)) {
+                    milestones.push(page.lang.catalog().format("my.milestone", &[("fy", &fy.0), ("age", &age)]));
+                }
+            }
+            if let Some(h) = p.hire_date {
+                for years in MILESTONE_TENURES.into_iter().filter(|y| cal.turns_during(h, *y, fy)) {
+                    milestones.push(page.tf("my.tenure_milestone", "years", years));
+                }
+            }
+            Some(profile_view(&state, &auth, p, fields, &cal).await?)
+        }
+        None => None,
+    };
+    Ok(MyPage { shell: page.shell(Some(&auth), "/my"), profile, milestones, fiscal_year: fy.0 })
+}
+
+pub struct MemberRow {
+    pub id: i64,
+    pub name: String,
+    pub number: String,
+    pub department: String,
+    pub title: String,
+    pub depth: usize,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "members.html")]
+struct MembersPage {
+    shell: Shell,
+    members: Vec<MemberRow>,
+}
+
+/// GET /members — メンバー: the manager's reporting line.
+async fn members(State(state): State<AppState>, page: Page, auth: Auth) -> Result<MembersPage, AppError> {
+    allow(&auth, Action::ListOwnReports)?;
+    let me = auth.actor.person_id.ok_or_else(AppError::forbidden)?;
+    let reports = state.store.reports_of(auth.tenant(), me).await?;
+    let members = reports
+        .into_iter()
+        .map(|(depth, p)| MemberRow {
+            id: p.id,
+            name: p.name,
+            number: p.employee_number,
+            department: p.department_name.unwrap_or_default(),
+            title: p.title,
+            depth,
+        })
+        .collect();
+    Ok(MembersPage { shell: page.shell(Some(&auth), "/members"), members })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "clients.html")]
+struct ClientsPage {
+    shell: Shell,
+}
+
+/// GET /clients — 担当者 (consultants).
+async fn clients(page: Page, auth: Auth) -> Result<ClientsPage, AppError> {
+    allow(&auth, Action::OpenHome(Role::Consultant))?;
+    Ok(ClientsPage { shell: page.shell(Some(&auth), "/clients") })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "training.html")]
+struct TrainingPage {
+    shell: Shell,
+}
+
+/// GET /training — 研修 (instructors).
+async fn training(page: Page, auth: Auth) -> Result<TrainingPage, AppError> {
+    allow(&auth, Action::OpenHome(Role::Instructor))?;
+    Ok(TrainingPage { shell: page.shell(Some(&auth), "/training") })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "programmes.html")]
+struct ProgrammesPage {
+    shell: Shell,
+    headcount: String,
+    fiscal_year: i32,
+    cohorts: Vec<(String, String)>,
+    divisions: Vec<(String, String)>,
+    k: u32,
+}
+
+/// GET /programmes — 施策 (HR): organisation figures, every cell under the anonymity rule.
+async fn programmes(State(state): State<AppState>, page: Page, auth: Auth) -> Result<ProgrammesPage, AppError> {
+    allow(&auth, Action::OpenHome(Role::Hr))?;
+    allow(&auth, Action::ViewOrganisationFigures { tenant: auth.tenant() })?;
+    let tenant = state.store.tenant(auth.tenant()).await?;
+    let cal = tenant.settings.calendar;
+    let k = tenant.settings.anonymity_k;
+    let fy = cal.fiscal_year_of(today());
+    let cell = |n: i64| -> String {
+        if n > 0 && n < k as i64 { page.tf("programmes.suppressed", "k", k) } else { page.tf("unit.people", "n", n) }
+    };
+    let headcount = cell(state.store.count_people(auth.tenant()).await?);
+    let mut cohorts = Vec::new();
+    for age in MILESTONE_AGES {
+        let n = state.store.count_born_between(auth.tenant(), cal.birth_range_turning(age, fy)).await?;
+        cohorts.push((page.tf("programmes.turns", "age", age), cell(n)));
+    }
+    for years in MILESTONE_TENURES {
+        let n = state.store.count_hired_between(auth.tenant(), cal.birth_range_turning(years, fy)).await?;
+        cohorts.push((page.tf("programmes.tenure", "years", years), cell(n)));
+    }
+    let divisions = state.store.headcount_by_top_department(auth.tenant()).await?.into_iter().map(|(name, n)| (name, cell(n))).collect();
+    Ok(ProgrammesPage { shell: page.shell(Some(&auth), "/programmes"), headcount, fiscal_year: fy.0, cohorts, divisions, k })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "person.html")]
+struct PersonPage {
+    shell: Shell,
+    p: ProfileView,
+    chain: Option<Vec<String>>,
+    reports: Option<Vec<(i64, String)>>,
+    ratings: Option<Vec<(i32, String)>>,
+}
+
+/// GET /people/{id} — a profile, with exactly the fields the policy allows.
+async fn person(State(state): State<AppState>, page: Page, auth: Auth, origin: Origin, Path(id): Path<i64>) -> Result<PersonPage, AppError> {
+    let target = PersonId(id);
+    let relation = state.store.relation(auth.tenant(), auth.actor.person_id, target).await?;
+    allow(&auth, Action::ViewPerson { tenant: auth.tenant(), relation })?;
+    let fields = policy::person_fields(&auth.actor, relation).ok_or_else(AppError::forbidden)?;
+    let p = state.store.person(auth.tenant(), target).await?.ok_or_else(AppError::not_found)?;
+    if policy::person_read_is_audited(relation, fields) {
+        auth.audit(&state, &origin, NewAuditEntry::new(Some(auth.tenant()), AuditAction::ConfidentialRead).target("person", id).detail("profile"))
+            .await?;
+    }
+    let tenant = state.store.tenant(auth.tenant()).await?;
+    let view = profile_view(&state, &auth, &p, fields, &tenant.settings.calendar).await?;
+    let (chain, reports) = if fields.reporting_line {
+        let chain = state.store.manager_chain(auth.tenant(), target).await?.into_iter().map(|m| m.name).collect();
+        let reports = state
+            .store
+            .reports_of(auth.tenant(), target)
+            .await?
+            .into_iter()
+            .filter(|(d, _)| *d == 1)
+            .map(|(_, r)| (r.id, r.name))
+            .collect();
+        (Some(chain), Some(reports))
+    } else {
+        (None, None)
+    };
+    let ratings = if fields.ratings { Some(state.store.ratings_of(auth.tenant(), target).await?) } else { None };
+    let section = if relation == Relation::Oneself { "/my" } else if relation == Relation::InReportingLine { "/members" } else { "" };
+    Ok(PersonPage { shell: page.shell(Some(&auth), section), p: view, chain, reports, ratings })
+}
