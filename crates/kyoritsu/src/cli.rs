@@ -276,7 +276,7 @@ fn print_accounts(accounts: &[demo::DemoAccount]) {
 }
 
 /// Generates the demo company into a new tenant `demo`, with a progress bar.
-async fn create_demo(store: &Store, employees: usize, seed: u64, progress: bool) -> Result<(Tenant, Vec<demo::DemoAccount>)> {
+pub async fn create_demo(store: &Store, employees: usize, seed: u64, progress: bool) -> Result<(Tenant, Vec<demo::DemoAccount>)> {
     let slug = TenantSlug::parse("demo")?;
     if store.tenant_by_slug("demo").await?.is_some() {
         bail!("a tenant named 'demo' already exists in this database; use a fresh database (e.g. --database-url sqlite://other.db)");

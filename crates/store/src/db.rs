@@ -167,7 +167,7 @@ fn explain_connect_error(e: &sqlx::Error) -> String {
     } else if text.contains("Connection refused") || text.contains("connection refused") {
         "connection refused: is the server running and listening on that host and port?".into()
     } else if matches!(e, sqlx::Error::PoolTimedOut) {
-        "timed out: the server did not answer".into()
+        "no connection within the time limit: is the server running and listening on that host and port?".into()
     } else {
         text
     }
