@@ -52,7 +52,10 @@ pub struct FiscalCalendar {
 
 impl Default for FiscalCalendar {
     fn default() -> Self {
-        FiscalCalendar { start_month: 4, age_rule: AgeRule::Legal }
+        FiscalCalendar {
+            start_month: 4,
+            age_rule: AgeRule::Legal,
+        }
     }
 }
 
@@ -66,7 +69,10 @@ impl FiscalCalendar {
         if !(1..=12).contains(&start_month) {
             return Err(DomainError::InvalidFiscalYearStartMonth(start_month));
         }
-        Ok(FiscalCalendar { start_month, age_rule })
+        Ok(FiscalCalendar {
+            start_month,
+            age_rule,
+        })
     }
 
     pub fn start_month(&self) -> u32 {
@@ -113,8 +119,12 @@ impl FiscalCalendar {
         let approx = ymd(fy.0 - n, self.start_month, 1);
         let lo_bound = approx - Days::new(400);
         let hi_bound = approx + Days::new(800);
-        let first = first_date_where(lo_bound, hi_bound, |b| self.turning_day(b, n) >= *fy_range.start());
-        let after = first_date_where(lo_bound, hi_bound, |b| self.turning_day(b, n) > *fy_range.end());
+        let first = first_date_where(lo_bound, hi_bound, |b| {
+            self.turning_day(b, n) >= *fy_range.start()
+        });
+        let after = first_date_where(lo_bound, hi_bound, |b| {
+            self.turning_day(b, n) > *fy_range.end()
+        });
         first..=prev_day(after)
     }
 }
@@ -133,18 +143,27 @@ pub fn years_completed(start: NaiveDate, on: NaiveDate, rule: AgeRule) -> i32 {
 fn turning_day(start: NaiveDate, n: i32, rule: AgeRule) -> NaiveDate {
     let y = start.year() + n;
     // The anniversary, with 29 February moved to 1 March in common years.
-    let anniversary = NaiveDate::from_ymd_opt(y, start.month(), start.day()).unwrap_or_else(|| ymd(y, 3, 1));
+    let anniversary =
+        NaiveDate::from_ymd_opt(y, start.month(), start.day()).unwrap_or_else(|| ymd(y, 3, 1));
     match rule {
         AgeRule::Legal => prev_day(anniversary),
         AgeRule::CalendarBirthday => anniversary,
     }
 }
 
-fn first_date_where(mut lo: NaiveDate, mut hi: NaiveDate, pred: impl Fn(NaiveDate) -> bool) -> NaiveDate {
+fn first_date_where(
+    mut lo: NaiveDate,
+    mut hi: NaiveDate,
+    pred: impl Fn(NaiveDate) -> bool,
+) -> NaiveDate {
     // Smallest date in [lo, hi] where pred holds, assuming pred is monotone and holds at hi.
     while lo < hi {
         let mid = lo + Days::new(((hi - lo).num_days() / 2) as u64);
-        if pred(mid) { hi = mid } else { lo = mid + Days::new(1) }
+        if pred(mid) {
+            hi = mid
+        } else {
+            lo = mid + Days::new(1)
+        }
     }
     lo
 }
@@ -178,7 +197,10 @@ mod tests {
         assert_eq!(c.fiscal_year_of(d("2026-03-31")), FiscalYear(2025));
         assert_eq!(c.fiscal_year_of(d("2026-04-01")), FiscalYear(2026));
         let jan = FiscalCalendar::new(1, AgeRule::Legal).expect("valid");
-        assert_eq!(jan.range(FiscalYear(2026)), d("2026-01-01")..=d("2026-12-31"));
+        assert_eq!(
+            jan.range(FiscalYear(2026)),
+            d("2026-01-01")..=d("2026-12-31")
+        );
         assert!(FiscalCalendar::new(13, AgeRule::Legal).is_err());
         assert!(FiscalCalendar::new(0, AgeRule::Legal).is_err());
     }
@@ -192,14 +214,20 @@ mod tests {
         assert!(c.turns_during(d("1976-04-02"), 50, FiscalYear(2026)));
         assert!(c.turns_during(d("1977-04-01"), 50, FiscalYear(2026)));
         assert!(!c.turns_during(d("1977-04-02"), 50, FiscalYear(2026)));
-        assert_eq!(c.birth_range_turning(50, FiscalYear(2026)), d("1976-04-02")..=d("1977-04-01"));
+        assert_eq!(
+            c.birth_range_turning(50, FiscalYear(2026)),
+            d("1976-04-02")..=d("1977-04-01")
+        );
     }
 
     #[test]
     fn calendar_birthdays_put_april_first_in_the_later_year() {
         let c = FiscalCalendar::new(4, AgeRule::CalendarBirthday).expect("valid");
         assert!(c.turns_during(d("1976-04-01"), 50, FiscalYear(2026)));
-        assert_eq!(c.birth_range_turning(50, FiscalYear(2026)), d("1976-04-01")..=d("1977-03-31"));
+        assert_eq!(
+            c.birth_range_turning(50, FiscalYear(2026)),
+            d("1976-04-01")..=d("1977-03-31")
+        );
     }
 
     #[test]
@@ -227,8 +255,9 @@ mod tests {
     }
 
     fn arb_date() -> impl Strategy<Value = NaiveDate> {
-        (1940i32..2010, 1u32..=12, 1u32..=31)
-            .prop_filter_map("real date", |(y, m, day)| NaiveDate::from_ymd_opt(y, m, day))
+        (1940i32..2010, 1u32..=12, 1u32..=31).prop_filter_map("real date", |(y, m, day)| {
+            NaiveDate::from_ymd_opt(y, m, day)
+        })
     }
 
     proptest! {

@@ -11,11 +11,15 @@ pub enum DomainError {
     InvalidEmail(String),
     #[error("'{0}' is not a role; use one of employee, consultant, instructor, mentor, hr, admin")]
     UnknownRole(String),
-    #[error("the manager role is not assigned: it follows from the reporting line (a person with reports is their manager)")]
+    #[error(
+        "the manager role is not assigned: it follows from the reporting line (a person with reports is their manager)"
+    )]
     ManagerRoleIsDerived,
     #[error("'{0}' is not a valid employee number (1–32 letters, digits, '-' or '_')")]
     InvalidEmployeeNumber(String),
-    #[error("'{0}' is not a valid tenant code (2–40 lowercase letters, digits or '-', starting with a letter)")]
+    #[error(
+        "'{0}' is not a valid tenant code (2–40 lowercase letters, digits or '-', starting with a letter)"
+    )]
     InvalidTenantSlug(String),
     #[error("the fiscal year must start in a month between 1 and 12, not {0}")]
     InvalidFiscalYearStartMonth(u32),

@@ -49,7 +49,10 @@ pub enum Action {
     /// See the list of one's own reports (メンバー).
     ListOwnReports,
     /// Read one person's profile.
-    ViewPerson { tenant: TenantId, relation: Relation },
+    ViewPerson {
+        tenant: TenantId,
+        relation: Relation,
+    },
     /// Search and browse everybody in the tenant (directory, org tree).
     BrowseDirectory { tenant: TenantId },
     /// See organisation-wide figures (head counts, cohorts) — aggregates only.
@@ -75,8 +78,20 @@ pub enum Denied {
 
 /// May `actor` do `action`?
 pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
-    let same_tenant = |t: TenantId| if t == actor.tenant_id { Ok(()) } else { Err(Denied::OtherTenant) };
-    let needs = |role: Role| if actor.has(role) { Ok(()) } else { Err(Denied::MissingRole) };
+    let same_tenant = |t: TenantId| {
+        if t == actor.tenant_id {
+            Ok(())
+        } else {
+            Err(Denied::OtherTenant)
+        }
+    };
+    let needs = |role: Role| {
+        if actor.has(role) {
+            Ok(())
+        } else {
+            Err(Denied::MissingRole)
+        }
+    };
     match action {
         // The employee home is every signed-in person's own page.
         Action::OpenHome(Role::Employee) => Ok(()),
@@ -94,7 +109,11 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
         }
         Action::BrowseDirectory { tenant } => {
             same_tenant(tenant)?;
-            if actor.has(Role::Hr) || actor.has(Role::Admin) { Ok(()) } else { Err(Denied::MissingRole) }
+            if actor.has(Role::Hr) || actor.has(Role::Admin) {
+                Ok(())
+            } else {
+                Err(Denied::MissingRole)
+            }
         }
         Action::ViewOrganisationFigures { tenant } => {
             same_tenant(tenant)?;
@@ -149,7 +168,10 @@ pub fn person_fields(actor: &Actor, relation: Relation) -> Option<PersonFields> 
         return Some(PersonFields::ALL);
     }
     if relation == Relation::InReportingLine && actor.has(Role::Manager) {
-        return Some(PersonFields { birth_date: false, ..PersonFields::ALL });
+        return Some(PersonFields {
+            birth_date: false,
+            ..PersonFields::ALL
+        });
     }
     if actor.has(Role::Admin) {
         return Some(PersonFields {
@@ -191,10 +213,25 @@ mod tests {
     fn manager_cannot_view_a_person_outside_their_line() {
         let m = actor(&[Role::Employee, Role::Manager]);
         assert_eq!(
-            authorize(&m, Action::ViewPerson { tenant: T, relation: Relation::Outside }),
+            authorize(
+                &m,
+                Action::ViewPerson {
+                    tenant: T,
+                    relation: Relation::Outside
+                }
+            ),
             Err(Denied::OutsideReportingLine)
         );
-        assert_eq!(authorize(&m, Action::ViewPerson { tenant: T, relation: Relation::InReportingLine }), Ok(()));
+        assert_eq!(
+            authorize(
+                &m,
+                Action::ViewPerson {
+                    tenant: T,
+                    relation: Relation::InReportingLine
+                }
+            ),
+            Ok(())
+        );
         let f = person_fields(&m, Relation::InReportingLine).expect("fields");
         assert!(!f.birth_date && f.ratings);
     }
@@ -202,10 +239,37 @@ mod tests {
     #[test]
     fn employee_sees_only_themselves() {
         let e = actor(&[Role::Employee]);
-        assert_eq!(authorize(&e, Action::ViewPerson { tenant: T, relation: Relation::Oneself }), Ok(()));
-        assert!(authorize(&e, Action::ViewPerson { tenant: T, relation: Relation::Outside }).is_err());
+        assert_eq!(
+            authorize(
+                &e,
+                Action::ViewPerson {
+                    tenant: T,
+                    relation: Relation::Oneself
+                }
+            ),
+            Ok(())
+        );
+        assert!(
+            authorize(
+                &e,
+                Action::ViewPerson {
+                    tenant: T,
+                    relation: Relation::Outside
+                }
+            )
+            .is_err()
+        );
         // Without the manager role, a stale relation cannot grant access.
-        assert!(authorize(&e, Action::ViewPerson { tenant: T, relation: Relation::InReportingLine }).is_err());
+        assert!(
+            authorize(
+                &e,
+                Action::ViewPerson {
+                    tenant: T,
+                    relation: Relation::InReportingLine
+                }
+            )
+            .is_err()
+        );
     }
 
     #[test]
@@ -229,7 +293,10 @@ mod tests {
     fn nothing_crosses_tenants_even_for_admin_and_hr() {
         let a = actor(&[Role::Admin, Role::Hr]);
         for act in [
-            Action::ViewPerson { tenant: OTHER, relation: Relation::Outside },
+            Action::ViewPerson {
+                tenant: OTHER,
+                relation: Relation::Outside,
+            },
             Action::BrowseDirectory { tenant: OTHER },
             Action::ManageUsers { tenant: OTHER },
             Action::ViewAuditLog { tenant: OTHER },
@@ -244,7 +311,16 @@ mod tests {
         for r in [Role::Consultant, Role::Instructor, Role::Mentor] {
             let a = actor(&[r]);
             assert!(person_fields(&a, Relation::Outside).is_none());
-            assert!(authorize(&a, Action::ViewPerson { tenant: T, relation: Relation::Outside }).is_err());
+            assert!(
+                authorize(
+                    &a,
+                    Action::ViewPerson {
+                        tenant: T,
+                        relation: Relation::Outside
+                    }
+                )
+                .is_err()
+            );
         }
     }
 
@@ -263,7 +339,13 @@ mod tests {
     fn each_home_needs_its_role() {
         let e = actor(&[Role::Employee]);
         assert_eq!(authorize(&e, Action::OpenHome(Role::Employee)), Ok(()));
-        for r in [Role::Manager, Role::Consultant, Role::Instructor, Role::Hr, Role::Admin] {
+        for r in [
+            Role::Manager,
+            Role::Consultant,
+            Role::Instructor,
+            Role::Hr,
+            Role::Admin,
+        ] {
             assert!(authorize(&e, Action::OpenHome(r)).is_err());
             assert_eq!(authorize(&actor(&[r]), Action::OpenHome(r)), Ok(()));
         }

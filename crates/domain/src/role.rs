@@ -132,16 +132,28 @@ mod tests {
 
     #[test]
     fn manager_cannot_be_granted() {
-        assert_eq!(Role::parse_assignable("manager"), Err(DomainError::ManagerRoleIsDerived));
+        assert_eq!(
+            Role::parse_assignable("manager"),
+            Err(DomainError::ManagerRoleIsDerived)
+        );
         assert_eq!(Role::parse_assignable(" HR "), Ok(Role::Hr));
-        assert!(matches!(Role::parse("boss"), Err(DomainError::UnknownRole(_))));
+        assert!(matches!(
+            Role::parse("boss"),
+            Err(DomainError::UnknownRole(_))
+        ));
     }
 
     #[test]
     fn landing_prefers_working_roles_over_employee() {
-        assert_eq!(RoleSet::new([Role::Employee, Role::Manager]).landing(), Role::Manager);
+        assert_eq!(
+            RoleSet::new([Role::Employee, Role::Manager]).landing(),
+            Role::Manager
+        );
         assert_eq!(RoleSet::new([Role::Employee]).landing(), Role::Employee);
-        assert_eq!(RoleSet::new([Role::Admin, Role::Employee]).landing(), Role::Admin);
+        assert_eq!(
+            RoleSet::new([Role::Admin, Role::Employee]).landing(),
+            Role::Admin
+        );
         assert_eq!(RoleSet::new([]).landing(), Role::Employee);
     }
 }

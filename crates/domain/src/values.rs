@@ -46,7 +46,8 @@ impl EmployeeNumber {
     pub fn parse(s: &str) -> Result<Self, DomainError> {
         let t = s.trim();
         let ok = (1..=32).contains(&t.len())
-            && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            && t.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if ok {
             Ok(EmployeeNumber(t.to_string()))
         } else {
@@ -75,8 +76,13 @@ impl TenantSlug {
         let t = s.trim().to_ascii_lowercase();
         let ok = (2..=40).contains(&t.len())
             && t.starts_with(|c: char| c.is_ascii_lowercase())
-            && t.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-        if ok { Ok(TenantSlug(t)) } else { Err(DomainError::InvalidTenantSlug(s.trim().to_string())) }
+            && t.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if ok {
+            Ok(TenantSlug(t))
+        } else {
+            Err(DomainError::InvalidTenantSlug(s.trim().to_string()))
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -96,9 +102,24 @@ mod tests {
 
     #[test]
     fn email_is_normalised_and_checked() {
-        assert_eq!(EmailAddress::parse("  Sato@Example.CO.JP ").map(|e| e.0), Ok("sato@example.co.jp".into()));
-        for bad in ["", "sato", "@example.com", "sato@", "sato@example", "sa to@example.com", "a@b@c.com", "a@.com"] {
-            assert!(EmailAddress::parse(bad).is_err(), "{bad} should be rejected");
+        assert_eq!(
+            EmailAddress::parse("  Sato@Example.CO.JP ").map(|e| e.0),
+            Ok("sato@example.co.jp".into())
+        );
+        for bad in [
+            "",
+            "sato",
+            "@example.com",
+            "sato@",
+            "sato@example",
+            "sa to@example.com",
+            "a@b@c.com",
+            "a@.com",
+        ] {
+            assert!(
+                EmailAddress::parse(bad).is_err(),
+                "{bad} should be rejected"
+            );
         }
     }
 

@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 use crate::demo::{self, DEMO_PASSWORD};
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use domain::audit::AuditAction;
 use domain::{EmailAddress, PersonId, Role, TenantSlug};
@@ -14,13 +14,17 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
+use store::Store;
 use store::audit::NewAuditEntry;
 use store::tenants::Tenant;
 use store::users::NewUser;
-use store::Store;
 
 #[derive(Parser)]
-#[command(name = "kyoritsu", version, about = "Kyoritsu (キャリア共律): career co-autonomy platform — server and admin tool")]
+#[command(
+    name = "kyoritsu",
+    version,
+    about = "Kyoritsu (キャリア共律): career co-autonomy platform — server and admin tool"
+)]
 struct Cli {
     /// Database URL: sqlite://FILE or postgres://… [env: KYORITSU_DATABASE_URL] [default: sqlite://kyoritsu.db]
     #[arg(long, global = true)]
@@ -183,7 +187,10 @@ pub fn main() -> ExitCode {
     for var in Config::unknown_env_vars() {
         tracing::warn!(variable = %var, "unknown KYORITSU_* environment variable ignored (typo?)");
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -200,9 +207,16 @@ pub fn main() -> ExitCode {
 }
 
 fn init_logging(config: &Config, serving: bool) {
-    let default = if serving { config.log.clone() } else { format!("warn,{}", config.log.replace("info", "warn")) };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("KYORITSU_LOG_FILTER").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let default = if serving {
+        config.log.clone()
+    } else {
+        format!("warn,{}", config.log.replace("info", "warn"))
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KYORITSU_LOG_FILTER")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if config.log_format == "json" {
         builder.json().init();
     } else {
@@ -211,7 +225,9 @@ fn init_logging(config: &Config, serving: bool) {
 }
 
 async fn open(config: &Config, cli_url: Option<&str>) -> Result<Store> {
-    let url = cli_url.map(str::to_string).unwrap_or_else(|| config.database_url.clone());
+    let url = cli_url
+        .map(str::to_string)
+        .unwrap_or_else(|| config.database_url.clone());
     let store = Store::connect(&url).await?;
     store::migrations::run(&store).await?;
     Ok(store)
@@ -227,7 +243,9 @@ fn print_json(value: &impl serde::Serialize) -> Result<()> {
 }
 
 fn cli_audit(tenant: &Tenant, action: AuditAction) -> NewAuditEntry {
-    NewAuditEntry::new(Some(tenant.id), action).actor(None, "cli").origin(Some("cli".into()), None)
+    NewAuditEntry::new(Some(tenant.id), action)
+        .actor(None, "cli")
+        .origin(Some("cli".into()), None)
 }
 
 async fn run(cli: Cli, config: Config) -> Result<()> {
@@ -239,16 +257,33 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             let store = Store::connect(url.unwrap_or(&config.database_url)).await?;
             let applied = store::migrations::run(&store).await?;
             if applied.is_empty() {
-                println!("The database is up to date (schema version {}).", store::migrations::latest_version());
+                println!(
+                    "The database is up to date (schema version {}).",
+                    store::migrations::latest_version()
+                );
             } else {
-                println!("Applied migrations {:?}; schema version {}.", applied, store::migrations::latest_version());
+                println!(
+                    "Applied migrations {:?}; schema version {}.",
+                    applied,
+                    store::migrations::latest_version()
+                );
             }
             Ok(())
         }
-        Command::DemoData { employees, seed, format } => {
+        Command::DemoData {
+            employees,
+            seed,
+            format,
+        } => {
             let store = open(&config, url).await?;
             let started = Instant::now();
-            let (t, accounts) = create_demo(&store, employees, seed, !matches!(format.format, OutputFormat::Json)).await?;
+            let (t, accounts) = create_demo(
+                &store,
+                employees,
+                seed,
+                !matches!(format.format, OutputFormat::Json),
+            )
+            .await?;
             let secs = started.elapsed().as_secs_f64();
             match format.format {
                 OutputFormat::Json => print_json(&serde_json::json!({
@@ -256,7 +291,12 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
                     "password": DEMO_PASSWORD, "accounts": accounts,
                 })),
                 OutputFormat::Text => {
-                    println!("Created tenant '{}' with {} employees in {:.1} s.", t.slug, employees.max(demo::MIN_EMPLOYEES), secs);
+                    println!(
+                        "Created tenant '{}' with {} employees in {:.1} s.",
+                        t.slug,
+                        employees.max(demo::MIN_EMPLOYEES),
+                        secs
+                    );
                     print_accounts(&accounts);
                     Ok(())
                 }
@@ -276,38 +316,70 @@ fn print_accounts(accounts: &[demo::DemoAccount]) {
 }
 
 /// Generates the demo company into a new tenant `demo`, with a progress bar.
-pub async fn create_demo(store: &Store, employees: usize, seed: u64, progress: bool) -> Result<(Tenant, Vec<demo::DemoAccount>)> {
+pub async fn create_demo(
+    store: &Store,
+    employees: usize,
+    seed: u64,
+    progress: bool,
+) -> Result<(Tenant, Vec<demo::DemoAccount>)> {
     let slug = TenantSlug::parse("demo")?;
     if store.tenant_by_slug("demo").await?.is_some() {
-        bail!("a tenant named 'demo' already exists in this database; use a fresh database (e.g. --database-url sqlite://other.db)");
+        bail!(
+            "a tenant named 'demo' already exists in this database; use a fresh database (e.g. --database-url sqlite://other.db)"
+        );
     }
     let cal = domain::calendar::FiscalCalendar::default();
     let company = demo::generate(employees, seed, web_today(), &cal);
-    let t = store.create_tenant(&slug, "共律テクノロジーズ株式会社（デモ）").await?;
-    let bar = if progress { ProgressBar::new(company.org.rows()) } else { ProgressBar::hidden() };
+    let t = store
+        .create_tenant(&slug, "共律テクノロジーズ株式会社（デモ）")
+        .await?;
+    let bar = if progress {
+        ProgressBar::new(company.org.rows())
+    } else {
+        ProgressBar::hidden()
+    };
     bar.set_style(
-        ProgressStyle::with_template("{spinner} generating the demo company [{bar:40}] {pos}/{len} rows ({eta})")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
+        ProgressStyle::with_template(
+            "{spinner} generating the demo company [{bar:40}] {pos}/{len} rows ({eta})",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
     );
-    let load = store.load_org(t.id, &company.org, &|p| bar.set_position(p.rows_done)).await;
+    let load = store
+        .load_org(t.id, &company.org, &|p| bar.set_position(p.rows_done))
+        .await;
     bar.finish_and_clear();
     if let Err(e) = load {
         bail!("the demo company could not be written: {e}");
     }
     for a in &company.accounts {
         let person_id = match &a.employee_number {
-            Some(n) => store.person_by_number(t.id, n).await?.map(|p| PersonId(p.id)),
+            Some(n) => store
+                .person_by_number(t.id, n)
+                .await?
+                .map(|p| PersonId(p.id)),
             None => None,
         };
         store
             .create_user(
                 t.id,
-                NewUser { email: EmailAddress::parse(&a.email)?, name: a.name.clone(), roles: a.roles.clone(), person_id, password: Some(DEMO_PASSWORD.into()) },
+                NewUser {
+                    email: EmailAddress::parse(&a.email)?,
+                    name: a.name.clone(),
+                    roles: a.roles.clone(),
+                    person_id,
+                    password: Some(DEMO_PASSWORD.into()),
+                },
             )
             .await?;
     }
-    store.append_audit(cli_audit(&t, AuditAction::TenantCreated).target("tenant", t.id).detail("demo-data")).await?;
+    store
+        .append_audit(
+            cli_audit(&t, AuditAction::TenantCreated)
+                .target("tenant", t.id)
+                .detail("demo-data"),
+        )
+        .await?;
     Ok((t, company.accounts))
 }
 
@@ -315,7 +387,13 @@ fn web_today() -> chrono::NaiveDate {
     (chrono::Utc::now() + chrono::Duration::hours(9)).date_naive()
 }
 
-async fn serve(config: Config, url: Option<&str>, demo: bool, bind: Option<String>, port: Option<u16>) -> Result<()> {
+async fn serve(
+    config: Config,
+    url: Option<&str>,
+    demo: bool,
+    bind: Option<String>,
+    port: Option<u16>,
+) -> Result<()> {
     let mut config = config;
     if let Some(b) = bind {
         config.bind = b;
@@ -329,7 +407,9 @@ async fn serve(config: Config, url: Option<&str>, demo: bool, bind: Option<Strin
             Some(_) => {
                 println!("Using the existing demo company.");
                 let cal = domain::calendar::FiscalCalendar::default();
-                print_accounts(&demo::generate(config.demo_employees, 1, web_today(), &cal).accounts);
+                print_accounts(
+                    &demo::generate(config.demo_employees, 1, web_today(), &cal).accounts,
+                );
             }
             None => {
                 let (_, accounts) = create_demo(&store, config.demo_employees, 1, true).await?;
@@ -345,9 +425,20 @@ async fn serve(config: Config, url: Option<&str>, demo: bool, bind: Option<Strin
     let app = web::router(web::AppState::new(store.clone(), web_config));
     let addr: SocketAddr = format!("{}:{}", config.bind, config.port)
         .parse()
-        .with_context(|| format!("'{}:{}' is not an address to listen on", config.bind, config.port))?;
-    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
-    let shown = if config.bind == "0.0.0.0" { format!("http://127.0.0.1:{}", config.port) } else { format!("http://{addr}") };
+        .with_context(|| {
+            format!(
+                "'{}:{}' is not an address to listen on",
+                config.bind, config.port
+            )
+        })?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let shown = if config.bind == "0.0.0.0" {
+        format!("http://127.0.0.1:{}", config.port)
+    } else {
+        format!("http://{addr}")
+    };
     println!("Kyoritsu is running at {shown}/ (Ctrl+C to stop)");
     tracing::info!(%addr, "listening");
     let cleanup_store = store.clone();
@@ -367,10 +458,13 @@ async fn serve(config: Config, url: Option<&str>, demo: bool, bind: Option<Strin
 }
 
 async fn axum_serve(listener: tokio::net::TcpListener, app: axum::Router) -> Result<()> {
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| anyhow!("server error: {e}"))
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| anyhow!("server error: {e}"))
 }
 
 async fn shutdown_signal() {
@@ -396,7 +490,10 @@ fn read_password_or_generate() -> Result<(String, bool)> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
         let mut s = String::new();
-        stdin.lock().read_to_string(&mut s).context("cannot read the password from standard input")?;
+        stdin
+            .lock()
+            .read_to_string(&mut s)
+            .context("cannot read the password from standard input")?;
         let pw = s.lines().next().unwrap_or("").to_string();
         if !pw.is_empty() {
             if pw.chars().count() < 12 {
@@ -413,37 +510,87 @@ fn read_password_or_generate() -> Result<(String, bool)> {
 
 async fn find_user(store: &Store, t: &Tenant, email: &str) -> Result<store::users::User> {
     let e = EmailAddress::parse(email)?;
-    store.user_by_email(t.id, &e).await?.ok_or_else(|| anyhow!("no user with the email {e} in tenant '{}'", t.slug))
+    store
+        .user_by_email(t.id, &e)
+        .await?
+        .ok_or_else(|| anyhow!("no user with the email {e} in tenant '{}'", t.slug))
 }
 
-async fn user_command(config: &Config, url: Option<&str>, tenant_arg: Option<&str>, cmd: UserCommand) -> Result<()> {
+async fn user_command(
+    config: &Config,
+    url: Option<&str>,
+    tenant_arg: Option<&str>,
+    cmd: UserCommand,
+) -> Result<()> {
     let store = open(config, url).await?;
     let t = tenant(&store, tenant_arg).await?;
     match cmd {
-        UserCommand::Create { email, name, roles, employee_number, format } => {
+        UserCommand::Create {
+            email,
+            name,
+            roles,
+            employee_number,
+            format,
+        } => {
             let email = EmailAddress::parse(&email)?;
             if name.trim().is_empty() {
                 bail!("--name must not be empty");
             }
-            let roles = roles.iter().map(|r| Role::parse_assignable(r)).collect::<Result<Vec<_>, _>>()?;
+            let roles = roles
+                .iter()
+                .map(|r| Role::parse_assignable(r))
+                .collect::<Result<Vec<_>, _>>()?;
             let person_id = match &employee_number {
-                Some(n) => Some(PersonId(store.person_by_number(t.id, n).await?.ok_or_else(|| anyhow!("no person has the employee number {n}"))?.id)),
+                Some(n) => Some(PersonId(
+                    store
+                        .person_by_number(t.id, n)
+                        .await?
+                        .ok_or_else(|| anyhow!("no person has the employee number {n}"))?
+                        .id,
+                )),
                 None => None,
             };
             let (password, generated) = read_password_or_generate()?;
-            let user = store.create_user(t.id, NewUser { email, name, roles, person_id, password: Some(password.clone()) }).await.map_err(|e| match e {
-                store::StoreError::Conflict(_) => anyhow!("a user with that email already exists in tenant '{}'", t.slug),
-                other => other.into(),
-            })?;
+            let user = store
+                .create_user(
+                    t.id,
+                    NewUser {
+                        email,
+                        name,
+                        roles,
+                        person_id,
+                        password: Some(password.clone()),
+                    },
+                )
+                .await
+                .map_err(|e| match e {
+                    store::StoreError::Conflict(_) => anyhow!(
+                        "a user with that email already exists in tenant '{}'",
+                        t.slug
+                    ),
+                    other => other.into(),
+                })?;
             let role_names: Vec<&str> = user.roles.iter().map(|r| r.as_str()).collect();
-            store.append_audit(cli_audit(&t, AuditAction::UserCreated).target("user", user.id).detail(role_names.join(","))).await?;
+            store
+                .append_audit(
+                    cli_audit(&t, AuditAction::UserCreated)
+                        .target("user", user.id)
+                        .detail(role_names.join(",")),
+                )
+                .await?;
             match format.format {
                 OutputFormat::Json => print_json(&serde_json::json!({
                     "id": user.id, "email": user.email, "name": user.name, "roles": role_names, "tenant": t.slug,
                     "password": if generated { Some(password) } else { None },
                 })),
                 OutputFormat::Text => {
-                    println!("Created user {} ({}) with roles {} in tenant '{}'.", user.email, user.name, role_names.join(", "), t.slug);
+                    println!(
+                        "Created user {} ({}) with roles {} in tenant '{}'.",
+                        user.email,
+                        user.name,
+                        role_names.join(", "),
+                        t.slug
+                    );
                     if generated {
                         println!("Generated password (shown only once): {password}");
                     }
@@ -458,7 +605,14 @@ async fn user_command(config: &Config, url: Option<&str>, tenant_arg: Option<&st
                 OutputFormat::Text => {
                     for u in users {
                         let roles: Vec<&str> = u.roles.iter().map(|r| r.as_str()).collect();
-                        println!("{:>5}  {:<32} {:<16} {}{}", u.id, u.email, u.name, roles.join(","), if u.disabled { "  (disabled)" } else { "" });
+                        println!(
+                            "{:>5}  {:<32} {:<16} {}{}",
+                            u.id,
+                            u.email,
+                            u.name,
+                            roles.join(","),
+                            if u.disabled { "  (disabled)" } else { "" }
+                        );
                     }
                     Ok(())
                 }
@@ -467,36 +621,63 @@ async fn user_command(config: &Config, url: Option<&str>, tenant_arg: Option<&st
         UserCommand::Disable { email } => {
             let u = find_user(&store, &t, &email).await?;
             store.set_user_disabled(t.id, u.id, true).await?;
-            store.append_audit(cli_audit(&t, AuditAction::UserDisabled).target("user", u.id)).await?;
-            println!("Disabled {}; their sessions and tokens no longer work.", u.email);
+            store
+                .append_audit(cli_audit(&t, AuditAction::UserDisabled).target("user", u.id))
+                .await?;
+            println!(
+                "Disabled {}; their sessions and tokens no longer work.",
+                u.email
+            );
             Ok(())
         }
         UserCommand::Enable { email } => {
             let u = find_user(&store, &t, &email).await?;
             store.set_user_disabled(t.id, u.id, false).await?;
-            store.append_audit(cli_audit(&t, AuditAction::UserEnabled).target("user", u.id)).await?;
+            store
+                .append_audit(cli_audit(&t, AuditAction::UserEnabled).target("user", u.id))
+                .await?;
             println!("Enabled {}.", u.email);
             Ok(())
         }
     }
 }
 
-async fn token_command(config: &Config, url: Option<&str>, tenant_arg: Option<&str>, cmd: TokenCommand) -> Result<()> {
+async fn token_command(
+    config: &Config,
+    url: Option<&str>,
+    tenant_arg: Option<&str>,
+    cmd: TokenCommand,
+) -> Result<()> {
     let store = open(config, url).await?;
     let t = tenant(&store, tenant_arg).await?;
     match cmd {
-        TokenCommand::Create { email, label, format } => {
+        TokenCommand::Create {
+            email,
+            label,
+            format,
+        } => {
             let u = find_user(&store, &t, &email).await?;
             if u.disabled {
                 bail!("{} is disabled; enable the user first", u.email);
             }
             let (token, secret) = store.create_token(t.id, u.id, &label).await?;
-            store.append_audit(cli_audit(&t, AuditAction::TokenCreated).target("api_token", token.id).detail(format!("for {}", u.email))).await?;
+            store
+                .append_audit(
+                    cli_audit(&t, AuditAction::TokenCreated)
+                        .target("api_token", token.id)
+                        .detail(format!("for {}", u.email)),
+                )
+                .await?;
             match format.format {
-                OutputFormat::Json => print_json(&serde_json::json!({"id": token.id, "token": secret, "email": u.email, "label": token.label})),
+                OutputFormat::Json => print_json(
+                    &serde_json::json!({"id": token.id, "token": secret, "email": u.email, "label": token.label}),
+                ),
                 OutputFormat::Text => {
                     println!("{secret}");
-                    eprintln!("Token #{} for {} — store it now, it is shown only once.", token.id, u.email);
+                    eprintln!(
+                        "Token #{} for {} — store it now, it is shown only once.",
+                        token.id, u.email
+                    );
                     Ok(())
                 }
             }
@@ -506,16 +687,28 @@ async fn token_command(config: &Config, url: Option<&str>, tenant_arg: Option<&s
                 (Some(id), _) => vec![id],
                 (None, Some(e)) => {
                     let u = find_user(&store, &t, &e).await?;
-                    store.list_tokens(t.id, Some(u.id)).await?.into_iter().filter(|k| k.revoked_at.is_none()).map(|k| k.id).collect()
+                    store
+                        .list_tokens(t.id, Some(u.id))
+                        .await?
+                        .into_iter()
+                        .filter(|k| k.revoked_at.is_none())
+                        .map(|k| k.id)
+                        .collect()
                 }
-                (None, None) => bail!("say which token to revoke: an id, or --email for all of a user's tokens"),
+                (None, None) => {
+                    bail!("say which token to revoke: an id, or --email for all of a user's tokens")
+                }
             };
             for id in &ids {
                 store.revoke_token(t.id, *id).await.map_err(|e| match e {
-                    store::StoreError::NotFound => anyhow!("there is no token #{id} in tenant '{}'", t.slug),
+                    store::StoreError::NotFound => {
+                        anyhow!("there is no token #{id} in tenant '{}'", t.slug)
+                    }
                     other => other.into(),
                 })?;
-                store.append_audit(cli_audit(&t, AuditAction::TokenRevoked).target("api_token", id)).await?;
+                store
+                    .append_audit(cli_audit(&t, AuditAction::TokenRevoked).target("api_token", id))
+                    .await?;
             }
             println!("Revoked {} token(s).", ids.len());
             Ok(())
@@ -530,7 +723,18 @@ async fn token_command(config: &Config, url: Option<&str>, tenant_arg: Option<&s
                 OutputFormat::Json => print_json(&tokens),
                 OutputFormat::Text => {
                     for k in tokens {
-                        println!("{:>5}  user {:>5}  {:<16} created {}{}", k.id, k.user_id, k.label, k.created_at.format("%Y-%m-%d %H:%M"), if k.revoked_at.is_some() { "  (revoked)" } else { "" });
+                        println!(
+                            "{:>5}  user {:>5}  {:<16} created {}{}",
+                            k.id,
+                            k.user_id,
+                            k.label,
+                            k.created_at.format("%Y-%m-%d %H:%M"),
+                            if k.revoked_at.is_some() {
+                                "  (revoked)"
+                            } else {
+                                ""
+                            }
+                        );
                     }
                     Ok(())
                 }
@@ -547,11 +751,18 @@ async fn tenant_command(config: &Config, url: Option<&str>, cmd: TenantCommand) 
             if name.trim().is_empty() {
                 bail!("--name must not be empty");
             }
-            let t = store.create_tenant(&slug, &name).await.map_err(|e| match e {
-                store::StoreError::Conflict(_) => anyhow!("a tenant with the code '{slug}' already exists"),
-                other => other.into(),
-            })?;
-            store.append_audit(cli_audit(&t, AuditAction::TenantCreated).target("tenant", t.id)).await?;
+            let t = store
+                .create_tenant(&slug, &name)
+                .await
+                .map_err(|e| match e {
+                    store::StoreError::Conflict(_) => {
+                        anyhow!("a tenant with the code '{slug}' already exists")
+                    }
+                    other => other.into(),
+                })?;
+            store
+                .append_audit(cli_audit(&t, AuditAction::TenantCreated).target("tenant", t.id))
+                .await?;
             match format.format {
                 OutputFormat::Json => print_json(&t),
                 OutputFormat::Text => {
@@ -566,7 +777,9 @@ async fn tenant_command(config: &Config, url: Option<&str>, cmd: TenantCommand) 
                 OutputFormat::Json => print_json(&all),
                 OutputFormat::Text => {
                     if all.is_empty() {
-                        println!("No tenants yet. Create one with `kyoritsu tenant create --slug CODE --name NAME` or `kyoritsu demo-data`.");
+                        println!(
+                            "No tenants yet. Create one with `kyoritsu tenant create --slug CODE --name NAME` or `kyoritsu demo-data`."
+                        );
                     }
                     for t in all {
                         println!("{:<20} {}", t.slug, t.name);

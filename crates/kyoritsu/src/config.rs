@@ -2,8 +2,8 @@
 //! `KYORITSU_*` environment variables, then command-line flags. See
 //! `kyoritsu.example.toml` for every key, annotated.
 
-use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::path::Path;
@@ -51,7 +51,10 @@ impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The database URL may hold a password: never print it whole.
         f.debug_struct("Config")
-            .field("database_url", &store::db_url_for_display(&self.database_url))
+            .field(
+                "database_url",
+                &store::db_url_for_display(&self.database_url),
+            )
             .field("bind", &self.bind)
             .field("port", &self.port)
             .field("secure_cookies", &self.secure_cookies)
@@ -82,14 +85,20 @@ impl Config {
     pub fn load(file: Option<&Path>) -> Result<Config, String> {
         let mut fig = Figment::from(Serialized::defaults(Config::default()));
         match file {
-            Some(f) if !f.exists() => return Err(format!("the configuration file {} does not exist", f.display())),
+            Some(f) if !f.exists() => {
+                return Err(format!(
+                    "the configuration file {} does not exist",
+                    f.display()
+                ));
+            }
             Some(f) => fig = fig.merge(Toml::file(f)),
             None => fig = fig.merge(Toml::file("kyoritsu.toml")),
         }
         let known: Vec<String> = KNOWN_ENV.iter().map(|k| k.to_ascii_lowercase()).collect();
         let known: Vec<&str> = known.iter().map(String::as_str).collect();
         fig = fig.merge(Env::prefixed("KYORITSU_").only(&known));
-        fig.extract().map_err(|e| format!("configuration error: {e}"))
+        fig.extract()
+            .map_err(|e| format!("configuration error: {e}"))
     }
 
     /// `KYORITSU_*` variables that mean nothing to us (likely typos).
@@ -103,7 +112,11 @@ impl Config {
 
     pub fn secure_cookies(&self) -> bool {
         self.secure_cookies.unwrap_or_else(|| {
-            let loopback = self.bind.parse::<std::net::IpAddr>().map(|ip| ip.is_loopback()).unwrap_or(self.bind == "localhost");
+            let loopback = self
+                .bind
+                .parse::<std::net::IpAddr>()
+                .map(|ip| ip.is_loopback())
+                .unwrap_or(self.bind == "localhost");
             !loopback
         })
     }
@@ -115,7 +128,10 @@ mod tests {
 
     #[test]
     fn debug_output_masks_the_database_password() {
-        let c = Config { database_url: "postgres://app:hunter2@db/k".into(), ..Config::default() };
+        let c = Config {
+            database_url: "postgres://app:hunter2@db/k".into(),
+            ..Config::default()
+        };
         let shown = format!("{c:?}");
         assert!(!shown.contains("hunter2"), "{shown}");
     }
@@ -123,14 +139,28 @@ mod tests {
     #[test]
     fn cookies_are_secure_except_on_loopback() {
         assert!(!Config::default().secure_cookies());
-        assert!(Config { bind: "0.0.0.0".into(), ..Config::default() }.secure_cookies());
-        assert!(Config { secure_cookies: Some(true), ..Config::default() }.secure_cookies());
+        assert!(
+            Config {
+                bind: "0.0.0.0".into(),
+                ..Config::default()
+            }
+            .secure_cookies()
+        );
+        assert!(
+            Config {
+                secure_cookies: Some(true),
+                ..Config::default()
+            }
+            .secure_cookies()
+        );
     }
 
     #[test]
     fn the_example_file_is_a_valid_configuration() {
         let text = include_str!("../../../kyoritsu.example.toml");
-        let parsed: Result<Config, _> = Figment::from(Serialized::defaults(Config::default())).merge(Toml::string(text)).extract();
+        let parsed: Result<Config, _> = Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::string(text))
+            .extract();
         assert!(parsed.is_ok(), "{parsed:?}");
     }
 }

@@ -4,8 +4,8 @@
 //! fiscal years of ratings; one demo account per role attached to fitting people.
 
 use chrono::{Datelike, Days, NaiveDate};
-use domain::calendar::{FiscalCalendar, FiscalYear};
 use domain::Role;
+use domain::calendar::{FiscalCalendar, FiscalYear};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use store::people::{NewDepartment, NewPerson, OrgLoad};
@@ -16,34 +16,126 @@ pub const DEMO_PASSWORD: &str = "kyoritsu-demo";
 pub const MIN_EMPLOYEES: usize = 30;
 
 const SURNAMES: [(&str, &str); 60] = [
-    ("佐藤", "サトウ"), ("鈴木", "スズキ"), ("高橋", "タカハシ"), ("田中", "タナカ"), ("伊藤", "イトウ"), ("渡辺", "ワタナベ"),
-    ("山本", "ヤマモト"), ("中村", "ナカムラ"), ("小林", "コバヤシ"), ("加藤", "カトウ"), ("吉田", "ヨシダ"), ("山田", "ヤマダ"),
-    ("佐々木", "ササキ"), ("山口", "ヤマグチ"), ("松本", "マツモト"), ("井上", "イノウエ"), ("木村", "キムラ"), ("林", "ハヤシ"),
-    ("斎藤", "サイトウ"), ("清水", "シミズ"), ("山崎", "ヤマザキ"), ("森", "モリ"), ("池田", "イケダ"), ("橋本", "ハシモト"),
-    ("阿部", "アベ"), ("石川", "イシカワ"), ("山下", "ヤマシタ"), ("中島", "ナカジマ"), ("石井", "イシイ"), ("小川", "オガワ"),
-    ("前田", "マエダ"), ("岡田", "オカダ"), ("長谷川", "ハセガワ"), ("藤田", "フジタ"), ("後藤", "ゴトウ"), ("近藤", "コンドウ"),
-    ("村上", "ムラカミ"), ("遠藤", "エンドウ"), ("青木", "アオキ"), ("坂本", "サカモト"), ("福田", "フクダ"), ("太田", "オオタ"),
-    ("西村", "ニシムラ"), ("藤井", "フジイ"), ("金子", "カネコ"), ("岡本", "オカモト"), ("藤原", "フジワラ"), ("中野", "ナカノ"),
-    ("三浦", "ミウラ"), ("原田", "ハラダ"), ("中川", "ナカガワ"), ("松田", "マツダ"), ("竹内", "タケウチ"), ("小野", "オノ"),
-    ("田村", "タムラ"), ("中山", "ナカヤマ"), ("和田", "ワダ"), ("石田", "イシダ"), ("上田", "ウエダ"), ("森田", "モリタ"),
+    ("佐藤", "サトウ"),
+    ("鈴木", "スズキ"),
+    ("高橋", "タカハシ"),
+    ("田中", "タナカ"),
+    ("伊藤", "イトウ"),
+    ("渡辺", "ワタナベ"),
+    ("山本", "ヤマモト"),
+    ("中村", "ナカムラ"),
+    ("小林", "コバヤシ"),
+    ("加藤", "カトウ"),
+    ("吉田", "ヨシダ"),
+    ("山田", "ヤマダ"),
+    ("佐々木", "ササキ"),
+    ("山口", "ヤマグチ"),
+    ("松本", "マツモト"),
+    ("井上", "イノウエ"),
+    ("木村", "キムラ"),
+    ("林", "ハヤシ"),
+    ("斎藤", "サイトウ"),
+    ("清水", "シミズ"),
+    ("山崎", "ヤマザキ"),
+    ("森", "モリ"),
+    ("池田", "イケダ"),
+    ("橋本", "ハシモト"),
+    ("阿部", "アベ"),
+    ("石川", "イシカワ"),
+    ("山下", "ヤマシタ"),
+    ("中島", "ナカジマ"),
+    ("石井", "イシイ"),
+    ("小川", "オガワ"),
+    ("前田", "マエダ"),
+    ("岡田", "オカダ"),
+    ("長谷川", "ハセガワ"),
+    ("藤田", "フジタ"),
+    ("後藤", "ゴトウ"),
+    ("近藤", "コンドウ"),
+    ("村上", "ムラカミ"),
+    ("遠藤", "エンドウ"),
+    ("青木", "アオキ"),
+    ("坂本", "サカモト"),
+    ("福田", "フクダ"),
+    ("太田", "オオタ"),
+    ("西村", "ニシムラ"),
+    ("藤井", "フジイ"),
+    ("金子", "カネコ"),
+    ("岡本", "オカモト"),
+    ("藤原", "フジワラ"),
+    ("中野", "ナカノ"),
+    ("三浦", "ミウラ"),
+    ("原田", "ハラダ"),
+    ("中川", "ナカガワ"),
+    ("松田", "マツダ"),
+    ("竹内", "タケウチ"),
+    ("小野", "オノ"),
+    ("田村", "タムラ"),
+    ("中山", "ナカヤマ"),
+    ("和田", "ワダ"),
+    ("石田", "イシダ"),
+    ("上田", "ウエダ"),
+    ("森田", "モリタ"),
 ];
 
 const GIVEN_NAMES: [(&str, &str); 44] = [
-    ("翔太", "ショウタ"), ("大輔", "ダイスケ"), ("健太", "ケンタ"), ("拓也", "タクヤ"), ("直樹", "ナオキ"), ("誠", "マコト"),
-    ("浩", "ヒロシ"), ("隆", "タカシ"), ("健一", "ケンイチ"), ("和也", "カズヤ"), ("亮", "リョウ"), ("大樹", "ダイキ"),
-    ("達也", "タツヤ"), ("修", "オサム"), ("剛", "ツヨシ"), ("聡", "サトシ"), ("洋平", "ヨウヘイ"), ("俊介", "シュンスケ"),
-    ("悠斗", "ユウト"), ("蓮", "レン"), ("陽介", "ヨウスケ"), ("正樹", "マサキ"), ("陽子", "ヨウコ"), ("美穂", "ミホ"),
-    ("恵", "メグミ"), ("裕子", "ユウコ"), ("直美", "ナオミ"), ("由美", "ユミ"), ("智子", "トモコ"), ("明美", "アケミ"),
-    ("真由美", "マユミ"), ("香織", "カオリ"), ("彩", "アヤ"), ("愛", "アイ"), ("舞", "マイ"), ("美咲", "ミサキ"),
-    ("沙織", "サオリ"), ("千尋", "チヒロ"), ("陽菜", "ヒナ"), ("結衣", "ユイ"), ("葵", "アオイ"), ("優子", "ユウコ"),
-    ("奈々", "ナナ"), ("早紀", "サキ"),
+    ("翔太", "ショウタ"),
+    ("大輔", "ダイスケ"),
+    ("健太", "ケンタ"),
+    ("拓也", "タクヤ"),
+    ("直樹", "ナオキ"),
+    ("誠", "マコト"),
+    ("浩", "ヒロシ"),
+    ("隆", "タカシ"),
+    ("健一", "ケンイチ"),
+    ("和也", "カズヤ"),
+    ("亮", "リョウ"),
+    ("大樹", "ダイキ"),
+    ("達也", "タツヤ"),
+    ("修", "オサム"),
+    ("剛", "ツヨシ"),
+    ("聡", "サトシ"),
+    ("洋平", "ヨウヘイ"),
+    ("俊介", "シュンスケ"),
+    ("悠斗", "ユウト"),
+    ("蓮", "レン"),
+    ("陽介", "ヨウスケ"),
+    ("正樹", "マサキ"),
+    ("陽子", "ヨウコ"),
+    ("美穂", "ミホ"),
+    ("恵", "メグミ"),
+    ("裕子", "ユウコ"),
+    ("直美", "ナオミ"),
+    ("由美", "ユミ"),
+    ("智子", "トモコ"),
+    ("明美", "アケミ"),
+    ("真由美", "マユミ"),
+    ("香織", "カオリ"),
+    ("彩", "アヤ"),
+    ("愛", "アイ"),
+    ("舞", "マイ"),
+    ("美咲", "ミサキ"),
+    ("沙織", "サオリ"),
+    ("千尋", "チヒロ"),
+    ("陽菜", "ヒナ"),
+    ("結衣", "ユイ"),
+    ("葵", "アオイ"),
+    ("優子", "ユウコ"),
+    ("奈々", "ナナ"),
+    ("早紀", "サキ"),
 ];
 
 const DIVISIONS: [(&str, &[&str]); 5] = [
-    ("管理本部", &["人事部", "総務部", "経理部", "情報システム部"]),
+    (
+        "管理本部",
+        &["人事部", "総務部", "経理部", "情報システム部"],
+    ),
     ("営業本部", &["東日本営業部", "西日本営業部", "法人営業部"]),
     ("技術本部", &["開発部", "基盤技術部", "品質保証部"]),
-    ("事業推進本部", &["企画部", "マーケティング部", "カスタマーサクセス部"]),
+    (
+        "事業推進本部",
+        &["企画部", "マーケティング部", "カスタマーサクセス部"],
+    ),
     ("製造本部", &["生産管理部", "調達部", "第一工場"]),
 ];
 const DEPTS_PER_ROUND: usize = 16;
@@ -83,13 +175,15 @@ impl Gen {
     fn birth_for_age(&mut self, lo: i32, hi: i32) -> NaiveDate {
         let age = self.rng.random_range(lo..=hi);
         let days = self.rng.random_range(0..365u64);
-        let base = NaiveDate::from_ymd_opt(self.today.year() - age - 1, self.today.month(), 1).unwrap_or(self.today);
+        let base = NaiveDate::from_ymd_opt(self.today.year() - age - 1, self.today.month(), 1)
+            .unwrap_or(self.today);
         base.checked_add_days(Days::new(days)).unwrap_or(base)
     }
 
     /// New graduates join on 1 April of the year they turn 22 or 23; a third join mid-career.
     fn hire_for(&mut self, birth: NaiveDate) -> NaiveDate {
-        let grad_year = birth.year() + 22 + i32::from(birth.month() >= 4) + self.rng.random_range(0..=1);
+        let grad_year =
+            birth.year() + 22 + i32::from(birth.month() >= 4) + self.rng.random_range(0..=1);
         let hire = if self.rng.random_ratio(2, 3) {
             NaiveDate::from_ymd_opt(grad_year, 4, 1)
         } else {
@@ -101,7 +195,7 @@ impl Gen {
     }
 
     fn rating(&mut self, bias: i32) -> &'static str {
-        let roll = self.rng.random_range(0..100) as i32 - bias;
+        let roll: i32 = self.rng.random_range(0..100) - bias;
         let mut acc = 0i32;
         for (r, w) in RATINGS {
             acc += w as i32;
@@ -114,27 +208,49 @@ impl Gen {
 }
 
 /// Generates `employees` people (at least [`MIN_EMPLOYEES`]) deterministically from `seed`.
-pub fn generate(employees: usize, seed: u64, today: NaiveDate, cal: &FiscalCalendar) -> DemoCompany {
+pub fn generate(
+    employees: usize,
+    seed: u64,
+    today: NaiveDate,
+    cal: &FiscalCalendar,
+) -> DemoCompany {
     let employees = employees.max(MIN_EMPLOYEES);
-    let mut g = Gen { rng: StdRng::seed_from_u64(seed), today };
+    let mut g = Gen {
+        rng: StdRng::seed_from_u64(seed),
+        today,
+    };
     let fy = cal.fiscal_year_of(today);
 
     // Shape: about 13 people per section (課長 + members), up to 6 sections per 部.
     let sections = (employees / 13).max(2);
-    let rounds = sections.div_ceil(DEPTS_PER_ROUND * MAX_SECTIONS_PER_DEPT).max(1);
+    let rounds = sections
+        .div_ceil(DEPTS_PER_ROUND * MAX_SECTIONS_PER_DEPT)
+        .max(1);
     let dept_count = DEPTS_PER_ROUND * rounds;
     let mut departments = Vec::new();
     let mut dept_sections: Vec<Vec<String>> = Vec::new(); // section codes per 部, in order
     let mut dept_of_division: Vec<(String, Vec<String>)> = Vec::new(); // division code → 部 codes
     for round in 0..rounds {
         for (di, (division, depts)) in DIVISIONS.iter().enumerate() {
-            let suffix = if round == 0 { String::new() } else { format!("{}", round + 1) };
+            let suffix = if round == 0 {
+                String::new()
+            } else {
+                format!("{}", round + 1)
+            };
             let dcode = format!("D{:04}{}", round, di);
-            departments.push(NewDepartment { code: dcode.clone(), name: format!("{division}{suffix}"), parent_code: None });
+            departments.push(NewDepartment {
+                code: dcode.clone(),
+                name: format!("{division}{suffix}"),
+                parent_code: None,
+            });
             let mut codes = Vec::new();
             for (bi, bu) in depts.iter().enumerate() {
                 let bcode = format!("{dcode}-{bi}");
-                departments.push(NewDepartment { code: bcode.clone(), name: format!("{bu}{suffix}"), parent_code: Some(dcode.clone()) });
+                departments.push(NewDepartment {
+                    code: bcode.clone(),
+                    name: format!("{bu}{suffix}"),
+                    parent_code: Some(dcode.clone()),
+                });
                 codes.push(bcode);
                 dept_sections.push(Vec::new());
             }
@@ -142,24 +258,42 @@ pub fn generate(employees: usize, seed: u64, today: NaiveDate, cal: &FiscalCalen
         }
     }
     // Sections go round-robin over the 部, so small companies still have 人事部 and 営業.
-    let all_bu: Vec<String> = dept_of_division.iter().flat_map(|(_, b)| b.iter().cloned()).collect();
+    let all_bu: Vec<String> = dept_of_division
+        .iter()
+        .flat_map(|(_, b)| b.iter().cloned())
+        .collect();
     for s in 0..sections {
         let bi = s % dept_count;
         let n = dept_sections[bi].len();
         let code = format!("{}-{}", all_bu[bi], n);
-        departments.push(NewDepartment { code: code.clone(), name: SECTION_NAMES[n % SECTION_NAMES.len()].to_string(), parent_code: Some(all_bu[bi].clone()) });
+        departments.push(NewDepartment {
+            code: code.clone(),
+            name: SECTION_NAMES[n % SECTION_NAMES.len()].to_string(),
+            parent_code: Some(all_bu[bi].clone()),
+        });
         dept_sections[bi].push(code);
     }
 
     let mut people: Vec<NewPerson> = Vec::with_capacity(employees);
     let mut next_number = 1usize;
-    let mut push = |g: &mut Gen, people: &mut Vec<NewPerson>, dept: &str, manager: Option<String>, title: &str, grade: &str, ages: (i32, i32)| -> String {
+    let mut push = |g: &mut Gen,
+                    people: &mut Vec<NewPerson>,
+                    dept: &str,
+                    manager: Option<String>,
+                    title: &str,
+                    grade: &str,
+                    ages: (i32, i32)|
+     -> String {
         let number = format!("E{:07}", next_number);
         next_number += 1;
         let (name, kana) = g.name();
         let birth = g.birth_for_age(ages.0, ages.1);
         let hire = g.hire_for(birth);
-        let status = if title.is_empty() && g.rng.random_ratio(1, 50) { "leave" } else { "active" };
+        let status = if title.is_empty() && g.rng.random_ratio(1, 50) {
+            "leave"
+        } else {
+            "active"
+        };
         people.push(NewPerson {
             employee_number: number.clone(),
             name,
@@ -176,20 +310,52 @@ pub fn generate(employees: usize, seed: u64, today: NaiveDate, cal: &FiscalCalen
         number
     };
 
-    let president = push(&mut g, &mut people, &dept_of_division[0].0, None, "代表取締役社長", "E", (60, 65));
+    let president = push(
+        &mut g,
+        &mut people,
+        &dept_of_division[0].0,
+        None,
+        "代表取締役社長",
+        "E",
+        (60, 65),
+    );
     let mut section_heads: Vec<(String, String)> = Vec::new(); // (section code, head number)
     let mut bu_index = 0;
     for (dcode, bus) in &dept_of_division {
-        let division_head = push(&mut g, &mut people, dcode, Some(president.clone()), "本部長", "M3", (52, 62));
+        let division_head = push(
+            &mut g,
+            &mut people,
+            dcode,
+            Some(president.clone()),
+            "本部長",
+            "M3",
+            (52, 62),
+        );
         for bcode in bus {
             let sections_here = &dept_sections[bu_index];
             bu_index += 1;
             if sections_here.is_empty() {
                 continue;
             }
-            let bu_head = push(&mut g, &mut people, bcode, Some(division_head.clone()), "部長", "M2", (45, 58));
+            let bu_head = push(
+                &mut g,
+                &mut people,
+                bcode,
+                Some(division_head.clone()),
+                "部長",
+                "M2",
+                (45, 58),
+            );
             for scode in sections_here {
-                let head = push(&mut g, &mut people, scode, Some(bu_head.clone()), "課長", "M1", (38, 55));
+                let head = push(
+                    &mut g,
+                    &mut people,
+                    scode,
+                    Some(bu_head.clone()),
+                    "課長",
+                    "M1",
+                    (38, 55),
+                );
                 section_heads.push((scode.clone(), head));
             }
         }
@@ -198,9 +364,21 @@ pub fn generate(employees: usize, seed: u64, today: NaiveDate, cal: &FiscalCalen
     let members = employees.saturating_sub(heads);
     for i in 0..members {
         let (scode, head) = &section_heads[i % section_heads.len()];
-        let age_band = if g.rng.random_ratio(1, 2) { (22, 40) } else { (22, 65) };
+        let age_band = if g.rng.random_ratio(1, 2) {
+            (22, 40)
+        } else {
+            (22, 65)
+        };
         let p_index = people.len();
-        push(&mut g, &mut people, scode, Some(head.clone()), "", "", age_band);
+        push(
+            &mut g,
+            &mut people,
+            scode,
+            Some(head.clone()),
+            "",
+            "",
+            age_band,
+        );
         let age = cal.age_on(people[p_index].birth_date.unwrap_or(today), today);
         people[p_index].grade = format!("G{}", ((age - 22) / 8 + 1).clamp(1, 5));
     }
@@ -208,41 +386,108 @@ pub fn generate(employees: usize, seed: u64, today: NaiveDate, cal: &FiscalCalen
     // Demo accounts on fitting people: the employee turns 50 this fiscal year and reports
     // to the demo manager; HR, the consultant and the admin sit in 管理本部.
     let member_in = |people: &[NewPerson], section: &str, skip: usize| -> Option<usize> {
-        people.iter().enumerate().filter(|(_, p)| p.title.is_empty() && p.department_code.as_deref() == Some(section)).map(|(i, _)| i).nth(skip)
+        people
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.title.is_empty() && p.department_code.as_deref() == Some(section))
+            .map(|(i, _)| i)
+            .nth(skip)
     };
     let hr_section = section_heads[0].0.clone(); // 管理本部 / 人事部 / 第一課
-    let sales_section = section_heads.iter().find(|(s, _)| s.starts_with("D00001")).map(|(s, _)| s.clone()).unwrap_or_else(|| hr_section.clone());
-    let admin_section = section_heads.iter().find(|(s, _)| s.starts_with("D00000-3")).map(|(s, _)| s.clone()).unwrap_or_else(|| hr_section.clone());
+    let sales_section = section_heads
+        .iter()
+        .find(|(s, _)| s.starts_with("D00001"))
+        .map(|(s, _)| s.clone())
+        .unwrap_or_else(|| hr_section.clone());
+    let admin_section = section_heads
+        .iter()
+        .find(|(s, _)| s.starts_with("D00000-3"))
+        .map(|(s, _)| s.clone())
+        .unwrap_or_else(|| hr_section.clone());
     let mut accounts = Vec::new();
-    let mut attach = |people: &mut Vec<NewPerson>, idx: Option<usize>, role: Role, email: &str, roles: Vec<Role>, title: Option<&str>| {
+    let mut attach = |people: &mut Vec<NewPerson>,
+                      idx: Option<usize>,
+                      role: Role,
+                      email: &str,
+                      roles: Vec<Role>,
+                      title: Option<&str>| {
         let Some(i) = idx else { return };
         people[i].email = Some(email.to_string());
         if let Some(t) = title {
             people[i].title = t.to_string();
         }
-        accounts.push(DemoAccount { role, email: email.into(), name: people[i].name.clone(), employee_number: Some(people[i].employee_number.clone()), roles });
+        accounts.push(DemoAccount {
+            role,
+            email: email.into(),
+            name: people[i].name.clone(),
+            employee_number: Some(people[i].employee_number.clone()),
+            roles,
+        });
     };
     let employee_idx = member_in(&people, &sales_section, 0);
     if let Some(i) = employee_idx {
         // Born inside the cohort that turns 50 during the current fiscal year.
         let range = cal.birth_range_turning(50, fy);
         let span = (*range.end() - *range.start()).num_days().max(1) as u64;
-        let birth = range.start().checked_add_days(Days::new(g.rng.random_range(0..span))).unwrap_or(*range.start());
+        let birth = range
+            .start()
+            .checked_add_days(Days::new(g.rng.random_range(0..span)))
+            .unwrap_or(*range.start());
         people[i].birth_date = Some(birth);
-        people[i].hire_date = NaiveDate::from_ymd_opt(birth.year() + 23 + i32::from(birth.month() >= 4), 4, 1).map(|h| h.min(today));
+        people[i].hire_date =
+            NaiveDate::from_ymd_opt(birth.year() + 23 + i32::from(birth.month() >= 4), 4, 1)
+                .map(|h| h.min(today));
         people[i].grade = "G4".into();
         people[i].status = "active".into();
     }
-    attach(&mut people, employee_idx, Role::Employee, "employee@demo.example.jp", vec![Role::Employee], None);
-    let manager_idx = section_heads.iter().find(|(s, _)| *s == sales_section).and_then(|(_, h)| people.iter().position(|p| &p.employee_number == h));
-    attach(&mut people, manager_idx, Role::Manager, "manager@demo.example.jp", vec![Role::Employee], None);
+    attach(
+        &mut people,
+        employee_idx,
+        Role::Employee,
+        "employee@demo.example.jp",
+        vec![Role::Employee],
+        None,
+    );
+    let manager_idx = section_heads
+        .iter()
+        .find(|(s, _)| *s == sales_section)
+        .and_then(|(_, h)| people.iter().position(|p| &p.employee_number == h));
+    attach(
+        &mut people,
+        manager_idx,
+        Role::Manager,
+        "manager@demo.example.jp",
+        vec![Role::Employee],
+        None,
+    );
     let idx = member_in(&people, &hr_section, 0);
-    attach(&mut people, idx, Role::Hr, "hr@demo.example.jp", vec![Role::Employee, Role::Hr], Some("人事担当"));
+    attach(
+        &mut people,
+        idx,
+        Role::Hr,
+        "hr@demo.example.jp",
+        vec![Role::Employee, Role::Hr],
+        Some("人事担当"),
+    );
     let idx = member_in(&people, &hr_section, 1);
-    attach(&mut people, idx, Role::Consultant, "consultant@demo.example.jp", vec![Role::Employee, Role::Consultant], Some("キャリアコンサルタント"));
+    attach(
+        &mut people,
+        idx,
+        Role::Consultant,
+        "consultant@demo.example.jp",
+        vec![Role::Employee, Role::Consultant],
+        Some("キャリアコンサルタント"),
+    );
     let admin_skip = if admin_section == hr_section { 2 } else { 0 };
     let idx = member_in(&people, &admin_section, admin_skip);
-    attach(&mut people, idx, Role::Admin, "admin@demo.example.jp", vec![Role::Employee, Role::Admin], Some("システム管理者"));
+    attach(
+        &mut people,
+        idx,
+        Role::Admin,
+        "admin@demo.example.jp",
+        vec![Role::Employee, Role::Admin],
+        Some("システム管理者"),
+    );
     accounts.push(DemoAccount {
         role: Role::Instructor,
         email: "instructor@demo.example.jp".into(),
@@ -264,7 +509,14 @@ pub fn generate(employees: usize, seed: u64, today: NaiveDate, cal: &FiscalCalen
             }
         }
     }
-    DemoCompany { org: OrgLoad { departments, people, ratings }, accounts }
+    DemoCompany {
+        org: OrgLoad {
+            departments,
+            people,
+            ratings,
+        },
+        accounts,
+    }
 }
 
 #[cfg(test)]
@@ -280,7 +532,13 @@ mod tests {
         let cal = FiscalCalendar::default();
         let a = generate(200, 7, today(), &cal);
         let b = generate(200, 7, today(), &cal);
-        let names = |c: &DemoCompany| c.org.people.iter().map(|p| p.name.clone()).collect::<Vec<_>>();
+        let names = |c: &DemoCompany| {
+            c.org
+                .people
+                .iter()
+                .map(|p| p.name.clone())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(names(&a), names(&b));
         assert_ne!(names(&a), names(&generate(200, 8, today(), &cal)));
     }
@@ -290,15 +548,37 @@ mod tests {
         let cal = FiscalCalendar::default();
         let c = generate(1000, 1, today(), &cal);
         assert_eq!(c.org.people.len(), 1000);
-        let numbers: std::collections::HashSet<_> = c.org.people.iter().map(|p| p.employee_number.as_str()).collect();
+        let numbers: std::collections::HashSet<_> = c
+            .org
+            .people
+            .iter()
+            .map(|p| p.employee_number.as_str())
+            .collect();
         assert_eq!(numbers.len(), 1000);
-        assert!(c.org.people.iter().all(|p| p.manager_number.as_deref().is_none_or(|m| numbers.contains(m))));
-        assert_eq!(c.org.people.iter().filter(|p| p.manager_number.is_none()).count(), 1, "one president");
+        assert!(c.org.people.iter().all(|p| {
+            p.manager_number
+                .as_deref()
+                .is_none_or(|m| numbers.contains(m))
+        }));
+        assert_eq!(
+            c.org
+                .people
+                .iter()
+                .filter(|p| p.manager_number.is_none())
+                .count(),
+            1,
+            "one president"
+        );
         for p in &c.org.people {
             let age = cal.age_on(p.birth_date.expect("birth"), today());
             assert!((22..=66).contains(&age), "{} is {age}", p.name);
             assert!(p.hire_date.expect("hire") <= today());
-            assert!(p.name.contains(' ') && p.name_kana.chars().all(|ch| ch == ' ' || ('ァ'..='ヶ').contains(&ch) || ch == 'ー'));
+            assert!(
+                p.name.contains(' ')
+                    && p.name_kana
+                        .chars()
+                        .all(|ch| ch == ' ' || ('ァ'..='ヶ').contains(&ch) || ch == 'ー')
+            );
         }
         assert!(c.org.ratings.len() > 5000);
     }
@@ -309,11 +589,41 @@ mod tests {
         for n in [MIN_EMPLOYEES, 100, 5000] {
             let c = generate(n, 42, today(), &cal);
             let roles: Vec<Role> = c.accounts.iter().map(|a| a.role).collect();
-            assert_eq!(roles, vec![Role::Employee, Role::Manager, Role::Consultant, Role::Instructor, Role::Hr, Role::Admin], "n={n}");
-            let by_role = |r: Role| c.accounts.iter().find(|a| a.role == r).and_then(|a| a.employee_number.clone()).expect("person");
-            let employee = c.org.people.iter().find(|p| p.employee_number == by_role(Role::Employee)).expect("employee");
-            assert!(cal.turns_during(employee.birth_date.expect("birth"), 50, cal.fiscal_year_of(today())));
-            assert_eq!(employee.manager_number, Some(by_role(Role::Manager)), "the demo employee reports to the demo manager");
+            assert_eq!(
+                roles,
+                vec![
+                    Role::Employee,
+                    Role::Manager,
+                    Role::Consultant,
+                    Role::Instructor,
+                    Role::Hr,
+                    Role::Admin
+                ],
+                "n={n}"
+            );
+            let by_role = |r: Role| {
+                c.accounts
+                    .iter()
+                    .find(|a| a.role == r)
+                    .and_then(|a| a.employee_number.clone())
+                    .expect("person")
+            };
+            let employee = c
+                .org
+                .people
+                .iter()
+                .find(|p| p.employee_number == by_role(Role::Employee))
+                .expect("employee");
+            assert!(cal.turns_during(
+                employee.birth_date.expect("birth"),
+                50,
+                cal.fiscal_year_of(today())
+            ));
+            assert_eq!(
+                employee.manager_number,
+                Some(by_role(Role::Manager)),
+                "the demo employee reports to the demo manager"
+            );
         }
     }
 }

@@ -3,12 +3,12 @@
 //! the audit log, the API's errors and the operations endpoints.
 
 use domain::{EmailAddress, Role, TenantSlug};
-use reqwest::redirect::Policy;
 use reqwest::StatusCode;
+use reqwest::redirect::Policy;
 use std::net::SocketAddr;
+use store::Store;
 use store::testing::TestDb;
 use store::users::NewUser;
-use store::Store;
 
 const PW: &str = kyoritsu::demo::DEMO_PASSWORD;
 
@@ -21,45 +21,90 @@ struct TestApp {
 impl TestApp {
     async fn spawn(db: TestDb) -> TestApp {
         let store = db.store.clone();
-        kyoritsu::cli::create_demo(&store, 80, 3, false).await.expect("demo company");
-        let state = web::AppState::new(store.clone(), web::WebConfig { secure_cookies: false, ..Default::default() });
+        kyoritsu::cli::create_demo(&store, 80, 3, false)
+            .await
+            .expect("demo company");
+        let state = web::AppState::new(
+            store.clone(),
+            web::WebConfig {
+                secure_cookies: false,
+                ..Default::default()
+            },
+        );
         let app = web::router(state);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         tokio::spawn(async move {
-            let _ = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await;
+            let _ = axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await;
         });
-        TestApp { base: format!("http://{addr}"), store, _db: db }
+        TestApp {
+            base: format!("http://{addr}"),
+            store,
+            _db: db,
+        }
     }
 
     fn browser(&self) -> Browser {
         Browser {
             base: self.base.clone(),
-            http: reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).build().expect("client"),
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(Policy::none())
+                .build()
+                .expect("client"),
         }
     }
 
     async fn signed_in(&self, email: &str) -> Browser {
         let b = self.browser();
         let r = b.login(email, PW).await;
-        assert_eq!(r.0, StatusCode::SEE_OTHER, "sign-in of {email} failed: {}", r.1);
+        assert_eq!(
+            r.0,
+            StatusCode::SEE_OTHER,
+            "sign-in of {email} failed: {}",
+            r.1
+        );
         b
     }
 
     async fn demo_tenant(&self) -> store::tenants::Tenant {
-        self.store.tenant_by_slug("demo").await.expect("q").expect("demo tenant")
+        self.store
+            .tenant_by_slug("demo")
+            .await
+            .expect("q")
+            .expect("demo tenant")
     }
 
     async fn person_of(&self, email: &str) -> i64 {
         let t = self.demo_tenant().await;
-        let u = self.store.user_by_email(t.id, &EmailAddress::parse(email).expect("e")).await.expect("q").expect("user");
+        let u = self
+            .store
+            .user_by_email(t.id, &EmailAddress::parse(email).expect("e"))
+            .await
+            .expect("q")
+            .expect("user");
         u.person_id.expect("linked").0
     }
 
     async fn token(&self, email: &str) -> String {
         let t = self.demo_tenant().await;
-        let u = self.store.user_by_email(t.id, &EmailAddress::parse(email).expect("e")).await.expect("q").expect("user");
-        self.store.create_token(t.id, u.id, "test").await.expect("token").1
+        let u = self
+            .store
+            .user_by_email(t.id, &EmailAddress::parse(email).expect("e"))
+            .await
+            .expect("q")
+            .expect("user");
+        self.store
+            .create_token(t.id, u.id, "test")
+            .await
+            .expect("token")
+            .1
     }
 
     async fn api(&self, token: Option<&str>, path: &str) -> (StatusCode, serde_json::Value) {
@@ -89,33 +134,71 @@ struct Browser {
 
 impl Browser {
     async fn get(&self, path: &str) -> (StatusCode, String) {
-        let r = self.http.get(format!("{}{}", self.base, path)).send().await.expect("request");
+        let r = self
+            .http
+            .get(format!("{}{}", self.base, path))
+            .send()
+            .await
+            .expect("request");
         let s = r.status();
         (s, r.text().await.unwrap_or_default())
     }
 
     async fn get_with_location(&self, path: &str) -> (StatusCode, String) {
-        let r = self.http.get(format!("{}{}", self.base, path)).send().await.expect("request");
-        let loc = r.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        let r = self
+            .http
+            .get(format!("{}{}", self.base, path))
+            .send()
+            .await
+            .expect("request");
+        let loc = r
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
         (r.status(), loc)
     }
 
     async fn csrf(&self, page: &str) -> String {
         let (_, body) = self.get(page).await;
-        body.split("name=\"_csrf\" value=\"").nth(1).and_then(|s| s.split('"').next()).unwrap_or("").to_string()
+        body.split("name=\"_csrf\" value=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap_or("")
+            .to_string()
     }
 
     async fn post(&self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
-        let r = self.http.post(format!("{}{}", self.base, path)).form(fields).send().await.expect("request");
+        let r = self
+            .http
+            .post(format!("{}{}", self.base, path))
+            .form(fields)
+            .send()
+            .await
+            .expect("request");
         let s = r.status();
-        let loc = r.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_string);
+        let loc = r
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
         let body = r.text().await.unwrap_or_default();
         (s, loc.unwrap_or(body))
     }
 
     async fn login(&self, email: &str, password: &str) -> (StatusCode, String) {
         let csrf = self.csrf("/login").await;
-        self.post("/login", &[("_csrf", &csrf), ("email", email), ("password", password), ("next", "")]).await
+        self.post(
+            "/login",
+            &[
+                ("_csrf", &csrf),
+                ("email", email),
+                ("password", password),
+                ("next", ""),
+            ],
+        )
+        .await
     }
 }
 
@@ -139,44 +222,77 @@ macro_rules! app_test {
     };
 }
 
-app_test!(each_demo_role_lands_on_its_home_in_japanese, |app| async move {
-    for (email, home, title) in [
-        ("employee@demo.example.jp", "/my", "マイキャリア"),
-        ("manager@demo.example.jp", "/members", "メンバー"),
-        ("consultant@demo.example.jp", "/clients", "担当者"),
-        ("instructor@demo.example.jp", "/training", "研修"),
-        ("hr@demo.example.jp", "/programmes", "施策"),
-        ("admin@demo.example.jp", "/admin", "設定"),
-    ] {
-        let b = app.browser();
-        let (status, location) = b.login(email, PW).await;
-        assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, home), "{email}");
-        let (status, body) = b.get(home).await;
-        assert_eq!(status, StatusCode::OK, "{email} {home}");
-        assert!(body.contains(&format!("<h1 data-testid=\"page-title\">{title}</h1>")), "{email}: {body}");
-        assert!(body.contains("<html lang=\"ja\">"));
+app_test!(
+    each_demo_role_lands_on_its_home_in_japanese,
+    |app| async move {
+        for (email, home, title) in [
+            ("employee@demo.example.jp", "/my", "マイキャリア"),
+            ("manager@demo.example.jp", "/members", "メンバー"),
+            ("consultant@demo.example.jp", "/clients", "担当者"),
+            ("instructor@demo.example.jp", "/training", "研修"),
+            ("hr@demo.example.jp", "/programmes", "施策"),
+            ("admin@demo.example.jp", "/admin", "設定"),
+        ] {
+            let b = app.browser();
+            let (status, location) = b.login(email, PW).await;
+            assert_eq!(
+                (status, location.as_str()),
+                (StatusCode::SEE_OTHER, home),
+                "{email}"
+            );
+            let (status, body) = b.get(home).await;
+            assert_eq!(status, StatusCode::OK, "{email} {home}");
+            assert!(
+                body.contains(&format!("<h1 data-testid=\"page-title\">{title}</h1>")),
+                "{email}: {body}"
+            );
+            assert!(body.contains("<html lang=\"ja\">"));
+        }
     }
-});
+);
 
-app_test!(the_demo_employee_sees_their_milestone_year, |app| async move {
-    let b = app.signed_in("employee@demo.example.jp").await;
-    let (_, body) = b.get("/my").await;
-    assert!(body.contains("50歳を迎えます"), "{body}");
-});
+app_test!(
+    the_demo_employee_sees_their_milestone_year,
+    |app| async move {
+        let b = app.signed_in("employee@demo.example.jp").await;
+        let (_, body) = b.get("/my").await;
+        assert!(body.contains("50歳を迎えます"), "{body}");
+    }
+);
 
-app_test!(wrong_password_is_refused_with_a_clear_message_and_nothing_changes, |app| async move {
-    let b = app.browser();
-    let (status, body) = b.login("employee@demo.example.jp", "not-the-password").await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert!(body.contains("メールアドレスまたはパスワードが正しくありません。"));
-    assert!(body.contains("value=\"employee@demo.example.jp\""), "the typed email is kept");
-    let (status, _) = b.get_with_location("/my").await;
-    assert_eq!(status, StatusCode::SEE_OTHER, "still signed out");
-    let t = app.demo_tenant().await;
-    let (entries, _) = app.store.list_audit(t.id, &store::audit::AuditFilter { action: Some(domain::audit::AuditAction::SignInFailed), ..Default::default() }, 10, 0).await.expect("audit");
-    assert_eq!(entries.len(), 1);
-    assert_eq!(entries[0].actor_email, "employee@demo.example.jp");
-});
+app_test!(
+    wrong_password_is_refused_with_a_clear_message_and_nothing_changes,
+    |app| async move {
+        let b = app.browser();
+        let (status, body) = b
+            .login("employee@demo.example.jp", "not-the-password")
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert!(body.contains("メールアドレスまたはパスワードが正しくありません。"));
+        assert!(
+            body.contains("value=\"employee@demo.example.jp\""),
+            "the typed email is kept"
+        );
+        let (status, _) = b.get_with_location("/my").await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "still signed out");
+        let t = app.demo_tenant().await;
+        let (entries, _) = app
+            .store
+            .list_audit(
+                t.id,
+                &store::audit::AuditFilter {
+                    action: Some(domain::audit::AuditAction::SignInFailed),
+                    ..Default::default()
+                },
+                10,
+                0,
+            )
+            .await
+            .expect("audit");
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].actor_email, "employee@demo.example.jp");
+    }
+);
 
 app_test!(repeated_failures_lock_the_account, |app| async move {
     let b = app.browser();
@@ -188,55 +304,139 @@ app_test!(repeated_failures_lock_the_account, |app| async move {
     assert!(body.contains("一時的にロックしました"), "{body}");
 });
 
-app_test!(a_form_post_without_the_csrf_token_is_refused_and_changes_nothing, |app| async move {
-    let b = app.signed_in("admin@demo.example.jp").await;
-    let (status, body) = b.post("/admin/settings", &[("fy_start_month", "1"), ("age_rule", "legal"), ("anonymity_k", "5")]).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    assert!(body.contains("フォームの有効期限が切れました"));
-    let (status, _) = b.post("/admin/settings", &[("_csrf", "forged"), ("fy_start_month", "1"), ("age_rule", "legal"), ("anonymity_k", "5")]).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(app.demo_tenant().await.settings.calendar.start_month(), 4);
-    // With the token it goes through.
-    let csrf = b.csrf("/admin").await;
-    let (status, location) = b.post("/admin/settings", &[("_csrf", &csrf), ("fy_start_month", "1"), ("age_rule", "legal"), ("anonymity_k", "7")]).await;
-    assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/admin"));
-    let t = app.demo_tenant().await;
-    assert_eq!((t.settings.calendar.start_month(), t.settings.anonymity_k), (1, 7));
-});
+app_test!(
+    a_form_post_without_the_csrf_token_is_refused_and_changes_nothing,
+    |app| async move {
+        let b = app.signed_in("admin@demo.example.jp").await;
+        let (status, body) = b
+            .post(
+                "/admin/settings",
+                &[
+                    ("fy_start_month", "1"),
+                    ("age_rule", "legal"),
+                    ("anonymity_k", "5"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(body.contains("フォームの有効期限が切れました"));
+        let (status, _) = b
+            .post(
+                "/admin/settings",
+                &[
+                    ("_csrf", "forged"),
+                    ("fy_start_month", "1"),
+                    ("age_rule", "legal"),
+                    ("anonymity_k", "5"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(app.demo_tenant().await.settings.calendar.start_month(), 4);
+        // With the token it goes through.
+        let csrf = b.csrf("/admin").await;
+        let (status, location) = b
+            .post(
+                "/admin/settings",
+                &[
+                    ("_csrf", &csrf),
+                    ("fy_start_month", "1"),
+                    ("age_rule", "legal"),
+                    ("anonymity_k", "7"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            (status, location.as_str()),
+            (StatusCode::SEE_OTHER, "/admin")
+        );
+        let t = app.demo_tenant().await;
+        assert_eq!(
+            (t.settings.calendar.start_month(), t.settings.anonymity_k),
+            (1, 7)
+        );
+    }
+);
 
-app_test!(invalid_settings_keep_what_was_typed_and_change_nothing, |app| async move {
-    let b = app.signed_in("admin@demo.example.jp").await;
-    let csrf = b.csrf("/admin").await;
-    let (status, body) = b.post("/admin/settings", &[("_csrf", &csrf), ("fy_start_month", "4"), ("age_rule", "legal"), ("anonymity_k", "2")]).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body.contains("匿名性の基準人数は3以上にしてください。"), "{body}");
-    assert!(body.contains("value=\"2\""), "typed value kept");
-    assert_eq!(app.demo_tenant().await.settings.anonymity_k, 5);
-});
+app_test!(
+    invalid_settings_keep_what_was_typed_and_change_nothing,
+    |app| async move {
+        let b = app.signed_in("admin@demo.example.jp").await;
+        let csrf = b.csrf("/admin").await;
+        let (status, body) = b
+            .post(
+                "/admin/settings",
+                &[
+                    ("_csrf", &csrf),
+                    ("fy_start_month", "4"),
+                    ("age_rule", "legal"),
+                    ("anonymity_k", "2"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            body.contains("匿名性の基準人数は3以上にしてください。"),
+            "{body}"
+        );
+        assert!(body.contains("value=\"2\""), "typed value kept");
+        assert_eq!(app.demo_tenant().await.settings.anonymity_k, 5);
+    }
+);
 
-app_test!(disabling_a_user_ends_their_session_at_once, |app| async move {
-    let employee = app.signed_in("employee@demo.example.jp").await;
-    assert_eq!(employee.get("/my").await.0, StatusCode::OK);
-    let admin = app.signed_in("admin@demo.example.jp").await;
-    let t = app.demo_tenant().await;
-    let target = app.store.user_by_email(t.id, &EmailAddress::parse("employee@demo.example.jp").expect("e")).await.expect("q").expect("u");
-    let csrf = admin.csrf("/admin/users").await;
-    let (status, _) = admin.post(&format!("/admin/users/{}/disable", target.id), &[("_csrf", &csrf)]).await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    let (status, location) = employee.get_with_location("/my").await;
-    assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/login?next=/my"));
-    let (status, body) = app.browser().login("employee@demo.example.jp", PW).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    assert!(body.contains("無効になっています"));
-});
+app_test!(
+    disabling_a_user_ends_their_session_at_once,
+    |app| async move {
+        let employee = app.signed_in("employee@demo.example.jp").await;
+        assert_eq!(employee.get("/my").await.0, StatusCode::OK);
+        let admin = app.signed_in("admin@demo.example.jp").await;
+        let t = app.demo_tenant().await;
+        let target = app
+            .store
+            .user_by_email(
+                t.id,
+                &EmailAddress::parse("employee@demo.example.jp").expect("e"),
+            )
+            .await
+            .expect("q")
+            .expect("u");
+        let csrf = admin.csrf("/admin/users").await;
+        let (status, _) = admin
+            .post(
+                &format!("/admin/users/{}/disable", target.id),
+                &[("_csrf", &csrf)],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (status, location) = employee.get_with_location("/my").await;
+        assert_eq!(
+            (status, location.as_str()),
+            (StatusCode::SEE_OTHER, "/login?next=/my")
+        );
+        let (status, body) = app.browser().login("employee@demo.example.jp", PW).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(body.contains("無効になっています"));
+    }
+);
 
 app_test!(sign_out_ends_the_session, |app| async move {
     let b = app.signed_in("manager@demo.example.jp").await;
     let csrf = b.csrf("/members").await;
     let (status, location) = b.post("/logout", &[("_csrf", &csrf)]).await;
-    assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/login?signed_out=1"));
-    assert_eq!(b.get_with_location("/members").await.0, StatusCode::SEE_OTHER);
-    assert!(b.get("/login?signed_out=1").await.1.contains("ログアウトしました。"));
+    assert_eq!(
+        (status, location.as_str()),
+        (StatusCode::SEE_OTHER, "/login?signed_out=1")
+    );
+    assert_eq!(
+        b.get_with_location("/members").await.0,
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        b.get("/login?signed_out=1")
+            .await
+            .1
+            .contains("ログアウトしました。")
+    );
 });
 
 // Every page route × every demo role (and anonymous): allowed (200), refused (403) or
@@ -260,10 +460,21 @@ app_test!(permission_matrix_for_pages, |app| async move {
         ("/admin/audit".into(), [NO, NO, NO, NO, NO, OK]),
         ("/admin/audit.csv".into(), [NO, NO, NO, NO, NO, OK]),
         (format!("/people/{report}"), [OK, OK, NO, NO, OK, OK]),
-        (format!("/people/{manager_person}"), [NO, OK, NO, NO, OK, OK]),
+        (
+            format!("/people/{manager_person}"),
+            [NO, OK, NO, NO, OK, OK],
+        ),
         (format!("/people/{outsider}"), [NO, NO, NO, NO, OK, OK]),
     ];
-    let emails = ["employee", "manager", "consultant", "instructor", "hr", "admin"].map(|r| format!("{r}@demo.example.jp"));
+    let emails = [
+        "employee",
+        "manager",
+        "consultant",
+        "instructor",
+        "hr",
+        "admin",
+    ]
+    .map(|r| format!("{r}@demo.example.jp"));
     let mut browsers = Vec::new();
     for e in &emails {
         browsers.push(app.signed_in(e).await);
@@ -274,12 +485,17 @@ app_test!(permission_matrix_for_pages, |app| async move {
         for (i, b) in browsers.iter().enumerate() {
             let (got, _) = b.get(path).await;
             if got != expected[i] {
-                failures.push(format!("{} GET {path}: expected {}, got {got}", emails[i], expected[i]));
+                failures.push(format!(
+                    "{} GET {path}: expected {}, got {got}",
+                    emails[i], expected[i]
+                ));
             }
         }
         let (got, location) = anonymous.get_with_location(path).await;
         if got != S::SEE_OTHER || !location.starts_with("/login") {
-            failures.push(format!("anonymous GET {path}: expected a redirect to /login, got {got} {location}"));
+            failures.push(format!(
+                "anonymous GET {path}: expected a redirect to /login, got {got} {location}"
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -297,9 +513,20 @@ app_test!(permission_matrix_for_the_api, |app| async move {
         ("/api/v1/users".into(), [NO, NO, NO, NO, NO, OK]),
         ("/api/v1/audit".into(), [NO, NO, NO, NO, NO, OK]),
         (format!("/api/v1/people/{report}"), [OK, OK, NO, NO, OK, OK]),
-        (format!("/api/v1/people/{outsider}"), [NO, NO, NO, NO, OK, OK]),
+        (
+            format!("/api/v1/people/{outsider}"),
+            [NO, NO, NO, NO, OK, OK],
+        ),
     ];
-    let emails = ["employee", "manager", "consultant", "instructor", "hr", "admin"].map(|r| format!("{r}@demo.example.jp"));
+    let emails = [
+        "employee",
+        "manager",
+        "consultant",
+        "instructor",
+        "hr",
+        "admin",
+    ]
+    .map(|r| format!("{r}@demo.example.jp"));
     let mut tokens = Vec::new();
     for e in &emails {
         tokens.push(app.token(e).await);
@@ -309,113 +536,240 @@ app_test!(permission_matrix_for_the_api, |app| async move {
         for (i, t) in tokens.iter().enumerate() {
             let (got, body) = app.api(Some(t), path).await;
             if got != expected[i] {
-                failures.push(format!("{} GET {path}: expected {}, got {got} {body}", emails[i], expected[i]));
+                failures.push(format!(
+                    "{} GET {path}: expected {}, got {got} {body}",
+                    emails[i], expected[i]
+                ));
             }
             if got == NO && body["error"]["code"] != "forbidden" {
-                failures.push(format!("{path}: a refusal must carry the JSON error shape, got {body}"));
+                failures.push(format!(
+                    "{path}: a refusal must carry the JSON error shape, got {body}"
+                ));
             }
         }
         let (got, body) = app.api(None, path).await;
         if got != S::UNAUTHORIZED || body["error"]["code"] != "unauthorized" {
-            failures.push(format!("no token GET {path}: expected 401 JSON, got {got} {body}"));
+            failures.push(format!(
+                "no token GET {path}: expected 401 JSON, got {got} {body}"
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 });
 
-app_test!(a_manager_sees_nothing_outside_their_line_and_no_birth_dates_inside_it, |app| async move {
-    let token = app.token("manager@demo.example.jp").await;
-    let (status, body) = app.api(Some(&token), &format!("/api/v1/people/{}", app.outsider().await)).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    assert!(body.get("name").is_none());
-    let (status, body) = app.api(Some(&token), &format!("/api/v1/people/{}", app.report_of_manager().await)).await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(body.get("name").is_some() && body.get("ratings").is_some());
-    assert!(body.get("birth_date").is_none(), "a manager does not see birth dates: {body}");
-    let (_, members) = app.api(Some(&token), "/api/v1/members").await;
-    let ids: Vec<i64> = members.as_array().expect("list").iter().filter_map(|m| m["id"].as_i64()).collect();
-    assert!(ids.contains(&app.report_of_manager().await));
-    assert!(!ids.contains(&app.outsider().await));
-    // The page agrees.
-    let b = app.signed_in("manager@demo.example.jp").await;
-    let (status, body) = b.get(&format!("/people/{}", app.outsider().await)).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    assert!(!body.contains("hr@demo.example.jp"));
-});
-
-app_test!(another_tenant_sees_none_of_this_tenants_data, |app| async move {
-    let other = app.store.create_tenant(&TenantSlug::parse("other").expect("slug"), "他社株式会社").await.expect("tenant");
-    let admin = app
-        .store
-        .create_user(other.id, NewUser { email: EmailAddress::parse("admin@other.example.jp").expect("e"), name: "他社 管理者".into(), roles: vec![Role::Admin, Role::Hr], person_id: None, password: Some(PW.into()) })
-        .await
-        .expect("user");
-    let token = app.store.create_token(other.id, admin.id, "t").await.expect("token").1;
-    for id in [app.outsider().await, app.report_of_manager().await] {
-        let (status, body) = app.api(Some(&token), &format!("/api/v1/people/{id}")).await;
-        assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+app_test!(
+    a_manager_sees_nothing_outside_their_line_and_no_birth_dates_inside_it,
+    |app| async move {
+        let token = app.token("manager@demo.example.jp").await;
+        let (status, body) = app
+            .api(
+                Some(&token),
+                &format!("/api/v1/people/{}", app.outsider().await),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(body.get("name").is_none());
+        let (status, body) = app
+            .api(
+                Some(&token),
+                &format!("/api/v1/people/{}", app.report_of_manager().await),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.get("name").is_some() && body.get("ratings").is_some());
+        assert!(
+            body.get("birth_date").is_none(),
+            "a manager does not see birth dates: {body}"
+        );
+        let (_, members) = app.api(Some(&token), "/api/v1/members").await;
+        let ids: Vec<i64> = members
+            .as_array()
+            .expect("list")
+            .iter()
+            .filter_map(|m| m["id"].as_i64())
+            .collect();
+        assert!(ids.contains(&app.report_of_manager().await));
+        assert!(!ids.contains(&app.outsider().await));
+        // The page agrees.
+        let b = app.signed_in("manager@demo.example.jp").await;
+        let (status, body) = b.get(&format!("/people/{}", app.outsider().await)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(!body.contains("hr@demo.example.jp"));
     }
-    let (_, users) = app.api(Some(&token), "/api/v1/users").await;
-    assert_eq!(users.as_array().map(Vec::len), Some(1), "only its own account: {users}");
-    let (_, audit) = app.api(Some(&token), "/api/v1/audit").await;
-    assert!(audit["entries"].as_array().expect("entries").iter().all(|e| !e["actor_email"].as_str().unwrap_or("").ends_with("@demo.example.jp")));
-    // Its admin signs in with the company code and cannot open the demo tenant's people.
-    let b = app.browser();
-    let csrf = b.csrf("/login").await;
-    let (status, _) = b.post("/login", &[("_csrf", &csrf), ("tenant", "other"), ("email", "admin@other.example.jp"), ("password", PW), ("next", "")]).await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    assert_eq!(b.get(&format!("/people/{}", app.outsider().await)).await.0, StatusCode::NOT_FOUND);
-});
+);
 
-app_test!(reads_of_someone_elses_profile_and_exports_are_audited, |app| async move {
-    let hr = app.signed_in("hr@demo.example.jp").await;
-    let target = app.report_of_manager().await;
-    assert_eq!(hr.get(&format!("/people/{target}")).await.0, StatusCode::OK);
-    let own = app.outsider().await;
-    assert_eq!(hr.get(&format!("/people/{own}")).await.0, StatusCode::OK);
-    let admin = app.signed_in("admin@demo.example.jp").await;
-    let (status, csv) = admin.get("/admin/audit.csv?action=confidential_read").await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(csv.starts_with('\u{feff}'), "UTF-8 BOM for Excel");
-    let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines.len(), 2, "one confidential read (not the read of one's own profile): {csv}");
-    assert!(lines[1].contains("hr@demo.example.jp") && lines[1].contains(&format!("person #{target}")));
-    let t = app.demo_tenant().await;
-    let (exports, _) = app.store.list_audit(t.id, &store::audit::AuditFilter { action: Some(domain::audit::AuditAction::Export), ..Default::default() }, 10, 0).await.expect("q");
-    assert_eq!(exports.len(), 1);
-    assert_eq!(exports[0].actor_email, "admin@demo.example.jp");
-    let (entries, _) = app.store.list_audit(t.id, &store::audit::AuditFilter { action: Some(domain::audit::AuditAction::SignIn), ..Default::default() }, 10, 0).await.expect("q");
-    assert_eq!(entries.len(), 2);
-    assert!(entries.iter().all(|e| e.ip.as_deref() == Some("127.0.0.1")));
-});
+app_test!(
+    another_tenant_sees_none_of_this_tenants_data,
+    |app| async move {
+        let other = app
+            .store
+            .create_tenant(&TenantSlug::parse("other").expect("slug"), "他社株式会社")
+            .await
+            .expect("tenant");
+        let admin = app
+            .store
+            .create_user(
+                other.id,
+                NewUser {
+                    email: EmailAddress::parse("admin@other.example.jp").expect("e"),
+                    name: "他社 管理者".into(),
+                    roles: vec![Role::Admin, Role::Hr],
+                    person_id: None,
+                    password: Some(PW.into()),
+                },
+            )
+            .await
+            .expect("user");
+        let token = app
+            .store
+            .create_token(other.id, admin.id, "t")
+            .await
+            .expect("token")
+            .1;
+        for id in [app.outsider().await, app.report_of_manager().await] {
+            let (status, body) = app.api(Some(&token), &format!("/api/v1/people/{id}")).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+        }
+        let (_, users) = app.api(Some(&token), "/api/v1/users").await;
+        assert_eq!(
+            users.as_array().map(Vec::len),
+            Some(1),
+            "only its own account: {users}"
+        );
+        let (_, audit) = app.api(Some(&token), "/api/v1/audit").await;
+        assert!(
+            audit["entries"]
+                .as_array()
+                .expect("entries")
+                .iter()
+                .all(|e| !e["actor_email"]
+                    .as_str()
+                    .unwrap_or("")
+                    .ends_with("@demo.example.jp"))
+        );
+        // Its admin signs in with the company code and cannot open the demo tenant's people.
+        let b = app.browser();
+        let csrf = b.csrf("/login").await;
+        let (status, _) = b
+            .post(
+                "/login",
+                &[
+                    ("_csrf", &csrf),
+                    ("tenant", "other"),
+                    ("email", "admin@other.example.jp"),
+                    ("password", PW),
+                    ("next", ""),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            b.get(&format!("/people/{}", app.outsider().await)).await.0,
+            StatusCode::NOT_FOUND
+        );
+    }
+);
+
+app_test!(
+    reads_of_someone_elses_profile_and_exports_are_audited,
+    |app| async move {
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        let target = app.report_of_manager().await;
+        assert_eq!(hr.get(&format!("/people/{target}")).await.0, StatusCode::OK);
+        let own = app.outsider().await;
+        assert_eq!(hr.get(&format!("/people/{own}")).await.0, StatusCode::OK);
+        let admin = app.signed_in("admin@demo.example.jp").await;
+        let (status, csv) = admin.get("/admin/audit.csv?action=confidential_read").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(csv.starts_with('\u{feff}'), "UTF-8 BOM for Excel");
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(
+            lines.len(),
+            2,
+            "one confidential read (not the read of one's own profile): {csv}"
+        );
+        assert!(
+            lines[1].contains("hr@demo.example.jp")
+                && lines[1].contains(&format!("person #{target}"))
+        );
+        let t = app.demo_tenant().await;
+        let (exports, _) = app
+            .store
+            .list_audit(
+                t.id,
+                &store::audit::AuditFilter {
+                    action: Some(domain::audit::AuditAction::Export),
+                    ..Default::default()
+                },
+                10,
+                0,
+            )
+            .await
+            .expect("q");
+        assert_eq!(exports.len(), 1);
+        assert_eq!(exports[0].actor_email, "admin@demo.example.jp");
+        let (entries, _) = app
+            .store
+            .list_audit(
+                t.id,
+                &store::audit::AuditFilter {
+                    action: Some(domain::audit::AuditAction::SignIn),
+                    ..Default::default()
+                },
+                10,
+                0,
+            )
+            .await
+            .expect("q");
+        assert_eq!(entries.len(), 2);
+        assert!(entries.iter().all(|e| e.ip.as_deref() == Some("127.0.0.1")));
+    }
+);
 
 app_test!(the_api_explains_bad_requests_precisely, |app| async move {
     let token = app.token("admin@demo.example.jp").await;
     let http = reqwest::Client::new();
     let post = |body: &'static str| {
-        http.post(format!("{}/api/v1/users", app.base)).bearer_auth(&token).header("content-type", "application/json").body(body).send()
+        http.post(format!("{}/api/v1/users", app.base))
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
     };
     let r = post("{not json").await.expect("req");
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let j: serde_json::Value = r.json().await.expect("json");
     assert_eq!(j["error"]["code"], "bad_request");
     assert!(!j["error"]["message"].as_str().unwrap_or("").is_empty());
-    let r = post(r#"{"email":"x@demo.example.jp","name":"X","roles":["manager"]}"#).await.expect("req");
+    let r = post(r#"{"email":"x@demo.example.jp","name":"X","roles":["manager"]}"#)
+        .await
+        .expect("req");
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert!(r.text().await.expect("body").contains("reporting line"));
     let r = post(r#"{"email":"new@demo.example.jp","name":"新人 太郎","roles":["employee"],"password":"long-enough-password"}"#).await.expect("req");
     assert_eq!(r.status(), StatusCode::CREATED);
-    let r = post(r#"{"email":"NEW@demo.example.jp","name":"重複","roles":["employee"]}"#).await.expect("req");
+    let r = post(r#"{"email":"NEW@demo.example.jp","name":"重複","roles":["employee"]}"#)
+        .await
+        .expect("req");
     assert_eq!(r.status(), StatusCode::CONFLICT);
     let (status, body) = app.api(Some(&token), "/api/v1/nothing-here").await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("not_found"))
+    );
     let (status, _) = app.api(Some("kyr_wrong"), "/api/v1/me").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (status, me) = app.api(Some(&token), "/api/v1/me").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(me["tenant"]["slug"], "demo");
     assert_eq!(me["user"]["email"], "admin@demo.example.jp");
-    assert!(me["roles"].as_array().expect("roles").iter().any(|r| r == "admin"));
+    assert!(
+        me["roles"]
+            .as_array()
+            .expect("roles")
+            .iter()
+            .any(|r| r == "admin")
+    );
 });
 
 app_test!(operations_endpoints_answer, |app| async move {
@@ -428,37 +782,79 @@ app_test!(operations_endpoints_answer, |app| async move {
     let (status, spec) = b.get("/api/v1/openapi.json").await;
     assert_eq!(status, StatusCode::OK);
     let spec: serde_json::Value = serde_json::from_str(&spec).expect("openapi json");
-    for p in ["/api/v1/me", "/api/v1/people/{id}", "/api/v1/users", "/api/v1/audit"] {
+    for p in [
+        "/api/v1/me",
+        "/api/v1/people/{id}",
+        "/api/v1/users",
+        "/api/v1/audit",
+    ] {
         assert!(spec["paths"].get(p).is_some(), "{p} documented");
     }
     assert_eq!(b.get("/api/docs/").await.0, StatusCode::OK);
     assert!(b.get("/static/htmx.min.js").await.1.contains("htmx"));
 });
 
-app_test!(error_pages_are_localised_and_carry_a_request_id, |app| async move {
-    let b = app.browser();
-    let r = b.http.get(format!("{}/no-such-page", app.base)).send().await.expect("req");
-    assert_eq!(r.status(), StatusCode::NOT_FOUND);
-    let id = r.headers().get("x-request-id").and_then(|v| v.to_str().ok()).expect("request id").to_string();
-    assert!(r.headers().get("content-security-policy").is_some());
-    let body = r.text().await.expect("body");
-    assert!(body.contains("ページが見つかりません") && body.contains(&id), "{body}");
-    let r = b.http.get(format!("{}/no-such-page", app.base)).header("cookie", "lang=en").send().await.expect("req");
-    assert!(r.text().await.expect("body").contains("Page not found"));
-    // The language switch remembers English.
-    let (status, location) = b.get_with_location("/lang/en?next=/login").await;
-    assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/login"));
-    assert!(b.get("/login").await.1.contains("<html lang=\"en\">"));
-    assert_eq!(b.get_with_location("/lang/en?next=//evil.example").await.1, "/");
-});
+app_test!(
+    error_pages_are_localised_and_carry_a_request_id,
+    |app| async move {
+        let b = app.browser();
+        let r = b
+            .http
+            .get(format!("{}/no-such-page", app.base))
+            .send()
+            .await
+            .expect("req");
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        let id = r
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .expect("request id")
+            .to_string();
+        assert!(r.headers().get("content-security-policy").is_some());
+        let body = r.text().await.expect("body");
+        assert!(
+            body.contains("ページが見つかりません") && body.contains(&id),
+            "{body}"
+        );
+        let r = b
+            .http
+            .get(format!("{}/no-such-page", app.base))
+            .header("cookie", "lang=en")
+            .send()
+            .await
+            .expect("req");
+        assert!(r.text().await.expect("body").contains("Page not found"));
+        // The language switch remembers English.
+        let (status, location) = b.get_with_location("/lang/en?next=/login").await;
+        assert_eq!(
+            (status, location.as_str()),
+            (StatusCode::SEE_OTHER, "/login")
+        );
+        assert!(b.get("/login").await.1.contains("<html lang=\"en\">"));
+        assert_eq!(
+            b.get_with_location("/lang/en?next=//evil.example").await.1,
+            "/"
+        );
+    }
+);
 
 #[tokio::test]
 async fn an_unreachable_database_is_reported_in_plain_words() {
-    let err = Store::connect("postgres://nobody@127.0.0.1:1/none").await.expect_err("must fail");
+    let err = Store::connect("postgres://nobody@127.0.0.1:1/none")
+        .await
+        .expect_err("must fail");
     assert!(err.to_string().contains("is the server running"), "{err}");
-    let err = Store::connect("sqlite:///nonexistent-dir/for/sure/k.db").await.expect_err("must fail");
-    assert!(err.to_string().contains("cannot open the SQLite file"), "{err}");
+    let err = Store::connect("sqlite:///nonexistent-dir/for/sure/k.db")
+        .await
+        .expect_err("must fail");
+    assert!(
+        err.to_string().contains("cannot open the SQLite file"),
+        "{err}"
+    );
     let err = Store::connect("mysql://x").await.expect_err("must fail");
-    assert!(err.to_string().contains("sqlite:// or postgres://"), "{err}");
+    assert!(
+        err.to_string().contains("sqlite:// or postgres://"),
+        "{err}"
+    );
 }
-

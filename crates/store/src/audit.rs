@@ -25,7 +25,11 @@ pub struct NewAuditEntry {
 
 impl NewAuditEntry {
     pub fn new(tenant: Option<TenantId>, action: AuditAction) -> Self {
-        NewAuditEntry { tenant_id: tenant, action: Some(action), ..Default::default() }
+        NewAuditEntry {
+            tenant_id: tenant,
+            action: Some(action),
+            ..Default::default()
+        }
     }
 
     pub fn actor(mut self, user: Option<UserId>, email: &str) -> Self {
@@ -85,7 +89,10 @@ impl AuditFilter {
             c = c.add(Expr::col(AuditLog::Action).eq(a.as_str()));
         }
         if let Some(e) = self.actor_email.as_deref().filter(|e| !e.is_empty()) {
-            c = c.add(Expr::col(AuditLog::ActorEmail).like(format!("%{}%", escape_like(&e.to_lowercase()))));
+            c = c.add(
+                Expr::col(AuditLog::ActorEmail)
+                    .like(format!("%{}%", escape_like(&e.to_lowercase()))),
+            );
         }
         if let Some(t) = self.target_type.as_deref().filter(|t| !t.is_empty()) {
             c = c.add(Expr::col(AuditLog::TargetType).eq(t));
@@ -143,7 +150,13 @@ impl Store {
     }
 
     /// A page of a tenant's log, newest first, and the total matching the filter.
-    pub async fn list_audit(&self, tenant: TenantId, filter: &AuditFilter, limit: u64, offset: u64) -> Result<(Vec<AuditEntry>, i64)> {
+    pub async fn list_audit(
+        &self,
+        tenant: TenantId,
+        filter: &AuditFilter,
+        limit: u64,
+        offset: u64,
+    ) -> Result<(Vec<AuditEntry>, i64)> {
         let rows = self
             .fetch_all(
                 &Query::select()
@@ -185,7 +198,11 @@ impl Store {
     /// Tries to rewrite history; exists only so tests can prove the database refuses it.
     #[doc(hidden)]
     pub async fn tamper_with_audit_for_test(&self) -> Result<u64> {
-        let n = self.execute_raw("UPDATE audit_log SET action = 'nothing'").await?;
-        self.execute_raw("DELETE FROM audit_log").await.map(|m| n + m)
+        let n = self
+            .execute_raw("UPDATE audit_log SET action = 'nothing'")
+            .await?;
+        self.execute_raw("DELETE FROM audit_log")
+            .await
+            .map(|m| n + m)
     }
 }

@@ -7,7 +7,10 @@ use crate::{Result, StoreError};
 use sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
 use sea_query_sqlx::SqlxBinder;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
 use sqlx::{FromRow, Postgres, Sqlite, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
@@ -32,8 +35,14 @@ pub struct Store {
 }
 
 /// A row type readable from both engines (derive `sqlx::FromRow`, or use a tuple).
-pub trait AnyRow: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
-impl<T> AnyRow for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+pub trait AnyRow:
+    for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
+impl<T> AnyRow for T where
+    T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
 
 /// Removes a password from a database URL before it is shown anywhere.
 pub fn redact_url(url: &str) -> String {
@@ -52,7 +61,10 @@ pub fn redact_url(url: &str) -> String {
 impl Store {
     /// Opens a database from a URL: `sqlite://path` (created if absent) or `postgres://…`.
     pub async fn connect(url: &str) -> Result<Store> {
-        let fail = |reason: String| StoreError::Connect { target: redact_url(url), reason };
+        let fail = |reason: String| StoreError::Connect {
+            target: redact_url(url),
+            reason,
+        };
         if url.starts_with("sqlite:") {
             let opts = SqliteConnectOptions::from_str(url)
                 .map_err(|e| fail(e.to_string()))?
@@ -67,7 +79,9 @@ impl Store {
                 .connect_with(opts)
                 .await
                 .map_err(|e| fail(explain_connect_error(&e)))?;
-            Ok(Store { pool: Pool::Sqlite(pool) })
+            Ok(Store {
+                pool: Pool::Sqlite(pool),
+            })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let opts = PgConnectOptions::from_str(url).map_err(|e| fail(e.to_string()))?;
             let pool = PgPoolOptions::new()
@@ -76,9 +90,13 @@ impl Store {
                 .connect_with(opts)
                 .await
                 .map_err(|e| fail(explain_connect_error(&e)))?;
-            Ok(Store { pool: Pool::Postgres(pool) })
+            Ok(Store {
+                pool: Pool::Postgres(pool),
+            })
         } else {
-            Err(fail("the URL must start with sqlite:// or postgres://".into()))
+            Err(fail(
+                "the URL must start with sqlite:// or postgres://".into(),
+            ))
         }
     }
 
@@ -120,11 +138,17 @@ impl Store {
         Ok(match &self.pool {
             Pool::Sqlite(p) => {
                 let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
-                sqlx::query_with(&sql, values).execute(p).await?.rows_affected()
+                sqlx::query_with(&sql, values)
+                    .execute(p)
+                    .await?
+                    .rows_affected()
             }
             Pool::Postgres(p) => {
                 let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
-                sqlx::query_with(&sql, values).execute(p).await?.rows_affected()
+                sqlx::query_with(&sql, values)
+                    .execute(p)
+                    .await?
+                    .rows_affected()
             }
         })
     }
@@ -142,7 +166,10 @@ impl Store {
         })
     }
 
-    pub(crate) async fn fetch_optional<T: AnyRow, S: SqlxBinder>(&self, stmt: &S) -> Result<Option<T>> {
+    pub(crate) async fn fetch_optional<T: AnyRow, S: SqlxBinder>(
+        &self,
+        stmt: &S,
+    ) -> Result<Option<T>> {
         Ok(match &self.pool {
             Pool::Sqlite(p) => {
                 let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
@@ -206,11 +233,17 @@ impl Tx {
         Ok(match self {
             Tx::Sqlite(t) => {
                 let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
-                sqlx::query_with(&sql, values).execute(&mut **t).await?.rows_affected()
+                sqlx::query_with(&sql, values)
+                    .execute(&mut **t)
+                    .await?
+                    .rows_affected()
             }
             Tx::Postgres(t) => {
                 let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
-                sqlx::query_with(&sql, values).execute(&mut **t).await?.rows_affected()
+                sqlx::query_with(&sql, values)
+                    .execute(&mut **t)
+                    .await?
+                    .rows_affected()
             }
         })
     }
@@ -219,24 +252,35 @@ impl Tx {
         Ok(match self {
             Tx::Sqlite(t) => {
                 let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
-                sqlx::query_as_with(&sql, values).fetch_all(&mut **t).await?
+                sqlx::query_as_with(&sql, values)
+                    .fetch_all(&mut **t)
+                    .await?
             }
             Tx::Postgres(t) => {
                 let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
-                sqlx::query_as_with(&sql, values).fetch_all(&mut **t).await?
+                sqlx::query_as_with(&sql, values)
+                    .fetch_all(&mut **t)
+                    .await?
             }
         })
     }
 
-    pub(crate) async fn fetch_optional<T: AnyRow, S: SqlxBinder>(&mut self, stmt: &S) -> Result<Option<T>> {
+    pub(crate) async fn fetch_optional<T: AnyRow, S: SqlxBinder>(
+        &mut self,
+        stmt: &S,
+    ) -> Result<Option<T>> {
         Ok(match self {
             Tx::Sqlite(t) => {
                 let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
-                sqlx::query_as_with(&sql, values).fetch_optional(&mut **t).await?
+                sqlx::query_as_with(&sql, values)
+                    .fetch_optional(&mut **t)
+                    .await?
             }
             Tx::Postgres(t) => {
                 let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
-                sqlx::query_as_with(&sql, values).fetch_optional(&mut **t).await?
+                sqlx::query_as_with(&sql, values)
+                    .fetch_optional(&mut **t)
+                    .await?
             }
         })
     }
@@ -252,7 +296,10 @@ mod tests {
 
     #[test]
     fn passwords_never_appear_in_shown_urls() {
-        assert_eq!(redact_url("postgres://app:s3cret@db:5432/k"), "postgres://app:***@db:5432/k");
+        assert_eq!(
+            redact_url("postgres://app:s3cret@db:5432/k"),
+            "postgres://app:***@db:5432/k"
+        );
         assert_eq!(redact_url("sqlite://kyoritsu.db"), "sqlite://kyoritsu.db");
         assert_eq!(redact_url("postgres://app@db/k"), "postgres://app@db/k");
     }

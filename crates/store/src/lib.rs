@@ -13,14 +13,14 @@ pub mod audit;
 mod db;
 pub mod migrations;
 pub mod people;
-pub mod sessions;
 mod schema;
+pub mod sessions;
 pub mod tenants;
 pub mod testing;
 pub mod tokens;
 pub mod users;
 
-pub use db::{redact_url as db_url_for_display, Engine, Store, Tx};
+pub use db::{Engine, Store, Tx, redact_url as db_url_for_display};
 pub use domain::{PersonId, TenantId, UserId};
 
 use thiserror::Error;
@@ -40,7 +40,11 @@ pub enum StoreError {
     #[error("database error: {0}")]
     Db(#[source] sqlx::Error),
     #[error("migration {version} ({name}) failed: {reason}")]
-    Migration { version: i64, name: &'static str, reason: String },
+    Migration {
+        version: i64,
+        name: &'static str,
+        reason: String,
+    },
     /// Loaded data contradicts itself (dangling reference, cycle).
     #[error("inconsistent data: {0}")]
     Integrity(String),
@@ -50,10 +54,10 @@ pub enum StoreError {
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
-        if let sqlx::Error::Database(db) = &e {
-            if db.is_unique_violation() {
-                return StoreError::Conflict(unique_constraint_name(db.message()));
-            }
+        if let sqlx::Error::Database(db) = &e
+            && db.is_unique_violation()
+        {
+            return StoreError::Conflict(unique_constraint_name(db.message()));
         }
         if matches!(e, sqlx::Error::RowNotFound) {
             return StoreError::NotFound;
@@ -70,9 +74,16 @@ fn unique_constraint_name(msg: &str) -> &'static str {
         ("tenants_slug", "tenants.slug"),
         ("tenants.slug", "tenants.slug"),
         ("people_tenant_number", "people.employee_number"),
-        ("people.tenant_id, people.employee_number", "people.employee_number"),
+        (
+            "people.tenant_id, people.employee_number",
+            "people.employee_number",
+        ),
     ];
-    KNOWN.iter().find(|(k, _)| msg.contains(k)).map(|(_, v)| *v).unwrap_or("unique")
+    KNOWN
+        .iter()
+        .find(|(k, _)| msg.contains(k))
+        .map(|(_, v)| *v)
+        .unwrap_or("unique")
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -9,9 +9,9 @@
 use crate::db::{Engine, Tx};
 use crate::schema::*;
 use crate::{Result, Store, StoreError};
-use sea_query::{ExprTrait,
-    ColumnDef, Expr, ForeignKey, ForeignKeyAction, Index, IndexCreateStatement, PostgresQueryBuilder,
-    Query, SqliteQueryBuilder, Table, TableCreateStatement,
+use sea_query::{
+    ColumnDef, Expr, ExprTrait, ForeignKey, ForeignKeyAction, Index, IndexCreateStatement,
+    PostgresQueryBuilder, Query, SqliteQueryBuilder, Table, TableCreateStatement,
 };
 
 type Statements = Vec<String>;
@@ -22,18 +22,29 @@ struct Migration {
     up: fn(Engine) -> Statements,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration { version: 1, name: "platform", up: m0001_platform }];
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "platform",
+    up: m0001_platform,
+}];
 
 /// Applies every migration not yet applied. Safe to call from several processes at
 /// once on PostgreSQL (an advisory lock serialises them); SQLite serialises writers.
 pub async fn run(store: &Store) -> Result<Vec<i64>> {
     let mut tx = store.begin().await?;
     if tx.engine() == Engine::Postgres {
-        tx.execute_raw("SELECT pg_advisory_xact_lock(72517001)").await?;
+        tx.execute_raw("SELECT pg_advisory_xact_lock(72517001)")
+            .await?;
     }
-    tx.execute_raw(&render(tx.engine(), &schema_migrations_table())).await?;
+    tx.execute_raw(&render(tx.engine(), &schema_migrations_table()))
+        .await?;
     let done: Vec<(i64,)> = tx
-        .fetch_all(&Query::select().column(SchemaMigrations::Version).from(SchemaMigrations::Table).to_owned())
+        .fetch_all(
+            &Query::select()
+                .column(SchemaMigrations::Version)
+                .from(SchemaMigrations::Table)
+                .to_owned(),
+        )
         .await?;
     tx.commit().await?;
 
@@ -44,7 +55,8 @@ pub async fn run(store: &Store) -> Result<Vec<i64>> {
         }
         let mut tx = store.begin().await?;
         if tx.engine() == Engine::Postgres {
-            tx.execute_raw("SELECT pg_advisory_xact_lock(72517001)").await?;
+            tx.execute_raw("SELECT pg_advisory_xact_lock(72517001)")
+                .await?;
             // Another process may have applied it while we waited for the lock.
             let again: Option<(i64,)> = tx
                 .fetch_optional(
@@ -65,13 +77,21 @@ pub async fn run(store: &Store) -> Result<Vec<i64>> {
             reason: e.to_string(),
         })?;
         tx.commit().await?;
-        tracing::info!(migration.version = m.version, migration.name = m.name, "applied migration");
+        tracing::info!(
+            migration.version = m.version,
+            migration.name = m.name,
+            "applied migration"
+        );
         applied.push(m.version);
     }
     crate::sessions::SessionBackend::new(store)
         .migrate()
         .await
-        .map_err(|e| StoreError::Migration { version: 0, name: "sessions", reason: e.to_string() })?;
+        .map_err(|e| StoreError::Migration {
+            version: 0,
+            name: "sessions",
+            reason: e.to_string(),
+        })?;
     Ok(applied)
 }
 
@@ -87,7 +107,11 @@ async fn apply(tx: &mut Tx, m: &Migration) -> Result<()> {
     tx.execute(
         &Query::insert()
             .into_table(SchemaMigrations::Table)
-            .columns([SchemaMigrations::Version, SchemaMigrations::Name, SchemaMigrations::AppliedAt])
+            .columns([
+                SchemaMigrations::Version,
+                SchemaMigrations::Name,
+                SchemaMigrations::AppliedAt,
+            ])
             .values_panic([m.version.into(), m.name.into(), chrono::Utc::now().into()])
             .to_owned(),
     )
@@ -113,14 +137,28 @@ fn schema_migrations_table() -> TableCreateStatement {
     Table::create()
         .table(SchemaMigrations::Table)
         .if_not_exists()
-        .col(ColumnDef::new(SchemaMigrations::Version).big_integer().not_null().primary_key())
+        .col(
+            ColumnDef::new(SchemaMigrations::Version)
+                .big_integer()
+                .not_null()
+                .primary_key(),
+        )
         .col(ColumnDef::new(SchemaMigrations::Name).text().not_null())
-        .col(ColumnDef::new(SchemaMigrations::AppliedAt).timestamp_with_time_zone().not_null())
+        .col(
+            ColumnDef::new(SchemaMigrations::AppliedAt)
+                .timestamp_with_time_zone()
+                .not_null(),
+        )
         .to_owned()
 }
 
 fn id_col<T: sea_query::IntoIden>(c: T) -> ColumnDef {
-    ColumnDef::new(c).big_integer().not_null().auto_increment().primary_key().to_owned()
+    ColumnDef::new(c)
+        .big_integer()
+        .not_null()
+        .auto_increment()
+        .primary_key()
+        .to_owned()
 }
 
 fn tenant_col<T: sea_query::IntoIden>(c: T) -> ColumnDef {
@@ -136,10 +174,29 @@ fn m0001_platform(engine: Engine) -> Statements {
         .col(id_col(Tenants::Id))
         .col(ColumnDef::new(Tenants::Slug).text().not_null())
         .col(ColumnDef::new(Tenants::Name).text().not_null())
-        .col(ColumnDef::new(Tenants::FyStartMonth).integer().not_null().default(4))
-        .col(ColumnDef::new(Tenants::AgeRule).text().not_null().default("legal"))
-        .col(ColumnDef::new(Tenants::AnonymityK).integer().not_null().default(5))
-        .col(ColumnDef::new(Tenants::CreatedAt).timestamp_with_time_zone().not_null())
+        .col(
+            ColumnDef::new(Tenants::FyStartMonth)
+                .integer()
+                .not_null()
+                .default(4),
+        )
+        .col(
+            ColumnDef::new(Tenants::AgeRule)
+                .text()
+                .not_null()
+                .default("legal"),
+        )
+        .col(
+            ColumnDef::new(Tenants::AnonymityK)
+                .integer()
+                .not_null()
+                .default(5),
+        )
+        .col(
+            ColumnDef::new(Tenants::CreatedAt)
+                .timestamp_with_time_zone()
+                .not_null(),
+        )
         .to_owned());
 
     t(Table::create()
@@ -149,8 +206,18 @@ fn m0001_platform(engine: Engine) -> Statements {
         .col(ColumnDef::new(Departments::Code).text().not_null())
         .col(ColumnDef::new(Departments::Name).text().not_null())
         .col(ColumnDef::new(Departments::ParentId).big_integer().null())
-        .foreign_key(&mut fk(Departments::Table, Departments::TenantId, Tenants::Table, Tenants::Id))
-        .foreign_key(&mut fk(Departments::Table, Departments::ParentId, Departments::Table, Departments::Id))
+        .foreign_key(&mut fk(
+            Departments::Table,
+            Departments::TenantId,
+            Tenants::Table,
+            Tenants::Id,
+        ))
+        .foreign_key(&mut fk(
+            Departments::Table,
+            Departments::ParentId,
+            Departments::Table,
+            Departments::Id,
+        ))
         .to_owned());
 
     t(Table::create()
@@ -159,7 +226,12 @@ fn m0001_platform(engine: Engine) -> Statements {
         .col(tenant_col(People::TenantId))
         .col(ColumnDef::new(People::EmployeeNumber).text().not_null())
         .col(ColumnDef::new(People::Name).text().not_null())
-        .col(ColumnDef::new(People::NameKana).text().not_null().default(""))
+        .col(
+            ColumnDef::new(People::NameKana)
+                .text()
+                .not_null()
+                .default(""),
+        )
         .col(ColumnDef::new(People::Email).text().null())
         .col(ColumnDef::new(People::BirthDate).date().null())
         .col(ColumnDef::new(People::HireDate).date().null())
@@ -167,10 +239,30 @@ fn m0001_platform(engine: Engine) -> Statements {
         .col(ColumnDef::new(People::Title).text().not_null().default(""))
         .col(ColumnDef::new(People::Grade).text().not_null().default(""))
         .col(ColumnDef::new(People::ManagerId).big_integer().null())
-        .col(ColumnDef::new(People::Status).text().not_null().default("active"))
-        .foreign_key(&mut fk(People::Table, People::TenantId, Tenants::Table, Tenants::Id))
-        .foreign_key(&mut fk(People::Table, People::DepartmentId, Departments::Table, Departments::Id))
-        .foreign_key(&mut fk(People::Table, People::ManagerId, People::Table, People::Id))
+        .col(
+            ColumnDef::new(People::Status)
+                .text()
+                .not_null()
+                .default("active"),
+        )
+        .foreign_key(&mut fk(
+            People::Table,
+            People::TenantId,
+            Tenants::Table,
+            Tenants::Id,
+        ))
+        .foreign_key(&mut fk(
+            People::Table,
+            People::DepartmentId,
+            Departments::Table,
+            Departments::Id,
+        ))
+        .foreign_key(&mut fk(
+            People::Table,
+            People::ManagerId,
+            People::Table,
+            People::Id,
+        ))
         .to_owned());
 
     t(Table::create()
@@ -179,9 +271,22 @@ fn m0001_platform(engine: Engine) -> Statements {
         .col(ColumnDef::new(Ratings::PersonId).big_integer().not_null())
         .col(ColumnDef::new(Ratings::FiscalYear).integer().not_null())
         .col(ColumnDef::new(Ratings::Rating).text().not_null())
-        .primary_key(Index::create().col(Ratings::PersonId).col(Ratings::FiscalYear))
-        .foreign_key(&mut fk(Ratings::Table, Ratings::TenantId, Tenants::Table, Tenants::Id))
-        .foreign_key(&mut fk(Ratings::Table, Ratings::PersonId, People::Table, People::Id).on_delete(ForeignKeyAction::Cascade).to_owned())
+        .primary_key(
+            Index::create()
+                .col(Ratings::PersonId)
+                .col(Ratings::FiscalYear),
+        )
+        .foreign_key(&mut fk(
+            Ratings::Table,
+            Ratings::TenantId,
+            Tenants::Table,
+            Tenants::Id,
+        ))
+        .foreign_key(
+            &mut fk(Ratings::Table, Ratings::PersonId, People::Table, People::Id)
+                .on_delete(ForeignKeyAction::Cascade)
+                .to_owned(),
+        )
         .to_owned());
 
     t(Table::create()
@@ -192,14 +297,50 @@ fn m0001_platform(engine: Engine) -> Statements {
         .col(ColumnDef::new(Users::Name).text().not_null())
         .col(ColumnDef::new(Users::PersonId).big_integer().null())
         .col(ColumnDef::new(Users::PasswordHash).text().null())
-        .col(ColumnDef::new(Users::Disabled).boolean().not_null().default(false))
-        .col(ColumnDef::new(Users::FailedAttempts).integer().not_null().default(0))
-        .col(ColumnDef::new(Users::LockedUntil).timestamp_with_time_zone().null())
-        .col(ColumnDef::new(Users::SessionsValidAfter).timestamp_with_time_zone().null())
-        .col(ColumnDef::new(Users::LastSignInAt).timestamp_with_time_zone().null())
-        .col(ColumnDef::new(Users::CreatedAt).timestamp_with_time_zone().not_null())
-        .foreign_key(&mut fk(Users::Table, Users::TenantId, Tenants::Table, Tenants::Id))
-        .foreign_key(&mut fk(Users::Table, Users::PersonId, People::Table, People::Id))
+        .col(
+            ColumnDef::new(Users::Disabled)
+                .boolean()
+                .not_null()
+                .default(false),
+        )
+        .col(
+            ColumnDef::new(Users::FailedAttempts)
+                .integer()
+                .not_null()
+                .default(0),
+        )
+        .col(
+            ColumnDef::new(Users::LockedUntil)
+                .timestamp_with_time_zone()
+                .null(),
+        )
+        .col(
+            ColumnDef::new(Users::SessionsValidAfter)
+                .timestamp_with_time_zone()
+                .null(),
+        )
+        .col(
+            ColumnDef::new(Users::LastSignInAt)
+                .timestamp_with_time_zone()
+                .null(),
+        )
+        .col(
+            ColumnDef::new(Users::CreatedAt)
+                .timestamp_with_time_zone()
+                .not_null(),
+        )
+        .foreign_key(&mut fk(
+            Users::Table,
+            Users::TenantId,
+            Tenants::Table,
+            Tenants::Id,
+        ))
+        .foreign_key(&mut fk(
+            Users::Table,
+            Users::PersonId,
+            People::Table,
+            People::Id,
+        ))
         .to_owned());
 
     t(Table::create()
@@ -208,7 +349,11 @@ fn m0001_platform(engine: Engine) -> Statements {
         .col(ColumnDef::new(UserRoles::UserId).big_integer().not_null())
         .col(ColumnDef::new(UserRoles::Role).text().not_null())
         .primary_key(Index::create().col(UserRoles::UserId).col(UserRoles::Role))
-        .foreign_key(&mut fk(UserRoles::Table, UserRoles::UserId, Users::Table, Users::Id).on_delete(ForeignKeyAction::Cascade).to_owned())
+        .foreign_key(
+            &mut fk(UserRoles::Table, UserRoles::UserId, Users::Table, Users::Id)
+                .on_delete(ForeignKeyAction::Cascade)
+                .to_owned(),
+        )
         .to_owned());
 
     t(Table::create()
@@ -218,19 +363,44 @@ fn m0001_platform(engine: Engine) -> Statements {
         .col(ColumnDef::new(ApiTokens::UserId).big_integer().not_null())
         .col(ColumnDef::new(ApiTokens::Label).text().not_null())
         .col(ColumnDef::new(ApiTokens::TokenHash).text().not_null())
-        .col(ColumnDef::new(ApiTokens::CreatedAt).timestamp_with_time_zone().not_null())
-        .col(ColumnDef::new(ApiTokens::LastUsedAt).timestamp_with_time_zone().null())
-        .col(ColumnDef::new(ApiTokens::RevokedAt).timestamp_with_time_zone().null())
-        .foreign_key(&mut fk(ApiTokens::Table, ApiTokens::UserId, Users::Table, Users::Id).on_delete(ForeignKeyAction::Cascade).to_owned())
+        .col(
+            ColumnDef::new(ApiTokens::CreatedAt)
+                .timestamp_with_time_zone()
+                .not_null(),
+        )
+        .col(
+            ColumnDef::new(ApiTokens::LastUsedAt)
+                .timestamp_with_time_zone()
+                .null(),
+        )
+        .col(
+            ColumnDef::new(ApiTokens::RevokedAt)
+                .timestamp_with_time_zone()
+                .null(),
+        )
+        .foreign_key(
+            &mut fk(ApiTokens::Table, ApiTokens::UserId, Users::Table, Users::Id)
+                .on_delete(ForeignKeyAction::Cascade)
+                .to_owned(),
+        )
         .to_owned());
 
     t(Table::create()
         .table(AuditLog::Table)
         .col(id_col(AuditLog::Id))
         .col(ColumnDef::new(AuditLog::TenantId).big_integer().null())
-        .col(ColumnDef::new(AuditLog::At).timestamp_with_time_zone().not_null())
+        .col(
+            ColumnDef::new(AuditLog::At)
+                .timestamp_with_time_zone()
+                .not_null(),
+        )
         .col(ColumnDef::new(AuditLog::ActorUserId).big_integer().null())
-        .col(ColumnDef::new(AuditLog::ActorEmail).text().not_null().default(""))
+        .col(
+            ColumnDef::new(AuditLog::ActorEmail)
+                .text()
+                .not_null()
+                .default(""),
+        )
         .col(ColumnDef::new(AuditLog::Action).text().not_null())
         .col(ColumnDef::new(AuditLog::TargetType).text().null())
         .col(ColumnDef::new(AuditLog::TargetId).text().null())
@@ -240,17 +410,73 @@ fn m0001_platform(engine: Engine) -> Statements {
         .to_owned());
 
     let mut i = |stmt: IndexCreateStatement| out.push(render_index(engine, &stmt));
-    i(Index::create().name("tenants_slug").table(Tenants::Table).col(Tenants::Slug).unique().to_owned());
-    i(Index::create().name("users_tenant_email").table(Users::Table).col(Users::TenantId).col(Users::Email).unique().to_owned());
-    i(Index::create().name("users_person").table(Users::Table).col(Users::PersonId).to_owned());
-    i(Index::create().name("api_tokens_hash").table(ApiTokens::Table).col(ApiTokens::TokenHash).unique().to_owned());
-    i(Index::create().name("departments_tenant_code").table(Departments::Table).col(Departments::TenantId).col(Departments::Code).unique().to_owned());
-    i(Index::create().name("departments_parent").table(Departments::Table).col(Departments::ParentId).to_owned());
-    i(Index::create().name("people_tenant_number").table(People::Table).col(People::TenantId).col(People::EmployeeNumber).unique().to_owned());
-    i(Index::create().name("people_tenant_manager").table(People::Table).col(People::TenantId).col(People::ManagerId).to_owned());
-    i(Index::create().name("people_tenant_department").table(People::Table).col(People::TenantId).col(People::DepartmentId).to_owned());
-    i(Index::create().name("people_tenant_birth").table(People::Table).col(People::TenantId).col(People::BirthDate).to_owned());
-    i(Index::create().name("audit_tenant_at").table(AuditLog::Table).col(AuditLog::TenantId).col(AuditLog::At).to_owned());
+    i(Index::create()
+        .name("tenants_slug")
+        .table(Tenants::Table)
+        .col(Tenants::Slug)
+        .unique()
+        .to_owned());
+    i(Index::create()
+        .name("users_tenant_email")
+        .table(Users::Table)
+        .col(Users::TenantId)
+        .col(Users::Email)
+        .unique()
+        .to_owned());
+    i(Index::create()
+        .name("users_person")
+        .table(Users::Table)
+        .col(Users::PersonId)
+        .to_owned());
+    i(Index::create()
+        .name("api_tokens_hash")
+        .table(ApiTokens::Table)
+        .col(ApiTokens::TokenHash)
+        .unique()
+        .to_owned());
+    i(Index::create()
+        .name("departments_tenant_code")
+        .table(Departments::Table)
+        .col(Departments::TenantId)
+        .col(Departments::Code)
+        .unique()
+        .to_owned());
+    i(Index::create()
+        .name("departments_parent")
+        .table(Departments::Table)
+        .col(Departments::ParentId)
+        .to_owned());
+    i(Index::create()
+        .name("people_tenant_number")
+        .table(People::Table)
+        .col(People::TenantId)
+        .col(People::EmployeeNumber)
+        .unique()
+        .to_owned());
+    i(Index::create()
+        .name("people_tenant_manager")
+        .table(People::Table)
+        .col(People::TenantId)
+        .col(People::ManagerId)
+        .to_owned());
+    i(Index::create()
+        .name("people_tenant_department")
+        .table(People::Table)
+        .col(People::TenantId)
+        .col(People::DepartmentId)
+        .to_owned());
+    i(Index::create()
+        .name("people_tenant_birth")
+        .table(People::Table)
+        .col(People::TenantId)
+        .col(People::BirthDate)
+        .to_owned());
+    i(Index::create()
+        .name("audit_tenant_at")
+        .table(AuditLog::Table)
+        .col(AuditLog::TenantId)
+        .col(AuditLog::At)
+        .to_owned());
 
     // The audit log is append-only: the database itself refuses changes.
     match engine {
@@ -273,5 +499,8 @@ where
     C: sea_query::IntoIden,
     D: sea_query::IntoIden,
 {
-    ForeignKey::create().from(from, from_col).to(to, to_col).to_owned()
+    ForeignKey::create()
+        .from(from, from_col)
+        .to(to, to_col)
+        .to_owned()
 }

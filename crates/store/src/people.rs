@@ -91,7 +91,11 @@ impl OrgLoad {
 /// Groups items into levels so that each item's parent (department, manager) sits in an
 /// earlier level. Returns the indices level by level, or the key of an item on a cycle or
 /// pointing nowhere.
-fn topological<'a, T>(items: &'a [T], key: impl Fn(&'a T) -> &'a str, parent: impl Fn(&'a T) -> Option<&'a str>) -> Result<Vec<Vec<usize>>, String> {
+fn topological<'a, T>(
+    items: &'a [T],
+    key: impl Fn(&'a T) -> &'a str,
+    parent: impl Fn(&'a T) -> Option<&'a str>,
+) -> Result<Vec<Vec<usize>>, String> {
     let index: HashMap<&str, usize> = items.iter().enumerate().map(|(i, t)| (key(t), i)).collect();
     let mut depth: Vec<Option<usize>> = vec![None; items.len()];
     for start in 0..items.len() {
@@ -134,11 +138,28 @@ impl Store {
     /// Parents and managers may appear in any order; a cycle or a dangling reference is
     /// refused before anything is written.
     #[tracing::instrument(skip_all, fields(tenant.id = %tenant, rows = load.rows()))]
-    pub async fn load_org(&self, tenant: TenantId, load: &OrgLoad, progress: &(dyn Fn(LoadProgress) + Sync)) -> Result<()> {
-        let dept_order = topological(&load.departments, |d| d.code.as_str(), |d| d.parent_code.as_deref())
-            .map_err(|k| StoreError::Integrity(format!("department {k}: unknown parent or a cycle")))?;
-        let people_order = topological(&load.people, |p| p.employee_number.as_str(), |p| p.manager_number.as_deref())
-            .map_err(|k| StoreError::Integrity(format!("person {k}: unknown manager or a cycle in the reporting line")))?;
+    pub async fn load_org(
+        &self,
+        tenant: TenantId,
+        load: &OrgLoad,
+        progress: &(dyn Fn(LoadProgress) + Sync),
+    ) -> Result<()> {
+        let dept_order = topological(
+            &load.departments,
+            |d| d.code.as_str(),
+            |d| d.parent_code.as_deref(),
+        )
+        .map_err(|k| StoreError::Integrity(format!("department {k}: unknown parent or a cycle")))?;
+        let people_order = topological(
+            &load.people,
+            |p| p.employee_number.as_str(),
+            |p| p.manager_number.as_deref(),
+        )
+        .map_err(|k| {
+            StoreError::Integrity(format!(
+                "person {k}: unknown manager or a cycle in the reporting line"
+            ))
+        })?;
         let total = load.rows();
         let mut done = 0u64;
         let mut tx = self.begin().await?;
@@ -147,15 +168,31 @@ impl Store {
         for chunk in dept_order.iter().flat_map(|level| level.chunks(BATCH)) {
             let mut q = Query::insert()
                 .into_table(Departments::Table)
-                .columns([Departments::TenantId, Departments::Code, Departments::Name, Departments::ParentId])
+                .columns([
+                    Departments::TenantId,
+                    Departments::Code,
+                    Departments::Name,
+                    Departments::ParentId,
+                ])
                 .to_owned();
             for &i in chunk {
                 let d = &load.departments[i];
-                let parent = d.parent_code.as_ref().and_then(|c| dept_ids.get(c).copied());
-                q.values_panic([tenant.0.into(), d.code.clone().into(), d.name.clone().into(), parent.into()]);
+                let parent = d
+                    .parent_code
+                    .as_ref()
+                    .and_then(|c| dept_ids.get(c).copied());
+                q.values_panic([
+                    tenant.0.into(),
+                    d.code.clone().into(),
+                    d.name.clone().into(),
+                    parent.into(),
+                ]);
             }
             tx.execute(&q).await?;
-            let codes: Vec<String> = chunk.iter().map(|&i| load.departments[i].code.clone()).collect();
+            let codes: Vec<String> = chunk
+                .iter()
+                .map(|&i| load.departments[i].code.clone())
+                .collect();
             let rows: Vec<(String, i64)> = tx
                 .fetch_all(
                     &Query::select()
@@ -168,7 +205,10 @@ impl Store {
                 .await?;
             dept_ids.extend(rows);
             done += chunk.len() as u64;
-            progress(LoadProgress { rows_done: done, rows_total: total });
+            progress(LoadProgress {
+                rows_done: done,
+                rows_total: total,
+            });
         }
 
         let mut person_ids: HashMap<String, i64> = HashMap::with_capacity(load.people.len());
@@ -193,10 +233,18 @@ impl Store {
             for &i in chunk {
                 let p = &load.people[i];
                 let dept = match &p.department_code {
-                    Some(c) => Some(*dept_ids.get(c).ok_or_else(|| StoreError::Integrity(format!("person {}: unknown department {c}", p.employee_number)))?),
+                    Some(c) => Some(*dept_ids.get(c).ok_or_else(|| {
+                        StoreError::Integrity(format!(
+                            "person {}: unknown department {c}",
+                            p.employee_number
+                        ))
+                    })?),
                     None => None,
                 };
-                let manager = p.manager_number.as_ref().and_then(|m| person_ids.get(m).copied());
+                let manager = p
+                    .manager_number
+                    .as_ref()
+                    .and_then(|m| person_ids.get(m).copied());
                 q.values_panic([
                     tenant.0.into(),
                     p.employee_number.clone().into(),
@@ -213,7 +261,10 @@ impl Store {
                 ]);
             }
             tx.execute(&q).await?;
-            let numbers: Vec<String> = chunk.iter().map(|&i| load.people[i].employee_number.clone()).collect();
+            let numbers: Vec<String> = chunk
+                .iter()
+                .map(|&i| load.people[i].employee_number.clone())
+                .collect();
             let rows: Vec<(String, i64)> = tx
                 .fetch_all(
                     &Query::select()
@@ -226,23 +277,39 @@ impl Store {
                 .await?;
             person_ids.extend(rows);
             done += chunk.len() as u64;
-            progress(LoadProgress { rows_done: done, rows_total: total });
+            progress(LoadProgress {
+                rows_done: done,
+                rows_total: total,
+            });
         }
 
         for chunk in load.ratings.chunks(BATCH) {
             let mut q = Query::insert()
                 .into_table(Ratings::Table)
-                .columns([Ratings::TenantId, Ratings::PersonId, Ratings::FiscalYear, Ratings::Rating])
+                .columns([
+                    Ratings::TenantId,
+                    Ratings::PersonId,
+                    Ratings::FiscalYear,
+                    Ratings::Rating,
+                ])
                 .to_owned();
             for (number, fy, rating) in chunk {
-                let pid = person_ids
-                    .get(number)
-                    .ok_or_else(|| StoreError::Integrity(format!("rating for unknown person {number}")))?;
-                q.values_panic([tenant.0.into(), (*pid).into(), (*fy).into(), rating.clone().into()]);
+                let pid = person_ids.get(number).ok_or_else(|| {
+                    StoreError::Integrity(format!("rating for unknown person {number}"))
+                })?;
+                q.values_panic([
+                    tenant.0.into(),
+                    (*pid).into(),
+                    (*fy).into(),
+                    rating.clone().into(),
+                ]);
             }
             tx.execute(&q).await?;
             done += chunk.len() as u64;
-            progress(LoadProgress { rows_done: done, rows_total: total });
+            progress(LoadProgress {
+                rows_done: done,
+                rows_total: total,
+            });
         }
         tx.commit().await
     }
@@ -257,13 +324,20 @@ impl Store {
             .column((People::Table, People::BirthDate))
             .column((People::Table, People::HireDate))
             .column((People::Table, People::DepartmentId))
-            .expr_as(Expr::col((Departments::Table, Departments::Name)), sea_query::Alias::new("department_name"))
+            .expr_as(
+                Expr::col((Departments::Table, Departments::Name)),
+                sea_query::Alias::new("department_name"),
+            )
             .column((People::Table, People::Title))
             .column((People::Table, People::Grade))
             .column((People::Table, People::ManagerId))
             .column((People::Table, People::Status))
             .from(People::Table)
-            .left_join(Departments::Table, Expr::col((Departments::Table, Departments::Id)).equals((People::Table, People::DepartmentId)))
+            .left_join(
+                Departments::Table,
+                Expr::col((Departments::Table, Departments::Id))
+                    .equals((People::Table, People::DepartmentId)),
+            )
             .to_owned()
     }
 
@@ -307,7 +381,10 @@ impl Store {
     /// The people above someone, nearest first (上司, 上司の上司, …).
     pub async fn manager_chain(&self, tenant: TenantId, person: PersonId) -> Result<Vec<Person>> {
         let mut chain = Vec::new();
-        let mut cur = self.person(tenant, person).await?.and_then(|p| p.manager_id);
+        let mut cur = self
+            .person(tenant, person)
+            .await?
+            .and_then(|p| p.manager_id);
         while let Some(id) = cur {
             if chain.len() >= MAX_DEPTH || chain.iter().any(|p: &Person| p.id == id) {
                 break;
@@ -324,17 +401,32 @@ impl Store {
     }
 
     /// How `viewer` stands to `target`, from the reporting line as it is now.
-    pub async fn relation(&self, tenant: TenantId, viewer: Option<PersonId>, target: PersonId) -> Result<Relation> {
-        let Some(viewer) = viewer else { return Ok(Relation::Outside) };
+    pub async fn relation(
+        &self,
+        tenant: TenantId,
+        viewer: Option<PersonId>,
+        target: PersonId,
+    ) -> Result<Relation> {
+        let Some(viewer) = viewer else {
+            return Ok(Relation::Outside);
+        };
         if viewer == target {
             return Ok(Relation::Oneself);
         }
         let chain = self.manager_chain(tenant, target).await?;
-        Ok(if chain.iter().any(|p| p.id == viewer.0) { Relation::InReportingLine } else { Relation::Outside })
+        Ok(if chain.iter().any(|p| p.id == viewer.0) {
+            Relation::InReportingLine
+        } else {
+            Relation::Outside
+        })
     }
 
     /// Everyone below a manager, direct reports first, with their depth (1 = direct).
-    pub async fn reports_of(&self, tenant: TenantId, manager: PersonId) -> Result<Vec<(usize, Person)>> {
+    pub async fn reports_of(
+        &self,
+        tenant: TenantId,
+        manager: PersonId,
+    ) -> Result<Vec<(usize, Person)>> {
         let mut out = Vec::new();
         let mut level = vec![manager.0];
         let mut depth = 1;
@@ -345,7 +437,9 @@ impl Store {
                     .fetch_all(
                         &Self::select_people()
                             .and_where(Expr::col((People::Table, People::TenantId)).eq(tenant.0))
-                            .and_where(Expr::col((People::Table, People::ManagerId)).is_in(ids.to_vec()))
+                            .and_where(
+                                Expr::col((People::Table, People::ManagerId)).is_in(ids.to_vec()),
+                            )
                             .and_where(Expr::col((People::Table, People::Status)).ne("left"))
                             .order_by((People::Table, People::EmployeeNumber), Order::Asc)
                             .to_owned(),
@@ -363,7 +457,11 @@ impl Store {
     }
 
     /// A department's path from the top (e.g. 営業本部 / 東日本営業部 / 第一課).
-    pub async fn department_path(&self, tenant: TenantId, department: i64) -> Result<Vec<Department>> {
+    pub async fn department_path(
+        &self,
+        tenant: TenantId,
+        department: i64,
+    ) -> Result<Vec<Department>> {
         let mut path = Vec::new();
         let mut cur = Some(department);
         while let Some(id) = cur {
@@ -373,7 +471,12 @@ impl Store {
             let d: Option<Department> = self
                 .fetch_optional(
                     &Query::select()
-                        .columns([Departments::Id, Departments::Code, Departments::Name, Departments::ParentId])
+                        .columns([
+                            Departments::Id,
+                            Departments::Code,
+                            Departments::Name,
+                            Departments::ParentId,
+                        ])
                         .from(Departments::Table)
                         .and_where(Expr::col(Departments::TenantId).eq(tenant.0))
                         .and_where(Expr::col(Departments::Id).eq(id))
@@ -393,7 +496,11 @@ impl Store {
     }
 
     /// Ratings by fiscal year, oldest first.
-    pub async fn ratings_of(&self, tenant: TenantId, person: PersonId) -> Result<Vec<(i32, String)>> {
+    pub async fn ratings_of(
+        &self,
+        tenant: TenantId,
+        person: PersonId,
+    ) -> Result<Vec<(i32, String)>> {
         self.fetch_all(
             &Query::select()
                 .columns([Ratings::FiscalYear, Ratings::Rating])
@@ -422,16 +529,31 @@ impl Store {
     }
 
     /// How many current people were born within `births` (a cohort, e.g. turning 50 in a FY).
-    pub async fn count_born_between(&self, tenant: TenantId, births: std::ops::RangeInclusive<NaiveDate>) -> Result<i64> {
-        self.count_with_date_between(tenant, People::BirthDate, births).await
+    pub async fn count_born_between(
+        &self,
+        tenant: TenantId,
+        births: std::ops::RangeInclusive<NaiveDate>,
+    ) -> Result<i64> {
+        self.count_with_date_between(tenant, People::BirthDate, births)
+            .await
     }
 
     /// How many current people joined within `hires` (e.g. reaching 3 years of service in a FY).
-    pub async fn count_hired_between(&self, tenant: TenantId, hires: std::ops::RangeInclusive<NaiveDate>) -> Result<i64> {
-        self.count_with_date_between(tenant, People::HireDate, hires).await
+    pub async fn count_hired_between(
+        &self,
+        tenant: TenantId,
+        hires: std::ops::RangeInclusive<NaiveDate>,
+    ) -> Result<i64> {
+        self.count_with_date_between(tenant, People::HireDate, hires)
+            .await
     }
 
-    async fn count_with_date_between(&self, tenant: TenantId, column: People, range: std::ops::RangeInclusive<NaiveDate>) -> Result<i64> {
+    async fn count_with_date_between(
+        &self,
+        tenant: TenantId,
+        column: People,
+        range: std::ops::RangeInclusive<NaiveDate>,
+    ) -> Result<i64> {
         let (n,): (i64,) = self
             .fetch_one(
                 &Query::select()
@@ -447,11 +569,19 @@ impl Store {
     }
 
     /// Head count per top-level department (本部), largest first.
-    pub async fn headcount_by_top_department(&self, tenant: TenantId) -> Result<Vec<(String, i64)>> {
+    pub async fn headcount_by_top_department(
+        &self,
+        tenant: TenantId,
+    ) -> Result<Vec<(String, i64)>> {
         let depts: Vec<Department> = self
             .fetch_all(
                 &Query::select()
-                    .columns([Departments::Id, Departments::Code, Departments::Name, Departments::ParentId])
+                    .columns([
+                        Departments::Id,
+                        Departments::Code,
+                        Departments::Name,
+                        Departments::ParentId,
+                    ])
                     .from(Departments::Table)
                     .and_where(Expr::col(Departments::TenantId).eq(tenant.0))
                     .to_owned(),
@@ -493,7 +623,14 @@ impl Store {
     /// Is there at least one person in the tenant? (`serve --demo` fills empty databases.)
     pub async fn tenant_has_people(&self, tenant: TenantId) -> Result<bool> {
         let row: Option<(i64,)> = self
-            .fetch_optional(&Query::select().column(People::Id).from(People::Table).and_where(Expr::col(People::TenantId).eq(tenant.0)).limit(1).to_owned())
+            .fetch_optional(
+                &Query::select()
+                    .column(People::Id)
+                    .from(People::Table)
+                    .and_where(Expr::col(People::TenantId).eq(tenant.0))
+                    .limit(1)
+                    .to_owned(),
+            )
             .await?;
         Ok(row.is_some())
     }
@@ -514,7 +651,11 @@ impl Store {
     }
 
     /// The person linked to a user account, if any.
-    pub async fn person_of_user(&self, tenant: TenantId, user: crate::UserId) -> Result<Option<Person>> {
+    pub async fn person_of_user(
+        &self,
+        tenant: TenantId,
+        user: crate::UserId,
+    ) -> Result<Option<Person>> {
         let row: Option<(Option<i64>,)> = self
             .fetch_optional(
                 &Query::select()
@@ -532,7 +673,6 @@ impl Store {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::topological;
@@ -545,9 +685,15 @@ mod tests {
         let cyc = [("a", Some("b")), ("b", Some("a"))];
         assert!(topological(&cyc, |t| t.0, |t| t.1).is_err());
         let dangling = [("a", Some("zzz"))];
-        assert_eq!(topological(&dangling, |t| t.0, |t| t.1), Err("zzz".to_string()));
+        assert_eq!(
+            topological(&dangling, |t| t.0, |t| t.1),
+            Err("zzz".to_string())
+        );
         let wide = [("b", Some("a")), ("a", None), ("c", Some("a")), ("d", None)];
-        assert_eq!(topological(&wide, |t| t.0, |t| t.1).expect("ok"), vec![vec![1, 3], vec![0, 2]]);
+        assert_eq!(
+            topological(&wide, |t| t.0, |t| t.1).expect("ok"),
+            vec![vec![1, 3], vec![0, 2]]
+        );
         let selfref = [("a", Some("a"))];
         assert!(topological(&selfref, |t| t.0, |t| t.1).is_err());
     }

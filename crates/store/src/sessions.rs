@@ -1,8 +1,8 @@
 //! Browser sessions live in the database (so several server processes can share them),
 //! through tower-sessions' SQLx stores. This adapter picks the store for the engine in use.
 
-use crate::db::Pool;
 use crate::Store;
+use crate::db::Pool;
 use async_trait::async_trait;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};

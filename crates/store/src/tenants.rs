@@ -26,11 +26,18 @@ pub struct TenantSettings {
 }
 
 impl TenantSettings {
-    pub fn new(fy_start_month: u32, age_rule: AgeRule, anonymity_k: u32) -> Result<Self, DomainError> {
+    pub fn new(
+        fy_start_month: u32,
+        age_rule: AgeRule,
+        anonymity_k: u32,
+    ) -> Result<Self, DomainError> {
         if anonymity_k < 3 {
             return Err(DomainError::AnonymityThresholdTooLow(anonymity_k));
         }
-        Ok(TenantSettings { calendar: FiscalCalendar::new(fy_start_month, age_rule)?, anonymity_k })
+        Ok(TenantSettings {
+            calendar: FiscalCalendar::new(fy_start_month, age_rule)?,
+            anonymity_k,
+        })
     }
 }
 
@@ -47,13 +54,19 @@ struct TenantRow {
 
 impl From<TenantRow> for Tenant {
     fn from(r: TenantRow) -> Self {
-        let calendar = FiscalCalendar::new(r.fy_start_month as u32, AgeRule::parse(&r.age_rule).unwrap_or_default())
-            .unwrap_or_default();
+        let calendar = FiscalCalendar::new(
+            r.fy_start_month as u32,
+            AgeRule::parse(&r.age_rule).unwrap_or_default(),
+        )
+        .unwrap_or_default();
         Tenant {
             id: TenantId(r.id),
             slug: r.slug,
             name: r.name,
-            settings: TenantSettings { calendar, anonymity_k: Ord::max(r.anonymity_k, 3) as u32 },
+            settings: TenantSettings {
+                calendar,
+                anonymity_k: Ord::max(r.anonymity_k, 3) as u32,
+            },
             created_at: r.created_at,
         }
     }
@@ -92,19 +105,31 @@ impl Store {
     }
 
     pub async fn tenant(&self, id: TenantId) -> Result<Tenant> {
-        let row: TenantRow = self.fetch_one(&select().and_where(Expr::col(Tenants::Id).eq(id.0)).to_owned()).await?;
+        let row: TenantRow = self
+            .fetch_one(
+                &select()
+                    .and_where(Expr::col(Tenants::Id).eq(id.0))
+                    .to_owned(),
+            )
+            .await?;
         Ok(row.into())
     }
 
     pub async fn tenant_by_slug(&self, slug: &str) -> Result<Option<Tenant>> {
         let row: Option<TenantRow> = self
-            .fetch_optional(&select().and_where(Expr::col(Tenants::Slug).eq(slug.trim().to_ascii_lowercase())).to_owned())
+            .fetch_optional(
+                &select()
+                    .and_where(Expr::col(Tenants::Slug).eq(slug.trim().to_ascii_lowercase()))
+                    .to_owned(),
+            )
             .await?;
         Ok(row.map(Into::into))
     }
 
     pub async fn list_tenants(&self) -> Result<Vec<Tenant>> {
-        let rows: Vec<TenantRow> = self.fetch_all(&select().order_by(Tenants::Id, Order::Asc).to_owned()).await?;
+        let rows: Vec<TenantRow> = self
+            .fetch_all(&select().order_by(Tenants::Id, Order::Asc).to_owned())
+            .await?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
@@ -121,7 +146,9 @@ impl Store {
                 match all.len() {
                     0 => Err(ResolveTenantError::None),
                     1 => Ok(all.remove(0)),
-                    _ => Err(ResolveTenantError::Ambiguous(all.into_iter().map(|t| t.slug).collect())),
+                    _ => Err(ResolveTenantError::Ambiguous(
+                        all.into_iter().map(|t| t.slug).collect(),
+                    )),
                 }
             }
         }
@@ -133,7 +160,10 @@ impl Store {
             &Query::update()
                 .table(Tenants::Table)
                 .values([
-                    (Tenants::FyStartMonth, (s.calendar.start_month() as i32).into()),
+                    (
+                        Tenants::FyStartMonth,
+                        (s.calendar.start_month() as i32).into(),
+                    ),
                     (Tenants::AgeRule, s.calendar.age_rule.as_str().into()),
                     (Tenants::AnonymityK, (s.anonymity_k as i32).into()),
                 ])
@@ -148,7 +178,9 @@ impl Store {
 /// Why `--tenant` could not be resolved.
 #[derive(Debug, thiserror::Error)]
 pub enum ResolveTenantError {
-    #[error("there is no tenant yet: create one with `kyoritsu tenant create` or `kyoritsu demo-data`")]
+    #[error(
+        "there is no tenant yet: create one with `kyoritsu tenant create` or `kyoritsu demo-data`"
+    )]
     None,
     #[error("no tenant is called '{0}' (see `kyoritsu tenant list`)")]
     Unknown(String),

@@ -24,7 +24,8 @@ fn suffix() -> String {
 
 /// The admin URL of the test PostgreSQL server.
 pub fn pg_admin_url() -> String {
-    std::env::var("KYORITSU_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("KYORITSU_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 impl TestDb {
@@ -33,8 +34,14 @@ impl TestDb {
         std::fs::create_dir_all(&dir).expect("create temp dir");
         let url = format!("sqlite://{}", dir.join("test.db").display());
         let store = Store::connect(&url).await.expect("open sqlite");
-        crate::migrations::run(&store).await.expect("migrate sqlite");
-        TestDb { store, url, dir: Some(dir) }
+        crate::migrations::run(&store)
+            .await
+            .expect("migrate sqlite");
+        TestDb {
+            store,
+            url,
+            dir: Some(dir),
+        }
     }
 
     pub async fn postgres() -> TestDb {
@@ -43,13 +50,25 @@ impl TestDb {
         let mut conn = sqlx::PgConnection::connect(&admin)
             .await
             .unwrap_or_else(|e| panic!("PostgreSQL is required for tests at {admin}: {e}"));
-        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create test database");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .await
+            .expect("create test database");
         let _ = conn.close().await;
-        let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin.clone());
+        let base = admin
+            .rsplit_once('/')
+            .map(|(b, _)| b.to_string())
+            .unwrap_or(admin.clone());
         let url = format!("{base}/{name}");
         let store = Store::connect(&url).await.expect("open postgres");
-        crate::migrations::run(&store).await.expect("migrate postgres");
-        TestDb { store, url, dir: None }
+        crate::migrations::run(&store)
+            .await
+            .expect("migrate postgres");
+        TestDb {
+            store,
+            url,
+            dir: None,
+        }
     }
 }
 

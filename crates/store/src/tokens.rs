@@ -23,23 +23,46 @@ pub struct ApiToken {
 }
 
 fn digest(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 impl Store {
     /// Creates a token for a user; returns the stored record and the secret (shown once).
     #[tracing::instrument(skip_all, fields(tenant.id = %tenant, user.id = %user))]
-    pub async fn create_token(&self, tenant: TenantId, user: UserId, label: &str) -> Result<(ApiToken, String)> {
+    pub async fn create_token(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        label: &str,
+    ) -> Result<(ApiToken, String)> {
         self.user(tenant, user).await?;
         let mut bytes = [0u8; 32];
         rand::rng().fill_bytes(&mut bytes);
-        let secret = format!("{PREFIX}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes));
+        let secret = format!(
+            "{PREFIX}{}",
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+        );
         let (id,): (i64,) = self
             .fetch_one(
                 &Query::insert()
                     .into_table(ApiTokens::Table)
-                    .columns([ApiTokens::TenantId, ApiTokens::UserId, ApiTokens::Label, ApiTokens::TokenHash, ApiTokens::CreatedAt])
-                    .values_panic([tenant.0.into(), user.0.into(), label.trim().into(), digest(&secret).into(), Utc::now().into()])
+                    .columns([
+                        ApiTokens::TenantId,
+                        ApiTokens::UserId,
+                        ApiTokens::Label,
+                        ApiTokens::TokenHash,
+                        ApiTokens::CreatedAt,
+                    ])
+                    .values_panic([
+                        tenant.0.into(),
+                        user.0.into(),
+                        label.trim().into(),
+                        digest(&secret).into(),
+                        Utc::now().into(),
+                    ])
                     .returning_col(ApiTokens::Id)
                     .to_owned(),
             )
@@ -49,12 +72,24 @@ impl Store {
     }
 
     pub async fn token(&self, tenant: TenantId, id: i64) -> Result<ApiToken> {
-        self.fetch_one(&select().and_where(Expr::col(ApiTokens::TenantId).eq(tenant.0)).and_where(Expr::col(ApiTokens::Id).eq(id)).to_owned())
-            .await
+        self.fetch_one(
+            &select()
+                .and_where(Expr::col(ApiTokens::TenantId).eq(tenant.0))
+                .and_where(Expr::col(ApiTokens::Id).eq(id))
+                .to_owned(),
+        )
+        .await
     }
 
-    pub async fn list_tokens(&self, tenant: TenantId, user: Option<UserId>) -> Result<Vec<ApiToken>> {
-        let mut q = select().and_where(Expr::col(ApiTokens::TenantId).eq(tenant.0)).order_by(ApiTokens::Id, Order::Asc).to_owned();
+    pub async fn list_tokens(
+        &self,
+        tenant: TenantId,
+        user: Option<UserId>,
+    ) -> Result<Vec<ApiToken>> {
+        let mut q = select()
+            .and_where(Expr::col(ApiTokens::TenantId).eq(tenant.0))
+            .order_by(ApiTokens::Id, Order::Asc)
+            .to_owned();
         if let Some(u) = user {
             q.and_where(Expr::col(ApiTokens::UserId).eq(u.0));
         }
@@ -90,14 +125,22 @@ impl Store {
                     .column((ApiTokens::Table, ApiTokens::TenantId))
                     .column((ApiTokens::Table, ApiTokens::UserId))
                     .from(ApiTokens::Table)
-                    .inner_join(Users::Table, Expr::col((Users::Table, Users::Id)).equals((ApiTokens::Table, ApiTokens::UserId)))
-                    .and_where(Expr::col((ApiTokens::Table, ApiTokens::TokenHash)).eq(digest(secret)))
+                    .inner_join(
+                        Users::Table,
+                        Expr::col((Users::Table, Users::Id))
+                            .equals((ApiTokens::Table, ApiTokens::UserId)),
+                    )
+                    .and_where(
+                        Expr::col((ApiTokens::Table, ApiTokens::TokenHash)).eq(digest(secret)),
+                    )
                     .and_where(Expr::col((ApiTokens::Table, ApiTokens::RevokedAt)).is_null())
                     .and_where(Expr::col((Users::Table, Users::Disabled)).eq(false))
                     .to_owned(),
             )
             .await?;
-        let Some((id, tenant, user)) = found else { return Ok(None) };
+        let Some((id, tenant, user)) = found else {
+            return Ok(None);
+        };
         self.execute(
             &Query::update()
                 .table(ApiTokens::Table)
@@ -112,8 +155,14 @@ impl Store {
 
 fn select() -> sea_query::SelectStatement {
     Query::select()
-        .columns([ApiTokens::Id, ApiTokens::UserId, ApiTokens::Label, ApiTokens::CreatedAt, ApiTokens::LastUsedAt, ApiTokens::RevokedAt])
+        .columns([
+            ApiTokens::Id,
+            ApiTokens::UserId,
+            ApiTokens::Label,
+            ApiTokens::CreatedAt,
+            ApiTokens::LastUsedAt,
+            ApiTokens::RevokedAt,
+        ])
         .from(ApiTokens::Table)
         .to_owned()
 }
-

@@ -3,8 +3,10 @@
 
 use crate::schema::{UserRoles, Users};
 use crate::{PersonId, Result, Store, StoreError, TenantId, UserId};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use chrono::{DateTime, Duration, Utc};
 use domain::{EmailAddress, Role, RoleSet};
 use sea_query::{Expr, ExprTrait, Order, Query};
@@ -98,9 +100,17 @@ pub struct NewUser {
 pub enum SignIn {
     Success(User),
     /// Unknown email or wrong password — deliberately indistinguishable to the user.
-    Rejected { user_id: Option<UserId>, now_locked: bool },
-    Locked { user_id: UserId, until: DateTime<Utc> },
-    Disabled { user_id: UserId },
+    Rejected {
+        user_id: Option<UserId>,
+        now_locked: bool,
+    },
+    Locked {
+        user_id: UserId,
+        until: DateTime<Utc>,
+    },
+    Disabled {
+        user_id: UserId,
+    },
 }
 
 pub fn hash_password(password: &str) -> Result<String> {
@@ -113,9 +123,16 @@ pub fn hash_password(password: &str) -> Result<String> {
 
 fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
+
+/// id, password hash, disabled, consecutive failures, locked until.
+type Credentials = (i64, Option<String>, bool, i32, Option<DateTime<Utc>>);
 
 /// A fixed hash verified when the email is unknown, so both paths take the same time.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2Ht9QH0zHmWfqPXpQ0I0WDfRbP8k6F5Qm6gI+YhYpZo";
@@ -129,7 +146,14 @@ impl Store {
             .fetch_one(
                 &Query::insert()
                     .into_table(Users::Table)
-                    .columns([Users::TenantId, Users::Email, Users::Name, Users::PersonId, Users::PasswordHash, Users::CreatedAt])
+                    .columns([
+                        Users::TenantId,
+                        Users::Email,
+                        Users::Name,
+                        Users::PersonId,
+                        Users::PasswordHash,
+                        Users::CreatedAt,
+                    ])
                     .values_panic([
                         tenant.0.into(),
                         new.email.as_str().into(),
@@ -161,7 +185,11 @@ impl Store {
         Ok(row.into_user(roles))
     }
 
-    pub async fn user_by_email(&self, tenant: TenantId, email: &EmailAddress) -> Result<Option<User>> {
+    pub async fn user_by_email(
+        &self,
+        tenant: TenantId,
+        email: &EmailAddress,
+    ) -> Result<Option<User>> {
         let row: Option<UserRow> = self
             .fetch_optional(
                 &select_users()
@@ -182,7 +210,12 @@ impl Store {
     /// Every account of a tenant, by name.
     pub async fn list_users(&self, tenant: TenantId) -> Result<Vec<User>> {
         let rows: Vec<UserRow> = self
-            .fetch_all(&select_users().and_where(Expr::col(Users::TenantId).eq(tenant.0)).order_by(Users::Email, Order::Asc).to_owned())
+            .fetch_all(
+                &select_users()
+                    .and_where(Expr::col(Users::TenantId).eq(tenant.0))
+                    .order_by(Users::Email, Order::Asc)
+                    .to_owned(),
+            )
             .await?;
         let roles: Vec<(i64, String)> = self
             .fetch_all(
@@ -197,7 +230,12 @@ impl Store {
             .into_iter()
             .map(|r| {
                 let id = r.id;
-                let set = RoleSet::new(roles.iter().filter(|(u, _)| *u == id).filter_map(|(_, s)| Role::parse(s).ok()));
+                let set = RoleSet::new(
+                    roles
+                        .iter()
+                        .filter(|(u, _)| *u == id)
+                        .filter_map(|(_, s)| Role::parse(s).ok()),
+                );
                 r.into_user(set)
             })
             .collect())
@@ -214,7 +252,9 @@ impl Store {
                     .to_owned(),
             )
             .await?;
-        Ok(RoleSet::new(rows.iter().filter_map(|(s,)| Role::parse(s).ok())))
+        Ok(RoleSet::new(
+            rows.iter().filter_map(|(s,)| Role::parse(s).ok()),
+        ))
     }
 
     /// Replaces a user's stored roles.
@@ -236,7 +276,12 @@ impl Store {
 
     /// Disables or re-enables an account. Disabling voids its sessions immediately.
     #[tracing::instrument(skip_all, fields(tenant.id = %tenant, user.id = %id))]
-    pub async fn set_user_disabled(&self, tenant: TenantId, id: UserId, disabled: bool) -> Result<()> {
+    pub async fn set_user_disabled(
+        &self,
+        tenant: TenantId,
+        id: UserId,
+        disabled: bool,
+    ) -> Result<()> {
         let mut values = vec![(Users::Disabled, disabled.into())];
         if disabled {
             values.push((Users::SessionsValidAfter, Utc::now().into()));
@@ -251,7 +296,11 @@ impl Store {
                     .to_owned(),
             )
             .await?;
-        if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if n == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 
     /// Sets a new password, clears any lock-out and voids existing sessions.
@@ -272,18 +321,34 @@ impl Store {
                     .to_owned(),
             )
             .await?;
-        if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if n == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 
     /// Checks an email and password, counting failures and locking the account after
     /// [`MAX_FAILED_SIGN_INS`] in a row.
     #[tracing::instrument(skip_all, fields(tenant.id = %tenant))]
-    pub async fn sign_in(&self, tenant: TenantId, email: &str, password: &str, now: DateTime<Utc>) -> Result<SignIn> {
-        let found: Option<(i64, Option<String>, bool, i32, Option<DateTime<Utc>>)> = match EmailAddress::parse(email) {
+    pub async fn sign_in(
+        &self,
+        tenant: TenantId,
+        email: &str,
+        password: &str,
+        now: DateTime<Utc>,
+    ) -> Result<SignIn> {
+        let found: Option<Credentials> = match EmailAddress::parse(email) {
             Ok(e) => {
                 self.fetch_optional(
                     &Query::select()
-                        .columns([Users::Id, Users::PasswordHash, Users::Disabled, Users::FailedAttempts, Users::LockedUntil])
+                        .columns([
+                            Users::Id,
+                            Users::PasswordHash,
+                            Users::Disabled,
+                            Users::FailedAttempts,
+                            Users::LockedUntil,
+                        ])
                         .from(Users::Table)
                         .and_where(Expr::col(Users::TenantId).eq(tenant.0))
                         .and_where(Expr::col(Users::Email).eq(e.as_str()))
@@ -295,23 +360,40 @@ impl Store {
         };
         let Some((id, hash, disabled, failed, locked_until)) = found else {
             verify_password(password, DUMMY_HASH);
-            return Ok(SignIn::Rejected { user_id: None, now_locked: false });
+            return Ok(SignIn::Rejected {
+                user_id: None,
+                now_locked: false,
+            });
         };
         let user_id = UserId(id);
         if let Some(until) = locked_until.filter(|u| *u > now) {
             return Ok(SignIn::Locked { user_id, until });
         }
-        let ok = hash.as_deref().is_some_and(|h| verify_password(password, h));
+        let ok = hash
+            .as_deref()
+            .is_some_and(|h| verify_password(password, h));
         if !ok {
             let failed = failed + 1;
             let now_locked = failed >= MAX_FAILED_SIGN_INS;
-            let mut values = vec![(Users::FailedAttempts, (if now_locked { 0 } else { failed }).into())];
+            let mut values = vec![(
+                Users::FailedAttempts,
+                (if now_locked { 0 } else { failed }).into(),
+            )];
             if now_locked {
                 values.push((Users::LockedUntil, (now + LOCKOUT).into()));
             }
-            self.execute(&Query::update().table(Users::Table).values(values).and_where(Expr::col(Users::Id).eq(id)).to_owned())
-                .await?;
-            return Ok(SignIn::Rejected { user_id: Some(user_id), now_locked });
+            self.execute(
+                &Query::update()
+                    .table(Users::Table)
+                    .values(values)
+                    .and_where(Expr::col(Users::Id).eq(id))
+                    .to_owned(),
+            )
+            .await?;
+            return Ok(SignIn::Rejected {
+                user_id: Some(user_id),
+                now_locked,
+            });
         }
         if disabled {
             return Ok(SignIn::Disabled { user_id });
@@ -332,7 +414,12 @@ impl Store {
     }
 
     /// Links an account to a person of the employee master.
-    pub async fn link_user_to_person(&self, tenant: TenantId, id: UserId, person: Option<PersonId>) -> Result<()> {
+    pub async fn link_user_to_person(
+        &self,
+        tenant: TenantId,
+        id: UserId,
+        person: Option<PersonId>,
+    ) -> Result<()> {
         self.execute(
             &Query::update()
                 .table(Users::Table)
@@ -360,7 +447,12 @@ async fn ensure_user_in_tenant(tx: &mut crate::Tx, tenant: TenantId, id: UserId)
     found.map(|_| ()).ok_or(StoreError::NotFound)
 }
 
-async fn insert_roles(tx: &mut crate::Tx, tenant: TenantId, id: UserId, roles: &RoleSet) -> Result<()> {
+async fn insert_roles(
+    tx: &mut crate::Tx,
+    tenant: TenantId,
+    id: UserId,
+    roles: &RoleSet,
+) -> Result<()> {
     let mut q = Query::insert()
         .into_table(UserRoles::Table)
         .columns([UserRoles::TenantId, UserRoles::UserId, UserRoles::Role])

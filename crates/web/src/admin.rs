@@ -1,17 +1,17 @@
 //! 設定 (admin): tenant settings, users and roles, the audit log and its CSV export.
 
-use crate::auth::{set_flash, Auth, Page};
+use crate::auth::{Auth, Page, set_flash};
 use crate::error::AppError;
 use crate::pages::allow;
 use crate::shell::Shell;
 use crate::{AppState, FormData, Origin};
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Router;
 use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::audit::AuditAction;
 use domain::calendar::AgeRule;
@@ -45,8 +45,17 @@ struct SettingsPage {
 }
 
 /// GET /admin — 設定
-async fn settings_page(State(state): State<AppState>, page: Page, auth: Auth) -> Result<SettingsPage, AppError> {
-    allow(&auth, Action::ManageTenantSettings { tenant: auth.tenant() })?;
+async fn settings_page(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+) -> Result<SettingsPage, AppError> {
+    allow(
+        &auth,
+        Action::ManageTenantSettings {
+            tenant: auth.tenant(),
+        },
+    )?;
     let t = state.store.tenant(auth.tenant()).await?;
     Ok(SettingsPage {
         shell: page.shell(Some(&auth), "/admin"),
@@ -60,8 +69,19 @@ async fn settings_page(State(state): State<AppState>, page: Page, auth: Auth) ->
 }
 
 /// POST /admin/settings — validated as a whole; on error the form comes back as typed.
-async fn save_settings(State(state): State<AppState>, page: Page, auth: Auth, origin: Origin, form: FormData) -> Result<Response, AppError> {
-    allow(&auth, Action::ManageTenantSettings { tenant: auth.tenant() })?;
+async fn save_settings(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    form: FormData,
+) -> Result<Response, AppError> {
+    allow(
+        &auth,
+        Action::ManageTenantSettings {
+            tenant: auth.tenant(),
+        },
+    )?;
     let t = state.store.tenant(auth.tenant()).await?;
     let month_raw = form.get("fy_start_month").trim().to_string();
     let k_raw = form.get("anonymity_k").trim().to_string();
@@ -95,15 +115,24 @@ async fn save_settings(State(state): State<AppState>, page: Page, auth: Auth, or
         };
         return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
     };
-    state.store.update_tenant_settings(auth.tenant(), settings).await?;
+    state
+        .store
+        .update_tenant_settings(auth.tenant(), settings)
+        .await?;
     let detail = format!(
         "fy_start_month={} age_rule={} anonymity_k={}",
         settings.calendar.start_month(),
         settings.calendar.age_rule.as_str(),
         settings.anonymity_k
     );
-    auth.audit(&state, &origin, NewAuditEntry::new(Some(auth.tenant()), AuditAction::SettingsChanged).target("tenant", auth.tenant()).detail(detail))
-        .await?;
+    auth.audit(
+        &state,
+        &origin,
+        NewAuditEntry::new(Some(auth.tenant()), AuditAction::SettingsChanged)
+            .target("tenant", auth.tenant())
+            .detail(detail),
+    )
+    .await?;
     set_flash(&page.session, "success", page.t("admin.saved")).await?;
     Ok(Redirect::to("/admin").into_response())
 }
@@ -127,8 +156,17 @@ struct UsersPage {
 }
 
 /// GET /admin/users
-async fn users_page(State(state): State<AppState>, page: Page, auth: Auth) -> Result<UsersPage, AppError> {
-    allow(&auth, Action::ManageUsers { tenant: auth.tenant() })?;
+async fn users_page(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+) -> Result<UsersPage, AppError> {
+    allow(
+        &auth,
+        Action::ManageUsers {
+            tenant: auth.tenant(),
+        },
+    )?;
     let now = Utc::now();
     let users = state
         .store
@@ -137,7 +175,16 @@ async fn users_page(State(state): State<AppState>, page: Page, auth: Auth) -> Re
         .into_iter()
         .map(|u| UserRow {
             id: u.id.0,
-            roles: Role::ASSIGNABLE.iter().map(|r| (r.as_str(), format!("role.{}", r.as_str()), u.roles.contains(*r))).collect(),
+            roles: Role::ASSIGNABLE
+                .iter()
+                .map(|r| {
+                    (
+                        r.as_str(),
+                        format!("role.{}", r.as_str()),
+                        u.roles.contains(*r),
+                    )
+                })
+                .collect(),
             name: u.name,
             email: u.email,
             disabled: u.disabled,
@@ -145,28 +192,56 @@ async fn users_page(State(state): State<AppState>, page: Page, auth: Auth) -> Re
             last_sign_in: u.last_sign_in_at.map(jst),
         })
         .collect();
-    Ok(UsersPage { shell: page.shell(Some(&auth), "/admin/users"), users })
+    Ok(UsersPage {
+        shell: page.shell(Some(&auth), "/admin/users"),
+        users,
+    })
 }
 
 /// Formats an instant in Japan time for display.
 fn jst(at: DateTime<Utc>) -> String {
-    (at + chrono::Duration::hours(9)).format("%Y-%m-%d %H:%M").to_string()
+    (at + chrono::Duration::hours(9))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 /// POST /admin/users/{id}/roles
-async fn save_roles(State(state): State<AppState>, page: Page, auth: Auth, origin: Origin, Path(id): Path<i64>, form: FormData) -> Result<Response, AppError> {
-    allow(&auth, Action::ManageUsers { tenant: auth.tenant() })?;
+async fn save_roles(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    allow(
+        &auth,
+        Action::ManageUsers {
+            tenant: auth.tenant(),
+        },
+    )?;
     let mut roles = Vec::new();
     for r in form.get_all("role") {
-        roles.push(Role::parse_assignable(r).map_err(|_| AppError::Page(crate::error::ErrorPage::BadRequest))?);
+        roles.push(
+            Role::parse_assignable(r)
+                .map_err(|_| AppError::Page(crate::error::ErrorPage::BadRequest))?,
+        );
     }
     let roles = RoleSet::new(roles);
     let target = state.store.user(auth.tenant(), UserId(id)).await?;
     if target.id == auth.user.id && !roles.contains(Role::Admin) {
-        set_flash(&page.session, "error", page.t("users.cannot_drop_own_admin")).await?;
+        set_flash(
+            &page.session,
+            "error",
+            page.t("users.cannot_drop_own_admin"),
+        )
+        .await?;
         return Ok(Redirect::to("/admin/users").into_response());
     }
-    state.store.set_roles(auth.tenant(), target.id, &roles).await?;
+    state
+        .store
+        .set_roles(auth.tenant(), target.id, &roles)
+        .await?;
     let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
     let before: Vec<&str> = target.roles.iter().map(|r| r.as_str()).collect();
     auth.audit(
@@ -177,32 +252,77 @@ async fn save_roles(State(state): State<AppState>, page: Page, auth: Auth, origi
             .detail(format!("{} → {}", before.join(","), names.join(","))),
     )
     .await?;
-    set_flash(&page.session, "success", page.tf("users.roles_saved", "name", &target.name)).await?;
+    set_flash(
+        &page.session,
+        "success",
+        page.tf("users.roles_saved", "name", &target.name),
+    )
+    .await?;
     Ok(Redirect::to("/admin/users").into_response())
 }
 
-async fn set_disabled(state: AppState, page: Page, auth: Auth, origin: Origin, id: i64, disabled: bool) -> Result<Response, AppError> {
-    allow(&auth, Action::ManageUsers { tenant: auth.tenant() })?;
+async fn set_disabled(
+    state: AppState,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    id: i64,
+    disabled: bool,
+) -> Result<Response, AppError> {
+    allow(
+        &auth,
+        Action::ManageUsers {
+            tenant: auth.tenant(),
+        },
+    )?;
     let target = state.store.user(auth.tenant(), UserId(id)).await?;
     if disabled && target.id == auth.user.id {
         set_flash(&page.session, "error", page.t("users.cannot_disable_self")).await?;
         return Ok(Redirect::to("/admin/users").into_response());
     }
-    state.store.set_user_disabled(auth.tenant(), target.id, disabled).await?;
-    let action = if disabled { AuditAction::UserDisabled } else { AuditAction::UserEnabled };
-    auth.audit(&state, &origin, NewAuditEntry::new(Some(auth.tenant()), action).target("user", id)).await?;
-    let key = if disabled { "users.disabled_done" } else { "users.enabled_done" };
+    state
+        .store
+        .set_user_disabled(auth.tenant(), target.id, disabled)
+        .await?;
+    let action = if disabled {
+        AuditAction::UserDisabled
+    } else {
+        AuditAction::UserEnabled
+    };
+    auth.audit(
+        &state,
+        &origin,
+        NewAuditEntry::new(Some(auth.tenant()), action).target("user", id),
+    )
+    .await?;
+    let key = if disabled {
+        "users.disabled_done"
+    } else {
+        "users.enabled_done"
+    };
     set_flash(&page.session, "success", page.tf(key, "name", &target.name)).await?;
     Ok(Redirect::to("/admin/users").into_response())
 }
 
 /// POST /admin/users/{id}/disable — the user's sessions and tokens stop working at once.
-async fn disable_user(State(state): State<AppState>, page: Page, auth: Auth, origin: Origin, Path(id): Path<i64>) -> Result<Response, AppError> {
+async fn disable_user(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     set_disabled(state, page, auth, origin, id, true).await
 }
 
 /// POST /admin/users/{id}/enable
-async fn enable_user(State(state): State<AppState>, page: Page, auth: Auth, origin: Origin, Path(id): Path<i64>) -> Result<Response, AppError> {
+async fn enable_user(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     set_disabled(state, page, auth, origin, id, false).await
 }
 
@@ -224,16 +344,27 @@ impl AuditQuery {
     /// The store filter, or which date could not be read.
     pub fn filter(&self) -> Result<AuditFilter, ()> {
         let date = |s: &str| -> Result<Option<NaiveDate>, ()> {
-            if s.trim().is_empty() { Ok(None) } else { NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map(Some).map_err(|_| ()) }
+            if s.trim().is_empty() {
+                Ok(None)
+            } else {
+                NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+                    .map(Some)
+                    .map_err(|_| ())
+            }
         };
         // Dates are days in Japan time.
-        let start_of = |d: NaiveDate| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc() - chrono::Duration::hours(9));
+        let start_of = |d: NaiveDate| {
+            d.and_hms_opt(0, 0, 0)
+                .map(|t| t.and_utc() - chrono::Duration::hours(9))
+        };
         Ok(AuditFilter {
             action: AuditAction::parse(&self.action),
             actor_email: Some(self.actor.trim().to_string()).filter(|s| !s.is_empty()),
             target_type: None,
             from: date(&self.from)?.and_then(start_of),
-            until: date(&self.until)?.and_then(|d| d.succ_opt()).and_then(start_of),
+            until: date(&self.until)?
+                .and_then(|d| d.succ_opt())
+                .and_then(start_of),
         })
     }
 }
@@ -281,14 +412,27 @@ struct AuditPage {
 const PAGE_SIZE: u64 = 50;
 
 /// GET /admin/audit — browse and filter.
-async fn audit_page(State(state): State<AppState>, page: Page, auth: Auth, Query(q): Query<AuditQuery>) -> Result<AuditPage, AppError> {
-    allow(&auth, Action::ViewAuditLog { tenant: auth.tenant() })?;
+async fn audit_page(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    Query(q): Query<AuditQuery>,
+) -> Result<AuditPage, AppError> {
+    allow(
+        &auth,
+        Action::ViewAuditLog {
+            tenant: auth.tenant(),
+        },
+    )?;
     let (filter, error) = match q.filter() {
         Ok(f) => (f, None),
         Err(()) => (AuditFilter::default(), Some(page.t("audit.bad_date"))),
     };
     let current = q.page.unwrap_or(1).max(1);
-    let (rows, total) = state.store.list_audit(auth.tenant(), &filter, PAGE_SIZE, (current - 1) * PAGE_SIZE).await?;
+    let (rows, total) = state
+        .store
+        .list_audit(auth.tenant(), &filter, PAGE_SIZE, (current - 1) * PAGE_SIZE)
+        .await?;
     let pages = (total as u64).div_ceil(PAGE_SIZE).max(1);
     let query_string = form_urlencoded::Serializer::new(String::new())
         .append_pair("action", &q.action)
@@ -298,7 +442,10 @@ async fn audit_page(State(state): State<AppState>, page: Page, auth: Auth, Query
         .finish();
     Ok(AuditPage {
         shell: page.shell(Some(&auth), "/admin/audit"),
-        actions: AuditAction::ALL.iter().map(|a| (a.as_str(), format!("audit_action.{}", a.as_str()))).collect(),
+        actions: AuditAction::ALL
+            .iter()
+            .map(|a| (a.as_str(), format!("audit_action.{}", a.as_str())))
+            .collect(),
         entries: rows.into_iter().map(AuditRow::from).collect(),
         q,
         query_string,
@@ -310,17 +457,42 @@ async fn audit_page(State(state): State<AppState>, page: Page, auth: Auth, Query
 }
 
 /// GET /admin/audit.csv — the filtered log as UTF-8 CSV with a BOM (opens in Excel). Audited.
-async fn audit_csv(State(state): State<AppState>, page: Page, auth: Auth, origin: Origin, Query(q): Query<AuditQuery>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
-    allow(&auth, Action::ExportAuditLog { tenant: auth.tenant() })?;
-    let filter = q.filter().map_err(|_| AppError::Page(crate::error::ErrorPage::BadRequest))?;
+async fn audit_csv(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    Query(q): Query<AuditQuery>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    allow(
+        &auth,
+        Action::ExportAuditLog {
+            tenant: auth.tenant(),
+        },
+    )?;
+    let filter = q
+        .filter()
+        .map_err(|_| AppError::Page(crate::error::ErrorPage::BadRequest))?;
     let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-    let header = ["audit.at", "audit.actor", "audit.action", "audit.target", "audit.ip", "audit.detail"].map(|k| page.t(k));
+    let header = [
+        "audit.at",
+        "audit.actor",
+        "audit.action",
+        "audit.target",
+        "audit.ip",
+        "audit.detail",
+    ]
+    .map(|k| page.t(k));
     let write_err = |e: csv::Error| AppError::internal("csv", e);
     w.write_record(&header).map_err(write_err)?;
     let mut offset = 0;
     let mut count = 0;
     loop {
-        let (rows, _) = state.store.list_audit(auth.tenant(), &filter, 5000, offset).await?;
+        let (rows, _) = state
+            .store
+            .list_audit(auth.tenant(), &filter, 5000, offset)
+            .await?;
         if rows.is_empty() {
             break;
         }
@@ -328,7 +500,8 @@ async fn audit_csv(State(state): State<AppState>, page: Page, auth: Auth, origin
         for e in rows {
             let action = page.t(&format!("audit_action.{}", e.action));
             let r = AuditRow::from(e);
-            w.write_record([r.at, r.actor, action, r.target, r.ip, r.detail]).map_err(write_err)?;
+            w.write_record([r.at, r.actor, action, r.target, r.ip, r.detail])
+                .map_err(write_err)?;
             count += 1;
         }
     }
@@ -345,7 +518,10 @@ async fn audit_csv(State(state): State<AppState>, page: Page, auth: Auth, origin
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
             (header::CACHE_CONTROL, "no-store".to_string()),
         ],
         bytes,

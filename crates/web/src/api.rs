@@ -36,7 +36,10 @@ struct BearerAuth;
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         if let Some(c) = openapi.components.as_mut() {
-            c.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+            c.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
         }
     }
 }
@@ -62,7 +65,11 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(ApiJson(v)),
-            Err(rejection) => Err(ApiError::new(rejection.status(), "bad_request", rejection.body_text())),
+            Err(rejection) => Err(ApiError::new(
+                rejection.status(),
+                "bad_request",
+                rejection.body_text(),
+            )),
         }
     }
 }
@@ -103,9 +110,23 @@ pub struct Me {
 async fn me(State(state): State<AppState>, auth: ApiAuth) -> Result<Json<Me>, ApiError> {
     let t = state.store.tenant(auth.actor.tenant_id).await?;
     Ok(Json(Me {
-        user: MeUser { id: auth.user.id.0, email: auth.user.email.clone(), name: auth.user.name.clone(), person_id: auth.user.person_id.map(|p| p.0) },
-        tenant: MeTenant { id: t.id.0, slug: t.slug, name: t.name },
-        roles: auth.actor.roles.iter().map(|r| r.as_str().to_string()).collect(),
+        user: MeUser {
+            id: auth.user.id.0,
+            email: auth.user.email.clone(),
+            name: auth.user.name.clone(),
+            person_id: auth.user.person_id.map(|p| p.0),
+        },
+        tenant: MeTenant {
+            id: t.id.0,
+            slug: t.slug,
+            name: t.name,
+        },
+        roles: auth
+            .actor
+            .roles
+            .iter()
+            .map(|r| r.as_str().to_string())
+            .collect(),
     }))
 }
 
@@ -143,12 +164,24 @@ pub struct RatingOut {
 #[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people",
     params(("id" = i64, Path, description = "person id")),
     responses((status = 200, body = PersonOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn person(State(state): State<AppState>, auth: ApiAuth, origin: Origin, Path(id): Path<i64>) -> Result<Json<PersonOut>, ApiError> {
+async fn person(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    origin: Origin,
+    Path(id): Path<i64>,
+) -> Result<Json<PersonOut>, ApiError> {
     let tenant = auth.actor.tenant_id;
-    let relation = state.store.relation(tenant, auth.actor.person_id, PersonId(id)).await?;
+    let relation = state
+        .store
+        .relation(tenant, auth.actor.person_id, PersonId(id))
+        .await?;
     allow(&auth, Action::ViewPerson { tenant, relation })?;
     let f = policy::person_fields(&auth.actor, relation).ok_or_else(ApiError::forbidden)?;
-    let p = state.store.person(tenant, PersonId(id)).await?.ok_or_else(|| ApiError::not_found("person"))?;
+    let p = state
+        .store
+        .person(tenant, PersonId(id))
+        .await?
+        .ok_or_else(|| ApiError::not_found("person"))?;
     if policy::person_read_is_audited(relation, f) {
         state
             .store
@@ -162,7 +195,18 @@ async fn person(State(state): State<AppState>, auth: ApiAuth, origin: Origin, Pa
             .await?;
     }
     let ratings = if f.ratings {
-        Some(state.store.ratings_of(tenant, PersonId(id)).await?.into_iter().map(|(fiscal_year, rating)| RatingOut { fiscal_year, rating }).collect())
+        Some(
+            state
+                .store
+                .ratings_of(tenant, PersonId(id))
+                .await?
+                .into_iter()
+                .map(|(fiscal_year, rating)| RatingOut {
+                    fiscal_year,
+                    rating,
+                })
+                .collect(),
+        )
     } else {
         None
     };
@@ -197,13 +241,23 @@ pub struct MemberOut {
 /// The caller's reporting line (managers only).
 #[utoipa::path(get, path = "/api/v1/members", tag = "people",
     responses((status = 200, body = [MemberOut]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-async fn members(State(state): State<AppState>, auth: ApiAuth) -> Result<Json<Vec<MemberOut>>, ApiError> {
+async fn members(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+) -> Result<Json<Vec<MemberOut>>, ApiError> {
     allow(&auth, Action::ListOwnReports)?;
     let me = auth.actor.person_id.ok_or_else(ApiError::forbidden)?;
     let rows = state.store.reports_of(auth.actor.tenant_id, me).await?;
     Ok(Json(
         rows.into_iter()
-            .map(|(depth, p)| MemberOut { id: p.id, employee_number: p.employee_number, name: p.name, department: p.department_name, title: p.title, depth })
+            .map(|(depth, p)| MemberOut {
+                id: p.id,
+                employee_number: p.employee_number,
+                name: p.name,
+                department: p.department_name,
+                title: p.title,
+                depth,
+            })
             .collect(),
     ))
 }
@@ -236,9 +290,25 @@ impl From<store::users::User> for UserOut {
 /// Every account of the caller's tenant (admin).
 #[utoipa::path(get, path = "/api/v1/users", tag = "admin",
     responses((status = 200, body = [UserOut]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-async fn list_users(State(state): State<AppState>, auth: ApiAuth) -> Result<Json<Vec<UserOut>>, ApiError> {
-    allow(&auth, Action::ManageUsers { tenant: auth.actor.tenant_id })?;
-    Ok(Json(state.store.list_users(auth.actor.tenant_id).await?.into_iter().map(UserOut::from).collect()))
+async fn list_users(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+) -> Result<Json<Vec<UserOut>>, ApiError> {
+    allow(
+        &auth,
+        Action::ManageUsers {
+            tenant: auth.actor.tenant_id,
+        },
+    )?;
+    Ok(Json(
+        state
+            .store
+            .list_users(auth.actor.tenant_id)
+            .await?
+            .into_iter()
+            .map(UserOut::from)
+            .collect(),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -257,33 +327,69 @@ pub struct CreateUser {
 /// Create an account (admin).
 #[utoipa::path(post, path = "/api/v1/users", tag = "admin", request_body = CreateUser,
     responses((status = 201, body = UserOut), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn create_user(State(state): State<AppState>, auth: ApiAuth, origin: Origin, ApiJson(body): ApiJson<CreateUser>) -> Result<Response, ApiError> {
+async fn create_user(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    origin: Origin,
+    ApiJson(body): ApiJson<CreateUser>,
+) -> Result<Response, ApiError> {
     let tenant = auth.actor.tenant_id;
     allow(&auth, Action::ManageUsers { tenant })?;
-    let email = EmailAddress::parse(&body.email).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let email =
+        EmailAddress::parse(&body.email).map_err(|e| ApiError::bad_request(e.to_string()))?;
     if body.name.trim().is_empty() {
         return Err(ApiError::bad_request("name must not be empty"));
     }
-    let roles = body.roles.iter().map(|r| Role::parse_assignable(r)).collect::<Result<Vec<_>, _>>().map_err(|e| ApiError::bad_request(e.to_string()))?;
-    if let Some(pw) = &body.password {
-        if pw.chars().count() < 12 {
-            return Err(ApiError::bad_request("password must be at least 12 characters"));
-        }
+    let roles = body
+        .roles
+        .iter()
+        .map(|r| Role::parse_assignable(r))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    if let Some(pw) = &body.password
+        && pw.chars().count() < 12
+    {
+        return Err(ApiError::bad_request(
+            "password must be at least 12 characters",
+        ));
     }
     let person_id = match &body.employee_number {
         Some(n) => Some(PersonId(
-            state.store.person_by_number(tenant, n).await?.ok_or_else(|| ApiError::bad_request(format!("no person has employee number {n}")))?.id,
+            state
+                .store
+                .person_by_number(tenant, n)
+                .await?
+                .ok_or_else(|| ApiError::bad_request(format!("no person has employee number {n}")))?
+                .id,
         )),
         None => None,
     };
-    let user = state.store.create_user(tenant, NewUser { email, name: body.name, roles, person_id, password: body.password }).await?;
+    let user = state
+        .store
+        .create_user(
+            tenant,
+            NewUser {
+                email,
+                name: body.name,
+                roles,
+                person_id,
+                password: body.password,
+            },
+        )
+        .await?;
     state
         .store
         .append_audit(
             NewAuditEntry::new(Some(tenant), AuditAction::UserCreated)
                 .actor(Some(auth.user.id), &auth.user.email)
                 .target("user", user.id)
-                .detail(user.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(","))
+                .detail(
+                    user.roles
+                        .iter()
+                        .map(|r| r.as_str())
+                        .collect::<Vec<_>>()
+                        .join(","),
+                )
                 .origin(origin.ip, origin.request_id),
         )
         .await?;
@@ -300,20 +406,39 @@ pub struct DisabledBody {
 #[utoipa::path(post, path = "/api/v1/users/{id}/disabled", tag = "admin", request_body = DisabledBody,
     params(("id" = i64, Path, description = "user id")),
     responses((status = 200, body = UserOut), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn set_user_disabled(State(state): State<AppState>, auth: ApiAuth, origin: Origin, Path(id): Path<i64>, ApiJson(body): ApiJson<DisabledBody>) -> Result<Json<UserOut>, ApiError> {
+async fn set_user_disabled(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    origin: Origin,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<DisabledBody>,
+) -> Result<Json<UserOut>, ApiError> {
     let tenant = auth.actor.tenant_id;
     allow(&auth, Action::ManageUsers { tenant })?;
     if body.disabled && id == auth.user.id.0 {
         return Err(ApiError::bad_request("you cannot disable your own account"));
     }
-    state.store.set_user_disabled(tenant, UserId(id), body.disabled).await.map_err(|e| match e {
-        store::StoreError::NotFound => ApiError::not_found("user"),
-        other => other.into(),
-    })?;
-    let action = if body.disabled { AuditAction::UserDisabled } else { AuditAction::UserEnabled };
     state
         .store
-        .append_audit(NewAuditEntry::new(Some(tenant), action).actor(Some(auth.user.id), &auth.user.email).target("user", id).origin(origin.ip, origin.request_id))
+        .set_user_disabled(tenant, UserId(id), body.disabled)
+        .await
+        .map_err(|e| match e {
+            store::StoreError::NotFound => ApiError::not_found("user"),
+            other => other.into(),
+        })?;
+    let action = if body.disabled {
+        AuditAction::UserDisabled
+    } else {
+        AuditAction::UserEnabled
+    };
+    state
+        .store
+        .append_audit(
+            NewAuditEntry::new(Some(tenant), action)
+                .actor(Some(auth.user.id), &auth.user.email)
+                .target("user", id)
+                .origin(origin.ip, origin.request_id),
+        )
         .await?;
     Ok(Json(state.store.user(tenant, UserId(id)).await?.into()))
 }
@@ -356,20 +481,36 @@ pub struct AuditOut {
 /// The audit log, newest first (admin).
 #[utoipa::path(get, path = "/api/v1/audit", tag = "admin", params(AuditParams),
     responses((status = 200, body = AuditPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-async fn audit(State(state): State<AppState>, auth: ApiAuth, q: Result<Query<AuditParams>, axum::extract::rejection::QueryRejection>) -> Result<Json<AuditPage>, ApiError> {
+async fn audit(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    q: Result<Query<AuditParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<AuditPage>, ApiError> {
     let tenant = auth.actor.tenant_id;
     allow(&auth, Action::ViewAuditLog { tenant })?;
     let Query(q) = q.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let action = match q.action.as_deref().filter(|a| !a.is_empty()) {
-        Some(a) => Some(AuditAction::parse(a).ok_or_else(|| ApiError::bad_request(format!("unknown action '{a}'")))?),
+        Some(a) => Some(
+            AuditAction::parse(a)
+                .ok_or_else(|| ApiError::bad_request(format!("unknown action '{a}'")))?,
+        ),
         None => None,
     };
     let limit = q.limit.unwrap_or(100);
     if limit == 0 || limit > 500 {
         return Err(ApiError::bad_request("limit must be between 1 and 500"));
     }
-    let filter = store::audit::AuditFilter { action, actor_email: q.actor, target_type: None, from: q.from, until: q.until };
-    let (rows, total) = state.store.list_audit(tenant, &filter, limit, q.offset.unwrap_or(0)).await?;
+    let filter = store::audit::AuditFilter {
+        action,
+        actor_email: q.actor,
+        target_type: None,
+        from: q.from,
+        until: q.until,
+    };
+    let (rows, total) = state
+        .store
+        .list_audit(tenant, &filter, limit, q.offset.unwrap_or(0))
+        .await?;
     Ok(Json(AuditPage {
         total,
         entries: rows
@@ -389,4 +530,3 @@ async fn audit(State(state): State<AppState>, auth: ApiAuth, q: Result<Query<Aud
             .collect(),
     }))
 }
-

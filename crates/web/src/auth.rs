@@ -7,13 +7,13 @@
 
 use crate::error::{ApiError, AppError, ErrorPage};
 use crate::i18n::Lang;
-use crate::shell::{home_of, Flash, Shell, ShellUser};
+use crate::shell::{Flash, Shell, ShellUser, home_of};
 use crate::{AppState, FormData, Origin};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Path, Query, State};
-use axum::http::{header, request::Parts, Method, Request, StatusCode};
+use axum::http::{Method, Request, StatusCode, header, request::Parts};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
@@ -40,16 +40,26 @@ fn random_token() -> String {
 }
 
 fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// Only same-site paths may be redirected to after sign-in or a language switch.
 pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next } else { "/" }
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/"
+    }
 }
 
 async fn session_of(parts: &mut Parts, state: &AppState) -> Result<Session, AppError> {
-    Session::from_request_parts(parts, state).await.map_err(|(_, msg)| AppError::internal("session layer missing", msg))
+    Session::from_request_parts(parts, state)
+        .await
+        .map_err(|(_, msg)| AppError::internal("session layer missing", msg))
 }
 
 fn session_err(e: tower_sessions::session::Error) -> AppError {
@@ -58,7 +68,16 @@ fn session_err(e: tower_sessions::session::Error) -> AppError {
 
 /// Puts a one-time message on the next page.
 pub async fn set_flash(session: &Session, kind: &str, text: String) -> Result<(), AppError> {
-    session.insert(FLASH, Flash { kind: kind.into(), text }).await.map_err(session_err)
+    session
+        .insert(
+            FLASH,
+            Flash {
+                kind: kind.into(),
+                text,
+            },
+        )
+        .await
+        .map_err(session_err)
 }
 
 /// Context of every HTML page.
@@ -74,7 +93,10 @@ impl Page {
     pub fn shell(&self, auth: Option<&Auth>, section: &'static str) -> Shell {
         Shell {
             lang: self.lang,
-            user: auth.map(|a| ShellUser { name: a.user.name.clone(), roles: a.actor.roles.iter().collect() }),
+            user: auth.map(|a| ShellUser {
+                name: a.user.name.clone(),
+                roles: a.actor.roles.iter().collect(),
+            }),
             csrf: self.csrf.clone(),
             flash: self.flash.clone(),
             path: self.path.clone(),
@@ -94,9 +116,17 @@ impl Page {
 impl FromRequestParts<AppState> for Page {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let session = session_of(parts, state).await?;
-        let lang = Lang::from_cookie_header(parts.headers.get(header::COOKIE).and_then(|v| v.to_str().ok()));
+        let lang = Lang::from_cookie_header(
+            parts
+                .headers
+                .get(header::COOKIE)
+                .and_then(|v| v.to_str().ok()),
+        );
         let csrf = match session.get::<String>(CSRF).await.map_err(session_err)? {
             Some(t) => t,
             None => {
@@ -106,8 +136,18 @@ impl FromRequestParts<AppState> for Page {
             }
         };
         let flash = session.remove::<Flash>(FLASH).await.map_err(session_err)?;
-        let path = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
-        Ok(Page { lang, session, csrf, flash, path })
+        let path = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".into());
+        Ok(Page {
+            lang,
+            session,
+            csrf,
+            flash,
+            path,
+        })
     }
 }
 
@@ -123,10 +163,19 @@ impl Auth {
     }
 
     /// Appends an audit entry attributed to this user.
-    pub async fn audit(&self, state: &AppState, origin: &Origin, entry: NewAuditEntry) -> Result<(), store::StoreError> {
+    pub async fn audit(
+        &self,
+        state: &AppState,
+        origin: &Origin,
+        entry: NewAuditEntry,
+    ) -> Result<(), store::StoreError> {
         state
             .store
-            .append_audit(entry.actor(Some(self.user.id), &self.user.email).origin(origin.ip.clone(), origin.request_id.clone()))
+            .append_audit(
+                entry
+                    .actor(Some(self.user.id), &self.user.email)
+                    .origin(origin.ip.clone(), origin.request_id.clone()),
+            )
             .await
     }
 }
@@ -134,21 +183,33 @@ impl Auth {
 /// Builds the policy's view of a user: stored roles, plus manager when they have reports now.
 pub async fn actor_for(state: &AppState, user: &User) -> Result<Actor, store::StoreError> {
     let mut roles: Vec<Role> = user.roles.iter().collect();
-    if let Some(p) = user.person_id {
-        if state.store.has_reports(user.tenant_id, p).await? {
-            roles.push(Role::Manager);
-        }
+    if let Some(p) = user.person_id
+        && state.store.has_reports(user.tenant_id, p).await?
+    {
+        roles.push(Role::Manager);
     }
-    Ok(Actor { user_id: user.id, tenant_id: user.tenant_id, person_id: user.person_id, roles: RoleSet::new(roles) })
+    Ok(Actor {
+        user_id: user.id,
+        tenant_id: user.tenant_id,
+        person_id: user.person_id,
+        roles: RoleSet::new(roles),
+    })
 }
 
 impl FromRequestParts<AppState> for Auth {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let session = session_of(parts, state).await?;
         let next = if parts.method == Method::GET {
-            parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default()
+            parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_default()
         } else {
             String::new()
         };
@@ -156,7 +217,9 @@ impl FromRequestParts<AppState> for Auth {
         let uid: Option<i64> = session.get(UID).await.map_err(session_err)?;
         let tid: Option<i64> = session.get(TID).await.map_err(session_err)?;
         let auth_at: Option<i64> = session.get(AUTH_AT).await.map_err(session_err)?;
-        let (Some(uid), Some(tid), Some(auth_at)) = (uid, tid, auth_at) else { return Err(required()) };
+        let (Some(uid), Some(tid), Some(auth_at)) = (uid, tid, auth_at) else {
+            return Err(required());
+        };
         let signed_in_at = DateTime::<Utc>::from_timestamp(auth_at, 0).unwrap_or_default();
         if Utc::now() - signed_in_at > state.config.absolute_timeout {
             session.flush().await.map_err(session_err)?;
@@ -171,7 +234,9 @@ impl FromRequestParts<AppState> for Auth {
             Err(e) => return Err(e.into()),
         };
         // Disabling an account (or a password change) voids sessions signed in before it.
-        let voided = user.sessions_valid_after.is_some_and(|v| v.timestamp() >= auth_at);
+        let voided = user
+            .sessions_valid_after
+            .is_some_and(|v| v.timestamp() >= auth_at);
         if user.disabled || voided {
             session.flush().await.map_err(session_err)?;
             return Err(required());
@@ -190,7 +255,10 @@ pub struct ApiAuth {
 impl FromRequestParts<AppState> for ApiAuth {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -198,7 +266,11 @@ impl FromRequestParts<AppState> for ApiAuth {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .ok_or_else(ApiError::unauthorized)?;
-        let (tenant, user_id) = state.store.authenticate_token(token).await?.ok_or_else(ApiError::unauthorized)?;
+        let (tenant, user_id) = state
+            .store
+            .authenticate_token(token)
+            .await?
+            .ok_or_else(ApiError::unauthorized)?;
         let user = state.store.user(tenant, user_id).await?;
         let actor = actor_for(state, &user).await?;
         Ok(ApiAuth { actor, user })
@@ -214,20 +286,27 @@ pub async fn csrf_guard(session: Session, req: Request<Body>, next: Next) -> Res
         return next.run(req).await;
     }
     let expected: Option<String> = session.get(CSRF).await.ok().flatten();
-    let header_token = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let header_token = req
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let (parts, body) = req.into_parts();
     let bytes = match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
         Ok(b) => b,
         Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response(),
     };
-    let form_token = form_urlencoded::parse(&bytes).find(|(k, _)| k == "_csrf").map(|(_, v)| v.into_owned());
+    let form_token = form_urlencoded::parse(&bytes)
+        .find(|(k, _)| k == "_csrf")
+        .map(|(_, v)| v.into_owned());
     let presented = header_token.or(form_token);
     let ok = matches!((&expected, &presented), (Some(e), Some(p)) if constant_time_eq(e, p));
     if !ok {
         tracing::info!(path = %parts.uri.path(), "refused a form post without a valid CSRF token");
         return AppError::Page(ErrorPage::Csrf).into_response();
     }
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 #[derive(Template, WebTemplate)]
@@ -250,21 +329,50 @@ pub struct LoginQuery {
 }
 
 /// GET /login
-pub async fn login_form(State(state): State<AppState>, mut page: Page, Query(q): Query<LoginQuery>) -> Result<Response, AppError> {
-    if page.session.get::<i64>(UID).await.map_err(session_err)?.is_some() {
+pub async fn login_form(
+    State(state): State<AppState>,
+    mut page: Page,
+    Query(q): Query<LoginQuery>,
+) -> Result<Response, AppError> {
+    if page
+        .session
+        .get::<i64>(UID)
+        .await
+        .map_err(session_err)?
+        .is_some()
+    {
         return Ok(Redirect::to("/").into_response());
     }
     if q.signed_out.is_some() && page.flash.is_none() {
-        page.flash = Some(Flash { kind: "info".into(), text: page.t("login.signed_out") });
+        page.flash = Some(Flash {
+            kind: "info".into(),
+            text: page.t("login.signed_out"),
+        });
     } else if !q.next.is_empty() && page.flash.is_none() {
-        page.flash = Some(Flash { kind: "info".into(), text: page.t("login.required") });
+        page.flash = Some(Flash {
+            kind: "info".into(),
+            text: page.t("login.required"),
+        });
     }
     let ask_tenant = state.store.list_tenants().await?.len() > 1;
-    Ok(LoginPage { shell: page.shell(None, ""), error: None, email: String::new(), tenant: String::new(), next: q.next, ask_tenant }.into_response())
+    Ok(LoginPage {
+        shell: page.shell(None, ""),
+        error: None,
+        email: String::new(),
+        tenant: String::new(),
+        next: q.next,
+        ask_tenant,
+    }
+    .into_response())
 }
 
 /// POST /login
-pub async fn login(State(state): State<AppState>, page: Page, origin: Origin, form: FormData) -> Result<Response, AppError> {
+pub async fn login(
+    State(state): State<AppState>,
+    page: Page,
+    origin: Origin,
+    form: FormData,
+) -> Result<Response, AppError> {
     let email = form.get("email").trim().to_string();
     let password = form.get("password").to_string();
     let tenant_code = form.get("tenant").trim().to_string();
@@ -289,9 +397,17 @@ pub async fn login(State(state): State<AppState>, page: Page, origin: Origin, fo
         if tenant_code.is_empty() {
             return fail(StatusCode::BAD_REQUEST, page.t("login.tenant_required"));
         }
-        match tenants.iter().find(|t| t.slug == tenant_code.to_ascii_lowercase()) {
+        match tenants
+            .iter()
+            .find(|t| t.slug == tenant_code.to_ascii_lowercase())
+        {
             Some(t) => t.clone(),
-            None => return fail(StatusCode::UNAUTHORIZED, page.tf("login.unknown_tenant", "code", &tenant_code)),
+            None => {
+                return fail(
+                    StatusCode::UNAUTHORIZED,
+                    page.tf("login.unknown_tenant", "code", &tenant_code),
+                );
+            }
         }
     } else {
         match tenants.into_iter().next() {
@@ -301,48 +417,103 @@ pub async fn login(State(state): State<AppState>, page: Page, origin: Origin, fo
     };
     let now = Utc::now();
     let audit = |action: AuditAction, user: Option<UserId>| {
-        NewAuditEntry::new(Some(tenant.id), action).actor(user, &email).origin(origin.ip.clone(), origin.request_id.clone())
+        NewAuditEntry::new(Some(tenant.id), action)
+            .actor(user, &email)
+            .origin(origin.ip.clone(), origin.request_id.clone())
     };
-    match state.store.sign_in(tenant.id, &email, &password, now).await? {
+    match state
+        .store
+        .sign_in(tenant.id, &email, &password, now)
+        .await?
+    {
         SignIn::Success(user) => {
             // A fresh session id at sign-in, so a planted id is worthless.
             page.session.cycle_id().await.map_err(session_err)?;
-            page.session.insert(UID, user.id.0).await.map_err(session_err)?;
-            page.session.insert(TID, user.tenant_id.0).await.map_err(session_err)?;
-            page.session.insert(AUTH_AT, now.timestamp()).await.map_err(session_err)?;
-            page.session.insert(CSRF, random_token()).await.map_err(session_err)?;
-            state.store.append_audit(audit(AuditAction::SignIn, Some(user.id))).await?;
+            page.session
+                .insert(UID, user.id.0)
+                .await
+                .map_err(session_err)?;
+            page.session
+                .insert(TID, user.tenant_id.0)
+                .await
+                .map_err(session_err)?;
+            page.session
+                .insert(AUTH_AT, now.timestamp())
+                .await
+                .map_err(session_err)?;
+            page.session
+                .insert(CSRF, random_token())
+                .await
+                .map_err(session_err)?;
+            state
+                .store
+                .append_audit(audit(AuditAction::SignIn, Some(user.id)))
+                .await?;
             let actor = actor_for(&state, &user).await?;
-            let target = if next.is_empty() { home_of(actor.roles.landing()) } else { safe_next(&next) };
+            let target = if next.is_empty() {
+                home_of(actor.roles.landing())
+            } else {
+                safe_next(&next)
+            };
             Ok(Redirect::to(target).into_response())
         }
-        SignIn::Rejected { user_id, now_locked } => {
-            state.store.append_audit(audit(AuditAction::SignInFailed, user_id)).await?;
+        SignIn::Rejected {
+            user_id,
+            now_locked,
+        } => {
+            state
+                .store
+                .append_audit(audit(AuditAction::SignInFailed, user_id))
+                .await?;
             if now_locked {
-                state.store.append_audit(audit(AuditAction::SignInLocked, user_id)).await?;
+                state
+                    .store
+                    .append_audit(audit(AuditAction::SignInLocked, user_id))
+                    .await?;
                 let minutes = store::users::LOCKOUT.num_minutes();
-                return fail(StatusCode::UNAUTHORIZED, page.tf("login.locked", "minutes", minutes));
+                return fail(
+                    StatusCode::UNAUTHORIZED,
+                    page.tf("login.locked", "minutes", minutes),
+                );
             }
             fail(StatusCode::UNAUTHORIZED, page.t("login.failed"))
         }
         SignIn::Locked { user_id, until } => {
-            state.store.append_audit(audit(AuditAction::SignInFailed, Some(user_id)).detail("locked")).await?;
+            state
+                .store
+                .append_audit(audit(AuditAction::SignInFailed, Some(user_id)).detail("locked"))
+                .await?;
             let minutes = ((until - now).num_seconds() + 59) / 60;
-            fail(StatusCode::UNAUTHORIZED, page.tf("login.locked", "minutes", minutes.max(1)))
+            fail(
+                StatusCode::UNAUTHORIZED,
+                page.tf("login.locked", "minutes", minutes.max(1)),
+            )
         }
         SignIn::Disabled { user_id } => {
-            state.store.append_audit(audit(AuditAction::SignInFailed, Some(user_id)).detail("disabled")).await?;
+            state
+                .store
+                .append_audit(audit(AuditAction::SignInFailed, Some(user_id)).detail("disabled"))
+                .await?;
             fail(StatusCode::FORBIDDEN, page.t("login.disabled"))
         }
     }
 }
 
 /// POST /logout
-pub async fn logout(State(state): State<AppState>, page: Page, origin: Origin) -> Result<Response, AppError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    page: Page,
+    origin: Origin,
+) -> Result<Response, AppError> {
     let uid: Option<i64> = page.session.get(UID).await.map_err(session_err)?;
     let tid: Option<i64> = page.session.get(TID).await.map_err(session_err)?;
     if let (Some(uid), Some(tid)) = (uid, tid) {
-        let email = state.store.user(TenantId(tid), UserId(uid)).await.map(|u| u.email).unwrap_or_default();
+        let email = state
+            .store
+            .user(TenantId(tid), UserId(uid))
+            .await
+            .map(|u| u.email)
+            .unwrap_or_default();
         state
             .store
             .append_audit(
@@ -363,11 +534,20 @@ pub struct NextQuery {
 }
 
 /// GET /lang/{code}: remembers the language in a cookie and goes back.
-pub async fn switch_language(Path(code): Path<String>, Query(q): Query<NextQuery>) -> Result<Response, AppError> {
+pub async fn switch_language(
+    Path(code): Path<String>,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, AppError> {
     let lang = Lang::parse(&code).ok_or_else(AppError::not_found)?;
-    let cookie = format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
+    let cookie = format!(
+        "lang={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        lang.code()
+    );
     let mut r = Redirect::to(safe_next(&q.next)).into_response();
-    r.headers_mut().insert(header::SET_COOKIE, header::HeaderValue::from_str(&cookie).map_err(|e| AppError::internal("cookie", e))?);
+    r.headers_mut().insert(
+        header::SET_COOKIE,
+        header::HeaderValue::from_str(&cookie).map_err(|e| AppError::internal("cookie", e))?,
+    );
     Ok(r)
 }
 

@@ -95,7 +95,11 @@ impl Catalog {
 
 fn flatten(prefix: &str, table: &toml::Table, out: &mut HashMap<String, String>) {
     for (k, v) in table {
-        let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+        let key = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
         match v {
             toml::Value::Table(t) => flatten(&key, t, out),
             toml::Value::String(s) => {
@@ -120,7 +124,10 @@ mod tests {
         assert!(ja.len() > 100, "the Japanese catalog did not load");
         let only_ja: Vec<_> = ja.difference(&en).collect();
         let only_en: Vec<_> = en.difference(&ja).collect();
-        assert!(only_ja.is_empty() && only_en.is_empty(), "only in ja: {only_ja:?}; only in en: {only_en:?}");
+        assert!(
+            only_ja.is_empty() && only_en.is_empty(),
+            "only in ja: {only_ja:?}; only in en: {only_en:?}"
+        );
     }
 
     #[test]
@@ -152,7 +159,7 @@ mod tests {
             for start in ["t(\"", "tf(\"", "tf2(\"", "key: \"", "msg(\""] {
                 for piece in src.split(start).skip(1) {
                     let key = piece.split('"').next().unwrap_or_default();
-                    if key.contains('.') && !key.contains(' ') && ja.strings.get(key).is_none() {
+                    if key.contains('.') && !key.contains(' ') && !ja.strings.contains_key(key) {
                         missing.push(key.to_string());
                     }
                 }
@@ -164,7 +171,10 @@ mod tests {
     #[test]
     fn placeholders_are_filled() {
         assert_eq!(Lang::Ja.catalog().format("unit.age", &[("n", &50)]), "50歳");
-        assert_eq!(Lang::En.catalog().format("unit.fy", &[("fy", &2026)]), "FY2026");
+        assert_eq!(
+            Lang::En.catalog().format("unit.fy", &[("fy", &2026)]),
+            "FY2026"
+        );
     }
 
     #[test]

@@ -16,15 +16,15 @@ mod ops;
 mod pages;
 mod shell;
 
+use axum::Router;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::middleware;
 use axum::routing::{get, post};
-use axum::Router;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use store::sessions::SessionBackend;
 use store::Store;
+use store::sessions::SessionBackend;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -48,7 +48,11 @@ pub struct WebConfig {
 
 impl Default for WebConfig {
     fn default() -> Self {
-        WebConfig { secure_cookies: true, idle_timeout: chrono::Duration::minutes(30), absolute_timeout: chrono::Duration::hours(12) }
+        WebConfig {
+            secure_cookies: true,
+            idle_timeout: chrono::Duration::minutes(30),
+            absolute_timeout: chrono::Duration::hours(12),
+        }
     }
 }
 
@@ -62,7 +66,11 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Store, config: WebConfig) -> Self {
-        AppState { store, config: Arc::new(config), metrics: Arc::new(Metrics::default()) }
+        AppState {
+            store,
+            config: Arc::new(config),
+            metrics: Arc::new(Metrics::default()),
+        }
     }
 }
 
@@ -77,8 +85,15 @@ impl<S: Send + Sync> FromRequestParts<S> for Origin {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
-        let request_id = parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string);
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
+        let request_id = parts
+            .headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
         Ok(Origin { ip, request_id })
     }
 }
@@ -89,11 +104,18 @@ pub struct FormData(Vec<(String, String)>);
 impl FormData {
     /// The first value of a field, or "".
     pub fn get(&self, name: &str) -> &str {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("")
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
     }
 
     pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.0.iter().filter(move |(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .filter(move |(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -104,7 +126,9 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
         let bytes = axum::body::to_bytes(req.into_body(), 2 * 1024 * 1024)
             .await
             .map_err(|_| AppError::Page(error::ErrorPage::BadRequest))?;
-        Ok(FormData(form_urlencoded::parse(&bytes).into_owned().collect()))
+        Ok(FormData(
+            form_urlencoded::parse(&bytes).into_owned().collect(),
+        ))
     }
 }
 
@@ -115,7 +139,9 @@ pub fn router(state: AppState) -> Router {
         .with_secure(state.config.secure_cookies)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
-        .with_expiry(Expiry::OnInactivity(time::Duration::seconds(state.config.idle_timeout.num_seconds())));
+        .with_expiry(Expiry::OnInactivity(time::Duration::seconds(
+            state.config.idle_timeout.num_seconds(),
+        )));
 
     let pages = Router::new()
         .route("/", get(auth::root))
@@ -127,18 +153,24 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(auth::csrf_guard))
         .layer(sessions);
 
-    Router::new()
+    let app = Router::new()
         .merge(pages)
         .merge(api::router())
         .merge(ops::router())
         .fallback(ops::not_found)
         .layer(middleware::from_fn(ops::render_error_pages))
-        .layer(middleware::from_fn_with_state(state.clone(), ops::record_metrics))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            ops::record_metrics,
+        ))
         .layer(CompressionLayer::new())
-        .layer(ops::security_headers())
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, std::time::Duration::from_secs(30)))
+        .with_state(state);
+    ops::with_security_headers(app)
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            std::time::Duration::from_secs(30),
+        ))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(ops::span_for_request))
         .layer(SetRequestIdLayer::x_request_id(ops::MakeId))
-        .with_state(state)
 }

@@ -6,9 +6,9 @@ use crate::shell::Shell;
 use crate::{AppState, Origin};
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::get;
-use axum::Router;
 use chrono::{NaiveDate, Utc};
 use domain::audit::AuditAction;
 use domain::calendar::FiscalCalendar;
@@ -66,13 +66,30 @@ fn status_key(s: &str) -> &'static str {
     }
 }
 
-async fn profile_view(state: &AppState, auth: &Auth, p: &Person, f: PersonFields, cal: &FiscalCalendar) -> Result<ProfileView, AppError> {
+async fn profile_view(
+    state: &AppState,
+    auth: &Auth,
+    p: &Person,
+    f: PersonFields,
+    cal: &FiscalCalendar,
+) -> Result<ProfileView, AppError> {
     let department = match p.department_id {
-        Some(d) => state.store.department_path(auth.tenant(), d).await?.into_iter().map(|d| d.name).collect::<Vec<_>>().join(" / "),
+        Some(d) => state
+            .store
+            .department_path(auth.tenant(), d)
+            .await?
+            .into_iter()
+            .map(|d| d.name)
+            .collect::<Vec<_>>()
+            .join(" / "),
         None => String::new(),
     };
     let manager = match (f.reporting_line, p.manager_id) {
-        (true, Some(m)) => state.store.person(auth.tenant(), PersonId(m)).await?.map(|m| m.name),
+        (true, Some(m)) => state
+            .store
+            .person(auth.tenant(), PersonId(m))
+            .await?
+            .map(|m| m.name),
         _ => None,
     };
     let today = today();
@@ -87,9 +104,15 @@ async fn profile_view(state: &AppState, auth: &Auth, p: &Person, f: PersonFields
         email: p.email.clone().filter(|_| f.email),
         grade: Some(p.grade.clone()).filter(|g| f.grade && !g.is_empty()),
         birth_date: p.birth_date.filter(|_| f.birth_date),
-        age: p.birth_date.filter(|_| f.birth_date).map(|b| cal.age_on(b, today)),
+        age: p
+            .birth_date
+            .filter(|_| f.birth_date)
+            .map(|b| cal.age_on(b, today)),
         hire_date: p.hire_date.filter(|_| f.hire_date),
-        tenure: p.hire_date.filter(|_| f.hire_date).map(|h| domain::calendar::years_completed(h, today, cal.age_rule)),
+        tenure: p
+            .hire_date
+            .filter(|_| f.hire_date)
+            .map(|h| domain::calendar::years_completed(h, today, cal.age_rule)),
         manager,
     })
 }
@@ -113,18 +136,32 @@ async fn my(State(state): State<AppState>, page: Page, auth: Auth) -> Result<MyP
     let tenant = state.store.tenant(auth.tenant()).await?;
     let cal = tenant.settings.calendar;
     let fy = cal.fiscal_year_of(today());
-    let person = state.store.person_of_user(auth.tenant(), auth.user.id).await?;
+    let person = state
+        .store
+        .person_of_user(auth.tenant(), auth.user.id)
+        .await?;
     let mut milestones = Vec::new();
     let profile = match &person {
         Some(p) => {
-            let fields = policy::person_fields(&auth.actor, Relation::Oneself).ok_or_else(AppError::forbidden)?;
+            let fields = policy::person_fields(&auth.actor, Relation::Oneself)
+                .ok_or_else(AppError::forbidden)?;
             if let Some(b) = p.birth_date {
-                for age in MILESTONE_AGES.into_iter().filter(|a| cal.turns_during(b, *a, fy)) {
-                    milestones.push(page.lang.catalog().format("my.milestone", &[("fy", &fy.0), ("age", &age)]));
+                for age in MILESTONE_AGES
+                    .into_iter()
+                    .filter(|a| cal.turns_during(b, *a, fy))
+                {
+                    milestones.push(
+                        page.lang
+                            .catalog()
+                            .format("my.milestone", &[("fy", &fy.0), ("age", &age)]),
+                    );
                 }
             }
             if let Some(h) = p.hire_date {
-                for years in MILESTONE_TENURES.into_iter().filter(|y| cal.turns_during(h, *y, fy)) {
+                for years in MILESTONE_TENURES
+                    .into_iter()
+                    .filter(|y| cal.turns_during(h, *y, fy))
+                {
                     milestones.push(page.tf("my.tenure_milestone", "years", years));
                 }
             }
@@ -132,7 +169,12 @@ async fn my(State(state): State<AppState>, page: Page, auth: Auth) -> Result<MyP
         }
         None => None,
     };
-    Ok(MyPage { shell: page.shell(Some(&auth), "/my"), profile, milestones, fiscal_year: fy.0 })
+    Ok(MyPage {
+        shell: page.shell(Some(&auth), "/my"),
+        profile,
+        milestones,
+        fiscal_year: fy.0,
+    })
 }
 
 pub struct MemberRow {
@@ -152,7 +194,11 @@ struct MembersPage {
 }
 
 /// GET /members — メンバー: the manager's reporting line.
-async fn members(State(state): State<AppState>, page: Page, auth: Auth) -> Result<MembersPage, AppError> {
+async fn members(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+) -> Result<MembersPage, AppError> {
     allow(&auth, Action::ListOwnReports)?;
     let me = auth.actor.person_id.ok_or_else(AppError::forbidden)?;
     let reports = state.store.reports_of(auth.tenant(), me).await?;
@@ -167,7 +213,10 @@ async fn members(State(state): State<AppState>, page: Page, auth: Auth) -> Resul
             depth,
         })
         .collect();
-    Ok(MembersPage { shell: page.shell(Some(&auth), "/members"), members })
+    Ok(MembersPage {
+        shell: page.shell(Some(&auth), "/members"),
+        members,
+    })
 }
 
 #[derive(Template, WebTemplate)]
@@ -179,7 +228,9 @@ struct ClientsPage {
 /// GET /clients — 担当者 (consultants).
 async fn clients(page: Page, auth: Auth) -> Result<ClientsPage, AppError> {
     allow(&auth, Action::OpenHome(Role::Consultant))?;
-    Ok(ClientsPage { shell: page.shell(Some(&auth), "/clients") })
+    Ok(ClientsPage {
+        shell: page.shell(Some(&auth), "/clients"),
+    })
 }
 
 #[derive(Template, WebTemplate)]
@@ -191,7 +242,9 @@ struct TrainingPage {
 /// GET /training — 研修 (instructors).
 async fn training(page: Page, auth: Auth) -> Result<TrainingPage, AppError> {
     allow(&auth, Action::OpenHome(Role::Instructor))?;
-    Ok(TrainingPage { shell: page.shell(Some(&auth), "/training") })
+    Ok(TrainingPage {
+        shell: page.shell(Some(&auth), "/training"),
+    })
 }
 
 #[derive(Template, WebTemplate)]
@@ -206,28 +259,60 @@ struct ProgrammesPage {
 }
 
 /// GET /programmes — 施策 (HR): organisation figures, every cell under the anonymity rule.
-async fn programmes(State(state): State<AppState>, page: Page, auth: Auth) -> Result<ProgrammesPage, AppError> {
+async fn programmes(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+) -> Result<ProgrammesPage, AppError> {
     allow(&auth, Action::OpenHome(Role::Hr))?;
-    allow(&auth, Action::ViewOrganisationFigures { tenant: auth.tenant() })?;
+    allow(
+        &auth,
+        Action::ViewOrganisationFigures {
+            tenant: auth.tenant(),
+        },
+    )?;
     let tenant = state.store.tenant(auth.tenant()).await?;
     let cal = tenant.settings.calendar;
     let k = tenant.settings.anonymity_k;
     let fy = cal.fiscal_year_of(today());
     let cell = |n: i64| -> String {
-        if n > 0 && n < k as i64 { page.tf("programmes.suppressed", "k", k) } else { page.tf("unit.people", "n", n) }
+        if n > 0 && n < k as i64 {
+            page.tf("programmes.suppressed", "k", k)
+        } else {
+            page.tf("unit.people", "n", n)
+        }
     };
     let headcount = cell(state.store.count_people(auth.tenant()).await?);
     let mut cohorts = Vec::new();
     for age in MILESTONE_AGES {
-        let n = state.store.count_born_between(auth.tenant(), cal.birth_range_turning(age, fy)).await?;
+        let n = state
+            .store
+            .count_born_between(auth.tenant(), cal.birth_range_turning(age, fy))
+            .await?;
         cohorts.push((page.tf("programmes.turns", "age", age), cell(n)));
     }
     for years in MILESTONE_TENURES {
-        let n = state.store.count_hired_between(auth.tenant(), cal.birth_range_turning(years, fy)).await?;
+        let n = state
+            .store
+            .count_hired_between(auth.tenant(), cal.birth_range_turning(years, fy))
+            .await?;
         cohorts.push((page.tf("programmes.tenure", "years", years), cell(n)));
     }
-    let divisions = state.store.headcount_by_top_department(auth.tenant()).await?.into_iter().map(|(name, n)| (name, cell(n))).collect();
-    Ok(ProgrammesPage { shell: page.shell(Some(&auth), "/programmes"), headcount, fiscal_year: fy.0, cohorts, divisions, k })
+    let divisions = state
+        .store
+        .headcount_by_top_department(auth.tenant())
+        .await?
+        .into_iter()
+        .map(|(name, n)| (name, cell(n)))
+        .collect();
+    Ok(ProgrammesPage {
+        shell: page.shell(Some(&auth), "/programmes"),
+        headcount,
+        fiscal_year: fy.0,
+        cohorts,
+        divisions,
+        k,
+    })
 }
 
 #[derive(Template, WebTemplate)]
@@ -241,20 +326,51 @@ struct PersonPage {
 }
 
 /// GET /people/{id} — a profile, with exactly the fields the policy allows.
-async fn person(State(state): State<AppState>, page: Page, auth: Auth, origin: Origin, Path(id): Path<i64>) -> Result<PersonPage, AppError> {
+async fn person(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    Path(id): Path<i64>,
+) -> Result<PersonPage, AppError> {
     let target = PersonId(id);
-    let relation = state.store.relation(auth.tenant(), auth.actor.person_id, target).await?;
-    allow(&auth, Action::ViewPerson { tenant: auth.tenant(), relation })?;
+    let relation = state
+        .store
+        .relation(auth.tenant(), auth.actor.person_id, target)
+        .await?;
+    allow(
+        &auth,
+        Action::ViewPerson {
+            tenant: auth.tenant(),
+            relation,
+        },
+    )?;
     let fields = policy::person_fields(&auth.actor, relation).ok_or_else(AppError::forbidden)?;
-    let p = state.store.person(auth.tenant(), target).await?.ok_or_else(AppError::not_found)?;
+    let p = state
+        .store
+        .person(auth.tenant(), target)
+        .await?
+        .ok_or_else(AppError::not_found)?;
     if policy::person_read_is_audited(relation, fields) {
-        auth.audit(&state, &origin, NewAuditEntry::new(Some(auth.tenant()), AuditAction::ConfidentialRead).target("person", id).detail("profile"))
-            .await?;
+        auth.audit(
+            &state,
+            &origin,
+            NewAuditEntry::new(Some(auth.tenant()), AuditAction::ConfidentialRead)
+                .target("person", id)
+                .detail("profile"),
+        )
+        .await?;
     }
     let tenant = state.store.tenant(auth.tenant()).await?;
     let view = profile_view(&state, &auth, &p, fields, &tenant.settings.calendar).await?;
     let (chain, reports) = if fields.reporting_line {
-        let chain = state.store.manager_chain(auth.tenant(), target).await?.into_iter().map(|m| m.name).collect();
+        let chain = state
+            .store
+            .manager_chain(auth.tenant(), target)
+            .await?
+            .into_iter()
+            .map(|m| m.name)
+            .collect();
         let reports = state
             .store
             .reports_of(auth.tenant(), target)
@@ -267,7 +383,23 @@ async fn person(State(state): State<AppState>, page: Page, auth: Auth, origin: O
     } else {
         (None, None)
     };
-    let ratings = if fields.ratings { Some(state.store.ratings_of(auth.tenant(), target).await?) } else { None };
-    let section = if relation == Relation::Oneself { "/my" } else if relation == Relation::InReportingLine { "/members" } else { "" };
-    Ok(PersonPage { shell: page.shell(Some(&auth), section), p: view, chain, reports, ratings })
+    let ratings = if fields.ratings {
+        Some(state.store.ratings_of(auth.tenant(), target).await?)
+    } else {
+        None
+    };
+    let section = if relation == Relation::Oneself {
+        "/my"
+    } else if relation == Relation::InReportingLine {
+        "/members"
+    } else {
+        ""
+    };
+    Ok(PersonPage {
+        shell: page.shell(Some(&auth), section),
+        p: view,
+        chain,
+        reports,
+        ratings,
+    })
 }

@@ -51,7 +51,11 @@ pub const HOMES: [(Role, &str, &str); 6] = [
 
 /// Where a role lands after signing in.
 pub fn home_of(role: Role) -> &'static str {
-    HOMES.iter().find(|(r, _, _)| *r == role).map(|(_, h, _)| *h).unwrap_or("/my")
+    HOMES
+        .iter()
+        .find(|(r, _, _)| *r == role)
+        .map(|(_, h, _)| *h)
+        .unwrap_or("/my")
 }
 
 impl Shell {
@@ -73,15 +77,29 @@ impl Shell {
 
     /// Navigation for the user's roles: each role's home, then admin tools.
     pub fn nav(&self) -> Vec<NavItem> {
-        let Some(user) = &self.user else { return Vec::new() };
+        let Some(user) = &self.user else {
+            return Vec::new();
+        };
         let mut items: Vec<NavItem> = HOMES
             .iter()
             .filter(|(r, _, _)| *r == Role::Employee || user.roles.contains(r))
-            .map(|(_, href, label)| NavItem { href, label, active: *href == self.section })
+            .map(|(_, href, label)| NavItem {
+                href,
+                label,
+                active: *href == self.section,
+            })
             .collect();
         if user.roles.contains(&Role::Admin) {
-            items.push(NavItem { href: "/admin/users", label: "nav.users", active: self.section == "/admin/users" });
-            items.push(NavItem { href: "/admin/audit", label: "nav.audit", active: self.section == "/admin/audit" });
+            items.push(NavItem {
+                href: "/admin/users",
+                label: "nav.users",
+                active: self.section == "/admin/users",
+            });
+            items.push(NavItem {
+                href: "/admin/audit",
+                label: "nav.audit",
+                active: self.section == "/admin/audit",
+            });
         }
         items
     }

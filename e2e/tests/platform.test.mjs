@@ -1,0 +1,105 @@
+// The platform in a real browser: every demo role signs in and lands on its home page in
+// Japanese, the language switch gives English, sign-out works, a wrong password is explained.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, signIn, shot } from './support.mjs';
+
+let server;
+let context;
+
+before(async () => {
+  server = await startServer();
+  context = await launchBrowser();
+});
+
+after(async () => {
+  await context?.close();
+  server?.stop();
+});
+
+const homes = [
+  ['employee', '/my', 'マイキャリア'],
+  ['manager', '/members', 'メンバー'],
+  ['consultant', '/clients', '担当者'],
+  ['instructor', '/training', '研修'],
+  ['hr', '/programmes', '施策'],
+  ['admin', '/admin', '設定'],
+];
+
+for (const [role, path, title] of homes) {
+  test(`${role} signs in and lands on ${path} in Japanese`, async () => {
+    await context.clearCookies();
+    const page = await context.newPage();
+    await signIn(page, server.base, role);
+    assert.equal(new URL(page.url()).pathname, path);
+    assert.equal((await page.textContent('[data-testid=page-title]')).trim(), title);
+    assert.equal(await page.getAttribute('html', 'lang'), 'ja');
+    await shot(page, `home-${role}`);
+    await page.close();
+  });
+}
+
+test('the language switch shows English and back', async () => {
+  await context.clearCookies();
+  const page = await context.newPage();
+  await signIn(page, server.base, 'employee');
+  await Promise.all([page.waitForLoadState('load'), page.click('[data-testid=switch-language]')]);
+  assert.equal((await page.textContent('[data-testid=page-title]')).trim(), 'My career');
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  await shot(page, 'home-employee-en');
+  await Promise.all([page.waitForLoadState('load'), page.click('[data-testid=switch-language]')]);
+  assert.equal((await page.textContent('[data-testid=page-title]')).trim(), 'マイキャリア');
+  await page.close();
+});
+
+test('sign-out returns to the sign-in page and protects pages again', async () => {
+  await context.clearCookies();
+  const page = await context.newPage();
+  await signIn(page, server.base, 'manager');
+  await Promise.all([page.waitForLoadState('load'), page.click('[data-testid=sign-out]')]);
+  assert.equal(new URL(page.url()).pathname, '/login');
+  assert.match(await page.textContent('[data-testid=flash]'), /ログアウトしました/);
+  await page.goto(`${server.base}/members`);
+  assert.equal(new URL(page.url()).pathname, '/login');
+  await page.close();
+});
+
+test('a wrong password shows a clear message and keeps the email', async () => {
+  await context.clearCookies();
+  const page = await context.newPage();
+  await signIn(page, server.base, 'hr', 'not-the-password');
+  assert.equal(new URL(page.url()).pathname, '/login');
+  assert.match(await page.textContent('[data-testid=login-error]'), /メールアドレスまたはパスワードが正しくありません/);
+  assert.equal(await page.inputValue('input[name=email]'), 'hr@demo.example.jp');
+  await shot(page, 'login-wrong-password');
+  await page.close();
+});
+
+test('an employee cannot open HR or admin pages', async () => {
+  await context.clearCookies();
+  const page = await context.newPage();
+  await signIn(page, server.base, 'employee');
+  for (const path of ['/programmes', '/admin', '/admin/audit']) {
+    const r = await page.goto(`${server.base}${path}`);
+    assert.equal(r.status(), 403, path);
+    assert.match(await page.textContent('[data-testid=error-page] h1'), /このページは表示できません/);
+  }
+  await shot(page, 'forbidden');
+  await page.close();
+});
+
+test('pages fit a phone-width screen', async () => {
+  await context.clearCookies();
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const role of ['manager', 'admin']) {
+    await context.clearCookies();
+    await signIn(page, server.base, role);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `${role}: the page is ${overflow}px wider than the screen`);
+    await shot(page, `phone-${role}`);
+  }
+  await page.goto(`${server.base}/admin/audit`);
+  await shot(page, 'phone-audit');
+  await page.close();
+});
