@@ -159,7 +159,14 @@ mod tests {
             for start in ["t(\"", "tf(\"", "tf2(\"", "key: \"", "msg(\""] {
                 for piece in src.split(start).skip(1) {
                     let key = piece.split('"').next().unwrap_or_default();
-                    if key.contains('.') && !key.contains(' ') && !ja.strings.contains_key(key) {
+                    let looks_like_key = key.contains('.')
+                        && key.split('.').all(|part| {
+                            !part.is_empty()
+                                && part.chars().all(|c| {
+                                    c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'
+                                })
+                        });
+                    if looks_like_key && !ja.strings.contains_key(key) {
                         missing.push(key.to_string());
                     }
                 }
