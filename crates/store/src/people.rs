@@ -188,21 +188,9 @@ impl Store {
                     parent.into(),
                 ]);
             }
-            tx.execute(&q).await?;
-            let codes: Vec<String> = chunk
-                .iter()
-                .map(|&i| load.departments[i].code.clone())
-                .collect();
-            let rows: Vec<(String, i64)> = tx
-                .fetch_all(
-                    &Query::select()
-                        .columns([Departments::Code, Departments::Id])
-                        .from(Departments::Table)
-                        .and_where(Expr::col(Departments::TenantId).eq(tenant.0))
-                        .and_where(Expr::col(Departments::Code).is_in(codes))
-                        .to_owned(),
-                )
-                .await?;
+            // RETURNING pairs each code with its new id, whatever order the engine uses.
+            q.returning(Query::returning().columns([Departments::Code, Departments::Id]));
+            let rows: Vec<(String, i64)> = tx.fetch_all(&q).await?;
             dept_ids.extend(rows);
             done += chunk.len() as u64;
             progress(LoadProgress {
@@ -260,21 +248,8 @@ impl Store {
                     p.status.clone().into(),
                 ]);
             }
-            tx.execute(&q).await?;
-            let numbers: Vec<String> = chunk
-                .iter()
-                .map(|&i| load.people[i].employee_number.clone())
-                .collect();
-            let rows: Vec<(String, i64)> = tx
-                .fetch_all(
-                    &Query::select()
-                        .columns([People::EmployeeNumber, People::Id])
-                        .from(People::Table)
-                        .and_where(Expr::col(People::TenantId).eq(tenant.0))
-                        .and_where(Expr::col(People::EmployeeNumber).is_in(numbers))
-                        .to_owned(),
-                )
-                .await?;
+            q.returning(Query::returning().columns([People::EmployeeNumber, People::Id]));
+            let rows: Vec<(String, i64)> = tx.fetch_all(&q).await?;
             person_ids.extend(rows);
             done += chunk.len() as u64;
             progress(LoadProgress {
