@@ -459,11 +459,25 @@ fn m0001_platform(engine: Engine) -> Statements {
         .col(People::TenantId)
         .col(People::ManagerId)
         .to_owned());
+    // (tenant, department, status) covers head counts per department without reading rows.
     i(Index::create()
         .name("people_tenant_department")
         .table(People::Table)
         .col(People::TenantId)
         .col(People::DepartmentId)
+        .col(People::Status)
+        .to_owned());
+    i(Index::create()
+        .name("people_tenant_status")
+        .table(People::Table)
+        .col(People::TenantId)
+        .col(People::Status)
+        .to_owned());
+    i(Index::create()
+        .name("people_tenant_hire")
+        .table(People::Table)
+        .col(People::TenantId)
+        .col(People::HireDate)
         .to_owned());
     i(Index::create()
         .name("people_tenant_birth")
