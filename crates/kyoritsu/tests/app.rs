@@ -858,3 +858,96 @@ async fn an_unreachable_database_is_reported_in_plain_words() {
         "{err}"
     );
 }
+
+// State-changing page routes × roles: only the admin gets through; others get 403 with a
+// valid CSRF token and nothing changes.
+app_test!(permission_matrix_for_form_posts, |app| async move {
+    let t = app.demo_tenant().await;
+    let target = app
+        .store
+        .user_by_email(
+            t.id,
+            &EmailAddress::parse("consultant@demo.example.jp").expect("e"),
+        )
+        .await
+        .expect("q")
+        .expect("u");
+    let posts: Vec<(String, Vec<(&str, &str)>)> = vec![
+        (
+            "/admin/settings".into(),
+            vec![
+                ("fy_start_month", "1"),
+                ("age_rule", "legal"),
+                ("anonymity_k", "9"),
+            ],
+        ),
+        (
+            format!("/admin/users/{}/roles", target.id),
+            vec![("role", "admin")],
+        ),
+        (format!("/admin/users/{}/disable", target.id), vec![]),
+        (format!("/admin/users/{}/enable", target.id), vec![]),
+    ];
+    for role in ["employee", "manager", "consultant", "instructor", "hr"] {
+        let b = app.signed_in(&format!("{role}@demo.example.jp")).await;
+        let csrf = b.csrf("/my").await;
+        assert!(!csrf.is_empty());
+        for (path, fields) in &posts {
+            let mut form = fields.clone();
+            form.push(("_csrf", &csrf));
+            let (status, _) = b.post(path, &form).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{role} POST {path}");
+        }
+    }
+    let anonymous = app.browser();
+    let csrf = anonymous.csrf("/login").await;
+    for (path, _) in &posts {
+        let (status, location) = anonymous.post(path, &[("_csrf", &csrf)]).await;
+        assert_eq!(
+            (status, location.starts_with("/login")),
+            (StatusCode::SEE_OTHER, true),
+            "anonymous POST {path}"
+        );
+    }
+    let after = app.store.user(t.id, target.id).await.expect("user");
+    assert_eq!(after.roles, target.roles);
+    assert!(!after.disabled);
+    assert_eq!(app.demo_tenant().await.settings.anonymity_k, 5);
+    let admin = app.signed_in("admin@demo.example.jp").await;
+    let csrf = admin.csrf("/admin/users").await;
+    let (status, _) = admin
+        .post(
+            &format!("/admin/users/{}/roles", target.id),
+            &[("_csrf", &csrf), ("role", "consultant"), ("role", "mentor")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.store.user(t.id, target.id).await.expect("u").roles,
+        domain::RoleSet::new([Role::Consultant, Role::Mentor])
+    );
+    // The admin cannot lock themselves out.
+    let me = app
+        .store
+        .user_by_email(
+            t.id,
+            &EmailAddress::parse("admin@demo.example.jp").expect("e"),
+        )
+        .await
+        .expect("q")
+        .expect("u");
+    admin
+        .post(
+            &format!("/admin/users/{}/disable", me.id),
+            &[("_csrf", &csrf)],
+        )
+        .await;
+    admin
+        .post(
+            &format!("/admin/users/{}/roles", me.id),
+            &[("_csrf", &csrf), ("role", "employee")],
+        )
+        .await;
+    let me_after = app.store.user(t.id, me.id).await.expect("u");
+    assert!(!me_after.disabled && me_after.roles.contains(Role::Admin));
+});
