@@ -99,7 +99,11 @@ test('pages fit a phone-width screen', async () => {
     assert.ok(overflow <= 1, `${role}: the page is ${overflow}px wider than the screen`);
     await shot(page, `phone-${role}`);
   }
-  await page.goto(`${server.base}/admin/audit`);
-  await shot(page, 'phone-audit');
+  for (const path of ['/admin/audit', '/admin/users']) {
+    await page.goto(`${server.base}${path}`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `${path}: the page is ${overflow}px wider than the screen`);
+    await shot(page, `phone${path.replaceAll('/', '-')}`);
+  }
   await page.close();
 });
