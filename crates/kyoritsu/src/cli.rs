@@ -80,6 +80,24 @@ enum Command {
         #[command(flatten)]
         format: FormatArg,
     },
+    /// List the people in a milestone cohort of a fiscal year, by the tenant's age rule
+    Cohort {
+        /// Fiscal year, named by the year it starts in (FY2026 = 2026-04-01 .. 2027-03-31 by default)
+        #[arg(long)]
+        fy: i32,
+        /// People who turn this age during the fiscal year
+        #[arg(
+            long,
+            conflicts_with = "years_since_hire",
+            required_unless_present = "years_since_hire"
+        )]
+        turns: Option<i32>,
+        /// People who reach this many years since hire during the fiscal year
+        #[arg(long)]
+        years_since_hire: Option<i32>,
+        #[command(flatten)]
+        format: FormatArg,
+    },
     /// Manage users
     #[command(subcommand)]
     User(UserCommand),
@@ -302,9 +320,96 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
                 }
             }
         }
+        Command::Cohort {
+            fy,
+            turns,
+            years_since_hire,
+            format,
+        } => {
+            let store = open(&config, url).await?;
+            let t = tenant(&store, tenant_arg).await?;
+            cohort(&store, &t, fy, turns, years_since_hire, format.format).await
+        }
         Command::User(cmd) => user_command(&config, url, tenant_arg, cmd).await,
         Command::Token(cmd) => token_command(&config, url, tenant_arg, cmd).await,
         Command::Tenant(cmd) => tenant_command(&config, url, cmd).await,
+    }
+}
+
+async fn cohort(
+    store: &Store,
+    t: &Tenant,
+    fy: i32,
+    turns: Option<i32>,
+    years: Option<i32>,
+    format: OutputFormat,
+) -> Result<()> {
+    let cal = t.settings.calendar;
+    let fy = domain::calendar::FiscalYear(fy);
+    let (people, range, what) = match (turns, years) {
+        (Some(age), _) => {
+            if !(0..=130).contains(&age) {
+                bail!("--turns must be an age between 0 and 130");
+            }
+            let range = cal.birth_range_turning(age, fy);
+            (
+                store.people_born_between(t.id, range.clone()).await?,
+                range,
+                format!("turning {age}"),
+            )
+        }
+        (None, Some(n)) => {
+            if !(1..=80).contains(&n) {
+                bail!("--years-since-hire must be between 1 and 80");
+            }
+            let range = cal.birth_range_turning(n, fy);
+            (
+                store.people_hired_between(t.id, range.clone()).await?,
+                range,
+                format!("reaching {n} years since hire"),
+            )
+        }
+        (None, None) => bail!("say which cohort: --turns AGE or --years-since-hire N"),
+    };
+    let fy_range = cal.range(fy);
+    match format {
+        OutputFormat::Json => print_json(&serde_json::json!({
+            "fiscal_year": fy.0,
+            "fy_start": fy_range.start(), "fy_end": fy_range.end(),
+            "age_rule": cal.age_rule.as_str(),
+            "date_range": {"from": range.start(), "to": range.end()},
+            "count": people.len(),
+            "people": people.iter().map(|p| serde_json::json!({
+                "employee_number": p.employee_number, "name": p.name,
+                "birth_date": p.birth_date, "hire_date": p.hire_date,
+            })).collect::<Vec<_>>(),
+        })),
+        OutputFormat::Text => {
+            println!(
+                "FY{} ({} .. {}), {what}: {} people (dates {} .. {}, {} rule)",
+                fy.0,
+                fy_range.start(),
+                fy_range.end(),
+                people.len(),
+                range.start(),
+                range.end(),
+                cal.age_rule.as_str()
+            );
+            for p in &people {
+                let date = if turns.is_some() {
+                    p.birth_date
+                } else {
+                    p.hire_date
+                };
+                println!(
+                    "{}\t{}\t{}",
+                    p.employee_number,
+                    p.name,
+                    date.map(|d| d.to_string()).unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
     }
 }
 

@@ -309,3 +309,175 @@ fn every_command_has_help() {
         );
     }
 }
+
+fn born(number: &str, birth: &str, hire: &str) -> store::people::NewPerson {
+    store::people::NewPerson {
+        employee_number: number.into(),
+        name: format!("社員 {number}"),
+        name_kana: "シャイン".into(),
+        email: None,
+        birth_date: chrono::NaiveDate::parse_from_str(birth, "%Y-%m-%d").ok(),
+        hire_date: chrono::NaiveDate::parse_from_str(hire, "%Y-%m-%d").ok(),
+        department_code: None,
+        title: String::new(),
+        grade: String::new(),
+        manager_number: None,
+        status: "active".into(),
+    }
+}
+
+fn numbers(v: &serde_json::Value) -> Vec<String> {
+    v["people"]
+        .as_array()
+        .expect("people")
+        .iter()
+        .filter_map(|p| p["employee_number"].as_str().map(str::to_string))
+        .collect()
+}
+
+async fn cohort_boundaries(db: TestDb) {
+    let url = db.url.clone();
+    let t = db
+        .store
+        .create_tenant(&domain::TenantSlug::parse("acme").expect("slug"), "アクメ")
+        .await
+        .expect("tenant");
+    let org = store::people::OrgLoad {
+        people: vec![
+            born("A0401", "1976-04-01", "1999-04-01"), // turns 50 on 2026-03-31 → FY2025
+            born("A0402", "1976-04-02", "2023-04-01"), // first of FY2026's 50s
+            born("B0401", "1977-04-01", "2023-04-02"), // last of FY2026's 50s (turns 50 on 2027-03-31)
+            born("B0402", "1977-04-02", "2024-04-01"), // FY2027
+            born("L0229", "1980-02-29", "2002-04-01"), // turns 46 at the end of 2026-02-28 (FY2025); 1 March by calendar birthdays
+        ],
+        ..Default::default()
+    };
+    db.store.load_org(t.id, &org, &|_| {}).await.expect("load");
+
+    let v = json(&kyoritsu(
+        &url,
+        &[
+            "cohort", "--fy", "2026", "--turns", "50", "--format", "json",
+        ],
+        None,
+    ));
+    assert_eq!(numbers(&v), ["A0402", "B0401"]);
+    assert_eq!(
+        (v["fy_start"].as_str(), v["fy_end"].as_str()),
+        (Some("2026-04-01"), Some("2027-03-31"))
+    );
+    assert_eq!(
+        numbers(&json(&kyoritsu(
+            &url,
+            &[
+                "cohort", "--fy", "2025", "--turns", "50", "--format", "json"
+            ],
+            None
+        ))),
+        ["A0401"]
+    );
+    assert_eq!(
+        numbers(&json(&kyoritsu(
+            &url,
+            &[
+                "cohort", "--fy", "2025", "--turns", "46", "--format", "json"
+            ],
+            None
+        ))),
+        ["L0229"]
+    );
+    // Tenure: hired 2023-04-02 .. 2024-04-01 reach 3 years during FY2026 (legal rule, same as ages).
+    assert_eq!(
+        numbers(&json(&kyoritsu(
+            &url,
+            &[
+                "cohort",
+                "--fy",
+                "2026",
+                "--years-since-hire",
+                "3",
+                "--format",
+                "json"
+            ],
+            None
+        ))),
+        ["B0401", "B0402"]
+    );
+
+    // Calendar birthdays: April 1 births belong to the later year; Feb 29 moves to 1 March.
+    let cal = domain::calendar::AgeRule::CalendarBirthday;
+    db.store
+        .update_tenant_settings(
+            t.id,
+            store::tenants::TenantSettings::new(4, cal, 5).expect("settings"),
+        )
+        .await
+        .expect("update");
+    assert_eq!(
+        numbers(&json(&kyoritsu(
+            &url,
+            &[
+                "cohort", "--fy", "2026", "--turns", "50", "--format", "json"
+            ],
+            None
+        ))),
+        ["A0401", "A0402"]
+    );
+    assert_eq!(
+        numbers(&json(&kyoritsu(
+            &url,
+            &[
+                "cohort", "--fy", "2025", "--turns", "46", "--format", "json"
+            ],
+            None
+        ))),
+        ["L0229"]
+    );
+
+    // A January fiscal year: FY2026 is the calendar year 2026.
+    let legal = domain::calendar::AgeRule::Legal;
+    db.store
+        .update_tenant_settings(
+            t.id,
+            store::tenants::TenantSettings::new(1, legal, 5).expect("settings"),
+        )
+        .await
+        .expect("update");
+    let v = json(&kyoritsu(
+        &url,
+        &[
+            "cohort", "--fy", "2026", "--turns", "50", "--format", "json",
+        ],
+        None,
+    ));
+    assert_eq!(
+        (v["fy_start"].as_str(), v["fy_end"].as_str()),
+        (Some("2026-01-01"), Some("2026-12-31"))
+    );
+    assert_eq!(numbers(&v), ["A0401", "A0402"]);
+    assert_eq!(
+        numbers(&json(&kyoritsu(
+            &url,
+            &[
+                "cohort", "--fy", "2026", "--turns", "46", "--format", "json"
+            ],
+            None
+        ))),
+        ["L0229"]
+    );
+
+    let text = kyoritsu(&url, &["cohort", "--fy", "2026", "--turns", "50"], None);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("A0402\t社員 A0402\t1976-04-02"));
+    let bad = kyoritsu(&url, &["cohort", "--fy", "2026"], None);
+    assert!(!bad.status.success());
+}
+
+#[tokio::test]
+async fn cohort_boundaries_sqlite() {
+    cohort_boundaries(TestDb::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn cohort_boundaries_postgres() {
+    cohort_boundaries(TestDb::postgres().await).await;
+}

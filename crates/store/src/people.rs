@@ -543,6 +543,44 @@ impl Store {
         Ok(n)
     }
 
+    /// Current people born within `births`, oldest first (a cohort such as "turns 50 in FY2026").
+    pub async fn people_born_between(
+        &self,
+        tenant: TenantId,
+        births: std::ops::RangeInclusive<NaiveDate>,
+    ) -> Result<Vec<Person>> {
+        self.people_with_date_between(tenant, People::BirthDate, births)
+            .await
+    }
+
+    /// Current people hired within `hires`, earliest first ("3 years since hire in FY2026").
+    pub async fn people_hired_between(
+        &self,
+        tenant: TenantId,
+        hires: std::ops::RangeInclusive<NaiveDate>,
+    ) -> Result<Vec<Person>> {
+        self.people_with_date_between(tenant, People::HireDate, hires)
+            .await
+    }
+
+    async fn people_with_date_between(
+        &self,
+        tenant: TenantId,
+        column: People,
+        range: std::ops::RangeInclusive<NaiveDate>,
+    ) -> Result<Vec<Person>> {
+        self.fetch_all(
+            &Self::select_people()
+                .and_where(Expr::col((People::Table, People::TenantId)).eq(tenant.0))
+                .and_where(Expr::col((People::Table, People::Status)).ne("left"))
+                .and_where(Expr::col((People::Table, column)).between(*range.start(), *range.end()))
+                .order_by((People::Table, column), Order::Asc)
+                .order_by((People::Table, People::EmployeeNumber), Order::Asc)
+                .to_owned(),
+        )
+        .await
+    }
+
     /// Head count per top-level department (本部), largest first.
     pub async fn headcount_by_top_department(
         &self,
