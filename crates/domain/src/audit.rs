@@ -22,12 +22,14 @@ pub enum AuditAction {
     SettingsChanged,
     /// Data left the product (CSV, XLSX, PDF).
     Export,
+    /// Data came in (the employee master).
+    Import,
     /// A confidential record was read by someone other than its author.
     ConfidentialRead,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 15] = [
+    pub const ALL: [AuditAction; 16] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignInLocked,
@@ -42,6 +44,7 @@ impl AuditAction {
         AuditAction::TenantCreated,
         AuditAction::SettingsChanged,
         AuditAction::Export,
+        AuditAction::Import,
         AuditAction::ConfidentialRead,
     ];
 
@@ -61,6 +64,7 @@ impl AuditAction {
             AuditAction::TenantCreated => "tenant_created",
             AuditAction::SettingsChanged => "settings_changed",
             AuditAction::Export => "export",
+            AuditAction::Import => "import",
             AuditAction::ConfidentialRead => "confidential_read",
         }
     }

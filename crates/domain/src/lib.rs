@@ -11,6 +11,7 @@ pub mod audit;
 pub mod calendar;
 pub mod error;
 pub mod ids;
+pub mod import;
 pub mod policy;
 pub mod role;
 pub mod values;

@@ -98,6 +98,9 @@ enum Command {
         #[command(flatten)]
         format: FormatArg,
     },
+    /// Import data into the tenant
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Manage users
     #[command(subcommand)]
     User(UserCommand),
@@ -107,6 +110,29 @@ enum Command {
     /// Manage tenants (companies)
     #[command(subcommand)]
     Tenant(TenantCommand),
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Import the employee master from CSV (UTF-8 or Shift_JIS) or XLSX: all or nothing
+    Employees {
+        /// The file to import
+        file: PathBuf,
+        /// Check and show the changes without writing anything
+        #[arg(long)]
+        dry_run: bool,
+        /// The file is the whole company: people missing from it are marked as leavers (退職)
+        #[arg(long)]
+        full: bool,
+        /// CSV encoding instead of detecting it: utf-8 or shift_jis
+        #[arg(long)]
+        encoding: Option<String>,
+        /// XLSX sheet to read [default: the first]
+        #[arg(long)]
+        sheet: Option<String>,
+        #[command(flatten)]
+        format: FormatArg,
+    },
 }
 
 #[derive(Subcommand)]
@@ -330,6 +356,27 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             let t = tenant(&store, tenant_arg).await?;
             cohort(&store, &t, fy, turns, years_since_hire, format.format).await
         }
+        Command::Import(ImportCommand::Employees {
+            file,
+            dry_run,
+            full,
+            encoding,
+            sheet,
+            format,
+        }) => {
+            let store = open(&config, url).await?;
+            let t = tenant(&store, tenant_arg).await?;
+            import_employees(
+                &store,
+                &t,
+                &file,
+                store::imports::ImportOptions { full, dry_run },
+                encoding,
+                sheet,
+                format.format,
+            )
+            .await
+        }
         Command::User(cmd) => user_command(&config, url, tenant_arg, cmd).await,
         Command::Token(cmd) => token_command(&config, url, tenant_arg, cmd).await,
         Command::Tenant(cmd) => tenant_command(&config, url, cmd).await,
@@ -411,6 +458,151 @@ async fn cohort(
             Ok(())
         }
     }
+}
+
+async fn import_employees(
+    store: &Store,
+    t: &Tenant,
+    file: &std::path::Path,
+    opts: store::imports::ImportOptions,
+    encoding: Option<String>,
+    sheet: Option<String>,
+    format: OutputFormat,
+) -> Result<()> {
+    use domain::import::{employees, table};
+    let json_out = matches!(format, OutputFormat::Json);
+    let encoding = match encoding {
+        Some(e) => Some(
+            table::TextEncoding::parse(&e)
+                .ok_or_else(|| anyhow!("unknown encoding '{e}': use utf-8 or shift_jis"))?,
+        ),
+        None => None,
+    };
+    let spinner = if json_out {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new_spinner()
+    };
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    spinner.set_message(format!("reading {}", file.display()));
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let table = match table::read_table(&bytes, &table::ReadOptions { encoding, sheet }) {
+        Ok(t) => t,
+        Err(e) => {
+            spinner.finish_and_clear();
+            if json_out {
+                print_json(
+                    &serde_json::json!({"ok": false, "file_error": {"code": e.code(), "message": e.to_string()}}),
+                )?;
+            }
+            bail!("{}: {e}; nothing was imported", file.display());
+        }
+    };
+    spinner.set_message(format!("checking {} rows", table.rows.len()));
+    let existing = store.existing_reporting_lines(t.id).await?;
+    let parsed = employees::parse_employees(&table, &existing, opts.full);
+    let source = match &table.source {
+        table::Source::Csv { encoding, bom } => format!(
+            "csv {}{}",
+            encoding.as_str(),
+            if *bom { " bom" } else { "" }
+        ),
+        table::Source::Xlsx { sheet } => format!("xlsx {sheet}"),
+    };
+    let report_problems = |problems: &[employees::Problem]| {
+        for p in problems {
+            eprintln!(
+                "  line {}, {} '{}': {}",
+                p.line, p.column, p.value, p.message
+            );
+        }
+    };
+    let refuse = |problems: &[employees::Problem]| -> Result<()> {
+        spinner.finish_and_clear();
+        if json_out {
+            print_json(
+                &serde_json::json!({"ok": false, "errors": problems, "warnings": parsed.warnings}),
+            )?;
+        } else {
+            eprintln!("{} problem(s) in {}:", problems.len(), file.display());
+            report_problems(problems);
+        }
+        bail!("nothing was imported: fix the problems above and import the file again")
+    };
+    if !parsed.errors.is_empty() {
+        return refuse(&parsed.errors);
+    }
+    spinner.set_message(if opts.dry_run {
+        "computing the changes".to_string()
+    } else {
+        format!("writing {} people", parsed.records.len())
+    });
+    let meta = store::imports::ImportMeta {
+        actor_user_id: None,
+        actor_email: "cli".into(),
+        file_name: file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        source: source.clone(),
+    };
+    let summary = match store
+        .import_employees(t.id, &parsed.records, &parsed.columns, opts, &meta)
+        .await?
+    {
+        store::imports::ImportOutcome::Done(s) => s,
+        store::imports::ImportOutcome::Rejected(problems) => return refuse(&problems),
+    };
+    spinner.finish_and_clear();
+    if !opts.dry_run {
+        store
+            .append_audit(
+                cli_audit(t, AuditAction::Import)
+                    .target("import", summary.import_id.unwrap_or_default())
+                    .detail(format!(
+                        "{}: {} rows, {} added, {} updated, {} marked as leavers",
+                        meta.file_name,
+                        summary.rows,
+                        summary.added_count,
+                        summary.updated_count,
+                        summary.marked_left_count
+                    )),
+            )
+            .await?;
+    }
+    if json_out {
+        let mut v = serde_json::to_value(&summary)?;
+        v["ok"] = true.into();
+        v["source"] = source.into();
+        v["warnings"] = serde_json::to_value(&parsed.warnings)?;
+        return print_json(&v);
+    }
+    if !parsed.warnings.is_empty() {
+        eprintln!("Warnings:");
+        report_problems(&parsed.warnings);
+    }
+    let verb = if opts.dry_run {
+        "Would import"
+    } else {
+        "Imported"
+    };
+    println!(
+        "{verb} {} rows from {} ({source}): {} added, {} updated, {} unchanged, {} marked as leavers, {} departments created.",
+        summary.rows,
+        file.display(),
+        summary.added_count,
+        summary.updated_count,
+        summary.unchanged_count,
+        summary.marked_left_count,
+        summary.departments_created_count
+    );
+    for u in summary.updated.iter().take(20) {
+        println!("  updated {}: {}", u.employee_number, u.fields.join(", "));
+    }
+    if opts.dry_run {
+        println!("Dry run: nothing was written.");
+    }
+    Ok(())
 }
 
 fn print_accounts(accounts: &[demo::DemoAccount]) {

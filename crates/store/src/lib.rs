@@ -11,6 +11,7 @@
 
 pub mod audit;
 mod db;
+pub mod imports;
 pub mod migrations;
 pub mod people;
 mod schema;

@@ -112,3 +112,21 @@ pub(crate) enum AuditLog {
     RequestId,
     Detail,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Imports {
+    Table,
+    Id,
+    TenantId,
+    At,
+    ActorUserId,
+    ActorEmail,
+    FileName,
+    Source,
+    Rows,
+    Added,
+    Updated,
+    Unchanged,
+    MarkedLeft,
+    Full,
+}

@@ -1,0 +1,755 @@
+//! The employee-master import: which columns mean what (Japanese or English headers, any
+//! order), how each value is read, and every problem found — all before anything is
+//! written. The store turns the resulting records into a diff and applies it at once.
+
+use super::table::Table;
+use super::values::{DateError, normalise, parse_date, trim_name};
+use crate::{EmailAddress, EmployeeNumber};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+/// A column the import understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Column {
+    EmployeeNumber,
+    Name,
+    NameKana,
+    Email,
+    BirthDate,
+    HireDate,
+    DepartmentCode,
+    DepartmentName,
+    Title,
+    Grade,
+    ManagerNumber,
+    Status,
+    /// A performance rating for one fiscal year (`評価2025`, `rating_2025`).
+    Rating(i32),
+}
+
+impl Column {
+    /// The fixed columns in export order, with their Japanese and English headers.
+    pub const FIXED: [(Column, &'static str, &'static str); 12] = [
+        (Column::EmployeeNumber, "社員番号", "employee_number"),
+        (Column::Name, "氏名", "name"),
+        (Column::NameKana, "フリガナ", "name_kana"),
+        (Column::Email, "メール", "email"),
+        (Column::BirthDate, "生年月日", "birth_date"),
+        (Column::HireDate, "入社日", "hire_date"),
+        (Column::DepartmentCode, "所属コード", "department_code"),
+        (Column::DepartmentName, "所属", "department_name"),
+        (Column::Title, "役職", "title"),
+        (Column::Grade, "等級", "grade"),
+        (Column::ManagerNumber, "上司社員番号", "manager_number"),
+        (Column::Status, "在籍区分", "status"),
+    ];
+
+    /// The Japanese header this column is exported under.
+    pub fn header_ja(self) -> String {
+        match self {
+            Column::Rating(fy) => format!("評価{fy}"),
+            c => Column::FIXED
+                .iter()
+                .find(|(k, _, _)| *k == c)
+                .map(|(_, ja, _)| ja.to_string())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Recognises a header written in Japanese or English, with full-width characters,
+    /// spaces or different case.
+    pub fn from_header(raw: &str) -> Option<Column> {
+        let h: String = normalise(raw)
+            .to_lowercase()
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '_' && *c != '-')
+            .collect();
+        const ALIASES: [(&str, Column); 30] = [
+            ("社員番号", Column::EmployeeNumber),
+            ("従業員番号", Column::EmployeeNumber),
+            ("社員コード", Column::EmployeeNumber),
+            ("employeenumber", Column::EmployeeNumber),
+            ("氏名", Column::Name),
+            ("名前", Column::Name),
+            ("name", Column::Name),
+            ("フリガナ", Column::NameKana),
+            ("ふりがな", Column::NameKana),
+            ("氏名カナ", Column::NameKana),
+            ("namekana", Column::NameKana),
+            ("メール", Column::Email),
+            ("メールアドレス", Column::Email),
+            ("email", Column::Email),
+            ("生年月日", Column::BirthDate),
+            ("birthdate", Column::BirthDate),
+            ("入社日", Column::HireDate),
+            ("入社年月日", Column::HireDate),
+            ("hiredate", Column::HireDate),
+            ("所属コード", Column::DepartmentCode),
+            ("departmentcode", Column::DepartmentCode),
+            ("所属", Column::DepartmentName),
+            ("所属名", Column::DepartmentName),
+            ("departmentname", Column::DepartmentName),
+            ("役職", Column::Title),
+            ("title", Column::Title),
+            ("等級", Column::Grade),
+            ("grade", Column::Grade),
+            ("上司社員番号", Column::ManagerNumber),
+            ("managernumber", Column::ManagerNumber),
+        ];
+        if let Some((_, c)) = ALIASES.iter().find(|(a, _)| *a == h) {
+            return Some(*c);
+        }
+        if h == "在籍区分" || h == "status" {
+            return Some(Column::Status);
+        }
+        let year = h
+            .strip_prefix("評価")
+            .or_else(|| h.strip_prefix("rating"))
+            .map(|y| y.trim_end_matches("年度"));
+        match year.and_then(|y| y.parse::<i32>().ok()) {
+            Some(fy) if (1900..=2200).contains(&fy) => Some(Column::Rating(fy)),
+            _ => None,
+        }
+    }
+}
+
+/// 在籍区分.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PersonStatus {
+    /// 在籍
+    Active,
+    /// 休職
+    Leave,
+    /// 退職
+    Left,
+}
+
+impl PersonStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PersonStatus::Active => "active",
+            PersonStatus::Leave => "leave",
+            PersonStatus::Left => "left",
+        }
+    }
+
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            PersonStatus::Active => "在籍",
+            PersonStatus::Leave => "休職",
+            PersonStatus::Left => "退職",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PersonStatus> {
+        match normalise(s).to_lowercase().as_str() {
+            "" | "在籍" | "在職" | "active" => Some(PersonStatus::Active),
+            "休職" | "休職中" | "leave" | "on_leave" => Some(PersonStatus::Leave),
+            "退職" | "退職済" | "left" => Some(PersonStatus::Left),
+            _ => None,
+        }
+    }
+}
+
+/// Where a person belongs: a department code, a path of names from the top, or both.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct DepartmentRef {
+    pub code: Option<String>,
+    pub path: Vec<String>,
+}
+
+/// One person as the file describes them, every value read and checked.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EmployeeRecord {
+    pub line: usize,
+    pub employee_number: String,
+    pub name: String,
+    pub name_kana: String,
+    pub email: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub hire_date: Option<NaiveDate>,
+    pub department: Option<DepartmentRef>,
+    pub title: String,
+    pub grade: String,
+    pub manager_number: Option<String>,
+    pub status: PersonStatus,
+    /// (fiscal year, rating)
+    pub ratings: Vec<(i32, String)>,
+}
+
+/// What is wrong with a value, a row or the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum ProblemKind {
+    MissingColumn,
+    DuplicateColumn,
+    UnknownColumn,
+    Required,
+    InvalidEmployeeNumber,
+    DuplicateEmployeeNumber {
+        first_line: usize,
+    },
+    InvalidEmail,
+    DuplicateEmail {
+        first_line: usize,
+    },
+    UnreadableDate,
+    ImpossibleDate,
+    DateOutsideEra,
+    UnknownStatus,
+    ManagerIsSelf,
+    UnknownManager,
+    ReportingCycle,
+    InvalidRating,
+    TooManyCells,
+    /// A department code that is neither stored nor given a name path in the file.
+    UnknownDepartment,
+    /// A line break inside a name: usually a quote left open further up the file.
+    LineBreakInName,
+}
+
+impl ProblemKind {
+    /// A stable identifier for translation files (`import.problem.<code>`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ProblemKind::MissingColumn => "missing_column",
+            ProblemKind::DuplicateColumn => "duplicate_column",
+            ProblemKind::UnknownColumn => "unknown_column",
+            ProblemKind::Required => "required",
+            ProblemKind::InvalidEmployeeNumber => "invalid_employee_number",
+            ProblemKind::DuplicateEmployeeNumber { .. } => "duplicate_employee_number",
+            ProblemKind::InvalidEmail => "invalid_email",
+            ProblemKind::DuplicateEmail { .. } => "duplicate_email",
+            ProblemKind::UnreadableDate => "unreadable_date",
+            ProblemKind::ImpossibleDate => "impossible_date",
+            ProblemKind::DateOutsideEra => "date_outside_era",
+            ProblemKind::UnknownStatus => "unknown_status",
+            ProblemKind::ManagerIsSelf => "manager_is_self",
+            ProblemKind::UnknownManager => "unknown_manager",
+            ProblemKind::ReportingCycle => "reporting_cycle",
+            ProblemKind::InvalidRating => "invalid_rating",
+            ProblemKind::TooManyCells => "too_many_cells",
+            ProblemKind::UnknownDepartment => "unknown_department",
+            ProblemKind::LineBreakInName => "line_break_in_name",
+        }
+    }
+
+    /// The message in English (the CLI's language); pages translate `code()`.
+    pub fn message_en(&self) -> String {
+        match self {
+            ProblemKind::MissingColumn => "this required column is missing".into(),
+            ProblemKind::DuplicateColumn => "this column appears twice".into(),
+            ProblemKind::UnknownColumn => "unknown column: it will not be imported".into(),
+            ProblemKind::Required => "a value is required".into(),
+            ProblemKind::InvalidEmployeeNumber => {
+                "an employee number is 1–32 letters, digits, '-' or '_'".into()
+            }
+            ProblemKind::DuplicateEmployeeNumber { first_line } => {
+                format!("this employee number already appears on line {first_line}")
+            }
+            ProblemKind::InvalidEmail => "not a valid email address".into(),
+            ProblemKind::DuplicateEmail { first_line } => {
+                format!("this email address is already used on line {first_line}")
+            }
+            ProblemKind::UnreadableDate => {
+                "not a date (write e.g. 1976-04-02, 1976/4/2, 19760402 or 昭和51年4月2日)".into()
+            }
+            ProblemKind::ImpossibleDate => "no such day exists".into(),
+            ProblemKind::DateOutsideEra => "this day is outside the era it names".into(),
+            ProblemKind::UnknownStatus => {
+                "status must be 在籍, 休職 or 退職 (active, leave, left)".into()
+            }
+            ProblemKind::ManagerIsSelf => "a person cannot be their own manager".into(),
+            ProblemKind::UnknownManager => "no person has this employee number".into(),
+            ProblemKind::ReportingCycle => "the reporting line goes round in a circle".into(),
+            ProblemKind::InvalidRating => {
+                "a rating is 1–8 letters or digits (e.g. S, A, B or 1–5)".into()
+            }
+            ProblemKind::TooManyCells => {
+                "this row has more values than the header has columns".into()
+            }
+            ProblemKind::UnknownDepartment => {
+                "no department has this code; add its name path (所属) to create it".into()
+            }
+            ProblemKind::LineBreakInName => {
+                "a name cannot contain a line break (is a quote (\") left open?)".into()
+            }
+        }
+    }
+
+    /// Problems that stop the import (unknown columns only warn).
+    pub fn is_error(&self) -> bool {
+        !matches!(self, ProblemKind::UnknownColumn)
+    }
+}
+
+/// One problem, located: line in the file (1 = header), column as written, value as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub line: usize,
+    pub column: String,
+    pub value: String,
+    #[serde(flatten)]
+    pub kind: ProblemKind,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(line: usize, column: &str, value: &str, kind: ProblemKind) -> Self {
+        let message = kind.message_en();
+        Problem {
+            line,
+            column: column.to_string(),
+            value: value.chars().take(200).collect(),
+            kind,
+            message,
+        }
+    }
+}
+
+/// The outcome of reading an employee file.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ParsedEmployees {
+    /// The columns the file has (a column it lacks is left untouched on stored people).
+    pub columns: Vec<Column>,
+    pub records: Vec<EmployeeRecord>,
+    /// Stop the import when not empty.
+    pub errors: Vec<Problem>,
+    /// Worth telling (unknown columns), but the import may go ahead.
+    pub warnings: Vec<Problem>,
+    /// Fiscal years that have a rating column.
+    pub rating_years: Vec<i32>,
+}
+
+/// What the import checks against: people already stored (number → manager number).
+#[derive(Debug, Default)]
+pub struct Existing {
+    pub managers: HashMap<String, Option<String>>,
+}
+
+/// Reads and checks every row. `full`: the file is the whole company, so managers must be in it.
+pub fn parse_employees(table: &Table, existing: &Existing, full: bool) -> ParsedEmployees {
+    let mut out = ParsedEmployees::default();
+    let mut columns: Vec<Option<Column>> = Vec::new();
+    let mut seen: HashMap<Column, usize> = HashMap::new();
+    for (i, h) in table.headers.iter().enumerate() {
+        let c = Column::from_header(h);
+        match c {
+            None if h.trim().is_empty() => {}
+            None => out
+                .warnings
+                .push(Problem::new(1, h, h, ProblemKind::UnknownColumn)),
+            Some(col) => {
+                if seen.insert(col, i).is_some() {
+                    out.errors
+                        .push(Problem::new(1, h, h, ProblemKind::DuplicateColumn));
+                }
+                if let Column::Rating(fy) = col {
+                    out.rating_years.push(fy);
+                }
+                out.columns.push(col);
+            }
+        }
+        columns.push(c);
+    }
+    for (col, ja, _) in [Column::FIXED[0], Column::FIXED[1]] {
+        if !seen.contains_key(&col) {
+            out.errors
+                .push(Problem::new(1, ja, "", ProblemKind::MissingColumn));
+        }
+    }
+    if !out.errors.is_empty() {
+        return out;
+    }
+    let header_of = |c: Column| {
+        seen.get(&c)
+            .map(|i| table.headers[*i].as_str())
+            .unwrap_or("")
+    };
+    let mut numbers: HashMap<String, usize> = HashMap::new();
+    let mut emails: HashMap<String, usize> = HashMap::new();
+    for row in &table.rows {
+        let cell = |c: Column| {
+            seen.get(&c)
+                .and_then(|i| row.cells.get(*i))
+                .map(String::as_str)
+                .unwrap_or("")
+        };
+        let mut problems = Vec::new();
+        let mut problem = |c: Column, value: &str, kind: ProblemKind| {
+            problems.push(Problem::new(row.line, header_of(c), value, kind))
+        };
+        if row.cells.len() > table.headers.len()
+            && row.cells[table.headers.len()..]
+                .iter()
+                .any(|c| !c.trim().is_empty())
+        {
+            problems_push_too_many(&mut out, row.line);
+        }
+
+        let raw_number = cell(Column::EmployeeNumber);
+        let number = normalise(raw_number);
+        if number.is_empty() {
+            problem(Column::EmployeeNumber, raw_number, ProblemKind::Required);
+        } else if EmployeeNumber::parse(&number).is_err() {
+            problem(
+                Column::EmployeeNumber,
+                raw_number,
+                ProblemKind::InvalidEmployeeNumber,
+            );
+        } else if let Some(first) = numbers.get(&number) {
+            problem(
+                Column::EmployeeNumber,
+                raw_number,
+                ProblemKind::DuplicateEmployeeNumber { first_line: *first },
+            );
+        } else {
+            numbers.insert(number.clone(), row.line);
+        }
+        let name = trim_name(cell(Column::Name));
+        if name.is_empty() {
+            problem(Column::Name, cell(Column::Name), ProblemKind::Required);
+        } else if name.contains(['\n', '\r']) {
+            problem(
+                Column::Name,
+                cell(Column::Name),
+                ProblemKind::LineBreakInName,
+            );
+        }
+        let email = match normalise(cell(Column::Email)) {
+            e if e.is_empty() => None,
+            e => match EmailAddress::parse(&e) {
+                Ok(ok) => {
+                    let key = ok.as_str().to_string();
+                    if let Some(first) = emails.get(&key) {
+                        problem(
+                            Column::Email,
+                            cell(Column::Email),
+                            ProblemKind::DuplicateEmail { first_line: *first },
+                        );
+                    } else {
+                        emails.insert(key.clone(), row.line);
+                    }
+                    Some(key)
+                }
+                Err(_) => {
+                    problem(
+                        Column::Email,
+                        cell(Column::Email),
+                        ProblemKind::InvalidEmail,
+                    );
+                    None
+                }
+            },
+        };
+        let mut date = |c: Column| -> Option<NaiveDate> {
+            let raw = cell(c);
+            if raw.trim().is_empty() {
+                return None;
+            }
+            match parse_date(raw) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    let kind = match e {
+                        DateError::Unreadable => ProblemKind::UnreadableDate,
+                        DateError::Impossible => ProblemKind::ImpossibleDate,
+                        DateError::OutsideEra => ProblemKind::DateOutsideEra,
+                    };
+                    problem(c, raw, kind);
+                    None
+                }
+            }
+        };
+        let birth_date = date(Column::BirthDate);
+        let hire_date = date(Column::HireDate);
+        let status = PersonStatus::parse(cell(Column::Status)).unwrap_or_else(|| {
+            problem(
+                Column::Status,
+                cell(Column::Status),
+                ProblemKind::UnknownStatus,
+            );
+            PersonStatus::Active
+        });
+        let code = Some(normalise(cell(Column::DepartmentCode))).filter(|c| !c.is_empty());
+        let path: Vec<String> = trim_name(cell(Column::DepartmentName))
+            .split(['/', '／'])
+            .map(trim_name)
+            .filter(|p| !p.is_empty())
+            .collect();
+        let department = if code.is_none() && path.is_empty() {
+            None
+        } else {
+            Some(DepartmentRef { code, path })
+        };
+        let manager_raw = cell(Column::ManagerNumber);
+        let manager_number = Some(normalise(manager_raw)).filter(|m| !m.is_empty());
+        if manager_number.as_deref() == Some(number.as_str()) && !number.is_empty() {
+            problem(
+                Column::ManagerNumber,
+                manager_raw,
+                ProblemKind::ManagerIsSelf,
+            );
+        }
+        let mut ratings = Vec::new();
+        for fy in &out.rating_years {
+            let raw = cell(Column::Rating(*fy));
+            let r = normalise(raw).to_uppercase();
+            if r.is_empty() {
+                continue;
+            }
+            if r.chars().count() > 8
+                || !r
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '+' || c == '-')
+            {
+                problem(Column::Rating(*fy), raw, ProblemKind::InvalidRating);
+            } else {
+                ratings.push((*fy, r));
+            }
+        }
+        out.errors.extend(problems);
+        out.records.push(EmployeeRecord {
+            line: row.line,
+            employee_number: number,
+            name,
+            name_kana: trim_name(cell(Column::NameKana)),
+            email,
+            birth_date,
+            hire_date,
+            department,
+            title: trim_name(cell(Column::Title)),
+            grade: normalise(cell(Column::Grade)),
+            manager_number,
+            status,
+            ratings,
+        });
+    }
+    check_reporting_lines(
+        &mut out,
+        existing,
+        full,
+        header_of(Column::ManagerNumber).to_string(),
+    );
+    out.errors.sort_by_key(|p| p.line);
+    out
+}
+
+fn problems_push_too_many(out: &mut ParsedEmployees, line: usize) {
+    out.errors
+        .push(Problem::new(line, "", "", ProblemKind::TooManyCells));
+}
+
+/// Unknown managers and cycles, over the file laid on top of the people already stored.
+fn check_reporting_lines(
+    out: &mut ParsedEmployees,
+    existing: &Existing,
+    full: bool,
+    header: String,
+) {
+    let in_file: HashMap<&str, &EmployeeRecord> = out
+        .records
+        .iter()
+        .map(|r| (r.employee_number.as_str(), r))
+        .collect();
+    let manager_of = |n: &str| -> Option<String> {
+        match in_file.get(n) {
+            Some(r) => r.manager_number.clone(),
+            None if !full => existing.managers.get(n).cloned().flatten(),
+            None => None,
+        }
+    };
+    let known = |n: &str| in_file.contains_key(n) || (!full && existing.managers.contains_key(n));
+    let mut problems = Vec::new();
+    let mut on_cycle: HashSet<String> = HashSet::new();
+    for r in &out.records {
+        let Some(m) = &r.manager_number else { continue };
+        if *m == r.employee_number {
+            continue; // reported as ManagerIsSelf
+        }
+        if !known(m) {
+            problems.push(Problem::new(
+                r.line,
+                &header,
+                m,
+                ProblemKind::UnknownManager,
+            ));
+            continue;
+        }
+        let mut visited: HashSet<String> = HashSet::from([r.employee_number.clone()]);
+        let mut cur = Some(m.clone());
+        while let Some(n) = cur {
+            if !visited.insert(n.clone()) {
+                if n == r.employee_number && on_cycle.insert(r.employee_number.clone()) {
+                    problems.push(Problem::new(
+                        r.line,
+                        &header,
+                        m,
+                        ProblemKind::ReportingCycle,
+                    ));
+                }
+                break;
+            }
+            if visited.len() > in_file.len() + existing.managers.len() + 1 {
+                break;
+            }
+            cur = manager_of(&n);
+        }
+    }
+    out.errors.extend(problems);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::table::{ReadOptions, read_table};
+
+    fn parse(csv: &str) -> ParsedEmployees {
+        parse_employees(
+            &read_table(csv.as_bytes(), &ReadOptions::default()).expect("table"),
+            &Existing::default(),
+            false,
+        )
+    }
+
+    fn codes(p: &ParsedEmployees) -> Vec<(usize, &'static str)> {
+        p.errors.iter().map(|e| (e.line, e.kind.code())).collect()
+    }
+
+    #[test]
+    fn japanese_headers_in_any_order_with_era_dates_and_full_width_digits() {
+        let p = parse(
+            "氏名,社員番号,生年月日,入社日,所属,上司社員番号,在籍区分,評価2025,備考\n\
+             佐藤 花子,Ｅ００１,昭和51年4月2日,1999/4/1,営業本部／東日本営業部/第一課,,在籍,Ａ,メモ\n\
+             鈴木 一郎,E002,S52.4.1,19990401,営業本部/東日本営業部/第一課,E001,休職,b,\n",
+        );
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        assert_eq!(p.warnings.len(), 1, "備考 is reported as an unknown column");
+        assert_eq!(p.warnings[0].column, "備考");
+        let a = &p.records[0];
+        assert_eq!(a.employee_number, "E001");
+        assert_eq!(a.birth_date, NaiveDate::from_ymd_opt(1976, 4, 2));
+        assert_eq!(
+            a.department.as_ref().map(|d| d.path.clone()),
+            Some(vec![
+                "営業本部".into(),
+                "東日本営業部".into(),
+                "第一課".into()
+            ])
+        );
+        assert_eq!(a.ratings, vec![(2025, "A".to_string())]);
+        assert_eq!(p.records[1].manager_number.as_deref(), Some("E001"));
+        assert_eq!(p.records[1].status, PersonStatus::Leave);
+        assert_eq!(p.records[1].ratings, vec![(2025, "B".to_string())]);
+    }
+
+    #[test]
+    fn english_headers_work_too() {
+        let p = parse(
+            "employee_number,name,birth_date,email\nE1,Hanako Sato,1976-04-02,HANAKO@example.jp\n",
+        );
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        assert_eq!(p.records[0].email.as_deref(), Some("hanako@example.jp"));
+    }
+
+    #[test]
+    fn every_problem_is_listed_with_line_column_and_value() {
+        let p = parse(
+            "社員番号,氏名,生年月日,メール,上司社員番号,在籍区分\n\
+             E1,佐藤,1976年2月30日,a@example.jp,,在籍\n\
+             E1,鈴木,平成31年5月1日,a@example.jp,E9,在籍\n\
+             E3,,来年,not-an-email,E3,転籍\n",
+        );
+        assert_eq!(
+            codes(&p),
+            vec![
+                (2, "impossible_date"),
+                (3, "duplicate_employee_number"),
+                (3, "duplicate_email"),
+                (3, "date_outside_era"),
+                (3, "unknown_manager"),
+                (4, "required"),
+                (4, "invalid_email"),
+                (4, "unreadable_date"),
+                (4, "unknown_status"),
+                (4, "manager_is_self"),
+            ]
+        );
+        let e = &p.errors[0];
+        assert_eq!(
+            (e.column.as_str(), e.value.as_str()),
+            ("生年月日", "1976年2月30日")
+        );
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_caught_instead_of_swallowing_rows() {
+        let p = parse("社員番号,氏名\nE1,\"佐藤 花子\nE2,鈴木\n");
+        assert_eq!(codes(&p), vec![(2, "line_break_in_name")]);
+    }
+
+    #[test]
+    fn a_missing_required_column_is_reported_before_rows() {
+        let p = parse("氏名,生年月日\n佐藤,1976-04-02\n");
+        assert_eq!(codes(&p), vec![(1, "missing_column")]);
+        assert_eq!(p.errors[0].column, "社員番号");
+    }
+
+    #[test]
+    fn reporting_cycles_are_found_across_the_file_and_stored_people() {
+        let p = parse("社員番号,氏名,上司社員番号\nA,a,B\nB,b,C\nC,c,A\nD,d,A\n");
+        assert_eq!(
+            codes(&p),
+            vec![
+                (2, "reporting_cycle"),
+                (3, "reporting_cycle"),
+                (4, "reporting_cycle")
+            ]
+        );
+        // X is stored reporting to Y; the file makes Y report to X.
+        let existing = Existing {
+            managers: HashMap::from([
+                ("X".to_string(), Some("Y".to_string())),
+                ("Y".to_string(), None),
+            ]),
+        };
+        let t = read_table(
+            "社員番号,氏名,上司社員番号\nY,y,X\n".as_bytes(),
+            &ReadOptions::default(),
+        )
+        .expect("t");
+        let p = parse_employees(&t, &existing, false);
+        assert_eq!(codes(&p), vec![(2, "reporting_cycle")]);
+        // In a full import the stored people do not count: X is unknown.
+        let p = parse_employees(&t, &existing, true);
+        assert_eq!(codes(&p), vec![(2, "unknown_manager")]);
+    }
+
+    #[test]
+    fn headers_are_recognised_loosely_but_not_guessed() {
+        assert_eq!(
+            Column::from_header(" 社員番号 "),
+            Some(Column::EmployeeNumber)
+        );
+        assert_eq!(
+            Column::from_header("Employee Number"),
+            Some(Column::EmployeeNumber)
+        );
+        assert_eq!(
+            Column::from_header("評価２０２４"),
+            Some(Column::Rating(2024))
+        );
+        assert_eq!(
+            Column::from_header("評価2024年度"),
+            Some(Column::Rating(2024))
+        );
+        assert_eq!(
+            Column::from_header("rating_2023"),
+            Some(Column::Rating(2023))
+        );
+        assert_eq!(Column::from_header("社員"), None);
+        assert_eq!(Column::from_header("評価"), None);
+    }
+}

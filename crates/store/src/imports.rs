@@ -1,0 +1,698 @@
+//! Applying an employee-master import: the diff against what is stored, then every change
+//! in one transaction (or none, for a dry run). Re-importing the same file changes nothing.
+
+use crate::schema::{Departments, Imports, People, Ratings};
+use crate::{Result, Store, StoreError, TenantId, Tx, UserId};
+use chrono::{NaiveDate, Utc};
+use domain::import::employees::{
+    Column, DepartmentRef, EmployeeRecord, Existing, PersonStatus, Problem, ProblemKind,
+};
+use sea_query::{Expr, ExprTrait, Query};
+use std::collections::{HashMap, HashSet};
+
+const BATCH: usize = 1000;
+/// Lists in a summary are cut here; the counts stay exact.
+const LIST_LIMIT: usize = 1000;
+
+/// Who imports what.
+#[derive(Debug, Clone, Default)]
+pub struct ImportMeta {
+    pub actor_user_id: Option<UserId>,
+    pub actor_email: String,
+    pub file_name: String,
+    /// e.g. `csv shift_jis`, `xlsx Sheet1`
+    pub source: String,
+}
+
+/// What to do.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    /// People missing from the file become leavers (退職).
+    pub full: bool,
+    /// Compute the diff, write nothing.
+    pub dry_run: bool,
+}
+
+/// A person whose stored values the file changes.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UpdatedPerson {
+    pub employee_number: String,
+    /// Which fields change (`name`, `department`, `manager`, `status`, `ratings`, …).
+    pub fields: Vec<&'static str>,
+}
+
+/// The diff an import makes (or made).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct ImportSummary {
+    pub rows: usize,
+    pub added_count: usize,
+    pub updated_count: usize,
+    pub unchanged_count: usize,
+    pub marked_left_count: usize,
+    pub departments_created_count: usize,
+    /// Employee numbers (at most 1,000 each).
+    pub added: Vec<String>,
+    pub updated: Vec<UpdatedPerson>,
+    pub marked_left: Vec<String>,
+    pub departments_created: Vec<String>,
+    pub dry_run: bool,
+    /// The import record, when applied.
+    pub import_id: Option<i64>,
+}
+
+/// The result: applied (or previewed), or refused with problems found against stored data.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImportOutcome {
+    Done(ImportSummary),
+    Rejected(Vec<Problem>),
+}
+
+#[derive(sqlx::FromRow, Clone)]
+struct StoredPerson {
+    id: i64,
+    employee_number: String,
+    name: String,
+    name_kana: String,
+    email: Option<String>,
+    birth_date: Option<NaiveDate>,
+    hire_date: Option<NaiveDate>,
+    department_id: Option<i64>,
+    title: String,
+    grade: String,
+    manager_id: Option<i64>,
+    status: String,
+}
+
+/// One import record.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, sqlx::FromRow)]
+pub struct ImportRecord {
+    pub id: i64,
+    pub at: chrono::DateTime<Utc>,
+    pub actor_email: String,
+    pub file_name: String,
+    pub source: String,
+    pub rows: i64,
+    pub added: i64,
+    pub updated: i64,
+    pub unchanged: i64,
+    pub marked_left: i64,
+    pub full: bool,
+}
+
+fn push_limited<T>(v: &mut Vec<T>, item: T) {
+    if v.len() < LIST_LIMIT {
+        v.push(item);
+    }
+}
+
+impl Store {
+    /// Stored people and their managers' numbers, for checking a file's reporting lines.
+    pub async fn existing_reporting_lines(&self, tenant: TenantId) -> Result<Existing> {
+        let rows: Vec<(i64, String, Option<i64>)> = self
+            .fetch_all(
+                &Query::select()
+                    .columns([People::Id, People::EmployeeNumber, People::ManagerId])
+                    .from(People::Table)
+                    .and_where(Expr::col(People::TenantId).eq(tenant.0))
+                    .to_owned(),
+            )
+            .await?;
+        let number_of: HashMap<i64, &str> =
+            rows.iter().map(|(id, n, _)| (*id, n.as_str())).collect();
+        Ok(Existing {
+            managers: rows
+                .iter()
+                .map(|(_, n, m)| {
+                    (
+                        n.clone(),
+                        m.and_then(|m| number_of.get(&m).map(|s| s.to_string())),
+                    )
+                })
+                .collect(),
+        })
+    }
+
+    /// Imports parsed employee records. Everything happens in one transaction: on any
+    /// failure, or with `dry_run`, nothing is written.
+    #[tracing::instrument(skip_all, fields(tenant.id = %tenant, rows = records.len(), full = opts.full, dry_run = opts.dry_run))]
+    pub async fn import_employees(
+        &self,
+        tenant: TenantId,
+        records: &[EmployeeRecord],
+        columns: &[Column],
+        opts: ImportOptions,
+        meta: &ImportMeta,
+    ) -> Result<ImportOutcome> {
+        let mut tx = self.begin().await?;
+        let has = |c: Column| columns.contains(&c);
+        let mut summary = ImportSummary {
+            rows: records.len(),
+            dry_run: opts.dry_run,
+            ..Default::default()
+        };
+
+        // Departments: resolve every reference, creating missing ones from their name path.
+        let depts = DepartmentIndex::load(&mut tx, tenant).await?;
+        let mut depts = depts;
+        let mut dept_of: HashMap<usize, Option<i64>> = HashMap::new();
+        let mut problems = Vec::new();
+        for (i, r) in records.iter().enumerate() {
+            let Some(d) = &r.department else { continue };
+            match depts.resolve(&mut tx, tenant, d, &mut summary).await? {
+                Some(id) => {
+                    dept_of.insert(i, Some(id));
+                }
+                None => problems.push(Problem::new(
+                    r.line,
+                    "所属コード",
+                    d.code.as_deref().unwrap_or(""),
+                    ProblemKind::UnknownDepartment,
+                )),
+            }
+        }
+        if !problems.is_empty() {
+            return Ok(ImportOutcome::Rejected(problems));
+        }
+
+        let stored: Vec<StoredPerson> = tx
+            .fetch_all(
+                &Query::select()
+                    .columns([
+                        People::Id,
+                        People::EmployeeNumber,
+                        People::Name,
+                        People::NameKana,
+                        People::Email,
+                        People::BirthDate,
+                        People::HireDate,
+                        People::DepartmentId,
+                        People::Title,
+                        People::Grade,
+                        People::ManagerId,
+                        People::Status,
+                    ])
+                    .from(People::Table)
+                    .and_where(Expr::col(People::TenantId).eq(tenant.0))
+                    .to_owned(),
+            )
+            .await?;
+        let mut id_of: HashMap<String, i64> = stored
+            .iter()
+            .map(|p| (p.employee_number.clone(), p.id))
+            .collect();
+        let by_number: HashMap<&str, &StoredPerson> = stored
+            .iter()
+            .map(|p| (p.employee_number.as_str(), p))
+            .collect();
+
+        // New people, managers before their reports so every manager id is known on insert.
+        let new: Vec<usize> = (0..records.len())
+            .filter(|i| !by_number.contains_key(records[*i].employee_number.as_str()))
+            .collect();
+        let new_numbers: HashSet<&str> = new
+            .iter()
+            .map(|i| records[*i].employee_number.as_str())
+            .collect();
+        let mut levels: Vec<Vec<usize>> = Vec::new();
+        let mut depth: HashMap<&str, usize> = HashMap::new();
+        let index_of: HashMap<&str, usize> = records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.employee_number.as_str(), i))
+            .collect();
+        for &i in &new {
+            let mut chain = vec![i];
+            let mut cur = records[i].manager_number.as_deref();
+            while let Some(m) = cur.filter(|m| new_numbers.contains(m) && !depth.contains_key(m)) {
+                let Some(&mi) = index_of.get(m) else { break };
+                if chain.contains(&mi) {
+                    return Err(StoreError::Integrity(format!("reporting cycle at {m}")));
+                }
+                chain.push(mi);
+                cur = records[mi].manager_number.as_deref();
+            }
+            let base = cur.and_then(|m| depth.get(m)).map(|d| d + 1).unwrap_or(0);
+            for (k, idx) in chain.iter().rev().enumerate() {
+                let d = base + k;
+                depth.insert(records[*idx].employee_number.as_str(), d);
+                if levels.len() <= d {
+                    levels.resize_with(d + 1, Vec::new);
+                }
+                levels[d].push(*idx);
+            }
+        }
+        for level in &levels {
+            for chunk in level.chunks(BATCH) {
+                let mut q = Query::insert()
+                    .into_table(People::Table)
+                    .columns([
+                        People::TenantId,
+                        People::EmployeeNumber,
+                        People::Name,
+                        People::NameKana,
+                        People::Email,
+                        People::BirthDate,
+                        People::HireDate,
+                        People::DepartmentId,
+                        People::Title,
+                        People::Grade,
+                        People::ManagerId,
+                        People::Status,
+                    ])
+                    .to_owned();
+                for &i in chunk {
+                    let r = &records[i];
+                    let manager = r
+                        .manager_number
+                        .as_ref()
+                        .and_then(|m| id_of.get(m).copied());
+                    q.values_panic([
+                        tenant.0.into(),
+                        r.employee_number.clone().into(),
+                        r.name.clone().into(),
+                        r.name_kana.clone().into(),
+                        r.email.clone().into(),
+                        r.birth_date.into(),
+                        r.hire_date.into(),
+                        dept_of.get(&i).copied().flatten().into(),
+                        r.title.clone().into(),
+                        r.grade.clone().into(),
+                        manager.into(),
+                        r.status.as_str().into(),
+                    ]);
+                    summary.added_count += 1;
+                    push_limited(&mut summary.added, r.employee_number.clone());
+                }
+                q.returning(Query::returning().columns([People::EmployeeNumber, People::Id]));
+                let rows: Vec<(String, i64)> = tx.fetch_all(&q).await?;
+                id_of.extend(rows);
+            }
+        }
+
+        // Changed people: only the columns the file has.
+        let mut changed_ids: Vec<i64> = Vec::new();
+        for (i, r) in records.iter().enumerate() {
+            let Some(p) = by_number.get(r.employee_number.as_str()) else {
+                continue;
+            };
+            let mut fields: Vec<&'static str> = Vec::new();
+            let mut values: Vec<(People, Expr)> = Vec::new();
+            let mut set = |changed: bool, field: &'static str, col: People, v: Expr| {
+                if changed {
+                    fields.push(field);
+                    values.push((col, v));
+                }
+            };
+            set(
+                has(Column::Name) && p.name != r.name,
+                "name",
+                People::Name,
+                r.name.clone().into(),
+            );
+            set(
+                has(Column::NameKana) && p.name_kana != r.name_kana,
+                "name_kana",
+                People::NameKana,
+                r.name_kana.clone().into(),
+            );
+            set(
+                has(Column::Email) && p.email != r.email,
+                "email",
+                People::Email,
+                r.email.clone().into(),
+            );
+            set(
+                has(Column::BirthDate) && p.birth_date != r.birth_date,
+                "birth_date",
+                People::BirthDate,
+                r.birth_date.into(),
+            );
+            set(
+                has(Column::HireDate) && p.hire_date != r.hire_date,
+                "hire_date",
+                People::HireDate,
+                r.hire_date.into(),
+            );
+            let dept = dept_of.get(&i).copied().flatten();
+            let dept_given = has(Column::DepartmentCode) || has(Column::DepartmentName);
+            set(
+                dept_given && p.department_id != dept,
+                "department",
+                People::DepartmentId,
+                dept.into(),
+            );
+            set(
+                has(Column::Title) && p.title != r.title,
+                "title",
+                People::Title,
+                r.title.clone().into(),
+            );
+            set(
+                has(Column::Grade) && p.grade != r.grade,
+                "grade",
+                People::Grade,
+                r.grade.clone().into(),
+            );
+            let manager = r
+                .manager_number
+                .as_ref()
+                .and_then(|m| id_of.get(m).copied());
+            set(
+                has(Column::ManagerNumber) && p.manager_id != manager,
+                "manager",
+                People::ManagerId,
+                manager.into(),
+            );
+            set(
+                has(Column::Status) && p.status != r.status.as_str(),
+                "status",
+                People::Status,
+                r.status.as_str().into(),
+            );
+            if !values.is_empty() {
+                tx.execute(
+                    &Query::update()
+                        .table(People::Table)
+                        .values(values)
+                        .and_where(Expr::col(People::Id).eq(p.id))
+                        .to_owned(),
+                )
+                .await?;
+                changed_ids.push(p.id);
+                summary.updated_count += 1;
+                push_limited(
+                    &mut summary.updated,
+                    UpdatedPerson {
+                        employee_number: r.employee_number.clone(),
+                        fields,
+                    },
+                );
+            }
+        }
+
+        // Ratings of the fiscal years the file has.
+        let years: Vec<i32> = columns
+            .iter()
+            .filter_map(|c| {
+                if let Column::Rating(y) = c {
+                    Some(*y)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let mut rating_changed: HashSet<String> = HashSet::new();
+        if !years.is_empty() {
+            let current: Vec<(i64, i32, String)> = tx
+                .fetch_all(
+                    &Query::select()
+                        .columns([Ratings::PersonId, Ratings::FiscalYear, Ratings::Rating])
+                        .from(Ratings::Table)
+                        .and_where(Expr::col(Ratings::TenantId).eq(tenant.0))
+                        .and_where(Expr::col(Ratings::FiscalYear).is_in(years.clone()))
+                        .to_owned(),
+                )
+                .await?;
+            let current: HashMap<(i64, i32), String> =
+                current.into_iter().map(|(p, y, r)| ((p, y), r)).collect();
+            let mut inserts: Vec<(i64, i32, String)> = Vec::new();
+            for r in records {
+                let Some(&pid) = id_of.get(&r.employee_number) else {
+                    continue;
+                };
+                for (y, value) in &r.ratings {
+                    match current.get(&(pid, *y)) {
+                        Some(old) if old == value => {}
+                        Some(_) => {
+                            tx.execute(
+                                &Query::update()
+                                    .table(Ratings::Table)
+                                    .values([(Ratings::Rating, value.clone().into())])
+                                    .and_where(Expr::col(Ratings::PersonId).eq(pid))
+                                    .and_where(Expr::col(Ratings::FiscalYear).eq(*y))
+                                    .to_owned(),
+                            )
+                            .await?;
+                            rating_changed.insert(r.employee_number.clone());
+                        }
+                        None => {
+                            inserts.push((pid, *y, value.clone()));
+                            rating_changed.insert(r.employee_number.clone());
+                        }
+                    }
+                }
+            }
+            for chunk in inserts.chunks(BATCH) {
+                let mut q = Query::insert()
+                    .into_table(Ratings::Table)
+                    .columns([
+                        Ratings::TenantId,
+                        Ratings::PersonId,
+                        Ratings::FiscalYear,
+                        Ratings::Rating,
+                    ])
+                    .to_owned();
+                for (p, y, v) in chunk {
+                    q.values_panic([tenant.0.into(), (*p).into(), (*y).into(), v.clone().into()]);
+                }
+                tx.execute(&q).await?;
+            }
+        }
+        // People whose only change is a rating count as updated too.
+        let new_set: HashSet<&str> = new_numbers;
+        for number in &rating_changed {
+            if new_set.contains(number.as_str()) {
+                continue;
+            }
+            match summary
+                .updated
+                .iter_mut()
+                .find(|u| &u.employee_number == number)
+            {
+                Some(u) => u.fields.push("ratings"),
+                None => {
+                    let id = id_of.get(number).copied().unwrap_or_default();
+                    if !changed_ids.contains(&id) {
+                        summary.updated_count += 1;
+                        push_limited(
+                            &mut summary.updated,
+                            UpdatedPerson {
+                                employee_number: number.clone(),
+                                fields: vec!["ratings"],
+                            },
+                        );
+                    }
+                }
+            }
+        }
+        summary
+            .updated
+            .sort_by(|a, b| a.employee_number.cmp(&b.employee_number));
+
+        // A full import: whoever is missing has left.
+        if opts.full {
+            let in_file: HashSet<&str> =
+                records.iter().map(|r| r.employee_number.as_str()).collect();
+            let leavers: Vec<&StoredPerson> = stored
+                .iter()
+                .filter(|p| {
+                    !in_file.contains(p.employee_number.as_str())
+                        && p.status != PersonStatus::Left.as_str()
+                })
+                .collect();
+            for chunk in leavers.chunks(BATCH) {
+                tx.execute(
+                    &Query::update()
+                        .table(People::Table)
+                        .values([(People::Status, PersonStatus::Left.as_str().into())])
+                        .and_where(Expr::col(People::TenantId).eq(tenant.0))
+                        .and_where(
+                            Expr::col(People::Id)
+                                .is_in(chunk.iter().map(|p| p.id).collect::<Vec<_>>()),
+                        )
+                        .to_owned(),
+                )
+                .await?;
+            }
+            summary.marked_left_count = leavers.len();
+            for p in leavers {
+                push_limited(&mut summary.marked_left, p.employee_number.clone());
+            }
+        }
+        summary.unchanged_count = records.len()
+            - summary.added_count
+            - summary
+                .updated_count
+                .min(records.len() - summary.added_count);
+
+        if opts.dry_run {
+            return Ok(ImportOutcome::Done(summary)); // the transaction rolls back on drop
+        }
+        let (id,): (i64,) = tx
+            .fetch_one(
+                &Query::insert()
+                    .into_table(Imports::Table)
+                    .columns([
+                        Imports::TenantId,
+                        Imports::At,
+                        Imports::ActorUserId,
+                        Imports::ActorEmail,
+                        Imports::FileName,
+                        Imports::Source,
+                        Imports::Rows,
+                        Imports::Added,
+                        Imports::Updated,
+                        Imports::Unchanged,
+                        Imports::MarkedLeft,
+                        Imports::Full,
+                    ])
+                    .values_panic([
+                        tenant.0.into(),
+                        Utc::now().into(),
+                        meta.actor_user_id.map(|u| u.0).into(),
+                        meta.actor_email.clone().into(),
+                        meta.file_name.clone().into(),
+                        meta.source.clone().into(),
+                        (summary.rows as i64).into(),
+                        (summary.added_count as i64).into(),
+                        (summary.updated_count as i64).into(),
+                        (summary.unchanged_count as i64).into(),
+                        (summary.marked_left_count as i64).into(),
+                        opts.full.into(),
+                    ])
+                    .returning_col(Imports::Id)
+                    .to_owned(),
+            )
+            .await?;
+        tx.commit().await?;
+        summary.import_id = Some(id);
+        Ok(ImportOutcome::Done(summary))
+    }
+
+    /// Past imports, newest first.
+    pub async fn list_imports(&self, tenant: TenantId, limit: u64) -> Result<Vec<ImportRecord>> {
+        self.fetch_all(
+            &Query::select()
+                .columns([
+                    Imports::Id,
+                    Imports::At,
+                    Imports::ActorEmail,
+                    Imports::FileName,
+                    Imports::Source,
+                    Imports::Rows,
+                    Imports::Added,
+                    Imports::Updated,
+                    Imports::Unchanged,
+                    Imports::MarkedLeft,
+                    Imports::Full,
+                ])
+                .from(Imports::Table)
+                .and_where(Expr::col(Imports::TenantId).eq(tenant.0))
+                .order_by(Imports::Id, sea_query::Order::Desc)
+                .limit(limit)
+                .to_owned(),
+        )
+        .await
+    }
+}
+
+/// The tenant's departments, for resolving codes and name paths during one import.
+struct DepartmentIndex {
+    by_code: HashMap<String, i64>,
+    /// (parent, name) → id
+    by_parent_name: HashMap<(Option<i64>, String), i64>,
+}
+
+impl DepartmentIndex {
+    async fn load(tx: &mut Tx, tenant: TenantId) -> Result<Self> {
+        let rows: Vec<(i64, String, String, Option<i64>)> = tx
+            .fetch_all(
+                &Query::select()
+                    .columns([
+                        Departments::Id,
+                        Departments::Code,
+                        Departments::Name,
+                        Departments::ParentId,
+                    ])
+                    .from(Departments::Table)
+                    .and_where(Expr::col(Departments::TenantId).eq(tenant.0))
+                    .to_owned(),
+            )
+            .await?;
+        let mut idx = DepartmentIndex {
+            by_code: HashMap::new(),
+            by_parent_name: HashMap::new(),
+        };
+        for (id, code, name, parent) in rows {
+            idx.by_code.insert(code, id);
+            idx.by_parent_name.entry((parent, name)).or_insert(id);
+        }
+        Ok(idx)
+    }
+
+    /// The department a reference names, created along its path if needed; `None` when a
+    /// code alone names nothing stored.
+    async fn resolve(
+        &mut self,
+        tx: &mut Tx,
+        tenant: TenantId,
+        d: &DepartmentRef,
+        summary: &mut ImportSummary,
+    ) -> Result<Option<i64>> {
+        if d.path.is_empty() {
+            return Ok(d.code.as_ref().and_then(|c| self.by_code.get(c).copied()));
+        }
+        if let Some(id) = d.code.as_ref().and_then(|c| self.by_code.get(c).copied()) {
+            return Ok(Some(id));
+        }
+        let mut parent: Option<i64> = None;
+        for (i, name) in d.path.iter().enumerate() {
+            let key = (parent, name.clone());
+            let id = match self.by_parent_name.get(&key) {
+                Some(id) => *id,
+                None => {
+                    let last = i + 1 == d.path.len();
+                    let joined = d.path[..=i].join("/");
+                    let code = match (&d.code, last) {
+                        (Some(c), true) => c.clone(),
+                        _ => {
+                            // A generated code, unique even if a company uses the same text as a code.
+                            let mut code = joined.clone();
+                            while self.by_code.contains_key(&code) {
+                                code.push('+');
+                            }
+                            code
+                        }
+                    };
+                    let (id,): (i64,) = tx
+                        .fetch_one(
+                            &Query::insert()
+                                .into_table(Departments::Table)
+                                .columns([
+                                    Departments::TenantId,
+                                    Departments::Code,
+                                    Departments::Name,
+                                    Departments::ParentId,
+                                ])
+                                .values_panic([
+                                    tenant.0.into(),
+                                    code.clone().into(),
+                                    name.clone().into(),
+                                    parent.into(),
+                                ])
+                                .returning_col(Departments::Id)
+                                .to_owned(),
+                        )
+                        .await?;
+                    self.by_code.insert(code, id);
+                    self.by_parent_name.insert(key, id);
+                    summary.departments_created_count += 1;
+                    push_limited(&mut summary.departments_created, joined);
+                    id
+                }
+            };
+            parent = Some(id);
+        }
+        Ok(parent)
+    }
+}
