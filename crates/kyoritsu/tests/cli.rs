@@ -481,3 +481,380 @@ async fn cohort_boundaries_sqlite() {
 async fn cohort_boundaries_postgres() {
     cohort_boundaries(TestDb::postgres().await).await;
 }
+
+fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+async fn people_state(
+    store: &store::Store,
+    t: store::TenantId,
+) -> Vec<(String, String, Option<String>, String, String)> {
+    let mut out = Vec::new();
+    for n in ["E0001", "E0002", "E0003", "E0004", "E0005", "E0006"] {
+        if let Some(p) = store.person_by_number(t, n).await.expect("q") {
+            let manager = match p.manager_id {
+                Some(m) => store
+                    .person(t, domain::PersonId(m))
+                    .await
+                    .expect("q")
+                    .map(|m| m.employee_number),
+                None => None,
+            };
+            let path = match p.department_id {
+                Some(d) => store
+                    .department_path(t, d)
+                    .await
+                    .expect("path")
+                    .into_iter()
+                    .map(|d| d.name)
+                    .collect::<Vec<_>>()
+                    .join("/"),
+                None => String::new(),
+            };
+            out.push((p.employee_number, path, manager, p.title, p.status));
+        }
+    }
+    out
+}
+
+async fn employee_import(db: TestDb) {
+    let url = db.url.clone();
+    let t = db
+        .store
+        .create_tenant(&domain::TenantSlug::parse("acme").expect("slug"), "アクメ")
+        .await
+        .expect("tenant")
+        .id;
+
+    // A file with problems: every one listed with its line, nothing written.
+    let out = kyoritsu(
+        &url,
+        &[
+            "import",
+            "employees",
+            &fixture("employees_problems_sjis.csv"),
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert!(!out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let found: Vec<(u64, String)> = v["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| {
+            (
+                e["line"].as_u64().unwrap_or(0),
+                e["code"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    for expected in [
+        (3, "impossible_date"),
+        (4, "duplicate_employee_number"),
+        (4, "duplicate_email"),
+        (4, "unknown_manager"),
+        (5, "manager_is_self"),
+        (6, "required"),
+        (6, "unknown_status"),
+        (6, "reporting_cycle"),
+    ] {
+        assert!(
+            found.contains(&(expected.0, expected.1.to_string())),
+            "missing {expected:?} in {found:?}"
+        );
+    }
+    assert_eq!(db.store.count_people(t).await.expect("count"), 0);
+
+    // The real file: Shift_JIS, Japanese headers, era dates, full-width digits, an Excel serial.
+    let v = json(&kyoritsu(
+        &url,
+        &[
+            "import",
+            "employees",
+            &fixture("employees_sjis.csv"),
+            "--dry-run",
+            "--format",
+            "json",
+        ],
+        None,
+    ));
+    assert_eq!(
+        (v["added_count"].as_u64(), v["dry_run"].as_bool()),
+        (Some(5), Some(true))
+    );
+    assert_eq!(
+        db.store.count_people(t).await.expect("count"),
+        0,
+        "a dry run writes nothing"
+    );
+    let v = json(&kyoritsu(
+        &url,
+        &[
+            "import",
+            "employees",
+            &fixture("employees_sjis.csv"),
+            "--format",
+            "json",
+        ],
+        None,
+    ));
+    assert_eq!(v["source"], "csv shift_jis");
+    assert_eq!(
+        (
+            v["added_count"].as_u64(),
+            v["departments_created_count"].as_u64()
+        ),
+        (Some(5), Some(6))
+    );
+    assert_eq!(v["warnings"][0]["column"], "備考");
+    let e1 = db
+        .store
+        .person_by_number(t, "E0001")
+        .await
+        .expect("q")
+        .expect("full-width number normalised");
+    assert_eq!(e1.birth_date, chrono::NaiveDate::from_ymd_opt(1966, 5, 1));
+    let e5 = db
+        .store
+        .person_by_number(t, "E0005")
+        .await
+        .expect("q")
+        .expect("p");
+    assert_eq!(
+        e5.birth_date,
+        chrono::NaiveDate::from_ymd_opt(1976, 4, 2),
+        "Excel serial 27852"
+    );
+    let e4 = db
+        .store
+        .person_by_number(t, "E0004")
+        .await
+        .expect("q")
+        .expect("p");
+    assert_eq!(e4.name, "高橋 﨑子", "names keep their characters");
+    assert_eq!(
+        db.store
+            .ratings_of(t, domain::PersonId(e4.id))
+            .await
+            .expect("r"),
+        vec![(2025, "A".to_string())]
+    );
+    let before = people_state(&db.store, t).await;
+    assert!(before.contains(&(
+        "E0003".into(),
+        "営業本部/東日本営業部/第一課".into(),
+        Some("E0002".into()),
+        String::new(),
+        "leave".into()
+    )));
+
+    // The same file again changes nothing.
+    let v = json(&kyoritsu(
+        &url,
+        &[
+            "import",
+            "employees",
+            &fixture("employees_sjis.csv"),
+            "--format",
+            "json",
+        ],
+        None,
+    ));
+    assert_eq!(
+        (
+            v["added_count"].as_u64(),
+            v["updated_count"].as_u64(),
+            v["unchanged_count"].as_u64()
+        ),
+        (Some(0), Some(0), Some(5))
+    );
+    assert_eq!(people_state(&db.store, t).await, before);
+
+    // A newer partial file updates by employee number and moves people; E0004 stays.
+    let v = json(&kyoritsu(
+        &url,
+        &[
+            "import",
+            "employees",
+            &fixture("employees_newer_utf8.csv"),
+            "--format",
+            "json",
+        ],
+        None,
+    ));
+    assert_eq!(
+        (
+            v["added_count"].as_u64(),
+            v["updated_count"].as_u64(),
+            v["marked_left_count"].as_u64()
+        ),
+        (Some(1), Some(2), Some(0)),
+        "{v}"
+    );
+    let updated: Vec<(String, Vec<String>)> = v["updated"]
+        .as_array()
+        .expect("updated")
+        .iter()
+        .map(|u| {
+            (
+                u["employee_number"].as_str().unwrap_or("").into(),
+                u["fields"]
+                    .as_array()
+                    .expect("f")
+                    .iter()
+                    .filter_map(|f| f.as_str().map(String::from))
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        updated[0],
+        (
+            "E0003".to_string(),
+            vec![
+                "department".to_string(),
+                "manager".to_string(),
+                "status".to_string()
+            ]
+        )
+    );
+    assert_eq!(
+        updated[1],
+        (
+            "E0005".to_string(),
+            vec!["title".to_string(), "grade".to_string()]
+        )
+    );
+    let after = people_state(&db.store, t).await;
+    assert!(after.contains(&(
+        "E0003".into(),
+        "管理本部/人事部".into(),
+        Some("E0005".into()),
+        String::new(),
+        "active".into()
+    )));
+    assert!(after.contains(&(
+        "E0004".into(),
+        "営業本部/東日本営業部/第一課".into(),
+        Some("E0002".into()),
+        String::new(),
+        "active".into()
+    )));
+
+    // Only a full import marks the missing as leavers.
+    let v = json(&kyoritsu(
+        &url,
+        &[
+            "import",
+            "employees",
+            &fixture("employees_newer_utf8.csv"),
+            "--full",
+            "--format",
+            "json",
+        ],
+        None,
+    ));
+    assert_eq!(
+        (
+            v["marked_left_count"].as_u64(),
+            v["marked_left"][0].as_str()
+        ),
+        (Some(1), Some("E0004"))
+    );
+    assert_eq!(
+        db.store
+            .person_by_number(t, "E0004")
+            .await
+            .expect("q")
+            .expect("p")
+            .status,
+        "left"
+    );
+    assert_eq!(
+        db.store.list_imports(t, 10).await.expect("imports").len(),
+        4,
+        "every applied import is recorded"
+    );
+    let (audit, _) = db
+        .store
+        .list_audit(
+            t,
+            &store::audit::AuditFilter {
+                action: Some(domain::audit::AuditAction::Import),
+                ..Default::default()
+            },
+            10,
+            0,
+        )
+        .await
+        .expect("audit");
+    assert_eq!(audit.len(), 4);
+}
+
+#[tokio::test]
+async fn employee_import_sqlite() {
+    employee_import(TestDb::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn employee_import_postgres() {
+    employee_import(TestDb::postgres().await).await;
+}
+
+#[tokio::test]
+async fn broken_files_are_refused_in_plain_words_and_change_nothing() {
+    let db = TestDb::sqlite().await;
+    let t = db
+        .store
+        .create_tenant(&domain::TenantSlug::parse("acme").expect("slug"), "アクメ")
+        .await
+        .expect("tenant")
+        .id;
+    for (file, words) in [
+        ("nasty_empty.csv", "the file is empty"),
+        ("nasty_header_only.csv", "no data rows"),
+        ("nasty_binary.bin", "neither UTF-8 nor Shift_JIS"),
+        ("nasty_truncated.xlsx", "Excel file could not be read"),
+        ("nasty_unclosed_quote.csv", "line break"),
+        ("does-not-exist.csv", "cannot read"),
+    ] {
+        let out = kyoritsu(&db.url, &["import", "employees", &fixture(file)], None);
+        assert!(!out.status.success(), "{file}");
+        let err = stderr(&out);
+        assert!(err.contains(words), "{file}: {err}");
+    }
+    let out = kyoritsu(
+        &db.url,
+        &[
+            "import",
+            "employees",
+            &fixture("nasty_cr_only_quoted_newlines.csv"),
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    let v = json(&out);
+    assert_eq!(
+        v["added_count"].as_u64(),
+        Some(2),
+        "CR line ends and a quoted newline in a title are fine"
+    );
+    let out = kyoritsu(
+        &db.url,
+        &[
+            "import",
+            "employees",
+            &fixture("employees_sjis.csv"),
+            "--encoding",
+            "utf-8",
+        ],
+        None,
+    );
+    assert!(stderr(&out).contains("not valid UTF-8"), "{}", stderr(&out));
+    assert_eq!(db.store.count_people(t).await.expect("count"), 2);
+}

@@ -161,7 +161,11 @@ fn decode(
 }
 
 fn read_csv(bytes: &[u8], forced: Option<TextEncoding>) -> Result<Table, FileError> {
-    let (text, encoding, bom) = decode(bytes, forced)?;
+    let (mut text, encoding, bom) = decode(bytes, forced)?;
+    if !text.contains('\n') && text.contains('\r') {
+        // Old Mac line ends: the CSV reader copes, but it counts lines by '\n'.
+        text = text.replace('\r', "\n");
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
