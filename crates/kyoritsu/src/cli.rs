@@ -101,6 +101,9 @@ enum Command {
     /// Import data into the tenant
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Export data from the tenant
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Manage users
     #[command(subcommand)]
     User(UserCommand),
@@ -130,6 +133,20 @@ enum ImportCommand {
         /// XLSX sheet to read [default: the first]
         #[arg(long)]
         sheet: Option<String>,
+        #[command(flatten)]
+        format: FormatArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// Export the employee master with the headers the import reads (.csv or .xlsx by the file name)
+    Employees {
+        /// The file to write (.csv or .xlsx)
+        file: PathBuf,
+        /// CSV encoding: utf-8 (with a BOM, for Excel) or shift_jis
+        #[arg(long, default_value = "utf-8")]
+        encoding: String,
         #[command(flatten)]
         format: FormatArg,
     },
@@ -377,6 +394,15 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             )
             .await
         }
+        Command::Export(ExportCommand::Employees {
+            file,
+            encoding,
+            format,
+        }) => {
+            let store = open(&config, url).await?;
+            let t = tenant(&store, tenant_arg).await?;
+            export_employees(&store, &t, &file, &encoding, format.format).await
+        }
         Command::User(cmd) => user_command(&config, url, tenant_arg, cmd).await,
         Command::Token(cmd) => token_command(&config, url, tenant_arg, cmd).await,
         Command::Tenant(cmd) => tenant_command(&config, url, cmd).await,
@@ -603,6 +629,53 @@ async fn import_employees(
         println!("Dry run: nothing was written.");
     }
     Ok(())
+}
+
+async fn export_employees(
+    store: &Store,
+    t: &Tenant,
+    file: &std::path::Path,
+    encoding: &str,
+    format: OutputFormat,
+) -> Result<()> {
+    use domain::import::{export, table::TextEncoding};
+    let encoding = TextEncoding::parse(encoding)
+        .ok_or_else(|| anyhow!("unknown encoding '{encoding}': use utf-8 or shift_jis"))?;
+    let xlsx = file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    let (rows, years) = store.export_people(t.id).await?;
+    let bytes = if xlsx {
+        export::to_xlsx(&rows, &years)?
+    } else {
+        export::to_csv(&rows, &years, encoding)?
+    };
+    std::fs::write(file, &bytes).with_context(|| format!("cannot write {}", file.display()))?;
+    let kind = if xlsx {
+        "xlsx".to_string()
+    } else {
+        format!("csv {}", encoding.as_str())
+    };
+    store
+        .append_audit(
+            cli_audit(t, AuditAction::Export)
+                .target("people", kind.clone())
+                .detail(format!("{} people to {}", rows.len(), file.display())),
+        )
+        .await?;
+    match format {
+        OutputFormat::Json => print_json(
+            &serde_json::json!({"file": file, "format": kind, "people": rows.len(), "rating_years": years, "bytes": bytes.len()}),
+        ),
+        OutputFormat::Text => {
+            println!(
+                "Exported {} people to {} ({kind}).",
+                rows.len(),
+                file.display()
+            );
+            Ok(())
+        }
+    }
 }
 
 fn print_accounts(accounts: &[demo::DemoAccount]) {

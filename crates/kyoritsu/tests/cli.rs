@@ -858,3 +858,128 @@ async fn broken_files_are_refused_in_plain_words_and_change_nothing() {
     assert!(stderr(&out).contains("not valid UTF-8"), "{}", stderr(&out));
     assert_eq!(db.store.count_people(t).await.expect("count"), 2);
 }
+
+async fn export_round_trip(db: TestDb) {
+    let url = db.url.clone();
+    db.store
+        .create_tenant(&domain::TenantSlug::parse("acme").expect("slug"), "アクメ")
+        .await
+        .expect("tenant");
+    json(&kyoritsu(
+        &url,
+        &[
+            "import",
+            "employees",
+            &fixture("employees_sjis.csv"),
+            "--format",
+            "json",
+        ],
+        None,
+    ));
+    let unique: String = db
+        .url
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    let dir = std::env::temp_dir().join(format!(
+        "kyoritsu-export-{}",
+        &unique[unique.len().saturating_sub(24)..]
+    ));
+    std::fs::create_dir_all(&dir).expect("dir");
+    for (name, encoding) in [
+        ("a.csv", "shift_jis"),
+        ("b.csv", "utf-8"),
+        ("c.xlsx", "utf-8"),
+    ] {
+        let first = dir.join(format!("{}-{name}", db.url.len()));
+        let second = dir.join(format!("{}-again-{name}", db.url.len()));
+        let v = json(&kyoritsu(
+            &url,
+            &[
+                "export",
+                "employees",
+                first.to_str().expect("path"),
+                "--encoding",
+                encoding,
+                "--format",
+                "json",
+            ],
+            None,
+        ));
+        assert_eq!(v["people"].as_u64(), Some(5));
+        // Importing what was exported changes nothing…
+        let v = json(&kyoritsu(
+            &url,
+            &[
+                "import",
+                "employees",
+                first.to_str().expect("path"),
+                "--full",
+                "--format",
+                "json",
+            ],
+            None,
+        ));
+        assert_eq!(
+            (
+                v["unchanged_count"].as_u64(),
+                v["added_count"].as_u64(),
+                v["updated_count"].as_u64()
+            ),
+            (Some(5), Some(0), Some(0)),
+            "{name}: {v}"
+        );
+        assert!(
+            v["warnings"].as_array().expect("w").is_empty(),
+            "{name}: every exported header is understood"
+        );
+        // …and exporting again gives the same data.
+        json(&kyoritsu(
+            &url,
+            &[
+                "export",
+                "employees",
+                second.to_str().expect("path"),
+                "--encoding",
+                encoding,
+                "--format",
+                "json",
+            ],
+            None,
+        ));
+        let (a, b) = (
+            std::fs::read(&first).expect("read"),
+            std::fs::read(&second).expect("read"),
+        );
+        if name.ends_with(".csv") {
+            assert_eq!(a, b, "{name}: byte for byte");
+        } else {
+            let read = |bytes: &[u8]| {
+                domain::import::table::read_table(bytes, &Default::default())
+                    .expect("xlsx")
+                    .rows
+            };
+            assert_eq!(read(&a), read(&b), "{name}: cell for cell");
+        }
+    }
+    let sjis = std::fs::read(dir.join(format!("{}-a.csv", db.url.len()))).expect("read");
+    let (text, _, errors) = encoding_rs::SHIFT_JIS.decode(&sjis);
+    assert!(!errors && text.starts_with("社員番号,氏名,フリガナ,メール,生年月日,入社日,所属コード,所属,役職,等級,上司社員番号,在籍区分,評価2024,評価2025\r\n"), "{text}");
+    assert!(
+        text.contains(
+            "E0003,鈴木 一郎,スズキ イチロウ,suzuki@acme.example.jp,1977-04-01,2011-04-01,"
+        ),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn export_round_trip_sqlite() {
+    export_round_trip(TestDb::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn export_round_trip_postgres() {
+    export_round_trip(TestDb::postgres().await).await;
+}

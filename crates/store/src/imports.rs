@@ -696,3 +696,130 @@ impl DepartmentIndex {
         Ok(parent)
     }
 }
+
+impl Store {
+    /// Everyone in the tenant as export rows (same columns as the import), by employee
+    /// number, with the fiscal years that have ratings.
+    pub async fn export_people(
+        &self,
+        tenant: TenantId,
+    ) -> Result<(Vec<domain::import::export::ExportRow>, Vec<i32>)> {
+        let people: Vec<StoredPerson> = self
+            .fetch_all(
+                &Query::select()
+                    .columns([
+                        People::Id,
+                        People::EmployeeNumber,
+                        People::Name,
+                        People::NameKana,
+                        People::Email,
+                        People::BirthDate,
+                        People::HireDate,
+                        People::DepartmentId,
+                        People::Title,
+                        People::Grade,
+                        People::ManagerId,
+                        People::Status,
+                    ])
+                    .from(People::Table)
+                    .and_where(Expr::col(People::TenantId).eq(tenant.0))
+                    .order_by(People::EmployeeNumber, sea_query::Order::Asc)
+                    .to_owned(),
+            )
+            .await?;
+        let depts: Vec<(i64, String, String, Option<i64>)> = self
+            .fetch_all(
+                &Query::select()
+                    .columns([
+                        Departments::Id,
+                        Departments::Code,
+                        Departments::Name,
+                        Departments::ParentId,
+                    ])
+                    .from(Departments::Table)
+                    .and_where(Expr::col(Departments::TenantId).eq(tenant.0))
+                    .to_owned(),
+            )
+            .await?;
+        let ratings: Vec<(i64, i32, String)> = self
+            .fetch_all(
+                &Query::select()
+                    .columns([Ratings::PersonId, Ratings::FiscalYear, Ratings::Rating])
+                    .from(Ratings::Table)
+                    .and_where(Expr::col(Ratings::TenantId).eq(tenant.0))
+                    .to_owned(),
+            )
+            .await?;
+        let dept: HashMap<i64, (&str, &str, Option<i64>)> = depts
+            .iter()
+            .map(|(id, c, n, p)| (*id, (c.as_str(), n.as_str(), *p)))
+            .collect();
+        let path_of = |mut id: i64| -> String {
+            let mut names = Vec::new();
+            for _ in 0..64 {
+                let Some((_, name, parent)) = dept.get(&id) else {
+                    break;
+                };
+                names.push(*name);
+                match parent {
+                    Some(p) => id = *p,
+                    None => break,
+                }
+            }
+            names.reverse();
+            names.join("/")
+        };
+        let number: HashMap<i64, &str> = people
+            .iter()
+            .map(|p| (p.id, p.employee_number.as_str()))
+            .collect();
+        let mut years: Vec<i32> = ratings.iter().map(|(_, y, _)| *y).collect();
+        years.sort_unstable();
+        years.dedup();
+        let mut by_person: HashMap<i64, HashMap<i32, &str>> = HashMap::new();
+        for (p, y, r) in &ratings {
+            by_person.entry(*p).or_default().insert(*y, r.as_str());
+        }
+        let status_ja = |s: &str| {
+            PersonStatus::parse(s)
+                .map(|s| s.label_ja())
+                .unwrap_or("在籍")
+        };
+        let rows = people
+            .iter()
+            .map(|p| domain::import::export::ExportRow {
+                fixed: [
+                    p.employee_number.clone(),
+                    p.name.clone(),
+                    p.name_kana.clone(),
+                    p.email.clone().unwrap_or_default(),
+                    p.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+                    p.hire_date.map(|d| d.to_string()).unwrap_or_default(),
+                    p.department_id
+                        .and_then(|d| dept.get(&d))
+                        .map(|d| d.0.to_string())
+                        .unwrap_or_default(),
+                    p.department_id.map(path_of).unwrap_or_default(),
+                    p.title.clone(),
+                    p.grade.clone(),
+                    p.manager_id
+                        .and_then(|m| number.get(&m))
+                        .map(|s| s.to_string())
+                        .unwrap_or_default(),
+                    status_ja(&p.status).to_string(),
+                ],
+                ratings: years
+                    .iter()
+                    .map(|y| {
+                        by_person
+                            .get(&p.id)
+                            .and_then(|r| r.get(y))
+                            .map(|s| s.to_string())
+                            .unwrap_or_default()
+                    })
+                    .collect(),
+            })
+            .collect();
+        Ok((rows, years))
+    }
+}

@@ -4,5 +4,6 @@
 //! records or a list of problems out; the store applies them.
 
 pub mod employees;
+pub mod export;
 pub mod table;
 pub mod values;

@@ -1,0 +1,157 @@
+//! Writing the employee master back out, with the very headers the import reads, so that
+//! export → import changes nothing and export → import → export gives the same file.
+
+use super::employees::Column;
+use super::table::TextEncoding;
+use rust_xlsxwriter::Workbook;
+
+/// One person as exported: every fixed column as text, then one rating per exported year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportRow {
+    /// In the order of [`Column::FIXED`].
+    pub fixed: [String; 12],
+    /// Aligned with the export's rating years; empty when there is no rating.
+    pub ratings: Vec<String>,
+}
+
+/// Why an export could not be written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExportError {
+    #[error("{0} contains characters that Shift_JIS cannot hold; export as UTF-8 instead")]
+    NotShiftJis(String),
+    #[error("the Excel file could not be written: {0}")]
+    Xlsx(String),
+    #[error("the CSV could not be written: {0}")]
+    Csv(String),
+}
+
+fn headers(rating_years: &[i32]) -> Vec<String> {
+    Column::FIXED
+        .iter()
+        .map(|(c, _, _)| c.header_ja())
+        .chain(rating_years.iter().map(|y| Column::Rating(*y).header_ja()))
+        .collect()
+}
+
+fn cells(row: &ExportRow) -> impl Iterator<Item = &str> {
+    row.fixed
+        .iter()
+        .chain(row.ratings.iter())
+        .map(String::as_str)
+}
+
+/// CSV for Excel: CRLF line ends; UTF-8 with a BOM, or Shift_JIS (CP932).
+pub fn to_csv(
+    rows: &[ExportRow],
+    rating_years: &[i32],
+    encoding: TextEncoding,
+) -> Result<Vec<u8>, ExportError> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let write = |w: &mut csv::Writer<Vec<u8>>, rec: Vec<&str>| {
+        w.write_record(rec)
+            .map_err(|e| ExportError::Csv(e.to_string()))
+    };
+    write(
+        &mut w,
+        headers(rating_years).iter().map(String::as_str).collect(),
+    )?;
+    for r in rows {
+        write(&mut w, cells(r).collect())?;
+    }
+    let text = String::from_utf8(
+        w.into_inner()
+            .map_err(|e| ExportError::Csv(e.to_string()))?,
+    )
+    .map_err(|e| ExportError::Csv(e.to_string()))?;
+    match encoding {
+        TextEncoding::Utf8 => {
+            let mut out = b"\xEF\xBB\xBF".to_vec();
+            out.extend_from_slice(text.as_bytes());
+            Ok(out)
+        }
+        TextEncoding::ShiftJis => {
+            let (bytes, _, unmappable) = encoding_rs::SHIFT_JIS.encode(&text);
+            if unmappable {
+                let who = rows
+                    .iter()
+                    .find(|r| cells(r).any(|c| encoding_rs::SHIFT_JIS.encode(c).2))
+                    .map(|r| format!("the row of {}", r.fixed[0]))
+                    .unwrap_or_else(|| "a header".into());
+                return Err(ExportError::NotShiftJis(who));
+            }
+            Ok(bytes.into_owned())
+        }
+    }
+}
+
+/// XLSX with one sheet, every cell as text (employee numbers keep their leading zeros).
+pub fn to_xlsx(rows: &[ExportRow], rating_years: &[i32]) -> Result<Vec<u8>, ExportError> {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let err = |e: rust_xlsxwriter::XlsxError| ExportError::Xlsx(e.to_string());
+    sheet.set_name("社員").map_err(err)?;
+    for (c, h) in headers(rating_years).iter().enumerate() {
+        sheet.write_string(0, c as u16, h).map_err(err)?;
+    }
+    for (i, r) in rows.iter().enumerate() {
+        for (c, v) in cells(r).enumerate() {
+            if !v.is_empty() {
+                sheet.write_string(i as u32 + 1, c as u16, v).map_err(err)?;
+            }
+        }
+    }
+    book.save_to_buffer().map_err(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::employees::{Existing, parse_employees};
+    use crate::import::table::{ReadOptions, read_table};
+
+    fn row(n: &str, name: &str) -> ExportRow {
+        let mut fixed: [String; 12] = Default::default();
+        fixed[0] = n.into();
+        fixed[1] = name.into();
+        fixed[4] = "1976-04-02".into();
+        fixed[11] = "在籍".into();
+        ExportRow {
+            fixed,
+            ratings: vec!["A".into()],
+        }
+    }
+
+    #[test]
+    fn every_format_reads_back_to_the_same_records() {
+        let rows = vec![row("0001", "佐藤 花子"), row("E2", "髙橋 﨑子")];
+        for bytes in [
+            to_csv(&rows, &[2025], TextEncoding::Utf8).expect("utf8"),
+            to_csv(&rows, &[2025], TextEncoding::ShiftJis).expect("sjis"),
+            to_xlsx(&rows, &[2025]).expect("xlsx"),
+        ] {
+            let t = read_table(&bytes, &ReadOptions::default()).expect("read back");
+            let p = parse_employees(&t, &Existing::default(), true);
+            assert!(
+                p.errors.is_empty() && p.warnings.is_empty(),
+                "{:?} {:?}",
+                p.errors,
+                p.warnings
+            );
+            assert_eq!(p.records[0].employee_number, "0001");
+            assert_eq!(p.records[1].name, "髙橋 﨑子");
+            assert_eq!(p.records[1].ratings, vec![(2025, "A".to_string())]);
+        }
+    }
+
+    #[test]
+    fn characters_outside_shift_jis_are_refused_not_mangled() {
+        let rows = vec![row("E1", "佐藤 😀")];
+        assert_eq!(
+            to_csv(&rows, &[2025], TextEncoding::ShiftJis),
+            Err(ExportError::NotShiftJis("the row of E1".into()))
+        );
+        assert!(to_csv(&rows, &[2025], TextEncoding::Utf8).is_ok());
+    }
+}
