@@ -64,6 +64,7 @@ export async function launchBrowser() {
 }
 
 export async function signIn(page, base, role, password = PASSWORD) {
+  await page.context().clearCookies();
   await page.goto(`${base}/login`);
   await page.fill('input[name=email]', account(role));
   await page.fill('input[name=password]', password);

@@ -57,6 +57,10 @@ pub enum Action {
     BrowseDirectory { tenant: TenantId },
     /// See organisation-wide figures (head counts, cohorts) — aggregates only.
     ViewOrganisationFigures { tenant: TenantId },
+    /// Import the employee master (社員マスタの取り込み).
+    ImportPeople { tenant: TenantId },
+    /// Export the employee master.
+    ExportPeople { tenant: TenantId },
     /// Create users, grant and revoke roles, disable accounts.
     ManageUsers { tenant: TenantId },
     /// Browse the audit log.
@@ -108,6 +112,14 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
             }
         }
         Action::BrowseDirectory { tenant } => {
+            same_tenant(tenant)?;
+            if actor.has(Role::Hr) || actor.has(Role::Admin) {
+                Ok(())
+            } else {
+                Err(Denied::MissingRole)
+            }
+        }
+        Action::ImportPeople { tenant } | Action::ExportPeople { tenant } => {
             same_tenant(tenant)?;
             if actor.has(Role::Hr) || actor.has(Role::Admin) {
                 Ok(())
@@ -279,6 +291,8 @@ mod tests {
             Action::OpenHome(Role::Hr),
             Action::OpenHome(Role::Admin),
             Action::BrowseDirectory { tenant: T },
+            Action::ImportPeople { tenant: T },
+            Action::ExportPeople { tenant: T },
             Action::ViewOrganisationFigures { tenant: T },
             Action::ManageUsers { tenant: T },
             Action::ViewAuditLog { tenant: T },

@@ -1,7 +1,7 @@
 //! Applying an employee-master import: the diff against what is stored, then every change
 //! in one transaction (or none, for a dry run). Re-importing the same file changes nothing.
 
-use crate::schema::{Departments, Imports, People, Ratings};
+use crate::schema::{Departments, Imports, PendingImports, People, Ratings};
 use crate::{Result, Store, StoreError, TenantId, Tx, UserId};
 use chrono::{NaiveDate, Utc};
 use domain::import::employees::{
@@ -821,5 +821,101 @@ impl Store {
             })
             .collect();
         Ok((rows, years))
+    }
+}
+
+/// An uploaded file waiting for confirmation.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PendingImport {
+    pub id: i64,
+    pub user_id: i64,
+    pub file_name: String,
+    pub full: bool,
+    pub content: Vec<u8>,
+}
+
+impl Store {
+    /// Keeps an uploaded file until its preview is confirmed; older uploads of the same
+    /// user are dropped.
+    pub async fn save_pending_import(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        file_name: &str,
+        full: bool,
+        content: &[u8],
+    ) -> Result<i64> {
+        let mut tx = self.begin().await?;
+        tx.execute(
+            &Query::delete()
+                .from_table(PendingImports::Table)
+                .and_where(Expr::col(PendingImports::TenantId).eq(tenant.0))
+                .and_where(Expr::col(PendingImports::UserId).eq(user.0))
+                .to_owned(),
+        )
+        .await?;
+        let (id,): (i64,) = tx
+            .fetch_one(
+                &Query::insert()
+                    .into_table(PendingImports::Table)
+                    .columns([
+                        PendingImports::TenantId,
+                        PendingImports::UserId,
+                        PendingImports::CreatedAt,
+                        PendingImports::FileName,
+                        PendingImports::Full,
+                        PendingImports::Content,
+                    ])
+                    .values_panic([
+                        tenant.0.into(),
+                        user.0.into(),
+                        Utc::now().into(),
+                        file_name.into(),
+                        full.into(),
+                        content.to_vec().into(),
+                    ])
+                    .returning_col(PendingImports::Id)
+                    .to_owned(),
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The pending upload `id` of this user, if it is still there.
+    pub async fn pending_import(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        id: i64,
+    ) -> Result<Option<PendingImport>> {
+        self.fetch_optional(
+            &Query::select()
+                .columns([
+                    PendingImports::Id,
+                    PendingImports::UserId,
+                    PendingImports::FileName,
+                    PendingImports::Full,
+                    PendingImports::Content,
+                ])
+                .from(PendingImports::Table)
+                .and_where(Expr::col(PendingImports::TenantId).eq(tenant.0))
+                .and_where(Expr::col(PendingImports::UserId).eq(user.0))
+                .and_where(Expr::col(PendingImports::Id).eq(id))
+                .to_owned(),
+        )
+        .await
+    }
+
+    pub async fn delete_pending_import(&self, tenant: TenantId, id: i64) -> Result<()> {
+        self.execute(
+            &Query::delete()
+                .from_table(PendingImports::Table)
+                .and_where(Expr::col(PendingImports::TenantId).eq(tenant.0))
+                .and_where(Expr::col(PendingImports::Id).eq(id))
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
     }
 }

@@ -33,6 +33,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "imports",
         up: m0002_imports,
     },
+    Migration {
+        version: 3,
+        name: "pending_imports",
+        up: m0003_pending_imports,
+    },
 ];
 
 /// Applies every migration not yet applied. Safe to call from several processes at
@@ -557,6 +562,46 @@ fn m0002_imports(engine: Engine) -> Statements {
                 .to_owned(),
         ),
     ]
+}
+
+/// Uploaded files waiting for the user to confirm their preview (kept in the database so
+/// any server process can apply them).
+fn m0003_pending_imports(engine: Engine) -> Statements {
+    let table = Table::create()
+        .table(PendingImports::Table)
+        .col(id_col(PendingImports::Id))
+        .col(tenant_col(PendingImports::TenantId))
+        .col(
+            ColumnDef::new(PendingImports::UserId)
+                .big_integer()
+                .not_null(),
+        )
+        .col(
+            ColumnDef::new(PendingImports::CreatedAt)
+                .timestamp_with_time_zone()
+                .not_null(),
+        )
+        .col(ColumnDef::new(PendingImports::FileName).text().not_null())
+        .col(ColumnDef::new(PendingImports::Full).boolean().not_null())
+        .col(ColumnDef::new(PendingImports::Content).blob().not_null())
+        .foreign_key(&mut fk(
+            PendingImports::Table,
+            PendingImports::TenantId,
+            Tenants::Table,
+            Tenants::Id,
+        ))
+        .foreign_key(
+            &mut fk(
+                PendingImports::Table,
+                PendingImports::UserId,
+                Users::Table,
+                Users::Id,
+            )
+            .on_delete(ForeignKeyAction::Cascade)
+            .to_owned(),
+        )
+        .to_owned();
+    vec![render(engine, &table)]
 }
 
 fn fk<A, B, C, D>(from: A, from_col: B, to: C, to_col: D) -> sea_query::ForeignKeyCreateStatement

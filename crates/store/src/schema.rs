@@ -130,3 +130,15 @@ pub(crate) enum Imports {
     MarkedLeft,
     Full,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum PendingImports {
+    Table,
+    Id,
+    TenantId,
+    UserId,
+    CreatedAt,
+    FileName,
+    Full,
+    Content,
+}

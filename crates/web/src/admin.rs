@@ -199,7 +199,7 @@ async fn users_page(
 }
 
 /// Formats an instant in Japan time for display.
-fn jst(at: DateTime<Utc>) -> String {
+pub fn jst(at: DateTime<Utc>) -> String {
     (at + chrono::Duration::hours(9))
         .format("%Y-%m-%d %H:%M")
         .to_string()

@@ -291,6 +291,28 @@ pub async fn csrf_guard(session: Session, req: Request<Body>, next: Next) -> Res
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
+    // File uploads carry the token in the form's action URL: their body is not read here.
+    let query_token = req.uri().query().and_then(|q| {
+        form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "_csrf")
+            .map(|(_, v)| v.into_owned())
+    });
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let matches = |presented: &Option<String>| matches!((&expected, presented), (Some(e), Some(p)) if constant_time_eq(e, p));
+    let refuse = |path: &str| {
+        tracing::info!(path = %path, "refused a form post without a valid CSRF token");
+        AppError::Page(ErrorPage::Csrf).into_response()
+    };
+    if multipart {
+        if !matches(&header_token.or(query_token)) {
+            return refuse(req.uri().path());
+        }
+        return next.run(req).await;
+    }
     let (parts, body) = req.into_parts();
     let bytes = match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
         Ok(b) => b,
@@ -299,11 +321,8 @@ pub async fn csrf_guard(session: Session, req: Request<Body>, next: Next) -> Res
     let form_token = form_urlencoded::parse(&bytes)
         .find(|(k, _)| k == "_csrf")
         .map(|(_, v)| v.into_owned());
-    let presented = header_token.or(form_token);
-    let ok = matches!((&expected, &presented), (Some(e), Some(p)) if constant_time_eq(e, p));
-    if !ok {
-        tracing::info!(path = %parts.uri.path(), "refused a form post without a valid CSRF token");
-        return AppError::Page(ErrorPage::Csrf).into_response();
+    if !matches(&header_token.or(form_token)) {
+        return refuse(parts.uri.path());
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await

@@ -7,13 +7,14 @@
 
 #![forbid(unsafe_code)]
 
-mod admin;
+pub(crate) mod admin;
 mod api;
 pub mod auth;
 pub mod error;
 pub mod i18n;
 mod ops;
 mod pages;
+mod people_import;
 mod shell;
 
 use axum::Router;
@@ -150,6 +151,7 @@ pub fn router(state: AppState) -> Router {
         .route("/lang/{code}", get(auth::switch_language))
         .merge(pages::router())
         .merge(admin::router())
+        .merge(people_import::router())
         .layer(middleware::from_fn(auth::csrf_guard))
         .layer(sessions);
 

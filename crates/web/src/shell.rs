@@ -89,6 +89,13 @@ impl Shell {
                 active: *href == self.section,
             })
             .collect();
+        if user.roles.contains(&Role::Hr) || user.roles.contains(&Role::Admin) {
+            items.push(NavItem {
+                href: "/people/import",
+                label: "nav.people_import",
+                active: self.section == "/people/import",
+            });
+        }
         if user.roles.contains(&Role::Admin) {
             items.push(NavItem {
                 href: "/admin/users",

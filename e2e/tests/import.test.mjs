@@ -1,0 +1,72 @@
+// HR imports a real-looking Shift_JIS employee master in the browser: a file with problems
+// is explained row by row and changes nothing; the corrected file is previewed and applied;
+// the master exported back in Shift_JIS imports again without a single change.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, launchBrowser, signIn, shot, artifacts } from './support.mjs';
+
+const fixtures = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'crates', 'kyoritsu', 'tests', 'fixtures');
+let server;
+let context;
+
+before(async () => {
+  server = await startServer();
+  context = await launchBrowser();
+});
+
+after(async () => {
+  await context?.close();
+  server?.stop();
+});
+
+async function upload(page, file) {
+  await page.goto(`${server.base}/people/import`);
+  await page.setInputFiles('[data-testid=import-file]', file);
+  await Promise.all([page.waitForLoadState('load'), page.click('[data-testid=import-check]')]);
+}
+
+test('HR fixes a file with problems, imports it, and exports it back unchanged', async () => {
+  const page = await context.newPage();
+  await signIn(page, server.base, 'hr');
+
+  await upload(page, join(fixtures, 'employees_problems_sjis.csv'));
+  assert.match(await page.textContent('[data-testid=import-problems]'), /件の問題があります/);
+  const rows = await page.locator('[data-testid=problem-row]').allTextContents();
+  assert.ok(rows.some((r) => r.includes('1976年2月30日') && r.includes('存在しない日付です')), rows.join('\n'));
+  assert.ok(rows.some((r) => r.includes('循環')), rows.join('\n'));
+  assert.equal(await page.locator('[data-testid=import-apply]').count(), 0, 'no way to apply a file with problems');
+  await shot(page, 'import-problems');
+
+  await upload(page, join(fixtures, 'employees_sjis.csv'));
+  assert.equal((await page.textContent('[data-testid=added-count]')).trim(), '5');
+  await shot(page, 'import-preview');
+  await Promise.all([page.waitForLoadState('load'), page.click('[data-testid=import-apply]')]);
+  assert.match(await page.textContent('[data-testid=flash]'), /取り込みました：追加 5名/);
+  await shot(page, 'import-done');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-sjis]')]);
+  const exported = join(artifacts, 'exported-sjis.csv');
+  await download.saveAs(exported);
+  const text = new TextDecoder('shift_jis').decode(readFileSync(exported));
+  assert.ok(text.startsWith('社員番号,氏名,フリガナ'), text.slice(0, 80));
+  assert.ok(text.includes('高橋 﨑子'));
+
+  await upload(page, exported);
+  assert.equal((await page.textContent('[data-testid=added-count]')).trim(), '0');
+  const summary = await page.textContent('[data-testid=import-summary]');
+  assert.doesNotMatch(summary, /更新される人\s*[1-9]/);
+  await page.close();
+});
+
+test('a broken file is refused with a clear message', async () => {
+  const page = await context.newPage();
+  await signIn(page, server.base, 'admin');
+  const junk = join(artifacts, 'junk.xlsx');
+  writeFileSync(junk, Buffer.from('PK\u0003\u0004 not really a workbook'));
+  await upload(page, junk);
+  assert.match(await page.textContent('[data-testid=import-file-error]'), /Excelファイルを読み取れませんでした/);
+  await page.close();
+});
