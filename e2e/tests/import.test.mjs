@@ -70,3 +70,23 @@ test('a broken file is refused with a clear message', async () => {
   assert.match(await page.textContent('[data-testid=import-file-error]'), /Excelファイルを読み取れませんでした/);
   await page.close();
 });
+
+test('HR finds the imported people in the directory and the org tree', async () => {
+  const page = await context.newPage();
+  await signIn(page, server.base, 'hr');
+  await page.goto(`${server.base}/people`);
+  await page.fill('[data-testid=directory-q]', 'たかはし さきこ');
+  await Promise.all([page.waitForLoadState('load'), page.click('[data-testid=directory-search]')]);
+  const rows = await page.locator('[data-testid=directory-row]').allTextContents();
+  assert.ok(rows.some((r) => r.includes('高橋 﨑子') && r.includes('E0004')), rows.join('\n'));
+  await shot(page, 'directory');
+
+  await page.goto(`${server.base}/org`);
+  const node = page.locator('[data-testid=org-node]', { hasText: '営業本部' }).first();
+  await node.click();
+  await page.locator('[data-testid=org-tree] .tree-slot li').first().waitFor();
+  const tree = await page.textContent('[data-testid=org-tree]');
+  assert.match(tree, /東日本営業部/);
+  await shot(page, 'org-tree');
+  await page.close();
+});

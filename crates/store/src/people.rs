@@ -711,3 +711,156 @@ mod tests {
         assert!(topological(&selfref, |t| t.0, |t| t.1).is_err());
     }
 }
+
+/// `REPLACE(people.<column>, ' ', '')`: names match whether or not the space is typed.
+fn no_spaces(column: People) -> sea_query::FunctionCall {
+    sea_query::Func::cust("REPLACE")
+        .arg(Expr::col((People::Table, column)))
+        .arg(" ")
+        .arg("")
+}
+
+/// A department with its head count including every department below it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DepartmentNode {
+    pub department: Department,
+    pub headcount: i64,
+    pub has_children: bool,
+}
+
+impl Store {
+    /// People matching every word of `query` in their name, kana (hiragana is read as
+    /// katakana), employee number or department name; optionally only among `scope`.
+    /// Returns one page, ordered by employee number, and the total.
+    pub async fn search_people(
+        &self,
+        tenant: TenantId,
+        query: &str,
+        scope: Option<&[i64]>,
+        limit: u64,
+        offset: u64,
+    ) -> Result<(Vec<Person>, i64)> {
+        let mut cond =
+            sea_query::Cond::all().add(Expr::col((People::Table, People::TenantId)).eq(tenant.0));
+        for word in query.split_whitespace().take(5) {
+            let kata: String = word
+                .chars()
+                .map(|c| {
+                    if ('ぁ'..='ゖ').contains(&c) {
+                        char::from_u32(c as u32 + 0x60).unwrap_or(c)
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            let escaped = |s: &str| {
+                s.chars()
+                    .filter(|c| *c != '%' && *c != '_')
+                    .collect::<String>()
+            };
+            let (w, k) = (
+                format!("%{}%", escaped(word)),
+                format!("%{}%", escaped(&kata)),
+            );
+            cond = cond.add(
+                sea_query::Cond::any()
+                    .add(Expr::col((People::Table, People::Name)).like(w.clone()))
+                    .add(Expr::from(no_spaces(People::Name)).like(w.clone()))
+                    .add(Expr::col((People::Table, People::NameKana)).like(k.clone()))
+                    .add(Expr::from(no_spaces(People::NameKana)).like(k))
+                    .add(Expr::col((People::Table, People::EmployeeNumber)).like(w.clone()))
+                    .add(Expr::col((Departments::Table, Departments::Name)).like(w)),
+            );
+        }
+        if let Some(ids) = scope {
+            if ids.is_empty() {
+                return Ok((Vec::new(), 0));
+            }
+            cond = cond.add(Expr::col((People::Table, People::Id)).is_in(ids.to_vec()));
+        }
+        let rows = self
+            .fetch_all(
+                &Self::select_people()
+                    .cond_where(cond.clone())
+                    .order_by((People::Table, People::EmployeeNumber), Order::Asc)
+                    .limit(limit)
+                    .offset(offset)
+                    .to_owned(),
+            )
+            .await?;
+        let (total,): (i64,) = self
+            .fetch_one(
+                &Query::select()
+                    .expr(Expr::col((People::Table, People::Id)).count())
+                    .from(People::Table)
+                    .left_join(
+                        Departments::Table,
+                        Expr::col((Departments::Table, Departments::Id))
+                            .equals((People::Table, People::DepartmentId)),
+                    )
+                    .cond_where(cond)
+                    .to_owned(),
+            )
+            .await?;
+        Ok((rows, total))
+    }
+
+    /// The departments directly under `parent` (the top level when `None`), each with the
+    /// number of current people in it and below it.
+    pub async fn department_children(
+        &self,
+        tenant: TenantId,
+        parent: Option<i64>,
+    ) -> Result<Vec<DepartmentNode>> {
+        let depts: Vec<Department> = self
+            .fetch_all(
+                &Query::select()
+                    .columns([
+                        Departments::Id,
+                        Departments::Code,
+                        Departments::Name,
+                        Departments::ParentId,
+                    ])
+                    .from(Departments::Table)
+                    .and_where(Expr::col(Departments::TenantId).eq(tenant.0))
+                    .to_owned(),
+            )
+            .await?;
+        let counts: Vec<(Option<i64>, i64)> = self
+            .fetch_all(
+                &Query::select()
+                    .column(People::DepartmentId)
+                    .expr(Expr::col(People::Id).count())
+                    .from(People::Table)
+                    .and_where(Expr::col(People::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(People::Status).ne("left"))
+                    .group_by_col(People::DepartmentId)
+                    .to_owned(),
+            )
+            .await?;
+        let parent_of: HashMap<i64, Option<i64>> =
+            depts.iter().map(|d| (d.id, d.parent_id)).collect();
+        let mut subtree: HashMap<i64, i64> = HashMap::new();
+        for (dept, n) in counts {
+            let mut cur = dept;
+            for _ in 0..MAX_DEPTH {
+                let Some(d) = cur else { break };
+                *subtree.entry(d).or_default() += n;
+                cur = parent_of.get(&d).copied().flatten();
+            }
+        }
+        let with_children: std::collections::HashSet<i64> =
+            depts.iter().filter_map(|d| d.parent_id).collect();
+        let mut out: Vec<DepartmentNode> = depts
+            .into_iter()
+            .filter(|d| d.parent_id == parent)
+            .map(|d| DepartmentNode {
+                headcount: subtree.get(&d.id).copied().unwrap_or(0),
+                has_children: with_children.contains(&d.id),
+                department: d,
+            })
+            .collect();
+        out.sort_by(|a, b| a.department.code.cmp(&b.department.code));
+        Ok(out)
+    }
+}

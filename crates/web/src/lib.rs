@@ -10,6 +10,7 @@
 pub(crate) mod admin;
 mod api;
 pub mod auth;
+mod directory;
 pub mod error;
 pub mod i18n;
 mod ops;
@@ -152,6 +153,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router())
         .merge(admin::router())
         .merge(people_import::router())
+        .merge(directory::router())
         .layer(middleware::from_fn(auth::csrf_guard))
         .layer(sessions);
 

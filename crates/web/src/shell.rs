@@ -91,6 +91,16 @@ impl Shell {
             .collect();
         if user.roles.contains(&Role::Hr) || user.roles.contains(&Role::Admin) {
             items.push(NavItem {
+                href: "/people",
+                label: "nav.directory",
+                active: self.section == "/people",
+            });
+            items.push(NavItem {
+                href: "/org",
+                label: "nav.org",
+                active: self.section == "/org",
+            });
+            items.push(NavItem {
                 href: "/people/import",
                 label: "nav.people_import",
                 active: self.section == "/people/import",
