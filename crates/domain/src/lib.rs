@@ -13,6 +13,7 @@ pub mod error;
 pub mod ids;
 pub mod import;
 pub mod policy;
+pub mod rating;
 pub mod role;
 pub mod values;
 

@@ -343,6 +343,7 @@ app_test!(
                     ("fy_start_month", "1"),
                     ("age_rule", "legal"),
                     ("anonymity_k", "7"),
+                    ("rating_scale", "5=5, 4=4, 3=3, 2=2, 1=1"),
                 ],
             )
             .await;
@@ -355,6 +356,7 @@ app_test!(
             (t.settings.calendar.start_month(), t.settings.anonymity_k),
             (1, 7)
         );
+        assert_eq!(t.settings.rating_scale.value("３"), Some(3.0));
     }
 );
 
@@ -381,6 +383,24 @@ app_test!(
         );
         assert!(body.contains("value=\"2\""), "typed value kept");
         assert_eq!(app.demo_tenant().await.settings.anonymity_k, 5);
+        let (status, body) = b
+            .post(
+                "/admin/settings",
+                &[
+                    ("_csrf", &csrf),
+                    ("fy_start_month", "4"),
+                    ("age_rule", "legal"),
+                    ("anonymity_k", "5"),
+                    ("rating_scale", "S=5,A"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("評価の段階は") && body.contains("value=\"S=5,A\""));
+        assert_eq!(
+            app.demo_tenant().await.settings.rating_scale.to_string(),
+            "S=5,A=4,B=3,C=2,D=1"
+        );
     }
 );
 

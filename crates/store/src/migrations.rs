@@ -38,6 +38,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "pending_imports",
         up: m0003_pending_imports,
     },
+    Migration {
+        version: 4,
+        name: "rating_scale",
+        up: m0004_rating_scale,
+    },
 ];
 
 /// Applies every migration not yet applied. Safe to call from several processes at
@@ -602,6 +607,23 @@ fn m0003_pending_imports(engine: Engine) -> Statements {
         )
         .to_owned();
     vec![render(engine, &table)]
+}
+
+/// Each tenant's rating scale (label=value pairs), default S=5,A=4,B=3,C=2,D=1.
+fn m0004_rating_scale(engine: Engine) -> Statements {
+    let alter = Table::alter()
+        .table(Tenants::Table)
+        .add_column(
+            ColumnDef::new(Tenants::RatingScale)
+                .text()
+                .not_null()
+                .default("S=5,A=4,B=3,C=2,D=1"),
+        )
+        .to_owned();
+    vec![match engine {
+        Engine::Sqlite => alter.to_string(SqliteQueryBuilder),
+        Engine::Postgres => alter.to_string(PostgresQueryBuilder),
+    }]
 }
 
 fn fk<A, B, C, D>(from: A, from_col: B, to: C, to_col: D) -> sea_query::ForeignKeyCreateStatement

@@ -19,6 +19,7 @@ pub(crate) enum Tenants {
     FyStartMonth,
     AgeRule,
     AnonymityK,
+    RatingScale,
     CreatedAt,
 }
 

@@ -4,6 +4,7 @@ use crate::schema::Tenants;
 use crate::{Result, Store, StoreError, TenantId};
 use chrono::{DateTime, Utc};
 use domain::calendar::{AgeRule, FiscalCalendar};
+use domain::rating::RatingScale;
 use domain::{DomainError, TenantSlug};
 use sea_query::{Expr, ExprTrait, Order, Query};
 
@@ -18,14 +19,17 @@ pub struct Tenant {
 }
 
 /// What an admin configures (設定).
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TenantSettings {
     pub calendar: FiscalCalendar,
     /// Minimum people per aggregate cell shown to the organisation (never below 3).
     pub anonymity_k: u32,
+    /// The performance-rating labels and their values.
+    pub rating_scale: RatingScale,
 }
 
 impl TenantSettings {
+    /// Settings with the default rating scale; see [`TenantSettings::with_rating_scale`].
     pub fn new(
         fy_start_month: u32,
         age_rule: AgeRule,
@@ -37,7 +41,13 @@ impl TenantSettings {
         Ok(TenantSettings {
             calendar: FiscalCalendar::new(fy_start_month, age_rule)?,
             anonymity_k,
+            rating_scale: RatingScale::default(),
         })
+    }
+
+    pub fn with_rating_scale(mut self, scale: RatingScale) -> Self {
+        self.rating_scale = scale;
+        self
     }
 }
 
@@ -49,6 +59,7 @@ struct TenantRow {
     fy_start_month: i32,
     age_rule: String,
     anonymity_k: i32,
+    rating_scale: String,
     created_at: DateTime<Utc>,
 }
 
@@ -66,6 +77,7 @@ impl From<TenantRow> for Tenant {
             settings: TenantSettings {
                 calendar,
                 anonymity_k: Ord::max(r.anonymity_k, 3) as u32,
+                rating_scale: RatingScale::parse(&r.rating_scale).unwrap_or_default(),
             },
             created_at: r.created_at,
         }
@@ -81,6 +93,7 @@ fn select() -> sea_query::SelectStatement {
             Tenants::FyStartMonth,
             Tenants::AgeRule,
             Tenants::AnonymityK,
+            Tenants::RatingScale,
             Tenants::CreatedAt,
         ])
         .from(Tenants::Table)
@@ -166,6 +179,7 @@ impl Store {
                     ),
                     (Tenants::AgeRule, s.calendar.age_rule.as_str().into()),
                     (Tenants::AnonymityK, (s.anonymity_k as i32).into()),
+                    (Tenants::RatingScale, s.rating_scale.to_string().into()),
                 ])
                 .and_where(Expr::col(Tenants::Id).eq(tenant.0))
                 .to_owned(),

@@ -16,6 +16,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::audit::AuditAction;
 use domain::calendar::AgeRule;
 use domain::policy::Action;
+use domain::rating::RatingScale;
 use domain::{Role, RoleSet, UserId};
 use store::audit::{AuditEntry, AuditFilter, NewAuditEntry};
 use store::tenants::TenantSettings;
@@ -41,6 +42,7 @@ struct SettingsPage {
     fy_start_month: u32,
     age_rule: String,
     anonymity_k: String,
+    rating_scale: String,
     errors: Vec<String>,
 }
 
@@ -64,6 +66,7 @@ async fn settings_page(
         fy_start_month: t.settings.calendar.start_month(),
         age_rule: t.settings.calendar.age_rule.as_str().into(),
         anonymity_k: t.settings.anonymity_k.to_string(),
+        rating_scale: t.settings.rating_scale.to_string(),
         errors: Vec::new(),
     })
 }
@@ -86,7 +89,15 @@ async fn save_settings(
     let month_raw = form.get("fy_start_month").trim().to_string();
     let k_raw = form.get("anonymity_k").trim().to_string();
     let rule_raw = form.get("age_rule").to_string();
+    let scale_raw = form.get("rating_scale").trim().to_string();
     let mut errors = Vec::new();
+    let scale = match RatingScale::parse(&scale_raw) {
+        Ok(s) => Some(s),
+        Err(_) => {
+            errors.push(page.t("admin.rating_scale_invalid"));
+            None
+        }
+    };
     let month = month_raw.parse::<u32>().ok();
     let k = k_raw.parse::<u32>().ok();
     let rule = AgeRule::parse(&rule_raw);
@@ -95,7 +106,7 @@ async fn save_settings(
     }
     let parsed = match (month, k, rule) {
         (Some(m), Some(k), Some(r)) => match TenantSettings::new(m, r, k) {
-            Ok(s) => Some(s),
+            Ok(s) => scale.map(|scale| s.with_rating_scale(scale)),
             Err(e) => {
                 errors.push(page.t(&format!("error.{}", e.code())));
                 None
@@ -111,19 +122,21 @@ async fn save_settings(
             fy_start_month: month.unwrap_or(t.settings.calendar.start_month()),
             age_rule: rule_raw,
             anonymity_k: k_raw,
+            rating_scale: scale_raw,
             errors,
         };
         return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
     };
     state
         .store
-        .update_tenant_settings(auth.tenant(), settings)
+        .update_tenant_settings(auth.tenant(), settings.clone())
         .await?;
     let detail = format!(
-        "fy_start_month={} age_rule={} anonymity_k={}",
+        "fy_start_month={} age_rule={} anonymity_k={} rating_scale={}",
         settings.calendar.start_month(),
         settings.calendar.age_rule.as_str(),
-        settings.anonymity_k
+        settings.anonymity_k,
+        settings.rating_scale
     );
     auth.audit(
         &state,
