@@ -107,3 +107,14 @@ test('pages fit a phone-width screen', async () => {
   }
   await page.close();
 });
+
+test('a manager opens a report\'s profile with the ratings chart', async () => {
+  const page = await context.newPage();
+  await signIn(page, server.base, 'manager');
+  await Promise.all([page.waitForLoadState('load'), page.locator('table a[href^="/people/"]').first().click()]);
+  assert.match(new URL(page.url()).pathname, /^\/people\/\d+$/);
+  await page.locator('[data-testid=rating-chart] svg').waitFor();
+  assert.equal(await page.locator('text=生年月日').count(), 0, 'a manager does not see birth dates');
+  await shot(page, 'profile-manager-view');
+  await page.close();
+});

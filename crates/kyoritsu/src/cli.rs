@@ -525,7 +525,8 @@ async fn import_employees(
         }
     };
     spinner.set_message(format!("checking {} rows", table.rows.len()));
-    let existing = store.existing_reporting_lines(t.id).await?;
+    let mut existing = store.existing_reporting_lines(t.id).await?;
+    existing.rating_scale = Some(t.settings.rating_scale.clone());
     let parsed = employees::parse_employees(&table, &existing, opts.full);
     let source = match &table.source {
         table::Source::Csv { encoding, bom } => format!(

@@ -129,6 +129,7 @@ impl Store {
                     )
                 })
                 .collect(),
+            rating_scale: None,
         })
     }
 

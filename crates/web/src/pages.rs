@@ -315,6 +315,61 @@ async fn programmes(
     })
 }
 
+/// A small line chart of ratings by fiscal year, as inline SVG, using the tenant's scale
+/// (higher is better). `None` when fewer than two ratings have a value on the scale.
+pub fn rating_chart(
+    ratings: &[(i32, String)],
+    scale: &domain::rating::RatingScale,
+) -> Option<String> {
+    let points: Vec<(i32, &str, f64)> = ratings
+        .iter()
+        .filter_map(|(fy, r)| scale.value(r).map(|v| (*fy, r.as_str(), v)))
+        .collect();
+    if points.len() < 2 {
+        return None;
+    }
+    let (lo, hi) = scale.bounds();
+    let (w, h, left, top, bottom) = (40.0 * points.len() as f64 + 40.0, 120.0, 24.0, 14.0, 22.0);
+    let x = |i: usize| left + 40.0 * i as f64;
+    let y = |v: f64| {
+        if hi > lo {
+            top + (hi - v) / (hi - lo) * (h - top - bottom)
+        } else {
+            h / 2.0
+        }
+    };
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let line: Vec<String> = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("{:.1},{:.1}", x(i), y(p.2)))
+        .collect();
+    let mut svg = format!(
+        r#"<svg class="chart" viewBox="0 0 {w:.0} {h:.0}" width="{w:.0}" height="{h:.0}" role="img" xmlns="http://www.w3.org/2000/svg"><polyline points="{}" fill="none" stroke="currentColor" stroke-width="2"/>"#,
+        line.join(" ")
+    );
+    for (i, (fy, label, v)) in points.iter().enumerate() {
+        svg += &format!(
+            r#"<circle cx="{:.1}" cy="{:.1}" r="3.5"/><text x="{:.1}" y="{:.1}" text-anchor="middle" class="v">{}</text><text x="{:.1}" y="{:.1}" text-anchor="middle" class="fy">{}</text>"#,
+            x(i),
+            y(*v),
+            x(i),
+            y(*v) - 7.0,
+            esc(label),
+            x(i),
+            h - 4.0,
+            fy
+        );
+    }
+    svg += "</svg>";
+    Some(svg)
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "person.html")]
 struct PersonPage {
@@ -323,6 +378,7 @@ struct PersonPage {
     chain: Option<Vec<String>>,
     reports: Option<Vec<(i64, String)>>,
     ratings: Option<Vec<(i32, String)>>,
+    chart: Option<String>,
 }
 
 /// GET /people/{id} — a profile, with exactly the fields the policy allows.
@@ -395,11 +451,46 @@ async fn person(
     } else {
         ""
     };
+    let chart = ratings
+        .as_deref()
+        .and_then(|r| rating_chart(r, &tenant.settings.rating_scale));
     Ok(PersonPage {
         shell: page.shell(Some(&auth), section),
         p: view,
         chain,
         reports,
         ratings,
+        chart,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rating_chart;
+    use domain::rating::RatingScale;
+
+    #[test]
+    fn the_rating_chart_plots_known_levels_higher_for_better_ratings() {
+        let scale = RatingScale::default();
+        let svg = rating_chart(
+            &[(2024, "B".into()), (2025, "S".into()), (2026, "?".into())],
+            &scale,
+        )
+        .expect("chart");
+        assert!(
+            svg.starts_with("<svg")
+                && svg.contains(">2024<")
+                && svg.contains(">S<")
+                && !svg.contains(">2026<")
+        );
+        // S (5) is drawn above B (3): a smaller y.
+        let ys: Vec<f64> = svg
+            .split("cy=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next()?.parse().ok())
+            .collect();
+        assert!(ys[1] < ys[0], "{ys:?}");
+        assert!(rating_chart(&[(2025, "A".into())], &scale).is_none());
+        assert!(rating_chart(&[(2024, "<b>".into()), (2025, "A".into())], &scale).is_none());
+    }
 }

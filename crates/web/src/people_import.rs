@@ -156,7 +156,15 @@ async fn check(
         Ok(t) => t,
         Err(e) => return Ok(Err(e)),
     };
-    let existing = state.store.existing_reporting_lines(auth.tenant()).await?;
+    let mut existing = state.store.existing_reporting_lines(auth.tenant()).await?;
+    existing.rating_scale = Some(
+        state
+            .store
+            .tenant(auth.tenant())
+            .await?
+            .settings
+            .rating_scale,
+    );
     Ok(Ok(Checked {
         parsed: parse_employees(&table, &existing, full),
         source: table.source,

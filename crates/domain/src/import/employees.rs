@@ -209,6 +209,8 @@ pub enum ProblemKind {
     UnknownDepartment,
     /// A line break inside a name: usually a quote left open further up the file.
     LineBreakInName,
+    /// A rating that is not one of the tenant's levels.
+    RatingNotInScale,
 }
 
 impl ProblemKind {
@@ -234,6 +236,7 @@ impl ProblemKind {
             ProblemKind::TooManyCells => "too_many_cells",
             ProblemKind::UnknownDepartment => "unknown_department",
             ProblemKind::LineBreakInName => "line_break_in_name",
+            ProblemKind::RatingNotInScale => "rating_not_in_scale",
         }
     }
 
@@ -276,6 +279,9 @@ impl ProblemKind {
             }
             ProblemKind::LineBreakInName => {
                 "a name cannot contain a line break (is a quote (\") left open?)".into()
+            }
+            ProblemKind::RatingNotInScale => {
+                "this rating is not one of the company's rating levels (see the settings)".into()
             }
         }
     }
@@ -328,6 +334,8 @@ pub struct ParsedEmployees {
 #[derive(Debug, Default)]
 pub struct Existing {
     pub managers: HashMap<String, Option<String>>,
+    /// The tenant's rating scale: ratings outside it are refused.
+    pub rating_scale: Option<crate::rating::RatingScale>,
 }
 
 /// Reads and checks every row. `full`: the file is the whole company, so managers must be in it.
@@ -506,6 +514,12 @@ pub fn parse_employees(table: &Table, existing: &Existing, full: bool) -> Parsed
                     .all(|c| c.is_alphanumeric() || c == '+' || c == '-')
             {
                 problem(Column::Rating(*fy), raw, ProblemKind::InvalidRating);
+            } else if existing
+                .rating_scale
+                .as_ref()
+                .is_some_and(|s| s.value(&r).is_none())
+            {
+                problem(Column::Rating(*fy), raw, ProblemKind::RatingNotInScale);
             } else {
                 ratings.push((*fy, r));
             }
@@ -714,6 +728,7 @@ mod tests {
                 ("X".to_string(), Some("Y".to_string())),
                 ("Y".to_string(), None),
             ]),
+            ..Default::default()
         };
         let t = read_table(
             "社員番号,氏名,上司社員番号\nY,y,X\n".as_bytes(),
@@ -722,6 +737,20 @@ mod tests {
         .expect("t");
         let p = parse_employees(&t, &existing, false);
         assert_eq!(codes(&p), vec![(2, "reporting_cycle")]);
+        // Ratings must be levels of the tenant's scale when one is given.
+        let t2 = read_table(
+            "社員番号,氏名,評価2025\nA,a,S\nB,b,Z\n".as_bytes(),
+            &ReadOptions::default(),
+        )
+        .expect("t");
+        let with_scale = Existing {
+            rating_scale: Some(crate::rating::RatingScale::default()),
+            ..Default::default()
+        };
+        assert_eq!(
+            codes(&parse_employees(&t2, &with_scale, false)),
+            vec![(3, "rating_not_in_scale")]
+        );
         // In a full import the stored people do not count: X is unknown.
         let p = parse_employees(&t, &existing, true);
         assert_eq!(codes(&p), vec![(2, "unknown_manager")]);
