@@ -289,9 +289,7 @@ async fn open(config: &Config, cli_url: Option<&str>) -> Result<Store> {
     let url = cli_url
         .map(str::to_string)
         .unwrap_or_else(|| config.database_url.clone());
-    let store = Store::connect(&url).await?;
-    store::migrations::run(&store).await?;
-    Ok(store)
+    Ok(Store::open_migrated(&url).await?)
 }
 
 async fn tenant(store: &Store, slug: Option<&str>) -> Result<Tenant> {

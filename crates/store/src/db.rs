@@ -100,6 +100,19 @@ impl Store {
         }
     }
 
+    /// Connects, applies pending migrations, and hands out a fresh pool. Migrating on a
+    /// throw-away pool first matters for SQLite: connections that were open while a
+    /// migration altered a table can keep describing its old columns.
+    pub async fn open_migrated(url: &str) -> Result<Store> {
+        let first = Store::connect(url).await?;
+        let applied = crate::migrations::run(&first).await?;
+        if applied.is_empty() {
+            return Ok(first);
+        }
+        first.close().await;
+        Store::connect(url).await
+    }
+
     pub fn engine(&self) -> Engine {
         match self.pool {
             Pool::Sqlite(_) => Engine::Sqlite,

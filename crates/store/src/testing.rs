@@ -33,10 +33,9 @@ impl TestDb {
         let dir = std::env::temp_dir().join(format!("kyoritsu-test-{}", suffix()));
         std::fs::create_dir_all(&dir).expect("create temp dir");
         let url = format!("sqlite://{}", dir.join("test.db").display());
-        let store = Store::connect(&url).await.expect("open sqlite");
-        crate::migrations::run(&store)
+        let store = Store::open_migrated(&url)
             .await
-            .expect("migrate sqlite");
+            .expect("open and migrate sqlite");
         TestDb {
             store,
             url,
@@ -60,10 +59,9 @@ impl TestDb {
             .map(|(b, _)| b.to_string())
             .unwrap_or(admin.clone());
         let url = format!("{base}/{name}");
-        let store = Store::connect(&url).await.expect("open postgres");
-        crate::migrations::run(&store)
+        let store = Store::open_migrated(&url)
             .await
-            .expect("migrate postgres");
+            .expect("open and migrate postgres");
         TestDb {
             store,
             url,
