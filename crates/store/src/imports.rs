@@ -1,6 +1,7 @@
 //! Applying an employee-master import: the diff against what is stored, then every change
 //! in one transaction (or none, for a dry run). Re-importing the same file changes nothing.
 
+use crate::people::{PERSON_INSERT_COLUMNS, departments_query};
 use crate::schema::{Departments, Imports, PendingImports, People, Ratings};
 use crate::{Result, Store, StoreError, TenantId, Tx, UserId};
 use chrono::{NaiveDate, Utc};
@@ -99,6 +100,28 @@ pub struct ImportRecord {
     pub full: bool,
 }
 
+/// Every stored person of a tenant as [`StoredPerson`] rows.
+fn stored_people_query(tenant: TenantId) -> sea_query::SelectStatement {
+    Query::select()
+        .columns([
+            People::Id,
+            People::EmployeeNumber,
+            People::Name,
+            People::NameKana,
+            People::Email,
+            People::BirthDate,
+            People::HireDate,
+            People::DepartmentId,
+            People::Title,
+            People::Grade,
+            People::ManagerId,
+            People::Status,
+        ])
+        .from(People::Table)
+        .and_where(Expr::col(People::TenantId).eq(tenant.0))
+        .to_owned()
+}
+
 fn push_limited<T>(v: &mut Vec<T>, item: T) {
     if v.len() < LIST_LIMIT {
         v.push(item);
@@ -175,28 +198,7 @@ impl Store {
             return Ok(ImportOutcome::Rejected(problems));
         }
 
-        let stored: Vec<StoredPerson> = tx
-            .fetch_all(
-                &Query::select()
-                    .columns([
-                        People::Id,
-                        People::EmployeeNumber,
-                        People::Name,
-                        People::NameKana,
-                        People::Email,
-                        People::BirthDate,
-                        People::HireDate,
-                        People::DepartmentId,
-                        People::Title,
-                        People::Grade,
-                        People::ManagerId,
-                        People::Status,
-                    ])
-                    .from(People::Table)
-                    .and_where(Expr::col(People::TenantId).eq(tenant.0))
-                    .to_owned(),
-            )
-            .await?;
+        let stored: Vec<StoredPerson> = tx.fetch_all(&stored_people_query(tenant)).await?;
         let mut id_of: HashMap<String, i64> = stored
             .iter()
             .map(|p| (p.employee_number.clone(), p.id))
@@ -246,20 +248,7 @@ impl Store {
             for chunk in level.chunks(BATCH) {
                 let mut q = Query::insert()
                     .into_table(People::Table)
-                    .columns([
-                        People::TenantId,
-                        People::EmployeeNumber,
-                        People::Name,
-                        People::NameKana,
-                        People::Email,
-                        People::BirthDate,
-                        People::HireDate,
-                        People::DepartmentId,
-                        People::Title,
-                        People::Grade,
-                        People::ManagerId,
-                        People::Status,
-                    ])
+                    .columns(PERSON_INSERT_COLUMNS)
                     .to_owned();
                 for &i in chunk {
                     let r = &records[i];
@@ -606,20 +595,8 @@ struct DepartmentIndex {
 
 impl DepartmentIndex {
     async fn load(tx: &mut Tx, tenant: TenantId) -> Result<Self> {
-        let rows: Vec<(i64, String, String, Option<i64>)> = tx
-            .fetch_all(
-                &Query::select()
-                    .columns([
-                        Departments::Id,
-                        Departments::Code,
-                        Departments::Name,
-                        Departments::ParentId,
-                    ])
-                    .from(Departments::Table)
-                    .and_where(Expr::col(Departments::TenantId).eq(tenant.0))
-                    .to_owned(),
-            )
-            .await?;
+        let rows: Vec<(i64, String, String, Option<i64>)> =
+            tx.fetch_all(&departments_query(tenant)).await?;
         let mut idx = DepartmentIndex {
             by_code: HashMap::new(),
             by_parent_name: HashMap::new(),
@@ -707,41 +684,13 @@ impl Store {
     ) -> Result<(Vec<domain::import::export::ExportRow>, Vec<i32>)> {
         let people: Vec<StoredPerson> = self
             .fetch_all(
-                &Query::select()
-                    .columns([
-                        People::Id,
-                        People::EmployeeNumber,
-                        People::Name,
-                        People::NameKana,
-                        People::Email,
-                        People::BirthDate,
-                        People::HireDate,
-                        People::DepartmentId,
-                        People::Title,
-                        People::Grade,
-                        People::ManagerId,
-                        People::Status,
-                    ])
-                    .from(People::Table)
-                    .and_where(Expr::col(People::TenantId).eq(tenant.0))
+                &stored_people_query(tenant)
                     .order_by(People::EmployeeNumber, sea_query::Order::Asc)
                     .to_owned(),
             )
             .await?;
-        let depts: Vec<(i64, String, String, Option<i64>)> = self
-            .fetch_all(
-                &Query::select()
-                    .columns([
-                        Departments::Id,
-                        Departments::Code,
-                        Departments::Name,
-                        Departments::ParentId,
-                    ])
-                    .from(Departments::Table)
-                    .and_where(Expr::col(Departments::TenantId).eq(tenant.0))
-                    .to_owned(),
-            )
-            .await?;
+        let depts: Vec<(i64, String, String, Option<i64>)> =
+            self.fetch_all(&departments_query(tenant)).await?;
         let ratings: Vec<(i64, i32, String)> = self
             .fetch_all(
                 &Query::select()

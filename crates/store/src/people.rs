@@ -15,6 +15,36 @@ const BATCH: usize = 1000;
 /// Reporting lines deeper than this are treated as broken data, not followed forever.
 const MAX_DEPTH: usize = 64;
 
+/// The columns written when a person is inserted, in the order the value lists follow.
+pub(crate) const PERSON_INSERT_COLUMNS: [People; 12] = [
+    People::TenantId,
+    People::EmployeeNumber,
+    People::Name,
+    People::NameKana,
+    People::Email,
+    People::BirthDate,
+    People::HireDate,
+    People::DepartmentId,
+    People::Title,
+    People::Grade,
+    People::ManagerId,
+    People::Status,
+];
+
+/// Every department of a tenant (as [`Department`] rows).
+pub(crate) fn departments_query(tenant: TenantId) -> sea_query::SelectStatement {
+    Query::select()
+        .columns([
+            Departments::Id,
+            Departments::Code,
+            Departments::Name,
+            Departments::ParentId,
+        ])
+        .from(Departments::Table)
+        .and_where(Expr::col(Departments::TenantId).eq(tenant.0))
+        .to_owned()
+}
+
 /// A person as stored, with their department's name.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, sqlx::FromRow)]
 pub struct Person {
@@ -203,20 +233,7 @@ impl Store {
         for chunk in people_order.iter().flat_map(|level| level.chunks(BATCH)) {
             let mut q = Query::insert()
                 .into_table(People::Table)
-                .columns([
-                    People::TenantId,
-                    People::EmployeeNumber,
-                    People::Name,
-                    People::NameKana,
-                    People::Email,
-                    People::BirthDate,
-                    People::HireDate,
-                    People::DepartmentId,
-                    People::Title,
-                    People::Grade,
-                    People::ManagerId,
-                    People::Status,
-                ])
+                .columns(PERSON_INSERT_COLUMNS)
                 .to_owned();
             for &i in chunk {
                 let p = &load.people[i];
@@ -586,20 +603,7 @@ impl Store {
         &self,
         tenant: TenantId,
     ) -> Result<Vec<(String, i64)>> {
-        let depts: Vec<Department> = self
-            .fetch_all(
-                &Query::select()
-                    .columns([
-                        Departments::Id,
-                        Departments::Code,
-                        Departments::Name,
-                        Departments::ParentId,
-                    ])
-                    .from(Departments::Table)
-                    .and_where(Expr::col(Departments::TenantId).eq(tenant.0))
-                    .to_owned(),
-            )
-            .await?;
+        let depts: Vec<Department> = self.fetch_all(&departments_query(tenant)).await?;
         let counts: Vec<(Option<i64>, i64)> = self
             .fetch_all(
                 &Query::select()
@@ -812,20 +816,7 @@ impl Store {
         tenant: TenantId,
         parent: Option<i64>,
     ) -> Result<Vec<DepartmentNode>> {
-        let depts: Vec<Department> = self
-            .fetch_all(
-                &Query::select()
-                    .columns([
-                        Departments::Id,
-                        Departments::Code,
-                        Departments::Name,
-                        Departments::ParentId,
-                    ])
-                    .from(Departments::Table)
-                    .and_where(Expr::col(Departments::TenantId).eq(tenant.0))
-                    .to_owned(),
-            )
-            .await?;
+        let depts: Vec<Department> = self.fetch_all(&departments_query(tenant)).await?;
         let counts: Vec<(Option<i64>, i64)> = self
             .fetch_all(
                 &Query::select()
