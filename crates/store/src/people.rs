@@ -598,40 +598,17 @@ impl Store {
         .await
     }
 
-    /// Head count per top-level department (本部), largest first.
+    /// Head count per top-level department (本部), largest first; empty ones left out.
     pub async fn headcount_by_top_department(
         &self,
         tenant: TenantId,
     ) -> Result<Vec<(String, i64)>> {
-        let depts: Vec<Department> = self.fetch_all(&departments_query(tenant)).await?;
-        let counts: Vec<(Option<i64>, i64)> = self
-            .fetch_all(
-                &Query::select()
-                    .column(People::DepartmentId)
-                    .expr(Expr::col(People::Id).count())
-                    .from(People::Table)
-                    .and_where(Expr::col(People::TenantId).eq(tenant.0))
-                    .and_where(Expr::col(People::Status).ne("left"))
-                    .group_by_col(People::DepartmentId)
-                    .to_owned(),
-            )
-            .await?;
-        let parent: HashMap<i64, Option<i64>> = depts.iter().map(|d| (d.id, d.parent_id)).collect();
-        let name: HashMap<i64, &str> = depts.iter().map(|d| (d.id, d.name.as_str())).collect();
-        let mut top_counts: HashMap<i64, i64> = HashMap::new();
-        for (dept, n) in counts {
-            let Some(mut d) = dept else { continue };
-            for _ in 0..MAX_DEPTH {
-                match parent.get(&d).copied().flatten() {
-                    Some(p) => d = p,
-                    None => break,
-                }
-            }
-            *top_counts.entry(d).or_default() += n;
-        }
-        let mut out: Vec<(String, i64)> = top_counts
+        let mut out: Vec<(String, i64)> = self
+            .department_children(tenant, None)
+            .await?
             .into_iter()
-            .map(|(id, n)| (name.get(&id).copied().unwrap_or_default().to_string(), n))
+            .filter(|n| n.headcount > 0)
+            .map(|n| (n.department.name, n.headcount))
             .collect();
         out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         Ok(out)
