@@ -273,8 +273,7 @@ fn init_logging(config: &Config, serving: bool) {
     } else {
         format!("warn,{}", config.log.replace("info", "warn"))
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("KYORITSU_LOG_FILTER")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let filter = tracing_subscriber::EnvFilter::new(default);
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
@@ -509,6 +508,7 @@ async fn import_employees(
     };
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
     spinner.set_message(format!("reading {}", file.display()));
+    let started = std::time::Instant::now();
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let table = match table::read_table(&bytes, &table::ReadOptions { encoding, sheet }) {
         Ok(t) => t,
@@ -522,10 +522,16 @@ async fn import_employees(
             bail!("{}: {e}; nothing was imported", file.display());
         }
     };
+    tracing::debug!(
+        elapsed_ms = started.elapsed().as_millis(),
+        rows = table.rows.len(),
+        "file read"
+    );
     spinner.set_message(format!("checking {} rows", table.rows.len()));
     let mut existing = store.existing_reporting_lines(t.id).await?;
     existing.rating_scale = Some(t.settings.rating_scale.clone());
     let parsed = employees::parse_employees(&table, &existing, opts.full);
+    tracing::debug!(elapsed_ms = started.elapsed().as_millis(), "rows checked");
     let source = match &table.source {
         table::Source::Csv { encoding, bom } => format!(
             "csv {}{}",

@@ -72,7 +72,12 @@ impl Store {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
-                .foreign_keys(true);
+                .foreign_keys(true)
+                // A 64 MB page cache per connection (default 2 MB): a large import's
+                // transaction otherwise spills pages to the WAL long before it commits.
+                .pragma("cache_size", "-65536")
+                // Statement journals of multi-row INSERTs stay in memory.
+                .pragma("temp_store", "memory");
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(Duration::from_secs(10))

@@ -436,3 +436,76 @@ db_test!(
         );
     }
 );
+
+/// Parses a UTF-8 CSV as the import does and applies it.
+async fn import_csv(store: &Store, t: TenantId, csv: &str) -> store::imports::ImportSummary {
+    use domain::import::{employees, table};
+    let table = table::read_table(csv.as_bytes(), &table::ReadOptions::default()).expect("read");
+    let existing = store.existing_reporting_lines(t).await.expect("lines");
+    let parsed = employees::parse_employees(&table, &existing, false);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    match store
+        .import_employees(
+            t,
+            &parsed.records,
+            &parsed.columns,
+            store::imports::ImportOptions::default(),
+            &store::imports::ImportMeta::default(),
+        )
+        .await
+        .expect("import")
+    {
+        store::imports::ImportOutcome::Done(s) => s,
+        store::imports::ImportOutcome::Rejected(p) => panic!("rejected: {p:?}"),
+    }
+}
+
+db_test!(
+    import_places_reports_listed_before_their_managers_and_builds_department_paths,
+    |db| async move {
+        let t = tenant(&db.store, "acme").await;
+        let csv = "社員番号,氏名,所属コード,所属,上司社員番号\n\
+                   E3,三浦 三郎,S1,営業本部/東日本営業部/第一課,E2\n\
+                   E2,二宮 次郎,,営業本部/東日本営業部,E1\n\
+                   E1,一ノ瀬 一郎,,営業本部,\n\
+                   E4,四谷 四郎,S2,営業本部/西日本営業部/第一課,E1\n\
+                   E5,五木 五郎,S1,,E3\n";
+        let s = import_csv(&db.store, t, csv).await;
+        assert_eq!(s.added_count, 5);
+        assert_eq!(s.departments_created_count, 5);
+        for (report, manager) in [("E3", "E2"), ("E2", "E1"), ("E4", "E1"), ("E5", "E3")] {
+            let chain = db
+                .store
+                .manager_chain(t, id_of(&db.store, t, report).await)
+                .await
+                .expect("chain");
+            assert_eq!(chain[0].employee_number, manager, "{report}");
+        }
+        let path = |n: &'static str| {
+            let store = db.store.clone();
+            async move {
+                let p = store.person_by_number(t, n).await.expect("q").expect("p");
+                store
+                    .department_path(t, p.department_id.expect("dept"))
+                    .await
+                    .expect("path")
+                    .into_iter()
+                    .map(|d| d.name)
+                    .collect::<Vec<_>>()
+                    .join("/")
+            }
+        };
+        assert_eq!(path("E3").await, "営業本部/東日本営業部/第一課");
+        assert_eq!(
+            path("E5").await,
+            "営業本部/東日本営業部/第一課",
+            "code S1 names the same unit"
+        );
+        assert_eq!(path("E4").await, "営業本部/西日本営業部/第一課");
+        assert_eq!(path("E1").await, "営業本部");
+        // The same file again changes nothing and creates no department.
+        let again = import_csv(&db.store, t, csv).await;
+        assert_eq!((again.added_count, again.updated_count), (0, 0));
+        assert_eq!(again.departments_created_count, 0);
+    }
+);

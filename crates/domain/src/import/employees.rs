@@ -568,48 +568,67 @@ fn check_reporting_lines(
         .iter()
         .map(|r| (r.employee_number.as_str(), r))
         .collect();
-    let manager_of = |n: &str| -> Option<String> {
+    let manager_of = |n: &str| -> Option<&str> {
         match in_file.get(n) {
-            Some(r) => r.manager_number.clone(),
-            None if !full => existing.managers.get(n).cloned().flatten(),
+            Some(r) => r.manager_number.as_deref(),
+            None if !full => existing.managers.get(n).and_then(|m| m.as_deref()),
             None => None,
         }
     };
     let known = |n: &str| in_file.contains_key(n) || (!full && existing.managers.contains_key(n));
     let mut problems = Vec::new();
-    let mut on_cycle: HashSet<String> = HashSet::new();
     for r in &out.records {
         let Some(m) = &r.manager_number else { continue };
-        if *m == r.employee_number {
-            continue; // reported as ManagerIsSelf
-        }
-        if !known(m) {
+        if *m != r.employee_number && !known(m) {
             problems.push(Problem::new(
                 r.line,
                 &header,
                 m,
                 ProblemKind::UnknownManager,
             ));
-            continue;
         }
-        let mut visited: HashSet<String> = HashSet::from([r.employee_number.clone()]);
-        let mut cur = Some(m.clone());
+    }
+    // Every person on a reporting cycle, each chain walked once: a walk stops at a person
+    // already settled, or finds a cycle when it meets itself. A manager who is themselves
+    // is reported as ManagerIsSelf, not as a cycle.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Walk {
+        Current(usize),
+        Settled,
+    }
+    let mut state: HashMap<&str, Walk> = HashMap::with_capacity(in_file.len());
+    let mut on_cycle: HashSet<&str> = HashSet::new();
+    let mut path: Vec<&str> = Vec::new();
+    for r in &out.records {
+        path.clear();
+        let mut cur = Some(r.employee_number.as_str());
         while let Some(n) = cur {
-            if !visited.insert(n.clone()) {
-                if n == r.employee_number && on_cycle.insert(r.employee_number.clone()) {
-                    problems.push(Problem::new(
-                        r.line,
-                        &header,
-                        m,
-                        ProblemKind::ReportingCycle,
-                    ));
+            match state.get(n) {
+                Some(Walk::Settled) => break,
+                Some(Walk::Current(at)) => {
+                    if path.len() - at > 1 {
+                        on_cycle.extend(path[*at..].iter().copied());
+                    }
+                    break;
                 }
-                break;
+                None => {}
             }
-            if visited.len() > in_file.len() + existing.managers.len() + 1 {
-                break;
-            }
-            cur = manager_of(&n);
+            state.insert(n, Walk::Current(path.len()));
+            path.push(n);
+            cur = manager_of(n).filter(|m| known(m));
+        }
+        for n in &path {
+            state.insert(n, Walk::Settled);
+        }
+    }
+    for r in &out.records {
+        if on_cycle.contains(r.employee_number.as_str()) {
+            problems.push(Problem::new(
+                r.line,
+                &header,
+                r.manager_number.as_deref().unwrap_or(""),
+                ProblemKind::ReportingCycle,
+            ));
         }
     }
     out.errors.extend(problems);
@@ -720,6 +739,20 @@ mod tests {
                 (2, "reporting_cycle"),
                 (3, "reporting_cycle"),
                 (4, "reporting_cycle")
+            ]
+        );
+        // A chain ending at someone who is their own manager is not a cycle of its own.
+        let p = parse("社員番号,氏名,上司社員番号\nA,a,A\nB,b,A\nC,c,B\n");
+        assert_eq!(codes(&p), vec![(2, "manager_is_self")]);
+        // Two separate cycles, and a long chain into one of them.
+        let p = parse("社員番号,氏名,上司社員番号\nA,a,B\nB,b,A\nC,c,C2\nC2,c,C\nE,e,F\nF,f,A\n");
+        assert_eq!(
+            codes(&p),
+            vec![
+                (2, "reporting_cycle"),
+                (3, "reporting_cycle"),
+                (4, "reporting_cycle"),
+                (5, "reporting_cycle")
             ]
         );
         // X is stored reporting to Y; the file makes Y report to X.
