@@ -22,11 +22,45 @@ after(async () => {
   server?.stop();
 });
 
+const RESULT = '[data-testid=import-summary], [data-testid=import-problems], [data-testid=import-file-error]';
+
+// The file goes up with XMLHttpRequest (for the progress bar) and the answer replaces the
+// page, so wait for what the answer shows rather than for a navigation.
 async function upload(page, file) {
   await page.goto(`${server.base}/people/import`);
   await page.setInputFiles('[data-testid=import-file]', file);
-  await Promise.all([page.waitForLoadState('load'), page.click('[data-testid=import-check]')]);
+  await page.click('[data-testid=import-check]');
+  await page.waitForSelector(RESULT);
 }
+
+test('a large upload shows how much has been sent, then that the rows are being checked', async () => {
+  const page = await context.newPage();
+  await signIn(page, server.base, 'hr');
+  await page.goto(`${server.base}/people/import`);
+  // 600 KB at 150 KB/s: a few seconds of upload to watch.
+  const big = join(artifacts, 'large-upload.csv');
+  const header = '社員番号,氏名,フリガナ,所属\n';
+  const lines = Array.from({ length: 12000 }, (_, i) => `L${String(i).padStart(6, '0')},大野 太郎,オオノ タロウ,検証本部/検証部`);
+  writeFileSync(big, header + lines.join('\n') + '\n');
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 150 * 1024,
+  });
+  await page.setInputFiles('[data-testid=import-file]', big);
+  await page.click('[data-testid=import-check]');
+  const progress = page.locator('[data-testid=import-progress]');
+  await progress.waitFor({ state: 'visible' });
+  await page.waitForFunction(() => /送信しています… [1-9][0-9]?%/.test(document.querySelector('[data-testid=import-progress]')?.textContent ?? ''));
+  assert.equal(await page.locator('[data-testid=import-check]').isDisabled(), true, 'cannot be sent twice');
+  await shot(page, 'import-upload-progress');
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1,
+  });
+  await page.waitForSelector(RESULT, { timeout: 60000 });
+  assert.equal((await page.textContent('[data-testid=added-count]')).trim(), '12000');
+  await page.close();
+});
 
 test('HR fixes a file with problems, imports it, and exports it back unchanged', async () => {
   const page = await context.newPage();

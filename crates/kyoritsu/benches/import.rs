@@ -21,6 +21,10 @@ use std::time::{Duration, Instant};
 use store::imports::{ImportMeta, ImportOptions, ImportOutcome};
 use store::{Store, TenantId};
 
+/// The same allocator as the `kyoritsu` binary, so the figures are the product's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
     std::env::var(key)
         .ok()

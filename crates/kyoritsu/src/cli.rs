@@ -19,6 +19,19 @@ use store::audit::NewAuditEntry;
 use store::tenants::Tenant;
 use store::users::NewUser;
 
+/// `println!` that ends the program quietly when standard output is closed early
+/// (`kyoritsu cohort … | head`) instead of panicking.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout(), $($arg)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+        }
+    }};
+}
+
 #[derive(Parser)]
 #[command(
     name = "kyoritsu",
@@ -296,7 +309,7 @@ async fn tenant(store: &Store, slug: Option<&str>) -> Result<Tenant> {
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    out!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
 }
 
@@ -315,12 +328,12 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             let store = Store::connect(url.unwrap_or(&config.database_url)).await?;
             let applied = store::migrations::run(&store).await?;
             if applied.is_empty() {
-                println!(
+                out!(
                     "The database is up to date (schema version {}).",
                     store::migrations::latest_version()
                 );
             } else {
-                println!(
+                out!(
                     "Applied migrations {:?}; schema version {}.",
                     applied,
                     store::migrations::latest_version()
@@ -349,7 +362,7 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
                     "password": DEMO_PASSWORD, "accounts": accounts,
                 })),
                 OutputFormat::Text => {
-                    println!(
+                    out!(
                         "Created tenant '{}' with {} employees in {:.1} s.",
                         t.slug,
                         employees.max(demo::MIN_EMPLOYEES),
@@ -455,7 +468,7 @@ async fn cohort(
             })).collect::<Vec<_>>(),
         })),
         OutputFormat::Text => {
-            println!(
+            out!(
                 "FY{} ({} .. {}), {what}: {} people (dates {} .. {}, {} rule)",
                 fy.0,
                 fy_range.start(),
@@ -471,7 +484,7 @@ async fn cohort(
                 } else {
                     p.hire_date
                 };
-                println!(
+                out!(
                     "{}\t{}\t{}",
                     p.employee_number,
                     p.name,
@@ -617,7 +630,7 @@ async fn import_employees(
     } else {
         "Imported"
     };
-    println!(
+    out!(
         "{verb} {} rows from {} ({source}): {} added, {} updated, {} unchanged, {} marked as leavers, {} departments created.",
         summary.rows,
         file.display(),
@@ -628,10 +641,10 @@ async fn import_employees(
         summary.departments_created_count
     );
     for u in summary.updated.iter().take(20) {
-        println!("  updated {}: {}", u.employee_number, u.fields.join(", "));
+        out!("  updated {}: {}", u.employee_number, u.fields.join(", "));
     }
     if opts.dry_run {
-        println!("Dry run: nothing was written.");
+        out!("Dry run: nothing was written.");
     }
     Ok(())
 }
@@ -673,7 +686,7 @@ async fn export_employees(
             &serde_json::json!({"file": file, "format": kind, "people": rows.len(), "rating_years": years, "bytes": bytes.len()}),
         ),
         OutputFormat::Text => {
-            println!(
+            out!(
                 "Exported {} people to {} ({kind}).",
                 rows.len(),
                 file.display()
@@ -684,9 +697,9 @@ async fn export_employees(
 }
 
 fn print_accounts(accounts: &[demo::DemoAccount]) {
-    println!("Demo accounts (password for all: {DEMO_PASSWORD}):");
+    out!("Demo accounts (password for all: {DEMO_PASSWORD}):");
     for a in accounts {
-        println!("  {:<11} {:<30} {}", a.role.as_str(), a.email, a.name);
+        out!("  {:<11} {:<30} {}", a.role.as_str(), a.email, a.name);
     }
 }
 
@@ -780,7 +793,7 @@ async fn serve(
     if demo {
         match store.tenant_by_slug("demo").await? {
             Some(_) => {
-                println!("Using the existing demo company.");
+                out!("Using the existing demo company.");
                 let cal = domain::calendar::FiscalCalendar::default();
                 print_accounts(
                     &demo::generate(config.demo_employees, 1, web_today(), &cal).accounts,
@@ -814,7 +827,7 @@ async fn serve(
     } else {
         format!("http://{addr}")
     };
-    println!("Kyoritsu is running at {shown}/ (Ctrl+C to stop)");
+    out!("Kyoritsu is running at {shown}/ (Ctrl+C to stop)");
     tracing::info!(%addr, "listening");
     let cleanup_store = store.clone();
     tokio::spawn(async move {
@@ -959,7 +972,7 @@ async fn user_command(
                     "password": if generated { Some(password) } else { None },
                 })),
                 OutputFormat::Text => {
-                    println!(
+                    out!(
                         "Created user {} ({}) with roles {} in tenant '{}'.",
                         user.email,
                         user.name,
@@ -967,7 +980,7 @@ async fn user_command(
                         t.slug
                     );
                     if generated {
-                        println!("Generated password (shown only once): {password}");
+                        out!("Generated password (shown only once): {password}");
                     }
                     Ok(())
                 }
@@ -980,7 +993,7 @@ async fn user_command(
                 OutputFormat::Text => {
                     for u in users {
                         let roles: Vec<&str> = u.roles.iter().map(|r| r.as_str()).collect();
-                        println!(
+                        out!(
                             "{:>5}  {:<32} {:<16} {}{}",
                             u.id,
                             u.email,
@@ -999,7 +1012,7 @@ async fn user_command(
             store
                 .append_audit(cli_audit(&t, AuditAction::UserDisabled).target("user", u.id))
                 .await?;
-            println!(
+            out!(
                 "Disabled {}; their sessions and tokens no longer work.",
                 u.email
             );
@@ -1011,7 +1024,7 @@ async fn user_command(
             store
                 .append_audit(cli_audit(&t, AuditAction::UserEnabled).target("user", u.id))
                 .await?;
-            println!("Enabled {}.", u.email);
+            out!("Enabled {}.", u.email);
             Ok(())
         }
     }
@@ -1048,7 +1061,7 @@ async fn token_command(
                     &serde_json::json!({"id": token.id, "token": secret, "email": u.email, "label": token.label}),
                 ),
                 OutputFormat::Text => {
-                    println!("{secret}");
+                    out!("{secret}");
                     eprintln!(
                         "Token #{} for {} — store it now, it is shown only once.",
                         token.id, u.email
@@ -1085,7 +1098,7 @@ async fn token_command(
                     .append_audit(cli_audit(&t, AuditAction::TokenRevoked).target("api_token", id))
                     .await?;
             }
-            println!("Revoked {} token(s).", ids.len());
+            out!("Revoked {} token(s).", ids.len());
             Ok(())
         }
         TokenCommand::List { email, format } => {
@@ -1098,7 +1111,7 @@ async fn token_command(
                 OutputFormat::Json => print_json(&tokens),
                 OutputFormat::Text => {
                     for k in tokens {
-                        println!(
+                        out!(
                             "{:>5}  user {:>5}  {:<16} created {}{}",
                             k.id,
                             k.user_id,
@@ -1141,7 +1154,7 @@ async fn tenant_command(config: &Config, url: Option<&str>, cmd: TenantCommand) 
             match format.format {
                 OutputFormat::Json => print_json(&t),
                 OutputFormat::Text => {
-                    println!("Created tenant '{}' ({}).", t.slug, t.name);
+                    out!("Created tenant '{}' ({}).", t.slug, t.name);
                     Ok(())
                 }
             }
@@ -1152,12 +1165,12 @@ async fn tenant_command(config: &Config, url: Option<&str>, cmd: TenantCommand) 
                 OutputFormat::Json => print_json(&all),
                 OutputFormat::Text => {
                     if all.is_empty() {
-                        println!(
+                        out!(
                             "No tenants yet. Create one with `kyoritsu tenant create --slug CODE --name NAME` or `kyoritsu demo-data`."
                         );
                     }
                     for t in all {
-                        println!("{:<20} {}", t.slug, t.name);
+                        out!("{:<20} {}", t.slug, t.name);
                     }
                     Ok(())
                 }

@@ -4,7 +4,7 @@
 //! and the session store adapter.
 
 use crate::{Result, StoreError};
-use sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
+use sea_query::{Iden, PostgresQueryBuilder, SqliteQueryBuilder};
 use sea_query_sqlx::SqlxBinder;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::sqlite::{
@@ -32,6 +32,8 @@ pub(crate) enum Pool {
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) pool: Pool,
+    /// Derived, per process: see [`crate::directory`].
+    pub(crate) directory: std::sync::Arc<crate::directory::DirectoryCache>,
 }
 
 /// A row type readable from both engines (derive `sqlx::FromRow`, or use a tuple).
@@ -73,9 +75,6 @@ impl Store {
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
-                // A 64 MB page cache per connection (default 2 MB): a large import's
-                // transaction otherwise spills pages to the WAL long before it commits.
-                .pragma("cache_size", "-65536")
                 // Statement journals of multi-row INSERTs stay in memory.
                 .pragma("temp_store", "memory");
             let pool = SqlitePoolOptions::new()
@@ -86,6 +85,7 @@ impl Store {
                 .map_err(|e| fail(explain_connect_error(&e)))?;
             Ok(Store {
                 pool: Pool::Sqlite(pool),
+                directory: Default::default(),
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let opts = PgConnectOptions::from_str(url).map_err(|e| fail(e.to_string()))?;
@@ -97,6 +97,7 @@ impl Store {
                 .map_err(|e| fail(explain_connect_error(&e)))?;
             Ok(Store {
                 pool: Pool::Postgres(pool),
+                directory: Default::default(),
             })
         } else {
             Err(fail(
@@ -136,6 +137,18 @@ impl Store {
     /// Is the database answering? (`/healthz`)
     pub async fn ping(&self) -> Result<()> {
         self.execute_raw("SELECT 1").await.map(|_| ())
+    }
+
+    /// A transaction that writes a great many rows (imports, loads). On SQLite its
+    /// connection gets a 64 MB page cache instead of 2 MB, so pages are not spilled to the
+    /// WAL long before the commit; call [`Tx::end_bulk`] before committing or dropping it
+    /// to give the pooled connection its usual cache back.
+    pub(crate) async fn begin_bulk(&self) -> Result<Tx> {
+        let mut tx = self.begin().await?;
+        if let Tx::Sqlite(_) = tx {
+            tx.execute_raw("PRAGMA cache_size = -65536").await?;
+        }
+        Ok(tx)
     }
 
     pub async fn begin(&self) -> Result<Tx> {
@@ -233,6 +246,14 @@ impl Tx {
         Ok(())
     }
 
+    /// Ends what [`Store::begin_bulk`] changed on the connection.
+    pub(crate) async fn end_bulk(&mut self) -> Result<()> {
+        if let Tx::Sqlite(_) = self {
+            self.execute_raw("PRAGMA cache_size = -2000").await?;
+        }
+        Ok(())
+    }
+
     pub(crate) fn engine(&self) -> Engine {
         match self {
             Tx::Sqlite(_) => Engine::Sqlite,
@@ -305,6 +326,157 @@ impl Tx {
 
     pub(crate) async fn fetch_one<T: AnyRow, S: SqlxBinder>(&mut self, stmt: &S) -> Result<T> {
         self.fetch_optional(stmt).await?.ok_or(StoreError::NotFound)
+    }
+}
+
+/// One value of a bulk insert ([`Tx::insert_many`]). Strings are borrowed: each is copied
+/// once, into the engine. The variant carries the column's type even when the value is null.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Cell<'a> {
+    Int(Option<i64>),
+    Text(Option<&'a str>),
+    Date(Option<chrono::NaiveDate>),
+}
+
+impl From<i64> for Cell<'_> {
+    fn from(v: i64) -> Self {
+        Cell::Int(Some(v))
+    }
+}
+impl From<Option<i64>> for Cell<'_> {
+    fn from(v: Option<i64>) -> Self {
+        Cell::Int(v)
+    }
+}
+impl<'a> From<&'a str> for Cell<'a> {
+    fn from(v: &'a str) -> Self {
+        Cell::Text(Some(v))
+    }
+}
+impl<'a> From<Option<&'a str>> for Cell<'a> {
+    fn from(v: Option<&'a str>) -> Self {
+        Cell::Text(v)
+    }
+}
+impl From<Option<chrono::NaiveDate>> for Cell<'_> {
+    fn from(v: Option<chrono::NaiveDate>) -> Self {
+        Cell::Date(v)
+    }
+}
+
+/// Rows per statement of a bulk insert on SQLite, within its limit of 32,766 bound values.
+const SQLITE_ROWS_PER_INSERT: usize = 5000;
+const SQLITE_MAX_VALUES: usize = 32_000;
+/// Rows per statement on PostgreSQL (one array per column, so only memory limits it).
+const PG_ROWS_PER_INSERT: usize = 20_000;
+
+impl Tx {
+    /// Inserts rows of `columns.len()` cells each (`cells` holds them one after another)
+    /// in as few statements as the engine allows: multi-row `VALUES` on SQLite, `UNNEST`
+    /// over one array per column on PostgreSQL. With `returning = Some((key, id))` it
+    /// returns each new row's text `key` and integer `id`. This is the one bulk path: it
+    /// skips the query builder because building and copying a value per cell cost more
+    /// than the engine's own work for large imports (see bench/README.md).
+    pub(crate) async fn insert_many(
+        &mut self,
+        table: impl Iden + Send,
+        columns: &[&(dyn Iden + Sync)],
+        cells: &[Cell<'_>],
+        returning: Option<(&(dyn Iden + Sync), &(dyn Iden + Sync))>,
+    ) -> Result<Vec<(String, i64)>> {
+        let width = columns.len();
+        if width == 0 || cells.is_empty() {
+            return Ok(Vec::new());
+        }
+        let names: Vec<String> = columns
+            .iter()
+            .map(|c| format!("\"{}\"", c.unquoted()))
+            .collect();
+        let head = format!(
+            "INSERT INTO \"{}\" ({})",
+            table.unquoted(),
+            names.join(", ")
+        );
+        let tail = returning
+            .map(|(k, id)| format!(" RETURNING \"{}\", \"{}\"", k.unquoted(), id.unquoted()))
+            .unwrap_or_default();
+        let mut out = Vec::new();
+        match self {
+            Tx::Sqlite(t) => {
+                let per_insert = (SQLITE_MAX_VALUES / width).min(SQLITE_ROWS_PER_INSERT);
+                let row = format!("({})", vec!["?"; width].join(", "));
+                for rows in cells.chunks(per_insert * width) {
+                    let sql = format!(
+                        "{head} VALUES {}{tail}",
+                        vec![row.as_str(); rows.len() / width].join(", ")
+                    );
+                    let mut q = sqlx::query_as::<_, (String, i64)>(&sql);
+                    for c in rows {
+                        q = match *c {
+                            Cell::Int(v) => q.bind(v),
+                            Cell::Text(v) => q.bind(v),
+                            Cell::Date(v) => q.bind(v),
+                        };
+                    }
+                    // Without RETURNING the statement yields no rows.
+                    out.extend(q.fetch_all(&mut **t).await?);
+                }
+            }
+            Tx::Postgres(t) => {
+                for rows in cells.chunks(PG_ROWS_PER_INSERT * width) {
+                    let n = rows.len() / width;
+                    let casts: Vec<String> = (0..width)
+                        .map(|i| {
+                            let ty = match rows[i] {
+                                Cell::Int(_) => "bigint",
+                                Cell::Text(_) => "text",
+                                Cell::Date(_) => "date",
+                            };
+                            format!("${}::{ty}[]", i + 1)
+                        })
+                        .collect();
+                    let sql = format!("{head} SELECT * FROM UNNEST({}){tail}", casts.join(", "));
+                    let column = |i: usize| rows.iter().skip(i).step_by(width).take(n);
+                    let mut args = sqlx::postgres::PgArguments::default();
+                    for (i, first) in rows[..width].iter().enumerate() {
+                        use sqlx::Arguments;
+                        let bound = match first {
+                            Cell::Int(_) => args.add(
+                                column(i)
+                                    .map(|c| match c {
+                                        Cell::Int(v) => *v,
+                                        _ => None,
+                                    })
+                                    .collect::<Vec<_>>(),
+                            ),
+                            Cell::Text(_) => args.add(
+                                column(i)
+                                    .map(|c| match c {
+                                        Cell::Text(v) => *v,
+                                        _ => None,
+                                    })
+                                    .collect::<Vec<_>>(),
+                            ),
+                            Cell::Date(_) => args.add(
+                                column(i)
+                                    .map(|c| match c {
+                                        Cell::Date(v) => *v,
+                                        _ => None,
+                                    })
+                                    .collect::<Vec<_>>(),
+                            ),
+                        };
+                        bound.map_err(sqlx::Error::Encode)?;
+                    }
+                    out.extend(
+                        sqlx::query_as_with::<_, (String, i64), _>(&sql, args)
+                            .fetch_all(&mut **t)
+                            .await?,
+                    );
+                }
+            }
+        }
+        Ok(out)
     }
 }
 

@@ -1,8 +1,8 @@
 //! Applying an employee-master import: the diff against what is stored, then every change
 //! in one transaction (or none, for a dry run). Re-importing the same file changes nothing.
 
-use crate::people::{PERSON_INSERT_COLUMNS, departments_query};
-use crate::schema::{Departments, Imports, PendingImports, People, Ratings};
+use crate::people::{PersonRow, departments_query};
+use crate::schema::{Imports, PendingImports, People, Ratings};
 use crate::{Result, Store, StoreError, TenantId, Tx, UserId};
 use chrono::{NaiveDate, Utc};
 use domain::import::employees::{
@@ -168,7 +168,7 @@ impl Store {
         meta: &ImportMeta,
     ) -> Result<ImportOutcome> {
         let started = std::time::Instant::now();
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_bulk().await?;
         let has = |c: Column| columns.contains(&c);
         let mut summary = ImportSummary {
             rows: records.len(),
@@ -195,6 +195,7 @@ impl Store {
             }
         }
         if !problems.is_empty() {
+            tx.end_bulk().await?;
             return Ok(ImportOutcome::Rejected(problems));
         }
         let created = depts.create_planned(&mut tx, tenant).await?;
@@ -264,38 +265,32 @@ impl Store {
             }
         }
         for level in &levels {
-            for chunk in level.chunks(BATCH) {
-                let mut q = Query::insert()
-                    .into_table(People::Table)
-                    .columns(PERSON_INSERT_COLUMNS)
-                    .to_owned();
-                for &i in chunk {
+            let rows: Vec<PersonRow> = level
+                .iter()
+                .map(|&i| {
                     let r = &records[i];
-                    let manager = r
-                        .manager_number
-                        .as_ref()
-                        .and_then(|m| id_of.get(m).copied());
-                    q.values_panic([
-                        tenant.0.into(),
-                        r.employee_number.clone().into(),
-                        r.name.clone().into(),
-                        r.name_kana.clone().into(),
-                        r.email.clone().into(),
-                        r.birth_date.into(),
-                        r.hire_date.into(),
-                        dept_of.get(&i).copied().flatten().into(),
-                        r.title.clone().into(),
-                        r.grade.clone().into(),
-                        manager.into(),
-                        r.status.as_str().into(),
-                    ]);
                     summary.added_count += 1;
                     push_limited(&mut summary.added, r.employee_number.clone());
-                }
-                q.returning(Query::returning().columns([People::EmployeeNumber, People::Id]));
-                let rows: Vec<(String, i64)> = tx.fetch_all(&q).await?;
-                id_of.extend(rows);
-            }
+                    PersonRow {
+                        number: &r.employee_number,
+                        name: &r.name,
+                        name_kana: &r.name_kana,
+                        email: r.email.as_deref(),
+                        birth_date: r.birth_date,
+                        hire_date: r.hire_date,
+                        department: dept_of.get(&i).copied().flatten(),
+                        title: &r.title,
+                        grade: &r.grade,
+                        manager: r
+                            .manager_number
+                            .as_ref()
+                            .and_then(|m| id_of.get(m).copied()),
+                        status: r.status.as_str(),
+                    }
+                })
+                .collect();
+            let created = tx.insert_people(tenant, &rows).await?;
+            id_of.extend(created);
         }
         tracing::debug!(
             elapsed_ms = started.elapsed().as_millis(),
@@ -439,7 +434,7 @@ impl Store {
             };
             let current: HashMap<(i64, i32), String> =
                 current.into_iter().map(|(p, y, r)| ((p, y), r)).collect();
-            let mut inserts: Vec<(i64, i32, String)> = Vec::new();
+            let mut inserts: Vec<(i64, i32, &str)> = Vec::new();
             for r in records {
                 let Some(&pid) = id_of.get(&r.employee_number) else {
                     continue;
@@ -460,27 +455,13 @@ impl Store {
                             rating_changed.insert(r.employee_number.clone());
                         }
                         None => {
-                            inserts.push((pid, *y, value.clone()));
+                            inserts.push((pid, *y, value.as_str()));
                             rating_changed.insert(r.employee_number.clone());
                         }
                     }
                 }
             }
-            for chunk in inserts.chunks(BATCH) {
-                let mut q = Query::insert()
-                    .into_table(Ratings::Table)
-                    .columns([
-                        Ratings::TenantId,
-                        Ratings::PersonId,
-                        Ratings::FiscalYear,
-                        Ratings::Rating,
-                    ])
-                    .to_owned();
-                for (p, y, v) in chunk {
-                    q.values_panic([tenant.0.into(), (*p).into(), (*y).into(), v.clone().into()]);
-                }
-                tx.execute(&q).await?;
-            }
+            tx.insert_ratings(tenant, &inserts).await?;
         }
         // People whose only change is a rating count as updated too.
         tracing::debug!(
@@ -553,6 +534,7 @@ impl Store {
                 .updated_count
                 .min(records.len() - summary.added_count);
 
+        tx.end_bulk().await?;
         if opts.dry_run {
             return Ok(ImportOutcome::Done(summary)); // the transaction rolls back on drop
         }
@@ -592,6 +574,7 @@ impl Store {
                     .to_owned(),
             )
             .await?;
+        tx.directory_changed(tenant).await?;
         tx.commit().await?;
         summary.import_id = Some(id);
         Ok(ImportOutcome::Done(summary))
@@ -711,34 +694,23 @@ impl DepartmentIndex {
         for level in 0..depth {
             let at_level: Vec<&PlannedDepartment> =
                 self.planned.iter().filter(|p| p.depth == level).collect();
-            for chunk in at_level.chunks(BATCH) {
-                let mut q = Query::insert()
-                    .into_table(Departments::Table)
-                    .columns([
-                        Departments::TenantId,
-                        Departments::Code,
-                        Departments::Name,
-                        Departments::ParentId,
-                    ])
-                    .to_owned();
-                for p in chunk {
+            let rows: Vec<(&str, &str, Option<i64>)> = at_level
+                .iter()
+                .map(|p| {
                     let parent = p.parent.map(|id| real.get(&id).copied().unwrap_or(id));
-                    q.values_panic([
-                        tenant.0.into(),
-                        p.code.clone().into(),
-                        p.name.clone().into(),
-                        parent.into(),
-                    ]);
-                }
-                q.returning(Query::returning().columns([Departments::Code, Departments::Id]));
-                let rows: Vec<(String, i64)> = tx.fetch_all(&q).await?;
-                let id_of_code: HashMap<String, i64> = rows.into_iter().collect();
-                for p in chunk {
-                    let id = id_of_code.get(&p.code).copied().ok_or_else(|| {
-                        StoreError::Integrity(format!("department {} was not created", p.code))
-                    })?;
-                    real.insert(p.placeholder, id);
-                }
+                    (p.code.as_str(), p.name.as_str(), parent)
+                })
+                .collect();
+            let id_of_code: HashMap<String, i64> = tx
+                .insert_departments(tenant, &rows)
+                .await?
+                .into_iter()
+                .collect();
+            for p in at_level {
+                let id = id_of_code.get(&p.code).copied().ok_or_else(|| {
+                    StoreError::Integrity(format!("department {} was not created", p.code))
+                })?;
+                real.insert(p.placeholder, id);
             }
         }
         Ok(real)

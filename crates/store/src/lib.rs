@@ -11,6 +11,7 @@
 
 pub mod audit;
 mod db;
+pub mod directory;
 pub mod imports;
 pub mod migrations;
 pub mod people;

@@ -43,6 +43,16 @@ const MIGRATIONS: &[Migration] = &[
         name: "rating_scale",
         up: m0004_rating_scale,
     },
+    Migration {
+        version: 5,
+        name: "ratings_without_rowid",
+        up: m0005_ratings_without_rowid,
+    },
+    Migration {
+        version: 6,
+        name: "directory_version",
+        up: m0006_directory_version,
+    },
 ];
 
 /// Applies every migration not yet applied. Safe to call from several processes at
@@ -618,6 +628,40 @@ fn m0004_rating_scale(engine: Engine) -> Statements {
                 .text()
                 .not_null()
                 .default("S=5,A=4,B=3,C=2,D=1"),
+        )
+        .to_owned();
+    vec![match engine {
+        Engine::Sqlite => alter.to_string(SqliteQueryBuilder),
+        Engine::Postgres => alter.to_string(PostgresQueryBuilder),
+    }]
+}
+
+/// SQLite keeps ratings in their primary key's own b-tree (`WITHOUT ROWID`) rather than
+/// a row table plus a key index: every rating is written once instead of twice, which
+/// made a 2.1-million-rating import about three times faster. PostgreSQL has no such
+/// choice and is unchanged.
+fn m0005_ratings_without_rowid(engine: Engine) -> Statements {
+    match engine {
+        Engine::Postgres => vec![],
+        Engine::Sqlite => vec![
+            "CREATE TABLE \"ratings_v5\" ( \"tenant_id\" integer NOT NULL, \"person_id\" integer NOT NULL, \"fiscal_year\" integer NOT NULL, \"rating\" text NOT NULL, PRIMARY KEY (\"person_id\", \"fiscal_year\"), FOREIGN KEY (\"tenant_id\") REFERENCES \"tenants\" (\"id\"), FOREIGN KEY (\"person_id\") REFERENCES \"people\" (\"id\") ON DELETE CASCADE ) WITHOUT ROWID".into(),
+            "INSERT INTO \"ratings_v5\" SELECT \"tenant_id\", \"person_id\", \"fiscal_year\", \"rating\" FROM \"ratings\"".into(),
+            "DROP TABLE \"ratings\"".into(),
+            "ALTER TABLE \"ratings_v5\" RENAME TO \"ratings\"".into(),
+        ],
+    }
+}
+
+/// A counter bumped by every change to a tenant's people or departments: each server
+/// process rebuilds its in-memory directory (search, org tree) when it moves.
+fn m0006_directory_version(engine: Engine) -> Statements {
+    let alter = Table::alter()
+        .table(Tenants::Table)
+        .add_column(
+            ColumnDef::new(Tenants::DirectoryVersion)
+                .big_integer()
+                .not_null()
+                .default(0),
         )
         .to_owned();
     vec![match engine {

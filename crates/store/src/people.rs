@@ -2,8 +2,9 @@
 //! performance ratings per fiscal year. Reporting lines are read at request time; the
 //! policy's notion of "manager" comes from here.
 
+use crate::db::Cell;
 use crate::schema::{Departments, People, Ratings, Users};
-use crate::{PersonId, Result, Store, StoreError, TenantId};
+use crate::{PersonId, Result, Store, StoreError, TenantId, Tx};
 use chrono::NaiveDate;
 use domain::calendar::FiscalYear;
 use domain::policy::Relation;
@@ -11,25 +12,130 @@ use sea_query::{Expr, ExprTrait, Order, Query};
 use std::collections::HashMap;
 
 /// Rows per multi-row INSERT: well under both engines' bind-parameter limits.
-const BATCH: usize = 1000;
+const BATCH: usize = 5000;
 /// Reporting lines deeper than this are treated as broken data, not followed forever.
-const MAX_DEPTH: usize = 64;
+pub(crate) const MAX_DEPTH: usize = 64;
 
-/// The columns written when a person is inserted, in the order the value lists follow.
-pub(crate) const PERSON_INSERT_COLUMNS: [People; 12] = [
-    People::TenantId,
-    People::EmployeeNumber,
-    People::Name,
-    People::NameKana,
-    People::Email,
-    People::BirthDate,
-    People::HireDate,
-    People::DepartmentId,
-    People::Title,
-    People::Grade,
-    People::ManagerId,
-    People::Status,
-];
+/// A person row to insert, borrowed from wherever it comes from (a load, an import).
+pub(crate) struct PersonRow<'a> {
+    pub number: &'a str,
+    pub name: &'a str,
+    pub name_kana: &'a str,
+    pub email: Option<&'a str>,
+    pub birth_date: Option<NaiveDate>,
+    pub hire_date: Option<NaiveDate>,
+    pub department: Option<i64>,
+    pub title: &'a str,
+    pub grade: &'a str,
+    pub manager: Option<i64>,
+    pub status: &'a str,
+}
+
+impl Tx {
+    /// Inserts people; returns (employee number, id) of each.
+    pub(crate) async fn insert_people(
+        &mut self,
+        tenant: TenantId,
+        rows: &[PersonRow<'_>],
+    ) -> Result<Vec<(String, i64)>> {
+        let mut cells: Vec<Cell> = Vec::with_capacity(rows.len() * 12);
+        for p in rows {
+            cells.extend::<[Cell; 12]>([
+                tenant.0.into(),
+                p.number.into(),
+                p.name.into(),
+                p.name_kana.into(),
+                p.email.into(),
+                p.birth_date.into(),
+                p.hire_date.into(),
+                p.department.into(),
+                p.title.into(),
+                p.grade.into(),
+                p.manager.into(),
+                p.status.into(),
+            ]);
+        }
+        self.insert_many(
+            People::Table,
+            &[
+                &People::TenantId,
+                &People::EmployeeNumber,
+                &People::Name,
+                &People::NameKana,
+                &People::Email,
+                &People::BirthDate,
+                &People::HireDate,
+                &People::DepartmentId,
+                &People::Title,
+                &People::Grade,
+                &People::ManagerId,
+                &People::Status,
+            ],
+            &cells,
+            Some((&People::EmployeeNumber, &People::Id)),
+        )
+        .await
+    }
+
+    /// Inserts departments given as (code, name, parent id); returns (code, id) of each.
+    pub(crate) async fn insert_departments(
+        &mut self,
+        tenant: TenantId,
+        rows: &[(&str, &str, Option<i64>)],
+    ) -> Result<Vec<(String, i64)>> {
+        let mut cells: Vec<Cell> = Vec::with_capacity(rows.len() * 4);
+        for (code, name, parent) in rows {
+            cells.extend::<[Cell; 4]>([
+                tenant.0.into(),
+                (*code).into(),
+                (*name).into(),
+                (*parent).into(),
+            ]);
+        }
+        self.insert_many(
+            Departments::Table,
+            &[
+                &Departments::TenantId,
+                &Departments::Code,
+                &Departments::Name,
+                &Departments::ParentId,
+            ],
+            &cells,
+            Some((&Departments::Code, &Departments::Id)),
+        )
+        .await
+    }
+
+    /// Inserts ratings given as (person id, fiscal year, rating).
+    pub(crate) async fn insert_ratings(
+        &mut self,
+        tenant: TenantId,
+        rows: &[(i64, i32, &str)],
+    ) -> Result<()> {
+        let mut cells: Vec<Cell> = Vec::with_capacity(rows.len() * 4);
+        for (person, fy, rating) in rows {
+            cells.extend::<[Cell; 4]>([
+                tenant.0.into(),
+                (*person).into(),
+                i64::from(*fy).into(),
+                (*rating).into(),
+            ]);
+        }
+        self.insert_many(
+            Ratings::Table,
+            &[
+                &Ratings::TenantId,
+                &Ratings::PersonId,
+                &Ratings::FiscalYear,
+                &Ratings::Rating,
+            ],
+            &cells,
+            None,
+        )
+        .await
+        .map(|_| ())
+    }
+}
 
 /// Every department of a tenant (as [`Department`] rows).
 pub(crate) fn departments_query(tenant: TenantId) -> sea_query::SelectStatement {
@@ -192,36 +298,23 @@ impl Store {
         })?;
         let total = load.rows();
         let mut done = 0u64;
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_bulk().await?;
 
         let mut dept_ids: HashMap<String, i64> = HashMap::new();
         for chunk in dept_order.iter().flat_map(|level| level.chunks(BATCH)) {
-            let mut q = Query::insert()
-                .into_table(Departments::Table)
-                .columns([
-                    Departments::TenantId,
-                    Departments::Code,
-                    Departments::Name,
-                    Departments::ParentId,
-                ])
-                .to_owned();
-            for &i in chunk {
-                let d = &load.departments[i];
-                let parent = d
-                    .parent_code
-                    .as_ref()
-                    .and_then(|c| dept_ids.get(c).copied());
-                q.values_panic([
-                    tenant.0.into(),
-                    d.code.clone().into(),
-                    d.name.clone().into(),
-                    parent.into(),
-                ]);
-            }
-            // RETURNING pairs each code with its new id, whatever order the engine uses.
-            q.returning(Query::returning().columns([Departments::Code, Departments::Id]));
-            let rows: Vec<(String, i64)> = tx.fetch_all(&q).await?;
-            dept_ids.extend(rows);
+            let rows: Vec<(&str, &str, Option<i64>)> = chunk
+                .iter()
+                .map(|&i| {
+                    let d = &load.departments[i];
+                    let parent = d
+                        .parent_code
+                        .as_ref()
+                        .and_then(|c| dept_ids.get(c).copied());
+                    (d.code.as_str(), d.name.as_str(), parent)
+                })
+                .collect();
+            let created = tx.insert_departments(tenant, &rows).await?;
+            dept_ids.extend(created);
             done += chunk.len() as u64;
             progress(LoadProgress {
                 rows_done: done,
@@ -231,13 +324,10 @@ impl Store {
 
         let mut person_ids: HashMap<String, i64> = HashMap::with_capacity(load.people.len());
         for chunk in people_order.iter().flat_map(|level| level.chunks(BATCH)) {
-            let mut q = Query::insert()
-                .into_table(People::Table)
-                .columns(PERSON_INSERT_COLUMNS)
-                .to_owned();
+            let mut rows = Vec::with_capacity(chunk.len());
             for &i in chunk {
                 let p = &load.people[i];
-                let dept = match &p.department_code {
+                let department = match &p.department_code {
                     Some(c) => Some(*dept_ids.get(c).ok_or_else(|| {
                         StoreError::Integrity(format!(
                             "person {}: unknown department {c}",
@@ -246,28 +336,25 @@ impl Store {
                     })?),
                     None => None,
                 };
-                let manager = p
-                    .manager_number
-                    .as_ref()
-                    .and_then(|m| person_ids.get(m).copied());
-                q.values_panic([
-                    tenant.0.into(),
-                    p.employee_number.clone().into(),
-                    p.name.clone().into(),
-                    p.name_kana.clone().into(),
-                    p.email.clone().into(),
-                    p.birth_date.into(),
-                    p.hire_date.into(),
-                    dept.into(),
-                    p.title.clone().into(),
-                    p.grade.clone().into(),
-                    manager.into(),
-                    p.status.clone().into(),
-                ]);
+                rows.push(PersonRow {
+                    number: &p.employee_number,
+                    name: &p.name,
+                    name_kana: &p.name_kana,
+                    email: p.email.as_deref(),
+                    birth_date: p.birth_date,
+                    hire_date: p.hire_date,
+                    department,
+                    title: &p.title,
+                    grade: &p.grade,
+                    manager: p
+                        .manager_number
+                        .as_ref()
+                        .and_then(|m| person_ids.get(m).copied()),
+                    status: &p.status,
+                });
             }
-            q.returning(Query::returning().columns([People::EmployeeNumber, People::Id]));
-            let rows: Vec<(String, i64)> = tx.fetch_all(&q).await?;
-            person_ids.extend(rows);
+            let created = tx.insert_people(tenant, &rows).await?;
+            person_ids.extend(created);
             done += chunk.len() as u64;
             progress(LoadProgress {
                 rows_done: done,
@@ -276,33 +363,22 @@ impl Store {
         }
 
         for chunk in load.ratings.chunks(BATCH) {
-            let mut q = Query::insert()
-                .into_table(Ratings::Table)
-                .columns([
-                    Ratings::TenantId,
-                    Ratings::PersonId,
-                    Ratings::FiscalYear,
-                    Ratings::Rating,
-                ])
-                .to_owned();
+            let mut rows = Vec::with_capacity(chunk.len());
             for (number, fy, rating) in chunk {
                 let pid = person_ids.get(number).ok_or_else(|| {
                     StoreError::Integrity(format!("rating for unknown person {number}"))
                 })?;
-                q.values_panic([
-                    tenant.0.into(),
-                    (*pid).into(),
-                    (*fy).into(),
-                    rating.clone().into(),
-                ]);
+                rows.push((*pid, *fy, rating.as_str()));
             }
-            tx.execute(&q).await?;
+            tx.insert_ratings(tenant, &rows).await?;
             done += chunk.len() as u64;
             progress(LoadProgress {
                 rows_done: done,
                 rows_total: total,
             });
         }
+        tx.directory_changed(tenant).await?;
+        tx.end_bulk().await?;
         tx.commit().await
     }
 
@@ -693,14 +769,6 @@ mod tests {
     }
 }
 
-/// `REPLACE(people.<column>, ' ', '')`: names match whether or not the space is typed.
-fn no_spaces(column: People) -> sea_query::FunctionCall {
-    sea_query::Func::cust("REPLACE")
-        .arg(Expr::col((People::Table, column)))
-        .arg(" ")
-        .arg("")
-}
-
 /// A department with its head count including every department below it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DepartmentNode {
@@ -721,69 +789,26 @@ impl Store {
         limit: u64,
         offset: u64,
     ) -> Result<(Vec<Person>, i64)> {
-        let mut cond =
-            sea_query::Cond::all().add(Expr::col((People::Table, People::TenantId)).eq(tenant.0));
-        for word in query.split_whitespace().take(5) {
-            let kata: String = word
-                .chars()
-                .map(|c| {
-                    if ('ぁ'..='ゖ').contains(&c) {
-                        char::from_u32(c as u32 + 0x60).unwrap_or(c)
-                    } else {
-                        c
-                    }
-                })
-                .collect();
-            let escaped = |s: &str| {
-                s.chars()
-                    .filter(|c| *c != '%' && *c != '_')
-                    .collect::<String>()
-            };
-            let (w, k) = (
-                format!("%{}%", escaped(word)),
-                format!("%{}%", escaped(&kata)),
-            );
-            cond = cond.add(
-                sea_query::Cond::any()
-                    .add(Expr::col((People::Table, People::Name)).like(w.clone()))
-                    .add(Expr::from(no_spaces(People::Name)).like(w.clone()))
-                    .add(Expr::col((People::Table, People::NameKana)).like(k.clone()))
-                    .add(Expr::from(no_spaces(People::NameKana)).like(k))
-                    .add(Expr::col((People::Table, People::EmployeeNumber)).like(w.clone()))
-                    .add(Expr::col((Departments::Table, Departments::Name)).like(w)),
-            );
+        let directory = self.directory(tenant).await?;
+        let scope: Option<std::collections::HashSet<i64>> =
+            scope.map(|ids| ids.iter().copied().collect());
+        let (ids, total) = directory.search(query, scope.as_ref(), limit as usize, offset as usize);
+        if ids.is_empty() {
+            return Ok((Vec::new(), total as i64));
         }
-        if let Some(ids) = scope {
-            if ids.is_empty() {
-                return Ok((Vec::new(), 0));
-            }
-            cond = cond.add(Expr::col((People::Table, People::Id)).is_in(ids.to_vec()));
-        }
-        let rows = self
+        let rows: Vec<Person> = self
             .fetch_all(
                 &Self::select_people()
-                    .cond_where(cond.clone())
-                    .order_by((People::Table, People::EmployeeNumber), Order::Asc)
-                    .limit(limit)
-                    .offset(offset)
+                    .and_where(Expr::col((People::Table, People::TenantId)).eq(tenant.0))
+                    .and_where(Expr::col((People::Table, People::Id)).is_in(ids.clone()))
                     .to_owned(),
             )
             .await?;
-        let (total,): (i64,) = self
-            .fetch_one(
-                &Query::select()
-                    .expr(Expr::col((People::Table, People::Id)).count())
-                    .from(People::Table)
-                    .left_join(
-                        Departments::Table,
-                        Expr::col((Departments::Table, Departments::Id))
-                            .equals((People::Table, People::DepartmentId)),
-                    )
-                    .cond_where(cond)
-                    .to_owned(),
-            )
-            .await?;
-        Ok((rows, total))
+        let mut by_id: HashMap<i64, Person> = rows.into_iter().map(|p| (p.id, p)).collect();
+        Ok((
+            ids.iter().filter_map(|id| by_id.remove(id)).collect(),
+            total as i64,
+        ))
     }
 
     /// The departments directly under `parent` (the top level when `None`), each with the
@@ -793,42 +818,6 @@ impl Store {
         tenant: TenantId,
         parent: Option<i64>,
     ) -> Result<Vec<DepartmentNode>> {
-        let depts: Vec<Department> = self.fetch_all(&departments_query(tenant)).await?;
-        let counts: Vec<(Option<i64>, i64)> = self
-            .fetch_all(
-                &Query::select()
-                    .column(People::DepartmentId)
-                    .expr(Expr::col(People::Id).count())
-                    .from(People::Table)
-                    .and_where(Expr::col(People::TenantId).eq(tenant.0))
-                    .and_where(Expr::col(People::Status).ne("left"))
-                    .group_by_col(People::DepartmentId)
-                    .to_owned(),
-            )
-            .await?;
-        let parent_of: HashMap<i64, Option<i64>> =
-            depts.iter().map(|d| (d.id, d.parent_id)).collect();
-        let mut subtree: HashMap<i64, i64> = HashMap::new();
-        for (dept, n) in counts {
-            let mut cur = dept;
-            for _ in 0..MAX_DEPTH {
-                let Some(d) = cur else { break };
-                *subtree.entry(d).or_default() += n;
-                cur = parent_of.get(&d).copied().flatten();
-            }
-        }
-        let with_children: std::collections::HashSet<i64> =
-            depts.iter().filter_map(|d| d.parent_id).collect();
-        let mut out: Vec<DepartmentNode> = depts
-            .into_iter()
-            .filter(|d| d.parent_id == parent)
-            .map(|d| DepartmentNode {
-                headcount: subtree.get(&d.id).copied().unwrap_or(0),
-                has_children: with_children.contains(&d.id),
-                department: d,
-            })
-            .collect();
-        out.sort_by(|a, b| a.department.code.cmp(&b.department.code));
-        Ok(out)
+        Ok(self.directory(tenant).await?.children(parent))
     }
 }

@@ -20,6 +20,7 @@ pub(crate) enum Tenants {
     AgeRule,
     AnonymityK,
     RatingScale,
+    DirectoryVersion,
     CreatedAt,
 }
 

@@ -509,3 +509,115 @@ db_test!(
         assert_eq!(again.departments_created_count, 0);
     }
 );
+
+db_test!(
+    directory_search_matches_names_kana_numbers_and_departments,
+    |db| async move {
+        let t = tenant(&db.store, "acme").await;
+        import_csv(
+            &db.store,
+            t,
+            "社員番号,氏名,フリガナ,所属,上司社員番号,在籍区分\n\
+             E001,佐藤 花子,サトウ ハナコ,営業本部/第一課,,在籍\n\
+             E002,佐藤 一郎,サトウ イチロウ,営業本部/第二課,E001,在籍\n\
+             E003,鈴木 次郎,スズキ ジロウ,開発本部/第一課,E001,退職\n\
+             e004,田中 三郎,タナカ サブロウ,開発本部,E003,在籍\n",
+        )
+        .await;
+        let numbers = |q: &'static str, scope: Option<Vec<i64>>| {
+            let store = db.store.clone();
+            async move {
+                let (rows, total) = store
+                    .search_people(t, q, scope.as_deref(), 50, 0)
+                    .await
+                    .expect("search");
+                assert_eq!(rows.len() as i64, total);
+                rows.into_iter()
+                    .map(|p| p.employee_number)
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(numbers("佐藤", None).await, ["E001", "E002"]);
+        assert_eq!(
+            numbers("佐藤花子", None).await,
+            ["E001"],
+            "without the space"
+        );
+        assert_eq!(
+            numbers("さとう はなこ", None).await,
+            ["E001"],
+            "hiragana reads as kana"
+        );
+        assert_eq!(numbers("E00", None).await, ["E001", "E002", "E003", "e004"]);
+        assert_eq!(numbers("E004", None).await, ["e004"], "ASCII in any case");
+        assert_eq!(numbers("第一課", None).await, ["E001", "E003"]);
+        assert_eq!(
+            numbers("第一課 鈴木", None).await,
+            ["E003"],
+            "every word must match"
+        );
+        assert!(numbers("山田", None).await.is_empty());
+        assert_eq!(
+            numbers("", None).await.len(),
+            4,
+            "an empty query lists everyone"
+        );
+        let e2 = id_of(&db.store, t, "E002").await.0;
+        assert_eq!(
+            numbers("佐藤", Some(vec![e2])).await,
+            ["E002"],
+            "only within scope"
+        );
+        // One page at a time, with the total of all matches.
+        let (page, total) = db
+            .store
+            .search_people(t, "", None, 2, 2)
+            .await
+            .expect("page");
+        assert_eq!(total, 4);
+        assert_eq!(
+            page.iter()
+                .map(|p| p.employee_number.as_str())
+                .collect::<Vec<_>>(),
+            ["E003", "e004"]
+        );
+        // The tree counts people still here, in each unit and everything below it.
+        let top = db.store.department_children(t, None).await.expect("tree");
+        let counts: Vec<(String, i64)> = top
+            .iter()
+            .map(|n| (n.department.name.clone(), n.headcount))
+            .collect();
+        assert_eq!(
+            counts,
+            [("営業本部".to_string(), 2), ("開発本部".to_string(), 1)]
+        );
+    }
+);
+
+db_test!(
+    another_process_sees_an_import_in_its_directory_at_once,
+    |db| async move {
+        let t = tenant(&db.store, "acme").await;
+        import_csv(&db.store, t, "社員番号,氏名,所属\nE1,青木 一,本社\n").await;
+        // A second server process: its own pool and its own in-memory directory.
+        let other = Store::connect(&db.url).await.expect("second store");
+        let (rows, _) = other
+            .search_people(t, "青木", None, 10, 0)
+            .await
+            .expect("q");
+        assert_eq!(rows.len(), 1);
+        import_csv(&db.store, t, "社員番号,氏名,所属\nE2,青木 二,本社/支店\n").await;
+        let (rows, total) = other
+            .search_people(t, "青木", None, 10, 0)
+            .await
+            .expect("q");
+        assert_eq!(
+            total, 2,
+            "the import in the first process is seen by the second"
+        );
+        assert_eq!(rows[1].employee_number, "E2");
+        let top = other.department_children(t, None).await.expect("tree");
+        assert_eq!(top[0].headcount, 2);
+        other.close().await;
+    }
+);

@@ -379,10 +379,27 @@ pub fn parse_employees(table: &Table, existing: &Existing, full: bool) -> Parsed
     };
     let mut numbers: HashMap<String, usize> = HashMap::new();
     let mut emails: HashMap<String, usize> = HashMap::new();
+    // Where each column sits in a row, looked up once rather than per cell.
+    let fixed: [Option<usize>; 12] =
+        std::array::from_fn(|k| seen.get(&Column::FIXED[k].0).copied());
+    let years = out.rating_years.clone();
+    let rating_at: Vec<Option<usize>> = years
+        .iter()
+        .map(|fy| seen.get(&Column::Rating(*fy)).copied())
+        .collect();
     for row in &table.rows {
         let cell = |c: Column| {
-            seen.get(&c)
-                .and_then(|i| row.cells.get(*i))
+            let i = match c {
+                Column::Rating(fy) => years
+                    .iter()
+                    .position(|y| *y == fy)
+                    .and_then(|k| rating_at[k]),
+                c => Column::FIXED
+                    .iter()
+                    .position(|(f, _, _)| *f == c)
+                    .and_then(|k| fixed[k]),
+            };
+            i.and_then(|i| row.cells.get(i))
                 .map(String::as_str)
                 .unwrap_or("")
         };

@@ -172,11 +172,14 @@ fn read_csv(bytes: &[u8], forced: Option<TextEncoding>) -> Result<Table, FileErr
         .from_reader(text.as_bytes());
     let mut headers: Option<Vec<String>> = None;
     let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| FileError::Csv {
+    let mut record = csv::StringRecord::new();
+    while reader
+        .read_record(&mut record)
+        .map_err(|e| FileError::Csv {
             line: e.position().map(|p| p.line() as usize).unwrap_or(0),
             reason: e.to_string(),
-        })?;
+        })?
+    {
         let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
         let cells: Vec<String> = record.iter().map(str::to_string).collect();
         if cells.iter().all(|c| c.trim().is_empty()) {

@@ -8,6 +8,10 @@ use unicode_normalization::UnicodeNormalization;
 /// For codes, numbers, dates and emails — never for names, whose characters are kept as
 /// the person writes them.
 pub fn normalise(s: &str) -> String {
+    if s.is_ascii() {
+        // NFKC leaves ASCII as it is; most cells (codes, dates, emails) are ASCII.
+        return s.trim().to_string();
+    }
     s.nfkc().collect::<String>().trim().to_string()
 }
 

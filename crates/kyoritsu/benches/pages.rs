@@ -1,0 +1,211 @@
+//! Directory search, org tree and HR pages at the size of the largest Japanese groups:
+//! latency of the real router over HTTP, signed in as HR, on each engine.
+//!
+//! `cargo bench -p kyoritsu --bench pages` — settings from the environment:
+//! `KYORITSU_BENCH_EMPLOYEES` (default 300000), `KYORITSU_BENCH_CLIENTS` (concurrent
+//! clients, default 64), `KYORITSU_BENCH_REQUESTS` (requests per page and client count,
+//! default 640), `KYORITSU_BENCH_ENGINES` (default `sqlite,postgres`) and
+//! `KYORITSU_TEST_PG_URL` (see `store::testing`).
+//!
+//! Each page is measured twice: by one client alone (the latency a person sees on a quiet
+//! system) and by the concurrent clients together (closed loop: each sends its next
+//! request when the last one is answered). Reported: p50 and p95 in milliseconds, and
+//! requests per second under load.
+
+use reqwest::redirect::Policy;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use store::Store;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
+    std::env::var(key)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+async fn serve(store: Store) -> String {
+    let state = web::AppState::new(
+        store,
+        web::WebConfig {
+            secure_cookies: false,
+            ..Default::default()
+        },
+    );
+    let app = web::router(state);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await;
+    });
+    format!("http://{addr}")
+}
+
+async fn signed_in_client(base: &str) -> reqwest::Client {
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .pool_max_idle_per_host(256)
+        .build()
+        .expect("client");
+    let login = http
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .expect("login page")
+        .text()
+        .await
+        .expect("body");
+    let csrf = login
+        .split("name=\"_csrf\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("csrf token")
+        .to_string();
+    let r = http
+        .post(format!("{base}/login"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("email", "hr@demo.example.jp"),
+            ("password", kyoritsu::demo::DEMO_PASSWORD),
+            ("next", ""),
+        ])
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER, "sign-in failed");
+    http
+}
+
+async fn measure(http: &reqwest::Client, url: &str, clients: usize, total: usize) -> Vec<Duration> {
+    let url = Arc::new(url.to_string());
+    let per_client = total.div_ceil(clients);
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (http, url) = (http.clone(), url.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut times = Vec::with_capacity(per_client);
+            for _ in 0..per_client {
+                let t = Instant::now();
+                let r = http.get(url.as_str()).send().await.expect("request");
+                assert!(r.status().is_success(), "{url}: {}", r.status());
+                let _ = r.bytes().await.expect("body");
+                times.push(t.elapsed());
+            }
+            times
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.expect("client task"));
+    }
+    all.sort();
+    all
+}
+
+#[tokio::main]
+async fn main() {
+    let employees: usize = env_or("KYORITSU_BENCH_EMPLOYEES", 300_000);
+    let clients: usize = env_or("KYORITSU_BENCH_CLIENTS", 64);
+    let requests: usize = env_or("KYORITSU_BENCH_REQUESTS", 640);
+    let engines: String = env_or("KYORITSU_BENCH_ENGINES", "sqlite,postgres".to_string());
+    for engine in engines.split(',').map(str::trim) {
+        let db = match engine {
+            "sqlite" => store::testing::TestDb::sqlite().await,
+            _ => store::testing::TestDb::postgres().await,
+        };
+        let t = Instant::now();
+        kyoritsu::cli::create_demo(&db.store, employees, 7, false)
+            .await
+            .expect("demo company");
+        println!(
+            "{engine}: demo company of {employees} people in {:.1} s",
+            t.elapsed().as_secs_f64()
+        );
+        let tenant = db
+            .store
+            .tenant_by_slug("demo")
+            .await
+            .expect("tenant")
+            .expect("demo");
+        let top = db
+            .store
+            .department_children(tenant.id, None)
+            .await
+            .expect("tree");
+        let some_unit = db
+            .store
+            .department_children(tenant.id, Some(top[0].department.id))
+            .await
+            .expect("tree")[0]
+            .department
+            .id;
+        let someone = db
+            .store
+            .person_by_number(tenant.id, &format!("E{:07}", employees / 2))
+            .await
+            .expect("person")
+            .expect("exists")
+            .id;
+        let base = serve(db.store.clone()).await;
+        let http = signed_in_client(&base).await;
+        let pages: Vec<(&str, String)> = vec![
+            ("HR home /", "/".into()),
+            ("search 佐藤", "/people?q=%E4%BD%90%E8%97%A4".into()),
+            (
+                "search さとう (kana)",
+                "/people?q=%E3%81%95%E3%81%A8%E3%81%86".into(),
+            ),
+            (
+                "search 佐藤 第一課 (two words)",
+                "/people?q=%E4%BD%90%E8%97%A4+%E7%AC%AC%E4%B8%80%E8%AA%B2".into(),
+            ),
+            (
+                "search employee number",
+                format!("/people?q=E{:07}", employees / 3),
+            ),
+            ("search, no match", "/people?q=zzzz".into()),
+            ("directory page 100", "/people?page=100".into()),
+            ("org tree /org", "/org".into()),
+            ("org subtree (htmx)", format!("/org/{some_unit}/children")),
+            ("profile", format!("/people/{someone}")),
+        ];
+        println!(
+            "{:<32} {:>9} {:>9} {:>11} {:>11} {:>9}",
+            "page", "1 p50 ms", "1 p95 ms", "64 p50 ms", "64 p95 ms", "req/s"
+        );
+        for (name, path) in &pages {
+            let url = format!("{base}{path}");
+            // Warm-up: the first request after a change builds the directory.
+            let _ = measure(&http, &url, 1, 3).await;
+            let alone = measure(&http, &url, 1, 50).await;
+            let t = Instant::now();
+            let loaded = measure(&http, &url, clients, requests).await;
+            let rate = loaded.len() as f64 / t.elapsed().as_secs_f64();
+            println!(
+                "{:<32} {:>9.1} {:>9.1} {:>11.1} {:>11.1} {:>9.0}",
+                name,
+                percentile(&alone, 0.5),
+                percentile(&alone, 0.95),
+                percentile(&loaded, 0.5),
+                percentile(&loaded, 0.95),
+                rate
+            );
+        }
+    }
+}
