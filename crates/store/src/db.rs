@@ -119,6 +119,24 @@ impl Store {
         Store::connect(url).await
     }
 
+    /// Brings the query planner's statistics up to date after a bulk write. Without them
+    /// SQLite read a page of 50 people by id through the tenant index — a scan of every
+    /// person — instead of the primary key (see bench/README.md).
+    pub(crate) async fn refresh_statistics(&self) -> Result<()> {
+        match &self.pool {
+            Pool::Sqlite(_) => {
+                // Approximate statistics: bounded work even for millions of rows.
+                self.execute_raw("PRAGMA analysis_limit = 2000").await?;
+                self.execute_raw("ANALYZE").await?;
+            }
+            Pool::Postgres(_) => {
+                self.execute_raw("ANALYZE people, departments, ratings")
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
     pub fn engine(&self) -> Engine {
         match self.pool {
             Pool::Sqlite(_) => Engine::Sqlite,

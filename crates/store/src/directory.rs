@@ -10,6 +10,8 @@
 use crate::people::{Department, DepartmentNode, MAX_DEPTH, departments_query};
 use crate::schema::{People, Tenants};
 use crate::{Result, Store, StoreError, TenantId, Tx};
+use chrono::NaiveDate;
+use memchr::memmem::Finder;
 use sea_query::{Expr, ExprTrait, Query};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -27,8 +29,14 @@ pub(crate) struct DirectoryCache {
 #[derive(Debug)]
 pub struct Directory {
     version: i64,
-    /// By employee number.
-    entries: Vec<Entry>,
+    /// Every person's searchable text, by employee number, one line each: name, name
+    /// without spaces, kana, kana without spaces, employee number and department name,
+    /// separated by U+0001, ASCII in lower case. One buffer, so a word is found with one
+    /// vectorised scan rather than 300,000 small ones.
+    text: String,
+    /// Where each person's line starts in `text`, and who it is.
+    starts: Vec<usize>,
+    people: Vec<Entry>,
     departments: HashMap<i64, Department>,
     children: HashMap<Option<i64>, Vec<i64>>,
     /// Current (not left) people in each department and every department below it.
@@ -38,9 +46,9 @@ pub struct Directory {
 #[derive(Debug)]
 struct Entry {
     id: i64,
-    /// Name, name without spaces, kana, kana without spaces, employee number and
-    /// department name, separated by U+0001 and with ASCII in lower case.
-    haystack: Box<str>,
+    current: bool,
+    birth_date: Option<NaiveDate>,
+    hire_date: Option<NaiveDate>,
 }
 
 /// A search word and its katakana reading (hiragana typed for a kana name).
@@ -77,24 +85,77 @@ impl Directory {
         offset: usize,
     ) -> (Vec<i64>, usize) {
         let words = needles(query);
+        let matching: Vec<usize> = match words.split_first() {
+            None => (0..self.people.len()).collect(),
+            Some(((w, k), rest)) => {
+                // Lines holding the first word (as typed or as katakana), then the others.
+                let mut lines = self.lines_containing(w);
+                if k != w {
+                    lines.extend(self.lines_containing(k));
+                    lines.sort_unstable();
+                    lines.dedup();
+                }
+                let rest: Vec<(Finder, Finder)> = rest
+                    .iter()
+                    .map(|(w, k)| (Finder::new(w.as_bytes()), Finder::new(k.as_bytes())))
+                    .collect();
+                lines
+                    .into_iter()
+                    .filter(|&i| {
+                        let line = self.line(i).as_bytes();
+                        rest.iter()
+                            .all(|(w, k)| w.find(line).is_some() || k.find(line).is_some())
+                    })
+                    .collect()
+            }
+        };
         let mut total = 0;
         let mut page = Vec::new();
-        for e in &self.entries {
-            if scope.is_some_and(|s| !s.contains(&e.id)) {
-                continue;
-            }
-            if !words
-                .iter()
-                .all(|(w, k)| e.haystack.contains(w.as_str()) || e.haystack.contains(k.as_str()))
-            {
+        for i in matching {
+            let id = self.people[i].id;
+            if scope.is_some_and(|s| !s.contains(&id)) {
                 continue;
             }
             if total >= offset && page.len() < limit {
-                page.push(e.id);
+                page.push(id);
             }
             total += 1;
         }
         (page, total)
+    }
+
+    fn line(&self, i: usize) -> &str {
+        let end = self
+            .starts
+            .get(i + 1)
+            .map(|e| e - 1)
+            .unwrap_or(self.text.len());
+        &self.text[self.starts[i]..end]
+    }
+
+    /// Indices of the lines containing `needle`, in order, each once.
+    fn lines_containing(&self, needle: &str) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        for at in Finder::new(needle.as_bytes()).find_iter(self.text.as_bytes()) {
+            let i = self.starts.partition_point(|&s| s <= at) - 1;
+            if out.last() != Some(&i) {
+                out.push(i);
+            }
+        }
+        out
+    }
+
+    /// Current people whose birth date (or hire date) falls in `range`.
+    pub fn count_born_between(&self, range: &std::ops::RangeInclusive<NaiveDate>) -> i64 {
+        self.count_current(|e| e.birth_date.is_some_and(|d| range.contains(&d)))
+    }
+
+    pub fn count_hired_between(&self, range: &std::ops::RangeInclusive<NaiveDate>) -> i64 {
+        self.count_current(|e| e.hire_date.is_some_and(|d| range.contains(&d)))
+    }
+
+    fn count_current(&self, pick: impl Fn(&Entry) -> bool) -> i64 {
+        self.people.iter().filter(|e| e.current && pick(e)).count() as i64
     }
 
     /// The departments directly under `parent` (the top when `None`) with head counts.
@@ -117,7 +178,7 @@ impl Directory {
 
     /// Current people in the whole tenant.
     pub fn headcount(&self) -> i64 {
-        self.children(None).iter().map(|n| n.headcount).sum()
+        self.count_current(|_| true)
     }
 }
 
@@ -129,6 +190,8 @@ struct EntryRow {
     name_kana: String,
     department_id: Option<i64>,
     status: String,
+    birth_date: Option<NaiveDate>,
+    hire_date: Option<NaiveDate>,
 }
 
 impl Store {
@@ -148,7 +211,7 @@ impl Store {
         let built = Arc::new(self.build_directory(tenant, version).await?);
         tracing::info!(
             elapsed_ms = started.elapsed().as_millis(),
-            people = built.entries.len(),
+            people = built.people.len(),
             version,
             "directory rebuilt"
         );
@@ -190,6 +253,8 @@ impl Store {
                         People::NameKana,
                         People::DepartmentId,
                         People::Status,
+                        People::BirthDate,
+                        People::HireDate,
                     ])
                     .from(People::Table)
                     .and_where(Expr::col(People::TenantId).eq(tenant.0))
@@ -202,9 +267,15 @@ impl Store {
             children.entry(d.parent_id).or_default().push(d.id);
         }
         let mut subtree: HashMap<i64, i64> = HashMap::new();
-        let mut entries: Vec<(String, Entry)> = Vec::with_capacity(rows.len());
+        let mut rows = rows;
+        rows.sort_by(|a, b| a.employee_number.cmp(&b.employee_number));
+        let mut text = String::with_capacity(rows.len() * 96);
+        let mut starts = Vec::with_capacity(rows.len());
+        let mut people = Vec::with_capacity(rows.len());
+        let no_space = |s: &str| s.replace([' ', '\u{3000}'], "");
         for r in rows {
-            if r.status != "left" {
+            let current = r.status != "left";
+            if current {
                 let mut cur = r.department_id;
                 for _ in 0..MAX_DEPTH {
                     let Some(d) = cur else { break };
@@ -217,8 +288,8 @@ impl Store {
                 .and_then(|d| departments.get(&d))
                 .map(|d| d.name.as_str())
                 .unwrap_or("");
-            let no_space = |s: &str| s.replace([' ', '\u{3000}'], "");
-            let haystack = [
+            starts.push(text.len());
+            for (i, part) in [
                 r.name.as_str(),
                 &no_space(&r.name),
                 &r.name_kana,
@@ -226,15 +297,32 @@ impl Store {
                 &r.employee_number,
                 dept,
             ]
-            .join("\u{1}")
-            .to_ascii_lowercase()
-            .into_boxed_str();
-            entries.push((r.employee_number, Entry { id: r.id, haystack }));
+            .iter()
+            .enumerate()
+            {
+                if i > 0 {
+                    text.push('\u{1}');
+                }
+                // Line breaks cannot reach here (names refuse them), but a line must stay
+                // one line whatever is stored.
+                text.extend(part.chars().map(|c| match c {
+                    '\n' => ' ',
+                    c => c.to_ascii_lowercase(),
+                }));
+            }
+            text.push('\n');
+            people.push(Entry {
+                id: r.id,
+                current,
+                birth_date: r.birth_date,
+                hire_date: r.hire_date,
+            });
         }
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(Directory {
             version,
-            entries: entries.into_iter().map(|(_, e)| e).collect(),
+            text,
+            starts,
+            people,
             departments,
             children,
             subtree,

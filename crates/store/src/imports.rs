@@ -576,6 +576,7 @@ impl Store {
             .await?;
         tx.directory_changed(tenant).await?;
         tx.commit().await?;
+        self.refresh_statistics().await?;
         summary.import_id = Some(id);
         Ok(ImportOutcome::Done(summary))
     }

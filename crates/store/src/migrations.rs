@@ -664,10 +664,14 @@ fn m0006_directory_version(engine: Engine) -> Statements {
                 .default(0),
         )
         .to_owned();
-    vec![match engine {
-        Engine::Sqlite => alter.to_string(SqliteQueryBuilder),
-        Engine::Postgres => alter.to_string(PostgresQueryBuilder),
-    }]
+    vec![
+        match engine {
+            Engine::Sqlite => alter.to_string(SqliteQueryBuilder),
+            Engine::Postgres => alter.to_string(PostgresQueryBuilder),
+        },
+        // Planner statistics for databases loaded before imports refreshed them.
+        "ANALYZE".into(),
+    ]
 }
 
 fn fk<A, B, C, D>(from: A, from_col: B, to: C, to_col: D) -> sea_query::ForeignKeyCreateStatement

@@ -379,7 +379,8 @@ impl Store {
         }
         tx.directory_changed(tenant).await?;
         tx.end_bulk().await?;
-        tx.commit().await
+        tx.commit().await?;
+        self.refresh_statistics().await
     }
 
     fn select_people() -> sea_query::SelectStatement {
@@ -583,17 +584,7 @@ impl Store {
 
     /// People currently employed (not left).
     pub async fn count_people(&self, tenant: TenantId) -> Result<i64> {
-        let (n,): (i64,) = self
-            .fetch_one(
-                &Query::select()
-                    .expr(Expr::col(People::Id).count())
-                    .from(People::Table)
-                    .and_where(Expr::col(People::TenantId).eq(tenant.0))
-                    .and_where(Expr::col(People::Status).ne("left"))
-                    .to_owned(),
-            )
-            .await?;
-        Ok(n)
+        Ok(self.directory(tenant).await?.headcount())
     }
 
     /// How many current people were born within `births` (a cohort, e.g. turning 50 in a FY).
@@ -602,8 +593,7 @@ impl Store {
         tenant: TenantId,
         births: std::ops::RangeInclusive<NaiveDate>,
     ) -> Result<i64> {
-        self.count_with_date_between(tenant, People::BirthDate, births)
-            .await
+        Ok(self.directory(tenant).await?.count_born_between(&births))
     }
 
     /// How many current people joined within `hires` (e.g. reaching 3 years of service in a FY).
@@ -612,28 +602,7 @@ impl Store {
         tenant: TenantId,
         hires: std::ops::RangeInclusive<NaiveDate>,
     ) -> Result<i64> {
-        self.count_with_date_between(tenant, People::HireDate, hires)
-            .await
-    }
-
-    async fn count_with_date_between(
-        &self,
-        tenant: TenantId,
-        column: People,
-        range: std::ops::RangeInclusive<NaiveDate>,
-    ) -> Result<i64> {
-        let (n,): (i64,) = self
-            .fetch_one(
-                &Query::select()
-                    .expr(Expr::col(People::Id).count())
-                    .from(People::Table)
-                    .and_where(Expr::col(People::TenantId).eq(tenant.0))
-                    .and_where(Expr::col(People::Status).ne("left"))
-                    .and_where(Expr::col(column).between(*range.start(), *range.end()))
-                    .to_owned(),
-            )
-            .await?;
-        Ok(n)
+        Ok(self.directory(tenant).await?.count_hired_between(&hires))
     }
 
     /// Current people born within `births`, oldest first (a cohort such as "turns 50 in FY2026").

@@ -621,3 +621,44 @@ db_test!(
         other.close().await;
     }
 );
+
+db_test!(
+    cohort_counts_include_current_people_only_and_follow_imports,
+    |db| async move {
+        let t = tenant(&db.store, "acme").await;
+        let csv = "社員番号,氏名,生年月日,入社日,在籍区分\n\
+                   E1,a,1976-04-02,2023-04-01,在籍\n\
+                   E2,b,1977-04-01,2023-04-01,休職\n\
+                   E3,c,1976-04-01,2023-04-02,在籍\n\
+                   E4,d,1976-12-01,2023-04-01,退職\n";
+        import_csv(&db.store, t, csv).await;
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        let turning_50 = d(1976, 4, 2)..=d(1977, 4, 1);
+        assert_eq!(
+            db.store.count_people(t).await.expect("n"),
+            3,
+            "leavers do not count"
+        );
+        assert_eq!(
+            db.store
+                .count_born_between(t, turning_50.clone())
+                .await
+                .expect("n"),
+            2,
+            "E1 and E2; E3 is a day early, E4 has left"
+        );
+        assert_eq!(
+            db.store
+                .count_hired_between(t, d(2023, 4, 1)..=d(2023, 4, 1))
+                .await
+                .expect("n"),
+            2
+        );
+        import_csv(&db.store, t, "社員番号,氏名,在籍区分\nE1,a,退職\n").await;
+        assert_eq!(
+            db.store.count_born_between(t, turning_50).await.expect("n"),
+            1,
+            "a change is counted at once"
+        );
+    }
+);
