@@ -9,6 +9,7 @@
 
 pub mod audit;
 pub mod calendar;
+pub mod career_sheet;
 pub mod error;
 pub mod ids;
 pub mod import;

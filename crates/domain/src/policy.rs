@@ -205,9 +205,73 @@ pub fn person_read_is_audited(relation: Relation, fields: PersonFields) -> bool 
     relation != Relation::Oneself && (fields.birth_date || fields.ratings)
 }
 
+/// How much of someone's career sheet (キャリアシート) an actor may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SheetView {
+    /// Every section, private ones included: the owner only.
+    Full,
+    /// The sections the owner shares: the facilitator preparing a dialogue with them.
+    Shared,
+}
+
+/// May `actor` see the career sheet of `owner`, and how much? Only the owner, today: a
+/// role alone (manager, HR, admin, consultant) never opens someone's sheet. Facilitators
+/// will see [`SheetView::Shared`] through their dialogues with the owner.
+pub fn career_sheet_view(actor: &Actor, tenant: TenantId, owner: PersonId) -> Option<SheetView> {
+    (actor.tenant_id == tenant && actor.person_id == Some(owner)).then_some(SheetView::Full)
+}
+
+/// May `actor` write (save a version of, autosave a draft of) `owner`'s career sheet?
+/// Only the owner: the sheet is the employee's own words.
+pub fn may_write_career_sheet(actor: &Actor, tenant: TenantId, owner: PersonId) -> bool {
+    actor.tenant_id == tenant && actor.person_id == Some(owner)
+}
+
+/// A read of a career sheet by anyone but its owner is a confidential read (audited).
+pub fn career_sheet_read_is_audited(actor: &Actor, owner: PersonId) -> bool {
+    actor.person_id != Some(owner)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_owner_sees_or_writes_a_career_sheet() {
+        let me = actor(&[Role::Employee]);
+        assert_eq!(
+            career_sheet_view(&me, TenantId(1), PersonId(1)),
+            Some(SheetView::Full)
+        );
+        assert!(may_write_career_sheet(&me, TenantId(1), PersonId(1)));
+        assert!(!career_sheet_read_is_audited(&me, PersonId(1)));
+        for roles in [
+            vec![Role::Manager],
+            vec![Role::Hr],
+            vec![Role::Admin],
+            vec![Role::Consultant],
+            vec![Role::Instructor],
+            vec![Role::Hr, Role::Admin, Role::Manager, Role::Consultant],
+        ] {
+            let a = actor(&roles);
+            assert_eq!(
+                career_sheet_view(&a, TenantId(1), PersonId(2)),
+                None,
+                "{roles:?}"
+            );
+            assert!(!may_write_career_sheet(&a, TenantId(1), PersonId(2)));
+            assert!(career_sheet_read_is_audited(&a, PersonId(2)));
+        }
+        // The same person number in another tenant is somebody else.
+        assert_eq!(career_sheet_view(&me, TenantId(2), PersonId(1)), None);
+        assert!(!may_write_career_sheet(&me, TenantId(2), PersonId(1)));
+        let nobody = Actor {
+            person_id: None,
+            ..actor(&[Role::Admin])
+        };
+        assert_eq!(career_sheet_view(&nobody, TenantId(1), PersonId(1)), None);
+    }
 
     fn actor(roles: &[Role]) -> Actor {
         Actor {

@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 pub mod audit;
+pub mod career_sheets;
 mod db;
 pub mod directory;
 pub mod imports;

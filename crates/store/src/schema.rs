@@ -144,3 +144,25 @@ pub(crate) enum PendingImports {
     Full,
     Content,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum CareerSheetVersions {
+    Table,
+    Id,
+    TenantId,
+    PersonId,
+    Version,
+    Content,
+    SavedAt,
+    SavedByUserId,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum CareerSheetDrafts {
+    Table,
+    TenantId,
+    PersonId,
+    BaseVersion,
+    Content,
+    UpdatedAt,
+}

@@ -662,3 +662,128 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    career_sheet_versions_are_appended_and_stale_saves_write_nothing,
+    |db| async move {
+        use domain::career_sheet::{CareerSheet, EntryInput, Section};
+        use store::career_sheets::SaveOutcome;
+        let t = tenant(&db.store, "acme").await;
+        db.store
+            .load_org(t, &small_org(), &|_| {})
+            .await
+            .expect("org");
+        let me = id_of(&db.store, t, "E3").await;
+        let user = db
+            .store
+            .create_user(
+                t,
+                NewUser {
+                    email: EmailAddress::parse("e3@acme.jp").expect("e"),
+                    name: "E3".into(),
+                    roles: vec![Role::Employee],
+                    person_id: Some(me),
+                    password: None,
+                },
+            )
+            .await
+            .expect("user")
+            .id;
+        let sheet = |vision: &str| {
+            CareerSheet::parse(
+                |s| EntryInput {
+                    text: if s == Section::Vision {
+                        vision.into()
+                    } else {
+                        String::new()
+                    },
+                    private: false,
+                },
+                "",
+            )
+            .expect("sheet")
+        };
+        assert!(
+            db.store
+                .latest_career_sheet(t, me)
+                .await
+                .expect("q")
+                .is_none()
+        );
+        db.store
+            .save_career_sheet_draft(t, me, 0, "{\"vision\":\"typing\"}")
+            .await
+            .expect("draft");
+        assert_eq!(
+            db.store
+                .save_career_sheet(t, me, user, 0, &sheet("A"))
+                .await
+                .expect("save"),
+            SaveOutcome::Saved { version: 1 }
+        );
+        assert!(
+            db.store
+                .career_sheet_draft(t, me)
+                .await
+                .expect("q")
+                .is_none(),
+            "a save takes the draft with it"
+        );
+        assert_eq!(
+            db.store
+                .save_career_sheet(t, me, user, 1, &sheet("B"))
+                .await
+                .expect("save"),
+            SaveOutcome::Saved { version: 2 }
+        );
+        assert_eq!(
+            db.store
+                .save_career_sheet(t, me, user, 1, &sheet("C"))
+                .await
+                .expect("save"),
+            SaveOutcome::Stale { latest: 2 }
+        );
+        let latest = db
+            .store
+            .latest_career_sheet(t, me)
+            .await
+            .expect("q")
+            .expect("v");
+        assert_eq!(latest.version, 2);
+        assert_eq!(latest.sheet, sheet("B"));
+        let first = db
+            .store
+            .career_sheet_version(t, me, 1)
+            .await
+            .expect("q")
+            .expect("v1");
+        assert_eq!(first.sheet, sheet("A"), "old versions stay as they were");
+        let list = db.store.career_sheet_versions(t, me).await.expect("list");
+        assert_eq!(list.iter().map(|v| v.version).collect::<Vec<_>>(), [2, 1]);
+        // Another tenant sees nothing of it.
+        let other = tenant(&db.store, "other").await;
+        assert!(
+            db.store
+                .latest_career_sheet(other, me)
+                .await
+                .expect("q")
+                .is_none()
+        );
+        // Drafts are replaced, not stacked.
+        db.store
+            .save_career_sheet_draft(t, me, 2, "{\"a\":\"1\"}")
+            .await
+            .expect("d");
+        db.store
+            .save_career_sheet_draft(t, me, 2, "{\"a\":\"2\"}")
+            .await
+            .expect("d");
+        let d = db
+            .store
+            .career_sheet_draft(t, me)
+            .await
+            .expect("q")
+            .expect("draft");
+        assert_eq!((d.base_version, d.content.as_str()), (2, "{\"a\":\"2\"}"));
+    }
+);

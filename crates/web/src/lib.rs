@@ -10,6 +10,7 @@
 pub(crate) mod admin;
 mod api;
 pub mod auth;
+mod career_sheet;
 mod directory;
 pub mod error;
 pub mod i18n;
@@ -151,6 +152,7 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", post(auth::logout))
         .route("/lang/{code}", get(auth::switch_language))
         .merge(pages::router())
+        .merge(career_sheet::router())
         .merge(admin::router())
         .merge(people_import::router())
         .merge(directory::router())

@@ -28,6 +28,15 @@ pub fn router() -> Router<AppState> {
             get(|| async { asset("text/css; charset=utf-8", include_str!("../static/app.css")) }),
         )
         .route(
+            "/static/career_sheet.js",
+            get(|| async {
+                asset(
+                    "text/javascript; charset=utf-8",
+                    include_str!("../static/career_sheet.js"),
+                )
+            }),
+        )
+        .route(
             "/static/upload.js",
             get(|| async {
                 asset(
