@@ -748,7 +748,7 @@ pub async fn create_demo(
                 .map(|p| PersonId(p.id)),
             None => None,
         };
-        store
+        let user = store
             .create_user(
                 t.id,
                 NewUser {
@@ -760,6 +760,15 @@ pub async fn create_demo(
                 },
             )
             .await?;
+        // The demo employee has written their career sheet twice, so the comparison
+        // (変化を一緒にたどる) shows something.
+        if let (Some(person), true) = (person_id, a.email.starts_with("employee@")) {
+            for (base, sheet) in demo::career_sheet_versions().into_iter().enumerate() {
+                store
+                    .save_career_sheet(t.id, person, user.id, base as i64, &sheet)
+                    .await?;
+            }
+        }
     }
     store
         .append_audit(

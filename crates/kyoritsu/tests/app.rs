@@ -540,6 +540,11 @@ app_test!(permission_matrix_for_the_api, |app| async move {
     const NO: S = S::FORBIDDEN;
     let routes: Vec<(String, [S; 6])> = vec![
         ("/api/v1/me".into(), [OK, OK, OK, OK, OK, OK]),
+        ("/api/v1/me/career-sheet".into(), [OK, OK, OK, NO, OK, OK]),
+        (
+            "/api/v1/me/career-sheet/versions".into(),
+            [OK, OK, OK, NO, OK, OK],
+        ),
         ("/api/v1/members".into(), [NO, OK, NO, NO, NO, NO]),
         ("/api/v1/users".into(), [NO, NO, NO, NO, NO, OK]),
         ("/api/v1/audit".into(), [NO, NO, NO, NO, NO, OK]),
@@ -1102,7 +1107,8 @@ app_test!(
 app_test!(
     career_sheet_versions_drafts_and_stale_saves,
     |app| async move {
-        let me = app.signed_in("employee@demo.example.jp").await;
+        // The demo manager starts with no sheet (the demo employee has two versions).
+        let me = app.signed_in("manager@demo.example.jp").await;
         let csrf = me.csrf("/my/career-sheet").await;
         let save = |base: &'static str, vision: &'static str, concerns: &'static str| {
             let me = &me;
@@ -1159,7 +1165,7 @@ app_test!(
             "what was typed is still there"
         );
         let t = app.demo_tenant().await;
-        let person = domain::PersonId(app.person_of("employee@demo.example.jp").await);
+        let person = domain::PersonId(app.person_of("manager@demo.example.jp").await);
         let versions = app
             .store
             .career_sheet_versions(t.id, person)
@@ -1229,7 +1235,7 @@ app_test!(
         );
 
         // Nobody else sees any of it: their own sheet is empty, versions are their own.
-        for role in ["manager", "consultant", "hr", "admin"] {
+        for role in ["employee", "consultant", "hr", "admin"] {
             let b = app.signed_in(&format!("{role}@demo.example.jp")).await;
             for path in [
                 "/my/career-sheet",
@@ -1263,3 +1269,93 @@ app_test!(
         assert_eq!(status, StatusCode::FORBIDDEN);
     }
 );
+
+app_test!(career_sheet_over_the_api, |app| async move {
+    // The demo consultant starts with no sheet (the demo employee has two versions).
+    let token = app.token("consultant@demo.example.jp").await;
+    let put = |body: serde_json::Value| {
+        let base = app.base.clone();
+        let token = token.clone();
+        async move {
+            let r = reqwest::Client::new()
+                .put(format!("{base}/api/v1/me/career-sheet"))
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .expect("put");
+            let status = r.status();
+            (
+                status,
+                r.json::<serde_json::Value>().await.unwrap_or_default(),
+            )
+        }
+    };
+    let (status, body) = app.api(Some(&token), "/api/v1/me/career-sheet").await;
+    assert_eq!(
+        (status, body["version"].as_i64()),
+        (StatusCode::OK, Some(0))
+    );
+    let sheet = serde_json::json!({
+        "base_version": 0,
+        "vision_horizon_years": 5,
+        "sections": [
+            {"section": "vision", "text": "5年後に海外拠点を任される", "private": false},
+            {"section": "concerns", "text": "API-PRIVATE", "private": true}
+        ]
+    });
+    let (status, body) = put(sheet.clone()).await;
+    assert_eq!(
+        (status, body["version"].as_i64()),
+        (StatusCode::OK, Some(1))
+    );
+    // The same base again is stale: 409, nothing written.
+    let (status, body) = put(sheet).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "stale");
+    // Precise errors for bad input.
+    let (status, body) = put(serde_json::json!({"base_version": 1, "sections": [{"section": "hobbies", "text": "x", "private": false}]})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("hobbies")
+    );
+    let (status, body) =
+        put(serde_json::json!({"base_version": 1, "vision_horizon_years": 99, "sections": []}))
+            .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("vision_horizon_years")
+    );
+    let (status, body) = app
+        .api(Some(&token), "/api/v1/me/career-sheet/versions")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body.as_array().map(Vec::len), Some(1));
+    let (status, body) = app
+        .api(Some(&token), "/api/v1/me/career-sheet/versions/1")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["vision_horizon_years"], 5);
+    assert_eq!(
+        app.api(Some(&token), "/api/v1/me/career-sheet/versions/2")
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    // Another user reads only their own (empty) sheet.
+    for role in ["employee", "manager", "hr", "admin"] {
+        let t = app.token(&format!("{role}@demo.example.jp")).await;
+        let (status, body) = app.api(Some(&t), "/api/v1/me/career-sheet").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(!body.to_string().contains("API-PRIVATE"), "{role}");
+    }
+    // It is in the OpenAPI document.
+    let (_, doc) = app.api(None, "/api/v1/openapi.json").await;
+    assert!(doc["paths"]["/api/v1/me/career-sheet"]["put"].is_object());
+});

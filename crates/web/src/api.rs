@@ -52,6 +52,12 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(list_users, create_user))
         .routes(routes!(set_user_disabled))
         .routes(routes!(audit))
+        .routes(routes!(
+            crate::api_career_sheet::get_sheet,
+            crate::api_career_sheet::put_sheet
+        ))
+        .routes(routes!(crate::api_career_sheet::list_versions))
+        .routes(routes!(crate::api_career_sheet::get_version))
         .split_for_parts();
     router.merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", api))
 }

@@ -9,6 +9,7 @@
 
 pub(crate) mod admin;
 mod api;
+mod api_career_sheet;
 pub mod auth;
 mod career_sheet;
 mod directory;
