@@ -519,6 +519,71 @@ pub fn generate(
     }
 }
 
+/// Two versions of the demo employee's career sheet (キャリアシート), a few months apart in
+/// spirit: the vision grew more concrete and a worry was kept private.
+pub fn career_sheet_versions() -> Vec<domain::career_sheet::CareerSheet> {
+    use domain::career_sheet::{CareerSheet, EntryInput, Section};
+    let texts = |vision: &'static str, concerns: &'static str| {
+        move |s: Section| {
+            let (text, private) = match s {
+                Section::WorkHistory => (
+                    "2015年入社。法人営業部で中小企業向けの提案営業を5年、2020年から営業企画で販売データの分析を担当しています。",
+                    false,
+                ),
+                Section::Skills => (
+                    "基本情報技術者、日商簿記2級。SQLでの集計とダッシュボード作り。",
+                    false,
+                ),
+                Section::Strengths => (
+                    "数字を整理して、現場の人にわかる言葉で説明できること。",
+                    false,
+                ),
+                Section::Meaning => (
+                    "自分の分析がきっかけで、営業のやり方が変わったと言われたとき。",
+                    false,
+                ),
+                Section::Intention => (
+                    "データを使って、営業と企画をつなぐ役割を続けたいと考えています。",
+                    false,
+                ),
+                Section::Vision => (vision, false),
+                Section::Concerns => (concerns, true),
+                Section::Events => (
+                    "昨年、社内表彰の候補に挙がったものの選ばれず、自分の強みを見直すきっかけになりました。",
+                    false,
+                ),
+                Section::Successes => (
+                    "新人の頃、失注続きの顧客を半年かけて取り戻したこと。",
+                    false,
+                ),
+            };
+            EntryInput {
+                text: text.into(),
+                private,
+            }
+        }
+    };
+    [
+        CareerSheet::parse(
+            texts(
+                "いずれは企画の仕事を続けたい。",
+                "このまま分析だけを続けてよいのか迷っています。",
+            ),
+            "",
+        ),
+        CareerSheet::parse(
+            texts(
+                "3年後に、営業データの活用を全社に広げるチームの中心になっている。",
+                "子どもの進学と、転勤の可能性が重なることが気がかりです。",
+            ),
+            "3",
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -626,69 +691,4 @@ mod tests {
             );
         }
     }
-}
-
-/// Two versions of the demo employee's career sheet (キャリアシート), a few months apart in
-/// spirit: the vision grew more concrete and a worry was kept private.
-pub fn career_sheet_versions() -> Vec<domain::career_sheet::CareerSheet> {
-    use domain::career_sheet::{CareerSheet, EntryInput, Section};
-    let texts = |vision: &'static str, concerns: &'static str| {
-        move |s: Section| {
-            let (text, private) = match s {
-                Section::WorkHistory => (
-                    "2015年入社。法人営業部で中小企業向けの提案営業を5年、2020年から営業企画で販売データの分析を担当しています。",
-                    false,
-                ),
-                Section::Skills => (
-                    "基本情報技術者、日商簿記2級。SQLでの集計とダッシュボード作り。",
-                    false,
-                ),
-                Section::Strengths => (
-                    "数字を整理して、現場の人にわかる言葉で説明できること。",
-                    false,
-                ),
-                Section::Meaning => (
-                    "自分の分析がきっかけで、営業のやり方が変わったと言われたとき。",
-                    false,
-                ),
-                Section::Intention => (
-                    "データを使って、営業と企画をつなぐ役割を続けたいと考えています。",
-                    false,
-                ),
-                Section::Vision => (vision, false),
-                Section::Concerns => (concerns, true),
-                Section::Events => (
-                    "昨年、社内表彰の候補に挙がったものの選ばれず、自分の強みを見直すきっかけになりました。",
-                    false,
-                ),
-                Section::Successes => (
-                    "新人の頃、失注続きの顧客を半年かけて取り戻したこと。",
-                    false,
-                ),
-            };
-            EntryInput {
-                text: text.into(),
-                private,
-            }
-        }
-    };
-    [
-        CareerSheet::parse(
-            texts(
-                "いずれは企画の仕事を続けたい。",
-                "このまま分析だけを続けてよいのか迷っています。",
-            ),
-            "",
-        ),
-        CareerSheet::parse(
-            texts(
-                "3年後に、営業データの活用を全社に広げるチームの中心になっている。",
-                "子どもの進学と、転勤の可能性が重なることが気がかりです。",
-            ),
-            "3",
-        ),
-    ]
-    .into_iter()
-    .flatten()
-    .collect()
 }
