@@ -75,7 +75,23 @@ fn versions_of(tenant: TenantId, person: PersonId) -> sea_query::SelectStatement
         .to_owned()
 }
 
+/// Whole versions ([`VersionRow`]) of one person's sheet.
+fn version_rows(tenant: TenantId, person: PersonId) -> sea_query::SelectStatement {
+    versions_of(tenant, person)
+        .columns([
+            CareerSheetVersions::Version,
+            CareerSheetVersions::SavedAt,
+            CareerSheetVersions::Content,
+        ])
+        .to_owned()
+}
+
 impl Store {
+    async fn one_version(&self, q: sea_query::SelectStatement) -> Result<Option<SheetVersion>> {
+        let row: Option<VersionRow> = self.fetch_optional(&q).await?;
+        row.map(VersionRow::into_version).transpose()
+    }
+
     /// The newest version of a person's career sheet, if they saved one.
     #[tracing::instrument(skip_all, fields(tenant.id = %tenant, person.id = %person))]
     pub async fn latest_career_sheet(
@@ -83,20 +99,13 @@ impl Store {
         tenant: TenantId,
         person: PersonId,
     ) -> Result<Option<SheetVersion>> {
-        let row: Option<VersionRow> = self
-            .fetch_optional(
-                &versions_of(tenant, person)
-                    .columns([
-                        CareerSheetVersions::Version,
-                        CareerSheetVersions::SavedAt,
-                        CareerSheetVersions::Content,
-                    ])
-                    .order_by(CareerSheetVersions::Version, Order::Desc)
-                    .limit(1)
-                    .to_owned(),
-            )
-            .await?;
-        row.map(VersionRow::into_version).transpose()
+        self.one_version(
+            version_rows(tenant, person)
+                .order_by(CareerSheetVersions::Version, Order::Desc)
+                .limit(1)
+                .to_owned(),
+        )
+        .await
     }
 
     /// One version.
@@ -106,19 +115,12 @@ impl Store {
         person: PersonId,
         version: i64,
     ) -> Result<Option<SheetVersion>> {
-        let row: Option<VersionRow> = self
-            .fetch_optional(
-                &versions_of(tenant, person)
-                    .columns([
-                        CareerSheetVersions::Version,
-                        CareerSheetVersions::SavedAt,
-                        CareerSheetVersions::Content,
-                    ])
-                    .and_where(Expr::col(CareerSheetVersions::Version).eq(version))
-                    .to_owned(),
-            )
-            .await?;
-        row.map(VersionRow::into_version).transpose()
+        self.one_version(
+            version_rows(tenant, person)
+                .and_where(Expr::col(CareerSheetVersions::Version).eq(version))
+                .to_owned(),
+        )
+        .await
     }
 
     /// Every version, newest first.
