@@ -233,9 +233,151 @@ pub fn career_sheet_read_is_audited(actor: &Actor, owner: PersonId) -> bool {
     actor.person_id != Some(owner)
 }
 
+/// How an actor stands to one dialogue (面談・1on1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DialogueRole {
+    /// Holds the dialogue and writes its notes.
+    Facilitator,
+    /// The employee whose career it is.
+    Subject,
+    /// The subject's manager (by the reporting line today): may know that a dialogue
+    /// happened (date, kind), never what was said.
+    SubjectsManager,
+    /// Anyone else, HR and admin included: nothing at all.
+    Outsider,
+}
+
+/// What the policy needs to know about a dialogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DialogueFacts {
+    pub tenant: TenantId,
+    pub subject: PersonId,
+    pub facilitator: UserId,
+    /// Is the subject a direct or indirect report of the actor today?
+    pub subject_reports_to_actor: bool,
+}
+
+/// How `actor` stands to the dialogue described by `facts`.
+pub fn dialogue_role(actor: &Actor, facts: &DialogueFacts) -> DialogueRole {
+    if actor.tenant_id != facts.tenant {
+        DialogueRole::Outsider
+    } else if actor.user_id == facts.facilitator {
+        DialogueRole::Facilitator
+    } else if actor.person_id == Some(facts.subject) {
+        DialogueRole::Subject
+    } else if facts.subject_reports_to_actor {
+        DialogueRole::SubjectsManager
+    } else {
+        DialogueRole::Outsider
+    }
+}
+
+/// May someone in `role` read a note item of this visibility? The facilitator reads their
+/// notes; the employee every item that is not private; the manager and everyone else
+/// nothing (what reaches a manager goes through a consented feedback report).
+pub fn may_read_note(role: DialogueRole, visibility: crate::dialogue::Visibility) -> bool {
+    use crate::dialogue::Visibility;
+    match role {
+        DialogueRole::Facilitator => true,
+        DialogueRole::Subject => visibility != Visibility::Private,
+        DialogueRole::SubjectsManager | DialogueRole::Outsider => false,
+    }
+}
+
+/// May someone in `role` know that the dialogue exists (its date and kind)?
+pub fn may_see_dialogue(role: DialogueRole) -> bool {
+    role != DialogueRole::Outsider
+}
+
+/// A read of a note by anyone other than its author is written to the audit log.
+pub fn note_read_is_audited(role: DialogueRole) -> bool {
+    role != DialogueRole::Facilitator
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn facts() -> DialogueFacts {
+        DialogueFacts {
+            tenant: TenantId(1),
+            subject: PersonId(10),
+            facilitator: UserId(20),
+            subject_reports_to_actor: false,
+        }
+    }
+
+    #[test]
+    fn each_party_to_a_dialogue_reads_exactly_what_its_visibility_allows() {
+        use crate::dialogue::Visibility::*;
+        let consultant = Actor {
+            user_id: UserId(20),
+            person_id: Some(PersonId(99)),
+            ..actor(&[Role::Consultant])
+        };
+        let subject = Actor {
+            user_id: UserId(30),
+            person_id: Some(PersonId(10)),
+            ..actor(&[Role::Employee])
+        };
+        let manager = Actor {
+            user_id: UserId(40),
+            person_id: Some(PersonId(41)),
+            ..actor(&[Role::Manager])
+        };
+        let with_line = DialogueFacts {
+            subject_reports_to_actor: true,
+            ..facts()
+        };
+        assert_eq!(
+            dialogue_role(&consultant, &facts()),
+            DialogueRole::Facilitator
+        );
+        assert_eq!(dialogue_role(&subject, &facts()), DialogueRole::Subject);
+        assert_eq!(
+            dialogue_role(&manager, &with_line),
+            DialogueRole::SubjectsManager
+        );
+        assert_eq!(dialogue_role(&manager, &facts()), DialogueRole::Outsider);
+        for v in [Private, Shared, ForManager] {
+            assert!(may_read_note(DialogueRole::Facilitator, v));
+            assert_eq!(
+                may_read_note(DialogueRole::Subject, v),
+                v != Private,
+                "{v:?}"
+            );
+            assert!(!may_read_note(DialogueRole::SubjectsManager, v), "{v:?}");
+            assert!(!may_read_note(DialogueRole::Outsider, v), "{v:?}");
+        }
+        assert!(may_see_dialogue(DialogueRole::SubjectsManager));
+        assert!(!may_see_dialogue(DialogueRole::Outsider));
+        assert!(!note_read_is_audited(DialogueRole::Facilitator));
+        assert!(note_read_is_audited(DialogueRole::Subject));
+        // HR and admin are outsiders to every dialogue by their roles alone.
+        for roles in [
+            vec![Role::Hr],
+            vec![Role::Admin],
+            vec![Role::Hr, Role::Admin],
+        ] {
+            let a = Actor {
+                user_id: UserId(50),
+                person_id: Some(PersonId(51)),
+                ..actor(&roles)
+            };
+            assert_eq!(
+                dialogue_role(&a, &facts()),
+                DialogueRole::Outsider,
+                "{roles:?}"
+            );
+        }
+        // Another tenant's user with the same ids is an outsider.
+        let elsewhere = Actor {
+            tenant_id: TenantId(2),
+            ..consultant
+        };
+        assert_eq!(dialogue_role(&elsewhere, &facts()), DialogueRole::Outsider);
+    }
 
     #[test]
     fn only_the_owner_sees_or_writes_a_career_sheet() {

@@ -30,6 +30,9 @@ const TID: &str = "tid";
 const AUTH_AT: &str = "auth_at";
 const CSRF: &str = "csrf";
 const FLASH: &str = "flash";
+const TOUCHED_AT: &str = "touched_at";
+/// How often an active session is written back, extending its idle timeout.
+const TOUCH_EVERY_SECONDS: i64 = 60;
 /// Form bodies larger than this are refused before CSRF checking reads them.
 const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
 
@@ -135,7 +138,20 @@ impl FromRequestParts<AppState> for Page {
                 t
             }
         };
-        let flash = session.remove::<Flash>(FLASH).await.map_err(session_err)?;
+        // Take the flash only when there is one: removing marks the session changed, and a
+        // changed session is written back to the database at the end of the request.
+        let flash = match session.get::<Flash>(FLASH).await.map_err(session_err)? {
+            Some(_) => session.remove::<Flash>(FLASH).await.map_err(session_err)?,
+            None => None,
+        };
+        // The idle timeout runs from the session's last write. Writing it at most once a
+        // minute keeps that within a minute of the last request without a database write
+        // on every page (which capped throughput under load; see bench/README.md).
+        let now = chrono::Utc::now().timestamp();
+        let touched: Option<i64> = session.get(TOUCHED_AT).await.map_err(session_err)?;
+        if touched.is_none_or(|t| now - t >= TOUCH_EVERY_SECONDS) {
+            session.insert(TOUCHED_AT, now).await.map_err(session_err)?;
+        }
         let path = parts
             .uri
             .path_and_query()
