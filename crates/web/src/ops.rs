@@ -19,41 +19,35 @@ use std::time::Instant;
 use tower_http::request_id::{MakeRequestId, RequestId};
 use tower_http::set_header::SetResponseHeaderLayer;
 
+/// The embedded static files: (path, content type, body).
+const ASSETS: [(&str, &str, &str); 4] = [
+    (
+        "/static/app.css",
+        "text/css; charset=utf-8",
+        include_str!("../static/app.css"),
+    ),
+    (
+        "/static/htmx.min.js",
+        JS,
+        include_str!("../static/htmx.min.js"),
+    ),
+    ("/static/upload.js", JS, include_str!("../static/upload.js")),
+    (
+        "/static/career_sheet.js",
+        JS,
+        include_str!("../static/career_sheet.js"),
+    ),
+];
+const JS: &str = "text/javascript; charset=utf-8";
+
 pub fn router() -> Router<AppState> {
-    Router::new()
+    let mut r = Router::new()
         .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics))
-        .route(
-            "/static/app.css",
-            get(|| async { asset("text/css; charset=utf-8", include_str!("../static/app.css")) }),
-        )
-        .route(
-            "/static/career_sheet.js",
-            get(|| async {
-                asset(
-                    "text/javascript; charset=utf-8",
-                    include_str!("../static/career_sheet.js"),
-                )
-            }),
-        )
-        .route(
-            "/static/upload.js",
-            get(|| async {
-                asset(
-                    "text/javascript; charset=utf-8",
-                    include_str!("../static/upload.js"),
-                )
-            }),
-        )
-        .route(
-            "/static/htmx.min.js",
-            get(|| async {
-                asset(
-                    "text/javascript; charset=utf-8",
-                    include_str!("../static/htmx.min.js"),
-                )
-            }),
-        )
+        .route("/metrics", get(metrics));
+    for (path, content_type, body) in ASSETS {
+        r = r.route(path, get(move || async move { asset(content_type, body) }));
+    }
+    r
 }
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {
