@@ -128,6 +128,9 @@ impl Store {
                 // Approximate statistics: bounded work even for millions of rows.
                 self.execute_raw("PRAGMA analysis_limit = 2000").await?;
                 self.execute_raw("ANALYZE").await?;
+                // Move the bulk write out of the WAL into the database file, so readers
+                // do not look pages up in a WAL of hundreds of megabytes.
+                self.execute_raw("PRAGMA wal_checkpoint(TRUNCATE)").await?;
             }
             Pool::Postgres(_) => {
                 self.execute_raw("ANALYZE people, departments, ratings")
