@@ -590,8 +590,28 @@ async fn import_employees(
             .unwrap_or_default(),
         source: source.clone(),
     };
+    // Writing is the long part: a bar of the people and ratings written so far.
+    let bar_style = ProgressStyle::with_template(
+        "{spinner} writing [{bar:40}] {pos}/{len} people and ratings ({eta})",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar())
+    .progress_chars("=> ");
+    let on_progress = |p: store::people::LoadProgress| {
+        if spinner.length() != Some(p.rows_total) {
+            spinner.set_style(bar_style.clone());
+            spinner.set_length(p.rows_total);
+        }
+        spinner.set_position(p.rows_done);
+    };
     let summary = match store
-        .import_employees(t.id, &parsed.records, &parsed.columns, opts, &meta)
+        .import_employees_with_progress(
+            t.id,
+            &parsed.records,
+            &parsed.columns,
+            opts,
+            &meta,
+            &on_progress,
+        )
         .await?
     {
         store::imports::ImportOutcome::Done(s) => s,

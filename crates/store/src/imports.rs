@@ -1,7 +1,7 @@
 //! Applying an employee-master import: the diff against what is stored, then every change
 //! in one transaction (or none, for a dry run). Re-importing the same file changes nothing.
 
-use crate::people::{PersonRow, departments_query};
+use crate::people::{LoadProgress, PersonRow, departments_query};
 use crate::schema::{Imports, PendingImports, People, Ratings};
 use crate::{Result, Store, StoreError, TenantId, Tx, UserId};
 use chrono::{NaiveDate, Utc};
@@ -12,6 +12,8 @@ use sea_query::{Expr, ExprTrait, Query};
 use std::collections::{HashMap, HashSet};
 
 const BATCH: usize = 1000;
+/// Rows written between two progress reports.
+const PROGRESS_STEP: usize = 5000;
 /// Lists in a summary are cut here; the counts stay exact.
 const LIST_LIMIT: usize = 1000;
 
@@ -158,7 +160,6 @@ impl Store {
 
     /// Imports parsed employee records. Everything happens in one transaction: on any
     /// failure, or with `dry_run`, nothing is written.
-    #[tracing::instrument(skip_all, fields(tenant.id = %tenant, rows = records.len(), full = opts.full, dry_run = opts.dry_run))]
     pub async fn import_employees(
         &self,
         tenant: TenantId,
@@ -166,6 +167,22 @@ impl Store {
         columns: &[Column],
         opts: ImportOptions,
         meta: &ImportMeta,
+    ) -> Result<ImportOutcome> {
+        self.import_employees_with_progress(tenant, records, columns, opts, meta, &|_| {})
+            .await
+    }
+
+    /// [`Store::import_employees`], telling `progress` how many new people and ratings
+    /// have been written (for the command line's progress bar).
+    #[tracing::instrument(skip_all, fields(tenant.id = %tenant, rows = records.len(), full = opts.full, dry_run = opts.dry_run))]
+    pub async fn import_employees_with_progress(
+        &self,
+        tenant: TenantId,
+        records: &[EmployeeRecord],
+        columns: &[Column],
+        opts: ImportOptions,
+        meta: &ImportMeta,
+        progress: &(dyn Fn(LoadProgress) + Sync),
     ) -> Result<ImportOutcome> {
         let started = std::time::Instant::now();
         let mut tx = self.begin_bulk().await?;
@@ -264,8 +281,10 @@ impl Store {
                 levels[d].push(*idx);
             }
         }
-        for level in &levels {
-            let rows: Vec<PersonRow> = level
+        let mut done = 0u64;
+        let mut total = new.len() as u64;
+        for chunk in levels.iter().flat_map(|level| level.chunks(PROGRESS_STEP)) {
+            let rows: Vec<PersonRow> = chunk
                 .iter()
                 .map(|&i| {
                     let r = &records[i];
@@ -291,6 +310,11 @@ impl Store {
                 .collect();
             let created = tx.insert_people(tenant, &rows).await?;
             id_of.extend(created);
+            done += chunk.len() as u64;
+            progress(LoadProgress {
+                rows_done: done,
+                rows_total: total,
+            });
         }
         tracing::debug!(
             elapsed_ms = started.elapsed().as_millis(),
@@ -461,7 +485,15 @@ impl Store {
                     }
                 }
             }
-            tx.insert_ratings(tenant, &inserts).await?;
+            total += inserts.len() as u64;
+            for chunk in inserts.chunks(PROGRESS_STEP * 4) {
+                tx.insert_ratings(tenant, chunk).await?;
+                done += chunk.len() as u64;
+                progress(LoadProgress {
+                    rows_done: done,
+                    rows_total: total,
+                });
+            }
         }
         // People whose only change is a rating count as updated too.
         tracing::debug!(

@@ -787,3 +787,43 @@ db_test!(
         assert_eq!((d.base_version, d.content.as_str()), (2, "{\"a\":\"2\"}"));
     }
 );
+
+db_test!(
+    import_progress_counts_every_new_person_and_rating,
+    |db| async move {
+        use domain::import::{employees, table};
+        let t = tenant(&db.store, "acme").await;
+        let mut csv = String::from("社員番号,氏名,上司社員番号,評価2024,評価2025\n");
+        for i in 0..12_000 {
+            let manager = if i == 0 {
+                String::new()
+            } else {
+                format!("P{:05}", i / 10)
+            };
+            csv.push_str(&format!("P{i:05},社員 {i},{manager},A,B\n"));
+        }
+        let table = table::read_table(csv.as_bytes(), &Default::default()).expect("read");
+        let parsed = employees::parse_employees(&table, &Default::default(), false);
+        assert!(parsed.errors.is_empty());
+        let seen = std::sync::Mutex::new(Vec::new());
+        db.store
+            .import_employees_with_progress(
+                t,
+                &parsed.records,
+                &parsed.columns,
+                store::imports::ImportOptions::default(),
+                &store::imports::ImportMeta::default(),
+                &|p| seen.lock().expect("lock").push((p.rows_done, p.rows_total)),
+            )
+            .await
+            .expect("import");
+        let seen = seen.into_inner().expect("lock");
+        assert!(seen.len() > 2, "reported along the way: {seen:?}");
+        assert!(seen.windows(2).all(|w| w[0].0 < w[1].0), "{seen:?}");
+        assert_eq!(
+            seen.last().copied(),
+            Some((36_000, 36_000)),
+            "12,000 people and 24,000 ratings"
+        );
+    }
+);
