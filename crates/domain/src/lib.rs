@@ -15,6 +15,7 @@ pub mod error;
 pub mod ids;
 pub mod import;
 pub mod policy;
+pub mod question_bank;
 pub mod rating;
 pub mod role;
 pub mod values;

@@ -69,6 +69,10 @@ pub enum Action {
     ExportAuditLog { tenant: TenantId },
     /// Read and change tenant settings (fiscal year, definitions, anonymity k).
     ManageTenantSettings { tenant: TenantId },
+    /// Browse the question bank (質問集): the people who hold dialogues, and HR.
+    BrowseQuestionBank,
+    /// Add or remove the tenant's own questions.
+    ManageQuestionBank { tenant: TenantId },
 }
 
 /// Why an action was refused (never shown verbatim to users; pages say "no access").
@@ -134,9 +138,26 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
         Action::ManageUsers { tenant }
         | Action::ViewAuditLog { tenant }
         | Action::ExportAuditLog { tenant }
-        | Action::ManageTenantSettings { tenant } => {
+        | Action::ManageTenantSettings { tenant }
+        | Action::ManageQuestionBank { tenant } => {
             same_tenant(tenant)?;
             needs(Role::Admin)
+        }
+        Action::BrowseQuestionBank => {
+            if [
+                Role::Manager,
+                Role::Consultant,
+                Role::Mentor,
+                Role::Hr,
+                Role::Admin,
+            ]
+            .into_iter()
+            .any(|r| actor.has(r))
+            {
+                Ok(())
+            } else {
+                Err(Denied::MissingRole)
+            }
         }
     }
 }
@@ -377,6 +398,46 @@ mod tests {
             ..consultant
         };
         assert_eq!(dialogue_role(&elsewhere, &facts()), DialogueRole::Outsider);
+    }
+
+    #[test]
+    fn the_question_bank_is_for_those_who_hold_dialogues_and_admin_manages_it() {
+        for (roles, browse) in [
+            (vec![Role::Employee], false),
+            (vec![Role::Instructor], false),
+            (vec![Role::Manager], true),
+            (vec![Role::Consultant], true),
+            (vec![Role::Mentor], true),
+            (vec![Role::Hr], true),
+            (vec![Role::Admin], true),
+        ] {
+            let a = actor(&roles);
+            assert_eq!(
+                authorize(&a, Action::BrowseQuestionBank).is_ok(),
+                browse,
+                "{roles:?}"
+            );
+            assert_eq!(
+                authorize(
+                    &a,
+                    Action::ManageQuestionBank {
+                        tenant: TenantId(1)
+                    }
+                )
+                .is_ok(),
+                roles == vec![Role::Admin],
+                "{roles:?}"
+            );
+        }
+        assert!(
+            authorize(
+                &actor(&[Role::Admin]),
+                Action::ManageQuestionBank {
+                    tenant: TenantId(2)
+                }
+            )
+            .is_err()
+        );
     }
 
     #[test]

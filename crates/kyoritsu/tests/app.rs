@@ -474,6 +474,7 @@ app_test!(permission_matrix_for_pages, |app| async move {
         // Everyone in the employee master has their own sheet; the external instructor not.
         ("/my/career-sheet".into(), [OK, OK, OK, NO, OK, OK]),
         ("/members".into(), [NO, OK, NO, NO, NO, NO]),
+        ("/questions".into(), [NO, OK, OK, NO, OK, OK]),
         ("/clients".into(), [NO, NO, OK, NO, NO, NO]),
         ("/training".into(), [NO, NO, NO, OK, NO, NO]),
         ("/programmes".into(), [NO, NO, NO, NO, OK, NO]),
@@ -924,6 +925,11 @@ app_test!(permission_matrix_for_form_posts, |app| async move {
         (format!("/admin/users/{}/disable", target.id), vec![]),
         (format!("/admin/users/{}/enable", target.id), vec![]),
         ("/people/import/1/apply".into(), vec![]),
+        (
+            "/questions".into(),
+            vec![("category", "values"), ("text_ja", "禁止されるべき質問")],
+        ),
+        ("/questions/1/delete".into(), vec![]),
     ];
     for role in ["employee", "manager", "consultant", "instructor", "hr"] {
         let b = app.signed_in(&format!("{role}@demo.example.jp")).await;
@@ -1359,3 +1365,69 @@ app_test!(career_sheet_over_the_api, |app| async move {
     let (_, doc) = app.api(None, "/api/v1/openapi.json").await;
     assert!(doc["paths"]["/api/v1/me/career-sheet"]["put"].is_object());
 });
+
+app_test!(
+    admin_adds_questions_to_the_bank_and_facilitators_see_them,
+    |app| async move {
+        let admin = app.signed_in("admin@demo.example.jp").await;
+        let csrf = admin.csrf("/questions").await;
+        // A line break is refused, with what was typed kept.
+        let (status, page) = admin
+            .post(
+                "/questions",
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("category", "values"),
+                    ("text_ja", "一行目\n二行目"),
+                    ("text_en", ""),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("1行で入力してください"));
+        assert!(page.contains("一行目"));
+        let (status, _) = admin
+            .post(
+                "/questions",
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("category", "values"),
+                    (
+                        "text_ja",
+                        "あなたが仕事で「これは譲れない」と思った場面は？",
+                    ),
+                    (
+                        "text_en",
+                        "When did you feel something at work was non-negotiable?",
+                    ),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let manager = app.signed_in("manager@demo.example.jp").await;
+        let (_, bank) = manager.get("/questions").await;
+        assert!(bank.contains("「これは譲れない」と思った場面"));
+        assert!(
+            !bank.contains("data-testid=\"question-add\""),
+            "only admin adds"
+        );
+        assert!(bank.matches("data-testid=\"question\"").count() >= 25);
+        // The one added question disappears again when the admin removes it.
+        let t = app.demo_tenant().await;
+        let id = app.store.tenant_questions(t.id).await.expect("q")[0].id;
+        let (status, _) = admin
+            .post(
+                &format!("/questions/{id}/delete"),
+                &[("_csrf", csrf.as_str())],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert!(
+            !manager
+                .get("/questions")
+                .await
+                .1
+                .contains("譲れない」と思った場面")
+        );
+    }
+);

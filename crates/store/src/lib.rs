@@ -16,6 +16,7 @@ pub mod directory;
 pub mod imports;
 pub mod migrations;
 pub mod people;
+pub mod questions;
 mod schema;
 pub mod sessions;
 pub mod tenants;

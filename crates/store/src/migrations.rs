@@ -58,6 +58,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "career_sheets",
         up: m0007_career_sheets,
     },
+    Migration {
+        version: 8,
+        name: "tenant_questions",
+        up: m0008_tenant_questions,
+    },
 ];
 
 /// Applies every migration not yet applied. Safe to call from several processes at
@@ -768,6 +773,30 @@ fn m0007_career_sheets(engine: Engine) -> Statements {
         render_index(engine, &unique),
         render(engine, &drafts),
     ]
+}
+
+/// 質問集: the questions a tenant adds to the built-in bank.
+fn m0008_tenant_questions(engine: Engine) -> Statements {
+    let table = Table::create()
+        .table(TenantQuestions::Table)
+        .col(id_col(TenantQuestions::Id))
+        .col(tenant_col(TenantQuestions::TenantId))
+        .col(ColumnDef::new(TenantQuestions::Category).text().not_null())
+        .col(ColumnDef::new(TenantQuestions::TextJa).text().not_null())
+        .col(ColumnDef::new(TenantQuestions::TextEn).text().not_null())
+        .col(
+            ColumnDef::new(TenantQuestions::CreatedAt)
+                .timestamp_with_time_zone()
+                .not_null(),
+        )
+        .foreign_key(&mut fk(
+            TenantQuestions::Table,
+            TenantQuestions::TenantId,
+            Tenants::Table,
+            Tenants::Id,
+        ))
+        .to_owned();
+    vec![render(engine, &table)]
 }
 
 fn fk<A, B, C, D>(from: A, from_col: B, to: C, to_col: D) -> sea_query::ForeignKeyCreateStatement

@@ -166,3 +166,14 @@ pub(crate) enum CareerSheetDrafts {
     Content,
     UpdatedAt,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum TenantQuestions {
+    Table,
+    Id,
+    TenantId,
+    Category,
+    TextJa,
+    TextEn,
+    CreatedAt,
+}

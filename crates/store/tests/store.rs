@@ -827,3 +827,24 @@ db_test!(
         );
     }
 );
+
+db_test!(tenant_questions_stay_in_their_tenant, |db| async move {
+    use domain::question_bank::Category;
+    let a = tenant(&db.store, "alpha").await;
+    let b = tenant(&db.store, "beta").await;
+    let id = db
+        .store
+        .add_tenant_question(a, Category::Future, "十年後の自分に一言どうぞ。", "")
+        .await
+        .expect("add");
+    let listed = db.store.tenant_questions(a).await.expect("list");
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].category, Category::Future);
+    assert!(db.store.tenant_questions(b).await.expect("list").is_empty());
+    assert!(
+        !db.store.remove_tenant_question(b, id).await.expect("rm"),
+        "not another tenant's"
+    );
+    assert!(db.store.remove_tenant_question(a, id).await.expect("rm"));
+    assert!(db.store.tenant_questions(a).await.expect("list").is_empty());
+});

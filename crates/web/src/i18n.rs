@@ -158,6 +158,8 @@ mod tests {
             include_str!("../templates/career_sheet_version.html"),
             include_str!("../templates/career_sheet_compare.html"),
             include_str!("career_sheet.rs"),
+            include_str!("../templates/questions.html"),
+            include_str!("questions.rs"),
             include_str!("shell.rs"),
             include_str!("auth.rs"),
             include_str!("pages.rs"),

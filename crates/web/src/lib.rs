@@ -18,6 +18,7 @@ pub mod i18n;
 mod ops;
 mod pages;
 mod people_import;
+mod questions;
 mod shell;
 
 use axum::Router;
@@ -154,6 +155,7 @@ pub fn router(state: AppState) -> Router {
         .route("/lang/{code}", get(auth::switch_language))
         .merge(pages::router())
         .merge(career_sheet::router())
+        .merge(questions::router())
         .merge(admin::router())
         .merge(people_import::router())
         .merge(directory::router())

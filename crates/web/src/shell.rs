@@ -106,6 +106,23 @@ impl Shell {
                 active: self.section == "/people/import",
             });
         }
+        // The question bank (質問集), for those who hold dialogues (and HR, admin).
+        if [
+            Role::Manager,
+            Role::Consultant,
+            Role::Mentor,
+            Role::Hr,
+            Role::Admin,
+        ]
+        .iter()
+        .any(|r| user.roles.contains(r))
+        {
+            items.push(NavItem {
+                href: "/questions",
+                label: "nav.questions",
+                active: self.section == "/questions",
+            });
+        }
         if user.roles.contains(&Role::Admin) {
             items.push(NavItem {
                 href: "/admin/users",
