@@ -790,6 +790,15 @@ pub async fn create_demo(
             }
         }
     }
+    // A question of the company's own in the question bank (質問集).
+    store
+        .add_tenant_question(
+            t.id,
+            domain::question_bank::Category::Values,
+            "当社の行動指針のうち、ご自身の仕事で一番大切にしているものはどれですか。",
+            "Which of our company's principles matters most in your own work?",
+        )
+        .await?;
     store
         .append_audit(
             cli_audit(&t, AuditAction::TenantCreated)

@@ -1414,7 +1414,14 @@ app_test!(
         assert!(bank.matches("data-testid=\"question\"").count() >= 25);
         // The one added question disappears again when the admin removes it.
         let t = app.demo_tenant().await;
-        let id = app.store.tenant_questions(t.id).await.expect("q")[0].id;
+        let id = app
+            .store
+            .tenant_questions(t.id)
+            .await
+            .expect("q")
+            .last()
+            .expect("the added question")
+            .id;
         let (status, _) = admin
             .post(
                 &format!("/questions/{id}/delete"),
