@@ -221,11 +221,19 @@ pub fn compare(before: &CareerSheet, after: &CareerSheet) -> Vec<SectionChange> 
         .collect()
 }
 
+/// Below this similarity (0–1) a section counts as rewritten rather than edited.
+const REWRITTEN_BELOW: f32 = 0.5;
+
 fn char_diff(before: &str, after: &str) -> Vec<Piece> {
     use similar::{ChangeTag, TextDiff};
     let diff = TextDiff::configure()
         .timeout(std::time::Duration::from_millis(200))
         .diff_chars(before, after);
+    // A text mostly rewritten reads better as "this, then that" than as a confetti of
+    // single changed characters.
+    if !before.is_empty() && !after.is_empty() && diff.ratio() < REWRITTEN_BELOW {
+        return vec![Piece::Removed(before.into()), Piece::Added(after.into())];
+    }
     let mut out: Vec<Piece> = Vec::new();
     for change in diff.iter_all_changes() {
         let text = change.value();
@@ -372,5 +380,50 @@ mod tests {
         assert!(removed.contains("一番"), "{removed}");
         assert!(added.contains("仕組みを作る人"), "{added}");
         assert_eq!(changes.iter().filter(|c| c.changed).count(), 1);
+    }
+
+    #[test]
+    fn a_rewritten_section_is_shown_as_the_old_text_then_the_new() {
+        let v1 = CareerSheet::parse(
+            input(&[(
+                Section::Concerns,
+                "このまま分析だけを続けてよいのか迷っています。",
+                false,
+            )]),
+            "",
+        )
+        .expect("v1");
+        let v2 = CareerSheet::parse(
+            input(&[(
+                Section::Concerns,
+                "子どもの進学と転勤の可能性が重なることが気がかりです。",
+                false,
+            )]),
+            "",
+        )
+        .expect("v2");
+        let concerns = compare(&v1, &v2)
+            .into_iter()
+            .find(|c| c.section == Section::Concerns)
+            .expect("concerns");
+        assert_eq!(
+            concerns.pieces,
+            vec![
+                Piece::Removed("このまま分析だけを続けてよいのか迷っています。".into()),
+                Piece::Added("子どもの進学と転勤の可能性が重なることが気がかりです。".into()),
+            ]
+        );
+        // Written for the first time: all of it is added.
+        let empty = CareerSheet::parse(input(&[]), "").expect("empty");
+        let first = compare(&empty, &v2)
+            .into_iter()
+            .find(|c| c.section == Section::Concerns)
+            .expect("concerns");
+        assert_eq!(
+            first.pieces,
+            vec![Piece::Added(
+                "子どもの進学と転勤の可能性が重なることが気がかりです。".into()
+            )]
+        );
     }
 }
