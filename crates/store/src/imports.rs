@@ -1,7 +1,7 @@
 //! Applying an employee-master import: the diff against what is stored, then every change
 //! in one transaction (or none, for a dry run). Re-importing the same file changes nothing.
 
-use crate::people::{LoadProgress, PersonRow, departments_query};
+use crate::people::{LoadProgress, PersonRow, departments_query, topological};
 use crate::schema::{Imports, PendingImports, People, Ratings};
 use crate::{Result, Store, StoreError, TenantId, Tx, UserId};
 use chrono::{NaiveDate, Utc};
@@ -250,37 +250,22 @@ impl Store {
             .iter()
             .map(|i| records[*i].employee_number.as_str())
             .collect();
-        let mut levels: Vec<Vec<usize>> = Vec::new();
-        let mut depth: HashMap<&str, usize> = HashMap::new();
-        let index_of: HashMap<&str, usize> = records
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.employee_number.as_str(), i))
-            .collect();
-        for &i in &new {
-            if depth.contains_key(records[i].employee_number.as_str()) {
-                continue; // placed already, as the manager of someone earlier in the file
-            }
-            let mut chain = vec![i];
-            let mut cur = records[i].manager_number.as_deref();
-            while let Some(m) = cur.filter(|m| new_numbers.contains(m) && !depth.contains_key(m)) {
-                let Some(&mi) = index_of.get(m) else { break };
-                if chain.contains(&mi) {
-                    return Err(StoreError::Integrity(format!("reporting cycle at {m}")));
-                }
-                chain.push(mi);
-                cur = records[mi].manager_number.as_deref();
-            }
-            let base = cur.and_then(|m| depth.get(m)).map(|d| d + 1).unwrap_or(0);
-            for (k, idx) in chain.iter().rev().enumerate() {
-                let d = base + k;
-                depth.insert(records[*idx].employee_number.as_str(), d);
-                if levels.len() <= d {
-                    levels.resize_with(d + 1, Vec::new);
-                }
-                levels[d].push(*idx);
-            }
-        }
+        // The same ordering as a whole-organisation load: managers new in this file come
+        // a level before their reports (stored managers already have ids).
+        let new_records: Vec<&EmployeeRecord> = new.iter().map(|&i| &records[i]).collect();
+        let levels: Vec<Vec<usize>> = topological(
+            &new_records,
+            |r| r.employee_number.as_str(),
+            |r| {
+                r.manager_number
+                    .as_deref()
+                    .filter(|m| new_numbers.contains(m))
+            },
+        )
+        .map_err(|n| StoreError::Integrity(format!("reporting cycle at {n}")))?
+        .into_iter()
+        .map(|level| level.into_iter().map(|k| new[k]).collect())
+        .collect();
         let mut done = 0u64;
         let mut total = new.len() as u64;
         for chunk in levels.iter().flat_map(|level| level.chunks(PROGRESS_STEP)) {

@@ -227,7 +227,7 @@ impl OrgLoad {
 /// Groups items into levels so that each item's parent (department, manager) sits in an
 /// earlier level. Returns the indices level by level, or the key of an item on a cycle or
 /// pointing nowhere.
-fn topological<'a, T>(
+pub(crate) fn topological<'a, T>(
     items: &'a [T],
     key: impl Fn(&'a T) -> &'a str,
     parent: impl Fn(&'a T) -> Option<&'a str>,
