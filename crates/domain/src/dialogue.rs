@@ -2,6 +2,7 @@
 //! item carries. Who may see which item is decided in [`crate::policy`]; this module says
 //! what the values are and how they are read.
 
+use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 /// The kinds of dialogue (DOMAIN.md: Dialogue).
@@ -157,9 +158,324 @@ pub fn parse_note_body(raw: &str) -> Result<String, &'static str> {
     }
 }
 
+/// What happens to a note item in the next dialogue of the same pair (聞いたことを忘れない).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CarryOver {
+    /// Stays with this dialogue.
+    None,
+    /// A topic for next time (次回の話題): shown when preparing the next dialogue.
+    NextTime,
+    /// Something the employee said that the facilitator must remember (覚えておくこと):
+    /// shown when preparing every later dialogue of the pair.
+    Remember,
+}
+
+impl CarryOver {
+    pub const ALL: [CarryOver; 3] = [CarryOver::None, CarryOver::NextTime, CarryOver::Remember];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            CarryOver::None => "none",
+            CarryOver::NextTime => "next_time",
+            CarryOver::Remember => "remember",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<CarryOver> {
+        CarryOver::ALL.into_iter().find(|c| c.key() == key)
+    }
+}
+
+/// The kind of response an employee wants to a topic they bring (本人の準備).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WantedResponse {
+    /// 助言がほしい
+    Advice,
+    /// 一緒に考えてほしい
+    ThinkTogether,
+    /// 聞いてほしい
+    JustListen,
+}
+
+impl WantedResponse {
+    pub const ALL: [WantedResponse; 3] = [
+        WantedResponse::Advice,
+        WantedResponse::ThinkTogether,
+        WantedResponse::JustListen,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            WantedResponse::Advice => "advice",
+            WantedResponse::ThinkTogether => "think_together",
+            WantedResponse::JustListen => "just_listen",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<WantedResponse> {
+        WantedResponse::ALL.into_iter().find(|w| w.key() == key)
+    }
+}
+
+/// How often a recurring 1on1 series meets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cadence {
+    Weekly,
+    Biweekly,
+    Monthly,
+}
+
+/// A series has at most this many dialogues (a year of weekly 1on1s).
+pub const MAX_SERIES_COUNT: u32 = 52;
+
+impl Cadence {
+    pub const ALL: [Cadence; 3] = [Cadence::Weekly, Cadence::Biweekly, Cadence::Monthly];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Cadence::Weekly => "weekly",
+            Cadence::Biweekly => "biweekly",
+            Cadence::Monthly => "monthly",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Cadence> {
+        Cadence::ALL.into_iter().find(|c| c.key() == key)
+    }
+
+    /// The start of each of `count` meetings, the first at `first`. A monthly meeting keeps
+    /// its day of the month, or the month's last day when the month is shorter (31 → 30, 28).
+    pub fn occurrences(self, first: NaiveDateTime, count: u32) -> Vec<NaiveDateTime> {
+        (0..count)
+            .filter_map(|i| match self {
+                Cadence::Weekly => first.checked_add_signed(chrono::Duration::weeks(i64::from(i))),
+                Cadence::Biweekly => {
+                    first.checked_add_signed(chrono::Duration::weeks(2 * i64::from(i)))
+                }
+                Cadence::Monthly => first.checked_add_months(chrono::Months::new(i)),
+            })
+            .collect()
+    }
+}
+
+/// At most this many characters in a dialogue's place or meeting link.
+pub const MAX_PLACE_CHARS: usize = 200;
+/// At most this many characters in an employee's topic or reflection.
+pub const MAX_TOPIC_CHARS: usize = 1000;
+/// At most this many characters in the topics an employee asks to withhold.
+pub const MAX_WITHHELD_CHARS: usize = 2000;
+/// A dialogue lasts between these many minutes.
+pub const DURATION_MINUTES: std::ops::RangeInclusive<u32> = 15..=240;
+
+/// Text typed into a field: line ends made `\n`, surrounding blank space trimmed; longer
+/// than `max` characters is refused (`too_long`). May be empty.
+pub fn parse_text(raw: &str, max: usize) -> Result<String, &'static str> {
+    let text = raw.replace("\r\n", "\n").replace('\r', "\n");
+    let text = text.trim();
+    if text.chars().count() > max {
+        Err("too_long")
+    } else {
+        Ok(text.to_string())
+    }
+}
+
+/// Why a requested time deserves a second look before it is booked. Neither refuses the
+/// booking: the person scheduling is told and confirms.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum ScheduleWarning {
+    /// The start lies in the past (recording a dialogue after the fact is fine, once confirmed).
+    InThePast,
+    /// The facilitator already has a dialogue at that time.
+    Overlaps {
+        dialogue_id: i64,
+        starts_at: NaiveDateTime,
+    },
+}
+
+/// What to warn about when booking `[start, start + minutes)` at `now`, given the
+/// facilitator's other booked dialogues as (id, start, minutes).
+pub fn schedule_warnings(
+    start: NaiveDateTime,
+    minutes: u32,
+    now: NaiveDateTime,
+    others: &[(i64, NaiveDateTime, u32)],
+) -> Vec<ScheduleWarning> {
+    let mut out = Vec::new();
+    if start < now {
+        out.push(ScheduleWarning::InThePast);
+    }
+    let end = start + chrono::Duration::minutes(i64::from(minutes));
+    for (id, s, m) in others {
+        let e = *s + chrono::Duration::minutes(i64::from(*m));
+        if *s < end && start < e {
+            out.push(ScheduleWarning::Overlaps {
+                dialogue_id: *id,
+                starts_at: *s,
+            });
+        }
+    }
+    out
+}
+
+/// Which way of talking fits the person (DOMAIN.md: coaching vs teaching).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Approach {
+    /// ティーチング: less experienced people need answers and examples first.
+    Teaching,
+    /// コーチング: experienced people find their own answers when asked.
+    Coaching,
+}
+
+/// Years in the company from which coaching rather than teaching fits.
+pub const COACHING_FROM_YEARS: i32 = 3;
+
+/// The approach that fits someone with `tenure_years` in the company (None: unknown).
+pub fn approach_for(tenure_years: Option<i32>) -> Option<Approach> {
+    tenure_years.map(|y| {
+        if y >= COACHING_FROM_YEARS {
+            Approach::Coaching
+        } else {
+            Approach::Teaching
+        }
+    })
+}
+
+/// The employee's rating of how a dialogue went: 1 (poor) to 5 (very good).
+pub fn parse_rating(raw: &str) -> Option<u8> {
+    raw.trim()
+        .parse::<u8>()
+        .ok()
+        .filter(|r| (1..=5).contains(r))
+}
+
+/// The consent recorded at the start of a consultant dialogue (同意).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Consent {
+    /// The employee agrees that observations are fed back to their manager.
+    pub agreed: bool,
+    /// What the employee asks not to be told to their manager (上司に伝えないでほしいこと).
+    pub withheld: String,
+    /// Consent given earlier and withdrawn since.
+    pub withdrawn: bool,
+}
+
+impl Consent {
+    /// Whether a feedback report to the manager may be sent now.
+    pub fn permits_feedback(&self) -> bool {
+        self.agreed && !self.withdrawn
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").expect("time")
+    }
+
+    #[test]
+    fn a_series_meets_at_its_cadence_and_monthly_keeps_the_day_or_the_month_end() {
+        let first = at("2026-01-31 10:00");
+        assert_eq!(
+            Cadence::Weekly.occurrences(first, 3),
+            vec![first, at("2026-02-07 10:00"), at("2026-02-14 10:00")]
+        );
+        assert_eq!(
+            Cadence::Biweekly.occurrences(first, 2),
+            vec![first, at("2026-02-14 10:00")]
+        );
+        assert_eq!(
+            Cadence::Monthly.occurrences(first, 4),
+            vec![
+                first,
+                at("2026-02-28 10:00"),
+                at("2026-03-31 10:00"),
+                at("2026-04-30 10:00")
+            ]
+        );
+        for c in Cadence::ALL {
+            assert_eq!(Cadence::parse(c.key()), Some(c));
+        }
+    }
+
+    #[test]
+    fn booking_in_the_past_or_over_another_dialogue_is_warned() {
+        let now = at("2026-11-23 12:00");
+        assert!(schedule_warnings(at("2026-11-24 10:00"), 60, now, &[]).is_empty());
+        assert_eq!(
+            schedule_warnings(at("2026-11-20 10:00"), 60, now, &[]),
+            vec![ScheduleWarning::InThePast]
+        );
+        let others = [
+            (1, at("2026-11-24 09:00"), 60), // ends as ours starts: no overlap
+            (2, at("2026-11-24 10:30"), 60), // overlaps
+            (3, at("2026-11-24 11:00"), 30), // starts as ours ends: no overlap
+        ];
+        assert_eq!(
+            schedule_warnings(at("2026-11-24 10:00"), 60, now, &others),
+            vec![ScheduleWarning::Overlaps {
+                dialogue_id: 2,
+                starts_at: at("2026-11-24 10:30")
+            }]
+        );
+    }
+
+    #[test]
+    fn less_experienced_people_are_taught_and_experienced_ones_coached() {
+        assert_eq!(approach_for(Some(0)), Some(Approach::Teaching));
+        assert_eq!(approach_for(Some(2)), Some(Approach::Teaching));
+        assert_eq!(approach_for(Some(3)), Some(Approach::Coaching));
+        assert_eq!(approach_for(Some(30)), Some(Approach::Coaching));
+        assert_eq!(approach_for(None), None);
+    }
+
+    #[test]
+    fn ratings_are_one_to_five_and_texts_are_limited() {
+        assert_eq!(parse_rating("5"), Some(5));
+        assert_eq!(parse_rating(" 1 "), Some(1));
+        for bad in ["0", "6", "", "x", "-1"] {
+            assert_eq!(parse_rating(bad), None, "{bad}");
+        }
+        assert_eq!(parse_text(" a\r\nb ", 10).as_deref(), Ok("a\nb"));
+        assert_eq!(parse_text("", 10).as_deref(), Ok(""));
+        assert_eq!(parse_text(&"あ".repeat(11), 10), Err("too_long"));
+    }
+
+    #[test]
+    fn withdrawn_or_refused_consent_never_permits_feedback() {
+        let given = Consent {
+            agreed: true,
+            withheld: String::new(),
+            withdrawn: false,
+        };
+        assert!(given.permits_feedback());
+        assert!(
+            !Consent {
+                withdrawn: true,
+                ..given.clone()
+            }
+            .permits_feedback()
+        );
+        assert!(
+            !Consent {
+                agreed: false,
+                ..given
+            }
+            .permits_feedback()
+        );
+        for c in CarryOver::ALL {
+            assert_eq!(CarryOver::parse(c.key()), Some(c));
+        }
+        for w in WantedResponse::ALL {
+            assert_eq!(WantedResponse::parse(w.key()), Some(w));
+        }
+    }
 
     #[test]
     fn consultant_sessions_start_private_and_manager_one_on_ones_shared() {

@@ -265,6 +265,9 @@ pub enum DialogueRole {
     /// The subject's manager (by the reporting line today): may know that a dialogue
     /// happened (date, kind), never what was said.
     SubjectsManager,
+    /// HR who booked this dialogue for others: sees when, who and the state, never
+    /// what was said.
+    Scheduler,
     /// Anyone else, HR and admin included: nothing at all.
     Outsider,
 }
@@ -277,6 +280,8 @@ pub struct DialogueFacts {
     pub facilitator: UserId,
     /// Is the subject a direct or indirect report of the actor today?
     pub subject_reports_to_actor: bool,
+    /// Did the actor book this dialogue (for someone else)?
+    pub scheduled_by_actor: bool,
 }
 
 /// How `actor` stands to the dialogue described by `facts`.
@@ -289,6 +294,8 @@ pub fn dialogue_role(actor: &Actor, facts: &DialogueFacts) -> DialogueRole {
         DialogueRole::Subject
     } else if facts.subject_reports_to_actor {
         DialogueRole::SubjectsManager
+    } else if facts.scheduled_by_actor && actor.has(Role::Hr) {
+        DialogueRole::Scheduler
     } else {
         DialogueRole::Outsider
     }
@@ -302,7 +309,7 @@ pub fn may_read_note(role: DialogueRole, visibility: crate::dialogue::Visibility
     match role {
         DialogueRole::Facilitator => true,
         DialogueRole::Subject => visibility != Visibility::Private,
-        DialogueRole::SubjectsManager | DialogueRole::Outsider => false,
+        DialogueRole::SubjectsManager | DialogueRole::Scheduler | DialogueRole::Outsider => false,
     }
 }
 
@@ -316,6 +323,169 @@ pub fn note_read_is_audited(role: DialogueRole) -> bool {
     role != DialogueRole::Facilitator
 }
 
+/// May someone in `role` add calendar entries (.ics) for the dialogue? Those who attend
+/// it, and HR who booked it.
+pub fn may_download_calendar(role: DialogueRole) -> bool {
+    matches!(
+        role,
+        DialogueRole::Facilitator | DialogueRole::Subject | DialogueRole::Scheduler
+    )
+}
+
+/// How much of the subject's career sheet someone in `role` sees around a dialogue: the
+/// facilitator preparing it sees the sections the subject shares; nobody else any.
+pub fn career_sheet_view_in_dialogue(role: DialogueRole) -> Option<SheetView> {
+    (role == DialogueRole::Facilitator).then_some(SheetView::Shared)
+}
+
+/// May someone in `role` change the dialogue's state (held, cancelled, no-show) or its
+/// time? The facilitator, and HR who booked it (time and cancellation only).
+pub fn may_manage_dialogue(role: DialogueRole) -> bool {
+    matches!(role, DialogueRole::Facilitator | DialogueRole::Scheduler)
+}
+
+/// May someone in `role` record or withdraw consent? The consultant records it with the
+/// employee at the start; the employee may withdraw it, and so may the consultant on
+/// their behalf.
+pub fn may_record_consent(role: DialogueRole) -> bool {
+    role == DialogueRole::Facilitator
+}
+
+pub fn may_withdraw_consent(role: DialogueRole) -> bool {
+    matches!(role, DialogueRole::Facilitator | DialogueRole::Subject)
+}
+
+/// Why a dialogue may not be booked as asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScheduleRefusal {
+    /// Only the facilitator themselves, or HR, books a dialogue.
+    NotYours,
+    /// Nobody holds a career dialogue with themselves.
+    WithThemselves,
+    /// Consultant sessions need a consultant assigned to the person.
+    ConsultantNotAssigned,
+    /// A 1on1 with the manager needs the person in the facilitator's reporting line.
+    NotInReportingLine,
+    /// A cross-department 1on1 is with someone outside one's own line.
+    SameReportingLine,
+    /// A mentor 1on1 needs someone holding the mentor role.
+    NotAMentor,
+    /// The facilitator must be someone in the employee master (or a consultant/mentor).
+    NoPerson,
+}
+
+/// What the policy needs to know to book a dialogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScheduleFacts {
+    pub tenant: TenantId,
+    pub kind: crate::dialogue::DialogueKind,
+    pub facilitator: UserId,
+    /// The facilitator holds the consultant role.
+    pub facilitator_is_consultant: bool,
+    /// The facilitator holds the mentor role.
+    pub facilitator_is_mentor: bool,
+    pub facilitator_person: Option<PersonId>,
+    pub subject: PersonId,
+    /// The facilitator is a consultant assigned to the subject.
+    pub facilitator_assigned: bool,
+    /// The subject is a direct or indirect report of the facilitator.
+    pub subject_reports_to_facilitator: bool,
+}
+
+/// May `actor` book a dialogue as described? The facilitator books their own; HR books
+/// for others. Who may facilitate follows the kind (DOMAIN.md: Dialogue).
+pub fn may_schedule(actor: &Actor, facts: &ScheduleFacts) -> Result<(), ScheduleRefusal> {
+    use crate::dialogue::DialogueKind as K;
+    if actor.tenant_id != facts.tenant
+        || (actor.user_id != facts.facilitator && !actor.has(Role::Hr))
+    {
+        return Err(ScheduleRefusal::NotYours);
+    }
+    if facts.facilitator_person == Some(facts.subject) {
+        return Err(ScheduleRefusal::WithThemselves);
+    }
+    match facts.kind {
+        K::CareerInterview | K::MilestoneInterview | K::Consultation => {
+            if facts.facilitator_is_consultant && facts.facilitator_assigned {
+                Ok(())
+            } else {
+                Err(ScheduleRefusal::ConsultantNotAssigned)
+            }
+        }
+        K::OneOnOne => {
+            if facts.subject_reports_to_facilitator {
+                Ok(())
+            } else {
+                Err(ScheduleRefusal::NotInReportingLine)
+            }
+        }
+        K::CrossOneOnOne => {
+            if facts.facilitator_person.is_none() {
+                Err(ScheduleRefusal::NoPerson)
+            } else if facts.subject_reports_to_facilitator {
+                Err(ScheduleRefusal::SameReportingLine)
+            } else {
+                Ok(())
+            }
+        }
+        K::MentorOneOnOne => {
+            if facts.facilitator_is_mentor {
+                Ok(())
+            } else {
+                Err(ScheduleRefusal::NotAMentor)
+            }
+        }
+    }
+}
+
+/// Why a consultant may not be assigned to a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssignmentRefusal {
+    /// Only HR assigns consultants.
+    NotHr,
+    /// The user to assign does not hold the consultant role.
+    NotAConsultant,
+    /// A consultant inside the company is never assigned to someone in their own
+    /// reporting line, in either direction (DOMAIN.md: People and roles).
+    SameReportingLine,
+    /// Nobody is their own consultant.
+    Themselves,
+}
+
+/// What the policy needs to know to assign a consultant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AssignmentFacts {
+    pub tenant: TenantId,
+    /// The user to assign holds the consultant role.
+    pub is_consultant: bool,
+    pub consultant_person: Option<PersonId>,
+    pub subject: PersonId,
+    /// The subject reports (directly or not) to the consultant, or the consultant to the subject.
+    pub same_reporting_line: bool,
+}
+
+/// May `actor` assign this consultant to this person?
+pub fn may_assign_consultant(
+    actor: &Actor,
+    facts: &AssignmentFacts,
+) -> Result<(), AssignmentRefusal> {
+    if actor.tenant_id != facts.tenant || !actor.has(Role::Hr) {
+        return Err(AssignmentRefusal::NotHr);
+    }
+    if !facts.is_consultant {
+        return Err(AssignmentRefusal::NotAConsultant);
+    }
+    if facts.consultant_person == Some(facts.subject) {
+        return Err(AssignmentRefusal::Themselves);
+    }
+    if facts.same_reporting_line {
+        return Err(AssignmentRefusal::SameReportingLine);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -326,6 +496,7 @@ mod tests {
             subject: PersonId(10),
             facilitator: UserId(20),
             subject_reports_to_actor: false,
+            scheduled_by_actor: false,
         }
     }
 
@@ -398,6 +569,230 @@ mod tests {
             ..consultant
         };
         assert_eq!(dialogue_role(&elsewhere, &facts()), DialogueRole::Outsider);
+    }
+
+    #[test]
+    fn hr_who_booked_a_dialogue_sees_its_logistics_but_no_note() {
+        use crate::dialogue::Visibility::*;
+        let hr = Actor {
+            user_id: UserId(50),
+            person_id: Some(PersonId(51)),
+            ..actor(&[Role::Hr])
+        };
+        let booked = DialogueFacts {
+            scheduled_by_actor: true,
+            ..facts()
+        };
+        assert_eq!(dialogue_role(&hr, &booked), DialogueRole::Scheduler);
+        assert!(may_see_dialogue(DialogueRole::Scheduler));
+        assert!(may_download_calendar(DialogueRole::Scheduler));
+        assert!(!may_download_calendar(DialogueRole::SubjectsManager));
+        for v in [Private, Shared, ForManager] {
+            assert!(!may_read_note(DialogueRole::Scheduler, v));
+        }
+        // Booking alone gives an admin, or anyone without HR, nothing.
+        let admin = Actor {
+            user_id: UserId(50),
+            person_id: Some(PersonId(51)),
+            ..actor(&[Role::Admin])
+        };
+        assert_eq!(dialogue_role(&admin, &booked), DialogueRole::Outsider);
+        assert_eq!(
+            career_sheet_view_in_dialogue(DialogueRole::Facilitator),
+            Some(SheetView::Shared)
+        );
+        for r in [
+            DialogueRole::Subject,
+            DialogueRole::SubjectsManager,
+            DialogueRole::Scheduler,
+            DialogueRole::Outsider,
+        ] {
+            assert_eq!(career_sheet_view_in_dialogue(r), None, "{r:?}");
+            assert!(!may_record_consent(r));
+        }
+        assert!(may_withdraw_consent(DialogueRole::Subject));
+        assert!(!may_withdraw_consent(DialogueRole::SubjectsManager));
+    }
+
+    fn booking(kind: crate::dialogue::DialogueKind, roles: &[Role]) -> ScheduleFacts {
+        ScheduleFacts {
+            tenant: TenantId(1),
+            kind,
+            facilitator: UserId(1),
+            facilitator_is_consultant: roles.contains(&Role::Consultant),
+            facilitator_is_mentor: roles.contains(&Role::Mentor),
+            facilitator_person: Some(PersonId(1)),
+            subject: PersonId(2),
+            facilitator_assigned: false,
+            subject_reports_to_facilitator: false,
+        }
+    }
+
+    #[test]
+    fn who_may_facilitate_follows_the_kind_of_dialogue() {
+        use crate::dialogue::DialogueKind as K;
+        let consultant = actor(&[Role::Consultant]);
+        let f = booking(K::CareerInterview, &[Role::Consultant]);
+        assert_eq!(
+            may_schedule(&consultant, &f),
+            Err(ScheduleRefusal::ConsultantNotAssigned)
+        );
+        let assigned = ScheduleFacts {
+            facilitator_assigned: true,
+            ..f
+        };
+        assert_eq!(may_schedule(&consultant, &assigned), Ok(()));
+        // An assignment without the consultant role counts for nothing.
+        let not_consultant = ScheduleFacts {
+            facilitator_is_consultant: false,
+            ..assigned
+        };
+        assert_eq!(
+            may_schedule(&actor(&[Role::Employee]), &not_consultant),
+            Err(ScheduleRefusal::ConsultantNotAssigned)
+        );
+        let manager = actor(&[Role::Employee, Role::Manager]);
+        let one = booking(K::OneOnOne, &[Role::Employee, Role::Manager]);
+        assert_eq!(
+            may_schedule(&manager, &one),
+            Err(ScheduleRefusal::NotInReportingLine)
+        );
+        let line = ScheduleFacts {
+            subject_reports_to_facilitator: true,
+            ..one
+        };
+        assert_eq!(may_schedule(&manager, &line), Ok(()));
+        assert_eq!(
+            may_schedule(
+                &manager,
+                &ScheduleFacts {
+                    kind: K::CrossOneOnOne,
+                    ..line
+                }
+            ),
+            Err(ScheduleRefusal::SameReportingLine)
+        );
+        assert_eq!(
+            may_schedule(
+                &manager,
+                &ScheduleFacts {
+                    kind: K::CrossOneOnOne,
+                    ..one
+                }
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            may_schedule(&manager, &booking(K::MentorOneOnOne, &[Role::Employee])),
+            Err(ScheduleRefusal::NotAMentor)
+        );
+        assert_eq!(
+            may_schedule(&manager, &booking(K::MentorOneOnOne, &[Role::Mentor])),
+            Ok(())
+        );
+        // Nobody books with themselves.
+        assert_eq!(
+            may_schedule(
+                &manager,
+                &ScheduleFacts {
+                    subject: PersonId(1),
+                    ..line
+                }
+            ),
+            Err(ScheduleRefusal::WithThemselves)
+        );
+    }
+
+    #[test]
+    fn only_the_facilitator_or_hr_books_and_never_across_tenants() {
+        use crate::dialogue::DialogueKind as K;
+        let facts = ScheduleFacts {
+            facilitator: UserId(9),
+            subject_reports_to_facilitator: true,
+            ..booking(K::OneOnOne, &[Role::Manager])
+        };
+        assert_eq!(
+            may_schedule(&actor(&[Role::Employee, Role::Manager]), &facts),
+            Err(ScheduleRefusal::NotYours)
+        );
+        assert_eq!(
+            may_schedule(&actor(&[Role::Admin]), &facts),
+            Err(ScheduleRefusal::NotYours)
+        );
+        assert_eq!(may_schedule(&actor(&[Role::Hr]), &facts), Ok(()));
+        let elsewhere = Actor {
+            tenant_id: TenantId(2),
+            ..actor(&[Role::Hr])
+        };
+        assert_eq!(
+            may_schedule(&elsewhere, &facts),
+            Err(ScheduleRefusal::NotYours)
+        );
+    }
+
+    #[test]
+    fn a_consultant_is_never_assigned_within_their_own_reporting_line() {
+        let hr = actor(&[Role::Hr]);
+        let facts = AssignmentFacts {
+            tenant: TenantId(1),
+            is_consultant: true,
+            consultant_person: Some(PersonId(7)),
+            subject: PersonId(8),
+            same_reporting_line: false,
+        };
+        assert_eq!(may_assign_consultant(&hr, &facts), Ok(()));
+        assert_eq!(
+            may_assign_consultant(
+                &hr,
+                &AssignmentFacts {
+                    same_reporting_line: true,
+                    ..facts
+                }
+            ),
+            Err(AssignmentRefusal::SameReportingLine)
+        );
+        assert_eq!(
+            may_assign_consultant(
+                &hr,
+                &AssignmentFacts {
+                    subject: PersonId(7),
+                    ..facts
+                }
+            ),
+            Err(AssignmentRefusal::Themselves)
+        );
+        assert_eq!(
+            may_assign_consultant(
+                &hr,
+                &AssignmentFacts {
+                    is_consultant: false,
+                    ..facts
+                }
+            ),
+            Err(AssignmentRefusal::NotAConsultant)
+        );
+        for roles in [
+            vec![Role::Admin],
+            vec![Role::Consultant],
+            vec![Role::Manager],
+        ] {
+            assert_eq!(
+                may_assign_consultant(&actor(&roles), &facts),
+                Err(AssignmentRefusal::NotHr),
+                "{roles:?}"
+            );
+        }
+        // An external consultant (no person record) can be assigned to anyone.
+        assert_eq!(
+            may_assign_consultant(
+                &hr,
+                &AssignmentFacts {
+                    consultant_person: None,
+                    ..facts
+                }
+            ),
+            Ok(())
+        );
     }
 
     #[test]

@@ -34,6 +34,8 @@ pub struct Store {
     pub(crate) pool: Pool,
     /// Derived, per process: see [`crate::directory`].
     pub(crate) directory: std::sync::Arc<crate::directory::DirectoryCache>,
+    /// Seals and opens confidential texts (see [`crate::crypto`]).
+    pub(crate) keys: std::sync::Arc<crate::crypto::NoteKeys>,
 }
 
 /// A row type readable from both engines (derive `sqlx::FromRow`, or use a tuple).
@@ -86,6 +88,7 @@ impl Store {
             Ok(Store {
                 pool: Pool::Sqlite(pool),
                 directory: Default::default(),
+                keys: Default::default(),
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let opts = PgConnectOptions::from_str(url).map_err(|e| fail(e.to_string()))?;
@@ -98,6 +101,7 @@ impl Store {
             Ok(Store {
                 pool: Pool::Postgres(pool),
                 directory: Default::default(),
+                keys: Default::default(),
             })
         } else {
             Err(fail(
@@ -138,6 +142,17 @@ impl Store {
             }
         }
         Ok(())
+    }
+
+    /// The same store, sealing and opening confidential texts with these keys.
+    pub fn with_note_keys(mut self, keys: crate::crypto::NoteKeys) -> Store {
+        self.keys = std::sync::Arc::new(keys);
+        self
+    }
+
+    /// The keys confidential texts are sealed with.
+    pub fn note_keys(&self) -> &crate::crypto::NoteKeys {
+        &self.keys
     }
 
     pub fn engine(&self) -> Engine {

@@ -11,7 +11,9 @@
 
 pub mod audit;
 pub mod career_sheets;
+pub mod crypto;
 mod db;
+pub mod dialogues;
 pub mod directory;
 pub mod imports;
 pub mod migrations;
@@ -54,6 +56,11 @@ pub enum StoreError {
     Integrity(String),
     #[error("password hashing failed")]
     PasswordHash,
+    /// A confidential text must be written but no note key is configured.
+    #[error(
+        "no note encryption key is configured: set note_key (KYORITSU_NOTE_KEY); `kyoritsu notes new-key` prints one"
+    )]
+    NoNoteKey,
 }
 
 impl From<sqlx::Error> for StoreError {

@@ -177,3 +177,101 @@ pub(crate) enum TenantQuestions {
     TextEn,
     CreatedAt,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ConsultantAssignments {
+    Table,
+    Id,
+    TenantId,
+    ConsultantUserId,
+    PersonId,
+    AssignedAt,
+    AssignedByUserId,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum DialogueSeries {
+    Table,
+    Id,
+    TenantId,
+    Cadence,
+    Count,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Dialogues {
+    Table,
+    Id,
+    TenantId,
+    Kind,
+    SubjectPersonId,
+    FacilitatorUserId,
+    StartsAt,
+    DurationMinutes,
+    Place,
+    State,
+    SeriesId,
+    CreatedByUserId,
+    CreatedAt,
+    ClosedAt,
+    SubjectRating,
+    SubjectReflection,
+    ReflectedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum DialogueNotes {
+    Table,
+    Id,
+    TenantId,
+    DialogueId,
+    AuthorUserId,
+    Visibility,
+    CarryOver,
+    QuestionCategory,
+    Body,
+    Revision,
+    AfterClose,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum DialogueNoteRevisions {
+    Table,
+    Id,
+    TenantId,
+    NoteId,
+    DialogueId,
+    Revision,
+    Visibility,
+    CarryOver,
+    Body,
+    WrittenAt,
+    ReplacedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum DialogueTopics {
+    Table,
+    Id,
+    TenantId,
+    DialogueId,
+    AuthorUserId,
+    Wanted,
+    Body,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum DialogueConsents {
+    Table,
+    Id,
+    TenantId,
+    DialogueId,
+    Event,
+    Withheld,
+    RecordedByUserId,
+    RecordedAt,
+}

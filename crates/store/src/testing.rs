@@ -28,6 +28,14 @@ pub fn pg_admin_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
+/// The note key every test store seals with (fixed, so a test may open a second store
+/// on the same database with the same key).
+pub const TEST_NOTE_KEY: &str = "a3lvcml0c3UtdGVzdC1ub3RlLWtleS0zMi1ieXRlcyE=";
+
+fn test_keys() -> crate::crypto::NoteKeys {
+    crate::crypto::NoteKeys::parse(TEST_NOTE_KEY, &[]).expect("the test note key")
+}
+
 impl TestDb {
     pub async fn sqlite() -> TestDb {
         let dir = std::env::temp_dir().join(format!("kyoritsu-test-{}", suffix()));
@@ -35,7 +43,8 @@ impl TestDb {
         let url = format!("sqlite://{}", dir.join("test.db").display());
         let store = Store::open_migrated(&url)
             .await
-            .expect("open and migrate sqlite");
+            .expect("open and migrate sqlite")
+            .with_note_keys(test_keys());
         TestDb {
             store,
             url,
@@ -61,7 +70,8 @@ impl TestDb {
         let url = format!("{base}/{name}");
         let store = Store::open_migrated(&url)
             .await
-            .expect("open and migrate postgres");
+            .expect("open and migrate postgres")
+            .with_note_keys(test_keys());
         TestDb {
             store,
             url,

@@ -1,0 +1,548 @@
+//! Dialogue storage, each test on SQLite and PostgreSQL: sealed texts at rest, note
+//! revisions, closed dialogues, carry-over between dialogues of a pair, consent events,
+//! series, key rotation and tenant isolation.
+
+use chrono::{Duration, NaiveDate, Utc};
+use domain::dialogue::{
+    Cadence, CarryOver, DialogueKind, DialogueState, Visibility, WantedResponse,
+};
+use domain::{EmailAddress, PersonId, Role, TenantSlug, UserId};
+use store::crypto::NoteKeys;
+use store::dialogues::{NewDialogue, NoteEdit, NoteInput, consent_in_force};
+use store::people::{NewDepartment, NewPerson, OrgLoad};
+use store::users::NewUser;
+use store::{Store, TenantId, db_test};
+
+struct World {
+    t: TenantId,
+    subject: PersonId,
+    consultant: UserId,
+    other_consultant: UserId,
+}
+
+fn person(number: &str, manager: Option<&str>) -> NewPerson {
+    NewPerson {
+        employee_number: number.into(),
+        name: format!("社員{number}"),
+        name_kana: "シャイン".into(),
+        email: None,
+        birth_date: NaiveDate::from_ymd_opt(1976, 6, 1),
+        hire_date: NaiveDate::from_ymd_opt(2000, 4, 1),
+        department_code: Some("D1".into()),
+        title: String::new(),
+        grade: "G3".into(),
+        manager_number: manager.map(Into::into),
+        status: "active".into(),
+    }
+}
+
+async fn world(s: &Store, slug: &str) -> World {
+    let t = s
+        .create_tenant(&TenantSlug::parse(slug).expect("slug"), "テスト株式会社")
+        .await
+        .expect("tenant")
+        .id;
+    s.load_org(
+        t,
+        &OrgLoad {
+            departments: vec![NewDepartment {
+                code: "D1".into(),
+                name: "営業部".into(),
+                parent_code: None,
+            }],
+            people: vec![person("E1", None), person("E2", Some("E1"))],
+            ratings: vec![],
+        },
+        &|_| {},
+    )
+    .await
+    .expect("org");
+    let subject = PersonId(s.person_by_number(t, "E2").await.expect("q").expect("p").id);
+    let mut users = Vec::new();
+    for email in ["c1@example.jp", "c2@example.jp"] {
+        users.push(
+            s.create_user(
+                t,
+                NewUser {
+                    email: EmailAddress::parse(email).expect("email"),
+                    name: "相談員".into(),
+                    roles: vec![Role::Consultant],
+                    person_id: None,
+                    password: None,
+                },
+            )
+            .await
+            .expect("user")
+            .id,
+        );
+    }
+    World {
+        t,
+        subject,
+        consultant: users[0],
+        other_consultant: users[1],
+    }
+}
+
+fn booking(w: &World, facilitator: UserId, days_from_now: i64) -> NewDialogue {
+    NewDialogue {
+        kind: DialogueKind::CareerInterview,
+        subject: w.subject,
+        facilitator,
+        duration_minutes: 60,
+        place: "会議室A".into(),
+        created_by: facilitator,
+        starts: vec![Utc::now() + Duration::days(days_from_now)],
+        cadence: None,
+    }
+}
+
+fn note(v: Visibility, carry: CarryOver, body: &str) -> NoteInput {
+    NoteInput {
+        visibility: v,
+        carry_over: carry,
+        question_category: None,
+        body: body.into(),
+    }
+}
+
+/// Every text column of the dialogue tables, read straight from the database.
+async fn raw_texts(url: &str) -> String {
+    let q = "SELECT body FROM dialogue_notes UNION ALL SELECT body FROM dialogue_topics \
+             UNION ALL SELECT withheld FROM dialogue_consents \
+             UNION ALL SELECT body FROM dialogue_note_revisions";
+    let rows: Vec<(String,)> = if url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(url).await.expect("sqlite");
+        sqlx::query_as(q).fetch_all(&pool).await.expect("raw")
+    } else {
+        let pool = sqlx::PgPool::connect(url).await.expect("pg");
+        sqlx::query_as(q).fetch_all(&pool).await.expect("raw")
+    };
+    rows.into_iter()
+        .map(|(s,)| s)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+db_test!(
+    note_texts_topics_and_withheld_topics_are_sealed_at_rest,
+    |db| async move {
+        let s = &db.store;
+        let w = world(s, "acme").await;
+        let id = s
+            .create_dialogues(w.t, &booking(&w, w.consultant, 1))
+            .await
+            .expect("book")[0];
+        let d = s.dialogue(w.t, id).await.expect("q").expect("d");
+        s.add_note(
+            w.t,
+            &d,
+            w.consultant,
+            &note(Visibility::Private, CarryOver::None, "転職を考えている"),
+        )
+        .await
+        .expect("note");
+        s.add_topic(
+            w.t,
+            id,
+            UserId(99),
+            WantedResponse::JustListen,
+            "介護の不安",
+        )
+        .await
+        .expect("topic");
+        s.record_consent(w.t, id, "given", "家庭の事情", w.consultant)
+            .await
+            .expect("consent");
+        let raw = raw_texts(&db.url).await;
+        for secret in ["転職", "介護", "家庭"] {
+            assert!(!raw.contains(secret), "{secret} stored in clear: {raw}");
+        }
+        assert_eq!(
+            s.notes_of(w.t, id).await.expect("notes")[0].body,
+            "転職を考えている"
+        );
+        assert_eq!(
+            s.topics_of(w.t, id).await.expect("topics")[0].body,
+            "介護の不安"
+        );
+        // A store without the key cannot read them, and says so.
+        let keyless = Store::connect(&db.url).await.expect("connect");
+        assert!(keyless.notes_of(w.t, id).await.is_err());
+    }
+);
+
+db_test!(
+    notes_are_edited_with_history_until_the_dialogue_closes_then_only_appended,
+    |db| async move {
+        let s = &db.store;
+        let w = world(s, "acme").await;
+        let id = s
+            .create_dialogues(w.t, &booking(&w, w.consultant, 1))
+            .await
+            .expect("book")[0];
+        let d = s.dialogue(w.t, id).await.expect("q").expect("d");
+        let n = s
+            .add_note(
+                w.t,
+                &d,
+                w.consultant,
+                &note(Visibility::Shared, CarryOver::None, "最初の記録"),
+            )
+            .await
+            .expect("note");
+        let edited = note(Visibility::Shared, CarryOver::NextTime, "直した記録");
+        assert_eq!(
+            s.edit_note(w.t, n, w.consultant, 1, &edited)
+                .await
+                .expect("edit"),
+            NoteEdit::Saved { revision: 2 }
+        );
+        // A second tab still on revision 1 is told, and nothing is overwritten.
+        assert_eq!(
+            s.edit_note(
+                w.t,
+                n,
+                w.consultant,
+                1,
+                &note(Visibility::Private, CarryOver::None, "古いタブ")
+            )
+            .await
+            .expect("edit"),
+            NoteEdit::Stale { latest: 2 }
+        );
+        assert_eq!(
+            s.edit_note(w.t, n, w.other_consultant, 2, &edited)
+                .await
+                .expect("edit"),
+            NoteEdit::NotAuthor
+        );
+        let now = s.note(w.t, n).await.expect("q").expect("n");
+        assert_eq!((now.body.as_str(), now.revision), ("直した記録", 2));
+        let history = s.note_history(w.t, &now).await.expect("history");
+        assert_eq!(history.len(), 1);
+        assert_eq!(history[0].body, "最初の記録");
+
+        assert!(
+            s.close_dialogue(w.t, id, DialogueState::Held)
+                .await
+                .expect("close")
+        );
+        assert!(
+            !s.close_dialogue(w.t, id, DialogueState::Cancelled)
+                .await
+                .expect("again")
+        );
+        assert_eq!(
+            s.edit_note(
+                w.t,
+                n,
+                w.consultant,
+                2,
+                &note(Visibility::Private, CarryOver::None, "後から")
+            )
+            .await
+            .expect("edit"),
+            NoteEdit::Closed
+        );
+        let closed = s.dialogue(w.t, id).await.expect("q").expect("d");
+        assert!(closed.is_closed() && closed.closed_at.is_some());
+        let addendum = s
+            .add_note(
+                w.t,
+                &closed,
+                w.consultant,
+                &note(Visibility::Shared, CarryOver::None, "追記"),
+            )
+            .await
+            .expect("addendum");
+        let notes = s.notes_of(w.t, id).await.expect("notes");
+        assert_eq!(notes.len(), 2);
+        assert!(notes.iter().any(|x| x.id == addendum && x.after_close));
+        assert_eq!(notes[0].body, "直した記録");
+    }
+);
+
+db_test!(
+    what_was_heard_carries_over_to_the_next_dialogue_of_the_same_pair_only,
+    |db| async move {
+        let s = &db.store;
+        let w = world(s, "acme").await;
+        let first = s
+            .create_dialogues(w.t, &booking(&w, w.consultant, -30))
+            .await
+            .expect("b")[0];
+        let second = s
+            .create_dialogues(w.t, &booking(&w, w.consultant, -10))
+            .await
+            .expect("b")[0];
+        let next = s
+            .create_dialogues(w.t, &booking(&w, w.consultant, 5))
+            .await
+            .expect("b")[0];
+        let others = s
+            .create_dialogues(w.t, &booking(&w, w.other_consultant, -5))
+            .await
+            .expect("b")[0];
+        let d1 = s.dialogue(w.t, first).await.expect("q").expect("d");
+        let d2 = s.dialogue(w.t, second).await.expect("q").expect("d");
+        let dx = s.dialogue(w.t, others).await.expect("q").expect("d");
+        let add = |d, b: &'static str, c| {
+            let d = d;
+            async move {
+                s.add_note(w.t, d, w.consultant, &note(Visibility::Private, c, b))
+                    .await
+                    .expect("note");
+            }
+        };
+        add(
+            &d1,
+            "娘の受験が終わるまでは異動したくない",
+            CarryOver::Remember,
+        )
+        .await;
+        add(&d1, "前回の次回の話題", CarryOver::NextTime).await;
+        add(&d2, "資格の勉強の進み具合を聞く", CarryOver::NextTime).await;
+        add(&d2, "その場限りの話", CarryOver::None).await;
+        s.add_note(
+            w.t,
+            &dx,
+            w.other_consultant,
+            &note(Visibility::Shared, CarryOver::Remember, "別の相談員のメモ"),
+        )
+        .await
+        .expect("note");
+        let dn = s.dialogue(w.t, next).await.expect("q").expect("d");
+        let carried: Vec<String> = s
+            .carried_over(w.t, &dn)
+            .await
+            .expect("carried")
+            .into_iter()
+            .map(|(_, n)| n.body)
+            .collect();
+        assert_eq!(
+            carried,
+            vec![
+                "娘の受験が終わるまでは異動したくない".to_string(),
+                "資格の勉強の進み具合を聞く".to_string()
+            ]
+        );
+        // The first dialogue has nothing before it.
+        assert!(s.carried_over(w.t, &d1).await.expect("c").is_empty());
+    }
+);
+
+db_test!(
+    consent_events_are_kept_and_the_latest_decides,
+    |db| async move {
+        let s = &db.store;
+        let w = world(s, "acme").await;
+        let id = s
+            .create_dialogues(w.t, &booking(&w, w.consultant, 1))
+            .await
+            .expect("b")[0];
+        assert_eq!(
+            consent_in_force(&s.consent_events(w.t, id).await.expect("e")),
+            None
+        );
+        s.record_consent(w.t, id, "given", "評価のこと", w.consultant)
+            .await
+            .expect("c");
+        let c = consent_in_force(&s.consent_events(w.t, id).await.expect("e")).expect("some");
+        assert!(c.permits_feedback());
+        assert_eq!(c.withheld, "評価のこと");
+        s.record_consent(w.t, id, "withdrawn", "", w.consultant)
+            .await
+            .expect("c");
+        let events = s.consent_events(w.t, id).await.expect("e");
+        assert_eq!(events.len(), 2);
+        let c = consent_in_force(&events).expect("some");
+        assert!(!c.permits_feedback() && c.withdrawn);
+        assert!(
+            s.record_consent(w.t, id, "maybe", "", w.consultant)
+                .await
+                .is_err()
+        );
+        // The history cannot be rewritten.
+        let sql = "DELETE FROM dialogue_consents";
+        let refused = if db.url.starts_with("sqlite:") {
+            let pool = sqlx::SqlitePool::connect(&db.url).await.expect("sqlite");
+            sqlx::query(sql).execute(&pool).await.is_err()
+        } else {
+            let pool = sqlx::PgPool::connect(&db.url).await.expect("pg");
+            sqlx::query(sql).execute(&pool).await.is_err()
+        };
+        assert!(refused, "consent history must be append-only");
+    }
+);
+
+db_test!(a_series_books_one_dialogue_per_meeting, |db| async move {
+    let s = &db.store;
+    let w = world(s, "acme").await;
+    let first = Utc::now() + Duration::days(1);
+    let starts = Cadence::Biweekly
+        .occurrences(first.naive_utc(), 4)
+        .into_iter()
+        .map(|n| n.and_utc())
+        .collect();
+    let ids = s
+        .create_dialogues(
+            w.t,
+            &NewDialogue {
+                kind: DialogueKind::OneOnOne,
+                cadence: Some(Cadence::Biweekly),
+                starts,
+                ..booking(&w, w.consultant, 1)
+            },
+        )
+        .await
+        .expect("series");
+    assert_eq!(ids.len(), 4);
+    let all = s
+        .dialogues_facilitated_by(w.t, w.consultant)
+        .await
+        .expect("q");
+    assert_eq!(all.len(), 4);
+    let series = all[0].series_id.expect("series id");
+    assert!(all.iter().all(|d| d.series_id == Some(series)));
+    assert_eq!(all[1].starts_at - all[0].starts_at, Duration::weeks(2));
+    let overlapping = s
+        .bookings_between(
+            w.t,
+            w.consultant,
+            all[0].starts_at - Duration::hours(1),
+            all[0].starts_at + Duration::hours(1),
+        )
+        .await
+        .expect("q");
+    assert_eq!(overlapping.len(), 1);
+});
+
+db_test!(
+    rekeying_seals_every_text_under_the_new_key,
+    |db| async move {
+        let w = world(&db.store, "acme").await;
+        let s = &db.store;
+        let id = s
+            .create_dialogues(w.t, &booking(&w, w.consultant, 1))
+            .await
+            .expect("b")[0];
+        let d = s.dialogue(w.t, id).await.expect("q").expect("d");
+        let n = s
+            .add_note(
+                w.t,
+                &d,
+                w.consultant,
+                &note(Visibility::Shared, CarryOver::None, "一回目"),
+            )
+            .await
+            .expect("note");
+        s.edit_note(
+            w.t,
+            n,
+            w.consultant,
+            1,
+            &note(Visibility::Shared, CarryOver::None, "二回目"),
+        )
+        .await
+        .expect("edit");
+        s.add_topic(w.t, id, UserId(1), WantedResponse::Advice, "相談したいこと")
+            .await
+            .expect("topic");
+        s.record_consent(w.t, id, "given", "", w.consultant)
+            .await
+            .expect("c");
+        s.reflect_on_dialogue(w.t, id, 4, "話せてよかった")
+            .await
+            .expect("r");
+        let new_key = NoteKeys::generate();
+        let rotated = Store::connect(&db.url)
+            .await
+            .expect("connect")
+            .with_note_keys(
+                NoteKeys::parse(&new_key, &[store::testing::TEST_NOTE_KEY.into()]).expect("keys"),
+            );
+        assert_eq!(rotated.rekey_notes().await.expect("rekey"), 5);
+        assert_eq!(rotated.rekey_notes().await.expect("again"), 0);
+        // Only the new key is needed from now on.
+        let only_new = Store::connect(&db.url)
+            .await
+            .expect("connect")
+            .with_note_keys(NoteKeys::parse(&new_key, &[]).expect("key"));
+        let n = only_new.note(w.t, n).await.expect("q").expect("n");
+        assert_eq!(n.body, "二回目");
+        assert_eq!(
+            only_new.note_history(w.t, &n).await.expect("h")[0].body,
+            "一回目"
+        );
+        assert_eq!(
+            only_new
+                .dialogue(w.t, id)
+                .await
+                .expect("q")
+                .expect("d")
+                .subject_reflection
+                .as_deref(),
+            Some("話せてよかった")
+        );
+        assert_eq!(
+            only_new.topics_of(w.t, id).await.expect("t")[0].body,
+            "相談したいこと"
+        );
+    }
+);
+
+db_test!(
+    dialogues_and_assignments_never_cross_tenants,
+    |db| async move {
+        let s = &db.store;
+        let a = world(s, "acme").await;
+        let b = world(s, "other").await;
+        let id = s
+            .create_dialogues(a.t, &booking(&a, a.consultant, 1))
+            .await
+            .expect("b")[0];
+        assert!(s.dialogue(a.t, id).await.expect("q").is_some());
+        assert!(s.dialogue(b.t, id).await.expect("q").is_none());
+        assert!(s.notes_of(b.t, id).await.expect("q").is_empty());
+        s.assign_consultant(a.t, a.consultant, a.subject, a.consultant)
+            .await
+            .expect("assign");
+        assert!(matches!(
+            s.assign_consultant(a.t, a.consultant, a.subject, a.consultant)
+                .await,
+            Err(store::StoreError::Conflict(_))
+        ));
+        assert!(
+            s.is_assigned(a.t, a.consultant, a.subject)
+                .await
+                .expect("q")
+        );
+        assert!(
+            !s.is_assigned(b.t, a.consultant, a.subject)
+                .await
+                .expect("q")
+        );
+        assert_eq!(
+            s.assigned_people(a.t, a.consultant).await.expect("q").len(),
+            1
+        );
+        assert!(
+            s.assigned_people(b.t, a.consultant)
+                .await
+                .expect("q")
+                .is_empty()
+        );
+        assert_eq!(s.assignments(a.t).await.expect("q").len(), 1);
+        assert!(
+            s.unassign_consultant(a.t, a.consultant, a.subject)
+                .await
+                .expect("q")
+        );
+        assert!(
+            !s.is_assigned(a.t, a.consultant, a.subject)
+                .await
+                .expect("q")
+        );
+    }
+);
