@@ -26,10 +26,16 @@ pub enum AuditAction {
     Import,
     /// A confidential record was read by someone other than its author.
     ConfidentialRead,
+    /// Consent to feedback was given, refused or withdrawn (同意).
+    ConsentChanged,
+    /// A note item's visibility changed.
+    VisibilityChanged,
+    /// A consultant was assigned to, or released from, a person.
+    AssignmentChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 16] = [
+    pub const ALL: [AuditAction; 19] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignInLocked,
@@ -46,6 +52,9 @@ impl AuditAction {
         AuditAction::Export,
         AuditAction::Import,
         AuditAction::ConfidentialRead,
+        AuditAction::ConsentChanged,
+        AuditAction::VisibilityChanged,
+        AuditAction::AssignmentChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -66,6 +75,9 @@ impl AuditAction {
             AuditAction::Export => "export",
             AuditAction::Import => "import",
             AuditAction::ConfidentialRead => "confidential_read",
+            AuditAction::ConsentChanged => "consent_changed",
+            AuditAction::VisibilityChanged => "visibility_changed",
+            AuditAction::AssignmentChanged => "assignment_changed",
         }
     }
 

@@ -126,6 +126,22 @@ enum Command {
     /// Manage tenants (companies)
     #[command(subcommand)]
     Tenant(TenantCommand),
+    /// Note encryption keys (面談記録の暗号鍵).
+    #[command(subcommand)]
+    Notes(NotesCommand),
+}
+
+#[derive(Subcommand)]
+enum NotesCommand {
+    /// Print a new random key (32 bytes, base64) for `note_key`.
+    NewKey,
+    /// Seal every note text again under the current `note_key`. Rotate by making the new
+    /// key `note_key`, listing the old one in `note_previous_keys`, running this, then
+    /// removing the old key.
+    Rekey {
+        #[command(flatten)]
+        format: FormatArg,
+    },
 }
 
 #[derive(Subcommand)]
@@ -301,7 +317,64 @@ async fn open(config: &Config, cli_url: Option<&str>) -> Result<Store> {
     let url = cli_url
         .map(str::to_string)
         .unwrap_or_else(|| config.database_url.clone());
-    Ok(Store::open_migrated(&url).await?)
+    let keys = note_keys(config, &url)?;
+    Ok(Store::open_migrated(&url).await?.with_note_keys(keys))
+}
+
+/// The keys sealing note texts: `note_key` (+ previous keys) from the configuration, or
+/// for SQLite a key file beside the database, created on first use with owner-only
+/// permissions. PostgreSQL without `note_key` gets no key: reading or writing a note
+/// then fails with a message naming the setting.
+fn note_keys(config: &Config, url: &str) -> Result<store::crypto::NoteKeys> {
+    use store::crypto::NoteKeys;
+    if let Some(k) = &config.note_key {
+        return NoteKeys::parse(k, &config.note_previous_keys)
+            .map_err(|e| anyhow!("note_key: {e}"));
+    }
+    let Some(path) = sqlite_key_file(url) else {
+        return Ok(NoteKeys::default());
+    };
+    let key = match std::fs::read_to_string(&path) {
+        Ok(k) => k,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let k = NoteKeys::generate();
+            write_private(&path, &k)
+                .with_context(|| format!("cannot create the note key file {}", path.display()))?;
+            tracing::info!(file = %path.display(), "created a note encryption key");
+            k
+        }
+        Err(e) => {
+            return Err(anyhow!(
+                "cannot read the note key file {}: {e}",
+                path.display()
+            ));
+        }
+    };
+    NoteKeys::parse(&key, &config.note_previous_keys)
+        .map_err(|e| anyhow!("the note key file {}: {e}", path.display()))
+}
+
+/// `sqlite://data/k.db?mode=rwc` → `data/k.db.key`; None for in-memory databases.
+fn sqlite_key_file(url: &str) -> Option<PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    if path.is_empty() || path.starts_with(':') {
+        return None;
+    }
+    Some(PathBuf::from(format!("{path}.key")))
+}
+
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut f = opts.open(path)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()
 }
 
 async fn tenant(store: &Store, slug: Option<&str>) -> Result<Tenant> {
@@ -416,6 +489,26 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
         Command::User(cmd) => user_command(&config, url, tenant_arg, cmd).await,
         Command::Token(cmd) => token_command(&config, url, tenant_arg, cmd).await,
         Command::Tenant(cmd) => tenant_command(&config, url, cmd).await,
+        Command::Notes(NotesCommand::NewKey) => {
+            out!("{}", store::crypto::NoteKeys::generate());
+            Ok(())
+        }
+        Command::Notes(NotesCommand::Rekey { format }) => {
+            let store = open(&config, url).await?;
+            let Some(current) = store.note_keys().current_id().map(str::to_string) else {
+                bail!("no note key is configured: set note_key (KYORITSU_NOTE_KEY) to the new key");
+            };
+            let count = store.rekey_notes().await?;
+            match format.format {
+                OutputFormat::Json => {
+                    print_json(&serde_json::json!({"resealed": count, "key_id": current}))?
+                }
+                OutputFormat::Text => {
+                    out!("Sealed {count} text(s) again under key {current}.")
+                }
+            }
+            Ok(())
+        }
     }
 }
 
@@ -760,6 +853,7 @@ pub async fn create_demo(
     if let Err(e) = load {
         bail!("the demo company could not be written: {e}");
     }
+    let mut users = Vec::new();
     for a in &company.accounts {
         let person_id = match &a.employee_number {
             Some(n) => store
@@ -789,7 +883,11 @@ pub async fn create_demo(
                     .await?;
             }
         }
+        users.push((a.role, user));
     }
+    demo::seed_dialogues(store, t.id, &users)
+        .await
+        .context("the demo dialogues could not be written")?;
     // A question of the company's own in the question bank (質問集).
     store
         .add_tenant_question(

@@ -29,6 +29,13 @@ pub struct Config {
     pub log: String,
     /// Employees in the company `serve --demo` generates when the database is empty.
     pub demo_employees: usize,
+    /// AES-256 key (32 bytes in base64) sealing note texts at rest; `kyoritsu notes
+    /// new-key` prints one. Unset with SQLite: kept in a file beside the database
+    /// (`<database file>.key`), created on first use. Required with PostgreSQL.
+    pub note_key: Option<String>,
+    /// Earlier note keys, still opening texts sealed before a rotation (see `kyoritsu
+    /// notes rekey`).
+    pub note_previous_keys: Vec<String>,
 }
 
 impl Default for Config {
@@ -43,6 +50,8 @@ impl Default for Config {
             log_format: "text".into(),
             log: "info".into(),
             demo_employees: 1000,
+            note_key: None,
+            note_previous_keys: Vec::new(),
         }
     }
 }
@@ -63,11 +72,16 @@ impl fmt::Debug for Config {
             .field("log_format", &self.log_format)
             .field("log", &self.log)
             .field("demo_employees", &self.demo_employees)
+            .field("note_key", &self.note_key.as_ref().map(|_| "***"))
+            .field(
+                "note_previous_keys",
+                &format!("{} key(s)", self.note_previous_keys.len()),
+            )
             .finish()
     }
 }
 
-const KNOWN_ENV: [&str; 9] = [
+const KNOWN_ENV: [&str; 11] = [
     "DATABASE_URL",
     "BIND",
     "PORT",
@@ -77,6 +91,8 @@ const KNOWN_ENV: [&str; 9] = [
     "LOG_FORMAT",
     "LOG",
     "DEMO_EMPLOYEES",
+    "NOTE_KEY",
+    "NOTE_PREVIOUS_KEYS",
 ];
 
 impl Config {

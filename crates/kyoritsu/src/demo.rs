@@ -584,6 +584,218 @@ pub fn career_sheet_versions() -> Vec<domain::career_sheet::CareerSheet> {
     .collect()
 }
 
+/// The demo's dialogues (面談・1on1): the consultant is assigned to the demo employee and
+/// a few others; one career interview was held two months ago (consent with a withheld
+/// topic, notes of each visibility, items carried over, the employee's reflection), the
+/// next is booked for next week with a topic the employee prepared, HR booked one for
+/// another client, and the manager holds a monthly 1on1 series with the employee.
+pub async fn seed_dialogues(
+    store: &store::Store,
+    t: domain::TenantId,
+    users: &[(Role, store::users::User)],
+) -> Result<(), store::StoreError> {
+    use chrono::{Duration, NaiveTime, Utc};
+    use domain::dialogue::{
+        Cadence, CarryOver, DialogueKind, DialogueState, Visibility as V, WantedResponse,
+    };
+    use store::dialogues::{NewDialogue, NoteInput};
+    let user = |r: Role| users.iter().find(|(role, _)| *role == r).map(|(_, u)| u);
+    let (Some(employee), Some(consultant), Some(manager), Some(hr)) = (
+        user(Role::Employee),
+        user(Role::Consultant),
+        user(Role::Manager),
+        user(Role::Hr),
+    ) else {
+        return Ok(());
+    };
+    let (Some(subject), Some(manager_person)) = (employee.person_id, manager.person_id) else {
+        return Ok(());
+    };
+    // A day `days` from today at `hh:mm` Japan time, as a moment.
+    let at = |days: i64, hh: u32, mm: u32| {
+        let day = (Utc::now() + Duration::hours(9)).date_naive() + Duration::days(days);
+        (day.and_time(NaiveTime::from_hms_opt(hh, mm, 0).unwrap_or_default()) - Duration::hours(9))
+            .and_utc()
+    };
+    store
+        .assign_consultant(t, consultant.id, subject, hr.id)
+        .await?;
+    let others: Vec<domain::PersonId> = store
+        .reports_of(t, manager_person)
+        .await?
+        .into_iter()
+        .map(|(_, p)| domain::PersonId(p.id))
+        .filter(|p| *p != subject && Some(*p) != consultant.person_id)
+        .take(3)
+        .collect();
+    for p in &others {
+        store.assign_consultant(t, consultant.id, *p, hr.id).await?;
+    }
+    let book =
+        |kind, subject, facilitator: &store::users::User, by: &store::users::User, starts| {
+            NewDialogue {
+                kind,
+                subject,
+                facilitator: facilitator.id,
+                duration_minutes: 60,
+                place: "本社 5階 相談室B".into(),
+                created_by: by.id,
+                starts,
+                cadence: None,
+            }
+        };
+    let note = |visibility, carry_over, category: Option<&str>, body: &str| NoteInput {
+        visibility,
+        carry_over,
+        question_category: category.map(str::to_string),
+        body: body.into(),
+    };
+    // The career interview two months ago.
+    let held = store
+        .create_dialogues(
+            t,
+            &book(
+                DialogueKind::CareerInterview,
+                subject,
+                consultant,
+                consultant,
+                vec![at(-60, 10, 0)],
+            ),
+        )
+        .await?[0];
+    store
+        .add_topic(
+            t,
+            held,
+            employee.id,
+            WantedResponse::ThinkTogether,
+            "50代からのキャリアにどんな選択肢があるのかを知りたいです。",
+        )
+        .await?;
+    store
+        .record_consent(t, held, "given", "母の介護のこと", consultant.id)
+        .await?;
+    if let Some(d) = store.dialogue(t, held).await? {
+        for n in [
+            note(
+                V::Private,
+                CarryOver::Remember,
+                Some("worries"),
+                "母の介護が始まり、転勤のある異動には不安が大きい。上司には伝えないでほしいとのこと。",
+            ),
+            note(
+                V::Shared,
+                CarryOver::None,
+                Some("strengths"),
+                "営業で長年築いてきた顧客との信頼関係づくりは、ご本人が思っている以上の強みです。",
+            ),
+            note(
+                V::ForManager,
+                CarryOver::None,
+                Some("meaning"),
+                "後輩の相談に乗っているときに一番やりがいを感じている。育成に関わる役割があると力を発揮しやすい。",
+            ),
+            note(
+                V::Shared,
+                CarryOver::NextTime,
+                Some("future"),
+                "社内公募の募集要項を一緒に見て、関心のある職種を絞り込む。",
+            ),
+        ] {
+            store.add_note(t, &d, consultant.id, &n).await?;
+        }
+    }
+    store.close_dialogue(t, held, DialogueState::Held).await?;
+    store
+        .reflect_on_dialogue(
+            t,
+            held,
+            4,
+            "自分の強みを言葉にしてもらえて、少し自信がつきました。",
+        )
+        .await?;
+    // The next one, next week, with a topic the employee prepared.
+    let next = store
+        .create_dialogues(
+            t,
+            &book(
+                DialogueKind::CareerInterview,
+                subject,
+                consultant,
+                consultant,
+                vec![at(7, 14, 0)],
+            ),
+        )
+        .await?[0];
+    store
+        .add_topic(
+            t,
+            next,
+            employee.id,
+            WantedResponse::Advice,
+            "社内公募に応募するかどうか迷っています。",
+        )
+        .await?;
+    // HR booked an interview for another client.
+    if let Some(other) = others.first() {
+        store
+            .create_dialogues(
+                t,
+                &book(
+                    DialogueKind::CareerInterview,
+                    *other,
+                    consultant,
+                    hr,
+                    vec![at(10, 10, 0)],
+                ),
+            )
+            .await?;
+    }
+    // The manager's monthly 1on1s: three held, three to come.
+    let first = at(-84, 16, 0);
+    let starts = Cadence::Monthly
+        .occurrences(first.naive_utc(), 6)
+        .into_iter()
+        .map(|n| n.and_utc())
+        .collect();
+    let series = store
+        .create_dialogues(
+            t,
+            &NewDialogue {
+                kind: DialogueKind::OneOnOne,
+                duration_minutes: 30,
+                place: "オンライン（Teams）".into(),
+                cadence: Some(Cadence::Monthly),
+                ..book(DialogueKind::OneOnOne, subject, manager, manager, starts)
+            },
+        )
+        .await?;
+    let now = Utc::now();
+    for (i, id) in series.iter().enumerate() {
+        let Some(d) = store.dialogue(t, *id).await? else {
+            continue;
+        };
+        if d.starts_at >= now {
+            continue;
+        }
+        let text = [
+            "今期の目標の進み具合を確認した。新しい顧客開拓で手応えを感じている。",
+            "後輩の指導を任せてみる。来月から週に一度、同行営業の機会をつくる。",
+            "キャリア面談で話した内容を、話せる範囲で共有してもらった。",
+        ][i % 3];
+        store
+            .add_note(
+                t,
+                &d,
+                manager.id,
+                &note(V::Shared, CarryOver::None, None, text),
+            )
+            .await?;
+        store.close_dialogue(t, *id, DialogueState::Held).await?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

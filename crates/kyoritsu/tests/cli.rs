@@ -10,6 +10,7 @@ fn kyoritsu(url: &str, args: &[&str], stdin: Option<&str>) -> Output {
         .args(args)
         .args(["--database-url", url])
         .env_remove("KYORITSU_DATABASE_URL")
+        .env("KYORITSU_NOTE_KEY", store::testing::TEST_NOTE_KEY)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

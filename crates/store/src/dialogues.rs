@@ -81,7 +81,7 @@ fn bad(what: &str, value: &str) -> StoreError {
 }
 
 impl Store {
-    fn into_dialogue(&self, r: DialogueRow) -> Result<Dialogue> {
+    fn open_dialogue(&self, r: DialogueRow) -> Result<Dialogue> {
         let tenant = TenantId(r.tenant_id);
         Ok(Dialogue {
             id: r.id,
@@ -214,6 +214,9 @@ pub struct NoteRevision {
     pub written_at: DateTime<Utc>,
     pub replaced_at: DateTime<Utc>,
 }
+
+/// (revision, visibility, sealed body, written at, replaced at)
+type RevisionRow = (i64, String, String, DateTime<Utc>, DateTime<Utc>);
 
 /// What an edit of a note item did.
 #[derive(Debug, Clone, PartialEq)]
@@ -548,7 +551,7 @@ impl Store {
 
     async fn dialogues_where(&self, q: SelectStatement) -> Result<Vec<Dialogue>> {
         let rows: Vec<DialogueRow> = self.fetch_all(&q).await?;
-        rows.into_iter().map(|r| self.into_dialogue(r)).collect()
+        rows.into_iter().map(|r| self.open_dialogue(r)).collect()
     }
 
     pub async fn dialogue(&self, tenant: TenantId, id: i64) -> Result<Option<Dialogue>> {
@@ -559,7 +562,7 @@ impl Store {
                     .to_owned(),
             )
             .await?;
-        row.map(|r| self.into_dialogue(r)).transpose()
+        row.map(|r| self.open_dialogue(r)).transpose()
     }
 
     /// The dialogues someone facilitates, by start time.
@@ -904,7 +907,7 @@ impl Store {
 
     /// The earlier wordings of a note item, oldest first.
     pub async fn note_history(&self, tenant: TenantId, note: &Note) -> Result<Vec<NoteRevision>> {
-        let rows: Vec<(i64, String, String, DateTime<Utc>, DateTime<Utc>)> = self
+        let rows: Vec<RevisionRow> = self
             .fetch_all(
                 &Query::select()
                     .columns([

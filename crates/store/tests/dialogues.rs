@@ -287,13 +287,10 @@ db_test!(
         let d1 = s.dialogue(w.t, first).await.expect("q").expect("d");
         let d2 = s.dialogue(w.t, second).await.expect("q").expect("d");
         let dx = s.dialogue(w.t, others).await.expect("q").expect("d");
-        let add = |d, b: &'static str, c| {
-            let d = d;
-            async move {
-                s.add_note(w.t, d, w.consultant, &note(Visibility::Private, c, b))
-                    .await
-                    .expect("note");
-            }
+        let add = |d, b: &'static str, c| async move {
+            s.add_note(w.t, d, w.consultant, &note(Visibility::Private, c, b))
+                .await
+                .expect("note");
         };
         add(
             &d1,

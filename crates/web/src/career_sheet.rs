@@ -6,6 +6,7 @@ use crate::AppState;
 use crate::FormData;
 use crate::auth::{Auth, Page, set_flash};
 use crate::error::AppError;
+use crate::pages::when;
 use crate::shell::Shell;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -113,13 +114,6 @@ fn parse_typed(t: &Typed) -> Result<CareerSheet, Vec<career_sheet::FieldError>> 
             .map(String::as_str)
             .unwrap_or(""),
     )
-}
-
-/// A moment shown in Japan time.
-fn when(at: chrono::DateTime<chrono::Utc>) -> String {
-    (at + chrono::Duration::hours(9))
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
 }
 
 /// The form as it is to be shown again.

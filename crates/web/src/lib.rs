@@ -12,6 +12,8 @@ mod api;
 mod api_career_sheet;
 pub mod auth;
 mod career_sheet;
+mod clients;
+mod dialogues;
 mod directory;
 pub mod error;
 pub mod i18n;
@@ -155,6 +157,8 @@ pub fn router(state: AppState) -> Router {
         .route("/lang/{code}", get(auth::switch_language))
         .merge(pages::router())
         .merge(career_sheet::router())
+        .merge(dialogues::router())
+        .merge(clients::router())
         .merge(questions::router())
         .merge(admin::router())
         .merge(people_import::router())

@@ -21,7 +21,6 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/my", get(my))
         .route("/members", get(members))
-        .route("/clients", get(clients))
         .route("/training", get(training))
         .route("/programmes", get(programmes))
         .route("/people/{id}", get(person))
@@ -30,6 +29,21 @@ pub fn router() -> Router<AppState> {
 /// Today in Japan, where every tenant operates for now.
 pub fn today() -> NaiveDate {
     (Utc::now() + chrono::Duration::hours(9)).date_naive()
+}
+
+/// A moment shown in Japan time, where every tenant operates for now.
+pub fn when(at: chrono::DateTime<Utc>) -> String {
+    jst(at).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// A moment as Japan's wall-clock time.
+pub fn jst(at: chrono::DateTime<Utc>) -> chrono::NaiveDateTime {
+    (at + chrono::Duration::hours(9)).naive_utc()
+}
+
+/// Japan's wall-clock time as a moment.
+pub fn from_jst(local: chrono::NaiveDateTime) -> chrono::DateTime<Utc> {
+    (local - chrono::Duration::hours(9)).and_utc()
 }
 
 /// Asks the policy; a refusal becomes a 403 page.
@@ -122,6 +136,8 @@ async fn profile_view(
 struct MyPage {
     shell: Shell,
     profile: Option<ProfileView>,
+    /// My dialogues still to come.
+    upcoming: Vec<crate::dialogues::Row>,
     milestones: Vec<String>,
     fiscal_year: i32,
 }
@@ -141,6 +157,21 @@ async fn my(State(state): State<AppState>, page: Page, auth: Auth) -> Result<MyP
         .person_of_user(auth.tenant(), auth.user.id)
         .await?;
     let mut milestones = Vec::new();
+    let mut upcoming = Vec::new();
+    if let Some(p) = &person {
+        for d in state
+            .store
+            .dialogues_about(auth.tenant(), PersonId(p.id))
+            .await?
+        {
+            if !d.is_closed()
+                && crate::dialogues::role_in(&state, &auth.actor, &d).await?
+                    == policy::DialogueRole::Subject
+            {
+                upcoming.push(crate::dialogues::row(&page, &d));
+            }
+        }
+    }
     let profile = match &person {
         Some(p) => {
             let fields = policy::person_fields(&auth.actor, Relation::Oneself)
@@ -172,6 +203,7 @@ async fn my(State(state): State<AppState>, page: Page, auth: Auth) -> Result<MyP
     Ok(MyPage {
         shell: page.shell(Some(&auth), "/my"),
         profile,
+        upcoming,
         milestones,
         fiscal_year: fy.0,
     })
@@ -216,20 +248,6 @@ async fn members(
     Ok(MembersPage {
         shell: page.shell(Some(&auth), "/members"),
         members,
-    })
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "clients.html")]
-struct ClientsPage {
-    shell: Shell,
-}
-
-/// GET /clients — 担当者 (consultants).
-async fn clients(page: Page, auth: Auth) -> Result<ClientsPage, AppError> {
-    allow(&auth, Action::OpenHome(Role::Consultant))?;
-    Ok(ClientsPage {
-        shell: page.shell(Some(&auth), "/clients"),
     })
 }
 

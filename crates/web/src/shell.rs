@@ -106,6 +106,24 @@ impl Shell {
                 active: self.section == "/people/import",
             });
         }
+        // Dialogues (面談・1on1), for those who hold or book them.
+        if [Role::Manager, Role::Consultant, Role::Mentor, Role::Hr]
+            .iter()
+            .any(|r| user.roles.contains(r))
+        {
+            items.push(NavItem {
+                href: "/dialogues",
+                label: "nav.dialogues",
+                active: self.section == "/dialogues",
+            });
+        }
+        if user.roles.contains(&Role::Hr) {
+            items.push(NavItem {
+                href: "/assignments",
+                label: "nav.assignments",
+                active: self.section == "/assignments",
+            });
+        }
         // The question bank (質問集), for those who hold dialogues (and HR, admin).
         if [
             Role::Manager,
