@@ -1204,9 +1204,13 @@ async fn edit_note(
             StatusCode::CONFLICT,
             keep(page.tf("dialogue.error.note_stale", "revision", latest)),
         ),
+        // Closed: items no longer change, so what was typed goes into the addendum form.
         NoteEdit::Closed => (
             StatusCode::CONFLICT,
-            keep(page.t("dialogue.error.note_closed")),
+            NoteDraft {
+                note_id: None,
+                ..keep(page.t("dialogue.error.note_closed"))
+            },
         ),
         NoteEdit::NotAuthor => return Err(AppError::forbidden()),
     };
