@@ -117,6 +117,23 @@ impl TestApp {
         (status, r.json().await.unwrap_or(serde_json::Value::Null))
     }
 
+    async fn api_post(
+        &self,
+        token: &str,
+        path: &str,
+        body: serde_json::Value,
+    ) -> (StatusCode, serde_json::Value) {
+        let r = reqwest::Client::new()
+            .post(format!("{}{}", self.base, path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        let s = r.status();
+        (s, r.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
     /// Someone outside the demo manager's line: the demo HR person.
     async fn outsider(&self) -> i64 {
         self.person_of("hr@demo.example.jp").await
@@ -548,6 +565,7 @@ app_test!(permission_matrix_for_pages, |app| async move {
 });
 
 app_test!(permission_matrix_for_the_api, |app| async move {
+    let (held, _, _, _) = demo_dialogues(&app).await;
     let report = app.report_of_manager().await;
     let outsider = app.outsider().await;
     use StatusCode as S;
@@ -568,6 +586,12 @@ app_test!(permission_matrix_for_the_api, |app| async move {
             format!("/api/v1/people/{outsider}"),
             [NO, NO, NO, NO, OK, OK],
         ),
+        ("/api/v1/dialogues".into(), [OK, OK, OK, OK, OK, OK]),
+        (
+            format!("/api/v1/dialogues/{held}"),
+            [OK, OK, OK, NO, NO, NO],
+        ),
+        ("/api/v1/me/records".into(), [OK, OK, OK, NO, OK, OK]),
     ];
     let emails = [
         "employee",
@@ -2088,5 +2112,96 @@ app_test!(
             )
             .await;
         assert_eq!(s, StatusCode::FORBIDDEN);
+    }
+);
+
+app_test!(
+    the_api_answers_dialogues_under_the_same_policy,
+    |app| async move {
+        let (held, _, _, _) = demo_dialogues(&app).await;
+        let path = format!("/api/v1/dialogues/{held}");
+        let texts = |v: &serde_json::Value| -> String {
+            v["notes"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|n| n["body"].as_str().unwrap_or("").to_string())
+                        .collect::<Vec<_>>()
+                        .join("|")
+                })
+                .unwrap_or_default()
+        };
+        let consultant = app.token("consultant@demo.example.jp").await;
+        let (s, v) = app.api(Some(&consultant), &path).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(v["role"], "facilitator");
+        assert!(texts(&v).contains(PRIVATE_NOTE));
+        assert_eq!(v["consent"]["withheld"], WITHHELD);
+        let employee = app.token("employee@demo.example.jp").await;
+        let (_, v) = app.api(Some(&employee), &path).await;
+        assert!(texts(&v).contains(SHARED_NOTE) && !texts(&v).contains(PRIVATE_NOTE));
+        let manager = app.token("manager@demo.example.jp").await;
+        let (s, v) = app.api(Some(&manager), &path).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(v["notes"].as_array().map(Vec::len), Some(0));
+        assert!(v["consent"].is_null() && v["dialogue"]["place"].is_null());
+        let (_, v) = app.api(Some(&employee), "/api/v1/me/records").await;
+        let all = v.to_string();
+        assert!(all.contains(SHARED_NOTE) && !all.contains(PRIVATE_NOTE));
+
+        let note = serde_json::json!({"body": "APIからの記録", "visibility": "shared"});
+        let (s, _) = app
+            .api_post(&employee, &format!("{path}/notes"), note.clone())
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, v) = app
+            .api_post(&consultant, &format!("{path}/notes"), note)
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let (s, v) = app
+            .api_post(
+                &consultant,
+                &format!("{path}/notes"),
+                serde_json::json!({"body": "x", "visibility": "public"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("visibility")
+        );
+        // Booking: a past time needs confirmation; the policy's refusal says why.
+        let subject = app.report_of_manager().await;
+        let booking = serde_json::json!({
+            "kind": "career_interview", "subject_id": subject,
+            "starts_at": "2021-04-01T10:00", "duration_minutes": 60, "place": "会議室"
+        });
+        let (s, v) = app
+            .api_post(&consultant, "/api/v1/dialogues", booking.clone())
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT);
+        assert_eq!(v["error"]["code"], "needs_confirmation");
+        let mut confirmed = booking.clone();
+        confirmed["confirm"] = true.into();
+        let (s, v) = app
+            .api_post(&consultant, "/api/v1/dialogues", confirmed.clone())
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        assert_eq!(v["ids"].as_array().map(Vec::len), Some(1));
+        let (s, v) = app.api_post(&manager, "/api/v1/dialogues", confirmed).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("consultant")
+        );
+        let (s, _) = app.api_post(&consultant, "/api/v1/dialogues",
+            serde_json::json!({"kind": "tea", "subject_id": subject, "starts_at": "x", "duration_minutes": 60}),
+        )
+        .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
     }
 );

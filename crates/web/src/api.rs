@@ -58,6 +58,13 @@ pub fn router() -> Router<AppState> {
         ))
         .routes(routes!(crate::api_career_sheet::list_versions))
         .routes(routes!(crate::api_career_sheet::get_version))
+        .routes(routes!(
+            crate::api_dialogues::list,
+            crate::api_dialogues::book
+        ))
+        .routes(routes!(crate::api_dialogues::get))
+        .routes(routes!(crate::api_dialogues::add_note))
+        .routes(routes!(crate::api_dialogues::my_records))
         .split_for_parts();
     router.merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", api))
 }

@@ -10,6 +10,7 @@
 pub(crate) mod admin;
 mod api;
 mod api_career_sheet;
+mod api_dialogues;
 pub mod auth;
 mod career_sheet;
 mod clients;
