@@ -172,6 +172,20 @@ mod tests {
     }
 
     #[test]
+    fn note_keys_never_appear_in_debug_output() {
+        let c = Config {
+            note_key: Some("c2VjcmV0LWtleS1tYXRlcmlhbA==".into()),
+            note_previous_keys: vec!["b2xkLXNlY3JldA==".into()],
+            ..Config::default()
+        };
+        let shown = format!("{c:?}");
+        assert!(
+            !shown.contains("c2VjcmV0") && !shown.contains("b2xk"),
+            "{shown}"
+        );
+    }
+
+    #[test]
     fn the_example_file_is_a_valid_configuration() {
         let text = include_str!("../../../kyoritsu.example.toml");
         let parsed: Result<Config, _> = Figment::from(Serialized::defaults(Config::default()))

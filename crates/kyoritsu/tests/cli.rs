@@ -984,3 +984,92 @@ async fn export_round_trip_sqlite() {
 async fn export_round_trip_postgres() {
     export_round_trip(TestDb::postgres().await).await;
 }
+
+/// Runs kyoritsu with these note-key variables (and no others from the environment).
+fn kyoritsu_with_keys(url: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kyoritsu"));
+    cmd.args(args)
+        .args(["--database-url", url])
+        .env_remove("KYORITSU_DATABASE_URL")
+        .env_remove("KYORITSU_NOTE_KEY")
+        .env_remove("KYORITSU_NOTE_PREVIOUS_KEYS");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run kyoritsu")
+}
+
+#[tokio::test]
+async fn sqlite_gets_a_key_file_and_notes_can_be_rotated_to_a_new_key() {
+    let db = TestDb::sqlite().await;
+    let path = db.url.trim_start_matches("sqlite://").to_string();
+    let key_file = format!("{path}.key");
+    let out = kyoritsu_with_keys(&db.url, &["demo-data", "--employees", "40"], &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let old = std::fs::read_to_string(&key_file).expect("a key file beside the database");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key_file)
+            .expect("meta")
+            .permissions()
+            .mode();
+        assert_eq!(
+            mode & 0o077,
+            0,
+            "the key file is readable by its owner only"
+        );
+    }
+    // Everything is under the key file's key already.
+    let v = json(&kyoritsu_with_keys(
+        &db.url,
+        &["notes", "rekey", "--format", "json"],
+        &[],
+    ));
+    assert_eq!(v["resealed"], 0);
+    // Rotate: a new key, the old one kept as a previous key.
+    let out = kyoritsu_with_keys(&db.url, &["notes", "new-key"], &[]);
+    let new = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert_eq!(new.len(), 44, "32 bytes in base64");
+    let previous = format!("[\"{}\"]", old.trim());
+    let v = json(&kyoritsu_with_keys(
+        &db.url,
+        &["notes", "rekey", "--format", "json"],
+        &[
+            ("KYORITSU_NOTE_KEY", &new),
+            ("KYORITSU_NOTE_PREVIOUS_KEYS", &previous),
+        ],
+    ));
+    assert!(v["resealed"].as_u64().unwrap_or(0) > 5, "{v}");
+    // From now on the new key alone opens every note.
+    let store = store::Store::connect(&db.url)
+        .await
+        .expect("connect")
+        .with_note_keys(store::crypto::NoteKeys::parse(&new, &[]).expect("key"));
+    let t = store
+        .tenant_by_slug("demo")
+        .await
+        .expect("q")
+        .expect("demo");
+    let mut read = 0;
+    for d in 1..=20 {
+        read += store
+            .notes_of(t.id, d)
+            .await
+            .expect("opens with the new key")
+            .len();
+    }
+    assert!(read > 0);
+    // A wrong key is refused in plain words.
+    let out = kyoritsu_with_keys(
+        &db.url,
+        &["notes", "rekey"],
+        &[("KYORITSU_NOTE_KEY", "not-a-key")],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("note_key"));
+}
