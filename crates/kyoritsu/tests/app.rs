@@ -1550,6 +1550,10 @@ app_test!(
         ] {
             assert!(!body.contains(text), "the manager must not see {text}");
         }
+        // ... and finds it among their team's dialogues, by date and kind.
+        let (_, list) = manager.get("/dialogues").await;
+        assert!(list.contains("data-testid=\"of-members\"") && list.contains(&path));
+        assert!(!list.contains(SHARED_NOTE) && !list.contains(PRIVATE_NOTE));
         // HR and admin see nothing of a dialogue they did not book; HR sees the logistics
         // of one they did, never its notes.
         for who in ["hr", "admin", "instructor"] {

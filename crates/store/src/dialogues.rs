@@ -597,6 +597,30 @@ impl Store {
         .await
     }
 
+    /// Every dialogue about any of these people, by start time.
+    pub async fn dialogues_about_any(
+        &self,
+        tenant: TenantId,
+        subjects: &[PersonId],
+    ) -> Result<Vec<Dialogue>> {
+        let mut out = Vec::new();
+        for chunk in subjects.chunks(500) {
+            out.extend(
+                self.dialogues_where(
+                    select_dialogues(tenant)
+                        .and_where(
+                            Expr::col((Dialogues::Table, Dialogues::SubjectPersonId))
+                                .is_in(chunk.iter().map(|p| p.0)),
+                        )
+                        .to_owned(),
+                )
+                .await?,
+            );
+        }
+        out.sort_by_key(|d| d.starts_at);
+        Ok(out)
+    }
+
     /// The dialogues someone booked for others (HR's schedule), by start time.
     pub async fn dialogues_booked_by(&self, tenant: TenantId, by: UserId) -> Result<Vec<Dialogue>> {
         self.dialogues_where(

@@ -611,6 +611,8 @@ struct ListPage {
     past: Vec<Row>,
     booked: Vec<Row>,
     is_hr: bool,
+    members: Vec<Row>,
+    is_manager: bool,
 }
 
 /// GET /dialogues — 面談: the dialogues I hold (and, for HR, those I booked for others).
@@ -625,6 +627,27 @@ async fn list(State(state): State<AppState>, page: Page, auth: Auth) -> Result<L
         .iter()
         .partition(|d| d.is_closed() || d.ends_at() < now);
     past.reverse();
+    // A manager learns when their reports had dialogues with others (date and kind only).
+    let mut of_members = Vec::new();
+    if let (true, Some(me)) = (auth.actor.has(Role::Manager), auth.actor.person_id) {
+        let line: Vec<PersonId> = state
+            .store
+            .reports_of(auth.tenant(), me)
+            .await?
+            .into_iter()
+            .map(|(_, p)| PersonId(p.id))
+            .collect();
+        for d in state
+            .store
+            .dialogues_about_any(auth.tenant(), &line)
+            .await?
+        {
+            if role_in(&state, &auth.actor, &d).await? == DialogueRole::SubjectsManager {
+                of_members.push(d);
+            }
+        }
+        of_members.reverse();
+    }
     let booked = if auth.actor.has(Role::Hr) {
         state
             .store
@@ -639,6 +662,8 @@ async fn list(State(state): State<AppState>, page: Page, auth: Auth) -> Result<L
         past: past.into_iter().map(|d| row(&page, d)).collect(),
         booked: booked.iter().map(|d| row(&page, d)).collect(),
         is_hr: auth.actor.has(Role::Hr),
+        members: of_members.iter().map(|d| row(&page, d)).collect(),
+        is_manager: auth.actor.has(Role::Manager),
     })
 }
 
