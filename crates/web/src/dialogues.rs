@@ -47,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .route("/dialogues/{id}/reflection", post(reflect))
         .route("/my/records", get(my_records))
         .route("/my/records.csv", get(my_records_csv))
+        .route("/my/records.pdf", get(my_records_pdf))
 }
 
 // ----- how the signed-in user stands to a dialogue -----
@@ -1726,6 +1727,72 @@ async fn my_records_csv(
             ),
         ],
         bytes,
+    )
+        .into_response())
+}
+
+/// GET /my/records.pdf — the same as a document to print or keep (IPAexGothic embedded).
+async fn my_records_pdf(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+) -> Result<Response, AppError> {
+    use crate::pdf::Block;
+    let records = records_of_me(&state, &page, &auth, &origin).await?;
+    let mut blocks = vec![
+        Block::Title(page.t("records.title")),
+        Block::Meta(page.lang.catalog().format(
+            "records.pdf_meta",
+            &[("name", &auth.user.name), ("at", &when(Utc::now()))],
+        )),
+        Block::Text(page.t("records.lead")),
+    ];
+    if records.is_empty() {
+        blocks.push(Block::Text(page.t("records.empty")));
+    }
+    for (d, notes) in records.iter().rev() {
+        let r = row(&page, d);
+        blocks.push(Block::Heading(format!(
+            "{} {}（{}）",
+            r.when, r.kind, r.state
+        )));
+        blocks.push(Block::Meta(page.tf("records.with", "name", &r.facilitator)));
+        if d.state == DialogueState::Scheduled {
+            blocks.push(Block::Text(page.t("records.not_yet_print")));
+        } else if notes.is_empty() {
+            blocks.push(Block::Text(page.t("records.no_items")));
+        }
+        for n in notes {
+            blocks.push(Block::Labelled(
+                visibility_label(&page, n.visibility),
+                n.body.clone(),
+            ));
+        }
+        if let Some(rating) = d.subject_rating {
+            blocks.push(Block::Text(page.tf("records.rating", "n", rating)));
+        }
+        if let Some(text) = d.subject_reflection.as_ref().filter(|t| !t.is_empty()) {
+            blocks.push(Block::Labelled(page.t("records.reflection"), text.clone()));
+        }
+    }
+    let pdf = crate::pdf::render(&page.t("records.title"), &blocks)
+        .map_err(|e| AppError::internal("records pdf", e))?;
+    auth.audit(
+        &state,
+        &origin,
+        NewAuditEntry::new(Some(auth.tenant()), AuditAction::Export).detail("my records (pdf)"),
+    )
+    .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"my-records.pdf\"",
+            ),
+        ],
+        pdf,
     )
         .into_response())
 }

@@ -20,6 +20,7 @@ pub mod error;
 pub mod i18n;
 mod ops;
 mod pages;
+mod pdf;
 mod people_import;
 mod questions;
 mod shell;
