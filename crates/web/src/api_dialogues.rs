@@ -6,7 +6,7 @@
 use crate::api::ApiJson;
 use crate::auth::ApiAuth;
 use crate::dialogues::{
-    BookingOutcome, BookingRequest, book_dialogues, readable, refusal_key, role_in,
+    BookingOutcome, BookingRequest, book_dialogues, readable, records_for, refusal_key, role_in,
 };
 use crate::error::{ApiError, ErrorBody};
 use crate::{AppState, Origin};
@@ -430,37 +430,16 @@ pub async fn my_records(
     auth: ApiAuth,
     origin: Origin,
 ) -> Result<Json<Vec<RecordBody>>, ApiError> {
-    let me = auth.actor.person_id.ok_or_else(ApiError::forbidden)?;
-    let tenant = auth.actor.tenant_id;
-    let mut out = Vec::new();
-    let mut read = Vec::new();
-    for d in state.store.dialogues_about(tenant, me).await? {
-        let role = role_in(&state, &auth.actor, &d).await?;
-        if role != DialogueRole::Subject {
-            continue;
-        }
-        let notes = readable(role, state.store.notes_of(tenant, d.id).await?);
-        if !notes.is_empty() {
-            read.push(d.id.to_string());
-        }
-        out.push(RecordBody {
-            dialogue: body_of(&d, role),
+    auth.actor.person_id.ok_or_else(ApiError::forbidden)?;
+    let out = records_for(&state, &auth.actor, &auth.user.email, &origin, "api")
+        .await?
+        .into_iter()
+        .map(|(d, notes)| RecordBody {
+            dialogue: body_of(&d, DialogueRole::Subject),
             notes: notes.into_iter().map(Into::into).collect(),
             rating: d.subject_rating,
-            reflection: d.subject_reflection.clone(),
-        });
-    }
-    if !read.is_empty() {
-        state
-            .store
-            .append_audit(
-                NewAuditEntry::new(Some(tenant), AuditAction::ConfidentialRead)
-                    .actor(Some(auth.user.id), &auth.user.email)
-                    .target("person", me.0)
-                    .detail(format!("notes of dialogues {} (api)", read.join(",")))
-                    .origin(origin.ip, origin.request_id),
-            )
-            .await?;
-    }
+            reflection: d.subject_reflection,
+        })
+        .collect();
     Ok(Json(out))
 }

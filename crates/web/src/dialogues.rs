@@ -1287,6 +1287,30 @@ async fn close(
     Ok(back(id))
 }
 
+/// Appends a consent event and audits the change: consent is never changed silently.
+async fn change_consent(
+    state: &AppState,
+    auth: &Auth,
+    origin: &Origin,
+    d: &Dialogue,
+    event: &str,
+    withheld: &str,
+) -> Result<(), AppError> {
+    state
+        .store
+        .record_consent(auth.tenant(), d.id, event, withheld, auth.user.id)
+        .await?;
+    auth.audit(
+        state,
+        origin,
+        NewAuditEntry::new(Some(auth.tenant()), AuditAction::ConsentChanged)
+            .target("dialogue", d.id)
+            .detail(event),
+    )
+    .await?;
+    Ok(())
+}
+
 /// POST /dialogues/{id}/consent — the consultant records the employee's answer and what
 /// they ask to withhold from their manager.
 async fn record_consent(
@@ -1333,18 +1357,7 @@ async fn record_consent(
         )
         .await;
     };
-    state
-        .store
-        .record_consent(auth.tenant(), d.id, event, &withheld, auth.user.id)
-        .await?;
-    auth.audit(
-        &state,
-        &origin,
-        NewAuditEntry::new(Some(auth.tenant()), AuditAction::ConsentChanged)
-            .target("dialogue", d.id)
-            .detail(event),
-    )
-    .await?;
+    change_consent(&state, &auth, &origin, &d, event, &withheld).await?;
     set_flash(
         &page.session,
         "success",
@@ -1376,18 +1389,7 @@ async fn withdraw_consent(
         .await?;
         return Ok(back(id));
     }
-    state
-        .store
-        .record_consent(auth.tenant(), d.id, "withdrawn", "", auth.user.id)
-        .await?;
-    auth.audit(
-        &state,
-        &origin,
-        NewAuditEntry::new(Some(auth.tenant()), AuditAction::ConsentChanged)
-            .target("dialogue", d.id)
-            .detail("withdrawn"),
-    )
-    .await?;
+    change_consent(&state, &auth, &origin, &d, "withdrawn", "").await?;
     set_flash(
         &page.session,
         "success",
@@ -1597,39 +1599,54 @@ struct RecordsPage {
     records: Vec<RecordView>,
 }
 
-/// Every dialogue about the signed-in person, with what they may read of each.
-async fn records_of_me(
+/// Every dialogue about the caller as its employee, with the items they may read, oldest
+/// first. The read is audited here, once, for the page, its exports and the API alike.
+pub(crate) async fn records_for(
     state: &AppState,
-    page: &Page,
-    auth: &Auth,
+    actor: &policy::Actor,
+    email: &str,
     origin: &Origin,
-) -> Result<Vec<(Dialogue, Vec<Note>)>, AppError> {
-    let me = auth.actor.person_id.ok_or_else(AppError::forbidden)?;
+    via: &str,
+) -> Result<Vec<(Dialogue, Vec<Note>)>, store::StoreError> {
+    let Some(me) = actor.person_id else {
+        return Ok(Vec::new());
+    };
     let mut out = Vec::new();
     let mut read = Vec::new();
-    for d in state.store.dialogues_about(auth.tenant(), me).await? {
-        let role = role_in(state, &auth.actor, &d).await?;
+    for d in state.store.dialogues_about(actor.tenant_id, me).await? {
+        let role = role_in(state, actor, &d).await?;
         if role != DialogueRole::Subject {
             continue;
         }
-        let notes = readable(role, state.store.notes_of(auth.tenant(), d.id).await?);
+        let notes = readable(role, state.store.notes_of(actor.tenant_id, d.id).await?);
         if !notes.is_empty() {
             read.push(d.id.to_string());
         }
         out.push((d, notes));
     }
-    let _ = page;
     if !read.is_empty() {
-        auth.audit(
-            state,
-            origin,
-            NewAuditEntry::new(Some(auth.tenant()), AuditAction::ConfidentialRead)
-                .target("person", me.0)
-                .detail(format!("notes of dialogues {}", read.join(","))),
-        )
-        .await?;
+        state
+            .store
+            .append_audit(
+                NewAuditEntry::new(Some(actor.tenant_id), AuditAction::ConfidentialRead)
+                    .actor(Some(actor.user_id), email)
+                    .target("person", me.0)
+                    .detail(format!("notes of dialogues {} ({via})", read.join(",")))
+                    .origin(origin.ip.clone(), origin.request_id.clone()),
+            )
+            .await?;
     }
     Ok(out)
+}
+
+async fn records_of_me(
+    state: &AppState,
+    auth: &Auth,
+    origin: &Origin,
+    via: &str,
+) -> Result<Vec<(Dialogue, Vec<Note>)>, AppError> {
+    auth.actor.person_id.ok_or_else(AppError::forbidden)?;
+    Ok(records_for(state, &auth.actor, &auth.user.email, origin, via).await?)
 }
 
 /// GET /my/records — 面談の記録: every dialogue about me, its shared items, my reflections.
@@ -1639,7 +1656,7 @@ async fn my_records(
     auth: Auth,
     origin: Origin,
 ) -> Result<RecordsPage, AppError> {
-    let records = records_of_me(&state, &page, &auth, &origin)
+    let records = records_of_me(&state, &auth, &origin, "page")
         .await?
         .into_iter()
         .rev()
@@ -1666,7 +1683,7 @@ async fn my_records_csv(
     auth: Auth,
     origin: Origin,
 ) -> Result<Response, AppError> {
-    let records = records_of_me(&state, &page, &auth, &origin).await?;
+    let records = records_of_me(&state, &auth, &origin, "csv").await?;
     let mut w = csv::Writer::from_writer(Vec::new());
     let header = [
         "dialogue.csv.date",
@@ -1739,7 +1756,7 @@ async fn my_records_pdf(
     origin: Origin,
 ) -> Result<Response, AppError> {
     use crate::pdf::Block;
-    let records = records_of_me(&state, &page, &auth, &origin).await?;
+    let records = records_of_me(&state, &auth, &origin, "pdf").await?;
     let mut blocks = vec![
         Block::Title(page.t("records.title")),
         Block::Meta(page.lang.catalog().format(
