@@ -338,8 +338,8 @@ pub fn career_sheet_view_in_dialogue(role: DialogueRole) -> Option<SheetView> {
     (role == DialogueRole::Facilitator).then_some(SheetView::Shared)
 }
 
-/// May someone in `role` change the dialogue's state (held, cancelled, no-show) or its
-/// time? The facilitator, and HR who booked it (time and cancellation only).
+/// May someone in `role` close the dialogue (held, cancelled, no-show)? The facilitator,
+/// and HR who booked it (cancellation only; the handler enforces which state).
 pub fn may_manage_dialogue(role: DialogueRole) -> bool {
     matches!(role, DialogueRole::Facilitator | DialogueRole::Scheduler)
 }
