@@ -10,6 +10,7 @@
 pub mod audit;
 pub mod calendar;
 pub mod career_sheet;
+pub mod commitment;
 pub mod dialogue;
 pub mod error;
 pub mod ids;

@@ -129,6 +129,23 @@ enum Command {
     /// Note encryption keys (面談記録の暗号鍵).
     #[command(subcommand)]
     Notes(NotesCommand),
+    /// Commitments (行動計画・コミット).
+    #[command(subcommand)]
+    Commitment(CommitmentCommand),
+}
+
+#[derive(Subcommand)]
+enum CommitmentCommand {
+    /// Check statements for objectivity (客観性) and a start (開始時期): one statement per
+    /// line on stdin; prints, per line, whether each check passes, why not, and a
+    /// rephrasing from the statement's own words.
+    Check {
+        #[command(flatten)]
+        format: FormatArg,
+        /// Language of the explanations: ja or en.
+        #[arg(long, default_value = "ja")]
+        lang: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -489,6 +506,9 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
         Command::User(cmd) => user_command(&config, url, tenant_arg, cmd).await,
         Command::Token(cmd) => token_command(&config, url, tenant_arg, cmd).await,
         Command::Tenant(cmd) => tenant_command(&config, url, cmd).await,
+        Command::Commitment(CommitmentCommand::Check { format, lang }) => {
+            commitment_check(format.format, &lang)
+        }
         Command::Notes(NotesCommand::NewKey) => {
             out!("{}", store::crypto::NoteKeys::generate());
             Ok(())
@@ -807,6 +827,72 @@ async fn export_employees(
             Ok(())
         }
     }
+}
+
+/// `kyoritsu commitment check`: reads statements from stdin, one per line (blank lines
+/// are skipped), and checks each. JSON output is one object per line.
+fn commitment_check(format: OutputFormat, lang: &str) -> Result<()> {
+    let lang = web::i18n::Lang::parse(lang)
+        .ok_or_else(|| anyhow!("--lang must be ja or en, not '{lang}'"))?;
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .context("cannot read the statements from stdin")?;
+    let c = lang.catalog();
+    for line in input.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let check = domain::commitment::check(line);
+        let reasons = web::commitment_text::reasons(&check, lang);
+        let suggestion = web::commitment_text::suggestion(&check, lang);
+        match format {
+            OutputFormat::Json => {
+                /// One line of output, fields in the documented order.
+                #[derive(serde::Serialize)]
+                struct Line<'a> {
+                    text: &'a str,
+                    objective: bool,
+                    has_start: bool,
+                    passes: bool,
+                    reasons: &'a [String],
+                    suggestion: Option<&'a str>,
+                }
+                out!(
+                    "{}",
+                    serde_json::to_string(&Line {
+                        text: line,
+                        objective: check.objective,
+                        has_start: check.has_start,
+                        passes: check.passes(),
+                        reasons: &reasons,
+                        suggestion: suggestion.as_deref(),
+                    })?
+                )
+            }
+            OutputFormat::Text => {
+                let mark = |ok: bool| if ok { "○" } else { "×" };
+                out!(
+                    "{} {}\n  {} {} / {} {} — {}",
+                    mark(check.passes()),
+                    line,
+                    c.get("commitment.check.objective"),
+                    mark(check.objective),
+                    c.get("commitment.check.has_start"),
+                    mark(check.has_start),
+                    c.get(if check.passes() {
+                        "commitment.check.passes"
+                    } else {
+                        "commitment.check.fails"
+                    })
+                );
+                for r in &reasons {
+                    out!("  ・{r}");
+                }
+                if let Some(s) = &suggestion {
+                    out!("  {}: {s}", c.get("commitment.check.suggestion"));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn print_accounts(accounts: &[demo::DemoAccount]) {

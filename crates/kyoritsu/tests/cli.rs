@@ -1073,3 +1073,76 @@ async fn sqlite_gets_a_key_file_and_notes_can_be_rotated_to_a_new_key() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("note_key"));
 }
+
+#[test]
+fn commitment_check_gets_the_issues_examples_right_as_json_lines() {
+    let input = "期末の一ヶ月前になったら、経理経験2年未満の社員を集めて決算の勉強会を開きます\n\
+                 後輩から頼られる存在になります\n\
+                 \n\
+                 1年以内にTOEICの点数を100点上げます\n\
+                 6月30日までに英会話スクールに申し込んで、通い始めます\n\
+                 もっと主体的に仕事に取り組むよう意識します\n\
+                 来週の月曜から、毎朝15分英語のニュースを聞きます\n";
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kyoritsu"))
+        .args(["commitment", "check", "--format", "json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines.len(),
+        6,
+        "one line per statement, blank lines skipped"
+    );
+    let expected = [
+        (true, true),
+        (false, false),
+        (true, false),
+        (true, true),
+        (false, false),
+        (true, true),
+    ];
+    for (line, (objective, has_start)) in lines.iter().zip(expected) {
+        assert!(
+            line.starts_with("{\"text\":")
+                && line.contains("\"objective\"")
+                && line.contains("\"suggestion\""),
+            "fields as documented: {line}"
+        );
+        let v: serde_json::Value = serde_json::from_str(line).expect("json");
+        assert_eq!(v["objective"], objective, "{line}");
+        assert_eq!(v["has_start"], has_start, "{line}");
+        assert_eq!(v["passes"], objective && has_start, "{line}");
+        let reasons = v["reasons"].as_array().expect("reasons");
+        assert_eq!(reasons.is_empty(), objective && has_start, "{line}");
+        assert_eq!(v["suggestion"].is_null(), objective && has_start, "{line}");
+    }
+    let second: serde_json::Value = serde_json::from_str(lines[1]).expect("json");
+    assert!(
+        second["reasons"][0]
+            .as_str()
+            .unwrap_or("")
+            .contains("存在になります")
+    );
+    assert!(
+        second["suggestion"]
+            .as_str()
+            .unwrap_or("")
+            .contains("後輩から頼られる")
+    );
+}

@@ -14,6 +14,7 @@ mod api_dialogues;
 pub mod auth;
 mod career_sheet;
 mod clients;
+pub mod commitment_text;
 mod dialogues;
 mod directory;
 pub mod error;

@@ -1,0 +1,922 @@
+//! 行動計画・コミット: the two checks that decide whether a commitment counts (DOMAIN.md:
+//! Commitment).
+//!
+//! - **Objectivity (客観性)**: could anyone see whether it happened? States, attitudes and
+//!   wishes fail (「頼られる存在になります」「頑張ります」「意識します」); improving
+//!   something fails unless a number says by how much (「点数を100点上げます」 passes).
+//! - **Start (開始時期)**: does it say from when something concrete begins? An explicit
+//!   start passes (「来月から」「期末の一ヶ月前になったら」「6月1日に」); a deadline passes
+//!   only when what must have happened by then is a concrete first action
+//!   (「6月30日までに申し込みます」), never an outcome (「1年以内に点数を上げます」).
+//!
+//! The checks read the sentence as written (after NFKC, so full-width digits count) with
+//! word lists and a small reading of time expressions — no dictionary. Every failure names
+//! what it found, so the person can see why; [`Check::suggestion`] rephrases from their own
+//! words. Wording of reasons and suggestions lives in the translation files.
+
+use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
+
+/// Why a commitment fails a check. `word` is the part of the sentence that decided it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Reason {
+    /// Nothing was written.
+    Empty,
+    /// An attitude or effort nobody can observe (意識する、頑張る、心がける…).
+    Attitude { word: String },
+    /// A wish or intention rather than a commitment (〜したい、〜と思う、つもり).
+    Wish { word: String },
+    /// A state to become rather than something to do (〜になる、〜存在).
+    State { word: String },
+    /// An improvement with no number saying by how much (上げる、高める…).
+    Unmeasured { word: String },
+    /// A deadline on an outcome: it says by when, not from when (1年以内に点数を上げる).
+    DeadlineOnOutcome { deadline: String },
+    /// A time too vague to start on (いつか、そのうち、将来).
+    VagueTime { word: String },
+    /// Nothing says when it begins.
+    NoStart,
+}
+
+impl Reason {
+    /// The translation key of this reason's explanation (`commitment.reason.*`).
+    pub fn key(&self) -> &'static str {
+        match self {
+            Reason::Empty => "commitment.reason.empty",
+            Reason::Attitude { .. } => "commitment.reason.attitude",
+            Reason::Wish { .. } => "commitment.reason.wish",
+            Reason::State { .. } => "commitment.reason.state",
+            Reason::Unmeasured { .. } => "commitment.reason.unmeasured",
+            Reason::DeadlineOnOutcome { .. } => "commitment.reason.deadline_on_outcome",
+            Reason::VagueTime { .. } => "commitment.reason.vague_time",
+            Reason::NoStart => "commitment.reason.no_start",
+        }
+    }
+
+    /// The words of the sentence the explanation quotes (`{word}`).
+    pub fn word(&self) -> &str {
+        match self {
+            Reason::Attitude { word }
+            | Reason::Wish { word }
+            | Reason::State { word }
+            | Reason::Unmeasured { word }
+            | Reason::VagueTime { word } => word,
+            Reason::DeadlineOnOutcome { deadline } => deadline,
+            Reason::Empty | Reason::NoStart => "",
+        }
+    }
+}
+
+/// A rephrasing to offer, built from the person's own words: a translation key
+/// (`commitment.suggest.*`) and the words it quotes (`{core}`, `{time}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suggestion {
+    pub key: &'static str,
+    pub core: String,
+    pub time: String,
+}
+
+/// The outcome of both checks on one statement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    pub objective: bool,
+    pub has_start: bool,
+    pub reasons: Vec<Reason>,
+    pub suggestion: Option<Suggestion>,
+}
+
+impl Check {
+    /// Both checks pass: the commitment counts (once the employee confirms it).
+    pub fn passes(&self) -> bool {
+        self.objective && self.has_start
+    }
+}
+
+/// At most this many characters in a commitment's action.
+pub const MAX_ACTION_CHARS: usize = 500;
+
+// ----- word lists -----
+
+/// Attitudes and efforts: nobody can see whether they happened.
+const ATTITUDE: [&str; 30] = [
+    "意識し",
+    "意識す",
+    "意識を",
+    "心がけ",
+    "心掛け",
+    "こころがけ",
+    "目指し",
+    "目指す",
+    "めざし",
+    "めざす",
+    "頑張",
+    "がんば",
+    "努め",
+    "努力",
+    "気をつけ",
+    "気を付け",
+    "大切にし",
+    "大事にし",
+    "心に留め",
+    "肝に銘じ",
+    "自覚を持",
+    "意欲を持",
+    "前向きに考え",
+    "取り組むよう",
+    "努めよう",
+    "ようにし",
+    "よう心",
+    "姿勢で",
+    "成長し",
+    "精進し",
+];
+
+/// Adverbs of manner that nobody can check unless a number pins them down
+/// (「こまめに報告します」 fails, 「毎日1回報告します」 passes).
+const VAGUE_ADVERB: [&str; 9] = [
+    "こまめに",
+    "しっかり",
+    "きちんと",
+    "積極的に",
+    "主体的に",
+    "丁寧に",
+    "前向きに",
+    "なるべく",
+    "できるだけ",
+];
+
+/// Wishes and intentions: not yet a commitment.
+const WISH: [&str; 9] = [
+    "たい",
+    "たく思",
+    "と思い",
+    "と思う",
+    "と考えてい",
+    "つもり",
+    "できればいい",
+    "ればと思",
+    "希望しま",
+];
+
+/// Becoming rather than doing.
+const STATE: [&str; 7] = [
+    "存在にな",
+    "人にな",
+    "ようにな",
+    "人材にな",
+    "になります",
+    "になる",
+    "になれる",
+];
+
+/// Improvements, objective only with a number saying by how much.
+const IMPROVE: [&str; 17] = [
+    "上げ",
+    "あげ",
+    "高め",
+    "伸ば",
+    "増や",
+    "減ら",
+    "下げ",
+    "向上",
+    "改善",
+    "短縮",
+    "削減",
+    "深め",
+    "磨",
+    "強化",
+    "身につけ",
+    "身に付け",
+    "レベルアップ",
+];
+
+/// Units that make a number a measure.
+const UNITS: [&str; 21] = [
+    "点",
+    "%",
+    "件",
+    "回",
+    "時間",
+    "分",
+    "人",
+    "名",
+    "冊",
+    "本",
+    "円",
+    "割",
+    "級",
+    "社",
+    "個",
+    "日",
+    "枚",
+    "位",
+    "kg",
+    "ポイント",
+    "pt",
+];
+
+/// Outcomes (results to reach), as opposed to actions one can simply do.
+const OUTCOME: [&str; 17] = [
+    "上げ",
+    "高め",
+    "伸ば",
+    "取得",
+    "合格",
+    "達成",
+    "昇格",
+    "昇進",
+    "身につけ",
+    "身に付け",
+    "になる",
+    "になり",
+    "できるようにな",
+    "増や",
+    "減ら",
+    "下げ",
+    "向上",
+];
+
+/// First actions: things one can simply do by a date.
+const FIRST_ACTION: [&str; 33] = [
+    "申し込",
+    "申込",
+    "予約",
+    "登録",
+    "提出",
+    "始め",
+    "開始",
+    "参加",
+    "相談",
+    "連絡",
+    "購入",
+    "買",
+    "受験",
+    "受け",
+    "入会",
+    "問い合わせ",
+    "応募",
+    "依頼",
+    "開き",
+    "開く",
+    "集め",
+    "読み",
+    "読む",
+    "読ん",
+    "書き",
+    "作成",
+    "作り",
+    "設定",
+    "面談を",
+    "出席",
+    "通い",
+    "送",
+    "伝え",
+];
+
+/// First actions that stay first actions even with a number attached
+/// (「全員と1回ずつ面談を始めます」), unlike a volume to reach by a deadline
+/// (「10冊読みます」).
+const STRONG_FIRST_ACTION: [&str; 12] = [
+    "申し込",
+    "申込",
+    "予約",
+    "登録",
+    "提出",
+    "始め",
+    "開始",
+    "応募",
+    "問い合わせ",
+    "相談",
+    "依頼",
+    "購入",
+];
+
+/// Times too vague to start on.
+const VAGUE_TIME: [&str; 10] = [
+    "いつか",
+    "そのうち",
+    "近いうちに",
+    "近いうち",
+    "将来",
+    "いずれ",
+    "なるべく早く",
+    "早めに",
+    "機会があれば",
+    "余裕ができたら",
+];
+
+/// Words that name a point or period in time.
+const TIME_WORDS: [&str; 47] = [
+    "再来週",
+    "来週",
+    "今週",
+    "週明け",
+    "再来月",
+    "来月",
+    "今月",
+    "月末",
+    "月初",
+    "来年度",
+    "今年度",
+    "年度内",
+    "年度末",
+    "年度初め",
+    "来年",
+    "今年",
+    "年内",
+    "年明け",
+    "明後日",
+    "あさって",
+    "明日",
+    "あした",
+    "今日",
+    "きょう",
+    "本日",
+    "今夜",
+    "今晩",
+    "今期",
+    "来期",
+    "期末",
+    "期初",
+    "上期",
+    "下期",
+    "連休明け",
+    "夏休み",
+    "冬休み",
+    "次回の面談",
+    "次の面談",
+    "研修の後",
+    "研修後",
+    "入社",
+    "四半期",
+    "今日中",
+    "月曜",
+    "朝礼",
+    "今から",
+    "これから",
+];
+
+const WEEKDAYS: [char; 7] = ['月', '火', '水', '木', '金', '土', '日'];
+
+/// What follows a time expression, deciding what it means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TimeRole {
+    /// 〜から、〜以降、〜になったら: from when.
+    Start,
+    /// 〜までに、〜以内に、〜中に: by when.
+    Deadline,
+    /// 〜に、〜、: at a point.
+    Point,
+    /// 毎週、毎朝: how often, not from when.
+    Recurrence,
+}
+
+#[derive(Debug, Clone)]
+struct TimeExpr {
+    start: usize,
+    end: usize,
+    role: TimeRole,
+}
+
+fn normalise(text: &str) -> Vec<char> {
+    let t: String = text.nfkc().collect();
+    let t = t.trim().trim_end_matches(['。', '.', '!', '！', '?', '？']);
+    t.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || "一二三四五六七八九十百半両".contains(c)
+}
+
+fn starts_with(s: &[char], i: usize, w: &str) -> bool {
+    (i..).zip(w.chars()).all(|(k, c)| s.get(k) == Some(&c))
+}
+
+fn find(s: &[char], w: &str) -> Option<usize> {
+    (0..s.len()).find(|&i| starts_with(s, i, w))
+}
+
+fn text(s: &[char], a: usize, b: usize) -> String {
+    s[a.min(s.len())..b.min(s.len())].iter().collect()
+}
+
+/// A number (digits, kanji or kana numbers) followed by a duration or calendar unit at
+/// `i`: returns the end.
+fn number_unit(s: &[char], i: usize) -> Option<usize> {
+    let mut k = i;
+    // Kana numbers of durations: ひと月, ふた月, ひと晩.
+    for kana in ["ひと", "ふた", "み"] {
+        if starts_with(s, k, kana)
+            && (starts_with(s, k + kana.chars().count(), "月")
+                || starts_with(s, k + kana.chars().count(), "つき"))
+        {
+            let u = k + kana.chars().count();
+            return Some(if starts_with(s, u, "月") {
+                u + 1
+            } else {
+                u + 2
+            });
+        }
+    }
+    while k < s.len() && is_digit(s[k]) {
+        k += 1;
+    }
+    if k == i {
+        return None;
+    }
+    // A duration in hours is a time only as "N時間後/前"; a clock time (8時) is not a
+    // start date.
+    if starts_with(s, k, "時間後") || starts_with(s, k, "時間前") {
+        return Some(k + 2);
+    }
+    for unit in [
+        "か月", "ヶ月", "ヵ月", "カ月", "ケ月", "箇月", "ヶ年", "年半", "年", "月", "週間", "週目",
+        "週", "日間", "日",
+    ] {
+        if starts_with(s, k, unit) {
+            return Some(k + unit.chars().count());
+        }
+    }
+    None
+}
+
+/// Finds the time expressions of a sentence and what each means.
+fn time_expressions(s: &[char]) -> Vec<TimeExpr> {
+    let mut out: Vec<TimeExpr> = Vec::new();
+    let mut i = 0;
+    while i < s.len() {
+        let mut end = None;
+        let mut recurrence = false;
+        if starts_with(s, i, "毎") {
+            // 毎週、毎朝、毎日、毎月、毎週木曜: how often.
+            let mut k = i + 1;
+            for w in [
+                "週",
+                "朝",
+                "晩",
+                "日",
+                "月",
+                "夕方",
+                "夜",
+                "年",
+                "回",
+                "営業日",
+            ] {
+                if starts_with(s, k, w) {
+                    k += w.chars().count();
+                    break;
+                }
+            }
+            if k > i + 1 {
+                end = Some(k);
+                recurrence = true;
+            }
+        }
+        if end.is_none() {
+            end = number_unit(s, i);
+        }
+        if end.is_none() {
+            end = TIME_WORDS
+                .iter()
+                .filter(|w| starts_with(s, i, w))
+                .map(|w| i + w.chars().count())
+                .max();
+        }
+        if end.is_none() && WEEKDAYS.contains(&s[i]) && starts_with(s, i + 1, "曜") {
+            end = Some(i + 2);
+        }
+        let Some(mut e) = end else {
+            i += 1;
+            continue;
+        };
+        // Extend over what refines it: 月 after 6, 日 after 30 (6月30日), 曜日, の朝,
+        // の一ヶ月前, の月曜, 第1週, 上旬, 末.
+        loop {
+            let before = e;
+            // 毎週木曜、来週月曜: the weekday belongs to what precedes it.
+            if e + 1 < s.len() && WEEKDAYS.contains(&s[e]) && s[e + 1] == '曜' {
+                e += 2;
+            }
+            if starts_with(s, e, "曜日") {
+                e += 2;
+            } else if starts_with(s, e, "曜") {
+                e += 1;
+            }
+            if let Some(n) = number_unit(s, e) {
+                e = n;
+            }
+            for w in [
+                "上旬",
+                "中旬",
+                "下旬",
+                "末",
+                "初め",
+                "初旬",
+                "明け",
+                "中",
+                "の朝",
+                "の夜",
+                "の夕方",
+                "の午前",
+                "の午後",
+                "の昼",
+                "朝",
+                "夜",
+                "の最初",
+                "の初日",
+                "の第",
+                "第",
+                "前半",
+                "後半",
+                "目",
+                "前",
+                "後",
+            ] {
+                if starts_with(s, e, w)
+                    && !(w == "中" && (starts_with(s, e, "中に") || starts_with(s, e, "中は")))
+                {
+                    e += w.chars().count();
+                    break;
+                }
+            }
+            if starts_with(s, e, "の") {
+                let k = e + 1;
+                if let Some(n) = number_unit(s, k) {
+                    e = n;
+                } else if k < s.len() && WEEKDAYS.contains(&s[k]) && starts_with(s, k + 1, "曜") {
+                    e = k + 2;
+                } else if let Some(w) = TIME_WORDS.iter().find(|w| starts_with(s, k, w)) {
+                    e = k + w.chars().count();
+                }
+            }
+            if e == before {
+                break;
+            }
+        }
+        let role = if recurrence {
+            TimeRole::Recurrence
+        } else if matches!(s.get(e.wrapping_sub(1)), Some('内' | '中')) {
+            // 年内、年度内、今日中: within a period, i.e. by its end.
+            TimeRole::Deadline
+        } else {
+            follow_role(s, e)
+        };
+        // A recurrence followed by a weekday keeps being a recurrence (毎週木曜).
+        out.push(TimeExpr {
+            start: i,
+            end: e,
+            role,
+        });
+        i = e.max(i + 1);
+    }
+    // Adjacent pieces (来週 + の月曜) already merged; a recurrence immediately followed by a
+    // start (毎週木曜から) is a start.
+    for t in &mut out {
+        if t.role == TimeRole::Recurrence && follow_role(s, t.end) == TimeRole::Start {
+            t.role = TimeRole::Start;
+        }
+    }
+    out
+}
+
+/// What the words after a time expression make of it.
+fn follow_role(s: &[char], e: usize) -> TimeRole {
+    for w in [
+        "から",
+        "以降",
+        "より",
+        "になったら",
+        "になり次第",
+        "次第",
+        "に入ったら",
+        "を過ぎたら",
+        "が来たら",
+        "が終わったら",
+        "が明けたら",
+        "を迎えたら",
+        "になれば",
+    ] {
+        if starts_with(s, e, w) {
+            return TimeRole::Start;
+        }
+    }
+    for w in [
+        "までに",
+        "まで",
+        "以内",
+        "中に",
+        "のうちに",
+        "内に",
+        "中",
+        "以内に",
+    ] {
+        if starts_with(s, e, w) {
+            return TimeRole::Deadline;
+        }
+    }
+    TimeRole::Point
+}
+
+fn contains_any<'a>(s: &[char], words: &[&'a str]) -> Option<&'a str> {
+    words.iter().copied().find(|w| find(s, w).is_some())
+}
+
+/// Is there a number with a unit outside the time expressions (e.g. 100点, 3冊, 20%)?
+fn has_measure(s: &[char], times: &[TimeExpr]) -> bool {
+    let inside = |i: usize| times.iter().any(|t| t.start <= i && i < t.end);
+    (0..s.len()).any(|i| {
+        !inside(i) && (i == 0 || !is_digit(s[i - 1])) && is_digit(s[i]) && {
+            let mut k = i;
+            while k < s.len() && (is_digit(s[k]) || s[k] == '.') {
+                k += 1;
+            }
+            UNITS.iter().any(|u| starts_with(s, k, u))
+                || starts_with(s, k, "つ")
+                || starts_with(s, k, "以上")
+        }
+    })
+}
+
+/// The main predicate: the words from the last comma (or the last time expression) on.
+fn last_clause(s: &[char]) -> &[char] {
+    let cut = s
+        .iter()
+        .rposition(|c| *c == '、' || *c == ',')
+        .map(|p| p + 1)
+        .unwrap_or(0);
+    &s[cut..]
+}
+
+/// The words before the first attitude/state/wish marker, without trailing particles:
+/// what the person is aiming at, in their own words.
+fn core_before(s: &[char], marker: &str) -> String {
+    let end = find(s, marker).unwrap_or(s.len());
+    let mut t = text(s, 0, end);
+    for tail in [
+        "ように",
+        "よう",
+        "ことを",
+        "を",
+        "に",
+        "、",
+        "の",
+        "と",
+        "ことに",
+        "こと",
+    ] {
+        if let Some(x) = t.strip_suffix(tail) {
+            t = x.to_string();
+            break;
+        }
+    }
+    t
+}
+
+/// The words of the sentence to quote for a marker: from the marker to the end, and for
+/// a wish the verb before it too (話せるようになりたいです).
+fn quote(s: &[char], marker: &str, with_verb: bool) -> String {
+    let Some(mut a) = find(s, marker) else {
+        return marker.to_string();
+    };
+    if with_verb {
+        let floor = a.saturating_sub(8);
+        while a > floor && !"をがはでと、".contains(s[a - 1]) {
+            a -= 1;
+        }
+    }
+    text(s, a, s.len())
+}
+
+/// Checks one statement.
+pub fn check(statement: &str) -> Check {
+    let s = normalise(statement);
+    if s.is_empty() {
+        return Check {
+            objective: false,
+            has_start: false,
+            reasons: vec![Reason::Empty],
+            suggestion: None,
+        };
+    }
+    let times = time_expressions(&s);
+    let mut reasons = Vec::new();
+
+    // --- objectivity ---
+    let tail = last_clause(&s);
+    let mut objective = true;
+    let mut core_marker: Option<String> = None;
+    if let Some(w) = contains_any(&s, &ATTITUDE) {
+        // 「〜ようにします」 after a concrete negative (遅刻しないようにします) is still an
+        // attitude: nobody can see an intention to avoid.
+        objective = false;
+        reasons.push(Reason::Attitude {
+            word: quote(&s, w, false),
+        });
+        core_marker = Some(w.to_string());
+    } else if let Some(w) = contains_any(tail, &WISH) {
+        objective = false;
+        reasons.push(Reason::Wish {
+            word: quote(&s, w, true),
+        });
+        core_marker = Some(w.to_string());
+    } else if let Some(w) = contains_any(tail, &STATE) {
+        objective = false;
+        reasons.push(Reason::State {
+            word: quote(&s, w, false),
+        });
+        core_marker = Some(w.to_string());
+    } else if let Some(w) = contains_any(&s, &VAGUE_ADVERB)
+        && !has_measure(&s, &times)
+        && !times.iter().any(|t| t.role == TimeRole::Recurrence)
+    {
+        objective = false;
+        reasons.push(Reason::Attitude {
+            word: quote(&s, w, false),
+        });
+        core_marker = Some(w.to_string());
+    } else if let Some(w) = contains_any(tail, &IMPROVE)
+        && !has_measure(&s, &times)
+        && contains_any(tail, &FIRST_ACTION).is_none()
+    {
+        objective = false;
+        reasons.push(Reason::Unmeasured {
+            word: quote(&s, w, false),
+        });
+        core_marker = Some(w.to_string());
+    }
+
+    // --- start ---
+    let outcome =
+        contains_any(tail, &OUTCOME).is_some() && contains_any(tail, &FIRST_ACTION).is_none();
+    // A volume to reach by a deadline (10冊読む) is an outcome too, unless the action is
+    // one that simply starts something (申し込む、始める…).
+    let concrete_first = contains_any(&s, &FIRST_ACTION).is_some()
+        && !outcome
+        && (contains_any(&s, &STRONG_FIRST_ACTION).is_some() || !has_measure(&s, &times));
+    let mut has_start = false;
+    let mut deadline_on_outcome: Option<String> = None;
+    for t in &times {
+        match t.role {
+            TimeRole::Start => has_start = true,
+            TimeRole::Point => {
+                if objective && !outcome {
+                    has_start = true;
+                }
+            }
+            TimeRole::Deadline => {
+                if concrete_first && !outcome {
+                    has_start = true;
+                } else if deadline_on_outcome.is_none() {
+                    // Quote the deadline with its marker (1年以内に, 年度内に).
+                    let mut end = t.end;
+                    for m in [
+                        "以内に",
+                        "までに",
+                        "のうちに",
+                        "中に",
+                        "内に",
+                        "以内",
+                        "まで",
+                    ] {
+                        if starts_with(&s, end, m) {
+                            end += m.chars().count();
+                            break;
+                        }
+                    }
+                    deadline_on_outcome = Some(text(&s, t.start, end));
+                }
+            }
+            TimeRole::Recurrence => {}
+        }
+    }
+    // "From next month, I will be mindful" names a time, but nothing concrete begins then:
+    // only an objective statement can have a start. Its objectivity reason says why.
+    let named_a_start = has_start;
+    if !objective {
+        has_start = false;
+    }
+    if !has_start && !named_a_start {
+        if let Some(w) = contains_any(&s, &VAGUE_TIME) {
+            reasons.push(Reason::VagueTime {
+                word: w.to_string(),
+            });
+        } else if let Some(d) = &deadline_on_outcome {
+            reasons.push(Reason::DeadlineOnOutcome {
+                deadline: d.clone(),
+            });
+        } else {
+            reasons.push(Reason::NoStart);
+        }
+    }
+
+    // --- a rephrasing from their own words ---
+    let sentence = text(&s, 0, s.len());
+    let wish = matches!(reasons.first(), Some(Reason::Wish { .. }));
+    let suggestion = if wish {
+        Some(Suggestion {
+            key: "commitment.suggest.from_wish",
+            core: sentence.clone(),
+            time: String::new(),
+        })
+    } else if let Some(m) = core_marker {
+        Some(Suggestion {
+            key: "commitment.suggest.make_observable",
+            core: core_before(&s, &m),
+            time: String::new(),
+        })
+    } else if !has_start {
+        match &deadline_on_outcome {
+            Some(d) => Some(Suggestion {
+                key: "commitment.suggest.first_step",
+                core: sentence.replacen(d.as_str(), "", 1),
+                time: d.clone(),
+            }),
+            None => Some(Suggestion {
+                key: "commitment.suggest.add_start",
+                core: sentence,
+                time: String::new(),
+            }),
+        }
+    } else {
+        None
+    };
+    Check {
+        objective,
+        has_start,
+        reasons,
+        suggestion,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_examples_of_the_domain_come_out_right() {
+        for (text, objective, has_start) in [
+            (
+                "期末の一ヶ月前になったら、経理経験2年未満の社員を集めて決算の勉強会を開きます",
+                true,
+                true,
+            ),
+            ("後輩から頼られる存在になります", false, false),
+            ("1年以内にTOEICの点数を100点上げます", true, false),
+            (
+                "6月30日までに英会話スクールに申し込んで、通い始めます",
+                true,
+                true,
+            ),
+            ("もっと主体的に仕事に取り組むよう意識します", false, false),
+            (
+                "来週の月曜から、毎朝15分英語のニュースを聞きます",
+                true,
+                true,
+            ),
+            ("来月から毎週木曜の朝に30分、簿記の勉強をします", true, true),
+            ("頑張ります", false, false),
+        ] {
+            let c = check(text);
+            assert_eq!(
+                (c.objective, c.has_start),
+                (objective, has_start),
+                "{text}: {c:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn failures_name_what_decided_them_and_suggest_from_the_persons_words() {
+        let c = check("後輩から頼られる存在になります");
+        assert!(matches!(&c.reasons[0], Reason::State { word } if word == "存在になります"));
+        assert!(matches!(
+            &check("英語が話せるようになりたいです").reasons[0],
+            Reason::Wish { word } if word == "話せるようになりたいです"
+        ));
+        let s = c.suggestion.expect("suggestion");
+        assert_eq!(s.key, "commitment.suggest.make_observable");
+        assert_eq!(s.core, "後輩から頼られる");
+        let c = check("1年以内にTOEICの点数を100点上げます");
+        assert_eq!(
+            c.reasons,
+            vec![Reason::DeadlineOnOutcome {
+                deadline: "1年以内に".into()
+            }]
+        );
+        assert_eq!(c.suggestion.expect("s").core, "TOEICの点数を100点上げます");
+        let c = check("毎朝英語のニュースを聞きます");
+        assert!(c.objective && !c.has_start);
+        assert_eq!(c.reasons, vec![Reason::NoStart]);
+        assert_eq!(c.suggestion.expect("s").key, "commitment.suggest.add_start");
+        assert_eq!(check("  ").reasons, vec![Reason::Empty]);
+        assert!(check("来月から簿記の勉強をします").suggestion.is_none());
+    }
+
+    #[test]
+    fn full_width_digits_and_kanji_numbers_are_read() {
+        assert!(check("６月１日から毎朝ジョギングをします").passes());
+        assert!(check("三か月後から、週に一度、読書会を開きます").passes());
+        assert!(check("ひと月後から、毎週金曜に日報を書きます").passes());
+    }
+}
