@@ -849,9 +849,230 @@ pub fn check(statement: &str) -> Check {
     }
 }
 
+/// Where a commitment stands after its start date (follow-ups).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    NotStarted,
+    Started,
+    Continuing,
+    Done,
+    /// Stopped on purpose, with a reason — allowed and fine (途中で止めて良い).
+    Stopped,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::NotStarted,
+        Status::Started,
+        Status::Continuing,
+        Status::Done,
+        Status::Stopped,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::NotStarted => "not_started",
+            Status::Started => "started",
+            Status::Continuing => "continuing",
+            Status::Done => "done",
+            Status::Stopped => "stopped",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.key() == key)
+    }
+
+    /// Practising it (for the autonomy judgement): started, continuing or done.
+    pub fn is_practised(self) -> bool {
+        matches!(self, Status::Started | Status::Continuing | Status::Done)
+    }
+}
+
+/// The parts of a commitment, as the employee put them (DOMAIN.md: Commitment).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+pub struct Content {
+    /// What the employee will do, in their own words (checked by [`check`]).
+    pub action: String,
+    pub first_step: String,
+    /// How anyone can see it happened.
+    pub evidence: String,
+    /// The vision it serves.
+    pub vision: String,
+    pub target: String,
+}
+
+/// A commitment as typed, before it is checked and stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    pub content: Content,
+    /// From when (いつから): required.
+    pub starts_on: chrono::NaiveDate,
+    pub due_on: Option<chrono::NaiveDate>,
+}
+
+/// A problem with one field of a commitment as typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: &'static str,
+    /// `required`, `too_long`, `date`, `due_before_start`
+    pub code: &'static str,
+}
+
+fn field_text(
+    raw: &str,
+    field: &'static str,
+    required: bool,
+    errors: &mut Vec<FieldError>,
+) -> String {
+    let t = raw.replace("\r\n", "\n").trim().to_string();
+    if required && t.is_empty() {
+        errors.push(FieldError {
+            field,
+            code: "required",
+        });
+    } else if t.chars().count() > MAX_ACTION_CHARS {
+        errors.push(FieldError {
+            field,
+            code: "too_long",
+        });
+    }
+    t
+}
+
+fn field_date(
+    raw: &str,
+    field: &'static str,
+    required: bool,
+    errors: &mut Vec<FieldError>,
+) -> Option<chrono::NaiveDate> {
+    let t = raw.trim();
+    if t.is_empty() {
+        if required {
+            errors.push(FieldError {
+                field,
+                code: "required",
+            });
+        }
+        return None;
+    }
+    let d = chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").ok();
+    if d.is_none() {
+        errors.push(FieldError {
+            field,
+            code: "date",
+        });
+    }
+    d
+}
+
+/// Reads a commitment from its fields as typed: the action and the start date are
+/// required; texts are limited; the due date, when given, is not before the start.
+#[allow(clippy::too_many_arguments)]
+pub fn parse_input(
+    action: &str,
+    starts_on: &str,
+    first_step: &str,
+    evidence: &str,
+    vision: &str,
+    target: &str,
+    due_on: &str,
+) -> Result<Input, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let content = Content {
+        action: field_text(action, "action", true, &mut errors),
+        first_step: field_text(first_step, "first_step", false, &mut errors),
+        evidence: field_text(evidence, "evidence", false, &mut errors),
+        vision: field_text(vision, "vision", false, &mut errors),
+        target: field_text(target, "target", false, &mut errors),
+    };
+    let starts = field_date(starts_on, "starts_on", true, &mut errors);
+    let due = field_date(due_on, "due_on", false, &mut errors);
+    if let (Some(s), Some(d)) = (starts, due)
+        && d < s
+    {
+        errors.push(FieldError {
+            field: "due_on",
+            code: "due_before_start",
+        });
+    }
+    match (errors.is_empty(), starts) {
+        (true, Some(starts_on)) => Ok(Input {
+            content,
+            starts_on,
+            due_on: due,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// Does a commitment count? Both checks pass and the employee confirmed it in their own
+/// words; an unconfirmed commitment never counts (that would be キャリア強制律).
+pub fn counts(objective: bool, has_start: bool, confirmed: bool) -> bool {
+    objective && has_start && confirmed
+}
+
+/// May a milestone interview close as `committed` with these commitments
+/// (objective, has_start, confirmed)? Only when at least one counts.
+pub fn may_close_as_committed(commitments: &[(bool, bool, bool)]) -> bool {
+    commitments.iter().any(|(o, s, c)| counts(*o, *s, *c))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_commitment_needs_an_action_and_a_start_date_and_a_sane_due_date() {
+        let ok = parse_input(
+            "来月から簿記の勉強をします",
+            "2026-12-01",
+            "",
+            "",
+            "",
+            "",
+            "",
+        );
+        assert_eq!(ok.expect("valid").starts_on.to_string(), "2026-12-01");
+        let errs = parse_input(" ", "", "", "", "", "", "2026-02-30").expect_err("invalid");
+        let codes: Vec<(&str, &str)> = errs.iter().map(|e| (e.field, e.code)).collect();
+        assert_eq!(
+            codes,
+            vec![
+                ("action", "required"),
+                ("starts_on", "required"),
+                ("due_on", "date")
+            ]
+        );
+        let errs = parse_input("a", "2026-12-01", "", "", "", "", "2026-11-30").expect_err("x");
+        assert_eq!(errs[0].code, "due_before_start");
+        let long = "あ".repeat(MAX_ACTION_CHARS + 1);
+        let errs = parse_input(&long, "2026-12-01", "", "", "", "", "").expect_err("x");
+        assert_eq!((errs[0].field, errs[0].code), ("action", "too_long"));
+    }
+
+    #[test]
+    fn only_a_confirmed_commitment_passing_both_checks_closes_an_interview_as_committed() {
+        assert!(!may_close_as_committed(&[]));
+        assert!(
+            !may_close_as_committed(&[(true, true, false)]),
+            "unconfirmed"
+        );
+        assert!(!may_close_as_committed(&[(true, false, true)]), "no start");
+        assert!(
+            !may_close_as_committed(&[(false, true, true)]),
+            "not objective"
+        );
+        assert!(may_close_as_committed(&[
+            (false, false, true),
+            (true, true, true)
+        ]));
+        for s in Status::ALL {
+            assert_eq!(Status::parse(s.key()), Some(s));
+        }
+        assert!(Status::Done.is_practised() && !Status::Stopped.is_practised());
+    }
 
     #[test]
     fn the_examples_of_the_domain_come_out_right() {

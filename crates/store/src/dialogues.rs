@@ -5,8 +5,8 @@
 //! this module returns what is stored, scoped by tenant.
 
 use crate::schema::{
-    ConsultantAssignments, DialogueConsents, DialogueNoteRevisions, DialogueNotes, DialogueSeries,
-    DialogueTopics, Dialogues, People, Users,
+    ConsultantAssignments, DialogueConsents, DialogueNoteRevisions, DialogueNotes, DialogueOutcome,
+    DialogueSeries, DialogueTopics, Dialogues, People, Users,
 };
 use crate::{PersonId, Result, Store, StoreError, TenantId, UserId};
 use chrono::{DateTime, Utc};
@@ -36,6 +36,9 @@ pub struct Dialogue {
     /// The employee's own reflection (opened).
     pub subject_reflection: Option<String>,
     pub reflected_at: Option<DateTime<Utc>>,
+    /// How a milestone interview ended: `committed`, or `continued` (the next session was
+    /// booked instead).
+    pub outcome: Option<String>,
 }
 
 impl Dialogue {
@@ -68,6 +71,7 @@ struct DialogueRow {
     subject_rating: Option<i64>,
     subject_reflection: Option<String>,
     reflected_at: Option<DateTime<Utc>>,
+    outcome: Option<String>,
     tenant_id: i64,
 }
 
@@ -103,6 +107,7 @@ impl Store {
                 .map(|s| self.keys.open(&aad(tenant, r.id), &s))
                 .transpose()?,
             reflected_at: r.reflected_at,
+            outcome: r.outcome,
         })
     }
 }
@@ -126,6 +131,7 @@ fn select_dialogues(tenant: TenantId) -> SelectStatement {
             (Dialogues::Table, Dialogues::SubjectReflection),
             (Dialogues::Table, Dialogues::ReflectedAt),
         ])
+        .column((Dialogues::Table, DialogueOutcome::Outcome))
         .expr_as(
             Expr::col((People::Table, People::Name)),
             Alias::new("subject_name"),
@@ -689,6 +695,30 @@ impl Store {
         Ok(n == 1)
     }
 
+    /// Closes a scheduled milestone interview as held with its outcome (`committed` or
+    /// `continued`). False when it was no longer scheduled: nothing changes.
+    pub async fn close_with_outcome(
+        &self,
+        tenant: TenantId,
+        id: i64,
+        outcome: &str,
+    ) -> Result<bool> {
+        let n = self
+            .execute(
+                &Query::update()
+                    .table(Dialogues::Table)
+                    .value(Dialogues::State, DialogueState::Held.key())
+                    .value(Dialogues::ClosedAt, Utc::now())
+                    .value(DialogueOutcome::Outcome, outcome)
+                    .and_where(Expr::col(Dialogues::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Dialogues::Id).eq(id))
+                    .and_where(Expr::col(Dialogues::State).eq(DialogueState::Scheduled.key()))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(n == 1)
+    }
+
     /// The employee's rating (1–5) and reflection on a dialogue about them.
     pub async fn reflect_on_dialogue(
         &self,
@@ -1216,7 +1246,9 @@ impl Store {
     /// one (after a key rotation). Returns how many texts were re-sealed. Safe to run again.
     pub async fn rekey_notes(&self) -> Result<u64> {
         // (table, the column naming the dialogue, the sealed column)
-        const SEALED: [(&str, &str, &str); 5] = [
+        const SEALED: [(&str, &str, &str); 7] = [
+            ("commitments", "dialogue_id", "content"),
+            ("commitments", "dialogue_id", "status_reason"),
             ("dialogue_notes", "dialogue_id", "body"),
             ("dialogue_note_revisions", "dialogue_id", "body"),
             ("dialogue_topics", "dialogue_id", "body"),

@@ -11,6 +11,7 @@
 
 pub mod audit;
 pub mod career_sheets;
+pub mod commitments;
 pub mod crypto;
 mod db;
 pub mod dialogues;

@@ -275,3 +275,31 @@ pub(crate) enum DialogueConsents {
     RecordedByUserId,
     RecordedAt,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Commitments {
+    Table,
+    Id,
+    TenantId,
+    DialogueId,
+    SubjectPersonId,
+    Version,
+    SupersedesId,
+    Replaced,
+    Content,
+    StartsOn,
+    DueOn,
+    Objective,
+    HasStart,
+    RecordedByUserId,
+    RecordedAt,
+    ConfirmedAt,
+    Status,
+    StatusReason,
+    StatusAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum DialogueOutcome {
+    Outcome,
+}

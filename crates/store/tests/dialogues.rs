@@ -543,3 +543,107 @@ db_test!(
         );
     }
 );
+
+fn commitment(action: &str) -> (domain::commitment::Input, domain::commitment::Check) {
+    let input = domain::commitment::parse_input(action, "2026-12-01", "", "", "", "", "")
+        .expect("valid commitment");
+    let check = domain::commitment::check(action);
+    (input, check)
+}
+
+db_test!(
+    a_confirmed_commitment_changes_only_as_a_new_version_to_confirm_again,
+    |db| async move {
+        let s = &db.store;
+        let w = world(s, "acme").await;
+        let d = s
+            .create_dialogues(w.t, &booking(&w, w.consultant, 1))
+            .await
+            .expect("b")[0];
+        let (input, check) = commitment("来月から簿記の勉強をします");
+        let id = s
+            .add_commitment(w.t, d, w.subject, w.consultant, &input, &check)
+            .await
+            .expect("add");
+        let c = s.commitment(w.t, id).await.expect("q").expect("c");
+        assert!(
+            c.objective && c.has_start && !c.counts(),
+            "unconfirmed does not count"
+        );
+        // Unconfirmed: changed in place.
+        let (input2, check2) = commitment("来月から毎朝簿記の勉強をします");
+        assert_eq!(
+            s.edit_commitment(w.t, id, w.consultant, &input2, &check2)
+                .await
+                .expect("edit"),
+            store::commitments::CommitmentEdit::Changed
+        );
+        assert!(
+            !s.confirm_commitment(w.t, id, PersonId(w.subject.0 + 999))
+                .await
+                .expect("q")
+        );
+        assert!(
+            s.confirm_commitment(w.t, id, w.subject)
+                .await
+                .expect("confirm")
+        );
+        assert!(
+            !s.confirm_commitment(w.t, id, w.subject)
+                .await
+                .expect("twice")
+        );
+        assert!(s.commitment(w.t, id).await.expect("q").expect("c").counts());
+        // Confirmed: a new version that must be confirmed again.
+        let (input3, check3) = commitment("来月から毎朝30分、簿記の勉強をします");
+        let store::commitments::CommitmentEdit::NewVersion { id: v2 } = s
+            .edit_commitment(w.t, id, w.consultant, &input3, &check3)
+            .await
+            .expect("edit")
+        else {
+            panic!("a confirmed commitment must get a new version");
+        };
+        let current = s.commitments_of(w.t, d).await.expect("q");
+        assert_eq!(current.len(), 1);
+        assert_eq!((current[0].id, current[0].version), (v2, 2));
+        assert!(current[0].confirmed_at.is_none() && !current[0].counts());
+        assert_eq!(
+            current[0].content.action,
+            "来月から毎朝30分、簿記の勉強をします"
+        );
+        assert!(
+            s.commitment(w.t, id).await.expect("q").is_none(),
+            "the old one is replaced"
+        );
+        // Sealed at rest.
+        let raw: Vec<(String,)> = if db.url.starts_with("sqlite:") {
+            let pool = sqlx::SqlitePool::connect(&db.url).await.expect("sqlite");
+            sqlx::query_as("SELECT content FROM commitments")
+                .fetch_all(&pool)
+                .await
+                .expect("raw")
+        } else {
+            let pool = sqlx::PgPool::connect(&db.url).await.expect("pg");
+            sqlx::query_as("SELECT content FROM commitments")
+                .fetch_all(&pool)
+                .await
+                .expect("raw")
+        };
+        assert_eq!(raw.len(), 2, "both versions kept");
+        assert!(raw.iter().all(|(c,)| !c.contains("簿記")));
+        // A milestone interview closes with its outcome, once.
+        assert!(
+            s.close_with_outcome(w.t, d, "committed")
+                .await
+                .expect("close")
+        );
+        assert!(
+            !s.close_with_outcome(w.t, d, "continued")
+                .await
+                .expect("again")
+        );
+        let closed = s.dialogue(w.t, d).await.expect("q").expect("d");
+        assert_eq!(closed.outcome.as_deref(), Some("committed"));
+        assert_eq!(closed.state, DialogueState::Held);
+    }
+);
