@@ -705,6 +705,44 @@ pub async fn seed_dialogues(
             store.add_note(t, &d, consultant.id, &n).await?;
         }
     }
+    // The commitment made there, confirmed by the employee: it counts.
+    let today = (Utc::now() + Duration::hours(9)).date_naive();
+    let next_month = chrono::NaiveDate::from_ymd_opt(
+        today.year() + i32::from(today.month() == 12),
+        today.month() % 12 + 1,
+        1,
+    )
+    .unwrap_or(today);
+    let commit = |action: &str, starts_on: chrono::NaiveDate, first_step: &str, evidence: &str| {
+        domain::commitment::Input {
+            content: domain::commitment::Content {
+                action: action.into(),
+                first_step: first_step.into(),
+                evidence: evidence.into(),
+                vision: "営業で培った信頼関係づくりを、育成の仕事に活かす".into(),
+                target: String::new(),
+            },
+            starts_on,
+            due_on: None,
+        }
+    };
+    let kept = commit(
+        "来月1日から、毎週水曜の朝に30分、社内公募の募集情報を確認します",
+        next_month,
+        "社内ポータルの公募ページをブックマークする",
+        "確認した募集を手帳に書き留め、次の面談で見せる",
+    );
+    let c = store
+        .add_commitment(
+            t,
+            held,
+            subject,
+            consultant.id,
+            &kept,
+            &domain::commitment::check(&kept.content.action),
+        )
+        .await?;
+    store.confirm_commitment(t, c, subject).await?;
     store.close_dialogue(t, held, DialogueState::Held).await?;
     store
         .reflect_on_dialogue(
@@ -713,6 +751,67 @@ pub async fn seed_dialogues(
             4,
             "自分の強みを言葉にしてもらえて、少し自信がつきました。",
         )
+        .await?;
+    // The milestone programme (節目面談, turning 50 this year): the first session ended
+    // without a commitment that counts, so the next one is booked.
+    let first_milestone = store
+        .create_dialogues(
+            t,
+            &book(
+                DialogueKind::MilestoneInterview,
+                subject,
+                consultant,
+                hr,
+                vec![at(-20, 10, 0)],
+            ),
+        )
+        .await?[0];
+    if let Some(d) = store.dialogue(t, first_milestone).await? {
+        store
+            .add_note(
+                t,
+                &d,
+                consultant.id,
+                &note(
+                    V::Shared,
+                    CarryOver::None,
+                    Some("how_to_be"),
+                    "50歳を迎える今年、これからの働き方を自分で決めたいとのこと。",
+                ),
+            )
+            .await?;
+        let vague = commit(
+            "もっと主体的にキャリアを考えるよう意識します",
+            today,
+            "",
+            "",
+        );
+        let c = store
+            .add_commitment(
+                t,
+                first_milestone,
+                subject,
+                consultant.id,
+                &vague,
+                &domain::commitment::check(&vague.content.action),
+            )
+            .await?;
+        store.confirm_commitment(t, c, subject).await?;
+    }
+    store
+        .create_dialogues(
+            t,
+            &book(
+                DialogueKind::MilestoneInterview,
+                subject,
+                consultant,
+                hr,
+                vec![at(14, 10, 0)],
+            ),
+        )
+        .await?;
+    store
+        .close_with_outcome(t, first_milestone, "continued")
         .await?;
     // The next one, next week, with a topic the employee prepared.
     let next = store

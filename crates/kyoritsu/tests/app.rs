@@ -2308,3 +2308,238 @@ app_test!(
         );
     }
 );
+
+/// The demo's booked second milestone interview of the demo employee.
+async fn next_milestone(app: &TestApp) -> i64 {
+    use domain::dialogue::{DialogueKind as K, DialogueState as S};
+    let t = app.demo_tenant().await;
+    let me = domain::PersonId(app.report_of_manager().await);
+    app.store
+        .dialogues_about(t.id, me)
+        .await
+        .expect("q")
+        .into_iter()
+        .find(|d| d.kind == K::MilestoneInterview && d.state == S::Scheduled)
+        .expect("the next milestone interview")
+        .id
+}
+
+app_test!(
+    a_milestone_interview_closes_as_committed_only_with_a_confirmed_passing_commitment,
+    |app| async move {
+        let id = next_milestone(&app).await;
+        let path = format!("/dialogues/{id}");
+        let t = app.demo_tenant().await;
+        let consultant = app.signed_in("consultant@demo.example.jp").await;
+        let csrf = consultant.csrf(&path).await;
+        let (_, body) = consultant.get(&path).await;
+        assert!(
+            body.contains("今年度2回目の節目面談です"),
+            "sessions counted"
+        );
+        let start = (chrono::Utc::now() + chrono::Duration::days(30))
+            .format("%Y-%m-%d")
+            .to_string();
+        let record = |action: &'static str| {
+            vec![
+                ("_csrf", csrf.clone().leak() as &str),
+                ("action", action),
+                ("starts_on", start.clone().leak() as &str),
+                ("first_step", ""),
+                ("evidence", ""),
+                ("vision", ""),
+                ("target", ""),
+                ("due_on", ""),
+            ]
+        };
+        let close = || async {
+            consultant
+                .post(
+                    &format!("{path}/close"),
+                    &[("_csrf", &csrf), ("state", "held")],
+                )
+                .await
+        };
+        // Nothing recorded: it cannot close.
+        close().await;
+        let d = app.store.dialogue(t.id, id).await.expect("q").expect("d");
+        assert_eq!(d.state, domain::dialogue::DialogueState::Scheduled);
+        // A vague commitment, even confirmed, does not count.
+        let (s, _) = consultant
+            .post(
+                &format!("{path}/commitments"),
+                &record("後輩から頼られる存在になります"),
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let employee = app.signed_in("employee@demo.example.jp").await;
+        let ecsrf = employee.csrf(&path).await;
+        let vague = app.store.commitments_of(t.id, id).await.expect("q")[0].id;
+        let (s, _) = employee
+            .post(
+                &format!("{path}/commitments/{vague}/confirm"),
+                &[("_csrf", &ecsrf)],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        close().await;
+        assert!(
+            app.store
+                .dialogue(t.id, id)
+                .await
+                .expect("q")
+                .expect("d")
+                .outcome
+                .is_none()
+        );
+        let (_, body) = consultant.get(&path).await;
+        assert!(body.contains("存在になります") && body.contains("data-ok=\"false\""));
+        // A passing one, unconfirmed, does not count either.
+        let (s, _) = consultant
+            .post(
+                &format!("{path}/commitments"),
+                &record("来月から、毎週金曜の夕方に30分、後輩の相談を受ける時間をつくります"),
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        close().await;
+        assert!(
+            app.store
+                .dialogue(t.id, id)
+                .await
+                .expect("q")
+                .expect("d")
+                .outcome
+                .is_none()
+        );
+        // Only the employee confirms; then it closes as committed.
+        let good = app.store.commitments_of(t.id, id).await.expect("q")[1].id;
+        let (s, _) = consultant
+            .post(
+                &format!("{path}/commitments/{good}/confirm"),
+                &[("_csrf", &csrf)],
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (_, my) = employee.get("/my").await;
+        assert!(
+            my.contains("data-testid=\"to-confirm\""),
+            "asked to confirm at sign-in"
+        );
+        employee
+            .post(
+                &format!("{path}/commitments/{good}/confirm"),
+                &[("_csrf", &ecsrf)],
+            )
+            .await;
+        close().await;
+        let d = app.store.dialogue(t.id, id).await.expect("q").expect("d");
+        assert_eq!(d.outcome.as_deref(), Some("committed"));
+        assert_eq!(d.state, domain::dialogue::DialogueState::Held);
+        // The manager and HR see no commitment.
+        for who in ["manager", "hr"] {
+            let b = app.signed_in(&format!("{who}@demo.example.jp")).await;
+            let (_, body) = b.get(&path).await;
+            assert!(!body.contains("後輩の相談を受ける時間"), "{who}");
+        }
+    }
+);
+
+app_test!(
+    commitments_warn_about_a_past_start_and_a_confirmed_one_changes_only_as_a_new_version,
+    |app| async move {
+        let (_, next, _, _) = demo_dialogues(&app).await;
+        let path = format!("/dialogues/{next}");
+        let t = app.demo_tenant().await;
+        let consultant = app.signed_in("consultant@demo.example.jp").await;
+        let csrf = consultant.csrf(&path).await;
+        let fields = |action: &'static str, start: &'static str, confirm: bool| {
+            let mut f = vec![
+                ("_csrf", csrf.clone().leak() as &str),
+                ("action", action),
+                ("starts_on", start),
+            ];
+            if confirm {
+                f.push(("confirm_past", "1"));
+            }
+            f
+        };
+        let (s, body) = consultant
+            .post(
+                &format!("{path}/commitments"),
+                &fields("4月から毎朝ニュースを読みます", "2020-04-01", false),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT);
+        assert!(
+            body.contains("開始日が過去の日付") && body.contains("4月から毎朝ニュースを読みます")
+        );
+        assert!(
+            app.store
+                .commitments_of(t.id, next)
+                .await
+                .expect("q")
+                .is_empty()
+        );
+        let (s, body) = consultant
+            .post(&format!("{path}/commitments"), &fields("", "", false))
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("行動と開始日は必ず入力してください"));
+        let (s, _) = consultant
+            .post(
+                &format!("{path}/commitments"),
+                &fields("4月から毎朝ニュースを読みます", "2020-04-01", true),
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let c = app.store.commitments_of(t.id, next).await.expect("q")[0].clone();
+        let person = domain::PersonId(app.report_of_manager().await);
+        assert!(
+            app.store
+                .confirm_commitment(t.id, c.id, person)
+                .await
+                .expect("q")
+        );
+        let (s, _) = consultant
+            .post(
+                &format!("{path}/commitments/{}", c.id),
+                &fields("4月から毎朝ニュースを15分読みます", "2020-04-01", true),
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let now = app.store.commitments_of(t.id, next).await.expect("q");
+        assert_eq!(now.len(), 1);
+        assert_eq!(now[0].version, 2);
+        assert!(now[0].confirmed_at.is_none(), "needs confirming again");
+        // The live check answers as a fragment.
+        let (s, html) = consultant
+            .post(
+                "/commitments/check",
+                &[
+                    ("_csrf", &csrf),
+                    ("action", "1年以内にTOEICの点数を100点上げます"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains("data-testid=\"commitment-check\"") && !html.contains("<html"));
+        assert!(html.contains("「1年以内に」は期限です"));
+        // Nobody else records or changes commitments.
+        for who in ["employee", "manager", "hr"] {
+            let b = app.signed_in(&format!("{who}@demo.example.jp")).await;
+            let c2 = b.csrf("/my").await;
+            let (s, _) = b
+                .post(
+                    &format!("{path}/commitments"),
+                    &[
+                        ("_csrf", &c2),
+                        ("action", "来月から走ります"),
+                        ("starts_on", "2030-01-01"),
+                    ],
+                )
+                .await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{who}");
+        }
+    }
+);

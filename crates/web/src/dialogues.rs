@@ -77,7 +77,7 @@ pub(crate) async fn role_in(
 
 /// The dialogue and the caller's role in it; a 404 when it does not exist in the tenant,
 /// a 403 when the caller may not even know of it.
-async fn load(
+pub(crate) async fn load(
     state: &AppState,
     auth: &Auth,
     id: i64,
@@ -94,7 +94,7 @@ async fn load(
     Ok((d, role))
 }
 
-fn need(ok: bool) -> Result<(), AppError> {
+pub(crate) fn need(ok: bool) -> Result<(), AppError> {
     if ok {
         Ok(())
     } else {
@@ -764,9 +764,23 @@ struct ShowPage {
     rating_options: Vec<(i64, String)>,
     reflection: String,
     reflection_error: Option<String>,
+    // commitments (行動計画)
+    commitments: Vec<crate::commitments::CommitmentView>,
+    commitment_form: crate::commitments::CommitmentForm,
+    commitment_check: Option<crate::commitments::CheckView>,
+    commitment_limit: usize,
+    milestone: bool,
+    milestone_number: usize,
+    outcome: Option<String>,
+    subject_id: i64,
 }
 
 impl ShowPage {
+    /// Is the commitment form showing an edit of this commitment (after a problem)?
+    fn editing(&self, id: &i64) -> bool {
+        self.commitment_form.id == Some(*id)
+    }
+
     fn rated(&self, n: &i64) -> bool {
         self.rating == Some(*n)
     }
@@ -778,12 +792,13 @@ impl ShowPage {
 
 /// What to show again after a form on the dialogue page failed.
 #[derive(Default)]
-struct Retry {
-    draft: NoteDraft,
-    consent_error: Option<String>,
-    topic_text: String,
-    topic_error: Option<String>,
-    reflection: Option<(String, Option<String>)>,
+pub(crate) struct Retry {
+    pub draft: NoteDraft,
+    pub consent_error: Option<String>,
+    pub topic_text: String,
+    pub topic_error: Option<String>,
+    pub reflection: Option<(String, Option<String>)>,
+    pub commitment: Option<crate::commitments::CommitmentForm>,
 }
 
 fn visibility_label(page: &Page, v: Visibility) -> String {
@@ -987,6 +1002,31 @@ async fn render_show(
     if draft.carry_over.is_empty() {
         draft.carry_over = CarryOver::None.key().into();
     }
+    // Commitments: the facilitator and the employee see them; nobody else here.
+    let commitments = if facilitator || subject {
+        state
+            .store
+            .commitments_of(tenant, d.id)
+            .await?
+            .iter()
+            .map(|c| crate::commitments::view(page, c))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let commitment_form = retry.commitment.unwrap_or_default();
+    let commitment_check = (commitment_form.id.is_none() && !commitment_form.action.is_empty())
+        .then(|| crate::commitments::CheckView::of(&commitment_form.action, page.lang));
+    let milestone = d.kind == DialogueKind::MilestoneInterview;
+    let milestone_number = if milestone && (facilitator || subject) {
+        crate::commitments::milestone_session_number(state, auth, d).await?
+    } else {
+        0
+    };
+    let outcome = d
+        .outcome
+        .as_ref()
+        .map(|o| page.t(&format!("commitment.outcome.{o}")));
     let (reflection, reflection_error) = match retry.reflection {
         Some((t, e)) => (t, e),
         None => (d.subject_reflection.clone().unwrap_or_default(), None),
@@ -1045,6 +1085,14 @@ async fn render_show(
             .collect(),
         reflection,
         reflection_error,
+        commitments,
+        commitment_form,
+        commitment_check,
+        commitment_limit: domain::commitment::MAX_ACTION_CHARS,
+        milestone,
+        milestone_number,
+        outcome,
+        subject_id: d.subject.0,
     })
 }
 
@@ -1061,7 +1109,7 @@ async fn show(
 }
 
 /// The dialogue page again, with a form's problem, and the status to send it with.
-async fn again(
+pub(crate) async fn again(
     state: &AppState,
     page: &Page,
     auth: &Auth,
@@ -1074,7 +1122,7 @@ async fn again(
     Ok((status, p).into_response())
 }
 
-fn back(id: i64) -> Response {
+pub(crate) fn back(id: i64) -> Response {
     Redirect::to(&format!("/dialogues/{id}")).into_response()
 }
 
@@ -1269,6 +1317,38 @@ async fn close(
         .ok_or(AppError::Page(crate::error::ErrorPage::BadRequest))?;
     // HR who booked it may cancel it; only the facilitator knows it was held or missed.
     need(role == DialogueRole::Facilitator || to == DialogueState::Cancelled)?;
+    // A milestone interview ends in a commitment, or in booking the next session.
+    if d.kind == DialogueKind::MilestoneInterview && to == DialogueState::Held && !d.is_closed() {
+        use crate::commitments::MilestoneClose;
+        let (outcome, msg) = match crate::commitments::milestone_close(&state, &auth, &d).await? {
+            MilestoneClose::Committed => ("committed", "commitment.closed_committed"),
+            MilestoneClose::Continued => ("continued", "commitment.closed_continued"),
+            MilestoneClose::NeedsNextSession => {
+                set_flash(
+                    &page.session,
+                    "error",
+                    page.t("commitment.error.needs_next_session"),
+                )
+                .await?;
+                return Ok(back(id));
+            }
+        };
+        let done = state
+            .store
+            .close_with_outcome(auth.tenant(), d.id, outcome)
+            .await?;
+        set_flash(
+            &page.session,
+            if done { "success" } else { "error" },
+            page.t(if done {
+                msg
+            } else {
+                "dialogue.error.already_closed"
+            }),
+        )
+        .await?;
+        return Ok(back(id));
+    }
     if state.store.close_dialogue(auth.tenant(), d.id, to).await? {
         set_flash(
             &page.session,

@@ -15,6 +15,7 @@ pub mod auth;
 mod career_sheet;
 mod clients;
 pub mod commitment_text;
+mod commitments;
 mod dialogues;
 mod directory;
 pub mod error;
@@ -161,6 +162,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router())
         .merge(career_sheet::router())
         .merge(dialogues::router())
+        .merge(commitments::router())
         .merge(clients::router())
         .merge(questions::router())
         .merge(admin::router())

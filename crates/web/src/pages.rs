@@ -138,6 +138,8 @@ struct MyPage {
     profile: Option<ProfileView>,
     /// My dialogues still to come.
     upcoming: Vec<crate::dialogues::Row>,
+    /// Dialogues with commitments about me that I have not confirmed yet.
+    to_confirm: Vec<i64>,
     milestones: Vec<String>,
     fiscal_year: i32,
 }
@@ -158,7 +160,17 @@ async fn my(State(state): State<AppState>, page: Page, auth: Auth) -> Result<MyP
         .await?;
     let mut milestones = Vec::new();
     let mut upcoming = Vec::new();
+    let mut to_confirm = Vec::new();
     if let Some(p) = &person {
+        for c in state
+            .store
+            .commitments_about(auth.tenant(), PersonId(p.id))
+            .await?
+        {
+            if c.confirmed_at.is_none() && !to_confirm.contains(&c.dialogue_id) {
+                to_confirm.push(c.dialogue_id);
+            }
+        }
         for d in state
             .store
             .dialogues_about(auth.tenant(), PersonId(p.id))
@@ -204,6 +216,7 @@ async fn my(State(state): State<AppState>, page: Page, auth: Auth) -> Result<MyP
         shell: page.shell(Some(&auth), "/my"),
         profile,
         upcoming,
+        to_confirm,
         milestones,
         fiscal_year: fy.0,
     })
