@@ -307,7 +307,8 @@ const VAGUE_TIME: [&str; 10] = [
 ];
 
 /// Words that name a point or period in time.
-const TIME_WORDS: [&str; 47] = [
+const TIME_WORDS: [&str; 52] = [
+    "先月", "先週", "昨日", "今朝", "昨年度",
     "再来週",
     "来週",
     "今週",
@@ -1019,9 +1020,84 @@ pub fn may_close_as_committed(commitments: &[(bool, bool, bool)]) -> bool {
     commitments.iter().any(|(o, s, c)| counts(*o, *s, *c))
 }
 
+/// Days after `starts_on` before the employee and the facilitator are asked whether it
+/// started (「始めましたか？」). A tenant setting to come; this is the default.
+pub const DEFAULT_CHECK_IN_GRACE_DAYS: i64 = 3;
+
+/// Is a check-in due for a commitment that counts, on `today`? From its start date plus
+/// the grace period, for as long as nobody said it started (or stopped).
+pub fn check_in_due(
+    starts_on: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+    grace_days: i64,
+    status: Status,
+    counts: bool,
+) -> bool {
+    counts
+        && status == Status::NotStarted
+        && today >= starts_on + chrono::Duration::days(grace_days)
+}
+
+/// A status change as asked: stopping needs a reason (and is fine); at most 500 characters.
+pub fn parse_status_change(status: &str, reason: &str) -> Result<(Status, String), &'static str> {
+    let status = Status::parse(status).ok_or("status")?;
+    let reason = reason.trim().to_string();
+    if status == Status::Stopped && reason.is_empty() {
+        return Err("reason_required");
+    }
+    if reason.chars().count() > MAX_ACTION_CHARS {
+        return Err("too_long");
+    }
+    Ok((status, reason))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_check_in_comes_after_the_start_and_grace_and_only_for_commitments_that_count() {
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        let start = d("2026-12-01");
+        assert!(!check_in_due(
+            start,
+            d("2026-12-03"),
+            3,
+            Status::NotStarted,
+            true
+        ));
+        assert!(check_in_due(
+            start,
+            d("2026-12-04"),
+            3,
+            Status::NotStarted,
+            true
+        ));
+        assert!(!check_in_due(
+            start,
+            d("2026-12-04"),
+            3,
+            Status::Started,
+            true
+        ));
+        assert!(!check_in_due(
+            start,
+            d("2026-12-04"),
+            3,
+            Status::NotStarted,
+            false
+        ));
+        assert_eq!(parse_status_change("stopped", " "), Err("reason_required"));
+        assert_eq!(
+            parse_status_change("stopped", "異動で時間が取れなくなった"),
+            Ok((Status::Stopped, "異動で時間が取れなくなった".into()))
+        );
+        assert_eq!(
+            parse_status_change("started", ""),
+            Ok((Status::Started, String::new()))
+        );
+        assert_eq!(parse_status_change("later", ""), Err("status"));
+    }
 
     #[test]
     fn a_commitment_needs_an_action_and_a_start_date_and_a_sane_due_date() {

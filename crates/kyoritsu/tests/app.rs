@@ -2543,3 +2543,109 @@ app_test!(
         }
     }
 );
+
+app_test!(
+    a_started_commitment_is_followed_up_and_stopping_needs_a_reason,
+    |app| async move {
+        let (_, next, _, _) = demo_dialogues(&app).await;
+        let path = format!("/dialogues/{next}");
+        let t = app.demo_tenant().await;
+        let consultant = app.signed_in("consultant@demo.example.jp").await;
+        let csrf = consultant.csrf(&path).await;
+        let (s, _) = consultant
+            .post(
+                &format!("{path}/commitments"),
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("action", "先月から毎朝15分、業界ニュースを読んでいます"),
+                    ("starts_on", "2024-04-01"),
+                    ("confirm_past", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let c = app.store.commitments_of(t.id, next).await.expect("q")[0].clone();
+        let employee = app.signed_in("employee@demo.example.jp").await;
+        let (_, my) = employee.get("/my").await;
+        assert!(
+            !my.contains("my-check-in"),
+            "not before the employee confirms"
+        );
+        let ecsrf = employee.csrf(&path).await;
+        employee
+            .post(
+                &format!("{path}/commitments/{}/confirm", c.id),
+                &[("_csrf", &ecsrf)],
+            )
+            .await;
+        let (_, my) = employee.get("/my").await;
+        assert!(my.contains("data-testid=\"my-check-in\"") && my.contains("始めましたか？"));
+        let (_, list) = consultant.get("/dialogues").await;
+        assert!(
+            list.contains("data-testid=\"check-in\""),
+            "the facilitator is asked too"
+        );
+        // Stopping without a reason is refused and changes nothing.
+        let status = format!("{path}/commitments/{}/status", c.id);
+        employee
+            .post(
+                &status,
+                &[("_csrf", &ecsrf), ("status", "stopped"), ("reason", "")],
+            )
+            .await;
+        let now = app
+            .store
+            .commitment(t.id, c.id)
+            .await
+            .expect("q")
+            .expect("c");
+        assert_eq!(now.status, domain::commitment::Status::NotStarted);
+        employee
+            .post(
+                &status,
+                &[
+                    ("_csrf", &ecsrf),
+                    ("status", "stopped"),
+                    ("reason", "担当替えで朝の時間が取れなくなった"),
+                ],
+            )
+            .await;
+        let now = app
+            .store
+            .commitment(t.id, c.id)
+            .await
+            .expect("q")
+            .expect("c");
+        assert_eq!(now.status, domain::commitment::Status::Stopped);
+        assert_eq!(
+            now.status_reason.as_deref(),
+            Some("担当替えで朝の時間が取れなくなった")
+        );
+        let (_, my) = employee.get("/my").await;
+        assert!(!my.contains("my-check-in"), "answered");
+        // The facilitator may record it too; the manager may not.
+        let (s, _) = consultant
+            .post(
+                &status,
+                &[("_csrf", &csrf), ("status", "started"), ("reason", "")],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let manager = app.signed_in("manager@demo.example.jp").await;
+        let mcsrf = manager.csrf("/my").await;
+        let (s, _) = manager
+            .post(
+                &status,
+                &[("_csrf", &mcsrf), ("status", "done"), ("reason", "")],
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let now = app
+            .store
+            .commitment(t.id, c.id)
+            .await
+            .expect("q")
+            .expect("c");
+        assert_eq!(now.status, domain::commitment::Status::Started);
+    }
+);

@@ -290,6 +290,38 @@ impl Store {
         Ok(n == 1)
     }
 
+    /// Records where a commitment stands (follow-up), with the reason when stopped.
+    pub async fn set_commitment_status(
+        &self,
+        tenant: TenantId,
+        id: i64,
+        status: Status,
+        reason: &str,
+    ) -> Result<bool> {
+        let Some(c) = self.commitment(tenant, id).await? else {
+            return Ok(false);
+        };
+        let sealed = if reason.is_empty() {
+            None
+        } else {
+            Some(self.keys.seal(&aad(tenant.0, c.dialogue_id), reason)?)
+        };
+        let n = self
+            .execute(
+                &Query::update()
+                    .table(Commitments::Table)
+                    .value(Commitments::Status, status.key())
+                    .value(Commitments::StatusReason, sealed)
+                    .value(Commitments::StatusAt, Utc::now())
+                    .and_where(Expr::col(Commitments::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Commitments::Id).eq(id))
+                    .and_where(Expr::col(Commitments::Replaced).eq(false))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(n == 1)
+    }
+
     pub async fn commitment(&self, tenant: TenantId, id: i64) -> Result<Option<Commitment>> {
         let row: Option<Row> = self
             .fetch_optional(
@@ -307,6 +339,35 @@ impl Store {
             .fetch_all(
                 &select(tenant)
                     .and_where(Expr::col(Commitments::DialogueId).eq(dialogue))
+                    .order_by(Commitments::Id, Order::Asc)
+                    .to_owned(),
+            )
+            .await?;
+        rows.into_iter().map(|r| self.open_commitment(r)).collect()
+    }
+
+    /// The current commitments recorded in dialogues someone facilitates, oldest first.
+    pub async fn commitments_recorded_by_facilitator(
+        &self,
+        tenant: TenantId,
+        facilitator: UserId,
+    ) -> Result<Vec<Commitment>> {
+        use crate::schema::Dialogues;
+        let rows: Vec<Row> = self
+            .fetch_all(
+                &select(tenant)
+                    .and_where(
+                        Expr::col(Commitments::DialogueId).in_subquery(
+                            Query::select()
+                                .column(Dialogues::Id)
+                                .from(Dialogues::Table)
+                                .and_where(Expr::col(Dialogues::TenantId).eq(tenant.0))
+                                .and_where(
+                                    Expr::col(Dialogues::FacilitatorUserId).eq(facilitator.0),
+                                )
+                                .to_owned(),
+                        ),
+                    )
                     .order_by(Commitments::Id, Order::Asc)
                     .to_owned(),
             )

@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/dialogues/{id}/commitments", post(add))
         .route("/dialogues/{id}/commitments/{cid}", post(edit))
         .route("/dialogues/{id}/commitments/{cid}/confirm", post(confirm))
+        .route("/dialogues/{id}/commitments/{cid}/status", post(set_status))
 }
 
 /// The commitment form as typed, with its problems.
@@ -121,6 +122,8 @@ pub struct CommitmentView {
     pub confirmed: bool,
     pub counts: bool,
     pub status: String,
+    pub status_key: &'static str,
+    pub status_reason: String,
     pub check: CheckView,
 }
 
@@ -138,6 +141,8 @@ pub fn view(page: &Page, c: &Commitment) -> CommitmentView {
         confirmed: c.confirmed_at.is_some(),
         counts: c.counts(),
         status: page.t(&format!("commitment.status.{}", c.status.key())),
+        status_key: c.status.key(),
+        status_reason: c.status_reason.clone().unwrap_or_default(),
         check: CheckView::of(&c.content.action, page.lang),
     }
 }
@@ -307,6 +312,78 @@ async fn confirm(
         .await?;
     }
     Ok(back(id))
+}
+
+/// POST /dialogues/{id}/commitments/{cid}/status — the follow-up (始めましたか？): the
+/// employee, or the facilitator who asked them, records where it stands. Stopping needs a
+/// reason, and is fine.
+async fn set_status(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    Path((id, cid)): Path<(i64, i64)>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    let (d, role) = load(&state, &auth, id).await?;
+    need(matches!(
+        role,
+        DialogueRole::Facilitator | DialogueRole::Subject
+    ))?;
+    let c = state
+        .store
+        .commitment(auth.tenant(), cid)
+        .await?
+        .filter(|c| c.dialogue_id == d.id)
+        .ok_or_else(AppError::not_found)?;
+    let (kind, msg) = if !c.counts() {
+        ("error", page.t("commitment.error.status_unconfirmed"))
+    } else {
+        match commitment::parse_status_change(form.get("status"), form.get("reason")) {
+            Ok((status, reason)) => {
+                state
+                    .store
+                    .set_commitment_status(auth.tenant(), cid, status, &reason)
+                    .await?;
+                (
+                    "success",
+                    page.t(&format!("commitment.status_saved.{}", status.key())),
+                )
+            }
+            Err("reason_required") => ("error", page.t("commitment.error.reason_required")),
+            Err("too_long") => (
+                "error",
+                page.tf("dialogue.error.too_long", "n", MAX_ACTION_CHARS),
+            ),
+            Err(_) => ("error", page.t("commitment.error.status")),
+        }
+    };
+    set_flash(&page.session, kind, msg).await?;
+    Ok(back(id))
+}
+
+/// A commitment whose check-in is due, as a list shows it.
+pub struct CheckIn {
+    pub dialogue_id: i64,
+    pub action: String,
+    pub starts_on: String,
+    pub subject: String,
+}
+
+/// The check-ins due today among these commitments.
+pub fn due_check_ins(commitments: &[Commitment]) -> Vec<&Commitment> {
+    let today = today();
+    commitments
+        .iter()
+        .filter(|c| {
+            commitment::check_in_due(
+                c.starts_on,
+                today,
+                commitment::DEFAULT_CHECK_IN_GRACE_DAYS,
+                c.status,
+                c.counts(),
+            )
+        })
+        .collect()
 }
 
 /// How closing a milestone interview as held comes out.

@@ -614,6 +614,7 @@ struct ListPage {
     is_hr: bool,
     members: Vec<Row>,
     is_manager: bool,
+    check_ins: Vec<crate::commitments::CheckIn>,
 }
 
 /// GET /dialogues — 面談: the dialogues I hold (and, for HR, those I booked for others).
@@ -649,6 +650,25 @@ async fn list(State(state): State<AppState>, page: Page, auth: Auth) -> Result<L
         }
         of_members.reverse();
     }
+    // Follow-ups due on commitments made in my dialogues (始めましたか？).
+    let recorded = state
+        .store
+        .commitments_recorded_by_facilitator(auth.tenant(), auth.user.id)
+        .await?;
+    let mut check_ins = Vec::new();
+    for c in crate::commitments::due_check_ins(&recorded) {
+        let subject = mine
+            .iter()
+            .find(|d| d.id == c.dialogue_id)
+            .map(|d| d.subject_name.clone())
+            .unwrap_or_default();
+        check_ins.push(crate::commitments::CheckIn {
+            dialogue_id: c.dialogue_id,
+            action: c.content.action.clone(),
+            starts_on: c.starts_on.to_string(),
+            subject,
+        });
+    }
     let booked = if auth.actor.has(Role::Hr) {
         state
             .store
@@ -665,6 +685,7 @@ async fn list(State(state): State<AppState>, page: Page, auth: Auth) -> Result<L
         is_hr: auth.actor.has(Role::Hr),
         members: of_members.iter().map(|d| row(&page, d)).collect(),
         is_manager: auth.actor.has(Role::Manager),
+        check_ins,
     })
 }
 
@@ -773,6 +794,7 @@ struct ShowPage {
     milestone_number: usize,
     outcome: Option<String>,
     subject_id: i64,
+    status_options: Vec<(&'static str, String)>,
 }
 
 impl ShowPage {
@@ -1093,6 +1115,10 @@ async fn render_show(
         milestone_number,
         outcome,
         subject_id: d.subject.0,
+        status_options: domain::commitment::Status::ALL
+            .into_iter()
+            .map(|st| (st.key(), page.t(&format!("commitment.status.{}", st.key()))))
+            .collect(),
     })
 }
 

@@ -140,6 +140,8 @@ struct MyPage {
     upcoming: Vec<crate::dialogues::Row>,
     /// Dialogues with commitments about me that I have not confirmed yet.
     to_confirm: Vec<i64>,
+    /// My commitments whose start has come: 始めましたか？
+    check_ins: Vec<crate::commitments::CheckIn>,
     milestones: Vec<String>,
     fiscal_year: i32,
 }
@@ -161,12 +163,21 @@ async fn my(State(state): State<AppState>, page: Page, auth: Auth) -> Result<MyP
     let mut milestones = Vec::new();
     let mut upcoming = Vec::new();
     let mut to_confirm = Vec::new();
+    let mut check_ins = Vec::new();
     if let Some(p) = &person {
-        for c in state
+        let mine = state
             .store
             .commitments_about(auth.tenant(), PersonId(p.id))
-            .await?
-        {
+            .await?;
+        for c in crate::commitments::due_check_ins(&mine) {
+            check_ins.push(crate::commitments::CheckIn {
+                dialogue_id: c.dialogue_id,
+                action: c.content.action.clone(),
+                starts_on: c.starts_on.to_string(),
+                subject: String::new(),
+            });
+        }
+        for c in mine {
             if c.confirmed_at.is_none() && !to_confirm.contains(&c.dialogue_id) {
                 to_confirm.push(c.dialogue_id);
             }
@@ -217,6 +228,7 @@ async fn my(State(state): State<AppState>, page: Page, auth: Auth) -> Result<MyP
         profile,
         upcoming,
         to_confirm,
+        check_ins,
         milestones,
         fiscal_year: fy.0,
     })
