@@ -308,7 +308,11 @@ const VAGUE_TIME: [&str; 10] = [
 
 /// Words that name a point or period in time.
 const TIME_WORDS: [&str; 52] = [
-    "先月", "先週", "昨日", "今朝", "昨年度",
+    "先月",
+    "先週",
+    "昨日",
+    "今朝",
+    "昨年度",
     "再来週",
     "来週",
     "今週",

@@ -13,6 +13,7 @@ pub mod career_sheet;
 pub mod commitment;
 pub mod dialogue;
 pub mod error;
+pub mod feedback;
 pub mod ids;
 pub mod import;
 pub mod policy;

@@ -355,6 +355,90 @@ pub fn may_withdraw_consent(role: DialogueRole) -> bool {
     matches!(role, DialogueRole::Facilitator | DialogueRole::Subject)
 }
 
+/// Why a feedback report (面談所感) may not be sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum SendRefusal {
+    /// Only the consultant who held the dialogue sends its report.
+    NotTheFacilitator,
+    /// Reports come from consultant sessions only.
+    NotAConsultantSession,
+    /// The employee was never asked, or did not agree.
+    NoConsent,
+    /// The employee withdrew their consent.
+    ConsentWithdrawn,
+    /// It was sent already; a report goes once.
+    AlreadySent,
+    /// Nothing written.
+    Empty,
+    /// The subject has no manager to send it to.
+    NoManager,
+    /// It holds what must never reach the manager.
+    Leaks(Vec<crate::feedback::Leak>),
+}
+
+/// What the policy needs to know to send a feedback report.
+pub struct SendFacts<'a> {
+    pub role: DialogueRole,
+    pub kind: crate::dialogue::DialogueKind,
+    pub consent: Option<&'a crate::dialogue::Consent>,
+    pub already_sent: bool,
+    pub has_manager: bool,
+    pub parts: &'a crate::feedback::Parts,
+    /// What the employee asked to withhold.
+    pub withheld: &'a str,
+    /// The bodies of the dialogue's `private` note items.
+    pub private_notes: &'a [String],
+}
+
+/// May this report be sent to the manager? Only by the consultant who held the session,
+/// once, under consent in force, and never with a withheld topic or a private note's
+/// wording in it — whatever the form let through.
+pub fn may_send_feedback(f: &SendFacts<'_>) -> Result<(), SendRefusal> {
+    if f.role != DialogueRole::Facilitator {
+        return Err(SendRefusal::NotTheFacilitator);
+    }
+    if !f.kind.is_consultant_session() {
+        return Err(SendRefusal::NotAConsultantSession);
+    }
+    if f.already_sent {
+        return Err(SendRefusal::AlreadySent);
+    }
+    match f.consent {
+        None => return Err(SendRefusal::NoConsent),
+        Some(c) if c.withdrawn => return Err(SendRefusal::ConsentWithdrawn),
+        Some(c) if !c.agreed => return Err(SendRefusal::NoConsent),
+        Some(_) => {}
+    }
+    if !f.has_manager {
+        return Err(SendRefusal::NoManager);
+    }
+    if f.parts.is_empty() {
+        return Err(SendRefusal::Empty);
+    }
+    let leaks = crate::feedback::leaks(f.parts, f.withheld, f.private_notes);
+    if !leaks.is_empty() {
+        return Err(SendRefusal::Leaks(leaks));
+    }
+    Ok(())
+}
+
+/// May `actor` read a sent report? The manager it was addressed to, while the employee is
+/// still in their reporting line; the consultant who wrote it; the employee it is about.
+pub fn may_read_feedback(
+    actor: &Actor,
+    tenant: TenantId,
+    addressed_to: PersonId,
+    subject_reports_to_actor: bool,
+    author: UserId,
+    subject: PersonId,
+) -> bool {
+    actor.tenant_id == tenant
+        && (actor.user_id == author
+            || actor.person_id == Some(subject)
+            || (actor.person_id == Some(addressed_to) && subject_reports_to_actor))
+}
+
 /// Why a dialogue may not be booked as asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -793,6 +877,128 @@ mod tests {
             ),
             Ok(())
         );
+    }
+
+    #[test]
+    fn a_feedback_report_goes_only_under_consent_once_and_without_withheld_or_private_words() {
+        use crate::dialogue::{Consent, DialogueKind};
+        use crate::feedback::{Leak, Parts};
+        let parts = Parts {
+            motivation: "後輩の育成に関わる役割で力を発揮します".into(),
+            ..Parts::default()
+        };
+        let given = Consent {
+            agreed: true,
+            withheld: "母の介護のこと".into(),
+            withdrawn: false,
+        };
+        let private = vec!["転勤のある異動には不安が大きい".to_string()];
+        let facts = |consent: Option<&'static Consent>| SendFacts {
+            role: DialogueRole::Facilitator,
+            kind: DialogueKind::CareerInterview,
+            consent,
+            already_sent: false,
+            has_manager: true,
+            parts: Box::leak(Box::new(parts.clone())),
+            withheld: "母の介護のこと",
+            private_notes: Box::leak(Box::new(private.clone())),
+        };
+        let given: &'static Consent = Box::leak(Box::new(given));
+        assert_eq!(may_send_feedback(&facts(Some(given))), Ok(()));
+        assert_eq!(may_send_feedback(&facts(None)), Err(SendRefusal::NoConsent));
+        let refused: &'static Consent = Box::leak(Box::new(Consent {
+            agreed: false,
+            ..given.clone()
+        }));
+        assert_eq!(
+            may_send_feedback(&facts(Some(refused))),
+            Err(SendRefusal::NoConsent)
+        );
+        let withdrawn: &'static Consent = Box::leak(Box::new(Consent {
+            withdrawn: true,
+            ..given.clone()
+        }));
+        assert_eq!(
+            may_send_feedback(&facts(Some(withdrawn))),
+            Err(SendRefusal::ConsentWithdrawn)
+        );
+        assert_eq!(
+            may_send_feedback(&SendFacts {
+                already_sent: true,
+                ..facts(Some(given))
+            }),
+            Err(SendRefusal::AlreadySent)
+        );
+        assert_eq!(
+            may_send_feedback(&SendFacts {
+                role: DialogueRole::Subject,
+                ..facts(Some(given))
+            }),
+            Err(SendRefusal::NotTheFacilitator)
+        );
+        assert_eq!(
+            may_send_feedback(&SendFacts {
+                kind: DialogueKind::OneOnOne,
+                ..facts(Some(given))
+            }),
+            Err(SendRefusal::NotAConsultantSession)
+        );
+        let leaky = Parts {
+            support: "母の介護が落ち着くまで転勤のある異動には配慮を".into(),
+            ..Parts::default()
+        };
+        assert_eq!(
+            may_send_feedback(&SendFacts {
+                parts: &leaky,
+                ..facts(Some(given))
+            }),
+            Err(SendRefusal::Leaks(vec![
+                Leak::Withheld {
+                    part: "support",
+                    topic: "母の介護".into()
+                },
+                Leak::PrivateNote { part: "support" }
+            ]))
+        );
+    }
+
+    #[test]
+    fn a_report_is_read_by_its_author_its_subject_and_the_manager_it_went_to_while_in_line() {
+        let manager = Actor {
+            user_id: UserId(5),
+            person_id: Some(PersonId(50)),
+            ..actor(&[Role::Manager])
+        };
+        let read = |a: &Actor, in_line: bool| {
+            may_read_feedback(
+                a,
+                TenantId(1),
+                PersonId(50),
+                in_line,
+                UserId(9),
+                PersonId(10),
+            )
+        };
+        assert!(read(&manager, true));
+        assert!(!read(&manager, false), "no longer their manager");
+        let hr = Actor {
+            user_id: UserId(6),
+            person_id: Some(PersonId(60)),
+            ..actor(&[Role::Hr, Role::Admin])
+        };
+        assert!(!read(&hr, false));
+        let author = Actor {
+            user_id: UserId(9),
+            person_id: None,
+            ..actor(&[Role::Consultant])
+        };
+        assert!(read(&author, false));
+        let subject = Actor {
+            user_id: UserId(7),
+            person_id: Some(PersonId(10)),
+            ..actor(&[Role::Employee])
+        };
+        assert!(read(&subject, false));
     }
 
     #[test]

@@ -1246,7 +1246,9 @@ impl Store {
     /// one (after a key rotation). Returns how many texts were re-sealed. Safe to run again.
     pub async fn rekey_notes(&self) -> Result<u64> {
         // (table, the column naming the dialogue, the sealed column)
-        const SEALED: [(&str, &str, &str); 7] = [
+        const SEALED: [(&str, &str, &str); 9] = [
+            ("feedback_reports", "dialogue_id", "content"),
+            ("feedback_reports", "dialogue_id", "support"),
             ("commitments", "dialogue_id", "content"),
             ("commitments", "dialogue_id", "status_reason"),
             ("dialogue_notes", "dialogue_id", "body"),

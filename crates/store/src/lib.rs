@@ -16,6 +16,7 @@ pub mod crypto;
 mod db;
 pub mod dialogues;
 pub mod directory;
+pub mod feedback;
 pub mod imports;
 pub mod migrations;
 pub mod people;

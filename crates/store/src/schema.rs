@@ -303,3 +303,21 @@ pub(crate) enum Commitments {
 pub(crate) enum DialogueOutcome {
     Outcome,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum FeedbackReports {
+    Table,
+    Id,
+    TenantId,
+    DialogueId,
+    SubjectPersonId,
+    AuthorUserId,
+    Content,
+    CreatedAt,
+    UpdatedAt,
+    SentAt,
+    AddressedToPersonId,
+    AcknowledgedAt,
+    Support,
+    SupportAt,
+}

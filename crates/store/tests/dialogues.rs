@@ -647,3 +647,87 @@ db_test!(
         assert_eq!(closed.state, DialogueState::Held);
     }
 );
+
+db_test!(
+    a_report_is_drafted_sent_once_and_then_never_changes,
+    |db| async move {
+        let s = &db.store;
+        let w = world(s, "acme").await;
+        let d = s
+            .create_dialogues(w.t, &booking(&w, w.consultant, 1))
+            .await
+            .expect("b")[0];
+        let parts = |t: &str| domain::feedback::Parts {
+            motivation: t.into(),
+            ..Default::default()
+        };
+        assert!(
+            s.save_report_draft(w.t, d, w.subject, w.consultant, &parts("下書き1"))
+                .await
+                .expect("draft")
+        );
+        assert!(
+            s.save_report_draft(
+                w.t,
+                d,
+                w.subject,
+                w.consultant,
+                &parts("育成の役割で力を発揮")
+            )
+            .await
+            .expect("draft")
+        );
+        let r = s.report_of_dialogue(w.t, d).await.expect("q").expect("r");
+        assert_eq!(r.parts.motivation, "育成の役割で力を発揮");
+        let manager = PersonId(
+            s.person_by_number(w.t, "E1")
+                .await
+                .expect("q")
+                .expect("p")
+                .id,
+        );
+        assert!(s.send_report(w.t, r.id, manager).await.expect("send"));
+        assert!(
+            !s.send_report(w.t, r.id, manager).await.expect("twice"),
+            "sent once"
+        );
+        assert!(
+            !s.save_report_draft(w.t, d, w.subject, w.consultant, &parts("送信後の変更"))
+                .await
+                .expect("q")
+        );
+        assert_eq!(
+            s.report(w.t, r.id)
+                .await
+                .expect("q")
+                .expect("r")
+                .parts
+                .motivation,
+            "育成の役割で力を発揮"
+        );
+        assert_eq!(s.reports_to(w.t, manager).await.expect("q").len(), 1);
+        s.acknowledge_report(w.t, r.id, Some("週1回、後輩指導の時間を確保した"))
+            .await
+            .expect("ack");
+        let r = s.report(w.t, r.id).await.expect("q").expect("r");
+        assert!(r.acknowledged_at.is_some());
+        assert_eq!(
+            r.support.as_deref(),
+            Some("週1回、後輩指導の時間を確保した")
+        );
+        let raw: Vec<(String,)> = if db.url.starts_with("sqlite:") {
+            let pool = sqlx::SqlitePool::connect(&db.url).await.expect("sqlite");
+            sqlx::query_as("SELECT content FROM feedback_reports")
+                .fetch_all(&pool)
+                .await
+                .expect("raw")
+        } else {
+            let pool = sqlx::PgPool::connect(&db.url).await.expect("pg");
+            sqlx::query_as("SELECT content FROM feedback_reports")
+                .fetch_all(&pool)
+                .await
+                .expect("raw")
+        };
+        assert!(!raw[0].0.contains("育成"), "sealed at rest");
+    }
+);
