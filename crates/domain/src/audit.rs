@@ -32,10 +32,12 @@ pub enum AuditAction {
     VisibilityChanged,
     /// A consultant was assigned to, or released from, a person.
     AssignmentChanged,
+    /// A feedback report (面談所感) was sent to a manager.
+    ReportSent,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 19] = [
+    pub const ALL: [AuditAction; 20] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignInLocked,
@@ -55,6 +57,7 @@ impl AuditAction {
         AuditAction::ConsentChanged,
         AuditAction::VisibilityChanged,
         AuditAction::AssignmentChanged,
+        AuditAction::ReportSent,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -78,6 +81,7 @@ impl AuditAction {
             AuditAction::ConsentChanged => "consent_changed",
             AuditAction::VisibilityChanged => "visibility_changed",
             AuditAction::AssignmentChanged => "assignment_changed",
+            AuditAction::ReportSent => "report_sent",
         }
     }
 

@@ -795,6 +795,7 @@ struct ShowPage {
     outcome: Option<String>,
     subject_id: i64,
     status_options: Vec<(&'static str, String)>,
+    report: Option<crate::reports::DraftView>,
 }
 
 impl ShowPage {
@@ -1115,6 +1116,7 @@ async fn render_show(
         milestone_number,
         outcome,
         subject_id: d.subject.0,
+        report: crate::reports::draft_view(state, page, auth, d, role).await?,
         status_options: domain::commitment::Status::ALL
             .into_iter()
             .map(|st| (st.key(), page.t(&format!("commitment.status.{}", st.key()))))

@@ -25,6 +25,7 @@ mod pages;
 mod pdf;
 mod people_import;
 mod questions;
+mod reports;
 mod shell;
 
 use axum::Router;
@@ -163,6 +164,7 @@ pub fn router(state: AppState) -> Router {
         .merge(career_sheet::router())
         .merge(dialogues::router())
         .merge(commitments::router())
+        .merge(reports::router())
         .merge(clients::router())
         .merge(questions::router())
         .merge(admin::router())

@@ -117,6 +117,13 @@ impl Shell {
                 active: self.section == "/dialogues",
             });
         }
+        if user.roles.contains(&Role::Manager) {
+            items.push(NavItem {
+                href: "/reports",
+                label: "nav.reports",
+                active: self.section == "/reports",
+            });
+        }
         if user.roles.contains(&Role::Hr) {
             items.push(NavItem {
                 href: "/assignments",

@@ -1,0 +1,554 @@
+//! 面談所感 pages: the consultant drafts the four parts on the dialogue page, previews
+//! exactly what the manager will see, and sends it — only as `policy::may_send_feedback`
+//! allows. The manager reads it (audited), acknowledges it, records the support they gave,
+//! and can print it.
+
+use crate::auth::{Auth, Page, set_flash};
+use crate::dialogues::{back, load, need, role_in};
+use crate::error::AppError;
+use crate::pages::when;
+use crate::shell::Shell;
+use crate::{AppState, FormData, Origin};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use domain::audit::AuditAction;
+use domain::dialogue::Visibility;
+use domain::feedback::{Leak, MAX_PART_CHARS, Parts};
+use domain::policy::{self, DialogueRole, Relation, SendFacts, SendRefusal};
+use domain::{PersonId, Role};
+use store::audit::NewAuditEntry;
+use store::dialogues::{Dialogue, consent_in_force};
+use store::feedback::Report;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/dialogues/{id}/report", post(save_draft))
+        .route("/dialogues/{id}/report/preview", get(preview))
+        .route("/dialogues/{id}/report/send", post(send))
+        .route("/reports", get(inbox))
+        .route("/reports/{id}", get(show))
+        .route("/reports/{id}/acknowledge", post(acknowledge))
+        .route("/reports/{id}/report.pdf", get(pdf))
+}
+
+/// One part as shown: its title and text.
+pub struct PartView {
+    pub key: &'static str,
+    pub title: String,
+    pub text: String,
+}
+
+pub fn part_views(page: &Page, parts: &Parts) -> Vec<PartView> {
+    Parts::KEYS
+        .into_iter()
+        .map(|k| PartView {
+            key: k,
+            title: page.t(&format!("report.part.{k}")),
+            text: parts.get(k).to_string(),
+        })
+        .collect()
+}
+
+/// Everything the policy needs to decide whether this draft may go.
+async fn send_check(
+    state: &AppState,
+    auth: &Auth,
+    d: &Dialogue,
+    role: DialogueRole,
+    parts: &Parts,
+    report: Option<&Report>,
+) -> Result<(Result<(), SendRefusal>, Option<PersonId>), AppError> {
+    let tenant = auth.tenant();
+    let consent = consent_in_force(&state.store.consent_events(tenant, d.id).await?);
+    let private_notes: Vec<String> = state
+        .store
+        .notes_of(tenant, d.id)
+        .await?
+        .into_iter()
+        .filter(|n| n.visibility == Visibility::Private)
+        .map(|n| n.body)
+        .collect();
+    let manager = state
+        .store
+        .person(tenant, d.subject)
+        .await?
+        .and_then(|p| p.manager_id)
+        .map(PersonId);
+    let verdict = policy::may_send_feedback(&SendFacts {
+        role,
+        kind: d.kind,
+        consent: consent.as_ref(),
+        already_sent: report.is_some_and(|r| r.sent_at.is_some()),
+        has_manager: manager.is_some(),
+        parts,
+        withheld: consent.as_ref().map(|c| c.withheld.as_str()).unwrap_or(""),
+        private_notes: &private_notes,
+    });
+    Ok((verdict, manager))
+}
+
+/// Why a report may not go, in words.
+pub fn refusal_texts(page: &Page, r: &SendRefusal) -> Vec<String> {
+    match r {
+        SendRefusal::Leaks(leaks) => leaks
+            .iter()
+            .map(|l| match l {
+                Leak::Withheld { part, topic } => page.lang.catalog().format(
+                    "report.refused.withheld",
+                    &[
+                        ("part", &page.t(&format!("report.part.{part}"))),
+                        ("topic", topic),
+                    ],
+                ),
+                Leak::PrivateNote { part } => page.tf(
+                    "report.refused.private",
+                    "part",
+                    page.t(&format!("report.part.{part}")),
+                ),
+            })
+            .collect(),
+        other => vec![page.t(match other {
+            SendRefusal::NotTheFacilitator => "report.refused.not_facilitator",
+            SendRefusal::NotAConsultantSession => "report.refused.not_consultant_session",
+            SendRefusal::NoConsent => "report.refused.no_consent",
+            SendRefusal::ConsentWithdrawn => "report.refused.withdrawn",
+            SendRefusal::AlreadySent => "report.refused.already_sent",
+            SendRefusal::Empty => "report.refused.empty",
+            _ => "report.refused.no_manager",
+        })],
+    }
+}
+
+/// The draft as the dialogue page shows it.
+pub struct DraftView {
+    pub parts: Vec<PartView>,
+    pub sent: Option<String>,
+    pub acknowledged: Option<String>,
+    pub support: String,
+    /// Why it may not be sent now (empty: it may).
+    pub blocked: Vec<String>,
+    pub limit: usize,
+    /// The `for_manager` items the consultant may draw on.
+    pub material: Vec<String>,
+}
+
+/// The report section of the dialogue page, for the consultant of a consultant session.
+pub async fn draft_view(
+    state: &AppState,
+    page: &Page,
+    auth: &Auth,
+    d: &Dialogue,
+    role: DialogueRole,
+) -> Result<Option<DraftView>, AppError> {
+    if role != DialogueRole::Facilitator || !d.kind.is_consultant_session() {
+        return Ok(None);
+    }
+    let tenant = auth.tenant();
+    let report = state.store.report_of_dialogue(tenant, d.id).await?;
+    let parts = match &report {
+        Some(r) => r.parts.clone(),
+        None => Parts {
+            // What they committed to, filled in from the commitments that count.
+            committed: state
+                .store
+                .commitments_of(tenant, d.id)
+                .await?
+                .into_iter()
+                .filter(|c| c.counts())
+                .map(|c| format!("・{}（{}から）", c.content.action, c.starts_on))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            ..Parts::default()
+        },
+    };
+    let (verdict, _) = send_check(state, auth, d, role, &parts, report.as_ref()).await?;
+    let material = state
+        .store
+        .notes_of(tenant, d.id)
+        .await?
+        .into_iter()
+        .filter(|n| n.visibility == Visibility::ForManager)
+        .map(|n| n.body)
+        .collect();
+    Ok(Some(DraftView {
+        parts: part_views(page, &parts),
+        sent: report.as_ref().and_then(|r| r.sent_at).map(when),
+        acknowledged: report.as_ref().and_then(|r| r.acknowledged_at).map(when),
+        support: report
+            .as_ref()
+            .and_then(|r| r.support.clone())
+            .unwrap_or_default(),
+        blocked: verdict
+            .err()
+            .map(|r| refusal_texts(page, &r))
+            .unwrap_or_default(),
+        limit: MAX_PART_CHARS,
+        material,
+    }))
+}
+
+fn parts_from(form: &FormData) -> Result<Parts, Vec<&'static str>> {
+    Parts::parse(|k| form.get(k).to_string())
+}
+
+/// POST /dialogues/{id}/report — saves the draft (never once sent).
+async fn save_draft(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    let (d, role) = load(&state, &auth, id).await?;
+    need(role == DialogueRole::Facilitator && d.kind.is_consultant_session())?;
+    match parts_from(&form) {
+        Err(_) => {
+            // Keep what was typed: the page's draft is replaced only when valid, so say
+            // which limit was passed and leave the saved draft as it was.
+            set_flash(
+                &page.session,
+                "error",
+                page.tf("dialogue.error.too_long", "n", MAX_PART_CHARS),
+            )
+            .await?;
+        }
+        Ok(parts) => {
+            let saved = state
+                .store
+                .save_report_draft(auth.tenant(), d.id, d.subject, auth.user.id, &parts)
+                .await?;
+            set_flash(
+                &page.session,
+                if saved { "success" } else { "error" },
+                page.t(if saved {
+                    "report.saved"
+                } else {
+                    "report.refused.already_sent"
+                }),
+            )
+            .await?;
+            if saved && form.get("then") == "preview" {
+                return Ok(Redirect::to(&format!("/dialogues/{id}/report/preview")).into_response());
+            }
+        }
+    }
+    Ok(back(id))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "report.html")]
+struct ReportPage {
+    shell: Shell,
+    preview: bool,
+    dialogue_id: i64,
+    report_id: i64,
+    subject: String,
+    kind: String,
+    held_on: String,
+    author: String,
+    parts: Vec<PartView>,
+    sent: Option<String>,
+    acknowledged: Option<String>,
+    support: String,
+    blocked: Vec<String>,
+    may_acknowledge: bool,
+    may_print: bool,
+}
+
+/// GET /dialogues/{id}/report/preview — exactly what the manager will see.
+async fn preview(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> Result<ReportPage, AppError> {
+    let (d, role) = load(&state, &auth, id).await?;
+    need(role == DialogueRole::Facilitator && d.kind.is_consultant_session())?;
+    let report = state
+        .store
+        .report_of_dialogue(auth.tenant(), d.id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let (verdict, _) = send_check(&state, &auth, &d, role, &report.parts, Some(&report)).await?;
+    Ok(ReportPage {
+        shell: page.shell(Some(&auth), "/dialogues"),
+        preview: true,
+        dialogue_id: d.id,
+        report_id: report.id,
+        subject: d.subject_name.clone(),
+        kind: page.t(&format!("dialogue.kind.{}", d.kind.key())),
+        held_on: when(d.starts_at),
+        author: d.facilitator_name.clone(),
+        parts: part_views(&page, &report.parts),
+        sent: report.sent_at.map(when),
+        acknowledged: report.acknowledged_at.map(when),
+        support: report.support.clone().unwrap_or_default(),
+        blocked: verdict
+            .err()
+            .map(|r| refusal_texts(&page, &r))
+            .unwrap_or_default(),
+        may_acknowledge: false,
+        may_print: true,
+    })
+}
+
+/// POST /dialogues/{id}/report/send — sends the saved draft, if the policy allows.
+async fn send(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    Path(id): Path<i64>,
+    _form: FormData,
+) -> Result<Response, AppError> {
+    let (d, role) = load(&state, &auth, id).await?;
+    let report = state.store.report_of_dialogue(auth.tenant(), d.id).await?;
+    let parts = report.as_ref().map(|r| r.parts.clone()).unwrap_or_default();
+    let (verdict, manager) = send_check(&state, &auth, &d, role, &parts, report.as_ref()).await?;
+    match (verdict, report, manager) {
+        (Ok(()), Some(r), Some(m)) => {
+            if state.store.send_report(auth.tenant(), r.id, m).await? {
+                auth.audit(
+                    &state,
+                    &origin,
+                    NewAuditEntry::new(Some(auth.tenant()), AuditAction::ReportSent)
+                        .target("feedback_report", r.id)
+                        .detail(format!("to person {}", m.0)),
+                )
+                .await?;
+                set_flash(&page.session, "success", page.t("report.sent")).await?;
+            } else {
+                set_flash(
+                    &page.session,
+                    "error",
+                    page.t("report.refused.already_sent"),
+                )
+                .await?;
+            }
+        }
+        (Err(SendRefusal::NotTheFacilitator), _, _) => return Err(AppError::forbidden()),
+        (Err(r), _, _) => {
+            let text = refusal_texts(&page, &r).join(" ");
+            set_flash(&page.session, "error", text).await?;
+        }
+        _ => set_flash(&page.session, "error", page.t("report.refused.empty")).await?,
+    }
+    Ok(back(id))
+}
+
+/// A report in the manager's list.
+pub struct InboxRow {
+    pub id: i64,
+    pub subject: String,
+    pub sent: String,
+    pub acknowledged: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "reports.html")]
+struct InboxPage {
+    shell: Shell,
+    rows: Vec<InboxRow>,
+}
+
+/// GET /reports — 面談所感: the reports sent to me as a manager.
+async fn inbox(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+) -> Result<InboxPage, AppError> {
+    need(auth.actor.has(Role::Manager))?;
+    let me = auth.actor.person_id.ok_or_else(AppError::forbidden)?;
+    let mut rows = Vec::new();
+    for r in state.store.reports_to(auth.tenant(), me).await? {
+        // Only while the employee is still in my line.
+        if state
+            .store
+            .relation(auth.tenant(), Some(me), r.subject)
+            .await?
+            != Relation::InReportingLine
+        {
+            continue;
+        }
+        let subject = state
+            .store
+            .person(auth.tenant(), r.subject)
+            .await?
+            .map(|p| p.name)
+            .unwrap_or_default();
+        rows.push(InboxRow {
+            id: r.id,
+            subject,
+            sent: r.sent_at.map(when).unwrap_or_default(),
+            acknowledged: r.acknowledged_at.is_some(),
+        });
+    }
+    Ok(InboxPage {
+        shell: page.shell(Some(&auth), "/reports"),
+        rows,
+    })
+}
+
+/// The sent report and the dialogue it came from, if `auth` may read it.
+async fn readable(state: &AppState, auth: &Auth, id: i64) -> Result<(Report, Dialogue), AppError> {
+    let r = state
+        .store
+        .report(auth.tenant(), id)
+        .await?
+        .filter(|r| r.sent_at.is_some())
+        .ok_or_else(AppError::not_found)?;
+    let d = state
+        .store
+        .dialogue(auth.tenant(), r.dialogue_id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let in_line = state
+        .store
+        .relation(auth.tenant(), auth.actor.person_id, r.subject)
+        .await?
+        == Relation::InReportingLine;
+    let ok = r.addressed_to.is_some_and(|to| {
+        policy::may_read_feedback(&auth.actor, auth.tenant(), to, in_line, r.author, r.subject)
+    });
+    need(ok)?;
+    Ok((r, d))
+}
+
+async fn audit_report_read(
+    state: &AppState,
+    auth: &Auth,
+    origin: &Origin,
+    r: &Report,
+    what: &str,
+) -> Result<(), AppError> {
+    if auth.user.id != r.author {
+        auth.audit(
+            state,
+            origin,
+            NewAuditEntry::new(Some(auth.tenant()), AuditAction::ConfidentialRead)
+                .target("feedback_report", r.id)
+                .detail(what),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// GET /reports/{id} — the report as its manager reads it.
+async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    Path(id): Path<i64>,
+) -> Result<ReportPage, AppError> {
+    let (r, d) = readable(&state, &auth, id).await?;
+    audit_report_read(&state, &auth, &origin, &r, "report").await?;
+    let role = role_in(&state, &auth.actor, &d).await?;
+    Ok(ReportPage {
+        shell: page.shell(Some(&auth), "/reports"),
+        preview: false,
+        dialogue_id: d.id,
+        report_id: r.id,
+        subject: d.subject_name.clone(),
+        kind: page.t(&format!("dialogue.kind.{}", d.kind.key())),
+        held_on: when(d.starts_at),
+        author: d.facilitator_name.clone(),
+        parts: part_views(&page, &r.parts),
+        sent: r.sent_at.map(when),
+        acknowledged: r.acknowledged_at.map(when),
+        support: r.support.clone().unwrap_or_default(),
+        blocked: Vec::new(),
+        may_acknowledge: role == DialogueRole::SubjectsManager
+            && r.addressed_to == auth.actor.person_id,
+        may_print: true,
+    })
+}
+
+/// POST /reports/{id}/acknowledge — the manager acknowledges it and records the support
+/// they gave (the report changes the manager's behaviour, not only the employee's).
+async fn acknowledge(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    let (r, _) = readable(&state, &auth, id).await?;
+    need(r.addressed_to == auth.actor.person_id)?;
+    let support = form.get("support").trim();
+    if support.chars().count() > MAX_PART_CHARS {
+        set_flash(
+            &page.session,
+            "error",
+            page.tf("dialogue.error.too_long", "n", MAX_PART_CHARS),
+        )
+        .await?;
+        return Ok(Redirect::to(&format!("/reports/{id}")).into_response());
+    }
+    state
+        .store
+        .acknowledge_report(auth.tenant(), id, (!support.is_empty()).then_some(support))
+        .await?;
+    set_flash(&page.session, "success", page.t("report.acknowledged")).await?;
+    Ok(Redirect::to(&format!("/reports/{id}")).into_response())
+}
+
+/// GET /reports/{id}/report.pdf — the report to print (IPAexGothic embedded).
+async fn pdf(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    use crate::pdf::Block;
+    let (r, d) = readable(&state, &auth, id).await?;
+    audit_report_read(&state, &auth, &origin, &r, "report (pdf)").await?;
+    let mut blocks = vec![
+        Block::Title(page.tf("report.title_for", "name", &d.subject_name)),
+        Block::Meta(page.lang.catalog().format(
+            "report.meta",
+            &[
+                ("kind", &page.t(&format!("dialogue.kind.{}", d.kind.key()))),
+                ("at", &when(d.starts_at)),
+                ("author", &d.facilitator_name),
+            ],
+        )),
+        Block::Text(page.t("report.confidential")),
+    ];
+    for p in part_views(&page, &r.parts) {
+        blocks.push(Block::Heading(p.title));
+        blocks.push(Block::Text(if p.text.is_empty() {
+            page.t("report.part_empty")
+        } else {
+            p.text
+        }));
+    }
+    let bytes = crate::pdf::render(&page.t("report.title"), &blocks)
+        .map_err(|e| AppError::internal("report pdf", e))?;
+    auth.audit(
+        &state,
+        &origin,
+        NewAuditEntry::new(Some(auth.tenant()), AuditAction::Export)
+            .target("feedback_report", r.id)
+            .detail("report (pdf)"),
+    )
+    .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"feedback-report.pdf\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
