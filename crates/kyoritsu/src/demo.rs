@@ -650,6 +650,41 @@ pub async fn seed_dialogues(
         question_category: category.map(str::to_string),
         body: body.into(),
     };
+    // An external career consultation four months ago whose feedback report reached the
+    // manager, who acknowledged it and recorded the support given.
+    let earlier = store
+        .create_dialogues(
+            t,
+            &book(DialogueKind::Consultation, subject, consultant, consultant, vec![at(-120, 15, 0)]),
+        )
+        .await?[0];
+    store.record_consent(t, earlier, "given", "", consultant.id).await?;
+    if let Some(d) = store.dialogue(t, earlier).await? {
+        store
+            .add_note(
+                t,
+                &d,
+                consultant.id,
+                &note(V::ForManager, CarryOver::None, Some("strengths"), "お客様の話をじっくり聞く力は、部内でも頼りにされている。"),
+            )
+            .await?;
+    }
+    store.close_dialogue(t, earlier, DialogueState::Held).await?;
+    let parts = domain::feedback::Parts {
+        unknown_side: "お客様の話をじっくり聞く姿勢が、後輩からも頼りにされています。ご本人は当たり前のことと思っていて、強みだと気づいていません。".into(),
+        motivation: "人の成長に関わる役割を任されると、意欲が高まるようです。".into(),
+        committed: "・来月から、後輩の商談に月2回同行し、終わった後に10分ふりかえりをします。".into(),
+        support: "同行の時間を業務として認め、月に一度、ふりかえりの内容を聞いてあげてください。".into(),
+    };
+    store
+        .save_report_draft(t, earlier, subject, consultant.id, &parts)
+        .await?;
+    if let Some(r) = store.report_of_dialogue(t, earlier).await? {
+        store.send_report(t, r.id, manager_person).await?;
+        store
+            .acknowledge_report(t, r.id, Some("同行を業務計画に入れ、月末の1on1でふりかえりを聞くことにしました。"))
+            .await?;
+    }
     // The career interview two months ago.
     let held = store
         .create_dialogues(

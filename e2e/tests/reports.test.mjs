@@ -1,0 +1,74 @@
+// A feedback report (面談所感): the consultant drafts it, the preview refuses a withheld
+// topic, the fixed report goes to the manager, who reads it without the withheld topic,
+// acknowledges it and records the support given; the consultant sees the acknowledgement.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, signIn, shot } from './support.mjs';
+
+let server;
+let context;
+
+before(async () => {
+  server = await startServer();
+  context = await launchBrowser();
+});
+
+after(async () => {
+  await context?.close();
+  server?.stop();
+});
+
+const click = (page, selector) => Promise.all([page.waitForLoadState('load'), page.click(selector)]);
+
+test('a feedback report reaches the manager without what the employee withheld, and is acknowledged', async () => {
+  const page = await context.newPage();
+  await signIn(page, server.base, 'employee');
+  const employeeName = (await page.textContent('[data-testid=signed-in-as]')).split(/[:：]\s*/).pop().trim();
+
+  await signIn(page, server.base, 'consultant');
+  await page.goto(`${server.base}/dialogues`);
+  await Promise.all([
+    page.waitForLoadState('load'),
+    page.locator('[data-testid=past] tr', { hasText: 'キャリア面談' }).filter({ hasText: employeeName }).first().locator('a').click(),
+  ]);
+  const interview = page.url();
+  // The commitment that counts is already filled in.
+  assert.match(await page.inputValue('[data-testid=report-committed]'), /社内公募/);
+  await page.fill('[data-testid=report-unknown_side]', '顧客との信頼関係づくりは、ご本人が思う以上の強みです。');
+  await page.fill('[data-testid=report-motivation]', '母の介護が落ち着けば、育成の役割で力を発揮できます。');
+  await page.fill('[data-testid=report-support]', '後輩の指導を任せてみてください。');
+  await click(page, '[data-testid=report-preview]');
+  assert.match(await page.textContent('[data-testid=report-blocked]'), /母の介護/);
+  await shot(page, 'report-preview-blocked');
+  await page.goto(interview);
+  await page.fill('[data-testid=report-motivation]', '後輩の相談に乗る役割で、力を発揮できます。');
+  await click(page, '[data-testid=report-preview]');
+  assert.match(await page.textContent('[data-testid=preview-notice]'), /このとおりに表示されます/);
+  await shot(page, 'report-preview-ready');
+  await click(page, '[data-testid=report-send]');
+  assert.match(await page.textContent('[data-testid=flash]'), /送信しました/);
+
+  await signIn(page, server.base, 'manager');
+  await page.goto(`${server.base}/reports`);
+  await Promise.all([
+    page.waitForLoadState('load'),
+    page.locator('[data-testid=inbox] li', { hasText: employeeName }).filter({ hasText: '未確認' }).first().locator('a').click(),
+  ]);
+  const report = await page.textContent('main');
+  assert.match(report, /後輩の相談に乗る役割/);
+  assert.ok(!report.includes('母の介護'), 'a withheld topic never reaches the manager');
+  await page.fill('[data-testid=support-input]', '来月から後輩2名の指導を任せました。');
+  await click(page, '[data-testid=acknowledge]');
+  assert.match(await page.textContent('[data-testid=acknowledged]'), /上司確認済み/);
+  await shot(page, 'report-manager-acknowledged');
+  await page.setViewportSize({ width: 390, height: 844 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `the report is ${overflow}px wider than a phone screen`);
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  await signIn(page, server.base, 'consultant');
+  await page.goto(interview);
+  assert.match(await page.textContent('[data-testid=report-acknowledged]'), /上司確認済み/);
+  assert.match(await page.textContent('[data-testid=report-support]'), /後輩2名の指導/);
+  await page.close();
+});
