@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod audit;
+pub mod autonomy;
 pub mod calendar;
 pub mod career_sheet;
 pub mod commitment;

@@ -132,6 +132,17 @@ enum Command {
     /// Commitments (行動計画・コミット).
     #[command(subcommand)]
     Commitment(CommitmentCommand),
+    /// The autonomy rate (キャリア自律率) of a fiscal year, by the tenant's definition:
+    /// population, autonomous people, the rate, and how many meet each condition.
+    Autonomy {
+        #[arg(long)]
+        fy: i32,
+        /// Only this department and those below it (its code).
+        #[arg(long)]
+        department: Option<String>,
+        #[command(flatten)]
+        format: FormatArg,
+    },
 }
 
 #[derive(Subcommand)]
@@ -506,6 +517,35 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
         Command::User(cmd) => user_command(&config, url, tenant_arg, cmd).await,
         Command::Token(cmd) => token_command(&config, url, tenant_arg, cmd).await,
         Command::Tenant(cmd) => tenant_command(&config, url, cmd).await,
+        Command::Autonomy {
+            fy,
+            department,
+            format,
+        } => {
+            let store = open(&config, url).await?;
+            let t = tenant(&store, tenant_arg).await?;
+            let report = autonomy_report(&store, &t, fy, department.as_deref()).await?;
+            match format.format {
+                OutputFormat::Json => print_json(&report)?,
+                OutputFormat::Text => {
+                    out!(
+                        "FY{fy}{}: {} of {} people are career-autonomous ({:.1} %)",
+                        department.map(|d| format!(" ({d})")).unwrap_or_default(),
+                        report.autonomous,
+                        report.population,
+                        report.rate * 100.0
+                    );
+                    out!(
+                        "  performance above the bar: {}  vision of {}+ years: {}  practising a commitment: {}",
+                        report.conditions.performance,
+                        report.definition.min_horizon_years,
+                        report.conditions.vision,
+                        report.conditions.practice
+                    );
+                }
+            }
+            Ok(())
+        }
         Command::Commitment(CommitmentCommand::Check { format, lang }) => {
             commitment_check(format.format, &lang)
         }
@@ -829,6 +869,66 @@ async fn export_employees(
     }
 }
 
+/// What `kyoritsu autonomy` prints.
+#[derive(serde::Serialize)]
+pub struct AutonomyReport {
+    pub fiscal_year: i32,
+    pub department: Option<String>,
+    pub population: u64,
+    pub autonomous: u64,
+    pub rate: f64,
+    pub conditions: AutonomyConditions,
+    /// The fiscal year whose ratings decided performance.
+    pub rating_year: Option<i32>,
+    pub definition: domain::autonomy::Definition,
+}
+
+#[derive(serde::Serialize)]
+pub struct AutonomyConditions {
+    pub performance: u64,
+    pub vision: u64,
+    pub practice: u64,
+}
+
+/// The autonomy figures of a fiscal year (shared by the CLI and tests).
+pub async fn autonomy_report(
+    store: &Store,
+    t: &Tenant,
+    fy: i32,
+    department: Option<&str>,
+) -> Result<AutonomyReport> {
+    let y = match store
+        .autonomy_summary(
+            t.id,
+            fy,
+            &t.settings.calendar,
+            department,
+            &t.settings.rating_scale,
+        )
+        .await
+    {
+        Err(store::StoreError::NotFound) => {
+            bail!("no department has the code '{}'", department.unwrap_or(""))
+        }
+        other => other?,
+    };
+    let s = y.summary;
+    Ok(AutonomyReport {
+        fiscal_year: fy,
+        department: department.map(str::to_string),
+        population: s.population,
+        autonomous: s.autonomous,
+        rate: s.rate(),
+        conditions: AutonomyConditions {
+            performance: s.performance,
+            vision: s.vision,
+            practice: s.practice,
+        },
+        rating_year: y.rating_year,
+        definition: y.definition,
+    })
+}
+
 /// `kyoritsu commitment check`: reads statements from stdin, one per line (blank lines
 /// are skipped), and checks each. JSON output is one object per line.
 fn commitment_check(format: OutputFormat, lang: &str) -> Result<()> {
@@ -974,6 +1074,16 @@ pub async fn create_demo(
     demo::seed_dialogues(store, t.id, &users)
         .await
         .context("the demo dialogues could not be written")?;
+    let numbers: Vec<String> = company
+        .org
+        .people
+        .iter()
+        .map(|p| p.employee_number.clone())
+        .collect();
+    let skip: Vec<PersonId> = users.iter().filter_map(|(_, u)| u.person_id).collect();
+    demo::seed_autonomy_history(store, t.id, &numbers, &skip, &cal, web_today())
+        .await
+        .context("the demo's autonomy history could not be written")?;
     // A question of the company's own in the question bank (質問集).
     store
         .add_tenant_question(

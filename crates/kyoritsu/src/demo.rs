@@ -655,21 +655,36 @@ pub async fn seed_dialogues(
     let earlier = store
         .create_dialogues(
             t,
-            &book(DialogueKind::Consultation, subject, consultant, consultant, vec![at(-120, 15, 0)]),
+            &book(
+                DialogueKind::Consultation,
+                subject,
+                consultant,
+                consultant,
+                vec![at(-120, 15, 0)],
+            ),
         )
         .await?[0];
-    store.record_consent(t, earlier, "given", "", consultant.id).await?;
+    store
+        .record_consent(t, earlier, "given", "", consultant.id)
+        .await?;
     if let Some(d) = store.dialogue(t, earlier).await? {
         store
             .add_note(
                 t,
                 &d,
                 consultant.id,
-                &note(V::ForManager, CarryOver::None, Some("strengths"), "お客様の話をじっくり聞く力は、部内でも頼りにされている。"),
+                &note(
+                    V::ForManager,
+                    CarryOver::None,
+                    Some("strengths"),
+                    "お客様の話をじっくり聞く力は、部内でも頼りにされている。",
+                ),
             )
             .await?;
     }
-    store.close_dialogue(t, earlier, DialogueState::Held).await?;
+    store
+        .close_dialogue(t, earlier, DialogueState::Held)
+        .await?;
     let parts = domain::feedback::Parts {
         unknown_side: "お客様の話をじっくり聞く姿勢が、後輩からも頼りにされています。ご本人は当たり前のことと思っていて、強みだと気づいていません。".into(),
         motivation: "人の成長に関わる役割を任されると、意欲が高まるようです。".into(),
@@ -682,7 +697,11 @@ pub async fn seed_dialogues(
     if let Some(r) = store.report_of_dialogue(t, earlier).await? {
         store.send_report(t, r.id, manager_person).await?;
         store
-            .acknowledge_report(t, r.id, Some("同行を業務計画に入れ、月末の1on1でふりかえりを聞くことにしました。"))
+            .acknowledge_report(
+                t,
+                r.id,
+                Some("同行を業務計画に入れ、月末の1on1でふりかえりを聞くことにしました。"),
+            )
             .await?;
     }
     // The career interview two months ago.
@@ -929,6 +948,119 @@ pub async fn seed_dialogues(
     }
     Ok(())
 }
+
+/// Ten fiscal years of career interviews for the demo's autonomy figures (demos of at
+/// least [`HISTORY_FROM_EMPLOYEES`] people): each year a growing share of people stated a
+/// vision and practised a confirmed commitment, rising from a low start and then
+/// flattening, as in the seed. Held by an external consultant, so the demo accounts' own
+/// lists stay readable. At most [`HISTORY_PER_YEAR`] people a year keep generation fast.
+pub async fn seed_autonomy_history(
+    store: &store::Store,
+    t: domain::TenantId,
+    numbers: &[String],
+    skip: &[domain::PersonId],
+    cal: &FiscalCalendar,
+    today: NaiveDate,
+) -> Result<(), store::StoreError> {
+    use chrono::Duration;
+    use domain::commitment::{Content, Input, Status};
+    use domain::dialogue::{DialogueKind, DialogueState};
+    if numbers.len() < HISTORY_FROM_EMPLOYEES {
+        return Ok(());
+    }
+    let consultant = store
+        .create_user(
+            t,
+            store::users::NewUser {
+                email: domain::EmailAddress::parse("external-cc@demo.example.jp")
+                    .map_err(store::StoreError::Invalid)?,
+                name: "外部キャリアコンサルタント（デモ）".into(),
+                roles: vec![Role::Consultant],
+                person_id: None,
+                password: None,
+            },
+        )
+        .await?;
+    // Share of people each year, oldest first: low, rising, then flat.
+    const SHARE: [usize; 10] = [3, 8, 16, 26, 36, 44, 48, 50, 50, 50];
+    let now = cal.fiscal_year_of(today);
+    for (k, share) in SHARE.iter().enumerate() {
+        let fy = FiscalYear(now.0 - 9 + k as i32);
+        let day = (*cal.range(fy).start() + Duration::days(60 + (k as i64 % 5) * 7)).min(today);
+        let at = (day.and_hms_opt(1, 0, 0).unwrap_or_default()).and_utc();
+        let mut chosen = 0;
+        for (i, number) in numbers.iter().enumerate() {
+            if chosen >= HISTORY_PER_YEAR || (i * 37 + k * 11) % 100 >= *share {
+                continue;
+            }
+            let Some(p) = store.person_by_number(t, number).await? else {
+                continue;
+            };
+            let person = domain::PersonId(p.id);
+            if skip.contains(&person) || p.hire_date.is_none_or(|h| h > day) {
+                continue;
+            }
+            chosen += 1;
+            let d = store
+                .create_dialogues(
+                    t,
+                    &store::dialogues::NewDialogue {
+                        kind: DialogueKind::CareerInterview,
+                        subject: person,
+                        facilitator: consultant.id,
+                        duration_minutes: 60,
+                        place: "オンライン".into(),
+                        created_by: consultant.id,
+                        starts: vec![at],
+                        cadence: None,
+                    },
+                )
+                .await?[0];
+            // Most state a vision years ahead; some only a year out (not yet enough).
+            let horizon = if i % 6 == 0 { 1 } else { 3 };
+            store
+                .record_vision(
+                    t,
+                    d,
+                    "数年後、経験を活かして後輩の育成に携わっている。",
+                    horizon,
+                )
+                .await?;
+            let input = Input {
+                content: Content {
+                    action: "来月から、毎週金曜の朝に30分、専門分野の勉強をします".into(),
+                    ..Content::default()
+                },
+                starts_on: day + Duration::days(20),
+                due_on: None,
+            };
+            let c = store
+                .add_commitment(
+                    t,
+                    d,
+                    person,
+                    consultant.id,
+                    &input,
+                    &domain::commitment::check(&input.content.action),
+                )
+                .await?;
+            store.confirm_commitment(t, c, person).await?;
+            // Most start; some never get going.
+            if i % 5 != 0 {
+                store
+                    .set_commitment_status(t, c, Status::Started, "")
+                    .await?;
+            }
+            store.close_dialogue(t, d, DialogueState::Held).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Demos this large or larger get the autonomy history.
+pub const HISTORY_FROM_EMPLOYEES: usize = 200;
+/// At most this many people a year in the autonomy history.
+pub const HISTORY_PER_YEAR: usize = 60;
 
 #[cfg(test)]
 mod tests {

@@ -520,6 +520,7 @@ app_test!(permission_matrix_for_pages, |app| async move {
         ("/dialogues/new".into(), [OK, OK, OK, NO, OK, OK]),
         ("/assignments".into(), [NO, NO, NO, NO, OK, NO]),
         ("/reports".into(), [NO, OK, NO, NO, NO, NO]),
+        ("/autonomy".into(), [OK, OK, OK, OK, OK, OK]),
         ("/my/records".into(), [OK, OK, OK, NO, OK, OK]),
         ("/my/records.csv".into(), [OK, OK, OK, NO, OK, OK]),
         ("/my/records.pdf".into(), [OK, OK, OK, NO, OK, OK]),
@@ -2818,5 +2819,114 @@ app_test!(
                 .await;
             assert_eq!(s, StatusCode::FORBIDDEN, "{action}");
         }
+    }
+);
+
+app_test!(
+    everyone_reads_the_autonomy_definition_admin_states_it_and_hr_sees_the_rates,
+    |app| async move {
+        let employee = app.signed_in("employee@demo.example.jp").await;
+        let (s, body) = employee.get("/autonomy").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(body.contains("全社の平均を上回っていること") && body.contains("2年以上先"));
+        assert!(!body.contains("autonomy-rates"), "figures are for HR");
+        let admin = app.signed_in("admin@demo.example.jp").await;
+        let csrf = admin.csrf("/autonomy").await;
+        let (s, body) = admin
+            .post(
+                "/autonomy/definition",
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("rule", "at_least"),
+                    ("rating", "Z"),
+                    ("horizon", "3"),
+                    ("statement", "自分で選んだ道を歩む人"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("評価の段階から") && body.contains("自分で選んだ道を歩む人"));
+        let (s, _) = admin
+            .post(
+                "/autonomy/definition",
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("rule", "at_least"),
+                    ("rating", "A"),
+                    ("horizon", "3"),
+                    ("statement", "自分で選んだ道を歩む人"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let (_, body) = employee.get("/autonomy").await;
+        assert!(
+            body.contains("「A」以上")
+                && body.contains("3年以上先")
+                && body.contains("自分で選んだ道を歩む人")
+        );
+        // Only admin states it.
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        let hcsrf = hr.csrf("/autonomy").await;
+        let (s, _) = hr
+            .post(
+                "/autonomy/definition",
+                &[
+                    ("_csrf", hcsrf.as_str()),
+                    ("rule", "above_mean"),
+                    ("horizon", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (_, body) = hr.get("/autonomy").await;
+        assert_eq!(body.matches("data-testid=\"autonomy-year\"").count(), 10);
+    }
+);
+
+app_test!(
+    the_consultant_records_the_vision_stated_in_an_interview,
+    |app| async move {
+        let (_, next, _, _) = demo_dialogues(&app).await;
+        let path = format!("/dialogues/{next}");
+        let consultant = app.signed_in("consultant@demo.example.jp").await;
+        let csrf = consultant.csrf(&path).await;
+        let (s, body) = consultant
+            .post(
+                &format!("{path}/vision"),
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("vision", "5年後に営業企画を率いている"),
+                    ("horizon", "0"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            body.contains("5年後に営業企画を率いている"),
+            "typed text kept"
+        );
+        consultant
+            .post(
+                &format!("{path}/vision"),
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("vision", "5年後に営業企画を率いている"),
+                    ("horizon", "5"),
+                ],
+            )
+            .await;
+        let t = app.demo_tenant().await;
+        let d = app.store.dialogue(t.id, next).await.expect("q").expect("d");
+        assert_eq!(
+            (d.vision.as_deref(), d.vision_horizon),
+            (Some("5年後に営業企画を率いている"), Some(5))
+        );
+        let employee = app.signed_in("employee@demo.example.jp").await;
+        let (_, body) = employee.get(&path).await;
+        assert!(body.contains("data-testid=\"vision-recorded\""));
+        let manager = app.signed_in("manager@demo.example.jp").await;
+        let (_, body) = manager.get(&path).await;
+        assert!(!body.contains("営業企画を率いている"));
     }
 );

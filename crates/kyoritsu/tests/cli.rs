@@ -1146,3 +1146,166 @@ fn commitment_check_gets_the_issues_examples_right_as_json_lines() {
             .contains("後輩から頼られる")
     );
 }
+
+/// Every row of a query as text columns, on either engine.
+async fn text_rows(url: &str, sql: &str) -> Vec<Vec<String>> {
+    use sqlx::Row;
+    if url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(url).await.expect("sqlite");
+        let rows = sqlx::query(sql).fetch_all(&pool).await.expect("query");
+        rows.iter()
+            .map(|r| {
+                (0..r.len())
+                    .map(|i| {
+                        r.try_get::<Option<String>, _>(i)
+                            .ok()
+                            .flatten()
+                            .unwrap_or_default()
+                    })
+                    .collect()
+            })
+            .collect()
+    } else {
+        let pool = sqlx::PgPool::connect(url).await.expect("pg");
+        let rows = sqlx::query(sql).fetch_all(&pool).await.expect("query");
+        rows.iter()
+            .map(|r| {
+                (0..r.len())
+                    .map(|i| {
+                        r.try_get::<Option<String>, _>(i)
+                            .ok()
+                            .flatten()
+                            .unwrap_or_default()
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// The autonomy rate of the demo company, counted by hand from the raw tables with the
+/// default definition, against `kyoritsu autonomy`.
+async fn autonomy_matches_a_hand_count(db: TestDb) {
+    let out = kyoritsu(&db.url, &["demo-data", "--employees", "200"], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let today = (chrono::Utc::now() + chrono::Duration::hours(9)).date_naive();
+    let fy = if chrono::Datelike::month(&today) >= 4 {
+        chrono::Datelike::year(&today)
+    } else {
+        chrono::Datelike::year(&today) - 1
+    };
+    for year in [fy, fy - 3, fy - 9] {
+        let v = json(&kyoritsu(
+            &db.url,
+            &["autonomy", "--fy", &year.to_string(), "--format", "json"],
+            None,
+        ));
+        let (from, to) = (format!("{year}-04-01"), format!("{}-03-31", year + 1));
+        let inside =
+            |d: &str| d.len() >= 10 && &d[..10] >= from.as_str() && &d[..10] <= to.as_str();
+        let people: Vec<String> = text_rows(
+            &db.url,
+            "SELECT CAST(id AS TEXT) FROM people WHERE status <> 'left'",
+        )
+        .await
+        .into_iter()
+        .map(|r| r[0].clone())
+        .collect();
+        let rating_year: i32 = text_rows(
+            &db.url,
+            &format!(
+                "SELECT CAST(MAX(fiscal_year) AS TEXT) FROM ratings WHERE fiscal_year <= {year}"
+            ),
+        )
+        .await[0][0]
+            .parse()
+            .expect("a rated year");
+        let value = |r: &str| match r {
+            "S" => 5.0,
+            "A" => 4.0,
+            "B" => 3.0,
+            "C" => 2.0,
+            "D" => 1.0,
+            _ => f64::NAN,
+        };
+        let ratings: std::collections::HashMap<String, f64> = text_rows(
+            &db.url,
+            &format!("SELECT CAST(person_id AS TEXT), rating FROM ratings WHERE fiscal_year = {rating_year}"),
+        )
+        .await
+        .into_iter()
+        .map(|r| (r[0].clone(), value(&r[1])))
+        .collect();
+        let mean = ratings.values().sum::<f64>() / ratings.len() as f64;
+        let visions: std::collections::HashSet<String> = text_rows(
+            &db.url,
+            "SELECT CAST(subject_person_id AS TEXT), CAST(starts_at AS TEXT), CAST(vision_horizon AS TEXT) \
+             FROM dialogues WHERE state = 'held' AND vision_horizon IS NOT NULL",
+        )
+        .await
+        .into_iter()
+        .filter(|r| inside(&r[1]) && r[2].parse::<i64>().unwrap_or(0) >= 2)
+        .map(|r| r[0].clone())
+        .collect();
+        let practised: std::collections::HashSet<String> = text_rows(
+            &db.url,
+            "SELECT CAST(subject_person_id AS TEXT), CAST(starts_on AS TEXT), CAST(objective AS TEXT), \
+             CAST(has_start AS TEXT), CAST(replaced AS TEXT), status FROM commitments WHERE confirmed_at IS NOT NULL",
+        )
+        .await
+        .into_iter()
+        .filter(|r| {
+            let yes = |s: &str| s == "1" || s == "true";
+            inside(&r[1])
+                && yes(&r[2])
+                && yes(&r[3])
+                && !yes(&r[4])
+                && ["started", "continuing", "done"].contains(&r[5].as_str())
+        })
+        .map(|r| r[0].clone())
+        .collect();
+        let autonomous = people
+            .iter()
+            .filter(|p| {
+                ratings.get(*p).is_some_and(|r| *r > mean)
+                    && visions.contains(*p)
+                    && practised.contains(*p)
+            })
+            .count();
+        assert_eq!(v["population"], people.len(), "FY{year}");
+        assert_eq!(v["autonomous"], autonomous, "FY{year}: {v}");
+        assert_eq!(
+            v["conditions"]["vision"],
+            people.iter().filter(|p| visions.contains(*p)).count()
+        );
+        assert_eq!(
+            v["conditions"]["practice"],
+            people.iter().filter(|p| practised.contains(*p)).count()
+        );
+        if year == fy {
+            assert!(autonomous > 0, "the demo has autonomous people this year");
+        }
+    }
+    // An unknown department is refused in plain words.
+    let out = kyoritsu(
+        &db.url,
+        &["autonomy", "--fy", "2026", "--department", "NOPE"],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("NOPE"));
+}
+
+#[tokio::test]
+async fn autonomy_matches_a_hand_count_sqlite() {
+    autonomy_matches_a_hand_count(TestDb::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn autonomy_matches_a_hand_count_postgres() {
+    autonomy_matches_a_hand_count(TestDb::postgres().await).await;
+}

@@ -6,7 +6,7 @@
 
 use crate::schema::{
     ConsultantAssignments, DialogueConsents, DialogueNoteRevisions, DialogueNotes, DialogueOutcome,
-    DialogueSeries, DialogueTopics, Dialogues, People, Users,
+    DialogueSeries, DialogueTopics, Dialogues, People, Users, VisionColumns,
 };
 use crate::{PersonId, Result, Store, StoreError, TenantId, UserId};
 use chrono::{DateTime, Utc};
@@ -39,6 +39,10 @@ pub struct Dialogue {
     /// How a milestone interview ended: `committed`, or `continued` (the next session was
     /// booked instead).
     pub outcome: Option<String>,
+    /// The career vision as the facilitator recorded it in this interview (opened).
+    pub vision: Option<String>,
+    /// Its horizon in years.
+    pub vision_horizon: Option<i64>,
 }
 
 impl Dialogue {
@@ -72,6 +76,8 @@ struct DialogueRow {
     subject_reflection: Option<String>,
     reflected_at: Option<DateTime<Utc>>,
     outcome: Option<String>,
+    vision: Option<String>,
+    vision_horizon: Option<i64>,
     tenant_id: i64,
 }
 
@@ -108,6 +114,11 @@ impl Store {
                 .transpose()?,
             reflected_at: r.reflected_at,
             outcome: r.outcome,
+            vision: r
+                .vision
+                .map(|v| self.keys.open(&aad(tenant, r.id), &v))
+                .transpose()?,
+            vision_horizon: r.vision_horizon,
         })
     }
 }
@@ -132,6 +143,8 @@ fn select_dialogues(tenant: TenantId) -> SelectStatement {
             (Dialogues::Table, Dialogues::ReflectedAt),
         ])
         .column((Dialogues::Table, DialogueOutcome::Outcome))
+        .column((Dialogues::Table, VisionColumns::Vision))
+        .column((Dialogues::Table, VisionColumns::VisionHorizon))
         .expr_as(
             Expr::col((People::Table, People::Name)),
             Alias::new("subject_name"),
@@ -719,6 +732,29 @@ impl Store {
         Ok(n == 1)
     }
 
+    /// The career vision the employee stated in this interview and its horizon in years,
+    /// as the facilitator recorded them.
+    pub async fn record_vision(
+        &self,
+        tenant: TenantId,
+        id: i64,
+        vision: &str,
+        horizon_years: u8,
+    ) -> Result<()> {
+        let sealed = self.keys.seal(&aad(tenant, id), vision)?;
+        self.execute(
+            &Query::update()
+                .table(Dialogues::Table)
+                .value(VisionColumns::Vision, sealed)
+                .value(VisionColumns::VisionHorizon, i64::from(horizon_years))
+                .and_where(Expr::col(Dialogues::TenantId).eq(tenant.0))
+                .and_where(Expr::col(Dialogues::Id).eq(id))
+                .to_owned(),
+        )
+        .await
+        .map(|_| ())
+    }
+
     /// The employee's rating (1–5) and reflection on a dialogue about them.
     pub async fn reflect_on_dialogue(
         &self,
@@ -1246,7 +1282,8 @@ impl Store {
     /// one (after a key rotation). Returns how many texts were re-sealed. Safe to run again.
     pub async fn rekey_notes(&self) -> Result<u64> {
         // (table, the column naming the dialogue, the sealed column)
-        const SEALED: [(&str, &str, &str); 9] = [
+        const SEALED: [(&str, &str, &str); 10] = [
+            ("dialogues", "id", "vision"),
             ("feedback_reports", "dialogue_id", "content"),
             ("feedback_reports", "dialogue_id", "support"),
             ("commitments", "dialogue_id", "content"),

@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 pub mod audit;
+pub mod autonomy;
 pub mod career_sheets;
 pub mod commitments;
 pub mod crypto;

@@ -78,6 +78,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "feedback_reports",
         up: m0011_feedback_reports,
     },
+    Migration {
+        version: 12,
+        name: "autonomy",
+        up: m0012_autonomy,
+    },
 ];
 
 /// Applies every migration not yet applied. Safe to call from several processes at
@@ -952,6 +957,43 @@ fn m0011_feedback_reports(engine: Engine) -> Statements {
         render(engine, &reports),
         render_index(engine, &one_per_dialogue),
         render_index(engine, &by_manager),
+    ]
+}
+
+/// キャリア自律: the vision and its horizon as the facilitator recorded them in an
+/// interview (sealed), and each tenant's own definition of a career-autonomous person.
+fn m0012_autonomy(engine: Engine) -> Statements {
+    let alter = |t: sea_query::TableAlterStatement| match engine {
+        Engine::Sqlite => t.to_string(SqliteQueryBuilder),
+        Engine::Postgres => t.to_string(PostgresQueryBuilder),
+    };
+    vec![
+        alter(
+            Table::alter()
+                .table(Dialogues::Table)
+                .add_column(ColumnDef::new(VisionColumns::Vision).text().null())
+                .to_owned(),
+        ),
+        alter(
+            Table::alter()
+                .table(Dialogues::Table)
+                .add_column(
+                    ColumnDef::new(VisionColumns::VisionHorizon)
+                        .big_integer()
+                        .null(),
+                )
+                .to_owned(),
+        ),
+        alter(
+            Table::alter()
+                .table(Tenants::Table)
+                .add_column(
+                    ColumnDef::new(AutonomyColumn::AutonomyDefinition)
+                        .text()
+                        .null(),
+                )
+                .to_owned(),
+        ),
     ]
 }
 

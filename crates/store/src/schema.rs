@@ -321,3 +321,15 @@ pub(crate) enum FeedbackReports {
     Support,
     SupportAt,
 }
+
+/// Columns added by migration 12.
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum VisionColumns {
+    Vision,
+    VisionHorizon,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum AutonomyColumn {
+    AutonomyDefinition,
+}

@@ -796,6 +796,10 @@ struct ShowPage {
     subject_id: i64,
     status_options: Vec<(&'static str, String)>,
     report: Option<crate::reports::DraftView>,
+    /// The vision recorded in this interview: (text, horizon) — facilitator and subject.
+    vision: Option<(String, i64)>,
+    /// The vision form as typed, with its problem.
+    vision_form: (String, String, Option<String>),
 }
 
 impl ShowPage {
@@ -822,6 +826,8 @@ pub(crate) struct Retry {
     pub topic_error: Option<String>,
     pub reflection: Option<(String, Option<String>)>,
     pub commitment: Option<crate::commitments::CommitmentForm>,
+    /// (vision, horizon, error) as typed.
+    pub vision: Option<(String, String, String)>,
 }
 
 fn visibility_label(page: &Page, v: Visibility) -> String {
@@ -1117,6 +1123,19 @@ async fn render_show(
         outcome,
         subject_id: d.subject.0,
         report: crate::reports::draft_view(state, page, auth, d, role).await?,
+        vision: if facilitator || subject {
+            d.vision.clone().zip(d.vision_horizon)
+        } else {
+            None
+        },
+        vision_form: match retry.vision {
+            Some((v, h, e)) => (v, h, Some(e)),
+            None => (
+                d.vision.clone().unwrap_or_default(),
+                d.vision_horizon.map(|h| h.to_string()).unwrap_or_default(),
+                None,
+            ),
+        },
         status_options: domain::commitment::Status::ALL
             .into_iter()
             .map(|st| (st.key(), page.t(&format!("commitment.status.{}", st.key()))))

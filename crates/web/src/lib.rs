@@ -12,6 +12,7 @@ mod api;
 mod api_career_sheet;
 mod api_dialogues;
 pub mod auth;
+mod autonomy;
 mod career_sheet;
 mod clients;
 pub mod commitment_text;
@@ -165,6 +166,7 @@ pub fn router(state: AppState) -> Router {
         .merge(dialogues::router())
         .merge(commitments::router())
         .merge(reports::router())
+        .merge(autonomy::router())
         .merge(clients::router())
         .merge(questions::router())
         .merge(admin::router())

@@ -126,6 +126,11 @@ impl Shell {
         }
         if user.roles.contains(&Role::Hr) {
             items.push(NavItem {
+                href: "/autonomy",
+                label: "nav.autonomy",
+                active: self.section == "/autonomy",
+            });
+            items.push(NavItem {
                 href: "/assignments",
                 label: "nav.assignments",
                 active: self.section == "/assignments",
