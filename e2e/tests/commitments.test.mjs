@@ -96,3 +96,38 @@ test('a milestone interview closes as committed only once a confirmed commitment
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.close();
 });
+
+test('once a confirmed commitment has started, the employee is asked 「始めましたか？」 and answers', async () => {
+  const page = await context.newPage();
+  await signIn(page, server.base, 'consultant');
+  await page.goto(`${server.base}/dialogues`);
+  await Promise.all([
+    page.waitForLoadState('load'),
+    page.locator('[data-testid=upcoming] tr', { hasText: 'キャリア面談' }).first().locator('a').click(),
+  ]);
+  const interview = page.url();
+  await page.fill('[data-testid=commitment-action-input]', '先週から、毎朝15分、業界ニュースを読んでいます');
+  await page.fill('[data-testid=commitment-starts-on]', dateIn(-10));
+  await click(page, '[data-testid=commitment-add]');
+  // A start in the past is warned about and kept as typed until confirmed.
+  assert.match(await page.textContent('[data-testid=commitment-past]'), /過去/);
+  await page.check('[data-testid=commitment-confirm-past]');
+  await click(page, '[data-testid=commitment-add]');
+  assert.match(await page.textContent('[data-testid=flash]'), /記録しました/);
+
+  await signIn(page, server.base, 'employee');
+  await page.goto(interview);
+  const mine = page.locator('[data-testid=commitment]', { hasText: '業界ニュース' });
+  await Promise.all([page.waitForLoadState('load'), mine.locator('[data-testid=commitment-confirm]').click()]);
+  await page.goto(`${server.base}/my`);
+  assert.match(await page.textContent('[data-testid=my-check-in]'), /始めましたか？/);
+  await shot(page, 'my-check-in');
+  await Promise.all([page.waitForLoadState('load'), page.locator('[data-testid=my-check-in] a').first().click()]);
+  const item = page.locator('[data-testid=commitment]', { hasText: '業界ニュース' });
+  await item.locator('[data-testid=commitment-status]').selectOption('started');
+  await Promise.all([page.waitForLoadState('load'), item.locator('[data-testid=commitment-status-save]').click()]);
+  assert.match(await page.textContent('[data-testid=flash]'), /始めた/);
+  await page.goto(`${server.base}/my`);
+  assert.equal(await page.locator('[data-testid=my-check-in]').count(), 0);
+  await page.close();
+});

@@ -1,0 +1,50 @@
+// キャリア自律: admin states the company's definition, every employee can read it, and HR
+// sees the autonomy rate by fiscal year as a chart.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, signIn, shot } from './support.mjs';
+
+let server;
+let context;
+
+before(async () => {
+  server = await startServer();
+  context = await launchBrowser();
+});
+
+after(async () => {
+  await context?.close();
+  server?.stop();
+});
+
+const click = (page, selector) => Promise.all([page.waitForLoadState('load'), page.click(selector)]);
+
+test('admin states the definition of career autonomy, employees read it, HR sees the rates', async () => {
+  const page = await context.newPage();
+  await signIn(page, server.base, 'admin');
+  await page.goto(`${server.base}/autonomy`);
+  await page.fill('[data-testid=autonomy-horizon]', '0');
+  await click(page, '[data-testid=autonomy-save]');
+  assert.match(await page.textContent('[data-testid=autonomy-error]'), /1〜30年/);
+  await page.fill('[data-testid=autonomy-horizon]', '3');
+  await page.fill('[data-testid=autonomy-statement-input]', '自分でキャリアを選び、その道を歩み続けている人を、当社はキャリア自律した人と考えます。');
+  await click(page, '[data-testid=autonomy-save]');
+  assert.match(await page.textContent('[data-testid=flash]'), /保存しました/);
+
+  await signIn(page, server.base, 'employee');
+  await page.goto(`${server.base}/my`);
+  await click(page, '[data-testid=open-autonomy]');
+  assert.match(await page.textContent('[data-testid=autonomy-statement]'), /歩み続けている人/);
+  assert.match(await page.textContent('[data-testid=condition-vision]'), /3年以上先/);
+  await shot(page, 'autonomy-definition');
+
+  await signIn(page, server.base, 'hr');
+  await page.goto(`${server.base}/autonomy`);
+  assert.equal(await page.locator('[data-testid=autonomy-year]').count(), 10);
+  assert.equal(await page.locator('[data-testid=autonomy-chart] svg rect').count() > 0, true);
+  await shot(page, 'autonomy-rates');
+  await page.setViewportSize({ width: 390, height: 844 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `the page is ${overflow}px wider than a phone screen`);
+  await page.close();
+});
