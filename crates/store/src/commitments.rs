@@ -322,6 +322,14 @@ impl Store {
         Ok(n == 1)
     }
 
+    /// The current commitments a query selects, opened, oldest first.
+    async fn commitments_where(&self, mut q: SelectStatement) -> Result<Vec<Commitment>> {
+        let rows: Vec<Row> = self
+            .fetch_all(&q.order_by(Commitments::Id, Order::Asc).to_owned())
+            .await?;
+        rows.into_iter().map(|r| self.open_commitment(r)).collect()
+    }
+
     pub async fn commitment(&self, tenant: TenantId, id: i64) -> Result<Option<Commitment>> {
         let row: Option<Row> = self
             .fetch_optional(
@@ -335,15 +343,12 @@ impl Store {
 
     /// The current commitments of a dialogue, oldest first.
     pub async fn commitments_of(&self, tenant: TenantId, dialogue: i64) -> Result<Vec<Commitment>> {
-        let rows: Vec<Row> = self
-            .fetch_all(
-                &select(tenant)
-                    .and_where(Expr::col(Commitments::DialogueId).eq(dialogue))
-                    .order_by(Commitments::Id, Order::Asc)
-                    .to_owned(),
-            )
-            .await?;
-        rows.into_iter().map(|r| self.open_commitment(r)).collect()
+        self.commitments_where(
+            select(tenant)
+                .and_where(Expr::col(Commitments::DialogueId).eq(dialogue))
+                .to_owned(),
+        )
+        .await
     }
 
     /// The current commitments recorded in dialogues someone facilitates, oldest first.
@@ -353,26 +358,21 @@ impl Store {
         facilitator: UserId,
     ) -> Result<Vec<Commitment>> {
         use crate::schema::Dialogues;
-        let rows: Vec<Row> = self
-            .fetch_all(
-                &select(tenant)
-                    .and_where(
-                        Expr::col(Commitments::DialogueId).in_subquery(
-                            Query::select()
-                                .column(Dialogues::Id)
-                                .from(Dialogues::Table)
-                                .and_where(Expr::col(Dialogues::TenantId).eq(tenant.0))
-                                .and_where(
-                                    Expr::col(Dialogues::FacilitatorUserId).eq(facilitator.0),
-                                )
-                                .to_owned(),
-                        ),
-                    )
-                    .order_by(Commitments::Id, Order::Asc)
-                    .to_owned(),
-            )
-            .await?;
-        rows.into_iter().map(|r| self.open_commitment(r)).collect()
+        self.commitments_where(
+            select(tenant)
+                .and_where(
+                    Expr::col(Commitments::DialogueId).in_subquery(
+                        Query::select()
+                            .column(Dialogues::Id)
+                            .from(Dialogues::Table)
+                            .and_where(Expr::col(Dialogues::TenantId).eq(tenant.0))
+                            .and_where(Expr::col(Dialogues::FacilitatorUserId).eq(facilitator.0))
+                            .to_owned(),
+                    ),
+                )
+                .to_owned(),
+        )
+        .await
     }
 
     /// A person's current commitments, oldest first.
@@ -381,14 +381,11 @@ impl Store {
         tenant: TenantId,
         subject: PersonId,
     ) -> Result<Vec<Commitment>> {
-        let rows: Vec<Row> = self
-            .fetch_all(
-                &select(tenant)
-                    .and_where(Expr::col(Commitments::SubjectPersonId).eq(subject.0))
-                    .order_by(Commitments::Id, Order::Asc)
-                    .to_owned(),
-            )
-            .await?;
-        rows.into_iter().map(|r| self.open_commitment(r)).collect()
+        self.commitments_where(
+            select(tenant)
+                .and_where(Expr::col(Commitments::SubjectPersonId).eq(subject.0))
+                .to_owned(),
+        )
+        .await
     }
 }
