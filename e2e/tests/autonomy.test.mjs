@@ -48,3 +48,25 @@ test('admin states the definition of career autonomy, employees read it, HR sees
   assert.ok(overflow <= 1, `the page is ${overflow}px wider than a phone screen`);
   await page.close();
 });
+
+test('the consultant evaluates behaviour change; HR sees the shares by year', async () => {
+  const page = await context.newPage();
+  await signIn(page, server.base, 'consultant');
+  await page.goto(`${server.base}/clients`);
+  const first = page.locator('[data-testid=behaviour-client]').first();
+  await first.locator('summary').click();
+  await first.locator('[data-testid=behaviour-changed]').check();
+  await first.locator('[data-testid=behaviour-reason]').fill('決めた行動を続けており、周囲にも変化が見えている。');
+  await Promise.all([page.waitForLoadState('load'), first.locator('[data-testid=behaviour-save]').click()]);
+  assert.match(await page.textContent('[data-testid=flash]'), /記録しました/);
+  assert.match(await page.locator('[data-testid=behaviour-current]').first().textContent(), /変化があった/);
+  await shot(page, 'behaviour-evaluation');
+
+  await signIn(page, server.base, 'hr');
+  await page.goto(`${server.base}/programmes`);
+  const years = page.locator('[data-testid=behaviour-year]');
+  assert.ok((await years.count()) >= 5, 'past years of evaluations');
+  assert.match(await years.nth(1).textContent(), /%/);
+  await shot(page, 'behaviour-distribution');
+  await page.close();
+});

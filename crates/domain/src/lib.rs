@@ -9,6 +9,7 @@
 
 pub mod audit;
 pub mod autonomy;
+pub mod behaviour;
 pub mod calendar;
 pub mod career_sheet;
 pub mod commitment;

@@ -439,6 +439,12 @@ pub fn may_read_feedback(
             || (actor.person_id == Some(addressed_to) && subject_reports_to_actor))
 }
 
+/// May `actor` evaluate a person's behaviour change (行動変容)? The consultant assigned to
+/// them (who gathers the manager's input); HR sees only the distribution.
+pub fn may_evaluate_behaviour(actor: &Actor, tenant: TenantId, assigned: bool) -> bool {
+    actor.tenant_id == tenant && actor.has(Role::Consultant) && assigned
+}
+
 /// Why a dialogue may not be booked as asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -999,6 +1005,24 @@ mod tests {
             ..actor(&[Role::Employee])
         };
         assert!(read(&subject, false));
+    }
+
+    #[test]
+    fn only_the_assigned_consultant_evaluates_behaviour_change() {
+        assert!(may_evaluate_behaviour(&actor(&[Role::Consultant]), T, true));
+        assert!(!may_evaluate_behaviour(
+            &actor(&[Role::Consultant]),
+            T,
+            false
+        ));
+        assert!(!may_evaluate_behaviour(
+            &actor(&[Role::Consultant]),
+            OTHER,
+            true
+        ));
+        for r in [Role::Manager, Role::Hr, Role::Admin, Role::Employee] {
+            assert!(!may_evaluate_behaviour(&actor(&[r]), T, true), "{r:?}");
+        }
     }
 
     #[test]

@@ -963,6 +963,7 @@ pub async fn seed_autonomy_history(
     today: NaiveDate,
 ) -> Result<(), store::StoreError> {
     use chrono::Duration;
+    use domain::behaviour::Change;
     use domain::commitment::{Content, Input, Status};
     use domain::dialogue::{DialogueKind, DialogueState};
     if numbers.len() < HISTORY_FROM_EMPLOYEES {
@@ -1052,6 +1053,29 @@ pub async fn seed_autonomy_history(
                     .await?;
             }
             store.close_dialogue(t, d, DialogueState::Held).await?;
+            // Past years were evaluated at year end, shaped like the seed's 2014–2020
+            // figures (5.6 % / 69.8 % / 21.6 % / 3.0 %).
+            if fy.0 < now.0 {
+                let roll = (i * 379 + k * 113) % 1000;
+                let (level, why) = match roll {
+                    0..56 => (
+                        Change::Remarkable,
+                        "後輩の育成を自分から引き受け、部内の勉強会を続けて主催している。",
+                    ),
+                    56..754 => (
+                        Change::Changed,
+                        "決めた行動を続けており、周囲からも変化が見えている。",
+                    ),
+                    754..970 => (Change::Trying, "意欲は語るが、行動にはまだ表れていない。"),
+                    _ => (
+                        Change::None,
+                        "業務の繁忙が続き、行動計画に手が回っていない。",
+                    ),
+                };
+                store
+                    .record_behaviour(t, person, fy.0, level, why, "", consultant.id)
+                    .await?;
+            }
         }
     }
     Ok(())

@@ -2930,3 +2930,97 @@ app_test!(
         assert!(!body.contains("営業企画を率いている"));
     }
 );
+
+app_test!(
+    the_assigned_consultant_evaluates_behaviour_change_and_hr_sees_only_anonymous_shares,
+    |app| async move {
+        let subject = app.report_of_manager().await;
+        let consultant = app.signed_in("consultant@demo.example.jp").await;
+        let csrf = consultant.csrf("/clients").await;
+        let path = format!("/clients/{subject}/behaviour");
+        consultant
+            .post(
+                &path,
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("level", "changed"),
+                    ("reason", ""),
+                ],
+            )
+            .await;
+        let t = app.demo_tenant().await;
+        let fy = t
+            .settings
+            .calendar
+            .fiscal_year_of((chrono::Utc::now() + chrono::Duration::hours(9)).date_naive())
+            .0;
+        let person = domain::PersonId(subject);
+        assert!(
+            app.store
+                .behaviour_of(t.id, person, fy)
+                .await
+                .expect("q")
+                .is_none(),
+            "a reason is needed"
+        );
+        let (s, _) = consultant
+            .post(
+                &path,
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("level", "changed"),
+                    ("reason", "後輩の相談に乗る時間を毎週つくっている"),
+                    ("manager_input", "会議での発言が増えた"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let e = app
+            .store
+            .behaviour_of(t.id, person, fy)
+            .await
+            .expect("q")
+            .expect("e");
+        assert_eq!(e.level, domain::behaviour::Change::Changed);
+        assert_eq!(e.manager_input, "会議での発言が増えた");
+        let (_, body) = consultant.get("/clients").await;
+        assert!(body.contains("data-testid=\"behaviour-current\""));
+        // Someone not assigned to them, and anyone not a consultant, cannot.
+        let outsider = app.outsider().await;
+        let (s, _) = consultant
+            .post(
+                &format!("/clients/{outsider}/behaviour"),
+                &[("_csrf", csrf.as_str()), ("level", "none"), ("reason", "x")],
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        for who in ["manager", "hr"] {
+            let b = app.signed_in(&format!("{who}@demo.example.jp")).await;
+            let c = b.csrf("/my").await;
+            let (s, _) = b
+                .post(
+                    &path,
+                    &[("_csrf", c.as_str()), ("level", "none"), ("reason", "x")],
+                )
+                .await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{who}");
+        }
+        // HR sees the year, but one evaluation is below k: nothing but the suppression.
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        let (_, body) = hr.get("/programmes").await;
+        let row = body
+            .split("data-testid=\"behaviour-year\"")
+            .nth(1)
+            .expect("a year row");
+        let row = row.split("</tr>").next().unwrap_or("");
+        assert!(
+            row.contains("人未満のため表示しません") || row.contains("未満"),
+            "{row}"
+        );
+        assert!(!row.contains('%'), "no share of a single person: {row}");
+        assert!(
+            !body.contains("後輩の相談に乗る時間を毎週"),
+            "no reason reaches HR"
+        );
+    }
+);

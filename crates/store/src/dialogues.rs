@@ -1282,7 +1282,10 @@ impl Store {
     /// one (after a key rotation). Returns how many texts were re-sealed. Safe to run again.
     pub async fn rekey_notes(&self) -> Result<u64> {
         // (table, the column naming the dialogue, the sealed column)
-        const SEALED: [(&str, &str, &str); 10] = [
+        // (the behaviour evaluations are bound to tenant and person, not to a dialogue)
+        const SEALED: [(&str, &str, &str); 12] = [
+            ("behaviour_evaluations", "person_id", "reason"),
+            ("behaviour_evaluations", "person_id", "manager_input"),
             ("dialogues", "id", "vision"),
             ("feedback_reports", "dialogue_id", "content"),
             ("feedback_reports", "dialogue_id", "support"),

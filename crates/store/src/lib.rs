@@ -11,6 +11,7 @@
 
 pub mod audit;
 pub mod autonomy;
+pub mod behaviour;
 pub mod career_sheets;
 pub mod commitments;
 pub mod crypto;

@@ -333,3 +333,17 @@ pub(crate) enum VisionColumns {
 pub(crate) enum AutonomyColumn {
     AutonomyDefinition,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum BehaviourEvaluations {
+    Table,
+    Id,
+    TenantId,
+    PersonId,
+    FiscalYear,
+    Level,
+    Reason,
+    ManagerInput,
+    EvaluatedByUserId,
+    EvaluatedAt,
+}

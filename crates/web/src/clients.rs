@@ -23,6 +23,7 @@ use store::audit::NewAuditEntry;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/clients", get(clients))
+        .route("/clients/{person}/behaviour", post(evaluate_behaviour))
         .route("/assignments", get(assignments).post(assign))
         .route("/assignments/remove", post(unassign))
 }
@@ -34,6 +35,8 @@ pub struct ClientRow {
     pub next: Option<(i64, String)>,
     pub last: Option<String>,
     pub count: usize,
+    /// This year's behaviour-change evaluation: (level key, level label, reason, manager's input).
+    pub evaluation: Option<(&'static str, String, String, String)>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -41,6 +44,9 @@ pub struct ClientRow {
 struct ClientsPage {
     shell: Shell,
     clients: Vec<ClientRow>,
+    fiscal_year: i32,
+    levels: Vec<(&'static str, String)>,
+    limit: usize,
 }
 
 /// GET /clients — 担当者: the people assigned to me, with my dialogues with each.
@@ -59,9 +65,29 @@ async fn clients(
         .dialogues_facilitated_by(auth.tenant(), auth.user.id)
         .await?;
     let now = Utc::now();
+    let cal = state.store.tenant(auth.tenant()).await?.settings.calendar;
+    let fy = cal.fiscal_year_of(crate::pages::today()).0;
+    let mut evaluations = Vec::new();
+    for p in &people {
+        evaluations.push(
+            state
+                .store
+                .behaviour_of(auth.tenant(), PersonId(p.person_id), fy)
+                .await?
+                .map(|e| {
+                    (
+                        e.level.key(),
+                        page.t(&format!("behaviour.level.{}", e.level.key())),
+                        e.reason,
+                        e.manager_input,
+                    )
+                }),
+        );
+    }
     let clients = people
         .into_iter()
-        .map(|p| {
+        .zip(evaluations)
+        .map(|(p, evaluation)| {
             let with: Vec<_> = mine.iter().filter(|d| d.subject.0 == p.person_id).collect();
             ClientRow {
                 id: p.person_id,
@@ -77,13 +103,74 @@ async fn clients(
                     .find(|d| d.is_closed())
                     .map(|d| when(d.starts_at)),
                 count: with.len(),
+                evaluation,
             }
         })
         .collect();
     Ok(ClientsPage {
         shell: page.shell(Some(&auth), "/clients"),
         clients,
+        fiscal_year: fy,
+        levels: domain::behaviour::Change::ALL
+            .into_iter()
+            .map(|c| (c.key(), page.t(&format!("behaviour.level.{}", c.key()))))
+            .collect(),
+        limit: domain::behaviour::MAX_REASON_CHARS,
     })
+}
+
+/// POST /clients/{person}/behaviour — the assigned consultant records this year's
+/// behaviour-change evaluation, with the manager's input they gathered.
+async fn evaluate_behaviour(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    axum::extract::Path(person): axum::extract::Path<i64>,
+    form: FormData,
+) -> Result<Redirect, AppError> {
+    use domain::behaviour::{Change, MAX_REASON_CHARS};
+    let person = PersonId(person);
+    let assigned = state
+        .store
+        .is_assigned(auth.tenant(), auth.user.id, person)
+        .await?;
+    if !policy::may_evaluate_behaviour(&auth.actor, auth.tenant(), assigned) {
+        return Err(AppError::forbidden());
+    }
+    let reason = form.get("reason").trim();
+    let input = form.get("manager_input").trim();
+    let (kind, msg) = match Change::parse(form.get("level")) {
+        None => ("error", page.t("behaviour.error.level")),
+        Some(_) if reason.is_empty() => ("error", page.t("behaviour.error.reason")),
+        Some(_)
+            if reason.chars().count() > MAX_REASON_CHARS
+                || input.chars().count() > MAX_REASON_CHARS =>
+        {
+            (
+                "error",
+                page.tf("dialogue.error.too_long", "n", MAX_REASON_CHARS),
+            )
+        }
+        Some(level) => {
+            let cal = state.store.tenant(auth.tenant()).await?.settings.calendar;
+            let fy = cal.fiscal_year_of(crate::pages::today()).0;
+            state
+                .store
+                .record_behaviour(
+                    auth.tenant(),
+                    person,
+                    fy,
+                    level,
+                    reason,
+                    input,
+                    auth.user.id,
+                )
+                .await?;
+            ("success", page.t("behaviour.saved"))
+        }
+    };
+    set_flash(&page.session, kind, msg).await?;
+    Ok(Redirect::to("/clients"))
 }
 
 pub struct AssignmentRow {

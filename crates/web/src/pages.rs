@@ -299,6 +299,9 @@ struct ProgrammesPage {
     cohorts: Vec<(String, String)>,
     divisions: Vec<(String, String)>,
     k: u32,
+    /// (FY, cells per level, rate) of behaviour-change evaluations; cells suppressed below k.
+    behaviour: Vec<(i32, Vec<String>, String)>,
+    levels: Vec<String>,
 }
 
 /// GET /programmes — 施策 (HR): organisation figures, every cell under the anonymity rule.
@@ -348,7 +351,42 @@ async fn programmes(
         .into_iter()
         .map(|(name, n)| (name, cell(n)))
         .collect();
+    // Behaviour change per fiscal year, under the anonymity rule (domain::behaviour).
+    let mut behaviour = Vec::new();
+    for (fy, d) in state.store.behaviour_distribution(auth.tenant()).await? {
+        let shown = d.anonymised(u64::from(k));
+        // Fewer than k evaluated: "under k"; otherwise a cell hidden so that a small one
+        // cannot be worked out is only "hidden".
+        let hidden = || {
+            if d.evaluated() < u64::from(k) {
+                page.tf("programmes.suppressed", "k", k)
+            } else {
+                page.t("behaviour.hidden")
+            }
+        };
+        let cells = match shown.shares {
+            Some(s) => s.iter().map(|x| format!("{:.1}%", x * 100.0)).collect(),
+            None => vec![hidden(); 4],
+        };
+        let rate = match shown.rate {
+            Some(r) => page.lang.catalog().format(
+                "behaviour.rate_of",
+                &[
+                    ("rate", &format!("{:.1}", r * 100.0)),
+                    ("n", &d.evaluated()),
+                ],
+            ),
+            None => hidden(),
+        };
+        behaviour.push((fy, cells, rate));
+    }
+    behaviour.reverse();
     Ok(ProgrammesPage {
+        behaviour,
+        levels: domain::behaviour::Change::ALL
+            .into_iter()
+            .map(|c| page.t(&format!("behaviour.level.{}", c.key())))
+            .collect(),
         shell: page.shell(Some(&auth), "/programmes"),
         headcount,
         fiscal_year: fy.0,
