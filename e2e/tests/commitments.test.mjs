@@ -3,7 +3,8 @@
 // booked; there a passing commitment, confirmed by the employee, closes it as committed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, signIn, shot } from './support.mjs';
+import { join } from 'node:path';
+import { startServer, launchBrowser, signIn, shot, artifacts } from './support.mjs';
 
 let server;
 let context;
@@ -129,5 +130,33 @@ test('once a confirmed commitment has started, the employee is asked 「始め�
   assert.match(await page.textContent('[data-testid=flash]'), /始めた/);
   await page.goto(`${server.base}/my`);
   assert.equal(await page.locator('[data-testid=my-check-in]').count(), 0);
+  await page.close();
+});
+
+test('the employee weighs merits and demerits; the consultant sees which condition is missing', async () => {
+  const page = await context.newPage();
+  await signIn(page, server.base, 'consultant');
+  await page.goto(`${server.base}/dialogues`);
+  await Promise.all([
+    page.waitForLoadState('load'),
+    page.locator('[data-testid=upcoming] tr', { hasText: 'キャリア面談' }).first().locator('a').click(),
+  ]);
+  const interview = page.url();
+  assert.equal(await page.locator('[data-testid=condition][data-ok=false]').count(), 1);
+  await page.selectOption('[data-testid=worksheet-side]', 'merit');
+  await page.selectOption('[data-testid=worksheet-weight]', '4');
+  await page.fill('[data-testid=worksheet-text]', '後輩の育成に関われる');
+  await click(page, '[data-testid=worksheet-add]');
+  await signIn(page, server.base, 'employee');
+  await page.goto(interview);
+  await page.selectOption('[data-testid=worksheet-side]', 'demerit');
+  await page.selectOption('[data-testid=worksheet-weight]', '2');
+  await page.fill('[data-testid=worksheet-text]', '自分の営業目標が後回しになる');
+  await click(page, '[data-testid=worksheet-add]');
+  assert.match(await page.textContent('[data-testid=worksheet-balance]'), /メリットが2上回っています/);
+  await signIn(page, server.base, 'consultant');
+  await page.goto(interview);
+  assert.equal(await page.locator('[data-testid=condition][data-ok=false]').count(), 0);
+  await page.locator('[data-testid=worksheet]').screenshot({ path: join(artifacts, 'worksheet.png') });
   await page.close();
 });

@@ -18,6 +18,7 @@ pub mod error;
 pub mod feedback;
 pub mod ids;
 pub mod import;
+pub mod mechanism;
 pub mod policy;
 pub mod question_bank;
 pub mod rating;

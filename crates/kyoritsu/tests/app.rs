@@ -3024,3 +3024,93 @@ app_test!(
         );
     }
 );
+
+app_test!(
+    the_worksheet_weighs_merits_and_the_facilitator_sees_which_condition_is_missing,
+    |app| async move {
+        let (_, next, _, _) = demo_dialogues(&app).await;
+        let path = format!("/dialogues/{next}");
+        let consultant = app.signed_in("consultant@demo.example.jp").await;
+        let (_, body) = consultant.get(&path).await;
+        // The demo sheet shares events and successes; nothing is weighed yet.
+        assert_eq!(
+            body.matches("data-testid=\"condition\" data-ok=\"true\"")
+                .count(),
+            2,
+            "{body}"
+        );
+        assert!(body.contains("data-ok=\"false\"") && body.contains("ロールモデル"));
+        let csrf = consultant.csrf(&path).await;
+        let (s, body) = consultant
+            .post(
+                &format!("{path}/worksheet"),
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("side", "merit"),
+                    ("text", "育成の経験が積める"),
+                    ("weight", "9"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            body.contains("value=\"育成の経験が積める\""),
+            "typed text kept"
+        );
+        consultant
+            .post(
+                &format!("{path}/worksheet"),
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("side", "merit"),
+                    ("text", "育成の経験が積める"),
+                    ("weight", "4"),
+                ],
+            )
+            .await;
+        // The employee weighs too.
+        let employee = app.signed_in("employee@demo.example.jp").await;
+        let ecsrf = employee.csrf(&path).await;
+        let (s, _) = employee
+            .post(
+                &format!("{path}/worksheet"),
+                &[
+                    ("_csrf", ecsrf.as_str()),
+                    ("side", "demerit"),
+                    ("text", "営業成績が一時的に下がるかもしれない"),
+                    ("weight", "2"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let (_, body) = consultant.get(&path).await;
+        assert!(body.contains("メリットが2上回っています"));
+        assert_eq!(
+            body.matches("data-testid=\"condition\" data-ok=\"true\"")
+                .count(),
+            3
+        );
+        // Sealed, and nobody else writes or reads it.
+        let t = app.demo_tenant().await;
+        assert_eq!(
+            app.store.worksheet_of(t.id, next).await.expect("q").len(),
+            2
+        );
+        let manager = app.signed_in("manager@demo.example.jp").await;
+        let (_, body) = manager.get(&path).await;
+        assert!(!body.contains("育成の経験が積める"));
+        let mcsrf = manager.csrf("/my").await;
+        let (s, _) = manager
+            .post(
+                &format!("{path}/worksheet"),
+                &[
+                    ("_csrf", mcsrf.as_str()),
+                    ("side", "merit"),
+                    ("text", "x"),
+                    ("weight", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+    }
+);

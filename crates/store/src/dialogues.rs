@@ -6,7 +6,7 @@
 
 use crate::schema::{
     ConsultantAssignments, DialogueConsents, DialogueNoteRevisions, DialogueNotes, DialogueOutcome,
-    DialogueSeries, DialogueTopics, Dialogues, People, Users, VisionColumns,
+    DialogueSeries, DialogueTopics, Dialogues, People, Users, VisionColumns, WorksheetItems,
 };
 use crate::{PersonId, Result, Store, StoreError, TenantId, UserId};
 use chrono::{DateTime, Utc};
@@ -1134,6 +1134,99 @@ impl Store {
         Ok(rows.into_iter().filter_map(|(c,)| c).collect())
     }
 
+    // ----- the merits/demerits worksheet (損益分岐) -----
+
+    /// Adds an item the employee weighs: (side, text, weight 1–5).
+    pub async fn add_worksheet_item(
+        &self,
+        tenant: TenantId,
+        dialogue: i64,
+        side: domain::mechanism::Side,
+        text: &str,
+        weight: u8,
+    ) -> Result<i64> {
+        let sealed = self.keys.seal(&aad(tenant, dialogue), text)?;
+        let (id,): (i64,) = self
+            .fetch_one(
+                &Query::insert()
+                    .into_table(WorksheetItems::Table)
+                    .columns([
+                        WorksheetItems::TenantId,
+                        WorksheetItems::DialogueId,
+                        WorksheetItems::Side,
+                        WorksheetItems::Text,
+                        WorksheetItems::Weight,
+                        WorksheetItems::CreatedAt,
+                    ])
+                    .values_panic([
+                        tenant.0.into(),
+                        dialogue.into(),
+                        side.key().into(),
+                        sealed.into(),
+                        i64::from(weight).into(),
+                        Utc::now().into(),
+                    ])
+                    .returning_col(WorksheetItems::Id)
+                    .to_owned(),
+            )
+            .await?;
+        Ok(id)
+    }
+
+    /// The worksheet of a dialogue: (id, side, text, weight), oldest first.
+    pub async fn worksheet_of(
+        &self,
+        tenant: TenantId,
+        dialogue: i64,
+    ) -> Result<Vec<(i64, domain::mechanism::Side, String, u8)>> {
+        let rows: Vec<(i64, String, String, i64)> = self
+            .fetch_all(
+                &Query::select()
+                    .columns([
+                        WorksheetItems::Id,
+                        WorksheetItems::Side,
+                        WorksheetItems::Text,
+                        WorksheetItems::Weight,
+                    ])
+                    .from(WorksheetItems::Table)
+                    .and_where(Expr::col(WorksheetItems::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(WorksheetItems::DialogueId).eq(dialogue))
+                    .order_by(WorksheetItems::Id, Order::Asc)
+                    .to_owned(),
+            )
+            .await?;
+        rows.into_iter()
+            .map(|(id, side, text, w)| {
+                Ok((
+                    id,
+                    domain::mechanism::Side::parse(&side).ok_or_else(|| bad("side", &side))?,
+                    self.keys.open(&aad(tenant, dialogue), &text)?,
+                    w.clamp(0, 255) as u8,
+                ))
+            })
+            .collect()
+    }
+
+    /// Removes an item of a dialogue's worksheet.
+    pub async fn remove_worksheet_item(
+        &self,
+        tenant: TenantId,
+        dialogue: i64,
+        id: i64,
+    ) -> Result<bool> {
+        let n = self
+            .execute(
+                &Query::delete()
+                    .from_table(WorksheetItems::Table)
+                    .and_where(Expr::col(WorksheetItems::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(WorksheetItems::DialogueId).eq(dialogue))
+                    .and_where(Expr::col(WorksheetItems::Id).eq(id))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(n == 1)
+    }
+
     // ----- the employee's topics -----
 
     pub async fn add_topic(
@@ -1283,7 +1376,8 @@ impl Store {
     pub async fn rekey_notes(&self) -> Result<u64> {
         // (table, the column naming the dialogue, the sealed column)
         // (the behaviour evaluations are bound to tenant and person, not to a dialogue)
-        const SEALED: [(&str, &str, &str); 12] = [
+        const SEALED: [(&str, &str, &str); 13] = [
+            ("worksheet_items", "dialogue_id", "text"),
             ("behaviour_evaluations", "person_id", "reason"),
             ("behaviour_evaluations", "person_id", "manager_input"),
             ("dialogues", "id", "vision"),

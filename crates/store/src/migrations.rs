@@ -88,6 +88,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "behaviour_evaluations",
         up: m0013_behaviour_evaluations,
     },
+    Migration {
+        version: 14,
+        name: "worksheet_items",
+        up: m0014_worksheet_items,
+    },
 ];
 
 /// Applies every migration not yet applied. Safe to call from several processes at
@@ -1032,6 +1037,27 @@ fn m0013_behaviour_evaluations(engine: Engine) -> Statements {
         .unique()
         .to_owned();
     vec![render(engine, &table), render_index(engine, &unique)]
+}
+
+/// 損益分岐: the merits and demerits the employee weighs in an interview (texts sealed).
+fn m0014_worksheet_items(engine: Engine) -> Statements {
+    let table = Table::create()
+        .table(WorksheetItems::Table)
+        .col(id_col(WorksheetItems::Id))
+        .col(tenant_col(WorksheetItems::TenantId))
+        .col(big(WorksheetItems::DialogueId))
+        .col(text(WorksheetItems::Side))
+        .col(text(WorksheetItems::Text))
+        .col(big(WorksheetItems::Weight))
+        .col(ts(WorksheetItems::CreatedAt))
+        .foreign_key(&mut fk(
+            WorksheetItems::Table,
+            WorksheetItems::DialogueId,
+            Dialogues::Table,
+            Dialogues::Id,
+        ))
+        .to_owned();
+    vec![render(engine, &table)]
 }
 
 fn ts<T: sea_query::IntoIden>(c: T) -> ColumnDef {

@@ -347,3 +347,15 @@ pub(crate) enum BehaviourEvaluations {
     EvaluatedByUserId,
     EvaluatedAt,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum WorksheetItems {
+    Table,
+    Id,
+    TenantId,
+    DialogueId,
+    Side,
+    Text,
+    Weight,
+    CreatedAt,
+}

@@ -800,6 +800,9 @@ struct ShowPage {
     vision: Option<(String, i64)>,
     /// The vision form as typed, with its problem.
     vision_form: (String, String, Option<String>),
+    mechanism: Option<crate::mechanism::MechanismView>,
+    /// The worksheet form as typed: (side, text, weight, error).
+    worksheet_form: (String, String, String, Option<String>),
 }
 
 impl ShowPage {
@@ -828,6 +831,8 @@ pub(crate) struct Retry {
     pub commitment: Option<crate::commitments::CommitmentForm>,
     /// (vision, horizon, error) as typed.
     pub vision: Option<(String, String, String)>,
+    /// (side, text, weight, error) of a worksheet item as typed.
+    pub worksheet: Option<(String, String, String, String)>,
 }
 
 fn visibility_label(page: &Page, v: Visibility) -> String {
@@ -1127,6 +1132,11 @@ async fn render_show(
             d.vision.clone().zip(d.vision_horizon)
         } else {
             None
+        },
+        mechanism: crate::mechanism::view(state, page, auth, d, role).await?,
+        worksheet_form: match retry.worksheet {
+            Some((side, text, weight, e)) => (side, text, weight, Some(e)),
+            None => ("merit".into(), String::new(), "3".into(), None),
         },
         vision_form: match retry.vision {
             Some((v, h, e)) => (v, h, Some(e)),

@@ -21,6 +21,7 @@ mod dialogues;
 mod directory;
 pub mod error;
 pub mod i18n;
+mod mechanism;
 mod ops;
 mod pages;
 mod pdf;
@@ -167,6 +168,7 @@ pub fn router(state: AppState) -> Router {
         .merge(commitments::router())
         .merge(reports::router())
         .merge(autonomy::router())
+        .merge(mechanism::router())
         .merge(clients::router())
         .merge(questions::router())
         .merge(admin::router())

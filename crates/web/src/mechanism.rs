@@ -1,0 +1,178 @@
+//! 自律のメカニズム on the dialogue page: the merits/demerits worksheet the employee weighs
+//! (with the facilitator) during an interview, and, for the facilitator, which of the three
+//! conditions looks missing with the approach that fits it.
+
+use crate::auth::{Auth, Page, set_flash};
+use crate::dialogues::{Retry, again, back, load, need};
+use crate::error::AppError;
+use crate::{AppState, FormData, Origin};
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::post;
+use domain::career_sheet::Section;
+use domain::mechanism::{self, Condition, MAX_ITEM_CHARS, Side, Signs};
+use domain::policy::{self, DialogueRole};
+use store::dialogues::Dialogue;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/dialogues/{id}/worksheet", post(add))
+        .route("/dialogues/{id}/worksheet/{item}/remove", post(remove))
+}
+
+/// The worksheet and the conditions as the dialogue page shows them.
+pub struct MechanismView {
+    /// (id, side key, side label, text, weight)
+    pub items: Vec<(i64, &'static str, String, String, u8)>,
+    pub balance_text: String,
+    /// For the facilitator: (condition label, looks met, the approach when missing).
+    pub conditions: Vec<(String, bool, String)>,
+    pub may_edit: bool,
+    pub limit: usize,
+}
+
+fn party(role: DialogueRole) -> bool {
+    matches!(role, DialogueRole::Facilitator | DialogueRole::Subject)
+}
+
+pub async fn view(
+    state: &AppState,
+    page: &Page,
+    auth: &Auth,
+    d: &Dialogue,
+    role: DialogueRole,
+) -> Result<Option<MechanismView>, AppError> {
+    if !party(role) || !d.kind.is_consultant_session() {
+        return Ok(None);
+    }
+    let tenant = auth.tenant();
+    let items = state.store.worksheet_of(tenant, d.id).await?;
+    let weights: Vec<(Side, u8)> = items.iter().map(|(_, s, _, w)| (*s, *w)).collect();
+    let balance = mechanism::balance(&weights);
+    let mut conditions = Vec::new();
+    if role == DialogueRole::Facilitator {
+        // Only what the employee shares on their sheet counts as a sign.
+        let shared = match policy::career_sheet_view_in_dialogue(role) {
+            Some(_) => state
+                .store
+                .latest_career_sheet(tenant, d.subject)
+                .await?
+                .map(|v| v.sheet.shared()),
+            None => None,
+        };
+        let has = |s: Section| {
+            shared
+                .as_ref()
+                .and_then(|sheet| sheet.entry(s))
+                .is_some_and(|e| !e.text.trim().is_empty())
+        };
+        let missing = mechanism::missing(&Signs {
+            moving_events: has(Section::Events),
+            successes: has(Section::Successes),
+            balance: (!items.is_empty()).then_some(balance),
+        });
+        for c in Condition::ALL {
+            conditions.push((
+                page.t(&format!("mechanism.condition.{}", c.key())),
+                !missing.contains(&c),
+                page.t(&format!("mechanism.approach.{}", c.key())),
+            ));
+        }
+    }
+    Ok(Some(MechanismView {
+        items: items
+            .into_iter()
+            .map(|(id, s, text, w)| {
+                (
+                    id,
+                    s.key(),
+                    page.t(&format!("mechanism.side.{}", s.key())),
+                    text,
+                    w,
+                )
+            })
+            .collect(),
+        balance_text: if weights.is_empty() {
+            page.t("mechanism.balance_none")
+        } else if balance > 0 {
+            page.tf("mechanism.balance_merits", "n", balance)
+        } else {
+            page.tf("mechanism.balance_demerits", "n", -balance)
+        },
+        conditions,
+        may_edit: !d.is_closed(),
+        limit: MAX_ITEM_CHARS,
+    }))
+}
+
+/// POST /dialogues/{id}/worksheet — an item the employee weighs (either party writes it).
+async fn add(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    let (d, role) = load(&state, &auth, id).await?;
+    need(party(role) && d.kind.is_consultant_session())?;
+    if d.is_closed() {
+        set_flash(&page.session, "error", page.t("mechanism.error.closed")).await?;
+        return Ok(back(id));
+    }
+    match mechanism::parse_item(form.get("side"), form.get("text"), form.get("weight")) {
+        Ok((side, text, weight)) => {
+            state
+                .store
+                .add_worksheet_item(auth.tenant(), d.id, side, &text, weight)
+                .await?;
+            set_flash(&page.session, "success", page.t("mechanism.added")).await?;
+        }
+        Err(code) => {
+            let msg = match code {
+                "too_long" => page.tf("dialogue.error.too_long", "n", MAX_ITEM_CHARS),
+                "empty" => page.t("mechanism.error.empty"),
+                _ => page.t("mechanism.error.fields"),
+            };
+            return again(
+                &state,
+                &page,
+                &auth,
+                &origin,
+                (&d, role),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Retry {
+                    worksheet: Some((
+                        form.get("side").to_string(),
+                        form.get("text").to_string(),
+                        form.get("weight").to_string(),
+                        msg,
+                    )),
+                    ..Default::default()
+                },
+            )
+            .await;
+        }
+    }
+    Ok(back(id))
+}
+
+/// POST /dialogues/{id}/worksheet/{item}/remove
+async fn remove(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    Path((id, item)): Path<(i64, i64)>,
+    _form: FormData,
+) -> Result<Response, AppError> {
+    let (d, role) = load(&state, &auth, id).await?;
+    need(party(role) && d.kind.is_consultant_session() && !d.is_closed())?;
+    state
+        .store
+        .remove_worksheet_item(auth.tenant(), d.id, item)
+        .await?;
+    set_flash(&page.session, "success", page.t("mechanism.removed")).await?;
+    Ok(back(id))
+}
