@@ -1025,8 +1025,16 @@ pub fn may_close_as_committed(commitments: &[(bool, bool, bool)]) -> bool {
 }
 
 /// Days after `starts_on` before the employee and the facilitator are asked whether it
-/// started (「始めましたか？」). A tenant setting to come; this is the default.
+/// started (「始めましたか？」), unless the tenant sets its own.
 pub const DEFAULT_CHECK_IN_GRACE_DAYS: i64 = 3;
+
+/// The grace period a tenant may set: 0 to 60 days.
+pub fn parse_grace_days(raw: &str) -> Option<i64> {
+    raw.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|d| (0..=60).contains(d))
+}
 
 /// Is a check-in due for a commitment that counts, on `today`? From its start date plus
 /// the grace period, for as long as nobody said it started (or stopped).

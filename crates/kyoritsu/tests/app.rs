@@ -971,6 +971,11 @@ app_test!(permission_matrix_for_form_posts, |app| async move {
             vec![("category", "values"), ("text_ja", "禁止されるべき質問")],
         ),
         ("/questions/1/delete".into(), vec![]),
+        ("/admin/check-in".into(), vec![("check_in_grace_days", "0")]),
+        (
+            "/autonomy/definition".into(),
+            vec![("rule", "above_mean"), ("horizon", "1")],
+        ),
     ];
     for role in ["employee", "manager", "consultant", "instructor", "hr"] {
         let b = app.signed_in(&format!("{role}@demo.example.jp")).await;
@@ -3109,6 +3114,75 @@ app_test!(
                     ("text", "x"),
                     ("weight", "1"),
                 ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+    }
+);
+
+app_test!(
+    the_follow_up_waits_for_the_grace_period_the_company_sets,
+    |app| async move {
+        let (_, next, _, _) = demo_dialogues(&app).await;
+        let path = format!("/dialogues/{next}");
+        let t = app.demo_tenant().await;
+        let started = ((chrono::Utc::now() + chrono::Duration::hours(9)).date_naive()
+            - chrono::Duration::days(5))
+        .to_string();
+        let consultant = app.signed_in("consultant@demo.example.jp").await;
+        let csrf = consultant.csrf(&path).await;
+        consultant
+            .post(
+                &format!("{path}/commitments"),
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("action", "先週から毎朝15分、業界ニュースを読んでいます"),
+                    ("starts_on", &started),
+                    ("confirm_past", "1"),
+                ],
+            )
+            .await;
+        let c = app.store.commitments_of(t.id, next).await.expect("q")[0].clone();
+        assert!(
+            app.store
+                .confirm_commitment(t.id, c.id, c.subject)
+                .await
+                .expect("confirm")
+        );
+        let employee = app.signed_in("employee@demo.example.jp").await;
+        let (_, my) = employee.get("/my").await;
+        assert!(
+            my.contains("my-check-in"),
+            "5 days after the start, the default 3 days have passed"
+        );
+        let admin = app.signed_in("admin@demo.example.jp").await;
+        let acsrf = admin.csrf("/admin").await;
+        admin
+            .post(
+                "/admin/check-in",
+                &[("_csrf", acsrf.as_str()), ("check_in_grace_days", "61")],
+            )
+            .await;
+        assert_eq!(
+            app.store.check_in_grace_days(t.id).await.expect("q"),
+            3,
+            "refused"
+        );
+        admin
+            .post(
+                "/admin/check-in",
+                &[("_csrf", acsrf.as_str()), ("check_in_grace_days", "10")],
+            )
+            .await;
+        assert_eq!(app.store.check_in_grace_days(t.id).await.expect("q"), 10);
+        let (_, my) = employee.get("/my").await;
+        assert!(!my.contains("my-check-in"), "not before 10 days");
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        let hcsrf = hr.csrf("/my").await;
+        let (s, _) = hr
+            .post(
+                "/admin/check-in",
+                &[("_csrf", hcsrf.as_str()), ("check_in_grace_days", "0")],
             )
             .await;
         assert_eq!(s, StatusCode::FORBIDDEN);

@@ -64,6 +64,32 @@ impl Store {
         })
     }
 
+    /// Days after a commitment's start before the follow-up asks (始めましたか？).
+    pub async fn check_in_grace_days(&self, tenant: TenantId) -> Result<i64> {
+        let (days,): (Option<i64>,) = self
+            .fetch_one(
+                &Query::select()
+                    .column(crate::schema::GraceColumn::CheckInGraceDays)
+                    .from(Tenants::Table)
+                    .and_where(Expr::col(Tenants::Id).eq(tenant.0))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(days.unwrap_or(domain::commitment::DEFAULT_CHECK_IN_GRACE_DAYS))
+    }
+
+    pub async fn set_check_in_grace_days(&self, tenant: TenantId, days: i64) -> Result<()> {
+        self.execute(
+            &Query::update()
+                .table(Tenants::Table)
+                .value(crate::schema::GraceColumn::CheckInGraceDays, days)
+                .and_where(Expr::col(Tenants::Id).eq(tenant.0))
+                .to_owned(),
+        )
+        .await
+        .map(|_| ())
+    }
+
     /// The tenant's definition of a career-autonomous person (the default until admin
     /// sets one).
     pub async fn autonomy_definition(&self, tenant: TenantId) -> Result<Definition> {

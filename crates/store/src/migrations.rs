@@ -93,6 +93,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "worksheet_items",
         up: m0014_worksheet_items,
     },
+    Migration {
+        version: 15,
+        name: "check_in_grace",
+        up: m0015_check_in_grace,
+    },
 ];
 
 /// Applies every migration not yet applied. Safe to call from several processes at
@@ -1058,6 +1063,23 @@ fn m0014_worksheet_items(engine: Engine) -> Statements {
         ))
         .to_owned();
     vec![render(engine, &table)]
+}
+
+/// Days after a commitment's start before the follow-up asks whether it started (a tenant
+/// setting; unset means the default).
+fn m0015_check_in_grace(engine: Engine) -> Statements {
+    let alter = Table::alter()
+        .table(Tenants::Table)
+        .add_column(
+            ColumnDef::new(GraceColumn::CheckInGraceDays)
+                .big_integer()
+                .null(),
+        )
+        .to_owned();
+    vec![match engine {
+        Engine::Sqlite => alter.to_string(SqliteQueryBuilder),
+        Engine::Postgres => alter.to_string(PostgresQueryBuilder),
+    }]
 }
 
 fn ts<T: sea_query::IntoIden>(c: T) -> ColumnDef {

@@ -359,3 +359,8 @@ pub(crate) enum WorksheetItems {
     Weight,
     CreatedAt,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum GraceColumn {
+    CheckInGraceDays,
+}

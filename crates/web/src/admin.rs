@@ -44,6 +44,8 @@ struct SettingsPage {
     anonymity_k: String,
     rating_scale: String,
     errors: Vec<String>,
+    /// Days after a commitment's start before the follow-up asks.
+    check_in_grace_days: i64,
 }
 
 /// GET /admin — 設定
@@ -68,6 +70,7 @@ async fn settings_page(
         anonymity_k: t.settings.anonymity_k.to_string(),
         rating_scale: t.settings.rating_scale.to_string(),
         errors: Vec::new(),
+        check_in_grace_days: state.store.check_in_grace_days(auth.tenant()).await?,
     })
 }
 
@@ -124,6 +127,7 @@ async fn save_settings(
             anonymity_k: k_raw,
             rating_scale: scale_raw,
             errors,
+            check_in_grace_days: state.store.check_in_grace_days(auth.tenant()).await?,
         };
         return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
     };

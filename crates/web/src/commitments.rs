@@ -14,7 +14,7 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use domain::commitment::{self, FieldError, MAX_ACTION_CHARS};
 use domain::dialogue::{DialogueKind, DialogueState};
@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/dialogues/{id}/commitments/{cid}", post(edit))
         .route("/dialogues/{id}/commitments/{cid}/confirm", post(confirm))
         .route("/dialogues/{id}/commitments/{cid}/status", post(set_status))
+        .route("/admin/check-in", post(set_grace))
 }
 
 /// The commitment form as typed, with its problems.
@@ -369,21 +370,58 @@ pub struct CheckIn {
     pub subject: String,
 }
 
-/// The check-ins due today among these commitments.
-pub fn due_check_ins(commitments: &[Commitment]) -> Vec<&Commitment> {
+/// The check-ins due today among these commitments, after `grace_days`.
+pub fn due_check_ins(commitments: &[Commitment], grace_days: i64) -> Vec<&Commitment> {
     let today = today();
     commitments
         .iter()
-        .filter(|c| {
-            commitment::check_in_due(
-                c.starts_on,
-                today,
-                commitment::DEFAULT_CHECK_IN_GRACE_DAYS,
-                c.status,
-                c.counts(),
-            )
-        })
+        .filter(|c| commitment::check_in_due(c.starts_on, today, grace_days, c.status, c.counts()))
         .collect()
+}
+
+/// POST /admin/check-in — admin sets how many days after a commitment's start the
+/// follow-up asks whether it started.
+async fn set_grace(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    form: FormData,
+) -> Result<Response, AppError> {
+    crate::pages::allow(
+        &auth,
+        domain::policy::Action::ManageTenantSettings {
+            tenant: auth.tenant(),
+        },
+    )?;
+    match commitment::parse_grace_days(form.get("check_in_grace_days")) {
+        Some(days) => {
+            state
+                .store
+                .set_check_in_grace_days(auth.tenant(), days)
+                .await?;
+            auth.audit(
+                &state,
+                &origin,
+                store::audit::NewAuditEntry::new(
+                    Some(auth.tenant()),
+                    domain::audit::AuditAction::SettingsChanged,
+                )
+                .detail(format!("check_in_grace_days={days}")),
+            )
+            .await?;
+            set_flash(&page.session, "success", page.t("admin.saved")).await?;
+        }
+        None => {
+            let msg = page.tf(
+                "commitment.error.grace",
+                "typed",
+                form.get("check_in_grace_days"),
+            );
+            set_flash(&page.session, "error", msg).await?;
+        }
+    }
+    Ok(axum::response::Redirect::to("/admin").into_response())
 }
 
 /// How closing a milestone interview as held comes out.

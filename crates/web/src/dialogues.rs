@@ -656,7 +656,8 @@ async fn list(State(state): State<AppState>, page: Page, auth: Auth) -> Result<L
         .commitments_recorded_by_facilitator(auth.tenant(), auth.user.id)
         .await?;
     let mut check_ins = Vec::new();
-    for c in crate::commitments::due_check_ins(&recorded) {
+    let grace = state.store.check_in_grace_days(auth.tenant()).await?;
+    for c in crate::commitments::due_check_ins(&recorded, grace) {
         let subject = mine
             .iter()
             .find(|d| d.id == c.dialogue_id)

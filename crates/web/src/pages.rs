@@ -169,7 +169,8 @@ async fn my(State(state): State<AppState>, page: Page, auth: Auth) -> Result<MyP
             .store
             .commitments_about(auth.tenant(), PersonId(p.id))
             .await?;
-        for c in crate::commitments::due_check_ins(&mine) {
+        let grace = state.store.check_in_grace_days(auth.tenant()).await?;
+        for c in crate::commitments::due_check_ins(&mine, grace) {
             check_ins.push(crate::commitments::CheckIn {
                 dialogue_id: c.dialogue_id,
                 action: c.content.action.clone(),
