@@ -31,6 +31,15 @@ test('admin states the definition of career autonomy, employees read it, HR sees
   await click(page, '[data-testid=autonomy-save]');
   assert.match(await page.textContent('[data-testid=flash]'), /保存しました/);
 
+  // The follow-up's grace period is the company's too.
+  await page.goto(`${server.base}/admin`);
+  await page.fill('[data-testid=grace-days]', '99');
+  await click(page, '[data-testid=grace-save]');
+  assert.match(await page.textContent('[data-testid=flash]'), /0〜60/);
+  await page.fill('[data-testid=grace-days]', '7');
+  await click(page, '[data-testid=grace-save]');
+  assert.equal(await page.inputValue('[data-testid=grace-days]'), '7');
+
   await signIn(page, server.base, 'employee');
   await page.goto(`${server.base}/my`);
   await click(page, '[data-testid=open-autonomy]');
