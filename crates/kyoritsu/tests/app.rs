@@ -2250,9 +2250,14 @@ app_test!(
             Some("application/pdf")
         );
         let bytes = r.bytes().await.expect("body");
-        let dir = std::env::temp_dir().join(format!("kyoritsu-pdf-{}", std::process::id()));
+        // One folder per engine: both variants of this test run at once in this process.
+        let dir = std::env::temp_dir().join(format!(
+            "kyoritsu-pdf-{}-{:?}",
+            std::process::id(),
+            app.store.engine()
+        ));
         std::fs::create_dir_all(&dir).expect("dir");
-        let file = dir.join(format!("records-{:?}.pdf", app.store.engine()));
+        let file = dir.join("records.pdf");
         std::fs::write(&file, &bytes).expect("write");
         let path = file.to_string_lossy().to_string();
         let text = poppler("pdftotext", &[&path, "-"]);
@@ -2276,7 +2281,7 @@ app_test!(
         let artifacts =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../e2e/artifacts");
         std::fs::create_dir_all(&artifacts).expect("artifacts");
-        let out = artifacts.join("my-records-pdf");
+        let out = artifacts.join(format!("my-records-pdf-{:?}", app.store.engine()).to_lowercase());
         poppler(
             "pdftoppm",
             &[
@@ -2772,7 +2777,7 @@ app_test!(
         std::fs::create_dir_all(&artifacts).expect("artifacts");
         poppler(
             "pdftoppm",
-            &["-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", &path_s, &artifacts.join("feedback-report-pdf").to_string_lossy()],
+            &["-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", &path_s, &artifacts.join(format!("feedback-report-pdf-{:?}", app.store.engine()).to_lowercase()).to_string_lossy()],
         );
         let _ = std::fs::remove_file(&file);
     }
