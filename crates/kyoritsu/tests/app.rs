@@ -3193,3 +3193,39 @@ app_test!(
         assert_eq!(s, StatusCode::FORBIDDEN);
     }
 );
+
+app_test!(
+    an_overlong_report_part_is_refused_and_everything_typed_comes_back,
+    |app| async move {
+        let (held, _, _, _) = demo_dialogues(&app).await;
+        let path = format!("/dialogues/{held}");
+        let t = app.demo_tenant().await;
+        let consultant = app.signed_in("consultant@demo.example.jp").await;
+        let csrf = consultant.csrf(&path).await;
+        let long = "長".repeat(domain::feedback::MAX_PART_CHARS + 1);
+        let (s, body) = consultant
+            .post(
+                &format!("{path}/report"),
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("unknown_side", "丁寧に書いた一面の説明"),
+                    ("motivation", long.as_str()),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("data-testid=\"report-error\""));
+        assert!(
+            body.contains("丁寧に書いた一面の説明") && body.contains(&long),
+            "typed parts kept"
+        );
+        assert!(
+            app.store
+                .report_of_dialogue(t.id, held)
+                .await
+                .expect("q")
+                .is_none(),
+            "nothing saved"
+        );
+    }
+);

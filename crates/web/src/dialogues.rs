@@ -797,6 +797,7 @@ struct ShowPage {
     subject_id: i64,
     status_options: Vec<(&'static str, String)>,
     report: Option<crate::reports::DraftView>,
+    report_error: Option<String>,
     /// The vision recorded in this interview: (text, horizon) — facilitator and subject.
     vision: Option<(String, i64)>,
     /// The vision form as typed, with its problem.
@@ -834,6 +835,8 @@ pub(crate) struct Retry {
     pub vision: Option<(String, String, String)>,
     /// (side, text, weight, error) of a worksheet item as typed.
     pub worksheet: Option<(String, String, String, String)>,
+    /// A feedback-report draft as typed, with why it was not saved.
+    pub report: Option<(domain::feedback::Parts, String)>,
 }
 
 fn visibility_label(page: &Page, v: Visibility) -> String {
@@ -1128,7 +1131,16 @@ async fn render_show(
         milestone_number,
         outcome,
         subject_id: d.subject.0,
-        report: crate::reports::draft_view(state, page, auth, d, role).await?,
+        report_error: retry.report.as_ref().map(|(_, e)| e.clone()),
+        report: crate::reports::draft_view(
+            state,
+            page,
+            auth,
+            d,
+            role,
+            retry.report.map(|(p, _)| p),
+        )
+        .await?,
         vision: if facilitator || subject {
             d.vision.clone().zip(d.vision_horizon)
         } else {

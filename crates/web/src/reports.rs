@@ -4,7 +4,7 @@
 //! and can print it.
 
 use crate::auth::{Auth, Page, set_flash};
-use crate::dialogues::{back, load, need, role_in};
+use crate::dialogues::{Retry, again, back, load, need, role_in};
 use crate::error::AppError;
 use crate::pages::when;
 use crate::shell::Shell;
@@ -13,7 +13,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::audit::AuditAction;
@@ -144,15 +144,18 @@ pub async fn draft_view(
     auth: &Auth,
     d: &Dialogue,
     role: DialogueRole,
+    typed: Option<Parts>,
 ) -> Result<Option<DraftView>, AppError> {
     if role != DialogueRole::Facilitator || !d.kind.is_consultant_session() {
         return Ok(None);
     }
     let tenant = auth.tenant();
     let report = state.store.report_of_dialogue(tenant, d.id).await?;
-    let parts = match &report {
-        Some(r) => r.parts.clone(),
-        None => Parts {
+    let parts = match (typed, &report) {
+        // A draft that could not be saved comes back exactly as typed.
+        (Some(t), _) => t,
+        (None, Some(r)) => r.parts.clone(),
+        (None, None) => Parts {
             // What they committed to, filled in from the commitments that count.
             committed: state
                 .store
@@ -201,6 +204,7 @@ async fn save_draft(
     State(state): State<AppState>,
     page: Page,
     auth: Auth,
+    origin: Origin,
     Path(id): Path<i64>,
     form: FormData,
 ) -> Result<Response, AppError> {
@@ -208,14 +212,29 @@ async fn save_draft(
     need(role == DialogueRole::Facilitator && d.kind.is_consultant_session())?;
     match parts_from(&form) {
         Err(_) => {
-            // Keep what was typed: the page's draft is replaced only when valid, so say
-            // which limit was passed and leave the saved draft as it was.
-            set_flash(
-                &page.session,
-                "error",
-                page.tf("dialogue.error.too_long", "n", MAX_PART_CHARS),
+            // Nothing is saved; the page comes back with every part as typed.
+            let typed = Parts {
+                unknown_side: form.get("unknown_side").to_string(),
+                motivation: form.get("motivation").to_string(),
+                committed: form.get("committed").to_string(),
+                support: form.get("support").to_string(),
+            };
+            return again(
+                &state,
+                &page,
+                &auth,
+                &origin,
+                (&d, role),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Retry {
+                    report: Some((
+                        typed,
+                        page.tf("dialogue.error.too_long", "n", MAX_PART_CHARS),
+                    )),
+                    ..Default::default()
+                },
             )
-            .await?;
+            .await;
         }
         Ok(parts) => {
             let saved = state
