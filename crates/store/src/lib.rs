@@ -20,6 +20,7 @@ pub mod dialogues;
 pub mod directory;
 pub mod feedback;
 pub mod imports;
+pub mod jobs;
 pub mod migrations;
 pub mod people;
 pub mod questions;

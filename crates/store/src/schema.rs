@@ -364,3 +364,29 @@ pub(crate) enum WorksheetItems {
 pub(crate) enum GraceColumn {
     CheckInGraceDays,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Jobs {
+    Table,
+    Id,
+    TenantId,
+    Kind,
+    Key,
+    Payload,
+    State,
+    Attempts,
+    MaxAttempts,
+    RunAt,
+    LockedUntil,
+    LastError,
+    CreatedAt,
+    FinishedAt,
+}
+
+/// Columns added by migration 16: when the follow-up asked about a commitment, and when
+/// the people in a dialogue were reminded of it.
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum FollowUpColumns {
+    CheckInAskedAt,
+    RemindedAt,
+}

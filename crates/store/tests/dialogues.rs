@@ -731,3 +731,305 @@ db_test!(
         assert!(!raw[0].0.contains("育成"), "sealed at rest");
     }
 );
+
+// ---- The job queue and the follow-up sweep's marks ----
+
+fn email_job(t: TenantId, key: &str, now: chrono::DateTime<Utc>) -> store::jobs::NewJob {
+    store::jobs::NewJob::email(
+        t,
+        key.into(),
+        &store::jobs::EmailPayload {
+            to: "a@example.jp".into(),
+            subject: "件名".into(),
+            body: "本文".into(),
+        },
+        now,
+    )
+    .expect("job")
+}
+
+db_test!(
+    a_job_key_is_enqueued_once_and_a_failing_job_backs_off_then_fails,
+    |db| async move {
+        use store::jobs::{EMAIL, JobState, backoff};
+        let s = &db.store;
+        let w = world(s, "acme").await;
+        // PostgreSQL keeps microseconds.
+        let now = chrono::DurationRound::duration_trunc(Utc::now(), Duration::microseconds(1))
+            .expect("trunc");
+        let job = email_job(w.t, "email:test:1", now);
+        assert_eq!(
+            s.enqueue_jobs(&[job.clone()], now).await.expect("enqueue"),
+            1
+        );
+        assert_eq!(
+            s.enqueue_jobs(&[job.clone()], now).await.expect("again"),
+            0,
+            "the same key again changes nothing"
+        );
+        // Not yet due a second before its time.
+        assert!(
+            s.claim_jobs(
+                &[EMAIL],
+                now - Duration::seconds(1),
+                Duration::minutes(5),
+                10
+            )
+            .await
+            .expect("claim")
+            .is_empty()
+        );
+        let lease = Duration::minutes(5);
+        let mut claimed = s.claim_jobs(&[EMAIL], now, lease, 10).await.expect("claim");
+        assert_eq!(claimed.len(), 1);
+        assert_eq!(claimed[0].attempts, 1);
+        assert!(
+            s.claim_jobs(&[EMAIL], now, lease, 10)
+                .await
+                .expect("claim")
+                .is_empty(),
+            "a running job is not claimed twice"
+        );
+        let mut at = now;
+        for attempt in 1..=store::jobs::EMAIL_ATTEMPTS {
+            let j = claimed.pop().expect("claimed");
+            assert_eq!(j.attempts, attempt);
+            let state = s
+                .fail_job(&j, at, "connection refused")
+                .await
+                .expect("fail");
+            let st = s
+                .job_status(w.t, "email:test:1")
+                .await
+                .expect("q")
+                .expect("s");
+            assert_eq!(st.last_error.as_deref(), Some("connection refused"));
+            if attempt < store::jobs::EMAIL_ATTEMPTS {
+                assert_eq!(state, JobState::Queued);
+                assert_eq!(st.run_at, at + backoff(attempt));
+                // Waits for its back-off.
+                assert!(
+                    s.claim_jobs(
+                        &[EMAIL],
+                        at + backoff(attempt) - Duration::seconds(1),
+                        lease,
+                        10
+                    )
+                    .await
+                    .expect("claim")
+                    .is_empty()
+                );
+                at += backoff(attempt);
+                claimed = s.claim_jobs(&[EMAIL], at, lease, 10).await.expect("claim");
+            } else {
+                assert_eq!(state, JobState::Failed);
+            }
+        }
+        let counts = s.queue_counts(w.t, EMAIL).await.expect("counts");
+        assert_eq!((counts.failed, counts.queued, counts.retrying), (1, 0, 0));
+        assert!(
+            s.claim_jobs(&[EMAIL], at + Duration::days(30), lease, 10)
+                .await
+                .expect("claim")
+                .is_empty(),
+            "a failed job is never claimed again"
+        );
+    }
+);
+
+db_test!(
+    concurrent_workers_never_claim_the_same_job,
+    |db| async move {
+        use store::jobs::EMAIL;
+        let s = &db.store;
+        let w = world(s, "acme").await;
+        let now = Utc::now();
+        let jobs: Vec<_> = (0..60)
+            .map(|i| email_job(w.t, &format!("email:many:{i}"), now))
+            .collect();
+        s.enqueue_jobs(&jobs, now).await.expect("enqueue");
+        let workers: Vec<_> = (0..4)
+            .map(|_| {
+                let s = s.clone();
+                tokio::spawn(async move {
+                    let mut mine = Vec::new();
+                    loop {
+                        let got = s
+                            .claim_jobs(&[EMAIL], now, Duration::minutes(5), 3)
+                            .await
+                            .expect("claim");
+                        if got.is_empty() {
+                            break mine;
+                        }
+                        for j in got {
+                            s.finish_job(j.id, now).await.expect("finish");
+                            mine.push(j.id);
+                        }
+                    }
+                })
+            })
+            .collect();
+        let mut all = Vec::new();
+        for h in workers {
+            all.extend(h.await.expect("worker"));
+        }
+        let n = all.len();
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!((n, all.len()), (60, 60), "each job exactly once");
+        assert_eq!(s.queue_counts(w.t, EMAIL).await.expect("c").done, 60);
+    }
+);
+
+db_test!(
+    a_job_whose_worker_died_is_claimed_again_after_its_lease,
+    |db| async move {
+        use store::jobs::EMAIL;
+        let s = &db.store;
+        let w = world(s, "acme").await;
+        let now = Utc::now();
+        s.enqueue_jobs(&[email_job(w.t, "email:lost", now)], now)
+            .await
+            .expect("enqueue");
+        let lease = Duration::minutes(5);
+        assert_eq!(
+            s.claim_jobs(&[EMAIL], now, lease, 1)
+                .await
+                .expect("c")
+                .len(),
+            1
+        );
+        assert!(
+            s.claim_jobs(&[EMAIL], now + Duration::minutes(4), lease, 1)
+                .await
+                .expect("c")
+                .is_empty()
+        );
+        let again = s
+            .claim_jobs(&[EMAIL], now + Duration::minutes(6), lease, 1)
+            .await
+            .expect("c");
+        assert_eq!(again.len(), 1);
+        assert_eq!(again[0].attempts, 2);
+        assert!(
+            s.claim_jobs(&["other_kind"], now + Duration::hours(1), lease, 1)
+                .await
+                .expect("c")
+                .is_empty(),
+            "only the kinds asked for"
+        );
+    }
+);
+
+db_test!(
+    a_check_in_is_due_from_start_plus_grace_for_confirmed_commitments_and_asked_once,
+    |db| async move {
+        let s = &db.store;
+        let w = world(s, "acme").await;
+        let other = world(s, "other").await;
+        let d = s
+            .create_dialogues(w.t, &booking(&w, w.consultant, 1))
+            .await
+            .expect("b")[0];
+        let (input, check) = commitment("来月から簿記の勉強をします");
+        let start = input.starts_on;
+        let id = s
+            .add_commitment(w.t, d, w.subject, w.consultant, &input, &check)
+            .await
+            .expect("add");
+        let (vague, vague_check) = commitment("頑張ります");
+        let vague_id = s
+            .add_commitment(w.t, d, w.subject, w.consultant, &vague, &vague_check)
+            .await
+            .expect("add");
+        assert!(
+            s.due_check_ins(w.t, start).await.expect("q").is_empty(),
+            "an unconfirmed commitment is not followed up"
+        );
+        s.confirm_commitment(w.t, id, w.subject)
+            .await
+            .expect("confirm");
+        s.confirm_commitment(w.t, vague_id, w.subject)
+            .await
+            .expect("confirm");
+        assert!(
+            s.due_check_ins(w.t, start - Duration::days(1))
+                .await
+                .expect("q")
+                .is_empty(),
+            "not before the start (plus grace)"
+        );
+        let due = s.due_check_ins(w.t, start).await.expect("q");
+        assert_eq!(
+            due.len(),
+            1,
+            "only the commitment that passes the checks: {due:?}"
+        );
+        assert_eq!(
+            (due[0].commitment_id, due[0].facilitator_user_id),
+            (id, w.consultant.0)
+        );
+        assert!(
+            s.due_check_ins(other.t, start).await.expect("q").is_empty(),
+            "tenant scoped"
+        );
+        let now = Utc::now();
+        let emails = [email_job(w.t, &format!("email:check_in:{id}:1"), now)];
+        assert!(s.ask_check_in(w.t, id, &emails, now).await.expect("ask"));
+        assert!(
+            !s.ask_check_in(w.t, id, &emails, now)
+                .await
+                .expect("ask again"),
+            "a second process asking finds it done"
+        );
+        assert_eq!(
+            s.queue_counts(w.t, store::jobs::EMAIL)
+                .await
+                .expect("c")
+                .queued,
+            1
+        );
+        assert!(s.check_in_asked_at(w.t, id).await.expect("q").is_some());
+        assert!(
+            s.due_check_ins(w.t, start + Duration::days(30))
+                .await
+                .expect("q")
+                .is_empty()
+        );
+    }
+);
+
+db_test!(
+    a_dialogue_is_reminded_once_within_the_window_before_it,
+    |db| async move {
+        let s = &db.store;
+        let w = world(s, "acme").await;
+        let d = s
+            .create_dialogues(w.t, &booking(&w, w.consultant, 2))
+            .await
+            .expect("b")[0];
+        let now = Utc::now();
+        assert!(
+            s.due_reminders(w.t, now, now + Duration::hours(24))
+                .await
+                .expect("q")
+                .is_empty(),
+            "two days ahead is outside a 24-hour window"
+        );
+        let due = s
+            .due_reminders(w.t, now, now + Duration::hours(49))
+            .await
+            .expect("q");
+        assert_eq!(due.len(), 1);
+        assert_eq!(due[0].dialogue_id, d);
+        let emails = [email_job(w.t, &format!("email:reminder:{d}:1"), now)];
+        assert!(s.send_reminders(w.t, d, &emails, now).await.expect("send"));
+        assert!(!s.send_reminders(w.t, d, &emails, now).await.expect("again"));
+        assert!(
+            s.due_reminders(w.t, now, now + Duration::hours(49))
+                .await
+                .expect("q")
+                .is_empty()
+        );
+    }
+);

@@ -1,0 +1,626 @@
+//! The job queue, in the database so that several server processes share it.
+//!
+//! Contract:
+//! - **Idempotent enqueue**: every job has a unique `key` naming what it does
+//!   (`email:check_in:41:7`); enqueueing a key that exists does nothing.
+//! - **Claim**: [`Store::claim_jobs`] marks due jobs `running` with a lease and returns
+//!   them, in one statement: on PostgreSQL the rows are picked with `FOR UPDATE SKIP
+//!   LOCKED` so concurrent workers never get the same job; SQLite runs one writer at a
+//!   time, so the same single `UPDATE … RETURNING` is atomic there. A job whose worker
+//!   died is claimed again once its lease ends.
+//! - **Retries**: a failed attempt puts the job back with exponential back-off
+//!   ([`backoff`]); after `max_attempts` it is `failed` and stays visible to admins.
+//! - Delivery is at least once: a worker killed between doing the work and
+//!   [`Store::finish_job`] does it again after the lease, so handlers must tolerate that.
+//!
+//! Emails are jobs of kind [`EMAIL`]: the outbox.
+
+use crate::db::Tx;
+use crate::schema::{Commitments, Dialogues, FollowUpColumns, Jobs};
+use crate::{Result, Store, StoreError, TenantId, UserId};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use sea_query::{Expr, ExprTrait, LockBehavior, LockType, OnConflict, Order, Query};
+
+/// The kind of an email job (payload: [`EmailPayload`]).
+pub const EMAIL: &str = "email";
+/// Attempts before an email is given up (about 2 days of back-off in all).
+pub const EMAIL_ATTEMPTS: i64 = 10;
+
+/// Where a job is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobState {
+    Queued,
+    Running,
+    Done,
+    Failed,
+}
+
+impl JobState {
+    pub fn key(self) -> &'static str {
+        match self {
+            JobState::Queued => "queued",
+            JobState::Running => "running",
+            JobState::Done => "done",
+            JobState::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<JobState> {
+        [
+            JobState::Queued,
+            JobState::Running,
+            JobState::Done,
+            JobState::Failed,
+        ]
+        .into_iter()
+        .find(|k| k.key() == s)
+    }
+}
+
+/// A job to enqueue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewJob {
+    pub tenant: TenantId,
+    pub kind: String,
+    /// Unique over all jobs: what makes enqueueing idempotent.
+    pub key: String,
+    pub payload: String,
+    pub run_at: DateTime<Utc>,
+    pub max_attempts: i64,
+}
+
+/// An email, as an outbox job carries it. Emails say that something is waiting and
+/// link to it; they never carry a note, a report or a commitment's words.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EmailPayload {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+impl NewJob {
+    /// An email to send as soon as possible.
+    pub fn email(
+        tenant: TenantId,
+        key: String,
+        email: &EmailPayload,
+        now: DateTime<Utc>,
+    ) -> Result<NewJob> {
+        Ok(NewJob {
+            tenant,
+            kind: EMAIL.into(),
+            key,
+            payload: serde_json::to_string(email)
+                .map_err(|e| StoreError::Integrity(format!("email payload: {e}")))?,
+            run_at: now,
+            max_attempts: EMAIL_ATTEMPTS,
+        })
+    }
+}
+
+/// A claimed job.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Job {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub kind: String,
+    pub key: String,
+    pub payload: String,
+    /// Including the one now running.
+    pub attempts: i64,
+    pub max_attempts: i64,
+}
+
+/// A job as the outbox page and status checks show it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct JobStatus {
+    pub id: i64,
+    pub kind: String,
+    pub key: String,
+    pub state: JobState,
+    pub attempts: i64,
+    pub run_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+#[derive(sqlx::FromRow)]
+struct StatusRow {
+    id: i64,
+    kind: String,
+    key: String,
+    state: String,
+    attempts: i64,
+    run_at: DateTime<Utc>,
+    last_error: Option<String>,
+    created_at: DateTime<Utc>,
+    finished_at: Option<DateTime<Utc>>,
+}
+
+impl StatusRow {
+    fn into_status(self) -> Result<JobStatus> {
+        Ok(JobStatus {
+            id: self.id,
+            kind: self.kind,
+            key: self.key,
+            state: JobState::parse(&self.state)
+                .ok_or_else(|| StoreError::Integrity(format!("job state '{}'", self.state)))?,
+            attempts: self.attempts,
+            run_at: self.run_at,
+            last_error: self.last_error,
+            created_at: self.created_at,
+            finished_at: self.finished_at,
+        })
+    }
+}
+
+/// Counts of a tenant's jobs of one kind by state, for the outbox summary.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct QueueCounts {
+    pub queued: i64,
+    /// Queued after at least one failed attempt.
+    pub retrying: i64,
+    pub running: i64,
+    pub done: i64,
+    pub failed: i64,
+}
+
+/// How long to wait after the `attempts`-th failed attempt: one minute, doubling, at most
+/// six hours.
+pub fn backoff(attempts: i64) -> Duration {
+    let exp = attempts.clamp(1, 20) - 1;
+    Duration::minutes(std::cmp::Ord::min(1_i64 << exp, 360))
+}
+
+/// A commitment whose follow-up (始めましたか？) is due and was not yet asked.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct DueCheckIn {
+    pub commitment_id: i64,
+    pub dialogue_id: i64,
+    pub subject_person_id: i64,
+    pub facilitator_user_id: i64,
+    pub starts_on: NaiveDate,
+}
+
+/// A scheduled dialogue whose reminder is due and was not yet sent.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct DueReminder {
+    pub dialogue_id: i64,
+    pub subject_person_id: i64,
+    pub facilitator_user_id: i64,
+    pub starts_at: DateTime<Utc>,
+}
+
+const STATUS_COLUMNS: [Jobs; 9] = [
+    Jobs::Id,
+    Jobs::Kind,
+    Jobs::Key,
+    Jobs::State,
+    Jobs::Attempts,
+    Jobs::RunAt,
+    Jobs::LastError,
+    Jobs::CreatedAt,
+    Jobs::FinishedAt,
+];
+
+async fn insert_jobs(tx: &mut Tx, jobs: &[NewJob], now: DateTime<Utc>) -> Result<u64> {
+    let mut added = 0;
+    for j in jobs {
+        added += tx
+            .execute(
+                &Query::insert()
+                    .into_table(Jobs::Table)
+                    .columns([
+                        Jobs::TenantId,
+                        Jobs::Kind,
+                        Jobs::Key,
+                        Jobs::Payload,
+                        Jobs::State,
+                        Jobs::Attempts,
+                        Jobs::MaxAttempts,
+                        Jobs::RunAt,
+                        Jobs::CreatedAt,
+                    ])
+                    .values_panic([
+                        j.tenant.0.into(),
+                        j.kind.clone().into(),
+                        j.key.clone().into(),
+                        j.payload.clone().into(),
+                        JobState::Queued.key().into(),
+                        0_i64.into(),
+                        j.max_attempts.into(),
+                        j.run_at.into(),
+                        now.into(),
+                    ])
+                    .on_conflict(OnConflict::column(Jobs::Key).do_nothing().to_owned())
+                    .to_owned(),
+            )
+            .await?;
+    }
+    Ok(added)
+}
+
+impl Store {
+    /// Enqueues jobs; keys that already exist are left as they are. Returns how many
+    /// were new.
+    pub async fn enqueue_jobs(&self, jobs: &[NewJob], now: DateTime<Utc>) -> Result<u64> {
+        let mut tx = self.begin().await?;
+        let added = insert_jobs(&mut tx, jobs, now).await?;
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    /// Claims up to `limit` due jobs of the given kinds for `lease`: queued ones whose
+    /// time has come, and running ones whose lease ran out (their worker died).
+    #[tracing::instrument(skip_all, fields(limit))]
+    pub async fn claim_jobs(
+        &self,
+        kinds: &[&str],
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: u64,
+    ) -> Result<Vec<Job>> {
+        if kinds.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let due = Query::select()
+            .column(Jobs::Id)
+            .from(Jobs::Table)
+            .and_where(Expr::col(Jobs::Kind).is_in(kinds.iter().map(|k| k.to_string())))
+            .cond_where(
+                sea_query::Cond::any()
+                    .add(
+                        Expr::col(Jobs::State)
+                            .eq(JobState::Queued.key())
+                            .and(Expr::col(Jobs::RunAt).lte(now)),
+                    )
+                    .add(
+                        Expr::col(Jobs::State)
+                            .eq(JobState::Running.key())
+                            .and(Expr::col(Jobs::LockedUntil).lt(now)),
+                    ),
+            )
+            .order_by(Jobs::RunAt, Order::Asc)
+            .order_by(Jobs::Id, Order::Asc)
+            .limit(limit)
+            // Rendered for PostgreSQL only; SQLite has no row locks and needs none.
+            .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+            .to_owned();
+        self.fetch_all(
+            &Query::update()
+                .table(Jobs::Table)
+                .value(Jobs::State, JobState::Running.key())
+                .value(Jobs::LockedUntil, now + lease)
+                .value(Jobs::Attempts, Expr::col(Jobs::Attempts).add(1))
+                .and_where(Expr::col(Jobs::Id).in_subquery(due))
+                .returning(Query::returning().columns([
+                    Jobs::Id,
+                    Jobs::TenantId,
+                    Jobs::Kind,
+                    Jobs::Key,
+                    Jobs::Payload,
+                    Jobs::Attempts,
+                    Jobs::MaxAttempts,
+                ]))
+                .to_owned(),
+        )
+        .await
+    }
+
+    /// The job was done.
+    pub async fn finish_job(&self, id: i64, now: DateTime<Utc>) -> Result<()> {
+        self.execute(
+            &Query::update()
+                .table(Jobs::Table)
+                .value(Jobs::State, JobState::Done.key())
+                .value(Jobs::FinishedAt, now)
+                .value(Jobs::LockedUntil, Option::<DateTime<Utc>>::None)
+                .value(Jobs::LastError, Option::<String>::None)
+                .and_where(Expr::col(Jobs::Id).eq(id))
+                .to_owned(),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// An attempt failed: back to the queue after [`backoff`], or `failed` once its
+    /// attempts are used up. Returns the state it is left in.
+    pub async fn fail_job(&self, job: &Job, now: DateTime<Utc>, error: &str) -> Result<JobState> {
+        let (state, finished) = if job.attempts >= job.max_attempts {
+            (JobState::Failed, Some(now))
+        } else {
+            (JobState::Queued, None)
+        };
+        let error: String = error.chars().take(1000).collect();
+        self.execute(
+            &Query::update()
+                .table(Jobs::Table)
+                .value(Jobs::State, state.key())
+                .value(Jobs::RunAt, now + backoff(job.attempts))
+                .value(Jobs::LockedUntil, Option::<DateTime<Utc>>::None)
+                .value(Jobs::LastError, error)
+                .value(Jobs::FinishedAt, finished)
+                .and_where(Expr::col(Jobs::Id).eq(job.id))
+                .to_owned(),
+        )
+        .await?;
+        Ok(state)
+    }
+
+    /// The job with this key, if any, scoped by tenant.
+    pub async fn job_status(&self, tenant: TenantId, key: &str) -> Result<Option<JobStatus>> {
+        self.fetch_optional::<StatusRow, _>(
+            &Query::select()
+                .columns(STATUS_COLUMNS)
+                .from(Jobs::Table)
+                .and_where(Expr::col(Jobs::TenantId).eq(tenant.0))
+                .and_where(Expr::col(Jobs::Key).eq(key))
+                .to_owned(),
+        )
+        .await?
+        .map(StatusRow::into_status)
+        .transpose()
+    }
+
+    /// A tenant's jobs of one kind, newest first.
+    pub async fn recent_jobs(
+        &self,
+        tenant: TenantId,
+        kind: &str,
+        limit: u64,
+    ) -> Result<Vec<JobStatus>> {
+        self.fetch_all::<StatusRow, _>(
+            &Query::select()
+                .columns(STATUS_COLUMNS)
+                .from(Jobs::Table)
+                .and_where(Expr::col(Jobs::TenantId).eq(tenant.0))
+                .and_where(Expr::col(Jobs::Kind).eq(kind))
+                .order_by(Jobs::CreatedAt, Order::Desc)
+                .order_by(Jobs::Id, Order::Desc)
+                .limit(limit)
+                .to_owned(),
+        )
+        .await?
+        .into_iter()
+        .map(StatusRow::into_status)
+        .collect()
+    }
+
+    /// How many of a tenant's jobs of one kind are in each state.
+    pub async fn queue_counts(&self, tenant: TenantId, kind: &str) -> Result<QueueCounts> {
+        let rows: Vec<(String, bool, i64)> = self
+            .fetch_all(
+                &Query::select()
+                    .column(Jobs::State)
+                    .expr(Expr::col(Jobs::Attempts).gt(0))
+                    .expr(Expr::col(Jobs::Id).count())
+                    .from(Jobs::Table)
+                    .and_where(Expr::col(Jobs::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Jobs::Kind).eq(kind))
+                    .group_by_col(Jobs::State)
+                    .group_by_col(Jobs::Attempts)
+                    .to_owned(),
+            )
+            .await?;
+        let mut c = QueueCounts::default();
+        for (state, tried, n) in rows {
+            match JobState::parse(&state) {
+                Some(JobState::Queued) if tried => c.retrying += n,
+                Some(JobState::Queued) => c.queued += n,
+                Some(JobState::Running) => c.running += n,
+                Some(JobState::Done) => c.done += n,
+                Some(JobState::Failed) => c.failed += n,
+                None => return Err(StoreError::Integrity(format!("job state '{state}'"))),
+            }
+        }
+        Ok(c)
+    }
+
+    /// Commitments that count, not yet started by anyone's word, whose start date is on
+    /// or before `cutoff` (today minus the tenant's grace period) and whose follow-up was
+    /// not yet asked.
+    pub async fn due_check_ins(
+        &self,
+        tenant: TenantId,
+        cutoff: NaiveDate,
+    ) -> Result<Vec<DueCheckIn>> {
+        self.fetch_all(
+            &Query::select()
+                .expr_as(
+                    Expr::col((Commitments::Table, Commitments::Id)),
+                    sea_query::Alias::new("commitment_id"),
+                )
+                .column((Commitments::Table, Commitments::DialogueId))
+                .column((Commitments::Table, Commitments::SubjectPersonId))
+                .column((Dialogues::Table, Dialogues::FacilitatorUserId))
+                .column((Commitments::Table, Commitments::StartsOn))
+                .from(Commitments::Table)
+                .inner_join(
+                    Dialogues::Table,
+                    Expr::col((Dialogues::Table, Dialogues::Id))
+                        .equals((Commitments::Table, Commitments::DialogueId)),
+                )
+                .and_where(Expr::col((Commitments::Table, Commitments::TenantId)).eq(tenant.0))
+                .and_where(Expr::col((Commitments::Table, Commitments::Replaced)).eq(false))
+                .and_where(Expr::col((Commitments::Table, Commitments::Objective)).eq(true))
+                .and_where(Expr::col((Commitments::Table, Commitments::HasStart)).eq(true))
+                .and_where(Expr::col((Commitments::Table, Commitments::ConfirmedAt)).is_not_null())
+                .and_where(
+                    Expr::col((Commitments::Table, Commitments::Status))
+                        .eq(domain::commitment::Status::NotStarted.key()),
+                )
+                .and_where(Expr::col((Commitments::Table, Commitments::StartsOn)).lte(cutoff))
+                .and_where(
+                    Expr::col((Commitments::Table, FollowUpColumns::CheckInAskedAt)).is_null(),
+                )
+                .order_by((Commitments::Table, Commitments::Id), Order::Asc)
+                .to_owned(),
+        )
+        .await
+    }
+
+    /// Marks a commitment's follow-up as asked and enqueues its emails, together. Returns
+    /// false (and enqueues nothing) when another process asked first.
+    pub async fn ask_check_in(
+        &self,
+        tenant: TenantId,
+        commitment: i64,
+        emails: &[NewJob],
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let mut tx = self.begin().await?;
+        let marked = tx
+            .execute(
+                &Query::update()
+                    .table(Commitments::Table)
+                    .value(FollowUpColumns::CheckInAskedAt, now)
+                    .and_where(Expr::col(Commitments::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Commitments::Id).eq(commitment))
+                    .and_where(Expr::col(FollowUpColumns::CheckInAskedAt).is_null())
+                    .to_owned(),
+            )
+            .await?;
+        if marked == 0 {
+            return Ok(false);
+        }
+        insert_jobs(&mut tx, emails, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// When a commitment's follow-up was asked, if it was.
+    pub async fn check_in_asked_at(
+        &self,
+        tenant: TenantId,
+        commitment: i64,
+    ) -> Result<Option<DateTime<Utc>>> {
+        let row: Option<(Option<DateTime<Utc>>,)> = self
+            .fetch_optional(
+                &Query::select()
+                    .column(FollowUpColumns::CheckInAskedAt)
+                    .from(Commitments::Table)
+                    .and_where(Expr::col(Commitments::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Commitments::Id).eq(commitment))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(row.and_then(|(at,)| at))
+    }
+
+    /// Scheduled dialogues starting after `now` and no later than `until` whose reminder
+    /// was not yet sent.
+    pub async fn due_reminders(
+        &self,
+        tenant: TenantId,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<DueReminder>> {
+        self.fetch_all(
+            &Query::select()
+                .expr_as(
+                    Expr::col(Dialogues::Id),
+                    sea_query::Alias::new("dialogue_id"),
+                )
+                .column(Dialogues::SubjectPersonId)
+                .column(Dialogues::FacilitatorUserId)
+                .column(Dialogues::StartsAt)
+                .from(Dialogues::Table)
+                .and_where(Expr::col(Dialogues::TenantId).eq(tenant.0))
+                .and_where(
+                    Expr::col(Dialogues::State)
+                        .eq(domain::dialogue::DialogueState::Scheduled.key()),
+                )
+                .and_where(Expr::col(Dialogues::StartsAt).gt(now))
+                .and_where(Expr::col(Dialogues::StartsAt).lte(until))
+                .and_where(Expr::col(FollowUpColumns::RemindedAt).is_null())
+                .order_by(Dialogues::StartsAt, Order::Asc)
+                .to_owned(),
+        )
+        .await
+    }
+
+    /// Marks a dialogue as reminded and enqueues the reminders, together; false when
+    /// another process did it first.
+    pub async fn send_reminders(
+        &self,
+        tenant: TenantId,
+        dialogue: i64,
+        emails: &[NewJob],
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let mut tx = self.begin().await?;
+        let marked = tx
+            .execute(
+                &Query::update()
+                    .table(Dialogues::Table)
+                    .value(FollowUpColumns::RemindedAt, now)
+                    .and_where(Expr::col(Dialogues::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Dialogues::Id).eq(dialogue))
+                    .and_where(Expr::col(FollowUpColumns::RemindedAt).is_null())
+                    .to_owned(),
+            )
+            .await?;
+        if marked == 0 {
+            return Ok(false);
+        }
+        insert_jobs(&mut tx, emails, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The enabled account of a person, if they have one (emails go to accounts).
+    pub async fn account_of_person(
+        &self,
+        tenant: TenantId,
+        person: crate::PersonId,
+    ) -> Result<Option<(UserId, String)>> {
+        let row: Option<(i64, String)> = self
+            .fetch_optional(
+                &Query::select()
+                    .columns([crate::schema::Users::Id, crate::schema::Users::Email])
+                    .from(crate::schema::Users::Table)
+                    .and_where(Expr::col(crate::schema::Users::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(crate::schema::Users::PersonId).eq(person.0))
+                    .and_where(Expr::col(crate::schema::Users::Disabled).eq(false))
+                    .order_by(crate::schema::Users::Id, Order::Asc)
+                    .limit(1)
+                    .to_owned(),
+            )
+            .await?;
+        Ok(row.map(|(id, email)| (UserId(id), email)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_a_minute_up_to_six_hours() {
+        assert_eq!(backoff(1), Duration::minutes(1));
+        assert_eq!(backoff(2), Duration::minutes(2));
+        assert_eq!(backoff(5), Duration::minutes(16));
+        assert_eq!(backoff(9), Duration::minutes(256));
+        assert_eq!(backoff(10), Duration::minutes(360));
+        assert_eq!(backoff(1000), Duration::minutes(360));
+    }
+
+    #[test]
+    fn the_claim_skips_locked_rows_on_postgres_only() {
+        let q = Query::select()
+            .column(Jobs::Id)
+            .from(Jobs::Table)
+            .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+            .to_owned();
+        assert!(
+            q.to_string(sea_query::PostgresQueryBuilder)
+                .ends_with("FOR UPDATE SKIP LOCKED")
+        );
+        assert!(
+            !q.to_string(sea_query::SqliteQueryBuilder)
+                .contains("FOR UPDATE")
+        );
+    }
+}
