@@ -759,11 +759,15 @@ db_test!(
             .expect("trunc");
         let job = email_job(w.t, "email:test:1", now);
         assert_eq!(
-            s.enqueue_jobs(&[job.clone()], now).await.expect("enqueue"),
+            s.enqueue_jobs(std::slice::from_ref(&job), now)
+                .await
+                .expect("enqueue"),
             1
         );
         assert_eq!(
-            s.enqueue_jobs(&[job.clone()], now).await.expect("again"),
+            s.enqueue_jobs(std::slice::from_ref(&job), now)
+                .await
+                .expect("again"),
             0,
             "the same key again changes nothing"
         );
