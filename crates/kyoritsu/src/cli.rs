@@ -1122,6 +1122,20 @@ async fn serve(
         config.port = p;
     }
     let store = open(&config, url).await?;
+    let clock = match config.start_time().map_err(|e| anyhow!(e))? {
+        Some(at) => {
+            out!("The clock starts at {at} (configuration 'now'); this is for tests and demos.");
+            web::clock::Clock::starting_at(at)
+        }
+        None => web::clock::Clock::system(),
+    };
+    let mailer = match &config.smtp_url {
+        Some(u) => Some(web::worker::Mailer::new(u, &config.mail_from).map_err(|e| anyhow!(e))?),
+        None => {
+            tracing::info!("smtp_url is not set: emails stay queued in the outbox");
+            None
+        }
+    };
     if demo {
         match store.tenant_by_slug("demo").await? {
             Some(_) => {
@@ -1141,8 +1155,14 @@ async fn serve(
         secure_cookies: config.secure_cookies(),
         idle_timeout: chrono::Duration::minutes(config.session_idle_minutes.max(1)),
         absolute_timeout: chrono::Duration::hours(config.session_absolute_hours.max(1)),
+        public_url: config.public_url(),
+        smtp_configured: mailer.is_some(),
     };
-    let app = web::router(web::AppState::new(store.clone(), web_config));
+    let state = web::AppState::new(store.clone(), web_config).with_clock(clock);
+    web::worker::Worker::new(state.clone(), mailer).spawn(std::time::Duration::from_secs(
+        config.worker_interval_seconds.max(1),
+    ));
+    let app = web::router(state);
     let addr: SocketAddr = format!("{}:{}", config.bind, config.port)
         .parse()
         .with_context(|| {

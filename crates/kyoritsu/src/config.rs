@@ -36,6 +36,20 @@ pub struct Config {
     /// Earlier note keys, still opening texts sealed before a rotation (see `kyoritsu
     /// notes rekey`).
     pub note_previous_keys: Vec<String>,
+    /// The product's address as people reach it, for links in emails. Unset: built from
+    /// `bind` and `port`.
+    pub public_url: Option<String>,
+    /// SMTP server for the outbox, as lettre reads it: `smtp://host:25`
+    /// (`?tls=required` for STARTTLS) or `smtps://user:password@host:465`. Unset: emails
+    /// stay queued until it is set.
+    pub smtp_url: Option<String>,
+    /// The sender of every email.
+    pub mail_from: String,
+    /// Seconds between the background worker's passes (follow-ups, reminders, outbox).
+    pub worker_interval_seconds: u64,
+    /// Pretend the time is this (RFC 3339) when the server starts, and run on from there.
+    /// For tests and for demos of what happens later; never set it in production.
+    pub now: Option<String>,
 }
 
 impl Default for Config {
@@ -52,6 +66,11 @@ impl Default for Config {
             demo_employees: 1000,
             note_key: None,
             note_previous_keys: Vec::new(),
+            public_url: None,
+            smtp_url: None,
+            mail_from: "Kyoritsu <no-reply@kyoritsu.invalid>".into(),
+            worker_interval_seconds: 30,
+            now: None,
         }
     }
 }
@@ -77,11 +96,20 @@ impl fmt::Debug for Config {
                 "note_previous_keys",
                 &format!("{} key(s)", self.note_previous_keys.len()),
             )
+            .field("public_url", &self.public_url)
+            // The SMTP URL may hold a password.
+            .field(
+                "smtp_url",
+                &self.smtp_url.as_deref().map(store::db_url_for_display),
+            )
+            .field("mail_from", &self.mail_from)
+            .field("worker_interval_seconds", &self.worker_interval_seconds)
+            .field("now", &self.now)
             .finish()
     }
 }
 
-const KNOWN_ENV: [&str; 11] = [
+const KNOWN_ENV: [&str; 16] = [
     "DATABASE_URL",
     "BIND",
     "PORT",
@@ -93,6 +121,11 @@ const KNOWN_ENV: [&str; 11] = [
     "DEMO_EMPLOYEES",
     "NOTE_KEY",
     "NOTE_PREVIOUS_KEYS",
+    "PUBLIC_URL",
+    "SMTP_URL",
+    "MAIL_FROM",
+    "WORKER_INTERVAL_SECONDS",
+    "NOW",
 ];
 
 impl Config {
@@ -124,6 +157,29 @@ impl Config {
             .filter(|k| !KNOWN_ENV.contains(&k.as_str()) && !k.starts_with("TEST_"))
             .map(|k| format!("KYORITSU_{k}"))
             .collect()
+    }
+
+    /// The product's address for links in emails.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(u) => u.trim_end_matches('/').to_string(),
+            None if self.bind == "0.0.0.0" || self.bind == "::" => {
+                format!("http://127.0.0.1:{}", self.port)
+            }
+            None => format!("http://{}:{}", self.bind, self.port),
+        }
+    }
+
+    /// The time the server should believe it is at start (`now`), if set.
+    pub fn start_time(&self) -> Result<Option<chrono::DateTime<chrono::Utc>>, String> {
+        self.now
+            .as_deref()
+            .map(|t| {
+                chrono::DateTime::parse_from_rfc3339(t)
+                    .map(|t| t.with_timezone(&chrono::Utc))
+                    .map_err(|e| format!("now = '{t}' is not an RFC 3339 time: {e}"))
+            })
+            .transpose()
     }
 
     pub fn secure_cookies(&self) -> bool {
@@ -169,6 +225,16 @@ mod tests {
             }
             .secure_cookies()
         );
+    }
+
+    #[test]
+    fn the_smtp_password_never_appears_in_debug_output() {
+        let c = Config {
+            smtp_url: Some("smtps://mailer:s3cr3tpass@mail.example.jp:465".into()),
+            ..Config::default()
+        };
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("s3cr3tpass"), "{shown}");
     }
 
     #[test]

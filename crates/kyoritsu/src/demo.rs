@@ -695,7 +695,7 @@ pub async fn seed_dialogues(
         .save_report_draft(t, earlier, subject, consultant.id, &parts)
         .await?;
     if let Some(r) = store.report_of_dialogue(t, earlier).await? {
-        store.send_report(t, r.id, manager_person).await?;
+        store.send_report(t, r.id, manager_person, &[]).await?;
         store
             .acknowledge_report(
                 t,

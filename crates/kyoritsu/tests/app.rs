@@ -15,6 +15,7 @@ const PW: &str = kyoritsu::demo::DEMO_PASSWORD;
 struct TestApp {
     base: String,
     store: Store,
+    state: web::AppState,
     _db: TestDb,
 }
 
@@ -31,7 +32,7 @@ impl TestApp {
                 ..Default::default()
             },
         );
-        let app = web::router(state);
+        let app = web::router(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -46,8 +47,24 @@ impl TestApp {
         TestApp {
             base: format!("http://{addr}"),
             store,
+            state,
             _db: db,
         }
+    }
+
+    /// The background worker of this app, sending email to `smtp` (none: emails stay
+    /// queued). Tests run its ticks by hand.
+    fn worker(&self, smtp: Option<u16>) -> web::worker::Worker {
+        web::worker::Worker::new(
+            self.state.clone(),
+            smtp.map(|port| {
+                web::worker::Mailer::new(
+                    &format!("smtp://127.0.0.1:{port}"),
+                    "Kyoritsu <no-reply@demo.example.jp>",
+                )
+                .expect("mailer")
+            }),
+        )
     }
 
     fn browser(&self) -> Browser {
@@ -216,6 +233,99 @@ impl Browser {
             ],
         )
         .await
+    }
+}
+
+/// A real SMTP server (PyPI aiosmtpd, `scripts/smtp_sink.py`) that writes what it
+/// receives, decoded, to a file.
+struct SmtpSink {
+    port: u16,
+    file: std::path::PathBuf,
+    child: std::process::Child,
+    _dir: tempfile_dir::Dir,
+}
+
+mod tempfile_dir {
+    /// A temporary folder removed on drop.
+    pub struct Dir(pub std::path::PathBuf);
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+impl SmtpSink {
+    async fn start_on(port: u16) -> SmtpSink {
+        use std::io::BufRead;
+        let dir = std::env::temp_dir().join(format!("kyoritsu-smtp-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let file = dir.join("mail.jsonl");
+        let script =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/smtp_sink.py");
+        let mut child = std::process::Command::new("python3")
+            .arg(script)
+            .arg(port.to_string())
+            .arg(&file)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("python3 with aiosmtpd (scripts/test installs it)");
+        let stdout = child.stdout.take().expect("stdout");
+        let ready = tokio::task::spawn_blocking(move || {
+            let mut line = String::new();
+            std::io::BufReader::new(stdout)
+                .read_line(&mut line)
+                .map(|_| line)
+        })
+        .await
+        .expect("join")
+        .expect("read");
+        assert_eq!(ready.trim(), "ready", "the SMTP sink did not start");
+        SmtpSink {
+            port,
+            file,
+            child,
+            _dir: tempfile_dir::Dir(dir),
+        }
+    }
+
+    async fn start() -> SmtpSink {
+        SmtpSink::start_on(free_port()).await
+    }
+
+    /// Every message received so far.
+    fn messages(&self) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(&self.file)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("json line"))
+            .collect()
+    }
+
+    fn to(&self, address: &str) -> Vec<serde_json::Value> {
+        self.messages()
+            .into_iter()
+            .filter(|m| {
+                m["to"]
+                    .as_array()
+                    .is_some_and(|t| t.iter().any(|a| a == address))
+            })
+            .collect()
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -499,6 +609,7 @@ app_test!(permission_matrix_for_pages, |app| async move {
         ("/admin".into(), [NO, NO, NO, NO, NO, OK]),
         ("/admin/users".into(), [NO, NO, NO, NO, NO, OK]),
         ("/admin/audit".into(), [NO, NO, NO, NO, NO, OK]),
+        ("/admin/outbox".into(), [NO, NO, NO, NO, NO, OK]),
         ("/admin/audit.csv".into(), [NO, NO, NO, NO, NO, OK]),
         ("/people/import".into(), [NO, NO, NO, NO, OK, OK]),
         ("/people?q=".into(), [NO, OK, NO, NO, OK, OK]),
@@ -3227,5 +3338,294 @@ app_test!(
                 .is_none(),
             "nothing saved"
         );
+    }
+);
+
+/// The moment 09:00 in Japan on `date`.
+fn nine_am_jst(date: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    date.and_hms_opt(0, 0, 0).expect("t").and_utc()
+}
+
+app_test!(
+    the_follow_up_asks_on_the_start_date_plus_grace_by_page_and_by_email_once,
+    |app| async move {
+        let id = next_milestone(&app).await;
+        let path = format!("/dialogues/{id}");
+        let t = app.demo_tenant().await;
+        let smtp = SmtpSink::start().await;
+        let worker = app.worker(Some(smtp.port));
+        let consultant = app.signed_in("consultant@demo.example.jp").await;
+        let csrf = consultant.csrf(&path).await;
+        let start = app.state.clock.today() + chrono::Duration::days(10);
+        let start_s = start.format("%Y-%m-%d").to_string();
+        consultant
+            .post(
+                &format!("{path}/commitments"),
+                &[
+                    ("_csrf", csrf.as_str()),
+                    (
+                        "action",
+                        "来月から毎週火曜の朝に30分、統計検定の問題集を解きます",
+                    ),
+                    ("starts_on", &start_s),
+                    ("first_step", ""),
+                    ("evidence", ""),
+                    ("vision", ""),
+                    ("target", ""),
+                    ("due_on", ""),
+                ],
+            )
+            .await;
+        let c = app.store.commitments_of(t.id, id).await.expect("q")[0].clone();
+        let employee = app.signed_in("employee@demo.example.jp").await;
+        let ecsrf = employee.csrf(&path).await;
+        employee
+            .post(
+                &format!("{path}/commitments/{}/confirm", c.id),
+                &[("_csrf", &ecsrf)],
+            )
+            .await;
+        let confirmed = app
+            .store
+            .commitment(t.id, c.id)
+            .await
+            .expect("q")
+            .expect("c");
+        assert!(confirmed.counts(), "{confirmed:?}");
+        let asked = |app: &TestApp| {
+            let store = app.store.clone();
+            async move { store.check_in_asked_at(t.id, c.id).await.expect("q") }
+        };
+        let mine = |body: &str| {
+            body.contains("統計検定の問題集") && body.contains("data-testid=\"my-check-in\"")
+        };
+        // Before the start date plus the grace period (3 days): nothing.
+        worker.tick().await.expect("tick");
+        assert!(asked(&app).await.is_none());
+        app.state
+            .clock
+            .set(nine_am_jst(start + chrono::Duration::days(2)));
+        worker.tick().await.expect("tick");
+        assert!(asked(&app).await.is_none(), "grace period");
+        let (_, my) = employee.get("/my").await;
+        assert!(!mine(&my));
+        // On the day: the task on both people's pages and one email each.
+        app.state
+            .clock
+            .set(nine_am_jst(start + chrono::Duration::days(3)));
+        let report = worker.tick().await.expect("tick");
+        assert!(
+            report.check_ins_asked >= 1 && report.emails_sent >= 2,
+            "{report:?}"
+        );
+        assert!(asked(&app).await.is_some());
+        let (_, my) = employee.get("/my").await;
+        assert!(mine(&my), "the check-in on マイキャリア");
+        let (_, page) = consultant.get(&path).await;
+        assert!(
+            page.contains("始めましたか？"),
+            "the check-in on the dialogue page"
+        );
+        let to_employee = smtp.to("employee@demo.example.jp");
+        let to_consultant = smtp.to("consultant@demo.example.jp");
+        let about = |m: &&serde_json::Value| {
+            m["body"]
+                .as_str()
+                .is_some_and(|b| b.contains(&format!("{start_s}から始めると決めた")))
+        };
+        assert_eq!(
+            to_employee.iter().filter(about).count(),
+            1,
+            "{to_employee:?}"
+        );
+        assert_eq!(
+            to_consultant.iter().filter(about).count(),
+            1,
+            "{to_consultant:?}"
+        );
+        let mail = to_employee.iter().find(about).expect("mail");
+        assert!(
+            mail["subject"]
+                .as_str()
+                .expect("s")
+                .starts_with("始めましたか？")
+        );
+        let body = mail["body"].as_str().expect("body");
+        assert!(
+            body.contains("マイキャリア") && body.contains("/my"),
+            "{body}"
+        );
+        for m in smtp.messages() {
+            assert!(
+                !m["body"].as_str().expect("b").contains("統計検定"),
+                "an email never carries the commitment's words"
+            );
+        }
+        // Asked once: later ticks send nothing more about it.
+        let before = smtp.messages().len();
+        app.state
+            .clock
+            .set(nine_am_jst(start + chrono::Duration::days(9)));
+        worker.tick().await.expect("tick");
+        worker.tick().await.expect("tick");
+        let after: Vec<_> = smtp.messages().into_iter().skip(before).collect();
+        assert!(after.iter().all(|m| !about(&m)), "{after:?}");
+        // Answering ends the task.
+        employee
+            .post(
+                &format!("{path}/commitments/{}/status", c.id),
+                &[
+                    ("_csrf", ecsrf.as_str()),
+                    ("status", "started"),
+                    ("reason", ""),
+                ],
+            )
+            .await;
+        let (_, my) = employee.get("/my").await;
+        assert!(!mine(&my));
+    }
+);
+
+app_test!(
+    an_smtp_server_that_is_down_keeps_the_report_email_queued_and_it_is_retried_until_sent,
+    |app| async move {
+        let (held, _, _, _) = demo_dialogues(&app).await;
+        let path = format!("/dialogues/{held}");
+        let t = app.demo_tenant().await;
+        let port = free_port();
+        // Nothing listens on `port` yet.
+        let worker = app.worker(Some(port));
+        let consultant = app.signed_in("consultant@demo.example.jp").await;
+        let csrf = consultant.csrf(&path).await;
+        consultant
+            .post(
+                &format!("{path}/report"),
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("unknown_side", "顧客との信頼関係づくりに長けています。"),
+                    ("motivation", "後輩の相談に乗る役割で力を発揮します。"),
+                    ("committed", "毎週水曜の朝に社内公募の情報を確認します。"),
+                    ("support", "育成の役割を任せてください。"),
+                ],
+            )
+            .await;
+        let (s, _) = consultant
+            .post(&format!("{path}/report/send"), &[("_csrf", &csrf)])
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let (_, page) = consultant.get(&path).await;
+        assert!(
+            page.contains("送信キューに入りました"),
+            "the flash says it is queued"
+        );
+        assert!(
+            page.contains("送信待ちです"),
+            "the report says where the email stands"
+        );
+        let r = app
+            .store
+            .report_of_dialogue(t.id, held)
+            .await
+            .expect("q")
+            .expect("r");
+        let key = web_report_key(r.id);
+        // The server is down: the attempt fails, nothing is lost, it waits to retry.
+        let tick = worker.tick().await.expect("tick");
+        assert!(tick.emails_retrying >= 1, "{tick:?}");
+        let job = app
+            .store
+            .job_status(t.id, &key)
+            .await
+            .expect("q")
+            .expect("job");
+        assert_eq!(job.state, store::jobs::JobState::Queued);
+        assert_eq!(job.attempts, 1);
+        assert!(job.last_error.is_some());
+        let (_, page) = consultant.get(&path).await;
+        assert!(
+            page.contains("再送します（失敗 1 回）"),
+            "the page says it will retry"
+        );
+        // The server comes back; after the back-off the email goes, once.
+        let smtp = SmtpSink::start_on(port).await;
+        worker.tick().await.expect("tick");
+        assert!(
+            smtp.to("manager@demo.example.jp").is_empty(),
+            "waits for its back-off"
+        );
+        app.state
+            .clock
+            .set(app.state.clock.now() + chrono::Duration::minutes(2));
+        worker.tick().await.expect("tick");
+        worker.tick().await.expect("tick");
+        let mails: Vec<_> = smtp
+            .to("manager@demo.example.jp")
+            .into_iter()
+            .filter(|m| {
+                m["subject"]
+                    .as_str()
+                    .is_some_and(|s| s.starts_with("面談所感が届きました"))
+            })
+            .collect();
+        assert_eq!(mails.len(), 1, "{mails:?}");
+        let body = mails[0]["body"].as_str().expect("b");
+        assert!(body.contains(&format!("/reports/{}", r.id)), "{body}");
+        for secret in ["顧客との信頼関係", "後輩の相談", "社内公募", "育成の役割"]
+        {
+            assert!(
+                !body.contains(secret),
+                "the email carries no report text: {secret}"
+            );
+        }
+        let job = app
+            .store
+            .job_status(t.id, &key)
+            .await
+            .expect("q")
+            .expect("job");
+        assert_eq!(job.state, store::jobs::JobState::Done);
+        let (_, page) = consultant.get(&path).await;
+        assert!(page.contains("上司へのお知らせメールは") && page.contains("に送信しました。"));
+    }
+);
+
+fn web_report_key(id: i64) -> String {
+    format!("email:report:{id}")
+}
+
+app_test!(
+    both_people_are_reminded_of_a_dialogue_the_day_before_once,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        let smtp = SmtpSink::start().await;
+        let worker = app.worker(Some(smtp.port));
+        let id = next_milestone(&app).await;
+        let d = app.store.dialogue(t.id, id).await.expect("q").expect("d");
+        // Two days before: not yet. Twenty hours before: both are told, once.
+        app.state
+            .clock
+            .set(d.starts_at - chrono::Duration::hours(48));
+        worker.tick().await.expect("tick");
+        let reminder = |m: &serde_json::Value| {
+            m["subject"]
+                .as_str()
+                .is_some_and(|s| s.starts_with("節目面談のご案内"))
+                && m["body"]
+                    .as_str()
+                    .is_some_and(|b| b.contains(&format!("/dialogues/{id}")))
+        };
+        assert!(!smtp.messages().iter().any(reminder));
+        app.state
+            .clock
+            .set(d.starts_at - chrono::Duration::hours(20));
+        worker.tick().await.expect("tick");
+        worker.tick().await.expect("tick");
+        for who in ["employee@demo.example.jp", "consultant@demo.example.jp"] {
+            assert_eq!(
+                smtp.to(who).iter().filter(|m| reminder(m)).count(),
+                1,
+                "{who}"
+            );
+        }
     }
 );

@@ -167,9 +167,18 @@ impl Store {
         Ok(true)
     }
 
-    /// Sends the report to the manager: once. False when it was sent already.
-    pub async fn send_report(&self, tenant: TenantId, id: i64, manager: PersonId) -> Result<bool> {
-        let n = self
+    /// Sends the report to the manager: once, with its notification `emails` enqueued in
+    /// the same transaction (so neither happens without the other). False when it was
+    /// sent already.
+    pub async fn send_report(
+        &self,
+        tenant: TenantId,
+        id: i64,
+        manager: PersonId,
+        emails: &[crate::jobs::NewJob],
+    ) -> Result<bool> {
+        let mut tx = self.begin().await?;
+        let n = tx
             .execute(
                 &Query::update()
                     .table(FeedbackReports::Table)
@@ -181,7 +190,12 @@ impl Store {
                     .to_owned(),
             )
             .await?;
-        Ok(n == 1)
+        if n != 1 {
+            return Ok(false);
+        }
+        crate::jobs::insert_jobs(&mut tx, emails, Utc::now()).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// The reports sent to a manager, newest first.

@@ -118,6 +118,7 @@ pub struct JobStatus {
     pub id: i64,
     pub kind: String,
     pub key: String,
+    pub payload: String,
     pub state: JobState,
     pub attempts: i64,
     pub run_at: DateTime<Utc>,
@@ -131,6 +132,7 @@ struct StatusRow {
     id: i64,
     kind: String,
     key: String,
+    payload: String,
     state: String,
     attempts: i64,
     run_at: DateTime<Utc>,
@@ -145,6 +147,7 @@ impl StatusRow {
             id: self.id,
             kind: self.kind,
             key: self.key,
+            payload: self.payload,
             state: JobState::parse(&self.state)
                 .ok_or_else(|| StoreError::Integrity(format!("job state '{}'", self.state)))?,
             attempts: self.attempts,
@@ -193,10 +196,11 @@ pub struct DueReminder {
     pub starts_at: DateTime<Utc>,
 }
 
-const STATUS_COLUMNS: [Jobs; 9] = [
+const STATUS_COLUMNS: [Jobs; 10] = [
     Jobs::Id,
     Jobs::Kind,
     Jobs::Key,
+    Jobs::Payload,
     Jobs::State,
     Jobs::Attempts,
     Jobs::RunAt,
@@ -205,7 +209,7 @@ const STATUS_COLUMNS: [Jobs; 9] = [
     Jobs::FinishedAt,
 ];
 
-async fn insert_jobs(tx: &mut Tx, jobs: &[NewJob], now: DateTime<Utc>) -> Result<u64> {
+pub(crate) async fn insert_jobs(tx: &mut Tx, jobs: &[NewJob], now: DateTime<Utc>) -> Result<u64> {
     let mut added = 0;
     for j in jobs {
         added += tx
@@ -326,9 +330,16 @@ impl Store {
     }
 
     /// An attempt failed: back to the queue after [`backoff`], or `failed` once its
-    /// attempts are used up. Returns the state it is left in.
-    pub async fn fail_job(&self, job: &Job, now: DateTime<Utc>, error: &str) -> Result<JobState> {
-        let (state, finished) = if job.attempts >= job.max_attempts {
+    /// attempts are used up or when trying again cannot help (`permanent`, e.g. an
+    /// address the mail server refuses). Returns the state it is left in.
+    pub async fn fail_job(
+        &self,
+        job: &Job,
+        now: DateTime<Utc>,
+        error: &str,
+        permanent: bool,
+    ) -> Result<JobState> {
+        let (state, finished) = if permanent || job.attempts >= job.max_attempts {
             (JobState::Failed, Some(now))
         } else {
             (JobState::Queued, None)

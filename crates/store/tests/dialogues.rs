@@ -686,9 +686,9 @@ db_test!(
                 .expect("p")
                 .id,
         );
-        assert!(s.send_report(w.t, r.id, manager).await.expect("send"));
+        assert!(s.send_report(w.t, r.id, manager, &[]).await.expect("send"));
         assert!(
-            !s.send_report(w.t, r.id, manager).await.expect("twice"),
+            !s.send_report(w.t, r.id, manager, &[]).await.expect("twice"),
             "sent once"
         );
         assert!(
@@ -799,7 +799,7 @@ db_test!(
             let j = claimed.pop().expect("claimed");
             assert_eq!(j.attempts, attempt);
             let state = s
-                .fail_job(&j, at, "connection refused")
+                .fail_job(&j, at, "connection refused", false)
                 .await
                 .expect("fail");
             let st = s

@@ -6,7 +6,7 @@
 use crate::auth::{Auth, Page, set_flash};
 use crate::dialogues::{Retry, again, back, load, need};
 use crate::error::AppError;
-use crate::pages::{allow, today};
+use crate::pages::allow;
 use crate::shell::Shell;
 use crate::{AppState, FormData, Origin};
 use askama::Template;
@@ -105,7 +105,7 @@ async fn render(
     let mut years = Vec::new();
     if auth.actor.has(Role::Hr) {
         let cal = tenant.settings.calendar;
-        let now = cal.fiscal_year_of(today()).0;
+        let now = cal.fiscal_year_of(state.clock.today()).0;
         let k = u64::from(tenant.settings.anonymity_k);
         for fy in (now - 9)..=now {
             let y = state

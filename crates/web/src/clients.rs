@@ -14,7 +14,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use chrono::Utc;
 use domain::audit::AuditAction;
 use domain::policy::{self, Action, AssignmentFacts, AssignmentRefusal, Relation};
 use domain::{EmailAddress, PersonId, Role, UserId};
@@ -64,9 +63,9 @@ async fn clients(
         .store
         .dialogues_facilitated_by(auth.tenant(), auth.user.id)
         .await?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let cal = state.store.tenant(auth.tenant()).await?.settings.calendar;
-    let fy = cal.fiscal_year_of(crate::pages::today()).0;
+    let fy = cal.fiscal_year_of(state.clock.today()).0;
     let mut evaluations = Vec::new();
     for p in &people {
         evaluations.push(
@@ -153,7 +152,7 @@ async fn evaluate_behaviour(
         }
         Some(level) => {
             let cal = state.store.tenant(auth.tenant()).await?.settings.calendar;
-            let fy = cal.fiscal_year_of(crate::pages::today()).0;
+            let fy = cal.fiscal_year_of(state.clock.today()).0;
             state
                 .store
                 .record_behaviour(

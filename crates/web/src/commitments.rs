@@ -7,7 +7,6 @@ use crate::auth::{Auth, Page, set_flash};
 use crate::commitment_text;
 use crate::dialogues::{Retry, again, back, load, need};
 use crate::error::AppError;
-use crate::pages::today;
 use crate::{AppState, FormData, Origin};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -175,7 +174,7 @@ async fn parsed_or_again(
     form: &FormData,
 ) -> Result<Result<commitment::Input, Response>, AppError> {
     match typed.parse() {
-        Ok(input) if input.starts_on < today() && form.get("confirm_past") != "1" => {
+        Ok(input) if input.starts_on < state.clock.today() && form.get("confirm_past") != "1" => {
             typed.past_warning = true;
             Ok(Err(again(
                 state,
@@ -371,8 +370,11 @@ pub struct CheckIn {
 }
 
 /// The check-ins due today among these commitments, after `grace_days`.
-pub fn due_check_ins(commitments: &[Commitment], grace_days: i64) -> Vec<&Commitment> {
-    let today = today();
+pub fn due_check_ins(
+    commitments: &[Commitment],
+    grace_days: i64,
+    today: chrono::NaiveDate,
+) -> Vec<&Commitment> {
     commitments
         .iter()
         .filter(|c| commitment::check_in_due(c.starts_on, today, grace_days, c.status, c.counts()))

@@ -8,7 +8,7 @@
 
 use crate::auth::{Auth, Page, set_flash};
 use crate::error::AppError;
-use crate::pages::{from_jst, jst, today, when};
+use crate::pages::{from_jst, jst, when};
 use crate::shell::Shell;
 use crate::{AppState, FormData, Origin};
 use askama::Template;
@@ -208,7 +208,7 @@ pub(crate) async fn book_dialogues(
             .into_iter()
             .map(|(id, s, m)| (id, jst(s), m.clamp(0, i64::from(u32::MAX)) as u32))
             .collect();
-        let now = jst(Utc::now());
+        let now = jst(state.clock.now());
         let mut warnings = Vec::new();
         for s in &starts {
             for w in dialogue::schedule_warnings(*s, req.duration_minutes, now, &others) {
@@ -377,7 +377,7 @@ async fn new_form(
     Query(q): Query<NewQuery>,
 ) -> Result<NewPage, AppError> {
     need(may_book(&auth))?;
-    let tomorrow = today() + chrono::Duration::days(1);
+    let tomorrow = state.clock.today() + chrono::Duration::days(1);
     let default_kind = if auth.actor.has(Role::Consultant) {
         DialogueKind::CareerInterview
     } else {
@@ -624,7 +624,7 @@ async fn list(State(state): State<AppState>, page: Page, auth: Auth) -> Result<L
         .store
         .dialogues_facilitated_by(auth.tenant(), auth.user.id)
         .await?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let (mut past, upcoming): (Vec<&Dialogue>, Vec<&Dialogue>) = mine
         .iter()
         .partition(|d| d.is_closed() || d.ends_at() < now);
@@ -657,7 +657,7 @@ async fn list(State(state): State<AppState>, page: Page, auth: Auth) -> Result<L
         .await?;
     let mut check_ins = Vec::new();
     let grace = state.store.check_in_grace_days(auth.tenant()).await?;
-    for c in crate::commitments::due_check_ins(&recorded, grace) {
+    for c in crate::commitments::due_check_ins(&recorded, grace, state.clock.today()) {
         let subject = mine
             .iter()
             .find(|d| d.id == c.dialogue_id)
@@ -971,7 +971,7 @@ async fn render_show(
             .person(tenant, d.subject)
             .await?
             .and_then(|p| p.hire_date)
-            .map(|h| domain::calendar::years_completed(h, today(), rule));
+            .map(|h| domain::calendar::years_completed(h, state.clock.today(), rule));
         approach = dialogue::approach_for(tenure).map(|a| {
             let key = match a {
                 Approach::Coaching => "coaching",

@@ -15,6 +15,7 @@ pub mod auth;
 mod autonomy;
 mod career_sheet;
 mod clients;
+pub mod clock;
 pub mod commitment_text;
 mod commitments;
 mod dialogues;
@@ -23,12 +24,14 @@ pub mod error;
 pub mod i18n;
 mod mechanism;
 mod ops;
+mod outbox;
 mod pages;
 mod pdf;
 mod people_import;
 mod questions;
 mod reports;
 mod shell;
+pub mod worker;
 
 use axum::Router;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
@@ -58,6 +61,11 @@ pub struct WebConfig {
     pub idle_timeout: chrono::Duration,
     /// A session ends this long after sign-in, however active.
     pub absolute_timeout: chrono::Duration,
+    /// The product's address as people reach it (for links in emails), without a
+    /// trailing slash.
+    pub public_url: String,
+    /// Whether an SMTP server is configured (without one, emails wait in the outbox).
+    pub smtp_configured: bool,
 }
 
 impl Default for WebConfig {
@@ -66,6 +74,8 @@ impl Default for WebConfig {
             secure_cookies: true,
             idle_timeout: chrono::Duration::minutes(30),
             absolute_timeout: chrono::Duration::hours(12),
+            public_url: "http://127.0.0.1:8080".into(),
+            smtp_configured: false,
         }
     }
 }
@@ -76,6 +86,8 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
     pub metrics: Arc<Metrics>,
+    /// What time the product believes it is (see [`clock`]).
+    pub clock: clock::Clock,
 }
 
 impl AppState {
@@ -84,7 +96,14 @@ impl AppState {
             store,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::default()),
+            clock: clock::Clock::system(),
         }
+    }
+
+    /// The same state reading time from `clock`.
+    pub fn with_clock(mut self, clock: clock::Clock) -> Self {
+        self.clock = clock;
+        self
     }
 }
 
@@ -172,6 +191,7 @@ pub fn router(state: AppState) -> Router {
         .merge(clients::router())
         .merge(questions::router())
         .merge(admin::router())
+        .merge(outbox::router())
         .merge(people_import::router())
         .merge(directory::router())
         .layer(middleware::from_fn(auth::csrf_guard))

@@ -26,11 +26,6 @@ pub fn router() -> Router<AppState> {
         .route("/people/{id}", get(person))
 }
 
-/// Today in Japan, where every tenant operates for now.
-pub fn today() -> NaiveDate {
-    (Utc::now() + chrono::Duration::hours(9)).date_naive()
-}
-
 /// A moment shown in Japan time, where every tenant operates for now.
 pub fn when(at: chrono::DateTime<Utc>) -> String {
     jst(at).format("%Y-%m-%d %H:%M").to_string()
@@ -106,7 +101,7 @@ async fn profile_view(
             .map(|m| m.name),
         _ => None,
     };
-    let today = today();
+    let today = state.clock.today();
     Ok(ProfileView {
         id: p.id,
         name: p.name.clone(),
@@ -155,7 +150,7 @@ async fn my(State(state): State<AppState>, page: Page, auth: Auth) -> Result<MyP
     allow(&auth, Action::OpenHome(Role::Employee))?;
     let tenant = state.store.tenant(auth.tenant()).await?;
     let cal = tenant.settings.calendar;
-    let fy = cal.fiscal_year_of(today());
+    let fy = cal.fiscal_year_of(state.clock.today());
     let person = state
         .store
         .person_of_user(auth.tenant(), auth.user.id)
@@ -170,7 +165,7 @@ async fn my(State(state): State<AppState>, page: Page, auth: Auth) -> Result<MyP
             .commitments_about(auth.tenant(), PersonId(p.id))
             .await?;
         let grace = state.store.check_in_grace_days(auth.tenant()).await?;
-        for c in crate::commitments::due_check_ins(&mine, grace) {
+        for c in crate::commitments::due_check_ins(&mine, grace, state.clock.today()) {
             check_ins.push(crate::commitments::CheckIn {
                 dialogue_id: c.dialogue_id,
                 action: c.content.action.clone(),
@@ -321,7 +316,7 @@ async fn programmes(
     let tenant = state.store.tenant(auth.tenant()).await?;
     let cal = tenant.settings.calendar;
     let k = tenant.settings.anonymity_k;
-    let fy = cal.fiscal_year_of(today());
+    let fy = cal.fiscal_year_of(state.clock.today());
     let cell = |n: i64| -> String {
         if n > 0 && n < k as i64 {
             page.tf("programmes.suppressed", "k", k)

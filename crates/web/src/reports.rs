@@ -129,6 +129,8 @@ pub struct DraftView {
     pub parts: Vec<PartView>,
     pub sent: Option<String>,
     pub acknowledged: Option<String>,
+    /// Where the email telling the manager stands, once sent.
+    pub email: Option<String>,
     pub support: String,
     /// Why it may not be sent now (empty: it may).
     pub blocked: Vec<String>,
@@ -178,7 +180,18 @@ pub async fn draft_view(
         .filter(|n| n.visibility == Visibility::ForManager)
         .map(|n| n.body)
         .collect();
+    let email = match report.as_ref().filter(|r| r.sent_at.is_some()) {
+        Some(r) => Some(email_status(
+            page,
+            state
+                .store
+                .job_status(tenant, &report_email_key(r.id))
+                .await?,
+        )),
+        None => None,
+    };
     Ok(Some(DraftView {
+        email,
         parts: part_views(page, &parts),
         sent: report.as_ref().and_then(|r| r.sent_at).map(when),
         acknowledged: report.as_ref().and_then(|r| r.acknowledged_at).map(when),
@@ -331,7 +344,39 @@ async fn send(
     let (verdict, manager) = send_check(&state, &auth, &d, role, &parts, report.as_ref()).await?;
     match (verdict, report, manager) {
         (Ok(()), Some(r), Some(m)) => {
-            if state.store.send_report(auth.tenant(), r.id, m).await? {
+            // The manager hears of it by email (queued with the sending, in one
+            // transaction); the email only says a report is waiting.
+            let account = state.store.account_of_person(auth.tenant(), m).await?;
+            let mut emails = Vec::new();
+            if let Some((_, address)) = &account {
+                let manager_name = state
+                    .store
+                    .person(auth.tenant(), m)
+                    .await?
+                    .map(|p| p.name)
+                    .unwrap_or_default();
+                let email = crate::worker::compose(
+                    address.clone(),
+                    "email.report",
+                    &[
+                        ("name", &manager_name),
+                        ("consultant", &auth.user.name),
+                        ("subject", &d.subject_name),
+                    ],
+                    &crate::worker::link(&state, &format!("/reports/{}", r.id)),
+                );
+                emails.push(store::jobs::NewJob::email(
+                    auth.tenant(),
+                    report_email_key(r.id),
+                    &email,
+                    state.clock.now(),
+                )?);
+            }
+            if state
+                .store
+                .send_report(auth.tenant(), r.id, m, &emails)
+                .await?
+            {
                 auth.audit(
                     &state,
                     &origin,
@@ -340,7 +385,12 @@ async fn send(
                         .detail(format!("to person {}", m.0)),
                 )
                 .await?;
-                set_flash(&page.session, "success", page.t("report.sent")).await?;
+                let said = if account.is_some() {
+                    "report.sent"
+                } else {
+                    "report.sent_no_account"
+                };
+                set_flash(&page.session, "success", page.t(said)).await?;
             } else {
                 set_flash(
                     &page.session,
@@ -358,6 +408,32 @@ async fn send(
         _ => set_flash(&page.session, "error", page.t("report.refused.empty")).await?,
     }
     Ok(back(id))
+}
+
+/// Where an outbox email stands, in words (none: nobody could be emailed).
+pub fn email_status(page: &Page, job: Option<store::jobs::JobStatus>) -> String {
+    use store::jobs::JobState;
+    match job {
+        None => page.t("email.status.none"),
+        Some(j) => match j.state {
+            JobState::Done => page.tf(
+                "email.status.sent",
+                "at",
+                j.finished_at.map(when).unwrap_or_default(),
+            ),
+            JobState::Failed => page.t("email.status.failed"),
+            JobState::Queued if j.attempts > 0 => page.lang.catalog().format(
+                "email.status.retrying",
+                &[("n", &j.attempts), ("at", &when(j.run_at))],
+            ),
+            JobState::Queued | JobState::Running => page.t("email.status.queued"),
+        },
+    }
+}
+
+/// The outbox key of the email telling the manager that report `id` arrived.
+pub fn report_email_key(id: i64) -> String {
+    format!("email:report:{id}")
 }
 
 /// A report in the manager's list.

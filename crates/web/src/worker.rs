@@ -1,0 +1,325 @@
+//! The background worker: one loop per server process, safe to run in several processes
+//! at once (the queue hands each job to one of them, see `store::jobs`).
+//!
+//! Each tick:
+//! 1. **Follow-ups** (始めましたか？): commitments that count, not yet started, whose start
+//!    date plus the tenant's grace period has come, get their check-in asked — the task
+//!    on the employee's and the facilitator's pages, and an email to each. Marking and
+//!    enqueueing happen in one transaction, so a commitment is asked once.
+//! 2. **Reminders** for dialogues starting within [`REMINDER_LEAD`], to both people, once.
+//! 3. **The outbox**: emails due are sent over SMTP; a failure is retried with back-off
+//!    and nothing is dropped. Without SMTP configured, emails stay queued (the admin's
+//!    送信状況 page says so) until it is.
+//!
+//! Emails only say that something is waiting and link to it: no note, report text,
+//! commitment wording or topic ever goes into one.
+
+use crate::AppState;
+use crate::i18n::Lang;
+use chrono::{DateTime, Duration, Utc};
+use domain::PersonId;
+use lettre::message::{Mailbox, header::ContentType};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use store::jobs::{EMAIL, EmailPayload, NewJob};
+use store::{Store, StoreError, TenantId};
+
+/// How long before a dialogue its reminder goes out.
+pub const REMINDER_LEAD: Duration = Duration::hours(24);
+/// How long a claimed email may take before another worker may try it.
+const LEASE: Duration = Duration::minutes(5);
+/// Emails sent per tick at most.
+const BATCH: u64 = 50;
+
+/// Sends email over SMTP.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl Mailer {
+    /// `url` as lettre reads it: `smtp://host:25` (plain; add `?tls=required` for
+    /// STARTTLS), `smtps://user:password@host:465` (TLS).
+    pub fn new(url: &str, from: &str) -> Result<Mailer, String> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| format!("smtp_url is not usable: {e}"))?
+            .timeout(Some(std::time::Duration::from_secs(15)))
+            .build();
+        let from = from
+            .parse::<Mailbox>()
+            .map_err(|e| format!("mail_from '{from}' is not an address: {e}"))?;
+        Ok(Mailer { transport, from })
+    }
+
+    /// Sends one email. `Err((message, permanent))`: permanent when trying again cannot
+    /// help (an address nobody can send to).
+    async fn send(&self, email: &EmailPayload) -> Result<(), (String, bool)> {
+        let to = email
+            .to
+            .parse::<Mailbox>()
+            .map_err(|e| (format!("address '{}': {e}", email.to), true))?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(email.subject.clone())
+            .header(ContentType::TEXT_PLAIN)
+            .body(email.body.clone())
+            .map_err(|e| (format!("message: {e}"), true))?;
+        self.transport.send(message).await.map(|_| ()).map_err(|e| {
+            // 5xx answers are permanent; everything else (refused connection, timeouts,
+            // 4xx) may pass later.
+            (e.to_string(), e.is_permanent())
+        })
+    }
+}
+
+/// What one tick did.
+#[derive(Debug, Default, Clone, PartialEq, serde::Serialize)]
+pub struct TickReport {
+    pub check_ins_asked: usize,
+    pub reminders_sent: usize,
+    pub emails_sent: usize,
+    pub emails_retrying: usize,
+    pub emails_failed: usize,
+}
+
+/// The worker of one process.
+#[derive(Clone)]
+pub struct Worker {
+    state: AppState,
+    mailer: Option<Mailer>,
+}
+
+impl Worker {
+    pub fn new(state: AppState, mailer: Option<Mailer>) -> Worker {
+        Worker { state, mailer }
+    }
+
+    /// Runs ticks every `every` until the process ends; errors are logged, not fatal.
+    pub fn spawn(self, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            let mut interval = tokio::time::interval(every);
+            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                interval.tick().await;
+                match self.tick().await {
+                    Ok(r) if r != TickReport::default() => {
+                        tracing::info!(
+                            check_ins = r.check_ins_asked,
+                            reminders = r.reminders_sent,
+                            sent = r.emails_sent,
+                            retrying = r.emails_retrying,
+                            failed = r.emails_failed,
+                            "worker tick"
+                        );
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "worker tick failed"),
+                }
+            }
+        })
+    }
+
+    /// One pass over follow-ups, reminders and the outbox.
+    pub async fn tick(&self) -> Result<TickReport, StoreError> {
+        let mut report = TickReport::default();
+        let now = self.state.clock.now();
+        for tenant in self.state.store.list_tenants().await? {
+            report.check_ins_asked += self.ask_check_ins(tenant.id, now).await?;
+            report.reminders_sent += self.remind(tenant.id, now).await?;
+        }
+        if let Some(mailer) = &self.mailer {
+            self.deliver(mailer, now, &mut report).await?;
+        }
+        Ok(report)
+    }
+
+    async fn ask_check_ins(
+        &self,
+        tenant: TenantId,
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        let store = &self.state.store;
+        let grace = store.check_in_grace_days(tenant).await?;
+        let cutoff = self.state.clock.today() - Duration::days(grace);
+        let mut asked = 0;
+        for due in store.due_check_ins(tenant, cutoff).await? {
+            let subject = store
+                .person(tenant, PersonId(due.subject_person_id))
+                .await?;
+            let subject_name = subject.map(|p| p.name).unwrap_or_default();
+            let date = due.starts_on.format("%Y-%m-%d").to_string();
+            let mut emails = Vec::new();
+            if let Some((user, address)) = store
+                .account_of_person(tenant, PersonId(due.subject_person_id))
+                .await?
+            {
+                emails.push(self.email(
+                    tenant,
+                    format!("email:check_in:{}:{}", due.commitment_id, user.0),
+                    address,
+                    "email.check_in_employee",
+                    &[("name", &subject_name), ("date", &date)],
+                    "/my",
+                    now,
+                )?);
+            }
+            let facilitator = store
+                .user(tenant, domain::UserId(due.facilitator_user_id))
+                .await?;
+            if !facilitator.disabled {
+                emails.push(self.email(
+                    tenant,
+                    format!("email:check_in:{}:{}", due.commitment_id, facilitator.id.0),
+                    facilitator.email.clone(),
+                    "email.check_in_facilitator",
+                    &[
+                        ("name", &facilitator.name),
+                        ("subject", &subject_name),
+                        ("date", &date),
+                    ],
+                    &format!("/dialogues/{}", due.dialogue_id),
+                    now,
+                )?);
+            }
+            if store
+                .ask_check_in(tenant, due.commitment_id, &emails, now)
+                .await?
+            {
+                asked += 1;
+            }
+        }
+        Ok(asked)
+    }
+
+    async fn remind(&self, tenant: TenantId, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        let store = &self.state.store;
+        let mut sent = 0;
+        for due in store
+            .due_reminders(tenant, now, now + REMINDER_LEAD)
+            .await?
+        {
+            let Some(d) = store.dialogue(tenant, due.dialogue_id).await? else {
+                continue;
+            };
+            let when = crate::pages::when(d.starts_at);
+            let mut emails = Vec::new();
+            let facilitator = store.user(tenant, d.facilitator).await?;
+            let subject_account = store.account_of_person(tenant, d.subject).await?;
+            for (user, address, name) in subject_account
+                .map(|(u, a)| (u, a, d.subject_name.clone()))
+                .into_iter()
+                .chain((!facilitator.disabled).then(|| {
+                    (
+                        facilitator.id,
+                        facilitator.email.clone(),
+                        facilitator.name.clone(),
+                    )
+                }))
+            {
+                let kind_key = format!("dialogue.kind.{}", d.kind.key());
+                let kind_ja = Lang::Ja.catalog().get(&kind_key).to_string();
+                let kind_en = Lang::En.catalog().get(&kind_key).to_string();
+                emails.push(self.email(
+                    tenant,
+                    format!("email:reminder:{}:{}", d.id, user.0),
+                    address,
+                    "email.reminder",
+                    &[
+                        ("name", &name),
+                        ("kind_ja", &kind_ja),
+                        ("kind_en", &kind_en),
+                        ("when", &when),
+                        ("place", &d.place),
+                        ("subject", &d.subject_name),
+                        ("facilitator", &d.facilitator_name),
+                    ],
+                    &format!("/dialogues/{}", d.id),
+                    now,
+                )?);
+            }
+            if store.send_reminders(tenant, d.id, &emails, now).await? {
+                sent += 1;
+            }
+        }
+        Ok(sent)
+    }
+
+    async fn deliver(
+        &self,
+        mailer: &Mailer,
+        now: DateTime<Utc>,
+        report: &mut TickReport,
+    ) -> Result<(), StoreError> {
+        let store: &Store = &self.state.store;
+        for job in store.claim_jobs(&[EMAIL], now, LEASE, BATCH).await? {
+            let sent = match serde_json::from_str::<EmailPayload>(&job.payload) {
+                Ok(email) => mailer.send(&email).await,
+                Err(e) => Err((format!("payload: {e}"), true)),
+            };
+            match sent {
+                Ok(()) => {
+                    store.finish_job(job.id, self.state.clock.now()).await?;
+                    report.emails_sent += 1;
+                }
+                Err((error, permanent)) => {
+                    tracing::warn!(job.id = job.id, attempts = job.attempts, %error, "email not sent");
+                    match store
+                        .fail_job(&job, self.state.clock.now(), &error, permanent)
+                        .await?
+                    {
+                        store::jobs::JobState::Failed => report.emails_failed += 1,
+                        _ => report.emails_retrying += 1,
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// An email job from the translation `key` (its `.subject` and `.body` in Japanese,
+    /// then English), linking to `path`.
+    #[allow(clippy::too_many_arguments)]
+    fn email(
+        &self,
+        tenant: TenantId,
+        job_key: String,
+        to: String,
+        key: &str,
+        args: &[(&str, &dyn std::fmt::Display)],
+        path: &str,
+        now: DateTime<Utc>,
+    ) -> Result<NewJob, StoreError> {
+        let link = link(&self.state, path);
+        NewJob::email(tenant, job_key, &compose(to, key, args, &link), now)
+    }
+}
+
+/// The address of `path` as people reach the product.
+pub fn link(state: &AppState, path: &str) -> String {
+    format!("{}{path}", state.config.public_url.trim_end_matches('/'))
+}
+
+/// An email to `to` from translation `key` (its `.subject` and `.body`): Japanese first,
+/// then English, each with the link.
+pub fn compose(
+    to: String,
+    key: &str,
+    args: &[(&str, &dyn std::fmt::Display)],
+    link: &str,
+) -> EmailPayload {
+    let (ja, en) = (Lang::Ja.catalog(), Lang::En.catalog());
+    let subject = format!(
+        "{} / {}",
+        ja.format(&format!("{key}.subject"), args),
+        en.format(&format!("{key}.subject"), args)
+    );
+    let body = format!(
+        "{}\n\n{link}\n\n{}\n\n---\n\n{}\n\n{link}\n\n{}\n",
+        ja.format(&format!("{key}.body"), args),
+        ja.get("email.footer"),
+        en.format(&format!("{key}.body"), args),
+        en.get("email.footer"),
+    );
+    EmailPayload { to, subject, body }
+}
