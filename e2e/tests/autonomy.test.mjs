@@ -14,7 +14,7 @@ before(async () => {
 
 after(async () => {
   await context?.close();
-  server?.stop();
+  await server?.stop();
 });
 
 const click = (page, selector) => Promise.all([page.waitForLoadState('load'), page.click(selector)]);

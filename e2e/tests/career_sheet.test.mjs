@@ -15,7 +15,7 @@ before(async () => {
 
 after(async () => {
   await context?.close();
-  server?.stop();
+  await server?.stop();
 });
 
 test('an employee writes, saves, revises and compares their career sheet', async () => {

@@ -4,10 +4,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launchBrowser, signIn, shot, artifacts } from './support.mjs';
+import { startServer, startSmtpSink, eventually, launchBrowser, signIn, shot, artifacts } from './support.mjs';
 
 let server;
 let context;
+// The session that ended committed (first test), for the follow-up test.
+let committedSession;
 
 before(async () => {
   server = await startServer();
@@ -16,7 +18,7 @@ before(async () => {
 
 after(async () => {
   await context?.close();
-  server?.stop();
+  await server?.stop();
 });
 
 const click = (page, selector) => Promise.all([page.waitForLoadState('load'), page.click(selector)]);
@@ -54,6 +56,7 @@ test('a milestone interview closes as committed only once a confirmed commitment
   await click(page, '[data-testid=booking-submit]');
   assert.match(await page.textContent('[data-testid=flash]'), /登録しました/);
   const second = page.url();
+  committedSession = second;
   // With the next session booked, the first one closes and the interviews go on.
   await page.goto(first);
   await click(page, '[data-testid=close-held]');
@@ -159,4 +162,49 @@ test('the employee weighs merits and demerits; the consultant sees which conditi
   assert.equal(await page.locator('[data-testid=condition][data-ok=false]').count(), 0);
   await page.locator('[data-testid=worksheet]').screenshot({ path: join(artifacts, 'worksheet.png') });
   await page.close();
+});
+
+test('on the start date plus the grace period the follow-up appears on マイキャリア and arrives by email', async () => {
+  // The committed commitment of the first test starts in 20 days; the grace period is
+  // 3 days. Restart the same database with the clock moved to that morning (time is
+  // injectable: configuration `now`) and a real SMTP server for the outbox.
+  const smtp = await startSmtpSink();
+  const start = dateIn(20);
+  await server.stop();
+  server = await startServer({
+    dir: server.dir,
+    env: {
+      KYORITSU_NOW: `${dateIn(23)}T09:00:00+09:00`,
+      KYORITSU_SMTP_URL: smtp.url,
+      KYORITSU_WORKER_INTERVAL_SECONDS: '1',
+    },
+  });
+  try {
+    const page = await context.newPage();
+    await signIn(page, server.base, 'employee');
+    await page.goto(`${server.base}/my`);
+    const task = page.locator('[data-testid=my-check-in]', { hasText: '後輩の相談を受ける時間' });
+    assert.equal(await task.count(), 1, 'the follow-up task is on マイキャリア');
+    assert.match(await task.textContent(), /始めましたか？/);
+    await shot(page, 'follow-up-on-start-date');
+    const mail = await eventually(
+      () => smtp.messages().find((m) => m.to.includes('employee@demo.example.jp') && m.body.includes(`${start}から始めると決めた`)),
+      30_000,
+      'the follow-up email to the employee',
+    );
+    assert.match(mail.subject, /^始めましたか？/);
+    assert.ok(!mail.body.includes('後輩の相談を受ける時間'), 'an email never carries the commitment itself');
+    await eventually(
+      () => smtp.messages().find((m) => m.to.includes('consultant@demo.example.jp') && m.body.includes(`${start}から始めると決めた`)),
+      30_000,
+      'the follow-up email to the consultant',
+    );
+    // The consultant sees it on the interview too.
+    await signIn(page, server.base, 'consultant');
+    await page.goto(committedSession.replace(/^http:\/\/[^/]+/, server.base));
+    assert.match(await page.locator('main').textContent(), /始めましたか？/);
+    await page.close();
+  } finally {
+    smtp.stop();
+  }
 });

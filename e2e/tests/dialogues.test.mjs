@@ -17,7 +17,7 @@ before(async () => {
 
 after(async () => {
   await context?.close();
-  server?.stop();
+  await server?.stop();
 });
 
 const PRIVATE = 'E2E非公開：転職サイトに登録している';

@@ -19,7 +19,7 @@ before(async () => {
 
 after(async () => {
   await context?.close();
-  server?.stop();
+  await server?.stop();
 });
 
 const RESULT = '[data-testid=import-summary], [data-testid=import-problems], [data-testid=import-file-error]';

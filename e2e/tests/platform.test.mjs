@@ -14,7 +14,7 @@ before(async () => {
 
 after(async () => {
   await context?.close();
-  server?.stop();
+  await server?.stop();
 });
 
 const homes = [

@@ -14,7 +14,7 @@ before(async () => {
 
 after(async () => {
   await context?.close();
-  server?.stop();
+  await server?.stop();
 });
 
 test('an admin adds a question and a manager finds it in the bank', async () => {

@@ -15,7 +15,7 @@ before(async () => {
 
 after(async () => {
   await context?.close();
-  server?.stop();
+  await server?.stop();
 });
 
 const click = (page, selector) => Promise.all([page.waitForLoadState('load'), page.click(selector)]);
@@ -47,6 +47,13 @@ test('a feedback report reaches the manager without what the employee withheld, 
   await shot(page, 'report-preview-ready');
   await click(page, '[data-testid=report-send]');
   assert.match(await page.textContent('[data-testid=flash]'), /送信しました/);
+  // No mail server is configured here: the email to the manager waits in the outbox.
+  assert.match(await page.textContent('[data-testid=report-email]'), /送信待ち/);
+  await signIn(page, server.base, 'admin');
+  await page.goto(`${server.base}/admin/outbox`);
+  assert.equal(await page.locator('[data-testid=outbox-no-smtp]').count(), 1);
+  assert.match(await page.locator('[data-testid=outbox-row]', { hasText: 'manager@demo.example.jp' }).first().textContent(), /面談所感の到着.*送信待ち/s);
+  await shot(page, 'admin-outbox');
 
   await signIn(page, server.base, 'manager');
   await page.goto(`${server.base}/reports`);

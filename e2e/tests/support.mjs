@@ -1,7 +1,7 @@
 // Shared set-up for browser tests: a real kyoritsu server on a fresh SQLite database with
 // the demo company, and Debian's Chromium driven by playwright-core.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,12 +26,15 @@ function freePort() {
   });
 }
 
-export async function startServer() {
+/// Starts `kyoritsu serve --demo`. Options: `dir` (reuse the database of an earlier
+/// server, e.g. to restart it at another time), `env` (extra environment, e.g.
+/// KYORITSU_NOW to move the clock, KYORITSU_SMTP_URL for the outbox).
+export async function startServer(opts = {}) {
   const bin = process.env.KYORITSU_BIN || resolve(here, '..', '..', 'target', 'debug', 'kyoritsu');
-  const dir = mkdtempSync(join(tmpdir(), 'kyoritsu-e2e-'));
+  const dir = opts.dir || mkdtempSync(join(tmpdir(), 'kyoritsu-e2e-'));
   const port = await freePort();
   const child = spawn(bin, ['serve', '--demo', '--port', String(port), '--database-url', `sqlite://${join(dir, 'e2e.db')}`], {
-    env: { ...process.env, KYORITSU_DEMO_EMPLOYEES: '300', KYORITSU_LOG: 'warn' },
+    env: { ...process.env, KYORITSU_DEMO_EMPLOYEES: '300', KYORITSU_LOG: 'warn', ...(opts.env || {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -48,7 +51,46 @@ export async function startServer() {
     if (Date.now() > deadline) throw new Error(`kyoritsu did not start:\n${output}`);
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { base, output: () => output, stop: () => child.kill('SIGTERM') };
+  const exited = new Promise((ok) => child.on('exit', ok));
+  return {
+    base,
+    dir,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/// A real SMTP server (PyPI aiosmtpd via scripts/smtp_sink.py) recording what it receives.
+export async function startSmtpSink() {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'kyoritsu-smtp-'));
+  const file = join(dir, 'mail.jsonl');
+  const child = spawn('python3', [resolve(here, '..', '..', 'scripts', 'smtp_sink.py'), String(port), file], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise((ok, fail) => {
+    child.stdout.once('data', (d) => (String(d).includes('ready') ? ok() : fail(new Error(String(d)))));
+    child.once('exit', (code) => fail(new Error(`the SMTP sink exited (${code})`)));
+  });
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    messages: () => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []),
+    stop: () => child.kill('SIGTERM'),
+  };
+}
+
+/// Waits until `check()` returns something truthy (polling), or fails after `ms`.
+export async function eventually(check, ms = 20_000, what = 'condition') {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 export async function launchBrowser() {

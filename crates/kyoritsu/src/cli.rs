@@ -1084,6 +1084,17 @@ pub async fn create_demo(
     demo::seed_autonomy_history(store, t.id, &numbers, &skip, &cal, web_today())
         .await
         .context("the demo's autonomy history could not be written")?;
+    // History: follow-ups that fell due before today were asked back then (no emails
+    // now for them).
+    let grace = store.check_in_grace_days(t.id).await?;
+    for due in store
+        .due_check_ins(t.id, web_today() - chrono::Duration::days(grace))
+        .await?
+    {
+        store
+            .ask_check_in(t.id, due.commitment_id, &[], chrono::Utc::now())
+            .await?;
+    }
     // A question of the company's own in the question bank (質問集).
     store
         .add_tenant_question(

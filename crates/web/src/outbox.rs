@@ -15,6 +15,9 @@ use axum::routing::get;
 use domain::policy::Action;
 use store::jobs::{EMAIL, EmailPayload, JobState, QueueCounts};
 
+/// The latest emails listed.
+const SHOWN: u64 = 50;
+
 pub fn router() -> Router<AppState> {
     Router::new().route("/admin/outbox", get(outbox_page))
 }
@@ -35,6 +38,7 @@ struct Row {
 struct OutboxPage {
     shell: Shell,
     smtp_configured: bool,
+    shown: u64,
     counts: QueueCounts,
     rows: Vec<Row>,
 }
@@ -63,7 +67,7 @@ async fn outbox_page(
     let tenant = auth.tenant();
     let rows = state
         .store
-        .recent_jobs(tenant, EMAIL, 100)
+        .recent_jobs(tenant, EMAIL, SHOWN)
         .await?
         .into_iter()
         .map(|j| Row {
@@ -90,6 +94,7 @@ async fn outbox_page(
     Ok(OutboxPage {
         shell: page.shell(Some(&auth), "/admin"),
         smtp_configured: state.config.smtp_configured,
+        shown: SHOWN,
         counts: state.store.queue_counts(tenant, EMAIL).await?,
         rows,
     })
