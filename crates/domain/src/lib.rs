@@ -7,6 +7,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod anchor;
 pub mod audit;
 pub mod autonomy;
 pub mod behaviour;
@@ -23,6 +24,7 @@ pub mod policy;
 pub mod question_bank;
 pub mod rating;
 pub mod role;
+pub mod role_model;
 pub mod values;
 
 pub use error::DomainError;

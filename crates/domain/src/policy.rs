@@ -576,8 +576,124 @@ pub fn may_assign_consultant(
     Ok(())
 }
 
+/// How much of a role-model story (ロールモデル) someone sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StoryView {
+    /// Everything, whatever the consent: the colleague it is about and its writer.
+    Full,
+    /// A published story; `named` when the colleague agreed to be named.
+    Published { named: bool },
+}
+
+/// The facts about a story that decide who sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoryFacts {
+    pub tenant: TenantId,
+    pub subject: PersonId,
+    pub author: UserId,
+    pub consent: crate::role_model::Consent,
+    pub show_name: bool,
+}
+
+/// Who may see a story: its colleague and its writer always; everyone else in the company
+/// only once the colleague consented, and without the name unless they agreed to it.
+pub fn role_model_view(actor: &Actor, f: &StoryFacts) -> Option<StoryView> {
+    if actor.tenant_id != f.tenant {
+        return None;
+    }
+    if actor.person_id == Some(f.subject) || actor.user_id == f.author {
+        return Some(StoryView::Full);
+    }
+    (f.consent == crate::role_model::Consent::Given)
+        .then_some(StoryView::Published { named: f.show_name })
+}
+
+/// Who writes stories: consultants and HR, who hear them and ask the colleague.
+pub fn may_write_role_model(actor: &Actor, tenant: TenantId) -> bool {
+    actor.tenant_id == tenant && (actor.has(Role::Consultant) || actor.has(Role::Hr))
+}
+
+/// Only the colleague a story is about gives, refuses or withdraws consent.
+pub fn may_answer_role_model(actor: &Actor, f: &StoryFacts) -> bool {
+    actor.tenant_id == f.tenant && actor.person_id == Some(f.subject)
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_role_model_story_is_seen_by_others_only_with_consent_and_named_only_if_agreed() {
+        use crate::role_model::Consent;
+        let t = TenantId(1);
+        let colleague = PersonId(10);
+        let writer = UserId(20);
+        let facts = |consent, show_name| StoryFacts {
+            tenant: t,
+            subject: colleague,
+            author: writer,
+            consent,
+            show_name,
+        };
+        let someone = Actor {
+            user_id: UserId(30),
+            tenant_id: t,
+            person_id: Some(PersonId(31)),
+            roles: RoleSet::default(),
+        };
+        let them = Actor {
+            user_id: UserId(11),
+            person_id: Some(colleague),
+            ..someone.clone()
+        };
+        let author = Actor {
+            user_id: writer,
+            person_id: None,
+            roles: RoleSet::new([Role::Consultant]),
+            ..someone.clone()
+        };
+        for c in [Consent::Pending, Consent::Refused, Consent::Withdrawn] {
+            assert_eq!(role_model_view(&someone, &facts(c, true)), None, "{c:?}");
+            assert_eq!(
+                role_model_view(&them, &facts(c, false)),
+                Some(StoryView::Full)
+            );
+            assert_eq!(
+                role_model_view(&author, &facts(c, false)),
+                Some(StoryView::Full)
+            );
+        }
+        assert_eq!(
+            role_model_view(&someone, &facts(Consent::Given, false)),
+            Some(StoryView::Published { named: false })
+        );
+        assert_eq!(
+            role_model_view(&someone, &facts(Consent::Given, true)),
+            Some(StoryView::Published { named: true })
+        );
+        let elsewhere = Actor {
+            tenant_id: TenantId(2),
+            ..someone.clone()
+        };
+        assert_eq!(
+            role_model_view(&elsewhere, &facts(Consent::Given, true)),
+            None
+        );
+        assert!(may_answer_role_model(
+            &them,
+            &facts(Consent::Pending, false)
+        ));
+        assert!(!may_answer_role_model(
+            &author,
+            &facts(Consent::Pending, false)
+        ));
+        assert!(!may_answer_role_model(
+            &someone,
+            &facts(Consent::Pending, false)
+        ));
+        assert!(may_write_role_model(&author, t));
+        assert!(!may_write_role_model(&someone, t));
+    }
     use super::*;
 
     fn facts() -> DialogueFacts {

@@ -24,6 +24,7 @@ pub mod jobs;
 pub mod migrations;
 pub mod people;
 pub mod questions;
+pub mod role_models;
 mod schema;
 pub mod sessions;
 pub mod tenants;

@@ -390,3 +390,21 @@ pub(crate) enum FollowUpColumns {
     CheckInAskedAt,
     RemindedAt,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum RoleModelStories {
+    Table,
+    Id,
+    TenantId,
+    SubjectPersonId,
+    AuthorUserId,
+    Title,
+    Body,
+    Anchor,
+    Themes,
+    Outcome,
+    Consent,
+    ShowName,
+    CreatedAt,
+    ConsentAt,
+}

@@ -1037,3 +1037,64 @@ db_test!(
         );
     }
 );
+
+// ---- Role-model stories ----
+
+db_test!(
+    a_story_is_published_only_by_its_colleagues_consent_and_a_stale_answer_changes_nothing,
+    |db| async move {
+        use domain::role_model::{Consent, parse_story};
+        let s = &db.store;
+        let w = world(s, "acme").await;
+        let other = world(s, "other").await;
+        let input = parse_story(
+            "公募に二度落ちて",
+            "準備で身につけた分析が、今の企画の仕事に生きています。",
+            "pure_challenge",
+            &["internal_move"],
+            "failed_but_gained",
+        )
+        .expect("story");
+        let id = s
+            .add_story(w.t, w.subject, w.consultant, &input)
+            .await
+            .expect("add");
+        let story = s.story(w.t, id).await.expect("q").expect("story");
+        assert_eq!(story.consent, Consent::Pending);
+        assert_eq!(story.themes, input.themes);
+        assert_eq!(story.subject_name, "社員E2");
+        assert!(s.published_stories(w.t).await.expect("q").is_empty());
+        assert!(
+            s.story(other.t, id).await.expect("q").is_none(),
+            "tenant scoped"
+        );
+        assert!(
+            s.set_story_consent(w.t, id, Consent::Pending, Consent::Given, true)
+                .await
+                .expect("consent")
+        );
+        assert!(
+            !s.set_story_consent(w.t, id, Consent::Pending, Consent::Refused, false)
+                .await
+                .expect("stale"),
+            "an answer from a stale page changes nothing"
+        );
+        let published = s.published_stories(w.t).await.expect("q");
+        assert_eq!(published.len(), 1);
+        assert!(published[0].show_name);
+        assert!(s.published_stories(other.t).await.expect("q").is_empty());
+        s.set_story_consent(w.t, id, Consent::Given, Consent::Withdrawn, true)
+            .await
+            .expect("withdraw");
+        assert!(s.published_stories(w.t).await.expect("q").is_empty());
+        let mine = s.stories_about(w.t, w.subject).await.expect("q");
+        assert_eq!((mine.len(), mine[0].show_name), (1, false));
+        assert_eq!(
+            s.stories_written_by(w.t, w.consultant)
+                .await
+                .expect("q")
+                .len(),
+            1
+        );
+    }
+);
