@@ -1081,6 +1081,19 @@ pub async fn create_demo(
         .map(|p| p.employee_number.clone())
         .collect();
     let skip: Vec<PersonId> = users.iter().filter_map(|(_, u)| u.person_id).collect();
+    // Role models: colleagues away from the demo accounts' own line.
+    let mut colleagues = Vec::new();
+    for n in numbers.iter().rev().take(40) {
+        if let Some(p) = store.person_by_number(t.id, n).await?
+            && !skip.contains(&PersonId(p.id))
+            && colleagues.len() < 6
+        {
+            colleagues.push(PersonId(p.id));
+        }
+    }
+    demo::seed_role_models(store, t.id, &users, &colleagues)
+        .await
+        .context("the demo's role models could not be written")?;
     demo::seed_autonomy_history(store, t.id, &numbers, &skip, &cal, web_today())
         .await
         .context("the demo's autonomy history could not be written")?;

@@ -30,6 +30,7 @@ mod pdf;
 mod people_import;
 mod questions;
 mod reports;
+mod role_models;
 mod shell;
 pub mod worker;
 
@@ -192,6 +193,7 @@ pub fn router(state: AppState) -> Router {
         .merge(questions::router())
         .merge(admin::router())
         .merge(outbox::router())
+        .merge(role_models::router())
         .merge(people_import::router())
         .merge(directory::router())
         .layer(middleware::from_fn(auth::csrf_guard))

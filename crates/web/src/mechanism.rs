@@ -29,6 +29,9 @@ pub struct MechanismView {
     pub balance_text: String,
     /// For the facilitator: (condition label, looks met, the approach when missing).
     pub conditions: Vec<(String, bool, String)>,
+    /// For the facilitator, when the merits do not yet outweigh the demerits (the fear of
+    /// failure): role-model stories to offer, tried-and-failed ones first.
+    pub role_models: Vec<crate::role_models::StoryCard>,
     pub may_edit: bool,
     pub limit: usize,
 }
@@ -52,6 +55,7 @@ pub async fn view(
     let weights: Vec<(Side, u8)> = items.iter().map(|(_, s, _, w)| (*s, *w)).collect();
     let balance = mechanism::balance(&weights);
     let mut conditions = Vec::new();
+    let mut role_models = Vec::new();
     if role == DialogueRole::Facilitator {
         // Only what the employee shares on their sheet counts as a sign.
         let shared = match policy::career_sheet_view_in_dialogue(role) {
@@ -73,6 +77,16 @@ pub async fn view(
             successes: has(Section::Successes),
             balance: (!items.is_empty()).then_some(balance),
         });
+        if missing.contains(&Condition::Merits) {
+            // What they shared about their intentions and concerns steers the choice.
+            let concerns: String = [Section::Intention, Section::Concerns]
+                .into_iter()
+                .filter_map(|s| shared.as_ref().and_then(|sheet| sheet.entry(s)))
+                .map(|e| e.text.clone())
+                .collect::<Vec<_>>()
+                .join("\n");
+            role_models = crate::role_models::suggestions(state, auth, &concerns).await?;
+        }
         for c in Condition::ALL {
             conditions.push((
                 page.t(&format!("mechanism.condition.{}", c.key())),
@@ -102,6 +116,7 @@ pub async fn view(
             page.tf("mechanism.balance_demerits", "n", -balance)
         },
         conditions,
+        role_models,
         may_edit: !d.is_closed(),
         limit: MAX_ITEM_CHARS,
     }))

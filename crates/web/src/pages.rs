@@ -137,6 +137,8 @@ struct MyPage {
     to_confirm: Vec<i64>,
     /// My commitments whose start has come: 始めましたか？
     check_ins: Vec<crate::commitments::CheckIn>,
+    /// Role-model stories about me waiting for my answer.
+    stories_to_answer: Vec<crate::role_models::StoryCard>,
     milestones: Vec<String>,
     fiscal_year: i32,
 }
@@ -159,7 +161,17 @@ async fn my(State(state): State<AppState>, page: Page, auth: Auth) -> Result<MyP
     let mut upcoming = Vec::new();
     let mut to_confirm = Vec::new();
     let mut check_ins = Vec::new();
+    let mut stories_to_answer = Vec::new();
     if let Some(p) = &person {
+        for s in state
+            .store
+            .stories_about(auth.tenant(), PersonId(p.id))
+            .await?
+            .iter()
+            .filter(|s| s.consent == domain::role_model::Consent::Pending)
+        {
+            stories_to_answer.extend(crate::role_models::card(s, &auth));
+        }
         let mine = state
             .store
             .commitments_about(auth.tenant(), PersonId(p.id))
@@ -225,6 +237,7 @@ async fn my(State(state): State<AppState>, page: Page, auth: Auth) -> Result<MyP
         upcoming,
         to_confirm,
         check_ins,
+        stories_to_answer,
         milestones,
         fiscal_year: fy.0,
     })

@@ -153,6 +153,12 @@ impl Shell {
                 active: self.section == "/questions",
             });
         }
+        // Role models (ロールモデル): colleagues' stories, for everyone.
+        items.push(NavItem {
+            href: "/role-models",
+            label: "nav.role_models",
+            active: self.section == "/role-models",
+        });
         if user.roles.contains(&Role::Admin) {
             items.push(NavItem {
                 href: "/admin/users",
