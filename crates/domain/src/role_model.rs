@@ -322,27 +322,36 @@ pub struct Seeker {
     pub concerns: String,
 }
 
+/// A published story as [`suggest`] weighs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Candidate<'a> {
+    pub id: i64,
+    pub outcome: Outcome,
+    pub anchor: Option<Anchor>,
+    pub themes: &'a [Theme],
+    /// Its title and text.
+    pub text: &'a str,
+}
+
 /// Ranks published stories for someone whom the fear of failure holds back: stories of
 /// trying, failing and gaining something come first, then those with their anchor, then
 /// those whose themes or words touch their concerns; ties by recency (higher id first).
 /// Returns indexes into `stories`, at most [`SUGGESTIONS`].
-pub fn suggest(
-    stories: &[(i64, Outcome, Option<Anchor>, &[Theme], &str)],
-    who: &Seeker,
-) -> Vec<usize> {
+pub fn suggest(stories: &[Candidate<'_>], who: &Seeker) -> Vec<usize> {
     let mut scored: Vec<(i32, i64, usize)> = stories
         .iter()
         .enumerate()
-        .map(|(i, (id, outcome, anchor, themes, text))| {
+        .map(|(i, c)| {
             let mut score = 0;
-            if *outcome == Outcome::FailedButGained {
+            if c.outcome == Outcome::FailedButGained {
                 score += 100;
             }
-            if anchor.is_some_and(|a| who.anchors.contains(&a)) {
+            if c.anchor.is_some_and(|a| who.anchors.contains(&a)) {
                 score += 10;
             }
-            let folded = fold(text);
-            score += themes
+            let folded = fold(c.text);
+            score += c
+                .themes
                 .iter()
                 .filter(|t| theme_words(**t).iter().any(|w| who.concerns.contains(w)))
                 .count() as i32
@@ -355,7 +364,7 @@ pub fn suggest(
             {
                 score += 1;
             }
-            (score, *id, i)
+            (score, c.id, i)
         })
         .collect();
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
@@ -466,18 +475,25 @@ mod tests {
     fn suggestions_put_tried_and_failed_stories_first_then_the_same_anchor_then_concerns() {
         let none: &[Theme] = &[];
         let side: &[Theme] = &[Theme::SideJob];
+        let c = |id, outcome, anchor, themes, text| Candidate {
+            id,
+            outcome,
+            anchor,
+            themes,
+            text,
+        };
         let stories = vec![
-            (1, Outcome::Achieved, Some(Anchor::Security), none, "安定"),
-            (2, Outcome::FailedButGained, None, none, "失敗"),
-            (
+            c(1, Outcome::Achieved, Some(Anchor::Security), none, "安定"),
+            c(2, Outcome::FailedButGained, None, none, "失敗"),
+            c(
                 3,
                 Outcome::Achieved,
                 Some(Anchor::Service),
                 none,
                 "社会貢献",
             ),
-            (4, Outcome::Achieved, None, side, "副業"),
-            (
+            c(4, Outcome::Achieved, None, side, "副業"),
+            c(
                 5,
                 Outcome::FailedButGained,
                 Some(Anchor::Service),

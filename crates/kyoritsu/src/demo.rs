@@ -1086,6 +1086,109 @@ pub const HISTORY_FROM_EMPLOYEES: usize = 200;
 /// At most this many people a year in the autonomy history.
 pub const HISTORY_PER_YEAR: usize = 60;
 
+/// ロールモデル for the demo: published stories of colleagues (named and not, including
+/// tries that failed but gave something), and one about the demo employee waiting for
+/// their answer on マイキャリア.
+pub async fn seed_role_models(
+    store: &store::Store,
+    t: domain::TenantId,
+    users: &[(Role, store::users::User)],
+    colleagues: &[domain::PersonId],
+) -> Result<(), store::StoreError> {
+    use domain::role_model::{Consent, parse_story};
+    let user = |r: Role| users.iter().find(|(role, _)| *role == r).map(|(_, u)| u);
+    let (Some(employee), Some(consultant), Some(hr)) =
+        (user(Role::Employee), user(Role::Consultant), user(Role::Hr))
+    else {
+        return Ok(());
+    };
+    /// (title, story, anchor, themes, outcome, named)
+    type DemoStory = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static [&'static str],
+        &'static str,
+        bool,
+    );
+    const STORIES: [DemoStory; 6] = [
+        (
+            "社内公募に二度落ちて、見えてきたこと",
+            "企画部の公募に二度応募し、二度とも通りませんでした。面接で「いまの仕事で何を変えたか」を聞かれて答えに詰まったのがきっかけで、営業データを毎週まとめて課内に共有するようになりました。三年後、その資料が評価されて企画の仕事を任されています。落ちた経験がなければ、自分の仕事を数字で語る習慣は身につかなかったと思います。",
+            "general_managerial",
+            &["internal_move", "new_field"],
+            "failed_but_gained",
+            true,
+        ),
+        (
+            "48歳で簿記2級に挑戦",
+            "経理の経験はありませんでしたが、役職定年を前に「数字がわかる営業」になろうと決め、毎朝30分の勉強を続けました。一度目は不合格でしたが、二度目で合格。いまは取引先の決算書を読んで提案できるようになり、若手の相談にも乗っています。",
+            "technical_functional",
+            &["reskilling", "middle_senior"],
+            "achieved",
+            true,
+        ),
+        (
+            "管理職を一度降りて、専門職として働く",
+            "課長を三年務めたあと、自分が一番力を出せるのは技術の現場だと気づき、専門職の道を選びました。周りの目が気になって一年迷いましたが、上司と何度も1on1で話して決めました。いまは社内の技術相談の窓口をしています。",
+            "technical_functional",
+            &["management", "specialist"],
+            "achieved",
+            false,
+        ),
+        (
+            "副業の試みはうまくいかなかったけれど",
+            "社外の勉強会で知り合った仲間と小さなウェブサービスを始めましたが、半年で閉じました。それでも、企画から公開までを一人でやり切った経験は、社内の業務改善プロジェクトでそのまま役に立っています。失敗しても、やってみたことは無駄になりませんでした。",
+            "entrepreneurial",
+            &["side_job", "new_field"],
+            "failed_but_gained",
+            false,
+        ),
+        (
+            "介護と仕事を両立しながら資格を取る",
+            "父の介護が始まり、一時は退職も考えました。時短勤務と在宅勤務を組み合わせ、チームと予定を共有することで続けられています。通勤がなくなった時間で、キャリアコンサルタントの資格の勉強を始めました。",
+            "lifestyle",
+            &["work_life", "reskilling"],
+            "in_progress",
+            true,
+        ),
+        (
+            "入社3年目、異動希望を出すまで",
+            "配属先の仕事に慣れたころ、本当は人事の仕事がしたいと気づきました。キャリア面談で話したことをきっかけに、社内の勉強会の運営を手伝い始め、翌年の異動希望につながりました。",
+            "service",
+            &["early_career", "internal_move"],
+            "achieved",
+            true,
+        ),
+    ];
+    for (i, (title, body, anchor, themes, outcome, named)) in STORIES.iter().enumerate() {
+        let Some(person) = colleagues.get(i) else {
+            break;
+        };
+        let Ok(input) = parse_story(title, body, anchor, themes, outcome) else {
+            continue;
+        };
+        let author = if i % 2 == 0 { consultant.id } else { hr.id };
+        let id = store.add_story(t, *person, author, &input).await?;
+        store
+            .set_story_consent(t, id, Consent::Pending, Consent::Given, *named)
+            .await?;
+    }
+    if let (Some(me), Ok(input)) = (
+        employee.person_id,
+        parse_story(
+            "顧客との信頼関係を、後輩に伝える",
+            "長く担当してきたお客さまとの関係づくりを、後輩の育成に生かし始めています。毎週の同行と、商談のふりかえりを続けています。",
+            "service",
+            &["specialist"],
+            "in_progress",
+        ),
+    ) {
+        store.add_story(t, me, consultant.id, &input).await?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1193,98 +1296,4 @@ mod tests {
             );
         }
     }
-}
-
-/// ロールモデル for the demo: published stories of colleagues (named and not, including
-/// tries that failed but gave something), and one about the demo employee waiting for
-/// their answer on マイキャリア.
-pub async fn seed_role_models(
-    store: &store::Store,
-    t: domain::TenantId,
-    users: &[(Role, store::users::User)],
-    colleagues: &[domain::PersonId],
-) -> Result<(), store::StoreError> {
-    use domain::role_model::{Consent, parse_story};
-    let user = |r: Role| users.iter().find(|(role, _)| *role == r).map(|(_, u)| u);
-    let (Some(employee), Some(consultant), Some(hr)) =
-        (user(Role::Employee), user(Role::Consultant), user(Role::Hr))
-    else {
-        return Ok(());
-    };
-    const STORIES: [(&str, &str, &str, &[&str], &str, bool); 6] = [
-        (
-            "社内公募に二度落ちて、見えてきたこと",
-            "企画部の公募に二度応募し、二度とも通りませんでした。面接で「いまの仕事で何を変えたか」を聞かれて答えに詰まったのがきっかけで、営業データを毎週まとめて課内に共有するようになりました。三年後、その資料が評価されて企画の仕事を任されています。落ちた経験がなければ、自分の仕事を数字で語る習慣は身につかなかったと思います。",
-            "general_managerial",
-            &["internal_move", "new_field"],
-            "failed_but_gained",
-            true,
-        ),
-        (
-            "48歳で簿記2級に挑戦",
-            "経理の経験はありませんでしたが、役職定年を前に「数字がわかる営業」になろうと決め、毎朝30分の勉強を続けました。一度目は不合格でしたが、二度目で合格。いまは取引先の決算書を読んで提案できるようになり、若手の相談にも乗っています。",
-            "technical_functional",
-            &["reskilling", "middle_senior"],
-            "achieved",
-            true,
-        ),
-        (
-            "管理職を一度降りて、専門職として働く",
-            "課長を三年務めたあと、自分が一番力を出せるのは技術の現場だと気づき、専門職の道を選びました。周りの目が気になって一年迷いましたが、上司と何度も1on1で話して決めました。いまは社内の技術相談の窓口をしています。",
-            "technical_functional",
-            &["management", "specialist"],
-            "achieved",
-            false,
-        ),
-        (
-            "副業の試みはうまくいかなかったけれど",
-            "社外の勉強会で知り合った仲間と小さなウェブサービスを始めましたが、半年で閉じました。それでも、企画から公開までを一人でやり切った経験は、社内の業務改善プロジェクトでそのまま役に立っています。失敗しても、やってみたことは無駄になりませんでした。",
-            "entrepreneurial",
-            &["side_job", "new_field"],
-            "failed_but_gained",
-            false,
-        ),
-        (
-            "介護と仕事を両立しながら資格を取る",
-            "父の介護が始まり、一時は退職も考えました。時短勤務と在宅勤務を組み合わせ、チームと予定を共有することで続けられています。通勤がなくなった時間で、キャリアコンサルタントの資格の勉強を始めました。",
-            "lifestyle",
-            &["work_life", "reskilling"],
-            "in_progress",
-            true,
-        ),
-        (
-            "入社3年目、異動希望を出すまで",
-            "配属先の仕事に慣れたころ、本当は人事の仕事がしたいと気づきました。キャリア面談で話したことをきっかけに、社内の勉強会の運営を手伝い始め、翌年の異動希望につながりました。",
-            "service",
-            &["early_career", "internal_move"],
-            "achieved",
-            true,
-        ),
-    ];
-    for (i, (title, body, anchor, themes, outcome, named)) in STORIES.iter().enumerate() {
-        let Some(person) = colleagues.get(i) else {
-            break;
-        };
-        let Ok(input) = parse_story(title, body, anchor, themes, outcome) else {
-            continue;
-        };
-        let author = if i % 2 == 0 { consultant.id } else { hr.id };
-        let id = store.add_story(t, *person, author, &input).await?;
-        store
-            .set_story_consent(t, id, Consent::Pending, Consent::Given, *named)
-            .await?;
-    }
-    if let (Some(me), Ok(input)) = (
-        employee.person_id,
-        parse_story(
-            "顧客との信頼関係を、後輩に伝える",
-            "長く担当してきたお客さまとの関係づくりを、後輩の育成に生かし始めています。毎週の同行と、商談のふりかえりを続けています。",
-            "service",
-            &["specialist"],
-            "in_progress",
-        ),
-    ) {
-        store.add_story(t, me, consultant.id, &input).await?;
-    }
-    Ok(())
 }

@@ -367,27 +367,26 @@ pub async fn suggestions(
     concerns: &str,
 ) -> Result<Vec<StoryCard>, AppError> {
     let stories = state.store.published_stories(auth.tenant()).await?;
-    let rows: Vec<(i64, Outcome, Option<Anchor>, &[Theme], String)> = stories
+    let texts: Vec<String> = stories
         .iter()
-        .map(|s| {
-            (
-                s.id,
-                s.outcome,
-                s.anchor,
-                s.themes.as_slice(),
-                format!("{}\n{}", s.title, s.body),
-            )
-        })
+        .map(|s| format!("{}\n{}", s.title, s.body))
         .collect();
-    let borrowed: Vec<(i64, Outcome, Option<Anchor>, &[Theme], &str)> = rows
+    let candidates: Vec<role_model::Candidate<'_>> = stories
         .iter()
-        .map(|(i, o, a, t, x)| (*i, *o, *a, *t, x.as_str()))
+        .zip(&texts)
+        .map(|(s, text)| role_model::Candidate {
+            id: s.id,
+            outcome: s.outcome,
+            anchor: s.anchor,
+            themes: &s.themes,
+            text,
+        })
         .collect();
     let seeker = Seeker {
         anchors: Vec::new(),
         concerns: role_model::fold(concerns),
     };
-    Ok(role_model::suggest(&borrowed, &seeker)
+    Ok(role_model::suggest(&candidates, &seeker)
         .into_iter()
         .filter_map(|i| card(&stories[i], auth))
         .collect())
