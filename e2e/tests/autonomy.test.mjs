@@ -35,7 +35,8 @@ test('admin states the definition of career autonomy, employees read it, HR sees
   await page.goto(`${server.base}/admin`);
   await page.fill('[data-testid=grace-days]', '99');
   await click(page, '[data-testid=grace-save]');
-  assert.match(await page.textContent('[data-testid=flash]'), /0〜60/);
+  assert.match(await page.textContent('[data-testid=grace-error]'), /0〜60/);
+  assert.equal(await page.inputValue('[data-testid=grace-days]'), '99', 'kept as typed');
   await page.fill('[data-testid=grace-days]', '7');
   await click(page, '[data-testid=grace-save]');
   assert.equal(await page.inputValue('[data-testid=grace-days]'), '7');

@@ -3061,16 +3061,23 @@ app_test!(
         let consultant = app.signed_in("consultant@demo.example.jp").await;
         let csrf = consultant.csrf("/clients").await;
         let path = format!("/clients/{subject}/behaviour");
-        consultant
+        let (s, body) = consultant
             .post(
                 &path,
                 &[
                     ("_csrf", csrf.as_str()),
                     ("level", "changed"),
                     ("reason", ""),
+                    ("manager_input", "会議での発言が増えたと上司から聞いた"),
                 ],
             )
             .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            body.contains("data-testid=\"behaviour-error\"")
+                && body.contains("会議での発言が増えたと上司から聞いた"),
+            "the form comes back as typed"
+        );
         let t = app.demo_tenant().await;
         let fy = t
             .settings
@@ -3275,12 +3282,17 @@ app_test!(
         );
         let admin = app.signed_in("admin@demo.example.jp").await;
         let acsrf = admin.csrf("/admin").await;
-        admin
+        let (s, body) = admin
             .post(
                 "/admin/check-in",
                 &[("_csrf", acsrf.as_str()), ("check_in_grace_days", "61")],
             )
             .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            body.contains("data-testid=\"grace-error\"") && body.contains("value=\"61\""),
+            "the form keeps what was typed"
+        );
         assert_eq!(
             app.store.check_in_grace_days(t.id).await.expect("q"),
             3,

@@ -481,24 +481,18 @@ impl Store {
         emails: &[NewJob],
         now: DateTime<Utc>,
     ) -> Result<bool> {
-        let mut tx = self.begin().await?;
-        let marked = tx
-            .execute(
-                &Query::update()
-                    .table(Commitments::Table)
-                    .value(FollowUpColumns::CheckInAskedAt, now)
-                    .and_where(Expr::col(Commitments::TenantId).eq(tenant.0))
-                    .and_where(Expr::col(Commitments::Id).eq(commitment))
-                    .and_where(Expr::col(FollowUpColumns::CheckInAskedAt).is_null())
-                    .to_owned(),
-            )
-            .await?;
-        if marked == 0 {
-            return Ok(false);
-        }
-        insert_jobs(&mut tx, emails, now).await?;
-        tx.commit().await?;
-        Ok(true)
+        self.mark_and_enqueue(
+            Query::update()
+                .table(Commitments::Table)
+                .value(FollowUpColumns::CheckInAskedAt, now)
+                .and_where(Expr::col(Commitments::TenantId).eq(tenant.0))
+                .and_where(Expr::col(Commitments::Id).eq(commitment))
+                .and_where(Expr::col(FollowUpColumns::CheckInAskedAt).is_null())
+                .to_owned(),
+            emails,
+            now,
+        )
+        .await
     }
 
     /// When a commitment's follow-up was asked, if it was.
@@ -561,22 +555,34 @@ impl Store {
         emails: &[NewJob],
         now: DateTime<Utc>,
     ) -> Result<bool> {
+        self.mark_and_enqueue(
+            Query::update()
+                .table(Dialogues::Table)
+                .value(FollowUpColumns::RemindedAt, now)
+                .and_where(Expr::col(Dialogues::TenantId).eq(tenant.0))
+                .and_where(Expr::col(Dialogues::Id).eq(dialogue))
+                .and_where(Expr::col(FollowUpColumns::RemindedAt).is_null())
+                .to_owned(),
+            emails,
+            now,
+        )
+        .await
+    }
+
+    /// Runs `mark` (an update that sets a "done" mark only where it is not set yet) and,
+    /// when it marked a row, enqueues `jobs` in the same transaction. False when another
+    /// process had marked it first (nothing is enqueued then).
+    async fn mark_and_enqueue(
+        &self,
+        mark: sea_query::UpdateStatement,
+        jobs: &[NewJob],
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
         let mut tx = self.begin().await?;
-        let marked = tx
-            .execute(
-                &Query::update()
-                    .table(Dialogues::Table)
-                    .value(FollowUpColumns::RemindedAt, now)
-                    .and_where(Expr::col(Dialogues::TenantId).eq(tenant.0))
-                    .and_where(Expr::col(Dialogues::Id).eq(dialogue))
-                    .and_where(Expr::col(FollowUpColumns::RemindedAt).is_null())
-                    .to_owned(),
-            )
-            .await?;
-        if marked == 0 {
+        if tx.execute(&mark).await? == 0 {
             return Ok(false);
         }
-        insert_jobs(&mut tx, emails, now).await?;
+        insert_jobs(&mut tx, jobs, now).await?;
         tx.commit().await?;
         Ok(true)
     }

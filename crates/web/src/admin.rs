@@ -44,8 +44,23 @@ struct SettingsPage {
     anonymity_k: String,
     rating_scale: String,
     errors: Vec<String>,
-    /// Days after a commitment's start before the follow-up asks.
-    check_in_grace_days: i64,
+    /// Days after a commitment's start before the follow-up asks (as typed after an error).
+    check_in_grace_days: String,
+    grace_error: Option<String>,
+}
+
+/// The settings page with the grace period form as typed and what is wrong with it.
+pub async fn settings_with_grace_error(
+    state: &AppState,
+    page: &Page,
+    auth: &Auth,
+    typed: &str,
+    error: String,
+) -> Result<Response, AppError> {
+    let mut body = settings_view(state, page, auth).await?;
+    body.check_in_grace_days = typed.to_string();
+    body.grace_error = Some(error);
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
 }
 
 /// GET /admin — 設定
@@ -60,9 +75,17 @@ async fn settings_page(
             tenant: auth.tenant(),
         },
     )?;
+    settings_view(&state, &page, &auth).await
+}
+
+async fn settings_view(
+    state: &AppState,
+    page: &Page,
+    auth: &Auth,
+) -> Result<SettingsPage, AppError> {
     let t = state.store.tenant(auth.tenant()).await?;
     Ok(SettingsPage {
-        shell: page.shell(Some(&auth), "/admin"),
+        shell: page.shell(Some(auth), "/admin"),
         company: t.name,
         code: t.slug,
         fy_start_month: t.settings.calendar.start_month(),
@@ -70,7 +93,12 @@ async fn settings_page(
         anonymity_k: t.settings.anonymity_k.to_string(),
         rating_scale: t.settings.rating_scale.to_string(),
         errors: Vec::new(),
-        check_in_grace_days: state.store.check_in_grace_days(auth.tenant()).await?,
+        check_in_grace_days: state
+            .store
+            .check_in_grace_days(auth.tenant())
+            .await?
+            .to_string(),
+        grace_error: None,
     })
 }
 
@@ -127,7 +155,12 @@ async fn save_settings(
             anonymity_k: k_raw,
             rating_scale: scale_raw,
             errors,
-            check_in_grace_days: state.store.check_in_grace_days(auth.tenant()).await?,
+            check_in_grace_days: state
+                .store
+                .check_in_grace_days(auth.tenant())
+                .await?
+                .to_string(),
+            grace_error: None,
         };
         return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
     };

@@ -36,6 +36,28 @@ pub struct ClientRow {
     pub count: usize,
     /// This year's behaviour-change evaluation: (level key, level label, reason, manager's input).
     pub evaluation: Option<(&'static str, String, String, String)>,
+    /// What was typed into this person's evaluation form when it could not be saved.
+    pub typed: Option<Typed>,
+}
+
+impl ClientRow {
+    /// What the evaluation form shows: as typed after a refused save, else as recorded.
+    pub fn form_values(&self) -> (&str, &str, &str) {
+        match (&self.typed, &self.evaluation) {
+            (Some(t), _) => (&t.level, &t.reason, &t.manager_input),
+            (None, Some(e)) => (e.0, &e.2, &e.3),
+            (None, None) => ("", "", ""),
+        }
+    }
+}
+
+/// An evaluation form as typed, with what is wrong with it.
+#[derive(Clone)]
+pub struct Typed {
+    pub level: String,
+    pub reason: String,
+    pub manager_input: String,
+    pub error: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -55,6 +77,15 @@ async fn clients(
     auth: Auth,
 ) -> Result<ClientsPage, AppError> {
     allow(&auth, Action::OpenHome(Role::Consultant))?;
+    render_clients(&state, &page, &auth, None).await
+}
+
+async fn render_clients(
+    state: &AppState,
+    page: &Page,
+    auth: &Auth,
+    typed: Option<(PersonId, Typed)>,
+) -> Result<ClientsPage, AppError> {
     let people = state
         .store
         .assigned_people(auth.tenant(), auth.user.id)
@@ -103,6 +134,10 @@ async fn clients(
                     .map(|d| when(d.starts_at)),
                 count: with.len(),
                 evaluation,
+                typed: typed
+                    .as_ref()
+                    .filter(|(who, _)| who.0 == p.person_id)
+                    .map(|(_, t)| t.clone()),
             }
         })
         .collect();
@@ -126,7 +161,7 @@ async fn evaluate_behaviour(
     auth: Auth,
     axum::extract::Path(person): axum::extract::Path<i64>,
     form: FormData,
-) -> Result<Redirect, AppError> {
+) -> Result<Response, AppError> {
     use domain::behaviour::{Change, MAX_REASON_CHARS};
     let person = PersonId(person);
     let assigned = state
@@ -168,8 +203,19 @@ async fn evaluate_behaviour(
             ("success", page.t("behaviour.saved"))
         }
     };
+    if kind == "error" {
+        // The form comes back as typed, open, with what is wrong.
+        let typed = Typed {
+            level: form.get("level").to_string(),
+            reason: form.get("reason").to_string(),
+            manager_input: form.get("manager_input").to_string(),
+            error: msg,
+        };
+        let body = render_clients(&state, &page, &auth, Some((person, typed))).await?;
+        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
+    }
     set_flash(&page.session, kind, msg).await?;
-    Ok(Redirect::to("/clients"))
+    Ok(Redirect::to("/clients").into_response())
 }
 
 pub struct AssignmentRow {

@@ -415,12 +415,9 @@ async fn set_grace(
             set_flash(&page.session, "success", page.t("admin.saved")).await?;
         }
         None => {
-            let msg = page.tf(
-                "commitment.error.grace",
-                "typed",
-                form.get("check_in_grace_days"),
-            );
-            set_flash(&page.session, "error", msg).await?;
+            let typed = form.get("check_in_grace_days");
+            let msg = page.tf("commitment.error.grace", "typed", typed);
+            return crate::admin::settings_with_grace_error(&state, &page, &auth, typed, msg).await;
         }
     }
     Ok(axum::response::Redirect::to("/admin").into_response())
