@@ -142,7 +142,7 @@ async fn render_clients(
         })
         .collect();
     Ok(ClientsPage {
-        shell: page.shell(Some(&auth), "/clients"),
+        shell: page.shell(Some(auth), "/clients"),
         clients,
         fiscal_year: fy,
         levels: domain::behaviour::Change::ALL
