@@ -132,6 +132,9 @@ enum Command {
     /// Commitments (行動計画・コミット).
     #[command(subcommand)]
     Commitment(CommitmentCommand),
+    /// The Career Anchor inventory (キャリア・アンカー).
+    #[command(subcommand)]
+    Anchors(AnchorsCommand),
     /// The autonomy rate (キャリア自律率) of a fiscal year, by the tenant's definition:
     /// population, autonomous people, the rate, and how many meet each condition.
     Autonomy {
@@ -156,6 +159,18 @@ enum CommitmentCommand {
         /// Language of the explanations: ja or en.
         #[arg(long, default_value = "ja")]
         lang: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AnchorsCommand {
+    /// Score answer sheets given as JSON on stdin: one sheet or an array of them, each
+    /// `{"ratings": [40 ratings 1–6] or {"1": 5, …}, "picks": [three statement numbers]}`.
+    /// Prints each anchor's score (total / 5) and the dominant anchor(s), ties as ties.
+    /// Any invalid sheet: nothing is printed but the reasons, and the exit code is 1.
+    Score {
+        #[command(flatten)]
+        format: FormatArg,
     },
 }
 
@@ -549,6 +564,7 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
         Command::Commitment(CommitmentCommand::Check { format, lang }) => {
             commitment_check(format.format, &lang)
         }
+        Command::Anchors(AnchorsCommand::Score { format }) => anchors_score(format.format),
         Command::Notes(NotesCommand::NewKey) => {
             out!("{}", store::crypto::NoteKeys::generate());
             Ok(())
@@ -931,6 +947,108 @@ pub async fn autonomy_report(
 
 /// `kyoritsu commitment check`: reads statements from stdin, one per line (blank lines
 /// are skipped), and checks each. JSON output is one object per line.
+/// `kyoritsu anchors score`: answer sheets on stdin → profiles.
+fn anchors_score(format: OutputFormat) -> Result<()> {
+    use domain::anchor::{AnswerSheet, SheetError, score};
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .context("cannot read the answer sheets from stdin")?;
+    let value: serde_json::Value =
+        serde_json::from_str(&input).map_err(|e| anyhow!("the input is not JSON: {e}"))?;
+    let (many, sheets) = match value {
+        serde_json::Value::Array(v) => (true, v),
+        other => (false, vec![other]),
+    };
+    let raw = |v: Option<&serde_json::Value>| match v {
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let mut profiles = Vec::new();
+    let mut problems = Vec::new();
+    for (i, sheet) in sheets.iter().enumerate() {
+        let ratings = sheet.get("ratings");
+        let rating = |n: usize| match ratings {
+            Some(serde_json::Value::Array(a)) => raw(a.get(n - 1)),
+            Some(serde_json::Value::Object(o)) => raw(o.get(&n.to_string())),
+            _ => String::new(),
+        };
+        let picks: Vec<String> = match sheet.get("picks") {
+            Some(serde_json::Value::Array(a)) => a.iter().map(|p| raw(Some(p))).collect(),
+            _ => Vec::new(),
+        };
+        match AnswerSheet::parse(rating, &picks) {
+            Ok(s) => profiles.push(score(&s)),
+            Err(errors) => {
+                for e in errors {
+                    let why = match e {
+                        SheetError::Missing { numbers } => format!(
+                            "statements {} have no rating",
+                            numbers
+                                .iter()
+                                .map(ToString::to_string)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                        SheetError::OutOfRange { number, value } => {
+                            format!("statement {number} is rated '{value}'; ratings are 1 to 6")
+                        }
+                        SheetError::PickCount { picked } => {
+                            format!("{picked} statements were picked as most true; pick exactly 3")
+                        }
+                        SheetError::BadPick { value } => format!(
+                            "the pick '{value}' is not a statement number 1–40 (or is picked twice)"
+                        ),
+                    };
+                    problems.push(format!("sheet {}: {why}", i + 1));
+                }
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(anyhow!("nothing was scored:\n  {}", problems.join("\n  ")));
+    }
+    match format {
+        OutputFormat::Json => {
+            let shown: Vec<serde_json::Value> = profiles
+                .iter()
+                .map(|p| {
+                    serde_json::json!({
+                        "scores": p.totals.iter().map(|(a, _)| (a.key().to_string(), serde_json::json!(p.score(*a)))).collect::<serde_json::Map<_, _>>(),
+                        "totals": p.totals.iter().map(|(a, t)| (a.key().to_string(), serde_json::json!(t))).collect::<serde_json::Map<_, _>>(),
+                        "dominant": p.dominant.iter().map(|a| a.key()).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            let out = if many {
+                serde_json::Value::Array(shown)
+            } else {
+                shown.into_iter().next().unwrap_or_default()
+            };
+            out!("{}", serde_json::to_string_pretty(&out)?);
+        }
+        OutputFormat::Text => {
+            let c = web::i18n::Lang::Ja.catalog();
+            for (i, p) in profiles.iter().enumerate() {
+                if many {
+                    out!("# {}", i + 1);
+                }
+                for (a, _) in &p.totals {
+                    let mark = if p.dominant.contains(a) { "◎" } else { "  " };
+                    out!(
+                        "{mark} {:.1}  {} ({})",
+                        p.score(*a),
+                        c.get(&format!("anchor.{}", a.key())),
+                        a.key()
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 fn commitment_check(format: OutputFormat, lang: &str) -> Result<()> {
     let lang = web::i18n::Lang::parse(lang)
         .ok_or_else(|| anyhow!("--lang must be ja or en, not '{lang}'"))?;

@@ -1309,3 +1309,72 @@ async fn autonomy_matches_a_hand_count_sqlite() {
 async fn autonomy_matches_a_hand_count_postgres() {
     autonomy_matches_a_hand_count(TestDb::postgres().await).await;
 }
+
+fn anchors_score(input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kyoritsu"))
+        .args(["anchors", "score", "--format", "json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write");
+    child.wait_with_output().expect("wait")
+}
+
+#[test]
+fn anchors_score_scores_paper_sheets_and_refuses_a_batch_with_a_bad_sheet() {
+    // Hand-computed: technical/functional statements (1, 9, 17, 25, 33) rated 6,5,6,4,6
+    // = 27 plus picks 1 and 17 (+8) = 35 → 7.0; service (6, 14, 22, 30, 38) rated 5 = 25
+    // plus pick 22 = 29 → 5.8; the rest rated 2 → 2.0.
+    let mut ratings = vec![2; 40];
+    for (n, v) in [(1, 6), (9, 5), (17, 6), (25, 4), (33, 6)] {
+        ratings[n - 1] = v;
+    }
+    for n in [6, 14, 22, 30, 38] {
+        ratings[n - 1] = 5;
+    }
+    let sheet = serde_json::json!({"ratings": ratings, "picks": [1, 17, 22]});
+    let v = json(&anchors_score(&sheet.to_string()));
+    assert_eq!(v["scores"]["technical_functional"], 7.0);
+    assert_eq!(v["scores"]["service"], 5.8);
+    assert_eq!(v["scores"]["security"], 2.0);
+    assert_eq!(v["dominant"], serde_json::json!(["technical_functional"]));
+    // Ratings by statement number (as typed from paper, full-width allowed), and a tie.
+    let by_number: serde_json::Map<String, serde_json::Value> = (1..=40)
+        .map(|n| (n.to_string(), serde_json::json!("４")))
+        .collect();
+    let tie = serde_json::json!([{"ratings": by_number, "picks": ["3", "7", "8"]}]);
+    let v = json(&anchors_score(&tie.to_string()));
+    assert_eq!(
+        v[0]["dominant"],
+        serde_json::json!(["autonomy", "pure_challenge", "lifestyle"])
+    );
+    // A batch with one bad sheet scores nothing and says exactly why.
+    let mut short = ratings.clone();
+    short.truncate(38);
+    let batch = serde_json::json!([
+        sheet,
+        {"ratings": short, "picks": [1, 2, 3, 4]},
+    ]);
+    let out = anchors_score(&batch.to_string());
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("sheet 2: statements 39, 40 have no rating"),
+        "{err}"
+    );
+    assert!(
+        err.contains("sheet 2: 4 statements were picked as most true; pick exactly 3"),
+        "{err}"
+    );
+    let out = anchors_score("not json");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not JSON"));
+}
