@@ -9,6 +9,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod anchors;
 pub mod audit;
 pub mod autonomy;
 pub mod behaviour;

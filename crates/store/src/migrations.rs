@@ -109,6 +109,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "role_model_stories",
         up: m0017_role_model_stories,
     },
+    Migration {
+        version: 18,
+        name: "anchor_results",
+        up: m0018_anchor_results,
+    },
 ];
 
 /// Applies every migration not yet applied. Safe to call from several processes at
@@ -1224,6 +1229,39 @@ fn m0017_role_model_stories(engine: Engine) -> Statements {
         .col(RoleModelStories::Consent)
         .to_owned();
     vec![render(engine, &table), render_index(engine, &by_consent)]
+}
+
+/// Career Anchor answer sheets, every take kept (history); scores are computed from them.
+fn m0018_anchor_results(engine: Engine) -> Statements {
+    let t = AnchorResults::Table;
+    let table = Table::create()
+        .table(t)
+        .col(id_col(AnchorResults::Id))
+        .col(tenant_col(AnchorResults::TenantId))
+        .col(big(AnchorResults::PersonId))
+        .col(text(AnchorResults::Ratings))
+        .col(text(AnchorResults::Picks))
+        .col(ts(AnchorResults::TakenAt))
+        .foreign_key(&mut fk(
+            t,
+            AnchorResults::TenantId,
+            Tenants::Table,
+            Tenants::Id,
+        ))
+        .foreign_key(&mut fk(
+            t,
+            AnchorResults::PersonId,
+            People::Table,
+            People::Id,
+        ))
+        .to_owned();
+    let by_person = Index::create()
+        .name("anchor_results_person")
+        .table(t)
+        .col(AnchorResults::TenantId)
+        .col(AnchorResults::PersonId)
+        .to_owned();
+    vec![render(engine, &table), render_index(engine, &by_person)]
 }
 
 fn ts<T: sea_query::IntoIden>(c: T) -> ColumnDef {

@@ -408,3 +408,14 @@ pub(crate) enum RoleModelStories {
     CreatedAt,
     ConsentAt,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum AnchorResults {
+    Table,
+    Id,
+    TenantId,
+    PersonId,
+    Ratings,
+    Picks,
+    TakenAt,
+}

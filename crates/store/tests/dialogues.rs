@@ -1098,3 +1098,38 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    every_take_of_the_anchor_inventory_is_kept_newest_first,
+    |db| async move {
+        use domain::anchor::{AnswerSheet, score};
+        let s = &db.store;
+        let w = world(s, "acme").await;
+        let other = world(s, "other").await;
+        let sheet = |r: u8, picks: [usize; 3]| AnswerSheet {
+            ratings: vec![r; 40],
+            picks: picks.to_vec(),
+        };
+        let first = Utc::now() - Duration::days(400);
+        s.save_anchor_result(w.t, w.subject, &sheet(3, [1, 2, 3]), first)
+            .await
+            .expect("save");
+        s.save_anchor_result(w.t, w.subject, &sheet(5, [8, 16, 24]), Utc::now())
+            .await
+            .expect("save");
+        let takes = s.anchor_results_of(w.t, w.subject).await.expect("q");
+        assert_eq!(takes.len(), 2);
+        assert_eq!(takes[0].sheet, sheet(5, [8, 16, 24]));
+        assert_eq!(
+            score(&takes[0].sheet).dominant,
+            vec![domain::anchor::Anchor::Lifestyle]
+        );
+        assert!(
+            s.anchor_results_of(other.t, w.subject)
+                .await
+                .expect("q")
+                .is_empty(),
+            "tenant scoped"
+        );
+    }
+);
