@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub(crate) mod admin;
+mod anchors;
 mod api;
 mod api_career_sheet;
 mod api_dialogues;
@@ -194,6 +195,7 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::router())
         .merge(outbox::router())
         .merge(role_models::router())
+        .merge(anchors::router())
         .merge(people_import::router())
         .merge(directory::router())
         .layer(middleware::from_fn(auth::csrf_guard))
