@@ -1212,6 +1212,23 @@ pub async fn create_demo(
     demo::seed_role_models(store, t.id, &users, &colleagues)
         .await
         .context("the demo's role models could not be written")?;
+    // Career Anchor results: the demo employee and forty colleagues.
+    let mut takers: Vec<PersonId> = users
+        .iter()
+        .filter(|(r, _)| *r == Role::Employee)
+        .filter_map(|(_, u)| u.person_id)
+        .collect();
+    for n in numbers.iter().take(60) {
+        if let Some(p) = store.person_by_number(t.id, n).await?
+            && !skip.contains(&PersonId(p.id))
+            && takers.len() < 41
+        {
+            takers.push(PersonId(p.id));
+        }
+    }
+    demo::seed_anchor_results(store, t.id, &takers, web_today())
+        .await
+        .context("the demo's Career Anchor results could not be written")?;
     demo::seed_autonomy_history(store, t.id, &numbers, &skip, &cal, web_today())
         .await
         .context("the demo's autonomy history could not be written")?;

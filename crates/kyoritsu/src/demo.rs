@@ -1189,6 +1189,38 @@ pub async fn seed_role_models(
     Ok(())
 }
 
+/// Career Anchor answer sheets for the demo: the demo employee and some colleagues took
+/// the inventory in the past months, each leaning to one anchor.
+pub async fn seed_anchor_results(
+    store: &store::Store,
+    t: domain::TenantId,
+    people: &[domain::PersonId],
+    today: chrono::NaiveDate,
+) -> Result<(), store::StoreError> {
+    use domain::anchor::{AnswerSheet, STATEMENTS};
+    for (i, person) in people.iter().enumerate() {
+        let favoured = (i * 5 + 5) % 8;
+        let ratings = (1..=STATEMENTS)
+            .map(|n| {
+                if (n - 1) % 8 == favoured {
+                    5 + (n % 2) as u8
+                } else {
+                    2 + ((n * (i + 3)) % 3) as u8
+                }
+            })
+            .collect();
+        let picks = vec![favoured + 1, favoured + 9, favoured + 17];
+        let at = (today - chrono::Duration::days(30 + (i as i64 % 300)))
+            .and_hms_opt(3, 0, 0)
+            .unwrap_or_default()
+            .and_utc();
+        store
+            .save_anchor_result(t, *person, &AnswerSheet { ratings, picks }, at)
+            .await?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
