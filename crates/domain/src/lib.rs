@@ -25,6 +25,7 @@ pub mod question_bank;
 pub mod rating;
 pub mod role;
 pub mod role_model;
+pub mod training;
 pub mod values;
 
 pub use error::DomainError;
