@@ -17,7 +17,13 @@ fn cohort(people: usize, sessions: usize) -> (Vec<Style>, Vec<Member>, Vec<Sessi
         seed
     };
     let segments = (0..people)
-        .map(|_| if next() % 5 < 2 { Style::Energetic } else { Style::Calm })
+        .map(|_| {
+            if next() % 5 < 2 {
+                Style::Energetic
+            } else {
+                Style::Calm
+            }
+        })
         .collect();
     let members = (0..people)
         .map(|_| {
@@ -32,7 +38,11 @@ fn cohort(people: usize, sessions: usize) -> (Vec<Style>, Vec<Member>, Vec<Sessi
     let rooms = (0..sessions)
         .map(|i| Session {
             id: i as i64 + 1,
-            style: if i % 3 == 0 { Style::Energetic } else { Style::Calm },
+            style: if i % 3 == 0 {
+                Style::Energetic
+            } else {
+                Style::Calm
+            },
             capacity,
         })
         .collect();
