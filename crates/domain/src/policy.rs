@@ -619,8 +619,32 @@ pub fn may_answer_role_model(actor: &Actor, f: &StoryFacts) -> bool {
     actor.tenant_id == f.tenant && actor.person_id == Some(f.subject)
 }
 
+/// Who sees a person's Career Anchor answers and profile: only that person. (Programme
+/// views — workshop groups, a cohort's anchor mix — will show derived figures, decided
+/// here when they come.)
+pub fn may_see_anchor_results(actor: &Actor, tenant: TenantId, person: PersonId) -> bool {
+    actor.tenant_id == tenant && actor.person_id == Some(person)
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn only_the_person_sees_their_anchor_results() {
+        let t = TenantId(1);
+        let me = Actor {
+            user_id: UserId(1),
+            tenant_id: t,
+            person_id: Some(PersonId(7)),
+            roles: RoleSet::new([Role::Hr, Role::Admin]),
+        };
+        assert!(may_see_anchor_results(&me, t, PersonId(7)));
+        assert!(
+            !may_see_anchor_results(&me, t, PersonId(8)),
+            "not even HR or admin"
+        );
+        assert!(!may_see_anchor_results(&me, TenantId(2), PersonId(7)));
+    }
 
     #[test]
     fn a_role_model_story_is_seen_by_others_only_with_consent_and_named_only_if_agreed() {

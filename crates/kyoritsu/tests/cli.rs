@@ -1083,20 +1083,7 @@ fn commitment_check_gets_the_issues_examples_right_as_json_lines() {
                  6月30日までに英会話スクールに申し込んで、通い始めます\n\
                  もっと主体的に仕事に取り組むよう意識します\n\
                  来週の月曜から、毎朝15分英語のニュースを聞きます\n";
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kyoritsu"))
-        .args(["commitment", "check", "--format", "json"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("write");
-    let out = child.wait_with_output().expect("wait");
+    let out = without_database(&["commitment", "check", "--format", "json"], input);
     assert!(
         out.status.success(),
         "{}",
@@ -1310,9 +1297,10 @@ async fn autonomy_matches_a_hand_count_postgres() {
     autonomy_matches_a_hand_count(TestDb::postgres().await).await;
 }
 
-fn anchors_score(input: &str) -> Output {
+/// A command that needs no database, fed `input` on stdin.
+fn without_database(args: &[&str], input: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kyoritsu"))
-        .args(["anchors", "score", "--format", "json"])
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -1325,6 +1313,10 @@ fn anchors_score(input: &str) -> Output {
         .write_all(input.as_bytes())
         .expect("write");
     child.wait_with_output().expect("wait")
+}
+
+fn anchors_score(input: &str) -> Output {
+    without_database(&["anchors", "score", "--format", "json"], input)
 }
 
 #[test]

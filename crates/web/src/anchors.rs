@@ -69,13 +69,17 @@ struct ResultPage {
 }
 
 async fn my_person(state: &AppState, auth: &Auth) -> Result<PersonId, AppError> {
-    state
+    // The inventory belongs to someone in the employee master.
+    let person = state
         .store
         .person_of_user(auth.tenant(), auth.user.id)
         .await?
         .map(|p| PersonId(p.id))
-        // The inventory belongs to someone in the employee master.
-        .ok_or_else(AppError::forbidden)
+        .ok_or_else(AppError::forbidden)?;
+    if !domain::policy::may_see_anchor_results(&auth.actor, auth.tenant(), person) {
+        return Err(AppError::forbidden());
+    }
+    Ok(person)
 }
 
 fn items(lang: Lang, sheet: Option<&FormData>, flagged: &[usize]) -> Vec<Item> {
@@ -197,9 +201,11 @@ async fn result_page(
         lines,
         dominant,
         chart,
+        // Every take but the latest (shown above).
         history: takes
+            .get(1..)
+            .unwrap_or_default()
             .iter()
-            .skip(1)
             .map(|t| Past {
                 at: when(t.taken_at),
                 dominant: anchor::score(&t.sheet)

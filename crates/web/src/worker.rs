@@ -203,6 +203,9 @@ impl Worker {
                 continue;
             };
             let when = crate::pages::when(d.starts_at);
+            let kind_key = format!("dialogue.kind.{}", d.kind.key());
+            let kind_ja = Lang::Ja.catalog().get(&kind_key).to_string();
+            let kind_en = Lang::En.catalog().get(&kind_key).to_string();
             let mut emails = Vec::new();
             let facilitator = store.user(tenant, d.facilitator).await?;
             let subject_account = store.account_of_person(tenant, d.subject).await?;
@@ -217,9 +220,6 @@ impl Worker {
                     )
                 }))
             {
-                let kind_key = format!("dialogue.kind.{}", d.kind.key());
-                let kind_ja = Lang::Ja.catalog().get(&kind_key).to_string();
-                let kind_en = Lang::En.catalog().get(&kind_key).to_string();
                 emails.push(self.email(
                     tenant,
                     format!("email:reminder:{}:{}", d.id, user.0),
