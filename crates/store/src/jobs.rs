@@ -17,7 +17,7 @@
 
 use crate::db::Tx;
 use crate::schema::{Commitments, Dialogues, FollowUpColumns, Jobs};
-use crate::{Result, Store, StoreError, TenantId, UserId};
+use crate::{Result, Store, StoreError, TenantId};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_query::{Expr, ExprTrait, LockBehavior, LockType, OnConflict, Order, Query};
 
@@ -585,28 +585,6 @@ impl Store {
         insert_jobs(&mut tx, jobs, now).await?;
         tx.commit().await?;
         Ok(true)
-    }
-
-    /// The enabled account of a person, if they have one (emails go to accounts).
-    pub async fn account_of_person(
-        &self,
-        tenant: TenantId,
-        person: crate::PersonId,
-    ) -> Result<Option<(UserId, String)>> {
-        let row: Option<(i64, String)> = self
-            .fetch_optional(
-                &Query::select()
-                    .columns([crate::schema::Users::Id, crate::schema::Users::Email])
-                    .from(crate::schema::Users::Table)
-                    .and_where(Expr::col(crate::schema::Users::TenantId).eq(tenant.0))
-                    .and_where(Expr::col(crate::schema::Users::PersonId).eq(person.0))
-                    .and_where(Expr::col(crate::schema::Users::Disabled).eq(false))
-                    .order_by(crate::schema::Users::Id, Order::Asc)
-                    .limit(1)
-                    .to_owned(),
-            )
-            .await?;
-        Ok(row.map(|(id, email)| (UserId(id), email)))
     }
 }
 

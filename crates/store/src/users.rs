@@ -414,6 +414,28 @@ impl Store {
     }
 
     /// Links an account to a person of the employee master.
+    /// The enabled account of a person, if they have one (emails go to accounts).
+    pub async fn account_of_person(
+        &self,
+        tenant: TenantId,
+        person: PersonId,
+    ) -> Result<Option<(UserId, String)>> {
+        let row: Option<(i64, String)> = self
+            .fetch_optional(
+                &Query::select()
+                    .columns([Users::Id, Users::Email])
+                    .from(Users::Table)
+                    .and_where(Expr::col(Users::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Users::PersonId).eq(person.0))
+                    .and_where(Expr::col(Users::Disabled).eq(false))
+                    .order_by(Users::Id, Order::Asc)
+                    .limit(1)
+                    .to_owned(),
+            )
+            .await?;
+        Ok(row.map(|(id, email)| (UserId(id), email)))
+    }
+
     pub async fn link_user_to_person(
         &self,
         tenant: TenantId,
