@@ -413,7 +413,6 @@ impl Store {
         Ok(SignIn::Success(self.user(tenant, user_id).await?))
     }
 
-    /// Links an account to a person of the employee master.
     /// The enabled account of a person, if they have one (emails go to accounts).
     pub async fn account_of_person(
         &self,
@@ -436,6 +435,7 @@ impl Store {
         Ok(row.map(|(id, email)| (UserId(id), email)))
     }
 
+    /// Links an account to a person of the employee master.
     pub async fn link_user_to_person(
         &self,
         tenant: TenantId,
