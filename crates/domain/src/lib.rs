@@ -21,6 +21,7 @@ pub mod ids;
 pub mod import;
 pub mod mechanism;
 pub mod policy;
+pub mod programme;
 pub mod question_bank;
 pub mod rating;
 pub mod role;

@@ -73,6 +73,12 @@ pub enum Action {
     BrowseQuestionBank,
     /// Add or remove the tenant's own questions.
     ManageQuestionBank { tenant: TenantId },
+    /// Create and run cohort programmes (節目プログラム): cohorts, sessions, placement,
+    /// the programme dashboard. HR only; it shows step statuses, never notes.
+    ManageProgrammes { tenant: TenantId },
+    /// See a training session's roster and workshop groups: HR, or the instructor who
+    /// runs that session (`runs_it`).
+    ViewSessionRoster { tenant: TenantId, runs_it: bool },
 }
 
 /// Why an action was refused (never shown verbatim to users; pages say "no access").
@@ -142,6 +148,18 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
         | Action::ManageQuestionBank { tenant } => {
             same_tenant(tenant)?;
             needs(Role::Admin)
+        }
+        Action::ManageProgrammes { tenant } => {
+            same_tenant(tenant)?;
+            needs(Role::Hr)
+        }
+        Action::ViewSessionRoster { tenant, runs_it } => {
+            same_tenant(tenant)?;
+            if actor.has(Role::Hr) || (runs_it && actor.has(Role::Instructor)) {
+                Ok(())
+            } else {
+                Err(Denied::MissingRole)
+            }
         }
         Action::BrowseQuestionBank => {
             if [
@@ -628,6 +646,49 @@ pub fn may_see_anchor_results(actor: &Actor, tenant: TenantId, person: PersonId)
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn programmes_are_run_by_hr_and_rosters_seen_by_hr_or_the_sessions_instructor() {
+        let t = TenantId(1);
+        let with = |roles: &[Role]| Actor {
+            user_id: UserId(1),
+            tenant_id: t,
+            person_id: Some(PersonId(7)),
+            roles: RoleSet::new(roles.iter().copied()),
+        };
+        let hr = with(&[Role::Hr]);
+        let instructor = with(&[Role::Instructor]);
+        let others = [
+            with(&[]),
+            with(&[Role::Manager]),
+            with(&[Role::Consultant]),
+            with(&[Role::Admin]),
+            instructor.clone(),
+        ];
+        assert!(authorize(&hr, Action::ManageProgrammes { tenant: t }).is_ok());
+        assert_eq!(
+            authorize(
+                &hr,
+                Action::ManageProgrammes {
+                    tenant: TenantId(2)
+                }
+            ),
+            Err(Denied::OtherTenant)
+        );
+        for a in &others {
+            assert!(authorize(a, Action::ManageProgrammes { tenant: t }).is_err());
+        }
+        let roster = |runs_it| Action::ViewSessionRoster { tenant: t, runs_it };
+        assert!(authorize(&hr, roster(false)).is_ok());
+        assert!(authorize(&instructor, roster(true)).is_ok());
+        assert!(
+            authorize(&instructor, roster(false)).is_err(),
+            "another instructor's session"
+        );
+        for a in &others[..4] {
+            assert!(authorize(a, roster(true)).is_err(), "{:?}", a.roles);
+        }
+    }
 
     #[test]
     fn only_the_person_sees_their_anchor_results() {

@@ -3,7 +3,7 @@
 //! the commitments' verdicts are plain columns).
 
 use crate::schema::{
-    AutonomyColumn, Commitments, Departments, Dialogues, People, Ratings, Tenants, VisionColumns,
+    AutonomyColumn, Commitments, Dialogues, People, Ratings, Tenants, VisionColumns,
 };
 use crate::{PersonId, Result, Store, StoreError, TenantId};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -144,35 +144,7 @@ impl Store {
         let people: Vec<i64> = match department_code {
             None => people.into_iter().map(|(id, _)| id).collect(),
             Some(code) => {
-                let depts: Vec<(i64, String, Option<i64>)> = self
-                    .fetch_all(
-                        &Query::select()
-                            .columns([Departments::Id, Departments::Code, Departments::ParentId])
-                            .from(Departments::Table)
-                            .and_where(Expr::col(Departments::TenantId).eq(tenant.0))
-                            .to_owned(),
-                    )
-                    .await?;
-                let root = depts
-                    .iter()
-                    .find(|(_, c, _)| c == code)
-                    .map(|(id, _, _)| *id)
-                    .ok_or(StoreError::NotFound)?;
-                let mut children: HashMap<i64, Vec<i64>> = HashMap::new();
-                for (id, _, parent) in &depts {
-                    if let Some(p) = parent {
-                        children.entry(*p).or_default().push(*id);
-                    }
-                }
-                let mut inside = HashSet::from([root]);
-                let mut stack = vec![root];
-                while let Some(d) = stack.pop() {
-                    for c in children.get(&d).into_iter().flatten() {
-                        if inside.insert(*c) {
-                            stack.push(*c);
-                        }
-                    }
-                }
+                let inside = self.department_subtree(tenant, code).await?;
                 people
                     .into_iter()
                     .filter(|(_, d)| d.is_some_and(|d| inside.contains(&d)))

@@ -24,6 +24,7 @@ pub mod imports;
 pub mod jobs;
 pub mod migrations;
 pub mod people;
+pub mod programmes;
 pub mod questions;
 pub mod role_models;
 mod schema;

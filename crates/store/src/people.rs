@@ -383,7 +383,46 @@ impl Store {
         self.refresh_statistics().await
     }
 
-    fn select_people() -> sea_query::SelectStatement {
+    /// The department with `code` and every department below it (`NotFound` for an
+    /// unknown code).
+    pub(crate) async fn department_subtree(
+        &self,
+        tenant: TenantId,
+        code: &str,
+    ) -> Result<std::collections::HashSet<i64>> {
+        let depts: Vec<(i64, String, Option<i64>)> = self
+            .fetch_all(
+                &Query::select()
+                    .columns([Departments::Id, Departments::Code, Departments::ParentId])
+                    .from(Departments::Table)
+                    .and_where(Expr::col(Departments::TenantId).eq(tenant.0))
+                    .to_owned(),
+            )
+            .await?;
+        let root = depts
+            .iter()
+            .find(|(_, c, _)| c == code)
+            .map(|(id, _, _)| *id)
+            .ok_or(StoreError::NotFound)?;
+        let mut children: std::collections::HashMap<i64, Vec<i64>> = Default::default();
+        for (id, _, parent) in &depts {
+            if let Some(p) = parent {
+                children.entry(*p).or_default().push(*id);
+            }
+        }
+        let mut inside = std::collections::HashSet::from([root]);
+        let mut stack = vec![root];
+        while let Some(d) = stack.pop() {
+            for c in children.get(&d).into_iter().flatten() {
+                if inside.insert(*c) {
+                    stack.push(*c);
+                }
+            }
+        }
+        Ok(inside)
+    }
+
+    pub(crate) fn select_people() -> sea_query::SelectStatement {
         Query::select()
             .column((People::Table, People::Id))
             .column((People::Table, People::EmployeeNumber))

@@ -419,3 +419,49 @@ pub(crate) enum AnchorResults {
     Picks,
     TakenAt,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Programmes {
+    Table,
+    Id,
+    TenantId,
+    FiscalYear,
+    Name,
+    Template,
+    Rule,
+    Mandatory,
+    PreLearning,
+    GroupMin,
+    GroupMax,
+    CreatedByUserId,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ProgrammeParticipants {
+    Table,
+    Id,
+    TenantId,
+    ProgrammeId,
+    PersonId,
+    AddedAt,
+    LateJoiner,
+    PreLearningDoneAt,
+    SessionId,
+    Pinned,
+    GroupNo,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum TrainingSessions {
+    Table,
+    Id,
+    TenantId,
+    ProgrammeId,
+    StartsAt,
+    EndsAt,
+    Place,
+    Capacity,
+    InstructorUserId,
+    Style,
+}

@@ -1,0 +1,569 @@
+//! 節目プログラム (cohort programme): who a programme targets, the steps each participant
+//! walks, and the funnel HR reads (DOMAIN.md: Cohort programme, KPIs).
+//!
+//! - [`CohortRule`] selects the cohort: ages turned during the fiscal year (by the
+//!   tenant's age rule), years since hire, a department subtree, grades. Within one
+//!   condition any listed value matches; conditions combine with "and". The store
+//!   evaluates it once at launch and freezes the result.
+//! - [`Progress`] is what is known of one participant; [`Progress::path`] turns it into
+//!   the steps shown on マイキャリア, and [`Funnel`] sums it up for the dashboard.
+
+use crate::behaviour::{Change, Distribution};
+use crate::calendar::{FiscalCalendar, FiscalYear};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// How a programme was set up (its template).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Template {
+    /// 節目 by age: everyone turning N during the fiscal year.
+    MilestoneAge,
+    /// 節目 by tenure: everyone reaching N years since hire during the fiscal year.
+    MilestoneTenure,
+    /// Periodic career interviews (1–2 a year) for everyone or a unit.
+    Periodic,
+    /// Any combination of age, tenure, department and grade.
+    Custom,
+}
+
+impl Template {
+    pub const ALL: [Template; 4] = [
+        Template::MilestoneAge,
+        Template::MilestoneTenure,
+        Template::Periodic,
+        Template::Custom,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Template::MilestoneAge => "milestone_age",
+            Template::MilestoneTenure => "milestone_tenure",
+            Template::Periodic => "periodic",
+            Template::Custom => "custom",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Template> {
+        Template::ALL.into_iter().find(|t| t.key() == key)
+    }
+}
+
+/// Who a programme targets.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CohortRule {
+    /// Ages turned during the fiscal year (any of them).
+    #[serde(default)]
+    pub ages: Vec<i32>,
+    /// Years since hire reached during the fiscal year (any of them).
+    #[serde(default)]
+    pub tenures: Vec<i32>,
+    /// A department code: that department and everything below it.
+    #[serde(default)]
+    pub department: Option<String>,
+    /// Grades (any of them), as imported.
+    #[serde(default)]
+    pub grades: Vec<String>,
+}
+
+/// Why a rule was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[serde(rename_all = "snake_case", tag = "code")]
+pub enum RuleError {
+    #[error("a milestone by age needs at least one age")]
+    NeedAge,
+    #[error("a milestone by tenure needs at least one number of years")]
+    NeedTenure,
+    #[error("a custom rule needs at least one condition")]
+    NoCondition,
+    #[error("'{value}' is not a whole number")]
+    NotANumber { value: String },
+    #[error("{value} is outside {min}..={max}")]
+    OutOfRange { value: i32, min: i32, max: i32 },
+}
+
+/// Ages a programme may target.
+pub const AGES: std::ops::RangeInclusive<i32> = 18..=75;
+/// Years since hire a programme may target.
+pub const TENURES: std::ops::RangeInclusive<i32> = 1..=50;
+
+/// Reads "50", "30, 40", "３０、４０" (full-width digits and Japanese commas too).
+fn numbers(text: &str, range: &std::ops::RangeInclusive<i32>) -> Result<Vec<i32>, RuleError> {
+    let text = crate::import::values::normalise(text);
+    let mut out = Vec::new();
+    for part in text
+        .split([',', '、', ' ', '/', '・'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let n: i32 = part.parse().map_err(|_| RuleError::NotANumber {
+            value: part.to_string(),
+        })?;
+        if !range.contains(&n) {
+            return Err(RuleError::OutOfRange {
+                value: n,
+                min: *range.start(),
+                max: *range.end(),
+            });
+        }
+        if !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    out.sort_unstable();
+    Ok(out)
+}
+
+impl CohortRule {
+    /// Parses a rule as typed on the form for `template`. Fields a template does not use
+    /// are ignored (a milestone by age looks at no tenure), so the form may keep them.
+    pub fn parse(
+        template: Template,
+        ages: &str,
+        tenures: &str,
+        department: &str,
+        grades: &str,
+    ) -> Result<CohortRule, RuleError> {
+        let department =
+            Some(crate::import::values::normalise(department)).filter(|d| !d.is_empty());
+        let grades: Vec<String> = crate::import::values::normalise(grades)
+            .split([',', '、', ' ', '/', '・'])
+            .map(str::trim)
+            .filter(|g| !g.is_empty())
+            .map(str::to_string)
+            .collect();
+        let rule = match template {
+            Template::MilestoneAge => CohortRule {
+                ages: numbers(ages, &AGES)?,
+                department,
+                ..CohortRule::default()
+            },
+            Template::MilestoneTenure => CohortRule {
+                tenures: numbers(tenures, &TENURES)?,
+                department,
+                ..CohortRule::default()
+            },
+            Template::Periodic => CohortRule {
+                department,
+                ..CohortRule::default()
+            },
+            Template::Custom => CohortRule {
+                ages: numbers(ages, &AGES)?,
+                tenures: numbers(tenures, &TENURES)?,
+                department,
+                grades,
+            },
+        };
+        match template {
+            Template::MilestoneAge if rule.ages.is_empty() => Err(RuleError::NeedAge),
+            Template::MilestoneTenure if rule.tenures.is_empty() => Err(RuleError::NeedTenure),
+            Template::Custom
+                if rule.ages.is_empty()
+                    && rule.tenures.is_empty()
+                    && rule.department.is_none()
+                    && rule.grades.is_empty() =>
+            {
+                Err(RuleError::NoCondition)
+            }
+            _ => Ok(rule),
+        }
+    }
+
+    /// Whether a current employee belongs to the cohort of fiscal year `fy`. `in_unit`
+    /// says whether they are in the rule's department subtree (ignored without one).
+    pub fn matches(&self, cal: &FiscalCalendar, fy: FiscalYear, who: &Candidate<'_>) -> bool {
+        let ages = self.ages.is_empty()
+            || who
+                .birth_date
+                .is_some_and(|b| self.ages.iter().any(|a| cal.turns_during(b, *a, fy)));
+        let tenures = self.tenures.is_empty()
+            || who
+                .hire_date
+                .is_some_and(|h| self.tenures.iter().any(|y| cal.turns_during(h, *y, fy)));
+        let unit = self.department.is_none() || who.in_unit;
+        let grade = self.grades.is_empty() || self.grades.iter().any(|g| g == who.grade);
+        ages && tenures && unit && grade
+    }
+}
+
+/// What a rule looks at in a person.
+#[derive(Debug, Clone, Copy)]
+pub struct Candidate<'a> {
+    pub birth_date: Option<NaiveDate>,
+    pub hire_date: Option<NaiveDate>,
+    pub grade: &'a str,
+    pub in_unit: bool,
+}
+
+/// The funnel's stages, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Targeted,
+    PreLearning,
+    Anchors,
+    Trained,
+    Interviewed,
+    Committed,
+    Started,
+    Evaluated,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 8] = [
+        Stage::Targeted,
+        Stage::PreLearning,
+        Stage::Anchors,
+        Stage::Trained,
+        Stage::Interviewed,
+        Stage::Committed,
+        Stage::Started,
+        Stage::Evaluated,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Stage::Targeted => "targeted",
+            Stage::PreLearning => "pre_learning",
+            Stage::Anchors => "anchors",
+            Stage::Trained => "trained",
+            Stage::Interviewed => "interviewed",
+            Stage::Committed => "committed",
+            Stage::Started => "started",
+            Stage::Evaluated => "evaluated",
+        }
+    }
+}
+
+/// What is known of one participant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Progress {
+    pub pre_learning: bool,
+    pub anchors: bool,
+    /// Placed in a training session.
+    pub placed: bool,
+    /// Their session has taken place.
+    pub trained: bool,
+    /// Milestone interviews held so far.
+    pub interviews: u32,
+    /// Interviews held up to and including the one that ended committed.
+    pub sessions_to_commitment: Option<u32>,
+    /// A commitment from those interviews has started (or continues, or is done).
+    pub started: bool,
+    pub evaluation: Option<Change>,
+    /// Left the company: kept in history, out of open steps and of the funnel.
+    pub left: bool,
+}
+
+/// The steps of a participant's path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    PreLearning,
+    Anchors,
+    Training,
+    Interview,
+    FollowUp,
+    Evaluation,
+}
+
+impl Step {
+    pub fn key(self) -> &'static str {
+        match self {
+            Step::PreLearning => "pre_learning",
+            Step::Anchors => "anchors",
+            Step::Training => "training",
+            Step::Interview => "interview",
+            Step::FollowUp => "follow_up",
+            Step::Evaluation => "evaluation",
+        }
+    }
+}
+
+/// Where a step stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepState {
+    Done,
+    /// Open, and nothing before it is in the way.
+    Open,
+    /// Waits for an earlier step (or for the organisation, such as a session date).
+    Waiting,
+    /// Closed because the participant left.
+    Closed,
+}
+
+impl Progress {
+    pub fn committed(&self) -> bool {
+        self.sessions_to_commitment.is_some()
+    }
+
+    pub fn reached(&self, stage: Stage) -> bool {
+        match stage {
+            Stage::Targeted => true,
+            Stage::PreLearning => self.pre_learning,
+            Stage::Anchors => self.anchors,
+            Stage::Trained => self.trained,
+            Stage::Interviewed => self.interviews > 0,
+            Stage::Committed => self.committed(),
+            Stage::Started => self.started,
+            Stage::Evaluated => self.evaluation.is_some(),
+        }
+    }
+
+    /// The participant's path. Pre-learning and the inventory are open from the start;
+    /// training waits for a placement and its date; the interview opens after training
+    /// and stays open until a commitment counts; the follow-up and the evaluation wait
+    /// for the commitment.
+    pub fn path(&self) -> Vec<(Step, StepState)> {
+        let state = |done: bool, ready: bool| {
+            if done {
+                StepState::Done
+            } else if self.left {
+                StepState::Closed
+            } else if ready {
+                StepState::Open
+            } else {
+                StepState::Waiting
+            }
+        };
+        vec![
+            (Step::PreLearning, state(self.pre_learning, true)),
+            (Step::Anchors, state(self.anchors, true)),
+            (Step::Training, state(self.trained, false)),
+            (Step::Interview, state(self.committed(), self.trained)),
+            (Step::FollowUp, state(self.started, self.committed())),
+            (Step::Evaluation, state(self.evaluation.is_some(), false)),
+        ]
+    }
+}
+
+/// A programme's figures.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Funnel {
+    /// People per stage, in [`Stage::ALL`] order (leavers left out).
+    pub counts: Vec<u64>,
+    /// Participants who left the company mid-programme.
+    pub left: u64,
+    /// Interviews it took, for those who committed: sessions → people.
+    pub sessions_to_commitment: BTreeMap<u32, u64>,
+    /// Behaviour-change evaluations.
+    pub behaviour: Distribution,
+}
+
+impl Funnel {
+    pub fn of<'a>(participants: impl IntoIterator<Item = &'a Progress>) -> Funnel {
+        let mut f = Funnel {
+            counts: vec![0; Stage::ALL.len()],
+            ..Funnel::default()
+        };
+        for p in participants {
+            if p.left {
+                f.left += 1;
+                continue;
+            }
+            for (i, s) in Stage::ALL.iter().enumerate() {
+                f.counts[i] += u64::from(p.reached(*s));
+            }
+            if let Some(n) = p.sessions_to_commitment {
+                *f.sessions_to_commitment.entry(n).or_default() += 1;
+            }
+            if let Some(c) = p.evaluation {
+                f.behaviour.add(c);
+            }
+        }
+        f
+    }
+
+    pub fn count(&self, stage: Stage) -> u64 {
+        self.counts[stage as usize]
+    }
+
+    /// A stage's share of the targeted people (0 when nobody is targeted).
+    pub fn rate(&self, stage: Stage) -> f64 {
+        ratio(self.count(stage), self.count(Stage::Targeted))
+    }
+
+    /// Start adherence: committed people whose commitment started / committed people.
+    pub fn start_adherence(&self) -> f64 {
+        ratio(self.count(Stage::Started), self.count(Stage::Committed))
+    }
+
+    /// The mean number of interviews to commitment (None before anyone committed).
+    pub fn mean_sessions_to_commitment(&self) -> Option<f64> {
+        let people: u64 = self.sessions_to_commitment.values().sum();
+        (people > 0).then(|| {
+            self.sessions_to_commitment
+                .iter()
+                .map(|(n, c)| u64::from(*n) * c)
+                .sum::<u64>() as f64
+                / people as f64
+        })
+    }
+}
+
+fn ratio(a: u64, b: u64) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::AgeRule;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("date")
+    }
+
+    fn who(birth: NaiveDate) -> Candidate<'static> {
+        Candidate {
+            birth_date: Some(birth),
+            hire_date: Some(d(2000, 4, 1)),
+            grade: "M1",
+            in_unit: true,
+        }
+    }
+
+    #[test]
+    fn a_milestone_at_50_follows_the_legal_age_rule() {
+        let cal = FiscalCalendar::new(4, AgeRule::Legal).expect("calendar");
+        let rule = CohortRule::parse(Template::MilestoneAge, "５０", "", "", "").expect("rule");
+        assert_eq!(rule.ages, vec![50]);
+        let fy = FiscalYear(2026);
+        assert!(!rule.matches(&cal, fy, &who(d(1976, 4, 1))));
+        assert!(rule.matches(&cal, fy, &who(d(1976, 4, 2))));
+        assert!(rule.matches(&cal, fy, &who(d(1977, 4, 1))));
+        assert!(!rule.matches(&cal, fy, &who(d(1977, 4, 2))));
+    }
+
+    #[test]
+    fn conditions_combine_with_and_values_with_or() {
+        let cal = FiscalCalendar::new(4, AgeRule::Legal).expect("calendar");
+        let rule = CohortRule::parse(Template::Custom, "30、40", "", "", "M1 M2").expect("rule");
+        let fy = FiscalYear(2026);
+        assert!(rule.matches(&cal, fy, &who(d(1986, 6, 1))));
+        assert!(rule.matches(&cal, fy, &who(d(1996, 6, 1))));
+        assert!(!rule.matches(&cal, fy, &who(d(1990, 6, 1))));
+        let g3 = Candidate {
+            grade: "G3",
+            ..who(d(1986, 6, 1))
+        };
+        assert!(!rule.matches(&cal, fy, &g3));
+        let unit = CohortRule::parse(Template::Periodic, "50", "3", "D01", "").expect("rule");
+        assert_eq!(unit.ages, Vec::<i32>::new(), "periodic ignores ages");
+        let outside = Candidate {
+            in_unit: false,
+            ..who(d(1986, 6, 1))
+        };
+        assert!(!unit.matches(&cal, fy, &outside));
+        assert!(unit.matches(&cal, fy, &who(d(1986, 6, 1))));
+    }
+
+    #[test]
+    fn tenure_milestones_count_from_the_hire_date() {
+        let cal = FiscalCalendar::new(4, AgeRule::Legal).expect("calendar");
+        let rule = CohortRule::parse(Template::MilestoneTenure, "", "3,5", "", "").expect("rule");
+        let hired = |h| Candidate {
+            hire_date: Some(h),
+            ..who(d(1990, 1, 1))
+        };
+        let fy = FiscalYear(2026);
+        assert!(rule.matches(&cal, fy, &hired(d(2023, 4, 2))));
+        assert!(rule.matches(&cal, fy, &hired(d(2021, 10, 1))));
+        assert!(!rule.matches(&cal, fy, &hired(d(2022, 10, 1))));
+        assert!(!rule.matches(
+            &cal,
+            fy,
+            &Candidate {
+                hire_date: None,
+                ..hired(d(2023, 4, 2))
+            }
+        ));
+    }
+
+    #[test]
+    fn bad_rules_are_refused_with_the_reason() {
+        assert_eq!(
+            CohortRule::parse(Template::MilestoneAge, "", "", "", ""),
+            Err(RuleError::NeedAge)
+        );
+        assert_eq!(
+            CohortRule::parse(Template::MilestoneTenure, "50", "", "", ""),
+            Err(RuleError::NeedTenure)
+        );
+        assert_eq!(
+            CohortRule::parse(Template::Custom, "", "", "", ""),
+            Err(RuleError::NoCondition)
+        );
+        assert_eq!(
+            CohortRule::parse(Template::MilestoneAge, "五十", "", "", ""),
+            Err(RuleError::NotANumber {
+                value: "五十".into()
+            })
+        );
+        assert_eq!(
+            CohortRule::parse(Template::MilestoneAge, "150", "", "", ""),
+            Err(RuleError::OutOfRange {
+                value: 150,
+                min: 18,
+                max: 75
+            })
+        );
+    }
+
+    #[test]
+    fn the_path_opens_steps_in_order_and_closes_them_for_leavers() {
+        let mut p = Progress::default();
+        let states = |p: &Progress| p.path().into_iter().map(|(_, s)| s).collect::<Vec<_>>();
+        use StepState::*;
+        assert_eq!(states(&p), [Open, Open, Waiting, Waiting, Waiting, Waiting]);
+        p.pre_learning = true;
+        p.placed = true;
+        p.trained = true;
+        p.interviews = 2;
+        assert_eq!(states(&p), [Done, Open, Done, Open, Waiting, Waiting]);
+        p.sessions_to_commitment = Some(2);
+        assert_eq!(states(&p), [Done, Open, Done, Done, Open, Waiting]);
+        p.left = true;
+        assert_eq!(states(&p), [Done, Closed, Done, Done, Closed, Closed]);
+    }
+
+    #[test]
+    fn the_funnel_counts_stages_and_leaves_leavers_out() {
+        let committed = Progress {
+            pre_learning: true,
+            anchors: true,
+            placed: true,
+            trained: true,
+            interviews: 3,
+            sessions_to_commitment: Some(3),
+            started: true,
+            evaluation: Some(Change::Changed),
+            left: false,
+        };
+        let fresh = Progress::default();
+        let left = Progress {
+            left: true,
+            pre_learning: true,
+            ..Progress::default()
+        };
+        let one = Progress {
+            sessions_to_commitment: Some(1),
+            interviews: 1,
+            ..Progress::default()
+        };
+        let f = Funnel::of([&committed, &fresh, &left, &one]);
+        assert_eq!(f.counts, vec![3, 1, 1, 1, 2, 2, 1, 1]);
+        assert_eq!(f.left, 1);
+        assert_eq!(f.rate(Stage::Committed), 2.0 / 3.0);
+        assert_eq!(f.start_adherence(), 0.5);
+        assert_eq!(f.mean_sessions_to_commitment(), Some(2.0));
+        assert_eq!(
+            f.sessions_to_commitment.into_iter().collect::<Vec<_>>(),
+            vec![(1, 1), (3, 1)]
+        );
+        assert_eq!(f.behaviour.evaluated(), 1);
+        assert_eq!(Funnel::of([]).rate(Stage::Committed), 0.0);
+    }
+}

@@ -1,0 +1,883 @@
+//! 節目プログラム storage: programmes and their frozen cohort, each participant's steps,
+//! training sessions (研修) and the placement into them, and the facts the funnel is
+//! computed from (`domain::programme`).
+//!
+//! The cohort is selected by the programme's rule once, at launch, and written as
+//! participant rows: people who later come to match the rule are not added silently
+//! (HR adds late joiners by hand), and people who leave the company stay in the history.
+
+use crate::schema::{
+    AnchorResults, BehaviourEvaluations, Commitments, DialogueOutcome, Dialogues, People,
+    ProgrammeParticipants as Pp, Programmes, TrainingSessions as Ts, Users,
+};
+use crate::{PersonId, Result, Store, StoreError, TenantId, UserId};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use domain::behaviour::Change;
+use domain::calendar::{FiscalCalendar, FiscalYear};
+use domain::programme::{Candidate, CohortRule, Progress, Template};
+use domain::training::Style;
+use sea_query::{Expr, ExprTrait, Order, Query};
+use std::collections::{HashMap, HashSet};
+
+/// A programme to launch.
+#[derive(Debug, Clone)]
+pub struct NewProgramme {
+    pub fiscal_year: i32,
+    pub name: String,
+    pub template: Template,
+    pub rule: CohortRule,
+    /// 業務命令: participation is required.
+    pub mandatory: bool,
+    /// The pre-learning text (事前学習) participants read before training.
+    pub pre_learning: String,
+    /// Workshop group sizes.
+    pub group_min: usize,
+    pub group_max: usize,
+}
+
+/// A programme as stored.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Programme {
+    pub id: i64,
+    pub fiscal_year: i32,
+    pub name: String,
+    pub template: Template,
+    pub rule: CohortRule,
+    pub mandatory: bool,
+    pub pre_learning: String,
+    pub group_min: usize,
+    pub group_max: usize,
+    pub created_at: DateTime<Utc>,
+    /// Participants, leavers included.
+    pub participants: i64,
+}
+
+/// A participant with the person's identity.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Participant {
+    pub person: PersonId,
+    pub employee_number: String,
+    pub name: String,
+    pub department: Option<String>,
+    /// The person's status in the employee master (`left` for leavers).
+    pub status: String,
+    pub added_at: DateTime<Utc>,
+    /// Added by hand after launch.
+    pub late_joiner: bool,
+    pub pre_learning_done_at: Option<DateTime<Utc>>,
+    pub session: Option<i64>,
+    /// The session was chosen by hand (an override the placement button keeps).
+    pub pinned: bool,
+    /// Workshop group number within the session (1-based).
+    pub group_no: Option<i64>,
+}
+
+impl Participant {
+    pub fn left(&self) -> bool {
+        self.status == "left"
+    }
+}
+
+/// A training session.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TrainingSession {
+    pub id: i64,
+    pub programme: i64,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub place: String,
+    pub capacity: usize,
+    pub instructor: UserId,
+    pub instructor_name: String,
+    pub style: Style,
+}
+
+/// A session to add.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub place: String,
+    pub capacity: usize,
+    pub instructor: UserId,
+    pub style: Style,
+}
+
+/// Where each participant goes: person, session (none: unplaced), workshop group.
+pub type Placement = (PersonId, Option<i64>, Option<i64>);
+
+/// The first instant (UTC) of a day in Japan.
+fn jst_start(d: NaiveDate) -> DateTime<Utc> {
+    (d.and_time(NaiveTime::MIN) - chrono::Duration::hours(9)).and_utc()
+}
+
+type ProgrammeRow = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    bool,
+    String,
+    i64,
+    i64,
+    DateTime<Utc>,
+);
+
+type SessionRow = (
+    i64,
+    i64,
+    DateTime<Utc>,
+    DateTime<Utc>,
+    String,
+    i64,
+    i64,
+    String,
+    String,
+);
+
+impl Store {
+    /// Everyone the rule selects for fiscal year `fy` among current employees, by
+    /// employee number.
+    pub async fn cohort_of(
+        &self,
+        tenant: TenantId,
+        rule: &CohortRule,
+        cal: &FiscalCalendar,
+        fy: FiscalYear,
+    ) -> Result<Vec<PersonId>> {
+        let unit: Option<HashSet<i64>> = match &rule.department {
+            None => None,
+            Some(code) => Some(self.department_subtree(tenant, code).await?),
+        };
+        let mut q = Query::select();
+        q.columns([
+            People::Id,
+            People::BirthDate,
+            People::HireDate,
+            People::Grade,
+            People::DepartmentId,
+        ])
+        .from(People::Table)
+        .and_where(Expr::col(People::TenantId).eq(tenant.0))
+        .and_where(Expr::col(People::Status).ne("left"))
+        .order_by(People::EmployeeNumber, Order::Asc);
+        // Narrow by birth dates in the database when the rule names one age.
+        if let [age] = rule.ages[..] {
+            let r = cal.birth_range_turning(age, fy);
+            q.and_where(Expr::col(People::BirthDate).between(*r.start(), *r.end()));
+        }
+        type Row = (
+            i64,
+            Option<NaiveDate>,
+            Option<NaiveDate>,
+            String,
+            Option<i64>,
+        );
+        let rows: Vec<Row> = self.fetch_all(&q).await?;
+        Ok(rows
+            .into_iter()
+            .filter(|(_, birth, hire, grade, dept)| {
+                rule.matches(
+                    cal,
+                    fy,
+                    &Candidate {
+                        birth_date: *birth,
+                        hire_date: *hire,
+                        grade,
+                        in_unit: match (&unit, dept) {
+                            (Some(u), Some(d)) => u.contains(d),
+                            (Some(_), None) => false,
+                            (None, _) => true,
+                        },
+                    },
+                )
+            })
+            .map(|(id, ..)| PersonId(id))
+            .collect())
+    }
+
+    /// Launches a programme with its cohort frozen as participants, in one transaction.
+    /// `Ok(None)` when the rule selects nobody: no empty programme is created.
+    pub async fn create_programme(
+        &self,
+        tenant: TenantId,
+        new: &NewProgramme,
+        cal: &FiscalCalendar,
+        by: UserId,
+        at: DateTime<Utc>,
+    ) -> Result<Option<(i64, usize)>> {
+        let cohort = self
+            .cohort_of(tenant, &new.rule, cal, FiscalYear(new.fiscal_year))
+            .await?;
+        if cohort.is_empty() {
+            return Ok(None);
+        }
+        let rule = serde_json::to_string(&new.rule)
+            .map_err(|e| StoreError::Integrity(format!("programme rule: {e}")))?;
+        let mut tx = self.begin().await?;
+        let (id,): (i64,) = tx
+            .fetch_one(
+                &Query::insert()
+                    .into_table(Programmes::Table)
+                    .columns([
+                        Programmes::TenantId,
+                        Programmes::FiscalYear,
+                        Programmes::Name,
+                        Programmes::Template,
+                        Programmes::Rule,
+                        Programmes::Mandatory,
+                        Programmes::PreLearning,
+                        Programmes::GroupMin,
+                        Programmes::GroupMax,
+                        Programmes::CreatedByUserId,
+                        Programmes::CreatedAt,
+                    ])
+                    .values_panic([
+                        tenant.0.into(),
+                        i64::from(new.fiscal_year).into(),
+                        new.name.clone().into(),
+                        new.template.key().into(),
+                        rule.into(),
+                        new.mandatory.into(),
+                        new.pre_learning.clone().into(),
+                        (new.group_min as i64).into(),
+                        (new.group_max as i64).into(),
+                        by.0.into(),
+                        at.into(),
+                    ])
+                    .returning_col(Programmes::Id)
+                    .to_owned(),
+            )
+            .await?;
+        for chunk in cohort.chunks(500) {
+            let mut insert = Query::insert();
+            insert.into_table(Pp::Table).columns([
+                Pp::TenantId,
+                Pp::ProgrammeId,
+                Pp::PersonId,
+                Pp::AddedAt,
+            ]);
+            for p in chunk {
+                insert.values_panic([tenant.0.into(), id.into(), p.0.into(), at.into()]);
+            }
+            tx.execute(&insert).await?;
+        }
+        tx.commit().await?;
+        Ok(Some((id, cohort.len())))
+    }
+
+    fn select_programmes() -> sea_query::SelectStatement {
+        Query::select()
+            .columns([
+                Programmes::Id,
+                Programmes::FiscalYear,
+                Programmes::Name,
+                Programmes::Template,
+                Programmes::Rule,
+                Programmes::Mandatory,
+                Programmes::PreLearning,
+                Programmes::GroupMin,
+                Programmes::GroupMax,
+                Programmes::CreatedAt,
+            ])
+            .from(Programmes::Table)
+            .to_owned()
+    }
+
+    async fn programmes_from(
+        &self,
+        tenant: TenantId,
+        rows: Vec<ProgrammeRow>,
+    ) -> Result<Vec<Programme>> {
+        let counts: Vec<(i64, i64)> = self
+            .fetch_all(
+                &Query::select()
+                    .column(Pp::ProgrammeId)
+                    .expr(Expr::col(Pp::Id).count())
+                    .from(Pp::Table)
+                    .and_where(Expr::col(Pp::TenantId).eq(tenant.0))
+                    .group_by_col(Pp::ProgrammeId)
+                    .to_owned(),
+            )
+            .await?;
+        let counts: HashMap<i64, i64> = counts.into_iter().collect();
+        rows.into_iter()
+            .map(
+                |(id, fy, name, template, rule, mandatory, pre, min, max, created_at)| {
+                    Ok(Programme {
+                        id,
+                        fiscal_year: fy as i32,
+                        name,
+                        template: Template::parse(&template).ok_or_else(|| {
+                            StoreError::Integrity(format!("programme template '{template}'"))
+                        })?,
+                        rule: serde_json::from_str(&rule)
+                            .map_err(|e| StoreError::Integrity(format!("programme rule: {e}")))?,
+                        mandatory,
+                        pre_learning: pre,
+                        group_min: Ord::max(min, 1) as usize,
+                        group_max: Ord::max(max, 1) as usize,
+                        created_at,
+                        participants: counts.get(&id).copied().unwrap_or(0),
+                    })
+                },
+            )
+            .collect()
+    }
+
+    /// Every programme, newest fiscal year first.
+    pub async fn programmes(&self, tenant: TenantId) -> Result<Vec<Programme>> {
+        let rows: Vec<ProgrammeRow> = self
+            .fetch_all(
+                &Self::select_programmes()
+                    .and_where(Expr::col(Programmes::TenantId).eq(tenant.0))
+                    .order_by(Programmes::FiscalYear, Order::Desc)
+                    .order_by(Programmes::Id, Order::Desc)
+                    .to_owned(),
+            )
+            .await?;
+        self.programmes_from(tenant, rows).await
+    }
+
+    pub async fn programme(&self, tenant: TenantId, id: i64) -> Result<Option<Programme>> {
+        let rows: Vec<ProgrammeRow> = self
+            .fetch_all(
+                &Self::select_programmes()
+                    .and_where(Expr::col(Programmes::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Programmes::Id).eq(id))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(self.programmes_from(tenant, rows).await?.pop())
+    }
+
+    /// The programmes a person takes part in, newest first.
+    pub async fn programmes_of_person(
+        &self,
+        tenant: TenantId,
+        person: PersonId,
+    ) -> Result<Vec<Programme>> {
+        let rows: Vec<ProgrammeRow> = self
+            .fetch_all(
+                &Self::select_programmes()
+                    .and_where(Expr::col(Programmes::TenantId).eq(tenant.0))
+                    .and_where(
+                        Expr::col(Programmes::Id).in_subquery(
+                            Query::select()
+                                .column(Pp::ProgrammeId)
+                                .from(Pp::Table)
+                                .and_where(Expr::col(Pp::TenantId).eq(tenant.0))
+                                .and_where(Expr::col(Pp::PersonId).eq(person.0))
+                                .to_owned(),
+                        ),
+                    )
+                    .order_by(Programmes::FiscalYear, Order::Desc)
+                    .order_by(Programmes::Id, Order::Desc)
+                    .to_owned(),
+            )
+            .await?;
+        self.programmes_from(tenant, rows).await
+    }
+
+    /// A programme's participants by employee number, leavers included.
+    pub async fn participants(&self, tenant: TenantId, programme: i64) -> Result<Vec<Participant>> {
+        type Row = (
+            i64,
+            String,
+            String,
+            Option<String>,
+            String,
+            DateTime<Utc>,
+            bool,
+            Option<DateTime<Utc>>,
+            Option<i64>,
+            bool,
+            Option<i64>,
+        );
+        let rows: Vec<Row> = self
+            .fetch_all(
+                &Query::select()
+                    .column((People::Table, People::Id))
+                    .column((People::Table, People::EmployeeNumber))
+                    .column((People::Table, People::Name))
+                    .expr(Expr::col((
+                        crate::schema::Departments::Table,
+                        crate::schema::Departments::Name,
+                    )))
+                    .column((People::Table, People::Status))
+                    .columns([
+                        (Pp::Table, Pp::AddedAt),
+                        (Pp::Table, Pp::LateJoiner),
+                        (Pp::Table, Pp::PreLearningDoneAt),
+                        (Pp::Table, Pp::SessionId),
+                        (Pp::Table, Pp::Pinned),
+                        (Pp::Table, Pp::GroupNo),
+                    ])
+                    .from(Pp::Table)
+                    .inner_join(
+                        People::Table,
+                        Expr::col((People::Table, People::Id)).equals((Pp::Table, Pp::PersonId)),
+                    )
+                    .left_join(
+                        crate::schema::Departments::Table,
+                        Expr::col((
+                            crate::schema::Departments::Table,
+                            crate::schema::Departments::Id,
+                        ))
+                        .equals((People::Table, People::DepartmentId)),
+                    )
+                    .and_where(Expr::col((Pp::Table, Pp::TenantId)).eq(tenant.0))
+                    .and_where(Expr::col((Pp::Table, Pp::ProgrammeId)).eq(programme))
+                    .order_by((People::Table, People::EmployeeNumber), Order::Asc)
+                    .to_owned(),
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(
+                    id,
+                    number,
+                    name,
+                    department,
+                    status,
+                    added_at,
+                    late,
+                    pre,
+                    session,
+                    pinned,
+                    group_no,
+                )| {
+                    Participant {
+                        person: PersonId(id),
+                        employee_number: number,
+                        name,
+                        department,
+                        status,
+                        added_at,
+                        late_joiner: late,
+                        pre_learning_done_at: pre,
+                        session,
+                        pinned,
+                        group_no,
+                    }
+                },
+            )
+            .collect())
+    }
+
+    /// Adds someone after launch (a late joiner). `Conflict` when already in.
+    pub async fn add_participant(
+        &self,
+        tenant: TenantId,
+        programme: i64,
+        person: PersonId,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        self.execute(
+            &Query::insert()
+                .into_table(Pp::Table)
+                .columns([
+                    Pp::TenantId,
+                    Pp::ProgrammeId,
+                    Pp::PersonId,
+                    Pp::AddedAt,
+                    Pp::LateJoiner,
+                ])
+                .values_panic([
+                    tenant.0.into(),
+                    programme.into(),
+                    person.0.into(),
+                    at.into(),
+                    true.into(),
+                ])
+                .to_owned(),
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(_) => StoreError::Conflict("programme_participants.person"),
+            e => e,
+        })?;
+        Ok(())
+    }
+
+    /// The participant marks the pre-learning as done (the first time counts).
+    pub async fn mark_pre_learning_done(
+        &self,
+        tenant: TenantId,
+        programme: i64,
+        person: PersonId,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        let n = self
+            .execute(
+                &Query::update()
+                    .table(Pp::Table)
+                    .value(Pp::PreLearningDoneAt, at)
+                    .and_where(Expr::col(Pp::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Pp::ProgrammeId).eq(programme))
+                    .and_where(Expr::col(Pp::PersonId).eq(person.0))
+                    .and_where(Expr::col(Pp::PreLearningDoneAt).is_null())
+                    .to_owned(),
+            )
+            .await?;
+        if n == 0 && !self.is_participant(tenant, programme, person).await? {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    pub async fn is_participant(
+        &self,
+        tenant: TenantId,
+        programme: i64,
+        person: PersonId,
+    ) -> Result<bool> {
+        let row: Option<(i64,)> = self
+            .fetch_optional(
+                &Query::select()
+                    .column(Pp::Id)
+                    .from(Pp::Table)
+                    .and_where(Expr::col(Pp::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Pp::ProgrammeId).eq(programme))
+                    .and_where(Expr::col(Pp::PersonId).eq(person.0))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(row.is_some())
+    }
+
+    fn select_sessions() -> sea_query::SelectStatement {
+        Query::select()
+            .columns([
+                (Ts::Table, Ts::Id),
+                (Ts::Table, Ts::ProgrammeId),
+                (Ts::Table, Ts::StartsAt),
+                (Ts::Table, Ts::EndsAt),
+                (Ts::Table, Ts::Place),
+                (Ts::Table, Ts::Capacity),
+                (Ts::Table, Ts::InstructorUserId),
+            ])
+            .column((Users::Table, Users::Name))
+            .column((Ts::Table, Ts::Style))
+            .from(Ts::Table)
+            .inner_join(
+                Users::Table,
+                Expr::col((Users::Table, Users::Id)).equals((Ts::Table, Ts::InstructorUserId)),
+            )
+            .order_by((Ts::Table, Ts::StartsAt), Order::Asc)
+            .order_by((Ts::Table, Ts::Id), Order::Asc)
+            .to_owned()
+    }
+
+    fn sessions_from(rows: Vec<SessionRow>) -> Result<Vec<TrainingSession>> {
+        rows.into_iter()
+            .map(
+                |(id, programme, starts_at, ends_at, place, capacity, instructor, name, style)| {
+                    Ok(TrainingSession {
+                        id,
+                        programme,
+                        starts_at,
+                        ends_at,
+                        place,
+                        capacity: Ord::max(capacity, 0) as usize,
+                        instructor: UserId(instructor),
+                        instructor_name: name,
+                        style: Style::parse(&style).ok_or_else(|| {
+                            StoreError::Integrity(format!("session style '{style}'"))
+                        })?,
+                    })
+                },
+            )
+            .collect()
+    }
+
+    /// A programme's sessions, earliest first.
+    pub async fn training_sessions(
+        &self,
+        tenant: TenantId,
+        programme: i64,
+    ) -> Result<Vec<TrainingSession>> {
+        Self::sessions_from(
+            self.fetch_all(
+                &Self::select_sessions()
+                    .and_where(Expr::col((Ts::Table, Ts::TenantId)).eq(tenant.0))
+                    .and_where(Expr::col((Ts::Table, Ts::ProgrammeId)).eq(programme))
+                    .to_owned(),
+            )
+            .await?,
+        )
+    }
+
+    /// The sessions an instructor runs, earliest first.
+    pub async fn sessions_of_instructor(
+        &self,
+        tenant: TenantId,
+        instructor: UserId,
+    ) -> Result<Vec<TrainingSession>> {
+        Self::sessions_from(
+            self.fetch_all(
+                &Self::select_sessions()
+                    .and_where(Expr::col((Ts::Table, Ts::TenantId)).eq(tenant.0))
+                    .and_where(Expr::col((Ts::Table, Ts::InstructorUserId)).eq(instructor.0))
+                    .to_owned(),
+            )
+            .await?,
+        )
+    }
+
+    pub async fn training_session(
+        &self,
+        tenant: TenantId,
+        id: i64,
+    ) -> Result<Option<TrainingSession>> {
+        Ok(Self::sessions_from(
+            self.fetch_all(
+                &Self::select_sessions()
+                    .and_where(Expr::col((Ts::Table, Ts::TenantId)).eq(tenant.0))
+                    .and_where(Expr::col((Ts::Table, Ts::Id)).eq(id))
+                    .to_owned(),
+            )
+            .await?,
+        )?
+        .pop())
+    }
+
+    /// Adds a session. `Ok(Err(other))` when the instructor already runs `other` at an
+    /// overlapping time (in any programme): nothing is written.
+    pub async fn add_training_session(
+        &self,
+        tenant: TenantId,
+        programme: i64,
+        new: &NewSession,
+    ) -> Result<std::result::Result<i64, TrainingSession>> {
+        let clash = self
+            .sessions_of_instructor(tenant, new.instructor)
+            .await?
+            .into_iter()
+            .find(|s| s.starts_at < new.ends_at && new.starts_at < s.ends_at);
+        if let Some(other) = clash {
+            return Ok(Err(other));
+        }
+        let (id,): (i64,) = self
+            .fetch_one(
+                &Query::insert()
+                    .into_table(Ts::Table)
+                    .columns([
+                        Ts::TenantId,
+                        Ts::ProgrammeId,
+                        Ts::StartsAt,
+                        Ts::EndsAt,
+                        Ts::Place,
+                        Ts::Capacity,
+                        Ts::InstructorUserId,
+                        Ts::Style,
+                    ])
+                    .values_panic([
+                        tenant.0.into(),
+                        programme.into(),
+                        new.starts_at.into(),
+                        new.ends_at.into(),
+                        new.place.clone().into(),
+                        (new.capacity as i64).into(),
+                        new.instructor.0.into(),
+                        new.style.key().into(),
+                    ])
+                    .returning_col(Ts::Id)
+                    .to_owned(),
+            )
+            .await?;
+        Ok(Ok(id))
+    }
+
+    /// Writes a placement (from the placement button) in one transaction: each listed
+    /// participant's session and group. Pinned participants keep their session; their
+    /// group is updated.
+    pub async fn save_placement(
+        &self,
+        tenant: TenantId,
+        programme: i64,
+        placement: &[Placement],
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        for (person, session, group) in placement {
+            tx.execute(
+                &Query::update()
+                    .table(Pp::Table)
+                    .value(
+                        Pp::SessionId,
+                        Expr::case(Expr::col(Pp::Pinned).eq(true), Expr::col(Pp::SessionId))
+                            .finally(Expr::val(*session)),
+                    )
+                    .value(Pp::GroupNo, *group)
+                    .and_where(Expr::col(Pp::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Pp::ProgrammeId).eq(programme))
+                    .and_where(Expr::col(Pp::PersonId).eq(person.0))
+                    .to_owned(),
+            )
+            .await?;
+        }
+        tx.commit().await
+    }
+
+    /// HR places someone by hand (kept by the placement button), or releases them back to
+    /// it with `None`. Groups of the affected sessions are cleared until the next placement.
+    pub async fn pin_participant(
+        &self,
+        tenant: TenantId,
+        programme: i64,
+        person: PersonId,
+        session: Option<i64>,
+    ) -> Result<()> {
+        let n = self
+            .execute(
+                &Query::update()
+                    .table(Pp::Table)
+                    .value(Pp::SessionId, session)
+                    .value(Pp::Pinned, session.is_some())
+                    .value(Pp::GroupNo, Option::<i64>::None)
+                    .and_where(Expr::col(Pp::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Pp::ProgrammeId).eq(programme))
+                    .and_where(Expr::col(Pp::PersonId).eq(person.0))
+                    .to_owned(),
+            )
+            .await?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Everything the funnel and the paths need, per participant (same order as
+    /// [`Store::participants`]). Interviews are the participant's held milestone
+    /// interviews from the start of the programme's fiscal year on; a session counts as
+    /// training done once it has ended by `now`.
+    pub async fn programme_progress(
+        &self,
+        tenant: TenantId,
+        programme: &Programme,
+        cal: &FiscalCalendar,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(Participant, Progress)>> {
+        let participants = self.participants(tenant, programme.id).await?;
+        let fy_start = jst_start(*cal.range(FiscalYear(programme.fiscal_year)).start());
+        let in_programme = || {
+            Query::select()
+                .column(Pp::PersonId)
+                .from(Pp::Table)
+                .and_where(Expr::col(Pp::TenantId).eq(tenant.0))
+                .and_where(Expr::col(Pp::ProgrammeId).eq(programme.id))
+                .to_owned()
+        };
+        let anchors: Vec<(i64,)> = self
+            .fetch_all(
+                &Query::select()
+                    .distinct()
+                    .column(AnchorResults::PersonId)
+                    .from(AnchorResults::Table)
+                    .and_where(Expr::col(AnchorResults::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(AnchorResults::TakenAt).gte(fy_start))
+                    .and_where(Expr::col(AnchorResults::PersonId).in_subquery(in_programme()))
+                    .to_owned(),
+            )
+            .await?;
+        let anchors: HashSet<i64> = anchors.into_iter().map(|(p,)| p).collect();
+        let ended: HashSet<i64> = self
+            .training_sessions(tenant, programme.id)
+            .await?
+            .into_iter()
+            .filter(|s| s.ends_at <= now)
+            .map(|s| s.id)
+            .collect();
+        let interviews: Vec<(i64, i64, Option<String>)> = self
+            .fetch_all(
+                &Query::select()
+                    .columns([
+                        (Dialogues::Table, Dialogues::Id),
+                        (Dialogues::Table, Dialogues::SubjectPersonId),
+                    ])
+                    .column((Dialogues::Table, DialogueOutcome::Outcome))
+                    .from(Dialogues::Table)
+                    .and_where(Expr::col(Dialogues::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Dialogues::Kind).eq("milestone_interview"))
+                    .and_where(Expr::col(Dialogues::State).eq("held"))
+                    .and_where(Expr::col(Dialogues::StartsAt).gte(fy_start))
+                    .and_where(Expr::col(Dialogues::SubjectPersonId).in_subquery(in_programme()))
+                    .order_by(Dialogues::StartsAt, Order::Asc)
+                    .order_by(Dialogues::Id, Order::Asc)
+                    .to_owned(),
+            )
+            .await?;
+        let mut held: HashMap<i64, (u32, Option<u32>)> = HashMap::new();
+        let mut dialogue_ids = Vec::new();
+        for (dialogue, person, outcome) in &interviews {
+            let e = held.entry(*person).or_default();
+            e.0 += 1;
+            if e.1.is_none() && outcome.as_deref() == Some("committed") {
+                e.1 = Some(e.0);
+            }
+            dialogue_ids.push(*dialogue);
+        }
+        let mut started: HashSet<i64> = HashSet::new();
+        for chunk in dialogue_ids.chunks(500) {
+            let rows: Vec<(i64,)> = self
+                .fetch_all(
+                    &Query::select()
+                        .distinct()
+                        .column(Commitments::SubjectPersonId)
+                        .from(Commitments::Table)
+                        .and_where(Expr::col(Commitments::TenantId).eq(tenant.0))
+                        .and_where(Expr::col(Commitments::DialogueId).is_in(chunk.iter().copied()))
+                        .and_where(Expr::col(Commitments::Replaced).eq(false))
+                        .and_where(Expr::col(Commitments::Status).is_in([
+                            "started",
+                            "continuing",
+                            "done",
+                        ]))
+                        .to_owned(),
+                )
+                .await?;
+            started.extend(rows.into_iter().map(|(p,)| p));
+        }
+        let evaluations: Vec<(i64, String)> = self
+            .fetch_all(
+                &Query::select()
+                    .columns([BehaviourEvaluations::PersonId, BehaviourEvaluations::Level])
+                    .from(BehaviourEvaluations::Table)
+                    .and_where(Expr::col(BehaviourEvaluations::TenantId).eq(tenant.0))
+                    .and_where(
+                        Expr::col(BehaviourEvaluations::FiscalYear)
+                            .eq(i64::from(programme.fiscal_year)),
+                    )
+                    .and_where(
+                        Expr::col(BehaviourEvaluations::PersonId).in_subquery(in_programme()),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        let evaluation: HashMap<i64, Change> = evaluations
+            .into_iter()
+            .filter_map(|(p, l)| Change::parse(&l).map(|c| (p, c)))
+            .collect();
+        Ok(participants
+            .into_iter()
+            .map(|p| {
+                let id = p.person.0;
+                let (interviews, to_commit) = held.get(&id).copied().unwrap_or_default();
+                let progress = Progress {
+                    pre_learning: p.pre_learning_done_at.is_some(),
+                    anchors: anchors.contains(&id),
+                    placed: p.session.is_some(),
+                    trained: p.session.is_some_and(|s| ended.contains(&s)),
+                    interviews,
+                    sessions_to_commitment: to_commit,
+                    started: to_commit.is_some() && started.contains(&id),
+                    evaluation: evaluation.get(&id).copied(),
+                    left: p.left(),
+                };
+                (p, progress)
+            })
+            .collect())
+    }
+}
