@@ -99,7 +99,7 @@ impl Distribution {
 /// otherwise be worked out from the others), and the rate only when both sides of it —
 /// changed (remarkable + changed) and not (trying + none) — are empty or hold at least k.
 /// Nothing at all when fewer than k were evaluated.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Shown {
     pub shares: Option<[f64; 4]>,
     pub rate: Option<f64>,

@@ -135,6 +135,9 @@ enum Command {
     /// The Career Anchor inventory (キャリア・アンカー).
     #[command(subcommand)]
     Anchors(AnchorsCommand),
+    /// Cohort programmes (節目プログラム).
+    #[command(subcommand)]
+    Programme(ProgrammeCommand),
     /// The autonomy rate (キャリア自律率) of a fiscal year, by the tenant's definition:
     /// population, autonomous people, the rate, and how many meet each condition.
     Autonomy {
@@ -159,6 +162,35 @@ enum CommitmentCommand {
         /// Language of the explanations: ja or en.
         #[arg(long, default_value = "ja")]
         lang: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ProgrammeCommand {
+    /// Run the placement of the session's programme exactly as the 全員を配置する button
+    /// does (hand-made placements kept; fewest instructor mismatches; workshop groups by
+    /// dominant Career Anchor) and print it for this session: who is placed, mismatches
+    /// and why, the groups, and the programme-wide shortfall. Writes nothing unless
+    /// `--apply` is given.
+    Assign {
+        /// The training session's id (shown in its roster's address).
+        #[arg(long)]
+        session: i64,
+        /// Save the placement, as the button does.
+        #[arg(long)]
+        apply: bool,
+        #[command(flatten)]
+        format: FormatArg,
+    },
+    /// Print a programme's figures: the funnel with counts and rates, interviews to
+    /// commitment, start adherence, behaviour change (hidden below the anonymity k) and
+    /// the cohort's anchor mix.
+    Report {
+        /// The programme's id (shown in its page's address).
+        #[arg(long)]
+        id: i64,
+        #[command(flatten)]
+        format: FormatArg,
     },
 }
 
@@ -565,6 +597,24 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             commitment_check(format.format, &lang)
         }
         Command::Anchors(AnchorsCommand::Score { format }) => anchors_score(format.format),
+        Command::Programme(ProgrammeCommand::Assign {
+            session,
+            apply,
+            format,
+        }) => {
+            let store = open(&config, url).await?;
+            let t = tenant(&store, tenant_arg).await?;
+            programme_assign(&store, &t, session, apply, format.format).await
+        }
+        Command::Programme(ProgrammeCommand::Report { id, format }) => {
+            let store = open(&config, url).await?;
+            let t = tenant(&store, tenant_arg).await?;
+            let now = config
+                .start_time()
+                .map_err(|e| anyhow!(e))?
+                .unwrap_or_else(chrono::Utc::now);
+            programme_report(&store, &t, id, now, format.format).await
+        }
         Command::Notes(NotesCommand::NewKey) => {
             out!("{}", store::crypto::NoteKeys::generate());
             Ok(())
@@ -583,6 +633,212 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
                     out!("Sealed {count} text(s) again under key {current}.")
                 }
             }
+            Ok(())
+        }
+    }
+}
+
+async fn programme_assign(
+    store: &Store,
+    t: &Tenant,
+    session: i64,
+    apply: bool,
+    format: OutputFormat,
+) -> Result<()> {
+    let Some(s) = store.training_session(t.id, session).await? else {
+        bail!("no training session {session} in tenant '{}'", t.slug);
+    };
+    let programme = store
+        .programme(t.id, s.programme)
+        .await?
+        .ok_or_else(|| anyhow!("the session's programme is missing"))?;
+    let plan = web::programmes::plan(store, t.id, &programme).await?;
+    if apply {
+        let placement: Vec<store::programmes::Placement> = plan
+            .people
+            .iter()
+            .map(|p| (p.person, p.session, p.group))
+            .collect();
+        store.save_placement(t.id, programme.id, &placement).await?;
+    }
+    let here: Vec<&web::programmes::Placed> = plan
+        .people
+        .iter()
+        .filter(|p| p.session == Some(session))
+        .collect();
+    let groups = plan
+        .groups
+        .iter()
+        .find(|g| g.session == session)
+        .ok_or_else(|| anyhow!("the session is missing from its programme"))?;
+    let number = |i: &usize| plan.people[*i].employee_number.clone();
+    let mismatched = plan.people.iter().filter(|p| p.mismatched).count();
+    let placed = plan.people.iter().filter(|p| p.session.is_some()).count();
+    match format {
+        OutputFormat::Json => print_json(&serde_json::json!({
+            "programme": programme.id,
+            "applied": apply,
+            "session": {
+                "id": s.id, "starts_at": s.starts_at, "ends_at": s.ends_at, "place": s.place,
+                "capacity": s.capacity, "instructor": s.instructor_name, "style": s.style,
+            },
+            "participants": here.iter().map(|p| serde_json::json!({
+                "employee_number": p.employee_number, "name": p.name, "segment": p.segment,
+                "pinned": p.pinned, "mismatched": p.mismatched, "group": p.group,
+                "dominant_anchors": p.anchors,
+            })).collect::<Vec<_>>(),
+            "groups": groups.groups.iter().map(|g| serde_json::json!({
+                "number": g.number,
+                "members": g.members.iter().map(number).collect::<Vec<_>>(),
+                "anchors": g.anchors, "homogeneity": g.homogeneity,
+            })).collect::<Vec<_>>(),
+            "without_anchors": groups.without_anchors.iter().map(number).collect::<Vec<_>>(),
+            "grouping_impossible": groups.impossible,
+            "group_sizes": {"min": plan.group_min, "max": plan.group_max},
+            "programme_wide": {
+                "participants": plan.people.len(), "placed": placed, "unplaced": plan.unplaced,
+                "mismatched": mismatched,
+                "shortfalls": plan.shortfalls.iter().map(|(st, people, seats)| serde_json::json!({
+                    "segment": st, "people": people, "seats": seats,
+                })).collect::<Vec<_>>(),
+            },
+        })),
+        OutputFormat::Text => {
+            out!(
+                "Session {} ({}, {} seats, {} {}): {} placed{}",
+                s.id,
+                s.place,
+                s.capacity,
+                s.instructor_name,
+                s.style.key(),
+                here.len(),
+                if apply { " — saved" } else { "" }
+            );
+            for p in &here {
+                out!(
+                    "{}\t{}\t{}\tgroup {}{}{}",
+                    p.employee_number,
+                    p.name,
+                    p.segment.key(),
+                    p.group.map(|g| g.to_string()).unwrap_or_else(|| "-".into()),
+                    if p.pinned { "\tby hand" } else { "" },
+                    if p.mismatched { "\tMISMATCH" } else { "" }
+                );
+            }
+            for g in &groups.groups {
+                out!(
+                    "group {}: {} people, anchors {}, homogeneity {:.0}%",
+                    g.number,
+                    g.members.len(),
+                    g.anchors
+                        .iter()
+                        .map(|a| a.key())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    g.homogeneity * 100.0
+                );
+            }
+            if !groups.without_anchors.is_empty() {
+                out!(
+                    "not grouped (no Career Anchor result): {}",
+                    groups
+                        .without_anchors
+                        .iter()
+                        .map(number)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+            if groups.impossible {
+                out!(
+                    "no grouping of {} people into groups of {}-{} exists",
+                    here.len(),
+                    plan.group_min,
+                    plan.group_max
+                );
+            }
+            out!(
+                "Programme {}: {placed} of {} placed, {} unplaced, {mismatched} mismatched",
+                programme.id,
+                plan.people.len(),
+                plan.unplaced
+            );
+            for (st, people, seats) in &plan.shortfalls {
+                out!(
+                    "  {} participants: {people}, seats left with {} instructors: {seats}",
+                    st.key(),
+                    st.key()
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn programme_report(
+    store: &Store,
+    t: &Tenant,
+    id: i64,
+    now: chrono::DateTime<chrono::Utc>,
+    format: OutputFormat,
+) -> Result<()> {
+    let Some(programme) = store.programme(t.id, id).await? else {
+        bail!("no programme {id} in tenant '{}'", t.slug);
+    };
+    let report = web::programmes::report(store, t.id, &programme, now).await?;
+    match format {
+        OutputFormat::Json => print_json(&report),
+        OutputFormat::Text => {
+            out!("{} (FY{})", report.name, report.fiscal_year);
+            for s in &report.funnel {
+                out!(
+                    "  {:<12} {:>6}  {:>5.1}%",
+                    s.stage.key(),
+                    s.count,
+                    s.rate * 100.0
+                );
+            }
+            if report.left > 0 {
+                out!("  left the company: {}", report.left);
+            }
+            let dist: Vec<String> = report
+                .sessions_to_commitment
+                .iter()
+                .map(|(n, c)| format!("{n}: {c}"))
+                .collect();
+            out!("Interviews to commitment: {}", dist.join(", "));
+            if let Some(m) = report.mean_sessions_to_commitment {
+                out!("  mean {m:.1}");
+            }
+            out!("Start adherence: {:.1}%", report.start_adherence * 100.0);
+            match report.behaviour.shares {
+                Some(sh) => out!(
+                    "Behaviour change ({} evaluated): remarkable {:.1}%, changed {:.1}%, trying {:.1}%, none {:.1}%",
+                    report.evaluated,
+                    sh[0] * 100.0,
+                    sh[1] * 100.0,
+                    sh[2] * 100.0,
+                    sh[3] * 100.0
+                ),
+                None => out!(
+                    "Behaviour change: hidden (fewer than {} evaluated, or a cell would identify people)",
+                    report.anonymity_k
+                ),
+            }
+            let mix: Vec<String> = report
+                .anchor_mix
+                .iter()
+                .map(|a| {
+                    format!(
+                        "{} {}",
+                        a.anchor.key(),
+                        a.count
+                            .map(|c| c.to_string())
+                            .unwrap_or_else(|| format!("<{}", report.anonymity_k))
+                    )
+                })
+                .collect();
+            out!("Anchor mix: {}", mix.join(", "));
             Ok(())
         }
     }

@@ -61,6 +61,10 @@ impl AppError {
         AppError::Page(ErrorPage::Forbidden)
     }
 
+    pub fn bad_request() -> Self {
+        AppError::Page(ErrorPage::BadRequest)
+    }
+
     pub fn internal(context: &str, e: impl std::fmt::Display) -> Self {
         tracing::error!(error = %e, "{context}");
         AppError::Page(ErrorPage::Internal)

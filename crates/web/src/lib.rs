@@ -29,6 +29,7 @@ mod outbox;
 mod pages;
 mod pdf;
 mod people_import;
+pub mod programmes;
 mod questions;
 mod reports;
 mod role_models;
@@ -198,6 +199,7 @@ pub fn router(state: AppState) -> Router {
         .merge(anchors::router())
         .merge(people_import::router())
         .merge(directory::router())
+        .merge(programmes::router())
         .layer(middleware::from_fn(auth::csrf_guard))
         .layer(sessions);
 

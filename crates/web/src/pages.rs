@@ -141,6 +141,8 @@ struct MyPage {
     stories_to_answer: Vec<crate::role_models::StoryCard>,
     milestones: Vec<String>,
     fiscal_year: i32,
+    /// 節目プログラム I take part in: (id, FY, name, mandatory)
+    programmes: Vec<(i64, i32, String, bool)>,
 }
 
 /// Milestone ages and tenures DOMAIN.md's programmes target.
@@ -162,7 +164,15 @@ async fn my(State(state): State<AppState>, page: Page, auth: Auth) -> Result<MyP
     let mut to_confirm = Vec::new();
     let mut check_ins = Vec::new();
     let mut stories_to_answer = Vec::new();
+    let mut programmes = Vec::new();
     if let Some(p) = &person {
+        for g in state
+            .store
+            .programmes_of_person(auth.tenant(), PersonId(p.id))
+            .await?
+        {
+            programmes.push((g.id, g.fiscal_year, g.name, g.mandatory));
+        }
         for s in state
             .store
             .stories_about(auth.tenant(), PersonId(p.id))
@@ -240,6 +250,7 @@ async fn my(State(state): State<AppState>, page: Page, auth: Auth) -> Result<MyP
         stories_to_answer,
         milestones,
         fiscal_year: fy.0,
+        programmes,
     })
 }
 
@@ -289,13 +300,51 @@ async fn members(
 #[template(path = "training.html")]
 struct TrainingPage {
     shell: Shell,
+    /// (programme id, session id, when, place, programme name, seats taken, capacity)
+    sessions: Vec<(i64, i64, String, String, String, usize, usize)>,
 }
 
-/// GET /training — 研修 (instructors).
-async fn training(page: Page, auth: Auth) -> Result<TrainingPage, AppError> {
+/// GET /training — 研修 (instructors): the sessions they run.
+async fn training(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+) -> Result<TrainingPage, AppError> {
     allow(&auth, Action::OpenHome(Role::Instructor))?;
+    let tenant = auth.tenant();
+    let mut sessions = Vec::new();
+    for s in state
+        .store
+        .sessions_of_instructor(tenant, auth.user.id)
+        .await?
+    {
+        let programme = state.store.programme(tenant, s.programme).await?;
+        let taken = state
+            .store
+            .participants(tenant, s.programme)
+            .await?
+            .iter()
+            .filter(|p| p.session == Some(s.id) && !p.left())
+            .count();
+        let (a, b) = (jst(s.starts_at), jst(s.ends_at));
+        sessions.push((
+            s.programme,
+            s.id,
+            format!(
+                "{} {}–{}",
+                a.format("%Y-%m-%d"),
+                a.format("%H:%M"),
+                b.format("%H:%M")
+            ),
+            s.place,
+            programme.map(|p| p.name).unwrap_or_default(),
+            taken,
+            s.capacity,
+        ));
+    }
     Ok(TrainingPage {
         shell: page.shell(Some(&auth), "/training"),
+        sessions,
     })
 }
 
@@ -311,6 +360,9 @@ struct ProgrammesPage {
     /// (FY, cells per level, rate) of behaviour-change evaluations; cells suppressed below k.
     behaviour: Vec<(i32, Vec<String>, String)>,
     levels: Vec<String>,
+    /// 節目プログラム: (id, FY, name, rule in words, participants)
+    programmes: Vec<(i64, i32, String, String, i64)>,
+    may_manage: bool,
 }
 
 /// GET /programmes — 施策 (HR): organisation figures, every cell under the anonymity rule.
@@ -390,7 +442,26 @@ async fn programmes(
         behaviour.push((fy, cells, rate));
     }
     behaviour.reverse();
+    let may_manage = policy::authorize(
+        &auth.actor,
+        Action::ManageProgrammes {
+            tenant: auth.tenant(),
+        },
+    )
+    .is_ok();
+    let programmes = state
+        .store
+        .programmes(auth.tenant())
+        .await?
+        .into_iter()
+        .map(|p| {
+            let rule = crate::programmes::rule_text(&page, &p.rule);
+            (p.id, p.fiscal_year, p.name, rule, p.participants)
+        })
+        .collect();
     Ok(ProgrammesPage {
+        programmes,
+        may_manage,
         behaviour,
         levels: domain::behaviour::Change::ALL
             .into_iter()

@@ -1,0 +1,1430 @@
+//! 節目プログラム pages: HR launches a programme from a template or a custom rule (the
+//! cohort is frozen at launch), adds training sessions, places everyone with the button
+//! (instructor fit by exact min-cost assignment, workshop groups by Career Anchor), makes
+//! overrides, adds late joiners and reads the funnel. Instructors see their sessions'
+//! rosters and groups; participants see their own path on マイキャリア.
+//!
+//! [`plan`] is the placement both the button and `kyoritsu programme assign` use, and
+//! [`report`] the figures both the dashboard and `kyoritsu programme report` show.
+
+use crate::auth::{Auth, Page, set_flash};
+use crate::error::AppError;
+use crate::pages::{allow, from_jst, jst};
+use crate::shell::Shell;
+use crate::{AppState, FormData};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use domain::anchor::Anchor;
+use domain::policy::Action;
+use domain::programme::{CohortRule, Funnel, Stage, Step, StepState, Template as Kind};
+use domain::training::{self, Style};
+use domain::{PersonId, Role, TenantId, UserId};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use store::Store;
+use store::programmes::{NewProgramme, NewSession, Programme, TrainingSession};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/programmes/new", get(new_form).post(create))
+        .route("/programmes/{id}", get(detail))
+        .route("/programmes/{id}/sessions", post(add_session))
+        .route("/programmes/{id}/place", post(place))
+        .route("/programmes/{id}/pin", post(pin))
+        .route("/programmes/{id}/participants", post(add_late_joiner))
+        .route("/programmes/{id}/sessions/{sid}", get(roster))
+        .route("/my/programmes/{id}", get(my_path))
+        .route("/my/programmes/{id}/pre-learning", post(pre_learning_done))
+}
+
+// ---------------------------------------------------------------------------------------
+// Placement and figures, shared with the CLI.
+
+/// One participant in a placement.
+#[derive(Debug, Clone, Serialize)]
+pub struct Placed {
+    pub person: PersonId,
+    pub employee_number: String,
+    pub name: String,
+    pub segment: Style,
+    pub session: Option<i64>,
+    /// Placed by hand (kept by the button).
+    pub pinned: bool,
+    /// Placed with an instructor whose style is not their segment.
+    pub mismatched: bool,
+    /// Their dominant anchors (ties as ties); empty before the inventory.
+    pub anchors: Vec<Anchor>,
+    pub group: Option<i64>,
+}
+
+/// The workshop groups of one session.
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionGroups {
+    pub session: i64,
+    /// Groups in order (1-based numbers): member indexes into [`Plan::people`], the
+    /// anchors of the group, and the homogeneity (0–1).
+    pub groups: Vec<GroupPlan>,
+    /// People in the session without an inventory result: not grouped yet.
+    pub without_anchors: Vec<usize>,
+    /// The session's size allows no grouping within the programme's sizes.
+    pub impossible: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupPlan {
+    pub number: i64,
+    pub members: Vec<usize>,
+    pub anchors: Vec<Anchor>,
+    pub homogeneity: f64,
+}
+
+/// What the placement button does.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub programme: i64,
+    pub sessions: Vec<TrainingSession>,
+    /// Current participants (leavers are out of placement).
+    pub people: Vec<Placed>,
+    pub unplaced: usize,
+    /// Why mismatches were unavoidable: (segment, its people, seats of its style left).
+    pub shortfalls: Vec<(Style, usize, usize)>,
+    pub groups: Vec<SessionGroups>,
+    pub group_min: usize,
+    pub group_max: usize,
+}
+
+/// Each participant's segment by the default rule: rated above the company's bar for
+/// the fiscal year (the latest ratings before it when its own are not in) → energetic.
+async fn segments(
+    store: &Store,
+    tenant: TenantId,
+    programme: &Programme,
+) -> store::Result<HashMap<i64, Style>> {
+    let settings = store.tenant(tenant).await?.settings;
+    let definition = store.autonomy_definition(tenant).await?;
+    let facts = store
+        .autonomy_facts(
+            tenant,
+            programme.fiscal_year,
+            settings
+                .calendar
+                .range(domain::calendar::FiscalYear(programme.fiscal_year)),
+            None,
+            &settings.rating_scale,
+        )
+        .await?;
+    let bar = domain::autonomy::threshold(&definition, &facts.ratings, &settings.rating_scale);
+    Ok(facts
+        .people
+        .into_iter()
+        .map(|(p, f)| {
+            let above = match (f.rating, bar) {
+                (Some(r), Some(domain::autonomy::Threshold::Above(m))) => r > m,
+                (Some(r), Some(domain::autonomy::Threshold::AtLeast(v))) => r >= v,
+                _ => false,
+            };
+            (p.0, training::default_segment(above, false))
+        })
+        .collect())
+}
+
+/// Computes the placement for a programme: keeps hand-made placements, assigns the rest
+/// exactly (fewest mismatches), then groups each session by dominant anchor.
+pub async fn plan(store: &Store, tenant: TenantId, programme: &Programme) -> store::Result<Plan> {
+    let sessions = store.training_sessions(tenant, programme.id).await?;
+    let participants: Vec<_> = store
+        .participants(tenant, programme.id)
+        .await?
+        .into_iter()
+        .filter(|p| !p.left())
+        .collect();
+    let segment_of = segments(store, tenant, programme).await?;
+    let segs: Vec<Style> = participants
+        .iter()
+        .map(|p| segment_of.get(&p.person.0).copied().unwrap_or(Style::Calm))
+        .collect();
+    let pinned: Vec<(usize, i64)> = participants
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| p.session.filter(|_| p.pinned).map(|s| (i, s)))
+        .collect();
+    let domain_sessions: Vec<training::Session> = sessions
+        .iter()
+        .map(|s| training::Session {
+            id: s.id,
+            style: s.style,
+            capacity: s.capacity,
+        })
+        .collect();
+    let assignment = training::assign(&segs, &domain_sessions, &pinned);
+    let mut people = Vec::with_capacity(participants.len());
+    let mut scores: Vec<Option<[f64; 8]>> = Vec::with_capacity(participants.len());
+    for (i, p) in participants.iter().enumerate() {
+        let latest = store
+            .anchor_results_of(tenant, p.person)
+            .await?
+            .into_iter()
+            .next();
+        let profile = latest.map(|r| domain::anchor::score(&r.sheet));
+        scores.push(profile.as_ref().map(|pr| {
+            let mut s = [0.0; 8];
+            for (k, a) in Anchor::ALL.iter().enumerate() {
+                s[k] = pr.score(*a);
+            }
+            s
+        }));
+        people.push(Placed {
+            person: p.person,
+            employee_number: p.employee_number.clone(),
+            name: p.name.clone(),
+            segment: segs[i],
+            session: assignment.placed[i],
+            pinned: pinned.iter().any(|(j, _)| *j == i),
+            mismatched: assignment.mismatched.contains(&i),
+            anchors: profile.map(|pr| pr.dominant).unwrap_or_default(),
+            group: None,
+        });
+    }
+    let mut groups = Vec::new();
+    for s in &sessions {
+        let inside: Vec<usize> = (0..people.len())
+            .filter(|i| people[*i].session == Some(s.id))
+            .collect();
+        let (scored, without): (Vec<usize>, Vec<usize>) =
+            inside.into_iter().partition(|i| scores[*i].is_some());
+        let members: Vec<training::Member> = scored
+            .iter()
+            .map(|i| training::Member {
+                scores: scores[*i].unwrap_or([0.0; 8]),
+            })
+            .collect();
+        let (plans, impossible) =
+            match training::group(&members, programme.group_min, programme.group_max) {
+                Ok(gs) => (
+                    gs.into_iter()
+                        .enumerate()
+                        .map(|(n, g)| GroupPlan {
+                            number: n as i64 + 1,
+                            members: g.members.iter().map(|m| scored[*m]).collect(),
+                            anchors: g.anchors,
+                            homogeneity: g.homogeneity,
+                        })
+                        .collect::<Vec<_>>(),
+                    false,
+                ),
+                Err(_) => (Vec::new(), true),
+            };
+        for g in &plans {
+            for m in &g.members {
+                people[*m].group = Some(g.number);
+            }
+        }
+        groups.push(SessionGroups {
+            session: s.id,
+            groups: plans,
+            without_anchors: without,
+            impossible,
+        });
+    }
+    Ok(Plan {
+        programme: programme.id,
+        sessions,
+        people,
+        unplaced: assignment.unplaced,
+        shortfalls: assignment.shortfalls,
+        groups,
+        group_min: programme.group_min,
+        group_max: programme.group_max,
+    })
+}
+
+/// A programme's figures (the dashboard and `kyoritsu programme report`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub programme: i64,
+    pub name: String,
+    pub fiscal_year: i32,
+    pub funnel: Vec<StageCount>,
+    pub left: u64,
+    /// Interviews to commitment → people.
+    pub sessions_to_commitment: BTreeMap<u32, u64>,
+    pub mean_sessions_to_commitment: Option<f64>,
+    pub start_adherence: f64,
+    /// Behaviour change, under the anonymity rule (shares hidden below k evaluated).
+    pub behaviour: domain::behaviour::Shown,
+    pub evaluated: u64,
+    /// Dominant anchors in the cohort (ties counted for each tied anchor).
+    pub anchor_mix: Vec<AnchorCount>,
+    pub anonymity_k: u32,
+}
+
+/// A funnel stage: people who reached it and their share of the targeted people.
+#[derive(Debug, Clone, Serialize)]
+pub struct StageCount {
+    pub stage: Stage,
+    pub count: u64,
+    pub rate: f64,
+}
+
+/// People whose dominant anchor it is; `None` when fewer than k (hidden).
+#[derive(Debug, Clone, Serialize)]
+pub struct AnchorCount {
+    pub anchor: Anchor,
+    pub count: Option<u64>,
+}
+
+pub async fn report(
+    store: &Store,
+    tenant: TenantId,
+    programme: &Programme,
+    now: DateTime<Utc>,
+) -> store::Result<Report> {
+    let settings = store.tenant(tenant).await?.settings;
+    let progress = store
+        .programme_progress(tenant, programme, &settings.calendar, now)
+        .await?;
+    let funnel = Funnel::of(progress.iter().map(|(_, p)| p));
+    let k = u64::from(settings.anonymity_k);
+    let mut mix: BTreeMap<usize, u64> = BTreeMap::new();
+    for (p, _) in progress.iter().filter(|(p, _)| !p.left()) {
+        if let Some(r) = store.anchor_results_of(tenant, p.person).await?.first() {
+            for a in domain::anchor::score(&r.sheet).dominant {
+                *mix.entry(a as usize).or_default() += 1;
+            }
+        }
+    }
+    Ok(Report {
+        programme: programme.id,
+        name: programme.name.clone(),
+        fiscal_year: programme.fiscal_year,
+        funnel: Stage::ALL
+            .iter()
+            .map(|s| StageCount {
+                stage: *s,
+                count: funnel.count(*s),
+                rate: funnel.rate(*s),
+            })
+            .collect(),
+        left: funnel.left,
+        mean_sessions_to_commitment: funnel.mean_sessions_to_commitment(),
+        start_adherence: funnel.start_adherence(),
+        behaviour: funnel.behaviour.anonymised(k),
+        evaluated: funnel.behaviour.evaluated(),
+        sessions_to_commitment: funnel.sessions_to_commitment,
+        anchor_mix: Anchor::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let n = mix.get(&i).copied().unwrap_or(0);
+                AnchorCount {
+                    anchor: *a,
+                    count: (n == 0 || n >= k).then_some(n),
+                }
+            })
+            .collect(),
+        anonymity_k: settings.anonymity_k,
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Launching a programme.
+
+/// The launch form as typed.
+#[derive(Debug, Clone, Default)]
+pub struct LaunchForm {
+    pub name: String,
+    pub fiscal_year: String,
+    pub template: String,
+    pub ages: String,
+    pub tenures: String,
+    pub department: String,
+    pub grades: String,
+    pub mandatory: bool,
+    pub pre_learning: String,
+    pub group_min: String,
+    pub group_max: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "programme_new.html")]
+struct NewPage {
+    shell: Shell,
+    form: LaunchForm,
+    templates: Vec<&'static str>,
+    errors: Vec<String>,
+}
+
+fn hr(auth: &Auth) -> Result<(), AppError> {
+    allow(
+        auth,
+        Action::ManageProgrammes {
+            tenant: auth.tenant(),
+        },
+    )
+}
+
+/// GET /programmes/new
+async fn new_form(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+) -> Result<NewPage, AppError> {
+    hr(&auth)?;
+    let cal = state.store.tenant(auth.tenant()).await?.settings.calendar;
+    let fy = cal.fiscal_year_of(state.clock.today()).0;
+    Ok(NewPage {
+        shell: page.shell(Some(&auth), "/programmes"),
+        form: LaunchForm {
+            name: page.tf("programme.default_name", "fy", fy),
+            fiscal_year: fy.to_string(),
+            template: Kind::MilestoneAge.key().into(),
+            ages: "50".into(),
+            mandatory: true,
+            pre_learning: page.t("programme.default_pre_learning"),
+            group_min: "4".into(),
+            group_max: "6".into(),
+            ..LaunchForm::default()
+        },
+        templates: Kind::ALL.iter().map(|t| t.key()).collect(),
+        errors: Vec::new(),
+    })
+}
+
+/// POST /programmes/new — launches it, or gives the form back as typed with every problem.
+async fn create(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    form: FormData,
+) -> Result<Response, AppError> {
+    hr(&auth)?;
+    let tenant = auth.tenant();
+    let typed = LaunchForm {
+        name: form.get("name").trim().to_string(),
+        fiscal_year: form.get("fiscal_year").trim().to_string(),
+        template: form.get("template").to_string(),
+        ages: form.get("ages").to_string(),
+        tenures: form.get("tenures").to_string(),
+        department: form.get("department").to_string(),
+        grades: form.get("grades").to_string(),
+        mandatory: form.get("mandatory") == "on",
+        pre_learning: form.get("pre_learning").to_string(),
+        group_min: form.get("group_min").trim().to_string(),
+        group_max: form.get("group_max").trim().to_string(),
+    };
+    let mut errors = Vec::new();
+    if typed.name.is_empty() {
+        errors.push(page.t("programme.error.name"));
+    }
+    let fy = domain::import::values::normalise(&typed.fiscal_year)
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (2000..=2100).contains(y));
+    if fy.is_none() {
+        errors.push(page.tf("programme.error.fiscal_year", "value", &typed.fiscal_year));
+    }
+    let sizes = (
+        domain::import::values::normalise(&typed.group_min).parse::<usize>(),
+        domain::import::values::normalise(&typed.group_max).parse::<usize>(),
+    );
+    let sizes = match sizes {
+        (Ok(a), Ok(b)) if (2..=12).contains(&a) && a <= b && b <= 12 => Some((a, b)),
+        _ => {
+            errors.push(page.t("programme.error.group_sizes"));
+            None
+        }
+    };
+    let template = Kind::parse(&typed.template);
+    let rule = match template {
+        None => {
+            errors.push(page.t("programme.error.template"));
+            None
+        }
+        Some(k) => match CohortRule::parse(
+            k,
+            &typed.ages,
+            &typed.tenures,
+            &typed.department,
+            &typed.grades,
+        ) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                errors.push(rule_error(&page, &e));
+                None
+            }
+        },
+    };
+    if let (Some(fy), Some(k), Some(rule), Some((min, max)), true) =
+        (fy, template, rule, sizes, errors.is_empty())
+    {
+        let settings = state.store.tenant(tenant).await?.settings;
+        let new = NewProgramme {
+            fiscal_year: fy,
+            name: typed.name.clone(),
+            template: k,
+            rule,
+            mandatory: typed.mandatory,
+            pre_learning: typed.pre_learning.trim().to_string(),
+            group_min: min,
+            group_max: max,
+        };
+        match state
+            .store
+            .create_programme(
+                tenant,
+                &new,
+                &settings.calendar,
+                auth.user.id,
+                state.clock.now(),
+            )
+            .await
+        {
+            Ok(Some((id, n))) => {
+                set_flash(
+                    &page.session,
+                    "success",
+                    page.tf("programme.launched", "n", n),
+                )
+                .await?;
+                return Ok(Redirect::to(&format!("/programmes/{id}")).into_response());
+            }
+            Ok(None) => errors.push(page.t("programme.error.empty_cohort")),
+            Err(store::StoreError::NotFound) => errors.push(page.tf(
+                "programme.error.department",
+                "code",
+                typed.department.trim(),
+            )),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let p = NewPage {
+        shell: page.shell(Some(&auth), "/programmes"),
+        form: typed,
+        templates: Kind::ALL.iter().map(|t| t.key()).collect(),
+        errors,
+    };
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
+}
+
+fn rule_error(page: &Page, e: &domain::programme::RuleError) -> String {
+    use domain::programme::RuleError::*;
+    match e {
+        NeedAge => page.t("programme.error.need_age"),
+        NeedTenure => page.t("programme.error.need_tenure"),
+        NoCondition => page.t("programme.error.no_condition"),
+        NotANumber { value } => page.tf("programme.error.not_a_number", "value", value),
+        OutOfRange { value, min, max } => page.lang.catalog().format(
+            "programme.error.out_of_range",
+            &[("value", value), ("min", min), ("max", max)],
+        ),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The programme page.
+
+/// A participant's row.
+pub struct Row {
+    pub person: i64,
+    pub number: String,
+    pub name: String,
+    pub department: String,
+    pub left: bool,
+    pub late: bool,
+    pub segment: String,
+    pub session: String,
+    /// The session chosen by hand (0 when none).
+    pub pinned_to: i64,
+    pub pinned: bool,
+    pub mismatched: bool,
+    pub group: String,
+    /// (step key, state key)
+    pub steps: Vec<(&'static str, &'static str)>,
+    pub interviews: u32,
+}
+
+pub struct SessionRow {
+    pub id: i64,
+    pub when: String,
+    pub place: String,
+    pub instructor: String,
+    pub style: &'static str,
+    pub capacity: usize,
+    pub placed: usize,
+    pub groups: usize,
+}
+
+/// The session form as typed.
+#[derive(Debug, Clone, Default)]
+pub struct SessionForm {
+    pub date: String,
+    pub start: String,
+    pub end: String,
+    pub place: String,
+    pub capacity: String,
+    pub instructor: String,
+    pub style: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "programme.html")]
+struct DetailPage {
+    shell: Shell,
+    programme: Programme,
+    template_label: String,
+    rule_text: String,
+    report: Report,
+    funnel_chart: String,
+    stages: Vec<(String, u64, String)>,
+    behaviour: Vec<(String, String)>,
+    mix: Vec<(String, String)>,
+    to_commit: Vec<(u32, u64)>,
+    mean_to_commit: String,
+    adherence: String,
+    rows: Vec<Row>,
+    sessions: Vec<SessionRow>,
+    instructors: Vec<(i64, String)>,
+    session_form: SessionForm,
+    session_errors: Vec<String>,
+    unplaced: usize,
+    mismatches: Vec<String>,
+    shortfalls: Vec<String>,
+    steps: Vec<&'static str>,
+}
+
+fn fmt_when(s: &TrainingSession) -> String {
+    let a = jst(s.starts_at);
+    let b = jst(s.ends_at);
+    format!(
+        "{} {}–{}",
+        a.format("%Y-%m-%d"),
+        a.format("%H:%M"),
+        b.format("%H:%M")
+    )
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+/// The funnel as horizontal bars (inline SVG), labels in the user's language.
+fn funnel_chart(stages: &[(String, u64, String)]) -> String {
+    let max = stages.iter().map(|s| s.1).max().unwrap_or(0).max(1) as f64;
+    let (label_w, bar_w, row_h) = (150.0, 260.0, 26.0);
+    let w = label_w + bar_w + 110.0;
+    let h = stages.len() as f64 * row_h + 6.0;
+    let mut svg = format!(
+        r#"<svg class="chart" viewBox="0 0 {w:.0} {h:.0}" width="{w:.0}" height="{h:.0}" role="img" xmlns="http://www.w3.org/2000/svg">"#
+    );
+    for (i, (label, n, rate)) in stages.iter().enumerate() {
+        let y = 4.0 + i as f64 * row_h;
+        let bw = (*n as f64 / max) * bar_w;
+        svg += &format!(
+            r#"<text x="{:.0}" y="{:.1}" text-anchor="end">{}</text><rect x="{label_w:.0}" y="{y:.1}" width="{bw:.1}" height="{:.0}" fill="currentColor" opacity="0.75"/><text x="{:.1}" y="{:.1}" class="v">{n} ({rate})</text>"#,
+            label_w - 8.0,
+            y + 15.0,
+            askama::filters::escape(label, askama::filters::Html)
+                .map(|e| e.to_string())
+                .unwrap_or_default(),
+            row_h - 8.0,
+            label_w + bw + 6.0,
+            y + 15.0,
+        );
+    }
+    svg += "</svg>";
+    svg
+}
+
+async fn load(state: &AppState, auth: &Auth, id: i64) -> Result<Programme, AppError> {
+    state
+        .store
+        .programme(auth.tenant(), id)
+        .await?
+        .ok_or_else(AppError::not_found)
+}
+
+async fn render_detail(
+    state: &AppState,
+    page: &Page,
+    auth: &Auth,
+    programme: Programme,
+    session_form: SessionForm,
+    session_errors: Vec<String>,
+) -> Result<DetailPage, AppError> {
+    let tenant = auth.tenant();
+    let now = state.clock.now();
+    let settings = state.store.tenant(tenant).await?.settings;
+    let report = report(&state.store, tenant, &programme, now).await?;
+    let progress = state
+        .store
+        .programme_progress(tenant, &programme, &settings.calendar, now)
+        .await?;
+    let plan = plan(&state.store, tenant, &programme).await?;
+    let sessions = plan.sessions.clone();
+    let session_label = |id: Option<i64>| {
+        id.and_then(|id| sessions.iter().position(|s| s.id == id))
+            .map(|i| {
+                let s = &sessions[i];
+                format!("{} {}", jst(s.starts_at).format("%m/%d"), s.place)
+            })
+            .unwrap_or_default()
+    };
+    let planned: HashMap<i64, &Placed> = plan.people.iter().map(|p| (p.person.0, p)).collect();
+    let rows = progress
+        .iter()
+        .map(|(p, pr)| {
+            let planned = planned.get(&p.person.0);
+            Row {
+                person: p.person.0,
+                number: p.employee_number.clone(),
+                name: p.name.clone(),
+                department: p.department.clone().unwrap_or_default(),
+                left: p.left(),
+                late: p.late_joiner,
+                segment: planned
+                    .map(|x| page.t(&format!("training.style.{}", x.segment.key())))
+                    .unwrap_or_default(),
+                session: session_label(p.session),
+                pinned_to: p.session.filter(|_| p.pinned).unwrap_or(0),
+                pinned: p.pinned,
+                mismatched: planned.is_some_and(|x| x.mismatched && x.session == p.session),
+                group: p.group_no.map(|g| g.to_string()).unwrap_or_default(),
+                steps: pr
+                    .path()
+                    .into_iter()
+                    .map(|(s, st)| (s.key(), state_key(st)))
+                    .collect(),
+                interviews: pr.interviews,
+            }
+        })
+        .collect();
+    let sessions_rows = sessions
+        .iter()
+        .map(|s| SessionRow {
+            id: s.id,
+            when: fmt_when(s),
+            place: s.place.clone(),
+            instructor: s.instructor_name.clone(),
+            style: s.style.key(),
+            capacity: s.capacity,
+            placed: progress
+                .iter()
+                .filter(|(p, _)| p.session == Some(s.id) && !p.left())
+                .count(),
+            groups: progress
+                .iter()
+                .filter(|(p, _)| p.session == Some(s.id))
+                .filter_map(|(p, _)| p.group_no)
+                .max()
+                .unwrap_or(0) as usize,
+        })
+        .collect();
+    let instructors = state
+        .store
+        .list_users(tenant)
+        .await?
+        .into_iter()
+        .filter(|u| u.roles.contains(Role::Instructor) && !u.disabled)
+        .map(|u| (u.id.0, u.name))
+        .collect();
+    let stages: Vec<(String, u64, String)> = report
+        .funnel
+        .iter()
+        .map(|s| {
+            (
+                page.t(&format!("programme.stage.{}", s.stage.key())),
+                s.count,
+                pct(s.rate),
+            )
+        })
+        .collect();
+    let k = report.anonymity_k;
+    let behaviour = domain::behaviour::Change::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            (
+                page.t(&format!("behaviour.level.{}", c.key())),
+                match report.behaviour.shares {
+                    Some(s) => pct(s[i]),
+                    None => page.tf("programmes.suppressed", "k", k),
+                },
+            )
+        })
+        .collect();
+    let mix = report
+        .anchor_mix
+        .iter()
+        .map(|c| {
+            (
+                page.t(&format!("anchor.{}", c.anchor.key())),
+                match c.count {
+                    Some(n) => page.tf("unit.people", "n", n),
+                    None => page.tf("programmes.suppressed", "k", k),
+                },
+            )
+        })
+        .collect();
+    // Mismatches on the page are the ones in the current placement.
+    let mismatches = plan
+        .people
+        .iter()
+        .filter(|p| {
+            p.mismatched
+                && progress
+                    .iter()
+                    .any(|(q, _)| q.person == p.person && q.session == p.session)
+        })
+        .map(|p| {
+            page.lang.catalog().format(
+                "programme.mismatch",
+                &[
+                    ("name", &p.name),
+                    (
+                        "segment",
+                        &page.t(&format!("training.style.{}", p.segment.key())),
+                    ),
+                    (
+                        "why",
+                        &if p.pinned {
+                            page.t("programme.mismatch_pinned")
+                        } else {
+                            page.t("programme.mismatch_capacity")
+                        },
+                    ),
+                ],
+            )
+        })
+        .collect();
+    let shortfalls = plan
+        .shortfalls
+        .iter()
+        .map(|(style, people, seats)| {
+            page.lang.catalog().format(
+                "programme.shortfall",
+                &[
+                    (
+                        "segment",
+                        &page.t(&format!("training.style.{}", style.key())),
+                    ),
+                    ("people", people),
+                    ("seats", seats),
+                ],
+            )
+        })
+        .collect();
+    let unplaced = progress
+        .iter()
+        .filter(|(p, _)| p.session.is_none() && !p.left())
+        .count();
+    Ok(DetailPage {
+        shell: page.shell(Some(auth), "/programmes"),
+        template_label: page.t(&format!("programme.template.{}", programme.template.key())),
+        rule_text: rule_text(page, &programme.rule),
+        funnel_chart: funnel_chart(&stages),
+        stages,
+        behaviour,
+        mix,
+        to_commit: report
+            .sessions_to_commitment
+            .iter()
+            .map(|(a, b)| (*a, *b))
+            .collect(),
+        mean_to_commit: report
+            .mean_sessions_to_commitment
+            .map(|m| format!("{m:.1}"))
+            .unwrap_or_else(|| "—".into()),
+        adherence: pct(report.start_adherence),
+        report,
+        programme,
+        rows,
+        sessions: sessions_rows,
+        instructors,
+        session_form,
+        session_errors,
+        unplaced,
+        mismatches,
+        shortfalls,
+        steps: [
+            Step::PreLearning,
+            Step::Anchors,
+            Step::Training,
+            Step::Interview,
+            Step::FollowUp,
+            Step::Evaluation,
+        ]
+        .iter()
+        .map(|s| s.key())
+        .collect(),
+    })
+}
+
+fn state_key(s: StepState) -> &'static str {
+    match s {
+        StepState::Done => "done",
+        StepState::Open => "open",
+        StepState::Waiting => "waiting",
+        StepState::Closed => "closed",
+    }
+}
+
+/// The rule in words ("50歳になる人 / 所属 D1 以下").
+pub fn rule_text(page: &Page, rule: &CohortRule) -> String {
+    let join = |v: &[i32]| {
+        v.iter()
+            .map(|n| n.to_string())
+            .collect::<Vec<_>>()
+            .join("・")
+    };
+    let mut parts = Vec::new();
+    if !rule.ages.is_empty() {
+        parts.push(page.tf("programme.rule.ages", "ages", join(&rule.ages)));
+    }
+    if !rule.tenures.is_empty() {
+        parts.push(page.tf("programme.rule.tenures", "years", join(&rule.tenures)));
+    }
+    if let Some(d) = &rule.department {
+        parts.push(page.tf("programme.rule.department", "code", d));
+    }
+    if !rule.grades.is_empty() {
+        parts.push(page.tf("programme.rule.grades", "grades", rule.grades.join("・")));
+    }
+    if parts.is_empty() {
+        parts.push(page.t("programme.rule.everyone"));
+    }
+    parts.join(" / ")
+}
+
+/// GET /programmes/{id}
+async fn detail(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> Result<DetailPage, AppError> {
+    hr(&auth)?;
+    let programme = load(&state, &auth, id).await?;
+    render_detail(
+        &state,
+        &page,
+        &auth,
+        programme,
+        SessionForm::default(),
+        Vec::new(),
+    )
+    .await
+}
+
+fn parse_time(s: &str) -> Option<NaiveTime> {
+    NaiveTime::parse_from_str(&domain::import::values::normalise(s), "%H:%M").ok()
+}
+
+/// POST /programmes/{id}/sessions — a session with an instructor who is free then.
+async fn add_session(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    hr(&auth)?;
+    let tenant = auth.tenant();
+    let programme = load(&state, &auth, id).await?;
+    let typed = SessionForm {
+        date: form.get("date").trim().to_string(),
+        start: form.get("start").trim().to_string(),
+        end: form.get("end").trim().to_string(),
+        place: form.get("place").trim().to_string(),
+        capacity: form.get("capacity").trim().to_string(),
+        instructor: form.get("instructor").to_string(),
+        style: form.get("style").to_string(),
+    };
+    let mut errors = Vec::new();
+    let date = NaiveDate::parse_from_str(&typed.date, "%Y-%m-%d").ok();
+    let (start, end) = (parse_time(&typed.start), parse_time(&typed.end));
+    let when = match (date, start, end) {
+        (Some(d), Some(a), Some(b)) if a < b => {
+            Some((from_jst(d.and_time(a)), from_jst(d.and_time(b))))
+        }
+        (Some(_), Some(_), Some(_)) => {
+            errors.push(page.t("programme.error.session_order"));
+            None
+        }
+        _ => {
+            errors.push(page.t("programme.error.session_time"));
+            None
+        }
+    };
+    if typed.place.is_empty() {
+        errors.push(page.t("programme.error.place"));
+    }
+    let capacity = domain::import::values::normalise(&typed.capacity)
+        .parse::<usize>()
+        .ok()
+        .filter(|c| (1..=500).contains(c));
+    if capacity.is_none() {
+        errors.push(page.t("programme.error.capacity"));
+    }
+    let instructor = typed.instructor.parse::<i64>().ok().map(UserId);
+    let instructor_ok = match instructor {
+        Some(u) => state
+            .store
+            .list_users(tenant)
+            .await?
+            .iter()
+            .any(|x| x.id == u && x.roles.contains(Role::Instructor) && !x.disabled),
+        None => false,
+    };
+    if !instructor_ok {
+        errors.push(page.t("programme.error.instructor"));
+    }
+    let style = Style::parse(&typed.style);
+    if style.is_none() {
+        errors.push(page.t("programme.error.style"));
+    }
+    if let (Some((starts_at, ends_at)), Some(capacity), Some(instructor), Some(style), true) =
+        (when, capacity, instructor, style, errors.is_empty())
+    {
+        let new = NewSession {
+            starts_at,
+            ends_at,
+            place: typed.place.clone(),
+            capacity,
+            instructor,
+            style,
+        };
+        match state.store.add_training_session(tenant, id, &new).await? {
+            Ok(_) => {
+                set_flash(&page.session, "success", page.t("programme.session_added")).await?;
+                return Ok(Redirect::to(&format!("/programmes/{id}#sessions")).into_response());
+            }
+            Err(other) => errors.push(page.lang.catalog().format(
+                "programme.error.double_booked",
+                &[
+                    ("name", &other.instructor_name),
+                    ("when", &fmt_when(&other)),
+                ],
+            )),
+        }
+    }
+    let p = render_detail(&state, &page, &auth, programme, typed, errors).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
+}
+
+/// POST /programmes/{id}/place — the placement button.
+async fn place(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    hr(&auth)?;
+    let tenant = auth.tenant();
+    let programme = load(&state, &auth, id).await?;
+    let plan = plan(&state.store, tenant, &programme).await?;
+    if plan.sessions.is_empty() {
+        set_flash(
+            &page.session,
+            "error",
+            page.t("programme.error.no_sessions"),
+        )
+        .await?;
+        return Ok(Redirect::to(&format!("/programmes/{id}#sessions")).into_response());
+    }
+    let placement: Vec<store::programmes::Placement> = plan
+        .people
+        .iter()
+        .map(|p| (p.person, p.session, p.group))
+        .collect();
+    state.store.save_placement(tenant, id, &placement).await?;
+    let placed = plan.people.iter().filter(|p| p.session.is_some()).count();
+    let mismatched = plan.people.iter().filter(|p| p.mismatched).count();
+    let mut text = page.lang.catalog().format(
+        "programme.placed",
+        &[("placed", &placed), ("mismatched", &mismatched)],
+    );
+    if plan.unplaced > 0 {
+        text.push(' ');
+        text += &page.tf("programme.unplaced", "n", plan.unplaced);
+    }
+    let ungrouped: usize = plan.groups.iter().map(|g| g.without_anchors.len()).sum();
+    if ungrouped > 0 {
+        text.push(' ');
+        text += &page.tf("programme.ungrouped", "n", ungrouped);
+    }
+    let kind = if plan.unplaced > 0 {
+        "error"
+    } else {
+        "success"
+    };
+    set_flash(&page.session, kind, text).await?;
+    Ok(Redirect::to(&format!("/programmes/{id}#participants")).into_response())
+}
+
+/// POST /programmes/{id}/pin — HR places someone by hand (kept by the button) or
+/// releases them back to it.
+async fn pin(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    hr(&auth)?;
+    let tenant = auth.tenant();
+    load(&state, &auth, id).await?;
+    let person = form
+        .get("person")
+        .parse::<i64>()
+        .map(PersonId)
+        .map_err(|_| AppError::bad_request())?;
+    let session = match form.get("session") {
+        "" => None,
+        s => {
+            let sid = s.parse::<i64>().map_err(|_| AppError::bad_request())?;
+            let sessions = state.store.training_sessions(tenant, id).await?;
+            let Some(target) = sessions.iter().find(|x| x.id == sid) else {
+                return Err(AppError::bad_request());
+            };
+            let taken = state
+                .store
+                .participants(tenant, id)
+                .await?
+                .iter()
+                .filter(|p| p.session == Some(sid) && p.person != person && !p.left())
+                .count();
+            if taken >= target.capacity {
+                set_flash(
+                    &page.session,
+                    "error",
+                    page.t("programme.error.session_full"),
+                )
+                .await?;
+                return Ok(Redirect::to(&format!("/programmes/{id}#participants")).into_response());
+            }
+            Some(sid)
+        }
+    };
+    match state
+        .store
+        .pin_participant(tenant, id, person, session)
+        .await
+    {
+        Ok(()) => {}
+        Err(store::StoreError::NotFound) => return Err(AppError::not_found()),
+        Err(e) => return Err(e.into()),
+    }
+    set_flash(&page.session, "success", page.t("programme.pinned")).await?;
+    Ok(Redirect::to(&format!("/programmes/{id}#participants")).into_response())
+}
+
+/// POST /programmes/{id}/participants — a late joiner by employee number.
+async fn add_late_joiner(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    hr(&auth)?;
+    let tenant = auth.tenant();
+    load(&state, &auth, id).await?;
+    let number = domain::import::values::normalise(form.get("employee_number"));
+    let (kind, text) = match state.store.person_by_number(tenant, &number).await? {
+        None => (
+            "error",
+            page.tf("programme.error.no_person", "number", &number),
+        ),
+        Some(p) if p.status == "left" => (
+            "error",
+            page.tf("programme.error.person_left", "number", &number),
+        ),
+        Some(p) => match state
+            .store
+            .add_participant(tenant, id, PersonId(p.id), state.clock.now())
+            .await
+        {
+            Ok(()) => ("success", page.tf("programme.joined", "name", &p.name)),
+            Err(store::StoreError::Conflict(_)) => (
+                "error",
+                page.tf("programme.error.already_in", "name", &p.name),
+            ),
+            Err(e) => return Err(e.into()),
+        },
+    };
+    set_flash(&page.session, kind, text).await?;
+    Ok(Redirect::to(&format!("/programmes/{id}#participants")).into_response())
+}
+
+// ---------------------------------------------------------------------------------------
+// Rosters (HR and the session's instructor).
+
+pub struct RosterGroup {
+    pub number: i64,
+    pub anchors: Vec<String>,
+    pub homogeneity: String,
+    pub members: Vec<(String, String, String)>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "roster.html")]
+struct RosterPage {
+    shell: Shell,
+    programme_id: i64,
+    programme_name: String,
+    may_manage: bool,
+    when: String,
+    place: String,
+    instructor: String,
+    style_label: String,
+    capacity: usize,
+    /// (number, name, department, segment, group)
+    people: Vec<(String, String, String, String, String)>,
+    groups: Vec<RosterGroup>,
+    ungrouped: Vec<String>,
+}
+
+/// GET /programmes/{id}/sessions/{sid} — who comes and the workshop groups, as saved by
+/// the last placement. No notes, no ratings: the instructor sees names and anchors.
+async fn roster(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    Path((id, sid)): Path<(i64, i64)>,
+) -> Result<RosterPage, AppError> {
+    let tenant = auth.tenant();
+    let session = state
+        .store
+        .training_session(tenant, sid)
+        .await?
+        .filter(|s| s.programme == id)
+        .ok_or_else(AppError::not_found)?;
+    allow(
+        &auth,
+        Action::ViewSessionRoster {
+            tenant,
+            runs_it: session.instructor == auth.user.id,
+        },
+    )?;
+    let programme = load(&state, &auth, id).await?;
+    let participants: Vec<_> = state
+        .store
+        .participants(tenant, id)
+        .await?
+        .into_iter()
+        .filter(|p| p.session == Some(sid) && !p.left())
+        .collect();
+    let mut by_group: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
+    let mut ungrouped = Vec::new();
+    let mut dominant: Vec<Vec<Anchor>> = Vec::new();
+    for (i, p) in participants.iter().enumerate() {
+        let latest = state.store.anchor_results_of(tenant, p.person).await?;
+        dominant.push(
+            latest
+                .first()
+                .map(|r| domain::anchor::score(&r.sheet).dominant)
+                .unwrap_or_default(),
+        );
+        match p.group_no {
+            Some(g) => by_group.entry(g).or_default().push(i),
+            None => ungrouped.push(p.name.clone()),
+        }
+    }
+    let anchor_names = |v: &[Anchor]| {
+        v.iter()
+            .map(|a| page.t(&format!("anchor.{}", a.key())))
+            .collect::<Vec<_>>()
+            .join("・")
+    };
+    let groups = by_group
+        .into_iter()
+        .map(|(number, members)| {
+            let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
+            for m in &members {
+                if let Some(a) = dominant[*m].first() {
+                    *counts.entry(*a as usize).or_default() += 1;
+                }
+            }
+            let mut order: Vec<(usize, usize)> = counts.into_iter().collect();
+            order.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            let top = order.first().map(|x| x.1).unwrap_or(0);
+            RosterGroup {
+                number,
+                anchors: order
+                    .iter()
+                    .map(|(a, n)| {
+                        format!(
+                            "{} {}",
+                            page.t(&format!("anchor.{}", Anchor::ALL[*a].key())),
+                            page.tf("unit.people", "n", n)
+                        )
+                    })
+                    .collect(),
+                homogeneity: pct(top as f64 / members.len().max(1) as f64),
+                members: members
+                    .iter()
+                    .map(|m| {
+                        let p = &participants[*m];
+                        (
+                            p.employee_number.clone(),
+                            p.name.clone(),
+                            anchor_names(&dominant[*m]),
+                        )
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let segment_of =
+        if domain::policy::authorize(&auth.actor, Action::ManageProgrammes { tenant }).is_ok() {
+            Some(segments(&state.store, tenant, &programme).await?)
+        } else {
+            None
+        };
+    let people = participants
+        .iter()
+        .map(|p| {
+            (
+                p.employee_number.clone(),
+                p.name.clone(),
+                p.department.clone().unwrap_or_default(),
+                segment_of
+                    .as_ref()
+                    .and_then(|s| s.get(&p.person.0))
+                    .map(|s| page.t(&format!("training.style.{}", s.key())))
+                    .unwrap_or_default(),
+                p.group_no.map(|g| g.to_string()).unwrap_or_default(),
+            )
+        })
+        .collect();
+    Ok(RosterPage {
+        shell: page.shell(
+            Some(&auth),
+            if segment_of.is_some() {
+                "/programmes"
+            } else {
+                "/training"
+            },
+        ),
+        programme_id: id,
+        programme_name: programme.name,
+        may_manage: segment_of.is_some(),
+        when: fmt_when(&session),
+        place: session.place.clone(),
+        instructor: session.instructor_name.clone(),
+        style_label: page.t(&format!("training.style.{}", session.style.key())),
+        capacity: session.capacity,
+        people,
+        groups,
+        ungrouped,
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// The participant's own path (マイキャリア).
+
+#[derive(Template, WebTemplate)]
+#[template(path = "my_programme.html")]
+struct MyPathPage {
+    shell: Shell,
+    programme: Programme,
+    pre_learning_done: bool,
+    /// (step key, state key, detail)
+    steps: Vec<(&'static str, &'static str, String)>,
+}
+
+/// The person behind the signed-in user, who must be in the programme.
+async fn me_in(state: &AppState, auth: &Auth, id: i64) -> Result<PersonId, AppError> {
+    let me = auth.actor.person_id.ok_or_else(AppError::forbidden)?;
+    if !state.store.is_participant(auth.tenant(), id, me).await? {
+        return Err(AppError::not_found());
+    }
+    Ok(me)
+}
+
+/// A participant's steps with what each needs, for マイキャリア and its summary.
+pub async fn path_of(
+    state: &AppState,
+    page: &Page,
+    tenant: TenantId,
+    programme: &Programme,
+    me: PersonId,
+) -> Result<Vec<(&'static str, &'static str, String)>, AppError> {
+    let cal = state.store.tenant(tenant).await?.settings.calendar;
+    let progress = state
+        .store
+        .programme_progress(tenant, programme, &cal, state.clock.now())
+        .await?;
+    let Some((p, pr)) = progress.into_iter().find(|(p, _)| p.person == me) else {
+        return Err(AppError::not_found());
+    };
+    let session = match p.session {
+        Some(sid) => state.store.training_session(tenant, sid).await?,
+        None => None,
+    };
+    Ok(pr
+        .path()
+        .into_iter()
+        .map(|(step, st)| {
+            let detail = match step {
+                Step::Training => match &session {
+                    Some(s) => page.lang.catalog().format(
+                        "programme.path.session",
+                        &[("when", &fmt_when(s)), ("place", &s.place)],
+                    ),
+                    None => page.t("programme.path.no_session"),
+                },
+                Step::Interview if pr.interviews > 0 => {
+                    page.tf("programme.path.interviews", "n", pr.interviews)
+                }
+                _ => String::new(),
+            };
+            (step.key(), state_key(st), detail)
+        })
+        .collect())
+}
+
+/// GET /my/programmes/{id}
+async fn my_path(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> Result<MyPathPage, AppError> {
+    let me = me_in(&state, &auth, id).await?;
+    let programme = load(&state, &auth, id).await?;
+    let steps = path_of(&state, &page, auth.tenant(), &programme, me).await?;
+    Ok(MyPathPage {
+        shell: page.shell(Some(&auth), "/my"),
+        pre_learning_done: steps.first().is_some_and(|s| s.1 == "done"),
+        programme,
+        steps,
+    })
+}
+
+/// POST /my/programmes/{id}/pre-learning — the participant has read it.
+async fn pre_learning_done(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let me = me_in(&state, &auth, id).await?;
+    state
+        .store
+        .mark_pre_learning_done(auth.tenant(), id, me, state.clock.now())
+        .await?;
+    set_flash(
+        &page.session,
+        "success",
+        page.t("programme.pre_learning_marked"),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/my/programmes/{id}")).into_response())
+}
