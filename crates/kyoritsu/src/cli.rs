@@ -1488,6 +1488,11 @@ pub async fn create_demo(
     demo::seed_autonomy_history(store, t.id, &numbers, &skip, &cal, web_today())
         .await
         .context("the demo's autonomy history could not be written")?;
+    if numbers.len() <= demo::PROGRAMMES_UP_TO_EMPLOYEES {
+        demo::seed_programmes(store, t.id, &users, &cal, web_today())
+            .await
+            .context("the demo's programmes could not be written")?;
+    }
     // History: follow-ups that fell due before today were asked back then (no emails
     // now for them).
     let grace = store.check_in_grace_days(t.id).await?;

@@ -1197,26 +1197,298 @@ pub async fn seed_anchor_results(
     people: &[domain::PersonId],
     today: chrono::NaiveDate,
 ) -> Result<(), store::StoreError> {
-    use domain::anchor::{AnswerSheet, STATEMENTS};
     for (i, person) in people.iter().enumerate() {
-        let favoured = (i * 5 + 5) % 8;
-        let ratings = (1..=STATEMENTS)
-            .map(|n| {
-                if (n - 1) % 8 == favoured {
-                    5 + (n % 2) as u8
-                } else {
-                    2 + ((n * (i + 3)) % 3) as u8
-                }
-            })
-            .collect();
-        let picks = vec![favoured + 1, favoured + 9, favoured + 17];
         let at = (today - chrono::Duration::days(30 + (i as i64 % 300)))
             .and_hms_opt(3, 0, 0)
             .unwrap_or_default()
             .and_utc();
         store
-            .save_anchor_result(t, *person, &AnswerSheet { ratings, picks }, at)
+            .save_anchor_result(t, *person, &anchor_sheet(i), at)
             .await?;
+    }
+    Ok(())
+}
+
+/// A plausible answer sheet whose dominant anchor varies with `i`.
+fn anchor_sheet(i: usize) -> domain::anchor::AnswerSheet {
+    use domain::anchor::STATEMENTS;
+    let favoured = (i * 5 + 5) % 8;
+    let ratings = (1..=STATEMENTS)
+        .map(|n| {
+            if (n - 1) % 8 == favoured {
+                5 + (n % 2) as u8
+            } else {
+                2 + ((n * (i + 3)) % 3) as u8
+            }
+        })
+        .collect();
+    let picks = vec![favoured + 1, favoured + 9, favoured + 17];
+    domain::anchor::AnswerSheet { ratings, picks }
+}
+
+/// Demos up to this size get the programme history (larger ones are for load tests).
+pub const PROGRAMMES_UP_TO_EMPLOYEES: usize = 20_000;
+
+/// 節目プログラム for the demo: the "turns 50" milestone programme of each of the last ten
+/// fiscal years, run to the end (pre-learning, inventory, training, interviews until
+/// commitment, starts, behaviour evaluations shaped like the seed's figures), and this
+/// year's running at every stage: sessions held and one to come, interviews done and
+/// continuing, the demo employee added late and still to place.
+pub async fn seed_programmes(
+    store: &store::Store,
+    t: domain::TenantId,
+    users: &[(Role, store::users::User)],
+    cal: &FiscalCalendar,
+    today: NaiveDate,
+) -> Result<(), store::StoreError> {
+    use chrono::{Duration, NaiveTime, Utc};
+    use domain::behaviour::Change;
+    use domain::commitment::{Content, Input, Status};
+    use domain::dialogue::DialogueKind;
+    use domain::programme::{CohortRule, Template};
+    use domain::training::Style;
+    use store::programmes::{NewProgramme, NewSession};
+    let user = |r: Role| users.iter().find(|(role, _)| *role == r).map(|(_, u)| u);
+    let (Some(hr), Some(instructor), Some(consultant), Some(employee)) = (
+        user(Role::Hr),
+        user(Role::Instructor),
+        user(Role::Consultant),
+        user(Role::Employee),
+    ) else {
+        return Ok(());
+    };
+    let new_user = |email: &str, name: &str, role: Role| {
+        Ok::<_, store::StoreError>(store::users::NewUser {
+            email: domain::EmailAddress::parse(email).map_err(store::StoreError::Invalid)?,
+            name: name.into(),
+            roles: vec![role],
+            person_id: None,
+            password: None,
+        })
+    };
+    let energetic = store
+        .create_user(
+            t,
+            new_user("instructor-do@demo.example.jp", "大川 健", Role::Instructor)?,
+        )
+        .await?;
+    let past_cc = store
+        .create_user(
+            t,
+            new_user(
+                "milestone-cc@demo.example.jp",
+                "節目面談担当コンサルタント（デモ）",
+                Role::Consultant,
+            )?,
+        )
+        .await?;
+    // A day in Japan at hh:00, as a moment.
+    let at = |day: NaiveDate, hh: u32| {
+        (day.and_time(NaiveTime::from_hms_opt(hh, 0, 0).unwrap_or_default()) - Duration::hours(9))
+            .and_utc()
+    };
+    let now = at(today, 12).max(Utc::now());
+    let this_fy = cal.fiscal_year_of(today);
+    let rule = CohortRule::parse(Template::MilestoneAge, "50", "", "", "")
+        .map_err(|e| store::StoreError::Integrity(format!("demo programme rule: {e}")))?;
+    for fy in (this_fy.0 - 10)..=this_fy.0 {
+        let current = fy == this_fy.0;
+        let start = *cal.range(FiscalYear(fy)).start();
+        let launched = at(start + Duration::days(14), 9).min(now);
+        let Some((id, n)) = store
+            .create_programme(
+                t,
+                &NewProgramme {
+                    fiscal_year: fy,
+                    name: format!("{fy}年度 50歳節目キャリア研修"),
+                    template: Template::MilestoneAge,
+                    rule: rule.clone(),
+                    mandatory: true,
+                    pre_learning: "この研修は、これまでの仕事を振り返り、これからのキャリアを自分の言葉で語れるようになるためのものです。\n研修の約1か月後に、キャリアコンサルタントとの節目面談があります。面談では、研修で考えたことをもとに、始める行動を一緒に決めます。".into(),
+                    group_min: 4,
+                    group_max: 6,
+                },
+                cal,
+                hr.id,
+                launched,
+            )
+            .await?
+        else {
+            continue;
+        };
+        // Sessions of up to 12, alternating instructors; this year's last one is ahead.
+        let sessions = n.div_ceil(12).max(2);
+        let mut days = Vec::new();
+        for i in 0..sessions {
+            let day = if current {
+                today - Duration::days(60) + Duration::days(((75 * i) / (sessions - 1)) as i64)
+            } else {
+                start + Duration::days(60 + 7 * i as i64)
+            };
+            let (who, style) = if i % 2 == 0 {
+                (instructor.id, Style::Calm)
+            } else {
+                (energetic.id, Style::Energetic)
+            };
+            let added = store
+                .add_training_session(
+                    t,
+                    id,
+                    &NewSession {
+                        starts_at: at(day, 10),
+                        ends_at: at(day, 17),
+                        place: ["本社 研修室A", "大阪支社 会議室3"][i % 2].into(),
+                        capacity: n.div_ceil(sessions) + 1,
+                        instructor: who,
+                        style,
+                    },
+                )
+                .await?;
+            if let Ok(sid) = added {
+                days.push((sid, day));
+            }
+        }
+        let participants = store.participants(t, id).await?;
+        // Before training: pre-learning and the inventory, most of them.
+        for (i, p) in participants.iter().enumerate() {
+            if !current || i % 7 != 3 {
+                store
+                    .mark_pre_learning_done(t, id, p.person, launched + Duration::days(5))
+                    .await?;
+            }
+            if !current || i % 4 != 1 {
+                store
+                    .save_anchor_result(
+                        t,
+                        p.person,
+                        &anchor_sheet(i + fy as usize),
+                        launched + Duration::days(10),
+                    )
+                    .await?;
+            }
+        }
+        let programme = store
+            .programme(t, id)
+            .await?
+            .ok_or(store::StoreError::NotFound)?;
+        let plan = web::programmes::plan(store, t, &programme).await?;
+        let placement: Vec<store::programmes::Placement> = plan
+            .people
+            .iter()
+            .map(|p| (p.person, p.session, p.group))
+            .collect();
+        store.save_placement(t, id, &placement).await?;
+        // Interviews about a month after training, repeated until a commitment counts.
+        let facilitator = if current { consultant } else { &past_cc };
+        for (i, p) in plan.people.iter().enumerate() {
+            let Some(day) = p
+                .session
+                .and_then(|s| days.iter().find(|(sid, _)| *sid == s).map(|(_, d)| *d))
+            else {
+                continue;
+            };
+            if at(day, 17) > now {
+                continue;
+            }
+            // How many interviews it takes: mostly one or two, the odd long road.
+            let needed = match (i * 7 + fy as usize) % 20 {
+                0 => 10,
+                1 | 2 => 3,
+                3..=8 => 2,
+                _ => 1,
+            };
+            for k in 0..needed {
+                let when = at(day + Duration::days(30 + 21 * k as i64), 14);
+                let d = store
+                    .create_dialogues(
+                        t,
+                        &store::dialogues::NewDialogue {
+                            kind: DialogueKind::MilestoneInterview,
+                            subject: p.person,
+                            facilitator: facilitator.id,
+                            duration_minutes: 60,
+                            place: "オンライン".into(),
+                            created_by: facilitator.id,
+                            starts: vec![when],
+                            cadence: None,
+                        },
+                    )
+                    .await?[0];
+                if when > now {
+                    break; // the next one is booked
+                }
+                let last = k + 1 == needed;
+                if !last {
+                    store.close_with_outcome(t, d, "continued").await?;
+                    continue;
+                }
+                store
+                    .record_vision(
+                        t,
+                        d,
+                        "数年後、培った経験を活かして若手の育成に携わっている。",
+                        3,
+                    )
+                    .await?;
+                let starts_on = (when + Duration::days(14)).date_naive();
+                let input = Input {
+                    content: Content {
+                        action: "来月から、毎月第1金曜に若手向けの業務勉強会を開きます".into(),
+                        ..Content::default()
+                    },
+                    starts_on,
+                    due_on: None,
+                };
+                let c = store
+                    .add_commitment(
+                        t,
+                        d,
+                        p.person,
+                        facilitator.id,
+                        &input,
+                        &domain::commitment::check(&input.content.action),
+                    )
+                    .await?;
+                store.confirm_commitment(t, c, p.person).await?;
+                store.close_with_outcome(t, d, "committed").await?;
+                if at(starts_on, 9) <= now && i % 8 != 5 {
+                    store
+                        .set_commitment_status(t, c, Status::Started, "")
+                        .await?;
+                }
+                if !current {
+                    let roll = (i * 379 + fy as usize * 113) % 1000;
+                    let (level, why) = match roll {
+                        0..56 => (
+                            Change::Remarkable,
+                            "勉強会を続けて主催し、部署を越えて頼られている。",
+                        ),
+                        56..754 => (
+                            Change::Changed,
+                            "決めた行動を続けており、周囲からも変化が見えている。",
+                        ),
+                        754..970 => (Change::Trying, "意欲は語るが、行動にはまだ表れていない。"),
+                        _ => (
+                            Change::None,
+                            "業務の繁忙が続き、行動計画に手が回っていない。",
+                        ),
+                    };
+                    store
+                        .record_behaviour(t, p.person, fy, level, why, "", facilitator.id)
+                        .await?;
+                }
+            }
+        }
+        // This year the demo employee joined late and is still to be placed.
+        if current && let Some(me) = employee.person_id {
+            match store
+                .add_participant(t, id, me, now - Duration::days(3))
+                .await
+            {
+                Ok(()) | Err(store::StoreError::Conflict(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
     }
     Ok(())
 }
