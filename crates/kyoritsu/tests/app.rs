@@ -593,6 +593,12 @@ app_test!(permission_matrix_for_pages, |app| async move {
     let report = app.report_of_manager().await;
     let outsider = app.outsider().await;
     let manager_person = app.person_of("manager@demo.example.jp").await;
+    let programme = app
+        .store
+        .programmes(app.demo_tenant().await.id)
+        .await
+        .expect("q")[0]
+        .id;
     use StatusCode as S;
     const OK: S = S::OK;
     const NO: S = S::FORBIDDEN;
@@ -606,6 +612,8 @@ app_test!(permission_matrix_for_pages, |app| async move {
         ("/clients".into(), [NO, NO, OK, NO, NO, NO]),
         ("/training".into(), [NO, NO, NO, OK, NO, NO]),
         ("/programmes".into(), [NO, NO, NO, NO, OK, NO]),
+        ("/programmes/new".into(), [NO, NO, NO, NO, OK, NO]),
+        (format!("/programmes/{programme}"), [NO, NO, NO, NO, OK, NO]),
         ("/admin".into(), [NO, NO, NO, NO, NO, OK]),
         ("/admin/users".into(), [NO, NO, NO, NO, NO, OK]),
         ("/admin/audit".into(), [NO, NO, NO, NO, NO, OK]),
@@ -1093,6 +1101,41 @@ app_test!(permission_matrix_for_form_posts, |app| async move {
             vec![("rule", "above_mean"), ("horizon", "1")],
         ),
     ];
+    // Programmes are HR's alone.
+    let programme = app.store.programmes(t.id).await.expect("q")[0].id;
+    let hr_only: Vec<(String, Vec<(&str, &str)>)> = vec![
+        (
+            "/programmes/new".into(),
+            vec![
+                ("name", "x"),
+                ("template", "periodic"),
+                ("fiscal_year", "2026"),
+            ],
+        ),
+        (
+            format!("/programmes/{programme}/sessions"),
+            vec![("date", "2030-01-01"), ("start", "10:00"), ("end", "11:00")],
+        ),
+        (format!("/programmes/{programme}/place"), vec![]),
+        (
+            format!("/programmes/{programme}/pin"),
+            vec![("person", "1")],
+        ),
+        (
+            format!("/programmes/{programme}/participants"),
+            vec![("employee_number", "E0000001")],
+        ),
+    ];
+    for role in ["employee", "manager", "consultant", "instructor", "admin"] {
+        let b = app.signed_in(&format!("{role}@demo.example.jp")).await;
+        let csrf = b.csrf("/my").await;
+        for (path, fields) in &hr_only {
+            let mut form = fields.clone();
+            form.push(("_csrf", &csrf));
+            let (status, _) = b.post(path, &form).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{role} POST {path}");
+        }
+    }
     for role in ["employee", "manager", "consultant", "instructor", "hr"] {
         let b = app.signed_in(&format!("{role}@demo.example.jp")).await;
         let csrf = b.csrf("/my").await;
@@ -3914,5 +3957,272 @@ app_test!(
                 .len(),
             before + 2
         );
+    }
+);
+
+async fn raw_sql(url: &str, sql: &str) {
+    if url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(url).await.expect("sqlite");
+        sqlx::query(sql).execute(&pool).await.expect("raw");
+    } else {
+        let pool = sqlx::PgPool::connect(url).await.expect("pg");
+        sqlx::query(sql).execute(&pool).await.expect("raw");
+    }
+}
+
+app_test!(
+    hr_launches_a_programme_places_everyone_and_participants_follow_their_path,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        let csrf = hr.csrf("/programmes/new").await;
+        let fy = t
+            .settings
+            .calendar
+            .fiscal_year_of(app.state.clock.today())
+            .0
+            .to_string();
+        let before = app.store.programmes(t.id).await.expect("q").len();
+        let launch = |template: &'static str, extra: Vec<(&'static str, &'static str)>| {
+            let mut f: Vec<(&str, String)> = vec![
+                ("_csrf", csrf.clone()),
+                ("name", "全社キャリア面談テスト".into()),
+                ("fiscal_year", fy.clone()),
+                ("template", template.into()),
+                ("group_min", "4".into()),
+                ("group_max", "6".into()),
+                ("pre_learning", "目的を読んでください。".into()),
+            ];
+            f.extend(extra.into_iter().map(|(k, v)| (k, v.to_string())));
+            f
+        };
+        let post = |f: Vec<(&'static str, String)>| {
+            let hr = &hr;
+            async move {
+                let fields: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                hr.post("/programmes/new", &fields).await
+            }
+        };
+        // Bad input: refused with the reason, the form as typed, nothing created.
+        let (s, body) = post(launch("milestone_age", vec![("ages", "")])).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("年齢を1つ以上") && body.contains("全社キャリア面談テスト"));
+        let (s, body) = post(launch("custom", vec![("grades", "存在しない等級")])).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("当てはまる在籍者はいません"), "{body}");
+        let (s, body) = post(launch("periodic", vec![("department", "NOPE")])).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("部署コード「NOPE」は見つかりません"));
+        assert_eq!(app.store.programmes(t.id).await.expect("q").len(), before);
+        // Periodic interviews for everyone: the whole company, frozen.
+        let (s, location) = post(launch("periodic", vec![])).await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "{location}");
+        let id: i64 = location
+            .trim_start_matches("/programmes/")
+            .parse()
+            .expect("programme id");
+        let participants = app.store.participants(t.id, id).await.expect("q");
+        assert_eq!(
+            participants.len() as i64,
+            app.store.count_people(t.id).await.expect("q")
+        );
+        let (s, page) = hr.get(&location).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(page.contains("プログラムを始めました"));
+        // Sessions: one for the demo instructor; the instructor cannot be in two places.
+        let instructor = app
+            .store
+            .user_by_email(
+                t.id,
+                &EmailAddress::parse("instructor@demo.example.jp").expect("e"),
+            )
+            .await
+            .expect("q")
+            .expect("u")
+            .id
+            .0
+            .to_string();
+        let session =
+            |date: &'static str, start: &'static str, end: &'static str, place: &'static str| {
+                vec![
+                    ("_csrf", csrf.clone()),
+                    ("date", date.to_string()),
+                    ("start", start.to_string()),
+                    ("end", end.to_string()),
+                    ("place", place.to_string()),
+                    ("capacity", "10".to_string()),
+                    ("instructor", instructor.clone()),
+                    ("style", "calm".to_string()),
+                ]
+            };
+        let path = format!("/programmes/{id}/sessions");
+        let send = |f: Vec<(&'static str, String)>| {
+            let (hr, path) = (&hr, path.clone());
+            async move {
+                let fields: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                hr.post(&path, &fields).await
+            }
+        };
+        let (s, _) = send(session("2030-12-10", "10:00", "17:00", "本社 研修室A")).await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let (s, body) = send(session("2030-12-10", "13:00", "15:00", "第二会場")).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("別の研修を担当しています") && body.contains("第二会場"));
+        let (s, body) = send(session("2030-12-11", "15:00", "13:00", "第二会場")).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("終了の時刻は開始より後"));
+        let sessions = app.store.training_sessions(t.id, id).await.expect("q");
+        assert_eq!(sessions.len(), 1);
+        let sid = sessions[0].id;
+        // The button: ten seats for the whole company, the rest told as unplaced.
+        let (s, _) = hr
+            .post(&format!("/programmes/{id}/place"), &[("_csrf", &csrf)])
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let (_, page) = hr.get(&format!("/programmes/{id}")).await;
+        let unplaced = participants.len() - 10;
+        assert!(
+            page.contains(&format!("定員が足りず、{unplaced}名を配置できませんでした")),
+            "{page}"
+        );
+        let placed = |ps: &[store::programmes::Participant]| {
+            ps.iter().filter(|p| p.session == Some(sid)).count()
+        };
+        let ps = app.store.participants(t.id, id).await.expect("q");
+        assert_eq!(placed(&ps), 10);
+        // Overrides: a full session refuses; after releasing someone, the pin is kept by
+        // the next run of the button.
+        let outside = ps
+            .iter()
+            .find(|p| p.session.is_none())
+            .expect("unplaced")
+            .person
+            .0;
+        let inside = ps
+            .iter()
+            .find(|p| p.session.is_some())
+            .expect("placed")
+            .person
+            .0;
+        let pin = |person: i64, session: String| {
+            let (hr, csrf) = (&hr, csrf.clone());
+            async move {
+                hr.post(
+                    &format!("/programmes/{id}/pin"),
+                    &[
+                        ("_csrf", &csrf),
+                        ("person", &person.to_string()),
+                        ("session", &session),
+                    ],
+                )
+                .await
+            }
+        };
+        pin(outside, sid.to_string()).await;
+        let (_, page) = hr.get(&format!("/programmes/{id}")).await;
+        assert!(page.contains("定員に達しています"));
+        pin(inside, String::new()).await;
+        pin(outside, sid.to_string()).await;
+        hr.post(&format!("/programmes/{id}/place"), &[("_csrf", &csrf)])
+            .await;
+        let ps = app.store.participants(t.id, id).await.expect("q");
+        let pinned = ps.iter().find(|p| p.person.0 == outside).expect("p");
+        assert_eq!((pinned.session, pinned.pinned), (Some(sid), true));
+        assert_eq!(placed(&ps), 10);
+        // Late joiners: someone already in, and an unknown number.
+        let number = ps[0].employee_number.clone();
+        hr.post(
+            &format!("/programmes/{id}/participants"),
+            &[("_csrf", &csrf), ("employee_number", &number)],
+        )
+        .await;
+        let (_, page) = hr.get(&format!("/programmes/{id}")).await;
+        assert!(page.contains("すでに参加者です"));
+        hr.post(
+            &format!("/programmes/{id}/participants"),
+            &[("_csrf", &csrf), ("employee_number", "X999")],
+        )
+        .await;
+        let (_, page) = hr.get(&format!("/programmes/{id}")).await;
+        assert!(page.contains("社員番号「X999」の人は見つかりません"));
+        // Rosters: HR and the session's instructor; not another instructor's session.
+        let (s, roster) = hr.get(&format!("/programmes/{id}/sessions/{sid}")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(roster.contains(&pinned.name));
+        let teacher = app.signed_in("instructor@demo.example.jp").await;
+        let (s, _) = teacher
+            .get(&format!("/programmes/{id}/sessions/{sid}"))
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let (_, training) = teacher.get("/training").await;
+        assert!(training.contains(&format!("/programmes/{id}/sessions/{sid}")));
+        let other = app
+            .store
+            .programmes(t.id)
+            .await
+            .expect("q")
+            .into_iter()
+            .find(|p| p.id != id)
+            .expect("a demo programme");
+        for s in app
+            .store
+            .training_sessions(t.id, other.id)
+            .await
+            .expect("q")
+        {
+            let (got, _) = teacher
+                .get(&format!("/programmes/{}/sessions/{}", other.id, s.id))
+                .await;
+            let runs_it = s.instructor_name == "森田 香織";
+            assert_eq!(got == StatusCode::OK, runs_it, "session {}", s.id);
+        }
+        let employee = app.signed_in("employee@demo.example.jp").await;
+        let (s, _) = employee
+            .get(&format!("/programmes/{id}/sessions/{sid}"))
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, _) = employee.get(&format!("/programmes/{id}")).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        // The participant's path: pre-learning marked done moves the funnel.
+        let (_, my) = employee.get("/my").await;
+        assert!(my.contains(&format!("/my/programmes/{id}")));
+        let (s, path) = employee.get(&format!("/my/programmes/{id}")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(path.contains("目的を読んでください。"));
+        let programme = app.store.programme(t.id, id).await.expect("q").expect("p");
+        let pre = |r: &web::programmes::Report| r.funnel[1].count;
+        let r0 = web::programmes::report(&app.store, t.id, &programme, chrono::Utc::now())
+            .await
+            .expect("report");
+        let ecsrf = employee.csrf(&format!("/my/programmes/{id}")).await;
+        let (s, _) = employee
+            .post(
+                &format!("/my/programmes/{id}/pre-learning"),
+                &[("_csrf", &ecsrf)],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let r1 = web::programmes::report(&app.store, t.id, &programme, chrono::Utc::now())
+            .await
+            .expect("report");
+        assert_eq!(pre(&r1), pre(&r0) + 1);
+        let (_, path) = employee.get(&format!("/my/programmes/{id}")).await;
+        assert!(path.contains("data-testid=\"pre-learning-done\""));
+        // The external instructor is no participant.
+        let (s, _) = teacher.get(&format!("/my/programmes/{id}")).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        // A leaver mid-programme stays in the history, out of the funnel.
+        raw_sql(
+            &app._db.url,
+            &format!("UPDATE people SET status = 'left' WHERE id = {outside}"),
+        )
+        .await;
+        let r2 = web::programmes::report(&app.store, t.id, &programme, chrono::Utc::now())
+            .await
+            .expect("report");
+        assert_eq!(r2.left, 1);
+        assert_eq!(r2.funnel[0].count, r1.funnel[0].count - 1);
+        let (_, page) = hr.get(&format!("/programmes/{id}")).await;
+        assert!(page.contains("途中で退職した1名"));
     }
 );

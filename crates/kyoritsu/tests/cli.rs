@@ -1370,3 +1370,182 @@ fn anchors_score_scores_paper_sheets_and_refuses_a_batch_with_a_bad_sheet() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not JSON"));
 }
+
+/// `kyoritsu programme report` and `programme assign` on the demo's running programme:
+/// the frozen cohort is `kyoritsu cohort`'s, the funnel counts it, and the placement the
+/// CLI prints is the one the demo saved with the same rule (groups of allowed size, each
+/// grouped person in exactly one group).
+async fn programme_report_and_assign(db: TestDb) {
+    let out = kyoritsu(&db.url, &["demo-data", "--employees", "200"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let row = text_rows(
+        &db.url,
+        "SELECT CAST(id AS TEXT), CAST(fiscal_year AS TEXT) FROM programmes ORDER BY fiscal_year DESC, id DESC",
+    )
+    .await;
+    let (id, fy) = (row[0][0].clone(), row[0][1].clone());
+    let members = text_rows(
+        &db.url,
+        &format!(
+            "SELECT p.employee_number, CASE WHEN pp.late_joiner THEN 'late' ELSE 'launch' END \
+             FROM programme_participants pp JOIN people p ON p.id = pp.person_id \
+             WHERE pp.programme_id = {id} ORDER BY p.employee_number"
+        ),
+    )
+    .await;
+    // Frozen at launch: exactly the cohort of `kyoritsu cohort`, plus late joiners.
+    let cohort = json(&kyoritsu(
+        &db.url,
+        &["cohort", "--fy", &fy, "--turns", "50", "--format", "json"],
+        None,
+    ));
+    let mut from_cohort: Vec<String> = cohort["people"]
+        .as_array()
+        .expect("people")
+        .iter()
+        .map(|p| {
+            p["employee_number"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    from_cohort.sort();
+    let at_launch: Vec<String> = members
+        .iter()
+        .filter(|r| r[1] == "launch")
+        .map(|r| r[0].clone())
+        .collect();
+    assert!(!at_launch.is_empty());
+    assert_eq!(at_launch, from_cohort);
+
+    let report = json(&kyoritsu(
+        &db.url,
+        &["programme", "report", "--id", &id, "--format", "json"],
+        None,
+    ));
+    let funnel = report["funnel"].as_array().expect("funnel");
+    let stages: Vec<&str> = funnel
+        .iter()
+        .map(|s| s["stage"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            "targeted",
+            "pre_learning",
+            "anchors",
+            "trained",
+            "interviewed",
+            "committed",
+            "started",
+            "evaluated"
+        ]
+    );
+    assert_eq!(funnel[0]["count"].as_u64(), Some(members.len() as u64));
+    assert_eq!(funnel[0]["rate"].as_f64(), Some(1.0));
+    let committed = funnel[5]["count"].as_u64().unwrap_or(0);
+    let by_sessions: u64 = report["sessions_to_commitment"]
+        .as_object()
+        .expect("distribution")
+        .values()
+        .filter_map(|v| v.as_u64())
+        .sum();
+    assert_eq!(by_sessions, committed);
+    let text = kyoritsu(&db.url, &["programme", "report", "--id", &id], None);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("targeted"));
+
+    // The placement the CLI prints is the one the demo saved.
+    let sessions = text_rows(
+        &db.url,
+        &format!(
+            "SELECT CAST(id AS TEXT), CAST(capacity AS TEXT) FROM training_sessions \
+             WHERE programme_id = {id} ORDER BY id"
+        ),
+    )
+    .await;
+    for s in &sessions {
+        let v = json(&kyoritsu(
+            &db.url,
+            &[
+                "programme",
+                "assign",
+                "--session",
+                &s[0],
+                "--format",
+                "json",
+            ],
+            None,
+        ));
+        assert_eq!(v["applied"], false);
+        let people: Vec<String> = v["participants"]
+            .as_array()
+            .expect("participants")
+            .iter()
+            .map(|p| {
+                p["employee_number"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect();
+        assert!(people.len() <= s[1].parse::<usize>().expect("capacity"));
+        let mut saved: Vec<String> = text_rows(
+            &db.url,
+            &format!(
+                "SELECT p.employee_number FROM programme_participants pp \
+                 JOIN people p ON p.id = pp.person_id WHERE pp.session_id = {}",
+                s[0]
+            ),
+        )
+        .await
+        .into_iter()
+        .map(|r| r[0].clone())
+        .collect();
+        saved.sort();
+        let mut printed = people.clone();
+        printed.sort();
+        assert_eq!(printed, saved, "session {}", s[0]);
+        // Everyone with an inventory result is in exactly one group of 4–6.
+        if v["grouping_impossible"] == false {
+            let mut grouped: Vec<String> = Vec::new();
+            for g in v["groups"].as_array().expect("groups") {
+                let m = g["members"].as_array().expect("members");
+                assert!((4..=6).contains(&m.len()), "group of {}", m.len());
+                grouped.extend(m.iter().map(|x| x.as_str().unwrap_or_default().to_string()));
+            }
+            let without: Vec<String> = v["without_anchors"]
+                .as_array()
+                .expect("without")
+                .iter()
+                .map(|x| x.as_str().unwrap_or_default().to_string())
+                .collect();
+            grouped.extend(without);
+            grouped.sort();
+            assert_eq!(grouped, printed);
+        }
+    }
+    let out = kyoritsu(
+        &db.url,
+        &["programme", "assign", "--session", "999999"],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("no training session 999999"),
+        "{}",
+        stderr(&out)
+    );
+    let out = kyoritsu(&db.url, &["programme", "report", "--id", "999999"], None);
+    assert!(!out.status.success() && stderr(&out).contains("no programme 999999"));
+}
+
+#[tokio::test]
+async fn programme_report_and_assign_sqlite() {
+    programme_report_and_assign(TestDb::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn programme_report_and_assign_postgres() {
+    programme_report_and_assign(TestDb::postgres().await).await;
+}
