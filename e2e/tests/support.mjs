@@ -1,6 +1,6 @@
 // Shared set-up for browser tests: a real kyoritsu server on a fresh SQLite database with
 // the demo company, and Debian's Chromium driven by playwright-core.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -115,4 +115,17 @@ export async function signIn(page, base, role, password = PASSWORD) {
 
 export async function shot(page, name) {
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+}
+
+/// Runs the `kyoritsu` command line against a server's database; returns stdout (throws
+/// with stderr when it fails).
+export function cli(server, args, input = '') {
+  const bin = process.env.KYORITSU_BIN || resolve(here, '..', '..', 'target', 'debug', 'kyoritsu');
+  const r = spawnSync(bin, [...args, '--database-url', `sqlite://${join(server.dir, 'e2e.db')}`], {
+    input,
+    encoding: 'utf8',
+    env: { ...process.env, KYORITSU_LOG: 'warn' },
+  });
+  if (r.status !== 0) throw new Error(`kyoritsu ${args.join(' ')} failed:\n${r.stderr}`);
+  return r.stdout;
 }

@@ -1242,6 +1242,8 @@ pub async fn seed_programmes(
     today: NaiveDate,
 ) -> Result<(), store::StoreError> {
     use chrono::{Duration, NaiveTime, Utc};
+    // The demo accounts' own people keep their scripted story: no generated steps.
+    let accounts: Vec<domain::PersonId> = users.iter().filter_map(|(_, u)| u.person_id).collect();
     use domain::behaviour::Change;
     use domain::commitment::{Content, Input, Status};
     use domain::dialogue::DialogueKind;
@@ -1249,12 +1251,9 @@ pub async fn seed_programmes(
     use domain::training::Style;
     use store::programmes::{NewProgramme, NewSession};
     let user = |r: Role| users.iter().find(|(role, _)| *role == r).map(|(_, u)| u);
-    let (Some(hr), Some(instructor), Some(consultant), Some(employee)) = (
-        user(Role::Hr),
-        user(Role::Instructor),
-        user(Role::Consultant),
-        user(Role::Employee),
-    ) else {
+    let (Some(hr), Some(instructor), Some(employee)) =
+        (user(Role::Hr), user(Role::Instructor), user(Role::Employee))
+    else {
         return Ok(());
     };
     let new_user = |email: &str, name: &str, role: Role| {
@@ -1351,6 +1350,9 @@ pub async fn seed_programmes(
         let participants = store.participants(t, id).await?;
         // Before training: pre-learning and the inventory, most of them.
         for (i, p) in participants.iter().enumerate() {
+            if accounts.contains(&p.person) {
+                continue;
+            }
             if !current || i % 7 != 3 {
                 store
                     .mark_pre_learning_done(t, id, p.person, launched + Duration::days(5))
@@ -1378,9 +1380,13 @@ pub async fn seed_programmes(
             .map(|p| (p.person, p.session, p.group))
             .collect();
         store.save_placement(t, id, &placement).await?;
-        // Interviews about a month after training, repeated until a commitment counts.
-        let facilitator = if current { consultant } else { &past_cc };
+        // Interviews about a month after training, repeated until a commitment counts, with
+        // a consultant of their own (the demo consultant's list stays the demo's).
+        let facilitator = &past_cc;
         for (i, p) in plan.people.iter().enumerate() {
+            if accounts.contains(&p.person) {
+                continue;
+            }
             let Some(day) = p
                 .session
                 .and_then(|s| days.iter().find(|(sid, _)| *sid == s).map(|(_, d)| *d))

@@ -3671,9 +3671,11 @@ app_test!(
             m["subject"]
                 .as_str()
                 .is_some_and(|s| s.starts_with("節目面談のご案内"))
-                && m["body"]
-                    .as_str()
-                    .is_some_and(|b| b.contains(&format!("/dialogues/{id}")))
+                && m["body"].as_str().is_some_and(|b| {
+                    // This dialogue's link exactly (not /dialogues/{id}7).
+                    b.split_whitespace()
+                        .any(|w| w.ends_with(&format!("/dialogues/{id}")))
+                })
         };
         assert!(!smtp.messages().iter().any(reminder));
         app.state
