@@ -113,11 +113,7 @@ impl Judgement {
 /// Judges one person. `threshold` is the value performance must exceed (the mean) or
 /// reach (a named rating), as [`threshold`] works it out.
 pub fn judge(def: &Definition, facts: &Facts, threshold: Option<Threshold>) -> Judgement {
-    let performance = match (facts.rating, threshold) {
-        (Some(r), Some(Threshold::Above(m))) => r > m,
-        (Some(r), Some(Threshold::AtLeast(v))) => r >= v,
-        _ => false,
-    };
+    let performance = Threshold::cleared(threshold, facts.rating);
     Judgement {
         performance,
         vision: facts
@@ -132,6 +128,18 @@ pub fn judge(def: &Definition, facts: &Facts, threshold: Option<Threshold>) -> J
 pub enum Threshold {
     Above(f64),
     AtLeast(f64),
+}
+
+impl Threshold {
+    /// Whether `rating` clears the bar (false without a rating or without a bar). Also
+    /// the default segmentation's "rated above average" for training.
+    pub fn cleared(bar: Option<Threshold>, rating: Option<f64>) -> bool {
+        match (rating, bar) {
+            (Some(r), Some(Threshold::Above(m))) => r > m,
+            (Some(r), Some(Threshold::AtLeast(v))) => r >= v,
+            _ => false,
+        }
+    }
 }
 
 /// The bar for a year: the mean of the ratings given (None when nobody was rated), or the

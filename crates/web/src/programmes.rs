@@ -124,11 +124,7 @@ async fn segments(
         .people
         .into_iter()
         .map(|(p, f)| {
-            let above = match (f.rating, bar) {
-                (Some(r), Some(domain::autonomy::Threshold::Above(m))) => r > m,
-                (Some(r), Some(domain::autonomy::Threshold::AtLeast(v))) => r >= v,
-                _ => false,
-            };
+            let above = domain::autonomy::Threshold::cleared(bar, f.rating);
             (p.0, training::default_segment(above, false))
         })
         .collect())
