@@ -339,6 +339,29 @@ impl Progress {
     }
 }
 
+/// Pre-work still open this close to training (or after it) earns a reminder.
+pub const REMIND_BEFORE_TRAINING_DAYS: i64 = 7;
+
+impl Progress {
+    /// The steps to remind the participant of, when their training starts in
+    /// `days_to_training` days (negative: it has begun): pre-learning and the inventory
+    /// not done once training is [`REMIND_BEFORE_TRAINING_DAYS`] away or less. Nothing
+    /// before a session is set, and nothing for leavers.
+    pub fn overdue(&self, days_to_training: Option<i64>) -> Vec<Step> {
+        match days_to_training {
+            Some(d) if !self.left && d <= REMIND_BEFORE_TRAINING_DAYS => [
+                (Step::PreLearning, self.pre_learning),
+                (Step::Anchors, self.anchors),
+            ]
+            .into_iter()
+            .filter(|(_, done)| !done)
+            .map(|(s, _)| s)
+            .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// A programme's figures.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Funnel {
@@ -401,6 +424,39 @@ impl Funnel {
                 / people as f64
         })
     }
+}
+
+/// Interviews are suggested about this long after training (DOMAIN.md: about one month).
+pub const INTERVIEW_AFTER_TRAINING_DAYS: i64 = 30;
+/// Start times offered for a suggested interview (Japan time).
+pub const INTERVIEW_SLOTS: [(u32, u32); 4] = [(10, 0), (13, 0), (14, 30), (16, 0)];
+
+/// The first free hour-long slot for an interview on or after `from` (a weekday, at one
+/// of [`INTERVIEW_SLOTS`]), given the consultant's `busy` times (start, minutes); `None`
+/// when nothing is free within 60 days.
+pub fn suggest_slot(
+    from: NaiveDate,
+    minutes: i64,
+    busy: &[(chrono::NaiveDateTime, i64)],
+) -> Option<chrono::NaiveDateTime> {
+    use chrono::{Datelike, Duration, NaiveTime, Weekday};
+    for d in 0..60 {
+        let day = from + Duration::days(d);
+        if matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+            continue;
+        }
+        for (h, m) in INTERVIEW_SLOTS {
+            let start = day.and_time(NaiveTime::from_hms_opt(h, m, 0)?);
+            let end = start + Duration::minutes(minutes);
+            let clash = busy
+                .iter()
+                .any(|(b, len)| *b < end && start < *b + Duration::minutes(*len));
+            if !clash {
+                return Some(start);
+            }
+        }
+    }
+    None
 }
 
 fn ratio(a: u64, b: u64) -> f64 {
@@ -527,6 +583,58 @@ mod tests {
         assert_eq!(states(&p), [Done, Open, Done, Done, Open, Waiting]);
         p.left = true;
         assert_eq!(states(&p), [Done, Closed, Done, Done, Closed, Closed]);
+    }
+
+    #[test]
+    fn pre_work_is_overdue_only_close_to_training_and_never_for_leavers() {
+        let p = Progress {
+            anchors: true,
+            ..Progress::default()
+        };
+        assert_eq!(p.overdue(None), vec![], "no session yet");
+        assert_eq!(p.overdue(Some(8)), vec![]);
+        assert_eq!(p.overdue(Some(7)), vec![Step::PreLearning]);
+        assert_eq!(p.overdue(Some(-2)), vec![Step::PreLearning]);
+        let nothing_done = Progress::default();
+        assert_eq!(
+            nothing_done.overdue(Some(0)),
+            vec![Step::PreLearning, Step::Anchors]
+        );
+        let left = Progress {
+            left: true,
+            ..Progress::default()
+        };
+        assert_eq!(left.overdue(Some(0)), vec![]);
+    }
+
+    #[test]
+    fn a_suggested_interview_takes_the_first_free_weekday_slot() {
+        let at = |y, m, day, h, min| d(y, m, day).and_hms_opt(h, min, 0).expect("time");
+        // 2026-07-18 is a Saturday: the first slot is Monday 10:00.
+        assert_eq!(
+            suggest_slot(d(2026, 7, 18), 60, &[]),
+            Some(at(2026, 7, 20, 10, 0))
+        );
+        // 10:00 taken, and a 12:30–13:30 meeting blocks 13:00: 14:30 it is.
+        let busy = [(at(2026, 7, 20, 10, 0), 60), (at(2026, 7, 20, 12, 30), 60)];
+        assert_eq!(
+            suggest_slot(d(2026, 7, 20), 60, &busy),
+            Some(at(2026, 7, 20, 14, 30))
+        );
+        // A full day moves to the next weekday.
+        let full: Vec<_> = INTERVIEW_SLOTS
+            .iter()
+            .map(|(h, m)| (at(2026, 7, 20, *h, *m), 60))
+            .collect();
+        assert_eq!(
+            suggest_slot(d(2026, 7, 20), 60, &full),
+            Some(at(2026, 7, 21, 10, 0))
+        );
+        // Nothing free for 60 days: no suggestion.
+        let always: Vec<_> = (0..60)
+            .map(|k| (at(2026, 7, 20, 0, 0) + chrono::Duration::days(k), 24 * 60))
+            .collect();
+        assert_eq!(suggest_slot(d(2026, 7, 20), 60, &always), None);
     }
 
     #[test]

@@ -4228,3 +4228,324 @@ app_test!(
         assert!(page.contains("途中で退職した1名"));
     }
 );
+
+/// A programme of the whole demo company with one session of `capacity` that started
+/// `days` from now (negative: in the past), placed by the button. Returns (programme,
+/// session).
+async fn programme_with_session(
+    app: &TestApp,
+    hr: &Browser,
+    days: i64,
+    capacity: &str,
+) -> (i64, i64) {
+    let t = app.demo_tenant().await;
+    let csrf = hr.csrf("/programmes/new").await;
+    let fy = t
+        .settings
+        .calendar
+        .fiscal_year_of(app.state.clock.today())
+        .0
+        .to_string();
+    let (s, location) = hr
+        .post(
+            "/programmes/new",
+            &[
+                ("_csrf", &csrf),
+                ("name", "テスト用プログラム"),
+                ("fiscal_year", &fy),
+                ("template", "periodic"),
+                ("group_min", "2"),
+                ("group_max", "6"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{location}");
+    let id: i64 = location
+        .trim_start_matches("/programmes/")
+        .parse()
+        .expect("id");
+    let day = (app.state.clock.now() + chrono::Duration::hours(9) + chrono::Duration::days(days))
+        .date_naive()
+        .to_string();
+    let instructor = app
+        .store
+        .user_by_email(
+            t.id,
+            &EmailAddress::parse("instructor@demo.example.jp").expect("e"),
+        )
+        .await
+        .expect("q")
+        .expect("u")
+        .id
+        .0
+        .to_string();
+    let (s, _) = hr
+        .post(
+            &format!("/programmes/{id}/sessions"),
+            &[
+                ("_csrf", &csrf),
+                ("date", &day),
+                ("start", "06:00"),
+                ("end", "07:00"),
+                ("place", "テスト会場"),
+                ("capacity", capacity),
+                ("instructor", &instructor),
+                ("style", "calm"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    hr.post(&format!("/programmes/{id}/place"), &[("_csrf", &csrf)])
+        .await;
+    let sid = app.store.training_sessions(t.id, id).await.expect("q")[0].id;
+    (id, sid)
+}
+
+app_test!(
+    interviews_are_suggested_a_month_after_training_with_each_persons_consultant_and_booked,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        let (id, sid) = programme_with_session(&app, &hr, -10, "3").await;
+        let placed: Vec<_> = app
+            .store
+            .participants(t.id, id)
+            .await
+            .expect("q")
+            .into_iter()
+            .filter(|p| p.session == Some(sid))
+            .collect();
+        assert_eq!(placed.len(), 3);
+        let consultant = app
+            .store
+            .user_by_email(
+                t.id,
+                &EmailAddress::parse("consultant@demo.example.jp").expect("e"),
+            )
+            .await
+            .expect("q")
+            .expect("u");
+        let hr_user = app
+            .store
+            .user_by_email(t.id, &EmailAddress::parse("hr@demo.example.jp").expect("e"))
+            .await
+            .expect("q")
+            .expect("u");
+        // Two of the three have a consultant (the demo's own assignments aside).
+        let mut with_consultant = Vec::new();
+        for p in &placed {
+            if app
+                .store
+                .is_assigned(t.id, consultant.id, p.person)
+                .await
+                .expect("q")
+                || with_consultant.len() < 2
+            {
+                app.store
+                    .assign_consultant(t.id, consultant.id, p.person, hr_user.id)
+                    .await
+                    .expect("assign");
+                with_consultant.push(p.person);
+            }
+        }
+        let (_, page) = hr.get(&format!("/programmes/{id}")).await;
+        let suggested = page.matches("data-state=\"suggested\"").count();
+        assert_eq!(suggested, with_consultant.len(), "{page}");
+        if with_consultant.len() < placed.len() {
+            assert!(page.contains("data-state=\"no_consultant\""));
+        }
+        let csrf = hr.csrf(&format!("/programmes/{id}")).await;
+        let (s, _) = hr
+            .post(&format!("/programmes/{id}/interviews"), &[("_csrf", &csrf)])
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let (_, page) = hr.get(&format!("/programmes/{id}")).await;
+        assert!(page.contains(&format!(
+            "{}件の節目面談を登録しました",
+            with_consultant.len()
+        )));
+        let programme = app.store.programme(t.id, id).await.expect("q").expect("p");
+        let booked = app
+            .store
+            .scheduled_interviews(t.id, &programme, &t.settings.calendar)
+            .await
+            .expect("q");
+        let session = app
+            .store
+            .training_session(t.id, sid)
+            .await
+            .expect("q")
+            .expect("s");
+        let mut times = Vec::new();
+        for p in &with_consultant {
+            let (at, by) = booked.get(&p.0).expect("booked");
+            assert_eq!(*by, consultant.id);
+            assert!(
+                *at >= session.ends_at + chrono::Duration::days(29),
+                "about a month later"
+            );
+            let local = (*at + chrono::Duration::hours(9)).naive_utc();
+            use chrono::Datelike;
+            assert!(local.weekday().num_days_from_monday() < 5, "a weekday");
+            times.push(*at);
+        }
+        times.sort();
+        times.dedup();
+        assert_eq!(times.len(), with_consultant.len(), "never two at once");
+        // Booked ones are shown as booked and not suggested again.
+        assert_eq!(
+            page.matches("data-state=\"booked\"").count(),
+            with_consultant.len()
+        );
+        assert!(!page.contains("data-testid=\"book-interviews\""));
+        // The workload view counts them for the consultant.
+        assert!(page.contains("data-testid=\"workload\""));
+    }
+);
+
+app_test!(
+    participants_are_reminded_of_open_pre_work_a_week_before_training_once,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        let (id, sid) = programme_with_session(&app, &hr, 5, "500").await;
+        let employee = app.report_of_manager().await;
+        let ps = app.store.participants(t.id, id).await.expect("q");
+        assert!(
+            ps.iter()
+                .any(|p| p.person.0 == employee && p.session == Some(sid))
+        );
+        let worker = app.worker(None);
+        let first = worker.tick().await.expect("tick");
+        assert!(first.step_reminders >= 1);
+        let account = app
+            .store
+            .user_by_email(
+                t.id,
+                &EmailAddress::parse("employee@demo.example.jp").expect("e"),
+            )
+            .await
+            .expect("q")
+            .expect("u");
+        let key = format!(
+            "email:programme_step:{id}:{employee}:pre_learning:{}",
+            account.id.0
+        );
+        assert!(app.store.job_status(t.id, &key).await.expect("q").is_some());
+        let again = worker.tick().await.expect("tick");
+        assert_eq!(again.step_reminders, 0, "once per step");
+        // Done pre-learning: no reminder for it in a new programme either.
+        let b = app.signed_in("employee@demo.example.jp").await;
+        let csrf = b.csrf(&format!("/my/programmes/{id}")).await;
+        b.post(
+            &format!("/my/programmes/{id}/pre-learning"),
+            &[("_csrf", &csrf)],
+        )
+        .await;
+        let programme = app.store.programme(t.id, id).await.expect("q").expect("p");
+        let progress = app
+            .store
+            .programme_progress(
+                t.id,
+                &programme,
+                &t.settings.calendar,
+                app.state.clock.now(),
+            )
+            .await
+            .expect("q");
+        let mine = progress
+            .iter()
+            .find(|(p, _)| p.person.0 == employee)
+            .expect("me")
+            .1;
+        assert!(
+            !mine
+                .overdue(Some(5))
+                .contains(&domain::programme::Step::PreLearning)
+        );
+    }
+);
+
+app_test!(
+    programme_figures_and_rosters_export_to_excel_and_pdf_for_those_allowed_and_are_audited,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        let (id, sid) = programme_with_session(&app, &hr, -3, "20").await;
+        let teacher = app.signed_in("instructor@demo.example.jp").await;
+        let employee = app.signed_in("employee@demo.example.jp").await;
+        let get = |b: &Browser, path: String| {
+            let http = b.http.clone();
+            let url = format!("{}{path}", b.base);
+            async move {
+                let r = http.get(url).send().await.expect("request");
+                let status = r.status();
+                let kind = r
+                    .headers()
+                    .get("content-type")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_string();
+                (status, kind, r.bytes().await.unwrap_or_default())
+            }
+        };
+        let (s, kind, bytes) = get(&hr, format!("/programmes/{id}/export.xlsx")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(kind.contains("spreadsheetml"));
+        let table = domain::import::table::read_table(
+            &bytes,
+            &domain::import::table::ReadOptions {
+                sheet: Some("参加者".into()),
+                ..Default::default()
+            },
+        )
+        .expect("the participants sheet");
+        assert_eq!(
+            table.rows.len(),
+            app.store.participants(t.id, id).await.expect("q").len()
+        );
+        for b in [&hr, &teacher] {
+            let (s, kind, bytes) =
+                get(b, format!("/programmes/{id}/sessions/{sid}/roster.pdf")).await;
+            assert_eq!((s, kind.as_str()), (StatusCode::OK, "application/pdf"));
+            assert!(bytes.starts_with(b"%PDF"));
+            let (s, _, _) = get(b, format!("/programmes/{id}/sessions/{sid}/roster.xlsx")).await;
+            assert_eq!(s, StatusCode::OK);
+        }
+        for path in [
+            format!("/programmes/{id}/export.xlsx"),
+            format!("/programmes/{id}/sessions/{sid}/roster.pdf"),
+            format!("/programmes/{id}/sessions/{sid}/roster.xlsx"),
+        ] {
+            let (s, _, _) = get(&employee, path.clone()).await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{path}");
+        }
+        let (s, _, _) = get(&teacher, format!("/programmes/{id}/export.xlsx")).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (exports, _) = app
+            .store
+            .list_audit(
+                t.id,
+                &store::audit::AuditFilter {
+                    action: Some(domain::audit::AuditAction::Export),
+                    ..Default::default()
+                },
+                20,
+                0,
+            )
+            .await
+            .expect("q");
+        let details: Vec<String> = exports.iter().filter_map(|e| e.detail.clone()).collect();
+        assert!(
+            details.contains(&format!("programme {id} (xlsx)")),
+            "{details:?}"
+        );
+        assert_eq!(
+            details
+                .iter()
+                .filter(|d| d.starts_with(&format!("training roster {sid}")))
+                .count(),
+            4
+        );
+    }
+);

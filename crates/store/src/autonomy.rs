@@ -64,6 +64,39 @@ impl Store {
         })
     }
 
+    /// The autonomy figures of fiscal year `fy` for the whole company and for the people
+    /// in `cohort` (a programme's participants), judged alike.
+    pub async fn autonomy_of_cohort(
+        &self,
+        tenant: TenantId,
+        fy: i32,
+        calendar: &domain::calendar::FiscalCalendar,
+        scale: &domain::rating::RatingScale,
+        cohort: &HashSet<i64>,
+    ) -> Result<(domain::autonomy::Summary, domain::autonomy::Summary)> {
+        use domain::autonomy::{Summary, judge, threshold};
+        let definition = self.autonomy_definition(tenant).await?;
+        let facts = self
+            .autonomy_facts(
+                tenant,
+                fy,
+                calendar.range(domain::calendar::FiscalYear(fy)),
+                None,
+                scale,
+            )
+            .await?;
+        let bar = threshold(&definition, &facts.ratings, scale);
+        let (mut company, mut of_cohort) = (Summary::default(), Summary::default());
+        for (p, f) in &facts.people {
+            let j = judge(&definition, f, bar);
+            company.add(&j);
+            if cohort.contains(&p.0) {
+                of_cohort.add(&j);
+            }
+        }
+        Ok((of_cohort, company))
+    }
+
     /// Days after a commitment's start before the follow-up asks (始めましたか？).
     pub async fn check_in_grace_days(&self, tenant: TenantId) -> Result<i64> {
         let (days,): (Option<i64>,) = self

@@ -610,6 +610,25 @@ impl Store {
         )
     }
 
+    /// Sessions (of any programme) starting in `[from, to)`, earliest first.
+    pub async fn sessions_starting_between(
+        &self,
+        tenant: TenantId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<TrainingSession>> {
+        Self::sessions_from(
+            self.fetch_all(
+                &Self::select_sessions()
+                    .and_where(Expr::col((Ts::Table, Ts::TenantId)).eq(tenant.0))
+                    .and_where(Expr::col((Ts::Table, Ts::StartsAt)).gte(from))
+                    .and_where(Expr::col((Ts::Table, Ts::StartsAt)).lt(to))
+                    .to_owned(),
+            )
+            .await?,
+        )
+    }
+
     /// The sessions an instructor runs, earliest first.
     pub async fn sessions_of_instructor(
         &self,
@@ -747,6 +766,49 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         Ok(())
+    }
+
+    /// Each participant's next scheduled milestone interview (from the start of the
+    /// programme's fiscal year), with its facilitator: person → (start, facilitator).
+    pub async fn scheduled_interviews(
+        &self,
+        tenant: TenantId,
+        programme: &Programme,
+        cal: &FiscalCalendar,
+    ) -> Result<HashMap<i64, (DateTime<Utc>, UserId)>> {
+        let fy_start = jst_start(*cal.range(FiscalYear(programme.fiscal_year)).start());
+        let rows: Vec<(i64, DateTime<Utc>, i64)> = self
+            .fetch_all(
+                &Query::select()
+                    .columns([
+                        Dialogues::SubjectPersonId,
+                        Dialogues::StartsAt,
+                        Dialogues::FacilitatorUserId,
+                    ])
+                    .from(Dialogues::Table)
+                    .and_where(Expr::col(Dialogues::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Dialogues::Kind).eq("milestone_interview"))
+                    .and_where(Expr::col(Dialogues::State).eq("scheduled"))
+                    .and_where(Expr::col(Dialogues::StartsAt).gte(fy_start))
+                    .and_where(
+                        Expr::col(Dialogues::SubjectPersonId).in_subquery(
+                            Query::select()
+                                .column(Pp::PersonId)
+                                .from(Pp::Table)
+                                .and_where(Expr::col(Pp::TenantId).eq(tenant.0))
+                                .and_where(Expr::col(Pp::ProgrammeId).eq(programme.id))
+                                .to_owned(),
+                        ),
+                    )
+                    .order_by(Dialogues::StartsAt, Order::Desc)
+                    .to_owned(),
+            )
+            .await?;
+        // Earliest wins: rows come latest first.
+        Ok(rows
+            .into_iter()
+            .map(|(p, at, by)| (p, (at, UserId(by))))
+            .collect())
     }
 
     /// Everything the funnel and the paths need, per participant (same order as

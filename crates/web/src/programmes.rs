@@ -11,7 +11,7 @@ use crate::auth::{Auth, Page, set_flash};
 use crate::error::AppError;
 use crate::pages::{allow, from_jst, jst};
 use crate::shell::Shell;
-use crate::{AppState, FormData};
+use crate::{AppState, FormData, Origin};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
@@ -36,9 +36,19 @@ pub fn router() -> Router<AppState> {
         .route("/programmes/{id}", get(detail))
         .route("/programmes/{id}/sessions", post(add_session))
         .route("/programmes/{id}/place", post(place))
+        .route("/programmes/{id}/interviews", post(book_interviews))
         .route("/programmes/{id}/pin", post(pin))
         .route("/programmes/{id}/participants", post(add_late_joiner))
         .route("/programmes/{id}/sessions/{sid}", get(roster))
+        .route(
+            "/programmes/{id}/sessions/{sid}/roster.xlsx",
+            get(roster_xlsx),
+        )
+        .route(
+            "/programmes/{id}/sessions/{sid}/roster.pdf",
+            get(roster_pdf),
+        )
+        .route("/programmes/{id}/export.xlsx", get(export_xlsx))
         .route("/my/programmes/{id}", get(my_path))
         .route("/my/programmes/{id}/pre-learning", post(pre_learning_done))
 }
@@ -257,7 +267,19 @@ pub struct Report {
     pub evaluated: u64,
     /// Dominant anchors in the cohort (ties counted for each tied anchor).
     pub anchor_mix: Vec<AnchorCount>,
+    /// The autonomy rate of the cohort against the whole company, by fiscal year, from
+    /// the year before the programme to now (at most six years).
+    pub autonomy: Vec<AutonomyYear>,
     pub anonymity_k: u32,
+}
+
+/// キャリア自律率 of one fiscal year; a rate is `None` when its population is under k.
+#[derive(Debug, Clone, Serialize)]
+pub struct AutonomyYear {
+    pub fiscal_year: i32,
+    pub cohort_population: u64,
+    pub cohort_rate: Option<f64>,
+    pub company_rate: Option<f64>,
 }
 
 /// A funnel stage: people who reached it and their share of the targeted people.
@@ -287,6 +309,33 @@ pub async fn report(
         .await?;
     let funnel = Funnel::of(progress.iter().map(|(_, p)| p));
     let k = u64::from(settings.anonymity_k);
+    let cohort: std::collections::HashSet<i64> = progress
+        .iter()
+        .filter(|(p, _)| !p.left())
+        .map(|(p, _)| p.person.0)
+        .collect();
+    let this_fy = settings
+        .calendar
+        .fiscal_year_of(crate::pages::jst(now).date())
+        .0;
+    let mut autonomy = Vec::new();
+    for fy in (programme.fiscal_year - 1)..=this_fy.min(programme.fiscal_year + 4) {
+        let (c, all) = store
+            .autonomy_of_cohort(
+                tenant,
+                fy,
+                &settings.calendar,
+                &settings.rating_scale,
+                &cohort,
+            )
+            .await?;
+        autonomy.push(AutonomyYear {
+            fiscal_year: fy,
+            cohort_population: c.population,
+            cohort_rate: (c.population >= k).then(|| c.rate()),
+            company_rate: (all.population >= k).then(|| all.rate()),
+        });
+    }
     let mut mix: BTreeMap<usize, u64> = BTreeMap::new();
     for (p, _) in progress.iter().filter(|(p, _)| !p.left()) {
         if let Some(r) = store.anchor_results_of(tenant, p.person).await?.first() {
@@ -324,8 +373,217 @@ pub async fn report(
                 }
             })
             .collect(),
+        autonomy,
         anonymity_k: settings.anonymity_k,
     })
+}
+
+/// Cohort against company by fiscal year, as paired bars (inline SVG).
+fn autonomy_chart(
+    years: &[AutonomyYear],
+    cohort_label: &str,
+    company_label: &str,
+) -> Option<String> {
+    if years
+        .iter()
+        .all(|y| y.cohort_rate.is_none() && y.company_rate.is_none())
+    {
+        return None;
+    }
+    let max = years
+        .iter()
+        .flat_map(|y| [y.cohort_rate, y.company_rate])
+        .flatten()
+        .fold(0.05_f64, f64::max)
+        .min(1.0);
+    let (bar, gap, h, top, bottom) = (20.0, 18.0, 190.0, 34.0, 22.0);
+    let w = years.len() as f64 * (2.0 * bar + gap) + gap + 10.0;
+    let esc = |t: &str| {
+        askama::filters::escape(t, askama::filters::Html)
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    };
+    let mut svg = format!(
+        r##"<svg class="chart" viewBox="0 0 {w:.0} {h:.0}" width="{w:.0}" height="{h:.0}" role="img" xmlns="http://www.w3.org/2000/svg"><rect x="{gap:.0}" y="6" width="10" height="10" fill="currentColor" opacity="0.85"/><text x="{:.0}" y="15">{}</text><rect x="{:.0}" y="6" width="10" height="10" fill="#9aa5b1"/><text x="{:.0}" y="15">{}</text>"##,
+        gap + 14.0,
+        esc(cohort_label),
+        gap + 120.0,
+        gap + 134.0,
+        esc(company_label),
+    );
+    for (i, y) in years.iter().enumerate() {
+        let x = gap + i as f64 * (2.0 * bar + gap);
+        for (j, (rate, fill)) in [
+            (y.cohort_rate, r#"fill="currentColor" opacity="0.85""#),
+            (y.company_rate, r##"fill="#9aa5b1""##),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if let Some(r) = rate {
+                let bh = (r / max) * (h - top - bottom);
+                let bx = x + j as f64 * bar;
+                svg += &format!(
+                    r#"<rect x="{bx:.1}" y="{:.1}" width="{:.0}" height="{bh:.1}" {fill}/><text x="{:.1}" y="{:.1}" text-anchor="middle" class="v">{:.0}%</text>"#,
+                    h - bottom - bh,
+                    bar - 2.0,
+                    bx + bar / 2.0 - 1.0,
+                    h - bottom - bh - 3.0,
+                    r * 100.0
+                );
+            }
+        }
+        svg += &format!(
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" class="fy">{}</text>"#,
+            x + bar,
+            h - 6.0,
+            y.fiscal_year
+        );
+    }
+    svg += "</svg>";
+    Some(svg)
+}
+
+// ---------------------------------------------------------------------------------------
+// Interview scheduling (節目面談): about a month after training, with their consultant.
+
+/// A trained participant still to commit, and their interview.
+#[derive(Debug, Clone)]
+pub struct InterviewPlan {
+    pub person: PersonId,
+    pub number: String,
+    pub name: String,
+    /// The consultant assigned to them (担当), if any.
+    pub consultant: Option<(UserId, String)>,
+    /// Their next interview, already booked.
+    pub booked: Option<DateTime<Utc>>,
+    /// A free slot of their consultant about a month after training (Japan time).
+    pub suggested: Option<chrono::NaiveDateTime>,
+}
+
+/// Interviews for everyone trained and not yet committed: booked ones as they are, a
+/// suggested slot for the others (each consultant's suggestions never overlap).
+pub async fn interview_plan(
+    state: &AppState,
+    tenant: TenantId,
+    programme: &Programme,
+    progress: &[(store::programmes::Participant, domain::programme::Progress)],
+    sessions: &[TrainingSession],
+) -> store::Result<Vec<InterviewPlan>> {
+    let cal = state.store.tenant(tenant).await?.settings.calendar;
+    let booked = state
+        .store
+        .scheduled_interviews(tenant, programme, &cal)
+        .await?;
+    let mut consultant_of: HashMap<i64, (UserId, String)> = HashMap::new();
+    // Newest first: the first assignment seen per person is the current one.
+    for a in state.store.assignments(tenant).await? {
+        consultant_of
+            .entry(a.person_id)
+            .or_insert((UserId(a.consultant_user_id), a.consultant_name));
+    }
+    let today = state.clock.today();
+    let mut busy: HashMap<UserId, Vec<(chrono::NaiveDateTime, i64)>> = HashMap::new();
+    let mut out = Vec::new();
+    for (p, pr) in progress {
+        if p.left() || !pr.trained || pr.committed() {
+            continue;
+        }
+        let consultant = consultant_of.get(&p.person.0).cloned();
+        let booked_at = booked.get(&p.person.0).map(|(at, _)| *at);
+        let mut suggested = None;
+        if let (None, Some((cid, _))) = (booked_at, &consultant) {
+            let trained_on = p
+                .session
+                .and_then(|s| sessions.iter().find(|x| x.id == s))
+                .map(|s| jst(s.ends_at).date())
+                .unwrap_or(today);
+            let from = (trained_on
+                + chrono::Duration::days(domain::programme::INTERVIEW_AFTER_TRAINING_DAYS))
+            .max(today + chrono::Duration::days(1));
+            let taken = match busy.get_mut(cid) {
+                Some(b) => b,
+                None => {
+                    let start = from_jst(from.and_time(NaiveTime::MIN));
+                    let rows = state
+                        .store
+                        .bookings_between(tenant, *cid, start, start + chrono::Duration::days(90))
+                        .await?;
+                    busy.entry(*cid).or_insert(
+                        rows.into_iter()
+                            .map(|(_, at, minutes)| (jst(at), minutes))
+                            .collect(),
+                    )
+                }
+            };
+            suggested = domain::programme::suggest_slot(from, 60, taken);
+            if let Some(at) = suggested {
+                taken.push((at, 60));
+            }
+        }
+        out.push(InterviewPlan {
+            person: p.person,
+            number: p.employee_number.clone(),
+            name: p.name.clone(),
+            consultant,
+            booked: booked_at,
+            suggested,
+        });
+    }
+    Ok(out)
+}
+
+/// POST /programmes/{id}/interviews — books every suggested interview (HR books for the
+/// consultant, through the same rules as any booking).
+async fn book_interviews(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    hr(&auth)?;
+    let tenant = auth.tenant();
+    let programme = load(&state, &auth, id).await?;
+    let cal = state.store.tenant(tenant).await?.settings.calendar;
+    let progress = state
+        .store
+        .programme_progress(tenant, &programme, &cal, state.clock.now())
+        .await?;
+    let sessions = state.store.training_sessions(tenant, id).await?;
+    let plan = interview_plan(&state, tenant, &programme, &progress, &sessions).await?;
+    let (mut booked, mut refused) = (0, 0);
+    for p in &plan {
+        let (Some(at), Some((consultant, _))) = (p.suggested, &p.consultant) else {
+            continue;
+        };
+        let req = crate::dialogues::BookingRequest {
+            kind: domain::dialogue::DialogueKind::MilestoneInterview,
+            subject: p.person,
+            facilitator: *consultant,
+            start: at,
+            duration_minutes: 60,
+            place: page.t("programme.interview_place"),
+            cadence: None,
+            count: 1,
+            confirmed: true,
+        };
+        match crate::dialogues::book_dialogues(&state, &auth.actor, &req).await? {
+            crate::dialogues::BookingOutcome::Booked(_) => booked += 1,
+            _ => refused += 1,
+        }
+    }
+    let mut text = page.tf("programme.interviews_booked", "n", booked);
+    if refused > 0 {
+        text.push(' ');
+        text += &page.tf("programme.interviews_refused", "n", refused);
+    }
+    set_flash(
+        &page.session,
+        if refused > 0 { "error" } else { "success" },
+        text,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/programmes/{id}#interviews")).into_response())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -580,6 +838,14 @@ struct DetailPage {
     stages: Vec<(String, u64, String)>,
     behaviour: Vec<(String, String)>,
     mix: Vec<(String, String)>,
+    autonomy_chart: Option<String>,
+    /// (name, number, consultant, state key, when)
+    interviews: Vec<(String, String, String, &'static str, String)>,
+    suggestions: usize,
+    /// (consultant, participants, booked, held)
+    workload: Vec<(String, usize, usize, u32)>,
+    /// (FY, cohort, company)
+    autonomy_rows: Vec<(i32, String, String)>,
     to_commit: Vec<(u32, u64)>,
     mean_to_commit: String,
     adherence: String,
@@ -819,11 +1085,82 @@ async fn render_detail(
         .iter()
         .filter(|(p, _)| p.session.is_none() && !p.left())
         .count();
+    let plan_of_interviews =
+        interview_plan(state, tenant, &programme, &progress, &sessions).await?;
+    let fmt_local = |t: chrono::NaiveDateTime| t.format("%Y-%m-%d %H:%M").to_string();
+    let interviews = plan_of_interviews
+        .iter()
+        .map(|i| {
+            let (state_key, when) = match (i.booked, i.suggested, &i.consultant) {
+                (Some(at), _, _) => ("booked", fmt_local(jst(at))),
+                (None, Some(at), _) => ("suggested", fmt_local(at)),
+                (None, None, Some(_)) => ("no_slot", String::new()),
+                (None, None, None) => ("no_consultant", String::new()),
+            };
+            (
+                i.name.clone(),
+                i.number.clone(),
+                i.consultant
+                    .as_ref()
+                    .map(|c| c.1.clone())
+                    .unwrap_or_default(),
+                state_key,
+                when,
+            )
+        })
+        .collect();
+    let suggestions = plan_of_interviews
+        .iter()
+        .filter(|i| i.suggested.is_some())
+        .count();
+    // Workload per consultant over this programme's participants.
+    let mut consultant_of: HashMap<i64, String> = HashMap::new();
+    for a in state.store.assignments(tenant).await? {
+        consultant_of
+            .entry(a.person_id)
+            .or_insert(a.consultant_name);
+    }
+    let booked_map = state
+        .store
+        .scheduled_interviews(tenant, &programme, &settings.calendar)
+        .await?;
+    let mut load_of: BTreeMap<String, (usize, usize, u32)> = BTreeMap::new();
+    for (p, pr) in progress.iter().filter(|(p, _)| !p.left()) {
+        if let Some(c) = consultant_of.get(&p.person.0) {
+            let e = load_of.entry(c.clone()).or_default();
+            e.0 += 1;
+            e.1 += usize::from(booked_map.contains_key(&p.person.0));
+            e.2 += pr.interviews;
+        }
+    }
+    let workload = load_of
+        .into_iter()
+        .map(|(c, (a, b, h))| (c, a, b, h))
+        .collect();
     Ok(DetailPage {
         shell: page.shell(Some(auth), "/programmes"),
         template_label: page.t(&format!("programme.template.{}", programme.template.key())),
         rule_text: rule_text(page, &programme.rule),
         funnel_chart: funnel_chart(&stages),
+        interviews,
+        suggestions,
+        workload,
+        autonomy_chart: autonomy_chart(
+            &report.autonomy,
+            &page.t("programme.autonomy_cohort"),
+            &page.t("programme.autonomy_company"),
+        ),
+        autonomy_rows: report
+            .autonomy
+            .iter()
+            .map(|y| {
+                let shown = |r: Option<f64>| {
+                    r.map(pct)
+                        .unwrap_or_else(|| page.tf("programmes.suppressed", "k", k))
+                };
+                (y.fiscal_year, shown(y.cohort_rate), shown(y.company_rate))
+            })
+            .collect(),
         stages,
         behaviour,
         mix,
@@ -1173,6 +1510,7 @@ pub struct RosterGroup {
 struct RosterPage {
     shell: Shell,
     programme_id: i64,
+    session_id: i64,
     programme_name: String,
     may_manage: bool,
     when: String,
@@ -1194,6 +1532,289 @@ async fn roster(
     auth: Auth,
     Path((id, sid)): Path<(i64, i64)>,
 ) -> Result<RosterPage, AppError> {
+    roster_view(&state, &page, &auth, id, sid).await
+}
+
+/// The roster as printable rows: the header lines, the participants, the groups.
+fn roster_sheets(page: &Page, r: &RosterPage) -> Vec<(String, Vec<Vec<String>>)> {
+    let mut people = vec![vec![
+        page.t("field.employee_number"),
+        page.t("field.name"),
+        page.t("field.department"),
+        page.t("roster.group_col"),
+    ]];
+    if r.may_manage {
+        people[0].insert(3, page.t("programme.segment"));
+    }
+    for (number, name, dept, segment, group) in &r.people {
+        let mut row = vec![number.clone(), name.clone(), dept.clone(), group.clone()];
+        if r.may_manage {
+            row.insert(3, segment.clone());
+        }
+        people.push(row);
+    }
+    let mut groups = vec![vec![
+        page.t("roster.group_col"),
+        page.t("field.employee_number"),
+        page.t("field.name"),
+        page.t("programme.anchors_col"),
+    ]];
+    for g in &r.groups {
+        for (number, name, anchors) in &g.members {
+            groups.push(vec![
+                g.number.to_string(),
+                number.clone(),
+                name.clone(),
+                anchors.clone(),
+            ]);
+        }
+    }
+    vec![
+        (page.t("roster.sheet_people"), people),
+        (page.t("roster.sheet_groups"), groups),
+    ]
+}
+
+fn download(content_type: &'static str, filename: String, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, content_type.to_string()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// GET /programmes/{id}/sessions/{sid}/roster.xlsx — the roster and groups for Excel.
+async fn roster_xlsx(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    Path((id, sid)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let r = roster_view(&state, &page, &auth, id, sid).await?;
+    let bytes = domain::import::export::sheets_to_xlsx(&roster_sheets(&page, &r))
+        .map_err(|e| AppError::internal("roster xlsx", e))?;
+    audit_export(
+        &state,
+        &auth,
+        &origin,
+        &format!("training roster {sid} (xlsx)"),
+    )
+    .await?;
+    Ok(download(XLSX, format!("roster-{sid}.xlsx"), bytes))
+}
+
+/// GET /programmes/{id}/sessions/{sid}/roster.pdf — the roster to print (IPAexGothic).
+async fn roster_pdf(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    Path((id, sid)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    use crate::pdf::Block;
+    let r = roster_view(&state, &page, &auth, id, sid).await?;
+    let title = format!("{} — {}", page.t("roster.title"), r.when);
+    let mut blocks = vec![
+        Block::Title(title.clone()),
+        Block::Meta(format!(
+            "{} / {} / {}（{}） / {}",
+            r.programme_name,
+            r.place,
+            r.instructor,
+            r.style_label,
+            page.tf("roster.capacity", "n", r.capacity)
+        )),
+        Block::Heading(page.t("roster.groups")),
+    ];
+    if r.groups.is_empty() {
+        blocks.push(Block::Text(page.t("roster.no_groups")));
+    }
+    for g in &r.groups {
+        blocks.push(Block::Labelled(
+            page.tf("roster.group", "n", g.number),
+            format!(
+                "{}\n{}",
+                g.anchors.join(" / "),
+                g.members
+                    .iter()
+                    .map(|(number, name, _)| format!("{name}（{number}）"))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ),
+        ));
+    }
+    if !r.ungrouped.is_empty() {
+        blocks.push(Block::Text(page.tf(
+            "roster.ungrouped",
+            "names",
+            r.ungrouped.join("、"),
+        )));
+    }
+    blocks.push(Block::Heading(page.tf(
+        "roster.people",
+        "n",
+        r.people.len(),
+    )));
+    for (number, name, dept, _, group) in &r.people {
+        let group = if group.is_empty() {
+            String::new()
+        } else {
+            format!(" / {}", page.tf("roster.group", "n", group))
+        };
+        blocks.push(Block::Text(format!("{number}　{name}　{dept}{group}")));
+    }
+    blocks.push(Block::Meta(page.t("roster.no_notes")));
+    let pdf =
+        crate::pdf::render(&title, &blocks).map_err(|e| AppError::internal("roster pdf", e))?;
+    audit_export(
+        &state,
+        &auth,
+        &origin,
+        &format!("training roster {sid} (pdf)"),
+    )
+    .await?;
+    Ok(download(
+        "application/pdf",
+        format!("roster-{sid}.pdf"),
+        pdf,
+    ))
+}
+
+async fn audit_export(
+    state: &AppState,
+    auth: &Auth,
+    origin: &Origin,
+    what: &str,
+) -> Result<(), AppError> {
+    auth.audit(
+        state,
+        origin,
+        store::audit::NewAuditEntry::new(Some(auth.tenant()), domain::audit::AuditAction::Export)
+            .detail(what),
+    )
+    .await?;
+    Ok(())
+}
+
+/// GET /programmes/{id}/export.xlsx — the dashboard's figures and every participant's
+/// step statuses, for Excel (HR; audited).
+async fn export_xlsx(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    hr(&auth)?;
+    let programme = load(&state, &auth, id).await?;
+    let d = render_detail(
+        &state,
+        &page,
+        &auth,
+        programme,
+        SessionForm::default(),
+        Vec::new(),
+    )
+    .await?;
+    let head = |keys: &[&str]| keys.iter().map(|k| page.t(k)).collect::<Vec<_>>();
+    let mut funnel = vec![head(&[
+        "programme.stage_col",
+        "programmes.count",
+        "programme.rate_col",
+    ])];
+    funnel.extend(
+        d.stages
+            .iter()
+            .map(|(l, n, r)| vec![l.clone(), n.to_string(), r.clone()]),
+    );
+    let mut to_commit = vec![head(&["programme.sessions_col", "programmes.count"])];
+    to_commit.extend(
+        d.to_commit
+            .iter()
+            .map(|(n, c)| vec![n.to_string(), c.to_string()]),
+    );
+    to_commit.push(vec![page.tf("programme.adherence", "rate", &d.adherence)]);
+    let mut behaviour = vec![head(&["behaviour.distribution_title", "programmes.count"])];
+    behaviour.extend(d.behaviour.iter().map(|(l, v)| vec![l.clone(), v.clone()]));
+    let mut mix = vec![head(&["programme.anchor_mix", "programmes.count"])];
+    mix.extend(d.mix.iter().map(|(l, v)| vec![l.clone(), v.clone()]));
+    let mut autonomy = vec![head(&[
+        "autonomy.fy",
+        "programme.autonomy_cohort",
+        "programme.autonomy_company",
+    ])];
+    autonomy.extend(
+        d.autonomy_rows
+            .iter()
+            .map(|(fy, c, a)| vec![fy.to_string(), c.clone(), a.clone()]),
+    );
+    let mut people = vec![
+        [
+            vec![
+                page.t("field.employee_number"),
+                page.t("field.name"),
+                page.t("field.department"),
+                page.t("programme.segment"),
+            ],
+            d.steps
+                .iter()
+                .map(|s| page.t(&format!("programme.step.{s}")))
+                .collect(),
+            vec![page.t("programme.session_col"), page.t("roster.group_col")],
+        ]
+        .concat(),
+    ];
+    for r in &d.rows {
+        let mut row = vec![
+            r.number.clone(),
+            r.name.clone(),
+            r.department.clone(),
+            if r.left {
+                page.t("programme.left")
+            } else {
+                r.segment.clone()
+            },
+        ];
+        row.extend(
+            r.steps
+                .iter()
+                .map(|(_, st)| page.t(&format!("programme.state.{st}"))),
+        );
+        row.push(r.session.clone());
+        row.push(r.group.clone());
+        people.push(row);
+    }
+    let sheets = vec![
+        (page.t("programme.funnel"), funnel),
+        (page.t("programme.sheet_interviews"), to_commit),
+        (page.t("programme.sheet_behaviour"), behaviour),
+        (page.t("programme.sheet_anchors"), mix),
+        (page.t("programme.sheet_autonomy"), autonomy),
+        (page.t("programme.sheet_people"), people),
+    ];
+    let bytes = domain::import::export::sheets_to_xlsx(&sheets)
+        .map_err(|e| AppError::internal("programme xlsx", e))?;
+    audit_export(&state, &auth, &origin, &format!("programme {id} (xlsx)")).await?;
+    Ok(download(XLSX, format!("programme-{id}.xlsx"), bytes))
+}
+
+/// The roster page's data, for HR or the session's instructor.
+async fn roster_view(
+    state: &AppState,
+    page: &Page,
+    auth: &Auth,
+    id: i64,
+    sid: i64,
+) -> Result<RosterPage, AppError> {
     let tenant = auth.tenant();
     let session = state
         .store
@@ -1202,13 +1823,13 @@ async fn roster(
         .filter(|s| s.programme == id)
         .ok_or_else(AppError::not_found)?;
     allow(
-        &auth,
+        auth,
         Action::ViewSessionRoster {
             tenant,
             runs_it: session.instructor == auth.user.id,
         },
     )?;
-    let programme = load(&state, &auth, id).await?;
+    let programme = load(state, auth, id).await?;
     let participants: Vec<_> = state
         .store
         .participants(tenant, id)
@@ -1301,7 +1922,7 @@ async fn roster(
         .collect();
     Ok(RosterPage {
         shell: page.shell(
-            Some(&auth),
+            Some(auth),
             if segment_of.is_some() {
                 "/programmes"
             } else {
@@ -1309,6 +1930,7 @@ async fn roster(
             },
         ),
         programme_id: id,
+        session_id: sid,
         programme_name: programme.name,
         may_manage: segment_of.is_some(),
         when: fmt_when(&session),

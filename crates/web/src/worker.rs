@@ -6,7 +6,9 @@
 //!    date plus the tenant's grace period has come, get their check-in asked — the task
 //!    on the employee's and the facilitator's pages, and an email to each. Marking and
 //!    enqueueing happen in one transaction, so a commitment is asked once.
-//! 2. **Reminders** for dialogues starting within [`REMINDER_LEAD`], to both people, once.
+//! 2. **Reminders** for dialogues starting within [`REMINDER_LEAD`], to both people, once;
+//!    and for programme pre-work (事前学習, キャリア・アンカー) still open when the
+//!    participant's training is a week away, once per step (the job key says so).
 //! 3. **The outbox**: emails due are sent over SMTP; a failure is retried with back-off
 //!    and nothing is dropped. Without SMTP configured, emails stay queued (the admin's
 //!    送信状況 page says so) until it is.
@@ -78,6 +80,7 @@ impl Mailer {
 pub struct TickReport {
     pub check_ins_asked: usize,
     pub reminders_sent: usize,
+    pub step_reminders: usize,
     pub emails_sent: usize,
     pub emails_retrying: usize,
     pub emails_failed: usize,
@@ -107,6 +110,7 @@ impl Worker {
                         tracing::info!(
                             check_ins = r.check_ins_asked,
                             reminders = r.reminders_sent,
+                            step_reminders = r.step_reminders,
                             sent = r.emails_sent,
                             retrying = r.emails_retrying,
                             failed = r.emails_failed,
@@ -127,6 +131,7 @@ impl Worker {
         for tenant in self.state.store.list_tenants().await? {
             report.check_ins_asked += self.ask_check_ins(tenant.id, now).await?;
             report.reminders_sent += self.remind(tenant.id, now).await?;
+            report.step_reminders += self.remind_programme_steps(tenant.id, now).await?;
         }
         if let Some(mailer) = &self.mailer {
             self.deliver(mailer, now, &mut report).await?;
@@ -243,6 +248,78 @@ impl Worker {
             }
         }
         Ok(sent)
+    }
+
+    /// Pre-work reminders for participants of sessions starting within the week.
+    async fn remind_programme_steps(
+        &self,
+        tenant: TenantId,
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        let store = &self.state.store;
+        let lead = Duration::days(domain::programme::REMIND_BEFORE_TRAINING_DAYS);
+        let soon = store
+            .sessions_starting_between(tenant, now - Duration::days(1), now + lead)
+            .await?;
+        if soon.is_empty() {
+            return Ok(0);
+        }
+        let cal = store.tenant(tenant).await?.settings.calendar;
+        let today = self.state.clock.today();
+        let mut programmes: Vec<i64> = soon.iter().map(|s| s.programme).collect();
+        programmes.sort_unstable();
+        programmes.dedup();
+        let mut jobs = Vec::new();
+        for id in programmes {
+            let Some(programme) = store.programme(tenant, id).await? else {
+                continue;
+            };
+            for (p, progress) in store
+                .programme_progress(tenant, &programme, &cal, now)
+                .await?
+            {
+                let Some(session) = soon.iter().find(|s| Some(s.id) == p.session) else {
+                    continue;
+                };
+                let days = (crate::pages::jst(session.starts_at).date() - today).num_days();
+                let steps = progress.overdue(Some(days));
+                if steps.is_empty() {
+                    continue;
+                }
+                let Some((user, address)) = store.account_of_person(tenant, p.person).await? else {
+                    continue;
+                };
+                let when = crate::pages::when(session.starts_at);
+                for step in steps {
+                    let key = format!("programme.step.{}", step.key());
+                    let (step_ja, step_en) = (
+                        Lang::Ja.catalog().get(&key).to_string(),
+                        Lang::En.catalog().get(&key).to_string(),
+                    );
+                    jobs.push(self.email(
+                        tenant,
+                        format!(
+                            "email:programme_step:{id}:{}:{}:{}",
+                            p.person.0,
+                            step.key(),
+                            user.0
+                        ),
+                        address.clone(),
+                        "email.programme_step",
+                        &[
+                            ("name", &p.name),
+                            ("programme", &programme.name),
+                            ("step_ja", &step_ja),
+                            ("step_en", &step_en),
+                            ("when", &when),
+                        ],
+                        &format!("/my/programmes/{id}"),
+                        now,
+                    )?);
+                }
+            }
+        }
+        Ok(store.enqueue_jobs(&jobs, now).await? as usize)
     }
 
     async fn deliver(
