@@ -37,6 +37,14 @@ test('HR runs an FY2026 milestone programme from the cohort to a commitment', as
   const page = await context.newPage();
   await signIn(page, server.base, 'hr');
   await page.goto(`${server.base}/programmes`);
+  // Ten past years of the demo's programme and this year's running one.
+  assert.ok(await page.locator('[data-testid=programme-row]').count() >= 10);
+  await shot(page, 'programmes-home');
+  await click(page, '[data-testid=programme-row]:last-child [data-testid=programme-link]');
+  assert.ok(Number((await page.locator('[data-testid=funnel-count]').last().textContent()).trim()) > 0,
+    'a past programme has its behaviour evaluations');
+  await shot(page, 'programme-past');
+  await page.goto(`${server.base}/programmes`);
   await click(page, '[data-testid=programme-new]');
   // Nobody matches: told, and nothing is created.
   await page.fill('[data-testid=programme-name]', 'FY2026 50歳節目研修（テスト）');

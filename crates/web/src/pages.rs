@@ -360,8 +360,8 @@ struct ProgrammesPage {
     /// (FY, cells per level, rate) of behaviour-change evaluations; cells suppressed below k.
     behaviour: Vec<(i32, Vec<String>, String)>,
     levels: Vec<String>,
-    /// 節目プログラム: (id, FY, name, rule in words, participants)
-    programmes: Vec<(i64, i32, String, String, i64)>,
+    /// 節目プログラム, newest first.
+    programmes: Vec<crate::programmes::Summary>,
     may_manage: bool,
 }
 
@@ -449,16 +449,7 @@ async fn programmes(
         },
     )
     .is_ok();
-    let programmes = state
-        .store
-        .programmes(auth.tenant())
-        .await?
-        .into_iter()
-        .map(|p| {
-            let rule = crate::programmes::rule_text(&page, &p.rule);
-            (p.id, p.fiscal_year, p.name, rule, p.participants)
-        })
-        .collect();
+    let programmes = crate::programmes::summaries(&state, &page, auth.tenant(), k).await?;
     Ok(ProgrammesPage {
         programmes,
         may_manage,

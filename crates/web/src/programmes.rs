@@ -444,6 +444,67 @@ fn autonomy_chart(
     Some(svg)
 }
 
+/// What a hidden behaviour-change figure says: "under k" when fewer than k were
+/// evaluated, otherwise only "hidden" (a small cell must not be worked out).
+fn hidden_label(page: &Page, evaluated: u64, k: u32) -> String {
+    if evaluated < u64::from(k) {
+        page.tf("programmes.suppressed", "k", k)
+    } else {
+        page.t("behaviour.hidden")
+    }
+}
+
+/// A programme's line on the HR home: how far it got, year after year.
+pub struct Summary {
+    pub id: i64,
+    pub fiscal_year: i32,
+    pub name: String,
+    pub rule: String,
+    pub targeted: u64,
+    pub committed: String,
+    pub adherence: String,
+    /// Behaviour-change rate, or "under k" / "not yet".
+    pub behaviour: String,
+}
+
+/// Every programme with its headline figures (the funnel's, no autonomy).
+pub async fn summaries(
+    state: &AppState,
+    page: &Page,
+    tenant: TenantId,
+    k: u32,
+) -> store::Result<Vec<Summary>> {
+    let cal = state.store.tenant(tenant).await?.settings.calendar;
+    let now = state.clock.now();
+    let mut out = Vec::new();
+    for p in state.store.programmes(tenant).await? {
+        let progress = state
+            .store
+            .programme_progress(tenant, &p, &cal, now)
+            .await?;
+        let f = Funnel::of(progress.iter().map(|(_, x)| x));
+        let behaviour = if f.behaviour.evaluated() == 0 {
+            "—".to_string()
+        } else {
+            match f.behaviour.anonymised(u64::from(k)).rate {
+                Some(r) => pct(r),
+                None => hidden_label(page, f.behaviour.evaluated(), k),
+            }
+        };
+        out.push(Summary {
+            id: p.id,
+            fiscal_year: p.fiscal_year,
+            rule: rule_text(page, &p.rule),
+            name: p.name,
+            targeted: f.count(Stage::Targeted),
+            committed: pct(f.rate(Stage::Committed)),
+            adherence: pct(f.start_adherence()),
+            behaviour,
+        });
+    }
+    Ok(out)
+}
+
 // ---------------------------------------------------------------------------------------
 // Interview scheduling (節目面談): about a month after training, with their consultant.
 
@@ -837,6 +898,7 @@ struct DetailPage {
     funnel_chart: String,
     stages: Vec<(String, u64, String)>,
     behaviour: Vec<(String, String)>,
+    behaviour_rate: Option<String>,
     mix: Vec<(String, String)>,
     autonomy_chart: Option<String>,
     /// (name, number, consultant, state key, when)
@@ -1015,7 +1077,7 @@ async fn render_detail(
                 page.t(&format!("behaviour.level.{}", c.key())),
                 match report.behaviour.shares {
                     Some(s) => pct(s[i]),
-                    None => page.tf("programmes.suppressed", "k", k),
+                    None => hidden_label(page, report.evaluated, k),
                 },
             )
         })
@@ -1142,6 +1204,7 @@ async fn render_detail(
         template_label: page.t(&format!("programme.template.{}", programme.template.key())),
         rule_text: rule_text(page, &programme.rule),
         funnel_chart: funnel_chart(&stages),
+        behaviour_rate: report.behaviour.rate.map(pct),
         interviews,
         suggestions,
         workload,
