@@ -67,6 +67,52 @@ impl Store {
         Ok(id)
     }
 
+    /// The latest answer sheet of every participant of a programme who has one.
+    pub async fn latest_anchor_sheets_in_programme(
+        &self,
+        tenant: TenantId,
+        programme: i64,
+    ) -> Result<std::collections::HashMap<i64, AnswerSheet>> {
+        use crate::schema::ProgrammeParticipants as Pp;
+        let rows: Vec<(i64, String, String)> = self
+            .fetch_all(
+                &Query::select()
+                    .columns([
+                        AnchorResults::PersonId,
+                        AnchorResults::Ratings,
+                        AnchorResults::Picks,
+                    ])
+                    .from(AnchorResults::Table)
+                    .and_where(Expr::col(AnchorResults::TenantId).eq(tenant.0))
+                    .and_where(
+                        Expr::col(AnchorResults::PersonId).in_subquery(
+                            Query::select()
+                                .column(Pp::PersonId)
+                                .from(Pp::Table)
+                                .and_where(Expr::col(Pp::TenantId).eq(tenant.0))
+                                .and_where(Expr::col(Pp::ProgrammeId).eq(programme))
+                                .to_owned(),
+                        ),
+                    )
+                    .order_by(AnchorResults::TakenAt, Order::Asc)
+                    .order_by(AnchorResults::Id, Order::Asc)
+                    .to_owned(),
+            )
+            .await?;
+        // Oldest first, so the last one written per person is their latest.
+        let mut out = std::collections::HashMap::new();
+        for (person, ratings, picks) in rows {
+            out.insert(
+                person,
+                AnswerSheet {
+                    ratings: numbers(&ratings, "ratings")?,
+                    picks: numbers(&picks, "picks")?,
+                },
+            );
+        }
+        Ok(out)
+    }
+
     /// A person's takes, newest first.
     pub async fn anchor_results_of(
         &self,

@@ -321,6 +321,16 @@ db_test!(
         )
         .await
         .expect("anchors");
+        let latest = domain::anchor::AnswerSheet {
+            ratings: vec![4; 40],
+            picks: vec![4, 5, 6],
+        };
+        s.save_anchor_result(t, e2, &latest, start - Duration::days(2))
+            .await
+            .expect("retake");
+        let sheets = s.latest_anchor_sheets_in_programme(t, id).await.expect("q");
+        assert_eq!(sheets.len(), 1);
+        assert_eq!(sheets.get(&e2.0), Some(&latest), "the latest take");
         // Two interviews for E2: the first continues, the second commits.
         let interview = |when| NewDialogue {
             kind: DialogueKind::MilestoneInterview,

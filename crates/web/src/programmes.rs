@@ -171,13 +171,11 @@ pub async fn plan(store: &Store, tenant: TenantId, programme: &Programme) -> sto
     let assignment = training::assign(&segs, &domain_sessions, &pinned);
     let mut people = Vec::with_capacity(participants.len());
     let mut scores: Vec<Option<[f64; 8]>> = Vec::with_capacity(participants.len());
+    let sheets = store
+        .latest_anchor_sheets_in_programme(tenant, programme.id)
+        .await?;
     for (i, p) in participants.iter().enumerate() {
-        let latest = store
-            .anchor_results_of(tenant, p.person)
-            .await?
-            .into_iter()
-            .next();
-        let profile = latest.map(|r| domain::anchor::score(&r.sheet));
+        let profile = sheets.get(&p.person.0).map(domain::anchor::score);
         scores.push(profile.as_ref().map(|pr| {
             let mut s = [0.0; 8];
             for (k, a) in Anchor::ALL.iter().enumerate() {
@@ -337,9 +335,12 @@ pub async fn report(
         });
     }
     let mut mix: BTreeMap<usize, u64> = BTreeMap::new();
+    let sheets = store
+        .latest_anchor_sheets_in_programme(tenant, programme.id)
+        .await?;
     for (p, _) in progress.iter().filter(|(p, _)| !p.left()) {
-        if let Some(r) = store.anchor_results_of(tenant, p.person).await?.first() {
-            for a in domain::anchor::score(&r.sheet).dominant {
+        if let Some(sheet) = sheets.get(&p.person.0) {
+            for a in domain::anchor::score(sheet).dominant {
                 *mix.entry(a as usize).or_default() += 1;
             }
         }
@@ -1903,12 +1904,15 @@ async fn roster_view(
     let mut by_group: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
     let mut ungrouped = Vec::new();
     let mut dominant: Vec<Vec<Anchor>> = Vec::new();
+    let sheets = state
+        .store
+        .latest_anchor_sheets_in_programme(tenant, id)
+        .await?;
     for (i, p) in participants.iter().enumerate() {
-        let latest = state.store.anchor_results_of(tenant, p.person).await?;
         dominant.push(
-            latest
-                .first()
-                .map(|r| domain::anchor::score(&r.sheet).dominant)
+            sheets
+                .get(&p.person.0)
+                .map(|s| domain::anchor::score(s).dominant)
                 .unwrap_or_default(),
         );
         match p.group_no {
