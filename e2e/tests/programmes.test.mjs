@@ -65,6 +65,13 @@ test('HR runs an FY2026 milestone programme from the cohort to a commitment', as
   for (const p of cohort.people) {
     assert.ok(rows.some((r) => r.includes(p.employee_number)), `${p.employee_number} is in the cohort`);
   }
+  // A short video for the pre-learning, served by the product.
+  await page.locator('[data-testid=pre-learning-admin] summary').click();
+  const video = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypisom'), Buffer.alloc(256)]);
+  await page.setInputFiles('[data-testid=pre-learning-upload]', { name: '研修の目的.mp4', mimeType: 'video/mp4', buffer: video });
+  await click(page, '[data-testid=pre-learning-save]');
+  assert.match(await page.textContent('[data-testid=flash]'), /事前学習の内容を保存しました/);
+  assert.match(await page.textContent('[data-testid=pre-learning-file]'), /研修の目的\.mp4/);
   const start = await funnel(page, programmeUrl);
   assert.equal(start[0], cohort.count);
   // A participant not interviewed yet this year gets an account of their own.
@@ -85,6 +92,7 @@ test('HR runs an FY2026 milestone programme from the cohort to a commitment', as
   await page.goto(`${server.base}/my`);
   await click(page, '[data-testid=my-programme]:has-text("FY2026 50歳節目研修（テスト）") [data-testid=open-my-programme]');
   assert.equal(await page.getAttribute('[data-testid=path-pre_learning]', 'data-state'), 'open');
+  assert.equal(await page.locator('[data-testid=pre-learning-video]').count(), 1);
   await click(page, '[data-testid=pre-learning-mark]');
   assert.equal(await page.getAttribute('[data-testid=path-pre_learning]', 'data-state'), 'done');
   await shot(page, 'programme-my-path');

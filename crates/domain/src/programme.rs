@@ -339,6 +339,52 @@ impl Progress {
     }
 }
 
+/// The largest pre-learning file the product keeps (a short video).
+pub const MAX_PRE_LEARNING_BYTES: usize = 50 * 1024 * 1024;
+
+/// Why a pre-learning file was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileRefusal {
+    Empty,
+    TooLarge,
+    /// Not an MP4 or WebM video, a PDF or a UTF-8 text.
+    Kind,
+}
+
+impl FileRefusal {
+    pub fn key(self) -> &'static str {
+        match self {
+            FileRefusal::Empty => "empty",
+            FileRefusal::TooLarge => "too_large",
+            FileRefusal::Kind => "kind",
+        }
+    }
+}
+
+/// The content type of a pre-learning file, from its name and its first bytes (both
+/// must agree, so a renamed file is refused rather than served as something it is not).
+pub fn pre_learning_kind(name: &str, bytes: &[u8]) -> Result<&'static str, FileRefusal> {
+    if bytes.is_empty() {
+        return Err(FileRefusal::Empty);
+    }
+    if bytes.len() > MAX_PRE_LEARNING_BYTES {
+        return Err(FileRefusal::TooLarge);
+    }
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let kind = match ext.as_str() {
+        "mp4" | "m4v" if bytes.len() > 8 && &bytes[4..8] == b"ftyp" => "video/mp4",
+        "webm" if bytes.starts_with(&[0x1A, 0x45, 0xDF, 0xA3]) => "video/webm",
+        "pdf" if bytes.starts_with(b"%PDF-") => "application/pdf",
+        "txt" if std::str::from_utf8(bytes).is_ok() => "text/plain; charset=utf-8",
+        _ => return Err(FileRefusal::Kind),
+    };
+    Ok(kind)
+}
+
 /// Pre-work still open this close to training (or after it) earns a reminder.
 pub const REMIND_BEFORE_TRAINING_DAYS: i64 = 7;
 
@@ -583,6 +629,37 @@ mod tests {
         assert_eq!(states(&p), [Done, Open, Done, Done, Open, Waiting]);
         p.left = true;
         assert_eq!(states(&p), [Done, Closed, Done, Done, Closed, Closed]);
+    }
+
+    #[test]
+    fn pre_learning_files_are_known_by_name_and_content_together() {
+        let mp4 = [&[0, 0, 0, 24][..], b"ftypisom", &[0; 16]].concat();
+        assert_eq!(pre_learning_kind("研修の目的.MP4", &mp4), Ok("video/mp4"));
+        assert_eq!(
+            pre_learning_kind("intro.webm", &[0x1A, 0x45, 0xDF, 0xA3, 1]),
+            Ok("video/webm")
+        );
+        assert_eq!(
+            pre_learning_kind("a.pdf", b"%PDF-1.7 ..."),
+            Ok("application/pdf")
+        );
+        assert_eq!(
+            pre_learning_kind("読んでください.txt", "研修の目的".as_bytes()),
+            Ok("text/plain; charset=utf-8")
+        );
+        assert_eq!(
+            pre_learning_kind("a.pdf", &mp4),
+            Err(FileRefusal::Kind),
+            "renamed"
+        );
+        assert_eq!(pre_learning_kind("a.exe", b"MZ"), Err(FileRefusal::Kind));
+        assert_eq!(
+            pre_learning_kind("a.txt", &[0xff, 0xfe]),
+            Err(FileRefusal::Kind)
+        );
+        assert_eq!(pre_learning_kind("a.mp4", &[]), Err(FileRefusal::Empty));
+        let big = vec![b'a'; MAX_PRE_LEARNING_BYTES + 1];
+        assert_eq!(pre_learning_kind("a.txt", &big), Err(FileRefusal::TooLarge));
     }
 
     #[test]

@@ -1117,6 +1117,11 @@ app_test!(permission_matrix_for_form_posts, |app| async move {
             vec![("date", "2030-01-01"), ("start", "10:00"), ("end", "11:00")],
         ),
         (format!("/programmes/{programme}/place"), vec![]),
+        (format!("/programmes/{programme}/interviews"), vec![]),
+        (
+            format!("/programmes/{programme}/pre-learning/remove"),
+            vec![],
+        ),
         (
             format!("/programmes/{programme}/pin"),
             vec![("person", "1")],
@@ -4547,5 +4552,111 @@ app_test!(
                 .count(),
             4
         );
+    }
+);
+
+/// A multipart body with a `text` field and a `file`.
+fn multipart(text: &str, file_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "KyoritsuTestBoundary7MA4YWxk";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n{text}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+app_test!(
+    hr_uploads_a_pre_learning_video_participants_watch_it_and_a_wrong_file_changes_nothing,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        let (id, _) = programme_with_session(&app, &hr, 20, "500").await;
+        let csrf = hr.csrf(&format!("/programmes/{id}")).await;
+        let upload = |text: &str, name: &str, bytes: &[u8]| {
+            let (kind, body) = multipart(text, name, bytes);
+            let http = hr.http.clone();
+            let url = format!("{}/programmes/{id}/pre-learning?_csrf={csrf}", hr.base);
+            async move {
+                let r = http
+                    .post(url)
+                    .header("content-type", kind)
+                    .body(body)
+                    .send()
+                    .await
+                    .expect("upload");
+                (r.status(), r.text().await.unwrap_or_default())
+            }
+        };
+        let video = [&[0, 0, 0, 24][..], b"ftypisom", &[7; 64]].concat();
+        let (s, _) = upload(
+            "動画を見てから研修に来てください。",
+            "研修の目的.mp4",
+            &video,
+        )
+        .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let info = app
+            .store
+            .pre_learning_file_info(t.id, id)
+            .await
+            .expect("q")
+            .expect("kept");
+        assert_eq!(
+            (info.content_type.as_str(), info.size),
+            ("video/mp4", video.len() as i64)
+        );
+        // A renamed program: refused, the form as typed, nothing changed.
+        let (s, page) = upload("書き換えた文章", "資料.pdf", b"MZ\x90\x00 not a pdf").await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("使えない形式") && page.contains("書き換えた文章"));
+        let programme = app.store.programme(t.id, id).await.expect("q").expect("p");
+        assert_eq!(programme.pre_learning, "動画を見てから研修に来てください。");
+        assert_eq!(
+            app.store
+                .pre_learning_file_info(t.id, id)
+                .await
+                .expect("q")
+                .expect("kept")
+                .file_name,
+            "研修の目的.mp4"
+        );
+        // The participant watches it; someone outside the programme cannot fetch it.
+        let employee = app.signed_in("employee@demo.example.jp").await;
+        let (_, path) = employee.get(&format!("/my/programmes/{id}")).await;
+        assert!(path.contains("data-testid=\"pre-learning-video\""));
+        let r = employee
+            .http
+            .get(format!(
+                "{}/programmes/{id}/pre-learning/file",
+                employee.base
+            ))
+            .send()
+            .await
+            .expect("file");
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(
+            r.headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok()),
+            Some("video/mp4")
+        );
+        assert_eq!(r.bytes().await.expect("bytes").to_vec(), video);
+        let teacher = app.signed_in("instructor@demo.example.jp").await;
+        let (s, _) = teacher
+            .get(&format!("/programmes/{id}/pre-learning/file"))
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        // Removed: gone for everyone.
+        hr.post(
+            &format!("/programmes/{id}/pre-learning/remove"),
+            &[("_csrf", &csrf)],
+        )
+        .await;
+        let (s, _) = employee
+            .get(&format!("/programmes/{id}/pre-learning/file"))
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
     }
 );

@@ -8,7 +8,7 @@
 
 use crate::schema::{
     AnchorResults, BehaviourEvaluations, Commitments, DialogueOutcome, Dialogues, People,
-    ProgrammeParticipants as Pp, Programmes, TrainingSessions as Ts, Users,
+    ProgrammeFiles, ProgrammeParticipants as Pp, Programmes, TrainingSessions as Ts, Users,
 };
 use crate::{PersonId, Result, Store, StoreError, TenantId, UserId};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -136,7 +136,168 @@ type SessionRow = (
     String,
 );
 
+/// A programme's pre-learning file, without its bytes.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FileInfo {
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub uploaded_at: DateTime<Utc>,
+}
+
 impl Store {
+    /// Keeps `bytes` as the programme's pre-learning file, replacing an earlier one.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn set_pre_learning_file(
+        &self,
+        tenant: TenantId,
+        programme: i64,
+        file_name: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+        by: UserId,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        tx.execute(
+            &Query::delete()
+                .from_table(ProgrammeFiles::Table)
+                .and_where(Expr::col(ProgrammeFiles::TenantId).eq(tenant.0))
+                .and_where(Expr::col(ProgrammeFiles::ProgrammeId).eq(programme))
+                .to_owned(),
+        )
+        .await?;
+        let size = bytes.len() as i64;
+        tx.execute(
+            &Query::insert()
+                .into_table(ProgrammeFiles::Table)
+                .columns([
+                    ProgrammeFiles::TenantId,
+                    ProgrammeFiles::ProgrammeId,
+                    ProgrammeFiles::FileName,
+                    ProgrammeFiles::ContentType,
+                    ProgrammeFiles::Bytes,
+                    ProgrammeFiles::Size,
+                    ProgrammeFiles::UploadedByUserId,
+                    ProgrammeFiles::UploadedAt,
+                ])
+                .values_panic([
+                    tenant.0.into(),
+                    programme.into(),
+                    file_name.into(),
+                    content_type.into(),
+                    bytes.into(),
+                    size.into(),
+                    by.0.into(),
+                    at.into(),
+                ])
+                .to_owned(),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// Changes the programme's pre-learning text.
+    pub async fn set_pre_learning_text(
+        &self,
+        tenant: TenantId,
+        programme: i64,
+        text: &str,
+    ) -> Result<()> {
+        self.execute(
+            &Query::update()
+                .table(Programmes::Table)
+                .value(Programmes::PreLearning, text)
+                .and_where(Expr::col(Programmes::TenantId).eq(tenant.0))
+                .and_where(Expr::col(Programmes::Id).eq(programme))
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Removes the programme's pre-learning file (true when there was one).
+    pub async fn remove_pre_learning_file(&self, tenant: TenantId, programme: i64) -> Result<bool> {
+        let n = self
+            .execute(
+                &Query::delete()
+                    .from_table(ProgrammeFiles::Table)
+                    .and_where(Expr::col(ProgrammeFiles::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(ProgrammeFiles::ProgrammeId).eq(programme))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(n > 0)
+    }
+
+    pub async fn pre_learning_file_info(
+        &self,
+        tenant: TenantId,
+        programme: i64,
+    ) -> Result<Option<FileInfo>> {
+        let row: Option<(String, String, i64, DateTime<Utc>)> = self
+            .fetch_optional(
+                &Query::select()
+                    .columns([
+                        ProgrammeFiles::FileName,
+                        ProgrammeFiles::ContentType,
+                        ProgrammeFiles::Size,
+                        ProgrammeFiles::UploadedAt,
+                    ])
+                    .from(ProgrammeFiles::Table)
+                    .and_where(Expr::col(ProgrammeFiles::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(ProgrammeFiles::ProgrammeId).eq(programme))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(
+            row.map(|(file_name, content_type, size, uploaded_at)| FileInfo {
+                file_name,
+                content_type,
+                size,
+                uploaded_at,
+            }),
+        )
+    }
+
+    /// The file itself: (info, bytes).
+    pub async fn pre_learning_file(
+        &self,
+        tenant: TenantId,
+        programme: i64,
+    ) -> Result<Option<(FileInfo, Vec<u8>)>> {
+        type Row = (String, String, i64, DateTime<Utc>, Vec<u8>);
+        let row: Option<Row> = self
+            .fetch_optional(
+                &Query::select()
+                    .columns([
+                        ProgrammeFiles::FileName,
+                        ProgrammeFiles::ContentType,
+                        ProgrammeFiles::Size,
+                        ProgrammeFiles::UploadedAt,
+                        ProgrammeFiles::Bytes,
+                    ])
+                    .from(ProgrammeFiles::Table)
+                    .and_where(Expr::col(ProgrammeFiles::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(ProgrammeFiles::ProgrammeId).eq(programme))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(
+            row.map(|(file_name, content_type, size, uploaded_at, bytes)| {
+                (
+                    FileInfo {
+                        file_name,
+                        content_type,
+                        size,
+                        uploaded_at,
+                    },
+                    bytes,
+                )
+            }),
+        )
+    }
+
     /// Everyone the rule selects for fiscal year `fy` among current employees, by
     /// employee number.
     pub async fn cohort_of(

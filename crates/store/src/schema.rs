@@ -465,3 +465,17 @@ pub(crate) enum TrainingSessions {
     InstructorUserId,
     Style,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ProgrammeFiles {
+    Table,
+    Id,
+    TenantId,
+    ProgrammeId,
+    FileName,
+    ContentType,
+    Bytes,
+    Size,
+    UploadedByUserId,
+    UploadedAt,
+}

@@ -49,6 +49,17 @@ pub fn router() -> Router<AppState> {
             get(roster_pdf),
         )
         .route("/programmes/{id}/export.xlsx", get(export_xlsx))
+        .route(
+            "/programmes/{id}/pre-learning",
+            post(save_pre_learning).layer(axum::extract::DefaultBodyLimit::max(
+                domain::programme::MAX_PRE_LEARNING_BYTES + 1024 * 1024,
+            )),
+        )
+        .route(
+            "/programmes/{id}/pre-learning/remove",
+            post(remove_pre_learning_file),
+        )
+        .route("/programmes/{id}/pre-learning/file", get(pre_learning_file))
         .route("/my/programmes/{id}", get(my_path))
         .route("/my/programmes/{id}/pre-learning", post(pre_learning_done))
 }
@@ -917,6 +928,11 @@ struct DetailPage {
     instructors: Vec<(i64, String)>,
     session_form: SessionForm,
     session_errors: Vec<String>,
+    /// The pre-learning text as shown in its form (as typed after a refusal).
+    pre_learning_text: String,
+    pre_learning_error: Option<String>,
+    /// (file name, size in KB)
+    pre_learning_file: Option<(String, String)>,
     unplaced: usize,
     mismatches: Vec<String>,
     shortfalls: Vec<String>,
@@ -974,15 +990,36 @@ async fn load(state: &AppState, auth: &Auth, id: i64) -> Result<Programme, AppEr
         .ok_or_else(AppError::not_found)
 }
 
+/// What the programme page shows in its forms after a refusal.
+#[derive(Default)]
+struct Typed {
+    session: SessionForm,
+    session_errors: Vec<String>,
+    pre_learning: Option<(String, String)>,
+}
+
 async fn render_detail(
     state: &AppState,
     page: &Page,
     auth: &Auth,
     programme: Programme,
-    session_form: SessionForm,
-    session_errors: Vec<String>,
+    typed: Typed,
 ) -> Result<DetailPage, AppError> {
+    let Typed {
+        session: session_form,
+        session_errors,
+        pre_learning,
+    } = typed;
     let tenant = auth.tenant();
+    let file = state
+        .store
+        .pre_learning_file_info(tenant, programme.id)
+        .await?
+        .map(|f| (f.file_name, format!("{}", (f.size + 1023) / 1024)));
+    let (pre_learning_text, pre_learning_error) = match pre_learning {
+        Some((text, error)) => (text, Some(error)),
+        None => (programme.pre_learning.clone(), None),
+    };
     let now = state.clock.now();
     let settings = state.store.tenant(tenant).await?.settings;
     let report = report(&state.store, tenant, &programme, now).await?;
@@ -1245,6 +1282,9 @@ async fn render_detail(
         instructors,
         session_form,
         session_errors,
+        pre_learning_text,
+        pre_learning_error,
+        pre_learning_file: file,
         unplaced,
         mismatches,
         shortfalls,
@@ -1307,15 +1347,7 @@ async fn detail(
 ) -> Result<DetailPage, AppError> {
     hr(&auth)?;
     let programme = load(&state, &auth, id).await?;
-    render_detail(
-        &state,
-        &page,
-        &auth,
-        programme,
-        SessionForm::default(),
-        Vec::new(),
-    )
-    .await
+    render_detail(&state, &page, &auth, programme, Typed::default()).await
 }
 
 fn parse_time(s: &str) -> Option<NaiveTime> {
@@ -1410,7 +1442,18 @@ async fn add_session(
             )),
         }
     }
-    let p = render_detail(&state, &page, &auth, programme, typed, errors).await?;
+    let p = render_detail(
+        &state,
+        &page,
+        &auth,
+        programme,
+        Typed {
+            session: typed,
+            session_errors: errors,
+            ..Typed::default()
+        },
+    )
+    .await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
 }
 
@@ -1557,6 +1600,160 @@ async fn add_late_joiner(
     };
     set_flash(&page.session, kind, text).await?;
     Ok(Redirect::to(&format!("/programmes/{id}#participants")).into_response())
+}
+
+// ---------------------------------------------------------------------------------------
+// Pre-learning (事前学習): the text and a file (a short video, a PDF or a text).
+
+/// POST /programmes/{id}/pre-learning (multipart: `text`, optional `file`) — all or
+/// nothing: a refused file leaves the text unchanged too, and the form comes back as typed.
+async fn save_pre_learning(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    Path(id): Path<i64>,
+    mut form: axum::extract::Multipart,
+) -> Result<Response, AppError> {
+    hr(&auth)?;
+    let tenant = auth.tenant();
+    let programme = load(&state, &auth, id).await?;
+    let (mut text, mut file_name, mut bytes) = (String::new(), String::new(), Vec::new());
+    let mut too_large = false;
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            // A body over the limit ends the stream early.
+            Err(_) => {
+                too_large = true;
+                break;
+            }
+        };
+        match field.name() {
+            Some("text") => text = field.text().await.unwrap_or_default(),
+            Some("file") => {
+                file_name = field.file_name().unwrap_or("").trim().to_string();
+                match field.bytes().await {
+                    Ok(b) => bytes = b.to_vec(),
+                    Err(_) => too_large = true,
+                }
+            }
+            _ => {}
+        }
+    }
+    let refused = if too_large {
+        Some(domain::programme::FileRefusal::TooLarge)
+    } else if file_name.is_empty() && bytes.is_empty() {
+        None
+    } else {
+        domain::programme::pre_learning_kind(&file_name, &bytes).err()
+    };
+    if let Some(r) = refused {
+        let error = page.lang.catalog().format(
+            &format!("programme.file.{}", r.key()),
+            &[
+                ("name", &file_name),
+                (
+                    "mb",
+                    &(domain::programme::MAX_PRE_LEARNING_BYTES / 1024 / 1024),
+                ),
+            ],
+        );
+        let p = render_detail(
+            &state,
+            &page,
+            &auth,
+            programme,
+            Typed {
+                pre_learning: Some((text, error)),
+                ..Typed::default()
+            },
+        )
+        .await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
+    }
+    state
+        .store
+        .set_pre_learning_text(tenant, id, text.trim())
+        .await?;
+    if !bytes.is_empty() {
+        let kind = domain::programme::pre_learning_kind(&file_name, &bytes)
+            .map_err(|_| AppError::bad_request())?;
+        state
+            .store
+            .set_pre_learning_file(
+                tenant,
+                id,
+                &file_name,
+                kind,
+                bytes,
+                auth.user.id,
+                state.clock.now(),
+            )
+            .await?;
+    }
+    set_flash(
+        &page.session,
+        "success",
+        page.t("programme.pre_learning_saved"),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/programmes/{id}#pre-learning")).into_response())
+}
+
+/// POST /programmes/{id}/pre-learning/remove
+async fn remove_pre_learning_file(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    hr(&auth)?;
+    load(&state, &auth, id).await?;
+    state
+        .store
+        .remove_pre_learning_file(auth.tenant(), id)
+        .await?;
+    set_flash(&page.session, "success", page.t("programme.file_removed")).await?;
+    Ok(Redirect::to(&format!("/programmes/{id}#pre-learning")).into_response())
+}
+
+/// GET /programmes/{id}/pre-learning/file — served to HR and to the programme's
+/// participants, with its checked type (never guessed by the browser).
+async fn pre_learning_file(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let tenant = auth.tenant();
+    let participant = match auth.actor.person_id {
+        Some(me) => state.store.is_participant(tenant, id, me).await?,
+        None => false,
+    };
+    if !participant {
+        hr(&auth)?;
+    }
+    let (info, bytes) = state
+        .store
+        .pre_learning_file(tenant, id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let encoded: String = form_urlencoded::byte_serialize(info.file_name.as_bytes()).collect();
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, info.content_type),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("inline; filename*=UTF-8''{}", encoded.replace('+', "%20")),
+            ),
+            (
+                axum::http::header::CACHE_CONTROL,
+                "private, max-age=300".to_string(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1780,15 +1977,7 @@ async fn export_xlsx(
 ) -> Result<Response, AppError> {
     hr(&auth)?;
     let programme = load(&state, &auth, id).await?;
-    let d = render_detail(
-        &state,
-        &page,
-        &auth,
-        programme,
-        SessionForm::default(),
-        Vec::new(),
-    )
-    .await?;
+    let d = render_detail(&state, &page, &auth, programme, Typed::default()).await?;
     let head = |keys: &[&str]| keys.iter().map(|k| page.t(k)).collect::<Vec<_>>();
     let mut funnel = vec![head(&[
         "programme.stage_col",
@@ -2019,6 +2208,8 @@ async fn roster_view(
 struct MyPathPage {
     shell: Shell,
     programme: Programme,
+    /// (content type, file name)
+    file: Option<(String, String)>,
     pre_learning_done: bool,
     /// (step key, state key, detail)
     steps: Vec<(&'static str, &'static str, String)>,
@@ -2085,7 +2276,13 @@ async fn my_path(
     let me = me_in(&state, &auth, id).await?;
     let programme = load(&state, &auth, id).await?;
     let steps = path_of(&state, &page, auth.tenant(), &programme, me).await?;
+    let file = state
+        .store
+        .pre_learning_file_info(auth.tenant(), id)
+        .await?
+        .map(|f| (f.content_type, f.file_name));
     Ok(MyPathPage {
+        file,
         shell: page.shell(Some(&auth), "/my"),
         pre_learning_done: steps.first().is_some_and(|s| s.1 == "done"),
         programme,
