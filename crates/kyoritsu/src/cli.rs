@@ -839,6 +839,19 @@ async fn programme_report(
                 })
                 .collect();
             out!("Anchor mix: {}", mix.join(", "));
+            for y in &report.autonomy {
+                let rate = |r: Option<f64>| {
+                    r.map(|r| format!("{:.1}%", r * 100.0))
+                        .unwrap_or_else(|| format!("hidden (<{})", report.anonymity_k))
+                };
+                out!(
+                    "Autonomy FY{}: cohort {} of {} people, company {}",
+                    y.fiscal_year,
+                    rate(y.cohort_rate),
+                    y.cohort_population,
+                    rate(y.company_rate)
+                );
+            }
             Ok(())
         }
     }

@@ -1452,8 +1452,19 @@ async fn programme_report_and_assign(db: TestDb) {
         .filter_map(|v| v.as_u64())
         .sum();
     assert_eq!(by_sessions, committed);
+    // Autonomy of the cohort against the company, from the year before the programme.
+    let years: Vec<i64> = report["autonomy"]
+        .as_array()
+        .expect("autonomy")
+        .iter()
+        .map(|y| y["fiscal_year"].as_i64().unwrap_or_default())
+        .collect();
+    let fy_n: i64 = fy.parse().expect("fy");
+    assert_eq!(years.first(), Some(&(fy_n - 1)));
+    assert!(report["autonomy"][0]["company_rate"].is_number());
     let text = kyoritsu(&db.url, &["programme", "report", "--id", &id], None);
-    assert!(String::from_utf8_lossy(&text.stdout).contains("targeted"));
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("targeted") && text.contains("Autonomy FY"));
 
     // The placement the CLI prints is the one the demo saved.
     let sessions = text_rows(

@@ -921,6 +921,7 @@ struct DetailPage {
     /// (FY, cohort, company)
     autonomy_rows: Vec<(i32, String, String)>,
     to_commit: Vec<(u32, u64)>,
+    to_commit_chart: Option<String>,
     mean_to_commit: String,
     adherence: String,
     rows: Vec<Row>,
@@ -954,8 +955,9 @@ fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
 }
 
-/// The funnel as horizontal bars (inline SVG), labels in the user's language.
-fn funnel_chart(stages: &[(String, u64, String)]) -> String {
+/// Labelled horizontal bars with their count and share (inline SVG): the funnel, the
+/// interviews to commitment.
+fn bar_chart(stages: &[(String, u64, String)]) -> String {
     let max = stages.iter().map(|s| s.1).max().unwrap_or(0).max(1) as f64;
     let (label_w, bar_w, row_h) = (150.0, 260.0, 26.0);
     let w = label_w + bar_w + 110.0;
@@ -1241,7 +1243,8 @@ async fn render_detail(
         shell: page.shell(Some(auth), "/programmes"),
         template_label: page.t(&format!("programme.template.{}", programme.template.key())),
         rule_text: rule_text(page, &programme.rule),
-        funnel_chart: funnel_chart(&stages),
+        funnel_chart: bar_chart(&stages),
+        to_commit_chart: to_commit_chart(page, &report),
         behaviour_rate: report.behaviour.rate.map(pct),
         interviews,
         suggestions,
@@ -1299,6 +1302,25 @@ async fn render_detail(
         .iter()
         .map(|s| s.key())
         .collect(),
+    })
+}
+
+fn to_commit_chart(page: &Page, report: &Report) -> Option<String> {
+    let committed: u64 = report.sessions_to_commitment.values().sum();
+    (committed > 0).then(|| {
+        bar_chart(
+            &report
+                .sessions_to_commitment
+                .iter()
+                .map(|(n, c)| {
+                    (
+                        page.tf("programme.sessions_n", "n", n),
+                        *c,
+                        pct(*c as f64 / committed as f64),
+                    )
+                })
+                .collect::<Vec<_>>(),
+        )
     })
 }
 
