@@ -959,7 +959,14 @@ fn pct(x: f64) -> String {
 /// interviews to commitment.
 fn bar_chart(stages: &[(String, u64, String)]) -> String {
     let max = stages.iter().map(|s| s.1).max().unwrap_or(0).max(1) as f64;
-    let (label_w, bar_w, row_h) = (150.0, 260.0, 26.0);
+    // Wide enough for the longest label (full-width characters about 11 px each).
+    let longest = stages
+        .iter()
+        .map(|s| s.0.chars().count())
+        .max()
+        .unwrap_or(0);
+    let label_w = (longest as f64 * 11.0 + 16.0).clamp(40.0, 170.0);
+    let (bar_w, row_h) = (if label_w < 80.0 { 160.0 } else { 260.0 }, 26.0);
     let w = label_w + bar_w + 110.0;
     let h = stages.len() as f64 * row_h + 6.0;
     let mut svg = format!(
