@@ -44,6 +44,11 @@ test('HR runs an FY2026 milestone programme from the cohort to a commitment', as
   assert.ok(Number((await page.locator('[data-testid=funnel-count]').last().textContent()).trim()) > 0,
     'a past programme has its behaviour evaluations');
   await shot(page, 'programme-past');
+  // This year's monthly 1on1s for the managers of a division.
+  await page.goto(`${server.base}/programmes`);
+  await click(page, '[data-testid=programme-row]:has-text("毎月の1on1") [data-testid=programme-link]');
+  assert.ok(await page.locator('[data-testid=cadence-row]').count() >= 1);
+  await shot(page, 'programme-cadence');
   await page.goto(`${server.base}/programmes`);
   await click(page, '[data-testid=programme-new]');
   // Nobody matches: told, and nothing is created.

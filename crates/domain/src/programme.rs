@@ -26,13 +26,17 @@ pub enum Template {
     Periodic,
     /// Any combination of age, tenure, department and grade.
     Custom,
+    /// Monthly 1on1s for managers (上司との1on1): the cohort is the managers of a unit,
+    /// and what counts is each report met every month.
+    OneOnOneCadence,
 }
 
 impl Template {
-    pub const ALL: [Template; 4] = [
+    pub const ALL: [Template; 5] = [
         Template::MilestoneAge,
         Template::MilestoneTenure,
         Template::Periodic,
+        Template::OneOnOneCadence,
         Template::Custom,
     ];
 
@@ -42,6 +46,7 @@ impl Template {
             Template::MilestoneTenure => "milestone_tenure",
             Template::Periodic => "periodic",
             Template::Custom => "custom",
+            Template::OneOnOneCadence => "one_on_one_cadence",
         }
     }
 
@@ -65,6 +70,9 @@ pub struct CohortRule {
     /// Grades (any of them), as imported.
     #[serde(default)]
     pub grades: Vec<String>,
+    /// Only people who have reports today (managers).
+    #[serde(default)]
+    pub managers: bool,
 }
 
 /// Why a rule was refused.
@@ -148,11 +156,17 @@ impl CohortRule {
                 department,
                 ..CohortRule::default()
             },
+            Template::OneOnOneCadence => CohortRule {
+                department,
+                managers: true,
+                ..CohortRule::default()
+            },
             Template::Custom => CohortRule {
                 ages: numbers(ages, &AGES)?,
                 tenures: numbers(tenures, &TENURES)?,
                 department,
                 grades,
+                managers: false,
             },
         };
         match template {
@@ -183,7 +197,8 @@ impl CohortRule {
                 .is_some_and(|h| self.tenures.iter().any(|y| cal.turns_during(h, *y, fy)));
         let unit = self.department.is_none() || who.in_unit;
         let grade = self.grades.is_empty() || self.grades.iter().any(|g| g == who.grade);
-        ages && tenures && unit && grade
+        let manager = !self.managers || who.is_manager;
+        ages && tenures && unit && grade && manager
     }
 }
 
@@ -194,6 +209,8 @@ pub struct Candidate<'a> {
     pub hire_date: Option<NaiveDate>,
     pub grade: &'a str,
     pub in_unit: bool,
+    /// Has reports today.
+    pub is_manager: bool,
 }
 
 /// The funnel's stages, in order.
@@ -472,6 +489,64 @@ impl Funnel {
     }
 }
 
+/// 1on1 cadence of one manager over the months of a fiscal year that have begun.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cadence {
+    /// Months (first day) from the FY start up to the current month.
+    pub months: Vec<NaiveDate>,
+    pub reports: usize,
+    /// Per month: how many reports had at least one 1on1 held with the manager.
+    pub met: Vec<usize>,
+}
+
+impl Cadence {
+    /// `held` is (report, day) of every 1on1 held with the manager in the fiscal year
+    /// starting `fy_start`, `today` the last day counted. Reports are counted as they are now.
+    pub fn of(
+        fy_start: NaiveDate,
+        today: NaiveDate,
+        reports: usize,
+        held: &[(i64, NaiveDate)],
+    ) -> Cadence {
+        use chrono::{Datelike, Months};
+        let mut months = Vec::new();
+        let mut m = fy_start.with_day(1).unwrap_or(fy_start);
+        let end = fy_start + Months::new(12);
+        while m <= today && m < end {
+            months.push(m);
+            m = m + Months::new(1);
+        }
+        let met = months
+            .iter()
+            .map(|start| {
+                let next = *start + Months::new(1);
+                let mut who: Vec<i64> = held
+                    .iter()
+                    .filter(|(_, d)| d >= start && *d < next)
+                    .map(|(r, _)| *r)
+                    .collect();
+                who.sort_unstable();
+                who.dedup();
+                who.len().min(reports)
+            })
+            .collect();
+        Cadence {
+            months,
+            reports,
+            met,
+        }
+    }
+
+    /// Share of (report, month) pairs with a 1on1, over the months so far (0 with no
+    /// reports or no month yet).
+    pub fn rate(&self) -> f64 {
+        ratio(
+            self.met.iter().sum::<usize>() as u64,
+            (self.reports * self.months.len()) as u64,
+        )
+    }
+}
+
 /// Interviews are suggested about this long after training (DOMAIN.md: about one month).
 pub const INTERVIEW_AFTER_TRAINING_DAYS: i64 = 30;
 /// Start times offered for a suggested interview (Japan time).
@@ -524,6 +599,7 @@ mod tests {
             hire_date: Some(d(2000, 4, 1)),
             grade: "M1",
             in_unit: true,
+            is_manager: false,
         }
     }
 
@@ -712,6 +788,36 @@ mod tests {
             .map(|k| (at(2026, 7, 20, 0, 0) + chrono::Duration::days(k), 24 * 60))
             .collect();
         assert_eq!(suggest_slot(d(2026, 7, 20), 60, &always), None);
+    }
+
+    #[test]
+    fn a_managers_cadence_counts_each_report_met_in_each_month_once() {
+        let held = [
+            (1, d(2026, 4, 3)),
+            (1, d(2026, 4, 20)), // twice in April: still one report met
+            (2, d(2026, 4, 21)),
+            (1, d(2026, 5, 8)),
+            (3, d(2026, 7, 1)),
+            (9, d(2026, 3, 31)), // the year before
+        ];
+        let c = Cadence::of(d(2026, 4, 1), d(2026, 7, 15), 3, &held);
+        assert_eq!(c.months.len(), 4);
+        assert_eq!(c.met, vec![2, 1, 0, 1]);
+        assert_eq!(c.rate(), 4.0 / 12.0);
+        assert_eq!(
+            Cadence::of(d(2026, 4, 1), d(2026, 3, 1), 3, &[]).rate(),
+            0.0
+        );
+        let only = CohortRule::parse(Template::OneOnOneCadence, "50", "", "", "").expect("rule");
+        assert!(only.managers && only.ages.is_empty());
+        let cal = FiscalCalendar::new(4, AgeRule::Legal).expect("calendar");
+        let member = who(d(1980, 1, 1));
+        assert!(!only.matches(&cal, FiscalYear(2026), &member));
+        let boss = Candidate {
+            is_manager: true,
+            ..member
+        };
+        assert!(only.matches(&cal, FiscalYear(2026), &boss));
     }
 
     #[test]

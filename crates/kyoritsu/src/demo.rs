@@ -1226,6 +1226,133 @@ fn anchor_sheet(i: usize) -> domain::anchor::AnswerSheet {
     domain::anchor::AnswerSheet { ratings, picks }
 }
 
+/// This year's monthly-1on1 programme (毎月の1on1) for the managers of the demo manager's
+/// division: each gets an account and 1on1s held with their reports in the months so
+/// far, some every month and some patchily, so the cadence view has something to show.
+pub async fn seed_cadence_programme(
+    store: &store::Store,
+    t: domain::TenantId,
+    users: &[(Role, store::users::User)],
+    cal: &FiscalCalendar,
+    today: NaiveDate,
+) -> Result<(), store::StoreError> {
+    use chrono::{Datelike, Duration, Months, NaiveTime};
+    use domain::dialogue::{DialogueKind, DialogueState};
+    use domain::programme::{CohortRule, Template};
+    let user = |r: Role| users.iter().find(|(role, _)| *role == r).map(|(_, u)| u);
+    let (Some(hr), Some(manager)) = (user(Role::Hr), user(Role::Manager)) else {
+        return Ok(());
+    };
+    let Some(me) = manager.person_id else {
+        return Ok(());
+    };
+    let Some(dept) = store.person(t, me).await?.and_then(|p| p.department_id) else {
+        return Ok(());
+    };
+    let path = store.department_path(t, dept).await?;
+    let Some(division) = path.first() else {
+        return Ok(());
+    };
+    let accounts: Vec<domain::PersonId> = users.iter().filter_map(|(_, u)| u.person_id).collect();
+    let fy = cal.fiscal_year_of(today);
+    let rule = CohortRule::parse(Template::OneOnOneCadence, "", "", &division.code, "")
+        .map_err(|e| store::StoreError::Integrity(format!("demo cadence rule: {e}")))?;
+    let at = |day: NaiveDate, hh: u32| {
+        (day.and_time(NaiveTime::from_hms_opt(hh, 0, 0).unwrap_or_default()) - Duration::hours(9))
+            .and_utc()
+    };
+    let start = *cal.range(fy).start();
+    let Some((id, _)) = store
+        .create_programme(
+            t,
+            &store::programmes::NewProgramme {
+                fiscal_year: fy.0,
+                name: format!("{}年度 毎月の1on1（{}）", fy.0, division.name),
+                template: Template::OneOnOneCadence,
+                rule,
+                mandatory: false,
+                pre_learning: "部下一人ひとりと、毎月30分の1on1を続けましょう。仕事の進み具合ではなく、本人が大切にしていることや、これからどうありたいかを聞く時間です。".into(),
+                group_min: 4,
+                group_max: 6,
+            },
+            cal,
+            hr.id,
+            at(start + Duration::days(7), 9).min(at(today, 9)),
+        )
+        .await?
+    else {
+        return Ok(());
+    };
+    for (i, p) in store.participants(t, id).await?.iter().enumerate() {
+        if accounts.contains(&p.person) {
+            continue;
+        }
+        let account = match store.account_of_person(t, p.person).await? {
+            Some((u, _)) => u,
+            None => {
+                store
+                    .create_user(
+                        t,
+                        store::users::NewUser {
+                            email: domain::EmailAddress::parse(&format!(
+                                "manager-{}@demo.example.jp",
+                                p.employee_number.to_lowercase()
+                            ))
+                            .map_err(store::StoreError::Invalid)?,
+                            name: p.name.clone(),
+                            roles: vec![Role::Employee],
+                            person_id: Some(p.person),
+                            password: None,
+                        },
+                    )
+                    .await?
+                    .id
+            }
+        };
+        let reports: Vec<domain::PersonId> = store
+            .reports_of(t, p.person)
+            .await?
+            .into_iter()
+            .filter(|(depth, _)| *depth == 1)
+            .map(|(_, r)| domain::PersonId(r.id))
+            .collect();
+        // Some meet everyone every month, some let it slip.
+        let keep = [100, 90, 70, 40][i % 4];
+        let mut month = start.with_day(1).unwrap_or(start);
+        let mut m = 0;
+        while month < today {
+            for (j, r) in reports.iter().enumerate() {
+                if (j * 37 + m * 11 + i * 7) % 100 >= keep {
+                    continue;
+                }
+                let day = month + Duration::days(((j * 3 + m) % 20) as i64 + 3);
+                if day >= today {
+                    continue;
+                }
+                let d = store
+                    .create_dialogues(
+                        t,
+                        &store::dialogues::NewDialogue {
+                            kind: DialogueKind::OneOnOne,
+                            subject: *r,
+                            facilitator: account,
+                            duration_minutes: 30,
+                            place: "会議室".into(),
+                            created_by: account,
+                            starts: vec![at(day, 10 + (j % 6) as u32)],
+                            cadence: None,
+                        },
+                    )
+                    .await?[0];
+                store.close_dialogue(t, d, DialogueState::Held).await?;
+            }
+            month = month + Months::new(1);
+            m += 1;
+        }
+    }
+    Ok(())
+}
+
 /// Demos up to this size get the programme history (larger ones are for load tests).
 pub const PROGRAMMES_UP_TO_EMPLOYEES: usize = 20_000;
 

@@ -4660,3 +4660,116 @@ app_test!(
         assert_eq!(s, StatusCode::NOT_FOUND);
     }
 );
+
+app_test!(
+    a_monthly_one_on_one_programme_targets_managers_and_shows_each_ones_cadence,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        let csrf = hr.csrf("/programmes/new").await;
+        let fy = t
+            .settings
+            .calendar
+            .fiscal_year_of(app.state.clock.today())
+            .0
+            .to_string();
+        let (s, location) = hr
+            .post(
+                "/programmes/new",
+                &[
+                    ("_csrf", &csrf),
+                    ("name", "毎月の1on1（全社）"),
+                    ("fiscal_year", &fy),
+                    ("template", "one_on_one_cadence"),
+                    ("group_min", "4"),
+                    ("group_max", "6"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "{location}");
+        let id: i64 = location
+            .trim_start_matches("/programmes/")
+            .parse()
+            .expect("id");
+        let managers = app.store.direct_report_counts(t.id).await.expect("q");
+        let mut in_programme: Vec<i64> = app
+            .store
+            .participants(t.id, id)
+            .await
+            .expect("q")
+            .iter()
+            .map(|p| p.person.0)
+            .collect();
+        in_programme.sort_unstable();
+        let mut expected: Vec<i64> = managers.keys().copied().collect();
+        expected.sort_unstable();
+        assert_eq!(in_programme, expected, "exactly the people with reports");
+        let (_, page) = hr.get(&location).await;
+        assert!(page.contains("data-testid=\"cadence\""));
+        assert_eq!(
+            page.matches("data-testid=\"cadence-row\"").count(),
+            expected.len()
+        );
+        assert!(
+            !page.contains("data-testid=\"place-all\""),
+            "no training here"
+        );
+        // A 1on1 held by the demo manager this month counts for them.
+        let manager = app.person_of("manager@demo.example.jp").await;
+        let programme = app.store.programme(t.id, id).await.expect("q").expect("p");
+        let before = web::programmes::report(&app.store, t.id, &programme, app.state.clock.now())
+            .await
+            .expect("report");
+        let mine = |r: &web::programmes::Report| {
+            r.cadence
+                .iter()
+                .find(|c| c.person.0 == manager)
+                .map(|c| c.cadence.met.last().copied().unwrap_or(0))
+                .expect("the manager")
+        };
+        let account = app
+            .store
+            .user_by_email(
+                t.id,
+                &EmailAddress::parse("manager@demo.example.jp").expect("e"),
+            )
+            .await
+            .expect("q")
+            .expect("u");
+        let report = app.report_of_manager().await;
+        let d = app
+            .store
+            .create_dialogues(
+                t.id,
+                &store::dialogues::NewDialogue {
+                    kind: domain::dialogue::DialogueKind::OneOnOne,
+                    subject: domain::PersonId(report),
+                    facilitator: account.id,
+                    duration_minutes: 30,
+                    place: "会議室".into(),
+                    created_by: account.id,
+                    starts: vec![app.state.clock.now() - chrono::Duration::minutes(40)],
+                    cadence: None,
+                },
+            )
+            .await
+            .expect("book")[0];
+        app.store
+            .close_dialogue(t.id, d, domain::dialogue::DialogueState::Held)
+            .await
+            .expect("held");
+        let after = web::programmes::report(&app.store, t.id, &programme, app.state.clock.now())
+            .await
+            .expect("report");
+        assert!(mine(&after) >= 1);
+        assert!(mine(&after) >= mine(&before));
+        // The manager sees their own months on their path.
+        let b = app.signed_in("manager@demo.example.jp").await;
+        let (s, path) = b.get(&format!("/my/programmes/{id}")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(path.contains("data-testid=\"my-cadence\""));
+        let employee = app.signed_in("employee@demo.example.jp").await;
+        let (s, _) = employee.get(&format!("/my/programmes/{id}")).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "not a manager, not in it");
+    }
+);

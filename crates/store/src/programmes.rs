@@ -336,9 +336,17 @@ impl Store {
             Option<i64>,
         );
         let rows: Vec<Row> = self.fetch_all(&q).await?;
+        let managers: HashSet<i64> = if rule.managers {
+            self.direct_report_counts(tenant)
+                .await?
+                .into_keys()
+                .collect()
+        } else {
+            HashSet::new()
+        };
         Ok(rows
             .into_iter()
-            .filter(|(_, birth, hire, grade, dept)| {
+            .filter(|(id, birth, hire, grade, dept)| {
                 rule.matches(
                     cal,
                     fy,
@@ -351,11 +359,77 @@ impl Store {
                             (Some(_), None) => false,
                             (None, _) => true,
                         },
+                        is_manager: managers.contains(id),
                     },
                 )
             })
             .map(|(id, ..)| PersonId(id))
             .collect())
+    }
+
+    /// Current people with direct reports: manager → how many (leavers not counted).
+    pub async fn direct_report_counts(&self, tenant: TenantId) -> Result<HashMap<i64, i64>> {
+        let rows: Vec<(Option<i64>, i64)> = self
+            .fetch_all(
+                &Query::select()
+                    .column(People::ManagerId)
+                    .expr(Expr::col(People::Id).count())
+                    .from(People::Table)
+                    .and_where(Expr::col(People::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(People::Status).ne("left"))
+                    .and_where(Expr::col(People::ManagerId).is_not_null())
+                    .group_by_col(People::ManagerId)
+                    .to_owned(),
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(m, n)| m.map(|m| (m, n)))
+            .collect())
+    }
+
+    /// 1on1s (上司との1on1) held from `from` on by the participants of a programme, as
+    /// their accounts facilitated them: manager person → (report person, start).
+    pub async fn one_on_ones_held_by_participants(
+        &self,
+        tenant: TenantId,
+        programme: i64,
+        from: DateTime<Utc>,
+    ) -> Result<HashMap<i64, Vec<(i64, DateTime<Utc>)>>> {
+        let rows: Vec<(i64, i64, DateTime<Utc>)> = self
+            .fetch_all(
+                &Query::select()
+                    .column((Users::Table, Users::PersonId))
+                    .column((Dialogues::Table, Dialogues::SubjectPersonId))
+                    .column((Dialogues::Table, Dialogues::StartsAt))
+                    .from(Dialogues::Table)
+                    .inner_join(
+                        Users::Table,
+                        Expr::col((Users::Table, Users::Id))
+                            .equals((Dialogues::Table, Dialogues::FacilitatorUserId)),
+                    )
+                    .and_where(Expr::col((Dialogues::Table, Dialogues::TenantId)).eq(tenant.0))
+                    .and_where(Expr::col((Dialogues::Table, Dialogues::Kind)).eq("one_on_one"))
+                    .and_where(Expr::col((Dialogues::Table, Dialogues::State)).eq("held"))
+                    .and_where(Expr::col((Dialogues::Table, Dialogues::StartsAt)).gte(from))
+                    .and_where(
+                        Expr::col((Users::Table, Users::PersonId)).in_subquery(
+                            Query::select()
+                                .column(Pp::PersonId)
+                                .from(Pp::Table)
+                                .and_where(Expr::col(Pp::TenantId).eq(tenant.0))
+                                .and_where(Expr::col(Pp::ProgrammeId).eq(programme))
+                                .to_owned(),
+                        ),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        let mut out: HashMap<i64, Vec<(i64, DateTime<Utc>)>> = HashMap::new();
+        for (manager, report, at) in rows {
+            out.entry(manager).or_default().push((report, at));
+        }
+        Ok(out)
     }
 
     /// Launches a programme with its cohort frozen as participants, in one transaction.

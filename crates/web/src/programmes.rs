@@ -279,7 +279,64 @@ pub struct Report {
     /// The autonomy rate of the cohort against the whole company, by fiscal year, from
     /// the year before the programme to now (at most six years).
     pub autonomy: Vec<AutonomyYear>,
+    /// For a 1on1 cadence programme: each manager's months met (empty otherwise).
+    pub cadence: Vec<ManagerCadence>,
     pub anonymity_k: u32,
+}
+
+/// One manager of a 1on1 cadence programme.
+#[derive(Debug, Clone, Serialize)]
+pub struct ManagerCadence {
+    pub person: PersonId,
+    pub employee_number: String,
+    pub name: String,
+    pub department: Option<String>,
+    /// Share of (report, month) pairs with a 1on1 held so far this fiscal year.
+    pub rate: f64,
+    #[serde(flatten)]
+    pub cadence: domain::programme::Cadence,
+}
+
+/// Each current participant's 1on1 cadence over the programme's fiscal year up to today.
+pub async fn cadence_of(
+    store: &Store,
+    tenant: TenantId,
+    programme: &Programme,
+    participants: &[store::programmes::Participant],
+    today: NaiveDate,
+) -> store::Result<Vec<ManagerCadence>> {
+    let cal = store.tenant(tenant).await?.settings.calendar;
+    let fy_start = *cal
+        .range(domain::calendar::FiscalYear(programme.fiscal_year))
+        .start();
+    let reports = store.direct_report_counts(tenant).await?;
+    let held = store
+        .one_on_ones_held_by_participants(
+            tenant,
+            programme.id,
+            from_jst(fy_start.and_time(NaiveTime::MIN)),
+        )
+        .await?;
+    Ok(participants
+        .iter()
+        .filter(|p| !p.left())
+        .map(|p| {
+            let mine: Vec<(i64, NaiveDate)> = held
+                .get(&p.person.0)
+                .map(|v| v.iter().map(|(r, at)| (*r, jst(*at).date())).collect())
+                .unwrap_or_default();
+            let n = reports.get(&p.person.0).copied().unwrap_or(0).max(0) as usize;
+            let cadence = domain::programme::Cadence::of(fy_start, today, n, &mine);
+            ManagerCadence {
+                person: p.person,
+                employee_number: p.employee_number.clone(),
+                name: p.name.clone(),
+                department: p.department.clone(),
+                rate: cadence.rate(),
+                cadence,
+            }
+        })
+        .collect())
 }
 
 /// キャリア自律率 of one fiscal year; a rate is `None` when its population is under k.
@@ -386,6 +443,12 @@ pub async fn report(
             })
             .collect(),
         autonomy,
+        cadence: if programme.template == Kind::OneOnOneCadence {
+            let participants: Vec<_> = progress.iter().map(|(p, _)| p.clone()).collect();
+            cadence_of(store, tenant, programme, &participants, jst(now).date()).await?
+        } else {
+            Vec::new()
+        },
         anonymity_k: settings.anonymity_k,
     })
 }
@@ -409,7 +472,8 @@ fn autonomy_chart(
         .fold(0.05_f64, f64::max)
         .min(1.0);
     let (bar, gap, h, top, bottom) = (20.0, 18.0, 190.0, 34.0, 22.0);
-    let w = years.len() as f64 * (2.0 * bar + gap) + gap + 10.0;
+    // At least wide enough for the legend.
+    let w = (years.len() as f64 * (2.0 * bar + gap) + gap + 10.0).max(gap + 134.0 + 90.0);
     let esc = |t: &str| {
         askama::filters::escape(t, askama::filters::Html)
             .map(|e| e.to_string())
@@ -503,15 +567,18 @@ pub async fn summaries(
                 None => hidden_label(page, f.behaviour.evaluated(), k),
             }
         };
+        // A 1on1 cadence programme has no interviews or evaluations of its own.
+        let milestone = p.template != Kind::OneOnOneCadence;
+        let or_dash = |v: String| if milestone { v } else { "—".to_string() };
         out.push(Summary {
             id: p.id,
             fiscal_year: p.fiscal_year,
             rule: rule_text(page, &p.rule),
             name: p.name,
             targeted: f.count(Stage::Targeted),
-            committed: pct(f.rate(Stage::Committed)),
-            adherence: pct(f.start_adherence()),
-            behaviour,
+            committed: or_dash(pct(f.rate(Stage::Committed))),
+            adherence: or_dash(pct(f.start_adherence())),
+            behaviour: or_dash(behaviour),
         });
     }
     Ok(out)
@@ -922,6 +989,12 @@ struct DetailPage {
     autonomy_rows: Vec<(i32, String, String)>,
     to_commit: Vec<(u32, u64)>,
     to_commit_chart: Option<String>,
+    is_cadence: bool,
+    /// Month labels of the fiscal year so far.
+    cadence_months: Vec<String>,
+    /// (name, number, department, reports, per-month "met/reports", rate)
+    cadence_rows: Vec<(String, String, String, usize, Vec<String>, String)>,
+    cadence_overall: String,
     mean_to_commit: String,
     adherence: String,
     rows: Vec<Row>,
@@ -1252,6 +1325,49 @@ async fn render_detail(
         rule_text: rule_text(page, &programme.rule),
         funnel_chart: bar_chart(&stages),
         to_commit_chart: to_commit_chart(page, &report),
+        is_cadence: programme.template == Kind::OneOnOneCadence,
+        cadence_months: report
+            .cadence
+            .first()
+            .map(|c| {
+                c.cadence
+                    .months
+                    .iter()
+                    .map(|m| page.tf("programme.month", "m", chrono::Datelike::month(m)))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        cadence_rows: report
+            .cadence
+            .iter()
+            .map(|c| {
+                (
+                    c.name.clone(),
+                    c.employee_number.clone(),
+                    c.department.clone().unwrap_or_default(),
+                    c.cadence.reports,
+                    c.cadence
+                        .met
+                        .iter()
+                        .map(|m| format!("{m}/{}", c.cadence.reports))
+                        .collect(),
+                    pct(c.rate),
+                )
+            })
+            .collect(),
+        cadence_overall: {
+            let (met, pairs) = report.cadence.iter().fold((0, 0), |(a, b), c| {
+                (
+                    a + c.cadence.met.iter().sum::<usize>(),
+                    b + c.cadence.reports * c.cadence.months.len(),
+                )
+            });
+            if pairs == 0 {
+                "—".into()
+            } else {
+                pct(met as f64 / pairs as f64)
+            }
+        },
         behaviour_rate: report.behaviour.rate.map(pct),
         interviews,
         suggestions,
@@ -1360,6 +1476,9 @@ pub fn rule_text(page: &Page, rule: &CohortRule) -> String {
     }
     if !rule.grades.is_empty() {
         parts.push(page.tf("programme.rule.grades", "grades", rule.grades.join("・")));
+    }
+    if rule.managers {
+        parts.push(page.t("programme.rule.managers"));
     }
     if parts.is_empty() {
         parts.push(page.t("programme.rule.everyone"));
@@ -2239,6 +2358,8 @@ struct MyPathPage {
     programme: Programme,
     /// (content type, file name)
     file: Option<(String, String)>,
+    /// A 1on1 cadence programme: my months as (month, "met/reports").
+    cadence: Option<Vec<(String, String)>>,
     pre_learning_done: bool,
     /// (step key, state key, detail)
     steps: Vec<(&'static str, &'static str, String)>,
@@ -2310,8 +2431,45 @@ async fn my_path(
         .pre_learning_file_info(auth.tenant(), id)
         .await?
         .map(|f| (f.content_type, f.file_name));
+    let cadence = if programme.template == Kind::OneOnOneCadence {
+        let me_only: Vec<_> = state
+            .store
+            .participants(auth.tenant(), id)
+            .await?
+            .into_iter()
+            .filter(|p| p.person == me)
+            .collect();
+        let rows = cadence_of(
+            &state.store,
+            auth.tenant(),
+            &programme,
+            &me_only,
+            state.clock.today(),
+        )
+        .await?;
+        Some(
+            rows.first()
+                .map(|c| {
+                    c.cadence
+                        .months
+                        .iter()
+                        .zip(&c.cadence.met)
+                        .map(|(m, n)| {
+                            (
+                                page.tf("programme.month", "m", chrono::Datelike::month(m)),
+                                format!("{n}/{}", c.cadence.reports),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        )
+    } else {
+        None
+    };
     Ok(MyPathPage {
         file,
+        cadence,
         shell: page.shell(Some(&auth), "/my"),
         pre_learning_done: steps.first().is_some_and(|s| s.1 == "done"),
         programme,
