@@ -79,6 +79,10 @@ pub enum Action {
     /// See a training session's roster and workshop groups: HR, or the instructor who
     /// runs that session (`runs_it`).
     ViewSessionRoster { tenant: TenantId, runs_it: bool },
+    /// Follow one's own path in a programme (マイキャリア): only a participant.
+    FollowOwnProgramme { tenant: TenantId, participant: bool },
+    /// Read or watch a programme's pre-learning material: its participants and HR.
+    ViewProgrammeMaterial { tenant: TenantId, participant: bool },
 }
 
 /// Why an action was refused (never shown verbatim to users; pages say "no access").
@@ -156,6 +160,28 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
         Action::ViewSessionRoster { tenant, runs_it } => {
             same_tenant(tenant)?;
             if actor.has(Role::Hr) || (runs_it && actor.has(Role::Instructor)) {
+                Ok(())
+            } else {
+                Err(Denied::MissingRole)
+            }
+        }
+        Action::FollowOwnProgramme {
+            tenant,
+            participant,
+        } => {
+            same_tenant(tenant)?;
+            if participant {
+                Ok(())
+            } else {
+                Err(Denied::MissingRole)
+            }
+        }
+        Action::ViewProgrammeMaterial {
+            tenant,
+            participant,
+        } => {
+            same_tenant(tenant)?;
+            if participant || actor.has(Role::Hr) {
                 Ok(())
             } else {
                 Err(Denied::MissingRole)
@@ -688,6 +714,35 @@ mod tests {
         for a in &others[..4] {
             assert!(authorize(a, roster(true)).is_err(), "{:?}", a.roles);
         }
+        // A participant's own path is theirs; the material is theirs and HR's.
+        let path = |participant| Action::FollowOwnProgramme {
+            tenant: t,
+            participant,
+        };
+        let material = |participant| Action::ViewProgrammeMaterial {
+            tenant: t,
+            participant,
+        };
+        assert!(authorize(&others[0], path(true)).is_ok());
+        assert!(
+            authorize(&hr, path(false)).is_err(),
+            "HR has no path of their own here"
+        );
+        assert!(authorize(&others[0], material(true)).is_ok());
+        assert!(authorize(&hr, material(false)).is_ok());
+        for a in &others {
+            assert!(authorize(a, material(false)).is_err(), "{:?}", a.roles);
+        }
+        assert_eq!(
+            authorize(
+                &hr,
+                Action::ViewProgrammeMaterial {
+                    tenant: TenantId(2),
+                    participant: true
+                }
+            ),
+            Err(Denied::OtherTenant)
+        );
     }
 
     #[test]

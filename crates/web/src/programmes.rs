@@ -1878,9 +1878,13 @@ async fn pre_learning_file(
         Some(me) => state.store.is_participant(tenant, id, me).await?,
         None => false,
     };
-    if !participant {
-        hr(&auth)?;
-    }
+    allow(
+        &auth,
+        Action::ViewProgrammeMaterial {
+            tenant,
+            participant,
+        },
+    )?;
     let (info, bytes) = state
         .store
         .pre_learning_file(tenant, id)
@@ -2368,9 +2372,16 @@ struct MyPathPage {
 /// The person behind the signed-in user, who must be in the programme.
 async fn me_in(state: &AppState, auth: &Auth, id: i64) -> Result<PersonId, AppError> {
     let me = auth.actor.person_id.ok_or_else(AppError::forbidden)?;
-    if !state.store.is_participant(auth.tenant(), id, me).await? {
-        return Err(AppError::not_found());
-    }
+    let participant = state.store.is_participant(auth.tenant(), id, me).await?;
+    // Someone else's programme is simply not there for them.
+    domain::policy::authorize(
+        &auth.actor,
+        Action::FollowOwnProgramme {
+            tenant: auth.tenant(),
+            participant,
+        },
+    )
+    .map_err(|_| AppError::not_found())?;
     Ok(me)
 }
 
