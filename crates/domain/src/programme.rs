@@ -266,6 +266,9 @@ pub struct Progress {
     pub interviews: u32,
     /// Interviews held up to and including the one that ended committed.
     pub sessions_to_commitment: Option<u32>,
+    /// A feedback report (面談所感) from those interviews went to the manager (only ever
+    /// with the employee's consent).
+    pub report_sent: bool,
     /// A commitment from those interviews has started (or continues, or is done).
     pub started: bool,
     pub evaluation: Option<Change>,
@@ -281,6 +284,7 @@ pub enum Step {
     Anchors,
     Training,
     Interview,
+    Report,
     FollowUp,
     Evaluation,
 }
@@ -292,6 +296,7 @@ impl Step {
             Step::Anchors => "anchors",
             Step::Training => "training",
             Step::Interview => "interview",
+            Step::Report => "report",
             Step::FollowUp => "follow_up",
             Step::Evaluation => "evaluation",
         }
@@ -331,8 +336,8 @@ impl Progress {
 
     /// The participant's path. Pre-learning and the inventory are open from the start;
     /// training waits for a placement and its date; the interview opens after training
-    /// and stays open until a commitment counts; the follow-up and the evaluation wait
-    /// for the commitment.
+    /// and stays open until a commitment counts; the feedback report is the consultant's
+    /// (done once sent); the follow-up and the evaluation wait for the commitment.
     pub fn path(&self) -> Vec<(Step, StepState)> {
         let state = |done: bool, ready: bool| {
             if done {
@@ -350,6 +355,8 @@ impl Progress {
             (Step::Anchors, state(self.anchors, true)),
             (Step::Training, state(self.trained, false)),
             (Step::Interview, state(self.committed(), self.trained)),
+            // Written by the consultant, and only with consent: never the participant's task.
+            (Step::Report, state(self.report_sent, false)),
             (Step::FollowUp, state(self.started, self.committed())),
             (Step::Evaluation, state(self.evaluation.is_some(), false)),
         ]
@@ -695,16 +702,24 @@ mod tests {
         let mut p = Progress::default();
         let states = |p: &Progress| p.path().into_iter().map(|(_, s)| s).collect::<Vec<_>>();
         use StepState::*;
-        assert_eq!(states(&p), [Open, Open, Waiting, Waiting, Waiting, Waiting]);
+        assert_eq!(
+            states(&p),
+            [Open, Open, Waiting, Waiting, Waiting, Waiting, Waiting]
+        );
         p.pre_learning = true;
         p.placed = true;
         p.trained = true;
         p.interviews = 2;
-        assert_eq!(states(&p), [Done, Open, Done, Open, Waiting, Waiting]);
+        assert_eq!(
+            states(&p),
+            [Done, Open, Done, Open, Waiting, Waiting, Waiting]
+        );
         p.sessions_to_commitment = Some(2);
-        assert_eq!(states(&p), [Done, Open, Done, Done, Open, Waiting]);
+        assert_eq!(states(&p), [Done, Open, Done, Done, Waiting, Open, Waiting]);
+        p.report_sent = true;
+        assert_eq!(states(&p), [Done, Open, Done, Done, Done, Open, Waiting]);
         p.left = true;
-        assert_eq!(states(&p), [Done, Closed, Done, Done, Closed, Closed]);
+        assert_eq!(states(&p), [Done, Closed, Done, Done, Done, Closed, Closed]);
     }
 
     #[test]
@@ -829,6 +844,7 @@ mod tests {
             trained: true,
             interviews: 3,
             sessions_to_commitment: Some(3),
+            report_sent: true,
             started: true,
             evaluation: Some(Change::Changed),
             left: false,

@@ -7,8 +7,8 @@
 //! (HR adds late joiners by hand), and people who leave the company stay in the history.
 
 use crate::schema::{
-    AnchorResults, BehaviourEvaluations, Commitments, DialogueOutcome, Dialogues, People,
-    ProgrammeFiles, ProgrammeParticipants as Pp, Programmes, TrainingSessions as Ts, Users,
+    AnchorResults, BehaviourEvaluations, Commitments, DialogueOutcome, Dialogues, FeedbackReports,
+    People, ProgrammeFiles, ProgrammeParticipants as Pp, Programmes, TrainingSessions as Ts, Users,
 };
 use crate::{PersonId, Result, Store, StoreError, TenantId, UserId};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -1137,6 +1137,24 @@ impl Store {
                 .await?;
             started.extend(rows.into_iter().map(|(p,)| p));
         }
+        let mut reported: HashSet<i64> = HashSet::new();
+        for chunk in dialogue_ids.chunks(500) {
+            let rows: Vec<(i64,)> = self
+                .fetch_all(
+                    &Query::select()
+                        .distinct()
+                        .column(FeedbackReports::SubjectPersonId)
+                        .from(FeedbackReports::Table)
+                        .and_where(Expr::col(FeedbackReports::TenantId).eq(tenant.0))
+                        .and_where(
+                            Expr::col(FeedbackReports::DialogueId).is_in(chunk.iter().copied()),
+                        )
+                        .and_where(Expr::col(FeedbackReports::SentAt).is_not_null())
+                        .to_owned(),
+                )
+                .await?;
+            reported.extend(rows.into_iter().map(|(p,)| p));
+        }
         let evaluations: Vec<(i64, String)> = self
             .fetch_all(
                 &Query::select()
@@ -1169,6 +1187,7 @@ impl Store {
                     trained: p.session.is_some_and(|s| ended.contains(&s)),
                     interviews,
                     sessions_to_commitment: to_commit,
+                    report_sent: reported.contains(&id),
                     started: to_commit.is_some() && started.contains(&id),
                     evaluation: evaluation.get(&id).copied(),
                     left: p.left(),

@@ -396,6 +396,22 @@ db_test!(
             .await
             .expect("q");
         assert!(progress[0].1.started);
+        assert!(!progress[0].1.report_sent);
+        // The consultant's feedback report for the committed interview goes out.
+        s.save_report_draft(t, d2, e2, consultant, &domain::feedback::Parts::default())
+            .await
+            .expect("draft");
+        let report = s
+            .report_of_dialogue(t, d2)
+            .await
+            .expect("q")
+            .expect("report");
+        assert!(s.send_report(t, report.id, e3, &[]).await.expect("send"));
+        let progress = s
+            .programme_progress(t, &programme, &cal(), after)
+            .await
+            .expect("q");
+        assert!(progress[0].1.report_sent);
         assert!(progress[2].1.left && progress[2].0.person == e5);
         let funnel = Funnel::of(progress.iter().map(|(_, p)| p));
         assert_eq!(funnel.count(Stage::Targeted), 2);

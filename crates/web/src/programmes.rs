@@ -1419,6 +1419,7 @@ async fn render_detail(
             Step::Anchors,
             Step::Training,
             Step::Interview,
+            Step::Report,
             Step::FollowUp,
             Step::Evaluation,
         ]
@@ -2420,6 +2421,10 @@ pub async fn path_of(
                 Step::Interview if pr.interviews > 0 => {
                     page.tf("programme.path.interviews", "n", pr.interviews)
                 }
+                Step::PreLearning => p
+                    .pre_learning_done_at
+                    .map(|at| page.tf("programme.path.done_on", "date", jst(at).date()))
+                    .unwrap_or_default(),
                 _ => String::new(),
             };
             (step.key(), state_key(st), detail)
