@@ -1380,7 +1380,8 @@ async fn programme_report_and_assign(db: TestDb) {
     assert!(out.status.success(), "{}", stderr(&out));
     let row = text_rows(
         &db.url,
-        "SELECT CAST(id AS TEXT), CAST(fiscal_year AS TEXT) FROM programmes ORDER BY fiscal_year DESC, id DESC",
+        "SELECT CAST(id AS TEXT), CAST(fiscal_year AS TEXT) FROM programmes \
+         WHERE template = 'milestone_age' ORDER BY fiscal_year DESC, id DESC",
     )
     .await;
     let (id, fy) = (row[0][0].clone(), row[0][1].clone());
