@@ -1118,6 +1118,7 @@ app_test!(permission_matrix_for_form_posts, |app| async move {
         ),
         (format!("/programmes/{programme}/place"), vec![]),
         (format!("/programmes/{programme}/interviews"), vec![]),
+        (format!("/programmes/{programme}/sessions/1/delete"), vec![]),
         (
             format!("/programmes/{programme}/pre-learning/remove"),
             vec![],
@@ -4771,5 +4772,49 @@ app_test!(
         let employee = app.signed_in("employee@demo.example.jp").await;
         let (s, _) = employee.get(&format!("/my/programmes/{id}")).await;
         assert_eq!(s, StatusCode::NOT_FOUND, "not a manager, not in it");
+    }
+);
+
+app_test!(
+    a_session_entered_by_mistake_is_removed_and_its_people_are_unplaced,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        let (id, sid) = programme_with_session(&app, &hr, 30, "5").await;
+        let placed = |ps: &[store::programmes::Participant]| {
+            ps.iter().filter(|p| p.session.is_some()).count()
+        };
+        assert_eq!(
+            placed(&app.store.participants(t.id, id).await.expect("q")),
+            5
+        );
+        let csrf = hr.csrf(&format!("/programmes/{id}")).await;
+        let (s, _) = hr
+            .post(
+                &format!("/programmes/{id}/sessions/{sid}/delete"),
+                &[("_csrf", &csrf)],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let (_, page) = hr.get(&format!("/programmes/{id}")).await;
+        assert!(page.contains("配置されていた5名は未配置に戻りました"));
+        assert_eq!(
+            placed(&app.store.participants(t.id, id).await.expect("q")),
+            0
+        );
+        assert!(
+            app.store
+                .training_sessions(t.id, id)
+                .await
+                .expect("q")
+                .is_empty()
+        );
+        let (s, _) = hr
+            .post(
+                &format!("/programmes/{id}/sessions/{sid}/delete"),
+                &[("_csrf", &csrf)],
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
     }
 );

@@ -945,6 +945,56 @@ impl Store {
         Ok(Ok(id))
     }
 
+    /// Removes a session; the people placed in it (by hand or by the button) go back to
+    /// unplaced, in the same transaction. False when there was no such session.
+    pub async fn remove_training_session(
+        &self,
+        tenant: TenantId,
+        programme: i64,
+        session: i64,
+    ) -> Result<bool> {
+        let mut tx = self.begin().await?;
+        tx.execute(
+            &Query::update()
+                .table(Pp::Table)
+                .value(Pp::SessionId, Option::<i64>::None)
+                .value(Pp::Pinned, false)
+                .value(Pp::GroupNo, Option::<i64>::None)
+                .and_where(Expr::col(Pp::TenantId).eq(tenant.0))
+                .and_where(Expr::col(Pp::ProgrammeId).eq(programme))
+                .and_where(Expr::col(Pp::SessionId).eq(session))
+                .to_owned(),
+        )
+        .await?;
+        let n = tx
+            .execute(
+                &Query::delete()
+                    .from_table(Ts::Table)
+                    .and_where(Expr::col(Ts::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Ts::ProgrammeId).eq(programme))
+                    .and_where(Expr::col(Ts::Id).eq(session))
+                    .to_owned(),
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(n == 1)
+    }
+
+    /// A department's name by its code.
+    pub async fn department_name(&self, tenant: TenantId, code: &str) -> Result<Option<String>> {
+        let row: Option<(String,)> = self
+            .fetch_optional(
+                &Query::select()
+                    .column(crate::schema::Departments::Name)
+                    .from(crate::schema::Departments::Table)
+                    .and_where(Expr::col(crate::schema::Departments::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(crate::schema::Departments::Code).eq(code))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(row.map(|(n,)| n))
+    }
+
     /// Writes a placement (from the placement button) in one transaction: each listed
     /// participant's session and group. Pinned participants keep their session; their
     /// group is updated.

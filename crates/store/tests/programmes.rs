@@ -257,6 +257,21 @@ db_test!(
             .expect("release");
         let ps = s.participants(t, id).await.expect("q");
         assert_eq!((ps[0].session, ps[0].pinned), (None, false));
+        // A session removed: its people are unplaced with it, nothing else moves.
+        s.pin_participant(t, id, ps[2].person, Some(b))
+            .await
+            .expect("pin");
+        assert!(s.remove_training_session(t, id, b).await.expect("remove"));
+        assert!(!s.remove_training_session(t, id, b).await.expect("again"));
+        let ps = s.participants(t, id).await.expect("q");
+        assert_eq!((ps[2].session, ps[2].pinned), (None, false));
+        assert_eq!(ps[1].session, Some(a), "the other session keeps its people");
+        assert_eq!(s.training_sessions(t, id).await.expect("q").len(), 1);
+        assert_eq!(
+            s.department_name(t, "D2").await.expect("q").as_deref(),
+            Some("第一課")
+        );
+        assert_eq!(s.department_name(t, "D9").await.expect("q"), None);
     }
 );
 

@@ -36,6 +36,10 @@ pub fn router() -> Router<AppState> {
         .route("/programmes/{id}", get(detail))
         .route("/programmes/{id}/sessions", post(add_session))
         .route("/programmes/{id}/place", post(place))
+        .route(
+            "/programmes/{id}/sessions/{sid}/delete",
+            post(remove_session),
+        )
         .route("/programmes/{id}/interviews", post(book_interviews))
         .route("/programmes/{id}/pin", post(pin))
         .route("/programmes/{id}/participants", post(add_late_joiner))
@@ -520,6 +524,17 @@ fn autonomy_chart(
     Some(svg)
 }
 
+async fn department_name(
+    state: &AppState,
+    tenant: TenantId,
+    rule: &CohortRule,
+) -> store::Result<Option<String>> {
+    match &rule.department {
+        Some(code) => state.store.department_name(tenant, code).await,
+        None => Ok(None),
+    }
+}
+
 /// What a hidden behaviour-change figure says: "under k" when fewer than k were
 /// evaluated, otherwise only "hidden" (a small cell must not be worked out).
 fn hidden_label(page: &Page, evaluated: u64, k: u32) -> String {
@@ -573,7 +588,11 @@ pub async fn summaries(
         out.push(Summary {
             id: p.id,
             fiscal_year: p.fiscal_year,
-            rule: rule_text(page, &p.rule),
+            rule: rule_text(
+                page,
+                &p.rule,
+                department_name(state, tenant, &p.rule).await?.as_deref(),
+            ),
             name: p.name,
             targeted: f.count(Stage::Targeted),
             committed: or_dash(pct(f.rate(Stage::Committed))),
@@ -1322,7 +1341,13 @@ async fn render_detail(
     Ok(DetailPage {
         shell: page.shell(Some(auth), "/programmes"),
         template_label: page.t(&format!("programme.template.{}", programme.template.key())),
-        rule_text: rule_text(page, &programme.rule),
+        rule_text: rule_text(
+            page,
+            &programme.rule,
+            department_name(state, tenant, &programme.rule)
+                .await?
+                .as_deref(),
+        ),
         funnel_chart: bar_chart(&stages),
         to_commit_chart: to_commit_chart(page, &report),
         is_cadence: programme.template == Kind::OneOnOneCadence,
@@ -1457,8 +1482,8 @@ fn state_key(s: StepState) -> &'static str {
     }
 }
 
-/// The rule in words ("50歳になる人 / 所属 D1 以下").
-pub fn rule_text(page: &Page, rule: &CohortRule) -> String {
+/// The rule in words ("年度中に50歳になる人 / 営業本部（D1）とその配下").
+pub fn rule_text(page: &Page, rule: &CohortRule, department_name: Option<&str>) -> String {
     let join = |v: &[i32]| {
         v.iter()
             .map(|n| n.to_string())
@@ -1473,7 +1498,13 @@ pub fn rule_text(page: &Page, rule: &CohortRule) -> String {
         parts.push(page.tf("programme.rule.tenures", "years", join(&rule.tenures)));
     }
     if let Some(d) = &rule.department {
-        parts.push(page.tf("programme.rule.department", "code", d));
+        parts.push(match department_name {
+            Some(name) => page.lang.catalog().format(
+                "programme.rule.department_named",
+                &[("name", &name), ("code", d)],
+            ),
+            None => page.tf("programme.rule.department", "code", d),
+        });
     }
     if !rule.grades.is_empty() {
         parts.push(page.tf("programme.rule.grades", "grades", rule.grades.join("・")));
@@ -1604,6 +1635,36 @@ async fn add_session(
     )
     .await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
+}
+
+/// POST /programmes/{id}/sessions/{sid}/delete — a session entered by mistake goes; its
+/// people are unplaced (told how many) and can be placed again.
+async fn remove_session(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    Path((id, sid)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    hr(&auth)?;
+    let tenant = auth.tenant();
+    load(&state, &auth, id).await?;
+    let placed = state
+        .store
+        .participants(tenant, id)
+        .await?
+        .iter()
+        .filter(|p| p.session == Some(sid))
+        .count();
+    if !state.store.remove_training_session(tenant, id, sid).await? {
+        return Err(AppError::not_found());
+    }
+    set_flash(
+        &page.session,
+        "success",
+        page.tf("programme.session_removed", "n", placed),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/programmes/{id}#sessions")).into_response())
 }
 
 /// POST /programmes/{id}/place — the placement button.
