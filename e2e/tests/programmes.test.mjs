@@ -132,7 +132,7 @@ test('HR runs an FY2026 milestone programme from the cohort to a commitment', as
   await click(page, '[data-testid=session-add]');
   assert.match(await page.textContent('[data-testid=flash]'), /研修日程を追加しました/);
   // The same instructor cannot be in two places at once: refused, the form kept.
-  await page.locator('[data-testid=sessions] summary').click();
+  await page.click('[data-testid=session-add-open]');
   await page.fill('[data-testid=session-date]', '2026-07-15');
   await page.fill('[data-testid=session-start]', '13:00');
   await page.fill('[data-testid=session-end]', '15:00');
