@@ -98,6 +98,26 @@ impl TestApp {
             .expect("demo tenant")
     }
 
+    /// The demo account with this address.
+    async fn user(&self, email: &str) -> store::users::User {
+        let t = self.demo_tenant().await;
+        self.store
+            .user_by_email(t.id, &EmailAddress::parse(email).expect("e"))
+            .await
+            .expect("q")
+            .expect("user")
+    }
+
+    /// The fiscal year the app's clock is in, as a form would carry it.
+    async fn this_fy(&self) -> String {
+        let t = self.demo_tenant().await;
+        t.settings
+            .calendar
+            .fiscal_year_of(self.state.clock.today())
+            .0
+            .to_string()
+    }
+
     async fn person_of(&self, email: &str) -> i64 {
         let t = self.demo_tenant().await;
         let u = self
@@ -3984,12 +4004,7 @@ app_test!(
         let t = app.demo_tenant().await;
         let hr = app.signed_in("hr@demo.example.jp").await;
         let csrf = hr.csrf("/programmes/new").await;
-        let fy = t
-            .settings
-            .calendar
-            .fiscal_year_of(app.state.clock.today())
-            .0
-            .to_string();
+        let fy = app.this_fy().await;
         let before = app.store.programmes(t.id).await.expect("q").len();
         let launch = |template: &'static str, extra: Vec<(&'static str, &'static str)>| {
             let mut f: Vec<(&str, String)> = vec![
@@ -4039,14 +4054,8 @@ app_test!(
         assert!(page.contains("プログラムを始めました"));
         // Sessions: one for the demo instructor; the instructor cannot be in two places.
         let instructor = app
-            .store
-            .user_by_email(
-                t.id,
-                &EmailAddress::parse("instructor@demo.example.jp").expect("e"),
-            )
+            .user("instructor@demo.example.jp")
             .await
-            .expect("q")
-            .expect("u")
             .id
             .0
             .to_string();
@@ -4235,6 +4244,30 @@ app_test!(
     }
 );
 
+/// HR launches a programme of this fiscal year from `template` (groups of 2–6); its id.
+async fn launch_programme(app: &TestApp, hr: &Browser, template: &str, name: &str) -> i64 {
+    let csrf = hr.csrf("/programmes/new").await;
+    let fy = app.this_fy().await;
+    let (s, location) = hr
+        .post(
+            "/programmes/new",
+            &[
+                ("_csrf", &csrf),
+                ("name", name),
+                ("fiscal_year", &fy),
+                ("template", template),
+                ("group_min", "2"),
+                ("group_max", "6"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{location}");
+    location
+        .trim_start_matches("/programmes/")
+        .parse()
+        .expect("programme id")
+}
+
 /// A programme of the whole demo company with one session of `capacity` that started
 /// `days` from now (negative: in the past), placed by the button. Returns (programme,
 /// session).
@@ -4246,42 +4279,13 @@ async fn programme_with_session(
 ) -> (i64, i64) {
     let t = app.demo_tenant().await;
     let csrf = hr.csrf("/programmes/new").await;
-    let fy = t
-        .settings
-        .calendar
-        .fiscal_year_of(app.state.clock.today())
-        .0
-        .to_string();
-    let (s, location) = hr
-        .post(
-            "/programmes/new",
-            &[
-                ("_csrf", &csrf),
-                ("name", "テスト用プログラム"),
-                ("fiscal_year", &fy),
-                ("template", "periodic"),
-                ("group_min", "2"),
-                ("group_max", "6"),
-            ],
-        )
-        .await;
-    assert_eq!(s, StatusCode::SEE_OTHER, "{location}");
-    let id: i64 = location
-        .trim_start_matches("/programmes/")
-        .parse()
-        .expect("id");
+    let id = launch_programme(app, hr, "periodic", "テスト用プログラム").await;
     let day = (app.state.clock.now() + chrono::Duration::hours(9) + chrono::Duration::days(days))
         .date_naive()
         .to_string();
     let instructor = app
-        .store
-        .user_by_email(
-            t.id,
-            &EmailAddress::parse("instructor@demo.example.jp").expect("e"),
-        )
+        .user("instructor@demo.example.jp")
         .await
-        .expect("q")
-        .expect("u")
         .id
         .0
         .to_string();
@@ -4322,21 +4326,8 @@ app_test!(
             .filter(|p| p.session == Some(sid))
             .collect();
         assert_eq!(placed.len(), 3);
-        let consultant = app
-            .store
-            .user_by_email(
-                t.id,
-                &EmailAddress::parse("consultant@demo.example.jp").expect("e"),
-            )
-            .await
-            .expect("q")
-            .expect("u");
-        let hr_user = app
-            .store
-            .user_by_email(t.id, &EmailAddress::parse("hr@demo.example.jp").expect("e"))
-            .await
-            .expect("q")
-            .expect("u");
+        let consultant = app.user("consultant@demo.example.jp").await;
+        let hr_user = app.user("hr@demo.example.jp").await;
         // Two of the three have a consultant (the demo's own assignments aside).
         let mut with_consultant = Vec::new();
         for p in &placed {
@@ -4424,15 +4415,7 @@ app_test!(
         let worker = app.worker(None);
         let first = worker.tick().await.expect("tick");
         assert!(first.step_reminders >= 1);
-        let account = app
-            .store
-            .user_by_email(
-                t.id,
-                &EmailAddress::parse("employee@demo.example.jp").expect("e"),
-            )
-            .await
-            .expect("q")
-            .expect("u");
+        let account = app.user("employee@demo.example.jp").await;
         let key = format!(
             "email:programme_step:{id}:{employee}:pre_learning:{}",
             account.id.0
@@ -4667,31 +4650,8 @@ app_test!(
     |app| async move {
         let t = app.demo_tenant().await;
         let hr = app.signed_in("hr@demo.example.jp").await;
-        let csrf = hr.csrf("/programmes/new").await;
-        let fy = t
-            .settings
-            .calendar
-            .fiscal_year_of(app.state.clock.today())
-            .0
-            .to_string();
-        let (s, location) = hr
-            .post(
-                "/programmes/new",
-                &[
-                    ("_csrf", &csrf),
-                    ("name", "毎月の1on1（全社）"),
-                    ("fiscal_year", &fy),
-                    ("template", "one_on_one_cadence"),
-                    ("group_min", "4"),
-                    ("group_max", "6"),
-                ],
-            )
-            .await;
-        assert_eq!(s, StatusCode::SEE_OTHER, "{location}");
-        let id: i64 = location
-            .trim_start_matches("/programmes/")
-            .parse()
-            .expect("id");
+        let id = launch_programme(&app, &hr, "one_on_one_cadence", "毎月の1on1（全社）").await;
+        let location = format!("/programmes/{id}");
         let managers = app.store.direct_report_counts(t.id).await.expect("q");
         let mut in_programme: Vec<i64> = app
             .store
@@ -4728,15 +4688,7 @@ app_test!(
                 .map(|c| c.cadence.met.last().copied().unwrap_or(0))
                 .expect("the manager")
         };
-        let account = app
-            .store
-            .user_by_email(
-                t.id,
-                &EmailAddress::parse("manager@demo.example.jp").expect("e"),
-            )
-            .await
-            .expect("q")
-            .expect("u");
+        let account = app.user("manager@demo.example.jp").await;
         let report = app.report_of_manager().await;
         let d = app
             .store
