@@ -963,7 +963,6 @@ pub async fn seed_autonomy_history(
     today: NaiveDate,
 ) -> Result<(), store::StoreError> {
     use chrono::Duration;
-    use domain::behaviour::Change;
     use domain::commitment::{Content, Input, Status};
     use domain::dialogue::{DialogueKind, DialogueState};
     if numbers.len() < HISTORY_FROM_EMPLOYEES {
@@ -1056,22 +1055,7 @@ pub async fn seed_autonomy_history(
             // Past years were evaluated at year end, shaped like the seed's 2014–2020
             // figures (5.6 % / 69.8 % / 21.6 % / 3.0 %).
             if fy.0 < now.0 {
-                let roll = (i * 379 + k * 113) % 1000;
-                let (level, why) = match roll {
-                    0..56 => (
-                        Change::Remarkable,
-                        "後輩の育成を自分から引き受け、部内の勉強会を続けて主催している。",
-                    ),
-                    56..754 => (
-                        Change::Changed,
-                        "決めた行動を続けており、周囲からも変化が見えている。",
-                    ),
-                    754..970 => (Change::Trying, "意欲は語るが、行動にはまだ表れていない。"),
-                    _ => (
-                        Change::None,
-                        "業務の繁忙が続き、行動計画に手が回っていない。",
-                    ),
-                };
+                let (level, why) = seeded_behaviour((i * 379 + k * 113) % 1000);
                 store
                     .record_behaviour(t, person, fy.0, level, why, "", consultant.id)
                     .await?;
@@ -1079,6 +1063,27 @@ pub async fn seed_autonomy_history(
         }
     }
     Ok(())
+}
+
+/// A year-end evaluation for a roll in 0..1000, shaped like the seed's 2014–2020 figures
+/// (5.6 % / 69.8 % / 21.6 % / 3.0 %).
+fn seeded_behaviour(roll: usize) -> (domain::behaviour::Change, &'static str) {
+    use domain::behaviour::Change;
+    match roll {
+        0..56 => (
+            Change::Remarkable,
+            "後輩の育成を自分から引き受け、部内の勉強会を続けて主催している。",
+        ),
+        56..754 => (
+            Change::Changed,
+            "決めた行動を続けており、周囲からも変化が見えている。",
+        ),
+        754..970 => (Change::Trying, "意欲は語るが、行動にはまだ表れていない。"),
+        _ => (
+            Change::None,
+            "業務の繁忙が続き、行動計画に手が回っていない。",
+        ),
+    }
 }
 
 /// Demos this large or larger get the autonomy history.
@@ -1371,7 +1376,6 @@ pub async fn seed_programmes(
     use chrono::{Duration, NaiveTime, Utc};
     // The demo accounts' own people keep their scripted story: no generated steps.
     let accounts: Vec<domain::PersonId> = users.iter().filter_map(|(_, u)| u.person_id).collect();
-    use domain::behaviour::Change;
     use domain::commitment::{Content, Input, Status};
     use domain::dialogue::DialogueKind;
     use domain::programme::{CohortRule, Template};
@@ -1590,22 +1594,7 @@ pub async fn seed_programmes(
                         .await?;
                 }
                 if !current {
-                    let roll = (i * 379 + fy as usize * 113) % 1000;
-                    let (level, why) = match roll {
-                        0..56 => (
-                            Change::Remarkable,
-                            "勉強会を続けて主催し、部署を越えて頼られている。",
-                        ),
-                        56..754 => (
-                            Change::Changed,
-                            "決めた行動を続けており、周囲からも変化が見えている。",
-                        ),
-                        754..970 => (Change::Trying, "意欲は語るが、行動にはまだ表れていない。"),
-                        _ => (
-                            Change::None,
-                            "業務の繁忙が続き、行動計画に手が回っていない。",
-                        ),
-                    };
+                    let (level, why) = seeded_behaviour((i * 379 + fy as usize * 113) % 1000);
                     store
                         .record_behaviour(t, p.person, fy, level, why, "", facilitator.id)
                         .await?;

@@ -613,12 +613,18 @@ app_test!(permission_matrix_for_pages, |app| async move {
     let report = app.report_of_manager().await;
     let outsider = app.outsider().await;
     let manager_person = app.person_of("manager@demo.example.jp").await;
-    let programme = app
+    let t = app.demo_tenant().await;
+    let programme = app.store.programmes(t.id).await.expect("q")[0].id;
+    // A training session run by the demo instructor (森田), in any programme.
+    let instructor = app.user("instructor@demo.example.jp").await.id;
+    let roster = app
         .store
-        .programmes(app.demo_tenant().await.id)
+        .sessions_of_instructor(t.id, instructor)
         .await
-        .expect("q")[0]
-        .id;
+        .expect("q")
+        .first()
+        .map(|s| format!("/programmes/{}/sessions/{}", s.programme, s.id))
+        .expect("a demo session of the instructor");
     use StatusCode as S;
     const OK: S = S::OK;
     const NO: S = S::FORBIDDEN;
@@ -634,6 +640,14 @@ app_test!(permission_matrix_for_pages, |app| async move {
         ("/programmes".into(), [NO, NO, NO, NO, OK, NO]),
         ("/programmes/new".into(), [NO, NO, NO, NO, OK, NO]),
         (format!("/programmes/{programme}"), [NO, NO, NO, NO, OK, NO]),
+        (
+            format!("/programmes/{programme}/export.xlsx"),
+            [NO, NO, NO, NO, OK, NO],
+        ),
+        // Rosters: HR and the session's own instructor; no notes in them.
+        (roster.clone(), [NO, NO, NO, OK, OK, NO]),
+        (format!("{roster}/roster.pdf"), [NO, NO, NO, OK, OK, NO]),
+        (format!("{roster}/roster.xlsx"), [NO, NO, NO, OK, OK, NO]),
         ("/admin".into(), [NO, NO, NO, NO, NO, OK]),
         ("/admin/users".into(), [NO, NO, NO, NO, NO, OK]),
         ("/admin/audit".into(), [NO, NO, NO, NO, NO, OK]),

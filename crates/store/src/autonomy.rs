@@ -6,7 +6,7 @@ use crate::schema::{
     AutonomyColumn, Commitments, Dialogues, People, Ratings, Tenants, VisionColumns,
 };
 use crate::{PersonId, Result, Store, StoreError, TenantId};
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::autonomy::{Definition, Facts};
 use sea_query::{Expr, ExprTrait, Query};
 use std::collections::{HashMap, HashSet};
@@ -217,11 +217,8 @@ impl Store {
             }
         }
         // Visions recorded in interviews that year: the longest horizon per person.
-        let start: DateTime<Utc> =
-            (range.start().and_time(NaiveTime::MIN) - chrono::Duration::hours(9)).and_utc();
-        let end: DateTime<Utc> = (range.end().and_time(NaiveTime::MIN) + chrono::Duration::days(1)
-            - chrono::Duration::hours(9))
-        .and_utc();
+        let start: DateTime<Utc> = crate::jst_day_start(*range.start());
+        let end: DateTime<Utc> = crate::jst_day_start(*range.end()) + chrono::Duration::days(1);
         let visions: Vec<(i64, Option<i64>)> = self
             .fetch_all(
                 &Query::select()

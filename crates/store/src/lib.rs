@@ -86,6 +86,12 @@ impl From<sqlx::Error> for StoreError {
 }
 
 /// Maps an engine's unique-violation message onto the rule it broke.
+/// The first instant (UTC) of a day in Japan, where the product's days and fiscal years
+/// are counted.
+pub(crate) fn jst_day_start(d: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    (d.and_time(chrono::NaiveTime::MIN) - chrono::Duration::hours(9)).and_utc()
+}
+
 fn unique_constraint_name(msg: &str) -> &'static str {
     const KNOWN: [(&str, &str); 6] = [
         ("users_tenant_email", "users.email"),

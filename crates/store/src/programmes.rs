@@ -11,7 +11,7 @@ use crate::schema::{
     People, ProgrammeFiles, ProgrammeParticipants as Pp, Programmes, TrainingSessions as Ts, Users,
 };
 use crate::{PersonId, Result, Store, StoreError, TenantId, UserId};
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::behaviour::Change;
 use domain::calendar::{FiscalCalendar, FiscalYear};
 use domain::programme::{Candidate, CohortRule, Progress, Template};
@@ -105,11 +105,6 @@ pub struct NewSession {
 
 /// Where each participant goes: person, session (none: unplaced), workshop group.
 pub type Placement = (PersonId, Option<i64>, Option<i64>);
-
-/// The first instant (UTC) of a day in Japan.
-fn jst_start(d: NaiveDate) -> DateTime<Utc> {
-    (d.and_time(NaiveTime::MIN) - chrono::Duration::hours(9)).and_utc()
-}
 
 type ProgrammeRow = (
     i64,
@@ -806,7 +801,18 @@ impl Store {
             .to_owned()
     }
 
-    fn sessions_from(rows: Vec<SessionRow>) -> Result<Vec<TrainingSession>> {
+    /// The tenant's sessions meeting every condition, earliest first.
+    async fn sessions_where(
+        &self,
+        tenant: TenantId,
+        conditions: impl IntoIterator<Item = sea_query::Expr>,
+    ) -> Result<Vec<TrainingSession>> {
+        let mut q = Self::select_sessions();
+        q.and_where(Expr::col((Ts::Table, Ts::TenantId)).eq(tenant.0));
+        for c in conditions {
+            q.and_where(c);
+        }
+        let rows: Vec<SessionRow> = self.fetch_all(&q).await?;
         rows.into_iter()
             .map(
                 |(id, programme, starts_at, ends_at, place, capacity, instructor, name, style)| {
@@ -834,15 +840,11 @@ impl Store {
         tenant: TenantId,
         programme: i64,
     ) -> Result<Vec<TrainingSession>> {
-        Self::sessions_from(
-            self.fetch_all(
-                &Self::select_sessions()
-                    .and_where(Expr::col((Ts::Table, Ts::TenantId)).eq(tenant.0))
-                    .and_where(Expr::col((Ts::Table, Ts::ProgrammeId)).eq(programme))
-                    .to_owned(),
-            )
-            .await?,
+        self.sessions_where(
+            tenant,
+            [Expr::col((Ts::Table, Ts::ProgrammeId)).eq(programme)],
         )
+        .await
     }
 
     /// Sessions (of any programme) starting in `[from, to)`, earliest first.
@@ -852,16 +854,14 @@ impl Store {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<TrainingSession>> {
-        Self::sessions_from(
-            self.fetch_all(
-                &Self::select_sessions()
-                    .and_where(Expr::col((Ts::Table, Ts::TenantId)).eq(tenant.0))
-                    .and_where(Expr::col((Ts::Table, Ts::StartsAt)).gte(from))
-                    .and_where(Expr::col((Ts::Table, Ts::StartsAt)).lt(to))
-                    .to_owned(),
-            )
-            .await?,
+        self.sessions_where(
+            tenant,
+            [
+                Expr::col((Ts::Table, Ts::StartsAt)).gte(from),
+                Expr::col((Ts::Table, Ts::StartsAt)).lt(to),
+            ],
         )
+        .await
     }
 
     /// The sessions an instructor runs, earliest first.
@@ -870,15 +870,11 @@ impl Store {
         tenant: TenantId,
         instructor: UserId,
     ) -> Result<Vec<TrainingSession>> {
-        Self::sessions_from(
-            self.fetch_all(
-                &Self::select_sessions()
-                    .and_where(Expr::col((Ts::Table, Ts::TenantId)).eq(tenant.0))
-                    .and_where(Expr::col((Ts::Table, Ts::InstructorUserId)).eq(instructor.0))
-                    .to_owned(),
-            )
-            .await?,
+        self.sessions_where(
+            tenant,
+            [Expr::col((Ts::Table, Ts::InstructorUserId)).eq(instructor.0)],
         )
+        .await
     }
 
     pub async fn training_session(
@@ -886,16 +882,10 @@ impl Store {
         tenant: TenantId,
         id: i64,
     ) -> Result<Option<TrainingSession>> {
-        Ok(Self::sessions_from(
-            self.fetch_all(
-                &Self::select_sessions()
-                    .and_where(Expr::col((Ts::Table, Ts::TenantId)).eq(tenant.0))
-                    .and_where(Expr::col((Ts::Table, Ts::Id)).eq(id))
-                    .to_owned(),
-            )
-            .await?,
-        )?
-        .pop())
+        Ok(self
+            .sessions_where(tenant, [Expr::col((Ts::Table, Ts::Id)).eq(id)])
+            .await?
+            .pop())
     }
 
     /// Adds a session. `Ok(Err(other))` when the instructor already runs `other` at an
@@ -1061,7 +1051,7 @@ impl Store {
         programme: &Programme,
         cal: &FiscalCalendar,
     ) -> Result<HashMap<i64, (DateTime<Utc>, UserId)>> {
-        let fy_start = jst_start(*cal.range(FiscalYear(programme.fiscal_year)).start());
+        let fy_start = crate::jst_day_start(*cal.range(FiscalYear(programme.fiscal_year)).start());
         let rows: Vec<(i64, DateTime<Utc>, i64)> = self
             .fetch_all(
                 &Query::select()
@@ -1108,7 +1098,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Vec<(Participant, Progress)>> {
         let participants = self.participants(tenant, programme.id).await?;
-        let fy_start = jst_start(*cal.range(FiscalYear(programme.fiscal_year)).start());
+        let fy_start = crate::jst_day_start(*cal.range(FiscalYear(programme.fiscal_year)).start());
         let in_programme = || {
             Query::select()
                 .column(Pp::PersonId)

@@ -326,16 +326,10 @@ async fn training(
             .iter()
             .filter(|p| p.session == Some(s.id) && !p.left())
             .count();
-        let (a, b) = (jst(s.starts_at), jst(s.ends_at));
         sessions.push((
             s.programme,
             s.id,
-            format!(
-                "{} {}–{}",
-                a.format("%Y-%m-%d"),
-                a.format("%H:%M"),
-                b.format("%H:%M")
-            ),
+            crate::programmes::fmt_when(&s),
             s.place,
             programme.map(|p| p.name).unwrap_or_default(),
             taken,
@@ -416,15 +410,7 @@ async fn programmes(
     let mut behaviour = Vec::new();
     for (fy, d) in state.store.behaviour_distribution(auth.tenant()).await? {
         let shown = d.anonymised(u64::from(k));
-        // Fewer than k evaluated: "under k"; otherwise a cell hidden so that a small one
-        // cannot be worked out is only "hidden".
-        let hidden = || {
-            if d.evaluated() < u64::from(k) {
-                page.tf("programmes.suppressed", "k", k)
-            } else {
-                page.t("behaviour.hidden")
-            }
-        };
+        let hidden = || crate::programmes::hidden_label(&page, d.evaluated(), k);
         let cells = match shown.shares {
             Some(s) => s.iter().map(|x| format!("{:.1}%", x * 100.0)).collect(),
             None => vec![hidden(); 4],

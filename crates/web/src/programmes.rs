@@ -537,7 +537,7 @@ async fn department_name(
 
 /// What a hidden behaviour-change figure says: "under k" when fewer than k were
 /// evaluated, otherwise only "hidden" (a small cell must not be worked out).
-fn hidden_label(page: &Page, evaluated: u64, k: u32) -> String {
+pub fn hidden_label(page: &Page, evaluated: u64, k: u32) -> String {
     if evaluated < u64::from(k) {
         page.tf("programmes.suppressed", "k", k)
     } else {
@@ -1032,7 +1032,8 @@ struct DetailPage {
     steps: Vec<&'static str>,
 }
 
-fn fmt_when(s: &TrainingSession) -> String {
+/// A session's date and hours in Japan time.
+pub fn fmt_when(s: &TrainingSession) -> String {
     let a = jst(s.starts_at);
     let b = jst(s.ends_at);
     format!(
