@@ -981,6 +981,10 @@ async fn import_employees(
     spinner.set_message(format!("checking {} rows", table.rows.len()));
     let mut existing = store.existing_reporting_lines(t.id).await?;
     existing.rating_scale = Some(t.settings.rating_scale.clone());
+    tracing::debug!(
+        elapsed_ms = started.elapsed().as_millis(),
+        "stored reporting lines read"
+    );
     let parsed = employees::parse_employees(&table, &existing, opts.full);
     tracing::debug!(elapsed_ms = started.elapsed().as_millis(), "rows checked");
     let source = match &table.source {

@@ -14,6 +14,11 @@ use std::collections::{HashMap, HashSet};
 const BATCH: usize = 1000;
 /// Rows written between two progress reports.
 const PROGRESS_STEP: usize = 5000;
+/// Ratings written in one go (and between two progress reports).
+const RATINGS_PER_BATCH: usize = 20_000;
+/// New people from which an import into a table it at least doubles builds the people
+/// indexes after the rows rather than during ([`Tx::suspend_indexes`]).
+const SUSPEND_INDEXES_FROM: usize = 10_000;
 /// Lists in a summary are cut here; the counts stay exact.
 const LIST_LIMIT: usize = 1000;
 
@@ -195,14 +200,12 @@ impl Store {
 
         // Departments: resolve every reference, creating missing ones from their name path.
         let mut depts = DepartmentIndex::load(&mut tx, tenant).await?;
-        let mut dept_of: HashMap<usize, Option<i64>> = HashMap::new();
+        let mut dept_of: Vec<Option<i64>> = vec![None; records.len()];
         let mut problems = Vec::new();
         for (i, r) in records.iter().enumerate() {
             let Some(d) = &r.department else { continue };
             match depts.resolve(d, &mut summary) {
-                Some(id) => {
-                    dept_of.insert(i, Some(id));
-                }
+                Some(id) => dept_of[i] = Some(id),
                 None => problems.push(Problem::new(
                     r.line,
                     "所属コード",
@@ -212,11 +215,10 @@ impl Store {
             }
         }
         if !problems.is_empty() {
-            tx.end_bulk().await?;
             return Ok(ImportOutcome::Rejected(problems));
         }
         let created = depts.create_planned(&mut tx, tenant).await?;
-        for id in dept_of.values_mut().flatten() {
+        for id in dept_of.iter_mut().flatten() {
             if *id < 0 {
                 *id = created[id];
             }
@@ -268,6 +270,14 @@ impl Store {
         .collect();
         let mut done = 0u64;
         let mut total = new.len() as u64;
+        // A load that at least doubles the people table builds its indexes afterwards.
+        let suspended = if new.len() >= SUSPEND_INDEXES_FROM
+            && new.len() as i64 >= tx.count_rows(People::Table).await?
+        {
+            tx.suspend_indexes("people").await?
+        } else {
+            Vec::new()
+        };
         for chunk in levels.iter().flat_map(|level| level.chunks(PROGRESS_STEP)) {
             let rows: Vec<PersonRow> = chunk
                 .iter()
@@ -282,7 +292,7 @@ impl Store {
                         email: r.email.as_deref(),
                         birth_date: r.birth_date,
                         hire_date: r.hire_date,
-                        department: dept_of.get(&i).copied().flatten(),
+                        department: dept_of[i],
                         title: &r.title,
                         grade: &r.grade,
                         manager: r
@@ -301,6 +311,7 @@ impl Store {
                 rows_total: total,
             });
         }
+        tx.rebuild_indexes(&suspended).await?;
         tracing::debug!(
             elapsed_ms = started.elapsed().as_millis(),
             "new people inserted"
@@ -350,7 +361,7 @@ impl Store {
                 People::HireDate,
                 r.hire_date.into(),
             );
-            let dept = dept_of.get(&i).copied().flatten();
+            let dept = dept_of[i];
             let dept_given = has(Column::DepartmentCode) || has(Column::DepartmentName);
             set(
                 dept_given && p.department_id != dept,
@@ -443,11 +454,15 @@ impl Store {
             };
             let current: HashMap<(i64, i32), String> =
                 current.into_iter().map(|(p, y, r)| ((p, y), r)).collect();
-            let mut inserts: Vec<(i64, i32, &str)> = Vec::new();
+            // Written a batch at a time as they are found: 2 million ratings need not
+            // sit in one list first.
+            total += records.iter().map(|r| r.ratings.len() as u64).sum::<u64>();
+            let mut inserts: Vec<(i64, i32, &str)> = Vec::with_capacity(RATINGS_PER_BATCH);
             for r in records {
                 let Some(&pid) = id_of.get(&r.employee_number) else {
                     continue;
                 };
+                let stored_person = by_number.contains_key(r.employee_number.as_str());
                 for (y, value) in &r.ratings {
                     match current.get(&(pid, *y)) {
                         Some(old) if old == value => {}
@@ -465,15 +480,25 @@ impl Store {
                         }
                         None => {
                             inserts.push((pid, *y, value.as_str()));
-                            rating_changed.insert(r.employee_number.clone());
+                            if stored_person {
+                                rating_changed.insert(r.employee_number.clone());
+                            }
                         }
                     }
                 }
+                if inserts.len() >= RATINGS_PER_BATCH {
+                    tx.insert_ratings(tenant, &inserts).await?;
+                    done += inserts.len() as u64;
+                    inserts.clear();
+                    progress(LoadProgress {
+                        rows_done: done,
+                        rows_total: total,
+                    });
+                }
             }
-            total += inserts.len() as u64;
-            for chunk in inserts.chunks(PROGRESS_STEP * 4) {
-                tx.insert_ratings(tenant, chunk).await?;
-                done += chunk.len() as u64;
+            if !inserts.is_empty() || done < total {
+                tx.insert_ratings(tenant, &inserts).await?;
+                done = total;
                 progress(LoadProgress {
                     rows_done: done,
                     rows_total: total,
@@ -551,7 +576,6 @@ impl Store {
                 .updated_count
                 .min(records.len() - summary.added_count);
 
-        tx.end_bulk().await?;
         if opts.dry_run {
             return Ok(ImportOutcome::Done(summary)); // the transaction rolls back on drop
         }

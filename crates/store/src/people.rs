@@ -378,7 +378,6 @@ impl Store {
             });
         }
         tx.directory_changed(tenant).await?;
-        tx.end_bulk().await?;
         tx.commit().await?;
         self.refresh_statistics().await
     }

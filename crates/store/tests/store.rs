@@ -828,6 +828,93 @@ db_test!(
     }
 );
 
+/// 12,000 people, ten to a manager, each with two ratings.
+fn big_company_csv() -> String {
+    let mut csv = String::from("社員番号,氏名,上司社員番号,評価2024,評価2025\n");
+    for i in 0..12_000 {
+        let manager = if i == 0 {
+            String::new()
+        } else {
+            format!("P{:05}", i / 10)
+        };
+        csv.push_str(&format!("P{i:05},社員 {i},{manager},A,B\n"));
+    }
+    csv
+}
+
+/// The people indexes (SQLite) and every broken reference (`PRAGMA foreign_key_check`).
+async fn sqlite_integrity(url: &str) -> (Vec<String>, Vec<String>) {
+    let pool = sqlx::SqlitePool::connect(url).await.expect("connect");
+    let indexes: Vec<(String,)> = sqlx::query_as(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'people' \
+         AND sql IS NOT NULL ORDER BY name",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("indexes");
+    let broken: Vec<(String, i64, String, i64)> = sqlx::query_as("PRAGMA foreign_key_check")
+        .fetch_all(&pool)
+        .await
+        .expect("check");
+    pool.close().await;
+    (
+        indexes.into_iter().map(|(n,)| n).collect(),
+        broken.iter().map(|b| format!("{b:?}")).collect(),
+    )
+}
+
+db_test!(
+    a_bulk_import_keeps_every_index_and_reference_and_a_dry_run_leaves_nothing,
+    |db| async move {
+        use domain::import::{employees, table};
+        let t = tenant(&db.store, "acme").await;
+        let csv = big_company_csv();
+        let table = table::read_table(csv.as_bytes(), &Default::default()).expect("read");
+        let parsed = employees::parse_employees(&table, &Default::default(), false);
+        assert!(parsed.errors.is_empty());
+        let sqlite = db.url.starts_with("sqlite");
+        let before = if sqlite {
+            sqlite_integrity(&db.url).await.0
+        } else {
+            Vec::new()
+        };
+        for dry_run in [true, false] {
+            let outcome = db
+                .store
+                .import_employees(
+                    t,
+                    &parsed.records,
+                    &parsed.columns,
+                    store::imports::ImportOptions {
+                        dry_run,
+                        ..Default::default()
+                    },
+                    &store::imports::ImportMeta::default(),
+                )
+                .await
+                .expect("import");
+            let store::imports::ImportOutcome::Done(summary) = outcome else {
+                panic!("rejected")
+            };
+            assert_eq!(summary.added_count, 12_000);
+            let stored = db.store.existing_reporting_lines(t).await.expect("lines");
+            assert_eq!(stored.managers.len(), if dry_run { 0 } else { 12_000 });
+            if sqlite {
+                let (indexes, broken) = sqlite_integrity(&db.url).await;
+                assert_eq!(indexes, before, "the people indexes are all there again");
+                assert!(indexes.len() >= 6, "{indexes:?}");
+                assert_eq!(broken, Vec::<String>::new(), "no dangling reference");
+            }
+        }
+        // The reporting lines came through: P00011 reports to P00001.
+        let stored = db.store.existing_reporting_lines(t).await.expect("lines");
+        assert_eq!(
+            stored.managers.get("P00011").cloned().flatten().as_deref(),
+            Some("P00001")
+        );
+    }
+);
+
 db_test!(tenant_questions_stay_in_their_tenant, |db| async move {
     use domain::question_bank::Category;
     let a = tenant(&db.store, "alpha").await;

@@ -2,7 +2,7 @@
 //! order), how each value is read, and every problem found — all before anything is
 //! written. The store turns the resulting records into a diff and applies it at once.
 
-use super::table::Table;
+use super::table::{Row, Table};
 use super::values::{DateError, normalise, parse_date, trim_name};
 use crate::{EmailAddress, EmployeeNumber};
 use chrono::NaiveDate;
@@ -377,91 +377,215 @@ pub fn parse_employees(table: &Table, existing: &Existing, full: bool) -> Parsed
             .map(|i| table.headers[*i].as_str())
             .unwrap_or("")
     };
-    let mut numbers: HashMap<String, usize> = HashMap::new();
-    let mut emails: HashMap<String, usize> = HashMap::new();
-    // Where each column sits in a row, looked up once rather than per cell.
-    let fixed: [Option<usize>; 12] =
-        std::array::from_fn(|k| seen.get(&Column::FIXED[k].0).copied());
-    let years = out.rating_years.clone();
-    let rating_at: Vec<Option<usize>> = years
-        .iter()
-        .map(|fy| seen.get(&Column::Rating(*fy)).copied())
-        .collect();
-    for row in &table.rows {
-        let cell = |c: Column| {
-            let i = match c {
-                Column::Rating(fy) => years
-                    .iter()
-                    .position(|y| *y == fy)
-                    .and_then(|k| rating_at[k]),
-                c => Column::FIXED
-                    .iter()
-                    .position(|(f, _, _)| *f == c)
-                    .and_then(|k| fixed[k]),
-            };
-            i.and_then(|i| row.cells.get(i))
-                .map(String::as_str)
-                .unwrap_or("")
-        };
-        let mut problems = Vec::new();
-        let mut problem = |c: Column, value: &str, kind: ProblemKind| {
-            problems.push(Problem::new(row.line, header_of(c), value, kind))
-        };
-        if row.cells.len() > table.headers.len()
-            && row.cells[table.headers.len()..]
+    let reader = RowReader {
+        table,
+        existing,
+        seen: &seen,
+        // Where each column sits in a row, looked up once rather than per cell.
+        fixed: std::array::from_fn(|k| seen.get(&Column::FIXED[k].0).copied()),
+        rating_at: out
+            .rating_years
+            .iter()
+            .map(|fy| (*fy, seen.get(&Column::Rating(*fy)).copied()))
+            .collect(),
+    };
+    // Rows are read on every core, each on its own; duplicates across rows are found
+    // afterwards, in file order, so the first occurrence is the one kept.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let per_thread = table.rows.len().div_ceil(threads).max(PARALLEL_FROM_ROWS);
+    let read: Vec<Vec<ReadRow>> = if table.rows.len() <= per_thread {
+        vec![table.rows.iter().map(|row| reader.read(row)).collect()]
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = table
+                .rows
+                .chunks(per_thread)
+                .map(|rows| {
+                    let reader = &reader;
+                    scope.spawn(move || rows.iter().map(|row| reader.read(row)).collect::<Vec<_>>())
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    };
+    let mut numbers: HashMap<&str, usize> = HashMap::with_capacity(read.len());
+    let mut emails: HashMap<&str, usize> = HashMap::with_capacity(read.len());
+    let mut duplicates: Vec<(usize, Vec<(usize, Problem)>)> = Vec::new();
+    for (k, (r, row)) in read.iter().flatten().zip(&table.rows).enumerate() {
+        let mut found = Vec::new();
+        if let Some(slot) = r.number_slot {
+            if let Some(first) = numbers.get(r.record.employee_number.as_str()) {
+                found.push((
+                    slot,
+                    reader.problem(
+                        row.line,
+                        Column::EmployeeNumber,
+                        reader.cell(row, Column::EmployeeNumber),
+                        ProblemKind::DuplicateEmployeeNumber { first_line: *first },
+                    ),
+                ));
+            } else {
+                numbers.insert(&r.record.employee_number, row.line);
+            }
+        }
+        if let (Some(slot), Some(email)) = (r.email_slot, &r.record.email) {
+            if let Some(first) = emails.get(email.as_str()) {
+                found.push((
+                    slot,
+                    reader.problem(
+                        row.line,
+                        Column::Email,
+                        reader.cell(row, Column::Email),
+                        ProblemKind::DuplicateEmail { first_line: *first },
+                    ),
+                ));
+            } else {
+                emails.insert(email, row.line);
+            }
+        }
+        if !found.is_empty() {
+            duplicates.push((k, found));
+        }
+    }
+    drop((numbers, emails));
+    let mut duplicates = duplicates.into_iter().peekable();
+    out.records.reserve_exact(table.rows.len());
+    for (k, mut r) in read.into_iter().flatten().enumerate() {
+        if let Some((_, found)) = duplicates.next_if(|(at, _)| *at == k) {
+            // Later slots first, so earlier ones still point at the right place.
+            for (slot, p) in found.into_iter().rev() {
+                r.problems.insert(slot, p);
+            }
+        }
+        out.errors.extend(r.problems);
+        out.records.push(r.record);
+    }
+    check_reporting_lines(
+        &mut out,
+        existing,
+        full,
+        header_of(Column::ManagerNumber).to_string(),
+    );
+    out.errors.sort_by_key(|p| p.line);
+    out
+}
+
+/// Below this many rows a file is read on one thread (starting threads costs more).
+const PARALLEL_FROM_ROWS: usize = 20_000;
+
+/// What reading one row needs: where each column is, and what values are checked against.
+struct RowReader<'a> {
+    table: &'a Table,
+    existing: &'a Existing,
+    seen: &'a HashMap<Column, usize>,
+    fixed: [Option<usize>; 12],
+    rating_at: Vec<(i32, Option<usize>)>,
+}
+
+/// One row read on its own. Whether its employee number or email repeats an earlier
+/// row's is decided afterwards; the slots say where such a problem goes among `problems`,
+/// so problems keep the order of the columns.
+struct ReadRow {
+    record: EmployeeRecord,
+    problems: Vec<Problem>,
+    /// Set when the employee number is valid (so it may be a duplicate).
+    number_slot: Option<usize>,
+    /// Set when the email is valid.
+    email_slot: Option<usize>,
+}
+
+impl RowReader<'_> {
+    fn cell<'r>(&self, row: &'r Row, c: Column) -> &'r str {
+        let i = match c {
+            Column::Rating(fy) => self
+                .rating_at
                 .iter()
-                .any(|c| !c.trim().is_empty())
-        {
-            problems_push_too_many(&mut out, row.line);
+                .find(|(y, _)| *y == fy)
+                .and_then(|(_, at)| *at),
+            c => Column::FIXED
+                .iter()
+                .position(|(f, _, _)| *f == c)
+                .and_then(|k| self.fixed[k]),
+        };
+        i.and_then(|i| row.cells.get(i)).unwrap_or("")
+    }
+
+    fn problem(&self, line: usize, c: Column, value: &str, kind: ProblemKind) -> Problem {
+        let header = self
+            .seen
+            .get(&c)
+            .map(|i| self.table.headers[*i].as_str())
+            .unwrap_or("");
+        Problem::new(line, header, value, kind)
+    }
+
+    fn add(&self, to: &mut Vec<Problem>, line: usize, c: Column, value: &str, kind: ProblemKind) {
+        to.push(self.problem(line, c, value, kind));
+    }
+
+    fn read(&self, row: &Row) -> ReadRow {
+        let cell = |c: Column| self.cell(row, c);
+        let mut problems = Vec::new();
+        let width = self.table.headers.len();
+        if row.cells.iter().skip(width).any(|c| !c.trim().is_empty()) {
+            problems.push(Problem::new(row.line, "", "", ProblemKind::TooManyCells));
         }
 
         let raw_number = cell(Column::EmployeeNumber);
         let number = normalise(raw_number);
+        let mut number_slot = None;
         if number.is_empty() {
-            problem(Column::EmployeeNumber, raw_number, ProblemKind::Required);
+            self.add(
+                &mut problems,
+                row.line,
+                Column::EmployeeNumber,
+                raw_number,
+                ProblemKind::Required,
+            );
         } else if EmployeeNumber::parse(&number).is_err() {
-            problem(
+            self.add(
+                &mut problems,
+                row.line,
                 Column::EmployeeNumber,
                 raw_number,
                 ProblemKind::InvalidEmployeeNumber,
             );
-        } else if let Some(first) = numbers.get(&number) {
-            problem(
-                Column::EmployeeNumber,
-                raw_number,
-                ProblemKind::DuplicateEmployeeNumber { first_line: *first },
-            );
         } else {
-            numbers.insert(number.clone(), row.line);
+            number_slot = Some(problems.len());
         }
         let name = trim_name(cell(Column::Name));
         if name.is_empty() {
-            problem(Column::Name, cell(Column::Name), ProblemKind::Required);
+            self.add(
+                &mut problems,
+                row.line,
+                Column::Name,
+                cell(Column::Name),
+                ProblemKind::Required,
+            );
         } else if name.contains(['\n', '\r']) {
-            problem(
+            self.add(
+                &mut problems,
+                row.line,
                 Column::Name,
                 cell(Column::Name),
                 ProblemKind::LineBreakInName,
             );
         }
+        let mut email_slot = None;
         let email = match normalise(cell(Column::Email)) {
             e if e.is_empty() => None,
             e => match EmailAddress::parse(&e) {
                 Ok(ok) => {
-                    let key = ok.as_str().to_string();
-                    if let Some(first) = emails.get(&key) {
-                        problem(
-                            Column::Email,
-                            cell(Column::Email),
-                            ProblemKind::DuplicateEmail { first_line: *first },
-                        );
-                    } else {
-                        emails.insert(key.clone(), row.line);
-                    }
-                    Some(key)
+                    email_slot = Some(problems.len());
+                    Some(ok.as_str().to_string())
                 }
                 Err(_) => {
-                    problem(
+                    self.add(
+                        &mut problems,
+                        row.line,
                         Column::Email,
                         cell(Column::Email),
                         ProblemKind::InvalidEmail,
@@ -483,7 +607,7 @@ pub fn parse_employees(table: &Table, existing: &Existing, full: bool) -> Parsed
                         DateError::Impossible => ProblemKind::ImpossibleDate,
                         DateError::OutsideEra => ProblemKind::DateOutsideEra,
                     };
-                    problem(c, raw, kind);
+                    self.add(&mut problems, row.line, c, raw, kind);
                     None
                 }
             }
@@ -491,7 +615,9 @@ pub fn parse_employees(table: &Table, existing: &Existing, full: bool) -> Parsed
         let birth_date = date(Column::BirthDate);
         let hire_date = date(Column::HireDate);
         let status = PersonStatus::parse(cell(Column::Status)).unwrap_or_else(|| {
-            problem(
+            self.add(
+                &mut problems,
+                row.line,
                 Column::Status,
                 cell(Column::Status),
                 ProblemKind::UnknownStatus,
@@ -512,14 +638,16 @@ pub fn parse_employees(table: &Table, existing: &Existing, full: bool) -> Parsed
         let manager_raw = cell(Column::ManagerNumber);
         let manager_number = Some(normalise(manager_raw)).filter(|m| !m.is_empty());
         if manager_number.as_deref() == Some(number.as_str()) && !number.is_empty() {
-            problem(
+            self.add(
+                &mut problems,
+                row.line,
                 Column::ManagerNumber,
                 manager_raw,
                 ProblemKind::ManagerIsSelf,
             );
         }
         let mut ratings = Vec::new();
-        for fy in &out.rating_years {
+        for (fy, _) in &self.rating_at {
             let raw = cell(Column::Rating(*fy));
             let r = normalise(raw).to_uppercase();
             if r.is_empty() {
@@ -530,47 +658,51 @@ pub fn parse_employees(table: &Table, existing: &Existing, full: bool) -> Parsed
                     .chars()
                     .all(|c| c.is_alphanumeric() || c == '+' || c == '-')
             {
-                problem(Column::Rating(*fy), raw, ProblemKind::InvalidRating);
-            } else if existing
+                self.add(
+                    &mut problems,
+                    row.line,
+                    Column::Rating(*fy),
+                    raw,
+                    ProblemKind::InvalidRating,
+                );
+            } else if self
+                .existing
                 .rating_scale
                 .as_ref()
                 .is_some_and(|s| s.value(&r).is_none())
             {
-                problem(Column::Rating(*fy), raw, ProblemKind::RatingNotInScale);
+                self.add(
+                    &mut problems,
+                    row.line,
+                    Column::Rating(*fy),
+                    raw,
+                    ProblemKind::RatingNotInScale,
+                );
             } else {
                 ratings.push((*fy, r));
             }
         }
-        out.errors.extend(problems);
-        out.records.push(EmployeeRecord {
-            line: row.line,
-            employee_number: number,
-            name,
-            name_kana: trim_name(cell(Column::NameKana)),
-            email,
-            birth_date,
-            hire_date,
-            department,
-            title: trim_name(cell(Column::Title)),
-            grade: normalise(cell(Column::Grade)),
-            manager_number,
-            status,
-            ratings,
-        });
+        ReadRow {
+            record: EmployeeRecord {
+                line: row.line,
+                employee_number: number,
+                name,
+                name_kana: trim_name(cell(Column::NameKana)),
+                email,
+                birth_date,
+                hire_date,
+                department,
+                title: trim_name(cell(Column::Title)),
+                grade: normalise(cell(Column::Grade)),
+                manager_number,
+                status,
+                ratings,
+            },
+            problems,
+            number_slot,
+            email_slot,
+        }
     }
-    check_reporting_lines(
-        &mut out,
-        existing,
-        full,
-        header_of(Column::ManagerNumber).to_string(),
-    );
-    out.errors.sort_by_key(|p| p.line);
-    out
-}
-
-fn problems_push_too_many(out: &mut ParsedEmployees, line: usize) {
-    out.errors
-        .push(Problem::new(line, "", "", ProblemKind::TooManyCells));
 }
 
 /// Unknown managers and cycles, over the file laid on top of the people already stored.
@@ -731,6 +863,49 @@ mod tests {
         assert_eq!(
             (e.column.as_str(), e.value.as_str()),
             ("生年月日", "1976年2月30日")
+        );
+    }
+
+    #[test]
+    fn a_large_file_read_on_several_threads_finds_duplicates_across_them_in_file_order() {
+        let rows = PARALLEL_FROM_ROWS * 3;
+        let mut csv = String::from("社員番号,氏名,メール,生年月日\n");
+        for i in 0..rows {
+            let (number, email) = match i {
+                // Both repeat a row far before them: found across the threads' halves.
+                _ if i == rows - 2 => ("E000001".to_string(), "p0@example.jp".to_string()),
+                _ if i == rows - 1 => (format!("E{:06}", rows - 1), "p1@example.jp".into()),
+                _ => (format!("E{i:06}"), format!("p{i}@example.jp")),
+            };
+            let birth = if i == rows / 2 {
+                "1976年2月30日"
+            } else {
+                "1976-04-02"
+            };
+            csv.push_str(&format!("{number},社員{i},{email},{birth}\n"));
+        }
+        let p = parse(&csv);
+        assert_eq!(p.records.len(), rows);
+        assert_eq!(
+            p.records[rows - 1].employee_number,
+            format!("E{:06}", rows - 1)
+        );
+        assert_eq!(
+            codes(&p),
+            vec![
+                (rows / 2 + 2, "impossible_date"),
+                (rows, "duplicate_employee_number"),
+                (rows, "duplicate_email"),
+                (rows + 1, "duplicate_email"),
+            ]
+        );
+        assert_eq!(
+            p.errors[1].kind,
+            ProblemKind::DuplicateEmployeeNumber { first_line: 3 }
+        );
+        assert_eq!(
+            p.errors[3].kind,
+            ProblemKind::DuplicateEmail { first_line: 3 }
         );
     }
 
