@@ -146,12 +146,15 @@ impl Store {
     pub(crate) async fn refresh_statistics(&self) -> Result<()> {
         match &self.pool {
             Pool::Sqlite(_) => {
-                // Approximate statistics: bounded work even for millions of rows.
-                self.execute_raw("PRAGMA analysis_limit = 2000").await?;
-                self.execute_raw("ANALYZE").await?;
-                // Move the bulk write out of the WAL into the database file, so readers
-                // do not look pages up in a WAL of hundreds of megabytes.
-                self.execute_raw("PRAGMA wal_checkpoint(TRUNCATE)").await?;
+                // Approximate statistics: bounded work even for millions of rows. Then
+                // move the bulk write out of the WAL into the database file, so readers
+                // do not look pages up in a WAL of hundreds of megabytes. One string, so
+                // one connection: the limit is a setting of the connection it is set on
+                // (sent apart, ANALYZE could run on another, without it).
+                self.execute_raw(
+                    "PRAGMA analysis_limit = 2000; ANALYZE; PRAGMA wal_checkpoint(TRUNCATE)",
+                )
+                .await?;
             }
             Pool::Postgres(_) => {
                 self.execute_raw("ANALYZE people, departments, ratings")
@@ -203,14 +206,15 @@ impl Store {
     /// 2 MB, so pages are not spilled to the WAL long before the commit, and foreign keys
     /// not checked row by row, which took a third of the time of writing 300,000 people
     /// and their 2.1 million ratings. That is safe because a bulk writer only refers to
-    /// rows it read or created in the same transaction: WAL mode gives it one snapshot,
-    /// and SQLite refuses its first write (`SQLITE_BUSY_SNAPSHOT`) if another connection
-    /// committed since, so nothing it refers to can have gone. Tests check every import
-    /// with `PRAGMA foreign_key_check`. Only inserts and updates may run on it: with the
+    /// rows it read or created in the same transaction, which holds SQLite's write lock
+    /// from its first statement (`BEGIN IMMEDIATE`): nothing it refers to can go
+    /// meanwhile. Tests check bulk imports with `PRAGMA foreign_key_check`. Only inserts and updates may run on it: with the
     /// keys off, deletes would not cascade.
     pub(crate) async fn begin_bulk(&self) -> Result<Tx> {
         match &self.bulk {
-            Some(bulk) => Ok(Tx::Sqlite(bulk.begin().await?)),
+            // IMMEDIATE: the write lock from the start, so the load never fails halfway
+            // because another connection wrote after it read.
+            Some(bulk) => Ok(Tx::Sqlite(bulk.begin_with("BEGIN IMMEDIATE").await?)),
             None => self.begin().await,
         }
     }
@@ -508,23 +512,64 @@ impl Tx {
         let mut out = Vec::new();
         match self {
             Tx::Sqlite(t) => {
-                let per_insert = (SQLITE_MAX_VALUES / width).min(SQLITE_ROWS_PER_INSERT);
-                let row = format!("({})", vec!["?"; width].join(", "));
+                // The ids are handed out here rather than read back with RETURNING, which
+                // cost as much as the insert itself. Bulk transactions hold SQLite's one
+                // write lock from the start, so nobody else can take these ids meanwhile;
+                // the table's AUTOINCREMENT counter follows the largest id inserted.
+                let mut next_id = match returning {
+                    Some((_, id)) => {
+                        let (n,): (i64,) = sqlx::query_as(&format!(
+                            "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = ?), 0), \
+                             COALESCE((SELECT MAX(\"{}\") FROM \"{}\"), 0))",
+                            id.unquoted(),
+                            table.unquoted()
+                        ))
+                        .bind(table.unquoted())
+                        .fetch_one(&mut **t)
+                        .await?;
+                        n + 1
+                    }
+                    None => 0,
+                };
+                let key_at = returning
+                    .and_then(|(k, _)| columns.iter().position(|c| c.unquoted() == k.unquoted()));
+                let (head, width_in_sql) = match returning {
+                    Some((_, id)) => (
+                        format!(
+                            "INSERT INTO \"{}\" (\"{}\", {})",
+                            table.unquoted(),
+                            id.unquoted(),
+                            names.join(", ")
+                        ),
+                        width + 1,
+                    ),
+                    None => (head, width),
+                };
+                let per_insert = (SQLITE_MAX_VALUES / width_in_sql).min(SQLITE_ROWS_PER_INSERT);
+                let row = format!("({})", vec!["?"; width_in_sql].join(", "));
                 for rows in cells.chunks(per_insert * width) {
                     let sql = format!(
-                        "{head} VALUES {}{tail}",
+                        "{head} VALUES {}",
                         vec![row.as_str(); rows.len() / width].join(", ")
                     );
-                    let mut q = sqlx::query_as::<_, (String, i64)>(&sql);
-                    for c in rows {
-                        q = match *c {
-                            Cell::Int(v) => q.bind(v),
-                            Cell::Text(v) => q.bind(v),
-                            Cell::Date(v) => q.bind(v),
-                        };
+                    let mut q = sqlx::query(&sql);
+                    for row in rows.chunks(width) {
+                        if returning.is_some() {
+                            q = q.bind(next_id);
+                            if let Some(Cell::Text(Some(key))) = key_at.map(|k| row[k]) {
+                                out.push((key.to_string(), next_id));
+                            }
+                            next_id += 1;
+                        }
+                        for c in row {
+                            q = match *c {
+                                Cell::Int(v) => q.bind(v),
+                                Cell::Text(v) => q.bind(v),
+                                Cell::Date(v) => q.bind(v),
+                            };
+                        }
                     }
-                    // Without RETURNING the statement yields no rows.
-                    out.extend(q.fetch_all(&mut **t).await?);
+                    q.execute(&mut **t).await?;
                 }
             }
             Tx::Postgres(t) => {
