@@ -793,15 +793,7 @@ db_test!(
     |db| async move {
         use domain::import::{employees, table};
         let t = tenant(&db.store, "acme").await;
-        let mut csv = String::from("社員番号,氏名,上司社員番号,評価2024,評価2025\n");
-        for i in 0..12_000 {
-            let manager = if i == 0 {
-                String::new()
-            } else {
-                format!("P{:05}", i / 10)
-            };
-            csv.push_str(&format!("P{i:05},社員 {i},{manager},A,B\n"));
-        }
+        let csv = big_company_csv();
         let table = table::read_table(csv.as_bytes(), &Default::default()).expect("read");
         let parsed = employees::parse_employees(&table, &Default::default(), false);
         assert!(parsed.errors.is_empty());

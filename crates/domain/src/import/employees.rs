@@ -411,40 +411,32 @@ pub fn parse_employees(table: &Table, existing: &Existing, full: bool) -> Parsed
                 .collect()
         })
     };
-    let mut numbers: HashMap<&str, usize> = HashMap::with_capacity(read.len());
-    let mut emails: HashMap<&str, usize> = HashMap::with_capacity(read.len());
+    let mut numbers: HashMap<&str, usize> = HashMap::with_capacity(table.rows.len());
+    let mut emails: HashMap<&str, usize> = HashMap::with_capacity(table.rows.len());
     let mut duplicates: Vec<(usize, Vec<(usize, Problem)>)> = Vec::new();
     for (k, (r, row)) in read.iter().flatten().zip(&table.rows).enumerate() {
         let mut found = Vec::new();
-        if let Some(slot) = r.number_slot {
-            if let Some(first) = numbers.get(r.record.employee_number.as_str()) {
-                found.push((
-                    slot,
-                    reader.problem(
-                        row.line,
-                        Column::EmployeeNumber,
-                        reader.cell(row, Column::EmployeeNumber),
-                        ProblemKind::DuplicateEmployeeNumber { first_line: *first },
-                    ),
-                ));
-            } else {
-                numbers.insert(&r.record.employee_number, row.line);
-            }
+        let mut repeated = |slot: usize, column: Column, kind: ProblemKind| {
+            let value = reader.cell(row, column);
+            found.push((slot, reader.problem(row.line, column, value, kind)));
+        };
+        if let Some(slot) = r.number_slot
+            && let Some(first) = first_line(&mut numbers, &r.record.employee_number, row.line)
+        {
+            repeated(
+                slot,
+                Column::EmployeeNumber,
+                ProblemKind::DuplicateEmployeeNumber { first_line: first },
+            );
         }
-        if let (Some(slot), Some(email)) = (r.email_slot, &r.record.email) {
-            if let Some(first) = emails.get(email.as_str()) {
-                found.push((
-                    slot,
-                    reader.problem(
-                        row.line,
-                        Column::Email,
-                        reader.cell(row, Column::Email),
-                        ProblemKind::DuplicateEmail { first_line: *first },
-                    ),
-                ));
-            } else {
-                emails.insert(email, row.line);
-            }
+        if let (Some(slot), Some(email)) = (r.email_slot, &r.record.email)
+            && let Some(first) = first_line(&mut emails, email, row.line)
+        {
+            repeated(
+                slot,
+                Column::Email,
+                ProblemKind::DuplicateEmail { first_line: first },
+            );
         }
         if !found.is_empty() {
             duplicates.push((k, found));
@@ -471,6 +463,17 @@ pub fn parse_employees(table: &Table, existing: &Existing, full: bool) -> Parsed
     );
     out.errors.sort_by_key(|p| p.line);
     out
+}
+
+/// The line `key` was first seen on, or `None` (and `line` remembered) if this is the first.
+fn first_line<'a>(seen: &mut HashMap<&'a str, usize>, key: &'a str, line: usize) -> Option<usize> {
+    match seen.entry(key) {
+        std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+        std::collections::hash_map::Entry::Vacant(e) => {
+            e.insert(line);
+            None
+        }
+    }
 }
 
 /// Below this many rows a file is read on one thread (starting threads costs more).
