@@ -271,10 +271,8 @@ impl Store {
         let mut done = 0u64;
         let mut total = new.len() as u64;
         // A load that at least doubles the people table builds its indexes afterwards.
-        let suspended = if new.len() >= SUSPEND_INDEXES_FROM
-            && new.len() as i64 >= tx.count_rows(People::Table).await?
-        {
-            tx.suspend_indexes("people").await?
+        let suspended = if new.len() >= SUSPEND_INDEXES_FROM {
+            tx.suspend_indexes(People::Table, new.len()).await?
         } else {
             Vec::new()
         };

@@ -791,12 +791,8 @@ db_test!(
 db_test!(
     import_progress_counts_every_new_person_and_rating,
     |db| async move {
-        use domain::import::{employees, table};
         let t = tenant(&db.store, "acme").await;
-        let csv = big_company_csv();
-        let table = table::read_table(csv.as_bytes(), &Default::default()).expect("read");
-        let parsed = employees::parse_employees(&table, &Default::default(), false);
-        assert!(parsed.errors.is_empty());
+        let parsed = big_company();
         let seen = std::sync::Mutex::new(Vec::new());
         db.store
             .import_employees_with_progress(
@@ -820,8 +816,9 @@ db_test!(
     }
 );
 
-/// 12,000 people, ten to a manager, each with two ratings.
-fn big_company_csv() -> String {
+/// 12,000 people, ten to a manager, each with two ratings, read as the import reads them.
+fn big_company() -> domain::import::employees::ParsedEmployees {
+    use domain::import::{employees, table};
     let mut csv = String::from("社員番号,氏名,上司社員番号,評価2024,評価2025\n");
     for i in 0..12_000 {
         let manager = if i == 0 {
@@ -831,7 +828,10 @@ fn big_company_csv() -> String {
         };
         csv.push_str(&format!("P{i:05},社員 {i},{manager},A,B\n"));
     }
-    csv
+    let table = table::read_table(csv.as_bytes(), &Default::default()).expect("read");
+    let parsed = employees::parse_employees(&table, &Default::default(), false);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    parsed
 }
 
 /// The people indexes (SQLite) and every broken reference (`PRAGMA foreign_key_check`).
@@ -858,12 +858,8 @@ async fn sqlite_integrity(url: &str) -> (Vec<String>, Vec<String>) {
 db_test!(
     a_bulk_import_keeps_every_index_and_reference_and_a_dry_run_leaves_nothing,
     |db| async move {
-        use domain::import::{employees, table};
         let t = tenant(&db.store, "acme").await;
-        let csv = big_company_csv();
-        let table = table::read_table(csv.as_bytes(), &Default::default()).expect("read");
-        let parsed = employees::parse_employees(&table, &Default::default(), false);
-        assert!(parsed.errors.is_empty());
+        let parsed = big_company();
         let sqlite = db.url.starts_with("sqlite");
         let before = if sqlite {
             sqlite_integrity(&db.url).await.0

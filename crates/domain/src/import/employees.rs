@@ -372,11 +372,6 @@ pub fn parse_employees(table: &Table, existing: &Existing, full: bool) -> Parsed
     if !out.errors.is_empty() {
         return out;
     }
-    let header_of = |c: Column| {
-        seen.get(&c)
-            .map(|i| table.headers[*i].as_str())
-            .unwrap_or("")
-    };
     let reader = RowReader {
         table,
         existing,
@@ -393,7 +388,7 @@ pub fn parse_employees(table: &Table, existing: &Existing, full: bool) -> Parsed
     // afterwards, in file order, so the first occurrence is the one kept.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let per_thread = table.rows.len().div_ceil(threads).max(PARALLEL_FROM_ROWS);
-    let read: Vec<Vec<ReadRow>> = if table.rows.len() <= per_thread {
+    let mut read: Vec<Vec<ReadRow>> = if table.rows.len() <= per_thread {
         vec![table.rows.iter().map(|row| reader.read(row)).collect()]
     } else {
         std::thread::scope(|scope| {
@@ -413,45 +408,39 @@ pub fn parse_employees(table: &Table, existing: &Existing, full: bool) -> Parsed
     };
     let mut numbers: HashMap<&str, usize> = HashMap::with_capacity(table.rows.len());
     let mut emails: HashMap<&str, usize> = HashMap::with_capacity(table.rows.len());
-    let mut duplicates: Vec<(usize, Vec<(usize, Problem)>)> = Vec::new();
-    for (k, (r, row)) in read.iter().flatten().zip(&table.rows).enumerate() {
+    for (r, row) in read.iter_mut().flatten().zip(&table.rows) {
+        let ReadRow {
+            record,
+            problems,
+            number_slot,
+            email_slot,
+        } = r;
+        let record: &EmployeeRecord = record;
         let mut found = Vec::new();
-        let mut repeated = |slot: usize, column: Column, kind: ProblemKind| {
-            let value = reader.cell(row, column);
-            found.push((slot, reader.problem(row.line, column, value, kind)));
-        };
-        if let Some(slot) = r.number_slot
-            && let Some(first) = first_line(&mut numbers, &r.record.employee_number, row.line)
+        if let Some(slot) = *number_slot
+            && let Some(first) = first_line(&mut numbers, &record.employee_number, row.line)
         {
-            repeated(
-                slot,
-                Column::EmployeeNumber,
-                ProblemKind::DuplicateEmployeeNumber { first_line: first },
-            );
+            let kind = ProblemKind::DuplicateEmployeeNumber { first_line: first };
+            found.push((slot, Column::EmployeeNumber, kind));
         }
-        if let (Some(slot), Some(email)) = (r.email_slot, &r.record.email)
+        if let (Some(slot), Some(email)) = (*email_slot, &record.email)
             && let Some(first) = first_line(&mut emails, email, row.line)
         {
-            repeated(
+            found.push((
                 slot,
                 Column::Email,
                 ProblemKind::DuplicateEmail { first_line: first },
-            );
+            ));
         }
-        if !found.is_empty() {
-            duplicates.push((k, found));
+        // Later slots first, so earlier ones still point at the right place.
+        for (slot, column, kind) in found.into_iter().rev() {
+            let value = reader.cell(row, column);
+            problems.insert(slot, reader.problem(row.line, column, value, kind));
         }
     }
     drop((numbers, emails));
-    let mut duplicates = duplicates.into_iter().peekable();
     out.records.reserve_exact(table.rows.len());
-    for (k, mut r) in read.into_iter().flatten().enumerate() {
-        if let Some((_, found)) = duplicates.next_if(|(at, _)| *at == k) {
-            // Later slots first, so earlier ones still point at the right place.
-            for (slot, p) in found.into_iter().rev() {
-                r.problems.insert(slot, p);
-            }
-        }
+    for r in read.into_iter().flatten() {
         out.errors.extend(r.problems);
         out.records.push(r.record);
     }
@@ -459,7 +448,7 @@ pub fn parse_employees(table: &Table, existing: &Existing, full: bool) -> Parsed
         &mut out,
         existing,
         full,
-        header_of(Column::ManagerNumber).to_string(),
+        reader.header(Column::ManagerNumber).to_string(),
     );
     out.errors.sort_by_key(|p| p.line);
     out
@@ -516,13 +505,16 @@ impl RowReader<'_> {
         i.and_then(|i| row.cells.get(i)).unwrap_or("")
     }
 
-    fn problem(&self, line: usize, c: Column, value: &str, kind: ProblemKind) -> Problem {
-        let header = self
-            .seen
+    /// The column's header as the file spells it.
+    fn header(&self, c: Column) -> &str {
+        self.seen
             .get(&c)
             .map(|i| self.table.headers[*i].as_str())
-            .unwrap_or("");
-        Problem::new(line, header, value, kind)
+            .unwrap_or("")
+    }
+
+    fn problem(&self, line: usize, c: Column, value: &str, kind: ProblemKind) -> Problem {
+        Problem::new(line, self.header(c), value, kind)
     }
 
     fn add(&self, to: &mut Vec<Problem>, line: usize, c: Column, value: &str, kind: ProblemKind) {
