@@ -141,7 +141,13 @@ async fn main() {
         .export_people(source.tenant)
         .await
         .expect("export");
-    let bytes = export::to_csv(&rows, &years, table::TextEncoding::ShiftJis).expect("csv");
+    let bytes = export::to_csv(
+        &rows,
+        &years,
+        &export::Selection::ALL,
+        table::TextEncoding::ShiftJis,
+    )
+    .expect("csv");
     (source.cleanup)();
     println!(
         "file: {} rows, {} rating years, {:.1} MB Shift_JIS CSV; {} departments, {} ratings",

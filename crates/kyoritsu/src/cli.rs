@@ -1126,9 +1126,9 @@ async fn export_employees(
         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
     let (rows, years) = store.export_people(t.id).await?;
     let bytes = if xlsx {
-        export::to_xlsx(&rows, &years)?
+        export::to_xlsx(&rows, &years, &export::Selection::ALL)?
     } else {
-        export::to_csv(&rows, &years, encoding)?
+        export::to_csv(&rows, &years, &export::Selection::ALL, encoding)?
     };
     std::fs::write(file, &bytes).with_context(|| format!("cannot write {}", file.display()))?;
     let kind = if xlsx {

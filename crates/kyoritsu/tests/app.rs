@@ -4784,3 +4784,6 @@ app_test!(
         assert_eq!(s, StatusCode::NOT_FOUND);
     }
 );
+
+#[path = "app/hardening.rs"]
+mod hardening;

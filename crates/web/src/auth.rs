@@ -50,13 +50,23 @@ fn constant_time_eq(a: &str, b: &str) -> bool {
             == 0
 }
 
-/// Only same-site paths may be redirected to after sign-in or a language switch.
+/// Only same-origin paths may be redirected to after sign-in or a language switch: a path
+/// starting with one `/`, with no control character (browsers drop tab and newline, so
+/// `/\t/evil.example` would become `//evil.example`), no whitespace, no backslash (read
+/// as `/` by browsers), no scheme and nothing but ASCII. Anything else falls back to `/` without an error.
 pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next
-    } else {
-        "/"
-    }
+    let bytes = next.as_bytes();
+    // Only ASCII: a location header cannot carry anything else, and a real path from this
+    // site arrives percent-encoded.
+    let ok = next.is_ascii()
+        && bytes.first() == Some(&b'/')
+        && !matches!(bytes.get(1), Some(b'/') | Some(b'\\'))
+        && !next
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+        && !next.split(['?', '#']).next().unwrap_or("").contains(':')
+        && next.len() <= 2048;
+    if ok { next } else { "/" }
 }
 
 async fn session_of(parts: &mut Parts, state: &AppState) -> Result<Session, AppError> {
@@ -485,10 +495,10 @@ pub async fn login(
                 .append_audit(audit(AuditAction::SignIn, Some(user.id)))
                 .await?;
             let actor = actor_for(&state, &user).await?;
-            let target = if next.is_empty() {
-                home_of(actor.roles.landing())
-            } else {
-                safe_next(&next)
+            // An empty or unsafe `next` leads home.
+            let target = match safe_next(&next) {
+                "/" => home_of(actor.roles.landing()),
+                path => path,
             };
             Ok(Redirect::to(target).into_response())
         }
@@ -604,6 +614,21 @@ mod tests {
         assert_eq!(safe_next("//evil.example"), "/");
         assert_eq!(safe_next("https://evil.example"), "/");
         assert_eq!(safe_next("/\\evil"), "/");
+        assert_eq!(safe_next("/\t/evil.example"), "/");
+        assert_eq!(safe_next("/\n/evil.example"), "/");
+        assert_eq!(safe_next("/\r\nSet-Cookie: x=1"), "/");
+        assert_eq!(safe_next("/ /evil.example"), "/");
+        assert_eq!(safe_next("/\u{3000}/evil.example"), "/");
+        assert_eq!(safe_next("/a\\b"), "/");
+        assert_eq!(safe_next("javascript:alert(1)"), "/");
+        assert_eq!(safe_next("/javascript:alert(1)"), "/");
+        assert_eq!(safe_next(""), "/");
+        assert_eq!(safe_next("Evil.example"), "/");
+        assert_eq!(safe_next("/people?q=a:b"), "/people?q=a:b");
+        assert_eq!(
+            safe_next("/my/career-sheet#vision"),
+            "/my/career-sheet#vision"
+        );
     }
 
     #[test]

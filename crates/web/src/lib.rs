@@ -39,6 +39,7 @@ pub mod worker;
 use axum::Router;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
+use axum::http::{HeaderValue, header};
 use axum::middleware;
 use axum::routing::{get, post};
 use std::net::SocketAddr;
@@ -47,6 +48,7 @@ use store::Store;
 use store::sessions::SessionBackend;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
@@ -206,6 +208,12 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .merge(pages)
         .merge(api::router())
+        // Every page and API answer may carry personal data: no browser or proxy keeps one.
+        // Static assets and the API's documentation set their own caching first.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
         .merge(ops::router())
         .fallback(ops::not_found)
         .layer(middleware::from_fn(ops::render_error_pages))

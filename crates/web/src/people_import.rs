@@ -17,7 +17,7 @@ use domain::audit::AuditAction;
 use domain::import::employees::{Problem, ProblemKind, parse_employees};
 use domain::import::table::{MAX_FILE_BYTES, ReadOptions, Source, TextEncoding, read_table};
 use domain::import::{employees::ParsedEmployees, export};
-use domain::policy::Action;
+use domain::policy::{self, Action};
 use store::audit::NewAuditEntry;
 use store::imports::{ImportMeta, ImportOptions, ImportOutcome, ImportSummary};
 
@@ -386,13 +386,18 @@ async fn export_file(
             tenant: auth.tenant(),
         },
     )?;
+    // The file carries exactly what the exporter may see of people outside their own
+    // line on any page: the admin gets identity and contact, not birth dates or ratings.
+    let selection = policy::person_fields(&auth.actor, policy::Relation::Outside)
+        .map(export::Selection::of)
+        .ok_or(AppError::Page(ErrorPage::Forbidden))?;
     let (rows, years) = state.store.export_people(auth.tenant()).await?;
     let xlsx = q.format == "xlsx";
     let encoding = TextEncoding::parse(&q.encoding).unwrap_or(TextEncoding::Utf8);
     let bytes = if xlsx {
-        export::to_xlsx(&rows, &years)
+        export::to_xlsx(&rows, &years, &selection)
     } else {
-        export::to_csv(&rows, &years, encoding)
+        export::to_csv(&rows, &years, &selection, encoding)
     };
     let bytes = match bytes {
         Ok(b) => b,

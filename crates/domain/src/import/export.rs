@@ -25,18 +25,75 @@ pub enum ExportError {
     Csv(String),
 }
 
-fn headers(rating_years: &[i32]) -> Vec<String> {
+/// Which columns an export carries: exactly the fields the policy grants the exporter
+/// ([`crate::policy::person_fields`]), so a download never shows more than a page would.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Selection {
+    /// In the order of [`Column::FIXED`].
+    fixed: [bool; 12],
+    ratings: bool,
+}
+
+impl Selection {
+    /// Every column: the operator's own export from the command line, and HR's.
+    pub const ALL: Selection = Selection {
+        fixed: [true; 12],
+        ratings: true,
+    };
+
+    /// The columns that these granted fields cover.
+    pub fn of(fields: crate::policy::PersonFields) -> Selection {
+        let mut fixed = [false; 12];
+        for (i, (column, _, _)) in Column::FIXED.iter().enumerate() {
+            fixed[i] = match column {
+                Column::Email => fields.email,
+                Column::BirthDate => fields.birth_date,
+                Column::HireDate => fields.hire_date,
+                Column::Grade => fields.grade,
+                Column::ManagerNumber => fields.reporting_line,
+                _ => fields.identity,
+            };
+        }
+        Selection {
+            fixed,
+            ratings: fields.ratings,
+        }
+    }
+
+    /// Whether this column is exported.
+    pub fn includes(&self, column: Column) -> bool {
+        match column {
+            Column::Rating(_) => self.ratings,
+            c => Column::FIXED
+                .iter()
+                .position(|(k, _, _)| *k == c)
+                .is_some_and(|i| self.fixed[i]),
+        }
+    }
+}
+
+fn headers(rating_years: &[i32], selection: &Selection) -> Vec<String> {
     Column::FIXED
         .iter()
-        .map(|(c, _, _)| c.header_ja())
-        .chain(rating_years.iter().map(|y| Column::Rating(*y).header_ja()))
+        .zip(selection.fixed)
+        .filter(|(_, keep)| *keep)
+        .map(|((c, _, _), _)| c.header_ja())
+        .chain(
+            rating_years
+                .iter()
+                .filter(|_| selection.ratings)
+                .map(|y| Column::Rating(*y).header_ja()),
+        )
         .collect()
 }
 
-fn cells(row: &ExportRow) -> impl Iterator<Item = &str> {
+fn cells<'a>(row: &'a ExportRow, selection: &'a Selection) -> impl Iterator<Item = &'a str> {
     row.fixed
         .iter()
-        .chain(row.ratings.iter())
+        .zip(selection.fixed)
+        .filter(|(_, keep)| *keep)
+        .map(|(v, _)| v)
+        .chain(row.ratings.iter().filter(|_| selection.ratings))
         .map(String::as_str)
 }
 
@@ -44,6 +101,7 @@ fn cells(row: &ExportRow) -> impl Iterator<Item = &str> {
 pub fn to_csv(
     rows: &[ExportRow],
     rating_years: &[i32],
+    selection: &Selection,
     encoding: TextEncoding,
 ) -> Result<Vec<u8>, ExportError> {
     let mut w = csv::WriterBuilder::new()
@@ -55,10 +113,13 @@ pub fn to_csv(
     };
     write(
         &mut w,
-        headers(rating_years).iter().map(String::as_str).collect(),
+        headers(rating_years, selection)
+            .iter()
+            .map(String::as_str)
+            .collect(),
     )?;
     for r in rows {
-        write(&mut w, cells(r).collect())?;
+        write(&mut w, cells(r, selection).collect())?;
     }
     let text = String::from_utf8(
         w.into_inner()
@@ -76,7 +137,7 @@ pub fn to_csv(
             if unmappable {
                 let who = rows
                     .iter()
-                    .find(|r| cells(r).any(|c| encoding_rs::SHIFT_JIS.encode(c).2))
+                    .find(|r| cells(r, selection).any(|c| encoding_rs::SHIFT_JIS.encode(c).2))
                     .map(|r| format!("the row of {}", r.fixed[0]))
                     .unwrap_or_else(|| "a header".into());
                 return Err(ExportError::NotShiftJis(who));
@@ -87,16 +148,20 @@ pub fn to_csv(
 }
 
 /// XLSX with one sheet, every cell as text (employee numbers keep their leading zeros).
-pub fn to_xlsx(rows: &[ExportRow], rating_years: &[i32]) -> Result<Vec<u8>, ExportError> {
+pub fn to_xlsx(
+    rows: &[ExportRow],
+    rating_years: &[i32],
+    selection: &Selection,
+) -> Result<Vec<u8>, ExportError> {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     let err = |e: rust_xlsxwriter::XlsxError| ExportError::Xlsx(e.to_string());
     sheet.set_name("社員").map_err(err)?;
-    for (c, h) in headers(rating_years).iter().enumerate() {
+    for (c, h) in headers(rating_years, selection).iter().enumerate() {
         sheet.write_string(0, c as u16, h).map_err(err)?;
     }
     for (i, r) in rows.iter().enumerate() {
-        for (c, v) in cells(r).enumerate() {
+        for (c, v) in cells(r, selection).enumerate() {
             if !v.is_empty() {
                 sheet.write_string(i as u32 + 1, c as u16, v).map_err(err)?;
             }
@@ -175,9 +240,9 @@ mod tests {
     fn every_format_reads_back_to_the_same_records() {
         let rows = vec![row("0001", "佐藤 花子"), row("E2", "髙橋 﨑子")];
         for bytes in [
-            to_csv(&rows, &[2025], TextEncoding::Utf8).expect("utf8"),
-            to_csv(&rows, &[2025], TextEncoding::ShiftJis).expect("sjis"),
-            to_xlsx(&rows, &[2025]).expect("xlsx"),
+            to_csv(&rows, &[2025], &Selection::ALL, TextEncoding::Utf8).expect("utf8"),
+            to_csv(&rows, &[2025], &Selection::ALL, TextEncoding::ShiftJis).expect("sjis"),
+            to_xlsx(&rows, &[2025], &Selection::ALL).expect("xlsx"),
         ] {
             let t = read_table(&bytes, &ReadOptions::default()).expect("read back");
             let p = parse_employees(&t, &Existing::default(), true);
@@ -194,12 +259,50 @@ mod tests {
     }
 
     #[test]
+    fn an_export_carries_only_the_granted_fields() {
+        use crate::policy::{Actor, Relation, person_fields};
+        use crate::{Role, RoleSet, TenantId, UserId};
+        let admin = Actor {
+            user_id: UserId(1),
+            tenant_id: TenantId(1),
+            person_id: None,
+            roles: RoleSet::new([Role::Admin]),
+        };
+        let fields = person_fields(&admin, Relation::Outside).expect("admin sees identity");
+        let selection = Selection::of(fields);
+        for hidden in [
+            Column::BirthDate,
+            Column::HireDate,
+            Column::Grade,
+            Column::Rating(2025),
+        ] {
+            assert!(!selection.includes(hidden), "{hidden:?}");
+        }
+        assert!(selection.includes(Column::EmployeeNumber));
+        assert!(selection.includes(Column::Email));
+        let rows = vec![row("0001", "佐藤 花子")];
+        let csv = to_csv(&rows, &[2025], &selection, TextEncoding::Utf8).expect("csv");
+        let text = String::from_utf8_lossy(&csv);
+        assert!(
+            !text.contains("生年月日") && !text.contains("1976-04-02"),
+            "{text}"
+        );
+        assert!(!text.contains("評価2025") && !text.contains(",A"), "{text}");
+        let header = text.lines().next().expect("header");
+        let first = text.lines().nth(1).expect("row");
+        assert_eq!(header.split(',').count(), first.split(',').count());
+        let xlsx = to_xlsx(&rows, &[2025], &selection).expect("xlsx");
+        let t = read_table(&xlsx, &ReadOptions::default()).expect("read back");
+        assert!(!t.headers.iter().any(|h| h == "生年月日" || h == "評価2025"));
+    }
+
+    #[test]
     fn characters_outside_shift_jis_are_refused_not_mangled() {
         let rows = vec![row("E1", "佐藤 😀")];
         assert_eq!(
-            to_csv(&rows, &[2025], TextEncoding::ShiftJis),
+            to_csv(&rows, &[2025], &Selection::ALL, TextEncoding::ShiftJis),
             Err(ExportError::NotShiftJis("the row of E1".into()))
         );
-        assert!(to_csv(&rows, &[2025], TextEncoding::Utf8).is_ok());
+        assert!(to_csv(&rows, &[2025], &Selection::ALL, TextEncoding::Utf8).is_ok());
     }
 }
