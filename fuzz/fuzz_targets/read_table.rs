@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
     ] {
         let opts = table::ReadOptions {
             encoding,
-            sheet: None,
+            ..Default::default()
         };
         if let Ok(t) = table::read_table(data, &opts) {
             let _ = employees::parse_employees(&t, &Default::default(), false);

@@ -960,8 +960,25 @@ async fn import_employees(
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
     spinner.set_message(format!("reading {}", file.display()));
     let started = std::time::Instant::now();
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let table = match table::read_table(&bytes, &table::ReadOptions { encoding, sheet }) {
+    let read_opts = table::ReadOptions {
+        encoding,
+        sheet,
+        ..Default::default()
+    };
+    // The size is checked before the file is read: a file over the limit costs nothing.
+    let size = std::fs::metadata(file)
+        .with_context(|| format!("cannot read {}", file.display()))?
+        .len();
+    let read = if size > read_opts.limits.file_bytes as u64 {
+        Err(table::FileError::TooLarge {
+            limit: read_opts.limits.file_bytes,
+        })
+    } else {
+        let bytes =
+            std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        table::read_table(&bytes, &read_opts)
+    };
+    let table = match read {
         Ok(t) => t,
         Err(e) => {
             spinner.finish_and_clear();

@@ -570,6 +570,39 @@ async fn employee_import(db: TestDb) {
     }
     assert_eq!(db.store.count_people(t).await.expect("count"), 0);
 
+    // A file over the size limit is refused before it is read (a sparse file of 200 MB:
+    // reading it would take the time and memory), a bomb with the limit it went over.
+    let dir = std::env::temp_dir().join(format!("kyoritsu-cli-big-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let big = dir.join("big.csv");
+    std::fs::File::create(&big)
+        .and_then(|f| f.set_len(200 << 20))
+        .expect("sparse file");
+    let bomb = format!(
+        "{}/../domain/tests/fixtures/fuzz/seed_bomb_sparse_dimension.xlsx",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    for (file, code, words) in [
+        (
+            big.to_string_lossy().to_string(),
+            "too_large",
+            "larger than 100 MB",
+        ),
+        (bomb, "too_many_columns", "more than 256 columns"),
+    ] {
+        let out = kyoritsu(
+            &url,
+            &["import", "employees", &file, "--format", "json"],
+            None,
+        );
+        assert!(!out.status.success());
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(v["file_error"]["code"], code, "{file}");
+        assert!(stderr(&out).contains(words), "{}", stderr(&out));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(db.store.count_people(t).await.expect("count"), 0);
+
     // The real file: Shift_JIS, Japanese headers, era dates, full-width digits, an Excel serial.
     let v = json(&kyoritsu(
         &url,

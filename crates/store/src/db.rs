@@ -219,9 +219,16 @@ impl Store {
         }
     }
 
+    /// A transaction for a write. Every transaction in the store writes, and most read
+    /// first (the latest version, the current revision). On SQLite it takes the write
+    /// lock at its start (`BEGIN IMMEDIATE`), waiting its turn under the busy timeout: a
+    /// deferred transaction that read first cannot wait when it comes to write, because
+    /// another writer may have changed what it read, and SQLite answered "database is
+    /// locked" at once (35–41 % of career sheet saves failed at 16–64 concurrent users).
+    /// Writes outside a transaction are single statements, which wait as well.
     pub async fn begin(&self) -> Result<Tx> {
         Ok(match &self.pool {
-            Pool::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
             Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }

@@ -1133,3 +1133,126 @@ db_test!(
         );
     }
 );
+
+// 64 writers at once on SQLite and PostgreSQL, each on several write paths that read
+// before they write (career sheet saves, note edits) and that only write (notes,
+// consent, check-ins): no error, and every write is there afterwards.
+db_test!(
+    sixty_four_concurrent_writers_all_succeed_and_nothing_is_lost,
+    |db| async move {
+        use domain::career_sheet::{CareerSheet, EntryInput, Section};
+        use domain::commitment::Status;
+        use store::career_sheets::SaveOutcome;
+        const WRITERS: usize = 64;
+        const SAVES: usize = 3;
+        let s = db.store.clone();
+        let w = world(&s, "acme").await;
+        let d = s
+            .create_dialogues(w.t, &booking(&w, w.consultant, 1))
+            .await
+            .expect("book")[0];
+        let dialogue = s.dialogue(w.t, d).await.expect("q").expect("d");
+        let (input, check) = commitment("来月から簿記の勉強をします");
+        let c = s
+            .add_commitment(w.t, d, w.subject, w.consultant, &input, &check)
+            .await
+            .expect("add");
+        let first_note = s
+            .add_note(
+                w.t,
+                &dialogue,
+                w.consultant,
+                &note(Visibility::Private, CarryOver::None, "最初のメモ"),
+            )
+            .await
+            .expect("note");
+        let sheet = |text: String| {
+            CareerSheet::parse(
+                |sec| EntryInput {
+                    text: if sec == Section::Vision {
+                        text.clone()
+                    } else {
+                        String::new()
+                    },
+                    private: false,
+                },
+                "",
+            )
+            .expect("sheet")
+        };
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..WRITERS {
+            let s = s.clone();
+            let dialogue = dialogue.clone();
+            let (t, subject, consultant) = (w.t, w.subject, w.consultant);
+            tasks.spawn(async move {
+                // Career sheet: every writer saves on top of the latest version until
+                // each of its saves lands (a stale base is an answer, not an error).
+                let mut saved = 0;
+                while saved < SAVES {
+                    let base = s
+                        .latest_career_sheet(t, subject)
+                        .await?
+                        .map(|v| v.version)
+                        .unwrap_or(0);
+                    match s
+                        .save_career_sheet(
+                            t,
+                            subject,
+                            consultant,
+                            base,
+                            &sheet(format!("{i}-{saved}")),
+                        )
+                        .await?
+                    {
+                        SaveOutcome::Saved { .. } => saved += 1,
+                        SaveOutcome::Stale { .. } => {}
+                    }
+                }
+                s.add_note(
+                    t,
+                    &dialogue,
+                    consultant,
+                    &note(Visibility::Shared, CarryOver::None, &format!("書き手{i}")),
+                )
+                .await?;
+                // A note edit reads the current revision, then writes the next one.
+                loop {
+                    let n = s.note(t, first_note).await?.expect("note");
+                    let edit = note(Visibility::Private, CarryOver::None, &format!("編集{i}"));
+                    match s
+                        .edit_note(t, first_note, consultant, n.revision, &edit)
+                        .await?
+                    {
+                        NoteEdit::Saved { .. } => break,
+                        NoteEdit::Stale { .. } => {}
+                        other => panic!("{other:?}"),
+                    }
+                }
+                s.record_consent(t, dialogue.id, "given", &format!("話題{i}"), consultant)
+                    .await?;
+                assert!(s.set_commitment_status(t, c, Status::Started, "").await?);
+                Ok::<(), store::StoreError>(())
+            });
+        }
+        let mut errors = Vec::new();
+        while let Some(r) = tasks.join_next().await {
+            if let Err(e) = r.expect("task") {
+                errors.push(e.to_string());
+            }
+        }
+        assert!(errors.is_empty(), "{} errors: {errors:?}", errors.len());
+        let versions = s.career_sheet_versions(w.t, w.subject).await.expect("q");
+        assert_eq!(versions.len(), WRITERS * SAVES);
+        let notes = s.notes_of(w.t, d).await.expect("q");
+        assert_eq!(notes.len(), WRITERS + 1);
+        let first = s.note(w.t, first_note).await.expect("q").expect("n");
+        assert_eq!(first.revision, WRITERS as i64 + 1, "every edit kept");
+        assert_eq!(
+            s.note_history(w.t, &first).await.expect("q").len(),
+            WRITERS,
+            "every earlier wording kept"
+        );
+        assert_eq!(s.consent_events(w.t, d).await.expect("q").len(), WRITERS);
+    }
+);

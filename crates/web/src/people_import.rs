@@ -9,13 +9,16 @@ use crate::{AppState, FormData, Origin};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::audit::AuditAction;
 use domain::import::employees::{Problem, ProblemKind, parse_employees};
-use domain::import::table::{MAX_FILE_BYTES, ReadOptions, Source, TextEncoding, read_table};
+use domain::import::table::{
+    FileError, MAX_FILE_BYTES, ReadOptions, Source, TextEncoding, read_table,
+};
 use domain::import::{employees::ParsedEmployees, export};
 use domain::policy::{self, Action};
 use store::audit::NewAuditEntry;
@@ -141,6 +144,24 @@ fn source_label(s: &Source) -> String {
     }
 }
 
+/// A file that could not be read, in the user's language, with the limit it went over.
+fn file_error_text(page: &Page, e: &FileError) -> String {
+    let text = page.tf(
+        &format!("import.file_error.{}", e.code()),
+        "limit",
+        e.limit(),
+    );
+    match e.line() {
+        Some(line) if matches!(e, FileError::TooManyColumns { .. }) => {
+            format!(
+                "{text}{}",
+                page.tf("import.file_error.at_line", "line", line)
+            )
+        }
+        _ => text,
+    }
+}
+
 struct Checked {
     parsed: ParsedEmployees,
     source: Source,
@@ -149,10 +170,15 @@ struct Checked {
 async fn check(
     state: &AppState,
     auth: &Auth,
-    bytes: &[u8],
+    bytes: Bytes,
     full: bool,
-) -> Result<Result<Checked, domain::import::table::FileError>, AppError> {
-    let table = match read_table(bytes, &ReadOptions::default()) {
+) -> Result<Result<Checked, FileError>, AppError> {
+    // Reading a file is CPU work of up to seconds: off the threads that answer requests.
+    // The readers work within their limits, so no file can exhaust the server's memory.
+    let read = tokio::task::spawn_blocking(move || read_table(&bytes, &ReadOptions::default()))
+        .await
+        .map_err(|e| AppError::internal("reading an uploaded file", e))?;
+    let table = match read {
         Ok(t) => t,
         Err(e) => return Ok(Err(e)),
     };
@@ -185,21 +211,38 @@ async fn upload(
         },
     )?;
     let mut file_name = String::new();
-    let mut bytes = Vec::new();
+    let mut bytes = Bytes::new();
     let mut full = false;
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|_| AppError::Page(ErrorPage::BadRequest))?
-    {
+    // A body over the limit fails while it is read: say so, with the limit.
+    let too_large = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Ok(FileError::TooLarge {
+                limit: MAX_FILE_BYTES,
+            })
+        } else {
+            Err(AppError::Page(ErrorPage::BadRequest))
+        }
+    };
+    let mut refused = None;
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                refused = Some(too_large(e)?);
+                break;
+            }
+        };
         match field.name() {
             Some("file") => {
                 file_name = field.file_name().unwrap_or("").to_string();
-                bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|_| AppError::Page(ErrorPage::BadRequest))?
-                    .to_vec();
+                match field.bytes().await {
+                    Ok(b) => bytes = b,
+                    Err(e) => {
+                        refused = Some(too_large(e)?);
+                        break;
+                    }
+                }
             }
             Some("full") => {
                 full = field
@@ -222,11 +265,19 @@ async fn upload(
         pending_id: 0,
         full,
     };
-    let checked = match check(&state, &auth, &bytes, full).await? {
+    let checked = match refused {
+        Some(e) => Err(e),
+        None => check(&state, &auth, bytes.clone(), full).await?,
+    };
+    let checked = match checked {
         Ok(c) => c,
         Err(e) => {
-            preview.file_error = Some(page.t(&format!("import.file_error.{}", e.code())));
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, preview).into_response());
+            let status = match e {
+                FileError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            preview.file_error = Some(file_error_text(&page, &e));
+            return Ok((status, preview).into_response());
         }
     };
     preview.source = source_label(&checked.source);
@@ -289,7 +340,7 @@ async fn apply(
         return Ok(Redirect::to("/people/import").into_response());
     };
     // Checked again: the stored data may have changed since the preview.
-    let checked = match check(&state, &auth, &pending.content, pending.full).await? {
+    let checked = match check(&state, &auth, Bytes::from(pending.content), pending.full).await? {
         Ok(c) if c.parsed.errors.is_empty() => c,
         _ => {
             set_flash(

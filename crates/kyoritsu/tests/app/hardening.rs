@@ -155,3 +155,98 @@ app_test!(
         );
     }
 );
+
+/// A bomb's file, from the fuzz corpus of the import readers.
+fn bomb(name: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/../domain/tests/fixtures/fuzz/seed_bomb_{name}.xlsx",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("bomb fixture (scripts/make_xlsx_bombs.py)")
+}
+
+/// HR's import upload, as the browser sends it.
+async fn upload_import(b: &Browser, name: &str, bytes: Vec<u8>) -> (StatusCode, String) {
+    let csrf = b.csrf("/people/import").await;
+    let boundary = "KyoritsuBombBoundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(&bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let r = b
+        .http
+        .post(format!("{}/people/import?_csrf={csrf}", b.base))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .expect("upload");
+    (r.status(), r.text().await.unwrap_or_default())
+}
+
+app_test!(
+    no_upload_takes_the_server_down_and_each_bomb_is_refused_with_its_limit,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        let people = app.store.count_people(t.id).await.expect("count");
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        // The server keeps answering its health check while the bombs are read.
+        let base = app.base.clone();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let watching = stop.clone();
+        let health = tokio::spawn(async move {
+            let mut answered = 0;
+            while !watching.load(std::sync::atomic::Ordering::Relaxed) {
+                let r = reqwest::get(format!("{base}/healthz"))
+                    .await
+                    .expect("healthz");
+                assert_eq!(r.status(), StatusCode::OK);
+                answered += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            answered
+        });
+        for (name, status, words) in [
+            (
+                "sparse_dimension",
+                422,
+                "列が多すぎます。1行に256列までです。（1048576行目）",
+            ),
+            (
+                "huge_shared_string",
+                422,
+                "長すぎるセルがあります。1つのセルは128 KBまでです。",
+            ),
+            (
+                "many_shared_strings",
+                422,
+                "文字列の種類が多すぎます（2,000,000種類まで）",
+            ),
+            ("false_sizes", 422, "Excelファイルを読み取れませんでした"),
+            ("nested_zip", 422, "必須の列がありません"),
+        ] {
+            let (s, body) = upload_import(&hr, &format!("{name}.xlsx"), bomb(name)).await;
+            assert_eq!(s.as_u16(), status, "{name}: {body}");
+            assert!(body.contains(words), "{name}: {body}");
+        }
+        // Over the size limit: "too large", with the limit, not "could not read".
+        let (s, body) = upload_import(&hr, "big.csv", vec![b'a'; 102 * 1024 * 1024]).await;
+        assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+        assert!(
+            body.contains("ファイルが大きすぎます。取り込めるのは100 MBまでです。"),
+            "{body}"
+        );
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        assert!(health.await.expect("health checks") > 0);
+        assert_eq!(
+            app.store.count_people(t.id).await.expect("count"),
+            people,
+            "nothing changed"
+        );
+    }
+);
