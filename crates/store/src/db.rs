@@ -80,7 +80,10 @@ impl Store {
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
                 // Statement journals of multi-row INSERTs stay in memory.
-                .pragma("temp_store", "memory");
+                .pragma("temp_store", "memory")
+                // Deleted content is overwritten, so freed pages keep no old text (a
+                // session row that once held a message, a replaced draft).
+                .pragma("secure_delete", "on");
             // Bulk loads get their own connection, opened when first needed and closed
             // soon after: a 64 MB page cache, and foreign keys not enforced row by row
             // (see `begin_bulk` for why that is safe). No other work ever runs on it.

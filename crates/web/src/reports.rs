@@ -92,7 +92,26 @@ async fn send_check(
     Ok((verdict, manager))
 }
 
-/// Why a report may not go, in words.
+/// Why a report may not go, without quoting anything confidential: for a message that
+/// is stored outside the sealed records (the flash in the session).
+pub fn refusal_summary(page: &Page, r: &SendRefusal) -> Vec<String> {
+    match r {
+        SendRefusal::Leaks(leaks) => leaks
+            .iter()
+            .map(|l| match l {
+                Leak::Withheld { part, .. } => page.tf(
+                    "report.refused.withheld_part",
+                    "part",
+                    page.t(&format!("report.part.{part}")),
+                ),
+                Leak::PrivateNote { .. } => refusal_texts(page, r).remove(0),
+            })
+            .collect(),
+        other => refusal_texts(page, other),
+    }
+}
+
+/// Why a report may not go, in words (on the page, from the sealed records).
 pub fn refusal_texts(page: &Page, r: &SendRefusal) -> Vec<String> {
     match r {
         SendRefusal::Leaks(leaks) => leaks
@@ -402,7 +421,10 @@ async fn send(
         }
         (Err(SendRefusal::NotTheFacilitator), _, _) => return Err(AppError::forbidden()),
         (Err(r), _, _) => {
-            let text = refusal_texts(&page, &r).join(" ");
+            // The flash lives in the session row, stored as it is: it names the part and
+            // the kind of problem only. The page below lists the topic itself, read from
+            // the sealed consent record each time it is shown.
+            let text = refusal_summary(&page, &r).join(" ");
             set_flash(&page.session, "error", text).await?;
         }
         _ => set_flash(&page.session, "error", page.t("report.refused.empty")).await?,

@@ -250,3 +250,253 @@ app_test!(
         );
     }
 );
+
+/// Words planted in every confidential field, each unique enough to be found only where
+/// it was written.
+const PLANTED: [(&str, &str); 11] = [
+    ("private note", "秘匿語句アルファ一号"),
+    ("shared note", "秘匿語句ブラボー二号"),
+    ("note for the manager", "秘匿語句チャーリー三号"),
+    ("withheld topic", "秘匿語句デルタ四号"),
+    ("employee's topic", "秘匿語句エコー五号"),
+    ("reflection", "秘匿語句フォックス六号"),
+    ("worksheet item", "秘匿語句ゴルフ七号"),
+    ("commitment", "秘匿語句ホテル八号"),
+    ("stop reason", "秘匿語句インディア九号"),
+    ("report part", "秘匿語句ジュリエット十号"),
+    ("too long note", "秘匿語句キロ十一号"),
+];
+
+fn planted(what: &str) -> &'static str {
+    PLANTED
+        .iter()
+        .find(|(w, _)| *w == what)
+        .map(|(_, p)| *p)
+        .expect("planted word")
+}
+
+/// Everything a log line went to, for the grep.
+#[derive(Clone, Default)]
+struct LogBuffer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogBuffer {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("log").extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The raw bytes of the database as they lie on disk: the SQLite file and its WAL, or a
+/// dump of the PostgreSQL database.
+fn raw_storage(url: &str) -> Vec<u8> {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        let path = path.split('?').next().unwrap_or(path);
+        let mut bytes = std::fs::read(path).expect("database file");
+        bytes.extend(std::fs::read(format!("{path}-wal")).unwrap_or_default());
+        bytes
+    } else {
+        let out = std::process::Command::new("pg_dump")
+            .arg(url)
+            .output()
+            .expect("pg_dump (postgresql-client, installed by scripts/test)");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    }
+}
+
+app_test!(
+    no_confidential_word_reaches_storage_or_logs_outside_sealed_columns,
+    |app| async move {
+        use tracing_subscriber::Layer;
+        use tracing_subscriber::layer::SubscriberExt;
+        let logs = LogBuffer::default();
+        let writer = logs.clone();
+        let subscriber = tracing_subscriber::registry().with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(move || writer.clone())
+                .with_ansi(false)
+                .with_filter(tracing_subscriber::filter::LevelFilter::TRACE),
+        );
+        let _logging = tracing::subscriber::set_default(subscriber);
+        let (held, next, _, _) = demo_dialogues(&app).await;
+        let path = format!("/dialogues/{held}");
+        let consultant = app.signed_in("consultant@demo.example.jp").await;
+        let employee = app.signed_in("employee@demo.example.jp").await;
+        let csrf = consultant.csrf(&path).await;
+        let ecsrf = employee.csrf(&path).await;
+        // Notes of every visibility, and one too long to keep (refused, kept on the page).
+        for (what, visibility) in [
+            ("private note", "private"),
+            ("shared note", "shared"),
+            ("note for the manager", "for_manager"),
+        ] {
+            let (s, _) = consultant
+                .post(
+                    &format!("{path}/notes"),
+                    &[
+                        ("_csrf", csrf.as_str()),
+                        ("body", &format!("{}について話した。", planted(what))),
+                        ("visibility", visibility),
+                        ("carry_over", "none"),
+                    ],
+                )
+                .await;
+            assert_eq!(s, StatusCode::SEE_OTHER, "{what}");
+        }
+        let long = format!("{}{}", planted("too long note"), "あ".repeat(4001));
+        let (s, page) = consultant
+            .post(
+                &format!("{path}/notes"),
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("body", long.as_str()),
+                    ("visibility", "private"),
+                    ("carry_over", "none"),
+                ],
+            )
+            .await;
+        assert_ne!(s, StatusCode::SEE_OTHER);
+        assert!(
+            page.contains(planted("too long note")),
+            "the page keeps what was typed"
+        );
+        // Consent with a withheld topic, then a report quoting it: refused.
+        let (s, _) = consultant
+            .post(
+                &format!("{path}/consent"),
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("agreed", "yes"),
+                    ("withheld", planted("withheld topic")),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        // The employee's topic for the next dialogue and reflection on this one.
+        let npath = format!("/dialogues/{next}");
+        let ncsrf = employee.csrf(&npath).await;
+        employee
+            .post(
+                &format!("{npath}/topics"),
+                &[
+                    ("_csrf", ncsrf.as_str()),
+                    ("body", planted("employee's topic")),
+                    ("wanted", "just_listen"),
+                ],
+            )
+            .await;
+        employee
+            .post(
+                &format!("{path}/reflection"),
+                &[
+                    ("_csrf", ecsrf.as_str()),
+                    ("reflection", planted("reflection")),
+                    ("rating", "4"),
+                ],
+            )
+            .await;
+        let (s, _) = consultant
+            .post(
+                &format!("{npath}/worksheet"),
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("side", "merit"),
+                    ("text", planted("worksheet item")),
+                    ("weight", "3"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        consultant
+            .post(
+                &format!("{path}/commitments"),
+                &[
+                    ("_csrf", csrf.as_str()),
+                    (
+                        "action",
+                        &format!("来月から毎週{}の勉強会を開きます", planted("commitment")),
+                    ),
+                    ("starts_on", "2030-04-01"),
+                    ("first_step", planted("commitment")),
+                    ("evidence", planted("commitment")),
+                    ("confirm_past", "1"),
+                ],
+            )
+            .await;
+        // A report quoting the withheld topic, then a private note's wording: each send
+        // is refused, and the refusal names only the part.
+        for quoted in [
+            format!("{}の件が気がかりです。", planted("withheld topic")),
+            format!("{}について話した。", planted("private note")),
+        ] {
+            consultant
+                .post(
+                    &format!("{path}/report"),
+                    &[
+                        ("_csrf", csrf.as_str()),
+                        ("unknown_side", planted("report part")),
+                        ("motivation", quoted.as_str()),
+                        ("committed", "毎週水曜に勉強会を開きます。"),
+                        ("support", "機会を任せてください。"),
+                    ],
+                )
+                .await;
+            let (s, _) = consultant
+                .post(&format!("{path}/report/send"), &[("_csrf", &csrf)])
+                .await;
+            assert_eq!(s, StatusCode::SEE_OTHER);
+            // The next page shows the refusal from the flash.
+            let (_, shown) = consultant.get(&path).await;
+            assert!(
+                shown.contains("面談所感") && shown.contains("flash-error"),
+                "refused"
+            );
+        }
+        // Stopping a commitment with a reason (the employee's follow-up).
+        let t = app.demo_tenant().await;
+        for c in app.store.commitments_of(t.id, held).await.expect("q") {
+            if c.counts() {
+                employee
+                    .post(
+                        &format!("{path}/commitments/{}/status", c.id),
+                        &[
+                            ("_csrf", ecsrf.as_str()),
+                            ("status", "stopped"),
+                            ("reason", planted("stop reason")),
+                        ],
+                    )
+                    .await;
+            }
+        }
+        // Every planted word reached the store, sealed: the pages show them back.
+        let (_, page) = consultant.get(&path).await;
+        for what in ["private note", "withheld topic", "report part"] {
+            assert!(page.contains(planted(what)), "{what} was saved");
+        }
+        let (_, page) = consultant.get(&npath).await;
+        for what in ["worksheet item", "employee's topic"] {
+            assert!(page.contains(planted(what)), "{what} was saved");
+        }
+        let raw = raw_storage(&app._db.url);
+        let log = logs.0.lock().expect("log").clone();
+        assert!(!log.is_empty(), "the log was captured");
+        for (what, word) in PLANTED {
+            let needle = word.as_bytes();
+            assert!(
+                !raw.windows(needle.len()).any(|w| w == needle),
+                "the {what} ({word}) lies in plain text in the database"
+            );
+            assert!(
+                !log.windows(needle.len()).any(|w| w == needle),
+                "the {what} ({word}) reached the log"
+            );
+        }
+    }
+);
