@@ -34,10 +34,12 @@ pub enum AuditAction {
     AssignmentChanged,
     /// A feedback report (面談所感) was sent to a manager.
     ReportSent,
+    /// An admin cleared a sign-in throttle (サインインの一時制限の解除).
+    ThrottleCleared,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 20] = [
+    pub const ALL: [AuditAction; 21] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignInLocked,
@@ -58,6 +60,7 @@ impl AuditAction {
         AuditAction::VisibilityChanged,
         AuditAction::AssignmentChanged,
         AuditAction::ReportSent,
+        AuditAction::ThrottleCleared,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -82,6 +85,7 @@ impl AuditAction {
             AuditAction::VisibilityChanged => "visibility_changed",
             AuditAction::AssignmentChanged => "assignment_changed",
             AuditAction::ReportSent => "report_sent",
+            AuditAction::ThrottleCleared => "throttle_cleared",
         }
     }
 

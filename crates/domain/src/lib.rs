@@ -26,6 +26,7 @@ pub mod question_bank;
 pub mod rating;
 pub mod role;
 pub mod role_model;
+pub mod throttle;
 pub mod training;
 pub mod values;
 

@@ -441,16 +441,6 @@ app_test!(
     }
 );
 
-app_test!(repeated_failures_lock_the_account, |app| async move {
-    let b = app.browser();
-    for _ in 0..store::users::MAX_FAILED_SIGN_INS {
-        b.login("hr@demo.example.jp", "wrong-password").await;
-    }
-    let (status, body) = b.login("hr@demo.example.jp", PW).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert!(body.contains("一時的にロックしました"), "{body}");
-});
-
 app_test!(
     a_form_post_without_the_csrf_token_is_refused_and_changes_nothing,
     |app| async move {

@@ -31,6 +31,7 @@ mod schema;
 pub mod sessions;
 pub mod tenants;
 pub mod testing;
+pub mod throttles;
 pub mod tokens;
 pub mod users;
 

@@ -479,3 +479,15 @@ pub(crate) enum ProgrammeFiles {
     UploadedByUserId,
     UploadedAt,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum SignInThrottles {
+    Table,
+    Id,
+    TenantId,
+    Kind,
+    Subject,
+    Failures,
+    LastFailureAt,
+    BlockedUntil,
+}

@@ -1,4 +1,4 @@
-//! Accounts: local sign-in with argon2id, stored roles, lock-out after repeated failures,
+//! Accounts: local sign-in with argon2id (throttled by `throttles`), stored roles,
 //! disabling (which voids every session at once).
 
 use crate::schema::{UserRoles, Users};
@@ -7,14 +7,9 @@ use argon2::Argon2;
 use argon2::password_hash::{
     PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
 };
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use domain::{EmailAddress, Role, RoleSet};
 use sea_query::{Expr, ExprTrait, Order, Query};
-
-/// Consecutive failed sign-ins after which an account is locked for [`LOCKOUT`].
-pub const MAX_FAILED_SIGN_INS: i32 = 5;
-/// How long a lock-out lasts.
-pub const LOCKOUT: Duration = Duration::minutes(15);
 
 /// An account.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -100,12 +95,15 @@ pub struct NewUser {
 pub enum SignIn {
     Success(User),
     /// Unknown email or wrong password — deliberately indistinguishable to the user.
+    /// `wait_until`: this failure started or lengthened a delay.
     Rejected {
         user_id: Option<UserId>,
-        now_locked: bool,
+        wait_until: Option<DateTime<Utc>>,
     },
-    Locked {
-        user_id: UserId,
+    /// Too many failures on this account or from this address: the attempt was not
+    /// checked at all (a known account and an unknown one alike).
+    Throttled {
+        user_id: Option<UserId>,
         until: DateTime<Utc>,
     },
     Disabled {
@@ -328,16 +326,25 @@ impl Store {
         }
     }
 
-    /// Checks an email and password, counting failures and locking the account after
-    /// [`MAX_FAILED_SIGN_INS`] in a row.
+    /// Checks a password, within the sign-in throttles (`domain::throttle`): an attempt
+    /// on an account or from an address that must wait is answered at once, without
+    /// checking anything; a failure counts against both the account typed (known or
+    /// not) and the client address; success forgets the account's failures.
     #[tracing::instrument(skip_all, fields(tenant.id = %tenant))]
     pub async fn sign_in(
         &self,
         tenant: TenantId,
         email: &str,
         password: &str,
+        address: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<SignIn> {
+        use domain::throttle::{ThrottleKind, account_subject};
+        let account = account_subject(email);
+        let mut subjects = vec![(ThrottleKind::Account, account.as_str())];
+        if let Some(a) = address {
+            subjects.push((ThrottleKind::Address, a));
+        }
         let found: Option<Credentials> = match EmailAddress::parse(email) {
             Ok(e) => {
                 self.fetch_optional(
@@ -358,46 +365,41 @@ impl Store {
             }
             Err(_) => None,
         };
-        let Some((id, hash, disabled, failed, locked_until)) = found else {
-            verify_password(password, DUMMY_HASH);
+        let user_id = found.as_ref().map(|f| UserId(f.0));
+        if let Some(until) = self.throttled_until(tenant, &subjects, now).await? {
+            return Ok(SignIn::Throttled { user_id, until });
+        }
+        let ok = match &found {
+            Some((_, hash, ..)) => hash
+                .as_deref()
+                .is_some_and(|h| verify_password(password, h)),
+            None => {
+                // The same work as for a real account: timing tells nothing.
+                verify_password(password, DUMMY_HASH);
+                false
+            }
+        };
+        let Some((id, _, disabled, ..)) = found.filter(|_| ok) else {
+            let mut wait_until: Option<DateTime<Utc>> = None;
+            for (kind, subject) in &subjects {
+                if let Some(u) = self
+                    .record_sign_in_failure(tenant, *kind, subject, now)
+                    .await?
+                {
+                    wait_until = Some(wait_until.map_or(u, |w| Ord::max(w, u)));
+                }
+            }
             return Ok(SignIn::Rejected {
-                user_id: None,
-                now_locked: false,
+                user_id,
+                wait_until,
             });
         };
         let user_id = UserId(id);
-        if let Some(until) = locked_until.filter(|u| *u > now) {
-            return Ok(SignIn::Locked { user_id, until });
-        }
-        let ok = hash
-            .as_deref()
-            .is_some_and(|h| verify_password(password, h));
-        if !ok {
-            let failed = failed + 1;
-            let now_locked = failed >= MAX_FAILED_SIGN_INS;
-            let mut values = vec![(
-                Users::FailedAttempts,
-                (if now_locked { 0 } else { failed }).into(),
-            )];
-            if now_locked {
-                values.push((Users::LockedUntil, (now + LOCKOUT).into()));
-            }
-            self.execute(
-                &Query::update()
-                    .table(Users::Table)
-                    .values(values)
-                    .and_where(Expr::col(Users::Id).eq(id))
-                    .to_owned(),
-            )
-            .await?;
-            return Ok(SignIn::Rejected {
-                user_id: Some(user_id),
-                now_locked,
-            });
-        }
         if disabled {
             return Ok(SignIn::Disabled { user_id });
         }
+        self.forget_sign_in_failures(tenant, ThrottleKind::Account, &account)
+            .await?;
         self.execute(
             &Query::update()
                 .table(Users::Table)

@@ -6,7 +6,7 @@ use domain::policy::Relation;
 use domain::{EmailAddress, PersonId, Role, RoleSet, TenantSlug};
 use store::audit::{AuditFilter, NewAuditEntry};
 use store::people::{NewDepartment, NewPerson, OrgLoad};
-use store::users::{MAX_FAILED_SIGN_INS, NewUser, SignIn};
+use store::users::{NewUser, SignIn};
 use store::{Store, StoreError, TenantId, db_test};
 
 async fn tenant(store: &Store, slug: &str) -> TenantId {
@@ -177,75 +177,143 @@ db_test!(
     }
 );
 
-db_test!(sign_in_locks_after_repeated_failures, |db| async move {
-    let s = &db.store;
-    let t = tenant(s, "acme").await;
-    let email = EmailAddress::parse("sato@example.jp").expect("email");
-    let u = s
-        .create_user(
-            t,
-            NewUser {
-                email: email.clone(),
-                name: "佐藤".into(),
-                roles: vec![Role::Employee],
-                person_id: None,
-                password: Some("right-password".into()),
-            },
-        )
-        .await
-        .expect("user");
-    let now = Utc::now();
-    for i in 1..MAX_FAILED_SIGN_INS {
+db_test!(
+    repeated_failures_delay_sign_in_without_locking_anyone_out,
+    |db| async move {
+        use domain::throttle::ThrottleKind;
+        let s = &db.store;
+        let t = tenant(s, "acme").await;
+        let u = s
+            .create_user(
+                t,
+                NewUser {
+                    email: EmailAddress::parse("sato@example.jp").expect("email"),
+                    name: "佐藤".into(),
+                    roles: vec![Role::Employee],
+                    person_id: None,
+                    password: Some("right-password".into()),
+                },
+            )
+            .await
+            .expect("user");
+        let now = Utc::now();
+        let free = ThrottleKind::Account.free_failures();
+        let attacker = Some("192.0.2.66");
+        for i in 1..free {
+            let r = s
+                .sign_in(t, "sato@example.jp", "wrong", attacker, now)
+                .await
+                .expect("attempt");
+            assert_eq!(
+                r,
+                SignIn::Rejected {
+                    user_id: Some(u.id),
+                    wait_until: None
+                },
+                "attempt {i}: a few mistakes cost nothing"
+            );
+        }
         let r = s
-            .sign_in(t, "sato@example.jp", "wrong", now)
+            .sign_in(t, "SATO@example.jp", "wrong", attacker, now)
             .await
             .expect("attempt");
         assert_eq!(
             r,
             SignIn::Rejected {
                 user_id: Some(u.id),
-                now_locked: false
+                wait_until: Some(now + chrono::Duration::seconds(1))
             },
-            "attempt {i}"
+            "the fifth failure, in any spelling, starts a delay"
+        );
+        // While the delay runs even the right password is not checked, from anywhere.
+        assert!(matches!(
+            s.sign_in(
+                t,
+                "sato@example.jp",
+                "right-password",
+                Some("198.51.100.7"),
+                now
+            )
+            .await
+            .expect("a"),
+            SignIn::Throttled { .. }
+        ));
+        // The delay ends by itself; each further failure doubles it, up to a minute.
+        let mut at = now;
+        for expected in [2, 4, 8, 16, 32, 60, 60] {
+            at += chrono::Duration::seconds(61);
+            match s
+                .sign_in(t, "sato@example.jp", "wrong", None, at)
+                .await
+                .expect("a")
+            {
+                SignIn::Rejected {
+                    wait_until: Some(w),
+                    ..
+                } => assert_eq!((w - at).num_seconds(), expected),
+                other => panic!("{other:?}"),
+            }
+        }
+        at += chrono::Duration::seconds(61);
+        assert!(matches!(
+            s.sign_in(t, "sato@example.jp", "right-password", None, at)
+                .await
+                .expect("a"),
+            SignIn::Success(_)
+        ));
+        // Success forgets the account's failures.
+        assert!(matches!(
+            s.sign_in(t, "sato@example.jp", "wrong", None, at)
+                .await
+                .expect("a"),
+            SignIn::Rejected {
+                wait_until: None,
+                ..
+            }
+        ));
+        // Unknown accounts are throttled exactly like real ones.
+        for _ in 0..free {
+            s.sign_in(t, "nobody@example.jp", "x", None, now)
+                .await
+                .expect("a");
+        }
+        assert!(matches!(
+            s.sign_in(t, "nobody@example.jp", "x", None, now)
+                .await
+                .expect("a"),
+            SignIn::Throttled { user_id: None, .. }
+        ));
+        // The attacker's address counted every failure; the admin sees and clears them.
+        let list = s.sign_in_throttles(t, at).await.expect("list");
+        let address = list
+            .iter()
+            .find(|x| x.kind == ThrottleKind::Address)
+            .expect("the address is counted");
+        assert_eq!(address.subject, "192.0.2.66");
+        assert_eq!(address.failures, free as i64);
+        let cleared = s
+            .clear_sign_in_throttle(t, address.id)
+            .await
+            .expect("clear")
+            .expect("there");
+        assert_eq!(cleared.subject, "192.0.2.66");
+        assert!(
+            s.clear_sign_in_throttle(t, address.id)
+                .await
+                .expect("clear")
+                .is_none()
+        );
+        // Another tenant's throttles are not this one's.
+        let other = tenant(s, "other").await;
+        assert!(s.sign_in_throttles(other, at).await.expect("q").is_empty());
+        assert!(
+            s.clear_sign_in_throttle(other, list[0].id)
+                .await
+                .expect("q")
+                .is_none()
         );
     }
-    let r = s
-        .sign_in(t, "sato@example.jp", "wrong", now)
-        .await
-        .expect("attempt");
-    assert_eq!(
-        r,
-        SignIn::Rejected {
-            user_id: Some(u.id),
-            now_locked: true
-        }
-    );
-    // Even the right password is refused while locked.
-    assert!(matches!(
-        s.sign_in(t, "SATO@example.jp", "right-password", now)
-            .await
-            .expect("a"),
-        SignIn::Locked { .. }
-    ));
-    // After the lock-out the right password works again.
-    let later = now + store::users::LOCKOUT + chrono::Duration::seconds(1);
-    assert!(matches!(
-        s.sign_in(t, "sato@example.jp", "right-password", later)
-            .await
-            .expect("a"),
-        SignIn::Success(_)
-    ));
-    // Unknown users are rejected the same way.
-    assert_eq!(
-        s.sign_in(t, "nobody@example.jp", "x", now)
-            .await
-            .expect("a"),
-        SignIn::Rejected {
-            user_id: None,
-            now_locked: false
-        }
-    );
-});
+);
 
 db_test!(
     disabling_a_user_voids_sessions_and_tokens,
@@ -275,7 +343,7 @@ db_test!(
         assert!(after.disabled && after.sessions_valid_after.is_some());
         assert_eq!(s.authenticate_token(&secret).await.expect("auth"), None);
         assert!(matches!(
-            s.sign_in(t, "a@example.jp", "pw-pw-pw-pw", Utc::now())
+            s.sign_in(t, "a@example.jp", "pw-pw-pw-pw", None, Utc::now())
                 .await
                 .expect("a"),
             SignIn::Disabled { .. }

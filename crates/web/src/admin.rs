@@ -17,6 +17,7 @@ use domain::audit::AuditAction;
 use domain::calendar::AgeRule;
 use domain::policy::Action;
 use domain::rating::RatingScale;
+use domain::throttle::ThrottleKind;
 use domain::{Role, RoleSet, UserId};
 use store::audit::{AuditEntry, AuditFilter, NewAuditEntry};
 use store::tenants::TenantSettings;
@@ -29,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/users/{id}/roles", post(save_roles))
         .route("/admin/users/{id}/disable", post(disable_user))
         .route("/admin/users/{id}/enable", post(enable_user))
+        .route("/admin/sign-in-throttles/{id}/clear", post(clear_throttle))
         .route("/admin/audit", get(audit_page))
         .route("/admin/audit.csv", get(audit_csv))
 }
@@ -194,8 +196,20 @@ pub struct UserRow {
     /// (role name, translation key, held)
     pub roles: Vec<(&'static str, String, bool)>,
     pub disabled: bool,
-    pub locked: bool,
+    /// Sign-in attempts on this account wait now (ログイン制限中).
+    pub throttled: bool,
     pub last_sign_in: Option<String>,
+}
+
+/// A sign-in throttle as the users page lists it.
+pub struct ThrottleRow {
+    pub id: i64,
+    /// Translation key of the kind.
+    pub kind: String,
+    pub subject: String,
+    pub failures: i64,
+    pub until: Option<String>,
+    pub last_failure: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -203,6 +217,7 @@ pub struct UserRow {
 struct UsersPage {
     shell: Shell,
     users: Vec<UserRow>,
+    throttles: Vec<ThrottleRow>,
 }
 
 /// GET /admin/users
@@ -218,6 +233,15 @@ async fn users_page(
         },
     )?;
     let now = Utc::now();
+    let throttles = state.store.sign_in_throttles(auth.tenant(), now).await?;
+    let waiting = |email: &str| {
+        let subject = domain::throttle::account_subject(email);
+        throttles.iter().any(|t| {
+            t.kind == ThrottleKind::Account
+                && t.subject == subject
+                && t.blocked_until.is_some_and(|u| u > now)
+        })
+    };
     let users = state
         .store
         .list_users(auth.tenant())
@@ -235,17 +259,77 @@ async fn users_page(
                     )
                 })
                 .collect(),
+            throttled: waiting(&u.email),
             name: u.name,
             email: u.email,
             disabled: u.disabled,
-            locked: u.locked_until.is_some_and(|l| l > now),
             last_sign_in: u.last_sign_in_at.map(jst),
+        })
+        .collect();
+    let throttles = throttles
+        .into_iter()
+        .map(|t| ThrottleRow {
+            id: t.id,
+            kind: format!("throttles.kind_{}", t.kind.key()),
+            subject: t.subject,
+            failures: t.failures,
+            until: t.blocked_until.filter(|u| *u > now).map(jst_seconds),
+            last_failure: jst_seconds(t.last_failure_at),
         })
         .collect();
     Ok(UsersPage {
         shell: page.shell(Some(&auth), "/admin/users"),
         users,
+        throttles,
     })
+}
+
+fn jst_seconds(at: DateTime<Utc>) -> String {
+    (at + chrono::Duration::hours(9))
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+/// POST /admin/sign-in-throttles/{id}/clear — the admin lets an account or an address
+/// sign in again at once (audited).
+async fn clear_throttle(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    Path(id): Path<i64>,
+    _form: FormData,
+) -> Result<Response, AppError> {
+    allow(
+        &auth,
+        Action::ManageUsers {
+            tenant: auth.tenant(),
+        },
+    )?;
+    match state
+        .store
+        .clear_sign_in_throttle(auth.tenant(), id)
+        .await?
+    {
+        Some(t) => {
+            auth.audit(
+                &state,
+                &origin,
+                NewAuditEntry::new(Some(auth.tenant()), AuditAction::ThrottleCleared)
+                    .target(t.kind.key(), &t.subject)
+                    .detail(format!("{} failures", t.failures)),
+            )
+            .await?;
+            set_flash(
+                &page.session,
+                "success",
+                page.tf("throttles.cleared", "subject", &t.subject),
+            )
+            .await?;
+        }
+        None => set_flash(&page.session, "info", page.t("throttles.gone")).await?,
+    }
+    Ok(Redirect::to("/admin/users#throttles").into_response())
 }
 
 /// Formats an instant in Japan time for display.

@@ -468,7 +468,7 @@ pub async fn login(
     };
     match state
         .store
-        .sign_in(tenant.id, &email, &password, now)
+        .sign_in(tenant.id, &email, &password, origin.ip.as_deref(), now)
         .await?
     {
         SignIn::Success(user) => {
@@ -504,35 +504,38 @@ pub async fn login(
         }
         SignIn::Rejected {
             user_id,
-            now_locked,
+            wait_until,
         } => {
             state
                 .store
                 .append_audit(audit(AuditAction::SignInFailed, user_id))
                 .await?;
-            if now_locked {
+            if let Some(until) = wait_until {
                 state
                     .store
-                    .append_audit(audit(AuditAction::SignInLocked, user_id))
+                    .append_audit(
+                        audit(AuditAction::SignInLocked, user_id)
+                            .detail(format!("wait {} s", (until - now).num_seconds())),
+                    )
                     .await?;
-                let minutes = store::users::LOCKOUT.num_minutes();
-                return fail(
-                    StatusCode::UNAUTHORIZED,
-                    page.tf("login.locked", "minutes", minutes),
-                );
             }
             fail(StatusCode::UNAUTHORIZED, page.t("login.failed"))
         }
-        SignIn::Locked { user_id, until } => {
+        SignIn::Throttled { user_id, until } => {
             state
                 .store
-                .append_audit(audit(AuditAction::SignInFailed, Some(user_id)).detail("locked"))
+                .append_audit(audit(AuditAction::SignInFailed, user_id).detail("throttled"))
                 .await?;
-            let minutes = ((until - now).num_seconds() + 59) / 60;
-            fail(
-                StatusCode::UNAUTHORIZED,
-                page.tf("login.locked", "minutes", minutes.max(1)),
-            )
+            // The same answer for every account, real or not, and for the address.
+            let seconds = (until - now).num_seconds().max(1);
+            let mut r = fail(
+                StatusCode::TOO_MANY_REQUESTS,
+                page.tf("login.throttled", "seconds", seconds),
+            )?;
+            if let Ok(v) = header::HeaderValue::from_str(&seconds.to_string()) {
+                r.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            Ok(r)
         }
         SignIn::Disabled { user_id } => {
             state

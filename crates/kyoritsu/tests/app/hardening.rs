@@ -500,3 +500,113 @@ app_test!(
         }
     }
 );
+
+/// A browser whose requests come from another loopback address.
+fn browser_from(app: &TestApp, address: [u8; 4]) -> Browser {
+    Browser {
+        base: app.base.clone(),
+        http: reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .local_address(std::net::IpAddr::from(address))
+            .build()
+            .expect("client"),
+    }
+}
+
+app_test!(
+    nobody_can_lock_anyone_out_and_unknown_accounts_look_the_same,
+    |app| async move {
+        let attacker = browser_from(&app, [127, 0, 0, 2]);
+        // Thirty wrong passwords on the admin's account from one address.
+        let mut refused = Vec::new();
+        for _ in 0..30 {
+            refused.push(attacker.login("admin@demo.example.jp", "guess").await);
+        }
+        let unauthorised = refused
+            .iter()
+            .filter(|(s, _)| *s == StatusCode::UNAUTHORIZED)
+            .count();
+        assert_eq!(unauthorised, 5, "the first five are checked");
+        let (status, body) = refused.last().expect("last").clone();
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(body.contains("しばらく受け付けを止めています"), "{body}");
+        // An account that does not exist answers exactly the same way.
+        let other = browser_from(&app, [127, 0, 0, 3]);
+        let mut unknown = Vec::new();
+        for _ in 0..6 {
+            unknown.push(other.login("nobody@demo.example.jp", "guess").await);
+        }
+        let real: Vec<StatusCode> = refused.iter().take(6).map(|(s, _)| *s).collect();
+        let fake: Vec<StatusCode> = unknown.iter().map(|(s, _)| *s).collect();
+        assert_eq!(real, fake);
+        let message = |b: &str| {
+            b.split("role=\"alert\"")
+                .nth(1)
+                .and_then(|x| x.split('<').next())
+                .map(|m| {
+                    m.chars()
+                        .filter(|c| !c.is_ascii_digit())
+                        .collect::<String>()
+                })
+                .unwrap_or_default()
+        };
+        assert_eq!(message(&refused[5].1), message(&unknown[5].1));
+        assert_eq!(message(&refused[0].1), message(&unknown[0].1));
+        // The admin, from their own desk, waits at most a moment — never a lock-out.
+        let admin = app.browser();
+        let r = admin.login("admin@demo.example.jp", PW).await;
+        if r.0 == StatusCode::TOO_MANY_REQUESTS {
+            tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+        }
+        let (status, _) = admin.login("admin@demo.example.jp", PW).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "the admin signs in");
+        // The admin sees the attacker's address and the unknown account, and clears one.
+        let (_, page) = admin.get("/admin/users").await;
+        assert!(page.contains("127.0.0.2") && page.contains("nobody@demo.example.jp"));
+        assert!(page.contains("ログインの一時制限"));
+        let id = page
+            .split("/admin/sign-in-throttles/")
+            .nth(1)
+            .and_then(|x| x.split('/').next())
+            .expect("a clear button")
+            .to_string();
+        let csrf = admin.csrf("/admin/users").await;
+        let (status, location) = admin
+            .post(
+                &format!("/admin/sign-in-throttles/{id}/clear"),
+                &[("_csrf", csrf.as_str())],
+            )
+            .await;
+        assert_eq!(
+            (status, location.as_str()),
+            (StatusCode::SEE_OTHER, "/admin/users#throttles")
+        );
+        let t = app.demo_tenant().await;
+        let (entries, _) = app
+            .store
+            .list_audit(
+                t.id,
+                &store::audit::AuditFilter {
+                    action: Some(domain::audit::AuditAction::ThrottleCleared),
+                    ..Default::default()
+                },
+                10,
+                0,
+            )
+            .await
+            .expect("audit");
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].actor_email, "admin@demo.example.jp");
+        // Nobody but an admin clears throttles.
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        let csrf = hr.csrf("/my").await;
+        let (status, _) = hr
+            .post(
+                &format!("/admin/sign-in-throttles/{id}/clear"),
+                &[("_csrf", csrf.as_str())],
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+);
