@@ -176,8 +176,9 @@ impl Store {
                     .from(AuditLog::Table)
                     .cond_where(filter.condition(tenant))
                     .order_by(AuditLog::Id, Order::Desc)
-                    .limit(limit)
-                    .offset(offset)
+                    // Both engines take signed 64-bit numbers: beyond that there is nothing.
+                    .limit(Ord::min(limit, i64::MAX as u64))
+                    .offset(Ord::min(offset, i64::MAX as u64))
                     .to_owned(),
             )
             .await?;

@@ -565,7 +565,12 @@ async fn audit_page(
     let current = q.page.unwrap_or(1).max(1);
     let (rows, total) = state
         .store
-        .list_audit(auth.tenant(), &filter, PAGE_SIZE, (current - 1) * PAGE_SIZE)
+        .list_audit(
+            auth.tenant(),
+            &filter,
+            PAGE_SIZE,
+            (current - 1).saturating_mul(PAGE_SIZE),
+        )
         .await?;
     let pages = (total as u64).div_ceil(PAGE_SIZE).max(1);
     let query_string = form_urlencoded::Serializer::new(String::new())

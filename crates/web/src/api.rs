@@ -24,7 +24,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Kyoritsu API", description = "キャリア共律 — career co-autonomy platform. Authenticate with `Authorization: Bearer <token>` (create one with `kyoritsu token create --email …`)."),
+    info(title = "Kyoritsu API", description = "キャリア共律 — career co-autonomy platform. Authenticate with `Authorization: Bearer <token>` (create one with `kyoritsu token create --email …`). Errors answer `{\"error\": {\"code\", \"message\"}}`; no text may contain U+0000."),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     components(schemas(ErrorBody))
@@ -44,8 +44,9 @@ impl Modify for BearerAuth {
     }
 }
 
-pub fn router() -> Router<AppState> {
-    let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+/// The API's routes and the document generated from their annotations.
+fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(me))
         .routes(routes!(person))
         .routes(routes!(members))
@@ -65,26 +66,145 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(crate::api_dialogues::get))
         .routes(routes!(crate::api_dialogues::add_note))
         .routes(routes!(crate::api_dialogues::my_records))
-        .split_for_parts();
-    router.merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", api))
+        .split_for_parts()
 }
 
-/// JSON body whose parse errors become precise 400s in our error shape.
+/// The OpenAPI document as served at `/api/v1/openapi.json`: generated, then completed
+/// with what the annotations cannot say (`api_schema`).
+pub fn openapi_json() -> serde_json::Value {
+    let (_, api) = parts();
+    let mut doc = serde_json::to_value(&api).unwrap_or_default();
+    crate::api_schema::complete(&mut doc);
+    doc
+}
+
+pub fn router() -> Router<AppState> {
+    let (router, _) = parts();
+    router.merge(
+        SwaggerUi::new("/api/docs").external_url_unchecked("/api/v1/openapi.json", openapi_json()),
+    )
+}
+
+/// A JSON body. Anything else answers in the API's error shape: 415 when the body is not
+/// declared as JSON, 400 when it does not parse or does not match what the operation
+/// takes (with serde's reason). A number written with a fraction of zero (`3.0`) is the
+/// integer it equals, as JSON Schema reads it.
 pub struct ApiJson<T>(pub T);
 
 impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(v)) => Ok(ApiJson(v)),
-            Err(rejection) => Err(ApiError::new(
-                rejection.status(),
-                "bad_request",
-                rejection.body_text(),
-            )),
+        let is_json = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|ct| {
+                let mime = ct
+                    .split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase();
+                mime == "application/json" || mime.ends_with("+json")
+            })
+            .unwrap_or(false);
+        if !is_json {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send the body as JSON, with `Content-Type: application/json`",
+            ));
         }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::new(e.status(), "bad_request", e.body_text()))?;
+        let mut value: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|e| ApiError::bad_request(format!("the body is not valid JSON: {e}")))?;
+        integral_numbers(&mut value);
+        if has_nul(&value) {
+            return Err(ApiError::bad_request(
+                "text may not contain the NUL character (U+0000)",
+            ));
+        }
+        T::deserialize(value).map(ApiJson).map_err(|e| {
+            ApiError::bad_request(format!("the body does not fit this operation: {e}"))
+        })
     }
+}
+
+/// Whether any string (or key) in a JSON value holds U+0000, which no text column takes.
+fn has_nul(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::String(s) => s.contains('\0'),
+        serde_json::Value::Array(items) => items.iter().any(has_nul),
+        serde_json::Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+        _ => false,
+    }
+}
+
+/// `3.0` → `3`, everywhere in a JSON value.
+fn integral_numbers(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Number(n) => {
+            if let Some(f) = n.as_f64().filter(|_| !n.is_i64() && !n.is_u64())
+                && f.fract() == 0.0
+                && f.abs() < 9.0e15
+            {
+                *v = serde_json::Value::from(f as i64);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(integral_numbers),
+        serde_json::Value::Object(map) => map.values_mut().for_each(integral_numbers),
+        _ => {}
+    }
+}
+
+/// Path parameters; one that does not parse (`/people/abc`) answers 400 in the API's
+/// error shape instead of plain text.
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> axum::extract::FromRequestParts<S>
+    for ApiPath<T>
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(v)| ApiPath(v))
+            .map_err(|e| ApiError::bad_request(e.body_text()))
+    }
+}
+
+/// The addresses `POST /users` takes, exactly as its schema's pattern says:
+/// `^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$`, at most 254 characters.
+fn api_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    let local_ok = (1..=64).contains(&local.len())
+        && local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._%+-".contains(c));
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = labels.len() >= 2
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+    s.len() <= 254 && local_ok && domain_ok
+}
+
+/// For an optional field that may be left out but never sent as `null`.
+pub fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
 }
 
 fn allow(auth: &ApiAuth, action: Action) -> Result<(), ApiError> {
@@ -181,7 +301,7 @@ async fn person(
     State(state): State<AppState>,
     auth: ApiAuth,
     origin: Origin,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<PersonOut>, ApiError> {
     let tenant = auth.actor.tenant_id;
     let relation = state
@@ -327,11 +447,22 @@ async fn list_users(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
+    /// Letters, digits and `._%+-` before the `@`, a domain with at least one dot.
+    #[schema(
+        max_length = 254,
+        pattern = r"^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$"
+    )]
     email: String,
+    /// Not only blank space; no control characters.
+    #[schema(
+        min_length = 1,
+        pattern = r"^(?=[\s\S]*[^ \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])[^\x00-\x1f\x7f-\x9f]*$"
+    )]
     name: String,
     /// employee, consultant, instructor, mentor, hr, admin (manager follows from the reporting line)
     roles: Vec<String>,
     /// Initial password (at least 12 characters); omit for an account that signs in otherwise.
+    #[schema(min_length = 12)]
     password: Option<String>,
     /// Link to this person of the employee master.
     employee_number: Option<String>,
@@ -339,7 +470,7 @@ pub struct CreateUser {
 
 /// Create an account (admin).
 #[utoipa::path(post, path = "/api/v1/users", tag = "admin", request_body = CreateUser,
-    responses((status = 201, body = UserOut), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 201, body = UserOut), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody, description = "no person has that employee number"), (status = 409, body = ErrorBody)))]
 async fn create_user(
     State(state): State<AppState>,
     auth: ApiAuth,
@@ -348,10 +479,21 @@ async fn create_user(
 ) -> Result<Response, ApiError> {
     let tenant = auth.actor.tenant_id;
     allow(&auth, Action::ManageUsers { tenant })?;
+    if !api_email(&body.email) {
+        return Err(ApiError::bad_request(format!(
+            "'{}' is not an email address this API takes: letters, digits and ._%+- before the @, a domain with a dot",
+            body.email
+        )));
+    }
     let email =
         EmailAddress::parse(&body.email).map_err(|e| ApiError::bad_request(e.to_string()))?;
     if body.name.trim().is_empty() {
         return Err(ApiError::bad_request("name must not be empty"));
+    }
+    if body.name.chars().any(char::is_control) {
+        return Err(ApiError::bad_request(
+            "name may not contain control characters",
+        ));
     }
     let roles = body
         .roles
@@ -372,7 +514,7 @@ async fn create_user(
                 .store
                 .person_by_number(tenant, n)
                 .await?
-                .ok_or_else(|| ApiError::bad_request(format!("no person has employee number {n}")))?
+                .ok_or_else(|| ApiError::not_found(&format!("a person with employee number {n}")))?
                 .id,
         )),
         None => None,
@@ -418,18 +560,22 @@ pub struct DisabledBody {
 /// Disable or re-enable an account (admin). Disabling ends its sessions and tokens at once.
 #[utoipa::path(post, path = "/api/v1/users/{id}/disabled", tag = "admin", request_body = DisabledBody,
     params(("id" = i64, Path, description = "user id")),
-    responses((status = 200, body = UserOut), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = UserOut), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "own_account: an admin cannot disable their own account")))]
 async fn set_user_disabled(
     State(state): State<AppState>,
     auth: ApiAuth,
     origin: Origin,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<DisabledBody>,
 ) -> Result<Json<UserOut>, ApiError> {
     let tenant = auth.actor.tenant_id;
     allow(&auth, Action::ManageUsers { tenant })?;
     if body.disabled && id == auth.user.id.0 {
-        return Err(ApiError::bad_request("you cannot disable your own account"));
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "own_account",
+            "you cannot disable your own account",
+        ));
     }
     state
         .store
@@ -457,6 +603,7 @@ async fn set_user_disabled(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditParams {
     /// e.g. sign_in, sign_in_failed, export, confidential_read
     action: Option<String>,
@@ -467,7 +614,10 @@ pub struct AuditParams {
     /// ISO 8601 instant, exclusive
     until: Option<DateTime<Utc>>,
     /// at most 500 (default 100)
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<u64>,
+    /// entries to skip, at most 1,000,000,000
+    #[param(minimum = 0, maximum = 1000000000)]
     offset: Option<u64>,
 }
 
@@ -512,6 +662,9 @@ async fn audit(
     let limit = q.limit.unwrap_or(100);
     if limit == 0 || limit > 500 {
         return Err(ApiError::bad_request("limit must be between 1 and 500"));
+    }
+    if q.offset.is_some_and(|o| o > 1_000_000_000) {
+        return Err(ApiError::bad_request("offset must be at most 1000000000"));
     }
     let filter = store::audit::AuditFilter {
         action,

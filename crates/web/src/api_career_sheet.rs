@@ -3,11 +3,11 @@
 //! owner, who must be in the employee master.
 
 use crate::AppState;
-use crate::api::ApiJson;
+use crate::api::{ApiJson, ApiPath};
 use crate::auth::ApiAuth;
 use crate::error::{ApiError, ErrorBody};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use domain::PersonId;
@@ -31,6 +31,8 @@ pub struct SheetSection {
     /// `work_history`, `skills`, `strengths`, `meaning`, `intention`, `vision`,
     /// `concerns`, `events` or `successes`.
     section: String,
+    /// At most 4,000 characters once surrounding blank space is trimmed.
+    #[schema(max_length = 4000)]
     text: String,
     /// Kept to the employee: never shown to anyone else, not even a facilitator.
     private: bool,
@@ -96,6 +98,8 @@ pub struct SaveSheet {
     /// The version this edit started from (0 when none was saved). If a newer one exists,
     /// nothing is written and the answer is 409.
     base_version: i64,
+    /// How many years ahead the vision looks (1–30).
+    #[schema(minimum = 1, maximum = 30)]
     vision_horizon_years: Option<u8>,
     /// Sections not listed are saved empty.
     sections: Vec<SheetSection>,
@@ -220,7 +224,7 @@ pub async fn list_versions(
 pub async fn get_version(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(version): Path<i64>,
+    ApiPath(version): ApiPath<i64>,
 ) -> Result<Json<SheetBody>, ApiError> {
     let me = owner(&auth)?;
     state

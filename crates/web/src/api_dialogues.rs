@@ -3,7 +3,7 @@
 //! adding a note as the facilitator, and the caller's own records (本人に返却).
 //! Times are Japan time (`2026-12-01T10:00`) when booking, RFC 3339 when answering.
 
-use crate::api::ApiJson;
+use crate::api::{ApiJson, ApiPath};
 use crate::auth::ApiAuth;
 use crate::dialogues::{
     BookingOutcome, BookingRequest, book_dialogues, readable, records_for, refusal_key, role_in,
@@ -11,7 +11,7 @@ use crate::dialogues::{
 use crate::error::{ApiError, ErrorBody};
 use crate::{AppState, Origin};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use domain::audit::AuditAction;
@@ -167,7 +167,7 @@ pub async fn get(
     State(state): State<AppState>,
     auth: ApiAuth,
     origin: Origin,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<DialogueDetail>, ApiError> {
     let (d, role) = load(&state, &auth, id).await?;
     let tenant = auth.actor.tenant_id;
@@ -217,14 +217,24 @@ pub struct BookDialogue {
     subject_id: i64,
     /// The facilitator; the caller when omitted. Only HR books for someone else.
     facilitator_user_id: Option<i64>,
-    /// Japan time, e.g. `2026-12-01T10:00`.
+    /// Japan time, e.g. `2026-12-01T10:00` (seconds may follow).
+    #[schema(
+        pattern = r"^[0-9]{4}-((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
+    )]
     starts_at: String,
+    #[schema(minimum = 15, maximum = 240)]
     duration_minutes: u32,
+    /// At most 200 characters.
     #[serde(default)]
+    #[schema(max_length = 200)]
     place: String,
-    /// `weekly`, `biweekly` or `monthly`.
+    /// `weekly`, `biweekly` or `monthly`: a series (needs `count`).
+    #[serde(default, deserialize_with = "crate::api::present")]
+    #[schema(nullable = false)]
     repeat: Option<String>,
-    /// Meetings in the series (2–52).
+    /// Meetings in the series (2–52; only with `repeat`).
+    #[serde(default, deserialize_with = "crate::api::present")]
+    #[schema(nullable = false, minimum = 2, maximum = 52)]
     count: Option<u32>,
     /// Book even when the time is in the past or overlaps the facilitator's other dialogues.
     #[serde(default)]
@@ -242,6 +252,7 @@ pub struct Booked {
     responses((status = 201, body = Booked),
         (status = 400, body = ErrorBody, description = "a field is missing, malformed or out of range"),
         (status = 403, body = ErrorBody, description = "the policy refuses this booking (code says why)"),
+        (status = 404, body = ErrorBody, description = "no such subject or facilitator"),
         (status = 409, body = ErrorBody, description = "needs_confirmation: past or overlapping; nothing was written"),
         (status = 401, body = ErrorBody)))]
 pub async fn book(
@@ -271,14 +282,19 @@ pub async fn book(
         ))
     })?;
     let cadence = match b.repeat.as_deref() {
-        None | Some("none") => None,
+        None => None,
         Some(r) => Some(
             Cadence::parse(r)
                 .ok_or_else(|| ApiError::bad_request(format!("repeat: unknown cadence '{r}'")))?,
         ),
     };
     let count = match (cadence, b.count) {
-        (None, _) => 1,
+        (None, None) => 1,
+        (None, Some(_)) => {
+            return Err(ApiError::bad_request(
+                "count: only a series (repeat) has a count",
+            ));
+        }
         (Some(_), Some(n)) if (2..=dialogue::MAX_SERIES_COUNT).contains(&n) => n,
         (Some(_), _) => {
             return Err(ApiError::bad_request(format!(
@@ -340,6 +356,12 @@ pub async fn book(
 
 #[derive(Deserialize, ToSchema)]
 pub struct AddNote {
+    /// 1–4,000 characters, not only blank space.
+    #[schema(
+        min_length = 1,
+        max_length = 4000,
+        pattern = r"[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     body: String,
     /// `private`, `shared` or `for_manager`; the kind's default when omitted.
     visibility: Option<String>,
@@ -362,7 +384,7 @@ pub struct Added {
 pub async fn add_note(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(n): ApiJson<AddNote>,
 ) -> Result<(StatusCode, Json<Added>), ApiError> {
     let (d, role) = load(&state, &auth, id).await?;

@@ -12,6 +12,7 @@ mod anchors;
 mod api;
 mod api_career_sheet;
 mod api_dialogues;
+mod api_schema;
 pub mod auth;
 mod autonomy;
 mod career_sheet;
@@ -41,11 +42,13 @@ use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, header};
 use axum::middleware;
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use store::Store;
 use store::sessions::SessionBackend;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -164,8 +167,11 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
         let bytes = axum::body::to_bytes(req.into_body(), 2 * 1024 * 1024)
             .await
             .map_err(|_| AppError::Page(error::ErrorPage::BadRequest))?;
+        // U+0000 has no place in any text, and PostgreSQL refuses it in a text column.
         Ok(FormData(
-            form_urlencoded::parse(&bytes).into_owned().collect(),
+            form_urlencoded::parse(&bytes)
+                .map(|(k, v)| (k.replace('\0', ""), v.replace('\0', "")))
+                .collect(),
         ))
     }
 }
@@ -216,6 +222,14 @@ pub fn router(state: AppState) -> Router {
         ))
         .merge(ops::router())
         .fallback(ops::not_found)
+        // A bug that panics answers 500 for that request only; the connection and the
+        // server go on.
+        .layer(CatchPanicLayer::custom(
+            |_: Box<dyn std::any::Any + Send>| {
+                AppError::internal("handler panicked", "see the panic message above")
+                    .into_response()
+            },
+        ))
         .layer(middleware::from_fn(ops::render_error_pages))
         .layer(middleware::from_fn_with_state(
             state.clone(),

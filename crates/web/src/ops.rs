@@ -213,10 +213,21 @@ pub async fn render_error_pages(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
+    let api = req.uri().path().starts_with("/api/");
     let res = next.run(req).await;
     let Some(page) = res.extensions().get::<ErrorPage>().copied() else {
         return res;
     };
+    if api {
+        // The API answers in its own shape, even for an error raised outside a handler
+        // (a caught panic).
+        return crate::error::ApiError::new(
+            page.status(),
+            "internal",
+            "the server could not answer this request; it was logged",
+        )
+        .into_response();
+    }
     let catalog = lang.catalog();
     let (title, body) = page.keys();
     let shell = Shell {
