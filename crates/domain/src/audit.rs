@@ -36,10 +36,12 @@ pub enum AuditAction {
     ReportSent,
     /// An admin cleared a sign-in throttle (サインインの一時制限の解除).
     ThrottleCleared,
+    /// The tenant was recreated from a backup (`kyoritsu restore`).
+    Restored,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 21] = [
+    pub const ALL: [AuditAction; 22] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignInLocked,
@@ -61,6 +63,7 @@ impl AuditAction {
         AuditAction::AssignmentChanged,
         AuditAction::ReportSent,
         AuditAction::ThrottleCleared,
+        AuditAction::Restored,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -86,6 +89,7 @@ impl AuditAction {
             AuditAction::AssignmentChanged => "assignment_changed",
             AuditAction::ReportSent => "report_sent",
             AuditAction::ThrottleCleared => "throttle_cleared",
+            AuditAction::Restored => "restored",
         }
     }
 

@@ -138,6 +138,27 @@ enum Command {
     /// Cohort programmes (節目プログラム).
     #[command(subcommand)]
     Programme(ProgrammeCommand),
+    /// Write one tenant's data, whole, in the backup format (to standard output, or
+    /// --output FILE). Confidential texts stay sealed: keep the note key with the backup.
+    Backup {
+        /// Write to this file instead of standard output
+        #[arg(long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        format: FormatArg,
+    },
+    /// Recreate a tenant from a backup file, all or nothing — also into the other engine
+    /// (the way from the embedded SQLite to PostgreSQL). The target needs the source's
+    /// note key (note_key, or for SQLite the <database>.key file).
+    Restore {
+        /// The backup file (`-` for standard input)
+        file: PathBuf,
+        /// Replace a tenant of the same code that exists in the target database
+        #[arg(long)]
+        replace: bool,
+        #[command(flatten)]
+        format: FormatArg,
+    },
     /// The autonomy rate (キャリア自律率) of a fiscal year, by the tenant's definition:
     /// population, autonomous people, the rate, and how many meet each condition.
     Autonomy {
@@ -614,6 +635,19 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
                 .map_err(|e| anyhow!(e))?
                 .unwrap_or_else(chrono::Utc::now);
             programme_report(&store, &t, id, now, format.format).await
+        }
+        Command::Backup { output, format } => {
+            let store = open(&config, url).await?;
+            let t = tenant(&store, tenant_arg).await?;
+            backup(&store, &t, output, format.format).await
+        }
+        Command::Restore {
+            file,
+            replace,
+            format,
+        } => {
+            let store = open(&config, url).await?;
+            restore(&store, &file, replace, format.format).await
         }
         Command::Notes(NotesCommand::NewKey) => {
             out!("{}", store::crypto::NoteKeys::generate());
@@ -1986,4 +2020,110 @@ async fn tenant_command(config: &Config, url: Option<&str>, cmd: TenantCommand) 
             }
         }
     }
+}
+
+/// `kyoritsu backup`: the tenant to a file or standard output, a line per table on
+/// standard error as it goes, the summary last.
+async fn backup(
+    store: &Store,
+    t: &Tenant,
+    output: Option<PathBuf>,
+    format: OutputFormat,
+) -> Result<()> {
+    use std::io::Write as _;
+    let progress = ProgressBar::new_spinner();
+    progress.enable_steady_tick(std::time::Duration::from_millis(120));
+    let report = |table: &str, rows: u64| progress.set_message(format!("{table}: {rows} rows"));
+    let summary = match &output {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?;
+            let mut w = std::io::BufWriter::new(file);
+            let s = store.backup_tenant(t.id, &mut w, &report).await?;
+            w.into_inner()
+                .map_err(|e| anyhow!("cannot write {}: {e}", path.display()))?
+                .sync_all()?;
+            s
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::new(stdout.lock());
+            let s = store.backup_tenant(t.id, &mut w, &report).await?;
+            w.flush()?;
+            s
+        }
+    };
+    progress.finish_and_clear();
+    store
+        .append_audit(
+            cli_audit(t, AuditAction::Export)
+                .target("tenant backup", &t.slug)
+                .detail(format!("{} rows", summary.rows)),
+        )
+        .await?;
+    let text = format!(
+        "Backed up tenant {} ({} rows in {} tables){}.",
+        summary.tenant,
+        summary.rows,
+        summary.tables.len(),
+        output
+            .as_ref()
+            .map(|p| format!(" to {}", p.display()))
+            .unwrap_or_default()
+    );
+    match (format, output.is_some()) {
+        (OutputFormat::Json, true) => print_json(&summary)?,
+        (OutputFormat::Json, false) => eprintln!("{}", serde_json::to_string(&summary)?),
+        (OutputFormat::Text, _) => eprintln!("{text}"),
+    }
+    Ok(())
+}
+
+/// `kyoritsu restore`: a backup file (or standard input) into this database.
+async fn restore(
+    store: &Store,
+    file: &std::path::Path,
+    replace: bool,
+    format: OutputFormat,
+) -> Result<()> {
+    let progress = ProgressBar::new_spinner();
+    progress.enable_steady_tick(std::time::Duration::from_millis(120));
+    let report = |table: &str, rows: u64| progress.set_message(format!("{table}: {rows} rows"));
+    let summary = if file.as_os_str() == "-" {
+        let stdin = std::io::stdin();
+        store
+            .restore_tenant(std::io::BufReader::new(stdin.lock()), replace, &report)
+            .await
+    } else {
+        let f =
+            std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
+        store
+            .restore_tenant(std::io::BufReader::new(f), replace, &report)
+            .await
+    };
+    progress.finish_and_clear();
+    let summary = summary.map_err(|e| anyhow!("{}: {e}", file.display()))?;
+    let t = tenant(store, Some(&summary.tenant)).await?;
+    store
+        .append_audit(
+            cli_audit(&t, AuditAction::Restored)
+                .target("tenant backup", file.display())
+                .detail(format!(
+                    "{} rows{}",
+                    summary.rows,
+                    if replace { ", replacing" } else { "" }
+                )),
+        )
+        .await?;
+    match format {
+        OutputFormat::Json => print_json(&summary)?,
+        OutputFormat::Text => out!(
+            "Restored tenant {} from {} ({} rows in {} tables).",
+            summary.tenant,
+            file.display(),
+            summary.rows,
+            summary.tables.len()
+        ),
+    }
+    Ok(())
 }

@@ -21,10 +21,15 @@ struct TestApp {
 
 impl TestApp {
     async fn spawn(db: TestDb) -> TestApp {
-        let store = db.store.clone();
-        kyoritsu::cli::create_demo(&store, 80, 3, false)
+        kyoritsu::cli::create_demo(&db.store, 80, 3, false)
             .await
             .expect("demo company");
+        TestApp::serve(db).await
+    }
+
+    /// The app over a database as it is.
+    async fn serve(db: TestDb) -> TestApp {
+        let store = db.store.clone();
         let state = web::AppState::new(
             store.clone(),
             web::WebConfig {

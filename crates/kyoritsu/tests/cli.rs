@@ -1594,3 +1594,239 @@ async fn programme_report_and_assign_sqlite() {
 async fn programme_report_and_assign_postgres() {
     programme_report_and_assign(TestDb::postgres().await).await;
 }
+
+/// A backup's rows, table by table, as comparable text: every line of the file but the
+/// header and trailer. Timestamps are cut to the microsecond (PostgreSQL's precision)
+/// when `micros`. Left out: the audit log (a restore adds its own entry) and the
+/// tenant's directory version (every restore moves it on).
+fn backup_rows(text: &str, micros: bool) -> Vec<String> {
+    let mut table = String::new();
+    let mut skip: Option<usize> = None;
+    let mut out = Vec::new();
+    for l in text.lines().skip(1) {
+        let v: serde_json::Value = serde_json::from_str(l).expect("json line");
+        if let Some(t) = v["table"].as_str() {
+            table = t.to_string();
+            skip = v["columns"]
+                .as_array()
+                .and_then(|c| c.iter().position(|c| c[0] == "directory_version"));
+            out.push(l.to_string());
+            continue;
+        }
+        if v.get("end_of_backup").is_some() || v.get("end").is_some() || table == "audit_log" {
+            continue;
+        }
+        let cells: Vec<serde_json::Value> = v
+            .as_array()
+            .expect("row")
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != skip)
+            .map(|(_, c)| match c.as_str() {
+                Some(s) if micros && s.len() > 20 && s.as_bytes().get(19) == Some(&b'.') => {
+                    match chrono::DateTime::parse_from_rfc3339(s) {
+                        Ok(t) => serde_json::Value::from(
+                            t.with_timezone(&chrono::Utc)
+                                .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+                        ),
+                        Err(_) => c.clone(),
+                    }
+                }
+                _ => c.clone(),
+            })
+            .collect();
+        out.push(format!("{table}\t{}", serde_json::Value::Array(cells)));
+    }
+    out.sort();
+    out
+}
+
+async fn backup_round_trip(source: TestDb, targets: Vec<TestDb>) {
+    let (t, _) = kyoritsu::cli::create_demo(&source.store, 60, 2, false)
+        .await
+        .expect("demo company");
+    assert!(
+        source
+            .store
+            .tables_missing_from_backups()
+            .await
+            .expect("tables")
+            .is_empty(),
+        "every table with tenant data is in backups"
+    );
+    let dir = std::env::temp_dir().join(format!("kyoritsu-backup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let file = dir.join(format!("demo-{:?}.kyoritsu", source.store.engine()));
+    let file_s = file.to_string_lossy().to_string();
+    // To standard output, as the README says, and to a file: the same rows.
+    let out = kyoritsu(&source.url, &["backup", "--tenant", "demo"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Backed up tenant demo"),
+        "{}",
+        stderr(&out)
+    );
+    let stdout_copy = String::from_utf8(out.stdout).expect("utf-8");
+    let v = json(&kyoritsu(
+        &source.url,
+        &[
+            "backup", "--tenant", "demo", "--output", &file_s, "--format", "json",
+        ],
+        None,
+    ));
+    assert_eq!(v["tenant"], "demo");
+    let written = std::fs::read_to_string(&file).expect("backup file");
+    assert!(
+        written
+            .lines()
+            .next()
+            .is_some_and(|h| h.contains("\"format\":\"kyoritsu-backup\""))
+    );
+    let expected = backup_rows(&written, true);
+    assert!(expected.len() > 1000, "{} rows", expected.len());
+    for table in [
+        "dialogue_notes",
+        "dialogue_consents",
+        "commitments",
+        "programmes",
+        "ratings",
+    ] {
+        assert!(
+            expected
+                .iter()
+                .any(|r| r.starts_with(&format!("{table}\t"))),
+            "the demo fills {table}"
+        );
+    }
+    assert_eq!(backup_rows(&stdout_copy, true), expected);
+    for target in targets {
+        let micros = true;
+        // Into an empty database: every row, sealed texts still sealed.
+        let v = json(&kyoritsu(
+            &target.url,
+            &["restore", &file_s, "--format", "json"],
+            None,
+        ));
+        assert_eq!(v["tenant"], "demo");
+        let again = kyoritsu(&target.url, &["backup", "--tenant", "demo"], None);
+        assert!(again.status.success(), "{}", stderr(&again));
+        let restored = String::from_utf8(again.stdout).expect("utf-8");
+        assert_eq!(
+            backup_rows(&restored, micros),
+            expected,
+            "{:?} → {:?}: every table's rows",
+            source.store.engine(),
+            target.store.engine()
+        );
+        // A sealed note opens in the target with the same key.
+        let rt = target
+            .store
+            .tenant_by_slug("demo")
+            .await
+            .expect("q")
+            .expect("restored tenant");
+        assert_eq!(rt.id, t.id);
+        let consultant = target
+            .store
+            .user_by_email(
+                rt.id,
+                &domain::EmailAddress::parse("consultant@demo.example.jp").expect("e"),
+            )
+            .await
+            .expect("q")
+            .expect("the demo consultant");
+        let mut opened = 0;
+        for d in target
+            .store
+            .dialogues_facilitated_by(rt.id, consultant.id)
+            .await
+            .expect("q")
+        {
+            opened += target
+                .store
+                .notes_of(rt.id, d.id)
+                .await
+                .expect("notes open")
+                .len();
+        }
+        assert!(opened > 0, "notes were restored and open");
+        // Over an existing tenant: refused, nothing written, unless told to replace it.
+        let out = kyoritsu(&target.url, &["restore", &file_s], None);
+        assert!(!out.status.success());
+        assert!(
+            stderr(&out).contains("exists in this database already"),
+            "{}",
+            stderr(&out)
+        );
+        // Replacing brings back what the backup holds, removing what came later.
+        target
+            .store
+            .set_user_disabled(rt.id, store::UserId(1), true)
+            .await
+            .ok();
+        let out = kyoritsu(&target.url, &["restore", &file_s, "--replace"], None);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let again = kyoritsu(&target.url, &["backup", "--tenant", "demo"], None);
+        assert_eq!(
+            backup_rows(&String::from_utf8(again.stdout).expect("utf-8"), micros),
+            expected,
+            "replaced exactly"
+        );
+        let (audit, _) = target
+            .store
+            .list_audit(
+                rt.id,
+                &store::audit::AuditFilter {
+                    action: Some(domain::audit::AuditAction::Restored),
+                    ..Default::default()
+                },
+                10,
+                0,
+            )
+            .await
+            .expect("audit");
+        assert_eq!(audit.len(), 2, "each restore is in the audit log");
+    }
+    // A file cut short, or not a backup at all, changes nothing.
+    let cut = dir.join("cut.kyoritsu");
+    let half: String = written
+        .lines()
+        .take(written.lines().count() / 2)
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&cut, half).expect("write");
+    let empty = TestDb::sqlite().await;
+    let out = kyoritsu(&empty.url, &["restore", &cut.to_string_lossy()], None);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("cut short"), "{}", stderr(&out));
+    assert!(
+        empty.store.list_tenants().await.expect("q").is_empty(),
+        "nothing written"
+    );
+    let out = kyoritsu(
+        &empty.url,
+        &["restore", &fixture("employees_sjis.csv")],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("not"), "{}", stderr(&out));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn a_tenant_backed_up_from_sqlite_restores_exactly_into_both_engines() {
+    backup_round_trip(
+        TestDb::sqlite().await,
+        vec![TestDb::postgres().await, TestDb::sqlite().await],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_tenant_backed_up_from_postgres_restores_exactly_into_both_engines() {
+    backup_round_trip(
+        TestDb::postgres().await,
+        vec![TestDb::sqlite().await, TestDb::postgres().await],
+    )
+    .await;
+}

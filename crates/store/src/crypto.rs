@@ -137,6 +137,22 @@ impl NoteKeys {
         String::from_utf8(plain).map_err(|_| bad("is not text"))
     }
 
+    /// For a text in the sealed form, the id of the key it is sealed with and whether
+    /// these keys include it; `None` for any other text.
+    pub(crate) fn sealed_with<'a>(&self, text: &'a str) -> Option<(&'a str, bool)> {
+        let rest = text.strip_prefix(PREFIX)?.strip_prefix('.')?;
+        let (id, body) = rest.split_once('.')?;
+        if id.len() != 8 || !id.bytes().all(|b| b.is_ascii_hexdigit()) || body.is_empty() {
+            return None;
+        }
+        let known = self
+            .current
+            .iter()
+            .chain(self.previous.iter())
+            .any(|k| k.id == id);
+        Some((id, known))
+    }
+
     /// Is this sealed text under the current key already?
     pub(crate) fn is_current(&self, sealed: &str) -> bool {
         match &self.current {

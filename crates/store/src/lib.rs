@@ -12,6 +12,7 @@
 pub mod anchors;
 pub mod audit;
 pub mod autonomy;
+pub mod backup;
 pub mod behaviour;
 pub mod career_sheets;
 pub mod commitments;
@@ -63,6 +64,9 @@ pub enum StoreError {
     /// Loaded data contradicts itself (dangling reference, cycle).
     #[error("inconsistent data: {0}")]
     Integrity(String),
+    /// A backup could not be written or restored; nothing was written.
+    #[error("{0}")]
+    Backup(String),
     #[error("password hashing failed")]
     PasswordHash,
     /// A confidential text must be written but no note key is configured.

@@ -1758,6 +1758,26 @@ fn m0009_dialogues(engine: Engine) -> Statements {
     out
 }
 
+/// The statements that lift a history table's append-only guard, and those that put it
+/// back exactly as its migration made it: a restore replacing a tenant deletes that
+/// tenant's history inside its own transaction, between the two.
+pub(crate) fn lift_history_guard(engine: Engine, table: &str) -> (Statements, Statements) {
+    let rekey = table == "dialogue_note_revisions";
+    match engine {
+        Engine::Sqlite => (
+            vec![
+                format!("DROP TRIGGER {table}_no_update"),
+                format!("DROP TRIGGER {table}_no_delete"),
+            ],
+            append_only(engine, table, rekey),
+        ),
+        Engine::Postgres => (
+            vec![format!("DROP TRIGGER {table}_guard ON {table}")],
+            append_only(engine, table, rekey).split_off(1),
+        ),
+    }
+}
+
 /// Triggers refusing UPDATE (unless only the sealed body changes, when `rekey` allows it)
 /// and DELETE on a history table.
 fn append_only(engine: Engine, table: &str, rekey: bool) -> Statements {
