@@ -1036,9 +1036,13 @@ async fn import_employees(
         elapsed_ms = started.elapsed().as_millis(),
         "stored reporting lines read"
     );
-    let parsed = employees::parse_employees(&table, &existing, opts.full);
+    // The table is given to the reader, which lets each row go once read: the file's
+    // text and the records are never held in full at once.
+    let table_source = table.source.clone();
+    let parsed = employees::parse_employees_owned(table, &existing, opts.full);
+    drop(existing);
     tracing::debug!(elapsed_ms = started.elapsed().as_millis(), "rows checked");
-    let source = match &table.source {
+    let source = match &table_source {
         table::Source::Csv { encoding, bom } => format!(
             "csv {}{}",
             encoding.as_str(),

@@ -15,7 +15,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::audit::AuditAction;
-use domain::import::employees::{Problem, ProblemKind, parse_employees};
+use domain::import::employees::{Problem, ProblemKind, parse_employees_owned};
 use domain::import::table::{
     FileError, MAX_FILE_BYTES, ReadOptions, Source, TextEncoding, read_table,
 };
@@ -192,8 +192,8 @@ async fn check(
             .rating_scale,
     );
     Ok(Ok(Checked {
-        parsed: parse_employees(&table, &existing, full),
-        source: table.source,
+        source: table.source.clone(),
+        parsed: parse_employees_owned(table, &existing, full),
     }))
 }
 

@@ -340,10 +340,94 @@ pub struct Existing {
 
 /// Reads and checks every row. `full`: the file is the whole company, so managers must be in it.
 pub fn parse_employees(table: &Table, existing: &Existing, full: bool) -> ParsedEmployees {
+    parse(&table.headers, Rows::Borrowed(&table.rows), existing, full)
+}
+
+/// The same, taking the table: each row is dropped as soon as it is read, so the file's
+/// text and the records are not held in full at once (at 300,000 rows that was the
+/// import's peak memory).
+pub fn parse_employees_owned(table: Table, existing: &Existing, full: bool) -> ParsedEmployees {
+    let Table { headers, rows, .. } = table;
+    parse(&headers, Rows::Owned(rows), existing, full)
+}
+
+/// A table's rows, lent or given.
+enum Rows<'a> {
+    Borrowed(&'a [Row]),
+    Owned(Vec<Row>),
+}
+
+impl Rows<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Rows::Borrowed(r) => r.len(),
+            Rows::Owned(r) => r.len(),
+        }
+    }
+}
+
+/// Reads every row, each thread its own share, into one list in file order. The list is
+/// allocated once: its slots are filled in place and later become the records' own
+/// list, so no second copy of 300,000 records is ever made.
+fn read_rows(reader: &RowReader, rows: Rows, per_thread: usize) -> Vec<Option<ReadRow>> {
+    fn fill<R: std::borrow::Borrow<Row>>(
+        reader: &RowReader,
+        slots: &mut [Option<ReadRow>],
+        share: Vec<R>,
+    ) {
+        // Each row (when owned) is dropped as soon as it is read.
+        for (slot, row) in slots.iter_mut().zip(share) {
+            *slot = Some(reader.read(row.borrow()));
+        }
+    }
+    fn on_threads<R: std::borrow::Borrow<Row> + Send>(
+        reader: &RowReader,
+        shares: Vec<Vec<R>>,
+        count: usize,
+        per_thread: usize,
+    ) -> Vec<Option<ReadRow>> {
+        let mut slots: Vec<Option<ReadRow>> = std::iter::repeat_with(|| None).take(count).collect();
+        if shares.len() <= 1 {
+            for share in shares {
+                fill(reader, &mut slots, share);
+            }
+            return slots;
+        }
+        std::thread::scope(|scope| {
+            for (chunk, share) in slots.chunks_mut(per_thread).zip(shares) {
+                scope.spawn(move || fill(reader, chunk, share));
+            }
+        });
+        slots
+    }
+    let count = rows.len();
+    match rows {
+        Rows::Borrowed(rows) => on_threads(
+            reader,
+            rows.chunks(per_thread)
+                .map(|c| c.iter().collect::<Vec<&Row>>())
+                .collect(),
+            count,
+            per_thread,
+        ),
+        Rows::Owned(mut rows) => {
+            let mut shares = Vec::new();
+            while rows.len() > per_thread {
+                let rest = rows.split_off(per_thread);
+                shares.push(rows);
+                rows = rest;
+            }
+            shares.push(rows);
+            on_threads(reader, shares, count, per_thread)
+        }
+    }
+}
+
+fn parse(headers: &[String], rows: Rows, existing: &Existing, full: bool) -> ParsedEmployees {
     let mut out = ParsedEmployees::default();
     let mut columns: Vec<Option<Column>> = Vec::new();
     let mut seen: HashMap<Column, usize> = HashMap::new();
-    for (i, h) in table.headers.iter().enumerate() {
+    for (i, h) in headers.iter().enumerate() {
         let c = Column::from_header(h);
         match c {
             None if h.trim().is_empty() => {}
@@ -373,7 +457,7 @@ pub fn parse_employees(table: &Table, existing: &Existing, full: bool) -> Parsed
         return out;
     }
     let reader = RowReader {
-        table,
+        headers,
         existing,
         seen: &seen,
         // Where each column sits in a row, looked up once rather than per cell.
@@ -386,64 +470,69 @@ pub fn parse_employees(table: &Table, existing: &Existing, full: bool) -> Parsed
     };
     // Rows are read on every core, each on its own; duplicates across rows are found
     // afterwards, in file order, so the first occurrence is the one kept.
+    let count = rows.len();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let per_thread = table.rows.len().div_ceil(threads).max(PARALLEL_FROM_ROWS);
-    let mut read: Vec<Vec<ReadRow>> = if table.rows.len() <= per_thread {
-        vec![table.rows.iter().map(|row| reader.read(row)).collect()]
-    } else {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = table
-                .rows
-                .chunks(per_thread)
-                .map(|rows| {
-                    let reader = &reader;
-                    scope.spawn(move || rows.iter().map(|row| reader.read(row)).collect::<Vec<_>>())
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        })
+    let per_thread = count.div_ceil(threads).max(PARALLEL_FROM_ROWS);
+    let mut read = read_rows(&reader, rows, per_thread);
+    let mut numbers: HashMap<&str, usize> = HashMap::with_capacity(count);
+    let mut emails: HashMap<&str, usize> = HashMap::with_capacity(count);
+    let clean = RowExtra {
+        number_slot: Some(0),
+        email_slot: Some(0),
+        ..Default::default()
     };
-    let mut numbers: HashMap<&str, usize> = HashMap::with_capacity(table.rows.len());
-    let mut emails: HashMap<&str, usize> = HashMap::with_capacity(table.rows.len());
-    for (r, row) in read.iter_mut().flatten().zip(&table.rows) {
-        let ReadRow {
-            record,
-            problems,
-            number_slot,
-            email_slot,
-        } = r;
+    for r in read.iter_mut().flatten() {
+        let ReadRow { record, extra } = r;
         let record: &EmployeeRecord = record;
+        let line = record.line;
+        let e = extra.as_deref().unwrap_or(&clean);
         let mut found = Vec::new();
-        if let Some(slot) = *number_slot
-            && let Some(first) = first_line(&mut numbers, &record.employee_number, row.line)
+        if let Some(slot) = e.number_slot
+            && let Some(first) = first_line(&mut numbers, &record.employee_number, line)
         {
             let kind = ProblemKind::DuplicateEmployeeNumber { first_line: first };
-            found.push((slot, Column::EmployeeNumber, kind));
-        }
-        if let (Some(slot), Some(email)) = (*email_slot, &record.email)
-            && let Some(first) = first_line(&mut emails, email, row.line)
-        {
+            let value = e.raw_number.as_deref().unwrap_or(&record.employee_number);
             found.push((
                 slot,
-                Column::Email,
-                ProblemKind::DuplicateEmail { first_line: first },
+                reader.problem(line, Column::EmployeeNumber, value, kind),
             ));
         }
+        if let (Some(slot), Some(email)) = (e.email_slot, &record.email)
+            && let Some(first) = first_line(&mut emails, email, line)
+        {
+            let value = e.raw_email.as_deref().unwrap_or(email);
+            let kind = ProblemKind::DuplicateEmail { first_line: first };
+            found.push((slot, reader.problem(line, Column::Email, value, kind)));
+        }
+        if found.is_empty() {
+            continue;
+        }
+        let extra = extra.get_or_insert_with(|| {
+            Box::new(RowExtra {
+                number_slot: Some(0),
+                email_slot: Some(0),
+                ..Default::default()
+            })
+        });
         // Later slots first, so earlier ones still point at the right place.
-        for (slot, column, kind) in found.into_iter().rev() {
-            let value = reader.cell(row, column);
-            problems.insert(slot, reader.problem(row.line, column, value, kind));
+        for (slot, problem) in found.into_iter().rev() {
+            extra.problems.insert(slot, problem);
         }
     }
     drop((numbers, emails));
-    out.records.reserve_exact(table.rows.len());
-    for r in read.into_iter().flatten() {
-        out.errors.extend(r.problems);
-        out.records.push(r.record);
-    }
+    // In place: the list of read rows becomes the list of records.
+    let errors = &mut out.errors;
+    out.records = read
+        .into_iter()
+        .filter_map(|r| {
+            r.map(|r| {
+                if let Some(extra) = r.extra {
+                    errors.extend(extra.problems);
+                }
+                r.record
+            })
+        })
+        .collect();
     check_reporting_lines(
         &mut out,
         existing,
@@ -470,7 +559,7 @@ const PARALLEL_FROM_ROWS: usize = 20_000;
 
 /// What reading one row needs: where each column is, and what values are checked against.
 struct RowReader<'a> {
-    table: &'a Table,
+    headers: &'a [String],
     existing: &'a Existing,
     seen: &'a HashMap<Column, usize>,
     fixed: [Option<usize>; 12],
@@ -482,11 +571,23 @@ struct RowReader<'a> {
 /// so problems keep the order of the columns.
 struct ReadRow {
     record: EmployeeRecord,
+    /// Only for a row with problems, or typed otherwise than normalised: most rows of a
+    /// good file have none, so the list of rows stays the size of the list of records.
+    extra: Option<Box<RowExtra>>,
+}
+
+/// What a row needs besides its record to place a duplicate's problem later.
+#[derive(Default)]
+struct RowExtra {
     problems: Vec<Problem>,
     /// Set when the employee number is valid (so it may be a duplicate).
     number_slot: Option<usize>,
     /// Set when the email is valid.
     email_slot: Option<usize>,
+    /// The employee number and email as typed, where they differ from the record's
+    /// normalised values: a duplicate's problem quotes them after the row is gone.
+    raw_number: Option<String>,
+    raw_email: Option<String>,
 }
 
 impl RowReader<'_> {
@@ -509,7 +610,7 @@ impl RowReader<'_> {
     fn header(&self, c: Column) -> &str {
         self.seen
             .get(&c)
-            .map(|i| self.table.headers[*i].as_str())
+            .map(|i| self.headers[*i].as_str())
             .unwrap_or("")
     }
 
@@ -524,7 +625,7 @@ impl RowReader<'_> {
     fn read(&self, row: &Row) -> ReadRow {
         let cell = |c: Column| self.cell(row, c);
         let mut problems = Vec::new();
-        let width = self.table.headers.len();
+        let width = self.headers.len();
         if row.cells.iter().skip(width).any(|c| !c.trim().is_empty()) {
             problems.push(Problem::new(row.line, "", "", ProblemKind::TooManyCells));
         }
@@ -677,6 +778,14 @@ impl RowReader<'_> {
                 ratings.push((*fy, r));
             }
         }
+        // Kept only when needed: the number or email as typed, if a duplicate would
+        // quote something other than the normalised value.
+        let raw_number =
+            (number_slot.is_some() && raw_number != number).then(|| raw_number.to_string());
+        let raw_email = match (&email, email_slot) {
+            (Some(e), Some(_)) if cell(Column::Email) != e => Some(cell(Column::Email).to_string()),
+            _ => None,
+        };
         ReadRow {
             record: EmployeeRecord {
                 line: row.line,
@@ -693,9 +802,22 @@ impl RowReader<'_> {
                 status,
                 ratings,
             },
-            problems,
-            number_slot,
-            email_slot,
+            // A row without problems, typed as normalised: its number (valid) and its
+            // email (if any) would take the first slot; nothing else to keep.
+            extra: (!problems.is_empty()
+                || raw_number.is_some()
+                || raw_email.is_some()
+                || number_slot != Some(0)
+                || (email_slot.is_some() && email_slot != Some(0)))
+            .then(|| {
+                Box::new(RowExtra {
+                    problems,
+                    number_slot,
+                    email_slot,
+                    raw_number,
+                    raw_email,
+                })
+            }),
         }
     }
 }
@@ -902,6 +1024,24 @@ mod tests {
             p.errors[3].kind,
             ProblemKind::DuplicateEmail { first_line: 3 }
         );
+    }
+
+    #[test]
+    fn reading_a_taken_table_gives_the_same_records_and_problems_quoting_what_was_typed() {
+        let rows = PARALLEL_FROM_ROWS * 3;
+        let mut csv = String::from("社員番号,氏名,メール\n");
+        for i in 0..rows {
+            csv.push_str(&format!("E{i:06},社員{i},p{i}@example.jp\n"));
+        }
+        // Typed otherwise than stored: full-width digits, an upper-case address.
+        csv.push_str("Ｅ０００００１,重複,P1@Example.JP\n");
+        let table = read_table(csv.as_bytes(), &ReadOptions::default()).expect("read");
+        let lent = parse_employees(&table, &Existing::default(), false);
+        let taken = parse_employees_owned(table, &Existing::default(), false);
+        assert_eq!(lent.records, taken.records);
+        assert_eq!(lent.errors, taken.errors);
+        let values: Vec<&str> = taken.errors.iter().map(|e| e.value.as_str()).collect();
+        assert_eq!(values, ["Ｅ０００００１", "P1@Example.JP"]);
     }
 
     #[test]
