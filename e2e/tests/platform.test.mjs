@@ -118,3 +118,29 @@ test('a manager opens a report\'s profile with the ratings chart', async () => {
   await shot(page, 'profile-manager-view');
   await page.close();
 });
+
+test('repeated failed sign-ins are slowed, never locked out, and the admin clears the delay', async () => {
+  await context.clearCookies();
+  const page = await context.newPage();
+  // Someone guessing at an address that has no account: after five failures the
+  // answer asks them to wait, exactly as it would for a real account.
+  for (let i = 0; i < 5; i++) {
+    await signIn(page, server.base, 'nobody', `guess-${i}`);
+    assert.match(await page.textContent('[data-testid=login-error]'), /メールアドレスまたはパスワードが正しくありません/);
+  }
+  await signIn(page, server.base, 'nobody', 'guess-5');
+  assert.match(await page.textContent('[data-testid=login-error]'), /しばらく受け付けを止めています。\d+秒ほど待ってから/);
+  await shot(page, 'login-throttled');
+  // The admin sees the delay on the users page and clears it.
+  await context.clearCookies();
+  await signIn(page, server.base, 'admin');
+  await page.goto(`${server.base}/admin/users`);
+  const row = page.locator('[data-testid=throttle-row]', { hasText: 'nobody@demo.example.jp' });
+  await row.waitFor();
+  assert.match(await row.textContent(), /アカウント/);
+  await shot(page, 'admin-sign-in-throttles');
+  await Promise.all([page.waitForLoadState('load'), row.locator('button').click()]);
+  assert.match(await page.textContent('[data-testid=flash]'), /nobody@demo\.example\.jp の一時制限を解除しました|nobody@demo\.example\.jpの一時制限を解除しました/);
+  assert.equal(await page.locator('[data-testid=throttle-row]', { hasText: 'nobody@demo.example.jp' }).count(), 0);
+  await page.close();
+});

@@ -265,9 +265,19 @@ async fn upload(
         pending_id: 0,
         full,
     };
+    // The file is kept for the confirmation first, so that it is not held in memory
+    // while its rows are read and tried (a previewed file that turns out to be refused
+    // is replaced by the next upload).
     let checked = match refused {
         Some(e) => Err(e),
-        None => check(&state, &auth, bytes.clone(), full).await?,
+        None if bytes.is_empty() => Err(FileError::Empty),
+        None => {
+            preview.pending_id = state
+                .store
+                .save_pending_import(auth.tenant(), auth.user.id, &file_name, full, &bytes)
+                .await?;
+            check(&state, &auth, std::mem::take(&mut bytes), full).await?
+        }
     };
     let checked = match checked {
         Ok(c) => c,
@@ -302,14 +312,11 @@ async fn upload(
         .await?
     {
         ImportOutcome::Rejected(problems) => {
+            preview.pending_id = 0;
             preview.problems = problem_rows(&page, &problems);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, preview).into_response())
         }
         ImportOutcome::Done(summary) => {
-            preview.pending_id = state
-                .store
-                .save_pending_import(auth.tenant(), auth.user.id, &file_name, full, &bytes)
-                .await?;
             preview.summary = Some(summary);
             Ok(preview.into_response())
         }

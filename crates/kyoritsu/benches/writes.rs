@@ -1,0 +1,234 @@
+//! Concurrent writes over HTTP: employees saving their career sheets at the same moment
+//! (`POST /my/career-sheet`, a transaction that reads the latest version, then writes),
+//! at 1, 16 and 64 writers, on each engine. Reported: saves per second, p50 and p95 in
+//! milliseconds, and the errors (anything but the redirect of a successful save) — which
+//! must be 0.
+//!
+//! `cargo bench -p kyoritsu --bench writes` — settings from the environment:
+//! `KYORITSU_BENCH_EMPLOYEES` (the company, default 2000), `KYORITSU_BENCH_SAVES` (saves
+//! per concurrency level, default 1280), `KYORITSU_BENCH_ENGINES` (default
+//! `sqlite,postgres`) and `KYORITSU_TEST_PG_URL` (see `store::testing`).
+
+use domain::{EmailAddress, PersonId, Role};
+use reqwest::redirect::Policy;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+use store::Store;
+use store::users::NewUser;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const WRITERS: [usize; 3] = [1, 16, 64];
+
+fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
+    std::env::var(key)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+async fn serve(store: Store) -> String {
+    let state = web::AppState::new(
+        store,
+        web::WebConfig {
+            secure_cookies: false,
+            ..Default::default()
+        },
+    );
+    let app = web::router(state);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await;
+    });
+    format!("http://{addr}")
+}
+
+fn token(page: &str) -> String {
+    page.split("name=\"_csrf\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("csrf token")
+        .to_string()
+}
+
+/// One writer: signed in, with the form token and the version its sheet is at.
+struct Writer {
+    http: reqwest::Client,
+    csrf: String,
+    version: i64,
+}
+
+async fn writer(base: &str, email: &str) -> Writer {
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .expect("client");
+    let login = http
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .expect("login page")
+        .text()
+        .await
+        .expect("body");
+    let r = http
+        .post(format!("{base}/login"))
+        .form(&[
+            ("_csrf", token(&login).as_str()),
+            ("email", email),
+            ("password", kyoritsu::demo::DEMO_PASSWORD),
+            ("next", ""),
+        ])
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER, "sign-in failed");
+    let page = http
+        .get(format!("{base}/my/career-sheet"))
+        .send()
+        .await
+        .expect("sheet")
+        .text()
+        .await
+        .expect("body");
+    let version = page
+        .split("name=\"base_version\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    Writer {
+        http,
+        csrf: token(&page),
+        version,
+    }
+}
+
+/// Every writer saves `each` times in a row, all at once; the latencies and the errors.
+async fn run(base: &str, writers: Vec<Writer>, each: usize) -> (Vec<Duration>, usize, Vec<Writer>) {
+    let mut tasks = Vec::new();
+    for (i, mut w) in writers.into_iter().enumerate() {
+        let url = format!("{base}/my/career-sheet");
+        tasks.push(tokio::spawn(async move {
+            let mut times = Vec::with_capacity(each);
+            let mut errors = 0;
+            for n in 0..each {
+                let vision = format!("3年後には新規事業の立ち上げを担います（{i}-{n}）");
+                let t = Instant::now();
+                let r = w
+                    .http
+                    .post(&url)
+                    .form(&[
+                        ("_csrf", w.csrf.as_str()),
+                        ("base_version", &w.version.to_string()),
+                        ("vision", &vision),
+                        ("vision_horizon_years", "3"),
+                    ])
+                    .send()
+                    .await;
+                times.push(t.elapsed());
+                match r {
+                    Ok(r) if r.status() == reqwest::StatusCode::SEE_OTHER => w.version += 1,
+                    _ => errors += 1,
+                }
+            }
+            (times, errors, w)
+        }));
+    }
+    let mut all = Vec::new();
+    let mut errors = 0;
+    let mut back = Vec::new();
+    for t in tasks {
+        let (times, e, w) = t.await.expect("writer");
+        all.extend(times);
+        errors += e;
+        back.push(w);
+    }
+    all.sort();
+    (all, errors, back)
+}
+
+#[tokio::main]
+async fn main() {
+    let employees: usize = env_or("KYORITSU_BENCH_EMPLOYEES", 2000);
+    let saves: usize = env_or("KYORITSU_BENCH_SAVES", 1280);
+    let engines: String = env_or("KYORITSU_BENCH_ENGINES", "sqlite,postgres".to_string());
+    println!("career sheet saves over HTTP, {employees} employees, {saves} saves per level");
+    println!("| engine | writers | saves/s | p50 ms | p95 ms | errors |");
+    println!("| --- | --- | --- | --- | --- | --- |");
+    for engine in engines.split(',') {
+        let db = match engine {
+            "sqlite" => store::testing::TestDb::sqlite().await,
+            _ => store::testing::TestDb::postgres().await,
+        };
+        let (t, _) = kyoritsu::cli::create_demo(&db.store, employees, 1, false)
+            .await
+            .expect("demo company");
+        // 64 employees of their own, each saving their own sheet.
+        let people = db.store.export_people(t.id).await.expect("people").0;
+        let mut emails = Vec::new();
+        for row in &people {
+            if emails.len() == WRITERS[2] {
+                break;
+            }
+            let Some(p) = db
+                .store
+                .person_by_number(t.id, &row.fixed[0])
+                .await
+                .expect("person")
+            else {
+                continue;
+            };
+            let email = format!("writer{}@bench.example.jp", emails.len());
+            let made = db
+                .store
+                .create_user(
+                    t.id,
+                    NewUser {
+                        email: EmailAddress::parse(&email).expect("email"),
+                        name: p.name.clone(),
+                        roles: vec![Role::Employee],
+                        person_id: Some(PersonId(p.id)),
+                        password: Some(kyoritsu::demo::DEMO_PASSWORD.into()),
+                    },
+                )
+                .await;
+            if made.is_ok() {
+                emails.push(email);
+            }
+        }
+        let base = serve(db.store.clone()).await;
+        let mut pool = Vec::new();
+        for e in &emails {
+            pool.push(writer(&base, e).await);
+        }
+        for n in WRITERS {
+            let writers: Vec<Writer> = pool.drain(..n).collect();
+            let started = Instant::now();
+            let (times, errors, back) = run(&base, writers, saves / n).await;
+            let elapsed = started.elapsed().as_secs_f64();
+            pool.splice(0..0, back);
+            println!(
+                "| {engine} | {n} | {:.0} | {:.1} | {:.1} | {errors} |",
+                times.len() as f64 / elapsed,
+                percentile(&times, 0.5),
+                percentile(&times, 0.95),
+            );
+        }
+        db.store.close().await;
+    }
+}
