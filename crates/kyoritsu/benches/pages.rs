@@ -14,48 +14,15 @@
 //! requests per second under load.
 
 use reqwest::redirect::Policy;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use store::Store;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
-    std::env::var(key)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
-}
-
-async fn serve(store: Store) -> String {
-    let state = web::AppState::new(
-        store,
-        web::WebConfig {
-            secure_cookies: false,
-            ..Default::default()
-        },
-    );
-    let app = web::router(state);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
-        let _ = axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await;
-    });
-    format!("http://{addr}")
-}
+#[path = "common/mod.rs"]
+mod common;
+use common::{env_or, percentile, serve};
 
 async fn signed_in_client(base: &str) -> reqwest::Client {
     let http = reqwest::Client::builder()

@@ -11,50 +11,17 @@
 
 use domain::{EmailAddress, PersonId, Role};
 use reqwest::redirect::Policy;
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
-use store::Store;
 use store::users::NewUser;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+#[path = "common/mod.rs"]
+mod common;
+use common::{env_or, percentile, serve};
+
 const WRITERS: [usize; 3] = [1, 16, 64];
-
-fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
-    std::env::var(key)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
-}
-
-async fn serve(store: Store) -> String {
-    let state = web::AppState::new(
-        store,
-        web::WebConfig {
-            secure_cookies: false,
-            ..Default::default()
-        },
-    );
-    let app = web::router(state);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
-        let _ = axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await;
-    });
-    format!("http://{addr}")
-}
 
 fn token(page: &str) -> String {
     page.split("name=\"_csrf\" value=\"")

@@ -363,31 +363,24 @@ impl Store {
             )?;
             let sql = select_sql(engine, table, &columns);
             let mut rows = 0u64;
+            // The same loop on either engine's rows.
+            macro_rules! write_rows {
+                ($conn:expr) => {{
+                    let mut stream = sqlx::query(&sql).bind(tenant.0).fetch(&mut **$conn);
+                    while let Some(row) = stream.try_next().await? {
+                        let cells: Vec<Json> = columns
+                            .iter()
+                            .enumerate()
+                            .map(|(i, (_, k))| Ok(cell!(&row, i, *k)))
+                            .collect::<Result<_>>()?;
+                        line(out, &Json::Array(cells))?;
+                        rows += 1;
+                    }
+                }};
+            }
             match &mut tx {
-                Tx::Sqlite(c) => {
-                    let mut stream = sqlx::query(&sql).bind(tenant.0).fetch(&mut **c);
-                    while let Some(row) = stream.try_next().await? {
-                        let cells: Vec<Json> = columns
-                            .iter()
-                            .enumerate()
-                            .map(|(i, (_, k))| Ok(cell!(&row, i, *k)))
-                            .collect::<Result<_>>()?;
-                        line(out, &Json::Array(cells))?;
-                        rows += 1;
-                    }
-                }
-                Tx::Postgres(c) => {
-                    let mut stream = sqlx::query(&sql).bind(tenant.0).fetch(&mut **c);
-                    while let Some(row) = stream.try_next().await? {
-                        let cells: Vec<Json> = columns
-                            .iter()
-                            .enumerate()
-                            .map(|(i, (_, k))| Ok(cell!(&row, i, *k)))
-                            .collect::<Result<_>>()?;
-                        line(out, &Json::Array(cells))?;
-                        rows += 1;
-                    }
-                }
+                Tx::Sqlite(c) => write_rows!(c),
+                Tx::Postgres(c) => write_rows!(c),
             }
             line(out, &json!({"end": table, "rows": rows}))?;
             progress(table, rows);
