@@ -463,12 +463,12 @@ impl Store {
                 let stored_person = by_number.contains_key(r.employee_number.as_str());
                 for (y, value) in &r.ratings {
                     match current.get(&(pid, *y)) {
-                        Some(old) if old == value => {}
+                        Some(old) if old.as_str() == &**value => {}
                         Some(_) => {
                             tx.execute(
                                 &Query::update()
                                     .table(Ratings::Table)
-                                    .values([(Ratings::Rating, value.clone().into())])
+                                    .values([(Ratings::Rating, value.to_string().into())])
                                     .and_where(Expr::col(Ratings::PersonId).eq(pid))
                                     .and_where(Expr::col(Ratings::FiscalYear).eq(*y))
                                     .to_owned(),
@@ -477,7 +477,7 @@ impl Store {
                             rating_changed.insert(r.employee_number.clone());
                         }
                         None => {
-                            inserts.push((pid, *y, value.as_str()));
+                            inserts.push((pid, *y, &**value));
                             if stored_person {
                                 rating_changed.insert(r.employee_number.clone());
                             }

@@ -254,7 +254,7 @@ mod tests {
             );
             assert_eq!(p.records[0].employee_number, "0001");
             assert_eq!(p.records[1].name, "髙橋 﨑子");
-            assert_eq!(p.records[1].ratings, vec![(2025, "A".to_string())]);
+            assert_eq!(p.records[1].ratings, vec![(2025, "A".into())]);
         }
     }
 
