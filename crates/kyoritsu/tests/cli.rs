@@ -572,7 +572,11 @@ async fn employee_import(db: TestDb) {
 
     // A file over the size limit is refused before it is read (a sparse file of 200 MB:
     // reading it would take the time and memory), a bomb with the limit it went over.
-    let dir = std::env::temp_dir().join(format!("kyoritsu-cli-big-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "kyoritsu-cli-big-{}-{:?}",
+        std::process::id(),
+        db.store.engine()
+    ));
     std::fs::create_dir_all(&dir).expect("dir");
     let big = dir.join("big.csv");
     std::fs::File::create(&big)
@@ -1654,7 +1658,12 @@ async fn backup_round_trip(source: TestDb, targets: Vec<TestDb>) {
             .is_empty(),
         "every table with tenant data is in backups"
     );
-    let dir = std::env::temp_dir().join(format!("kyoritsu-backup-{}", std::process::id()));
+    // One folder per source engine: the two round trips run at the same time.
+    let dir = std::env::temp_dir().join(format!(
+        "kyoritsu-backup-{}-{:?}",
+        std::process::id(),
+        source.store.engine()
+    ));
     std::fs::create_dir_all(&dir).expect("dir");
     let file = dir.join(format!("demo-{:?}.kyoritsu", source.store.engine()));
     let file_s = file.to_string_lossy().to_string();
