@@ -19,6 +19,7 @@ pub mod error;
 pub mod feedback;
 pub mod ids;
 pub mod import;
+pub mod japan_time;
 pub mod mechanism;
 pub mod policy;
 pub mod programme;

@@ -1599,7 +1599,7 @@ pub async fn create_demo(
 }
 
 fn web_today() -> chrono::NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(9)).date_naive()
+    domain::japan_time::japan_date(chrono::Utc::now())
 }
 
 async fn serve(

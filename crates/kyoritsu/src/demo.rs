@@ -613,9 +613,10 @@ pub async fn seed_dialogues(
     };
     // A day `days` from today at `hh:mm` Japan time, as a moment.
     let at = |days: i64, hh: u32, mm: u32| {
-        let day = (Utc::now() + Duration::hours(9)).date_naive() + Duration::days(days);
-        (day.and_time(NaiveTime::from_hms_opt(hh, mm, 0).unwrap_or_default()) - Duration::hours(9))
-            .and_utc()
+        let day = domain::japan_time::japan_date(Utc::now()) + Duration::days(days);
+        domain::japan_time::from_japan(
+            day.and_time(NaiveTime::from_hms_opt(hh, mm, 0).unwrap_or_default()),
+        )
     };
     store
         .assign_consultant(t, consultant.id, subject, hr.id)
@@ -760,7 +761,7 @@ pub async fn seed_dialogues(
         }
     }
     // The commitment made there, confirmed by the employee: it counts.
-    let today = (Utc::now() + Duration::hours(9)).date_naive();
+    let today = domain::japan_time::japan_date(Utc::now());
     let next_month = chrono::NaiveDate::from_ymd_opt(
         today.year() + i32::from(today.month() == 12),
         today.month() % 12 + 1,
@@ -1263,8 +1264,9 @@ pub async fn seed_cadence_programme(
     let rule = CohortRule::parse(Template::OneOnOneCadence, "", "", &division.code, "")
         .map_err(|e| store::StoreError::Integrity(format!("demo cadence rule: {e}")))?;
     let at = |day: NaiveDate, hh: u32| {
-        (day.and_time(NaiveTime::from_hms_opt(hh, 0, 0).unwrap_or_default()) - Duration::hours(9))
-            .and_utc()
+        domain::japan_time::from_japan(
+            day.and_time(NaiveTime::from_hms_opt(hh, 0, 0).unwrap_or_default()),
+        )
     };
     let start = *cal.range(fy).start();
     let Some((id, _)) = store
@@ -1414,8 +1416,9 @@ pub async fn seed_programmes(
         .await?;
     // A day in Japan at hh:00, as a moment.
     let at = |day: NaiveDate, hh: u32| {
-        (day.and_time(NaiveTime::from_hms_opt(hh, 0, 0).unwrap_or_default()) - Duration::hours(9))
-            .and_utc()
+        domain::japan_time::from_japan(
+            day.and_time(NaiveTime::from_hms_opt(hh, 0, 0).unwrap_or_default()),
+        )
     };
     let now = at(today, 12).max(Utc::now());
     let this_fy = cal.fiscal_year_of(today);

@@ -1913,7 +1913,7 @@ app_test!(
         assert!(body.contains("value=\"会議室\""), "what was typed is kept");
         // Overlapping the demo's next interview.
         let d = app.store.dialogue(t.id, next).await.expect("q").expect("d");
-        let local = d.starts_at + chrono::Duration::hours(9);
+        let local = domain::japan_time::to_japan(d.starts_at);
         let (date, time) = (
             local.format("%Y-%m-%d").to_string(),
             (local + chrono::Duration::minutes(30))
@@ -3163,7 +3163,7 @@ app_test!(
         let fy = t
             .settings
             .calendar
-            .fiscal_year_of((chrono::Utc::now() + chrono::Duration::hours(9)).date_naive())
+            .fiscal_year_of(domain::japan_time::japan_date(chrono::Utc::now()))
             .0;
         let person = domain::PersonId(subject);
         assert!(
@@ -3332,7 +3332,7 @@ app_test!(
         let (_, next, _, _) = demo_dialogues(&app).await;
         let path = format!("/dialogues/{next}");
         let t = app.demo_tenant().await;
-        let started = ((chrono::Utc::now() + chrono::Duration::hours(9)).date_naive()
+        let started = (domain::japan_time::japan_date(chrono::Utc::now())
             - chrono::Duration::days(5))
         .to_string();
         let consultant = app.signed_in("consultant@demo.example.jp").await;
@@ -4289,9 +4289,9 @@ async fn programme_with_session(
     let t = app.demo_tenant().await;
     let csrf = hr.csrf("/programmes/new").await;
     let id = launch_programme(app, hr, "periodic", "テスト用プログラム").await;
-    let day = (app.state.clock.now() + chrono::Duration::hours(9) + chrono::Duration::days(days))
-        .date_naive()
-        .to_string();
+    let day = (domain::japan_time::japan_date(app.state.clock.now())
+        + chrono::Duration::days(days))
+    .to_string();
     let instructor = app
         .user("instructor@demo.example.jp")
         .await
@@ -4390,7 +4390,7 @@ app_test!(
                 *at >= session.ends_at + chrono::Duration::days(29),
                 "about a month later"
             );
-            let local = (*at + chrono::Duration::hours(9)).naive_utc();
+            let local = domain::japan_time::to_japan(*at);
             use chrono::Datelike;
             assert!(local.weekday().num_days_from_monday() < 5, "a weekday");
             times.push(*at);

@@ -1216,7 +1216,7 @@ async fn autonomy_matches_a_hand_count(db: TestDb) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let today = (chrono::Utc::now() + chrono::Duration::hours(9)).date_naive();
+    let today = domain::japan_time::japan_date(chrono::Utc::now());
     let fy = if chrono::Datelike::month(&today) >= 4 {
         chrono::Datelike::year(&today)
     } else {

@@ -94,7 +94,7 @@ impl From<sqlx::Error> for StoreError {
 /// The first instant (UTC) of a day in Japan, where the product's days and fiscal years
 /// are counted.
 pub(crate) fn jst_day_start(d: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
-    (d.and_time(chrono::NaiveTime::MIN) - chrono::Duration::hours(9)).and_utc()
+    domain::japan_time::start_of_japan_day(d)
 }
 
 fn unique_constraint_name(msg: &str) -> &'static str {

@@ -285,7 +285,7 @@ async fn users_page(
 }
 
 fn jst_seconds(at: DateTime<Utc>) -> String {
-    (at + chrono::Duration::hours(9))
+    domain::japan_time::to_japan(at)
         .format("%Y-%m-%d %H:%M:%S")
         .to_string()
 }
@@ -334,7 +334,7 @@ async fn clear_throttle(
 
 /// Formats an instant in Japan time for display.
 pub fn jst(at: DateTime<Utc>) -> String {
-    (at + chrono::Duration::hours(9))
+    domain::japan_time::to_japan(at)
         .format("%Y-%m-%d %H:%M")
         .to_string()
 }
@@ -487,10 +487,7 @@ impl AuditQuery {
             }
         };
         // Dates are days in Japan time.
-        let start_of = |d: NaiveDate| {
-            d.and_hms_opt(0, 0, 0)
-                .map(|t| t.and_utc() - chrono::Duration::hours(9))
-        };
+        let start_of = |d: NaiveDate| Some(domain::japan_time::start_of_japan_day(d));
         Ok(AuditFilter {
             action: AuditAction::parse(&self.action),
             actor_email: Some(self.actor.trim().to_string()).filter(|s| !s.is_empty()),

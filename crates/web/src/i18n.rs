@@ -139,10 +139,7 @@ mod tests {
                 let path = entry.expect("entry").path();
                 if path.is_dir() {
                     files(&path, out);
-                } else if path
-                    .extension()
-                    .is_some_and(|e| e == "rs" || e == "html")
-                {
+                } else if path.extension().is_some_and(|e| e == "rs" || e == "html") {
                     out.push(std::fs::read_to_string(&path).expect("a source file"));
                 }
             }

@@ -33,12 +33,12 @@ pub fn when(at: chrono::DateTime<Utc>) -> String {
 
 /// A moment as Japan's wall-clock time.
 pub fn jst(at: chrono::DateTime<Utc>) -> chrono::NaiveDateTime {
-    (at + chrono::Duration::hours(9)).naive_utc()
+    domain::japan_time::to_japan(at)
 }
 
 /// Japan's wall-clock time as a moment.
 pub fn from_jst(local: chrono::NaiveDateTime) -> chrono::DateTime<Utc> {
-    (local - chrono::Duration::hours(9)).and_utc()
+    domain::japan_time::from_japan(local)
 }
 
 /// Asks the policy; a refusal becomes a 403 page.
