@@ -686,7 +686,7 @@ async fn programme_assign(
         .programme(t.id, s.programme)
         .await?
         .ok_or_else(|| anyhow!("the session's programme is missing"))?;
-    let plan = web::programmes::plan(store, t.id, &programme).await?;
+    let plan = app::programmes::plan(store, t.id, &programme).await?;
     if apply {
         let placement: Vec<store::programmes::Placement> = plan
             .people
@@ -695,7 +695,7 @@ async fn programme_assign(
             .collect();
         store.save_placement(t.id, programme.id, &placement).await?;
     }
-    let here: Vec<&web::programmes::Placed> = plan
+    let here: Vec<&app::programmes::Placed> = plan
         .people
         .iter()
         .filter(|p| p.session == Some(session))
@@ -819,7 +819,7 @@ async fn programme_report(
     let Some(programme) = store.programme(t.id, id).await? else {
         bail!("no programme {id} in tenant '{}'", t.slug);
     };
-    let report = web::programmes::report(store, t.id, &programme, now).await?;
+    let report = app::programmes::report(store, t.id, &programme, now).await?;
     match format {
         OutputFormat::Json => print_json(&report),
         OutputFormat::Text => {

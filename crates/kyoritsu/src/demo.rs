@@ -1507,7 +1507,7 @@ pub async fn seed_programmes(
             .programme(t, id)
             .await?
             .ok_or(store::StoreError::NotFound)?;
-        let plan = web::programmes::plan(store, t, &programme).await?;
+        let plan = app::programmes::plan(store, t, &programme).await?;
         let placement: Vec<store::programmes::Placement> = plan
             .people
             .iter()

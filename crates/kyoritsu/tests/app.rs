@@ -4216,8 +4216,8 @@ app_test!(
         assert_eq!(s, StatusCode::OK);
         assert!(path.contains("目的を読んでください。"));
         let programme = app.store.programme(t.id, id).await.expect("q").expect("p");
-        let pre = |r: &web::programmes::Report| r.funnel[1].count;
-        let r0 = web::programmes::report(&app.store, t.id, &programme, chrono::Utc::now())
+        let pre = |r: &app::programmes::Report| r.funnel[1].count;
+        let r0 = app::programmes::report(&app.store, t.id, &programme, chrono::Utc::now())
             .await
             .expect("report");
         let ecsrf = employee.csrf(&format!("/my/programmes/{id}")).await;
@@ -4228,7 +4228,7 @@ app_test!(
             )
             .await;
         assert_eq!(s, StatusCode::SEE_OTHER);
-        let r1 = web::programmes::report(&app.store, t.id, &programme, chrono::Utc::now())
+        let r1 = app::programmes::report(&app.store, t.id, &programme, chrono::Utc::now())
             .await
             .expect("report");
         assert_eq!(pre(&r1), pre(&r0) + 1);
@@ -4243,7 +4243,7 @@ app_test!(
             &format!("UPDATE people SET status = 'left' WHERE id = {outside}"),
         )
         .await;
-        let r2 = web::programmes::report(&app.store, t.id, &programme, chrono::Utc::now())
+        let r2 = app::programmes::report(&app.store, t.id, &programme, chrono::Utc::now())
             .await
             .expect("report");
         assert_eq!(r2.left, 1);
@@ -4687,10 +4687,10 @@ app_test!(
         // A 1on1 held by the demo manager this month counts for them.
         let manager = app.person_of("manager@demo.example.jp").await;
         let programme = app.store.programme(t.id, id).await.expect("q").expect("p");
-        let before = web::programmes::report(&app.store, t.id, &programme, app.state.clock.now())
+        let before = app::programmes::report(&app.store, t.id, &programme, app.state.clock.now())
             .await
             .expect("report");
-        let mine = |r: &web::programmes::Report| {
+        let mine = |r: &app::programmes::Report| {
             r.cadence
                 .iter()
                 .find(|c| c.person.0 == manager)
@@ -4720,7 +4720,7 @@ app_test!(
             .close_dialogue(t.id, d, domain::dialogue::DialogueState::Held)
             .await
             .expect("held");
-        let after = web::programmes::report(&app.store, t.id, &programme, app.state.clock.now())
+        let after = app::programmes::report(&app.store, t.id, &programme, app.state.clock.now())
             .await
             .expect("report");
         assert!(mine(&after) >= 1);

@@ -30,7 +30,7 @@ mod outbox;
 mod pages;
 mod pdf;
 mod people_import;
-pub mod programmes;
+mod programmes;
 mod questions;
 mod reports;
 mod role_models;

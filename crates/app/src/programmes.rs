@@ -1,0 +1,410 @@
+//! Cohort programmes (節目プログラム): the placement the button saves and
+//! `kyoritsu programme assign` prints ([`plan`]), and the figures the programme page and
+//! `kyoritsu programme report` show ([`report`]).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::anchor::Anchor;
+use domain::programme::{Funnel, Stage, Template as Kind};
+use domain::training::{self, Style};
+use domain::{PersonId, TenantId};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use store::Store;
+use store::programmes::{Programme, TrainingSession};
+
+/// One participant in a placement.
+#[derive(Debug, Clone, Serialize)]
+pub struct Placed {
+    pub person: PersonId,
+    pub employee_number: String,
+    pub name: String,
+    pub segment: Style,
+    pub session: Option<i64>,
+    /// Placed by hand (kept by the button).
+    pub pinned: bool,
+    /// Placed with an instructor whose style is not their segment.
+    pub mismatched: bool,
+    /// Their dominant anchors (ties as ties); empty before the inventory.
+    pub anchors: Vec<Anchor>,
+    pub group: Option<i64>,
+}
+
+/// The workshop groups of one session.
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionGroups {
+    pub session: i64,
+    /// Groups in order (1-based numbers): member indexes into [`Plan::people`], the
+    /// anchors of the group, and the homogeneity (0–1).
+    pub groups: Vec<GroupPlan>,
+    /// People in the session without an inventory result: not grouped yet.
+    pub without_anchors: Vec<usize>,
+    /// The session's size allows no grouping within the programme's sizes.
+    pub impossible: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupPlan {
+    pub number: i64,
+    pub members: Vec<usize>,
+    pub anchors: Vec<Anchor>,
+    pub homogeneity: f64,
+}
+
+/// What the placement button does.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub programme: i64,
+    pub sessions: Vec<TrainingSession>,
+    /// Current participants (leavers are out of placement).
+    pub people: Vec<Placed>,
+    pub unplaced: usize,
+    /// Why mismatches were unavoidable: (segment, its people, seats of its style left).
+    pub shortfalls: Vec<(Style, usize, usize)>,
+    pub groups: Vec<SessionGroups>,
+    pub group_min: usize,
+    pub group_max: usize,
+}
+
+/// Each participant's segment by the default rule: rated above the company's bar for
+/// the fiscal year (the latest ratings before it when its own are not in) → energetic.
+pub async fn segments(
+    store: &Store,
+    tenant: TenantId,
+    programme: &Programme,
+) -> store::Result<HashMap<i64, Style>> {
+    let settings = store.tenant(tenant).await?.settings;
+    let definition = store.autonomy_definition(tenant).await?;
+    let facts = store
+        .autonomy_facts(
+            tenant,
+            programme.fiscal_year,
+            settings
+                .calendar
+                .range(domain::calendar::FiscalYear(programme.fiscal_year)),
+            None,
+            &settings.rating_scale,
+        )
+        .await?;
+    let bar = domain::autonomy::threshold(&definition, &facts.ratings, &settings.rating_scale);
+    Ok(facts
+        .people
+        .into_iter()
+        .map(|(p, f)| {
+            let above = domain::autonomy::Threshold::cleared(bar, f.rating);
+            (p.0, training::default_segment(above, false))
+        })
+        .collect())
+}
+
+/// Computes the placement for a programme: keeps hand-made placements, assigns the rest
+/// exactly (fewest mismatches), then groups each session by dominant anchor.
+pub async fn plan(store: &Store, tenant: TenantId, programme: &Programme) -> store::Result<Plan> {
+    let sessions = store.training_sessions(tenant, programme.id).await?;
+    let participants: Vec<_> = store
+        .participants(tenant, programme.id)
+        .await?
+        .into_iter()
+        .filter(|p| !p.left())
+        .collect();
+    let segment_of = segments(store, tenant, programme).await?;
+    let segs: Vec<Style> = participants
+        .iter()
+        .map(|p| segment_of.get(&p.person.0).copied().unwrap_or(Style::Calm))
+        .collect();
+    let pinned: Vec<(usize, i64)> = participants
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| p.session.filter(|_| p.pinned).map(|s| (i, s)))
+        .collect();
+    let domain_sessions: Vec<training::Session> = sessions
+        .iter()
+        .map(|s| training::Session {
+            id: s.id,
+            style: s.style,
+            capacity: s.capacity,
+        })
+        .collect();
+    let assignment = training::assign(&segs, &domain_sessions, &pinned);
+    let mut people = Vec::with_capacity(participants.len());
+    let mut scores: Vec<Option<[f64; 8]>> = Vec::with_capacity(participants.len());
+    let sheets = store
+        .latest_anchor_sheets_in_programme(tenant, programme.id)
+        .await?;
+    for (i, p) in participants.iter().enumerate() {
+        let profile = sheets.get(&p.person.0).map(domain::anchor::score);
+        scores.push(profile.as_ref().map(|pr| {
+            let mut s = [0.0; 8];
+            for (k, a) in Anchor::ALL.iter().enumerate() {
+                s[k] = pr.score(*a);
+            }
+            s
+        }));
+        people.push(Placed {
+            person: p.person,
+            employee_number: p.employee_number.clone(),
+            name: p.name.clone(),
+            segment: segs[i],
+            session: assignment.placed[i],
+            pinned: pinned.iter().any(|(j, _)| *j == i),
+            mismatched: assignment.mismatched.contains(&i),
+            anchors: profile.map(|pr| pr.dominant).unwrap_or_default(),
+            group: None,
+        });
+    }
+    let mut groups = Vec::new();
+    for s in &sessions {
+        let inside: Vec<usize> = (0..people.len())
+            .filter(|i| people[*i].session == Some(s.id))
+            .collect();
+        let (scored, without): (Vec<usize>, Vec<usize>) =
+            inside.into_iter().partition(|i| scores[*i].is_some());
+        let members: Vec<training::Member> = scored
+            .iter()
+            .map(|i| training::Member {
+                scores: scores[*i].unwrap_or([0.0; 8]),
+            })
+            .collect();
+        let (plans, impossible) =
+            match training::group(&members, programme.group_min, programme.group_max) {
+                Ok(gs) => (
+                    gs.into_iter()
+                        .enumerate()
+                        .map(|(n, g)| GroupPlan {
+                            number: n as i64 + 1,
+                            members: g.members.iter().map(|m| scored[*m]).collect(),
+                            anchors: g.anchors,
+                            homogeneity: g.homogeneity,
+                        })
+                        .collect::<Vec<_>>(),
+                    false,
+                ),
+                Err(_) => (Vec::new(), true),
+            };
+        for g in &plans {
+            for m in &g.members {
+                people[*m].group = Some(g.number);
+            }
+        }
+        groups.push(SessionGroups {
+            session: s.id,
+            groups: plans,
+            without_anchors: without,
+            impossible,
+        });
+    }
+    Ok(Plan {
+        programme: programme.id,
+        sessions,
+        people,
+        unplaced: assignment.unplaced,
+        shortfalls: assignment.shortfalls,
+        groups,
+        group_min: programme.group_min,
+        group_max: programme.group_max,
+    })
+}
+
+/// A programme's figures (the dashboard and `kyoritsu programme report`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub programme: i64,
+    pub name: String,
+    pub fiscal_year: i32,
+    pub funnel: Vec<StageCount>,
+    pub left: u64,
+    /// Interviews to commitment → people.
+    pub sessions_to_commitment: BTreeMap<u32, u64>,
+    pub mean_sessions_to_commitment: Option<f64>,
+    pub start_adherence: f64,
+    /// Behaviour change, under the anonymity rule (shares hidden below k evaluated).
+    pub behaviour: domain::behaviour::Shown,
+    pub evaluated: u64,
+    /// Dominant anchors in the cohort (ties counted for each tied anchor).
+    pub anchor_mix: Vec<AnchorCount>,
+    /// The autonomy rate of the cohort against the whole company, by fiscal year, from
+    /// the year before the programme to now (at most six years).
+    pub autonomy: Vec<AutonomyYear>,
+    /// For a 1on1 cadence programme: each manager's months met (empty otherwise).
+    pub cadence: Vec<ManagerCadence>,
+    pub anonymity_k: u32,
+}
+
+/// One manager of a 1on1 cadence programme.
+#[derive(Debug, Clone, Serialize)]
+pub struct ManagerCadence {
+    pub person: PersonId,
+    pub employee_number: String,
+    pub name: String,
+    pub department: Option<String>,
+    /// Share of (report, month) pairs with a 1on1 held so far this fiscal year.
+    pub rate: f64,
+    #[serde(flatten)]
+    pub cadence: domain::programme::Cadence,
+}
+
+/// Each current participant's 1on1 cadence over the programme's fiscal year up to today.
+pub async fn cadence_of(
+    store: &Store,
+    tenant: TenantId,
+    programme: &Programme,
+    participants: &[store::programmes::Participant],
+    today: NaiveDate,
+) -> store::Result<Vec<ManagerCadence>> {
+    let cal = store.tenant(tenant).await?.settings.calendar;
+    let fy_start = *cal
+        .range(domain::calendar::FiscalYear(programme.fiscal_year))
+        .start();
+    let reports = store.direct_report_counts(tenant).await?;
+    let held = store
+        .one_on_ones_held_by_participants(
+            tenant,
+            programme.id,
+            domain::japan_time::start_of_japan_day(fy_start),
+        )
+        .await?;
+    Ok(participants
+        .iter()
+        .filter(|p| !p.left())
+        .map(|p| {
+            let mine: Vec<(i64, NaiveDate)> = held
+                .get(&p.person.0)
+                .map(|v| {
+                    v.iter()
+                        .map(|(r, at)| (*r, domain::japan_time::japan_date(*at)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let n = reports.get(&p.person.0).copied().unwrap_or(0).max(0) as usize;
+            let cadence = domain::programme::Cadence::of(fy_start, today, n, &mine);
+            ManagerCadence {
+                person: p.person,
+                employee_number: p.employee_number.clone(),
+                name: p.name.clone(),
+                department: p.department.clone(),
+                rate: cadence.rate(),
+                cadence,
+            }
+        })
+        .collect())
+}
+
+/// キャリア自律率 of one fiscal year; a rate is `None` when its population is under k.
+#[derive(Debug, Clone, Serialize)]
+pub struct AutonomyYear {
+    pub fiscal_year: i32,
+    pub cohort_population: u64,
+    pub cohort_rate: Option<f64>,
+    pub company_rate: Option<f64>,
+}
+
+/// A funnel stage: people who reached it and their share of the targeted people.
+#[derive(Debug, Clone, Serialize)]
+pub struct StageCount {
+    pub stage: Stage,
+    pub count: u64,
+    pub rate: f64,
+}
+
+/// People whose dominant anchor it is; `None` when fewer than k (hidden).
+#[derive(Debug, Clone, Serialize)]
+pub struct AnchorCount {
+    pub anchor: Anchor,
+    pub count: Option<u64>,
+}
+
+pub async fn report(
+    store: &Store,
+    tenant: TenantId,
+    programme: &Programme,
+    now: DateTime<Utc>,
+) -> store::Result<Report> {
+    let settings = store.tenant(tenant).await?.settings;
+    let progress = store
+        .programme_progress(tenant, programme, &settings.calendar, now)
+        .await?;
+    let funnel = Funnel::of(progress.iter().map(|(_, p)| p));
+    let k = u64::from(settings.anonymity_k);
+    let cohort: std::collections::HashSet<i64> = progress
+        .iter()
+        .filter(|(p, _)| !p.left())
+        .map(|(p, _)| p.person.0)
+        .collect();
+    let this_fy = settings
+        .calendar
+        .fiscal_year_of(domain::japan_time::japan_date(now))
+        .0;
+    let mut autonomy = Vec::new();
+    for fy in (programme.fiscal_year - 1)..=this_fy.min(programme.fiscal_year + 4) {
+        let (c, all) = store
+            .autonomy_of_cohort(
+                tenant,
+                fy,
+                &settings.calendar,
+                &settings.rating_scale,
+                &cohort,
+            )
+            .await?;
+        autonomy.push(AutonomyYear {
+            fiscal_year: fy,
+            cohort_population: c.population,
+            cohort_rate: (c.population >= k).then(|| c.rate()),
+            company_rate: (all.population >= k).then(|| all.rate()),
+        });
+    }
+    let mut mix: BTreeMap<usize, u64> = BTreeMap::new();
+    let sheets = store
+        .latest_anchor_sheets_in_programme(tenant, programme.id)
+        .await?;
+    for (p, _) in progress.iter().filter(|(p, _)| !p.left()) {
+        if let Some(sheet) = sheets.get(&p.person.0) {
+            for a in domain::anchor::score(sheet).dominant {
+                *mix.entry(a as usize).or_default() += 1;
+            }
+        }
+    }
+    Ok(Report {
+        programme: programme.id,
+        name: programme.name.clone(),
+        fiscal_year: programme.fiscal_year,
+        funnel: Stage::ALL
+            .iter()
+            .map(|s| StageCount {
+                stage: *s,
+                count: funnel.count(*s),
+                rate: funnel.rate(*s),
+            })
+            .collect(),
+        left: funnel.left,
+        mean_sessions_to_commitment: funnel.mean_sessions_to_commitment(),
+        start_adherence: funnel.start_adherence(),
+        behaviour: funnel.behaviour.anonymised(k),
+        evaluated: funnel.behaviour.evaluated(),
+        sessions_to_commitment: funnel.sessions_to_commitment,
+        anchor_mix: Anchor::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let n = mix.get(&i).copied().unwrap_or(0);
+                AnchorCount {
+                    anchor: *a,
+                    count: (n == 0 || n >= k).then_some(n),
+                }
+            })
+            .collect(),
+        autonomy,
+        cadence: if programme.template == Kind::OneOnOneCadence {
+            let participants: Vec<_> = progress.iter().map(|(p, _)| p.clone()).collect();
+            cadence_of(
+                store,
+                tenant,
+                programme,
+                &participants,
+                domain::japan_time::japan_date(now),
+            )
+            .await?
+        } else {
+            Vec::new()
+        },
+        anonymity_k: settings.anonymity_k,
+    })
+}
