@@ -3,8 +3,10 @@
 //! types. No HTTP here (no axum, askama or tower): `scripts/test` checks it.
 //!
 //! The layers read `domain ← store ← app ← web ← kyoritsu`. Features move in here one by
-//! one (issue 15); today: programmes.
+//! one (issue 15); today: programmes, the translations and the commitment checks in words.
 
 #![forbid(unsafe_code)]
 
+pub mod commitment_text;
+pub mod i18n;
 pub mod programmes;

@@ -1357,7 +1357,7 @@ fn anchors_score(format: OutputFormat) -> Result<()> {
             out!("{}", serde_json::to_string_pretty(&out)?);
         }
         OutputFormat::Text => {
-            let c = web::i18n::Lang::Ja.catalog();
+            let c = app::i18n::Lang::Ja.catalog();
             for (i, p) in profiles.iter().enumerate() {
                 if many {
                     out!("# {}", i + 1);
@@ -1378,7 +1378,7 @@ fn anchors_score(format: OutputFormat) -> Result<()> {
 }
 
 fn commitment_check(format: OutputFormat, lang: &str) -> Result<()> {
-    let lang = web::i18n::Lang::parse(lang)
+    let lang = app::i18n::Lang::parse(lang)
         .ok_or_else(|| anyhow!("--lang must be ja or en, not '{lang}'"))?;
     let mut input = String::new();
     std::io::stdin()
@@ -1387,8 +1387,8 @@ fn commitment_check(format: OutputFormat, lang: &str) -> Result<()> {
     let c = lang.catalog();
     for line in input.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let check = domain::commitment::check(line);
-        let reasons = web::commitment_text::reasons(&check, lang);
-        let suggestion = web::commitment_text::suggestion(&check, lang);
+        let reasons = app::commitment_text::reasons(&check, lang);
+        let suggestion = app::commitment_text::suggestion(&check, lang);
         match format {
             OutputFormat::Json => {
                 /// One line of output, fields in the documented order.

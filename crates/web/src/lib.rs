@@ -18,7 +18,7 @@ mod autonomy;
 mod career_sheet;
 mod clients;
 pub mod clock;
-pub mod commitment_text;
+pub use app::commitment_text;
 mod commitments;
 mod dialogues;
 mod directory;
