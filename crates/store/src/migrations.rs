@@ -2,7 +2,7 @@
 //! rendered for the engine in use. Run at start (and by `kyoritsu migrate`), each in its
 //! own transaction, recorded in `schema_migrations`.
 //!
-//! Rules (see `migrations/README` in spirit): never edit a released migration, only add
+//! Rules (`crates/store/MIGRATIONS.md`): never edit a released migration, only add
 //! new ones; SQLite cannot alter constraints, so add tables or columns rather than
 //! changing them.
 
