@@ -1118,6 +1118,7 @@ app_test!(permission_matrix_for_form_posts, |app| async move {
         ),
         (format!("/admin/users/{}/disable", target.id), vec![]),
         (format!("/admin/users/{}/enable", target.id), vec![]),
+        ("/admin/sign-in-throttles/1/clear".into(), vec![]),
         ("/people/import/1/apply".into(), vec![]),
         (
             "/questions".into(),

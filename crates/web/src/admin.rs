@@ -284,12 +284,6 @@ async fn users_page(
     })
 }
 
-fn jst_seconds(at: DateTime<Utc>) -> String {
-    domain::japan_time::to_japan(at)
-        .format("%Y-%m-%d %H:%M:%S")
-        .to_string()
-}
-
 /// POST /admin/sign-in-throttles/{id}/clear — the admin lets an account or an address
 /// sign in again at once (audited).
 async fn clear_throttle(
@@ -336,6 +330,13 @@ async fn clear_throttle(
 pub fn jst(at: DateTime<Utc>) -> String {
     domain::japan_time::to_japan(at)
         .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// The same to the second (sign-in delays are seconds long).
+fn jst_seconds(at: DateTime<Utc>) -> String {
+    domain::japan_time::to_japan(at)
+        .format("%Y-%m-%d %H:%M:%S")
         .to_string()
 }
 

@@ -478,11 +478,7 @@ fn parse(headers: &[String], rows: Rows, existing: &Existing, full: bool) -> Par
     let mut read = read_rows(&reader, rows, per_thread);
     let mut numbers: HashMap<&str, usize> = HashMap::with_capacity(count);
     let mut emails: HashMap<&str, usize> = HashMap::with_capacity(count);
-    let clean = RowExtra {
-        number_slot: Some(0),
-        email_slot: Some(0),
-        ..Default::default()
-    };
+    let clean = RowExtra::clean();
     for r in read.iter_mut().flatten() {
         let ReadRow { record, extra } = r;
         let record: &EmployeeRecord = record;
@@ -509,13 +505,7 @@ fn parse(headers: &[String], rows: Rows, existing: &Existing, full: bool) -> Par
         if found.is_empty() {
             continue;
         }
-        let extra = extra.get_or_insert_with(|| {
-            Box::new(RowExtra {
-                number_slot: Some(0),
-                email_slot: Some(0),
-                ..Default::default()
-            })
-        });
+        let extra = extra.get_or_insert_with(|| Box::new(RowExtra::clean()));
         // Later slots first, so earlier ones still point at the right place.
         for (slot, problem) in found.into_iter().rev() {
             extra.problems.insert(slot, problem);
@@ -605,6 +595,18 @@ struct RowExtra {
     /// normalised values: a duplicate's problem quotes them after the row is gone.
     raw_number: Option<String>,
     raw_email: Option<String>,
+}
+
+impl RowExtra {
+    /// What a row without problems, typed as normalised, stands for: its number (valid)
+    /// and its email (if any) would take the first slot.
+    fn clean() -> RowExtra {
+        RowExtra {
+            number_slot: Some(0),
+            email_slot: Some(0),
+            ..Default::default()
+        }
+    }
 }
 
 impl RowReader<'_> {
