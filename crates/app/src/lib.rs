@@ -2,11 +2,70 @@
 //! async functions over the store, the acting user and the clock, returning domain
 //! types. No HTTP here (no axum, askama or tower): `scripts/test` checks it.
 //!
-//! The layers read `domain ← store ← app ← web ← kyoritsu`. Features move in here one by
-//! one (issue 15); today: programmes, the translations and the commitment checks in words.
+//! The layers read `domain ← store ← app ← web ← kyoritsu`. A use case that reads
+//! something confidential decides what the caller sees by asking `domain::policy`, and
+//! writes the audit entry the policy asks for; pages, API and CLI only present it.
 
 #![forbid(unsafe_code)]
 
 pub mod commitment_text;
+pub mod dialogues;
 pub mod i18n;
 pub mod programmes;
+pub mod reports;
+
+use domain::policy::Actor;
+use store::audit::NewAuditEntry;
+use store::{Store, StoreError};
+
+/// Who is calling, as the audit log records them: the policy's actor, the account's
+/// e-mail, and where the request came from (none for the command line).
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub actor: Actor,
+    pub email: String,
+    pub ip: Option<String>,
+    pub request_id: Option<String>,
+}
+
+impl Caller {
+    /// Appends `entry` to the audit log as done by this caller.
+    pub async fn audit(&self, store: &Store, entry: NewAuditEntry) -> Result<(), StoreError> {
+        store
+            .append_audit(
+                entry
+                    .actor(Some(self.actor.user_id), &self.email)
+                    .origin(self.ip.clone(), self.request_id.clone()),
+            )
+            .await
+    }
+}
+
+/// Why a use case did not answer. Transports map these to their own errors (a 404 page,
+/// a JSON error body, a message on the command line).
+#[derive(Debug)]
+pub enum Error {
+    /// Nothing of this kind with this id in the caller's tenant.
+    NotFound(&'static str),
+    /// It exists, but the policy does not let the caller know of it.
+    Forbidden,
+    Store(StoreError),
+}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Self {
+        Error::Store(e)
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::NotFound(what) => write!(f, "no such {what}"),
+            Error::Forbidden => f.write_str("forbidden"),
+            Error::Store(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for Error {}

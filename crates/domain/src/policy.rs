@@ -399,6 +399,55 @@ pub fn may_withdraw_consent(role: DialogueRole) -> bool {
     matches!(role, DialogueRole::Facilitator | DialogueRole::Subject)
 }
 
+/// Which parts of one dialogue someone may see beyond its date, kind and people. Every
+/// surface (page, API, records, exports, reports) asks this, through
+/// `app::dialogues::view`; nothing else decides it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct DialogueParts {
+    /// Where it takes place: everyone who may know of it but the subject's manager.
+    pub place: bool,
+    /// The topics the employee wants to raise: the employee and the facilitator.
+    pub topics: bool,
+    /// The employee's consent and what they withhold: both parties of a consultant
+    /// session.
+    pub consent: bool,
+    /// The commitments (行動計画) and the milestone outcome: both parties.
+    pub commitments: bool,
+    /// The career vision recorded in the interview: both parties.
+    pub vision: bool,
+    /// The employee's own rating and reflection: the employee alone.
+    pub reflection: bool,
+    /// The merits/demerits worksheet of a consultant session: both parties.
+    pub worksheet: bool,
+    /// Earlier wordings of note items: their author, the facilitator.
+    pub note_history: bool,
+    /// The facilitator's preparation: the subject's shared career sheet, items carried
+    /// over from earlier dialogues, the question categories covered.
+    pub preparation: bool,
+    /// The feedback-report draft and its material (the for-manager notes): the
+    /// consultant who holds a consultant session.
+    pub report_draft: bool,
+}
+
+/// What someone in `role` sees of a dialogue of this kind. Closed by default: the
+/// manager, HR who booked it and everyone else see no part of what was said.
+pub fn dialogue_parts(role: DialogueRole, consultant_session: bool) -> DialogueParts {
+    let facilitator = role == DialogueRole::Facilitator;
+    let party = facilitator || role == DialogueRole::Subject;
+    DialogueParts {
+        place: party || role == DialogueRole::Scheduler,
+        topics: party,
+        consent: party && consultant_session,
+        commitments: party,
+        vision: party,
+        reflection: role == DialogueRole::Subject,
+        worksheet: party && consultant_session,
+        note_history: facilitator,
+        preparation: career_sheet_view_in_dialogue(role).is_some(),
+        report_draft: facilitator && consultant_session,
+    }
+}
+
 /// Why a feedback report (面談所感) may not be sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
@@ -672,6 +721,41 @@ pub fn may_see_anchor_results(actor: &Actor, tenant: TenantId, person: PersonId)
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn only_the_two_parties_see_what_was_said() {
+        for consultant in [true, false] {
+            for role in [
+                DialogueRole::SubjectsManager,
+                DialogueRole::Scheduler,
+                DialogueRole::Outsider,
+            ] {
+                let p = dialogue_parts(role, consultant);
+                assert_eq!(
+                    DialogueParts {
+                        place: role == DialogueRole::Scheduler,
+                        ..DialogueParts::default()
+                    },
+                    p,
+                    "{role:?}"
+                );
+            }
+            let f = dialogue_parts(DialogueRole::Facilitator, consultant);
+            let s = dialogue_parts(DialogueRole::Subject, consultant);
+            for p in [f, s] {
+                assert!(p.place && p.topics && p.commitments && p.vision);
+                assert_eq!(p.consent, consultant);
+                assert_eq!(p.worksheet, consultant);
+            }
+            // The employee's reflection is theirs; history, preparation and the report
+            // draft are the facilitator's.
+            assert!(s.reflection && !f.reflection);
+            assert!(f.note_history && !s.note_history);
+            assert!(f.preparation && !s.preparation);
+            assert_eq!(f.report_draft, consultant);
+            assert!(!s.report_draft);
+        }
+    }
 
     #[test]
     fn programmes_are_run_by_hr_and_rosters_seen_by_hr_or_the_sessions_instructor() {

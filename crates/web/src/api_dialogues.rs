@@ -5,23 +5,19 @@
 
 use crate::api::{ApiJson, ApiPath};
 use crate::auth::ApiAuth;
-use crate::dialogues::{
-    BookingOutcome, BookingRequest, book_dialogues, readable, records_for, refusal_key, role_in,
-};
+use crate::dialogues::{BookingOutcome, BookingRequest, book_dialogues, refusal_key};
 use crate::error::{ApiError, ErrorBody};
 use crate::{AppState, Origin};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDateTime, Utc};
-use domain::audit::AuditAction;
 use domain::dialogue::{self, Cadence, CarryOver, DialogueKind, ScheduleWarning, Visibility};
 use domain::policy::{self, DialogueRole};
 use domain::question_bank::Category;
 use domain::{PersonId, UserId};
 use serde::{Deserialize, Serialize};
-use store::audit::NewAuditEntry;
-use store::dialogues::{Dialogue, Note, NoteInput, consent_in_force};
+use store::dialogues::{Dialogue, Note, NoteInput};
 use utoipa::ToSchema;
 
 /// When, who and where: what anyone who may know of a dialogue sees.
@@ -54,7 +50,9 @@ fn body_of(d: &Dialogue, role: DialogueRole) -> DialogueBody {
         facilitator_name: d.facilitator_name.clone(),
         starts_at: d.starts_at,
         duration_minutes: d.duration_minutes,
-        place: (role != DialogueRole::SubjectsManager).then(|| d.place.clone()),
+        place: policy::dialogue_parts(role, d.kind.is_consultant_session())
+            .place
+            .then(|| d.place.clone()),
         state: d.state.key().into(),
         series_id: d.series_id,
     }
@@ -110,23 +108,6 @@ pub struct DialogueDetail {
     consent: Option<ConsentBody>,
 }
 
-async fn load(
-    state: &AppState,
-    auth: &ApiAuth,
-    id: i64,
-) -> Result<(Dialogue, DialogueRole), ApiError> {
-    let d = state
-        .store
-        .dialogue(auth.actor.tenant_id, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("dialogue"))?;
-    let role = role_in(state, &auth.actor, &d).await?;
-    if !policy::may_see_dialogue(role) {
-        return Err(ApiError::forbidden());
-    }
-    Ok((d, role))
-}
-
 /// The dialogues the caller holds or is the employee of, by start time.
 #[utoipa::path(get, path = "/api/v1/dialogues", tag = "dialogues",
     responses((status = 200, body = Vec<DialogueBody>), (status = 401, body = ErrorBody)))]
@@ -149,7 +130,7 @@ pub async fn list(
     all.sort_by_key(|d| d.starts_at);
     let mut out = Vec::with_capacity(all.len());
     for d in &all {
-        let role = role_in(&state, &auth.actor, d).await?;
+        let role = app::dialogues::role_in(&state.store, &auth.actor, d).await?;
         if policy::may_see_dialogue(role) {
             out.push(body_of(d, role));
         }
@@ -169,34 +150,22 @@ pub async fn get(
     origin: Origin,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<DialogueDetail>, ApiError> {
-    let (d, role) = load(&state, &auth, id).await?;
-    let tenant = auth.actor.tenant_id;
-    let notes = readable(role, state.store.notes_of(tenant, d.id).await?);
-    if !notes.is_empty() && policy::note_read_is_audited(role) {
-        state
-            .store
-            .append_audit(
-                NewAuditEntry::new(Some(tenant), AuditAction::ConfidentialRead)
-                    .actor(Some(auth.user.id), &auth.user.email)
-                    .target("dialogue", d.id)
-                    .detail("notes (api)")
-                    .origin(origin.ip, origin.request_id),
-            )
-            .await?;
-    }
-    let consent = if d.kind.is_consultant_session()
-        && matches!(role, DialogueRole::Facilitator | DialogueRole::Subject)
-    {
-        consent_in_force(&state.store.consent_events(tenant, d.id).await?).map(|c| ConsentBody {
-            agreed: c.agreed,
-            withdrawn: c.withdrawn,
-            withheld: c.withheld,
-        })
-    } else {
-        None
-    };
+    let v = app::dialogues::view(
+        &state.store,
+        &auth.caller(&origin),
+        state.clock.today(),
+        id,
+        app::dialogues::Via::Api,
+    )
+    .await?;
+    let (d, role) = (&v.dialogue, v.role);
+    let consent = v.consent.and_then(|c| c.in_force).map(|c| ConsentBody {
+        agreed: c.agreed,
+        withdrawn: c.withdrawn,
+        withheld: c.withheld,
+    });
     Ok(Json(DialogueDetail {
-        dialogue: body_of(&d, role),
+        dialogue: body_of(d, role),
         role: match role {
             DialogueRole::Facilitator => "facilitator",
             DialogueRole::Subject => "subject",
@@ -205,7 +174,7 @@ pub async fn get(
             DialogueRole::Outsider => "outsider",
         }
         .into(),
-        notes: notes.into_iter().map(Into::into).collect(),
+        notes: v.notes.into_iter().map(|r| r.note.into()).collect(),
         consent,
     }))
 }
@@ -387,7 +356,7 @@ pub async fn add_note(
     ApiPath(id): ApiPath<i64>,
     ApiJson(n): ApiJson<AddNote>,
 ) -> Result<(StatusCode, Json<Added>), ApiError> {
-    let (d, role) = load(&state, &auth, id).await?;
+    let (d, role) = app::dialogues::open(&state.store, &auth.actor, id).await?;
     if role != DialogueRole::Facilitator {
         return Err(ApiError::forbidden());
     }
@@ -453,7 +422,7 @@ pub async fn my_records(
     origin: Origin,
 ) -> Result<Json<Vec<RecordBody>>, ApiError> {
     auth.actor.person_id.ok_or_else(ApiError::forbidden)?;
-    let out = records_for(&state, &auth.actor, &auth.user.email, &origin, "api")
+    let out = app::dialogues::records(&state.store, &auth.caller(&origin), "api")
         .await?
         .into_iter()
         .map(|(d, notes)| RecordBody {

@@ -188,6 +188,11 @@ impl Auth {
         self.actor.tenant_id
     }
 
+    /// The caller as the application layer (and its audit entries) knows them.
+    pub fn caller(&self, origin: &Origin) -> app::Caller {
+        caller_of(&self.actor, &self.user, origin)
+    }
+
     /// Appends an audit entry attributed to this user.
     pub async fn audit(
         &self,
@@ -276,6 +281,22 @@ impl FromRequestParts<AppState> for Auth {
 pub struct ApiAuth {
     pub actor: Actor,
     pub user: User,
+}
+
+impl ApiAuth {
+    /// The caller as the application layer (and its audit entries) knows them.
+    pub fn caller(&self, origin: &Origin) -> app::Caller {
+        caller_of(&self.actor, &self.user, origin)
+    }
+}
+
+fn caller_of(actor: &Actor, user: &User, origin: &Origin) -> app::Caller {
+    app::Caller {
+        actor: actor.clone(),
+        email: user.email.clone(),
+        ip: origin.ip.clone(),
+        request_id: origin.request_id.clone(),
+    }
 }
 
 impl FromRequestParts<AppState> for ApiAuth {

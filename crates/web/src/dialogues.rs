@@ -25,7 +25,7 @@ use domain::dialogue::{
     MAX_PLACE_CHARS, MAX_SERIES_COUNT, MAX_TOPIC_CHARS, MAX_WITHHELD_CHARS, ScheduleWarning,
     Visibility, WantedResponse,
 };
-use domain::policy::{self, DialogueFacts, DialogueRole, Relation, ScheduleFacts, ScheduleRefusal};
+use domain::policy::{self, DialogueRole, Relation, ScheduleFacts, ScheduleRefusal};
 use domain::question_bank::{BUILT_IN, Category};
 use domain::{PersonId, Role, UserId};
 use store::audit::NewAuditEntry;
@@ -52,46 +52,14 @@ pub fn router() -> Router<AppState> {
 
 // ----- how the signed-in user stands to a dialogue -----
 
-/// Works out the caller's role in a dialogue from the reporting line as it is now.
-pub(crate) async fn role_in(
-    state: &AppState,
-    actor: &policy::Actor,
-    d: &Dialogue,
-) -> Result<DialogueRole, store::StoreError> {
-    let relation = state
-        .store
-        .relation(actor.tenant_id, actor.person_id, d.subject)
-        .await?;
-    Ok(policy::dialogue_role(
-        actor,
-        &DialogueFacts {
-            tenant: actor.tenant_id,
-            subject: d.subject,
-            facilitator: d.facilitator,
-            subject_reports_to_actor: relation == Relation::InReportingLine
-                && actor.has(Role::Manager),
-            scheduled_by_actor: d.created_by == actor.user_id,
-        },
-    ))
-}
-
-/// The dialogue and the caller's role in it; a 404 when it does not exist in the tenant,
-/// a 403 when the caller may not even know of it.
+/// The dialogue and the caller's role in it (`app::dialogues::open`): a 404 when it does
+/// not exist in the tenant, a 403 when the caller may not even know of it.
 pub(crate) async fn load(
     state: &AppState,
     auth: &Auth,
     id: i64,
 ) -> Result<(Dialogue, DialogueRole), AppError> {
-    let d = state
-        .store
-        .dialogue(auth.tenant(), id)
-        .await?
-        .ok_or_else(AppError::not_found)?;
-    let role = role_in(state, &auth.actor, &d).await?;
-    if !policy::may_see_dialogue(role) {
-        return Err(AppError::forbidden());
-    }
-    Ok((d, role))
+    Ok(app::dialogues::open(&state.store, &auth.actor, id).await?)
 }
 
 pub(crate) fn need(ok: bool) -> Result<(), AppError> {
@@ -100,36 +68,6 @@ pub(crate) fn need(ok: bool) -> Result<(), AppError> {
     } else {
         Err(AppError::forbidden())
     }
-}
-
-/// The note items `role` may read, in order.
-pub(crate) fn readable(role: DialogueRole, notes: Vec<Note>) -> Vec<Note> {
-    notes
-        .into_iter()
-        .filter(|n| policy::may_read_note(role, n.visibility))
-        .collect()
-}
-
-/// Writes a confidential read to the audit log when the policy says it is one.
-async fn audit_read(
-    state: &AppState,
-    auth: &Auth,
-    origin: &Origin,
-    role: DialogueRole,
-    d: &Dialogue,
-    what: &str,
-) -> Result<(), AppError> {
-    if policy::note_read_is_audited(role) {
-        auth.audit(
-            state,
-            origin,
-            NewAuditEntry::new(Some(auth.tenant()), AuditAction::ConfidentialRead)
-                .target("dialogue", d.id)
-                .detail(what),
-        )
-        .await?;
-    }
-    Ok(())
 }
 
 // ----- booking -----
@@ -644,7 +582,9 @@ async fn list(State(state): State<AppState>, page: Page, auth: Auth) -> Result<L
             .dialogues_about_any(auth.tenant(), &line)
             .await?
         {
-            if role_in(&state, &auth.actor, &d).await? == DialogueRole::SubjectsManager {
+            if app::dialogues::role_in(&state.store, &auth.actor, &d).await?
+                == DialogueRole::SubjectsManager
+            {
                 of_members.push(d);
             }
         }
@@ -852,8 +792,6 @@ async fn render_show(
     role: DialogueRole,
     retry: Retry,
 ) -> Result<ShowPage, AppError> {
-    let tenant = auth.tenant();
-    let facilitator = role == DialogueRole::Facilitator;
     let subject = role == DialogueRole::Subject;
     let role_key = match role {
         DialogueRole::Facilitator => "facilitator",
@@ -862,53 +800,53 @@ async fn render_show(
         DialogueRole::Scheduler => "scheduler",
         DialogueRole::Outsider => return Err(AppError::forbidden()),
     };
-    // Notes, filtered by the policy.
-    let notes = readable(role, state.store.notes_of(tenant, d.id).await?);
-    if !notes.is_empty() {
-        audit_read(state, auth, origin, role, d, "notes").await?;
-    }
-    let mut note_views = Vec::new();
-    for n in &notes {
-        let history = if facilitator {
-            state
-                .store
-                .note_history(tenant, n)
-                .await?
-                .into_iter()
-                .map(|h| (h.revision, h.body, when(h.replaced_at)))
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let category = n.question_category.clone().unwrap_or_default();
-        note_views.push(NoteView {
-            id: n.id,
-            body: n.body.clone(),
-            visibility: n.visibility.key(),
-            visibility_label: visibility_label(page, n.visibility),
-            carry_over: n.carry_over.key(),
-            carry_label: page.t(&format!("dialogue.carry.{}", n.carry_over.key())),
-            category_label: if category.is_empty() {
-                String::new()
-            } else {
-                page.t(&format!("questions.category.{category}"))
-            },
-            category,
-            revision: n.revision,
-            after_close: n.after_close,
-            updated: when(n.updated_at),
-            history,
-        });
-    }
+    // Everything confidential comes through the application layer, as the policy allows.
+    let v = app::dialogues::view_of(
+        &state.store,
+        &auth.caller(origin),
+        state.clock.today(),
+        d.clone(),
+        role,
+        app::dialogues::Via::Page,
+    )
+    .await?;
+    let d = &v.dialogue;
+    let note_views = v
+        .notes
+        .iter()
+        .map(|r| {
+            let n = &r.note;
+            let category = n.question_category.clone().unwrap_or_default();
+            NoteView {
+                id: n.id,
+                body: n.body.clone(),
+                visibility: n.visibility.key(),
+                visibility_label: visibility_label(page, n.visibility),
+                carry_over: n.carry_over.key(),
+                carry_label: page.t(&format!("dialogue.carry.{}", n.carry_over.key())),
+                category_label: if category.is_empty() {
+                    String::new()
+                } else {
+                    page.t(&format!("questions.category.{category}"))
+                },
+                category,
+                revision: n.revision,
+                after_close: n.after_close,
+                updated: when(n.updated_at),
+                history: r
+                    .history
+                    .iter()
+                    .map(|h| (h.revision, h.body.clone(), when(h.replaced_at)))
+                    .collect(),
+            }
+        })
+        .collect();
     // The facilitator's preparation.
     let (mut sheet, mut sheet_horizon, mut sheet_saved) = (Vec::new(), None, false);
     let (mut carried, mut suggestions, mut approach) = (Vec::new(), Vec::new(), None);
-    if facilitator {
-        if let Some(policy::SheetView::Shared) = policy::career_sheet_view_in_dialogue(role)
-            && let Some(v) = state.store.latest_career_sheet(tenant, d.subject).await?
-        {
+    if let Some(prep) = &v.preparation {
+        if let Some(shared) = &prep.sheet {
             sheet_saved = true;
-            let shared = v.sheet.shared();
             sheet_horizon = shared.vision_horizon_years;
             sheet = shared
                 .sections
@@ -921,33 +859,21 @@ async fn render_show(
                     )
                 })
                 .collect();
-            auth.audit(
-                state,
-                origin,
-                NewAuditEntry::new(Some(tenant), AuditAction::ConfidentialRead)
-                    .target("person", d.subject.0)
-                    .detail(format!("career_sheet (dialogue {})", d.id)),
-            )
-            .await?;
         }
-        for (from, n) in state.store.carried_over(tenant, d).await? {
+        for (from, n) in &prep.carried {
             carried.push(Carried {
-                from: when(from),
+                from: when(*from),
                 label: page.t(&format!("dialogue.carry.{}", n.carry_over.key())),
-                body: n.body,
+                body: n.body.clone(),
             });
         }
-        let covered = state
-            .store
-            .covered_categories(tenant, d.facilitator, d.subject)
-            .await?;
-        let own = state.store.tenant_questions(tenant).await?;
+        let own = state.store.tenant_questions(auth.tenant()).await?;
         let english = page.lang == crate::i18n::Lang::En;
         let mut all: Vec<Suggestion> = Category::ALL
             .into_iter()
             .map(|c| Suggestion {
                 label: page.t(&format!("questions.category.{}", c.key())),
-                covered: covered.iter().any(|k| k == c.key()),
+                covered: prep.covered.iter().any(|k| k == c.key()),
                 questions: BUILT_IN
                     .iter()
                     .filter(|b| b.category == c)
@@ -965,13 +891,7 @@ async fn render_show(
         // Categories not yet covered with this person come first.
         all.sort_by_key(|s| s.covered);
         suggestions = all;
-        let rule = state.store.tenant(tenant).await?.settings.calendar.age_rule;
-        let tenure = state
-            .store
-            .person(tenant, d.subject)
-            .await?
-            .and_then(|p| p.hire_date)
-            .map(|h| domain::calendar::years_completed(h, state.clock.today(), rule));
+        let tenure = prep.tenure_years;
         approach = dialogue::approach_for(tenure).map(|a| {
             let key = match a {
                 Approach::Coaching => "coaching",
@@ -988,24 +908,17 @@ async fn render_show(
         });
     }
     // The employee's topics: theirs to write, the facilitator's to read.
-    let topics = if facilitator || subject {
-        let t = state.store.topics_of(tenant, d.id).await?;
-        if facilitator && !t.is_empty() {
-            audit_read(state, auth, origin, DialogueRole::Subject, d, "topics").await?;
-        }
-        t.into_iter()
-            .map(|t| TopicView {
-                wanted: page.t(&format!("dialogue.wanted.{}", t.wanted.key())),
-                body: t.body,
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let topics = v
+        .topics
+        .iter()
+        .map(|t| TopicView {
+            wanted: page.t(&format!("dialogue.wanted.{}", t.wanted.key())),
+            body: t.body.clone(),
+        })
+        .collect();
     // Consent: the facilitator and the employee see it.
-    let consent = if d.kind.is_consultant_session() && (facilitator || subject) {
-        let events = state.store.consent_events(tenant, d.id).await?;
-        consent_in_force(&events).map(|c| {
+    let consent = v.consent.as_ref().and_then(|cs| {
+        cs.in_force.as_ref().map(|c| {
             let status = if c.withdrawn {
                 "withdrawn"
             } else if c.agreed {
@@ -1016,8 +929,9 @@ async fn render_show(
             ConsentView {
                 status,
                 status_label: page.t(&format!("dialogue.consent.status.{status}")),
-                withheld: c.withheld,
-                events: events
+                withheld: c.withheld.clone(),
+                events: cs
+                    .events
                     .iter()
                     .map(|e| {
                         (
@@ -1029,9 +943,7 @@ async fn render_show(
                     .collect(),
             }
         })
-    } else {
-        None
-    };
+    });
     let default_visibility = d.kind.default_visibility().key();
     let mut draft = retry.draft;
     if draft.visibility.is_empty() {
@@ -1040,23 +952,16 @@ async fn render_show(
     if draft.carry_over.is_empty() {
         draft.carry_over = CarryOver::None.key().into();
     }
-    // Commitments: the facilitator and the employee see them; nobody else here.
-    let commitments = if facilitator || subject {
-        state
-            .store
-            .commitments_of(tenant, d.id)
-            .await?
-            .iter()
-            .map(|c| crate::commitments::view(page, c))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let commitments = v
+        .commitments
+        .iter()
+        .map(|c| crate::commitments::view(page, c))
+        .collect();
     let commitment_form = retry.commitment.unwrap_or_default();
     let commitment_check = (commitment_form.id.is_none() && !commitment_form.action.is_empty())
         .then(|| crate::commitments::CheckView::of(&commitment_form.action, page.lang));
     let milestone = d.kind == DialogueKind::MilestoneInterview;
-    let milestone_number = if milestone && (facilitator || subject) {
+    let milestone_number = if milestone && v.parts.commitments {
         crate::commitments::milestone_session_number(state, auth, d).await?
     } else {
         0
@@ -1132,21 +1037,10 @@ async fn render_show(
         outcome,
         subject_id: d.subject.0,
         report_error: retry.report.as_ref().map(|(_, e)| e.clone()),
-        report: crate::reports::draft_view(
-            state,
-            page,
-            auth,
-            d,
-            role,
-            retry.report.map(|(p, _)| p),
-        )
-        .await?,
-        vision: if facilitator || subject {
-            d.vision.clone().zip(d.vision_horizon)
-        } else {
-            None
-        },
-        mechanism: crate::mechanism::view(state, page, auth, d, role).await?,
+        report: crate::reports::draft_view(state, page, auth, &v, retry.report.map(|(p, _)| p))
+            .await?,
+        vision: d.vision.clone().zip(d.vision_horizon),
+        mechanism: crate::mechanism::view(state, page, auth, &v).await?,
         worksheet_form: match retry.worksheet {
             Some((side, text, weight, e)) => (side, text, weight, Some(e)),
             None => ("merit".into(), String::new(), "3".into(), None),
@@ -1749,46 +1643,6 @@ struct RecordsPage {
     records: Vec<RecordView>,
 }
 
-/// Every dialogue about the caller as its employee, with the items they may read, oldest
-/// first. The read is audited here, once, for the page, its exports and the API alike.
-pub(crate) async fn records_for(
-    state: &AppState,
-    actor: &policy::Actor,
-    email: &str,
-    origin: &Origin,
-    via: &str,
-) -> Result<Vec<(Dialogue, Vec<Note>)>, store::StoreError> {
-    let Some(me) = actor.person_id else {
-        return Ok(Vec::new());
-    };
-    let mut out = Vec::new();
-    let mut read = Vec::new();
-    for d in state.store.dialogues_about(actor.tenant_id, me).await? {
-        let role = role_in(state, actor, &d).await?;
-        if role != DialogueRole::Subject {
-            continue;
-        }
-        let notes = readable(role, state.store.notes_of(actor.tenant_id, d.id).await?);
-        if !notes.is_empty() {
-            read.push(d.id.to_string());
-        }
-        out.push((d, notes));
-    }
-    if !read.is_empty() {
-        state
-            .store
-            .append_audit(
-                NewAuditEntry::new(Some(actor.tenant_id), AuditAction::ConfidentialRead)
-                    .actor(Some(actor.user_id), email)
-                    .target("person", me.0)
-                    .detail(format!("notes of dialogues {} ({via})", read.join(",")))
-                    .origin(origin.ip.clone(), origin.request_id.clone()),
-            )
-            .await?;
-    }
-    Ok(out)
-}
-
 async fn records_of_me(
     state: &AppState,
     auth: &Auth,
@@ -1796,7 +1650,7 @@ async fn records_of_me(
     via: &str,
 ) -> Result<Vec<(Dialogue, Vec<Note>)>, AppError> {
     auth.actor.person_id.ok_or_else(AppError::forbidden)?;
-    Ok(records_for(state, &auth.actor, &auth.user.email, origin, via).await?)
+    Ok(app::dialogues::records(&state.store, &auth.caller(origin), via).await?)
 }
 
 /// GET /my/records — 面談の記録: every dialogue about me, its shared items, my reflections.

@@ -80,6 +80,16 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<app::Error> for AppError {
+    fn from(e: app::Error) -> Self {
+        match e {
+            app::Error::NotFound(_) => AppError::not_found(),
+            app::Error::Forbidden => AppError::forbidden(),
+            app::Error::Store(e) => e.into(),
+        }
+    }
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         match self {
@@ -155,6 +165,16 @@ impl ApiError {
 
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+}
+
+impl From<app::Error> for ApiError {
+    fn from(e: app::Error) -> Self {
+        match e {
+            app::Error::NotFound(what) => ApiError::not_found(what),
+            app::Error::Forbidden => ApiError::forbidden(),
+            app::Error::Store(e) => e.into(),
+        }
     }
 }
 

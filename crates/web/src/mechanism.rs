@@ -13,8 +13,7 @@ use axum::response::Response;
 use axum::routing::post;
 use domain::career_sheet::Section;
 use domain::mechanism::{self, Condition, MAX_ITEM_CHARS, Side, Signs};
-use domain::policy::{self, DialogueRole};
-use store::dialogues::Dialogue;
+use domain::policy::DialogueRole;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -44,28 +43,20 @@ pub async fn view(
     state: &AppState,
     page: &Page,
     auth: &Auth,
-    d: &Dialogue,
-    role: DialogueRole,
+    v: &app::dialogues::View,
 ) -> Result<Option<MechanismView>, AppError> {
-    if !party(role) || !d.kind.is_consultant_session() {
+    if !v.parts.worksheet {
         return Ok(None);
     }
-    let tenant = auth.tenant();
-    let items = state.store.worksheet_of(tenant, d.id).await?;
+    let (d, role) = (&v.dialogue, v.role);
+    let items = v.worksheet.clone();
     let weights: Vec<(Side, u8)> = items.iter().map(|(_, s, _, w)| (*s, *w)).collect();
     let balance = mechanism::balance(&weights);
     let mut conditions = Vec::new();
     let mut role_models = Vec::new();
     if role == DialogueRole::Facilitator {
         // Only what the employee shares on their sheet counts as a sign.
-        let shared = match policy::career_sheet_view_in_dialogue(role) {
-            Some(_) => state
-                .store
-                .latest_career_sheet(tenant, d.subject)
-                .await?
-                .map(|v| v.sheet.shared()),
-            None => None,
-        };
+        let shared = v.preparation.as_ref().and_then(|p| p.sheet.clone());
         let has = |s: Section| {
             shared
                 .as_ref()

@@ -206,7 +206,7 @@ async fn my(State(state): State<AppState>, page: Page, auth: Auth) -> Result<MyP
             .await?
         {
             if !d.is_closed()
-                && crate::dialogues::role_in(&state, &auth.actor, &d).await?
+                && app::dialogues::role_in(&state.store, &auth.actor, &d).await?
                     == policy::DialogueRole::Subject
             {
                 upcoming.push(crate::dialogues::row(&page, &d));

@@ -4,7 +4,7 @@
 //! and can print it.
 
 use crate::auth::{Auth, Page, set_flash};
-use crate::dialogues::{Retry, again, back, load, need, role_in};
+use crate::dialogues::{Retry, again, back, load, need};
 use crate::error::AppError;
 use crate::pages::when;
 use crate::shell::Shell;
@@ -17,12 +17,11 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::audit::AuditAction;
-use domain::dialogue::Visibility;
 use domain::feedback::{Leak, MAX_PART_CHARS, Parts};
-use domain::policy::{self, DialogueRole, Relation, SendFacts, SendRefusal};
+use domain::policy::{self, DialogueRole, Relation, SendRefusal};
 use domain::{PersonId, Role};
 use store::audit::NewAuditEntry;
-use store::dialogues::{Dialogue, consent_in_force};
+use store::dialogues::Dialogue;
 use store::feedback::Report;
 
 pub fn router() -> Router<AppState> {
@@ -54,7 +53,7 @@ pub fn part_views(page: &Page, parts: &Parts) -> Vec<PartView> {
         .collect()
 }
 
-/// Everything the policy needs to decide whether this draft may go.
+/// Whether this draft may go (`app::reports::send_check`).
 async fn send_check(
     state: &AppState,
     auth: &Auth,
@@ -63,33 +62,7 @@ async fn send_check(
     parts: &Parts,
     report: Option<&Report>,
 ) -> Result<(Result<(), SendRefusal>, Option<PersonId>), AppError> {
-    let tenant = auth.tenant();
-    let consent = consent_in_force(&state.store.consent_events(tenant, d.id).await?);
-    let private_notes: Vec<String> = state
-        .store
-        .notes_of(tenant, d.id)
-        .await?
-        .into_iter()
-        .filter(|n| n.visibility == Visibility::Private)
-        .map(|n| n.body)
-        .collect();
-    let manager = state
-        .store
-        .person(tenant, d.subject)
-        .await?
-        .and_then(|p| p.manager_id)
-        .map(PersonId);
-    let verdict = policy::may_send_feedback(&SendFacts {
-        role,
-        kind: d.kind,
-        consent: consent.as_ref(),
-        already_sent: report.is_some_and(|r| r.sent_at.is_some()),
-        has_manager: manager.is_some(),
-        parts,
-        withheld: consent.as_ref().map(|c| c.withheld.as_str()).unwrap_or(""),
-        private_notes: &private_notes,
-    });
-    Ok((verdict, manager))
+    Ok(app::reports::send_check(&state.store, auth.tenant(), d, role, parts, report).await?)
 }
 
 /// Why a report may not go, without quoting anything confidential: for a message that
@@ -158,31 +131,28 @@ pub struct DraftView {
     pub material: Vec<String>,
 }
 
-/// The report section of the dialogue page, for the consultant of a consultant session.
+/// The report section of the dialogue page, for the consultant of a consultant session
+/// (what `app::dialogues::view` gave them of it).
 pub async fn draft_view(
     state: &AppState,
     page: &Page,
     auth: &Auth,
-    d: &Dialogue,
-    role: DialogueRole,
+    v: &app::dialogues::View,
     typed: Option<Parts>,
 ) -> Result<Option<DraftView>, AppError> {
-    if role != DialogueRole::Facilitator || !d.kind.is_consultant_session() {
+    let Some(draft) = &v.report else {
         return Ok(None);
-    }
-    let tenant = auth.tenant();
-    let report = state.store.report_of_dialogue(tenant, d.id).await?;
-    let parts = match (typed, &report) {
+    };
+    let report = draft.report.as_ref();
+    let parts = match (typed, report) {
         // A draft that could not be saved comes back exactly as typed.
         (Some(t), _) => t,
         (None, Some(r)) => r.parts.clone(),
         (None, None) => Parts {
             // What they committed to, filled in from the commitments that count.
-            committed: state
-                .store
-                .commitments_of(tenant, d.id)
-                .await?
-                .into_iter()
+            committed: v
+                .commitments
+                .iter()
                 .filter(|c| c.counts())
                 .map(|c| format!("・{}（{}から）", c.content.action, c.starts_on))
                 .collect::<Vec<_>>()
@@ -190,21 +160,13 @@ pub async fn draft_view(
             ..Parts::default()
         },
     };
-    let (verdict, _) = send_check(state, auth, d, role, &parts, report.as_ref()).await?;
-    let material = state
-        .store
-        .notes_of(tenant, d.id)
-        .await?
-        .into_iter()
-        .filter(|n| n.visibility == Visibility::ForManager)
-        .map(|n| n.body)
-        .collect();
-    let email = match report.as_ref().filter(|r| r.sent_at.is_some()) {
+    let (verdict, _) = send_check(state, auth, &v.dialogue, v.role, &parts, report).await?;
+    let email = match report.filter(|r| r.sent_at.is_some()) {
         Some(r) => Some(email_status(
             page,
             state
                 .store
-                .job_status(tenant, &report_email_key(r.id))
+                .job_status(auth.tenant(), &report_email_key(r.id))
                 .await?,
         )),
         None => None,
@@ -212,18 +174,15 @@ pub async fn draft_view(
     Ok(Some(DraftView {
         email,
         parts: part_views(page, &parts),
-        sent: report.as_ref().and_then(|r| r.sent_at).map(when),
-        acknowledged: report.as_ref().and_then(|r| r.acknowledged_at).map(when),
-        support: report
-            .as_ref()
-            .and_then(|r| r.support.clone())
-            .unwrap_or_default(),
+        sent: report.and_then(|r| r.sent_at).map(when),
+        acknowledged: report.and_then(|r| r.acknowledged_at).map(when),
+        support: report.and_then(|r| r.support.clone()).unwrap_or_default(),
         blocked: verdict
             .err()
             .map(|r| refusal_texts(page, &r))
             .unwrap_or_default(),
         limit: MAX_PART_CHARS,
-        material,
+        material: draft.material.clone(),
     }))
 }
 
@@ -566,7 +525,7 @@ async fn show(
 ) -> Result<ReportPage, AppError> {
     let (r, d) = readable(&state, &auth, id).await?;
     audit_report_read(&state, &auth, &origin, &r, "report").await?;
-    let role = role_in(&state, &auth.actor, &d).await?;
+    let role = app::dialogues::role_in(&state.store, &auth.actor, &d).await?;
     Ok(ReportPage {
         shell: page.shell(Some(&auth), "/reports"),
         preview: false,

@@ -1,0 +1,346 @@
+//! Dialogues (面談・1on1) as each caller may see them. [`view`] is the one way a page, the
+//! API or an export reads a dialogue's notes, topics, consent, commitments, vision,
+//! worksheet and report material: it works out the caller's [`DialogueRole`], asks
+//! [`policy::dialogue_parts`] which parts that role sees, loads only those, and writes the
+//! confidential-read audit entries the policy asks for. [`records`] does the same for the
+//! employee's own records (本人に返却).
+
+use crate::{Caller, Error};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::audit::AuditAction;
+use domain::career_sheet::CareerSheet;
+use domain::dialogue::Visibility;
+use domain::mechanism::Side;
+use domain::policy::{self, Actor, DialogueFacts, DialogueParts, DialogueRole, Relation};
+use domain::{Role, TenantId};
+use store::audit::NewAuditEntry;
+use store::commitments::Commitment;
+use store::dialogues::{ConsentEvent, Dialogue, Note, NoteRevision, Topic, consent_in_force};
+use store::feedback::Report;
+use store::{Store, StoreError};
+
+/// Which transport read it, for the audit entry's detail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    Page,
+    Api,
+}
+
+/// The caller's role in a dialogue, from the reporting line as it is now.
+pub async fn role_in(
+    store: &Store,
+    actor: &Actor,
+    d: &Dialogue,
+) -> Result<DialogueRole, StoreError> {
+    let relation = store
+        .relation(actor.tenant_id, actor.person_id, d.subject)
+        .await?;
+    Ok(policy::dialogue_role(
+        actor,
+        &DialogueFacts {
+            tenant: actor.tenant_id,
+            subject: d.subject,
+            facilitator: d.facilitator,
+            subject_reports_to_actor: relation == Relation::InReportingLine
+                && actor.has(Role::Manager),
+            scheduled_by_actor: d.created_by == actor.user_id,
+        },
+    ))
+}
+
+/// The dialogue and the caller's role in it: not found when it does not exist in the
+/// caller's tenant, forbidden when the caller may not even know of it. The record comes
+/// back [`redact`]ed to what the role may see; its notes and the rest come through
+/// [`view`].
+pub async fn open(
+    store: &Store,
+    actor: &Actor,
+    id: i64,
+) -> Result<(Dialogue, DialogueRole), Error> {
+    let d = store
+        .dialogue(actor.tenant_id, id)
+        .await?
+        .ok_or(Error::NotFound("dialogue"))?;
+    let role = role_in(store, actor, &d).await?;
+    if !policy::may_see_dialogue(role) {
+        return Err(Error::Forbidden);
+    }
+    let parts = policy::dialogue_parts(role, d.kind.is_consultant_session());
+    Ok((redact(d, &parts), role))
+}
+
+/// Clears what `parts` does not show from the dialogue record itself.
+pub fn redact(mut d: Dialogue, parts: &DialogueParts) -> Dialogue {
+    if !parts.place {
+        d.place = String::new();
+    }
+    if !parts.vision {
+        d.vision = None;
+        d.vision_horizon = None;
+    }
+    if !parts.commitments {
+        d.outcome = None;
+    }
+    if !parts.reflection {
+        d.subject_rating = None;
+        d.subject_reflection = None;
+        d.reflected_at = None;
+    }
+    d
+}
+
+/// The note items `role` may read, in order.
+pub fn readable(role: DialogueRole, notes: Vec<Note>) -> Vec<Note> {
+    notes
+        .into_iter()
+        .filter(|n| policy::may_read_note(role, n.visibility))
+        .collect()
+}
+
+/// A note item the caller may read, with its earlier wordings when they may see those.
+#[derive(Debug, Clone)]
+pub struct ReadNote {
+    pub note: Note,
+    pub history: Vec<NoteRevision>,
+}
+
+/// The employee's consent: the one in force and every event, oldest first.
+#[derive(Debug, Clone)]
+pub struct Consent {
+    pub in_force: Option<domain::dialogue::Consent>,
+    pub events: Vec<ConsentEvent>,
+}
+
+/// What the facilitator prepares with.
+#[derive(Debug, Clone)]
+pub struct Preparation {
+    /// The sections of the subject's latest career sheet they share (none saved: `None`).
+    pub sheet: Option<CareerSheet>,
+    /// Items carried over from earlier dialogues with the same person: (held at, item).
+    pub carried: Vec<(DateTime<Utc>, Note)>,
+    /// Question categories already covered with this person.
+    pub covered: Vec<String>,
+    /// Completed years since the subject joined, by the tenant's age rule.
+    pub tenure_years: Option<i32>,
+}
+
+/// The feedback report's draft and its material, for the consultant who writes it.
+#[derive(Debug, Clone)]
+pub struct ReportDraft {
+    pub report: Option<Report>,
+    /// The for-manager note items: what the report may draw on.
+    pub material: Vec<String>,
+}
+
+/// One dialogue as the caller may see it: every field the policy does not grant is empty.
+#[derive(Debug, Clone)]
+pub struct View {
+    pub dialogue: Dialogue,
+    pub role: DialogueRole,
+    pub parts: DialogueParts,
+    pub notes: Vec<ReadNote>,
+    pub topics: Vec<Topic>,
+    pub consent: Option<Consent>,
+    pub commitments: Vec<Commitment>,
+    /// (id, side, text, weight)
+    pub worksheet: Vec<(i64, Side, String, u8)>,
+    pub preparation: Option<Preparation>,
+    pub report: Option<ReportDraft>,
+}
+
+/// Reads dialogue `id` as `caller` may see it, auditing every confidential read.
+pub async fn view(
+    store: &Store,
+    caller: &Caller,
+    today: NaiveDate,
+    id: i64,
+    via: Via,
+) -> Result<View, Error> {
+    let (d, role) = open(store, &caller.actor, id).await?;
+    Ok(view_of(store, caller, today, d, role, via).await?)
+}
+
+/// [`view`] of a dialogue already opened with [`open`].
+pub async fn view_of(
+    store: &Store,
+    caller: &Caller,
+    today: NaiveDate,
+    d: Dialogue,
+    role: DialogueRole,
+    via: Via,
+) -> Result<View, StoreError> {
+    let tenant = caller.actor.tenant_id;
+    let parts = policy::dialogue_parts(role, d.kind.is_consultant_session());
+    let all_notes = store.notes_of(tenant, d.id).await?;
+    let notes = readable(role, all_notes.clone());
+    if !notes.is_empty() && policy::note_read_is_audited(role) {
+        audit_read(store, caller, tenant, d.id, note_detail(via)).await?;
+    }
+    let mut read = Vec::with_capacity(notes.len());
+    for note in notes {
+        let history = if parts.note_history {
+            store.note_history(tenant, &note).await?
+        } else {
+            Vec::new()
+        };
+        read.push(ReadNote { note, history });
+    }
+    let topics = if parts.topics {
+        let t = store.topics_of(tenant, d.id).await?;
+        // The employee's own topics are theirs; anyone else reading them is audited.
+        if role != DialogueRole::Subject && !t.is_empty() {
+            audit_read(store, caller, tenant, d.id, "topics").await?;
+        }
+        t
+    } else {
+        Vec::new()
+    };
+    let consent = if parts.consent {
+        let events = store.consent_events(tenant, d.id).await?;
+        Some(Consent {
+            in_force: consent_in_force(&events),
+            events,
+        })
+    } else {
+        None
+    };
+    let commitments = if parts.commitments {
+        store.commitments_of(tenant, d.id).await?
+    } else {
+        Vec::new()
+    };
+    let worksheet = if parts.worksheet {
+        store.worksheet_of(tenant, d.id).await?
+    } else {
+        Vec::new()
+    };
+    let preparation = if parts.preparation {
+        Some(preparation(store, caller, today, &d).await?)
+    } else {
+        None
+    };
+    let report = if parts.report_draft {
+        Some(ReportDraft {
+            report: store.report_of_dialogue(tenant, d.id).await?,
+            material: all_notes
+                .iter()
+                .filter(|n| n.visibility == Visibility::ForManager)
+                .map(|n| n.body.clone())
+                .collect(),
+        })
+    } else {
+        None
+    };
+    Ok(View {
+        dialogue: redact(d, &parts),
+        role,
+        parts,
+        notes: read,
+        topics,
+        consent,
+        commitments,
+        worksheet,
+        preparation,
+        report,
+    })
+}
+
+async fn preparation(
+    store: &Store,
+    caller: &Caller,
+    today: NaiveDate,
+    d: &Dialogue,
+) -> Result<Preparation, StoreError> {
+    let tenant = caller.actor.tenant_id;
+    let sheet = store
+        .latest_career_sheet(tenant, d.subject)
+        .await?
+        .map(|v| v.sheet.shared());
+    if sheet.is_some() {
+        caller
+            .audit(
+                store,
+                NewAuditEntry::new(Some(tenant), AuditAction::ConfidentialRead)
+                    .target("person", d.subject.0)
+                    .detail(format!("career_sheet (dialogue {})", d.id)),
+            )
+            .await?;
+    }
+    let rule = store.tenant(tenant).await?.settings.calendar.age_rule;
+    let tenure_years = store
+        .person(tenant, d.subject)
+        .await?
+        .and_then(|p| p.hire_date)
+        .map(|h| domain::calendar::years_completed(h, today, rule));
+    Ok(Preparation {
+        sheet,
+        carried: store.carried_over(tenant, d).await?,
+        covered: store
+            .covered_categories(tenant, d.facilitator, d.subject)
+            .await?,
+        tenure_years,
+    })
+}
+
+fn note_detail(via: Via) -> &'static str {
+    match via {
+        Via::Page => "notes",
+        Via::Api => "notes (api)",
+    }
+}
+
+async fn audit_read(
+    store: &Store,
+    caller: &Caller,
+    tenant: TenantId,
+    dialogue: i64,
+    what: &str,
+) -> Result<(), StoreError> {
+    caller
+        .audit(
+            store,
+            NewAuditEntry::new(Some(tenant), AuditAction::ConfidentialRead)
+                .target("dialogue", dialogue)
+                .detail(what),
+        )
+        .await
+}
+
+/// Every dialogue about the caller as its employee, with the items they may read, oldest
+/// first (本人に返却). The read is audited here, once, for the page, its exports and the
+/// API alike; `via` names the surface in the audit entry.
+pub async fn records(
+    store: &Store,
+    caller: &Caller,
+    via: &str,
+) -> Result<Vec<(Dialogue, Vec<Note>)>, StoreError> {
+    let actor = &caller.actor;
+    let Some(me) = actor.person_id else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    let mut read = Vec::new();
+    for d in store.dialogues_about(actor.tenant_id, me).await? {
+        let role = role_in(store, actor, &d).await?;
+        if role != DialogueRole::Subject {
+            continue;
+        }
+        let parts = policy::dialogue_parts(role, d.kind.is_consultant_session());
+        let notes = readable(role, store.notes_of(actor.tenant_id, d.id).await?);
+        if !notes.is_empty() {
+            read.push(d.id.to_string());
+        }
+        out.push((redact(d, &parts), notes));
+    }
+    if !read.is_empty() {
+        caller
+            .audit(
+                store,
+                NewAuditEntry::new(Some(actor.tenant_id), AuditAction::ConfidentialRead)
+                    .target("person", me.0)
+                    .detail(format!("notes of dialogues {} ({via})", read.join(","))),
+            )
+            .await?;
+    }
+    Ok(out)
+}

@@ -1,0 +1,44 @@
+//! The whole application over HTTP, on SQLite and PostgreSQL, one file per feature;
+//! the shared helpers are in `support.rs`.
+
+mod support;
+
+use support::*;
+
+macro_rules! app_test {
+    ($name:ident, |$app:ident| $body:expr) => {
+        mod $name {
+            use super::*;
+
+            #[tokio::test]
+            async fn sqlite() {
+                let $app = TestApp::spawn(TestDb::sqlite().await).await;
+                $body.await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                let $app = TestApp::spawn(TestDb::postgres().await).await;
+                $body.await;
+            }
+        }
+    };
+}
+
+mod anchors;
+mod autonomy;
+mod career_sheet;
+mod commitments;
+mod confidentiality;
+mod dialogues;
+mod hardening;
+mod operations;
+mod people;
+mod permissions;
+mod programmes;
+mod questions;
+mod records;
+mod reports;
+mod role_models;
+mod sign_in;
+mod worksheet;

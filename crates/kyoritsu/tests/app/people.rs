@@ -1,0 +1,113 @@
+//! The directory (社員検索): kanji, kana, employee number and department, within the caller's reach.
+
+use super::*;
+
+app_test!(
+    the_directory_finds_people_by_kanji_kana_number_and_department_within_the_callers_reach,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        let outsider = app
+            .store
+            .person(t.id, domain::PersonId(app.outsider().await))
+            .await
+            .expect("q")
+            .expect("p");
+        let report = app
+            .store
+            .person(t.id, domain::PersonId(app.report_of_manager().await))
+            .await
+            .expect("q")
+            .expect("p");
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        // Kanji without the space, hiragana for the katakana reading, employee number.
+        let hiragana: String = report
+            .name_kana
+            .chars()
+            .filter(|c| *c != ' ')
+            .map(|c| {
+                char::from_u32(c as u32 - 0x60)
+                    .filter(|_| ('ァ'..='ヶ').contains(&c))
+                    .unwrap_or(c)
+            })
+            .collect();
+        for q in [
+            report.name.replace(' ', ""),
+            hiragana,
+            report.employee_number.clone(),
+        ] {
+            let (status, body) = hr
+                .get(&format!("/people?q={}", web::error::urlencode(&q)))
+                .await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(
+                body.contains(&format!("/people/{}", report.id)),
+                "HR searching {q} finds {}",
+                report.name
+            );
+        }
+        let (_, body) = hr
+            .get(&format!("/people?q={}", web::error::urlencode("第一課")))
+            .await;
+        assert!(body.contains("data-testid=\"directory-row\""));
+        // A manager searches only their own line.
+        let manager = app.signed_in("manager@demo.example.jp").await;
+        let (status, body) = manager
+            .get(&format!(
+                "/people?q={}",
+                web::error::urlencode(&report.employee_number)
+            ))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains(&format!("/people/{}", report.id)));
+        let (_, body) = manager
+            .get(&format!(
+                "/people?q={}",
+                web::error::urlencode(&outsider.employee_number)
+            ))
+            .await;
+        assert!(
+            !body.contains(&format!("/people/{}", outsider.id)),
+            "outside the manager's line"
+        );
+        assert!(!body.contains(&outsider.name));
+        // The org tree's top level sums everyone below.
+        let admin = app.signed_in("admin@demo.example.jp").await;
+        let (status, body) = admin.get("/org").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("管理本部") && body.contains("営業本部"));
+        let top = app
+            .store
+            .department_children(t.id, None)
+            .await
+            .expect("tree");
+        assert_eq!(
+            top.iter().map(|n| n.headcount).sum::<i64>(),
+            app.store.count_people(t.id).await.expect("count")
+        );
+        let first = &top[0];
+        let children = app
+            .store
+            .department_children(t.id, Some(first.department.id))
+            .await
+            .expect("children");
+        assert!(!children.is_empty());
+        let direct: i64 = app
+            .store
+            .search_people(t.id, "", None, 1000, 0)
+            .await
+            .expect("all")
+            .0
+            .iter()
+            .filter(|p| p.department_id == Some(first.department.id) && p.status != "left")
+            .count() as i64;
+        assert_eq!(
+            first.headcount,
+            children.iter().map(|c| c.headcount).sum::<i64>() + direct
+        );
+        let (status, body) = admin
+            .get(&format!("/org/{}/children", first.department.id))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains(&children[0].department.name));
+    }
+);

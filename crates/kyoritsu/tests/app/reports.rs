@@ -1,0 +1,312 @@
+//! Feedback reports (面談所感): consent, withheld words, limits and the report email.
+
+use super::*;
+
+app_test!(
+    a_feedback_report_reaches_the_manager_only_with_consent_and_never_with_withheld_or_private_words,
+    |app| async move {
+        let (held, _, _, _) = demo_dialogues(&app).await;
+        let path = format!("/dialogues/{held}");
+        let t = app.demo_tenant().await;
+        let consultant = app.signed_in("consultant@demo.example.jp").await;
+        let csrf = consultant.csrf(&path).await;
+        let (_, body) = consultant.get(&path).await;
+        assert!(body.contains("data-testid=\"report-form\""));
+        assert!(body.contains("社内公募の募集情報を確認します"), "commitments filled in");
+        let draft = |motivation: &'static str, support: &'static str| {
+            vec![
+                ("_csrf", csrf.clone().leak() as &str),
+                ("unknown_side", "顧客との信頼関係づくりに長けています。"),
+                ("motivation", motivation),
+                ("committed", "毎週水曜の朝に社内公募の情報を確認します。"),
+                ("support", support),
+            ]
+        };
+        // A withheld topic and a private note's wording: saved as a draft, never sent.
+        consultant
+            .post(
+                &format!("{path}/report"),
+                &draft("母の介護が始まり大変な時期です。", "転勤のある異動には不安が大きいようです。"),
+            )
+            .await;
+        let (_, preview) = consultant.get(&format!("{path}/report/preview")).await;
+        assert!(preview.contains("data-testid=\"report-blocked\""));
+        assert!(preview.contains("「母の介護」") && preview.contains("非公開の記録と同じ表現"));
+        consultant
+            .post(&format!("{path}/report/send"), &[("_csrf", &csrf)])
+            .await;
+        let r = app.store.report_of_dialogue(t.id, held).await.expect("q").expect("r");
+        assert!(r.sent_at.is_none(), "refused by the policy");
+        // A clean draft goes, once.
+        consultant
+            .post(
+                &format!("{path}/report"),
+                &draft("後輩の相談に乗る役割で力を発揮します。", "育成の役割を任せてください。"),
+            )
+            .await;
+        let (_, preview) = consultant.get(&format!("{path}/report/preview")).await;
+        assert!(preview.contains("data-testid=\"report-send\""), "{preview}");
+        let (s, _) = consultant
+            .post(&format!("{path}/report/send"), &[("_csrf", &csrf)])
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let r = app.store.report_of_dialogue(t.id, held).await.expect("q").expect("r");
+        assert!(r.sent_at.is_some());
+        consultant
+            .post(&format!("{path}/report"), &draft("送信後の変更", ""))
+            .await;
+        let again = app.store.report(t.id, r.id).await.expect("q").expect("r");
+        assert_eq!(again.parts.motivation, "後輩の相談に乗る役割で力を発揮します。");
+        // The manager reads it (audited), acknowledges it and records support.
+        let manager = app.signed_in("manager@demo.example.jp").await;
+        let (s, inbox) = manager.get("/reports").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(inbox.contains(&format!("/reports/{}", r.id)));
+        let (s, body) = manager.get(&format!("/reports/{}", r.id)).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(body.contains("後輩の相談に乗る役割で力を発揮します。"));
+        assert!(!body.contains("母の介護") && !body.contains(PRIVATE_NOTE));
+        let mcsrf = manager.csrf(&format!("/reports/{}", r.id)).await;
+        manager
+            .post(
+                &format!("/reports/{}/acknowledge", r.id),
+                &[("_csrf", &mcsrf), ("support", "来月から後輩2名の指導を任せた")],
+            )
+            .await;
+        let (_, body) = consultant.get(&path).await;
+        assert!(body.contains("data-testid=\"report-acknowledged\"") && body.contains("来月から後輩2名の指導を任せた"));
+        let (entries, _) = app
+            .store
+            .list_audit(
+                t.id,
+                &store::audit::AuditFilter {
+                    actor_email: Some("manager@demo.example.jp".into()),
+                    action: Some(domain::audit::AuditAction::ConfidentialRead),
+                    ..Default::default()
+                },
+                10,
+                0,
+            )
+            .await
+            .expect("audit");
+        assert!(entries.iter().any(|e| e.target_type.as_deref() == Some("feedback_report")));
+        // Nobody else reads it; HR and admin included.
+        for who in ["hr", "admin", "instructor"] {
+            let b = app.signed_in(&format!("{who}@demo.example.jp")).await;
+            let (s, body) = b.get(&format!("/reports/{}", r.id)).await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{who}");
+            assert!(!body.contains("後輩の相談に乗る役割"));
+        }
+        // The PDF carries the Japanese text with the font embedded.
+        let bytes = manager
+            .http
+            .get(format!("{}/reports/{}/report.pdf", manager.base, r.id))
+            .send()
+            .await
+            .expect("pdf")
+            .bytes()
+            .await
+            .expect("bytes");
+        let file = std::env::temp_dir().join(format!("kyoritsu-report-{}-{:?}.pdf", std::process::id(), app.store.engine()));
+        std::fs::write(&file, &bytes).expect("write");
+        let path_s = file.to_string_lossy().to_string();
+        let text = poppler("pdftotext", &[&path_s, "-"]);
+        assert!(text.contains("後輩の相談に乗る役割で力を発揮します"), "{text}");
+        assert!(poppler("pdffonts", &[&path_s]).lines().any(|l| l.contains("IPAexGothic") && l.contains(" yes ")));
+        let artifacts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../e2e/artifacts");
+        std::fs::create_dir_all(&artifacts).expect("artifacts");
+        poppler(
+            "pdftoppm",
+            &["-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", &path_s, &artifacts.join(format!("feedback-report-pdf-{:?}", app.store.engine()).to_lowercase()).to_string_lossy()],
+        );
+        let _ = std::fs::remove_file(&file);
+    }
+);
+
+app_test!(
+    withdrawing_consent_after_a_draft_exists_stops_the_report,
+    |app| async move {
+        let (held, _, _, _) = demo_dialogues(&app).await;
+        let path = format!("/dialogues/{held}");
+        let t = app.demo_tenant().await;
+        let consultant = app.signed_in("consultant@demo.example.jp").await;
+        let csrf = consultant.csrf(&path).await;
+        consultant
+            .post(
+                &format!("{path}/report"),
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("motivation", "育成の役割で力を発揮します。"),
+                ],
+            )
+            .await;
+        let employee = app.signed_in("employee@demo.example.jp").await;
+        let ecsrf = employee.csrf(&path).await;
+        employee
+            .post(&format!("{path}/consent/withdraw"), &[("_csrf", &ecsrf)])
+            .await;
+        let (_, preview) = consultant.get(&format!("{path}/report/preview")).await;
+        assert!(preview.contains("同意を撤回したため"));
+        consultant
+            .post(&format!("{path}/report/send"), &[("_csrf", &csrf)])
+            .await;
+        let r = app
+            .store
+            .report_of_dialogue(t.id, held)
+            .await
+            .expect("q")
+            .expect("r");
+        assert!(r.sent_at.is_none());
+        // Nobody but the consultant drafts or sends.
+        let manager = app.signed_in("manager@demo.example.jp").await;
+        let mcsrf = manager.csrf("/my").await;
+        for action in ["report", "report/send"] {
+            let (s, _) = manager
+                .post(
+                    &format!("{path}/{action}"),
+                    &[("_csrf", &mcsrf), ("motivation", "x")],
+                )
+                .await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{action}");
+        }
+    }
+);
+
+app_test!(
+    an_overlong_report_part_is_refused_and_everything_typed_comes_back,
+    |app| async move {
+        let (held, _, _, _) = demo_dialogues(&app).await;
+        let path = format!("/dialogues/{held}");
+        let t = app.demo_tenant().await;
+        let consultant = app.signed_in("consultant@demo.example.jp").await;
+        let csrf = consultant.csrf(&path).await;
+        let long = "長".repeat(domain::feedback::MAX_PART_CHARS + 1);
+        let (s, body) = consultant
+            .post(
+                &format!("{path}/report"),
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("unknown_side", "丁寧に書いた一面の説明"),
+                    ("motivation", long.as_str()),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("data-testid=\"report-error\""));
+        assert!(
+            body.contains("丁寧に書いた一面の説明") && body.contains(&long),
+            "typed parts kept"
+        );
+        assert!(
+            app.store
+                .report_of_dialogue(t.id, held)
+                .await
+                .expect("q")
+                .is_none(),
+            "nothing saved"
+        );
+    }
+);
+
+app_test!(
+    an_smtp_server_that_is_down_keeps_the_report_email_queued_and_it_is_retried_until_sent,
+    |app| async move {
+        let (held, _, _, _) = demo_dialogues(&app).await;
+        let path = format!("/dialogues/{held}");
+        let t = app.demo_tenant().await;
+        let port = free_port();
+        // Nothing listens on `port` yet.
+        let worker = app.worker(Some(port));
+        let consultant = app.signed_in("consultant@demo.example.jp").await;
+        let csrf = consultant.csrf(&path).await;
+        consultant
+            .post(
+                &format!("{path}/report"),
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("unknown_side", "顧客との信頼関係づくりに長けています。"),
+                    ("motivation", "後輩の相談に乗る役割で力を発揮します。"),
+                    ("committed", "毎週水曜の朝に社内公募の情報を確認します。"),
+                    ("support", "育成の役割を任せてください。"),
+                ],
+            )
+            .await;
+        let (s, _) = consultant
+            .post(&format!("{path}/report/send"), &[("_csrf", &csrf)])
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let (_, page) = consultant.get(&path).await;
+        assert!(
+            page.contains("送信キューに入りました"),
+            "the flash says it is queued"
+        );
+        assert!(
+            page.contains("送信待ちです"),
+            "the report says where the email stands"
+        );
+        let r = app
+            .store
+            .report_of_dialogue(t.id, held)
+            .await
+            .expect("q")
+            .expect("r");
+        let key = web_report_key(r.id);
+        // The server is down: the attempt fails, nothing is lost, it waits to retry.
+        let tick = worker.tick().await.expect("tick");
+        assert!(tick.emails_retrying >= 1, "{tick:?}");
+        let job = app
+            .store
+            .job_status(t.id, &key)
+            .await
+            .expect("q")
+            .expect("job");
+        assert_eq!(job.state, store::jobs::JobState::Queued);
+        assert_eq!(job.attempts, 1);
+        assert!(job.last_error.is_some());
+        let (_, page) = consultant.get(&path).await;
+        assert!(
+            page.contains("再送します（失敗 1 回）"),
+            "the page says it will retry"
+        );
+        // The server comes back; after the back-off the email goes, once.
+        let smtp = SmtpSink::start_on(port).await;
+        worker.tick().await.expect("tick");
+        assert!(
+            smtp.to("manager@demo.example.jp").is_empty(),
+            "waits for its back-off"
+        );
+        app.state
+            .clock
+            .set(app.state.clock.now() + chrono::Duration::minutes(2));
+        worker.tick().await.expect("tick");
+        worker.tick().await.expect("tick");
+        let mails: Vec<_> = smtp
+            .to("manager@demo.example.jp")
+            .into_iter()
+            .filter(|m| {
+                m["subject"]
+                    .as_str()
+                    .is_some_and(|s| s.starts_with("面談所感が届きました"))
+            })
+            .collect();
+        assert_eq!(mails.len(), 1, "{mails:?}");
+        let body = mails[0]["body"].as_str().expect("b");
+        assert!(body.contains(&format!("/reports/{}", r.id)), "{body}");
+        for secret in ["顧客との信頼関係", "後輩の相談", "社内公募", "育成の役割"]
+        {
+            assert!(
+                !body.contains(secret),
+                "the email carries no report text: {secret}"
+            );
+        }
+        let job = app
+            .store
+            .job_status(t.id, &key)
+            .await
+            .expect("q")
+            .expect("job");
+        assert_eq!(job.state, store::jobs::JobState::Done);
+        let (_, page) = consultant.get(&path).await;
+        assert!(page.contains("上司へのお知らせメールは") && page.contains("に送信しました。"));
+    }
+);
