@@ -9,10 +9,12 @@
 #![forbid(unsafe_code)]
 
 pub mod commitment_text;
+pub mod commitments;
 pub mod dialogues;
 pub mod i18n;
 pub mod programmes;
 pub mod reports;
+pub mod role_models;
 
 use domain::policy::Actor;
 use store::audit::NewAuditEntry;

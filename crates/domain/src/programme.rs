@@ -96,6 +96,12 @@ pub const AGES: std::ops::RangeInclusive<i32> = 18..=75;
 /// Years since hire a programme may target.
 pub const TENURES: std::ops::RangeInclusive<i32> = 1..=50;
 
+/// The milestone ages the organisation figures count people turning (DOMAIN.md: Cohort
+/// programme).
+pub const MILESTONE_AGES: [i32; 4] = [30, 40, 50, 60];
+/// The milestone tenures they count people reaching.
+pub const MILESTONE_TENURES: [i32; 3] = [3, 5, 10];
+
 /// Reads "50", "30, 40", "３０、４０" (full-width digits and Japanese commas too).
 fn numbers(text: &str, range: &std::ops::RangeInclusive<i32>) -> Result<Vec<i32>, RuleError> {
     let text = crate::import::values::normalise(text);

@@ -7,44 +7,35 @@
 
 #![forbid(unsafe_code)]
 
-pub(crate) mod admin;
+// Feature folders: each holds its handlers, views and router; none imports another.
+mod admin;
 mod anchors;
-mod api;
-mod api_career_sheet;
-mod api_dialogues;
-mod api_schema;
-pub mod auth;
 mod autonomy;
 mod career_sheet;
 mod clients;
-pub mod clock;
-pub use app::commitment_text;
-mod commitments;
 mod dialogues;
-mod directory;
-pub mod error;
-pub mod i18n;
-mod mechanism;
-mod ops;
-mod outbox;
-mod pages;
-mod pdf;
-mod people_import;
+mod home;
+mod people;
 mod programmes;
 mod questions;
 mod reports;
 mod role_models;
-mod shell;
+
+// The whole URL surface, the shared HTTP machinery, and the background worker.
+mod routes;
+pub mod shared;
 pub mod worker;
 
+pub use app::commitment_text;
+
+pub use shared::forms::{FormData, Origin};
+use shared::ops;
+pub use shared::{auth, clock, error, i18n};
+
 use axum::Router;
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
-use axum::http::request::Parts;
 use axum::http::{HeaderValue, header};
 use axum::middleware;
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
-use std::net::SocketAddr;
 use std::sync::Arc;
 use store::Store;
 use store::sessions::SessionBackend;
@@ -115,67 +106,6 @@ impl AppState {
     }
 }
 
-/// Where a request came from, for the audit log.
-#[derive(Debug, Clone, Default)]
-pub struct Origin {
-    pub ip: Option<String>,
-    pub request_id: Option<String>,
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for Origin {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string());
-        let request_id = parts
-            .headers
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        Ok(Origin { ip, request_id })
-    }
-}
-
-/// An `application/x-www-form-urlencoded` body as name/value pairs (repeated names kept).
-pub struct FormData(Vec<(String, String)>);
-
-impl FormData {
-    /// The first value of a field, or "".
-    pub fn get(&self, name: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or("")
-    }
-
-    pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.0
-            .iter()
-            .filter(move |(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-impl<S: Send + Sync> FromRequest<S> for FormData {
-    type Rejection = AppError;
-
-    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
-        let bytes = axum::body::to_bytes(req.into_body(), 2 * 1024 * 1024)
-            .await
-            .map_err(|_| AppError::Page(error::ErrorPage::BadRequest))?;
-        // U+0000 has no place in any text, and PostgreSQL refuses it in a text column.
-        Ok(FormData(
-            form_urlencoded::parse(&bytes)
-                .map(|(k, v)| (k.replace('\0', ""), v.replace('\0', "")))
-                .collect(),
-        ))
-    }
-}
-
 /// The whole application: pages, API, operations endpoints and their middleware.
 pub fn router(state: AppState) -> Router {
     let sessions = SessionManagerLayer::new(SessionBackend::new(&state.store))
@@ -187,33 +117,13 @@ pub fn router(state: AppState) -> Router {
             state.config.idle_timeout.num_seconds(),
         )));
 
-    let pages = Router::new()
-        .route("/", get(auth::root))
-        .route("/login", get(auth::login_form).post(auth::login))
-        .route("/logout", post(auth::logout))
-        .route("/lang/{code}", get(auth::switch_language))
-        .merge(pages::router())
-        .merge(career_sheet::router())
-        .merge(dialogues::router())
-        .merge(commitments::router())
-        .merge(reports::router())
-        .merge(autonomy::router())
-        .merge(mechanism::router())
-        .merge(clients::router())
-        .merge(questions::router())
-        .merge(admin::router())
-        .merge(outbox::router())
-        .merge(role_models::router())
-        .merge(anchors::router())
-        .merge(people_import::router())
-        .merge(directory::router())
-        .merge(programmes::router())
+    let pages = routes::pages()
         .layer(middleware::from_fn(auth::csrf_guard))
         .layer(sessions);
 
     let app = Router::new()
         .merge(pages)
-        .merge(api::router())
+        .merge(routes::api())
         // Every page and API answer may carry personal data: no browser or proxy keeps one.
         // Static assets and the API's documentation set their own caching first.
         .layer(SetResponseHeaderLayer::if_not_present(

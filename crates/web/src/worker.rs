@@ -17,7 +17,8 @@
 //! commitment wording or topic ever goes into one.
 
 use crate::AppState;
-use crate::i18n::Lang;
+use crate::shared::email::{compose, link};
+use crate::shared::i18n::Lang;
 use chrono::{DateTime, Duration, Utc};
 use domain::PersonId;
 use lettre::message::{Mailbox, header::ContentType};
@@ -207,7 +208,7 @@ impl Worker {
             let Some(d) = store.dialogue(tenant, due.dialogue_id).await? else {
                 continue;
             };
-            let when = crate::pages::when(d.starts_at);
+            let when = crate::shared::time::when(d.starts_at);
             let kind_key = format!("dialogue.kind.{}", d.kind.key());
             let kind_ja = Lang::Ja.catalog().get(&kind_key).to_string();
             let kind_en = Lang::En.catalog().get(&kind_key).to_string();
@@ -281,7 +282,7 @@ impl Worker {
                 let Some(session) = soon.iter().find(|s| Some(s.id) == p.session) else {
                     continue;
                 };
-                let days = (crate::pages::jst(session.starts_at).date() - today).num_days();
+                let days = (crate::shared::time::jst(session.starts_at).date() - today).num_days();
                 let steps = progress.overdue(Some(days));
                 if steps.is_empty() {
                     continue;
@@ -289,7 +290,7 @@ impl Worker {
                 let Some((user, address)) = store.account_of_person(tenant, p.person).await? else {
                     continue;
                 };
-                let when = crate::pages::when(session.starts_at);
+                let when = crate::shared::time::when(session.starts_at);
                 for step in steps {
                     let key = format!("programme.step.{}", step.key());
                     let (step_ja, step_en) = (
@@ -370,33 +371,4 @@ impl Worker {
         let link = link(&self.state, path);
         NewJob::email(tenant, job_key, &compose(to, key, args, &link), now)
     }
-}
-
-/// The address of `path` as people reach the product.
-pub fn link(state: &AppState, path: &str) -> String {
-    format!("{}{path}", state.config.public_url.trim_end_matches('/'))
-}
-
-/// An email to `to` from translation `key` (its `.subject` and `.body`): Japanese first,
-/// then English, each with the link.
-pub fn compose(
-    to: String,
-    key: &str,
-    args: &[(&str, &dyn std::fmt::Display)],
-    link: &str,
-) -> EmailPayload {
-    let (ja, en) = (Lang::Ja.catalog(), Lang::En.catalog());
-    let subject = format!(
-        "{} / {}",
-        ja.format(&format!("{key}.subject"), args),
-        en.format(&format!("{key}.subject"), args)
-    );
-    let body = format!(
-        "{}\n\n{link}\n\n{}\n\n---\n\n{}\n\n{link}\n\n{}\n",
-        ja.format(&format!("{key}.body"), args),
-        ja.get("email.footer"),
-        en.format(&format!("{key}.body"), args),
-        en.get("email.footer"),
-    );
-    EmailPayload { to, subject, body }
 }

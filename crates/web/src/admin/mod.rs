@@ -1,0 +1,703 @@
+//! 設定 (admin): tenant settings, users and roles, the audit log and its CSV export.
+
+use crate::shared::access::allow;
+use crate::shared::auth::{Auth, Page, set_flash};
+use crate::shared::error::AppError;
+use crate::shared::shell::Shell;
+use crate::{AppState, FormData, Origin};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Path, Query, RawQuery, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::{NaiveDate, Utc};
+use domain::audit::AuditAction;
+use domain::calendar::AgeRule;
+use domain::policy::Action;
+use domain::rating::RatingScale;
+use domain::throttle::ThrottleKind;
+use domain::{Role, RoleSet, UserId};
+use store::audit::{AuditEntry, AuditFilter, NewAuditEntry};
+use store::tenants::TenantSettings;
+
+pub mod api;
+mod outbox;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(outbox::router())
+        .route("/admin/check-in", post(set_grace))
+        .route("/admin", get(settings_page))
+        .route("/admin/settings", post(save_settings))
+        .route("/admin/users", get(users_page))
+        .route("/admin/users/{id}/roles", post(save_roles))
+        .route("/admin/users/{id}/disable", post(disable_user))
+        .route("/admin/users/{id}/enable", post(enable_user))
+        .route("/admin/sign-in-throttles/{id}/clear", post(clear_throttle))
+        .route("/admin/audit", get(audit_page))
+        .route("/admin/audit.csv", get(audit_csv))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin.html")]
+struct SettingsPage {
+    shell: Shell,
+    company: String,
+    code: String,
+    fy_start_month: u32,
+    age_rule: String,
+    anonymity_k: String,
+    rating_scale: String,
+    errors: Vec<String>,
+    /// Days after a commitment's start before the follow-up asks (as typed after an error).
+    check_in_grace_days: String,
+    grace_error: Option<String>,
+}
+
+/// The settings page with the grace period form as typed and what is wrong with it.
+pub async fn settings_with_grace_error(
+    state: &AppState,
+    page: &Page,
+    auth: &Auth,
+    typed: &str,
+    error: String,
+) -> Result<Response, AppError> {
+    let mut body = settings_view(state, page, auth).await?;
+    body.check_in_grace_days = typed.to_string();
+    body.grace_error = Some(error);
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
+}
+
+/// GET /admin — 設定
+async fn settings_page(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+) -> Result<SettingsPage, AppError> {
+    allow(
+        &auth,
+        Action::ManageTenantSettings {
+            tenant: auth.tenant(),
+        },
+    )?;
+    settings_view(&state, &page, &auth).await
+}
+
+async fn settings_view(
+    state: &AppState,
+    page: &Page,
+    auth: &Auth,
+) -> Result<SettingsPage, AppError> {
+    let t = state.store.tenant(auth.tenant()).await?;
+    Ok(SettingsPage {
+        shell: page.shell(Some(auth), "/admin"),
+        company: t.name,
+        code: t.slug,
+        fy_start_month: t.settings.calendar.start_month(),
+        age_rule: t.settings.calendar.age_rule.as_str().into(),
+        anonymity_k: t.settings.anonymity_k.to_string(),
+        rating_scale: t.settings.rating_scale.to_string(),
+        errors: Vec::new(),
+        check_in_grace_days: state
+            .store
+            .check_in_grace_days(auth.tenant())
+            .await?
+            .to_string(),
+        grace_error: None,
+    })
+}
+
+/// POST /admin/settings — validated as a whole; on error the form comes back as typed.
+async fn save_settings(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    form: FormData,
+) -> Result<Response, AppError> {
+    allow(
+        &auth,
+        Action::ManageTenantSettings {
+            tenant: auth.tenant(),
+        },
+    )?;
+    let t = state.store.tenant(auth.tenant()).await?;
+    let month_raw = form.get("fy_start_month").trim().to_string();
+    let k_raw = form.get("anonymity_k").trim().to_string();
+    let rule_raw = form.get("age_rule").to_string();
+    let scale_raw = form.get("rating_scale").trim().to_string();
+    let mut errors = Vec::new();
+    let scale = match RatingScale::parse(&scale_raw) {
+        Ok(s) => Some(s),
+        Err(_) => {
+            errors.push(page.t("admin.rating_scale_invalid"));
+            None
+        }
+    };
+    let month = month_raw.parse::<u32>().ok();
+    let k = k_raw.parse::<u32>().ok();
+    let rule = AgeRule::parse(&rule_raw);
+    if month.is_none() || k.is_none() || rule.is_none() {
+        errors.push(page.t("error.invalid_number"));
+    }
+    let parsed = match (month, k, rule) {
+        (Some(m), Some(k), Some(r)) => match TenantSettings::new(m, r, k) {
+            Ok(s) => scale.map(|scale| s.with_rating_scale(scale)),
+            Err(e) => {
+                errors.push(page.t(&format!("error.{}", e.code())));
+                None
+            }
+        },
+        _ => None,
+    };
+    let Some(settings) = parsed.filter(|_| errors.is_empty()) else {
+        let body = SettingsPage {
+            shell: page.shell(Some(&auth), "/admin"),
+            company: t.name,
+            code: t.slug,
+            fy_start_month: month.unwrap_or(t.settings.calendar.start_month()),
+            age_rule: rule_raw,
+            anonymity_k: k_raw,
+            rating_scale: scale_raw,
+            errors,
+            check_in_grace_days: state
+                .store
+                .check_in_grace_days(auth.tenant())
+                .await?
+                .to_string(),
+            grace_error: None,
+        };
+        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
+    };
+    state
+        .store
+        .update_tenant_settings(auth.tenant(), settings.clone())
+        .await?;
+    let detail = format!(
+        "fy_start_month={} age_rule={} anonymity_k={} rating_scale={}",
+        settings.calendar.start_month(),
+        settings.calendar.age_rule.as_str(),
+        settings.anonymity_k,
+        settings.rating_scale
+    );
+    auth.audit(
+        &state,
+        &origin,
+        NewAuditEntry::new(Some(auth.tenant()), AuditAction::SettingsChanged)
+            .target("tenant", auth.tenant())
+            .detail(detail),
+    )
+    .await?;
+    set_flash(&page.session, "success", page.t("admin.saved")).await?;
+    Ok(Redirect::to("/admin").into_response())
+}
+
+pub struct UserRow {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    /// (role name, translation key, held)
+    pub roles: Vec<(&'static str, String, bool)>,
+    pub disabled: bool,
+    /// Sign-in attempts on this account wait now (ログイン制限中).
+    pub throttled: bool,
+    pub last_sign_in: Option<String>,
+}
+
+/// A sign-in throttle as the users page lists it.
+pub struct ThrottleRow {
+    pub id: i64,
+    /// Translation key of the kind.
+    pub kind: String,
+    pub subject: String,
+    pub failures: i64,
+    pub until: Option<String>,
+    pub last_failure: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "users.html")]
+struct UsersPage {
+    shell: Shell,
+    users: Vec<UserRow>,
+    throttles: Vec<ThrottleRow>,
+}
+
+/// GET /admin/users
+async fn users_page(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+) -> Result<UsersPage, AppError> {
+    allow(
+        &auth,
+        Action::ManageUsers {
+            tenant: auth.tenant(),
+        },
+    )?;
+    let now = Utc::now();
+    let throttles = state.store.sign_in_throttles(auth.tenant(), now).await?;
+    let waiting = |email: &str| {
+        let subject = domain::throttle::account_subject(email);
+        throttles.iter().any(|t| {
+            t.kind == ThrottleKind::Account
+                && t.subject == subject
+                && t.blocked_until.is_some_and(|u| u > now)
+        })
+    };
+    let users = state
+        .store
+        .list_users(auth.tenant())
+        .await?
+        .into_iter()
+        .map(|u| UserRow {
+            id: u.id.0,
+            roles: Role::ASSIGNABLE
+                .iter()
+                .map(|r| {
+                    (
+                        r.as_str(),
+                        format!("role.{}", r.as_str()),
+                        u.roles.contains(*r),
+                    )
+                })
+                .collect(),
+            throttled: waiting(&u.email),
+            name: u.name,
+            email: u.email,
+            disabled: u.disabled,
+            last_sign_in: u.last_sign_in_at.map(crate::shared::time::when),
+        })
+        .collect();
+    let throttles = throttles
+        .into_iter()
+        .map(|t| ThrottleRow {
+            id: t.id,
+            kind: format!("throttles.kind_{}", t.kind.key()),
+            subject: t.subject,
+            failures: t.failures,
+            until: t
+                .blocked_until
+                .filter(|u| *u > now)
+                .map(crate::shared::time::when_seconds),
+            last_failure: crate::shared::time::when_seconds(t.last_failure_at),
+        })
+        .collect();
+    Ok(UsersPage {
+        shell: page.shell(Some(&auth), "/admin/users"),
+        users,
+        throttles,
+    })
+}
+
+/// POST /admin/sign-in-throttles/{id}/clear — the admin lets an account or an address
+/// sign in again at once (audited).
+async fn clear_throttle(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    Path(id): Path<i64>,
+    _form: FormData,
+) -> Result<Response, AppError> {
+    allow(
+        &auth,
+        Action::ManageUsers {
+            tenant: auth.tenant(),
+        },
+    )?;
+    match state
+        .store
+        .clear_sign_in_throttle(auth.tenant(), id)
+        .await?
+    {
+        Some(t) => {
+            auth.audit(
+                &state,
+                &origin,
+                NewAuditEntry::new(Some(auth.tenant()), AuditAction::ThrottleCleared)
+                    .target(t.kind.key(), &t.subject)
+                    .detail(format!("{} failures", t.failures)),
+            )
+            .await?;
+            set_flash(
+                &page.session,
+                "success",
+                page.tf("throttles.cleared", "subject", &t.subject),
+            )
+            .await?;
+        }
+        None => set_flash(&page.session, "info", page.t("throttles.gone")).await?,
+    }
+    Ok(Redirect::to("/admin/users#throttles").into_response())
+}
+
+/// POST /admin/users/{id}/roles
+async fn save_roles(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    allow(
+        &auth,
+        Action::ManageUsers {
+            tenant: auth.tenant(),
+        },
+    )?;
+    let mut roles = Vec::new();
+    for r in form.get_all("role") {
+        roles.push(
+            Role::parse_assignable(r)
+                .map_err(|_| AppError::Page(crate::shared::error::ErrorPage::BadRequest))?,
+        );
+    }
+    let roles = RoleSet::new(roles);
+    let target = state.store.user(auth.tenant(), UserId(id)).await?;
+    if target.id == auth.user.id && !roles.contains(Role::Admin) {
+        set_flash(
+            &page.session,
+            "error",
+            page.t("users.cannot_drop_own_admin"),
+        )
+        .await?;
+        return Ok(Redirect::to("/admin/users").into_response());
+    }
+    state
+        .store
+        .set_roles(auth.tenant(), target.id, &roles)
+        .await?;
+    let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+    let before: Vec<&str> = target.roles.iter().map(|r| r.as_str()).collect();
+    auth.audit(
+        &state,
+        &origin,
+        NewAuditEntry::new(Some(auth.tenant()), AuditAction::RolesChanged)
+            .target("user", id)
+            .detail(format!("{} → {}", before.join(","), names.join(","))),
+    )
+    .await?;
+    set_flash(
+        &page.session,
+        "success",
+        page.tf("users.roles_saved", "name", &target.name),
+    )
+    .await?;
+    Ok(Redirect::to("/admin/users").into_response())
+}
+
+async fn set_disabled(
+    state: AppState,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    id: i64,
+    disabled: bool,
+) -> Result<Response, AppError> {
+    allow(
+        &auth,
+        Action::ManageUsers {
+            tenant: auth.tenant(),
+        },
+    )?;
+    let target = state.store.user(auth.tenant(), UserId(id)).await?;
+    if disabled && target.id == auth.user.id {
+        set_flash(&page.session, "error", page.t("users.cannot_disable_self")).await?;
+        return Ok(Redirect::to("/admin/users").into_response());
+    }
+    state
+        .store
+        .set_user_disabled(auth.tenant(), target.id, disabled)
+        .await?;
+    let action = if disabled {
+        AuditAction::UserDisabled
+    } else {
+        AuditAction::UserEnabled
+    };
+    auth.audit(
+        &state,
+        &origin,
+        NewAuditEntry::new(Some(auth.tenant()), action).target("user", id),
+    )
+    .await?;
+    let key = if disabled {
+        "users.disabled_done"
+    } else {
+        "users.enabled_done"
+    };
+    set_flash(&page.session, "success", page.tf(key, "name", &target.name)).await?;
+    Ok(Redirect::to("/admin/users").into_response())
+}
+
+/// POST /admin/users/{id}/disable — the user's sessions and tokens stop working at once.
+async fn disable_user(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    set_disabled(state, page, auth, origin, id, true).await
+}
+
+/// POST /admin/users/{id}/enable
+async fn enable_user(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    set_disabled(state, page, auth, origin, id, false).await
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct AuditQuery {
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub actor: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub until: String,
+    #[serde(default)]
+    pub page: Option<u64>,
+}
+
+impl AuditQuery {
+    /// The store filter, or which date could not be read.
+    pub fn filter(&self) -> Result<AuditFilter, ()> {
+        let date = |s: &str| -> Result<Option<NaiveDate>, ()> {
+            if s.trim().is_empty() {
+                Ok(None)
+            } else {
+                NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+                    .map(Some)
+                    .map_err(|_| ())
+            }
+        };
+        // Dates are days in Japan time.
+        let start_of = |d: NaiveDate| Some(domain::japan_time::start_of_japan_day(d));
+        Ok(AuditFilter {
+            action: AuditAction::parse(&self.action),
+            actor_email: Some(self.actor.trim().to_string()).filter(|s| !s.is_empty()),
+            target_type: None,
+            from: date(&self.from)?.and_then(start_of),
+            until: date(&self.until)?
+                .and_then(|d| d.succ_opt())
+                .and_then(start_of),
+        })
+    }
+}
+
+pub struct AuditRow {
+    pub at: String,
+    pub actor: String,
+    pub action_key: String,
+    pub target: String,
+    pub ip: String,
+    pub detail: String,
+}
+
+impl From<AuditEntry> for AuditRow {
+    fn from(e: AuditEntry) -> Self {
+        AuditRow {
+            at: crate::shared::time::when(e.at),
+            actor: e.actor_email,
+            action_key: format!("audit_action.{}", e.action),
+            target: match (e.target_type, e.target_id) {
+                (Some(t), Some(i)) => format!("{t} #{i}"),
+                (Some(t), None) => t,
+                _ => String::new(),
+            },
+            ip: e.ip.unwrap_or_default(),
+            detail: e.detail.unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    shell: Shell,
+    q: AuditQuery,
+    query_string: String,
+    actions: Vec<(&'static str, String)>,
+    entries: Vec<AuditRow>,
+    total: i64,
+    page: u64,
+    pages: u64,
+    error: Option<String>,
+}
+
+const PAGE_SIZE: u64 = 50;
+
+/// GET /admin/audit — browse and filter.
+async fn audit_page(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    Query(q): Query<AuditQuery>,
+) -> Result<AuditPage, AppError> {
+    allow(
+        &auth,
+        Action::ViewAuditLog {
+            tenant: auth.tenant(),
+        },
+    )?;
+    let (filter, error) = match q.filter() {
+        Ok(f) => (f, None),
+        Err(()) => (AuditFilter::default(), Some(page.t("audit.bad_date"))),
+    };
+    let current = q.page.unwrap_or(1).max(1);
+    let (rows, total) = state
+        .store
+        .list_audit(
+            auth.tenant(),
+            &filter,
+            PAGE_SIZE,
+            (current - 1).saturating_mul(PAGE_SIZE),
+        )
+        .await?;
+    let pages = (total as u64).div_ceil(PAGE_SIZE).max(1);
+    let query_string = form_urlencoded::Serializer::new(String::new())
+        .append_pair("action", &q.action)
+        .append_pair("actor", &q.actor)
+        .append_pair("from", &q.from)
+        .append_pair("until", &q.until)
+        .finish();
+    Ok(AuditPage {
+        shell: page.shell(Some(&auth), "/admin/audit"),
+        actions: AuditAction::ALL
+            .iter()
+            .map(|a| (a.as_str(), format!("audit_action.{}", a.as_str())))
+            .collect(),
+        entries: rows.into_iter().map(AuditRow::from).collect(),
+        q,
+        query_string,
+        total,
+        page: current,
+        pages,
+        error,
+    })
+}
+
+/// GET /admin/audit.csv — the filtered log as UTF-8 CSV with a BOM (opens in Excel). Audited.
+async fn audit_csv(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    Query(q): Query<AuditQuery>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    allow(
+        &auth,
+        Action::ExportAuditLog {
+            tenant: auth.tenant(),
+        },
+    )?;
+    let filter = q
+        .filter()
+        .map_err(|_| AppError::Page(crate::shared::error::ErrorPage::BadRequest))?;
+    let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    let header = [
+        "audit.at",
+        "audit.actor",
+        "audit.action",
+        "audit.target",
+        "audit.ip",
+        "audit.detail",
+    ]
+    .map(|k| page.t(k));
+    let write_err = |e: csv::Error| AppError::internal("csv", e);
+    w.write_record(&header).map_err(write_err)?;
+    let mut offset = 0;
+    let mut count = 0;
+    loop {
+        let (rows, _) = state
+            .store
+            .list_audit(auth.tenant(), &filter, 5000, offset)
+            .await?;
+        if rows.is_empty() {
+            break;
+        }
+        offset += rows.len() as u64;
+        for e in rows {
+            let action = page.t(&format!("audit_action.{}", e.action));
+            let r = AuditRow::from(e);
+            w.write_record([r.at, r.actor, action, r.target, r.ip, r.detail])
+                .map_err(write_err)?;
+            count += 1;
+        }
+    }
+    let bytes = w.into_inner().map_err(|e| AppError::internal("csv", e))?;
+    auth.audit(
+        &state,
+        &origin,
+        NewAuditEntry::new(Some(auth.tenant()), AuditAction::Export)
+            .target("audit_log", "csv")
+            .detail(format!("{count} rows; filter: {}", raw.unwrap_or_default())),
+    )
+    .await?;
+    let filename = format!("audit-{}.csv", Utc::now().format("%Y%m%d-%H%M%S"));
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// POST /admin/check-in — admin sets how many days after a commitment's start the
+/// follow-up asks whether it started.
+async fn set_grace(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    form: FormData,
+) -> Result<Response, AppError> {
+    crate::shared::access::allow(
+        &auth,
+        domain::policy::Action::ManageTenantSettings {
+            tenant: auth.tenant(),
+        },
+    )?;
+    match domain::commitment::parse_grace_days(form.get("check_in_grace_days")) {
+        Some(days) => {
+            state
+                .store
+                .set_check_in_grace_days(auth.tenant(), days)
+                .await?;
+            auth.audit(
+                &state,
+                &origin,
+                store::audit::NewAuditEntry::new(
+                    Some(auth.tenant()),
+                    domain::audit::AuditAction::SettingsChanged,
+                )
+                .detail(format!("check_in_grace_days={days}")),
+            )
+            .await?;
+            set_flash(&page.session, "success", page.t("admin.saved")).await?;
+        }
+        None => {
+            let typed = form.get("check_in_grace_days");
+            let msg = page.tf("commitment.error.grace", "typed", typed);
+            return settings_with_grace_error(&state, &page, &auth, typed, msg).await;
+        }
+    }
+    Ok(axum::response::Redirect::to("/admin").into_response())
+}

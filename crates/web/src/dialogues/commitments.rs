@@ -1,0 +1,426 @@
+//! 行動計画・コミット on the dialogue page: the facilitator records the employee's
+//! commitments with the two checks shown live while typing (htmx), the employee confirms
+//! each in their own words, and a milestone interview closes as `committed` only when one
+//! counts (otherwise the next session must be booked first).
+
+use super::{Retry, again, back, load, need};
+use crate::commitment_text;
+use crate::shared::auth::{Auth, Page, set_flash};
+use crate::shared::error::AppError;
+use crate::{AppState, FormData, Origin};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::post;
+use domain::commitment::{self, FieldError, MAX_ACTION_CHARS};
+use domain::dialogue::{DialogueKind, DialogueState};
+use domain::policy::DialogueRole;
+use store::commitments::{Commitment, CommitmentEdit};
+use store::dialogues::Dialogue;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/commitments/check", post(live_check))
+        .route("/dialogues/{id}/commitments", post(add))
+        .route("/dialogues/{id}/commitments/{cid}", post(edit))
+        .route("/dialogues/{id}/commitments/{cid}/confirm", post(confirm))
+        .route("/dialogues/{id}/commitments/{cid}/status", post(set_status))
+}
+
+/// The commitment form as typed, with its problems.
+#[derive(Default, Clone)]
+pub struct CommitmentForm {
+    /// Set when the form edits an existing commitment.
+    pub id: Option<i64>,
+    pub action: String,
+    pub starts_on: String,
+    pub first_step: String,
+    pub evidence: String,
+    pub vision: String,
+    pub target: String,
+    pub due_on: String,
+    /// (field, message)
+    pub errors: Vec<(&'static str, String)>,
+    /// The start date lies in the past; shown with a box to confirm.
+    pub past_warning: bool,
+}
+
+impl CommitmentForm {
+    fn from(form: &FormData) -> CommitmentForm {
+        CommitmentForm {
+            id: None,
+            action: form.get("action").into(),
+            starts_on: form.get("starts_on").trim().into(),
+            first_step: form.get("first_step").into(),
+            evidence: form.get("evidence").into(),
+            vision: form.get("vision").into(),
+            target: form.get("target").into(),
+            due_on: form.get("due_on").trim().into(),
+            errors: Vec::new(),
+            past_warning: false,
+        }
+    }
+
+    fn parse(&self) -> Result<commitment::Input, Vec<FieldError>> {
+        commitment::parse_input(
+            &self.action,
+            &self.starts_on,
+            &self.first_step,
+            &self.evidence,
+            &self.vision,
+            &self.target,
+            &self.due_on,
+        )
+    }
+}
+
+/// The verdict of the two checks, as shown under the action (the live partial too).
+#[derive(Template, WebTemplate)]
+#[template(path = "commitment_check.html")]
+pub struct CheckView {
+    pub lang: crate::shared::i18n::Lang,
+    pub empty: bool,
+    pub objective: bool,
+    pub has_start: bool,
+    pub reasons: Vec<String>,
+    pub suggestion: Option<String>,
+}
+
+impl CheckView {
+    pub fn of(action: &str, lang: crate::shared::i18n::Lang) -> CheckView {
+        let c = commitment::check(action);
+        CheckView {
+            lang,
+            empty: action.trim().is_empty(),
+            objective: c.objective,
+            has_start: c.has_start,
+            reasons: commitment_text::reasons(&c, lang),
+            suggestion: commitment_text::suggestion(&c, lang),
+        }
+    }
+
+    fn t(&self, key: &str) -> String {
+        self.lang.catalog().get(key).to_string()
+    }
+}
+
+/// A commitment as the dialogue page lists it.
+pub struct CommitmentView {
+    pub id: i64,
+    pub version: i64,
+    pub action: String,
+    pub first_step: String,
+    pub evidence: String,
+    pub vision: String,
+    pub target: String,
+    pub starts_on: String,
+    pub due_on: String,
+    pub confirmed: bool,
+    pub counts: bool,
+    pub status: String,
+    pub status_key: &'static str,
+    pub status_reason: String,
+    pub check: CheckView,
+}
+
+pub fn view(page: &Page, c: &Commitment) -> CommitmentView {
+    CommitmentView {
+        id: c.id,
+        version: c.version,
+        action: c.content.action.clone(),
+        first_step: c.content.first_step.clone(),
+        evidence: c.content.evidence.clone(),
+        vision: c.content.vision.clone(),
+        target: c.content.target.clone(),
+        starts_on: c.starts_on.to_string(),
+        due_on: c.due_on.map(|d| d.to_string()).unwrap_or_default(),
+        confirmed: c.confirmed_at.is_some(),
+        counts: c.counts(),
+        status: page.t(&format!("commitment.status.{}", c.status.key())),
+        status_key: c.status.key(),
+        status_reason: c.status_reason.clone().unwrap_or_default(),
+        check: CheckView::of(&c.content.action, page.lang),
+    }
+}
+
+/// POST /commitments/check — the live verdict while typing (an htmx partial). Reads only
+/// what was sent; any signed-in user may ask.
+async fn live_check(page: Page, _auth: Auth, form: FormData) -> CheckView {
+    CheckView::of(form.get("action"), page.lang)
+}
+
+fn field_message(page: &Page, e: &FieldError) -> String {
+    match e.code {
+        "required" => page.t("commitment.error.required"),
+        "too_long" => page.tf("dialogue.error.too_long", "n", MAX_ACTION_CHARS),
+        "date" => page.t("commitment.error.date"),
+        _ => page.t("commitment.error.due_before_start"),
+    }
+}
+
+/// Parses the form; on a problem (or a start in the past not yet confirmed) the dialogue
+/// page comes back with everything typed kept.
+async fn parsed_or_again(
+    state: &AppState,
+    page: &Page,
+    auth: &Auth,
+    origin: &Origin,
+    (d, role): (&Dialogue, DialogueRole),
+    mut typed: CommitmentForm,
+    form: &FormData,
+) -> Result<Result<commitment::Input, Response>, AppError> {
+    match typed.parse() {
+        Ok(input) if input.starts_on < state.clock.today() && form.get("confirm_past") != "1" => {
+            typed.past_warning = true;
+            Ok(Err(again(
+                state,
+                page,
+                auth,
+                origin,
+                (d, role),
+                StatusCode::CONFLICT,
+                Retry {
+                    commitment: Some(typed),
+                    ..Default::default()
+                },
+            )
+            .await?))
+        }
+        Ok(input) => Ok(Ok(input)),
+        Err(errors) => {
+            typed.errors = errors
+                .iter()
+                .map(|e| (e.field, field_message(page, e)))
+                .collect();
+            Ok(Err(again(
+                state,
+                page,
+                auth,
+                origin,
+                (d, role),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Retry {
+                    commitment: Some(typed),
+                    ..Default::default()
+                },
+            )
+            .await?))
+        }
+    }
+}
+
+/// POST /dialogues/{id}/commitments — the facilitator records a commitment in the
+/// employee's words; it counts once the employee confirms it.
+async fn add(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    let (d, role) = load(&state, &auth, id).await?;
+    need(role == DialogueRole::Facilitator)?;
+    let typed = CommitmentForm::from(&form);
+    let input =
+        match parsed_or_again(&state, &page, &auth, &origin, (&d, role), typed, &form).await? {
+            Ok(i) => i,
+            Err(page_again) => return Ok(page_again),
+        };
+    let check = commitment::check(&input.content.action);
+    state
+        .store
+        .add_commitment(auth.tenant(), d.id, d.subject, auth.user.id, &input, &check)
+        .await?;
+    set_flash(&page.session, "success", page.t("commitment.added")).await?;
+    Ok(back(id))
+}
+
+/// POST /dialogues/{id}/commitments/{cid} — the facilitator changes a commitment; once
+/// confirmed, the change is a new version the employee confirms again.
+async fn edit(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    Path((id, cid)): Path<(i64, i64)>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    let (d, role) = load(&state, &auth, id).await?;
+    need(role == DialogueRole::Facilitator)?;
+    state
+        .store
+        .commitment(auth.tenant(), cid)
+        .await?
+        .filter(|c| c.dialogue_id == d.id)
+        .ok_or_else(AppError::not_found)?;
+    let typed = CommitmentForm {
+        id: Some(cid),
+        ..CommitmentForm::from(&form)
+    };
+    let input =
+        match parsed_or_again(&state, &page, &auth, &origin, (&d, role), typed, &form).await? {
+            Ok(i) => i,
+            Err(page_again) => return Ok(page_again),
+        };
+    let check = commitment::check(&input.content.action);
+    let msg = match state
+        .store
+        .edit_commitment(auth.tenant(), cid, auth.user.id, &input, &check)
+        .await?
+    {
+        CommitmentEdit::Changed => page.t("commitment.changed"),
+        CommitmentEdit::NewVersion { .. } => page.t("commitment.new_version"),
+    };
+    set_flash(&page.session, "success", msg).await?;
+    Ok(back(id))
+}
+
+/// POST /dialogues/{id}/commitments/{cid}/confirm — the employee confirms that this is
+/// what they will do, in their own words.
+async fn confirm(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    Path((id, cid)): Path<(i64, i64)>,
+    _form: FormData,
+) -> Result<Response, AppError> {
+    let (d, role) = load(&state, &auth, id).await?;
+    need(role == DialogueRole::Subject)?;
+    let ok = state
+        .store
+        .commitment(auth.tenant(), cid)
+        .await?
+        .filter(|c| c.dialogue_id == d.id)
+        .is_some()
+        && state
+            .store
+            .confirm_commitment(auth.tenant(), cid, d.subject)
+            .await?;
+    if ok {
+        set_flash(&page.session, "success", page.t("commitment.confirmed")).await?;
+    } else {
+        set_flash(
+            &page.session,
+            "error",
+            page.t("commitment.error.not_confirmable"),
+        )
+        .await?;
+    }
+    Ok(back(id))
+}
+
+/// POST /dialogues/{id}/commitments/{cid}/status — the follow-up (始めましたか？): the
+/// employee, or the facilitator who asked them, records where it stands. Stopping needs a
+/// reason, and is fine.
+async fn set_status(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    Path((id, cid)): Path<(i64, i64)>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    let (d, role) = load(&state, &auth, id).await?;
+    need(matches!(
+        role,
+        DialogueRole::Facilitator | DialogueRole::Subject
+    ))?;
+    let c = state
+        .store
+        .commitment(auth.tenant(), cid)
+        .await?
+        .filter(|c| c.dialogue_id == d.id)
+        .ok_or_else(AppError::not_found)?;
+    let (kind, msg) = if !c.counts() {
+        ("error", page.t("commitment.error.status_unconfirmed"))
+    } else {
+        match commitment::parse_status_change(form.get("status"), form.get("reason")) {
+            Ok((status, reason)) => {
+                state
+                    .store
+                    .set_commitment_status(auth.tenant(), cid, status, &reason)
+                    .await?;
+                (
+                    "success",
+                    page.t(&format!("commitment.status_saved.{}", status.key())),
+                )
+            }
+            Err("reason_required") => ("error", page.t("commitment.error.reason_required")),
+            Err("too_long") => (
+                "error",
+                page.tf("dialogue.error.too_long", "n", MAX_ACTION_CHARS),
+            ),
+            Err(_) => ("error", page.t("commitment.error.status")),
+        }
+    };
+    set_flash(&page.session, kind, msg).await?;
+    Ok(back(id))
+}
+
+/// How closing a milestone interview as held comes out.
+pub enum MilestoneClose {
+    /// A confirmed commitment passes both checks.
+    Committed,
+    /// None does, but the next session is booked: the interviews go on.
+    Continued,
+    /// None does and nothing is booked: refuse, and ask for the next session.
+    NeedsNextSession,
+}
+
+/// Decides how a milestone interview may close (DOMAIN.md: Cohort programme, step 3).
+pub async fn milestone_close(
+    state: &AppState,
+    auth: &Auth,
+    d: &Dialogue,
+) -> Result<MilestoneClose, AppError> {
+    let cs = state.store.commitments_of(auth.tenant(), d.id).await?;
+    let verdicts: Vec<(bool, bool, bool)> = cs
+        .iter()
+        .map(|c| (c.objective, c.has_start, c.confirmed_at.is_some()))
+        .collect();
+    if commitment::may_close_as_committed(&verdicts) {
+        return Ok(MilestoneClose::Committed);
+    }
+    let next_booked = state
+        .store
+        .dialogues_about(auth.tenant(), d.subject)
+        .await?
+        .iter()
+        .any(|o| {
+            o.id != d.id
+                && o.kind == DialogueKind::MilestoneInterview
+                && o.state == DialogueState::Scheduled
+                && o.starts_at > d.starts_at
+        });
+    Ok(if next_booked {
+        MilestoneClose::Continued
+    } else {
+        MilestoneClose::NeedsNextSession
+    })
+}
+
+/// Which milestone interview of the fiscal year this is for the person (1, 2, …), counting
+/// those not cancelled up to this one: sessions to commitment.
+pub async fn milestone_session_number(
+    state: &AppState,
+    auth: &Auth,
+    d: &Dialogue,
+) -> Result<usize, AppError> {
+    let cal = state.store.tenant(auth.tenant()).await?.settings.calendar;
+    let fy = cal.fiscal_year_of(crate::shared::time::jst(d.starts_at).date());
+    Ok(state
+        .store
+        .dialogues_about(auth.tenant(), d.subject)
+        .await?
+        .iter()
+        .filter(|o| {
+            o.kind == DialogueKind::MilestoneInterview
+                && o.state != DialogueState::Cancelled
+                && o.starts_at <= d.starts_at
+                && cal.fiscal_year_of(crate::shared::time::jst(o.starts_at).date()) == fy
+        })
+        .count())
+}

@@ -1,0 +1,188 @@
+//! Each role's home: マイキャリア for everyone with a person record, メンバー for managers.
+
+use crate::AppState;
+use crate::shared::access::allow;
+use crate::shared::auth::{Auth, Page};
+use crate::shared::cards::{CheckIn, Row, StoryCard, card, row};
+use crate::shared::error::AppError;
+use crate::shared::profile::{ProfileView, profile_view};
+use crate::shared::shell::Shell;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::State;
+use axum::routing::get;
+use domain::policy::{self, Action, Relation};
+use domain::{PersonId, Role};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/my", get(my))
+        .route("/members", get(members))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "my.html")]
+struct MyPage {
+    shell: Shell,
+    profile: Option<ProfileView>,
+    /// My dialogues still to come.
+    upcoming: Vec<Row>,
+    /// Dialogues with commitments about me that I have not confirmed yet.
+    to_confirm: Vec<i64>,
+    /// My commitments whose start has come: 始めましたか？
+    check_ins: Vec<CheckIn>,
+    /// Role-model stories about me waiting for my answer.
+    stories_to_answer: Vec<StoryCard>,
+    milestones: Vec<String>,
+    fiscal_year: i32,
+    /// 節目プログラム I take part in: (id, FY, name, mandatory)
+    programmes: Vec<(i64, i32, String, bool)>,
+}
+
+/// GET /my — マイキャリア
+async fn my(State(state): State<AppState>, page: Page, auth: Auth) -> Result<MyPage, AppError> {
+    allow(&auth, Action::OpenHome(Role::Employee))?;
+    let tenant = state.store.tenant(auth.tenant()).await?;
+    let cal = tenant.settings.calendar;
+    let fy = cal.fiscal_year_of(state.clock.today());
+    let person = state
+        .store
+        .person_of_user(auth.tenant(), auth.user.id)
+        .await?;
+    let mut milestones = Vec::new();
+    let mut upcoming = Vec::new();
+    let mut to_confirm = Vec::new();
+    let mut check_ins = Vec::new();
+    let mut stories_to_answer = Vec::new();
+    let mut programmes = Vec::new();
+    if let Some(p) = &person {
+        for g in state
+            .store
+            .programmes_of_person(auth.tenant(), PersonId(p.id))
+            .await?
+        {
+            programmes.push((g.id, g.fiscal_year, g.name, g.mandatory));
+        }
+        for s in state
+            .store
+            .stories_about(auth.tenant(), PersonId(p.id))
+            .await?
+            .iter()
+            .filter(|s| s.consent == domain::role_model::Consent::Pending)
+        {
+            stories_to_answer.extend(card(s, &auth));
+        }
+        let mine = state
+            .store
+            .commitments_about(auth.tenant(), PersonId(p.id))
+            .await?;
+        let grace = state.store.check_in_grace_days(auth.tenant()).await?;
+        for c in app::commitments::due_check_ins(&mine, grace, state.clock.today()) {
+            check_ins.push(CheckIn {
+                dialogue_id: c.dialogue_id,
+                action: c.content.action.clone(),
+                starts_on: c.starts_on.to_string(),
+                subject: String::new(),
+            });
+        }
+        for c in mine {
+            if c.confirmed_at.is_none() && !to_confirm.contains(&c.dialogue_id) {
+                to_confirm.push(c.dialogue_id);
+            }
+        }
+        for d in state
+            .store
+            .dialogues_about(auth.tenant(), PersonId(p.id))
+            .await?
+        {
+            if !d.is_closed()
+                && app::dialogues::role_in(&state.store, &auth.actor, &d).await?
+                    == policy::DialogueRole::Subject
+            {
+                upcoming.push(row(&page, &d));
+            }
+        }
+    }
+    let profile = match &person {
+        Some(p) => {
+            let fields = policy::person_fields(&auth.actor, Relation::Oneself)
+                .ok_or_else(AppError::forbidden)?;
+            if let Some(b) = p.birth_date {
+                for age in domain::programme::MILESTONE_AGES
+                    .into_iter()
+                    .filter(|a| cal.turns_during(b, *a, fy))
+                {
+                    milestones.push(
+                        page.lang
+                            .catalog()
+                            .format("my.milestone", &[("fy", &fy.0), ("age", &age)]),
+                    );
+                }
+            }
+            if let Some(h) = p.hire_date {
+                for years in domain::programme::MILESTONE_TENURES
+                    .into_iter()
+                    .filter(|y| cal.turns_during(h, *y, fy))
+                {
+                    milestones.push(page.tf("my.tenure_milestone", "years", years));
+                }
+            }
+            Some(profile_view(&state, &auth, p, fields, &cal).await?)
+        }
+        None => None,
+    };
+    Ok(MyPage {
+        shell: page.shell(Some(&auth), "/my"),
+        profile,
+        upcoming,
+        to_confirm,
+        check_ins,
+        stories_to_answer,
+        milestones,
+        fiscal_year: fy.0,
+        programmes,
+    })
+}
+
+pub struct MemberRow {
+    pub id: i64,
+    pub name: String,
+    pub number: String,
+    pub department: String,
+    pub title: String,
+    pub depth: usize,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "members.html")]
+struct MembersPage {
+    shell: Shell,
+    members: Vec<MemberRow>,
+}
+
+/// GET /members — メンバー: the manager's reporting line.
+async fn members(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+) -> Result<MembersPage, AppError> {
+    allow(&auth, Action::ListOwnReports)?;
+    let me = auth.actor.person_id.ok_or_else(AppError::forbidden)?;
+    let reports = state.store.reports_of(auth.tenant(), me).await?;
+    let members = reports
+        .into_iter()
+        .map(|(depth, p)| MemberRow {
+            id: p.id,
+            name: p.name,
+            number: p.employee_number,
+            department: p.department_name.unwrap_or_default(),
+            title: p.title,
+            depth,
+        })
+        .collect();
+    Ok(MembersPage {
+        shell: page.shell(Some(&auth), "/members"),
+        members,
+    })
+}

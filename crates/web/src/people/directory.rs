@@ -1,0 +1,180 @@
+//! 社員を探す and 組織図: the directory (HR and admin see everyone; a manager sees their own
+//! line) and the department tree with head counts, expanded level by level with htmx.
+
+use crate::AppState;
+use crate::shared::access::allow;
+use crate::shared::auth::{Auth, Page};
+use crate::shared::error::AppError;
+use crate::shared::shell::Shell;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::routing::get;
+use domain::policy::{self, Action};
+use store::people::DepartmentNode;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/people", get(directory))
+        .route("/org", get(org))
+        .route("/org/{id}/children", get(org_children))
+}
+
+const PAGE_SIZE: u64 = 50;
+
+#[derive(serde::Deserialize, Default)]
+struct DirectoryQuery {
+    #[serde(default)]
+    q: String,
+    page: Option<u64>,
+}
+
+pub struct DirectoryRow {
+    pub id: i64,
+    pub number: String,
+    pub name: String,
+    pub kana: String,
+    pub department: String,
+    pub title: String,
+    pub status_key: &'static str,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "directory.html")]
+struct DirectoryPage {
+    shell: Shell,
+    q: String,
+    rows: Vec<DirectoryRow>,
+    total: i64,
+    page: u64,
+    pages: u64,
+    scoped: bool,
+    query_string: String,
+}
+
+/// GET /people?q=…&page=N
+async fn directory(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    Query(q): Query<DirectoryQuery>,
+) -> Result<DirectoryPage, AppError> {
+    let tenant = auth.tenant();
+    // Everyone for HR and admin; a manager only their own reporting line.
+    let scope: Option<Vec<i64>> =
+        if policy::authorize(&auth.actor, Action::BrowseDirectory { tenant }).is_ok() {
+            None
+        } else {
+            allow(&auth, Action::ListOwnReports)?;
+            let me = auth.actor.person_id.ok_or_else(AppError::forbidden)?;
+            Some(
+                state
+                    .store
+                    .reports_of(tenant, me)
+                    .await?
+                    .into_iter()
+                    .map(|(_, p)| p.id)
+                    .collect(),
+            )
+        };
+    let current = q.page.unwrap_or(1).max(1);
+    let (people, total) = state
+        .store
+        .search_people(
+            tenant,
+            q.q.trim(),
+            scope.as_deref(),
+            PAGE_SIZE,
+            (current - 1) * PAGE_SIZE,
+        )
+        .await?;
+    let rows = people
+        .into_iter()
+        .map(|p| DirectoryRow {
+            id: p.id,
+            number: p.employee_number,
+            name: p.name,
+            kana: p.name_kana,
+            department: p.department_name.unwrap_or_default(),
+            title: p.title,
+            status_key: match p.status.as_str() {
+                "leave" => "status.leave",
+                "left" => "status.left",
+                _ => "status.active",
+            },
+        })
+        .collect();
+    let section = if scope.is_some() {
+        "/members"
+    } else {
+        "/people"
+    };
+    Ok(DirectoryPage {
+        shell: page.shell(Some(&auth), section),
+        query_string: form_urlencoded::Serializer::new(String::new())
+            .append_pair("q", q.q.trim())
+            .finish(),
+        q: q.q,
+        rows,
+        total,
+        page: current,
+        pages: (total as u64).div_ceil(PAGE_SIZE).max(1),
+        scoped: scope.is_some(),
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "org.html")]
+struct OrgPage {
+    shell: Shell,
+    nodes: Vec<DepartmentNode>,
+    total: i64,
+}
+
+/// GET /org — 組織図
+async fn org(State(state): State<AppState>, page: Page, auth: Auth) -> Result<OrgPage, AppError> {
+    allow(
+        &auth,
+        Action::BrowseDirectory {
+            tenant: auth.tenant(),
+        },
+    )?;
+    let nodes = state.store.department_children(auth.tenant(), None).await?;
+    let total = state.store.count_people(auth.tenant()).await?;
+    Ok(OrgPage {
+        shell: page.shell(Some(&auth), "/org"),
+        nodes,
+        total,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "org_children.html")]
+struct OrgChildren {
+    shell: Shell,
+    nodes: Vec<DepartmentNode>,
+}
+
+/// GET /org/{id}/children — one level of the tree (an htmx partial).
+async fn org_children(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> Result<OrgChildren, AppError> {
+    allow(
+        &auth,
+        Action::BrowseDirectory {
+            tenant: auth.tenant(),
+        },
+    )?;
+    let nodes = state
+        .store
+        .department_children(auth.tenant(), Some(id))
+        .await?;
+    Ok(OrgChildren {
+        shell: page.shell(Some(&auth), "/org"),
+        nodes,
+    })
+}

@@ -1,0 +1,115 @@
+//! The whole URL surface in one place: every feature's page router, and every JSON API
+//! operation under `/api/v1` (Bearer tokens, described by OpenAPI at
+//! `/api/v1/openapi.json`, browsable at `/api/docs`). Each feature folder keeps its
+//! handlers; this file only says which paths exist. Pages and API ask the same policy.
+
+use crate::shared::auth;
+use crate::shared::error::ErrorBody;
+use crate::{
+    AppState, admin, anchors, autonomy, career_sheet, clients, dialogues, home, people, programmes,
+    questions, reports, role_models,
+};
+use axum::Router;
+use axum::routing::{get, post};
+use utoipa::Modify;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use utoipa_swagger_ui::SwaggerUi;
+
+/// Every page, by feature (the session and CSRF layers are added by [`crate::router`]).
+pub fn pages() -> Router<AppState> {
+    Router::new()
+        // signing in, the language, each role's home
+        .route("/", get(auth::root))
+        .route("/login", get(auth::login_form).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/lang/{code}", get(auth::switch_language))
+        .merge(home::router())
+        // people: directory, organisation, profiles, the employee master
+        .merge(people::router())
+        // the employee's own career sheet
+        .merge(career_sheet::router())
+        // dialogues and their sections: notes, consent, topics, commitments, worksheet,
+        // vision, the feedback-report draft; the employee's records
+        .merge(dialogues::router())
+        // feedback reports as the manager reads them
+        .merge(reports::router())
+        // career autonomy: the definition and the company's rates
+        .merge(autonomy::router())
+        // a consultant's clients, HR's assignments, behaviour evaluations
+        .merge(clients::router())
+        .merge(questions::router())
+        .merge(role_models::router())
+        .merge(anchors::router())
+        // cohort programmes, training sessions, the instructor's home
+        .merge(programmes::router())
+        // settings, accounts, the audit log, the outbox
+        .merge(admin::router())
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Kyoritsu API", description = "キャリア共律 — career co-autonomy platform. Authenticate with `Authorization: Bearer <token>` (create one with `kyoritsu token create --email …`). Errors answer `{\"error\": {\"code\", \"message\"}}`; no text may contain U+0000."),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    components(schemas(ErrorBody))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(c) = openapi.components.as_mut() {
+            c.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+        }
+    }
+}
+
+/// The API's routes and the document generated from their annotations.
+fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        // people
+        .routes(routes!(people::api::me))
+        .routes(routes!(people::api::person))
+        .routes(routes!(people::api::members))
+        // administration
+        .routes(routes!(admin::api::list_users, admin::api::create_user))
+        .routes(routes!(admin::api::set_user_disabled))
+        .routes(routes!(admin::api::audit))
+        // the career sheet
+        .routes(routes!(
+            career_sheet::api::get_sheet,
+            career_sheet::api::put_sheet
+        ))
+        .routes(routes!(career_sheet::api::list_versions))
+        .routes(routes!(career_sheet::api::get_version))
+        // dialogues
+        .routes(routes!(dialogues::api::list, dialogues::api::book))
+        .routes(routes!(dialogues::api::get))
+        .routes(routes!(dialogues::api::add_note))
+        .routes(routes!(dialogues::api::my_records))
+        .split_for_parts()
+}
+
+/// The OpenAPI document as served at `/api/v1/openapi.json`: generated, then completed
+/// with what the annotations cannot say (`api_schema`).
+pub fn openapi_json() -> serde_json::Value {
+    let (_, api) = parts();
+    let mut doc = serde_json::to_value(&api).unwrap_or_default();
+    crate::shared::api_schema::complete(&mut doc);
+    doc
+}
+
+/// The JSON API and its documentation.
+pub fn api() -> Router<AppState> {
+    let (router, _) = parts();
+    router.merge(
+        SwaggerUi::new("/api/docs").external_url_unchecked("/api/v1/openapi.json", openapi_json()),
+    )
+}

@@ -1,0 +1,23 @@
+//! Turning the policy's answer into an HTTP answer.
+
+use super::auth::Auth;
+use super::error::AppError;
+use domain::policy::{self, Action};
+
+/// Asks the policy; a refusal becomes a 403 page.
+pub fn allow(auth: &Auth, action: Action) -> Result<(), AppError> {
+    policy::authorize(&auth.actor, action).map_err(|reason| {
+        tracing::info!(user.id = %auth.actor.user_id, ?action, ?reason, "access denied");
+        AppError::forbidden()
+    })
+}
+
+/// A check already made (a role in a dialogue, a participant of a programme): `false`
+/// becomes a 403 page.
+pub fn need(ok: bool) -> Result<(), AppError> {
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::forbidden())
+    }
+}

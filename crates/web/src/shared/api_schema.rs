@@ -1,0 +1,205 @@
+//! What the generated OpenAPI document cannot say by itself, added once for every
+//! operation so that the document matches what the API answers (checked by schemathesis
+//! in the test suite):
+//!
+//! - every operation with a path or query parameter may answer 400 (an id that is not a
+//!   number), every operation with a body 400 (malformed or invalid JSON) and 415 (not
+//!   JSON), always in the `ErrorBody` shape;
+//! - fields that take one of a fixed set of values are enums, listed from the domain's
+//!   own lists so they cannot drift apart.
+
+use domain::audit::AuditAction;
+use domain::career_sheet::Section;
+use domain::dialogue::{Cadence, CarryOver, DialogueKind, DialogueState, Visibility};
+use domain::question_bank::Category;
+use domain::{Role, RoleSet};
+use serde_json::{Value, json};
+
+/// (schema, property, allowed values): the fixed-value fields of the API's schemas.
+fn enums() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
+    let sections: Vec<&str> = Section::ALL.iter().map(|s| s.key()).collect();
+    let kinds: Vec<&str> = DialogueKind::ALL.iter().map(|k| k.key()).collect();
+    let states: Vec<&str> = [
+        DialogueState::Scheduled,
+        DialogueState::Held,
+        DialogueState::Cancelled,
+        DialogueState::NoShow,
+    ]
+    .iter()
+    .map(|s| s.key())
+    .collect();
+    let visibilities: Vec<&str> = Visibility::ALL.iter().map(|v| v.key()).collect();
+    let carry: Vec<&str> = CarryOver::ALL.iter().map(|c| c.key()).collect();
+    let cadences: Vec<&str> = Cadence::ALL.iter().map(|c| c.key()).collect();
+    let assignable: Vec<&str> = Role::ASSIGNABLE.iter().map(|r| r.as_str()).collect();
+    let any_role: Vec<&str> = RoleSet::new(Role::ALL).iter().map(|r| r.as_str()).collect();
+    let actions: Vec<&str> = AuditAction::ALL.iter().map(|a| a.as_str()).collect();
+    // "" is taken as none.
+    let categories: Vec<&str> = std::iter::once("")
+        .chain(Category::ALL.iter().map(|c| c.key()))
+        .collect();
+    vec![
+        ("SheetSection", "section", sections),
+        ("DialogueBody", "kind", kinds.clone()),
+        ("BookDialogue", "kind", kinds),
+        ("DialogueBody", "state", states),
+        ("NoteBody", "visibility", visibilities.clone()),
+        ("AddNote", "visibility", visibilities),
+        ("NoteBody", "carry_over", carry.clone()),
+        ("AddNote", "carry_over", carry),
+        ("AddNote", "question_category", categories),
+        ("BookDialogue", "repeat", cadences),
+        ("CreateUser", "roles", assignable),
+        ("UserOut", "roles", any_role.clone()),
+        ("Me", "roles", any_role),
+        (
+            "DialogueDetail",
+            "role",
+            vec!["facilitator", "subject", "subjects_manager", "scheduler"],
+        ),
+        ("AuditOut", "action", actions),
+    ]
+}
+
+/// The allowed values of the audit log's `action` filter ("" is no filter).
+fn audit_actions() -> Vec<&'static str> {
+    std::iter::once("")
+        .chain(AuditAction::ALL.iter().map(|a| a.as_str()))
+        .collect()
+}
+
+/// Turns a property's schema into the same schema restricted to `values` (an array's
+/// items, for an array; `null` kept where the property allows it).
+fn restrict(property: &mut Value, values: &[&str]) {
+    if let Some(items) = property.get_mut("items") {
+        restrict(items, values);
+        return;
+    }
+    let nullable = match property.get("type") {
+        Some(Value::Array(types)) => types.iter().any(|t| t == "null"),
+        _ => false,
+    };
+    let mut list: Vec<Value> = values.iter().map(|v| json!(v)).collect();
+    if nullable {
+        list.push(Value::Null);
+    }
+    if let Some(o) = property.as_object_mut() {
+        o.insert("enum".into(), Value::Array(list));
+    }
+}
+
+fn error_response(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+    })
+}
+
+/// Applies the additions to a generated document.
+pub fn complete(doc: &mut Value) {
+    if let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        // A series needs its count, and only a series has one.
+        if let Some(book) = schemas
+            .get_mut("BookDialogue")
+            .and_then(Value::as_object_mut)
+        {
+            book.insert(
+                "dependentRequired".into(),
+                json!({"repeat": ["count"], "count": ["repeat"]}),
+            );
+        }
+        for (schema, property, values) in enums() {
+            if let Some(p) = schemas
+                .get_mut(schema)
+                .and_then(|s| s.pointer_mut(&format!("/properties/{property}")))
+            {
+                restrict(p, &values);
+            }
+        }
+    }
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for item in paths.values_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for (method, op) in item.iter_mut() {
+            if !matches!(method.as_str(), "get" | "put" | "post" | "delete" | "patch") {
+                continue;
+            }
+            let has_params = op
+                .get("parameters")
+                .and_then(Value::as_array)
+                .is_some_and(|p| !p.is_empty());
+            let has_body = op.get("requestBody").is_some();
+            if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
+                for p in params {
+                    if p.get("name") == Some(&json!("action"))
+                        && p.get("in") == Some(&json!("query"))
+                        && let Some(s) = p.get_mut("schema")
+                    {
+                        restrict(s, &audit_actions());
+                    }
+                }
+            }
+            let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+                continue;
+            };
+            if has_params || has_body {
+                responses.entry("400").or_insert_with(|| {
+                    error_response("The request is malformed: a parameter or the body is not valid")
+                });
+            }
+            if has_body {
+                responses.entry("415").or_insert_with(|| {
+                    error_response("The body is not JSON (`Content-Type: application/json`)")
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_listed_enum_field_exists_in_the_document() {
+        let api = crate::routes::openapi_json();
+        for (schema, property, values) in enums() {
+            let p = api
+                .pointer(&format!(
+                    "/components/schemas/{schema}/properties/{property}"
+                ))
+                .unwrap_or_else(|| panic!("{schema}.{property} is not in the document"));
+            let listed = p
+                .get("enum")
+                .or_else(|| p.pointer("/items/enum"))
+                .and_then(Value::as_array)
+                .unwrap_or_else(|| panic!("{schema}.{property} has no enum"));
+            assert!(listed.len() >= values.len(), "{schema}.{property}");
+        }
+    }
+
+    #[test]
+    fn operations_document_their_refusals() {
+        let api = crate::routes::openapi_json();
+        let put = api
+            .pointer("/paths/~1api~1v1~1me~1career-sheet/put/responses")
+            .expect("put");
+        assert!(put.get("400").is_some() && put.get("415").is_some());
+        let get = api
+            .pointer("/paths/~1api~1v1~1people~1{id}/get/responses")
+            .expect("get");
+        assert!(get.get("400").is_some());
+        let params = api
+            .pointer("/paths/~1api~1v1~1audit/get/parameters")
+            .and_then(Value::as_array)
+            .expect("audit parameters");
+        assert!(params.iter().all(|p| p["in"] == "query"), "{params:?}");
+    }
+}

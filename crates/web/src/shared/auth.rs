@@ -1,0 +1,664 @@
+//! Sign-in, sessions, CSRF and the extractors that tell a handler who is asking.
+//!
+//! - [`Page`]: every HTML handler's context (language, session, CSRF token, flash).
+//! - [`Auth`]: a signed-in user as a policy [`Actor`]; rejects to the sign-in page.
+//! - [`ApiAuth`]: the same for `/api/v1/*` from a Bearer token; rejects with a JSON 401.
+//! - [`csrf_guard`]: middleware refusing state-changing form posts without the session's token.
+
+use crate::shared::error::{ApiError, AppError, ErrorPage};
+use crate::shared::i18n::Lang;
+use crate::shared::shell::{Flash, Shell, ShellUser, home_of};
+use crate::{AppState, FormData, Origin};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::body::Body;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::{Method, Request, StatusCode, header, request::Parts};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
+use domain::audit::AuditAction;
+use domain::policy::Actor;
+use domain::{Role, RoleSet, TenantId, UserId};
+use rand::RngCore;
+use store::audit::NewAuditEntry;
+use store::users::{SignIn, User};
+use tower_sessions::Session;
+
+const UID: &str = "uid";
+const TID: &str = "tid";
+const AUTH_AT: &str = "auth_at";
+const CSRF: &str = "csrf";
+const FLASH: &str = "flash";
+const TOUCHED_AT: &str = "touched_at";
+/// How often an active session is written back, extending its idle timeout.
+const TOUCH_EVERY_SECONDS: i64 = 60;
+/// Form bodies larger than this are refused before CSRF checking reads them.
+const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
+
+fn random_token() -> String {
+    let mut b = [0u8; 32];
+    rand::rng().fill_bytes(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// Only same-origin paths may be redirected to after sign-in or a language switch: a path
+/// starting with one `/`, with no control character (browsers drop tab and newline, so
+/// `/\t/evil.example` would become `//evil.example`), no whitespace, no backslash (read
+/// as `/` by browsers), no scheme and nothing but ASCII. Anything else falls back to `/` without an error.
+pub fn safe_next(next: &str) -> &str {
+    let bytes = next.as_bytes();
+    // Only ASCII: a location header cannot carry anything else, and a real path from this
+    // site arrives percent-encoded.
+    let ok = next.is_ascii()
+        && bytes.first() == Some(&b'/')
+        && !matches!(bytes.get(1), Some(b'/') | Some(b'\\'))
+        && !next
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+        && !next.split(['?', '#']).next().unwrap_or("").contains(':')
+        && next.len() <= 2048;
+    if ok { next } else { "/" }
+}
+
+async fn session_of(parts: &mut Parts, state: &AppState) -> Result<Session, AppError> {
+    Session::from_request_parts(parts, state)
+        .await
+        .map_err(|(_, msg)| AppError::internal("session layer missing", msg))
+}
+
+fn session_err(e: tower_sessions::session::Error) -> AppError {
+    AppError::internal("session store", e)
+}
+
+/// Puts a one-time message on the next page.
+pub async fn set_flash(session: &Session, kind: &str, text: String) -> Result<(), AppError> {
+    session
+        .insert(
+            FLASH,
+            Flash {
+                kind: kind.into(),
+                text,
+            },
+        )
+        .await
+        .map_err(session_err)
+}
+
+/// Context of every HTML page.
+pub struct Page {
+    pub lang: Lang,
+    pub session: Session,
+    pub csrf: String,
+    pub flash: Option<Flash>,
+    pub path: String,
+}
+
+impl Page {
+    pub fn shell(&self, auth: Option<&Auth>, section: &'static str) -> Shell {
+        Shell {
+            lang: self.lang,
+            user: auth.map(|a| ShellUser {
+                name: a.user.name.clone(),
+                roles: a.actor.roles.iter().collect(),
+            }),
+            csrf: self.csrf.clone(),
+            flash: self.flash.clone(),
+            path: self.path.clone(),
+            section,
+        }
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.lang.catalog().get(key).to_string()
+    }
+
+    pub fn tf(&self, key: &str, name: &str, value: impl std::fmt::Display) -> String {
+        self.lang.catalog().format(key, &[(name, &value)])
+    }
+}
+
+impl FromRequestParts<AppState> for Page {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let session = session_of(parts, state).await?;
+        let lang = Lang::from_cookie_header(
+            parts
+                .headers
+                .get(header::COOKIE)
+                .and_then(|v| v.to_str().ok()),
+        );
+        let csrf = match session.get::<String>(CSRF).await.map_err(session_err)? {
+            Some(t) => t,
+            None => {
+                let t = random_token();
+                session.insert(CSRF, &t).await.map_err(session_err)?;
+                t
+            }
+        };
+        // Take the flash only when there is one: removing marks the session changed, and a
+        // changed session is written back to the database at the end of the request.
+        let flash = match session.get::<Flash>(FLASH).await.map_err(session_err)? {
+            Some(_) => session.remove::<Flash>(FLASH).await.map_err(session_err)?,
+            None => None,
+        };
+        // The idle timeout runs from the session's last write. Writing it at most once a
+        // minute keeps that within a minute of the last request without a database write
+        // on every page (which capped throughput under load; see bench/README.md).
+        let now = chrono::Utc::now().timestamp();
+        let touched: Option<i64> = session.get(TOUCHED_AT).await.map_err(session_err)?;
+        if touched.is_none_or(|t| now - t >= TOUCH_EVERY_SECONDS) {
+            session.insert(TOUCHED_AT, now).await.map_err(session_err)?;
+        }
+        let path = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".into());
+        Ok(Page {
+            lang,
+            session,
+            csrf,
+            flash,
+            path,
+        })
+    }
+}
+
+/// A signed-in user.
+pub struct Auth {
+    pub actor: Actor,
+    pub user: User,
+}
+
+impl Auth {
+    pub fn tenant(&self) -> TenantId {
+        self.actor.tenant_id
+    }
+
+    /// The caller as the application layer (and its audit entries) knows them.
+    pub fn caller(&self, origin: &Origin) -> app::Caller {
+        caller_of(&self.actor, &self.user, origin)
+    }
+
+    /// Appends an audit entry attributed to this user.
+    pub async fn audit(
+        &self,
+        state: &AppState,
+        origin: &Origin,
+        entry: NewAuditEntry,
+    ) -> Result<(), store::StoreError> {
+        state
+            .store
+            .append_audit(
+                entry
+                    .actor(Some(self.user.id), &self.user.email)
+                    .origin(origin.ip.clone(), origin.request_id.clone()),
+            )
+            .await
+    }
+}
+
+/// Builds the policy's view of a user: stored roles, plus manager when they have reports now.
+pub async fn actor_for(state: &AppState, user: &User) -> Result<Actor, store::StoreError> {
+    let mut roles: Vec<Role> = user.roles.iter().collect();
+    if let Some(p) = user.person_id
+        && state.store.has_reports(user.tenant_id, p).await?
+    {
+        roles.push(Role::Manager);
+    }
+    Ok(Actor {
+        user_id: user.id,
+        tenant_id: user.tenant_id,
+        person_id: user.person_id,
+        roles: RoleSet::new(roles),
+    })
+}
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let session = session_of(parts, state).await?;
+        let next = if parts.method == Method::GET {
+            parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
+        let required = || AppError::SignInRequired { next: next.clone() };
+        let uid: Option<i64> = session.get(UID).await.map_err(session_err)?;
+        let tid: Option<i64> = session.get(TID).await.map_err(session_err)?;
+        let auth_at: Option<i64> = session.get(AUTH_AT).await.map_err(session_err)?;
+        let (Some(uid), Some(tid), Some(auth_at)) = (uid, tid, auth_at) else {
+            return Err(required());
+        };
+        let signed_in_at = DateTime::<Utc>::from_timestamp(auth_at, 0).unwrap_or_default();
+        if Utc::now() - signed_in_at > state.config.absolute_timeout {
+            session.flush().await.map_err(session_err)?;
+            return Err(required());
+        }
+        let user = match state.store.user(TenantId(tid), UserId(uid)).await {
+            Ok(u) => u,
+            Err(store::StoreError::NotFound) => {
+                session.flush().await.map_err(session_err)?;
+                return Err(required());
+            }
+            Err(e) => return Err(e.into()),
+        };
+        // Disabling an account (or a password change) voids sessions signed in before it.
+        let voided = user
+            .sessions_valid_after
+            .is_some_and(|v| v.timestamp() >= auth_at);
+        if user.disabled || voided {
+            session.flush().await.map_err(session_err)?;
+            return Err(required());
+        }
+        let actor = actor_for(state, &user).await?;
+        Ok(Auth { actor, user })
+    }
+}
+
+/// A caller of the JSON API, authenticated by `Authorization: Bearer <token>`.
+pub struct ApiAuth {
+    pub actor: Actor,
+    pub user: User,
+}
+
+impl ApiAuth {
+    /// The caller as the application layer (and its audit entries) knows them.
+    pub fn caller(&self, origin: &Origin) -> app::Caller {
+        caller_of(&self.actor, &self.user, origin)
+    }
+}
+
+fn caller_of(actor: &Actor, user: &User, origin: &Origin) -> app::Caller {
+    app::Caller {
+        actor: actor.clone(),
+        email: user.email.clone(),
+        ip: origin.ip.clone(),
+        request_id: origin.request_id.clone(),
+    }
+}
+
+impl FromRequestParts<AppState> for ApiAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .ok_or_else(ApiError::unauthorized)?;
+        let (tenant, user_id) = state
+            .store
+            .authenticate_token(token)
+            .await?
+            .ok_or_else(ApiError::unauthorized)?;
+        let user = state.store.user(tenant, user_id).await?;
+        let actor = actor_for(state, &user).await?;
+        Ok(ApiAuth { actor, user })
+    }
+}
+
+/// Refuses POST/PUT/PATCH/DELETE on pages unless the session's CSRF token comes back,
+/// as the `_csrf` form field or the `X-CSRF-Token` header. The API uses Bearer tokens
+/// (no cookies) and is exempt.
+pub async fn csrf_guard(session: Session, req: Request<Body>, next: Next) -> Response {
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !unsafe_method || req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let expected: Option<String> = session.get(CSRF).await.ok().flatten();
+    let header_token = req
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    // File uploads carry the token in the form's action URL: their body is not read here.
+    let query_token = req.uri().query().and_then(|q| {
+        form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "_csrf")
+            .map(|(_, v)| v.into_owned())
+    });
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let matches = |presented: &Option<String>| matches!((&expected, presented), (Some(e), Some(p)) if constant_time_eq(e, p));
+    let refuse = |path: &str| {
+        tracing::info!(path = %path, "refused a form post without a valid CSRF token");
+        AppError::Page(ErrorPage::Csrf).into_response()
+    };
+    if multipart {
+        if !matches(&header_token.or(query_token)) {
+            return refuse(req.uri().path());
+        }
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
+        Ok(b) => b,
+        Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response(),
+    };
+    let form_token = form_urlencoded::parse(&bytes)
+        .find(|(k, _)| k == "_csrf")
+        .map(|(_, v)| v.into_owned());
+    if !matches(&header_token.or(form_token)) {
+        return refuse(parts.uri.path());
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+struct LoginPage {
+    shell: Shell,
+    error: Option<String>,
+    email: String,
+    tenant: String,
+    next: String,
+    ask_tenant: bool,
+}
+
+#[derive(serde::Deserialize)]
+pub struct LoginQuery {
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    signed_out: Option<String>,
+}
+
+/// GET /login
+pub async fn login_form(
+    State(state): State<AppState>,
+    mut page: Page,
+    Query(q): Query<LoginQuery>,
+) -> Result<Response, AppError> {
+    if page
+        .session
+        .get::<i64>(UID)
+        .await
+        .map_err(session_err)?
+        .is_some()
+    {
+        return Ok(Redirect::to("/").into_response());
+    }
+    if q.signed_out.is_some() && page.flash.is_none() {
+        page.flash = Some(Flash {
+            kind: "info".into(),
+            text: page.t("login.signed_out"),
+        });
+    } else if !q.next.is_empty() && page.flash.is_none() {
+        page.flash = Some(Flash {
+            kind: "info".into(),
+            text: page.t("login.required"),
+        });
+    }
+    let ask_tenant = state.store.list_tenants().await?.len() > 1;
+    Ok(LoginPage {
+        shell: page.shell(None, ""),
+        error: None,
+        email: String::new(),
+        tenant: String::new(),
+        next: q.next,
+        ask_tenant,
+    }
+    .into_response())
+}
+
+/// POST /login
+pub async fn login(
+    State(state): State<AppState>,
+    page: Page,
+    origin: Origin,
+    form: FormData,
+) -> Result<Response, AppError> {
+    let email = form.get("email").trim().to_string();
+    let password = form.get("password").to_string();
+    let tenant_code = form.get("tenant").trim().to_string();
+    let next = form.get("next").to_string();
+    let tenants = state.store.list_tenants().await?;
+    let ask_tenant = tenants.len() > 1;
+    let fail = |status: StatusCode, message: String| {
+        let body = LoginPage {
+            shell: page.shell(None, ""),
+            error: Some(message),
+            email: email.clone(),
+            tenant: tenant_code.clone(),
+            next: next.clone(),
+            ask_tenant,
+        };
+        Ok((status, body).into_response())
+    };
+    if email.is_empty() || password.is_empty() {
+        return fail(StatusCode::BAD_REQUEST, page.t("login.missing_fields"));
+    }
+    let tenant = if ask_tenant {
+        if tenant_code.is_empty() {
+            return fail(StatusCode::BAD_REQUEST, page.t("login.tenant_required"));
+        }
+        match tenants
+            .iter()
+            .find(|t| t.slug == tenant_code.to_ascii_lowercase())
+        {
+            Some(t) => t.clone(),
+            None => {
+                return fail(
+                    StatusCode::UNAUTHORIZED,
+                    page.tf("login.unknown_tenant", "code", &tenant_code),
+                );
+            }
+        }
+    } else {
+        match tenants.into_iter().next() {
+            Some(t) => t,
+            None => return fail(StatusCode::UNAUTHORIZED, page.t("login.failed")),
+        }
+    };
+    let now = Utc::now();
+    let audit = |action: AuditAction, user: Option<UserId>| {
+        NewAuditEntry::new(Some(tenant.id), action)
+            .actor(user, &email)
+            .origin(origin.ip.clone(), origin.request_id.clone())
+    };
+    match state
+        .store
+        .sign_in(tenant.id, &email, &password, origin.ip.as_deref(), now)
+        .await?
+    {
+        SignIn::Success(user) => {
+            // A fresh session id at sign-in, so a planted id is worthless.
+            page.session.cycle_id().await.map_err(session_err)?;
+            page.session
+                .insert(UID, user.id.0)
+                .await
+                .map_err(session_err)?;
+            page.session
+                .insert(TID, user.tenant_id.0)
+                .await
+                .map_err(session_err)?;
+            page.session
+                .insert(AUTH_AT, now.timestamp())
+                .await
+                .map_err(session_err)?;
+            page.session
+                .insert(CSRF, random_token())
+                .await
+                .map_err(session_err)?;
+            state
+                .store
+                .append_audit(audit(AuditAction::SignIn, Some(user.id)))
+                .await?;
+            let actor = actor_for(&state, &user).await?;
+            // An empty or unsafe `next` leads home.
+            let target = match safe_next(&next) {
+                "/" => home_of(actor.roles.landing()),
+                path => path,
+            };
+            Ok(Redirect::to(target).into_response())
+        }
+        SignIn::Rejected {
+            user_id,
+            wait_until,
+        } => {
+            state
+                .store
+                .append_audit(audit(AuditAction::SignInFailed, user_id))
+                .await?;
+            if let Some(until) = wait_until {
+                state
+                    .store
+                    .append_audit(
+                        audit(AuditAction::SignInLocked, user_id)
+                            .detail(format!("wait {} s", (until - now).num_seconds())),
+                    )
+                    .await?;
+            }
+            fail(StatusCode::UNAUTHORIZED, page.t("login.failed"))
+        }
+        SignIn::Throttled { user_id, until } => {
+            state
+                .store
+                .append_audit(audit(AuditAction::SignInFailed, user_id).detail("throttled"))
+                .await?;
+            // The same answer for every account, real or not, and for the address.
+            let seconds = (until - now).num_seconds().max(1);
+            let mut r = fail(
+                StatusCode::TOO_MANY_REQUESTS,
+                page.tf("login.throttled", "seconds", seconds),
+            )?;
+            if let Ok(v) = header::HeaderValue::from_str(&seconds.to_string()) {
+                r.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            Ok(r)
+        }
+        SignIn::Disabled { user_id } => {
+            state
+                .store
+                .append_audit(audit(AuditAction::SignInFailed, Some(user_id)).detail("disabled"))
+                .await?;
+            fail(StatusCode::FORBIDDEN, page.t("login.disabled"))
+        }
+    }
+}
+
+/// POST /logout
+pub async fn logout(
+    State(state): State<AppState>,
+    page: Page,
+    origin: Origin,
+) -> Result<Response, AppError> {
+    let uid: Option<i64> = page.session.get(UID).await.map_err(session_err)?;
+    let tid: Option<i64> = page.session.get(TID).await.map_err(session_err)?;
+    if let (Some(uid), Some(tid)) = (uid, tid) {
+        let email = state
+            .store
+            .user(TenantId(tid), UserId(uid))
+            .await
+            .map(|u| u.email)
+            .unwrap_or_default();
+        state
+            .store
+            .append_audit(
+                NewAuditEntry::new(Some(TenantId(tid)), AuditAction::SignOut)
+                    .actor(Some(UserId(uid)), &email)
+                    .origin(origin.ip, origin.request_id),
+            )
+            .await?;
+    }
+    page.session.flush().await.map_err(session_err)?;
+    Ok(Redirect::to("/login?signed_out=1").into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub struct NextQuery {
+    #[serde(default)]
+    next: String,
+}
+
+/// GET /lang/{code}: remembers the language in a cookie and goes back.
+pub async fn switch_language(
+    Path(code): Path<String>,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, AppError> {
+    let lang = Lang::parse(&code).ok_or_else(AppError::not_found)?;
+    let cookie = format!(
+        "lang={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        lang.code()
+    );
+    let mut r = Redirect::to(safe_next(&q.next)).into_response();
+    r.headers_mut().insert(
+        header::SET_COOKIE,
+        header::HeaderValue::from_str(&cookie).map_err(|e| AppError::internal("cookie", e))?,
+    );
+    Ok(r)
+}
+
+/// GET /: the signed-in user's home, or the sign-in page.
+pub async fn root(auth: Result<Auth, AppError>) -> Response {
+    match auth {
+        Ok(a) => Redirect::to(home_of(a.actor.roles.landing())).into_response(),
+        Err(_) => Redirect::to("/login").into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(safe_next("/members?x=1"), "/members?x=1");
+        assert_eq!(safe_next("//evil.example"), "/");
+        assert_eq!(safe_next("https://evil.example"), "/");
+        assert_eq!(safe_next("/\\evil"), "/");
+        assert_eq!(safe_next("/\t/evil.example"), "/");
+        assert_eq!(safe_next("/\n/evil.example"), "/");
+        assert_eq!(safe_next("/\r\nSet-Cookie: x=1"), "/");
+        assert_eq!(safe_next("/ /evil.example"), "/");
+        assert_eq!(safe_next("/\u{3000}/evil.example"), "/");
+        assert_eq!(safe_next("/a\\b"), "/");
+        assert_eq!(safe_next("javascript:alert(1)"), "/");
+        assert_eq!(safe_next("/javascript:alert(1)"), "/");
+        assert_eq!(safe_next(""), "/");
+        assert_eq!(safe_next("Evil.example"), "/");
+        assert_eq!(safe_next("/people?q=a:b"), "/people?q=a:b");
+        assert_eq!(
+            safe_next("/my/career-sheet#vision"),
+            "/my/career-sheet#vision"
+        );
+    }
+
+    #[test]
+    fn token_comparison_is_exact() {
+        assert!(constant_time_eq("abc", "abc"));
+        assert!(!constant_time_eq("abc", "abd"));
+        assert!(!constant_time_eq("abc", "abcd"));
+    }
+}

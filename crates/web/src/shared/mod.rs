@@ -1,0 +1,22 @@
+//! The HTTP machinery every feature uses and none owns: sign-in and sessions with CSRF
+//! (`auth`), error pages and API errors (`error`), the page frame (`shell`), translations
+//! (`i18n`), operations endpoints and middleware (`ops`), the clock, PDF printing, the
+//! API's extractors and schema completion, and small named helpers (`time`, `access`,
+//! `forms`, `email`). Feature folders import from here and never from each other.
+
+pub mod access;
+pub mod api;
+pub mod api_schema;
+pub mod auth;
+pub mod cards;
+pub mod clock;
+pub mod email;
+pub mod error;
+pub mod forms;
+pub mod i18n;
+pub mod ops;
+pub mod pdf;
+pub mod profile;
+pub mod report_doc;
+pub mod shell;
+pub mod time;
