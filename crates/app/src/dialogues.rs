@@ -6,15 +6,20 @@
 //! employee's own records (本人に返却).
 
 use crate::{Caller, Error};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use domain::audit::AuditAction;
 use domain::career_sheet::CareerSheet;
 use domain::dialogue::Visibility;
+use domain::dialogue::{self, Cadence, DialogueKind, MAX_SERIES_COUNT, ScheduleWarning};
+use domain::japan_time::{from_japan, to_japan};
 use domain::mechanism::Side;
 use domain::policy::{self, Actor, DialogueFacts, DialogueParts, DialogueRole, Relation};
+use domain::policy::{ScheduleFacts, ScheduleRefusal};
+use domain::{PersonId, UserId};
 use domain::{Role, TenantId};
 use store::audit::NewAuditEntry;
 use store::commitments::Commitment;
+use store::dialogues::NewDialogue;
 use store::dialogues::{ConsentEvent, Dialogue, Note, NoteRevision, Topic, consent_in_force};
 use store::feedback::Report;
 use store::{Store, StoreError};
@@ -343,4 +348,109 @@ pub async fn records(
             .await?;
     }
     Ok(out)
+}
+
+/// What someone asked to book, parsed.
+#[derive(Debug, Clone)]
+pub struct BookingRequest {
+    pub kind: DialogueKind,
+    pub subject: PersonId,
+    pub facilitator: UserId,
+    pub start: NaiveDateTime,
+    pub duration_minutes: u32,
+    pub place: String,
+    pub cadence: Option<Cadence>,
+    pub count: u32,
+    /// The person booking saw the warnings and books anyway.
+    pub confirmed: bool,
+}
+
+/// What came of a booking request.
+pub enum BookingOutcome {
+    Booked(Vec<i64>),
+    /// Needs a second look; nothing was written.
+    Warn(Vec<ScheduleWarning>),
+    Refused(ScheduleRefusal),
+}
+
+/// Asks the policy, checks the time against the facilitator's other dialogues, and books
+/// (a series when a cadence is given). Pages, the API and the programmes' interview
+/// booking all come here.
+pub async fn book(
+    store: &Store,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    req: &BookingRequest,
+) -> Result<BookingOutcome, StoreError> {
+    let tenant = actor.tenant_id;
+    let facilitator = store.user(tenant, req.facilitator).await?;
+    let fac_actor = crate::actor_for(store, &facilitator).await?;
+    let relation = store
+        .relation(tenant, facilitator.person_id, req.subject)
+        .await?;
+    let facts = ScheduleFacts {
+        tenant,
+        kind: req.kind,
+        facilitator: req.facilitator,
+        facilitator_is_consultant: fac_actor.has(Role::Consultant),
+        facilitator_is_mentor: fac_actor.has(Role::Mentor),
+        facilitator_person: facilitator.person_id,
+        subject: req.subject,
+        facilitator_assigned: store
+            .is_assigned(tenant, req.facilitator, req.subject)
+            .await?,
+        subject_reports_to_facilitator: relation == Relation::InReportingLine,
+    };
+    if let Err(r) = policy::may_schedule(actor, &facts) {
+        return Ok(BookingOutcome::Refused(r));
+    }
+    let starts: Vec<NaiveDateTime> = match req.cadence {
+        Some(c) => c.occurrences(req.start, req.count.clamp(1, MAX_SERIES_COUNT)),
+        None => vec![req.start],
+    };
+    if !req.confirmed {
+        let (Some(first), Some(last)) = (starts.first(), starts.last()) else {
+            return Ok(BookingOutcome::Booked(Vec::new()));
+        };
+        let span = chrono::Duration::hours(5);
+        let others: Vec<(i64, NaiveDateTime, u32)> = store
+            .bookings_between(
+                tenant,
+                req.facilitator,
+                from_japan(*first) - span,
+                from_japan(*last) + span,
+            )
+            .await?
+            .into_iter()
+            .map(|(id, s, m)| (id, to_japan(s), m.clamp(0, i64::from(u32::MAX)) as u32))
+            .collect();
+        let now = to_japan(now);
+        let mut warnings = Vec::new();
+        for s in &starts {
+            for w in dialogue::schedule_warnings(*s, req.duration_minutes, now, &others) {
+                if !warnings.contains(&w) {
+                    warnings.push(w);
+                }
+            }
+        }
+        if !warnings.is_empty() {
+            return Ok(BookingOutcome::Warn(warnings));
+        }
+    }
+    let ids = store
+        .create_dialogues(
+            tenant,
+            &NewDialogue {
+                kind: req.kind,
+                subject: req.subject,
+                facilitator: req.facilitator,
+                duration_minutes: req.duration_minutes,
+                place: req.place.clone(),
+                created_by: actor.user_id,
+                starts: starts.into_iter().map(from_japan).collect(),
+                cadence: req.cadence,
+            },
+        )
+        .await?;
+    Ok(BookingOutcome::Booked(ids))
 }

@@ -17,7 +17,9 @@ pub mod reports;
 pub mod role_models;
 
 use domain::policy::Actor;
+use domain::{Role, RoleSet};
 use store::audit::NewAuditEntry;
+use store::users::User;
 use store::{Store, StoreError};
 
 /// Who is calling, as the audit log records them: the policy's actor, the account's
@@ -41,6 +43,23 @@ impl Caller {
             )
             .await
     }
+}
+
+/// Builds the policy's view of a user: stored roles, plus manager when they have reports
+/// now.
+pub async fn actor_for(store: &Store, user: &User) -> Result<Actor, StoreError> {
+    let mut roles: Vec<Role> = user.roles.iter().collect();
+    if let Some(p) = user.person_id
+        && store.has_reports(user.tenant_id, p).await?
+    {
+        roles.push(Role::Manager);
+    }
+    Ok(Actor {
+        user_id: user.id,
+        tenant_id: user.tenant_id,
+        person_id: user.person_id,
+        roles: RoleSet::new(roles),
+    })
 }
 
 /// Why a use case did not answer. Transports map these to their own errors (a 404 page,

@@ -331,7 +331,7 @@ async fn book_interviews(
         let (Some(at), Some((consultant, _))) = (p.suggested, &p.consultant) else {
             continue;
         };
-        let req = crate::dialogues::BookingRequest {
+        let req = app::dialogues::BookingRequest {
             kind: domain::dialogue::DialogueKind::MilestoneInterview,
             subject: p.person,
             facilitator: *consultant,
@@ -342,8 +342,8 @@ async fn book_interviews(
             count: 1,
             confirmed: true,
         };
-        match crate::dialogues::book_dialogues(&state, &auth.actor, &req).await? {
-            crate::dialogues::BookingOutcome::Booked(_) => booked += 1,
+        match app::dialogues::book(&state.store, &auth.actor, state.clock.now(), &req).await? {
+            app::dialogues::BookingOutcome::Booked(_) => booked += 1,
             _ => refused += 1,
         }
     }

@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use domain::audit::AuditAction;
 use domain::policy::Actor;
-use domain::{Role, RoleSet, TenantId, UserId};
+use domain::{TenantId, UserId};
 use rand::RngCore;
 use store::audit::NewAuditEntry;
 use store::users::{SignIn, User};
@@ -211,20 +211,9 @@ impl Auth {
     }
 }
 
-/// Builds the policy's view of a user: stored roles, plus manager when they have reports now.
+/// Builds the policy's view of a user (`app::actor_for`).
 pub async fn actor_for(state: &AppState, user: &User) -> Result<Actor, store::StoreError> {
-    let mut roles: Vec<Role> = user.roles.iter().collect();
-    if let Some(p) = user.person_id
-        && state.store.has_reports(user.tenant_id, p).await?
-    {
-        roles.push(Role::Manager);
-    }
-    Ok(Actor {
-        user_id: user.id,
-        tenant_id: user.tenant_id,
-        person_id: user.person_id,
-        roles: RoleSet::new(roles),
-    })
+    app::actor_for(&state.store, user).await
 }
 
 impl FromRequestParts<AppState> for Auth {

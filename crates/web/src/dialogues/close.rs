@@ -1,0 +1,67 @@
+//! Closing a dialogue: held, cancelled or missed.
+
+use super::*;
+
+/// POST /dialogues/{id}/close — held (記録を確定), cancelled or no-show.
+pub(super) async fn close(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    let (d, role) = load(&state, &auth, id).await?;
+    need(policy::may_manage_dialogue(role))?;
+    let to = DialogueState::parse(form.get("state"))
+        .ok_or(AppError::Page(crate::shared::error::ErrorPage::BadRequest))?;
+    // HR who booked it may cancel it; only the facilitator knows it was held or missed.
+    need(role == DialogueRole::Facilitator || to == DialogueState::Cancelled)?;
+    // A milestone interview ends in a commitment, or in booking the next session.
+    if d.kind == DialogueKind::MilestoneInterview && to == DialogueState::Held && !d.is_closed() {
+        use commitments::MilestoneClose;
+        let (outcome, msg) = match commitments::milestone_close(&state, &auth, &d).await? {
+            MilestoneClose::Committed => ("committed", "commitment.closed_committed"),
+            MilestoneClose::Continued => ("continued", "commitment.closed_continued"),
+            MilestoneClose::NeedsNextSession => {
+                set_flash(
+                    &page.session,
+                    "error",
+                    page.t("commitment.error.needs_next_session"),
+                )
+                .await?;
+                return Ok(back(id));
+            }
+        };
+        let done = state
+            .store
+            .close_with_outcome(auth.tenant(), d.id, outcome)
+            .await?;
+        set_flash(
+            &page.session,
+            if done { "success" } else { "error" },
+            page.t(if done {
+                msg
+            } else {
+                "dialogue.error.already_closed"
+            }),
+        )
+        .await?;
+        return Ok(back(id));
+    }
+    if state.store.close_dialogue(auth.tenant(), d.id, to).await? {
+        set_flash(
+            &page.session,
+            "success",
+            page.t(&format!("dialogue.closed.{}", to.key())),
+        )
+        .await?;
+    } else {
+        set_flash(
+            &page.session,
+            "error",
+            page.t("dialogue.error.already_closed"),
+        )
+        .await?;
+    }
+    Ok(back(id))
+}

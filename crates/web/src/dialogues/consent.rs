@@ -1,0 +1,115 @@
+//! The employee's consent (同意) to feedback for their manager: recorded by the consultant, withdrawn by the employee.
+
+use super::*;
+
+/// Appends a consent event and audits the change: consent is never changed silently.
+pub(super) async fn change_consent(
+    state: &AppState,
+    auth: &Auth,
+    origin: &Origin,
+    d: &Dialogue,
+    event: &str,
+    withheld: &str,
+) -> Result<(), AppError> {
+    state
+        .store
+        .record_consent(auth.tenant(), d.id, event, withheld, auth.user.id)
+        .await?;
+    auth.audit(
+        state,
+        origin,
+        NewAuditEntry::new(Some(auth.tenant()), AuditAction::ConsentChanged)
+            .target("dialogue", d.id)
+            .detail(event),
+    )
+    .await?;
+    Ok(())
+}
+
+/// POST /dialogues/{id}/consent — the consultant records the employee's answer and what
+/// they ask to withhold from their manager.
+pub(super) async fn record_consent(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    let (d, role) = load(&state, &auth, id).await?;
+    need(policy::may_record_consent(role) && d.kind.is_consultant_session())?;
+    let event = match form.get("agreed") {
+        "yes" => "given",
+        "no" => "refused",
+        _ => {
+            return again(
+                &state,
+                &page,
+                &auth,
+                &origin,
+                (&d, role),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Retry {
+                    consent_error: Some(page.t("dialogue.error.consent_choice")),
+                    ..Default::default()
+                },
+            )
+            .await;
+        }
+    };
+    let Ok(withheld) = dialogue::parse_text(form.get("withheld"), MAX_WITHHELD_CHARS) else {
+        return again(
+            &state,
+            &page,
+            &auth,
+            &origin,
+            (&d, role),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Retry {
+                consent_error: Some(page.tf("dialogue.error.too_long", "n", MAX_WITHHELD_CHARS)),
+                ..Default::default()
+            },
+        )
+        .await;
+    };
+    change_consent(&state, &auth, &origin, &d, event, &withheld).await?;
+    set_flash(
+        &page.session,
+        "success",
+        page.t("dialogue.consent.recorded"),
+    )
+    .await?;
+    Ok(back(id))
+}
+
+/// POST /dialogues/{id}/consent/withdraw — the employee (or the consultant for them)
+/// withdraws consent; from now on nothing may be fed back to the manager.
+pub(super) async fn withdraw_consent(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    Path(id): Path<i64>,
+    _form: FormData,
+) -> Result<Response, AppError> {
+    let (d, role) = load(&state, &auth, id).await?;
+    need(policy::may_withdraw_consent(role) && d.kind.is_consultant_session())?;
+    let events = state.store.consent_events(auth.tenant(), d.id).await?;
+    if !consent_in_force(&events).is_some_and(|c| c.permits_feedback()) {
+        set_flash(
+            &page.session,
+            "error",
+            page.t("dialogue.consent.nothing_to_withdraw"),
+        )
+        .await?;
+        return Ok(back(id));
+    }
+    change_consent(&state, &auth, &origin, &d, "withdrawn", "").await?;
+    set_flash(
+        &page.session,
+        "success",
+        page.t("dialogue.consent.withdrawn"),
+    )
+    .await?;
+    Ok(back(id))
+}

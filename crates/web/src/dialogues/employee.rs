@@ -1,0 +1,109 @@
+//! What the employee adds themselves: topics to raise before, their rating and reflection after.
+
+use super::*;
+
+/// POST /dialogues/{id}/topics — the employee prepares a topic, with the response wanted.
+pub(super) async fn add_topic(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    let (d, role) = load(&state, &auth, id).await?;
+    need(role == DialogueRole::Subject)?;
+    let typed = form.get("body").to_string();
+    let problem = match (
+        WantedResponse::parse(form.get("wanted")),
+        dialogue::parse_text(&typed, MAX_TOPIC_CHARS),
+    ) {
+        _ if d.is_closed() => Some(page.t("dialogue.error.topic_closed")),
+        (_, Err(_)) => Some(page.tf("dialogue.error.too_long", "n", MAX_TOPIC_CHARS)),
+        (_, Ok(b)) if b.is_empty() => Some(page.t("dialogue.error.topic_empty")),
+        (None, _) => Some(page.t("dialogue.error.wanted")),
+        (Some(w), Ok(body)) => {
+            state
+                .store
+                .add_topic(auth.tenant(), d.id, auth.user.id, w, &body)
+                .await?;
+            None
+        }
+    };
+    match problem {
+        None => {
+            set_flash(&page.session, "success", page.t("dialogue.topic_added")).await?;
+            Ok(back(id))
+        }
+        Some(e) => {
+            again(
+                &state,
+                &page,
+                &auth,
+                &origin,
+                (&d, role),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Retry {
+                    topic_text: typed,
+                    topic_error: Some(e),
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+    }
+}
+
+/// POST /dialogues/{id}/reflection — after a held dialogue, the employee rates it (1–5)
+/// and may write their own reflection.
+pub(super) async fn reflect(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    let (d, role) = load(&state, &auth, id).await?;
+    need(role == DialogueRole::Subject)?;
+    let typed = form.get("reflection").to_string();
+    let problem = if d.state != DialogueState::Held {
+        Some(page.t("dialogue.error.reflect_not_held"))
+    } else {
+        match (
+            dialogue::parse_rating(form.get("rating")),
+            dialogue::parse_text(&typed, MAX_TOPIC_CHARS),
+        ) {
+            (_, Err(_)) => Some(page.tf("dialogue.error.too_long", "n", MAX_TOPIC_CHARS)),
+            (None, _) => Some(page.t("dialogue.error.rating")),
+            (Some(r), Ok(text)) => {
+                state
+                    .store
+                    .reflect_on_dialogue(auth.tenant(), d.id, r, &text)
+                    .await?;
+                None
+            }
+        }
+    };
+    match problem {
+        None => {
+            set_flash(&page.session, "success", page.t("dialogue.reflected")).await?;
+            Ok(back(id))
+        }
+        Some(e) => {
+            again(
+                &state,
+                &page,
+                &auth,
+                &origin,
+                (&d, role),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Retry {
+                    reflection: Some((typed, Some(e))),
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+    }
+}

@@ -1,0 +1,425 @@
+//! The dialogue page: everything the caller may see of one dialogue (`app::dialogues::view`), as one page with its sections.
+
+use super::*;
+
+pub struct NoteView {
+    pub id: i64,
+    pub body: String,
+    pub visibility: &'static str,
+    pub visibility_label: String,
+    pub carry_over: &'static str,
+    pub carry_label: String,
+    pub category: String,
+    pub category_label: String,
+    pub revision: i64,
+    pub after_close: bool,
+    pub updated: String,
+    /// (revision, text, written at) of earlier wordings.
+    pub history: Vec<(i64, String, String)>,
+}
+
+pub struct Carried {
+    pub from: String,
+    pub label: String,
+    pub body: String,
+}
+
+pub struct TopicView {
+    pub wanted: String,
+    pub body: String,
+}
+
+pub struct Suggestion {
+    pub label: String,
+    pub covered: bool,
+    pub questions: Vec<String>,
+}
+
+pub struct ConsentView {
+    /// `given`, `refused`, `withdrawn`
+    pub status: &'static str,
+    pub status_label: String,
+    pub withheld: String,
+    /// (when, what, withheld topics)
+    pub events: Vec<(String, String, String)>,
+}
+
+/// The add-note form as typed, or an edit that could not be saved.
+#[derive(Default)]
+pub struct NoteDraft {
+    pub body: String,
+    pub visibility: String,
+    pub carry_over: String,
+    pub category: String,
+    pub error: Option<String>,
+    /// Set when the draft belongs to an existing item (edit).
+    pub note_id: Option<i64>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "dialogue.html")]
+pub(super) struct ShowPage {
+    shell: Shell,
+    d: Row,
+    duration: i64,
+    series: bool,
+    closed: bool,
+    role: &'static str,
+    consultant_session: bool,
+    may_manage: bool,
+    may_calendar: bool,
+    // the facilitator's preparation
+    sheet: Vec<(String, String)>,
+    sheet_horizon: Option<u8>,
+    sheet_saved: bool,
+    carried: Vec<Carried>,
+    topics: Vec<TopicView>,
+    suggestions: Vec<Suggestion>,
+    approach: Option<(String, String)>,
+    // notes
+    notes: Vec<NoteView>,
+    draft: NoteDraft,
+    visibilities: Vec<(&'static str, String, String)>,
+    carry_options: Vec<(&'static str, String)>,
+    categories: Vec<(&'static str, String)>,
+    note_limit: usize,
+    // consent
+    consent: Option<ConsentView>,
+    consent_error: Option<String>,
+    withheld_limit: usize,
+    // the employee
+    wanted_options: Vec<(&'static str, String)>,
+    topic_text: String,
+    topic_error: Option<String>,
+    topic_limit: usize,
+    rating: Option<i64>,
+    rating_options: Vec<(i64, String)>,
+    reflection: String,
+    reflection_error: Option<String>,
+    // commitments (行動計画)
+    commitments: Vec<commitments::CommitmentView>,
+    commitment_form: commitments::CommitmentForm,
+    commitment_check: Option<commitments::CheckView>,
+    commitment_limit: usize,
+    milestone: bool,
+    milestone_number: usize,
+    outcome: Option<String>,
+    subject_id: i64,
+    status_options: Vec<(&'static str, String)>,
+    report: Option<report::DraftView>,
+    report_error: Option<String>,
+    /// The vision recorded in this interview: (text, horizon) — facilitator and subject.
+    vision: Option<(String, i64)>,
+    /// The vision form as typed, with its problem.
+    vision_form: (String, String, Option<String>),
+    mechanism: Option<worksheet::MechanismView>,
+    /// The worksheet form as typed: (side, text, weight, error).
+    worksheet_form: (String, String, String, Option<String>),
+}
+
+impl ShowPage {
+    /// Is the commitment form showing an edit of this commitment (after a problem)?
+    fn editing(&self, id: &i64) -> bool {
+        self.commitment_form.id == Some(*id)
+    }
+
+    fn rated(&self, n: &i64) -> bool {
+        self.rating == Some(*n)
+    }
+
+    fn has_draft_for(&self, id: &i64) -> bool {
+        self.draft.note_id == Some(*id)
+    }
+}
+
+pub(super) fn visibility_label(page: &Page, v: Visibility) -> String {
+    page.t(&format!("dialogue.visibility.{}", v.key()))
+}
+
+pub(super) async fn render_show(
+    state: &AppState,
+    page: &Page,
+    auth: &Auth,
+    origin: &Origin,
+    d: &Dialogue,
+    role: DialogueRole,
+    retry: Retry,
+) -> Result<ShowPage, AppError> {
+    let subject = role == DialogueRole::Subject;
+    let role_key = match role {
+        DialogueRole::Facilitator => "facilitator",
+        DialogueRole::Subject => "subject",
+        DialogueRole::SubjectsManager => "manager",
+        DialogueRole::Scheduler => "scheduler",
+        DialogueRole::Outsider => return Err(AppError::forbidden()),
+    };
+    // Everything confidential comes through the application layer, as the policy allows.
+    let v = app::dialogues::view_of(
+        &state.store,
+        &auth.caller(origin),
+        state.clock.today(),
+        d.clone(),
+        role,
+        app::dialogues::Via::Page,
+    )
+    .await?;
+    let d = &v.dialogue;
+    let note_views = v
+        .notes
+        .iter()
+        .map(|r| {
+            let n = &r.note;
+            let category = n.question_category.clone().unwrap_or_default();
+            NoteView {
+                id: n.id,
+                body: n.body.clone(),
+                visibility: n.visibility.key(),
+                visibility_label: visibility_label(page, n.visibility),
+                carry_over: n.carry_over.key(),
+                carry_label: page.t(&format!("dialogue.carry.{}", n.carry_over.key())),
+                category_label: if category.is_empty() {
+                    String::new()
+                } else {
+                    page.t(&format!("questions.category.{category}"))
+                },
+                category,
+                revision: n.revision,
+                after_close: n.after_close,
+                updated: when(n.updated_at),
+                history: r
+                    .history
+                    .iter()
+                    .map(|h| (h.revision, h.body.clone(), when(h.replaced_at)))
+                    .collect(),
+            }
+        })
+        .collect();
+    // The facilitator's preparation.
+    let (mut sheet, mut sheet_horizon, mut sheet_saved) = (Vec::new(), None, false);
+    let (mut carried, mut suggestions, mut approach) = (Vec::new(), Vec::new(), None);
+    if let Some(prep) = &v.preparation {
+        if let Some(shared) = &prep.sheet {
+            sheet_saved = true;
+            sheet_horizon = shared.vision_horizon_years;
+            sheet = shared
+                .sections
+                .iter()
+                .filter(|(_, e)| !e.text.is_empty())
+                .map(|(s, e)| {
+                    (
+                        page.t(&format!("sheet.section.{}", s.key())),
+                        e.text.clone(),
+                    )
+                })
+                .collect();
+        }
+        for (from, n) in &prep.carried {
+            carried.push(Carried {
+                from: when(*from),
+                label: page.t(&format!("dialogue.carry.{}", n.carry_over.key())),
+                body: n.body.clone(),
+            });
+        }
+        let own = state.store.tenant_questions(auth.tenant()).await?;
+        let english = page.lang == crate::shared::i18n::Lang::En;
+        let mut all: Vec<Suggestion> = Category::ALL
+            .into_iter()
+            .map(|c| Suggestion {
+                label: page.t(&format!("questions.category.{}", c.key())),
+                covered: prep.covered.iter().any(|k| k == c.key()),
+                questions: BUILT_IN
+                    .iter()
+                    .filter(|b| b.category == c)
+                    .map(|b| if english { b.en } else { b.ja }.to_string())
+                    .chain(own.iter().filter(|q| q.category == c).map(|q| {
+                        if english && !q.text_en.is_empty() {
+                            q.text_en.clone()
+                        } else {
+                            q.text_ja.clone()
+                        }
+                    }))
+                    .collect(),
+            })
+            .collect();
+        // Categories not yet covered with this person come first.
+        all.sort_by_key(|s| s.covered);
+        suggestions = all;
+        let tenure = prep.tenure_years;
+        approach = dialogue::approach_for(tenure).map(|a| {
+            let key = match a {
+                Approach::Coaching => "coaching",
+                Approach::Teaching => "teaching",
+            };
+            (
+                page.t(&format!("dialogue.approach.{key}")),
+                page.tf(
+                    &format!("dialogue.approach.{key}_hint"),
+                    "years",
+                    tenure.unwrap_or_default(),
+                ),
+            )
+        });
+    }
+    // The employee's topics: theirs to write, the facilitator's to read.
+    let topics = v
+        .topics
+        .iter()
+        .map(|t| TopicView {
+            wanted: page.t(&format!("dialogue.wanted.{}", t.wanted.key())),
+            body: t.body.clone(),
+        })
+        .collect();
+    // Consent: the facilitator and the employee see it.
+    let consent = v.consent.as_ref().and_then(|cs| {
+        cs.in_force.as_ref().map(|c| {
+            let status = if c.withdrawn {
+                "withdrawn"
+            } else if c.agreed {
+                "given"
+            } else {
+                "refused"
+            };
+            ConsentView {
+                status,
+                status_label: page.t(&format!("dialogue.consent.status.{status}")),
+                withheld: c.withheld.clone(),
+                events: cs
+                    .events
+                    .iter()
+                    .map(|e| {
+                        (
+                            when(e.recorded_at),
+                            page.t(&format!("dialogue.consent.event.{}", e.event)),
+                            e.withheld.clone(),
+                        )
+                    })
+                    .collect(),
+            }
+        })
+    });
+    let default_visibility = d.kind.default_visibility().key();
+    let mut draft = retry.draft;
+    if draft.visibility.is_empty() {
+        draft.visibility = default_visibility.into();
+    }
+    if draft.carry_over.is_empty() {
+        draft.carry_over = CarryOver::None.key().into();
+    }
+    let commitments = v
+        .commitments
+        .iter()
+        .map(|c| commitments::view(page, c))
+        .collect();
+    let commitment_form = retry.commitment.unwrap_or_default();
+    let commitment_check = (commitment_form.id.is_none() && !commitment_form.action.is_empty())
+        .then(|| commitments::CheckView::of(&commitment_form.action, page.lang));
+    let milestone = d.kind == DialogueKind::MilestoneInterview;
+    let milestone_number = if milestone && v.parts.commitments {
+        commitments::milestone_session_number(state, auth, d).await?
+    } else {
+        0
+    };
+    let outcome = d
+        .outcome
+        .as_ref()
+        .map(|o| page.t(&format!("commitment.outcome.{o}")));
+    let (reflection, reflection_error) = match retry.reflection {
+        Some((t, e)) => (t, e),
+        None => (d.subject_reflection.clone().unwrap_or_default(), None),
+    };
+    Ok(ShowPage {
+        shell: page.shell(Some(auth), if subject { "/my" } else { "/dialogues" }),
+        d: row(page, d),
+        duration: d.duration_minutes,
+        series: d.series_id.is_some(),
+        closed: d.is_closed(),
+        role: role_key,
+        consultant_session: d.kind.is_consultant_session(),
+        may_manage: policy::may_manage_dialogue(role),
+        may_calendar: policy::may_download_calendar(role),
+        sheet,
+        sheet_horizon,
+        sheet_saved,
+        carried,
+        topics,
+        suggestions,
+        approach,
+        notes: note_views,
+        draft,
+        visibilities: Visibility::ALL
+            .into_iter()
+            .map(|v| {
+                (
+                    v.key(),
+                    visibility_label(page, v),
+                    page.t(&format!("dialogue.visibility_help.{}", v.key())),
+                )
+            })
+            .collect(),
+        carry_options: CarryOver::ALL
+            .into_iter()
+            .map(|c| (c.key(), page.t(&format!("dialogue.carry.{}", c.key()))))
+            .collect(),
+        categories: Category::ALL
+            .into_iter()
+            .map(|c| (c.key(), page.t(&format!("questions.category.{}", c.key()))))
+            .collect(),
+        note_limit: MAX_NOTE_CHARS,
+        consent,
+        consent_error: retry.consent_error,
+        withheld_limit: MAX_WITHHELD_CHARS,
+        wanted_options: WantedResponse::ALL
+            .into_iter()
+            .map(|w| (w.key(), page.t(&format!("dialogue.wanted.{}", w.key()))))
+            .collect(),
+        topic_text: retry.topic_text,
+        topic_error: retry.topic_error,
+        topic_limit: MAX_TOPIC_CHARS,
+        rating: d.subject_rating,
+        rating_options: (1..=5)
+            .map(|n| (n, page.t(&format!("dialogue.rating.{n}"))))
+            .collect(),
+        reflection,
+        reflection_error,
+        commitments,
+        commitment_form,
+        commitment_check,
+        commitment_limit: domain::commitment::MAX_ACTION_CHARS,
+        milestone,
+        milestone_number,
+        outcome,
+        subject_id: d.subject.0,
+        report_error: retry.report.as_ref().map(|(_, e)| e.clone()),
+        report: report::draft_view(state, page, auth, &v, retry.report.map(|(p, _)| p)).await?,
+        vision: d.vision.clone().zip(d.vision_horizon),
+        mechanism: worksheet::view(state, page, auth, &v).await?,
+        worksheet_form: match retry.worksheet {
+            Some((side, text, weight, e)) => (side, text, weight, Some(e)),
+            None => ("merit".into(), String::new(), "3".into(), None),
+        },
+        vision_form: match retry.vision {
+            Some((v, h, e)) => (v, h, Some(e)),
+            None => (
+                d.vision.clone().unwrap_or_default(),
+                d.vision_horizon.map(|h| h.to_string()).unwrap_or_default(),
+                None,
+            ),
+        },
+        status_options: domain::commitment::Status::ALL
+            .into_iter()
+            .map(|st| (st.key(), page.t(&format!("commitment.status.{}", st.key()))))
+            .collect(),
+    })
+}
+
+/// GET /dialogues/{id}
+pub(super) async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    Path(id): Path<i64>,
+) -> Result<ShowPage, AppError> {
+    let (d, role) = load(&state, &auth, id).await?;
+    render_show(&state, &page, &auth, &origin, &d, role, Retry::default()).await
+}
