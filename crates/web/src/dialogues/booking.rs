@@ -55,16 +55,16 @@ impl BookingForm {
 #[derive(Template, WebTemplate)]
 #[template(path = "dialogue_new.html")]
 pub(super) struct NewPage {
-    shell: Shell,
-    form: BookingForm,
-    kinds: Vec<(&'static str, String)>,
-    candidates: Vec<Candidate>,
-    may_book_for_others: bool,
+    pub(super) shell: Shell,
+    pub(super) form: BookingForm,
+    pub(super) kinds: Vec<(&'static str, String)>,
+    pub(super) candidates: Vec<Candidate>,
+    pub(super) may_book_for_others: bool,
     /// (field, message)
-    errors: Vec<(&'static str, String)>,
-    warnings: Vec<String>,
-    place_limit: usize,
-    max_count: u32,
+    pub(super) errors: Vec<(&'static str, String)>,
+    pub(super) warnings: Vec<String>,
+    pub(super) place_limit: usize,
+    pub(super) max_count: u32,
 }
 
 impl NewPage {
@@ -139,8 +139,8 @@ pub(super) async fn render_new(
 
 #[derive(serde::Deserialize)]
 pub(super) struct NewQuery {
-    subject: Option<i64>,
-    kind: Option<String>,
+    pub(super) subject: Option<i64>,
+    pub(super) kind: Option<String>,
 }
 
 /// GET /dialogues/new — the booking form.

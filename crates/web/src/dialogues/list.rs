@@ -5,14 +5,14 @@ use super::*;
 #[derive(Template, WebTemplate)]
 #[template(path = "dialogues.html")]
 pub(super) struct ListPage {
-    shell: Shell,
-    upcoming: Vec<Row>,
-    past: Vec<Row>,
-    booked: Vec<Row>,
-    is_hr: bool,
-    members: Vec<Row>,
-    is_manager: bool,
-    check_ins: Vec<CheckIn>,
+    pub(super) shell: Shell,
+    pub(super) upcoming: Vec<Row>,
+    pub(super) past: Vec<Row>,
+    pub(super) booked: Vec<Row>,
+    pub(super) is_hr: bool,
+    pub(super) members: Vec<Row>,
+    pub(super) is_manager: bool,
+    pub(super) check_ins: Vec<CheckIn>,
 }
 
 /// GET /dialogues — 面談: the dialogues I hold (and, for HR, those I booked for others).

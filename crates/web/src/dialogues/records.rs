@@ -12,8 +12,8 @@ pub struct RecordView {
 #[derive(Template, WebTemplate)]
 #[template(path = "my_records.html")]
 pub(super) struct RecordsPage {
-    shell: Shell,
-    records: Vec<RecordView>,
+    pub(super) shell: Shell,
+    pub(super) records: Vec<RecordView>,
 }
 
 pub(super) async fn records_of_me(
