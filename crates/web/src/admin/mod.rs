@@ -41,7 +41,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "admin.html")]
+#[template(path = "admin/settings.html")]
 struct SettingsPage {
     shell: Shell,
     company: String,
@@ -218,7 +218,7 @@ pub struct ThrottleRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "users.html")]
+#[template(path = "admin/users.html")]
 struct UsersPage {
     shell: Shell,
     users: Vec<UserRow>,
@@ -522,7 +522,7 @@ impl From<AuditEntry> for AuditRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "audit.html")]
+#[template(path = "admin/audit.html")]
 struct AuditPage {
     shell: Shell,
     q: AuditQuery,

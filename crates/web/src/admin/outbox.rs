@@ -35,7 +35,7 @@ struct Row {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "outbox.html")]
+#[template(path = "admin/outbox.html")]
 struct OutboxPage {
     shell: Shell,
     smtp_configured: bool,

@@ -36,7 +36,7 @@ pub struct Item {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "anchors_take.html")]
+#[template(path = "anchors/take.html")]
 struct TakePage {
     shell: Shell,
     items: Vec<Item>,
@@ -58,7 +58,7 @@ pub struct Past {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "anchors.html")]
+#[template(path = "anchors/results.html")]
 struct ResultPage {
     shell: Shell,
     taken: Option<String>,

@@ -36,7 +36,7 @@ pub struct YearRate {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "autonomy.html")]
+#[template(path = "autonomy/autonomy.html")]
 struct AutonomyPage {
     shell: Shell,
     statement: String,

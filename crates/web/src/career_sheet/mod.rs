@@ -54,7 +54,7 @@ pub struct SectionField {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "career_sheet.html")]
+#[template(path = "career_sheet/edit.html")]
 struct EditPage {
     shell: Shell,
     fields: Vec<SectionField>,
@@ -351,7 +351,7 @@ pub struct ShownSection {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "career_sheet_version.html")]
+#[template(path = "career_sheet/version.html")]
 struct VersionPage {
     shell: Shell,
     version: i64,
@@ -418,7 +418,7 @@ pub struct ComparedSection {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "career_sheet_compare.html")]
+#[template(path = "career_sheet/compare.html")]
 struct ComparePage {
     shell: Shell,
     from: i64,

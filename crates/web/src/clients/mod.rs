@@ -62,7 +62,7 @@ pub struct Typed {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "clients.html")]
+#[template(path = "clients/clients.html")]
 struct ClientsPage {
     shell: Shell,
     clients: Vec<ClientRow>,
@@ -229,7 +229,7 @@ pub struct AssignmentRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "assignments.html")]
+#[template(path = "clients/assignments.html")]
 struct AssignmentsPage {
     shell: Shell,
     rows: Vec<AssignmentRow>,

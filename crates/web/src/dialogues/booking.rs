@@ -53,7 +53,7 @@ impl BookingForm {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "dialogue_new.html")]
+#[template(path = "dialogues/new.html")]
 pub(super) struct NewPage {
     pub(super) shell: Shell,
     pub(super) form: BookingForm,

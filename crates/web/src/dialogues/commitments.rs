@@ -79,7 +79,7 @@ impl CommitmentForm {
 
 /// The verdict of the two checks, as shown under the action (the live partial too).
 #[derive(Template, WebTemplate)]
-#[template(path = "commitment_check.html")]
+#[template(path = "dialogues/_commitment_check.html")]
 pub struct CheckView {
     pub lang: crate::shared::i18n::Lang,
     pub empty: bool,

@@ -3,7 +3,7 @@
 use super::*;
 
 #[derive(Template, WebTemplate)]
-#[template(path = "dialogues.html")]
+#[template(path = "dialogues/list.html")]
 pub(super) struct ListPage {
     pub(super) shell: Shell,
     pub(super) upcoming: Vec<Row>,

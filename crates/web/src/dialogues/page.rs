@@ -57,7 +57,7 @@ pub struct NoteDraft {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "dialogue.html")]
+#[template(path = "dialogues/page.html")]
 pub(super) struct ShowPage {
     pub(super) shell: Shell,
     pub(super) d: Row,

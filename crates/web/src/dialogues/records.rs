@@ -10,7 +10,7 @@ pub struct RecordView {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "my_records.html")]
+#[template(path = "dialogues/records.html")]
 pub(super) struct RecordsPage {
     pub(super) shell: Shell,
     pub(super) records: Vec<RecordView>,

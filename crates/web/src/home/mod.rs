@@ -22,7 +22,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "my.html")]
+#[template(path = "home/my.html")]
 struct MyPage {
     shell: Shell,
     profile: Option<ProfileView>,
@@ -155,7 +155,7 @@ pub struct MemberRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "members.html")]
+#[template(path = "home/members.html")]
 struct MembersPage {
     shell: Shell,
     members: Vec<MemberRow>,

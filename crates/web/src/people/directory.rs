@@ -41,7 +41,7 @@ pub struct DirectoryRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "directory.html")]
+#[template(path = "people/directory.html")]
 struct DirectoryPage {
     shell: Shell,
     q: String,
@@ -125,7 +125,7 @@ async fn directory(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "org.html")]
+#[template(path = "people/org.html")]
 struct OrgPage {
     shell: Shell,
     nodes: Vec<DepartmentNode>,
@@ -150,7 +150,7 @@ async fn org(State(state): State<AppState>, page: Page, auth: Auth) -> Result<Or
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "org_children.html")]
+#[template(path = "people/_org_children.html")]
 struct OrgChildren {
     shell: Shell,
     nodes: Vec<DepartmentNode>,

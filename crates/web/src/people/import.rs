@@ -44,7 +44,7 @@ pub struct ImportRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "people_import.html")]
+#[template(path = "people/import.html")]
 struct ImportPage {
     shell: Shell,
     recent: Vec<ImportRow>,
@@ -96,7 +96,7 @@ pub struct ProblemRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "people_import_preview.html")]
+#[template(path = "people/import_preview.html")]
 struct PreviewPage {
     shell: Shell,
     file_name: String,

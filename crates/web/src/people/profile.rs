@@ -15,7 +15,7 @@ use domain::policy::{self, Action, Relation};
 use store::audit::NewAuditEntry;
 
 #[derive(Template, WebTemplate)]
-#[template(path = "person.html")]
+#[template(path = "people/profile.html")]
 pub struct PersonPage {
     shell: Shell,
     p: ProfileView,

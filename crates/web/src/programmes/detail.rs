@@ -46,7 +46,7 @@ pub struct SessionForm {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "programme.html")]
+#[template(path = "programmes/detail.html")]
 pub(super) struct DetailPage {
     pub(super) shell: Shell,
     pub(super) programme: Programme,

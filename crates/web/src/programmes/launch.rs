@@ -19,7 +19,7 @@ pub struct LaunchForm {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "programme_new.html")]
+#[template(path = "programmes/new.html")]
 pub(super) struct NewPage {
     pub(super) shell: Shell,
     pub(super) form: LaunchForm,

@@ -23,7 +23,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "training.html")]
+#[template(path = "programmes/training.html")]
 struct TrainingPage {
     shell: Shell,
     /// (programme id, session id, when, place, programme name, seats taken, capacity)
@@ -69,7 +69,7 @@ async fn training(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "programmes.html")]
+#[template(path = "programmes/list.html")]
 struct ProgrammesPage {
     shell: Shell,
     headcount: String,

@@ -3,7 +3,7 @@
 use super::*;
 
 #[derive(Template, WebTemplate)]
-#[template(path = "my_programme.html")]
+#[template(path = "programmes/my_path.html")]
 pub(super) struct MyPathPage {
     pub(super) shell: Shell,
     pub(super) programme: Programme,

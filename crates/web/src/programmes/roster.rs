@@ -10,7 +10,7 @@ pub struct RosterGroup {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "roster.html")]
+#[template(path = "programmes/roster.html")]
 pub(super) struct RosterPage {
     pub(super) shell: Shell,
     pub(super) programme_id: i64,

@@ -40,7 +40,7 @@ pub struct Group {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "questions.html")]
+#[template(path = "questions/questions.html")]
 struct BankPage {
     shell: Shell,
     groups: Vec<Group>,

@@ -42,7 +42,7 @@ pub struct InboxRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "reports.html")]
+#[template(path = "reports/list.html")]
 struct InboxPage {
     shell: Shell,
     rows: Vec<InboxRow>,

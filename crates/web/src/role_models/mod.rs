@@ -42,7 +42,7 @@ struct SearchQuery {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "role_models.html")]
+#[template(path = "role_models/list.html")]
 struct ListPage {
     shell: Shell,
     q: String,
@@ -112,7 +112,7 @@ async fn list(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "role_model.html")]
+#[template(path = "role_models/story.html")]
 struct ShowPage {
     shell: Shell,
     story: StoryCard,
@@ -144,7 +144,7 @@ async fn show(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "role_model_new.html")]
+#[template(path = "role_models/new.html")]
 struct NewPage {
     shell: Shell,
     employee_number: String,

@@ -365,7 +365,7 @@ pub async fn csrf_guard(session: Session, req: Request<Body>, next: Next) -> Res
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "login.html")]
+#[template(path = "shared/login.html")]
 struct LoginPage {
     shell: Shell,
     error: Option<String>,

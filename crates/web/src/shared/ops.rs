@@ -195,7 +195,7 @@ pub async fn not_found(req: Request) -> Response {
 }
 
 #[derive(Template)]
-#[template(path = "error.html")]
+#[template(path = "shared/error.html")]
 struct ErrorTemplate {
     shell: Shell,
     title: String,

@@ -27,7 +27,7 @@ pub fn part_views(page: &Page, parts: &Parts) -> Vec<PartView> {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "report.html")]
+#[template(path = "shared/report.html")]
 pub struct ReportPage {
     pub shell: Shell,
     pub preview: bool,
