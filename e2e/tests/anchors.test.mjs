@@ -3,7 +3,7 @@
 // profile as a radar chart with the dominant anchor; retaking keeps the history.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, signIn, shot } from './support.mjs';
+import { startServer, launchBrowser, signIn, shot, click } from './support.mjs';
 
 let server;
 let context;
@@ -18,7 +18,6 @@ after(async () => {
   await server?.stop();
 });
 
-const click = (page, selector) => Promise.all([page.waitForLoadState('load'), page.click(selector)]);
 
 test('an employee takes the Career Anchor inventory and sees their profile', async () => {
   const page = await context.newPage();

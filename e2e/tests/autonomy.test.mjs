@@ -2,7 +2,7 @@
 // sees the autonomy rate by fiscal year as a chart.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, signIn, shot } from './support.mjs';
+import { startServer, launchBrowser, signIn, shot, click } from './support.mjs';
 
 let server;
 let context;
@@ -17,7 +17,6 @@ after(async () => {
   await server?.stop();
 });
 
-const click = (page, selector) => Promise.all([page.waitForLoadState('load'), page.click(selector)]);
 
 test('admin states the definition of career autonomy, employees read it, HR sees the rates', async () => {
   const page = await context.newPage();

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, startSmtpSink, eventually, launchBrowser, signIn, shot, artifacts } from './support.mjs';
+import { startServer, startSmtpSink, eventually, launchBrowser, signIn, shot, artifacts, click } from './support.mjs';
 
 let server;
 let context;
@@ -21,7 +21,6 @@ after(async () => {
   await server?.stop();
 });
 
-const click = (page, selector) => Promise.all([page.waitForLoadState('load'), page.click(selector)]);
 const dateIn = (days) => new Date(Date.now() + days * 864e5).toISOString().slice(0, 10);
 
 test('a milestone interview closes as committed only once a confirmed commitment passes both checks', async () => {
@@ -85,7 +84,7 @@ test('a milestone interview closes as committed only once a confirmed commitment
   const mine = page.locator('[data-testid=commitment]', { hasText: '後輩の相談を受ける時間' });
   assert.equal(await mine.locator('[data-testid=commitment-unconfirmed]').count(), 1);
   await shot(page, 'commitment-employee-confirms');
-  await Promise.all([page.waitForLoadState('load'), mine.locator('[data-testid=commitment-confirm]').click()]);
+  await click(page, mine.locator('[data-testid=commitment-confirm]'));
   assert.match(await page.textContent('[data-testid=flash]'), /確認しました/);
 
   // Now it closes as committed.
@@ -122,14 +121,14 @@ test('once a confirmed commitment has started, the employee is asked 「始め�
   await signIn(page, server.base, 'employee');
   await page.goto(interview);
   const mine = page.locator('[data-testid=commitment]', { hasText: '業界ニュース' });
-  await Promise.all([page.waitForLoadState('load'), mine.locator('[data-testid=commitment-confirm]').click()]);
+  await click(page, mine.locator('[data-testid=commitment-confirm]'));
   await page.goto(`${server.base}/my`);
   assert.match(await page.textContent('[data-testid=my-check-in]'), /始めましたか？/);
   await shot(page, 'my-check-in');
   await Promise.all([page.waitForLoadState('load'), page.locator('[data-testid=my-check-in] a').first().click()]);
   const item = page.locator('[data-testid=commitment]', { hasText: '業界ニュース' });
   await item.locator('[data-testid=commitment-status]').selectOption('started');
-  await Promise.all([page.waitForLoadState('load'), item.locator('[data-testid=commitment-status-save]').click()]);
+  await click(page, item.locator('[data-testid=commitment-status-save]'));
   assert.match(await page.textContent('[data-testid=flash]'), /始めた/);
   await page.goto(`${server.base}/my`);
   assert.equal(await page.locator('[data-testid=my-check-in]').count(), 0);

@@ -5,7 +5,7 @@
 // preparation shows what carried over.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, signIn, shot } from './support.mjs';
+import { startServer, launchBrowser, signIn, shot, click } from './support.mjs';
 
 let server;
 let context;
@@ -28,7 +28,6 @@ const WITHHELD = 'E2E伏せる：家族の事情';
 const SHEET_SHARED = 'E2Eビジョン：5年後に営業企画を率いている';
 const SHEET_PRIVATE = 'E2E非公開の気がかり：親の介護';
 
-const click = (page, selector) => Promise.all([page.waitForLoadState('load'), page.click(selector)]);
 
 test('a consultant interview from preparation to the next one, with each party seeing only their part', async () => {
   const page = await context.newPage();
@@ -167,4 +166,51 @@ test('a booking in the past is warned about and kept as typed until confirmed', 
   await click(page, '[data-testid=booking-submit]');
   assert.match(await page.textContent('[data-testid=flash]'), /登録しました/);
   await page.close();
+});
+
+// The dialogue page is one form of sections: saving or refusing one section must not lose
+// what was typed in another — with htmx (only the section is swapped) and without
+// JavaScript (the page comes back with the other sections as typed).
+const HALF_WRITTEN = 'E2E書きかけ：異動の希望は来年度に改めて話す';
+const WITHHELD_DRAFT = 'E2E書きかけ：健康のこと';
+
+test('text typed in one section survives saving or refusing another, with and without JavaScript', async () => {
+  for (const javaScript of [true, false]) {
+    const ctx = javaScript ? context : await launchBrowser({ javaScript: false });
+    const page = await ctx.newPage();
+    // Without JavaScript every button is a plain form submission: wait for the next page.
+    const press = (selector) => (javaScript
+      ? click(page, selector)
+      : Promise.all([page.waitForEvent('load'), page.click(selector)]));
+    await signIn(page, server.base, 'consultant');
+    await page.goto(`${server.base}/dialogues`);
+    await Promise.all([
+      page.waitForLoadState('load'),
+      page.locator('[data-testid=upcoming] tr', { hasText: 'キャリア面談' }).first().locator('a').click(),
+    ]);
+    // A consultant half-way through a note records the employee's consent.
+    await page.fill('[data-testid=note-body-input]', HALF_WRITTEN);
+    await page.check('[data-testid=consent-yes]');
+    await press('[data-testid=consent-save]');
+    assert.match(await page.textContent('[data-testid=consent-status]'), /同意しています/, `consent saved (JavaScript: ${javaScript})`);
+    assert.equal(await page.inputValue('[data-testid=note-body-input]'), HALF_WRITTEN, `the note survived (JavaScript: ${javaScript})`);
+    // A refused section keeps the others too: an empty note is refused, the withheld
+    // topic being typed for consent stays.
+    await page.fill('[data-testid=note-body-input]', '');
+    await page.fill('[data-testid=consent-withheld-input]', WITHHELD_DRAFT);
+    await press('[data-testid=note-add]');
+    assert.ok(await page.isVisible('[data-testid=note-error]'), `the empty note is refused (JavaScript: ${javaScript})`);
+    assert.equal(await page.inputValue('[data-testid=consent-withheld-input]'), WITHHELD_DRAFT);
+    await shot(page, javaScript ? 'dialogue-sections' : 'dialogue-sections-no-js');
+    // Enter in a one-line field saves nothing and keeps everything.
+    if (!javaScript) {
+      await page.fill('[data-testid=note-body-input]', HALF_WRITTEN);
+      await Promise.all([page.waitForEvent('load'), page.press('[data-testid=worksheet-text]', 'Enter')]);
+      assert.match(await page.textContent('[data-testid=flash]'), /まだ何も保存していません/);
+      assert.equal(await page.inputValue('[data-testid=note-body-input]'), HALF_WRITTEN);
+      assert.equal(await page.inputValue('[data-testid=consent-withheld-input]'), WITHHELD_DRAFT);
+    }
+    await page.close();
+    if (!javaScript) await ctx.close();
+  }
 });

@@ -5,7 +5,7 @@
 // funnel on the programme page moves at each step.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, signIn, shot, cli } from './support.mjs';
+import { startServer, launchBrowser, signIn, shot, cli, click } from './support.mjs';
 
 let server;
 let context;
@@ -21,7 +21,6 @@ after(async () => {
   await server?.stop();
 });
 
-const click = (page, selector) => Promise.all([page.waitForLoadState('load'), page.click(selector)]);
 const dateIn = (days) => new Date(Date.now() + days * 864e5).toISOString().slice(0, 10);
 
 /// The funnel's counts, in stage order.

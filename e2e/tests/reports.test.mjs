@@ -3,7 +3,7 @@
 // acknowledges it and records the support given; the consultant sees the acknowledgement.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, signIn, shot } from './support.mjs';
+import { startServer, launchBrowser, signIn, shot, click } from './support.mjs';
 
 let server;
 let context;
@@ -18,7 +18,6 @@ after(async () => {
   await server?.stop();
 });
 
-const click = (page, selector) => Promise.all([page.waitForLoadState('load'), page.click(selector)]);
 
 test('a feedback report reaches the manager without what the employee withheld, and is acknowledged', async () => {
   const page = await context.newPage();

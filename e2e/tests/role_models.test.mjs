@@ -3,7 +3,7 @@
 // named only if the colleague agreed. The facilitator is offered tried-and-failed stories.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, signIn, shot } from './support.mjs';
+import { startServer, launchBrowser, signIn, shot, click } from './support.mjs';
 
 let server;
 let context;
@@ -18,7 +18,6 @@ after(async () => {
   await server?.stop();
 });
 
-const click = (page, selector) => Promise.all([page.waitForLoadState('load'), page.click(selector)]);
 
 test('a story is published only with its colleague\'s consent, then found by keyword and outcome', async () => {
   const page = await context.newPage();

@@ -93,9 +93,10 @@ export async function eventually(check, ms = 20_000, what = 'condition') {
   }
 }
 
-export async function launchBrowser() {
+export async function launchBrowser({ javaScript = true } = {}) {
   const userDataDir = mkdtempSync(join(tmpdir(), 'kyoritsu-chromium-'));
   return chromium.launchPersistentContext(userDataDir, {
+    javaScriptEnabled: javaScript,
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
     locale: 'ja-JP',
@@ -111,6 +112,26 @@ export async function signIn(page, base, role, password = PASSWORD) {
   await page.fill('input[name=email]', account(role));
   await page.fill('input[name=password]', password);
   await Promise.all([page.waitForLoadState('load'), page.click('button[type=submit]')]);
+}
+
+/// Clicks a button or link and waits for what it does: a page load, or — for a section of
+/// the dialogue page, which htmx swaps in place (`hx-post`) — the swap to settle.
+export async function click(page, selector) {
+  const el = typeof selector === 'string' ? page.locator(selector).first() : selector;
+  if (!(await el.getAttribute('hx-post'))) {
+    return Promise.all([page.waitForLoadState('load'), el.click()]);
+  }
+  const before = await page.evaluate(() => {
+    if (!window.__kyoritsuSettled) {
+      window.__kyoritsuSettled = 0;
+      document.body.addEventListener('htmx:afterSettle', () => { window.__kyoritsuSettled += 1; });
+    }
+    return window.__kyoritsuSettled;
+  });
+  await el.click();
+  await page.waitForFunction((n) => window.__kyoritsuSettled > n, before);
+  // Let the out-of-band flash settle too.
+  await page.waitForFunction(() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling'));
 }
 
 export async function shot(page, name) {

@@ -729,3 +729,106 @@ app_test!(
         }
     }
 );
+
+app_test!(
+    a_section_post_from_the_page_keeps_what_was_typed_in_the_others,
+    |app| async move {
+        let (_, next, _, _) = demo_dialogues(&app).await;
+        let t = app.demo_tenant().await;
+        let path = format!("/dialogues/{next}");
+        let consultant = app.signed_in("consultant@demo.example.jp").await;
+        let csrf = consultant.csrf(&path).await;
+        let half = "書きかけ：異動の希望は来年度に改めて話す";
+        let withheld = "書きかけ：健康のこと";
+        let consents = app.store.consent_events(t.id, next).await.expect("q").len();
+        let notes = app.store.notes_of(t.id, next).await.expect("q").len();
+        // Consent is recorded while a note is half-written: the page comes back at once
+        // (no redirect) with the note as typed.
+        let (s, body) = consultant
+            .post(
+                &format!("{path}/consent"),
+                &[
+                    ("_csrf", &csrf),
+                    ("consent.agreed", "yes"),
+                    ("consent.withheld", ""),
+                    ("note.body", half),
+                    ("note.visibility", "private"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        assert!(
+            body.contains(&format!(">{half}</textarea>")),
+            "the note is kept"
+        );
+        let events = app.store.consent_events(t.id, next).await.expect("q");
+        assert_eq!(events.len(), consents + 1, "the consent was recorded");
+        // A refused note keeps the withheld topic being typed for consent.
+        let (s, body) = consultant
+            .post(
+                &format!("{path}/notes"),
+                &[
+                    ("_csrf", &csrf),
+                    ("note.body", ""),
+                    ("note.visibility", "private"),
+                    ("consent.withheld", withheld),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("data-testid=\"note-error\""));
+        assert!(body.contains(&format!(">{withheld}</textarea>")));
+        assert_eq!(
+            app.store.notes_of(t.id, next).await.expect("q").len(),
+            notes
+        );
+        // With nothing else typed, a save goes back to the page as before.
+        let (s, location) = consultant
+            .post(
+                &format!("{path}/notes"),
+                &[
+                    ("_csrf", &csrf),
+                    ("note.body", "保存する記録"),
+                    ("note.visibility", "shared"),
+                    ("consent.withheld", ""),
+                ],
+            )
+            .await;
+        assert_eq!(
+            (s, location.as_str()),
+            (StatusCode::SEE_OTHER, path.as_str())
+        );
+        // Enter in a one-line field saves nothing and keeps everything.
+        let (s, body) = consultant
+            .post(
+                &format!("{path}/keep"),
+                &[
+                    ("_csrf", &csrf),
+                    ("note.body", half),
+                    ("worksheet.text", "通勤"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(body.contains(&format!(">{half}</textarea>")) && body.contains("value=\"通勤\""));
+        assert_eq!(
+            app.store.notes_of(t.id, next).await.expect("q").len(),
+            notes + 1
+        );
+        // Someone outside the dialogue cannot use the page's form to read it back.
+        let manager = app.signed_in("manager@demo.example.jp").await;
+        let csrf = manager.csrf("/my").await;
+        let (s, body) = manager
+            .post(
+                &format!("{path}/keep"),
+                &[("_csrf", &csrf), ("note.body", "x")],
+            )
+            .await;
+        assert!(!body.contains(PRIVATE_NOTE) && !body.contains(half));
+        assert_eq!(
+            s,
+            StatusCode::OK,
+            "the manager sees the logistics page only"
+        );
+    }
+);

@@ -7,9 +7,12 @@ pub(super) async fn close(
     State(state): State<AppState>,
     page: Page,
     auth: Auth,
+    origin: Origin,
     Path(id): Path<i64>,
     form: FormData,
 ) -> Result<Response, AppError> {
+    let raw = form;
+    let form = raw.scoped("close");
     let (d, role) = load(&state, &auth, id).await?;
     need(policy::may_manage_dialogue(role))?;
     let to = DialogueState::parse(form.get("state"))
@@ -29,7 +32,7 @@ pub(super) async fn close(
                     page.t("commitment.error.needs_next_session"),
                 )
                 .await?;
-                return Ok(back(id));
+                return saved(&state, &page, &auth, &origin, id, &raw, "close").await;
             }
         };
         let done = state
@@ -46,7 +49,7 @@ pub(super) async fn close(
             }),
         )
         .await?;
-        return Ok(back(id));
+        return saved(&state, &page, &auth, &origin, id, &raw, "close").await;
     }
     if state.store.close_dialogue(auth.tenant(), d.id, to).await? {
         set_flash(
@@ -63,5 +66,5 @@ pub(super) async fn close(
         )
         .await?;
     }
-    Ok(back(id))
+    saved(&state, &page, &auth, &origin, id, &raw, "close").await
 }

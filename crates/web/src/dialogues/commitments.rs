@@ -3,7 +3,7 @@
 //! each in their own words, and a milestone interview closes as `committed` only when one
 //! counts (otherwise the next session must be booked first).
 
-use super::{Retry, again, back, load, need};
+use super::{Retry, again, load, need, saved};
 use crate::commitment_text;
 use crate::shared::auth::{Auth, Page, set_flash};
 use crate::shared::error::AppError;
@@ -49,6 +49,11 @@ pub struct CommitmentForm {
 }
 
 impl CommitmentForm {
+    /// The form as typed, without problems yet.
+    pub fn typed(form: &FormData) -> CommitmentForm {
+        CommitmentForm::from(form)
+    }
+
     fn from(form: &FormData) -> CommitmentForm {
         CommitmentForm {
             id: None,
@@ -149,6 +154,7 @@ pub fn view(page: &Page, c: &Commitment) -> CommitmentView {
 /// POST /commitments/check — the live verdict while typing (an htmx partial). Reads only
 /// what was sent; any signed-in user may ask.
 async fn live_check(page: Page, _auth: Auth, form: FormData) -> CheckView {
+    let form = form.scoped("commitment");
     CheckView::of(form.get("action"), page.lang)
 }
 
@@ -222,6 +228,8 @@ async fn add(
     Path(id): Path<i64>,
     form: FormData,
 ) -> Result<Response, AppError> {
+    let raw = form;
+    let form = raw.scoped("commitment");
     let (d, role) = load(&state, &auth, id).await?;
     need(role == DialogueRole::Facilitator)?;
     let typed = CommitmentForm::from(&form);
@@ -236,7 +244,7 @@ async fn add(
         .add_commitment(auth.tenant(), d.id, d.subject, auth.user.id, &input, &check)
         .await?;
     set_flash(&page.session, "success", page.t("commitment.added")).await?;
-    Ok(back(id))
+    saved(&state, &page, &auth, &origin, id, &raw, "commitment").await
 }
 
 /// POST /dialogues/{id}/commitments/{cid} — the facilitator changes a commitment; once
@@ -249,6 +257,8 @@ async fn edit(
     Path((id, cid)): Path<(i64, i64)>,
     form: FormData,
 ) -> Result<Response, AppError> {
+    let raw = form;
+    let form = raw.scoped(&format!("commitment-{cid}"));
     let (d, role) = load(&state, &auth, id).await?;
     need(role == DialogueRole::Facilitator)?;
     state
@@ -276,7 +286,16 @@ async fn edit(
         CommitmentEdit::NewVersion { .. } => page.t("commitment.new_version"),
     };
     set_flash(&page.session, "success", msg).await?;
-    Ok(back(id))
+    saved(
+        &state,
+        &page,
+        &auth,
+        &origin,
+        id,
+        &raw,
+        &format!("commitment-{cid}"),
+    )
+    .await
 }
 
 /// POST /dialogues/{id}/commitments/{cid}/confirm — the employee confirms that this is
@@ -285,9 +304,11 @@ async fn confirm(
     State(state): State<AppState>,
     page: Page,
     auth: Auth,
+    origin: Origin,
     Path((id, cid)): Path<(i64, i64)>,
-    _form: FormData,
+    form: FormData,
 ) -> Result<Response, AppError> {
+    let raw = form;
     let (d, role) = load(&state, &auth, id).await?;
     need(role == DialogueRole::Subject)?;
     let ok = state
@@ -310,7 +331,7 @@ async fn confirm(
         )
         .await?;
     }
-    Ok(back(id))
+    saved(&state, &page, &auth, &origin, id, &raw, "confirm").await
 }
 
 /// POST /dialogues/{id}/commitments/{cid}/status — the follow-up (始めましたか？): the
@@ -320,9 +341,12 @@ async fn set_status(
     State(state): State<AppState>,
     page: Page,
     auth: Auth,
+    origin: Origin,
     Path((id, cid)): Path<(i64, i64)>,
     form: FormData,
 ) -> Result<Response, AppError> {
+    let raw = form;
+    let form = raw.scoped(&format!("status-{cid}"));
     let (d, role) = load(&state, &auth, id).await?;
     need(matches!(
         role,
@@ -357,7 +381,16 @@ async fn set_status(
         }
     };
     set_flash(&page.session, kind, msg).await?;
-    Ok(back(id))
+    saved(
+        &state,
+        &page,
+        &auth,
+        &origin,
+        id,
+        &raw,
+        &format!("status-{cid}"),
+    )
+    .await
 }
 
 /// How closing a milestone interview as held comes out.

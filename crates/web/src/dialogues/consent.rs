@@ -36,6 +36,8 @@ pub(super) async fn record_consent(
     Path(id): Path<i64>,
     form: FormData,
 ) -> Result<Response, AppError> {
+    let raw = form;
+    let form = raw.scoped("consent");
     let (d, role) = load(&state, &auth, id).await?;
     need(policy::may_record_consent(role) && d.kind.is_consultant_session())?;
     let event = match form.get("agreed") {
@@ -51,7 +53,7 @@ pub(super) async fn record_consent(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Retry {
                     consent_error: Some(page.t("dialogue.error.consent_choice")),
-                    ..Default::default()
+                    ..Retry::keeping(&raw, "consent")
                 },
             )
             .await;
@@ -67,7 +69,7 @@ pub(super) async fn record_consent(
             StatusCode::UNPROCESSABLE_ENTITY,
             Retry {
                 consent_error: Some(page.tf("dialogue.error.too_long", "n", MAX_WITHHELD_CHARS)),
-                ..Default::default()
+                ..Retry::keeping(&raw, "consent")
             },
         )
         .await;
@@ -79,7 +81,7 @@ pub(super) async fn record_consent(
         page.t("dialogue.consent.recorded"),
     )
     .await?;
-    Ok(back(id))
+    saved(&state, &page, &auth, &origin, id, &raw, "consent").await
 }
 
 /// POST /dialogues/{id}/consent/withdraw — the employee (or the consultant for them)
@@ -90,8 +92,9 @@ pub(super) async fn withdraw_consent(
     auth: Auth,
     origin: Origin,
     Path(id): Path<i64>,
-    _form: FormData,
+    form: FormData,
 ) -> Result<Response, AppError> {
+    let raw = form;
     let (d, role) = load(&state, &auth, id).await?;
     need(policy::may_withdraw_consent(role) && d.kind.is_consultant_session())?;
     let events = state.store.consent_events(auth.tenant(), d.id).await?;
@@ -102,7 +105,7 @@ pub(super) async fn withdraw_consent(
             page.t("dialogue.consent.nothing_to_withdraw"),
         )
         .await?;
-        return Ok(back(id));
+        return saved(&state, &page, &auth, &origin, id, &raw, "withdraw").await;
     }
     change_consent(&state, &auth, &origin, &d, "withdrawn", "").await?;
     set_flash(
@@ -111,5 +114,5 @@ pub(super) async fn withdraw_consent(
         page.t("dialogue.consent.withdrawn"),
     )
     .await?;
-    Ok(back(id))
+    saved(&state, &page, &auth, &origin, id, &raw, "withdraw").await
 }

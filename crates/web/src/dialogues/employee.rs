@@ -11,6 +11,8 @@ pub(super) async fn add_topic(
     Path(id): Path<i64>,
     form: FormData,
 ) -> Result<Response, AppError> {
+    let raw = form;
+    let form = raw.scoped("topic");
     let (d, role) = load(&state, &auth, id).await?;
     need(role == DialogueRole::Subject)?;
     let typed = form.get("body").to_string();
@@ -33,7 +35,7 @@ pub(super) async fn add_topic(
     match problem {
         None => {
             set_flash(&page.session, "success", page.t("dialogue.topic_added")).await?;
-            Ok(back(id))
+            saved(&state, &page, &auth, &origin, id, &raw, "topic").await
         }
         Some(e) => {
             again(
@@ -46,7 +48,7 @@ pub(super) async fn add_topic(
                 Retry {
                     topic_text: typed,
                     topic_error: Some(e),
-                    ..Default::default()
+                    ..Retry::keeping(&raw, "topic")
                 },
             )
             .await
@@ -64,6 +66,8 @@ pub(super) async fn reflect(
     Path(id): Path<i64>,
     form: FormData,
 ) -> Result<Response, AppError> {
+    let raw = form;
+    let form = raw.scoped("reflection");
     let (d, role) = load(&state, &auth, id).await?;
     need(role == DialogueRole::Subject)?;
     let typed = form.get("reflection").to_string();
@@ -88,7 +92,7 @@ pub(super) async fn reflect(
     match problem {
         None => {
             set_flash(&page.session, "success", page.t("dialogue.reflected")).await?;
-            Ok(back(id))
+            saved(&state, &page, &auth, &origin, id, &raw, "reflection").await
         }
         Some(e) => {
             again(
@@ -100,7 +104,7 @@ pub(super) async fn reflect(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Retry {
                     reflection: Some((typed, Some(e))),
-                    ..Default::default()
+                    ..Retry::keeping(&raw, "reflection")
                 },
             )
             .await

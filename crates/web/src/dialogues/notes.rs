@@ -51,6 +51,8 @@ pub(super) async fn add_note(
     Path(id): Path<i64>,
     form: FormData,
 ) -> Result<Response, AppError> {
+    let raw = form;
+    let form = raw.scoped("note");
     let (d, role) = load(&state, &auth, id).await?;
     need(role == DialogueRole::Facilitator)?;
     match parse_note(&page, &form) {
@@ -60,7 +62,7 @@ pub(super) async fn add_note(
                 .add_note(auth.tenant(), &d, auth.user.id, &note)
                 .await?;
             set_flash(&page.session, "success", page.t("dialogue.note_added")).await?;
-            Ok(back(id))
+            saved(&state, &page, &auth, &origin, id, &raw, "note").await
         }
         Err(draft) => {
             again(
@@ -72,7 +74,7 @@ pub(super) async fn add_note(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Retry {
                     draft: *draft,
-                    ..Default::default()
+                    ..Retry::keeping(&raw, "note")
                 },
             )
             .await
@@ -91,6 +93,8 @@ pub(super) async fn edit_note(
     Path((id, note_id)): Path<(i64, i64)>,
     form: FormData,
 ) -> Result<Response, AppError> {
+    let raw = form;
+    let form = raw.scoped(&format!("note-{note_id}"));
     let (d, role) = load(&state, &auth, id).await?;
     need(role == DialogueRole::Facilitator)?;
     let before = state
@@ -113,7 +117,7 @@ pub(super) async fn edit_note(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Retry {
                     draft: *draft,
-                    ..Default::default()
+                    ..Retry::keeping(&raw, &format!("note-{note_id}"))
                 },
             )
             .await;
@@ -148,7 +152,16 @@ pub(super) async fn edit_note(
                 .await?;
             }
             set_flash(&page.session, "success", page.t("dialogue.note_saved")).await?;
-            return Ok(back(id));
+            return saved(
+                &state,
+                &page,
+                &auth,
+                &origin,
+                id,
+                &raw,
+                &format!("note-{note_id}"),
+            )
+            .await;
         }
         NoteEdit::Stale { latest } => (
             StatusCode::CONFLICT,
@@ -173,7 +186,7 @@ pub(super) async fn edit_note(
         status,
         Retry {
             draft,
-            ..Default::default()
+            ..Retry::keeping(&raw, &format!("note-{note_id}"))
         },
     )
     .await

@@ -115,6 +115,13 @@ pub(super) struct ShowPage {
     pub(super) mechanism: Option<worksheet::MechanismView>,
     /// The worksheet form as typed: (side, text, weight, error).
     pub(super) worksheet_form: (String, String, String, Option<String>),
+    /// The consent form as typed: (agreed, withheld).
+    pub(super) consent_typed: (String, String),
+    /// Edit boxes as typed elsewhere on the page: note id → text, commitment id → action,
+    /// commitment id → the reason given with its status.
+    pub(super) note_edits: HashMap<i64, String>,
+    pub(super) commitment_edits: HashMap<i64, String>,
+    pub(super) reasons: HashMap<i64, String>,
 }
 
 impl ShowPage {
@@ -129,6 +136,37 @@ impl ShowPage {
 
     fn has_draft_for(&self, id: &i64) -> bool {
         self.draft.note_id == Some(*id)
+    }
+
+    /// The text of a note item's edit box: a refused edit, an edit typed elsewhere on
+    /// the page, or the item as stored.
+    fn edit_text(&self, n: &NoteView) -> String {
+        if self.has_draft_for(&n.id) {
+            return self.draft.body.clone();
+        }
+        self.note_edits
+            .get(&n.id)
+            .cloned()
+            .unwrap_or_else(|| n.body.clone())
+    }
+
+    /// The action in a commitment's edit box, the same way.
+    fn commitment_edit_text(&self, c: &commitments::CommitmentView) -> String {
+        if self.editing(&c.id) {
+            return self.commitment_form.action.clone();
+        }
+        self.commitment_edits
+            .get(&c.id)
+            .cloned()
+            .unwrap_or_else(|| c.action.clone())
+    }
+
+    /// The reason in a commitment's status box, the same way.
+    fn reason_text(&self, c: &commitments::CommitmentView) -> String {
+        self.reasons
+            .get(&c.id)
+            .cloned()
+            .unwrap_or_else(|| c.status_reason.clone())
     }
 }
 
@@ -145,14 +183,6 @@ pub(super) async fn render_show(
     role: DialogueRole,
     retry: Retry,
 ) -> Result<ShowPage, AppError> {
-    let subject = role == DialogueRole::Subject;
-    let role_key = match role {
-        DialogueRole::Facilitator => "facilitator",
-        DialogueRole::Subject => "subject",
-        DialogueRole::SubjectsManager => "manager",
-        DialogueRole::Scheduler => "scheduler",
-        DialogueRole::Outsider => return Err(AppError::forbidden()),
-    };
     // Everything confidential comes through the application layer, as the policy allows.
     let v = app::dialogues::view_of(
         &state.store,
@@ -163,6 +193,39 @@ pub(super) async fn render_show(
         app::dialogues::Via::Page,
     )
     .await?;
+    render_view(state, page, auth, v, retry).await
+}
+
+/// The page for what `app::dialogues::view` gave, with what was typed (`retry`): a
+/// section's own problem where it has one, and what was typed in every other section.
+pub(super) async fn render_view(
+    state: &AppState,
+    page: &Page,
+    auth: &Auth,
+    v: app::dialogues::View,
+    retry: Retry,
+) -> Result<ShowPage, AppError> {
+    let Retry {
+        kept,
+        draft,
+        consent_error,
+        topic_text,
+        topic_error,
+        reflection,
+        commitment,
+        vision,
+        worksheet,
+        report,
+    } = retry;
+    let role = v.role;
+    let subject = role == DialogueRole::Subject;
+    let role_key = match role {
+        DialogueRole::Facilitator => "facilitator",
+        DialogueRole::Subject => "subject",
+        DialogueRole::SubjectsManager => "manager",
+        DialogueRole::Scheduler => "scheduler",
+        DialogueRole::Outsider => return Err(AppError::forbidden()),
+    };
     let d = &v.dialogue;
     let note_views = v
         .notes
@@ -298,7 +361,12 @@ pub(super) async fn render_show(
         })
     });
     let default_visibility = d.kind.default_visibility().key();
-    let mut draft = retry.draft;
+    // A section's own problem first; otherwise what was typed there.
+    let blank = draft.note_id.is_none() && draft.error.is_none() && draft.body.is_empty();
+    let mut draft = match kept.note {
+        Some(typed) if blank => typed,
+        _ => draft,
+    };
     if draft.visibility.is_empty() {
         draft.visibility = default_visibility.into();
     }
@@ -310,7 +378,7 @@ pub(super) async fn render_show(
         .iter()
         .map(|c| commitments::view(page, c))
         .collect();
-    let commitment_form = retry.commitment.unwrap_or_default();
+    let commitment_form = commitment.or(kept.commitment).unwrap_or_default();
     let commitment_check = (commitment_form.id.is_none() && !commitment_form.action.is_empty())
         .then(|| commitments::CheckView::of(&commitment_form.action, page.lang));
     let milestone = d.kind == DialogueKind::MilestoneInterview;
@@ -323,9 +391,20 @@ pub(super) async fn render_show(
         .outcome
         .as_ref()
         .map(|o| page.t(&format!("commitment.outcome.{o}")));
-    let (reflection, reflection_error) = match retry.reflection {
-        Some((t, e)) => (t, e),
-        None => (d.subject_reflection.clone().unwrap_or_default(), None),
+    let (reflection, reflection_error) = match (reflection, &kept.reflection) {
+        (Some((t, e)), _) => (t, e),
+        (None, Some((_, t))) => (t.clone(), None),
+        (None, None) => (d.subject_reflection.clone().unwrap_or_default(), None),
+    };
+    let rating = kept
+        .reflection
+        .as_ref()
+        .and_then(|(r, _)| r.parse().ok())
+        .or(d.subject_rating);
+    let topic_text = if topic_text.is_empty() {
+        kept.topic.unwrap_or_default()
+    } else {
+        topic_text
     };
     Ok(ShowPage {
         shell: page.shell(Some(auth), if subject { "/my" } else { "/dialogues" }),
@@ -366,16 +445,17 @@ pub(super) async fn render_show(
             .collect(),
         note_limit: MAX_NOTE_CHARS,
         consent,
-        consent_error: retry.consent_error,
+        consent_error,
+        consent_typed: kept.consent.unwrap_or_default(),
         withheld_limit: MAX_WITHHELD_CHARS,
         wanted_options: WantedResponse::ALL
             .into_iter()
             .map(|w| (w.key(), page.t(&format!("dialogue.wanted.{}", w.key()))))
             .collect(),
-        topic_text: retry.topic_text,
-        topic_error: retry.topic_error,
+        topic_text,
+        topic_error,
         topic_limit: MAX_TOPIC_CHARS,
-        rating: d.subject_rating,
+        rating,
         rating_options: (1..=5)
             .map(|n| (n, page.t(&format!("dialogue.rating.{n}"))))
             .collect(),
@@ -389,22 +469,37 @@ pub(super) async fn render_show(
         milestone_number,
         outcome,
         subject_id: d.subject.0,
-        report_error: retry.report.as_ref().map(|(_, e)| e.clone()),
-        report: report::draft_view(state, page, auth, &v, retry.report.map(|(p, _)| p)).await?,
+        report_error: report
+            .as_ref()
+            .map(|(_, e)| e.clone())
+            .filter(|e| !e.is_empty()),
+        report: report::draft_view(
+            state,
+            page,
+            auth,
+            &v,
+            report.map(|(p, _)| p).or(kept.report),
+        )
+        .await?,
         vision: d.vision.clone().zip(d.vision_horizon),
         mechanism: worksheet::view(state, page, auth, &v).await?,
-        worksheet_form: match retry.worksheet {
-            Some((side, text, weight, e)) => (side, text, weight, Some(e)),
-            None => ("merit".into(), String::new(), "3".into(), None),
+        worksheet_form: match (worksheet, kept.worksheet) {
+            (Some((side, text, weight, e)), _) => (side, text, weight, Some(e)),
+            (None, Some((side, text, weight))) => (side, text, weight, None),
+            (None, None) => ("merit".into(), String::new(), "3".into(), None),
         },
-        vision_form: match retry.vision {
-            Some((v, h, e)) => (v, h, Some(e)),
-            None => (
+        vision_form: match (vision, kept.vision) {
+            (Some((v, h, e)), _) => (v, h, Some(e)),
+            (None, Some((v, h))) => (v, h, None),
+            (None, None) => (
                 d.vision.clone().unwrap_or_default(),
                 d.vision_horizon.map(|h| h.to_string()).unwrap_or_default(),
                 None,
             ),
         },
+        note_edits: kept.note_edits,
+        commitment_edits: kept.commitment_edits,
+        reasons: kept.reasons,
         status_options: domain::commitment::Status::ALL
             .into_iter()
             .map(|st| (st.key(), page.t(&format!("commitment.status.{}", st.key()))))
@@ -422,4 +517,29 @@ pub(super) async fn show(
 ) -> Result<ShowPage, AppError> {
     let (d, role) = load(&state, &auth, id).await?;
     render_show(&state, &page, &auth, &origin, &d, role, Retry::default()).await
+}
+
+/// POST /dialogues/{id}/keep — what Enter in a one-line field presses: nothing is saved;
+/// the page comes back with everything as typed, and says so.
+pub(super) async fn keep(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    let (d, role) = load(&state, &auth, id).await?;
+    set_flash(&page.session, "info", page.t("dialogue.kept")).await?;
+    let page = page.with_new_flash().await?;
+    again(
+        &state,
+        &page,
+        &auth,
+        &origin,
+        (&d, role),
+        StatusCode::OK,
+        Retry::keeping(&form, ""),
+    )
+    .await
 }

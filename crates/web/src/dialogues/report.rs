@@ -2,7 +2,7 @@
 //! four parts, previews exactly what the manager will see, and sends it — only as
 //! `policy::may_send_feedback` allows (`app::reports::send_check`).
 
-use super::{Retry, again, back, load, need};
+use super::{Retry, again, back, load, need, saved};
 use crate::shared::auth::{Auth, Page, set_flash};
 use crate::shared::error::AppError;
 use crate::shared::report_doc::{PartView, ReportPage, part_views};
@@ -174,6 +174,8 @@ async fn save_draft(
     Path(id): Path<i64>,
     form: FormData,
 ) -> Result<Response, AppError> {
+    let raw = form;
+    let form = raw.scoped("report");
     let (d, role) = load(&state, &auth, id).await?;
     need(role == DialogueRole::Facilitator && d.kind.is_consultant_session())?;
     match parts_from(&form) {
@@ -197,7 +199,7 @@ async fn save_draft(
                         typed,
                         page.tf("dialogue.error.too_long", "n", MAX_PART_CHARS),
                     )),
-                    ..Default::default()
+                    ..Retry::keeping(&raw, "report")
                 },
             )
             .await;
@@ -222,7 +224,7 @@ async fn save_draft(
             }
         }
     }
-    Ok(back(id))
+    saved(&state, &page, &auth, &origin, id, &raw, "report").await
 }
 
 /// GET /dialogues/{id}/report/preview — exactly what the manager will see.

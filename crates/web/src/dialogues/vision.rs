@@ -1,7 +1,7 @@
 //! The vision section of the dialogue page: the facilitator records the career vision the
 //! employee stated, with its horizon (the autonomy judgement's second condition).
 
-use super::{Retry, again, back, load, need};
+use super::{Retry, again, load, need, saved};
 use crate::shared::auth::{Auth, Page, set_flash};
 use crate::shared::error::AppError;
 use crate::{AppState, FormData, Origin};
@@ -27,6 +27,8 @@ async fn record_vision(
     Path(id): Path<i64>,
     form: FormData,
 ) -> Result<Response, AppError> {
+    let raw = form;
+    let form = raw.scoped("vision");
     let (d, role) = load(&state, &auth, id).await?;
     need(role == DialogueRole::Facilitator && d.kind.is_consultant_session())?;
     let text = dialogue::parse_text(form.get("vision"), dialogue::MAX_TOPIC_CHARS);
@@ -58,11 +60,11 @@ async fn record_vision(
                         form.get("horizon").to_string(),
                         page.t("autonomy.error.vision"),
                     )),
-                    ..Default::default()
+                    ..Retry::keeping(&raw, "vision")
                 },
             )
             .await;
         }
     }
-    Ok(back(id))
+    saved(&state, &page, &auth, &origin, id, &raw, "vision").await
 }

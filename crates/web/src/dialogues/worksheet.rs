@@ -2,7 +2,7 @@
 //! (with the facilitator) during an interview, and, for the facilitator, which of the three
 //! conditions looks missing with the approach that fits it.
 
-use super::{Retry, again, back, load, need};
+use super::{Retry, again, load, need, saved};
 use crate::shared::auth::{Auth, Page, set_flash};
 use crate::shared::error::AppError;
 use crate::{AppState, FormData, Origin};
@@ -126,11 +126,13 @@ async fn add(
     Path(id): Path<i64>,
     form: FormData,
 ) -> Result<Response, AppError> {
+    let raw = form;
+    let form = raw.scoped("worksheet");
     let (d, role) = load(&state, &auth, id).await?;
     need(party(role) && d.kind.is_consultant_session())?;
     if d.is_closed() {
         set_flash(&page.session, "error", page.t("mechanism.error.closed")).await?;
-        return Ok(back(id));
+        return saved(&state, &page, &auth, &origin, id, &raw, "worksheet").await;
     }
     match mechanism::parse_item(form.get("side"), form.get("text"), form.get("weight")) {
         Ok((side, text, weight)) => {
@@ -160,13 +162,13 @@ async fn add(
                         form.get("weight").to_string(),
                         msg,
                     )),
-                    ..Default::default()
+                    ..Retry::keeping(&raw, "worksheet")
                 },
             )
             .await;
         }
     }
-    Ok(back(id))
+    saved(&state, &page, &auth, &origin, id, &raw, "worksheet").await
 }
 
 /// POST /dialogues/{id}/worksheet/{item}/remove
@@ -174,9 +176,11 @@ async fn remove(
     State(state): State<AppState>,
     page: Page,
     auth: Auth,
+    origin: Origin,
     Path((id, item)): Path<(i64, i64)>,
-    _form: FormData,
+    form: FormData,
 ) -> Result<Response, AppError> {
+    let raw = form;
     let (d, role) = load(&state, &auth, id).await?;
     need(party(role) && d.kind.is_consultant_session() && !d.is_closed())?;
     state
@@ -184,5 +188,5 @@ async fn remove(
         .remove_worksheet_item(auth.tenant(), d.id, item)
         .await?;
     set_flash(&page.session, "success", page.t("mechanism.removed")).await?;
-    Ok(back(id))
+    saved(&state, &page, &auth, &origin, id, &raw, "remove").await
 }

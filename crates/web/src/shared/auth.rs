@@ -103,6 +103,31 @@ pub struct Page {
 }
 
 impl Page {
+    /// The same page context with the flash set during this request (a page rendered in
+    /// answer to a post, rather than after a redirect, shows it now).
+    pub async fn with_new_flash(&self) -> Result<Page, AppError> {
+        let flash = match self
+            .session
+            .get::<Flash>(FLASH)
+            .await
+            .map_err(session_err)?
+        {
+            Some(_) => self
+                .session
+                .remove::<Flash>(FLASH)
+                .await
+                .map_err(session_err)?,
+            None => None,
+        };
+        Ok(Page {
+            lang: self.lang,
+            session: self.session.clone(),
+            csrf: self.csrf.clone(),
+            flash: flash.or_else(|| self.flash.clone()),
+            path: self.path.clone(),
+        })
+    }
+
     pub fn shell(&self, auth: Option<&Auth>, section: &'static str) -> Shell {
         Shell {
             lang: self.lang,

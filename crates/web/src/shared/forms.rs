@@ -43,6 +43,27 @@ impl FormData {
             .unwrap_or("")
     }
 
+    /// The fields of one section of a page-wide form: those named `prefix.name`, with
+    /// the prefix taken off. A form that has none (a client posting the section's own
+    /// fields, as the tests and older pages do) is taken as it is.
+    pub fn scoped(&self, prefix: &str) -> FormData {
+        let lead = format!("{prefix}.");
+        if !self.0.iter().any(|(k, _)| k.starts_with(&lead)) {
+            return FormData(self.0.clone());
+        }
+        FormData(
+            self.0
+                .iter()
+                .filter_map(|(k, v)| k.strip_prefix(&lead).map(|k| (k.to_string(), v.clone())))
+                .collect(),
+        )
+    }
+
+    /// Every field name, in order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(k, _)| k.as_str())
+    }
+
     pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         self.0
             .iter()
