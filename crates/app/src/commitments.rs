@@ -1,7 +1,30 @@
-//! Commitments (行動計画) across dialogues: which follow-ups are due.
+//! Commitments (行動計画) across dialogues: the caller's own, those they recorded, which
+//! follow-ups are due, and how a milestone interview may close.
 
+use crate::Caller;
+use domain::TenantId;
 use domain::commitment;
+use domain::dialogue::{DialogueKind, DialogueState};
+use domain::japan_time::japan_date;
 use store::commitments::Commitment;
+use store::dialogues::Dialogue;
+use store::{Store, StoreError};
+
+/// The commitments the caller made, in every dialogue about them (their own words; no
+/// one else's).
+pub async fn mine(store: &Store, caller: &Caller) -> Result<Vec<Commitment>, StoreError> {
+    match caller.actor.person_id {
+        Some(me) => store.commitments_about(caller.actor.tenant_id, me).await,
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The commitments recorded in dialogues the caller held (theirs to follow up).
+pub async fn recorded_by_me(store: &Store, caller: &Caller) -> Result<Vec<Commitment>, StoreError> {
+    store
+        .commitments_recorded_by_facilitator(caller.actor.tenant_id, caller.actor.user_id)
+        .await
+}
 
 /// The check-ins due today among these commitments, `grace_days` after each start.
 pub fn due_check_ins(
@@ -13,4 +36,67 @@ pub fn due_check_ins(
         .iter()
         .filter(|c| commitment::check_in_due(c.starts_on, today, grace_days, c.status, c.counts()))
         .collect()
+}
+
+/// How closing a milestone interview as held comes out.
+pub enum MilestoneClose {
+    /// A confirmed commitment passes both checks.
+    Committed,
+    /// None does, but the next session is booked: the interviews go on.
+    Continued,
+    /// None does and nothing is booked: refuse, and ask for the next session.
+    NeedsNextSession,
+}
+
+/// Decides how a milestone interview may close (DOMAIN.md: Cohort programme, step 3).
+pub async fn milestone_close(
+    store: &Store,
+    tenant: TenantId,
+    d: &Dialogue,
+) -> Result<MilestoneClose, StoreError> {
+    let cs = store.commitments_of(tenant, d.id).await?;
+    let verdicts: Vec<(bool, bool, bool)> = cs
+        .iter()
+        .map(|c| (c.objective, c.has_start, c.confirmed_at.is_some()))
+        .collect();
+    if commitment::may_close_as_committed(&verdicts) {
+        return Ok(MilestoneClose::Committed);
+    }
+    let next_booked = store
+        .dialogues_about(tenant, d.subject)
+        .await?
+        .iter()
+        .any(|o| {
+            o.id != d.id
+                && o.kind == DialogueKind::MilestoneInterview
+                && o.state == DialogueState::Scheduled
+                && o.starts_at > d.starts_at
+        });
+    Ok(if next_booked {
+        MilestoneClose::Continued
+    } else {
+        MilestoneClose::NeedsNextSession
+    })
+}
+
+/// Which milestone interview of the fiscal year this is for the person (1, 2, …), counting
+/// those not cancelled up to this one: sessions to commitment.
+pub async fn milestone_session_number(
+    store: &Store,
+    tenant: TenantId,
+    d: &Dialogue,
+) -> Result<usize, StoreError> {
+    let cal = store.tenant(tenant).await?.settings.calendar;
+    let fy = cal.fiscal_year_of(japan_date(d.starts_at));
+    Ok(store
+        .dialogues_about(tenant, d.subject)
+        .await?
+        .iter()
+        .filter(|o| {
+            o.kind == DialogueKind::MilestoneInterview
+                && o.state != DialogueState::Cancelled
+                && o.starts_at <= d.starts_at
+                && cal.fiscal_year_of(japan_date(o.starts_at)) == fy
+        })
+        .count())
 }

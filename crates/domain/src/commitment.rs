@@ -854,6 +854,32 @@ pub fn check(statement: &str) -> Check {
     }
 }
 
+/// How a milestone interview (節目面談) ended when it was held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MilestoneOutcome {
+    /// A confirmed commitment passed both checks.
+    Committed,
+    /// None did; the next session was booked instead.
+    Continued,
+}
+
+impl MilestoneOutcome {
+    /// As stored and as translation keys name it.
+    pub fn key(self) -> &'static str {
+        match self {
+            MilestoneOutcome::Committed => "committed",
+            MilestoneOutcome::Continued => "continued",
+        }
+    }
+
+    pub fn from_key(s: &str) -> Option<MilestoneOutcome> {
+        [MilestoneOutcome::Committed, MilestoneOutcome::Continued]
+            .into_iter()
+            .find(|o| o.key() == s)
+    }
+}
+
 /// Where a commitment stands after its start date (follow-ups).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -353,6 +353,36 @@ pub fn parse_rating(raw: &str) -> Option<u8> {
         .filter(|r| (1..=5).contains(r))
 }
 
+/// One change to the employee's consent (同意): given, refused, or withdrawn later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentChange {
+    Given,
+    Refused,
+    Withdrawn,
+}
+
+impl ConsentChange {
+    pub const ALL: [ConsentChange; 3] = [
+        ConsentChange::Given,
+        ConsentChange::Refused,
+        ConsentChange::Withdrawn,
+    ];
+
+    /// As stored and as translation keys name it.
+    pub fn key(self) -> &'static str {
+        match self {
+            ConsentChange::Given => "given",
+            ConsentChange::Refused => "refused",
+            ConsentChange::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn from_key(s: &str) -> Option<ConsentChange> {
+        ConsentChange::ALL.into_iter().find(|c| c.key() == s)
+    }
+}
+
 /// The consent recorded at the start of a consultant dialogue (同意).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Consent {

@@ -33,5 +33,6 @@ pub mod values;
 
 pub use error::DomainError;
 pub use ids::{PersonId, TenantId, UserId};
+pub use import::employees::PersonStatus;
 pub use role::{Role, RoleSet};
 pub use values::{EmailAddress, EmployeeNumber, TenantSlug};

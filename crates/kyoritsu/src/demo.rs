@@ -290,9 +290,9 @@ pub fn generate(
         let birth = g.birth_for_age(ages.0, ages.1);
         let hire = g.hire_for(birth);
         let status = if title.is_empty() && g.rng.random_ratio(1, 50) {
-            "leave"
+            domain::PersonStatus::Leave
         } else {
-            "active"
+            domain::PersonStatus::Active
         };
         people.push(NewPerson {
             employee_number: number.clone(),
@@ -305,7 +305,7 @@ pub fn generate(
             title: title.to_string(),
             grade: grade.to_string(),
             manager_number: manager,
-            status: status.to_string(),
+            status,
         });
         number
     };
@@ -438,7 +438,7 @@ pub fn generate(
             NaiveDate::from_ymd_opt(birth.year() + 23 + i32::from(birth.month() >= 4), 4, 1)
                 .map(|h| h.min(today));
         people[i].grade = "G4".into();
-        people[i].status = "active".into();
+        people[i].status = domain::PersonStatus::Active;
     }
     attach(
         &mut people,
@@ -666,7 +666,13 @@ pub async fn seed_dialogues(
         )
         .await?[0];
     store
-        .record_consent(t, earlier, "given", "", consultant.id)
+        .record_consent(
+            t,
+            earlier,
+            domain::dialogue::ConsentChange::Given,
+            "",
+            consultant.id,
+        )
         .await?;
     if let Some(d) = store.dialogue(t, earlier).await? {
         store
@@ -728,7 +734,13 @@ pub async fn seed_dialogues(
         )
         .await?;
     store
-        .record_consent(t, held, "given", "母の介護のこと", consultant.id)
+        .record_consent(
+            t,
+            held,
+            domain::dialogue::ConsentChange::Given,
+            "母の介護のこと",
+            consultant.id,
+        )
         .await?;
     if let Some(d) = store.dialogue(t, held).await? {
         for n in [
@@ -866,7 +878,11 @@ pub async fn seed_dialogues(
         )
         .await?;
     store
-        .close_with_outcome(t, first_milestone, "continued")
+        .close_with_outcome(
+            t,
+            first_milestone,
+            domain::commitment::MilestoneOutcome::Continued,
+        )
         .await?;
     // The next one, next week, with a topic the employee prepared.
     let next = store
@@ -1559,7 +1575,9 @@ pub async fn seed_programmes(
                 }
                 let last = k + 1 == needed;
                 if !last {
-                    store.close_with_outcome(t, d, "continued").await?;
+                    store
+                        .close_with_outcome(t, d, domain::commitment::MilestoneOutcome::Continued)
+                        .await?;
                     continue;
                 }
                 store
@@ -1590,7 +1608,9 @@ pub async fn seed_programmes(
                     )
                     .await?;
                 store.confirm_commitment(t, c, p.person).await?;
-                store.close_with_outcome(t, d, "committed").await?;
+                store
+                    .close_with_outcome(t, d, domain::commitment::MilestoneOutcome::Committed)
+                    .await?;
                 if at(starts_on, 9) <= now && i % 8 != 5 {
                     store
                         .set_commitment_status(t, c, Status::Started, "")

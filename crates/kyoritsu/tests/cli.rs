@@ -323,7 +323,7 @@ fn born(number: &str, birth: &str, hire: &str) -> store::people::NewPerson {
         title: String::new(),
         grade: String::new(),
         manager_number: None,
-        status: "active".into(),
+        status: domain::PersonStatus::Active,
     }
 }
 
@@ -513,7 +513,13 @@ async fn people_state(
                     .join("/"),
                 None => String::new(),
             };
-            out.push((p.employee_number, path, manager, p.title, p.status));
+            out.push((
+                p.employee_number,
+                path,
+                manager,
+                p.title,
+                p.status.as_str().to_string(),
+            ));
         }
     }
     out
@@ -810,7 +816,7 @@ async fn employee_import(db: TestDb) {
             .expect("q")
             .expect("p")
             .status,
-        "left"
+        domain::PersonStatus::Left
     );
     assert_eq!(
         db.store.list_imports(t, 10).await.expect("imports").len(),

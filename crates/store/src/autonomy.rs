@@ -172,7 +172,7 @@ impl Store {
         q.columns([People::Id, People::DepartmentId])
             .from(People::Table)
             .and_where(Expr::col(People::TenantId).eq(tenant.0))
-            .and_where(Expr::col(People::Status).ne("left"));
+            .and_where(Expr::col(People::Status).ne(domain::PersonStatus::Left.as_str()));
         let people: Vec<(i64, Option<i64>)> = self.fetch_all(&q).await?;
         let people: Vec<i64> = match department_code {
             None => people.into_iter().map(|(id, _)| id).collect(),

@@ -11,7 +11,8 @@ use crate::schema::{
 use crate::{PersonId, Result, Store, StoreError, TenantId, UserId};
 use chrono::{DateTime, Utc};
 use domain::dialogue::{
-    Cadence, CarryOver, Consent, DialogueKind, DialogueState, Visibility, WantedResponse,
+    Cadence, CarryOver, Consent, ConsentChange, DialogueKind, DialogueState, Visibility,
+    WantedResponse,
 };
 use sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
 
@@ -36,9 +37,8 @@ pub struct Dialogue {
     /// The employee's own reflection (opened).
     pub subject_reflection: Option<String>,
     pub reflected_at: Option<DateTime<Utc>>,
-    /// How a milestone interview ended: `committed`, or `continued` (the next session was
-    /// booked instead).
-    pub outcome: Option<String>,
+    /// How a milestone interview ended.
+    pub outcome: Option<domain::commitment::MilestoneOutcome>,
     /// The career vision as the facilitator recorded it in this interview (opened).
     pub vision: Option<String>,
     /// Its horizon in years.
@@ -113,7 +113,13 @@ impl Store {
                 .map(|s| self.keys.open(&aad(tenant, r.id), &s))
                 .transpose()?,
             reflected_at: r.reflected_at,
-            outcome: r.outcome,
+            outcome: r
+                .outcome
+                .map(|o| {
+                    domain::commitment::MilestoneOutcome::from_key(&o)
+                        .ok_or_else(|| bad("milestone outcome", &o))
+                })
+                .transpose()?,
             vision: r
                 .vision
                 .map(|v| self.keys.open(&aad(tenant, r.id), &v))
@@ -267,7 +273,7 @@ pub struct Topic {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ConsentEvent {
     /// `given`, `refused` or `withdrawn`.
-    pub event: String,
+    pub event: ConsentChange,
     pub withheld: String,
     pub recorded_by: UserId,
     pub recorded_at: DateTime<Utc>,
@@ -277,20 +283,19 @@ pub struct ConsentEvent {
 pub fn consent_in_force(events: &[ConsentEvent]) -> Option<Consent> {
     let mut current: Option<Consent> = None;
     for e in events {
-        match e.event.as_str() {
-            "given" | "refused" => {
+        match e.event {
+            ConsentChange::Given | ConsentChange::Refused => {
                 current = Some(Consent {
-                    agreed: e.event == "given",
+                    agreed: e.event == ConsentChange::Given,
                     withheld: e.withheld.clone(),
                     withdrawn: false,
                 });
             }
-            "withdrawn" => {
+            ConsentChange::Withdrawn => {
                 if let Some(c) = current.as_mut() {
                     c.withdrawn = true;
                 }
             }
-            _ => {}
         }
     }
     current
@@ -714,7 +719,7 @@ impl Store {
         &self,
         tenant: TenantId,
         id: i64,
-        outcome: &str,
+        outcome: domain::commitment::MilestoneOutcome,
     ) -> Result<bool> {
         let n = self
             .execute(
@@ -722,7 +727,7 @@ impl Store {
                     .table(Dialogues::Table)
                     .value(Dialogues::State, DialogueState::Held.key())
                     .value(Dialogues::ClosedAt, Utc::now())
-                    .value(DialogueOutcome::Outcome, outcome)
+                    .value(DialogueOutcome::Outcome, outcome.key())
                     .and_where(Expr::col(Dialogues::TenantId).eq(tenant.0))
                     .and_where(Expr::col(Dialogues::Id).eq(id))
                     .and_where(Expr::col(Dialogues::State).eq(DialogueState::Scheduled.key()))
@@ -1302,13 +1307,10 @@ impl Store {
         &self,
         tenant: TenantId,
         dialogue: i64,
-        event: &str,
+        event: ConsentChange,
         withheld: &str,
         by: UserId,
     ) -> Result<()> {
-        if !matches!(event, "given" | "refused" | "withdrawn") {
-            return Err(bad("consent event", event));
-        }
         let sealed = self.keys.seal(&aad(tenant, dialogue), withheld)?;
         self.execute(
             &Query::insert()
@@ -1324,7 +1326,7 @@ impl Store {
                 .values_panic([
                     tenant.0.into(),
                     dialogue.into(),
-                    event.into(),
+                    event.key().into(),
                     sealed.into(),
                     by.0.into(),
                     Utc::now().into(),
@@ -1360,7 +1362,9 @@ impl Store {
         rows.into_iter()
             .map(|(event, withheld, by, recorded_at)| {
                 Ok(ConsentEvent {
-                    event,
+                    event: ConsentChange::from_key(&event).ok_or_else(|| {
+                        StoreError::Integrity(format!("unknown consent event {event:?}"))
+                    })?,
                     withheld: self.keys.open(&aad(tenant, dialogue), &withheld)?,
                     recorded_by: UserId(by),
                     recorded_at,

@@ -274,7 +274,7 @@ impl Store {
         let mut people = Vec::with_capacity(rows.len());
         let no_space = |s: &str| s.replace([' ', '\u{3000}'], "");
         for r in rows {
-            let current = r.status != "left";
+            let current = r.status != domain::PersonStatus::Left.as_str();
             if current {
                 let mut cur = r.department_id;
                 for _ in 0..MAX_DEPTH {

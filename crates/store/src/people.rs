@@ -166,7 +166,9 @@ pub struct Person {
     pub title: String,
     pub grade: String,
     pub manager_id: Option<i64>,
-    pub status: String,
+    /// 在籍区分, parsed as it is read.
+    #[sqlx(try_from = "String")]
+    pub status: domain::PersonStatus,
 }
 
 /// A department row.
@@ -199,7 +201,7 @@ pub struct NewPerson {
     pub title: String,
     pub grade: String,
     pub manager_number: Option<String>,
-    pub status: String,
+    pub status: domain::PersonStatus,
 }
 
 /// A whole organisation to load into an empty tenant, in one transaction.
@@ -350,7 +352,7 @@ impl Store {
                         .manager_number
                         .as_ref()
                         .and_then(|m| person_ids.get(m).copied()),
-                    status: &p.status,
+                    status: p.status.as_str(),
                 });
             }
             let created = tx.insert_people(tenant, &rows).await?;
@@ -477,7 +479,7 @@ impl Store {
                     .from(People::Table)
                     .and_where(Expr::col(People::TenantId).eq(tenant.0))
                     .and_where(Expr::col(People::ManagerId).eq(person.0))
-                    .and_where(Expr::col(People::Status).ne("left"))
+                    .and_where(Expr::col(People::Status).ne(domain::PersonStatus::Left.as_str()))
                     .limit(1)
                     .to_owned(),
             )
@@ -547,7 +549,10 @@ impl Store {
                             .and_where(
                                 Expr::col((People::Table, People::ManagerId)).is_in(ids.to_vec()),
                             )
-                            .and_where(Expr::col((People::Table, People::Status)).ne("left"))
+                            .and_where(
+                                Expr::col((People::Table, People::Status))
+                                    .ne(domain::PersonStatus::Left.as_str()),
+                            )
                             .order_by((People::Table, People::EmployeeNumber), Order::Asc)
                             .to_owned(),
                     )
@@ -672,7 +677,10 @@ impl Store {
         self.fetch_all(
             &Self::select_people()
                 .and_where(Expr::col((People::Table, People::TenantId)).eq(tenant.0))
-                .and_where(Expr::col((People::Table, People::Status)).ne("left"))
+                .and_where(
+                    Expr::col((People::Table, People::Status))
+                        .ne(domain::PersonStatus::Left.as_str()),
+                )
                 .and_where(Expr::col((People::Table, column)).between(*range.start(), *range.end()))
                 .order_by((People::Table, column), Order::Asc)
                 .order_by((People::Table, People::EmployeeNumber), Order::Asc)

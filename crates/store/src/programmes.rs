@@ -59,8 +59,8 @@ pub struct Participant {
     pub employee_number: String,
     pub name: String,
     pub department: Option<String>,
-    /// The person's status in the employee master (`left` for leavers).
-    pub status: String,
+    /// The person's status in the employee master.
+    pub status: domain::PersonStatus,
     pub added_at: DateTime<Utc>,
     /// Added by hand after launch.
     pub late_joiner: bool,
@@ -74,7 +74,7 @@ pub struct Participant {
 
 impl Participant {
     pub fn left(&self) -> bool {
-        self.status == "left"
+        self.status == domain::PersonStatus::Left
     }
 }
 
@@ -316,7 +316,7 @@ impl Store {
         ])
         .from(People::Table)
         .and_where(Expr::col(People::TenantId).eq(tenant.0))
-        .and_where(Expr::col(People::Status).ne("left"))
+        .and_where(Expr::col(People::Status).ne(domain::PersonStatus::Left.as_str()))
         .order_by(People::EmployeeNumber, Order::Asc);
         // Narrow by birth dates in the database when the rule names one age.
         if let [age] = rule.ages[..] {
@@ -371,7 +371,7 @@ impl Store {
                     .expr(Expr::col(People::Id).count())
                     .from(People::Table)
                     .and_where(Expr::col(People::TenantId).eq(tenant.0))
-                    .and_where(Expr::col(People::Status).ne("left"))
+                    .and_where(Expr::col(People::Status).ne(domain::PersonStatus::Left.as_str()))
                     .and_where(Expr::col(People::ManagerId).is_not_null())
                     .group_by_col(People::ManagerId)
                     .to_owned(),
@@ -663,8 +663,7 @@ impl Store {
                     .to_owned(),
             )
             .await?;
-        Ok(rows
-            .into_iter()
+        rows.into_iter()
             .map(
                 |(
                     id,
@@ -679,22 +678,23 @@ impl Store {
                     pinned,
                     group_no,
                 )| {
-                    Participant {
+                    Ok(Participant {
                         person: PersonId(id),
                         employee_number: number,
                         name,
                         department,
-                        status,
+                        status: domain::PersonStatus::try_from(status)
+                            .map_err(StoreError::Integrity)?,
                         added_at,
                         late_joiner: late,
                         pre_learning_done_at: pre,
                         session,
                         pinned,
                         group_no,
-                    }
+                    })
                 },
             )
-            .collect())
+            .collect()
     }
 
     /// Adds someone after launch (a late joiner). `Conflict` when already in.
@@ -1151,7 +1151,9 @@ impl Store {
         for (dialogue, person, outcome) in &interviews {
             let e = held.entry(*person).or_default();
             e.0 += 1;
-            if e.1.is_none() && outcome.as_deref() == Some("committed") {
+            if e.1.is_none()
+                && outcome.as_deref() == Some(domain::commitment::MilestoneOutcome::Committed.key())
+            {
                 e.1 = Some(e.0);
             }
             dialogue_ids.push(*dialogue);

@@ -32,7 +32,7 @@ fn person(number: &str, manager: Option<&str>) -> NewPerson {
         title: String::new(),
         grade: "G3".into(),
         manager_number: manager.map(Into::into),
-        status: "active".into(),
+        status: domain::PersonStatus::Active,
     }
 }
 
@@ -151,9 +151,15 @@ db_test!(
         )
         .await
         .expect("topic");
-        s.record_consent(w.t, id, "given", "家庭の事情", w.consultant)
-            .await
-            .expect("consent");
+        s.record_consent(
+            w.t,
+            id,
+            domain::dialogue::ConsentChange::Given,
+            "家庭の事情",
+            w.consultant,
+        )
+        .await
+        .expect("consent");
         let raw = raw_texts(&db.url).await;
         for secret in ["転職", "介護", "家庭"] {
             assert!(!raw.contains(secret), "{secret} stored in clear: {raw}");
@@ -342,24 +348,31 @@ db_test!(
             consent_in_force(&s.consent_events(w.t, id).await.expect("e")),
             None
         );
-        s.record_consent(w.t, id, "given", "評価のこと", w.consultant)
-            .await
-            .expect("c");
+        s.record_consent(
+            w.t,
+            id,
+            domain::dialogue::ConsentChange::Given,
+            "評価のこと",
+            w.consultant,
+        )
+        .await
+        .expect("c");
         let c = consent_in_force(&s.consent_events(w.t, id).await.expect("e")).expect("some");
         assert!(c.permits_feedback());
         assert_eq!(c.withheld, "評価のこと");
-        s.record_consent(w.t, id, "withdrawn", "", w.consultant)
-            .await
-            .expect("c");
+        s.record_consent(
+            w.t,
+            id,
+            domain::dialogue::ConsentChange::Withdrawn,
+            "",
+            w.consultant,
+        )
+        .await
+        .expect("c");
         let events = s.consent_events(w.t, id).await.expect("e");
         assert_eq!(events.len(), 2);
         let c = consent_in_force(&events).expect("some");
         assert!(!c.permits_feedback() && c.withdrawn);
-        assert!(
-            s.record_consent(w.t, id, "maybe", "", w.consultant)
-                .await
-                .is_err()
-        );
         // The history cannot be rewritten.
         let sql = "DELETE FROM dialogue_consents";
         let refused = if db.url.starts_with("sqlite:") {
@@ -446,9 +459,15 @@ db_test!(
         s.add_topic(w.t, id, UserId(1), WantedResponse::Advice, "相談したいこと")
             .await
             .expect("topic");
-        s.record_consent(w.t, id, "given", "", w.consultant)
-            .await
-            .expect("c");
+        s.record_consent(
+            w.t,
+            id,
+            domain::dialogue::ConsentChange::Given,
+            "",
+            w.consultant,
+        )
+        .await
+        .expect("c");
         s.reflect_on_dialogue(w.t, id, 4, "話せてよかった")
             .await
             .expect("r");
@@ -633,17 +652,20 @@ db_test!(
         assert!(raw.iter().all(|(c,)| !c.contains("簿記")));
         // A milestone interview closes with its outcome, once.
         assert!(
-            s.close_with_outcome(w.t, d, "committed")
+            s.close_with_outcome(w.t, d, domain::commitment::MilestoneOutcome::Committed)
                 .await
                 .expect("close")
         );
         assert!(
-            !s.close_with_outcome(w.t, d, "continued")
+            !s.close_with_outcome(w.t, d, domain::commitment::MilestoneOutcome::Continued)
                 .await
                 .expect("again")
         );
         let closed = s.dialogue(w.t, d).await.expect("q").expect("d");
-        assert_eq!(closed.outcome.as_deref(), Some("committed"));
+        assert_eq!(
+            closed.outcome,
+            Some(domain::commitment::MilestoneOutcome::Committed)
+        );
         assert_eq!(closed.state, DialogueState::Held);
     }
 );
@@ -1229,8 +1251,14 @@ db_test!(
                         other => panic!("{other:?}"),
                     }
                 }
-                s.record_consent(t, dialogue.id, "given", &format!("話題{i}"), consultant)
-                    .await?;
+                s.record_consent(
+                    t,
+                    dialogue.id,
+                    domain::dialogue::ConsentChange::Given,
+                    &format!("話題{i}"),
+                    consultant,
+                )
+                .await?;
                 assert!(s.set_commitment_status(t, c, Status::Started, "").await?);
                 Ok::<(), store::StoreError>(())
             });

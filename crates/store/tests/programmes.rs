@@ -26,7 +26,7 @@ fn person(number: &str, birth: (i32, u32, u32), dept: &str) -> NewPerson {
         title: String::new(),
         grade: "G3".into(),
         manager_number: None,
-        status: "active".into(),
+        status: domain::PersonStatus::Active,
     }
 }
 
@@ -365,8 +365,16 @@ db_test!(
             .create_dialogues(t, &interview(start + Duration::days(60)))
             .await
             .expect("d")[0];
-        assert!(s.close_with_outcome(t, d1, "continued").await.expect("c"));
-        assert!(s.close_with_outcome(t, d2, "committed").await.expect("c"));
+        assert!(
+            s.close_with_outcome(t, d1, domain::commitment::MilestoneOutcome::Continued)
+                .await
+                .expect("c")
+        );
+        assert!(
+            s.close_with_outcome(t, d2, domain::commitment::MilestoneOutcome::Committed)
+                .await
+                .expect("c")
+        );
         let action = "7月1日から毎週金曜に後輩向けの勉強会を開きます";
         let input = domain::commitment::parse_input(action, "2026-07-01", "", "", "", "", "")
             .expect("input");

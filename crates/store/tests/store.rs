@@ -29,7 +29,7 @@ fn person(number: &str, manager: Option<&str>, dept: &str) -> NewPerson {
         title: String::new(),
         grade: "G3".into(),
         manager_number: manager.map(Into::into),
-        status: "active".into(),
+        status: domain::PersonStatus::Active,
     }
 }
 

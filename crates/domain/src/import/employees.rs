@@ -144,6 +144,17 @@ impl PersonStatus {
         }
     }
 
+    /// The status as stored (`active`, `leave`, `left`); anything else is refused.
+    pub fn from_stored(s: &str) -> Option<PersonStatus> {
+        [
+            PersonStatus::Active,
+            PersonStatus::Leave,
+            PersonStatus::Left,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == s)
+    }
+
     pub fn parse(s: &str) -> Option<PersonStatus> {
         match normalise(s).to_lowercase().as_str() {
             "" | "在籍" | "在職" | "active" => Some(PersonStatus::Active),
@@ -151,6 +162,14 @@ impl PersonStatus {
             "退職" | "退職済" | "left" => Some(PersonStatus::Left),
             _ => None,
         }
+    }
+}
+
+impl TryFrom<String> for PersonStatus {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        PersonStatus::from_stored(&s).ok_or_else(|| format!("unknown person status {s:?}"))
     }
 }
 

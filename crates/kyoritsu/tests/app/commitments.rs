@@ -112,7 +112,10 @@ app_test!(
             .await;
         close().await;
         let d = app.store.dialogue(t.id, id).await.expect("q").expect("d");
-        assert_eq!(d.outcome.as_deref(), Some("committed"));
+        assert_eq!(
+            d.outcome,
+            Some(domain::commitment::MilestoneOutcome::Committed)
+        );
         assert_eq!(d.state, domain::dialogue::DialogueState::Held);
         // The manager and HR see no commitment.
         for who in ["manager", "hr"] {

@@ -98,7 +98,10 @@ app_test!(
             .expect("all")
             .0
             .iter()
-            .filter(|p| p.department_id == Some(first.department.id) && p.status != "left")
+            .filter(|p| {
+                p.department_id == Some(first.department.id)
+                    && p.status != domain::PersonStatus::Left
+            })
             .count() as i64;
         assert_eq!(
             first.headcount,

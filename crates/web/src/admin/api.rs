@@ -172,11 +172,10 @@ pub async fn create_user(
             },
         )
         .await?;
-    state
-        .store
-        .append_audit(
+    auth.caller(&origin)
+        .audit(
+            &state.store,
             NewAuditEntry::new(Some(tenant), AuditAction::UserCreated)
-                .actor(Some(auth.user.id), &auth.user.email)
                 .target("user", user.id)
                 .detail(
                     user.roles
@@ -184,8 +183,7 @@ pub async fn create_user(
                         .map(|r| r.as_str())
                         .collect::<Vec<_>>()
                         .join(","),
-                )
-                .origin(origin.ip, origin.request_id),
+                ),
         )
         .await?;
     Ok((StatusCode::CREATED, Json(UserOut::from(user))).into_response())
@@ -230,13 +228,10 @@ pub async fn set_user_disabled(
     } else {
         AuditAction::UserEnabled
     };
-    state
-        .store
-        .append_audit(
-            NewAuditEntry::new(Some(tenant), action)
-                .actor(Some(auth.user.id), &auth.user.email)
-                .target("user", id)
-                .origin(origin.ip, origin.request_id),
+    auth.caller(&origin)
+        .audit(
+            &state.store,
+            NewAuditEntry::new(Some(tenant), action).target("user", id),
         )
         .await?;
     Ok(Json(state.store.user(tenant, UserId(id)).await?.into()))

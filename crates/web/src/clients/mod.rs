@@ -347,7 +347,7 @@ async fn assign(
         .store
         .person_by_number(auth.tenant(), number)
         .await?
-        .filter(|p| p.status != "left")
+        .filter(|p| p.status != domain::PersonStatus::Left)
     else {
         return refuse(
             &state,

@@ -22,19 +22,26 @@ pub(super) async fn close(
     // A milestone interview ends in a commitment, or in booking the next session.
     if d.kind == DialogueKind::MilestoneInterview && to == DialogueState::Held && !d.is_closed() {
         use commitments::MilestoneClose;
-        let (outcome, msg) = match commitments::milestone_close(&state, &auth, &d).await? {
-            MilestoneClose::Committed => ("committed", "commitment.closed_committed"),
-            MilestoneClose::Continued => ("continued", "commitment.closed_continued"),
-            MilestoneClose::NeedsNextSession => {
-                set_flash(
-                    &page.session,
-                    "error",
-                    page.t("commitment.error.needs_next_session"),
-                )
-                .await?;
-                return saved(&state, &page, &auth, &origin, id, &raw, "close").await;
-            }
-        };
+        let (outcome, msg) =
+            match commitments::milestone_close(&state.store, auth.tenant(), &d).await? {
+                MilestoneClose::Committed => (
+                    domain::commitment::MilestoneOutcome::Committed,
+                    "commitment.closed_committed",
+                ),
+                MilestoneClose::Continued => (
+                    domain::commitment::MilestoneOutcome::Continued,
+                    "commitment.closed_continued",
+                ),
+                MilestoneClose::NeedsNextSession => {
+                    set_flash(
+                        &page.session,
+                        "error",
+                        page.t("commitment.error.needs_next_session"),
+                    )
+                    .await?;
+                    return saved(&state, &page, &auth, &origin, id, &raw, "close").await;
+                }
+            };
         let done = state
             .store
             .close_with_outcome(auth.tenant(), d.id, outcome)

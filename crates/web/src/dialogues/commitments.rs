@@ -16,7 +16,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::post;
 use domain::commitment::{self, FieldError, MAX_ACTION_CHARS};
-use domain::dialogue::{DialogueKind, DialogueState};
 use domain::policy::DialogueRole;
 use store::commitments::{Commitment, CommitmentEdit};
 use store::dialogues::Dialogue;
@@ -393,67 +392,4 @@ async fn set_status(
     .await
 }
 
-/// How closing a milestone interview as held comes out.
-pub enum MilestoneClose {
-    /// A confirmed commitment passes both checks.
-    Committed,
-    /// None does, but the next session is booked: the interviews go on.
-    Continued,
-    /// None does and nothing is booked: refuse, and ask for the next session.
-    NeedsNextSession,
-}
-
-/// Decides how a milestone interview may close (DOMAIN.md: Cohort programme, step 3).
-pub async fn milestone_close(
-    state: &AppState,
-    auth: &Auth,
-    d: &Dialogue,
-) -> Result<MilestoneClose, AppError> {
-    let cs = state.store.commitments_of(auth.tenant(), d.id).await?;
-    let verdicts: Vec<(bool, bool, bool)> = cs
-        .iter()
-        .map(|c| (c.objective, c.has_start, c.confirmed_at.is_some()))
-        .collect();
-    if commitment::may_close_as_committed(&verdicts) {
-        return Ok(MilestoneClose::Committed);
-    }
-    let next_booked = state
-        .store
-        .dialogues_about(auth.tenant(), d.subject)
-        .await?
-        .iter()
-        .any(|o| {
-            o.id != d.id
-                && o.kind == DialogueKind::MilestoneInterview
-                && o.state == DialogueState::Scheduled
-                && o.starts_at > d.starts_at
-        });
-    Ok(if next_booked {
-        MilestoneClose::Continued
-    } else {
-        MilestoneClose::NeedsNextSession
-    })
-}
-
-/// Which milestone interview of the fiscal year this is for the person (1, 2, …), counting
-/// those not cancelled up to this one: sessions to commitment.
-pub async fn milestone_session_number(
-    state: &AppState,
-    auth: &Auth,
-    d: &Dialogue,
-) -> Result<usize, AppError> {
-    let cal = state.store.tenant(auth.tenant()).await?.settings.calendar;
-    let fy = cal.fiscal_year_of(crate::shared::time::jst(d.starts_at).date());
-    Ok(state
-        .store
-        .dialogues_about(auth.tenant(), d.subject)
-        .await?
-        .iter()
-        .filter(|o| {
-            o.kind == DialogueKind::MilestoneInterview
-                && o.state != DialogueState::Cancelled
-                && o.starts_at <= d.starts_at
-                && cal.fiscal_year_of(crate::shared::time::jst(o.starts_at).date()) == fy
-        })
-        .count())
-}
+pub use app::commitments::{MilestoneClose, milestone_close, milestone_session_number};

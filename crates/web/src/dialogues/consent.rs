@@ -1,6 +1,7 @@
 //! The employee's consent (同意) to feedback for their manager: recorded by the consultant, withdrawn by the employee.
 
 use super::*;
+use domain::dialogue::ConsentChange;
 
 /// Appends a consent event and audits the change: consent is never changed silently.
 pub(super) async fn change_consent(
@@ -8,7 +9,7 @@ pub(super) async fn change_consent(
     auth: &Auth,
     origin: &Origin,
     d: &Dialogue,
-    event: &str,
+    event: ConsentChange,
     withheld: &str,
 ) -> Result<(), AppError> {
     state
@@ -20,7 +21,7 @@ pub(super) async fn change_consent(
         origin,
         NewAuditEntry::new(Some(auth.tenant()), AuditAction::ConsentChanged)
             .target("dialogue", d.id)
-            .detail(event),
+            .detail(event.key()),
     )
     .await?;
     Ok(())
@@ -41,8 +42,8 @@ pub(super) async fn record_consent(
     let (d, role) = load(&state, &auth, id).await?;
     need(policy::may_record_consent(role) && d.kind.is_consultant_session())?;
     let event = match form.get("agreed") {
-        "yes" => "given",
-        "no" => "refused",
+        "yes" => ConsentChange::Given,
+        "no" => ConsentChange::Refused,
         _ => {
             return again(
                 &state,
@@ -107,7 +108,7 @@ pub(super) async fn withdraw_consent(
         .await?;
         return saved(&state, &page, &auth, &origin, id, &raw, "withdraw").await;
     }
-    change_consent(&state, &auth, &origin, &d, "withdrawn", "").await?;
+    change_consent(&state, &auth, &origin, &d, ConsentChange::Withdrawn, "").await?;
     set_flash(
         &page.session,
         "success",

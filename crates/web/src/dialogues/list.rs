@@ -55,10 +55,8 @@ pub(super) async fn list(
         of_members.reverse();
     }
     // Follow-ups due on commitments made in my dialogues (始めましたか？).
-    let recorded = state
-        .store
-        .commitments_recorded_by_facilitator(auth.tenant(), auth.user.id)
-        .await?;
+    let recorded =
+        app::commitments::recorded_by_me(&state.store, &auth.caller(&Origin::default())).await?;
     let mut check_ins = Vec::new();
     let grace = state.store.check_in_grace_days(auth.tenant()).await?;
     for c in app::commitments::due_check_ins(&recorded, grace, state.clock.today()) {

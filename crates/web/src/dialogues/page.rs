@@ -352,7 +352,7 @@ pub(super) async fn render_view(
                     .map(|e| {
                         (
                             when(e.recorded_at),
-                            page.t(&format!("dialogue.consent.event.{}", e.event)),
+                            page.t(&format!("dialogue.consent.event.{}", e.event.key())),
                             e.withheld.clone(),
                         )
                     })
@@ -383,14 +383,14 @@ pub(super) async fn render_view(
         .then(|| commitments::CheckView::of(&commitment_form.action, page.lang));
     let milestone = d.kind == DialogueKind::MilestoneInterview;
     let milestone_number = if milestone && v.parts.commitments {
-        commitments::milestone_session_number(state, auth, d).await?
+        commitments::milestone_session_number(&state.store, auth.tenant(), d).await?
     } else {
         0
     };
     let outcome = d
         .outcome
         .as_ref()
-        .map(|o| page.t(&format!("commitment.outcome.{o}")));
+        .map(|o| page.t(&format!("commitment.outcome.{}", o.key())));
     let (reflection, reflection_error) = match (reflection, &kept.reflection) {
         (Some((t, e)), _) => (t, e),
         (None, Some((_, t))) => (t.clone(), None),

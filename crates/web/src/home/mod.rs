@@ -73,10 +73,8 @@ async fn my(State(state): State<AppState>, page: Page, auth: Auth) -> Result<MyP
         {
             stories_to_answer.extend(card(s, &auth));
         }
-        let mine = state
-            .store
-            .commitments_about(auth.tenant(), PersonId(p.id))
-            .await?;
+        let mine =
+            app::commitments::mine(&state.store, &auth.caller(&crate::Origin::default())).await?;
         let grace = state.store.check_in_grace_days(auth.tenant()).await?;
         for c in app::commitments::due_check_ins(&mine, grace, state.clock.today()) {
             check_ins.push(CheckIn {

@@ -117,14 +117,12 @@ pub async fn person(
         .await?
         .ok_or_else(|| ApiError::not_found("person"))?;
     if policy::person_read_is_audited(relation, f) {
-        state
-            .store
-            .append_audit(
+        auth.caller(&origin)
+            .audit(
+                &state.store,
                 NewAuditEntry::new(Some(tenant), AuditAction::ConfidentialRead)
-                    .actor(Some(auth.user.id), &auth.user.email)
                     .target("person", id)
-                    .detail("api")
-                    .origin(origin.ip, origin.request_id),
+                    .detail("api"),
             )
             .await?;
     }
@@ -151,7 +149,7 @@ pub async fn person(
         name_kana: p.name_kana,
         department: p.department_name,
         title: p.title,
-        status: p.status,
+        status: p.status.as_str().into(),
         email: p.email.filter(|_| f.email),
         grade: Some(p.grade).filter(|_| f.grade),
         birth_date: p.birth_date.filter(|_| f.birth_date),

@@ -98,11 +98,7 @@ async fn directory(
             kana: p.name_kana,
             department: p.department_name.unwrap_or_default(),
             title: p.title,
-            status_key: match p.status.as_str() {
-                "leave" => "status.leave",
-                "left" => "status.left",
-                _ => "status.active",
-            },
+            status_key: crate::shared::profile::status_key(p.status),
         })
         .collect();
     let section = if scope.is_some() {

@@ -263,7 +263,7 @@ pub(super) async fn add_late_joiner(
             "error",
             page.tf("programme.error.no_person", "number", &number),
         ),
-        Some(p) if p.status == "left" => (
+        Some(p) if p.status == domain::PersonStatus::Left => (
             "error",
             page.tf("programme.error.person_left", "number", &number),
         ),

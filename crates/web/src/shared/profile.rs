@@ -29,11 +29,12 @@ pub struct ProfileView {
     pub manager: Option<String>,
 }
 
-fn status_key(s: &str) -> &'static str {
+/// The translation key of a person's status (在籍・休職・退職).
+pub fn status_key(s: domain::PersonStatus) -> &'static str {
     match s {
-        "leave" => "status.leave",
-        "left" => "status.left",
-        _ => "status.active",
+        domain::PersonStatus::Active => "status.active",
+        domain::PersonStatus::Leave => "status.leave",
+        domain::PersonStatus::Left => "status.left",
     }
 }
 
@@ -71,7 +72,7 @@ pub async fn profile_view(
         employee_number: p.employee_number.clone(),
         department,
         title: p.title.clone(),
-        status_key: status_key(&p.status),
+        status_key: status_key(p.status),
         email: p.email.clone().filter(|_| f.email),
         grade: Some(p.grade.clone()).filter(|g| f.grade && !g.is_empty()),
         birth_date: p.birth_date.filter(|_| f.birth_date),
