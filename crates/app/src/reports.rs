@@ -37,6 +37,7 @@ pub async fn send_check(
         kind: d.kind,
         consent: consent.as_ref(),
         already_sent: report.is_some_and(|r| r.sent_at.is_some()),
+        held: d.state == domain::dialogue::DialogueState::Held,
         has_manager: manager.is_some(),
         parts,
         withheld: consent.as_ref().map(|c| c.withheld.as_str()).unwrap_or(""),

@@ -462,6 +462,9 @@ pub enum SendRefusal {
     ConsentWithdrawn,
     /// It was sent already; a report goes once.
     AlreadySent,
+    /// The dialogue has not been held (yet): a report tells of a conversation that
+    /// took place.
+    NotHeld,
     /// Nothing written.
     Empty,
     /// The subject has no manager to send it to.
@@ -476,6 +479,8 @@ pub struct SendFacts<'a> {
     pub kind: crate::dialogue::DialogueKind,
     pub consent: Option<&'a crate::dialogue::Consent>,
     pub already_sent: bool,
+    /// The dialogue was held (not merely scheduled, cancelled or missed).
+    pub held: bool,
     pub has_manager: bool,
     pub parts: &'a crate::feedback::Parts,
     /// What the employee asked to withhold.
@@ -496,6 +501,9 @@ pub fn may_send_feedback(f: &SendFacts<'_>) -> Result<(), SendRefusal> {
     }
     if f.already_sent {
         return Err(SendRefusal::AlreadySent);
+    }
+    if !f.held {
+        return Err(SendRefusal::NotHeld);
     }
     match f.consent {
         None => return Err(SendRefusal::NoConsent),
@@ -1244,6 +1252,7 @@ mod tests {
             kind: DialogueKind::CareerInterview,
             consent,
             already_sent: false,
+            held: true,
             has_manager: true,
             parts: Box::leak(Box::new(parts.clone())),
             withheld: "母の介護のこと",
@@ -1274,6 +1283,13 @@ mod tests {
                 ..facts(Some(given))
             }),
             Err(SendRefusal::AlreadySent)
+        );
+        assert_eq!(
+            may_send_feedback(&SendFacts {
+                held: false,
+                ..facts(Some(given))
+            }),
+            Err(SendRefusal::NotHeld)
         );
         assert_eq!(
             may_send_feedback(&SendFacts {

@@ -171,10 +171,37 @@ app_test!(
         assert_eq!(s, StatusCode::OK);
         assert!(roster.contains(&pinned.name));
         let teacher = app.signed_in("instructor@demo.example.jp").await;
-        let (s, _) = teacher
+        let (s, teacher_roster) = teacher
             .get(&format!("/programmes/{id}/sessions/{sid}"))
             .await;
         assert_eq!(s, StatusCode::OK);
+        // The inventory promises that only the person sees their result: the roster shows
+        // each group's shared anchor, and beside a name no anchor at all.
+        let anchors = [
+            "専門・職能別コンピタンス",
+            "全般管理コンピタンス",
+            "自律・独立",
+            "保障・安定",
+            "起業家的創造性",
+            "奉仕・社会貢献",
+            "純粋な挑戦",
+            "生活様式",
+        ];
+        for page in [&roster, &teacher_roster] {
+            assert!(
+                page.contains("共通するアンカー："),
+                "groups show their anchor"
+            );
+            for member in page.split("data-testid=\"group-member\"").skip(1) {
+                let item = member.split("</li>").next().unwrap_or_default();
+                for a in anchors {
+                    assert!(
+                        !item.contains(a),
+                        "an individual anchor beside a name: {item}"
+                    );
+                }
+            }
+        }
         let (_, training) = teacher.get("/training").await;
         assert!(training.contains(&format!("/programmes/{id}/sessions/{sid}")));
         let other = app

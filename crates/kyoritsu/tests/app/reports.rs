@@ -310,3 +310,52 @@ app_test!(
         assert!(page.contains("上司へのお知らせメールは") && page.contains("に送信しました。"));
     }
 );
+
+app_test!(
+    a_report_cannot_be_sent_before_its_dialogue_is_held,
+    |app| async move {
+        let (_, next, _, _) = demo_dialogues(&app).await;
+        let t = app.demo_tenant().await;
+        let path = format!("/dialogues/{next}");
+        let consultant = app.signed_in("consultant@demo.example.jp").await;
+        let csrf = consultant.csrf(&path).await;
+        // Consent given and a draft written for an interview still to come.
+        consultant
+            .post(
+                &format!("{path}/consent"),
+                &[("_csrf", &csrf), ("agreed", "yes"), ("withheld", "")],
+            )
+            .await;
+        let (s, _) = consultant
+            .post(
+                &format!("{path}/report"),
+                &[
+                    ("_csrf", &csrf),
+                    ("unknown_side", "顧客との信頼関係づくりが強みです。"),
+                    ("motivation", ""),
+                    ("committed", ""),
+                    ("support", "後輩の指導を任せてみてください。"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let (_, preview) = consultant.get(&format!("{path}/report/preview")).await;
+        assert!(
+            preview.contains("実施済み"),
+            "the preview says why it cannot go"
+        );
+        assert!(!preview.contains("data-testid=\"report-send\""));
+        consultant
+            .post(&format!("{path}/report/send"), &[("_csrf", &csrf)])
+            .await;
+        let r = app
+            .store
+            .report_of_dialogue(t.id, next)
+            .await
+            .expect("q")
+            .expect("the draft is kept");
+        assert!(r.sent_at.is_none(), "nothing reached the manager");
+        let (_, page) = consultant.get(&path).await;
+        assert!(page.contains("実施済み"), "the refusal is explained");
+    }
+);

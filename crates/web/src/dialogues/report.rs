@@ -85,6 +85,7 @@ pub fn refusal_texts(page: &Page, r: &SendRefusal) -> Vec<String> {
             SendRefusal::NoConsent => "report.refused.no_consent",
             SendRefusal::ConsentWithdrawn => "report.refused.withdrawn",
             SendRefusal::AlreadySent => "report.refused.already_sent",
+            SendRefusal::NotHeld => "report.refused.not_held",
             SendRefusal::Empty => "report.refused.empty",
             _ => "report.refused.no_manager",
         })],

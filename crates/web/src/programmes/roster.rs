@@ -2,11 +2,16 @@
 
 use super::*;
 
+/// A workshop group as the roster shows it: the anchor its members share most and how
+/// many of them share it — never anyone's own result (the inventory promises that).
 pub struct RosterGroup {
     pub number: i64,
-    pub anchors: Vec<String>,
+    /// The most common dominant anchor in the group (ties joined); empty before the
+    /// inventory.
+    pub theme: String,
     pub homogeneity: String,
-    pub members: Vec<(String, String, String)>,
+    /// (employee number, name)
+    pub members: Vec<(String, String)>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -29,7 +34,8 @@ pub(super) struct RosterPage {
 }
 
 /// GET /programmes/{id}/sessions/{sid} — who comes and the workshop groups, as saved by
-/// the last placement. No notes, no ratings: the instructor sees names and anchors.
+/// the last placement. No notes, no ratings, no one's own anchors: the instructor sees
+/// names, groups and the anchor each group shares.
 pub(super) async fn roster(
     State(state): State<AppState>,
     page: Page,
@@ -59,17 +65,17 @@ pub(super) fn roster_sheets(page: &Page, r: &RosterPage) -> Vec<(String, Vec<Vec
     }
     let mut groups = vec![vec![
         page.t("roster.group_col"),
+        page.t("roster.group_theme"),
         page.t("field.employee_number"),
         page.t("field.name"),
-        page.t("programme.anchors_col"),
     ]];
     for g in &r.groups {
-        for (number, name, anchors) in &g.members {
+        for (number, name) in &g.members {
             groups.push(vec![
                 g.number.to_string(),
+                g.theme.clone(),
                 number.clone(),
                 name.clone(),
-                anchors.clone(),
             ]);
         }
     }
@@ -147,10 +153,10 @@ pub(super) async fn roster_pdf(
             page.tf("roster.group", "n", g.number),
             format!(
                 "{}\n{}",
-                g.anchors.join(" / "),
+                page.tf("roster.group_theme_of", "anchor", &g.theme),
                 g.members
                     .iter()
-                    .map(|(number, name, _)| format!("{name}（{number}）"))
+                    .map(|(number, name)| format!("{name}（{number}）"))
                     .collect::<Vec<_>>()
                     .join("、")
             ),
@@ -352,12 +358,6 @@ pub(super) async fn roster_view(
             None => ungrouped.push(p.name.clone()),
         }
     }
-    let anchor_names = |v: &[Anchor]| {
-        v.iter()
-            .map(|a| page.t(&format!("anchor.{}", a.key())))
-            .collect::<Vec<_>>()
-            .join("・")
-    };
     let groups = by_group
         .into_iter()
         .map(|(number, members)| {
@@ -372,26 +372,18 @@ pub(super) async fn roster_view(
             let top = order.first().map(|x| x.1).unwrap_or(0);
             RosterGroup {
                 number,
-                anchors: order
+                theme: order
                     .iter()
-                    .map(|(a, n)| {
-                        format!(
-                            "{} {}",
-                            page.t(&format!("anchor.{}", Anchor::ALL[*a].key())),
-                            page.tf("unit.people", "n", n)
-                        )
-                    })
-                    .collect(),
+                    .take_while(|(_, n)| *n == top && top > 0)
+                    .map(|(a, _)| page.t(&format!("anchor.{}", Anchor::ALL[*a].key())))
+                    .collect::<Vec<_>>()
+                    .join("・"),
                 homogeneity: pct(top as f64 / members.len().max(1) as f64),
                 members: members
                     .iter()
                     .map(|m| {
                         let p = &participants[*m];
-                        (
-                            p.employee_number.clone(),
-                            p.name.clone(),
-                            anchor_names(&dominant[*m]),
-                        )
+                        (p.employee_number.clone(), p.name.clone())
                     })
                     .collect(),
             }
