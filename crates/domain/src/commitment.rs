@@ -1044,6 +1044,13 @@ pub fn counts(objective: bool, has_start: bool, confirmed: bool) -> bool {
     objective && has_start && confirmed
 }
 
+/// May the employee confirm a commitment as theirs? Only one that passes both checks: a
+/// vague one stays a draft to rewrite with the facilitator, rather than becoming a
+/// promise nobody can follow up (DOMAIN.md: Commitment checks).
+pub fn may_confirm(objective: bool, has_start: bool) -> bool {
+    objective && has_start
+}
+
 /// May a milestone interview close as `committed` with these commitments
 /// (objective, has_start, confirmed)? Only when at least one counts.
 pub fn may_close_as_committed(commitments: &[(bool, bool, bool)]) -> bool {
@@ -1091,6 +1098,17 @@ pub fn parse_status_change(status: &str, reason: &str) -> Result<(Status, String
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_a_commitment_passing_both_checks_may_be_confirmed() {
+        use super::may_confirm;
+        assert!(may_confirm(true, true));
+        assert!(!may_confirm(false, true));
+        assert!(!may_confirm(true, false));
+        assert!(!may_confirm(false, false));
+        let vague = super::check("後輩から頼られる存在になります");
+        assert!(!may_confirm(vague.objective, vague.has_start));
+    }
+
     use super::*;
 
     #[test]

@@ -42,7 +42,7 @@ app_test!(
         close().await;
         let d = app.store.dialogue(t.id, id).await.expect("q").expect("d");
         assert_eq!(d.state, domain::dialogue::DialogueState::Scheduled);
-        // A vague commitment, even confirmed, does not count.
+        // A vague commitment cannot even be confirmed: it stays a draft to rewrite.
         let (s, _) = consultant
             .post(
                 &format!("{path}/commitments"),
@@ -53,6 +53,12 @@ app_test!(
         let employee = app.signed_in("employee@demo.example.jp").await;
         let ecsrf = employee.csrf(&path).await;
         let vague = app.store.commitments_of(t.id, id).await.expect("q")[0].id;
+        let (_, mine) = employee.get(&path).await;
+        assert!(
+            mine.contains("data-testid=\"commitment-not-confirmable\"")
+                && !mine.contains("data-testid=\"commitment-confirm\""),
+            "the employee is told why, and offered no button"
+        );
         let (s, _) = employee
             .post(
                 &format!("{path}/commitments/{vague}/confirm"),
@@ -60,6 +66,18 @@ app_test!(
             )
             .await;
         assert_eq!(s, StatusCode::SEE_OTHER);
+        let refused = app
+            .store
+            .commitment(t.id, vague)
+            .await
+            .expect("q")
+            .expect("c");
+        assert!(
+            refused.confirmed_at.is_none(),
+            "a failing commitment is not confirmed"
+        );
+        let (_, mine) = employee.get(&path).await;
+        assert!(mine.contains("確認を満たしていないため確認できません"));
         close().await;
         assert!(
             app.store

@@ -123,6 +123,8 @@ pub struct CommitmentView {
     pub starts_on: String,
     pub due_on: String,
     pub confirmed: bool,
+    /// Passes both checks, so the employee may confirm it.
+    pub confirmable: bool,
     pub counts: bool,
     pub status: String,
     pub status_key: &'static str,
@@ -142,6 +144,7 @@ pub fn view(page: &Page, c: &Commitment) -> CommitmentView {
         starts_on: c.starts_on.to_string(),
         due_on: c.due_on.map(|d| d.to_string()).unwrap_or_default(),
         confirmed: c.confirmed_at.is_some(),
+        confirmable: commitment::may_confirm(c.objective, c.has_start),
         counts: c.counts(),
         status: page.t(&format!("commitment.status.{}", c.status.key())),
         status_key: c.status.key(),
@@ -310,12 +313,24 @@ async fn confirm(
     let raw = form;
     let (d, role) = load(&state, &auth, id).await?;
     need(role == DialogueRole::Subject)?;
-    let ok = state
+    let found = state
         .store
         .commitment(auth.tenant(), cid)
         .await?
-        .filter(|c| c.dialogue_id == d.id)
-        .is_some()
+        .filter(|c| c.dialogue_id == d.id);
+    if found
+        .as_ref()
+        .is_some_and(|c| !commitment::may_confirm(c.objective, c.has_start))
+    {
+        set_flash(
+            &page.session,
+            "error",
+            page.t("commitment.error.fails_checks"),
+        )
+        .await?;
+        return saved(&state, &page, &auth, &origin, id, &raw, "confirm").await;
+    }
+    let ok = found.is_some()
         && state
             .store
             .confirm_commitment(auth.tenant(), cid, d.subject)

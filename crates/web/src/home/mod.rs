@@ -85,7 +85,10 @@ async fn my(State(state): State<AppState>, page: Page, auth: Auth) -> Result<MyP
             });
         }
         for c in mine {
-            if c.confirmed_at.is_none() && !to_confirm.contains(&c.dialogue_id) {
+            if c.confirmed_at.is_none()
+                && domain::commitment::may_confirm(c.objective, c.has_start)
+                && !to_confirm.contains(&c.dialogue_id)
+            {
                 to_confirm.push(c.dialogue_id);
             }
         }
