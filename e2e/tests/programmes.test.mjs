@@ -1,5 +1,6 @@
-// A milestone programme (節目プログラム) from start to commitment: HR launches FY2026's
-// "turns 50" programme (the cohort is exactly `kyoritsu cohort --fy 2026 --turns 50`), a
+// A milestone programme (節目プログラム) from start to commitment: HR is refused a second
+// copy of FY2026's running "turns 50" programme, then launches FY2026's "10 years since
+// hire" programme (the cohort is exactly `kyoritsu cohort --fy 2026 --years-since-hire 10`), a
 // participant does the pre-learning and the Career Anchor inventory, HR adds a session and
 // places everyone (groups by anchor), a milestone interview ends committed, and the
 // funnel on the programme page moves at each step.
@@ -11,7 +12,7 @@ let server;
 let context;
 
 before(async () => {
-  // A company large enough for a cohort of about ten at 50.
+  // A company large enough for a cohort of about ten in their tenth year.
   server = await startServer({ env: { KYORITSU_DEMO_EMPLOYEES: '1000' } });
   context = await launchBrowser();
 });
@@ -31,7 +32,7 @@ async function funnel(page, url) {
 }
 
 test('HR runs an FY2026 milestone programme from the cohort to a commitment', async () => {
-  const cohort = JSON.parse(cli(server, ['cohort', '--fy', '2026', '--turns', '50', '--format', 'json']));
+  const cohort = JSON.parse(cli(server, ['cohort', '--fy', '2026', '--years-since-hire', '10', '--format', 'json']));
   assert.ok(cohort.count >= 2, `a cohort to work with (${cohort.count})`);
   const page = await context.newPage();
   await signIn(page, server.base, 'hr');
@@ -51,15 +52,25 @@ test('HR runs an FY2026 milestone programme from the cohort to a commitment', as
   await page.goto(`${server.base}/programmes`);
   await click(page, '[data-testid=programme-new]');
   // Nobody matches: told, and nothing is created.
-  await page.fill('[data-testid=programme-name]', 'FY2026 50歳節目研修（テスト）');
+  await page.fill('[data-testid=programme-name]', 'FY2026 入社10年目研修（テスト）');
   await page.fill('[data-testid=programme-fy]', '2026');
   await page.check('[data-testid=programme-template-milestone_age]');
   await page.fill('[data-testid=programme-ages]', '75');
   await click(page, '[data-testid=programme-launch]');
   assert.match(await page.textContent('[data-testid=programme-errors]'), /当てはまる在籍者はいません/);
-  assert.equal(await page.inputValue('[data-testid=programme-name]'), 'FY2026 50歳節目研修（テスト）');
+  assert.equal(await page.inputValue('[data-testid=programme-name]'), 'FY2026 入社10年目研修（テスト）');
   await page.fill('[data-testid=programme-ages]', '５０');
   await page.fill('[data-testid=programme-group-min]', '2');
+  // FY2026's "turns 50" programme is already running: launching it again is refused,
+  // with the way to the one that exists, and the form as typed.
+  await click(page, '[data-testid=programme-launch]');
+  assert.match(await page.textContent('[data-testid=programme-errors]'), /すでにあります/);
+  assert.match(await page.textContent('[data-testid=programme-duplicate-of]'), /2026年度 50歳節目キャリア研修/);
+  assert.equal(await page.inputValue('[data-testid=programme-name]'), 'FY2026 入社10年目研修（テスト）');
+  await shot(page, 'programme-duplicate');
+  await page.check('[data-testid=programme-template-milestone_tenure]');
+  await page.fill('[data-testid=programme-ages]', '');
+  await page.fill('[data-testid=programme-tenures]', '10');
   await shot(page, 'programme-new');
   await click(page, '[data-testid=programme-launch]');
   assert.match(await page.textContent('[data-testid=flash]'), new RegExp(`対象者は${cohort.count}名`));
@@ -94,7 +105,7 @@ test('HR runs an FY2026 milestone programme from the cohort to a commitment', as
   // The participant: pre-learning, then the inventory from their path.
   await signIn(page, server.base, 'member', 'member-password-2026');
   await page.goto(`${server.base}/my`);
-  await click(page, '[data-testid=my-programme]:has-text("FY2026 50歳節目研修（テスト）") [data-testid=open-my-programme]');
+  await click(page, '[data-testid=my-programme]:has-text("FY2026 入社10年目研修（テスト）") [data-testid=open-my-programme]');
   assert.equal(await page.getAttribute('[data-testid=path-pre_learning]', 'data-state'), 'open');
   assert.equal(await page.locator('[data-testid=pre-learning-video]').count(), 1);
   await click(page, '[data-testid=pre-learning-mark]');

@@ -408,3 +408,15 @@ pub async fn report(
         anonymity_k: settings.anonymity_k,
     })
 }
+
+/// A programme already launched with the same template, fiscal year and cohort rule as
+/// `new`: launching it again would put the same people in twice.
+pub async fn duplicate_of(
+    store: &Store,
+    tenant: domain::TenantId,
+    new: &store::programmes::NewProgramme,
+) -> Result<Option<Programme>, store::StoreError> {
+    Ok(store.programmes(tenant).await?.into_iter().find(|p| {
+        p.template == new.template && p.fiscal_year == new.fiscal_year && p.rule.same_as(&new.rule)
+    }))
+}

@@ -75,6 +75,23 @@ pub struct CohortRule {
     pub managers: bool,
 }
 
+impl CohortRule {
+    /// Does this rule pick the same people as `other` (the order of ages, tenures and
+    /// grades does not matter)?
+    pub fn same_as(&self, other: &CohortRule) -> bool {
+        fn sorted<T: Ord + Clone>(v: &[T]) -> Vec<T> {
+            let mut v = v.to_vec();
+            v.sort();
+            v.dedup();
+            v
+        }
+        sorted(&self.ages) == sorted(&other.ages)
+            && sorted(&self.tenures) == sorted(&other.tenures)
+            && sorted(&self.grades) == sorted(&other.grades)
+            && self.department == other.department
+    }
+}
+
 /// Why a rule was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[serde(rename_all = "snake_case", tag = "code")]
@@ -599,6 +616,17 @@ fn ratio(a: u64, b: u64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_rule_is_the_same_whatever_the_order_it_was_typed_in() {
+        let a = CohortRule::parse(Template::MilestoneAge, "50, 40", "", "", "G2,G1").expect("a");
+        let b = CohortRule::parse(Template::MilestoneAge, "40,50", "", "", "G1,G2").expect("b");
+        assert!(a.same_as(&b));
+        let c = CohortRule::parse(Template::MilestoneAge, "50", "", "", "").expect("c");
+        assert!(!a.same_as(&c));
+        let d = CohortRule::parse(Template::MilestoneAge, "50", "", "D01", "").expect("d");
+        assert!(!c.same_as(&d), "a department narrows the cohort");
+    }
+
     use super::*;
     use crate::calendar::AgeRule;
 

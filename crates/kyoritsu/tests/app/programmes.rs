@@ -722,3 +722,43 @@ app_test!(
         assert_eq!(s, StatusCode::NOT_FOUND);
     }
 );
+
+app_test!(
+    the_same_programme_cannot_be_launched_twice,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        let first = launch_programme(&app, &hr, "periodic", "定期研修").await;
+        let before = app.store.programmes(t.id).await.expect("q").len();
+        let csrf = hr.csrf("/programmes/new").await;
+        let fy = app.this_fy().await;
+        let (s, body) = hr
+            .post(
+                "/programmes/new",
+                &[
+                    ("_csrf", &csrf),
+                    ("name", "定期研修（もう一度）"),
+                    ("fiscal_year", &fy),
+                    ("template", "periodic"),
+                    ("group_min", "2"),
+                    ("group_max", "6"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT);
+        assert!(body.contains("同じ種類・年度・対象条件のプログラムがすでにあります"));
+        assert!(
+            body.contains(&format!("href=\"/programmes/{first}\"")),
+            "a link to the first"
+        );
+        assert!(
+            body.contains("定期研修（もう一度）"),
+            "the form keeps what was typed"
+        );
+        assert_eq!(
+            app.store.programmes(t.id).await.expect("q").len(),
+            before,
+            "nothing was created"
+        );
+    }
+);

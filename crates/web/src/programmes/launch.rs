@@ -25,6 +25,8 @@ pub(super) struct NewPage {
     pub(super) form: LaunchForm,
     pub(super) templates: Vec<&'static str>,
     pub(super) errors: Vec<String>,
+    /// The programme this launch would repeat: (id, name).
+    pub(super) duplicate_of: Option<(i64, String)>,
 }
 
 pub(super) fn hr(auth: &Auth) -> Result<(), AppError> {
@@ -60,6 +62,7 @@ pub(super) async fn new_form(
         },
         templates: Kind::ALL.iter().map(|t| t.key()).collect(),
         errors: Vec::new(),
+        duplicate_of: None,
     })
 }
 
@@ -141,6 +144,16 @@ pub(super) async fn create(
             group_min: min,
             group_max: max,
         };
+        if let Some(first) = app::programmes::duplicate_of(&state.store, tenant, &new).await? {
+            let p = NewPage {
+                shell: page.shell(Some(&auth), "/programmes"),
+                form: typed,
+                templates: Kind::ALL.iter().map(|t| t.key()).collect(),
+                errors: vec![page.t("programme.error.duplicate")],
+                duplicate_of: Some((first.id, first.name)),
+            };
+            return Ok((StatusCode::CONFLICT, p).into_response());
+        }
         match state
             .store
             .create_programme(
@@ -175,6 +188,7 @@ pub(super) async fn create(
         form: typed,
         templates: Kind::ALL.iter().map(|t| t.key()).collect(),
         errors,
+        duplicate_of: None,
     };
     Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
 }
