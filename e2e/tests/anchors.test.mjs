@@ -34,8 +34,8 @@ test('an employee takes the Career Anchor inventory and sees their profile', asy
   for (const n of [3, 11, 19, 27]) await page.check(`[data-testid=statement][data-number="${n}"] [data-testid=pick]`);
   await click(page, '[data-testid=anchors-submit]');
   const errors = await page.textContent('[data-testid=anchors-errors]');
-  assert.match(errors, /回答がありません（40）/);
-  assert.match(errors, /4つ選ばれています/);
+  assert.match(errors, /まだ回答していない文が\d+問あります（40番）/);
+  assert.match(errors, /いま選ばれているのは4個です/);
   assert.equal(await page.isChecked('input[name=r3][value="6"]'), true, 'answers kept');
   assert.equal(await page.locator('[data-testid=statement].flagged').count(), 1);
   await shot(page, 'anchors-refused');

@@ -32,11 +32,11 @@ app_test!(
         let (s, body) = employee.post("/my/anchors", &form).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(
-            body.contains("1個の文に回答がありません（12）"),
+            body.contains("まだ回答していない文が1問あります（12番）"),
             "the missing statement named"
         );
         assert!(
-            body.contains("「特にあてはまる」が4つ選ばれています"),
+            body.contains("いま選ばれているのは4個です"),
             "four picks refused"
         );
         assert!(
@@ -44,6 +44,15 @@ app_test!(
                 && body.contains("value=\"30\" checked"),
             "answers kept as given"
         );
+        // No pick at all is said in words, not as 「0個」.
+        let none: Vec<(&str, &str)> = form
+            .iter()
+            .copied()
+            .filter(|(k, _)| *k != "picks")
+            .collect();
+        let (s, body) = employee.post("/my/anchors", &none).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("ひとつも選ばれていません") && !body.contains("0個"));
         // Complete it: service (statements 6, 14, 22, 30, 38) rated 6 with three picks
         // → (30 + 12) / 5 = 8.4; statement 12 (pure challenge) rated 3.
         form.retain(|(k, v)| !(*k == "picks" && *v == "30"));

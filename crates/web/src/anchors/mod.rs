@@ -155,6 +155,7 @@ async fn submit(
                         flagged.push(*number);
                         page.tf("anchors.error.range", "number", number)
                     }
+                    SheetError::PickCount { picked: 0 } => page.t("anchors.error.picks_none"),
                     SheetError::PickCount { picked } => page.tf("anchors.error.picks", "n", picked),
                     SheetError::BadPick { .. } => page.t("anchors.error.bad_pick"),
                 })
