@@ -43,6 +43,10 @@ test('a feedback report reaches the manager without what the employee withheld, 
   await page.fill('[data-testid=report-motivation]', '後輩の相談に乗る役割で、力を発揮できます。');
   await click(page, '[data-testid=report-preview]');
   assert.match(await page.textContent('[data-testid=preview-notice]'), /このとおりに表示されます/);
+  // Each withheld topic is ticked as absent, by the consultant's own reading.
+  const ticks = page.locator('[data-testid=withheld-ok]');
+  assert.ok(await ticks.count() >= 1, 'the withheld topics to check');
+  for (let i = 0; i < await ticks.count(); i++) await ticks.nth(i).check();
   await shot(page, 'report-preview-ready');
   await click(page, '[data-testid=report-send]');
   assert.match(await page.textContent('[data-testid=flash]'), /送信しました/);

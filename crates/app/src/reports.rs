@@ -8,6 +8,22 @@ use store::dialogues::{Dialogue, consent_in_force};
 use store::feedback::Report;
 use store::{Store, StoreError};
 
+/// The topics the employee asked to withhold, one by one (`domain::feedback::
+/// withheld_topics`) — for the consultant's checklist before sending. Only the dialogue's
+/// facilitator may be shown them; the caller has checked that.
+pub async fn withheld_topics(
+    store: &Store,
+    tenant: TenantId,
+    dialogue: i64,
+) -> Result<Vec<String>, StoreError> {
+    Ok(
+        consent_in_force(&store.consent_events(tenant, dialogue).await?)
+            .filter(|c| c.permits_feedback())
+            .map(|c| domain::feedback::withheld_topics(&c.withheld))
+            .unwrap_or_default(),
+    )
+}
+
 /// Asks `policy::may_send_feedback` about this draft with everything it needs (the
 /// consent in force, the private note items it must not repeat, whether the subject has
 /// a manager), and gives the manager it would go to.

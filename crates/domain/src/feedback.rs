@@ -95,6 +95,14 @@ pub fn withheld_topics(withheld: &str) -> Vec<String> {
         .collect()
 }
 
+/// Has the consultant confirmed, topic by topic, that none of what the employee asked to
+/// withhold is in the report? The automatic check (`leaks`) cannot catch a paraphrase;
+/// this tick is the consultant's own reading, required for every topic before sending.
+/// `topics` are [`withheld_topics`]; `ticked` the ones the consultant ticked.
+pub fn withheld_confirmed(topics: &[String], ticked: &[&str]) -> bool {
+    topics.iter().all(|t| ticked.contains(&t.as_str()))
+}
+
 /// How many characters of a private note, appearing in a report, count as its wording.
 const PRIVATE_WINDOW: usize = 8;
 
@@ -137,6 +145,19 @@ mod tests {
             motivation: text.into(),
             ..Parts::default()
         }
+    }
+
+    #[test]
+    fn every_withheld_topic_must_be_ticked() {
+        let topics = withheld_topics("母の介護のこと、転職の相談");
+        assert!(!withheld_confirmed(&topics, &[]));
+        assert!(!withheld_confirmed(&topics, &["母の介護"]));
+        assert!(withheld_confirmed(&topics, &["転職の相談", "母の介護"]));
+        let none = withheld_topics("");
+        assert!(
+            withheld_confirmed(&none, &[]),
+            "nothing withheld: nothing to tick"
+        );
     }
 
     #[test]

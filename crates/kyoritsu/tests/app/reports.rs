@@ -2,6 +2,16 @@
 
 use super::*;
 
+/// The withheld topics the preview asks the consultant to tick.
+fn withheld_ticks(preview: &str) -> Vec<String> {
+    preview
+        .split("name=\"withheld_ok\" value=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .map(str::to_string)
+        .collect()
+}
+
 app_test!(
     a_feedback_report_reaches_the_manager_only_with_consent_and_never_with_withheld_or_private_words,
     |app| async move {
@@ -46,8 +56,25 @@ app_test!(
             .await;
         let (_, preview) = consultant.get(&format!("{path}/report/preview")).await;
         assert!(preview.contains("data-testid=\"report-send\""), "{preview}");
-        let (s, _) = consultant
+        // The withheld topic is a checklist the consultant ticks; unticked, nothing goes.
+        let topics = withheld_ticks(&preview);
+        assert_eq!(topics, ["母の介護"], "each withheld topic to tick");
+        let (s, location) = consultant
             .post(&format!("{path}/report/send"), &[("_csrf", &csrf)])
+            .await;
+        assert_eq!(
+            (s, location.as_str()),
+            (StatusCode::SEE_OTHER, format!("{path}/report/preview").as_str())
+        );
+        let r = app.store.report_of_dialogue(t.id, held).await.expect("q").expect("r");
+        assert!(r.sent_at.is_none(), "not sent without the ticks");
+        let (_, preview) = consultant.get(&format!("{path}/report/preview")).await;
+        assert!(preview.contains("すべて確かめてチェックしてから送信してください"));
+        let (s, _) = consultant
+            .post(
+                &format!("{path}/report/send"),
+                &[("_csrf", csrf.as_str()), ("withheld_ok", "母の介護")],
+            )
             .await;
         assert_eq!(s, StatusCode::SEE_OTHER);
         let r = app.store.report_of_dialogue(t.id, held).await.expect("q").expect("r");
@@ -231,9 +258,11 @@ app_test!(
                 ],
             )
             .await;
-        let (s, _) = consultant
-            .post(&format!("{path}/report/send"), &[("_csrf", &csrf)])
-            .await;
+        let (_, preview) = consultant.get(&format!("{path}/report/preview")).await;
+        let mut send: Vec<(&str, &str)> = vec![("_csrf", csrf.as_str())];
+        let ticks = withheld_ticks(&preview);
+        send.extend(ticks.iter().map(|t| ("withheld_ok", t.as_str())));
+        let (s, _) = consultant.post(&format!("{path}/report/send"), &send).await;
         assert_eq!(s, StatusCode::SEE_OTHER);
         let (_, page) = consultant.get(&path).await;
         assert!(

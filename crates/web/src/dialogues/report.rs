@@ -105,6 +105,8 @@ pub struct DraftView {
     pub limit: usize,
     /// The `for_manager` items the consultant may draw on.
     pub material: Vec<String>,
+    /// What the employee asked to withhold, topic by topic: the report must not say it.
+    pub withheld: Vec<String>,
 }
 
 /// The report section of the dialogue page, for the consultant of a consultant session
@@ -159,6 +161,13 @@ pub async fn draft_view(
             .unwrap_or_default(),
         limit: MAX_PART_CHARS,
         material: draft.material.clone(),
+        withheld: v
+            .consent
+            .as_ref()
+            .and_then(|c| c.in_force.as_ref())
+            .filter(|c| c.permits_feedback())
+            .map(|c| domain::feedback::withheld_topics(&c.withheld))
+            .unwrap_or_default(),
     }))
 }
 
@@ -262,6 +271,7 @@ async fn preview(
             .unwrap_or_default(),
         may_acknowledge: false,
         may_print: true,
+        withheld: app::reports::withheld_topics(&state.store, auth.tenant(), d.id).await?,
     })
 }
 
@@ -272,12 +282,22 @@ async fn send(
     auth: Auth,
     origin: Origin,
     Path(id): Path<i64>,
-    _form: FormData,
+    form: FormData,
 ) -> Result<Response, AppError> {
     let (d, role) = load(&state, &auth, id).await?;
     let report = state.store.report_of_dialogue(auth.tenant(), d.id).await?;
     let parts = report.as_ref().map(|r| r.parts.clone()).unwrap_or_default();
     let (verdict, manager) = send_check(&state, &auth, &d, role, &parts, report.as_ref()).await?;
+    // The automatic check cannot catch a paraphrase: the consultant ticks every topic the
+    // employee withheld as absent before anything goes.
+    if verdict.is_ok() {
+        let topics = app::reports::withheld_topics(&state.store, auth.tenant(), d.id).await?;
+        let ticked: Vec<&str> = form.get_all("withheld_ok").collect();
+        if !domain::feedback::withheld_confirmed(&topics, &ticked) {
+            set_flash(&page.session, "error", page.t("report.refused.unticked")).await?;
+            return Ok(Redirect::to(&format!("/dialogues/{id}/report/preview")).into_response());
+        }
+    }
     match (verdict, report, manager) {
         (Ok(()), Some(r), Some(m)) => {
             // The manager hears of it by email (queued with the sending, in one

@@ -159,6 +159,7 @@ async fn show(
         may_acknowledge: role == DialogueRole::SubjectsManager
             && r.addressed_to == auth.actor.person_id,
         may_print: true,
+        withheld: Vec::new(),
     })
 }
 

@@ -44,4 +44,6 @@ pub struct ReportPage {
     pub blocked: Vec<String>,
     pub may_acknowledge: bool,
     pub may_print: bool,
+    /// For the consultant's preview: each withheld topic to tick as absent before sending.
+    pub withheld: Vec<String>,
 }
