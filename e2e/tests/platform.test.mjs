@@ -2,7 +2,8 @@
 // Japanese, the language switch gives English, sign-out works, a wrong password is explained.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, signIn, shot } from './support.mjs';
+import { join } from 'node:path';
+import { startServer, launchBrowser, signIn, shot, artifacts } from './support.mjs';
 
 let server;
 let context;
@@ -20,7 +21,7 @@ after(async () => {
 const homes = [
   ['employee', '/my', 'マイキャリア'],
   ['manager', '/members', 'メンバー'],
-  ['consultant', '/clients', '担当者'],
+  ['consultant', '/clients', '担当するクライアント'],
   ['instructor', '/training', '研修'],
   ['hr', '/programmes', '施策'],
   ['admin', '/admin', '設定'],
@@ -97,7 +98,22 @@ test('pages fit a phone-width screen', async () => {
     await signIn(page, server.base, role);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 1, `${role}: the page is ${overflow}px wider than the screen`);
+    // Every menu item is on the screen, none hidden off to the side.
+    const hidden = await page.evaluate(() => [...document.querySelectorAll('.nav a')]
+      .filter((a) => a.getBoundingClientRect().right > window.innerWidth + 1)
+      .map((a) => a.textContent.trim()));
+    assert.deepEqual(hidden, [], `${role}: menu items off the screen`);
     await shot(page, `phone-${role}`);
+  }
+  // The consultant's menu, where 面談所感 used to be off-screen, and HR's, the longest.
+  for (const role of ['consultant', 'hr']) {
+    await context.clearCookies();
+    await signIn(page, server.base, role);
+    const hidden = await page.evaluate(() => [...document.querySelectorAll('.nav a')]
+      .filter((a) => a.getBoundingClientRect().right > window.innerWidth + 1)
+      .map((a) => a.textContent.trim()));
+    assert.deepEqual(hidden, [], `${role}: menu items off the screen`);
+    await page.locator('header').screenshot({ path: join(artifacts, `phone-nav-${role}.png`) });
   }
   for (const path of ['/admin/audit', '/admin/users']) {
     await page.goto(`${server.base}${path}`);

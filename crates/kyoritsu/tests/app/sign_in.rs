@@ -8,7 +8,11 @@ app_test!(
         for (email, home, title) in [
             ("employee@demo.example.jp", "/my", "マイキャリア"),
             ("manager@demo.example.jp", "/members", "メンバー"),
-            ("consultant@demo.example.jp", "/clients", "担当者"),
+            (
+                "consultant@demo.example.jp",
+                "/clients",
+                "担当するクライアント",
+            ),
             ("instructor@demo.example.jp", "/training", "研修"),
             ("hr@demo.example.jp", "/programmes", "施策"),
             ("admin@demo.example.jp", "/admin", "設定"),
