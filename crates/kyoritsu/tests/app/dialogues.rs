@@ -830,5 +830,18 @@ app_test!(
             StatusCode::OK,
             "the manager sees the logistics page only"
         );
+        // HR, admin and an instructor may not even know of it.
+        for who in ["hr", "admin", "instructor"] {
+            let b = app.signed_in(&format!("{who}@demo.example.jp")).await;
+            let csrf = b.csrf("/login").await;
+            let (s, body) = b
+                .post(
+                    &format!("{path}/keep"),
+                    &[("_csrf", &csrf), ("note.body", "x")],
+                )
+                .await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{who}");
+            assert!(!body.contains(PRIVATE_NOTE));
+        }
     }
 );
