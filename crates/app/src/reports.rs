@@ -16,12 +16,17 @@ pub async fn withheld_topics(
     tenant: TenantId,
     dialogue: i64,
 ) -> Result<Vec<String>, StoreError> {
-    Ok(
-        consent_in_force(&store.consent_events(tenant, dialogue).await?)
-            .filter(|c| c.permits_feedback())
-            .map(|c| domain::feedback::withheld_topics(&c.withheld))
-            .unwrap_or_default(),
-    )
+    Ok(topics_withheld(
+        consent_in_force(&store.consent_events(tenant, dialogue).await?).as_ref(),
+    ))
+}
+
+/// The topics withheld under this consent, while it permits a report at all.
+pub fn topics_withheld(consent: Option<&domain::dialogue::Consent>) -> Vec<String> {
+    consent
+        .filter(|c| c.permits_feedback())
+        .map(|c| domain::feedback::withheld_topics(&c.withheld))
+        .unwrap_or_default()
 }
 
 /// Asks `policy::may_send_feedback` about this draft with everything it needs (the

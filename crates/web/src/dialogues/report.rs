@@ -161,13 +161,9 @@ pub async fn draft_view(
             .unwrap_or_default(),
         limit: MAX_PART_CHARS,
         material: draft.material.clone(),
-        withheld: v
-            .consent
-            .as_ref()
-            .and_then(|c| c.in_force.as_ref())
-            .filter(|c| c.permits_feedback())
-            .map(|c| domain::feedback::withheld_topics(&c.withheld))
-            .unwrap_or_default(),
+        withheld: app::reports::topics_withheld(
+            v.consent.as_ref().and_then(|c| c.in_force.as_ref()),
+        ),
     }))
 }
 
