@@ -257,11 +257,27 @@ async fn preparation(
     d: &Dialogue,
 ) -> Result<Preparation, StoreError> {
     let tenant = caller.actor.tenant_id;
-    let sheet = store
-        .latest_career_sheet(tenant, d.subject)
-        .await?
-        .map(|v| v.sheet.shared());
-    if sheet.is_some() {
+    // A cross-department or mentor partner prepares with the sections the subject chose
+    // for a pair in force, and nothing without one.
+    let pair = match domain::pairing::PairKind::of_dialogue(d.kind) {
+        Some(kind) => {
+            store
+                .active_pair_sections(tenant, kind, d.facilitator, d.subject)
+                .await?
+        }
+        None => None,
+    };
+    let sections =
+        policy::sheet_sections_in_dialogue(DialogueRole::Facilitator, d.kind, pair.as_deref());
+    let sheet = if sections.is_empty() {
+        None
+    } else {
+        store
+            .latest_career_sheet(tenant, d.subject)
+            .await?
+            .map(|v| domain::pairing::partner_view(&v.sheet, &sections))
+    };
+    if sheet.as_ref().is_some_and(|s| !s.sections.is_empty()) {
         caller
             .audit(
                 store,
@@ -400,6 +416,13 @@ pub async fn book(
             .is_assigned(tenant, req.facilitator, req.subject)
             .await?,
         subject_reports_to_facilitator: relation == Relation::InReportingLine,
+        paired: match domain::pairing::PairKind::of_dialogue(req.kind) {
+            Some(kind) => store
+                .active_pair_sections(tenant, kind, req.facilitator, req.subject)
+                .await?
+                .is_some(),
+            None => false,
+        },
     };
     if let Err(r) = policy::may_schedule(actor, &facts) {
         return Ok(BookingOutcome::Refused(r));

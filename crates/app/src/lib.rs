@@ -12,6 +12,7 @@ pub mod commitment_text;
 pub mod commitments;
 pub mod dialogues;
 pub mod i18n;
+pub mod pairs;
 pub mod programmes;
 pub mod reports;
 pub mod role_models;

@@ -38,10 +38,13 @@ pub enum AuditAction {
     ThrottleCleared,
     /// The tenant was recreated from a backup (`kyoritsu restore`).
     Restored,
+    /// A pair for cross-department or mentor 1on1s was made, invited, answered, ended or
+    /// its shared sections changed (ペア).
+    PairChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 22] = [
+    pub const ALL: [AuditAction; 23] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignInLocked,
@@ -64,6 +67,7 @@ impl AuditAction {
         AuditAction::ReportSent,
         AuditAction::ThrottleCleared,
         AuditAction::Restored,
+        AuditAction::PairChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -90,6 +94,7 @@ impl AuditAction {
             AuditAction::ReportSent => "report_sent",
             AuditAction::ThrottleCleared => "throttle_cleared",
             AuditAction::Restored => "restored",
+            AuditAction::PairChanged => "pair_changed",
         }
     }
 

@@ -21,6 +21,7 @@ pub mod ids;
 pub mod import;
 pub mod japan_time;
 pub mod mechanism;
+pub mod pairing;
 pub mod policy;
 pub mod programme;
 pub mod question_bank;

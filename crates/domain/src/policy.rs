@@ -76,6 +76,9 @@ pub enum Action {
     /// Create and run cohort programmes (節目プログラム): cohorts, sessions, placement,
     /// the programme dashboard. HR only; it shows step statuses, never notes.
     ManageProgrammes { tenant: TenantId },
+    /// List every pair for cross-department and mentor 1on1s (ペア) and pair people
+    /// directly. HR only; each side sees their own pairs without it.
+    ManagePairs { tenant: TenantId },
     /// See a training session's roster and workshop groups: HR, or the instructor who
     /// runs that session (`runs_it`).
     ViewSessionRoster { tenant: TenantId, runs_it: bool },
@@ -153,7 +156,7 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
             same_tenant(tenant)?;
             needs(Role::Admin)
         }
-        Action::ManageProgrammes { tenant } => {
+        Action::ManageProgrammes { tenant } | Action::ManagePairs { tenant } => {
             same_tenant(tenant)?;
             needs(Role::Hr)
         }
@@ -564,6 +567,9 @@ pub enum ScheduleRefusal {
     NotAMentor,
     /// The facilitator must be someone in the employee master (or a consultant/mentor).
     NoPerson,
+    /// A cross-department or mentor 1on1 needs a pair in force between the two
+    /// (DOMAIN.md: Dialogue — paired by HR, or invited by one side and accepted).
+    NotPaired,
 }
 
 /// What the policy needs to know to book a dialogue.
@@ -582,6 +588,9 @@ pub struct ScheduleFacts {
     pub facilitator_assigned: bool,
     /// The subject is a direct or indirect report of the facilitator.
     pub subject_reports_to_facilitator: bool,
+    /// A pair of the kind's sort (cross-department or mentor) is in force between the
+    /// facilitator and the subject.
+    pub paired: bool,
 }
 
 /// May `actor` book a dialogue as described? The facilitator books their own; HR books
@@ -616,17 +625,173 @@ pub fn may_schedule(actor: &Actor, facts: &ScheduleFacts) -> Result<(), Schedule
                 Err(ScheduleRefusal::NoPerson)
             } else if facts.subject_reports_to_facilitator {
                 Err(ScheduleRefusal::SameReportingLine)
+            } else if !facts.paired {
+                Err(ScheduleRefusal::NotPaired)
             } else {
                 Ok(())
             }
         }
         K::MentorOneOnOne => {
-            if facts.facilitator_is_mentor {
-                Ok(())
-            } else {
+            if !facts.facilitator_is_mentor {
                 Err(ScheduleRefusal::NotAMentor)
+            } else if !facts.paired {
+                Err(ScheduleRefusal::NotPaired)
+            } else {
+                Ok(())
             }
         }
+    }
+}
+
+/// Why a pair (ペア) for cross-department or mentor 1on1s may not be made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PairRefusal {
+    /// Only the two sides invite, and HR pairs; a mentor does not invite employees
+    /// (they see their mentees and nothing else), the employee invites them.
+    NotYours,
+    /// Nobody is paired with themselves.
+    WithThemselves,
+    /// A cross-department pair is two people of different reporting lines.
+    SameReportingLine,
+    /// The partner of a mentor pair holds the mentor role.
+    NotAMentor,
+    /// The partner of a cross-department pair is someone in the employee master.
+    NoPerson,
+    /// The two already have a pair of this kind open or in force.
+    AlreadyPaired,
+}
+
+/// How a pair comes into being.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PairStart {
+    /// HR paired them: in force at once.
+    Direct,
+    /// One side invited; the named side must accept.
+    Invite { awaiting: crate::pairing::PairSide },
+}
+
+/// What the policy needs to know to make a pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PairFacts {
+    pub tenant: TenantId,
+    pub kind: crate::pairing::PairKind,
+    /// The partner, who holds the 1on1s.
+    pub partner: UserId,
+    pub partner_person: Option<PersonId>,
+    pub partner_is_mentor: bool,
+    /// The employee whose career the 1on1s are about.
+    pub subject: PersonId,
+    /// One of the two reports (directly or not) to the other.
+    pub same_reporting_line: bool,
+    /// A pair of this kind between the two is already invited or in force.
+    pub already_open: bool,
+}
+
+/// May `actor` pair these two, and how does the pair start? A side invites the other
+/// (cross-department: either side; mentor: the employee); HR pairs directly.
+pub fn may_pair(actor: &Actor, f: &PairFacts) -> Result<PairStart, PairRefusal> {
+    use crate::pairing::{PairKind, PairSide};
+    if actor.tenant_id != f.tenant {
+        return Err(PairRefusal::NotYours);
+    }
+    let side = if actor.user_id == f.partner {
+        Some(PairSide::Partner)
+    } else if actor.person_id == Some(f.subject) {
+        Some(PairSide::Subject)
+    } else {
+        None
+    };
+    let start = match (side, f.kind) {
+        (Some(PairSide::Partner), PairKind::Mentor) => return Err(PairRefusal::NotYours),
+        (Some(PairSide::Partner), PairKind::Cross) => PairStart::Invite {
+            awaiting: PairSide::Subject,
+        },
+        (Some(PairSide::Subject), _) => PairStart::Invite {
+            awaiting: PairSide::Partner,
+        },
+        (None, _) if actor.has(Role::Hr) => PairStart::Direct,
+        (None, _) => return Err(PairRefusal::NotYours),
+    };
+    if f.partner_person == Some(f.subject) {
+        return Err(PairRefusal::WithThemselves);
+    }
+    match f.kind {
+        PairKind::Cross if f.partner_person.is_none() => return Err(PairRefusal::NoPerson),
+        PairKind::Cross if f.same_reporting_line => return Err(PairRefusal::SameReportingLine),
+        PairKind::Mentor if !f.partner_is_mentor => return Err(PairRefusal::NotAMentor),
+        _ => {}
+    }
+    if f.already_open {
+        return Err(PairRefusal::AlreadyPaired);
+    }
+    Ok(start)
+}
+
+/// The two people of a pair, for the checks on an existing one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PairParties {
+    pub tenant: TenantId,
+    pub partner: UserId,
+    pub subject: PersonId,
+}
+
+/// Which side of the pair `actor` is, if any.
+pub fn pair_side(actor: &Actor, p: &PairParties) -> Option<crate::pairing::PairSide> {
+    use crate::pairing::PairSide;
+    if actor.tenant_id != p.tenant {
+        None
+    } else if actor.user_id == p.partner {
+        Some(PairSide::Partner)
+    } else if actor.person_id == Some(p.subject) {
+        Some(PairSide::Subject)
+    } else {
+        None
+    }
+}
+
+/// May `actor` accept or decline an invitation that waits on `awaiting`? Only that side.
+pub fn may_respond_to_pair(
+    actor: &Actor,
+    p: &PairParties,
+    awaiting: crate::pairing::PairSide,
+) -> bool {
+    pair_side(actor, p) == Some(awaiting)
+}
+
+/// May `actor` see a pair at all (both sides and HR)?
+pub fn may_see_pair(actor: &Actor, p: &PairParties) -> bool {
+    pair_side(actor, p).is_some() || (actor.tenant_id == p.tenant && actor.has(Role::Hr))
+}
+
+/// May `actor` end a pair (or withdraw an invitation)? Either side, and HR.
+pub fn may_end_pair(actor: &Actor, p: &PairParties) -> bool {
+    may_see_pair(actor, p)
+}
+
+/// May `actor` choose which career-sheet sections the partner sees? The subject alone:
+/// the sheet is theirs.
+pub fn may_choose_pair_sections(actor: &Actor, p: &PairParties) -> bool {
+    pair_side(actor, p) == Some(crate::pairing::PairSide::Subject)
+}
+
+/// Which sections of the subject's sheet the facilitator prepares a dialogue with (each
+/// only if the subject also shares it on the sheet): every section for a consultant
+/// session or the manager's 1on1; for a cross-department or mentor 1on1 only the sections
+/// the subject chose for a pair in force (`pair`), and none without one.
+pub fn sheet_sections_in_dialogue(
+    role: DialogueRole,
+    kind: crate::dialogue::DialogueKind,
+    pair: Option<&[crate::career_sheet::Section]>,
+) -> Vec<crate::career_sheet::Section> {
+    use crate::career_sheet::Section;
+    if career_sheet_view_in_dialogue(role).is_none() {
+        return Vec::new();
+    }
+    match crate::pairing::PairKind::of_dialogue(kind) {
+        None => Section::ALL.to_vec(),
+        Some(_) => pair.map(<[Section]>::to_vec).unwrap_or_default(),
     }
 }
 
@@ -706,7 +871,9 @@ pub fn role_model_view(actor: &Actor, f: &StoryFacts) -> Option<StoryView> {
     if actor.person_id == Some(f.subject) || actor.user_id == f.author {
         return Some(StoryView::Full);
     }
-    (f.consent == crate::role_model::Consent::Given)
+    // A published story is shared with colleagues: people in the employee master, not
+    // an external instructor or mentor.
+    (f.consent == crate::role_model::Consent::Given && actor.person_id.is_some())
         .then_some(StoryView::Published { named: f.show_name })
 }
 
@@ -795,7 +962,18 @@ mod tests {
         );
         for a in &others {
             assert!(authorize(a, Action::ManageProgrammes { tenant: t }).is_err());
+            assert!(authorize(a, Action::ManagePairs { tenant: t }).is_err());
         }
+        assert!(authorize(&hr, Action::ManagePairs { tenant: t }).is_ok());
+        assert_eq!(
+            authorize(
+                &hr,
+                Action::ManagePairs {
+                    tenant: TenantId(2)
+                }
+            ),
+            Err(Denied::OtherTenant)
+        );
         let roster = |runs_it| Action::ViewSessionRoster { tenant: t, runs_it };
         assert!(authorize(&hr, roster(false)).is_ok());
         assert!(authorize(&instructor, roster(true)).is_ok());
@@ -909,6 +1087,15 @@ mod tests {
         };
         assert_eq!(
             role_model_view(&elsewhere, &facts(Consent::Given, true)),
+            None
+        );
+        // An external mentor or instructor is not a colleague: no published stories.
+        let external = Actor {
+            person_id: None,
+            ..someone.clone()
+        };
+        assert_eq!(
+            role_model_view(&external, &facts(Consent::Given, true)),
             None
         );
         assert!(may_answer_role_model(
@@ -1063,6 +1250,7 @@ mod tests {
             subject: PersonId(2),
             facilitator_assigned: false,
             subject_reports_to_facilitator: false,
+            paired: true,
         }
     }
 
@@ -1610,6 +1798,231 @@ mod tests {
         ] {
             assert!(authorize(&e, Action::OpenHome(r)).is_err());
             assert_eq!(authorize(&actor(&[r]), Action::OpenHome(r)), Ok(()));
+        }
+    }
+
+    fn pair_facts(kind: crate::pairing::PairKind) -> PairFacts {
+        PairFacts {
+            tenant: T,
+            kind,
+            partner: UserId(7),
+            partner_person: Some(PersonId(7)),
+            partner_is_mentor: false,
+            subject: PersonId(8),
+            same_reporting_line: false,
+            already_open: false,
+        }
+    }
+
+    fn someone(user: i64, person: Option<i64>, roles: &[Role]) -> Actor {
+        Actor {
+            user_id: UserId(user),
+            tenant_id: T,
+            person_id: person.map(PersonId),
+            roles: RoleSet::new(roles.iter().copied()),
+        }
+    }
+
+    #[test]
+    fn cross_and_mentor_1on1s_need_a_pair_in_force() {
+        use crate::dialogue::DialogueKind as K;
+        let employee = actor(&[Role::Employee]);
+        let unpaired = ScheduleFacts {
+            paired: false,
+            ..booking(K::CrossOneOnOne, &[Role::Employee])
+        };
+        // The reproduced leak: a self-appointed facilitator of a colleague outside their line.
+        assert_eq!(
+            may_schedule(&employee, &unpaired),
+            Err(ScheduleRefusal::NotPaired)
+        );
+        let mentor = actor(&[Role::Mentor]);
+        let unpaired = ScheduleFacts {
+            paired: false,
+            ..booking(K::MentorOneOnOne, &[Role::Mentor])
+        };
+        assert_eq!(
+            may_schedule(&mentor, &unpaired),
+            Err(ScheduleRefusal::NotPaired)
+        );
+        // HR booking for them is held to the same pair.
+        let for_other = ScheduleFacts {
+            facilitator: UserId(9),
+            ..unpaired
+        };
+        assert_eq!(
+            may_schedule(&actor(&[Role::Hr]), &for_other),
+            Err(ScheduleRefusal::NotPaired)
+        );
+        // A pair does not open the other kinds: the manager's 1on1 still needs the line.
+        let one = booking(K::OneOnOne, &[Role::Employee]);
+        assert_eq!(
+            may_schedule(&employee, &one),
+            Err(ScheduleRefusal::NotInReportingLine)
+        );
+    }
+
+    #[test]
+    fn pairs_start_by_invitation_between_the_sides_or_directly_by_hr() {
+        use crate::pairing::{PairKind, PairSide};
+        let partner = someone(7, Some(7), &[Role::Employee]);
+        let subject = someone(8, Some(8), &[Role::Employee]);
+        let stranger = someone(9, Some(9), &[Role::Employee, Role::Manager]);
+        let hr = someone(10, Some(10), &[Role::Hr]);
+        let cross = pair_facts(PairKind::Cross);
+        assert_eq!(
+            may_pair(&partner, &cross),
+            Ok(PairStart::Invite {
+                awaiting: PairSide::Subject
+            })
+        );
+        assert_eq!(
+            may_pair(&subject, &cross),
+            Ok(PairStart::Invite {
+                awaiting: PairSide::Partner
+            })
+        );
+        assert_eq!(may_pair(&hr, &cross), Ok(PairStart::Direct));
+        assert_eq!(may_pair(&stranger, &cross), Err(PairRefusal::NotYours));
+        let admin = someone(11, None, &[Role::Admin]);
+        assert_eq!(may_pair(&admin, &cross), Err(PairRefusal::NotYours));
+        let elsewhere = Actor {
+            tenant_id: OTHER,
+            ..hr.clone()
+        };
+        assert_eq!(may_pair(&elsewhere, &cross), Err(PairRefusal::NotYours));
+        assert_eq!(
+            may_pair(
+                &partner,
+                &PairFacts {
+                    same_reporting_line: true,
+                    ..cross
+                }
+            ),
+            Err(PairRefusal::SameReportingLine)
+        );
+        assert_eq!(
+            may_pair(
+                &hr,
+                &PairFacts {
+                    subject: PersonId(7),
+                    ..cross
+                }
+            ),
+            Err(PairRefusal::WithThemselves)
+        );
+        assert_eq!(
+            may_pair(
+                &hr,
+                &PairFacts {
+                    partner_person: None,
+                    ..cross
+                }
+            ),
+            Err(PairRefusal::NoPerson)
+        );
+        assert_eq!(
+            may_pair(
+                &subject,
+                &PairFacts {
+                    already_open: true,
+                    ..cross
+                }
+            ),
+            Err(PairRefusal::AlreadyPaired)
+        );
+        // Mentors: the employee invites, HR pairs; a mentor never reaches out by number.
+        let mentor = someone(7, None, &[Role::Mentor]);
+        let m = PairFacts {
+            partner_person: None,
+            partner_is_mentor: true,
+            ..pair_facts(PairKind::Mentor)
+        };
+        assert_eq!(may_pair(&mentor, &m), Err(PairRefusal::NotYours));
+        assert_eq!(
+            may_pair(&subject, &m),
+            Ok(PairStart::Invite {
+                awaiting: PairSide::Partner
+            })
+        );
+        assert_eq!(may_pair(&hr, &m), Ok(PairStart::Direct));
+        assert_eq!(
+            may_pair(
+                &hr,
+                &PairFacts {
+                    partner_is_mentor: false,
+                    ..m
+                }
+            ),
+            Err(PairRefusal::NotAMentor)
+        );
+    }
+
+    #[test]
+    fn only_the_awaited_side_answers_and_only_the_subject_chooses_sections() {
+        use crate::pairing::PairSide;
+        let p = PairParties {
+            tenant: T,
+            partner: UserId(7),
+            subject: PersonId(8),
+        };
+        let partner = someone(7, Some(7), &[Role::Employee]);
+        let subject = someone(8, Some(8), &[Role::Employee]);
+        let hr = someone(10, Some(10), &[Role::Hr]);
+        let stranger = someone(9, Some(9), &[Role::Employee, Role::Manager]);
+        assert!(may_respond_to_pair(&subject, &p, PairSide::Subject));
+        assert!(!may_respond_to_pair(&partner, &p, PairSide::Subject));
+        assert!(!may_respond_to_pair(&hr, &p, PairSide::Subject));
+        assert!(!may_respond_to_pair(&stranger, &p, PairSide::Partner));
+        assert!(may_respond_to_pair(&partner, &p, PairSide::Partner));
+        for a in [&partner, &subject, &hr] {
+            assert!(may_see_pair(a, &p));
+            assert!(may_end_pair(a, &p));
+        }
+        assert!(!may_see_pair(&stranger, &p));
+        assert!(!may_end_pair(&stranger, &p));
+        assert!(may_choose_pair_sections(&subject, &p));
+        for a in [&partner, &hr, &stranger] {
+            assert!(!may_choose_pair_sections(a, &p));
+        }
+        let elsewhere = Actor {
+            tenant_id: OTHER,
+            ..subject.clone()
+        };
+        assert!(!may_choose_pair_sections(&elsewhere, &p));
+        assert!(!may_see_pair(&elsewhere, &p));
+    }
+
+    #[test]
+    fn a_partner_prepares_with_the_chosen_sections_and_nothing_without_a_pair() {
+        use crate::career_sheet::Section;
+        use crate::dialogue::DialogueKind as K;
+        let f = DialogueRole::Facilitator;
+        assert_eq!(
+            sheet_sections_in_dialogue(f, K::CareerInterview, None),
+            Section::ALL.to_vec()
+        );
+        assert_eq!(
+            sheet_sections_in_dialogue(f, K::OneOnOne, None),
+            Section::ALL.to_vec()
+        );
+        for k in [K::CrossOneOnOne, K::MentorOneOnOne] {
+            assert!(sheet_sections_in_dialogue(f, k, None).is_empty());
+            assert_eq!(
+                sheet_sections_in_dialogue(f, k, Some(&[Section::Skills])),
+                vec![Section::Skills]
+            );
+        }
+        for r in [
+            DialogueRole::Subject,
+            DialogueRole::SubjectsManager,
+            DialogueRole::Scheduler,
+            DialogueRole::Outsider,
+        ] {
+            assert!(sheet_sections_in_dialogue(r, K::CareerInterview, None).is_empty());
+            assert!(
+                sheet_sections_in_dialogue(r, K::CrossOneOnOne, Some(&Section::ALL)).is_empty()
+            );
         }
     }
 }

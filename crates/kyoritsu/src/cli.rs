@@ -1520,6 +1520,9 @@ pub async fn create_demo(
     demo::seed_dialogues(store, t.id, &users)
         .await
         .context("the demo dialogues could not be written")?;
+    demo::seed_pairs(store, t.id, &users)
+        .await
+        .context("the demo's pairs could not be written")?;
     let numbers: Vec<String> = company
         .org
         .people

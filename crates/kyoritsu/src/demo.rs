@@ -495,6 +495,14 @@ pub fn generate(
         employee_number: None,
         roles: vec![Role::Instructor],
     });
+    // An external mentor (社外メンター): paired with the demo employee by HR.
+    accounts.push(DemoAccount {
+        role: Role::Mentor,
+        email: "mentor@demo.example.jp".into(),
+        name: "高橋 誠".into(),
+        employee_number: None,
+        roles: vec![Role::Mentor],
+    });
     accounts.sort_by_key(|a| Role::ALL.iter().position(|r| *r == a.role));
 
     // Ten fiscal years of ratings up to last year, for everyone employed by then.
@@ -971,6 +979,91 @@ pub async fn seed_dialogues(
 /// vision and practised a confirmed commitment, rising from a low start and then
 /// flattening, as in the seed. Held by an external consultant, so the demo accounts' own
 /// lists stay readable. At most [`HISTORY_PER_YEAR`] people a year keep generation fast.
+/// ペア: HR paired the demo employee with the external mentor (who prepares with the
+/// sections the employee chose) and a mentor 1on1 is booked next week; a colleague from
+/// another department has invited the employee to a cross-department 1on1, waiting on
+/// the employee's answer.
+pub async fn seed_pairs(
+    store: &store::Store,
+    t: domain::TenantId,
+    users: &[(Role, store::users::User)],
+) -> Result<(), store::StoreError> {
+    use chrono::{Duration, NaiveTime, Utc};
+    use domain::career_sheet::Section;
+    use domain::dialogue::DialogueKind;
+    use domain::pairing::{PairKind, PairSide, PairStatus};
+    use store::pairs::NewPair;
+    let user = |r: Role| users.iter().find(|(role, _)| *role == r).map(|(_, u)| u);
+    let (Some(employee), Some(mentor), Some(hr), Some(admin)) = (
+        user(Role::Employee),
+        user(Role::Mentor),
+        user(Role::Hr),
+        user(Role::Admin),
+    ) else {
+        return Ok(());
+    };
+    let Some(subject) = employee.person_id else {
+        return Ok(());
+    };
+    let id = store
+        .open_pair(
+            t,
+            &NewPair {
+                kind: PairKind::Mentor,
+                partner: mentor.id,
+                subject,
+                status: PairStatus::Active,
+                awaiting: None,
+                message: String::new(),
+                created_by: hr.id,
+            },
+        )
+        .await?;
+    store
+        .set_pair_sections(
+            t,
+            id,
+            &[Section::Meaning, Section::Vision, Section::Strengths],
+        )
+        .await?;
+    let day = domain::japan_time::japan_date(Utc::now()) + Duration::days(8);
+    store
+        .create_dialogues(
+            t,
+            &store::dialogues::NewDialogue {
+                kind: DialogueKind::MentorOneOnOne,
+                subject,
+                facilitator: mentor.id,
+                duration_minutes: 45,
+                place: "オンライン（Teams）".into(),
+                created_by: mentor.id,
+                starts: vec![domain::japan_time::from_japan(
+                    day.and_time(NaiveTime::from_hms_opt(17, 30, 0).unwrap_or_default()),
+                )],
+                cadence: None,
+            },
+        )
+        .await?;
+    // The admin works in another part of 管理本部, outside the employee's line.
+    if admin.person_id.is_some() {
+        store
+            .open_pair(
+                t,
+                &NewPair {
+                    kind: PairKind::Cross,
+                    partner: admin.id,
+                    subject,
+                    status: PairStatus::Invited,
+                    awaiting: Some(PairSide::Subject),
+                    message: "営業の現場で大切にしていることを、一度ゆっくり伺いたいです。月に一度、30分ほどいかがでしょうか。".into(),
+                    created_by: admin.id,
+                },
+            )
+            .await?;
+    }
+    Ok(())
+}
+
 pub async fn seed_autonomy_history(
     store: &store::Store,
     t: domain::TenantId,
@@ -1715,6 +1808,7 @@ mod tests {
                     Role::Manager,
                     Role::Consultant,
                     Role::Instructor,
+                    Role::Mentor,
                     Role::Hr,
                     Role::Admin
                 ],

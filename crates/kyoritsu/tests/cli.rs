@@ -269,6 +269,7 @@ async fn demo_data_prints_the_accounts_as_json() {
             "manager",
             "consultant",
             "instructor",
+            "mentor",
             "hr",
             "admin"
         ]

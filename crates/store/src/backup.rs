@@ -41,7 +41,7 @@ pub const FORMAT_VERSION: u64 = 1;
 
 /// Every table that holds a tenant's data, parents before children. A test checks that
 /// no other table of the schema holds tenant data, so a new table cannot be forgotten.
-pub const TABLES: [&str; 32] = [
+pub const TABLES: [&str; 33] = [
     "tenants",
     "departments",
     "people",
@@ -74,6 +74,7 @@ pub const TABLES: [&str; 32] = [
     "programme_participants",
     "programme_files",
     "sign_in_throttles",
+    "pairs",
 ];
 
 /// Tables that are not a tenant's data: the schema's own record and the sessions.

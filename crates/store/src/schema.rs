@@ -491,3 +491,20 @@ pub(crate) enum SignInThrottles {
     LastFailureAt,
     BlockedUntil,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Pairs {
+    Table,
+    Id,
+    TenantId,
+    Kind,
+    PartnerUserId,
+    SubjectPersonId,
+    Status,
+    Awaiting,
+    Message,
+    Sections,
+    CreatedByUserId,
+    CreatedAt,
+    UpdatedAt,
+}

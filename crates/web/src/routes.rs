@@ -6,8 +6,8 @@
 use crate::shared::auth;
 use crate::shared::error::ErrorBody;
 use crate::{
-    AppState, admin, anchors, autonomy, career_sheet, clients, dialogues, home, people, programmes,
-    questions, reports, role_models,
+    AppState, admin, anchors, autonomy, career_sheet, clients, dialogues, home, pairs, people,
+    programmes, questions, reports, role_models,
 };
 use axum::Router;
 use axum::routing::{get, post};
@@ -40,6 +40,8 @@ pub fn pages() -> Router<AppState> {
         .merge(autonomy::router())
         // a consultant's clients, HR's assignments, behaviour evaluations
         .merge(clients::router())
+        // pairs for cross-department and mentor 1on1s: invitations, sections shared, HR pairing
+        .merge(pairs::router())
         .merge(questions::router())
         .merge(role_models::router())
         .merge(anchors::router())

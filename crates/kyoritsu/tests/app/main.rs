@@ -33,6 +33,7 @@ mod confidentiality;
 mod dialogues;
 mod hardening;
 mod operations;
+mod pairs;
 mod people;
 mod permissions;
 mod programmes;

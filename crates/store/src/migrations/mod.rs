@@ -36,6 +36,7 @@ mod m0018_anchor_results;
 mod m0019_programmes;
 mod m0020_programme_files;
 mod m0021_sign_in_throttles;
+mod m0022_pairs;
 
 use m0001_platform::m0001_platform;
 use m0002_imports::m0002_imports;
@@ -58,6 +59,7 @@ use m0018_anchor_results::m0018_anchor_results;
 use m0019_programmes::m0019_programmes;
 use m0020_programme_files::m0020_programme_files;
 use m0021_sign_in_throttles::m0021_sign_in_throttles;
+use m0022_pairs::m0022_pairs;
 
 type Statements = Vec<String>;
 
@@ -172,6 +174,11 @@ const MIGRATIONS: &[Migration] = &[
         version: 21,
         name: "sign_in_throttles",
         up: m0021_sign_in_throttles,
+    },
+    Migration {
+        version: 22,
+        name: "pairs",
+        up: m0022_pairs,
     },
 ];
 

@@ -102,6 +102,22 @@ pub(super) async fn candidates(state: &AppState, auth: &Auth) -> Result<Vec<Cand
             }
         }
     }
+    // The people one holds cross-department or mentor 1on1s with: pairs in force.
+    for p in state
+        .store
+        .pairs_of(auth.tenant(), auth.user.id, None)
+        .await?
+    {
+        if p.status == domain::pairing::PairStatus::Active
+            && p.partner == auth.user.id
+            && !out.iter().any(|c| c.id == p.subject.0)
+        {
+            out.push(Candidate {
+                id: p.subject.0,
+                label: format!("{}（{}）", p.subject_name, p.subject_number),
+            });
+        }
+    }
     Ok(out)
 }
 
@@ -193,6 +209,7 @@ pub(crate) fn refusal_key(r: ScheduleRefusal) -> &'static str {
         ScheduleRefusal::SameReportingLine => "dialogue.refused.same_line",
         ScheduleRefusal::NotAMentor => "dialogue.refused.not_a_mentor",
         ScheduleRefusal::NoPerson => "dialogue.refused.no_person",
+        ScheduleRefusal::NotPaired => "dialogue.refused.not_paired",
     }
 }
 

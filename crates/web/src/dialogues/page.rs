@@ -72,6 +72,9 @@ pub(super) struct ShowPage {
     pub(super) sheet: Vec<(String, String)>,
     pub(super) sheet_horizon: Option<u8>,
     pub(super) sheet_saved: bool,
+    /// A cross-department or mentor 1on1: the sheet shows only what the subject chose for
+    /// the pair.
+    pub(super) sheet_pair: bool,
     pub(super) carried: Vec<Carried>,
     pub(super) topics: Vec<TopicView>,
     pub(super) suggestions: Vec<Suggestion>,
@@ -419,6 +422,7 @@ pub(super) async fn render_view(
         sheet,
         sheet_horizon,
         sheet_saved,
+        sheet_pair: domain::pairing::PairKind::of_dialogue(v.dialogue.kind).is_some(),
         carried,
         topics,
         suggestions,

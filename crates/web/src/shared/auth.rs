@@ -134,6 +134,7 @@ impl Page {
             user: auth.map(|a| ShellUser {
                 name: a.user.name.clone(),
                 roles: a.actor.roles.iter().collect(),
+                has_person: a.actor.person_id.is_some(),
             }),
             csrf: self.csrf.clone(),
             flash: self.flash.clone(),

@@ -10,6 +10,9 @@ use std::fmt::Display;
 pub struct ShellUser {
     pub name: String,
     pub roles: Vec<Role>,
+    /// The account is someone in the employee master (an external instructor or mentor
+    /// is not: they have no マイキャリア and no colleagues' stories).
+    pub has_person: bool,
 }
 
 /// A one-time message shown on the next page (POST-redirect-GET).
@@ -40,11 +43,12 @@ pub struct Shell {
 }
 
 /// Home page of each role, in navigation order.
-pub const HOMES: [(Role, &str, &str); 6] = [
+pub const HOMES: [(Role, &str, &str); 7] = [
     (Role::Employee, "/my", "nav.my"),
     (Role::Manager, "/members", "nav.members"),
     (Role::Consultant, "/clients", "nav.clients"),
     (Role::Instructor, "/training", "nav.training"),
+    (Role::Mentor, "/pairs", "nav.pairs"),
     (Role::Hr, "/programmes", "nav.programmes"),
     (Role::Admin, "/admin", "nav.admin"),
 ];
@@ -82,7 +86,13 @@ impl Shell {
         };
         let mut items: Vec<NavItem> = HOMES
             .iter()
-            .filter(|(r, _, _)| *r == Role::Employee || user.roles.contains(r))
+            .filter(|(r, _, _)| {
+                if *r == Role::Employee {
+                    user.has_person
+                } else {
+                    user.roles.contains(r)
+                }
+            })
             .map(|(_, href, label)| NavItem {
                 href,
                 label,
@@ -153,12 +163,23 @@ impl Shell {
                 active: self.section == "/questions",
             });
         }
-        // Role models (ロールモデル): colleagues' stories, for everyone.
-        items.push(NavItem {
-            href: "/role-models",
-            label: "nav.role_models",
-            active: self.section == "/role-models",
-        });
+        // Pairs (ペア) for cross-department and mentor 1on1s: every employee may be in
+        // one (a mentor has it as their home, above).
+        if user.has_person && !user.roles.contains(&Role::Mentor) {
+            items.push(NavItem {
+                href: "/pairs",
+                label: "nav.pairs",
+                active: self.section == "/pairs",
+            });
+        }
+        // Role models (ロールモデル): colleagues' stories, for everyone in the company.
+        if user.has_person {
+            items.push(NavItem {
+                href: "/role-models",
+                label: "nav.role_models",
+                active: self.section == "/role-models",
+            });
+        }
         if user.roles.contains(&Role::Admin) {
             items.push(NavItem {
                 href: "/admin/users",
