@@ -118,7 +118,12 @@ fn section_names(page: &Page, sections: &[Section]) -> Vec<String> {
 }
 
 fn row(page: &Page, caller: &app::Caller, p: &Pair, hr_view: bool) -> PairRow {
-    let side = app::pairs::side_of(caller, p);
+    // HR's list names both sides, whichever side HR may be of it.
+    let side = if hr_view {
+        None
+    } else {
+        app::pairs::side_of(caller, p)
+    };
     let other = match side {
         Some(PairSide::Partner) => format!("{}（{}）", p.subject_name, p.subject_number),
         Some(PairSide::Subject) => p.partner_name.clone(),
