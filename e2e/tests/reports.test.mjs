@@ -80,5 +80,28 @@ test('a feedback report reaches the manager without what the employee withheld, 
   await page.goto(interview);
   assert.match(await page.textContent('[data-testid=report-acknowledged]'), /上司確認済み/);
   assert.match(await page.textContent('[data-testid=report-support]'), /後輩2名の指導/);
+
+  // The employee reads the report about them, as sent, from マイキャリア; then withdraws
+  // consent, told first that this retracts the report from the manager.
+  await signIn(page, server.base, 'employee');
+  await page.goto(`${server.base}/my`);
+  await click(page, page.locator('[data-testid=my-report]').first());
+  assert.match(await page.textContent('main'), /後輩の相談に乗る役割/);
+  await shot(page, 'report-employee-reads');
+  await page.goto(interview);
+  await page.click('[data-testid=consent-withdraw-open]');
+  assert.match(await page.textContent('[data-testid=consent-withdraw-effect]'), /上司の画面から取り下げられます/);
+  await shot(page, 'consent-withdraw-confirm');
+  await click(page, '[data-testid=consent-withdraw]');
+  assert.match(await page.textContent('[data-testid=flash]'), /取り下げられました/);
+  assert.match(await page.textContent('[data-testid=consent-report]'), /取り下げられています/);
+
+  // The manager now sees only that it was withdrawn at the employee's request.
+  await signIn(page, server.base, 'manager');
+  await page.goto(`${server.base}/reports`);
+  const gone = page.locator('[data-testid=inbox-withdrawn]', { hasText: employeeName }).first();
+  assert.match(await gone.textContent(), /本人の申し出により取り下げ/);
+  assert.equal(await gone.locator('a').count(), 0, 'no link to its content');
+  await shot(page, 'report-manager-withdrawn');
   await page.close();
 });

@@ -391,11 +391,11 @@ pub fn may_manage_dialogue(role: DialogueRole) -> bool {
     matches!(role, DialogueRole::Facilitator | DialogueRole::Scheduler)
 }
 
-/// May someone in `role` record or withdraw consent? The consultant records it with the
-/// employee at the start; the employee may withdraw it, and so may the consultant on
-/// their behalf.
+/// May someone in `role` record or withdraw consent? Consent belongs to the employee:
+/// they give or refuse it on their own page; the consultant may record what was agreed in
+/// the session. Either may withdraw it (the consultant on the employee's behalf).
 pub fn may_record_consent(role: DialogueRole) -> bool {
-    role == DialogueRole::Facilitator
+    matches!(role, DialogueRole::Facilitator | DialogueRole::Subject)
 }
 
 pub fn may_withdraw_consent(role: DialogueRole) -> bool {
@@ -527,20 +527,50 @@ pub fn may_send_feedback(f: &SendFacts<'_>) -> Result<(), SendRefusal> {
     Ok(())
 }
 
-/// May `actor` read a sent report? The manager it was addressed to, while the employee is
-/// still in their reporting line; the consultant who wrote it; the employee it is about.
-pub fn may_read_feedback(
+/// A sent report as the policy asks about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SentReport {
+    pub tenant: TenantId,
+    pub addressed_to: PersonId,
+    pub author: UserId,
+    pub subject: PersonId,
+    /// The employee withdrew consent after it was sent.
+    pub retracted: bool,
+}
+
+/// How much of a sent report someone reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportView {
+    /// Every part, as sent.
+    Full,
+    /// Only that it was withdrawn at the employee's request: the manager, once the
+    /// employee withdrew consent.
+    Withdrawn,
+}
+
+/// How `actor` may read a sent report: the employee it is about (always, as sent) and the
+/// consultant who wrote it; the manager it was addressed to while the employee is still in
+/// their reporting line — and, once the employee withdrew consent, only that it was
+/// withdrawn. Anyone else: nothing.
+pub fn feedback_view(
     actor: &Actor,
-    tenant: TenantId,
-    addressed_to: PersonId,
+    r: &SentReport,
     subject_reports_to_actor: bool,
-    author: UserId,
-    subject: PersonId,
-) -> bool {
-    actor.tenant_id == tenant
-        && (actor.user_id == author
-            || actor.person_id == Some(subject)
-            || (actor.person_id == Some(addressed_to) && subject_reports_to_actor))
+) -> Option<ReportView> {
+    if actor.tenant_id != r.tenant {
+        None
+    } else if actor.user_id == r.author || actor.person_id == Some(r.subject) {
+        Some(ReportView::Full)
+    } else if actor.person_id == Some(r.addressed_to) && subject_reports_to_actor {
+        Some(if r.retracted {
+            ReportView::Withdrawn
+        } else {
+            ReportView::Full
+        })
+    } else {
+        None
+    }
 }
 
 /// May `actor` evaluate a person's behaviour change (行動変容)? The consultant assigned to
@@ -1233,7 +1263,7 @@ mod tests {
             DialogueRole::Outsider,
         ] {
             assert_eq!(career_sheet_view_in_dialogue(r), None, "{r:?}");
-            assert!(!may_record_consent(r));
+            assert_eq!(may_record_consent(r), r == DialogueRole::Subject, "{r:?}");
         }
         assert!(may_withdraw_consent(DialogueRole::Subject));
         assert!(!may_withdraw_consent(DialogueRole::SubjectsManager));
@@ -1519,36 +1549,54 @@ mod tests {
             person_id: Some(PersonId(50)),
             ..actor(&[Role::Manager])
         };
-        let read = |a: &Actor, in_line: bool| {
-            may_read_feedback(
-                a,
-                TenantId(1),
-                PersonId(50),
-                in_line,
-                UserId(9),
-                PersonId(10),
-            )
+        let sent = SentReport {
+            tenant: TenantId(1),
+            addressed_to: PersonId(50),
+            author: UserId(9),
+            subject: PersonId(10),
+            retracted: false,
         };
-        assert!(read(&manager, true));
-        assert!(!read(&manager, false), "no longer their manager");
+        let withdrawn = SentReport {
+            retracted: true,
+            ..sent
+        };
+        let read = |a: &Actor, in_line: bool| feedback_view(a, &sent, in_line);
+        assert_eq!(read(&manager, true), Some(ReportView::Full));
+        assert_eq!(read(&manager, false), None, "no longer their manager");
+        // Withdrawn after it was sent: the manager learns only that.
+        assert_eq!(
+            feedback_view(&manager, &withdrawn, true),
+            Some(ReportView::Withdrawn)
+        );
         let hr = Actor {
             user_id: UserId(6),
             person_id: Some(PersonId(60)),
             ..actor(&[Role::Hr, Role::Admin])
         };
-        assert!(!read(&hr, false));
+        assert_eq!(read(&hr, false), None);
+        assert_eq!(feedback_view(&hr, &withdrawn, false), None);
         let author = Actor {
             user_id: UserId(9),
             person_id: None,
             ..actor(&[Role::Consultant])
         };
-        assert!(read(&author, false));
+        assert_eq!(read(&author, false), Some(ReportView::Full));
         let subject = Actor {
             user_id: UserId(7),
             person_id: Some(PersonId(10)),
             ..actor(&[Role::Employee])
         };
-        assert!(read(&subject, false));
+        // The employee reads every report about them, as sent, withdrawn or not.
+        assert_eq!(read(&subject, false), Some(ReportView::Full));
+        assert_eq!(
+            feedback_view(&subject, &withdrawn, false),
+            Some(ReportView::Full)
+        );
+        let elsewhere = Actor {
+            tenant_id: TenantId(2),
+            ..subject.clone()
+        };
+        assert_eq!(feedback_view(&elsewhere, &sent, false), None);
     }
 
     #[test]

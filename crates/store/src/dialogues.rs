@@ -1302,7 +1302,8 @@ impl Store {
     // ----- consent -----
 
     /// Appends a consent event: `given` or `refused` (with what to withhold), or
-    /// `withdrawn`.
+    /// `withdrawn`. A withdrawal retracts a report already sent; the answer says whether
+    /// one was.
     pub async fn record_consent(
         &self,
         tenant: TenantId,
@@ -1310,9 +1311,10 @@ impl Store {
         event: ConsentChange,
         withheld: &str,
         by: UserId,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         let sealed = self.keys.seal(&aad(tenant, dialogue), withheld)?;
-        self.execute(
+        let mut tx = self.begin().await?;
+        tx.execute(
             &Query::insert()
                 .into_table(DialogueConsents::Table)
                 .columns([
@@ -1333,8 +1335,27 @@ impl Store {
                 ])
                 .to_owned(),
         )
-        .await
-        .map(|_| ())
+        .await?;
+        // Withdrawing consent after a report was sent retracts it, in the same
+        // transaction: the manager never keeps a report the employee took back.
+        let retracted = if event == ConsentChange::Withdrawn {
+            tx.execute(
+                &Query::update()
+                    .table(crate::schema::FeedbackReports::Table)
+                    .value(crate::schema::FeedbackReports::RetractedAt, Utc::now())
+                    .and_where(Expr::col(crate::schema::FeedbackReports::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(crate::schema::FeedbackReports::DialogueId).eq(dialogue))
+                    .and_where(Expr::col(crate::schema::FeedbackReports::SentAt).is_not_null())
+                    .and_where(Expr::col(crate::schema::FeedbackReports::RetractedAt).is_null())
+                    .to_owned(),
+            )
+            .await?
+                > 0
+        } else {
+            false
+        };
+        tx.commit().await?;
+        Ok(retracted)
     }
 
     /// Every consent event of a dialogue, oldest first.

@@ -22,6 +22,8 @@ pub struct Report {
     pub acknowledged_at: Option<DateTime<Utc>>,
     pub support: Option<String>,
     pub support_at: Option<DateTime<Utc>>,
+    /// The employee withdrew consent after it was sent: the manager no longer reads it.
+    pub retracted_at: Option<DateTime<Utc>>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -38,6 +40,7 @@ struct Row {
     acknowledged_at: Option<DateTime<Utc>>,
     support: Option<String>,
     support_at: Option<DateTime<Utc>>,
+    retracted_at: Option<DateTime<Utc>>,
 }
 
 fn aad(tenant: i64, dialogue: i64) -> String {
@@ -59,6 +62,7 @@ fn select(tenant: TenantId) -> SelectStatement {
             FeedbackReports::AcknowledgedAt,
             FeedbackReports::Support,
             FeedbackReports::SupportAt,
+            FeedbackReports::RetractedAt,
         ])
         .from(FeedbackReports::Table)
         .and_where(Expr::col(FeedbackReports::TenantId).eq(tenant.0))
@@ -81,6 +85,7 @@ impl Store {
             acknowledged_at: r.acknowledged_at,
             support: r.support.map(|s| self.keys.open(&a, &s)).transpose()?,
             support_at: r.support_at,
+            retracted_at: r.retracted_at,
         })
     }
 
@@ -204,6 +209,20 @@ impl Store {
             .fetch_all(
                 &select(tenant)
                     .and_where(Expr::col(FeedbackReports::AddressedToPersonId).eq(manager.0))
+                    .and_where(Expr::col(FeedbackReports::SentAt).is_not_null())
+                    .order_by(FeedbackReports::SentAt, Order::Desc)
+                    .to_owned(),
+            )
+            .await?;
+        rows.into_iter().map(|r| self.open_report(r)).collect()
+    }
+
+    /// The sent reports about an employee, newest first: they read every one, as sent.
+    pub async fn reports_about(&self, tenant: TenantId, subject: PersonId) -> Result<Vec<Report>> {
+        let rows: Vec<Row> = self
+            .fetch_all(
+                &select(tenant)
+                    .and_where(Expr::col(FeedbackReports::SubjectPersonId).eq(subject.0))
                     .and_where(Expr::col(FeedbackReports::SentAt).is_not_null())
                     .order_by(FeedbackReports::SentAt, Order::Desc)
                     .to_owned(),

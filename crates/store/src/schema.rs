@@ -320,6 +320,7 @@ pub(crate) enum FeedbackReports {
     AcknowledgedAt,
     Support,
     SupportAt,
+    RetractedAt,
 }
 
 /// Columns added by migration 12.

@@ -434,13 +434,26 @@ app_test!(
             )
             .await;
         assert_eq!(s, StatusCode::SEE_OTHER);
-        // Nobody but the consultant records consent.
+        // Consent is the employee's: they record it themselves too; their manager cannot.
         let employee = app.signed_in("employee@demo.example.jp").await;
         let ecsrf = employee.csrf(&path).await;
         let (s, _) = employee
             .post(
                 &format!("{path}/consent"),
-                &[("_csrf", &ecsrf), ("agreed", "yes")],
+                &[
+                    ("_csrf", &ecsrf),
+                    ("agreed", "yes"),
+                    ("withheld", "副業のこと"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let manager = app.signed_in("manager@demo.example.jp").await;
+        let mcsrf = manager.csrf("/my").await;
+        let (s, _) = manager
+            .post(
+                &format!("{path}/consent"),
+                &[("_csrf", &mcsrf), ("agreed", "yes")],
             )
             .await;
         assert_eq!(s, StatusCode::FORBIDDEN);
@@ -470,7 +483,18 @@ app_test!(
             )
             .await
             .expect("audit");
-        assert_eq!(entries.len(), 2);
+        // The consultant's record, the employee's own, the employee's withdrawal.
+        assert_eq!(entries.len(), 3);
+        assert!(
+            entries
+                .iter()
+                .any(|e| e.detail.as_deref() == Some("given by the employee"))
+        );
+        assert!(
+            entries
+                .iter()
+                .any(|e| e.detail.as_deref() == Some("withdrawn by the employee"))
+        );
     }
 );
 

@@ -388,3 +388,114 @@ app_test!(
         assert!(page.contains("実施済み"), "the refusal is explained");
     }
 );
+
+app_test!(
+    the_employee_reads_the_report_about_them_and_withdrawing_after_sending_retracts_it,
+    |app| async move {
+        let (held, _, _, _) = demo_dialogues(&app).await;
+        let path = format!("/dialogues/{held}");
+        let t = app.demo_tenant().await;
+        let consultant = app.signed_in("consultant@demo.example.jp").await;
+        let csrf = consultant.csrf(&path).await;
+        consultant
+            .post(
+                &format!("{path}/report"),
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("motivation", "後輩の相談に乗る役割で力を発揮します。"),
+                ],
+            )
+            .await;
+        let (s, _) = consultant
+            .post(
+                &format!("{path}/report/send"),
+                &[("_csrf", csrf.as_str()), ("withheld_ok", "母の介護")],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let r = app
+            .store
+            .report_of_dialogue(t.id, held)
+            .await
+            .expect("q")
+            .expect("r");
+        assert!(r.sent_at.is_some());
+        let report = format!("/reports/{}", r.id);
+        // The employee finds it on マイキャリア and reads it as sent.
+        let employee = app.signed_in("employee@demo.example.jp").await;
+        let (_, my) = employee.get("/my").await;
+        assert!(my.contains("data-testid=\"my-reports\"") && my.contains(&report));
+        let (s, body) = employee.get(&report).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(body.contains("後輩の相談に乗る役割で力を発揮します。"));
+        // The consent section says what withdrawing would do now.
+        let (_, page) = employee.get(&path).await;
+        assert!(page.contains("送信済みの面談所感は上司の画面から取り下げられます"));
+        assert!(
+            !page.contains("data-testid=\"consent-form\""),
+            "consent is not re-recorded after sending"
+        );
+        let ecsrf = employee.csrf(&path).await;
+        let (s, _) = employee
+            .post(
+                &format!("{path}/consent/withdraw"),
+                &[("_csrf", ecsrf.as_str())],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let r = app.store.report(t.id, r.id).await.expect("q").expect("r");
+        assert!(
+            r.retracted_at.is_some(),
+            "withdrawing after sending retracts the report"
+        );
+        // The manager sees only that it was withdrawn at the employee's request.
+        let manager = app.signed_in("manager@demo.example.jp").await;
+        let (_, inbox) = manager.get("/reports").await;
+        assert!(inbox.contains("inbox-withdrawn") && inbox.contains("本人の申し出により取り下げ"));
+        assert!(
+            !inbox.contains(&format!("href=\"{report}\"")),
+            "no link to it"
+        );
+        for p in [report.clone(), format!("{report}/report.pdf")] {
+            let (s, body) = manager.get(&p).await;
+            assert_eq!(s, StatusCode::GONE, "{p}");
+            assert!(!body.contains("後輩の相談に乗る役割"), "{p}");
+            assert!(body.contains("取り下げられました"), "{p}");
+        }
+        let mcsrf = manager.csrf("/reports").await;
+        let (s, _) = manager
+            .post(
+                &format!("{report}/acknowledge"),
+                &[("_csrf", mcsrf.as_str()), ("support", "x")],
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        // The employee and the consultant still read it, told it was withdrawn.
+        for b in [&employee, &consultant] {
+            let (s, body) = b.get(&report).await;
+            assert_eq!(s, StatusCode::OK);
+            assert!(body.contains("data-testid=\"report-retracted\""));
+        }
+        let (_, page) = employee.get(&path).await;
+        assert!(page.contains("同意の撤回により上司の画面から取り下げられています"));
+        // Audited, saying so.
+        let (entries, _) = app
+            .store
+            .list_audit(
+                t.id,
+                &store::audit::AuditFilter {
+                    action: Some(domain::audit::AuditAction::ConsentChanged),
+                    ..Default::default()
+                },
+                10,
+                0,
+            )
+            .await
+            .expect("audit");
+        assert!(entries.iter().any(|e| {
+            e.detail
+                .as_deref()
+                .is_some_and(|d| d.contains("by the employee") && d.contains("retracted"))
+        }));
+    }
+);

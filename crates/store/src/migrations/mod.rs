@@ -37,6 +37,7 @@ mod m0019_programmes;
 mod m0020_programme_files;
 mod m0021_sign_in_throttles;
 mod m0022_pairs;
+mod m0023_report_retraction;
 
 use m0001_platform::m0001_platform;
 use m0002_imports::m0002_imports;
@@ -60,6 +61,7 @@ use m0019_programmes::m0019_programmes;
 use m0020_programme_files::m0020_programme_files;
 use m0021_sign_in_throttles::m0021_sign_in_throttles;
 use m0022_pairs::m0022_pairs;
+use m0023_report_retraction::m0023_report_retraction;
 
 type Statements = Vec<String>;
 
@@ -179,6 +181,11 @@ const MIGRATIONS: &[Migration] = &[
         version: 22,
         name: "pairs",
         up: m0022_pairs,
+    },
+    Migration {
+        version: 23,
+        name: "report_retraction",
+        up: m0023_report_retraction,
     },
 ];
 

@@ -1,9 +1,12 @@
-//! The employee's consent (同意) to feedback for their manager: recorded by the consultant, withdrawn by the employee.
+//! The employee's consent (同意) to feedback for their manager: given or refused by the
+//! employee on their own page (or recorded by the consultant as agreed in the session),
+//! withdrawn by either — after sending, withdrawing retracts the report from the manager.
 
 use super::*;
 use domain::dialogue::ConsentChange;
 
 /// Appends a consent event and audits the change: consent is never changed silently.
+/// True when a withdrawal retracted a report already sent.
 pub(super) async fn change_consent(
     state: &AppState,
     auth: &Auth,
@@ -11,20 +14,30 @@ pub(super) async fn change_consent(
     d: &Dialogue,
     event: ConsentChange,
     withheld: &str,
-) -> Result<(), AppError> {
-    state
+) -> Result<bool, AppError> {
+    let retracted = state
         .store
         .record_consent(auth.tenant(), d.id, event, withheld, auth.user.id)
         .await?;
+    let by = if auth.actor.person_id == Some(d.subject) {
+        "by the employee"
+    } else {
+        "recorded by the facilitator"
+    };
+    let detail = if retracted {
+        format!("{} {by}; the sent report was retracted", event.key())
+    } else {
+        format!("{} {by}", event.key())
+    };
     auth.audit(
         state,
         origin,
         NewAuditEntry::new(Some(auth.tenant()), AuditAction::ConsentChanged)
             .target("dialogue", d.id)
-            .detail(event.key()),
+            .detail(detail),
     )
     .await?;
-    Ok(())
+    Ok(retracted)
 }
 
 /// POST /dialogues/{id}/consent — the consultant records the employee's answer and what
@@ -108,11 +121,16 @@ pub(super) async fn withdraw_consent(
         .await?;
         return saved(&state, &page, &auth, &origin, id, &raw, "withdraw").await;
     }
-    change_consent(&state, &auth, &origin, &d, ConsentChange::Withdrawn, "").await?;
+    let retracted =
+        change_consent(&state, &auth, &origin, &d, ConsentChange::Withdrawn, "").await?;
     set_flash(
         &page.session,
         "success",
-        page.t("dialogue.consent.withdrawn"),
+        page.t(if retracted {
+            "dialogue.consent.withdrawn_retracted"
+        } else {
+            "dialogue.consent.withdrawn"
+        }),
     )
     .await?;
     saved(&state, &page, &auth, &origin, id, &raw, "withdraw").await

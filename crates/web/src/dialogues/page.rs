@@ -89,6 +89,9 @@ pub(super) struct ShowPage {
     // consent
     pub(super) consent: Option<ConsentView>,
     pub(super) consent_error: Option<String>,
+    /// The feedback report, once sent: (id, withdrawn since) — both parties are told what
+    /// withdrawing consent would do to it, and the employee reads it.
+    pub(super) sent_report: Option<(i64, bool)>,
     pub(super) withheld_limit: usize,
     // the employee
     pub(super) wanted_options: Vec<(&'static str, String)>,
@@ -335,7 +338,17 @@ pub(super) async fn render_view(
             body: t.body.clone(),
         })
         .collect();
-    // Consent: the facilitator and the employee see it.
+    // Consent: the facilitator and the employee see it, and what became of the report.
+    let sent_report = if v.parts.consent {
+        state
+            .store
+            .report_of_dialogue(auth.tenant(), d.id)
+            .await?
+            .filter(|r| r.sent_at.is_some())
+            .map(|r| (r.id, r.retracted_at.is_some()))
+    } else {
+        None
+    };
     let consent = v.consent.as_ref().and_then(|cs| {
         cs.in_force.as_ref().map(|c| {
             let status = if c.withdrawn {
@@ -450,6 +463,7 @@ pub(super) async fn render_view(
         note_limit: MAX_NOTE_CHARS,
         consent,
         consent_error,
+        sent_report,
         consent_typed: kept.consent.unwrap_or_default(),
         withheld_limit: MAX_WITHHELD_CHARS,
         wanted_options: WantedResponse::ALL

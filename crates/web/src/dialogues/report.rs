@@ -268,6 +268,7 @@ async fn preview(
         may_acknowledge: false,
         may_print: true,
         withheld: app::reports::withheld_topics(&state.store, auth.tenant(), d.id).await?,
+        retracted: None,
     })
 }
 

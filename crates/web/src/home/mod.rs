@@ -7,6 +7,7 @@ use crate::shared::cards::{CheckIn, Row, StoryCard, card, row};
 use crate::shared::error::AppError;
 use crate::shared::profile::{ProfileView, profile_view};
 use crate::shared::shell::Shell;
+use crate::shared::time::when;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
@@ -38,6 +39,10 @@ struct MyPage {
     fiscal_year: i32,
     /// 節目プログラム I take part in: (id, FY, name, mandatory)
     programmes: Vec<(i64, i32, String, bool)>,
+    /// Pair invitations waiting for my answer.
+    pair_invitations: usize,
+    /// Feedback reports about me, as sent: (id, sent, consultant, withdrawn).
+    reports_about_me: Vec<(i64, String, String, bool)>,
 }
 
 /// GET /my — マイキャリア
@@ -56,7 +61,28 @@ async fn my(State(state): State<AppState>, page: Page, auth: Auth) -> Result<MyP
     let mut check_ins = Vec::new();
     let mut stories_to_answer = Vec::new();
     let mut programmes = Vec::new();
+    let mut reports_about_me = Vec::new();
+    let caller = auth.caller(&crate::Origin::default());
+    let pair_invitations = app::pairs::awaiting_me(&state.store, &caller).await?.len();
     if let Some(p) = &person {
+        for r in state
+            .store
+            .reports_about(auth.tenant(), PersonId(p.id))
+            .await?
+        {
+            let author = state
+                .store
+                .user(auth.tenant(), r.author)
+                .await
+                .map(|u| u.name)
+                .unwrap_or_default();
+            reports_about_me.push((
+                r.id,
+                r.sent_at.map(when).unwrap_or_default(),
+                author,
+                r.retracted_at.is_some(),
+            ));
+        }
         for g in state
             .store
             .programmes_of_person(auth.tenant(), PersonId(p.id))
@@ -73,8 +99,7 @@ async fn my(State(state): State<AppState>, page: Page, auth: Auth) -> Result<MyP
         {
             stories_to_answer.extend(card(s, &auth));
         }
-        let mine =
-            app::commitments::mine(&state.store, &auth.caller(&crate::Origin::default())).await?;
+        let mine = app::commitments::mine(&state.store, &caller).await?;
         let grace = state.store.check_in_grace_days(auth.tenant()).await?;
         for c in app::commitments::due_check_ins(&mine, grace, state.clock.today()) {
             check_ins.push(CheckIn {
@@ -143,6 +168,8 @@ async fn my(State(state): State<AppState>, page: Page, auth: Auth) -> Result<MyP
         milestones,
         fiscal_year: fy.0,
         programmes,
+        pair_invitations,
+        reports_about_me,
     })
 }
 

@@ -14,13 +14,13 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::Role;
 use domain::audit::AuditAction;
 use domain::feedback::MAX_PART_CHARS;
-use domain::policy::{self, DialogueRole, Relation};
+use domain::policy::{self, DialogueRole, Relation, ReportView, SentReport};
 use store::audit::NewAuditEntry;
 use store::dialogues::Dialogue;
 use store::feedback::Report;
@@ -39,6 +39,17 @@ pub struct InboxRow {
     pub subject: String,
     pub sent: String,
     pub acknowledged: bool,
+    /// The employee withdrew consent after it was sent: shown without a link.
+    pub withdrawn: bool,
+}
+
+/// What the manager sees of a report the employee withdrew: that, and nothing else.
+#[derive(Template, WebTemplate)]
+#[template(path = "reports/withdrawn.html")]
+struct WithdrawnPage {
+    shell: Shell,
+    subject: String,
+    sent: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -78,6 +89,7 @@ async fn inbox(
             subject,
             sent: r.sent_at.map(when).unwrap_or_default(),
             acknowledged: r.acknowledged_at.is_some(),
+            withdrawn: r.retracted_at.is_some(),
         });
     }
     Ok(InboxPage {
@@ -86,8 +98,13 @@ async fn inbox(
     })
 }
 
-/// The sent report and the dialogue it came from, if `auth` may read it.
-async fn readable(state: &AppState, auth: &Auth, id: i64) -> Result<(Report, Dialogue), AppError> {
+/// The sent report, the dialogue it came from and how much `auth` may read of it
+/// (`policy::feedback_view`).
+async fn readable(
+    state: &AppState,
+    auth: &Auth,
+    id: i64,
+) -> Result<(Report, Dialogue, ReportView), AppError> {
     let r = state
         .store
         .report(auth.tenant(), id)
@@ -104,11 +121,36 @@ async fn readable(state: &AppState, auth: &Auth, id: i64) -> Result<(Report, Dia
         .relation(auth.tenant(), auth.actor.person_id, r.subject)
         .await?
         == Relation::InReportingLine;
-    let ok = r.addressed_to.is_some_and(|to| {
-        policy::may_read_feedback(&auth.actor, auth.tenant(), to, in_line, r.author, r.subject)
+    let view = r.addressed_to.and_then(|to| {
+        policy::feedback_view(
+            &auth.actor,
+            &SentReport {
+                tenant: auth.tenant(),
+                addressed_to: to,
+                author: r.author,
+                subject: r.subject,
+                retracted: r.retracted_at.is_some(),
+            },
+            in_line,
+        )
     });
-    need(ok)?;
-    Ok((r, d))
+    let Some(view) = view else {
+        return Err(AppError::forbidden());
+    };
+    Ok((r, d, view))
+}
+
+/// The page a manager gets for a report the employee withdrew (410: it is gone for them).
+fn withdrawn(page: &Page, auth: &Auth, r: &Report, d: &Dialogue) -> Response {
+    (
+        StatusCode::GONE,
+        WithdrawnPage {
+            shell: page.shell(Some(auth), "/reports"),
+            subject: d.subject_name.clone(),
+            sent: r.sent_at.map(when).unwrap_or_default(),
+        },
+    )
+        .into_response()
 }
 
 async fn audit_report_read(
@@ -138,10 +180,14 @@ async fn show(
     auth: Auth,
     origin: Origin,
     Path(id): Path<i64>,
-) -> Result<ReportPage, AppError> {
-    let (r, d) = readable(&state, &auth, id).await?;
+) -> Result<Response, AppError> {
+    let (r, d, view) = readable(&state, &auth, id).await?;
+    if view == ReportView::Withdrawn {
+        return Ok(withdrawn(&page, &auth, &r, &d));
+    }
     audit_report_read(&state, &auth, &origin, &r, "report").await?;
     let role = app::dialogues::role_in(&state.store, &auth.actor, &d).await?;
+    let retracted = r.retracted_at.map(when);
     Ok(ReportPage {
         shell: page.shell(Some(&auth), "/reports"),
         preview: false,
@@ -160,7 +206,9 @@ async fn show(
             && r.addressed_to == auth.actor.person_id,
         may_print: true,
         withheld: Vec::new(),
-    })
+        retracted,
+    }
+    .into_response())
 }
 
 /// POST /reports/{id}/acknowledge — the manager acknowledges it and records the support
@@ -172,8 +220,8 @@ async fn acknowledge(
     Path(id): Path<i64>,
     form: FormData,
 ) -> Result<Response, AppError> {
-    let (r, _) = readable(&state, &auth, id).await?;
-    need(r.addressed_to == auth.actor.person_id)?;
+    let (r, _, view) = readable(&state, &auth, id).await?;
+    need(r.addressed_to == auth.actor.person_id && view == ReportView::Full)?;
     let support = form.get("support").trim();
     if support.chars().count() > MAX_PART_CHARS {
         set_flash(
@@ -201,7 +249,10 @@ async fn pdf(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     use crate::shared::pdf::Block;
-    let (r, d) = readable(&state, &auth, id).await?;
+    let (r, d, view) = readable(&state, &auth, id).await?;
+    if view == ReportView::Withdrawn {
+        return Ok(withdrawn(&page, &auth, &r, &d));
+    }
     audit_report_read(&state, &auth, &origin, &r, "report (pdf)").await?;
     let mut blocks = vec![
         Block::Title(page.tf("report.title_for", "name", &d.subject_name)),

@@ -46,4 +46,7 @@ pub struct ReportPage {
     pub may_print: bool,
     /// For the consultant's preview: each withheld topic to tick as absent before sending.
     pub withheld: Vec<String>,
+    /// When the employee withdrew consent after it was sent (the employee and the author
+    /// are told; the manager gets the withdrawn page instead).
+    pub retracted: Option<String>,
 }
