@@ -499,3 +499,76 @@ app_test!(
         }));
     }
 );
+
+app_test!(
+    a_paraphrase_of_a_withheld_topic_or_a_private_note_is_caught_before_sending,
+    |app| async move {
+        let (held, _, _, _) = demo_dialogues(&app).await;
+        let path = format!("/dialogues/{held}");
+        let t = app.demo_tenant().await;
+        let consultant = app.signed_in("consultant@demo.example.jp").await;
+        let csrf = consultant.csrf(&path).await;
+        // 「母の介護」 withheld, said as 看病; the private note about 転勤・異動・不安 retold.
+        for (motivation, expected) in [
+            (
+                "お母様の看病が続き、時間のやりくりに苦労されています。",
+                "「母の介護」に近い表現（看病）",
+            ),
+            (
+                "異動で勤務地が変わることを、とても心配しています。",
+                "非公開の記録と重なる内容",
+            ),
+        ] {
+            consultant
+                .post(
+                    &format!("{path}/report"),
+                    &[("_csrf", csrf.as_str()), ("motivation", motivation)],
+                )
+                .await;
+            let (_, preview) = consultant.get(&format!("{path}/report/preview")).await;
+            assert!(
+                preview.contains("data-testid=\"report-blocked\""),
+                "{motivation}"
+            );
+            assert!(preview.contains(expected), "{motivation}: {preview}");
+            let (s, _) = consultant
+                .post(
+                    &format!("{path}/report/send"),
+                    &[("_csrf", csrf.as_str()), ("withheld_ok", "母の介護")],
+                )
+                .await;
+            assert_eq!(s, StatusCode::SEE_OTHER);
+            let r = app
+                .store
+                .report_of_dialogue(t.id, held)
+                .await
+                .expect("q")
+                .expect("r");
+            assert!(r.sent_at.is_none(), "refused: {motivation}");
+        }
+        // Ordinary wording about the same person goes.
+        consultant
+            .post(
+                &format!("{path}/report"),
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("motivation", "次の異動では営業企画を希望しています。"),
+                ],
+            )
+            .await;
+        let (s, _) = consultant
+            .post(
+                &format!("{path}/report/send"),
+                &[("_csrf", csrf.as_str()), ("withheld_ok", "母の介護")],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let r = app
+            .store
+            .report_of_dialogue(t.id, held)
+            .await
+            .expect("q")
+            .expect("r");
+        assert!(r.sent_at.is_some());
+    }
+);

@@ -47,12 +47,21 @@ pub fn refusal_summary(page: &Page, r: &SendRefusal) -> Vec<String> {
         SendRefusal::Leaks(leaks) => leaks
             .iter()
             .map(|l| match l {
-                Leak::Withheld { part, .. } => page.tf(
+                Leak::Withheld { part, .. } | Leak::WithheldParaphrase { part, .. } => page.tf(
                     "report.refused.withheld_part",
                     "part",
                     page.t(&format!("report.part.{part}")),
                 ),
-                Leak::PrivateNote { .. } => refusal_texts(page, r).remove(0),
+                Leak::PrivateNote { part } => page.tf(
+                    "report.refused.private",
+                    "part",
+                    page.t(&format!("report.part.{part}")),
+                ),
+                Leak::PrivateParaphrase { part, .. } => page.tf(
+                    "report.refused.private_like_summary",
+                    "part",
+                    page.t(&format!("report.part.{part}")),
+                ),
             })
             .collect(),
         other => refusal_texts(page, other),
@@ -76,6 +85,21 @@ pub fn refusal_texts(page: &Page, r: &SendRefusal) -> Vec<String> {
                     "report.refused.private",
                     "part",
                     page.t(&format!("report.part.{part}")),
+                ),
+                Leak::WithheldParaphrase { part, topic, words } => page.lang.catalog().format(
+                    "report.refused.withheld_like",
+                    &[
+                        ("part", &page.t(&format!("report.part.{part}"))),
+                        ("topic", topic),
+                        ("words", &words.join("・")),
+                    ],
+                ),
+                Leak::PrivateParaphrase { part, words } => page.lang.catalog().format(
+                    "report.refused.private_like",
+                    &[
+                        ("part", &page.t(&format!("report.part.{part}"))),
+                        ("words", &words.join("・")),
+                    ],
                 ),
             })
             .collect(),
