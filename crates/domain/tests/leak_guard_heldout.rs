@@ -226,7 +226,7 @@ fn held_out_paraphrases_and_ordinary_text() {
         "fewer held-out leaks caught than measured"
     );
     assert!(
-        false_alarms <= HELD_OUT_FALSE_ALARMS,
+        false_alarms < HELD_OUT_FALSE_ALARMS + 1,
         "more ordinary texts flagged than measured"
     );
 }
