@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, startSmtpSink, eventually, launchBrowser, signIn, shot, artifacts, click } from './support.mjs';
+import { startServer, startSmtpSink, eventually, launchBrowser, signIn, shot, artifacts, click, restartAt, dialogueStart, closeHeld } from './support.mjs';
 
 let server;
 let context;
@@ -31,8 +31,15 @@ test('a milestone interview closes as committed only once a confirmed commitment
     page.waitForLoadState('load'),
     page.locator('[data-testid=upcoming] tr', { hasText: '節目面談' }).first().locator('a').click(),
   ]);
-  const first = page.url();
+  let first = page.url();
   assert.match(await page.textContent('[data-testid=milestone-number]'), /2回目/);
+  // Two weeks ahead: it cannot be confirmed yet. Time passes to half an hour into it.
+  assert.equal(await page.locator('[data-testid=close-held]').count(), 0);
+  const startsAt = await dialogueStart(page);
+  server = await restartAt(server, new Date(startsAt.getTime() + 30 * 60_000));
+  first = `${server.base}${new URL(first).pathname}`;
+  await signIn(page, server.base, 'consultant');
+  await page.goto(first);
 
   // The live check explains why a vague commitment does not count, while typing.
   await page.fill('[data-testid=commitment-action-input]', '後輩から頼られる存在になります');
@@ -40,28 +47,34 @@ test('a milestone interview closes as committed only once a confirmed commitment
   assert.match(await page.textContent('[data-testid=check-reasons]'), /状態/);
   assert.match(await page.textContent('[data-testid=check-suggestion]'), /後輩から頼られる/);
   await shot(page, 'commitment-live-check-failing');
-  await page.fill('[data-testid=commitment-starts-on]', dateIn(10));
+  await page.fill('[data-testid=commitment-starts-on]', dateIn(25));
   await click(page, '[data-testid=commitment-add]');
   assert.match(await page.textContent('[data-testid=flash]'), /記録しました/);
 
   // It cannot close as committed; the page asks for the next session.
-  await click(page, '[data-testid=close-held]');
+  await closeHeld(page);
   assert.match(await page.textContent('[data-testid=flash]'), /次の節目面談を登録/);
   assert.match(await page.textContent('[data-testid=dialogue-state]'), /予定/);
   await click(page, '[data-testid=book-next-session]');
   assert.equal(await page.inputValue('[data-testid=booking-kind]'), 'milestone_interview');
-  await page.fill('[data-testid=booking-date]', dateIn(40));
-  await page.fill('[data-testid=booking-time]', '13:00');
+  // The same afternoon (the first session ended at 11:00).
+  const sameDay = new Date(startsAt.getTime() + 9 * 3600_000).toISOString().slice(0, 10);
+  await page.fill('[data-testid=booking-date]', sameDay);
+  await page.fill('[data-testid=booking-time]', '15:00');
   await click(page, '[data-testid=booking-submit]');
   assert.match(await page.textContent('[data-testid=flash]'), /登録しました/);
-  const second = page.url();
-  committedSession = second;
+  let second = page.url();
   // With the next session booked, the first one closes and the interviews go on.
   await page.goto(first);
-  await click(page, '[data-testid=close-held]');
+  await closeHeld(page);
   assert.match(await page.textContent('[data-testid=outcome]'), /継続/);
 
-  // The second session: a commitment that passes both checks.
+  // The second session, that afternoon: a commitment that passes both checks.
+  const secondStart = new Date(`${sameDay}T15:00:00+09:00`);
+  server = await restartAt(server, new Date(secondStart.getTime() + 40 * 60_000));
+  second = `${server.base}${new URL(second).pathname}`;
+  committedSession = second;
+  await signIn(page, server.base, 'consultant');
   await page.goto(second);
   assert.match(await page.textContent('[data-testid=milestone-number]'), /3回目/);
   await page.fill('[data-testid=commitment-action-input]', '来月から、毎週金曜の夕方に30分、後輩の相談を受ける時間をつくります');
@@ -73,7 +86,7 @@ test('a milestone interview closes as committed only once a confirmed commitment
   await page.fill('[data-testid=commitment-evidence]', '相談の記録をチームの共有フォルダに残す');
   await click(page, '[data-testid=commitment-add]');
   // Not yet: the employee has not confirmed it in their own words.
-  await click(page, '[data-testid=close-held]');
+  await closeHeld(page);
   assert.match(await page.textContent('[data-testid=flash]'), /次の節目面談を登録/);
 
   // The employee is asked on マイキャリア and confirms.
@@ -90,7 +103,7 @@ test('a milestone interview closes as committed only once a confirmed commitment
   // Now it closes as committed.
   await signIn(page, server.base, 'consultant');
   await page.goto(second);
-  await click(page, '[data-testid=close-held]');
+  await closeHeld(page);
   assert.match(await page.textContent('[data-testid=outcome]'), /コミット済み/);
   await shot(page, 'commitment-committed');
   await page.setViewportSize({ width: 390, height: 844 });
@@ -98,6 +111,9 @@ test('a milestone interview closes as committed only once a confirmed commitment
   assert.ok(overflow <= 1, `the page is ${overflow}px wider than a phone screen`);
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.close();
+  // Back to today for the tests that follow.
+  await server.stop();
+  server = await startServer({ dir: server.dir });
 });
 
 test('once a confirmed commitment has started, the employee is asked 「始めましたか？」 and answers', async () => {

@@ -5,7 +5,8 @@
 // preparation shows what carried over.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, signIn, shot, click } from './support.mjs';
+import { join } from 'node:path';
+import { startServer, launchBrowser, signIn, shot, click, restartAt, dialogueStart, artifacts } from './support.mjs';
 
 let server;
 let context;
@@ -65,7 +66,7 @@ test('a consultant interview from preparation to the next one, with each party s
   assert.match(prep, /社内公募の募集要項/, 'the topic carried over from the last interview');
   assert.match(prep, /コーチング|ティーチング/);
   await shot(page, 'dialogue-preparation');
-  const interview = page.url();
+  let interview = page.url();
 
   // Consent, with one topic the employee asks to withhold from their manager.
   await page.check('[data-testid=consent-yes]');
@@ -94,6 +95,19 @@ test('a consultant interview from preparation to the next one, with each party s
   assert.ok(overflow <= 1, `the dialogue page is ${overflow}px wider than a phone screen`);
   await shot(page, 'phone-dialogue');
   await page.setViewportSize({ width: 1280, height: 800 });
+  // It is a week ahead: it cannot be confirmed as held yet, only cancelled.
+  assert.equal(await page.locator('[data-testid=close-held]').count(), 0);
+  assert.match(await page.textContent('[data-testid=close-not-started]'), /開始時刻/);
+  // Time passes to the end of the interview (the same database, the clock moved on).
+  const startsAt = await dialogueStart(page);
+  const interviewPath = new URL(interview).pathname;
+  server = await restartAt(server, new Date(startsAt.getTime() + 55 * 60_000));
+  interview = `${server.base}${interviewPath}`;
+  await signIn(page, server.base, 'consultant');
+  await page.goto(interview);
+  await page.click('[data-testid=close-held-open]');
+  assert.match(await page.textContent('[data-testid=close-actions]'), /元に戻せません/);
+  await page.locator('[data-testid=close-actions]').screenshot({ path: join(artifacts, 'dialogue-close-confirm.png') });
   await click(page, '[data-testid=close-held]');
   assert.match(await page.textContent('[data-testid=dialogue-state]'), /実施済み/);
   assert.equal(await page.locator('[data-testid=edit-note]').count(), 0, 'closed: no more edits');

@@ -179,10 +179,14 @@ test('HR runs an FY2026 milestone programme from the cohort to a commitment', as
   await page.goto(`${server.base}/dialogues/new`);
   await page.selectOption('[data-testid=booking-kind]', 'milestone_interview');
   await page.fill('[data-testid=booking-subject-number]', member.employee_number);
-  await page.fill('[data-testid=booking-date]', dateIn(1));
+  // Held yesterday afternoon and recorded today: booked after the fact, confirmed past
+  // the warning.
+  await page.fill('[data-testid=booking-date]', dateIn(-1));
   await page.fill('[data-testid=booking-time]', '14:00');
   await click(page, '[data-testid=booking-submit]');
-  if (await page.locator('[data-testid=booking-confirm]').count()) await click(page, '[data-testid=booking-confirm]');
+  assert.match(await page.textContent('[data-testid=booking-warnings]'), /過去/);
+  await page.check('[data-testid=booking-confirm]');
+  await click(page, '[data-testid=booking-submit]');
   const interview = page.url();
   assert.match(interview, /\/dialogues\/\d+$/, await page.locator('main').textContent());
   await page.fill('[data-testid=commitment-action-input]', '来月から、毎月第1金曜に若手向けの業務勉強会を開きます');
@@ -195,6 +199,7 @@ test('HR runs an FY2026 milestone programme from the cohort to a commitment', as
   await click(page, '[data-testid=commitment-confirm]');
   await signIn(page, server.base, 'consultant');
   await page.goto(interview);
+  await page.click('[data-testid=close-held-open]');
   await click(page, '[data-testid=close-held]');
   assert.match(await page.textContent('[data-testid=outcome]'), /コミット済み/);
 

@@ -63,6 +63,27 @@ export async function startServer(opts = {}) {
   };
 }
 
+/// Restarts `server` on the same database with the clock at `at` (a Date), for a step
+/// that needs time to have passed — a dialogue is confirmed as held only once it has
+/// begun. Sign in again afterwards; the address (port) changes.
+export async function restartAt(server, at, env = {}) {
+  await server.stop();
+  return startServer({ dir: server.dir, env: { KYORITSU_NOW: at.toISOString(), ...env } });
+}
+
+/// When the dialogue open in `page` starts (the page shows Japan time), as a Date.
+export async function dialogueStart(page) {
+  const m = (await page.textContent('[data-testid=dialogue-when]')).match(/(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})/);
+  return new Date(`${m[1]}T${m[2]}:00+09:00`);
+}
+
+/// Confirms a dialogue as held: opens the confirmation that names the effect, then
+/// confirms.
+export async function closeHeld(page) {
+  await page.click('[data-testid=close-held-open]');
+  await click(page, '[data-testid=close-held]');
+}
+
 /// A real SMTP server (PyPI aiosmtpd via scripts/smtp_sink.py) recording what it receives.
 export async function startSmtpSink() {
   const port = await freePort();

@@ -296,6 +296,31 @@ pub enum ScheduleWarning {
     },
 }
 
+/// Why a dialogue may not be closed that way now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CloseRefusal {
+    /// It has not started yet: nobody can have held it, or missed it. (Cancelling it is
+    /// always possible.)
+    NotStarted,
+}
+
+/// May a dialogue starting at `starts_at` be closed as `to` at `now`? Held and no-show
+/// only once it has started; a cancellation at any time (DOMAIN.md: "A dialogue cannot
+/// be closed before it starts").
+pub fn may_close(
+    to: DialogueState,
+    starts_at: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), CloseRefusal> {
+    match to {
+        DialogueState::Held | DialogueState::NoShow if now < starts_at => {
+            Err(CloseRefusal::NotStarted)
+        }
+        _ => Ok(()),
+    }
+}
+
 /// What to warn about when booking `[start, start + minutes)` at `now`, given the
 /// facilitator's other booked dialogues as (id, start, minutes).
 pub fn schedule_warnings(
@@ -404,6 +429,30 @@ impl Consent {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dialogue_is_held_or_missed_only_once_it_has_started_and_cancelled_any_time() {
+        use chrono::{Duration, TimeZone, Utc};
+        let start = Utc.with_ymd_and_hms(2026, 12, 10, 1, 0, 0).unwrap();
+        let week_before = start - Duration::days(7);
+        let minute_before = start - Duration::minutes(1);
+        for to in [DialogueState::Held, DialogueState::NoShow] {
+            assert_eq!(
+                may_close(to, start, week_before),
+                Err(CloseRefusal::NotStarted)
+            );
+            assert_eq!(
+                may_close(to, start, minute_before),
+                Err(CloseRefusal::NotStarted)
+            );
+            assert_eq!(may_close(to, start, start), Ok(()));
+            assert_eq!(may_close(to, start, start + Duration::hours(2)), Ok(()));
+        }
+        assert_eq!(
+            may_close(DialogueState::Cancelled, start, week_before),
+            Ok(())
+        );
+    }
 
     fn at(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").expect("time")

@@ -38,7 +38,12 @@ app_test!(
                 )
                 .await
         };
-        // Nothing recorded: it cannot close.
+        // The session has begun (the clock moves to its start); nothing recorded yet: it
+        // cannot close.
+        let session = app.store.dialogue(t.id, id).await.expect("q").expect("d");
+        app.state
+            .clock
+            .set(session.starts_at + chrono::Duration::minutes(30));
         close().await;
         let d = app.store.dialogue(t.id, id).await.expect("q").expect("d");
         assert_eq!(d.state, domain::dialogue::DialogueState::Scheduled);

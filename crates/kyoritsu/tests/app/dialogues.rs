@@ -369,7 +369,31 @@ app_test!(
             .await
             .expect("audit");
         assert_eq!(entries.len(), 1);
-        // Closing makes the items append-only.
+        // A dialogue that has not started cannot be confirmed as held or missed.
+        let t = app.demo_tenant().await;
+        let d = app.store.dialogue(t.id, next).await.expect("q").expect("d");
+        assert!(
+            d.starts_at > app.state.clock.now(),
+            "the next interview is ahead"
+        );
+        let (_, page) = consultant.get(&path).await;
+        assert!(page.contains("close-not-started") && !page.contains("data-testid=\"close-held\""));
+        for to in ["held", "no_show"] {
+            let (s, _) = consultant
+                .post(&format!("{path}/close"), &[("_csrf", &csrf), ("state", to)])
+                .await;
+            assert_eq!(s, StatusCode::SEE_OTHER);
+            let (_, page) = consultant.get(&path).await;
+            assert!(page.contains("まだ始まっていません"), "{to}");
+            let d = app.store.dialogue(t.id, next).await.expect("q").expect("d");
+            assert_eq!(d.state, domain::dialogue::DialogueState::Scheduled, "{to}");
+        }
+        // Once it has begun, closing makes the items append-only.
+        app.state
+            .clock
+            .set(d.starts_at + chrono::Duration::minutes(50));
+        let (_, page) = consultant.get(&path).await;
+        assert!(page.contains("data-testid=\"close-held\""));
         let (s, _) = consultant
             .post(
                 &format!("{path}/close"),
@@ -377,6 +401,8 @@ app_test!(
             )
             .await;
         assert_eq!(s, StatusCode::SEE_OTHER);
+        let d = app.store.dialogue(t.id, next).await.expect("q").expect("d");
+        assert_eq!(d.state, domain::dialogue::DialogueState::Held);
         let (s, body) = consultant.post(&edit, &form("2", "確定後の修正")).await;
         assert_eq!(s, StatusCode::CONFLICT);
         assert!(body.contains("記録が確定しているため") && body.contains("確定後の修正"));

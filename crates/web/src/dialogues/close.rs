@@ -19,6 +19,23 @@ pub(super) async fn close(
         .ok_or(AppError::Page(crate::shared::error::ErrorPage::BadRequest))?;
     // HR who booked it may cancel it; only the facilitator knows it was held or missed.
     need(role == DialogueRole::Facilitator || to == DialogueState::Cancelled)?;
+    // Nobody holds, or misses, a meeting that has not begun.
+    if !d.is_closed()
+        && let Err(dialogue::CloseRefusal::NotStarted) =
+            dialogue::may_close(to, d.starts_at, state.clock.now())
+    {
+        set_flash(
+            &page.session,
+            "error",
+            page.tf(
+                "dialogue.error.not_started",
+                "at",
+                crate::shared::time::when(d.starts_at),
+            ),
+        )
+        .await?;
+        return saved(&state, &page, &auth, &origin, id, &raw, "close").await;
+    }
     // A milestone interview ends in a commitment, or in booking the next session.
     if d.kind == DialogueKind::MilestoneInterview && to == DialogueState::Held && !d.is_closed() {
         use commitments::MilestoneClose;

@@ -64,6 +64,8 @@ pub(super) struct ShowPage {
     pub(super) duration: i64,
     pub(super) series: bool,
     pub(super) closed: bool,
+    /// Its start time has come: it may be confirmed as held or missed.
+    pub(super) started: bool,
     pub(super) role: &'static str,
     pub(super) consultant_session: bool,
     pub(super) may_manage: bool,
@@ -428,6 +430,7 @@ pub(super) async fn render_view(
         duration: d.duration_minutes,
         series: d.series_id.is_some(),
         closed: d.is_closed(),
+        started: state.clock.now() >= d.starts_at,
         role: role_key,
         consultant_session: d.kind.is_consultant_session(),
         may_manage: policy::may_manage_dialogue(role),
