@@ -694,6 +694,27 @@ fn quote(s: &[char], marker: &str, with_verb: bool) -> String {
 }
 
 /// Checks one statement.
+/// Both checks on a commitment as recorded: its words and its いつから date. The date
+/// says from when, so with one the start check passes whatever the sentence says (a
+/// deadline in the words — 「1年以内に」 — no longer stands alone); the objectivity check
+/// still reads the words alone. Without a date this is [`check`].
+pub fn check_with_start(statement: &str, starts_on: Option<chrono::NaiveDate>) -> Check {
+    let mut c = check(statement);
+    if starts_on.is_some() && !c.reasons.contains(&Reason::Empty) {
+        c.has_start = true;
+        c.reasons.retain(|r| {
+            !matches!(
+                r,
+                Reason::NoStart | Reason::VagueTime { .. } | Reason::DeadlineOnOutcome { .. }
+            )
+        });
+        if c.objective {
+            c.suggestion = None;
+        }
+    }
+    c
+}
+
 pub fn check(statement: &str) -> Check {
     let s = normalise(statement);
     if s.is_empty() {
@@ -1098,6 +1119,30 @@ pub fn parse_status_change(status: &str, reason: &str) -> Result<(Status, String
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_start_check_reads_the_itsukara_date_as_well_as_the_words() {
+        use super::{Reason, check, check_with_start};
+        let date = chrono::NaiveDate::from_ymd_opt(2027, 1, 15);
+        // The reproduced case: a date in いつから, and still told no start was given.
+        let words = "毎週金曜の夕方に30分、後輩の相談を受ける時間をつくります";
+        let deadline = "1年以内にTOEICの点数を100点上げます";
+        assert!(!check(deadline).has_start);
+        let c = check_with_start(deadline, date);
+        assert!(c.has_start);
+        assert!(!c.reasons.iter().any(|r| matches!(
+            r,
+            Reason::NoStart | Reason::DeadlineOnOutcome { .. } | Reason::VagueTime { .. }
+        )));
+        assert!(check_with_start(words, date).has_start);
+        // Objectivity still reads the words alone: a date does not make an attitude visible.
+        let vague = check_with_start("後輩から頼られる存在になります", date);
+        assert!(vague.has_start && !vague.objective && !vague.passes());
+        assert!(!vague.reasons.is_empty());
+        // No date, no change; nothing written, nothing passes.
+        assert_eq!(check_with_start(deadline, None), check(deadline));
+        assert!(!check_with_start("", date).has_start);
+    }
+
     #[test]
     fn only_a_commitment_passing_both_checks_may_be_confirmed() {
         use super::may_confirm;

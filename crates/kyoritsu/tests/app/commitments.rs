@@ -568,3 +568,73 @@ app_test!(
         assert!(!mine(&my));
     }
 );
+
+app_test!(
+    the_start_check_reads_the_itsukara_date_and_is_never_told_missing_when_filled,
+    |app| async move {
+        let id = next_milestone(&app).await;
+        let path = format!("/dialogues/{id}");
+        let t = app.demo_tenant().await;
+        let consultant = app.signed_in("consultant@demo.example.jp").await;
+        let csrf = consultant.csrf(&path).await;
+        let start = (chrono::Utc::now() + chrono::Duration::days(30))
+            .format("%Y-%m-%d")
+            .to_string();
+        // The live check, with and without the date.
+        let (_, without) = consultant
+            .post(
+                "/commitments/check",
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("action", "1年以内にTOEICの点数を100点上げます"),
+                ],
+            )
+            .await;
+        assert!(
+            without.contains("data-testid=\"check-start\" data-ok=\"false\""),
+            "{without}"
+        );
+        let (_, with) = consultant
+            .post(
+                "/commitments/check",
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("action", "1年以内にTOEICの点数を100点上げます"),
+                    ("starts_on", start.as_str()),
+                ],
+            )
+            .await;
+        assert!(
+            with.contains("data-testid=\"check-start\" data-ok=\"true\""),
+            "{with}"
+        );
+        assert!(!with.contains("いつから始めるのかが書かれていません"));
+        // Recorded with its date: the stored verdict says it has a start.
+        consultant
+            .post(
+                &format!("{path}/commitments"),
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("action", "1年以内にTOEICの点数を100点上げます"),
+                    ("starts_on", start.as_str()),
+                    ("first_step", ""),
+                    ("evidence", ""),
+                    ("vision", ""),
+                    ("target", ""),
+                    ("due_on", ""),
+                ],
+            )
+            .await;
+        let c = app
+            .store
+            .commitments_of(t.id, id)
+            .await
+            .expect("q")
+            .into_iter()
+            .find(|c| c.content.action.contains("TOEIC"))
+            .expect("recorded");
+        assert!(c.has_start);
+        let (_, page) = consultant.get(&path).await;
+        assert!(!page.contains("いつから始めるのかが書かれていません"));
+    }
+);

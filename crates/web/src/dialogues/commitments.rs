@@ -15,6 +15,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::post;
+use chrono::NaiveDate;
 use domain::commitment::{self, FieldError, MAX_ACTION_CHARS};
 use domain::policy::DialogueRole;
 use store::commitments::{Commitment, CommitmentEdit};
@@ -94,8 +95,12 @@ pub struct CheckView {
 }
 
 impl CheckView {
-    pub fn of(action: &str, lang: crate::shared::i18n::Lang) -> CheckView {
-        let c = commitment::check(action);
+    pub fn of(
+        action: &str,
+        starts_on: Option<NaiveDate>,
+        lang: crate::shared::i18n::Lang,
+    ) -> CheckView {
+        let c = commitment::check_with_start(action, starts_on);
         CheckView {
             lang,
             empty: action.trim().is_empty(),
@@ -149,7 +154,7 @@ pub fn view(page: &Page, c: &Commitment) -> CommitmentView {
         status: page.t(&format!("commitment.status.{}", c.status.key())),
         status_key: c.status.key(),
         status_reason: c.status_reason.clone().unwrap_or_default(),
-        check: CheckView::of(&c.content.action, page.lang),
+        check: CheckView::of(&c.content.action, Some(c.starts_on), page.lang),
     }
 }
 
@@ -157,7 +162,8 @@ pub fn view(page: &Page, c: &Commitment) -> CommitmentView {
 /// what was sent; any signed-in user may ask.
 async fn live_check(page: Page, _auth: Auth, form: FormData) -> CheckView {
     let form = form.scoped("commitment");
-    CheckView::of(form.get("action"), page.lang)
+    let starts_on = NaiveDate::parse_from_str(form.get("starts_on").trim(), "%Y-%m-%d").ok();
+    CheckView::of(form.get("action"), starts_on, page.lang)
 }
 
 fn field_message(page: &Page, e: &FieldError) -> String {
@@ -240,7 +246,7 @@ async fn add(
             Ok(i) => i,
             Err(page_again) => return Ok(page_again),
         };
-    let check = commitment::check(&input.content.action);
+    let check = commitment::check_with_start(&input.content.action, Some(input.starts_on));
     state
         .store
         .add_commitment(auth.tenant(), d.id, d.subject, auth.user.id, &input, &check)
@@ -278,7 +284,7 @@ async fn edit(
             Ok(i) => i,
             Err(page_again) => return Ok(page_again),
         };
-    let check = commitment::check(&input.content.action);
+    let check = commitment::check_with_start(&input.content.action, Some(input.starts_on));
     let msg = match state
         .store
         .edit_commitment(auth.tenant(), cid, auth.user.id, &input, &check)

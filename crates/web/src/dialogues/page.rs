@@ -398,7 +398,13 @@ pub(super) async fn render_view(
         .collect();
     let commitment_form = commitment.or(kept.commitment).unwrap_or_default();
     let commitment_check = (commitment_form.id.is_none() && !commitment_form.action.is_empty())
-        .then(|| commitments::CheckView::of(&commitment_form.action, page.lang));
+        .then(|| {
+            commitments::CheckView::of(
+                &commitment_form.action,
+                NaiveDate::parse_from_str(commitment_form.starts_on.trim(), "%Y-%m-%d").ok(),
+                page.lang,
+            )
+        });
     let milestone = d.kind == DialogueKind::MilestoneInterview;
     let milestone_number = if milestone && v.parts.commitments {
         commitments::milestone_session_number(&state.store, auth.tenant(), d).await?
