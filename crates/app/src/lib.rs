@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod pairs;
 pub mod programmes;
 pub mod reports;
+pub mod requests;
 pub mod role_models;
 
 use domain::policy::Actor;

@@ -433,7 +433,10 @@ mod tests {
     #[test]
     fn a_dialogue_is_held_or_missed_only_once_it_has_started_and_cancelled_any_time() {
         use chrono::{Duration, TimeZone, Utc};
-        let start = Utc.with_ymd_and_hms(2026, 12, 10, 1, 0, 0).unwrap();
+        let start = Utc
+            .with_ymd_and_hms(2026, 12, 10, 1, 0, 0)
+            .single()
+            .expect("a time");
         let week_before = start - Duration::days(7);
         let minute_before = start - Duration::minutes(1);
         for to in [DialogueState::Held, DialogueState::NoShow] {

@@ -26,6 +26,7 @@ pub mod policy;
 pub mod programme;
 pub mod question_bank;
 pub mod rating;
+pub mod request;
 pub mod role;
 pub mod role_model;
 pub mod throttle;

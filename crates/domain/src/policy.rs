@@ -673,6 +673,69 @@ pub fn may_schedule(actor: &Actor, facts: &ScheduleFacts) -> Result<(), Schedule
     }
 }
 
+/// Why an employee may not send a request (依頼) to someone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestRefusal {
+    /// Only someone in the employee master asks, for themselves.
+    NotAnEmployee,
+    /// A 1on1 is asked of one's own manager (the person one reports to directly).
+    NotYourManager,
+    /// A career interview is asked of a consultant assigned to one.
+    ConsultantNotAssigned,
+}
+
+/// What the policy needs to know about a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestFacts {
+    pub tenant: TenantId,
+    pub kind: crate::request::RequestKind,
+    /// The addressee is the account of the person the requester reports to directly.
+    pub addressee_is_manager: bool,
+    /// The addressee holds the consultant role and is assigned to the requester.
+    pub addressee_is_assigned_consultant: bool,
+}
+
+/// May `actor` ask this of the addressee? Employees ask for themselves: a 1on1 of their
+/// manager, a career interview of a consultant assigned to them.
+pub fn may_request(actor: &Actor, f: &RequestFacts) -> Result<(), RequestRefusal> {
+    use crate::request::RequestKind;
+    if actor.tenant_id != f.tenant || actor.person_id.is_none() {
+        return Err(RequestRefusal::NotAnEmployee);
+    }
+    match f.kind {
+        RequestKind::OneOnOne if !f.addressee_is_manager => Err(RequestRefusal::NotYourManager),
+        RequestKind::CareerInterview if !f.addressee_is_assigned_consultant => {
+            Err(RequestRefusal::ConsultantNotAssigned)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The two people of a request, for the checks on an existing one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestParties {
+    pub tenant: TenantId,
+    pub requester: PersonId,
+    pub addressee: UserId,
+}
+
+/// May `actor` answer (book one of the times, or decline)? The addressee alone.
+pub fn may_answer_request(actor: &Actor, p: &RequestParties) -> bool {
+    actor.tenant_id == p.tenant && actor.user_id == p.addressee
+}
+
+/// May `actor` withdraw it? The employee who asked.
+pub fn may_withdraw_request(actor: &Actor, p: &RequestParties) -> bool {
+    actor.tenant_id == p.tenant && actor.person_id == Some(p.requester)
+}
+
+/// May `actor` see it (its message, times and answer)? The two of them, nobody else —
+/// HR and admin included.
+pub fn may_see_request(actor: &Actor, p: &RequestParties) -> bool {
+    may_answer_request(actor, p) || may_withdraw_request(actor, p)
+}
+
 /// Why a pair (ペア) for cross-department or mentor 1on1s may not be made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -2072,5 +2135,65 @@ mod tests {
                 sheet_sections_in_dialogue(r, K::CrossOneOnOne, Some(&Section::ALL)).is_empty()
             );
         }
+    }
+
+    #[test]
+    fn employees_ask_their_manager_or_assigned_consultant_and_only_the_addressee_answers() {
+        use crate::request::RequestKind;
+        let employee = someone(8, Some(8), &[Role::Employee]);
+        let external = someone(9, None, &[Role::Mentor]);
+        let f = |kind, manager, assigned| RequestFacts {
+            tenant: T,
+            kind,
+            addressee_is_manager: manager,
+            addressee_is_assigned_consultant: assigned,
+        };
+        assert_eq!(
+            may_request(&employee, &f(RequestKind::OneOnOne, true, false)),
+            Ok(())
+        );
+        assert_eq!(
+            may_request(&employee, &f(RequestKind::OneOnOne, false, true)),
+            Err(RequestRefusal::NotYourManager)
+        );
+        assert_eq!(
+            may_request(&employee, &f(RequestKind::CareerInterview, true, false)),
+            Err(RequestRefusal::ConsultantNotAssigned)
+        );
+        assert_eq!(
+            may_request(&employee, &f(RequestKind::CareerInterview, false, true)),
+            Ok(())
+        );
+        assert_eq!(
+            may_request(&external, &f(RequestKind::OneOnOne, true, true)),
+            Err(RequestRefusal::NotAnEmployee)
+        );
+        let elsewhere = Actor {
+            tenant_id: OTHER,
+            ..employee.clone()
+        };
+        assert_eq!(
+            may_request(&elsewhere, &f(RequestKind::OneOnOne, true, true)),
+            Err(RequestRefusal::NotAnEmployee)
+        );
+        let p = RequestParties {
+            tenant: T,
+            requester: PersonId(8),
+            addressee: UserId(5),
+        };
+        let manager = someone(5, Some(5), &[Role::Employee, Role::Manager]);
+        let hr = someone(10, Some(10), &[Role::Hr, Role::Admin]);
+        assert!(may_answer_request(&manager, &p));
+        assert!(!may_answer_request(&employee, &p));
+        assert!(!may_answer_request(&hr, &p));
+        assert!(may_withdraw_request(&employee, &p));
+        assert!(!may_withdraw_request(&manager, &p));
+        assert!(may_see_request(&employee, &p) && may_see_request(&manager, &p));
+        assert!(!may_see_request(&hr, &p));
+        let manager_elsewhere = Actor {
+            tenant_id: OTHER,
+            ..manager.clone()
+        };
+        assert!(!may_answer_request(&manager_elsewhere, &p));
     }
 }

@@ -1523,6 +1523,9 @@ pub async fn create_demo(
     demo::seed_pairs(store, t.id, &users)
         .await
         .context("the demo's pairs could not be written")?;
+    demo::seed_requests(store, t.id, &users)
+        .await
+        .context("the demo's requests could not be written")?;
     let numbers: Vec<String> = company
         .org
         .people

@@ -1064,6 +1064,38 @@ pub async fn seed_pairs(
     Ok(())
 }
 
+/// 依頼: the demo employee has asked their manager for a 1on1, proposing three times next
+/// week; it waits on the manager's home.
+pub async fn seed_requests(
+    store: &store::Store,
+    t: domain::TenantId,
+    users: &[(Role, store::users::User)],
+) -> Result<(), store::StoreError> {
+    use chrono::{Duration, NaiveTime, Utc};
+    let user = |r: Role| users.iter().find(|(role, _)| *role == r).map(|(_, u)| u);
+    let (Some(employee), Some(manager)) = (user(Role::Employee), user(Role::Manager)) else {
+        return Ok(());
+    };
+    let Some(subject) = employee.person_id else {
+        return Ok(());
+    };
+    let day = domain::japan_time::japan_date(Utc::now());
+    let slot = |days: i64, hh: u32| {
+        (day + Duration::days(days)).and_time(NaiveTime::from_hms_opt(hh, 0, 0).unwrap_or_default())
+    };
+    store
+        .add_request(
+            t,
+            domain::request::RequestKind::OneOnOne,
+            subject,
+            manager.id,
+            &[slot(5, 10), slot(6, 15), slot(8, 11)],
+            "50歳を前に、これからの役割について一度ゆっくりご相談したいです。",
+        )
+        .await?;
+    Ok(())
+}
+
 pub async fn seed_autonomy_history(
     store: &store::Store,
     t: domain::TenantId,

@@ -396,6 +396,47 @@ impl Store {
         Ok(row.is_some())
     }
 
+    /// The consultants assigned to a person (user id, name), enabled accounts only.
+    pub async fn consultants_of(
+        &self,
+        tenant: TenantId,
+        person: PersonId,
+    ) -> Result<Vec<(UserId, String)>> {
+        let rows: Vec<(i64, String)> = self
+            .fetch_all(
+                &Query::select()
+                    .column((Users::Table, Users::Id))
+                    .column((Users::Table, Users::Name))
+                    .from(ConsultantAssignments::Table)
+                    .inner_join(
+                        Users::Table,
+                        Expr::col((Users::Table, Users::Id)).equals((
+                            ConsultantAssignments::Table,
+                            ConsultantAssignments::ConsultantUserId,
+                        )),
+                    )
+                    .and_where(
+                        Expr::col((
+                            ConsultantAssignments::Table,
+                            ConsultantAssignments::TenantId,
+                        ))
+                        .eq(tenant.0),
+                    )
+                    .and_where(
+                        Expr::col((
+                            ConsultantAssignments::Table,
+                            ConsultantAssignments::PersonId,
+                        ))
+                        .eq(person.0),
+                    )
+                    .and_where(Expr::col((Users::Table, Users::Disabled)).eq(false))
+                    .order_by((Users::Table, Users::Name), Order::Asc)
+                    .to_owned(),
+            )
+            .await?;
+        Ok(rows.into_iter().map(|(id, n)| (UserId(id), n)).collect())
+    }
+
     /// The people assigned to a consultant, by employee number.
     pub async fn assigned_people(
         &self,

@@ -28,6 +28,7 @@ pub mod pairs;
 pub mod people;
 pub mod programmes;
 pub mod questions;
+pub mod requests;
 pub mod role_models;
 mod schema;
 pub mod sessions;

@@ -509,3 +509,20 @@ pub(crate) enum Pairs {
     CreatedAt,
     UpdatedAt,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum DialogueRequests {
+    Table,
+    Id,
+    TenantId,
+    Kind,
+    RequesterPersonId,
+    AddresseeUserId,
+    Slots,
+    Message,
+    Status,
+    Answer,
+    DialogueId,
+    CreatedAt,
+    AnsweredAt,
+}

@@ -20,6 +20,7 @@ mod people;
 mod programmes;
 mod questions;
 mod reports;
+mod requests;
 mod role_models;
 
 // The whole URL surface, the shared HTTP machinery, and the background worker.

@@ -7,7 +7,7 @@ use crate::shared::auth;
 use crate::shared::error::ErrorBody;
 use crate::{
     AppState, admin, anchors, autonomy, career_sheet, clients, dialogues, home, pairs, people,
-    programmes, questions, reports, role_models,
+    programmes, questions, reports, requests, role_models,
 };
 use axum::Router;
 use axum::routing::{get, post};
@@ -36,6 +36,8 @@ pub fn pages() -> Router<AppState> {
         .merge(dialogues::router())
         // feedback reports as the manager reads them
         .merge(reports::router())
+        // the employee's requests for a 1on1 or an interview, and their answers
+        .merge(requests::router())
         // career autonomy: the definition and the company's rates
         .merge(autonomy::router())
         // a consultant's clients, HR's assignments, behaviour evaluations

@@ -40,6 +40,7 @@ mod programmes;
 mod questions;
 mod records;
 mod reports;
+mod requests;
 mod role_models;
 mod sign_in;
 mod worksheet;

@@ -38,6 +38,7 @@ mod m0020_programme_files;
 mod m0021_sign_in_throttles;
 mod m0022_pairs;
 mod m0023_report_retraction;
+mod m0024_dialogue_requests;
 
 use m0001_platform::m0001_platform;
 use m0002_imports::m0002_imports;
@@ -62,6 +63,7 @@ use m0020_programme_files::m0020_programme_files;
 use m0021_sign_in_throttles::m0021_sign_in_throttles;
 use m0022_pairs::m0022_pairs;
 use m0023_report_retraction::m0023_report_retraction;
+use m0024_dialogue_requests::m0024_dialogue_requests;
 
 type Statements = Vec<String>;
 
@@ -186,6 +188,11 @@ const MIGRATIONS: &[Migration] = &[
         version: 23,
         name: "report_retraction",
         up: m0023_report_retraction,
+    },
+    Migration {
+        version: 24,
+        name: "dialogue_requests",
+        up: m0024_dialogue_requests,
     },
 ];
 

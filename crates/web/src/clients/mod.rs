@@ -69,6 +69,8 @@ struct ClientsPage {
     fiscal_year: i32,
     levels: Vec<(&'static str, String)>,
     limit: usize,
+    /// Requests for an interview waiting for my answer.
+    requests_waiting: usize,
 }
 
 /// GET /clients — 担当者: the people assigned to me, with my dialogues with each.
@@ -151,6 +153,13 @@ async fn render_clients(
             .map(|c| (c.key(), page.t(&format!("behaviour.level.{}", c.key()))))
             .collect(),
         limit: domain::behaviour::MAX_REASON_CHARS,
+        requests_waiting: app::requests::to_me(
+            &state.store,
+            &auth.caller(&crate::Origin::default()),
+            true,
+        )
+        .await?
+        .len(),
     })
 }
 

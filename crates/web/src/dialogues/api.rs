@@ -3,9 +3,10 @@
 //! adding a note as the facilitator, and the caller's own records (本人に返却).
 //! Times are Japan time (`2026-12-01T10:00`) when booking, RFC 3339 when answering.
 
-use super::{BookingOutcome, BookingRequest, book_dialogues, refusal_key};
+use super::{BookingOutcome, BookingRequest, book_dialogues};
 use crate::shared::api::{ApiJson, ApiPath};
 use crate::shared::auth::ApiAuth;
+use crate::shared::booking::refusal_key;
 use crate::shared::error::{ApiError, ErrorBody};
 use crate::{AppState, Origin};
 use axum::Json;

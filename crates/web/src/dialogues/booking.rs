@@ -189,30 +189,6 @@ pub(super) async fn new_form(
     render_new(&state, &page, &auth, form, Vec::new(), Vec::new()).await
 }
 
-pub(super) fn warning_text(page: &Page, w: &ScheduleWarning) -> String {
-    match w {
-        ScheduleWarning::InThePast => page.t("dialogue.warn_past"),
-        ScheduleWarning::Overlaps { starts_at, .. } => page.tf(
-            "dialogue.warn_overlap",
-            "at",
-            starts_at.format("%Y-%m-%d %H:%M"),
-        ),
-    }
-}
-
-pub(crate) fn refusal_key(r: ScheduleRefusal) -> &'static str {
-    match r {
-        ScheduleRefusal::NotYours => "dialogue.refused.not_yours",
-        ScheduleRefusal::WithThemselves => "dialogue.refused.with_themselves",
-        ScheduleRefusal::ConsultantNotAssigned => "dialogue.refused.not_assigned",
-        ScheduleRefusal::NotInReportingLine => "dialogue.refused.not_in_line",
-        ScheduleRefusal::SameReportingLine => "dialogue.refused.same_line",
-        ScheduleRefusal::NotAMentor => "dialogue.refused.not_a_mentor",
-        ScheduleRefusal::NoPerson => "dialogue.refused.no_person",
-        ScheduleRefusal::NotPaired => "dialogue.refused.not_paired",
-    }
-}
-
 /// POST /dialogues — books, or shows the form again with what was typed and every problem.
 pub(super) async fn book(
     State(state): State<AppState>,

@@ -23,10 +23,10 @@ use chrono::{NaiveDate, NaiveTime, Utc};
 use domain::audit::AuditAction;
 use domain::dialogue::{
     self, Approach, Cadence, CarryOver, DialogueKind, DialogueState, MAX_NOTE_CHARS,
-    MAX_PLACE_CHARS, MAX_SERIES_COUNT, MAX_TOPIC_CHARS, MAX_WITHHELD_CHARS, ScheduleWarning,
-    Visibility, WantedResponse,
+    MAX_PLACE_CHARS, MAX_SERIES_COUNT, MAX_TOPIC_CHARS, MAX_WITHHELD_CHARS, Visibility,
+    WantedResponse,
 };
-use domain::policy::{self, DialogueRole, ScheduleRefusal};
+use domain::policy::{self, DialogueRole};
 use domain::question_bank::{BUILT_IN, Category};
 use domain::{PersonId, Role};
 use std::collections::HashMap;
@@ -48,7 +48,8 @@ mod report;
 mod vision;
 mod worksheet;
 
-use booking::{BookingOutcome, BookingRequest, book_dialogues, may_book, refusal_key};
+use crate::shared::booking::{refusal_key, warning_text};
+use booking::{BookingOutcome, BookingRequest, book_dialogues, may_book};
 use page::{NoteDraft, render_show, visibility_label};
 
 pub fn router() -> Router<AppState> {

@@ -43,6 +43,8 @@ struct MyPage {
     pair_invitations: usize,
     /// Feedback reports about me, as sent: (id, sent, consultant, withdrawn).
     reports_about_me: Vec<(i64, String, String, bool)>,
+    /// My requests answered in the last two weeks.
+    requests_answered: usize,
 }
 
 /// GET /my — マイキャリア
@@ -64,6 +66,17 @@ async fn my(State(state): State<AppState>, page: Page, auth: Auth) -> Result<MyP
     let mut reports_about_me = Vec::new();
     let caller = auth.caller(&crate::Origin::default());
     let pair_invitations = app::pairs::awaiting_me(&state.store, &caller).await?.len();
+    let fortnight = state.clock.now() - chrono::Duration::days(14);
+    let requests_answered = app::requests::mine(&state.store, &caller)
+        .await?
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.status,
+                domain::request::RequestStatus::Booked | domain::request::RequestStatus::Declined
+            ) && r.answered_at.is_some_and(|a| a > fortnight)
+        })
+        .count();
     if let Some(p) = &person {
         for r in state
             .store
@@ -170,6 +183,7 @@ async fn my(State(state): State<AppState>, page: Page, auth: Auth) -> Result<MyP
         programmes,
         pair_invitations,
         reports_about_me,
+        requests_answered,
     })
 }
 
@@ -187,6 +201,8 @@ pub struct MemberRow {
 struct MembersPage {
     shell: Shell,
     members: Vec<MemberRow>,
+    /// Requests from members waiting for my answer.
+    requests_waiting: usize,
 }
 
 /// GET /members — メンバー: the manager's reporting line.
@@ -209,8 +225,13 @@ async fn members(
             depth,
         })
         .collect();
+    let requests_waiting =
+        app::requests::to_me(&state.store, &auth.caller(&crate::Origin::default()), true)
+            .await?
+            .len();
     Ok(MembersPage {
         shell: page.shell(Some(&auth), "/members"),
         members,
+        requests_waiting,
     })
 }

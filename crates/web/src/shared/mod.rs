@@ -8,6 +8,7 @@ pub mod access;
 pub mod api;
 pub mod api_schema;
 pub mod auth;
+pub mod booking;
 pub mod cards;
 pub mod clock;
 pub mod email;

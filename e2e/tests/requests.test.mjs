@@ -1,0 +1,72 @@
+// 依頼: the employee asks their manager for a 1on1 with three times that suit them; the
+// request waits on the manager's home; the manager books one of the times and the
+// employee finds the 1on1 booked.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, signIn, shot, click } from './support.mjs';
+
+let server;
+let context;
+
+before(async () => {
+  server = await startServer();
+  context = await launchBrowser();
+});
+
+after(async () => {
+  await context?.close();
+  await server?.stop();
+});
+
+const dateIn = (days) => new Date(Date.now() + days * 864e5).toISOString().slice(0, 10);
+
+async function fitsPhone(page, name) {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `${name}: the page is ${overflow}px wider than a phone screen`);
+  await shot(page, `${name}-phone`);
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+test('an employee asks for a 1on1; it reaches the manager\'s home and is booked at one of the times', async () => {
+  const page = await context.newPage();
+  await signIn(page, server.base, 'employee');
+  await page.goto(`${server.base}/my`);
+  await click(page, '[data-testid=open-requests]');
+  await page.check('[data-testid=request-to-manager]');
+  await page.fill('[data-testid=request-message-input]', 'E2E：来期の担当について相談したいです');
+  // No time yet: told, and the message stays.
+  await click(page, '[data-testid=request-send]');
+  assert.match(await page.textContent('[data-testid=request-error]'), /1つ以上入力してください/);
+  assert.equal(await page.inputValue('[data-testid=request-message-input]'), 'E2E：来期の担当について相談したいです');
+  await page.fill('[data-testid=request-date-0]', dateIn(9));
+  await page.fill('[data-testid=request-time-0]', '16:00');
+  await page.fill('[data-testid=request-date-1]', dateIn(10));
+  await page.fill('[data-testid=request-time-1]', '10:30');
+  await shot(page, 'request-employee-form');
+  await click(page, '[data-testid=request-send]');
+  assert.match(await page.textContent('[data-testid=flash]'), /依頼を送りました/);
+  const mine = page.locator('[data-testid=request-mine]', { hasText: '来期の担当' });
+  assert.match(await mine.locator('[data-testid=request-status]').textContent(), /返事待ち/);
+  await fitsPhone(page, 'request-employee');
+
+  await signIn(page, server.base, 'manager');
+  assert.match(await page.textContent('[data-testid=requests-waiting]'), /依頼が\d+件届いています/);
+  await shot(page, 'request-manager-home');
+  await click(page, '[data-testid=requests-waiting] a');
+  const request = page.locator('[data-testid=request-to-me]', { hasText: '来期の担当' });
+  await shot(page, 'request-manager-answer');
+  await fitsPhone(page, 'request-manager-answer');
+  await click(page, request.locator('[data-testid=request-book]').nth(1));
+  assert.match(await page.textContent('[data-testid=flash]'), /予定を登録しました/);
+  assert.match(await page.textContent('[data-testid=dialogue-when]'), new RegExp(`${dateIn(10)} 10:30`));
+
+  await signIn(page, server.base, 'employee');
+  await page.goto(`${server.base}/my`);
+  await click(page, '[data-testid=my-requests-answered] a');
+  const answered = page.locator('[data-testid=request-mine]', { hasText: '来期の担当' });
+  assert.match(await answered.locator('[data-testid=request-status]').textContent(), /登録済み/);
+  await click(page, answered.locator('[data-testid=request-dialogue]'));
+  assert.match(await page.textContent('[data-testid=dialogue-when]'), new RegExp(`${dateIn(10)} 10:30`));
+  await page.close();
+});
