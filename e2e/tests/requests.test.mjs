@@ -52,6 +52,8 @@ test('an employee asks for a 1on1; it reaches the manager\'s home and is booked 
 
   await signIn(page, server.base, 'manager');
   assert.match(await page.textContent('[data-testid=requests-waiting]'), /依頼が\d+件届いています/);
+  // The email notice also waits in the app: the header counts it.
+  assert.ok(Number(await page.textContent('[data-testid=notices-unread]')) >= 1);
   await shot(page, 'request-manager-home');
   await click(page, '[data-testid=requests-waiting] a');
   const request = page.locator('[data-testid=request-to-me]', { hasText: '来期の担当' });
@@ -62,11 +64,39 @@ test('an employee asks for a 1on1; it reaches the manager\'s home and is booked 
   assert.match(await page.textContent('[data-testid=dialogue-when]'), new RegExp(`${dateIn(10)} 10:30`));
 
   await signIn(page, server.base, 'employee');
+  // The answer arrives as a notice too; opening it leads to the requests page.
+  await click(page, '[data-testid=notices]');
+  await shot(page, 'notices-employee');
+  await fitsPhone(page, 'notices-employee');
+  await click(page, page.locator('[data-testid=notice][data-unread=true] a', { hasText: '返事が届いています' }).first());
+  assert.match(page.url(), /\/requests$/);
   await page.goto(`${server.base}/my`);
   await click(page, '[data-testid=my-requests-answered] a');
   const answered = page.locator('[data-testid=request-mine]', { hasText: '来期の担当' });
   assert.match(await answered.locator('[data-testid=request-status]').textContent(), /登録済み/);
   await click(page, answered.locator('[data-testid=request-dialogue]'));
   assert.match(await page.textContent('[data-testid=dialogue-when]'), new RegExp(`${dateIn(10)} 10:30`));
+  await page.close();
+});
+
+test('every role\'s home shows what to do next and the notices, on a desktop and a phone', async () => {
+  const page = await context.newPage();
+  const homes = [
+    ['employee', '/my', ['my-pair-invitations']],
+    ['manager', '/members', ['requests-waiting']],
+    ['consultant', '/clients', []],
+    ['instructor', '/training', []],
+    ['mentor', '/pairs', []],
+    ['hr', '/programmes', []],
+    ['admin', '/admin', []],
+  ];
+  for (const [role, home, todos] of homes) {
+    await signIn(page, server.base, role);
+    assert.equal(new URL(page.url()).pathname, home, `${role} lands on their home`);
+    assert.equal(await page.locator('[data-testid=notices]').count(), 1, `${role}: the notices link`);
+    for (const t of todos) assert.equal(await page.locator(`[data-testid=${t}]`).count(), 1, `${role}: ${t}`);
+    await shot(page, `home-${role}`);
+    await fitsPhone(page, `home-${role}`);
+  }
   await page.close();
 });

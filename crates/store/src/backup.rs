@@ -41,7 +41,7 @@ pub const FORMAT_VERSION: u64 = 1;
 
 /// Every table that holds a tenant's data, parents before children. A test checks that
 /// no other table of the schema holds tenant data, so a new table cannot be forgotten.
-pub const TABLES: [&str; 34] = [
+pub const TABLES: [&str; 35] = [
     "tenants",
     "departments",
     "people",
@@ -76,6 +76,7 @@ pub const TABLES: [&str; 34] = [
     "sign_in_throttles",
     "pairs",
     "dialogue_requests",
+    "notifications",
 ];
 
 /// Tables that are not a tenant's data: the schema's own record and the sessions.

@@ -77,6 +77,18 @@ pub struct EmailPayload {
     pub to: String,
     pub subject: String,
     pub body: String,
+    /// The same notice for the app's お知らせ list (sent only by email when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<Notice>,
+}
+
+/// A notice as the app lists it: a translation key (`{key}.subject` is its line), its
+/// arguments, and the page it points at. Like the email, it never carries what was said.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Notice {
+    pub key: String,
+    pub args: Vec<(String, String)>,
+    pub path: String,
 }
 
 impl NewJob {
@@ -212,7 +224,7 @@ const STATUS_COLUMNS: [Jobs; 10] = [
 pub(crate) async fn insert_jobs(tx: &mut Tx, jobs: &[NewJob], now: DateTime<Utc>) -> Result<u64> {
     let mut added = 0;
     for j in jobs {
-        added += tx
+        let n = tx
             .execute(
                 &Query::insert()
                     .into_table(Jobs::Table)
@@ -242,6 +254,11 @@ pub(crate) async fn insert_jobs(tx: &mut Tx, jobs: &[NewJob], now: DateTime<Utc>
                     .to_owned(),
             )
             .await?;
+        added += n;
+        // Every email notice also waits in the app, for the account it is addressed to.
+        if n == 1 && j.kind == EMAIL {
+            crate::notifications::mirror(tx, j, now).await?;
+        }
     }
     Ok(added)
 }

@@ -24,6 +24,7 @@ pub mod feedback;
 pub mod imports;
 pub mod jobs;
 pub mod migrations;
+pub mod notifications;
 pub mod pairs;
 pub mod people;
 pub mod programmes;

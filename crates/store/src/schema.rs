@@ -526,3 +526,17 @@ pub(crate) enum DialogueRequests {
     CreatedAt,
     AnsweredAt,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Notifications {
+    Table,
+    Id,
+    TenantId,
+    UserId,
+    Key,
+    Args,
+    Path,
+    JobKey,
+    CreatedAt,
+    ReadAt,
+}

@@ -764,6 +764,7 @@ fn email_job(t: TenantId, key: &str, now: chrono::DateTime<Utc>) -> store::jobs:
             to: "a@example.jp".into(),
             subject: "件名".into(),
             body: "本文".into(),
+            notice: None,
         },
         now,
     )

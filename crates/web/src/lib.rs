@@ -15,6 +15,7 @@ mod career_sheet;
 mod clients;
 mod dialogues;
 mod home;
+mod notifications;
 mod pairs;
 mod people;
 mod programmes;

@@ -6,8 +6,8 @@
 use crate::shared::auth;
 use crate::shared::error::ErrorBody;
 use crate::{
-    AppState, admin, anchors, autonomy, career_sheet, clients, dialogues, home, pairs, people,
-    programmes, questions, reports, requests, role_models,
+    AppState, admin, anchors, autonomy, career_sheet, clients, dialogues, home, notifications,
+    pairs, people, programmes, questions, reports, requests, role_models,
 };
 use axum::Router;
 use axum::routing::{get, post};
@@ -27,6 +27,8 @@ pub fn pages() -> Router<AppState> {
         .route("/logout", post(auth::logout))
         .route("/lang/{code}", get(auth::switch_language))
         .merge(home::router())
+        // お知らせ: the in-app copy of every email notice
+        .merge(notifications::router())
         // people: directory, organisation, profiles, the employee master
         .merge(people::router())
         // the employee's own career sheet

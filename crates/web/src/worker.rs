@@ -17,7 +17,7 @@
 //! commitment wording or topic ever goes into one.
 
 use crate::AppState;
-use crate::shared::email::{compose, link};
+use crate::shared::email::compose;
 use crate::shared::i18n::Lang;
 use chrono::{DateTime, Duration, Utc};
 use domain::PersonId;
@@ -368,7 +368,11 @@ impl Worker {
         path: &str,
         now: DateTime<Utc>,
     ) -> Result<NewJob, StoreError> {
-        let link = link(&self.state, path);
-        NewJob::email(tenant, job_key, &compose(to, key, args, &link), now)
+        NewJob::email(
+            tenant,
+            job_key,
+            &compose(&self.state, to, key, args, path),
+            now,
+        )
     }
 }

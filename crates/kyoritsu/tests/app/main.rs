@@ -32,6 +32,7 @@ mod commitments;
 mod confidentiality;
 mod dialogues;
 mod hardening;
+mod notifications;
 mod operations;
 mod pairs;
 mod people;

@@ -39,6 +39,7 @@ mod m0021_sign_in_throttles;
 mod m0022_pairs;
 mod m0023_report_retraction;
 mod m0024_dialogue_requests;
+mod m0025_notifications;
 
 use m0001_platform::m0001_platform;
 use m0002_imports::m0002_imports;
@@ -64,6 +65,7 @@ use m0021_sign_in_throttles::m0021_sign_in_throttles;
 use m0022_pairs::m0022_pairs;
 use m0023_report_retraction::m0023_report_retraction;
 use m0024_dialogue_requests::m0024_dialogue_requests;
+use m0025_notifications::m0025_notifications;
 
 type Statements = Vec<String>;
 
@@ -193,6 +195,11 @@ const MIGRATIONS: &[Migration] = &[
         version: 24,
         name: "dialogue_requests",
         up: m0024_dialogue_requests,
+    },
+    Migration {
+        version: 25,
+        name: "notifications",
+        up: m0025_notifications,
     },
 ];
 

@@ -333,6 +333,7 @@ async fn send(
                     .map(|p| p.name)
                     .unwrap_or_default();
                 let email = crate::shared::email::compose(
+                    &state,
                     address.clone(),
                     "email.report",
                     &[
@@ -340,7 +341,7 @@ async fn send(
                         ("consultant", &auth.user.name),
                         ("subject", &d.subject_name),
                     ],
-                    &crate::shared::email::link(&state, &format!("/reports/{}", r.id)),
+                    &format!("/reports/{}", r.id),
                 );
                 emails.push(store::jobs::NewJob::email(
                     auth.tenant(),

@@ -203,6 +203,8 @@ struct MembersPage {
     members: Vec<MemberRow>,
     /// Requests from members waiting for my answer.
     requests_waiting: usize,
+    /// Feedback reports sent to me that I have not acknowledged yet.
+    reports_unread: usize,
 }
 
 /// GET /members — メンバー: the manager's reporting line.
@@ -229,9 +231,23 @@ async fn members(
         app::requests::to_me(&state.store, &auth.caller(&crate::Origin::default()), true)
             .await?
             .len();
+    let mut reports_unread = 0;
+    for r in state.store.reports_to(auth.tenant(), me).await? {
+        if r.acknowledged_at.is_none()
+            && r.retracted_at.is_none()
+            && state
+                .store
+                .relation(auth.tenant(), Some(me), r.subject)
+                .await?
+                == Relation::InReportingLine
+        {
+            reports_unread += 1;
+        }
+    }
     Ok(MembersPage {
         shell: page.shell(Some(&auth), "/members"),
         members,
         requests_waiting,
+        reports_unread,
     })
 }

@@ -522,10 +522,11 @@ async fn invitation_email(
         return Ok(());
     };
     let email = crate::shared::email::compose(
+        state,
         to,
         "email.pair_invitation",
         &[("from", &auth.user.name)],
-        &crate::shared::email::link(state, "/pairs"),
+        "/pairs",
     );
     let job = store::jobs::NewJob::email(
         auth.tenant(),

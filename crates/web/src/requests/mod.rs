@@ -256,10 +256,11 @@ async fn notify(
 ) -> Result<(), AppError> {
     let user = state.store.user(auth.tenant(), to).await?;
     let email = crate::shared::email::compose(
+        state,
         user.email.clone(),
         key,
         &[("from", &auth.user.name)],
-        &crate::shared::email::link(state, "/requests"),
+        "/requests",
     );
     let job = store::jobs::NewJob::email(
         auth.tenant(),

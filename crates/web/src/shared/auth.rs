@@ -135,6 +135,7 @@ impl Page {
                 name: a.user.name.clone(),
                 roles: a.actor.roles.iter().collect(),
                 has_person: a.actor.person_id.is_some(),
+                unread: a.unread,
             }),
             csrf: self.csrf.clone(),
             flash: self.flash.clone(),
@@ -207,6 +208,8 @@ impl FromRequestParts<AppState> for Page {
 pub struct Auth {
     pub actor: Actor,
     pub user: User,
+    /// Unread notices (お知らせ), for the header.
+    pub unread: i64,
 }
 
 impl Auth {
@@ -288,7 +291,15 @@ impl FromRequestParts<AppState> for Auth {
             return Err(required());
         }
         let actor = actor_for(state, &user).await?;
-        Ok(Auth { actor, user })
+        let unread = state
+            .store
+            .unread_notifications(user.tenant_id, user.id)
+            .await?;
+        Ok(Auth {
+            actor,
+            user,
+            unread,
+        })
     }
 }
 

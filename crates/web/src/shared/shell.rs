@@ -13,6 +13,8 @@ pub struct ShellUser {
     /// The account is someone in the employee master (an external instructor or mentor
     /// is not: they have no マイキャリア and no colleagues' stories).
     pub has_person: bool,
+    /// Unread notices (お知らせ), shown as a count in the header.
+    pub unread: i64,
 }
 
 /// A one-time message shown on the next page (POST-redirect-GET).

@@ -1,0 +1,194 @@
+//! お知らせ storage: every email notice also waits in the app for the account it is
+//! addressed to, unread until opened. Written in the same transaction as its email job
+//! ([`mirror`], called by the job queue), so neither exists without the other; a notice
+//! holds a translation key, its arguments and a path — never what was said.
+
+use crate::db::Tx;
+use crate::jobs::{EmailPayload, NewJob};
+use crate::schema::{Notifications, Users};
+use crate::{Result, Store, StoreError, TenantId, UserId};
+use chrono::{DateTime, Utc};
+use sea_query::{Expr, ExprTrait, Func, OnConflict, Order, Query};
+
+/// A notice in someone's list.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Notification {
+    pub id: i64,
+    pub key: String,
+    pub args: Vec<(String, String)>,
+    pub path: String,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+/// Writes the in-app notice of an email job, when it carries one and its address is an
+/// account of the tenant.
+pub(crate) async fn mirror(tx: &mut Tx, job: &NewJob, now: DateTime<Utc>) -> Result<()> {
+    let Ok(payload) = serde_json::from_str::<EmailPayload>(&job.payload) else {
+        return Ok(());
+    };
+    let Some(notice) = payload.notice else {
+        return Ok(());
+    };
+    let user: Option<(i64,)> = tx
+        .fetch_optional(
+            &Query::select()
+                .column(Users::Id)
+                .from(Users::Table)
+                .and_where(Expr::col(Users::TenantId).eq(job.tenant.0))
+                .and_where(Expr::col(Users::Email).eq(payload.to.to_lowercase()))
+                .to_owned(),
+        )
+        .await?;
+    let Some((user,)) = user else {
+        return Ok(());
+    };
+    let args = serde_json::to_string(&notice.args)
+        .map_err(|e| StoreError::Integrity(format!("notice args: {e}")))?;
+    tx.execute(
+        &Query::insert()
+            .into_table(Notifications::Table)
+            .columns([
+                Notifications::TenantId,
+                Notifications::UserId,
+                Notifications::Key,
+                Notifications::Args,
+                Notifications::Path,
+                Notifications::JobKey,
+                Notifications::CreatedAt,
+            ])
+            .values_panic([
+                job.tenant.0.into(),
+                user.into(),
+                notice.key.into(),
+                args.into(),
+                notice.path.into(),
+                job.key.clone().into(),
+                now.into(),
+            ])
+            .on_conflict(
+                OnConflict::column(Notifications::JobKey)
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .to_owned(),
+    )
+    .await?;
+    Ok(())
+}
+
+type Row = (
+    i64,
+    String,
+    String,
+    String,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+);
+
+impl Store {
+    /// Someone's notices, newest first.
+    pub async fn notifications(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        limit: u64,
+    ) -> Result<Vec<Notification>> {
+        let rows: Vec<Row> = self
+            .fetch_all(
+                &Query::select()
+                    .columns([
+                        Notifications::Id,
+                        Notifications::Key,
+                        Notifications::Args,
+                        Notifications::Path,
+                        Notifications::CreatedAt,
+                        Notifications::ReadAt,
+                    ])
+                    .from(Notifications::Table)
+                    .and_where(Expr::col(Notifications::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Notifications::UserId).eq(user.0))
+                    .order_by(Notifications::Id, Order::Desc)
+                    .limit(limit)
+                    .to_owned(),
+            )
+            .await?;
+        rows.into_iter()
+            .map(|(id, key, args, path, created_at, read_at)| {
+                Ok(Notification {
+                    id,
+                    key,
+                    args: serde_json::from_str(&args)
+                        .map_err(|e| StoreError::Integrity(format!("notice args: {e}")))?,
+                    path,
+                    created_at,
+                    read_at,
+                })
+            })
+            .collect()
+    }
+
+    /// How many of someone's notices are unread (the header's count).
+    pub async fn unread_notifications(&self, tenant: TenantId, user: UserId) -> Result<i64> {
+        let (n,): (i64,) = self
+            .fetch_one(
+                &Query::select()
+                    .expr(Func::count(Expr::col(Notifications::Id)))
+                    .from(Notifications::Table)
+                    .and_where(Expr::col(Notifications::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Notifications::UserId).eq(user.0))
+                    .and_where(Expr::col(Notifications::ReadAt).is_null())
+                    .to_owned(),
+            )
+            .await?;
+        Ok(n)
+    }
+
+    /// Marks one notice read and gives where it points; `None` when it is not theirs.
+    pub async fn open_notification(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        id: i64,
+    ) -> Result<Option<String>> {
+        let row: Option<(String,)> = self
+            .fetch_optional(
+                &Query::select()
+                    .column(Notifications::Path)
+                    .from(Notifications::Table)
+                    .and_where(Expr::col(Notifications::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Notifications::UserId).eq(user.0))
+                    .and_where(Expr::col(Notifications::Id).eq(id))
+                    .to_owned(),
+            )
+            .await?;
+        if row.is_some() {
+            self.execute(
+                &Query::update()
+                    .table(Notifications::Table)
+                    .value(Notifications::ReadAt, Utc::now())
+                    .and_where(Expr::col(Notifications::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Notifications::UserId).eq(user.0))
+                    .and_where(Expr::col(Notifications::Id).eq(id))
+                    .and_where(Expr::col(Notifications::ReadAt).is_null())
+                    .to_owned(),
+            )
+            .await?;
+        }
+        Ok(row.map(|(p,)| p))
+    }
+
+    /// Marks all of someone's notices read.
+    pub async fn read_all_notifications(&self, tenant: TenantId, user: UserId) -> Result<u64> {
+        self.execute(
+            &Query::update()
+                .table(Notifications::Table)
+                .value(Notifications::ReadAt, Utc::now())
+                .and_where(Expr::col(Notifications::TenantId).eq(tenant.0))
+                .and_where(Expr::col(Notifications::UserId).eq(user.0))
+                .and_where(Expr::col(Notifications::ReadAt).is_null())
+                .to_owned(),
+        )
+        .await
+    }
+}
