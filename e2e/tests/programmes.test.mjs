@@ -6,7 +6,8 @@
 // funnel on the programme page moves at each step.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, signIn, shot, cli, click } from './support.mjs';
+import { join } from 'node:path';
+import { startServer, launchBrowser, signIn, shot, cli, click, artifacts } from './support.mjs';
 
 let server;
 let context;
@@ -215,5 +216,31 @@ test('HR runs an FY2026 milestone programme from the cohort to a commitment', as
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 1, `the programme page is ${overflow}px wider than a phone screen`);
   await shot(page, 'programme-dashboard-phone');
+  await page.close();
+});
+
+test('HR cancels a programme after a confirmation naming the effect; it leaves the participants\' マイキャリア', async () => {
+  const page = await context.newPage();
+  await signIn(page, server.base, 'employee');
+  await page.goto(`${server.base}/my`);
+  const banner = page.locator('[data-testid=my-programme]', { hasText: '50歳節目キャリア研修' });
+  assert.equal(await banner.count(), 1);
+  const myLink = await banner.locator('a').getAttribute('href');
+  const programmePath = myLink.replace('/my/programmes/', '/programmes/');
+
+  await signIn(page, server.base, 'hr');
+  await page.goto(`${server.base}${programmePath}`);
+  await page.click('[data-testid=programme-cancel-open]');
+  assert.match(await page.textContent('[data-testid=programme-cancel-box]'), /元に戻せません/);
+  await page.locator('[data-testid=programme-cancel-box]').screenshot({ path: join(artifacts, 'programme-cancel-confirm.png') });
+  await click(page, '[data-testid=programme-cancel]');
+  assert.match(await page.textContent('[data-testid=flash]'), /中止しました/);
+  assert.match(await page.textContent('[data-testid=programme-cancelled]'), /中止されました/);
+  await page.goto(`${server.base}/programmes`);
+  assert.ok(await page.locator('[data-testid=programme-cancelled-tag]').count() >= 1);
+
+  await signIn(page, server.base, 'employee');
+  await page.goto(`${server.base}/my`);
+  assert.equal(await page.locator(`[data-testid=my-programme] a[href="${myLink}"]`).count(), 0);
   await page.close();
 });

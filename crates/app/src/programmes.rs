@@ -417,6 +417,9 @@ pub async fn duplicate_of(
     new: &store::programmes::NewProgramme,
 ) -> Result<Option<Programme>, store::StoreError> {
     Ok(store.programmes(tenant).await?.into_iter().find(|p| {
-        p.template == new.template && p.fiscal_year == new.fiscal_year && p.rule.same_as(&new.rule)
+        p.cancelled_at.is_none()
+            && p.template == new.template
+            && p.fiscal_year == new.fiscal_year
+            && p.rule.same_as(&new.rule)
     }))
 }

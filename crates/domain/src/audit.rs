@@ -41,10 +41,12 @@ pub enum AuditAction {
     /// A pair for cross-department or mentor 1on1s was made, invited, answered, ended or
     /// its shared sections changed (ペア).
     PairChanged,
+    /// HR cancelled a programme (its history is kept).
+    ProgrammeCancelled,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 23] = [
+    pub const ALL: [AuditAction; 24] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignInLocked,
@@ -68,6 +70,7 @@ impl AuditAction {
         AuditAction::ThrottleCleared,
         AuditAction::Restored,
         AuditAction::PairChanged,
+        AuditAction::ProgrammeCancelled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -95,6 +98,7 @@ impl AuditAction {
             AuditAction::ThrottleCleared => "throttle_cleared",
             AuditAction::Restored => "restored",
             AuditAction::PairChanged => "pair_changed",
+            AuditAction::ProgrammeCancelled => "programme_cancelled",
         }
     }
 

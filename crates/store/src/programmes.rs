@@ -50,6 +50,8 @@ pub struct Programme {
     pub created_at: DateTime<Utc>,
     /// Participants, leavers included.
     pub participants: i64,
+    /// HR cancelled it: its history is kept; it shows on nobody's マイキャリア.
+    pub cancelled_at: Option<DateTime<Utc>>,
 }
 
 /// A participant with the person's identity.
@@ -117,6 +119,7 @@ type ProgrammeRow = (
     i64,
     i64,
     DateTime<Utc>,
+    Option<DateTime<Utc>>,
 );
 
 type SessionRow = (
@@ -510,6 +513,7 @@ impl Store {
                 Programmes::GroupMin,
                 Programmes::GroupMax,
                 Programmes::CreatedAt,
+                Programmes::CancelledAt,
             ])
             .from(Programmes::Table)
             .to_owned()
@@ -534,7 +538,19 @@ impl Store {
         let counts: HashMap<i64, i64> = counts.into_iter().collect();
         rows.into_iter()
             .map(
-                |(id, fy, name, template, rule, mandatory, pre, min, max, created_at)| {
+                |(
+                    id,
+                    fy,
+                    name,
+                    template,
+                    rule,
+                    mandatory,
+                    pre,
+                    min,
+                    max,
+                    created_at,
+                    cancelled_at,
+                )| {
                     Ok(Programme {
                         id,
                         fiscal_year: fy as i32,
@@ -550,6 +566,7 @@ impl Store {
                         group_max: Ord::max(max, 1) as usize,
                         created_at,
                         participants: counts.get(&id).copied().unwrap_or(0),
+                        cancelled_at,
                     })
                 },
             )
@@ -582,7 +599,25 @@ impl Store {
         Ok(self.programmes_from(tenant, rows).await?.pop())
     }
 
-    /// The programmes a person takes part in, newest first.
+    /// Cancels a programme (once): its history stays; it leaves everyone's マイキャリア.
+    /// False when it was cancelled already.
+    pub async fn cancel_programme(&self, tenant: TenantId, id: i64, by: UserId) -> Result<bool> {
+        let n = self
+            .execute(
+                &Query::update()
+                    .table(Programmes::Table)
+                    .value(Programmes::CancelledAt, Utc::now())
+                    .value(Programmes::CancelledByUserId, by.0)
+                    .and_where(Expr::col(Programmes::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Programmes::Id).eq(id))
+                    .and_where(Expr::col(Programmes::CancelledAt).is_null())
+                    .to_owned(),
+            )
+            .await?;
+        Ok(n == 1)
+    }
+
+    /// The programmes a person takes part in (cancelled ones left out), newest first.
     pub async fn programmes_of_person(
         &self,
         tenant: TenantId,
@@ -602,6 +637,7 @@ impl Store {
                                 .to_owned(),
                         ),
                     )
+                    .and_where(Expr::col(Programmes::CancelledAt).is_null())
                     .order_by(Programmes::FiscalYear, Order::Desc)
                     .order_by(Programmes::Id, Order::Desc)
                     .to_owned(),

@@ -436,6 +436,8 @@ pub(crate) enum Programmes {
     GroupMax,
     CreatedByUserId,
     CreatedAt,
+    CancelledAt,
+    CancelledByUserId,
 }
 
 #[derive(Iden, Clone, Copy)]

@@ -275,6 +275,10 @@ impl Worker {
             let Some(programme) = store.programme(tenant, id).await? else {
                 continue;
             };
+            // A cancelled programme reminds nobody.
+            if programme.cancelled_at.is_some() {
+                continue;
+            }
             for (p, progress) in store
                 .programme_progress(tenant, &programme, &cal, now)
                 .await?

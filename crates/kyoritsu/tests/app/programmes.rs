@@ -762,3 +762,107 @@ app_test!(
         );
     }
 );
+
+app_test!(
+    hr_cancels_a_programme_its_banners_go_its_history_stays_and_it_can_be_launched_again,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        let me = domain::PersonId(app.report_of_manager().await);
+        let mine = app.store.programmes_of_person(t.id, me).await.expect("q");
+        let programme = mine
+            .iter()
+            .find(|p| p.template == domain::programme::Template::MilestoneAge)
+            .expect("the demo employee's 50-year programme")
+            .clone();
+        let employee = app.signed_in("employee@demo.example.jp").await;
+        let (_, my) = employee.get("/my").await;
+        assert!(my.contains(&format!("/my/programmes/{}", programme.id)));
+        let path = format!("/programmes/{}", programme.id);
+        // Only HR cancels.
+        for who in [
+            "manager@demo.example.jp",
+            "admin@demo.example.jp",
+            "consultant@demo.example.jp",
+        ] {
+            let b = app.signed_in(who).await;
+            let csrf = b.csrf("/my").await;
+            let (s, _) = b
+                .post(&format!("{path}/cancel"), &[("_csrf", csrf.as_str())])
+                .await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{who}");
+        }
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        let fy = app.this_fy().await;
+        let relaunch = |csrf: String| {
+            let fy = fy.clone();
+            let hr = &hr;
+            async move {
+                hr.post(
+                    "/programmes/new",
+                    &[
+                        ("_csrf", csrf.as_str()),
+                        ("name", "50歳節目研修（やり直し）"),
+                        ("fiscal_year", fy.as_str()),
+                        ("template", "milestone_age"),
+                        ("ages", "50"),
+                        ("group_min", "4"),
+                        ("group_max", "6"),
+                    ],
+                )
+                .await
+            }
+        };
+        let (s, _) = relaunch(hr.csrf("/programmes/new").await).await;
+        assert_eq!(s, StatusCode::CONFLICT, "a duplicate while the first runs");
+        let (_, page) = hr.get(&path).await;
+        assert!(
+            page.contains("data-testid=\"programme-cancel\"") && page.contains("元に戻せません")
+        );
+        let csrf = hr.csrf(&path).await;
+        let (s, _) = hr
+            .post(&format!("{path}/cancel"), &[("_csrf", csrf.as_str())])
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let p = app
+            .store
+            .programme(t.id, programme.id)
+            .await
+            .expect("q")
+            .expect("p");
+        assert!(p.cancelled_at.is_some());
+        assert_eq!(p.participants, programme.participants, "its history stays");
+        // Gone from the employee's マイキャリア; the page says it was cancelled.
+        let (_, my) = employee.get("/my").await;
+        assert!(!my.contains(&format!("/my/programmes/{}", programme.id)));
+        let (_, page) = hr.get(&path).await;
+        assert!(page.contains("data-testid=\"programme-cancelled\""));
+        let (_, list) = hr.get("/programmes").await;
+        assert!(list.contains("programme-cancelled-tag"));
+        // Nothing more can be changed on it.
+        let (s, _) = hr
+            .post(&format!("{path}/place"), &[("_csrf", csrf.as_str())])
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT);
+        // Cancelling twice changes nothing; the audit log says who cancelled it.
+        hr.post(&format!("{path}/cancel"), &[("_csrf", csrf.as_str())])
+            .await;
+        let (entries, _) = app
+            .store
+            .list_audit(
+                t.id,
+                &store::audit::AuditFilter {
+                    action: Some(domain::audit::AuditAction::ProgrammeCancelled),
+                    ..Default::default()
+                },
+                10,
+                0,
+            )
+            .await
+            .expect("audit");
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].actor_email, "hr@demo.example.jp");
+        // The same template, year and rule can be launched again now.
+        let (s, location) = relaunch(hr.csrf("/programmes/new").await).await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "{location}");
+    }
+);

@@ -40,6 +40,7 @@ mod m0022_pairs;
 mod m0023_report_retraction;
 mod m0024_dialogue_requests;
 mod m0025_notifications;
+mod m0026_programme_cancel;
 
 use m0001_platform::m0001_platform;
 use m0002_imports::m0002_imports;
@@ -66,6 +67,7 @@ use m0022_pairs::m0022_pairs;
 use m0023_report_retraction::m0023_report_retraction;
 use m0024_dialogue_requests::m0024_dialogue_requests;
 use m0025_notifications::m0025_notifications;
+use m0026_programme_cancel::m0026_programme_cancel;
 
 type Statements = Vec<String>;
 
@@ -200,6 +202,11 @@ const MIGRATIONS: &[Migration] = &[
         version: 25,
         name: "notifications",
         up: m0025_notifications,
+    },
+    Migration {
+        version: 26,
+        name: "programme_cancel",
+        up: m0026_programme_cancel,
     },
 ];
 

@@ -145,6 +145,57 @@ pub(super) async fn load(state: &AppState, auth: &Auth, id: i64) -> Result<Progr
         .ok_or_else(AppError::not_found)
 }
 
+/// A programme to change: refused (409) once it was cancelled.
+pub(super) async fn load_open(
+    state: &AppState,
+    auth: &Auth,
+    id: i64,
+) -> Result<Programme, AppError> {
+    let p = load(state, auth, id).await?;
+    if p.cancelled_at.is_some() {
+        return Err(AppError::Page(crate::shared::error::ErrorPage::Closed));
+    }
+    Ok(p)
+}
+
+/// POST /programmes/{id}/cancel — HR cancels it, after a confirmation that names the
+/// effect: it leaves every participant's マイキャリア and its reminders stop; its
+/// participants, sessions, placements and dialogues stay as history. Audited.
+pub(super) async fn cancel(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    Path(id): Path<i64>,
+) -> Result<Redirect, AppError> {
+    hr(&auth)?;
+    let programme = load(&state, &auth, id).await?;
+    if state
+        .store
+        .cancel_programme(auth.tenant(), id, auth.user.id)
+        .await?
+    {
+        auth.audit(
+            &state,
+            &origin,
+            store::audit::NewAuditEntry::new(
+                Some(auth.tenant()),
+                domain::audit::AuditAction::ProgrammeCancelled,
+            )
+            .target("programme", id)
+            .detail(format!(
+                "{} ({} participants)",
+                programme.name, programme.participants
+            )),
+        )
+        .await?;
+        set_flash(&page.session, "success", page.t("programme.cancelled")).await?;
+    } else {
+        set_flash(&page.session, "info", page.t("programme.already_cancelled")).await?;
+    }
+    Ok(Redirect::to(&format!("/programmes/{id}")))
+}
+
 /// What the programme page shows in its forms after a refusal.
 #[derive(Default)]
 pub(super) struct Typed {

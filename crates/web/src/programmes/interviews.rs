@@ -98,7 +98,7 @@ pub(super) async fn book_interviews(
 ) -> Result<Response, AppError> {
     hr(&auth)?;
     let tenant = auth.tenant();
-    let programme = load(&state, &auth, id).await?;
+    let programme = load_open(&state, &auth, id).await?;
     let cal = state.store.tenant(tenant).await?.settings.calendar;
     let progress = state
         .store

@@ -51,6 +51,7 @@ pub fn router() -> Router<AppState> {
         .merge(list::router())
         .route("/programmes/new", get(new_form).post(create))
         .route("/programmes/{id}", get(detail))
+        .route("/programmes/{id}/cancel", post(cancel))
         .route("/programmes/{id}/sessions", post(add_session))
         .route("/programmes/{id}/place", post(place))
         .route(
@@ -187,6 +188,7 @@ pub struct Summary {
     pub adherence: String,
     /// Behaviour-change rate, or "under k" / "not yet".
     pub behaviour: String,
+    pub cancelled: bool,
 }
 
 /// Every programme with its headline figures (the funnel's, no autonomy).
@@ -229,6 +231,7 @@ pub async fn summaries(
             committed: or_dash(pct(f.rate(Stage::Committed))),
             adherence: or_dash(pct(f.start_adherence())),
             behaviour: or_dash(behaviour),
+            cancelled: p.cancelled_at.is_some(),
         });
     }
     Ok(out)

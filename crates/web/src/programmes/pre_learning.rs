@@ -13,7 +13,7 @@ pub(super) async fn save_pre_learning(
 ) -> Result<Response, AppError> {
     hr(&auth)?;
     let tenant = auth.tenant();
-    let programme = load(&state, &auth, id).await?;
+    let programme = load_open(&state, &auth, id).await?;
     let (mut text, mut file_name, mut bytes) = (String::new(), String::new(), Vec::new());
     let mut too_large = false;
     loop {
@@ -106,7 +106,7 @@ pub(super) async fn remove_pre_learning_file(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     hr(&auth)?;
-    load(&state, &auth, id).await?;
+    load_open(&state, &auth, id).await?;
     state
         .store
         .remove_pre_learning_file(auth.tenant(), id)

@@ -16,7 +16,7 @@ pub(super) async fn add_session(
 ) -> Result<Response, AppError> {
     hr(&auth)?;
     let tenant = auth.tenant();
-    let programme = load(&state, &auth, id).await?;
+    let programme = load_open(&state, &auth, id).await?;
     let typed = SessionForm {
         date: form.get("date").trim().to_string(),
         start: form.get("start").trim().to_string(),
@@ -119,7 +119,7 @@ pub(super) async fn remove_session(
 ) -> Result<Response, AppError> {
     hr(&auth)?;
     let tenant = auth.tenant();
-    load(&state, &auth, id).await?;
+    load_open(&state, &auth, id).await?;
     let placed = state
         .store
         .participants(tenant, id)
@@ -148,7 +148,7 @@ pub(super) async fn place(
 ) -> Result<Response, AppError> {
     hr(&auth)?;
     let tenant = auth.tenant();
-    let programme = load(&state, &auth, id).await?;
+    let programme = load_open(&state, &auth, id).await?;
     let plan = plan(&state.store, tenant, &programme).await?;
     if plan.sessions.is_empty() {
         set_flash(
@@ -200,7 +200,7 @@ pub(super) async fn pin(
 ) -> Result<Response, AppError> {
     hr(&auth)?;
     let tenant = auth.tenant();
-    load(&state, &auth, id).await?;
+    load_open(&state, &auth, id).await?;
     let person = form
         .get("person")
         .parse::<i64>()
@@ -256,7 +256,7 @@ pub(super) async fn add_late_joiner(
 ) -> Result<Response, AppError> {
     hr(&auth)?;
     let tenant = auth.tenant();
-    load(&state, &auth, id).await?;
+    load_open(&state, &auth, id).await?;
     let number = domain::import::values::normalise(form.get("employee_number"));
     let (kind, text) = match state.store.person_by_number(tenant, &number).await? {
         None => (

@@ -16,6 +16,8 @@ pub enum ErrorPage {
     BadRequest,
     Forbidden,
     NotFound,
+    /// It is closed (a cancelled programme): nothing more can be changed.
+    Closed,
     Csrf,
     Internal,
 }
@@ -26,6 +28,7 @@ impl ErrorPage {
             ErrorPage::BadRequest => StatusCode::BAD_REQUEST,
             ErrorPage::Forbidden | ErrorPage::Csrf => StatusCode::FORBIDDEN,
             ErrorPage::NotFound => StatusCode::NOT_FOUND,
+            ErrorPage::Closed => StatusCode::CONFLICT,
             ErrorPage::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -36,6 +39,7 @@ impl ErrorPage {
             ErrorPage::BadRequest => ("error.title_400", "error.body_400"),
             ErrorPage::Forbidden => ("error.title_403", "error.body_403"),
             ErrorPage::NotFound => ("error.title_404", "error.body_404"),
+            ErrorPage::Closed => ("error.title_closed", "error.body_closed"),
             ErrorPage::Csrf => ("error.title_csrf", "error.body_csrf"),
             ErrorPage::Internal => ("error.title_500", "error.body_500"),
         }
