@@ -73,7 +73,12 @@ test('HR runs an FY2026 milestone programme from the cohort to a commitment', as
   await page.fill('[data-testid=programme-ages]', '');
   await page.fill('[data-testid=programme-tenures]', '10');
   await shot(page, 'programme-new');
+  // First the cohort is shown — who, how many, who is left out — and nothing is created.
   await click(page, '[data-testid=programme-launch]');
+  assert.match(await page.textContent('[data-testid=cohort-preview] h2'), new RegExp(`${cohort.count}名`));
+  assert.equal(await page.locator('[data-testid=preview-person]').count(), Math.min(cohort.count, 50));
+  await shot(page, 'programme-preview');
+  await click(page, '[data-testid=programme-launch-confirm]');
   assert.match(await page.textContent('[data-testid=flash]'), new RegExp(`対象者は${cohort.count}名`));
   const programmeUrl = page.url();
   const rows = await page.locator('[data-testid=participant]').allTextContents();

@@ -365,6 +365,71 @@ impl Store {
             .collect())
     }
 
+    /// Who the rule cannot judge, and why: current people in its unit without the birth
+    /// date an age rule needs, or the hire date a tenure rule needs — left out of the
+    /// cohort. (employee number, name, reason key `birth_date`/`hire_date`), by employee
+    /// number, at most `limit`, and how many in all.
+    pub async fn cohort_gaps(
+        &self,
+        tenant: TenantId,
+        rule: &CohortRule,
+        limit: usize,
+    ) -> Result<(Vec<(String, String, &'static str)>, usize)> {
+        if rule.ages.is_empty() && rule.tenures.is_empty() {
+            return Ok((Vec::new(), 0));
+        }
+        let unit: Option<HashSet<i64>> = match &rule.department {
+            None => None,
+            Some(code) => Some(self.department_subtree(tenant, code).await?),
+        };
+        let mut q = Query::select();
+        q.columns([
+            People::EmployeeNumber,
+            People::Name,
+            People::BirthDate,
+            People::HireDate,
+            People::DepartmentId,
+        ])
+        .from(People::Table)
+        .and_where(Expr::col(People::TenantId).eq(tenant.0))
+        .and_where(Expr::col(People::Status).ne(domain::PersonStatus::Left.as_str()))
+        .order_by(People::EmployeeNumber, Order::Asc);
+        let mut missing = sea_query::Cond::any();
+        if !rule.ages.is_empty() {
+            missing = missing.add(Expr::col(People::BirthDate).is_null());
+        }
+        if !rule.tenures.is_empty() {
+            missing = missing.add(Expr::col(People::HireDate).is_null());
+        }
+        q.cond_where(missing);
+        type Row = (
+            String,
+            String,
+            Option<NaiveDate>,
+            Option<NaiveDate>,
+            Option<i64>,
+        );
+        let rows: Vec<Row> = self.fetch_all(&q).await?;
+        let gaps: Vec<(String, String, &'static str)> = rows
+            .into_iter()
+            .filter(|(_, _, _, _, dept)| match (&unit, dept) {
+                (Some(u), Some(d)) => u.contains(d),
+                (Some(_), None) => false,
+                (None, _) => true,
+            })
+            .map(|(number, name, birth, _, _)| {
+                let reason = if !rule.ages.is_empty() && birth.is_none() {
+                    "birth_date"
+                } else {
+                    "hire_date"
+                };
+                (number, name, reason)
+            })
+            .collect();
+        let total = gaps.len();
+        Ok((gaps.into_iter().take(limit).collect(), total))
+    }
+
     /// Current people with direct reports: manager → how many (leavers not counted).
     pub async fn direct_report_counts(&self, tenant: TenantId) -> Result<HashMap<i64, i64>> {
         let rows: Vec<(Option<i64>, i64)> = self

@@ -19,6 +19,7 @@ app_test!(
                 ("group_min", "4".into()),
                 ("group_max", "6".into()),
                 ("pre_learning", "目的を読んでください。".into()),
+                ("confirm", "1".into()),
             ];
             f.extend(extra.into_iter().map(|(k, v)| (k, v.to_string())));
             f
@@ -807,6 +808,7 @@ app_test!(
                         ("ages", "50"),
                         ("group_min", "4"),
                         ("group_max", "6"),
+                        ("confirm", "1"),
                     ],
                 )
                 .await
@@ -864,5 +866,69 @@ app_test!(
         // The same template, year and rule can be launched again now.
         let (s, location) = relaunch(hr.csrf("/programmes/new").await).await;
         assert_eq!(s, StatusCode::SEE_OTHER, "{location}");
+    }
+);
+
+app_test!(
+    the_launch_form_shows_the_cohort_and_who_is_left_out_before_anything_is_created,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        // Someone whose hire date is missing cannot be judged by a tenure rule.
+        let someone = app.outsider().await;
+        raw_sql(
+            &app._db.url,
+            &format!("UPDATE people SET hire_date = NULL WHERE id = {someone}"),
+        )
+        .await;
+        let number = app
+            .store
+            .person(t.id, domain::PersonId(someone))
+            .await
+            .expect("q")
+            .expect("p")
+            .employee_number;
+        let before = app.store.programmes(t.id).await.expect("q").len();
+        let csrf = hr.csrf("/programmes/new").await;
+        let fy = app.this_fy().await;
+        let fields = |confirm: &'static str| {
+            vec![
+                ("_csrf", csrf.clone()),
+                ("name", "入社10年研修".to_string()),
+                ("fiscal_year", fy.clone()),
+                ("template", "milestone_tenure".to_string()),
+                ("tenures", "10".to_string()),
+                ("group_min", "2".to_string()),
+                ("group_max", "6".to_string()),
+                ("confirm", confirm.to_string()),
+            ]
+        };
+        let post = |f: Vec<(&'static str, String)>| {
+            let hr = &hr;
+            async move {
+                let fields: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                hr.post("/programmes/new", &fields).await
+            }
+        };
+        let (s, body) = post(fields("")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(body.contains("data-testid=\"cohort-preview\""));
+        assert!(body.contains("preview-person"), "the cohort, by name");
+        assert!(
+            body.contains(&number) && body.contains("入社日が登録されていません"),
+            "who is left out and why"
+        );
+        assert!(body.contains("入社10年研修"), "the form as typed");
+        assert_eq!(
+            app.store.programmes(t.id).await.expect("q").len(),
+            before,
+            "nothing created yet"
+        );
+        let (s, location) = post(fields("1")).await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "{location}");
+        assert_eq!(
+            app.store.programmes(t.id).await.expect("q").len(),
+            before + 1
+        );
     }
 );

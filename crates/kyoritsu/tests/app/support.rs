@@ -467,6 +467,7 @@ pub(crate) async fn launch_programme(
                 ("template", template),
                 ("group_min", "2"),
                 ("group_max", "6"),
+                ("confirm", "1"),
             ],
         )
         .await;

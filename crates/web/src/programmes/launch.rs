@@ -27,6 +27,61 @@ pub(super) struct NewPage {
     pub(super) errors: Vec<String>,
     /// The programme this launch would repeat: (id, name).
     pub(super) duplicate_of: Option<(i64, String)>,
+    /// Who the rule selects, shown before anything is created.
+    pub(super) preview: Option<CohortPreview>,
+}
+
+/// The cohort a launch would freeze, for HR to look at before confirming.
+pub struct CohortPreview {
+    pub count: usize,
+    /// The first [`PREVIEW_PEOPLE`]: (employee number, name, department).
+    pub people: Vec<(String, String, String)>,
+    /// Current people the rule cannot judge: (employee number, name, why).
+    pub gaps: Vec<(String, String, String)>,
+    pub gaps_total: usize,
+}
+
+/// How many of the cohort the preview lists by name.
+const PREVIEW_PEOPLE: usize = 50;
+
+async fn preview(
+    state: &AppState,
+    page: &Page,
+    tenant: TenantId,
+    rule: &CohortRule,
+    cal: &domain::calendar::FiscalCalendar,
+    fy: i32,
+) -> Result<Option<CohortPreview>, store::StoreError> {
+    let cohort = state
+        .store
+        .cohort_of(tenant, rule, cal, domain::calendar::FiscalYear(fy))
+        .await?;
+    if cohort.is_empty() {
+        return Ok(None);
+    }
+    let mut people = Vec::new();
+    for id in cohort.iter().take(PREVIEW_PEOPLE) {
+        if let Some(p) = state.store.person(tenant, *id).await? {
+            people.push((
+                p.employee_number,
+                p.name,
+                p.department_name.unwrap_or_default(),
+            ));
+        }
+    }
+    let (gaps, gaps_total) = state
+        .store
+        .cohort_gaps(tenant, rule, PREVIEW_PEOPLE)
+        .await?;
+    Ok(Some(CohortPreview {
+        count: cohort.len(),
+        people,
+        gaps: gaps
+            .into_iter()
+            .map(|(n, name, why)| (n, name, page.t(&format!("programme.preview.gap.{why}"))))
+            .collect(),
+        gaps_total,
+    }))
 }
 
 pub(super) fn hr(auth: &Auth) -> Result<(), AppError> {
@@ -63,6 +118,7 @@ pub(super) async fn new_form(
         templates: Kind::ALL.iter().map(|t| t.key()).collect(),
         errors: Vec::new(),
         duplicate_of: None,
+        preview: None,
     })
 }
 
@@ -151,36 +207,62 @@ pub(super) async fn create(
                 templates: Kind::ALL.iter().map(|t| t.key()).collect(),
                 errors: vec![page.t("programme.error.duplicate")],
                 duplicate_of: Some((first.id, first.name)),
+                preview: None,
             };
             return Ok((StatusCode::CONFLICT, p).into_response());
         }
-        match state
-            .store
-            .create_programme(
-                tenant,
-                &new,
-                &settings.calendar,
-                auth.user.id,
-                state.clock.now(),
-            )
-            .await
-        {
-            Ok(Some((id, n))) => {
-                set_flash(
-                    &page.session,
-                    "success",
-                    page.tf("programme.launched", "n", n),
-                )
-                .await?;
-                return Ok(Redirect::to(&format!("/programmes/{id}")).into_response());
+        // First the cohort, to look at; the programme is created only once confirmed.
+        if form.get("confirm") != "1" {
+            match preview(&state, &page, tenant, &new.rule, &settings.calendar, fy).await {
+                Ok(Some(p)) => {
+                    let page = NewPage {
+                        shell: page.shell(Some(&auth), "/programmes"),
+                        form: typed,
+                        templates: Kind::ALL.iter().map(|t| t.key()).collect(),
+                        errors: Vec::new(),
+                        duplicate_of: None,
+                        preview: Some(p),
+                    };
+                    return Ok(page.into_response());
+                }
+                Ok(None) => errors.push(page.t("programme.error.empty_cohort")),
+                Err(store::StoreError::NotFound) => errors.push(page.tf(
+                    "programme.error.department",
+                    "code",
+                    typed.department.trim(),
+                )),
+                Err(e) => return Err(e.into()),
             }
-            Ok(None) => errors.push(page.t("programme.error.empty_cohort")),
-            Err(store::StoreError::NotFound) => errors.push(page.tf(
-                "programme.error.department",
-                "code",
-                typed.department.trim(),
-            )),
-            Err(e) => return Err(e.into()),
+        }
+        if errors.is_empty() {
+            match state
+                .store
+                .create_programme(
+                    tenant,
+                    &new,
+                    &settings.calendar,
+                    auth.user.id,
+                    state.clock.now(),
+                )
+                .await
+            {
+                Ok(Some((id, n))) => {
+                    set_flash(
+                        &page.session,
+                        "success",
+                        page.tf("programme.launched", "n", n),
+                    )
+                    .await?;
+                    return Ok(Redirect::to(&format!("/programmes/{id}")).into_response());
+                }
+                Ok(None) => errors.push(page.t("programme.error.empty_cohort")),
+                Err(store::StoreError::NotFound) => errors.push(page.tf(
+                    "programme.error.department",
+                    "code",
+                    typed.department.trim(),
+                )),
+                Err(e) => return Err(e.into()),
+            }
         }
     }
     let p = NewPage {
@@ -189,6 +271,7 @@ pub(super) async fn create(
         templates: Kind::ALL.iter().map(|t| t.key()).collect(),
         errors,
         duplicate_of: None,
+        preview: None,
     };
     Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
 }
