@@ -84,7 +84,7 @@ test('every role\'s home shows what to do next and the notices, on a desktop and
   const homes = [
     ['employee', '/my', ['my-pair-invitations']],
     ['manager', '/members', ['requests-waiting']],
-    ['consultant', '/clients', []],
+    ['consultant', '/clients', ['consultant-todo']],
     ['instructor', '/training', []],
     ['mentor', '/pairs', []],
     ['hr', '/programmes', []],

@@ -572,3 +572,40 @@ app_test!(
         assert!(r.sent_at.is_some());
     }
 );
+
+app_test!(
+    the_consultants_home_lists_the_report_to_write_until_it_is_sent,
+    |app| async move {
+        let (held, _, _, _) = demo_dialogues(&app).await;
+        let path = format!("/dialogues/{held}");
+        let consultant = app.signed_in("consultant@demo.example.jp").await;
+        let (_, home) = consultant.get("/clients").await;
+        assert!(home.contains("data-testid=\"consultant-todo\""));
+        assert!(home.contains("面談所感を書いて送りましょう") && home.contains(&path));
+        let csrf = consultant.csrf(&path).await;
+        consultant
+            .post(
+                &format!("{path}/report"),
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("motivation", "後輩の相談に乗る役割で力を発揮します。"),
+                ],
+            )
+            .await;
+        consultant
+            .post(
+                &format!("{path}/report/send"),
+                &[("_csrf", csrf.as_str()), ("withheld_ok", "母の介護")],
+            )
+            .await;
+        let (_, home) = consultant.get("/clients").await;
+        assert!(
+            !home.contains("面談所感を書いて送りましょう"),
+            "sent: nothing left to do"
+        );
+        // Nobody else's home lists it.
+        let manager = app.signed_in("manager@demo.example.jp").await;
+        let (_, members) = manager.get("/members").await;
+        assert!(!members.contains("面談所感を書いて送りましょう"));
+    }
+);

@@ -71,6 +71,8 @@ struct ClientsPage {
     limit: usize,
     /// Requests for an interview waiting for my answer.
     requests_waiting: usize,
+    /// What waits on me, most pressing first: (dialogue id, what to do).
+    to_do: Vec<(i64, String)>,
 }
 
 /// GET /clients — 担当者: the people assigned to me, with my dialogues with each.
@@ -81,6 +83,77 @@ async fn clients(
 ) -> Result<ClientsPage, AppError> {
     allow(&auth, Action::OpenHome(Role::Consultant))?;
     render_clients(&state, &page, &auth, None).await
+}
+
+/// The consultant's day: sessions today, sessions that took place and wait to be
+/// confirmed, and reports the employee consented to that are not written or sent yet
+/// (sessions of the last 90 days).
+async fn to_do(
+    state: &AppState,
+    page: &Page,
+    auth: &Auth,
+    mine: &[store::dialogues::Dialogue],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<(i64, String)>, AppError> {
+    let today = crate::shared::time::jst(now).date();
+    let kind = |d: &store::dialogues::Dialogue| page.t(&format!("dialogue.kind.{}", d.kind.key()));
+    let mut out = Vec::new();
+    for d in mine.iter().filter(|d| !d.is_closed()) {
+        let starts = crate::shared::time::jst(d.starts_at);
+        if d.starts_at <= now {
+            out.push((
+                d.id,
+                page.lang.catalog().format(
+                    "clients.todo.confirm",
+                    &[
+                        ("when", &when(d.starts_at)),
+                        ("name", &d.subject_name),
+                        ("kind", &kind(d)),
+                    ],
+                ),
+            ));
+        } else if starts.date() == today {
+            out.push((
+                d.id,
+                page.lang.catalog().format(
+                    "clients.todo.today",
+                    &[
+                        ("time", &starts.format("%H:%M")),
+                        ("name", &d.subject_name),
+                        ("kind", &kind(d)),
+                    ],
+                ),
+            ));
+        }
+    }
+    let since = now - chrono::Duration::days(90);
+    for d in mine.iter().filter(|d| {
+        d.state == domain::dialogue::DialogueState::Held
+            && d.kind.is_consultant_session()
+            && d.starts_at >= since
+    }) {
+        let consent = store::dialogues::consent_in_force(
+            &state.store.consent_events(auth.tenant(), d.id).await?,
+        );
+        if !consent.is_some_and(|c| c.permits_feedback()) {
+            continue;
+        }
+        let sent = state
+            .store
+            .report_of_dialogue(auth.tenant(), d.id)
+            .await?
+            .is_some_and(|r| r.sent_at.is_some());
+        if !sent {
+            out.push((
+                d.id,
+                page.lang.catalog().format(
+                    "clients.todo.report",
+                    &[("when", &when(d.starts_at)), ("name", &d.subject_name)],
+                ),
+            ));
+        }
+    }
+    Ok(out)
 }
 
 async fn render_clients(
@@ -98,6 +171,7 @@ async fn render_clients(
         .dialogues_facilitated_by(auth.tenant(), auth.user.id)
         .await?;
     let now = state.clock.now();
+    let to_do = to_do(state, page, auth, &mine, now).await?;
     let cal = state.store.tenant(auth.tenant()).await?.settings.calendar;
     let fy = cal.fiscal_year_of(state.clock.today()).0;
     let mut evaluations = Vec::new();
@@ -160,6 +234,7 @@ async fn render_clients(
         )
         .await?
         .len(),
+        to_do,
     })
 }
 
