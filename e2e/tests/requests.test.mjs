@@ -98,5 +98,14 @@ test('every role\'s home shows what to do next and the notices, on a desktop and
     await shot(page, `home-${role}`);
     await fitsPhone(page, `home-${role}`);
   }
+  // The manager's page of a member leads with the career side.
+  await signIn(page, server.base, 'employee');
+  const name = (await page.textContent('[data-testid=signed-in-as]')).split(/[:：]\s*/).pop().trim();
+  await signIn(page, server.base, 'manager');
+  await click(page, page.locator('table a', { hasText: name }).first());
+  assert.equal(await page.locator('[data-testid=member-career]').count(), 1);
+  assert.match(await page.textContent('[data-testid=member-cadence]'), /1on1/);
+  await shot(page, 'member-page');
+  await fitsPhone(page, 'member-page');
   await page.close();
 });

@@ -114,3 +114,31 @@ app_test!(
         assert!(body.contains(&children[0].department.name));
     }
 );
+
+app_test!(
+    the_managers_member_page_leads_with_the_career_side_and_shows_only_what_the_policy_allows,
+    |app| async move {
+        let (held, _, _, one) = demo_dialogues(&app).await;
+        let me = app.report_of_manager().await;
+        let manager = app.signed_in("manager@demo.example.jp").await;
+        let (s, page) = manager.get(&format!("/people/{me}")).await;
+        assert_eq!(s, StatusCode::OK);
+        let career = page
+            .find("data-testid=\"member-career\"")
+            .expect("the career side");
+        let ratings = page.find("評価の推移").expect("the ratings, below");
+        assert!(career < ratings, "the career side comes before the ratings");
+        assert!(page.contains("data-testid=\"member-cadence\""));
+        // Their own 1on1s link to the notes; the consultant's interview is date and kind only.
+        assert!(page.contains(&format!("/dialogues/{one}")));
+        assert!(!page.contains(&format!("href=\"/dialogues/{held}\"")));
+        assert!(page.contains("（日時と種類のみ）"));
+        for secret in [PRIVATE_NOTE, SHARED_NOTE, FOR_MANAGER_NOTE, WITHHELD] {
+            assert!(!page.contains(secret), "{secret}");
+        }
+        // Nobody else gets it: HR sees the profile, not the career side.
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        let (_, page) = hr.get(&format!("/people/{me}")).await;
+        assert!(!page.contains("member-career"));
+    }
+);
