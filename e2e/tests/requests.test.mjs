@@ -98,6 +98,12 @@ test('every role\'s home shows what to do next and the notices, on a desktop and
     await shot(page, `home-${role}`);
     await fitsPhone(page, `home-${role}`);
   }
+  // The audit log reads as sentences, actors by name.
+  await signIn(page, server.base, 'admin');
+  await page.goto(`${server.base}/admin/audit`);
+  assert.match(await page.locator('[data-testid=audit-sentence]').first().textContent(), /を行いました。/);
+  await shot(page, 'admin-audit');
+  await fitsPhone(page, 'admin-audit');
   // The manager's page of a member leads with the career side.
   await signIn(page, server.base, 'employee');
   const name = (await page.textContent('[data-testid=signed-in-as]')).split(/[:：]\s*/).pop().trim();

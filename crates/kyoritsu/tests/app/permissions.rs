@@ -322,8 +322,17 @@ app_test!(
         );
         assert!(
             lines[1].contains("hr@demo.example.jp")
-                && lines[1].contains(&format!("person #{target}"))
+                && lines[1].contains(&format!("社員 #{target}"))
         );
+        // On the page, each entry reads as a sentence: the actor by name, the person
+        // read by number only (the log does not say whose file it was to its reader).
+        let hr_name = app.user("hr@demo.example.jp").await.name;
+        let (_, page) = admin.get("/admin/audit?action=confidential_read").await;
+        let expected = format!(
+            "{hr_name}さん（hr@demo.example.jp）が、社員 #{target}について「機密情報の閲覧」を行いました。"
+        );
+        assert!(page.contains(&expected), "{page}");
+        assert!(!page.contains(&format!("person #{target}")));
         let t = app.demo_tenant().await;
         let (exports, _) = app
             .store
