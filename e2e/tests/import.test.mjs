@@ -92,6 +92,14 @@ test('HR fixes a file with problems, imports it, and exports it back unchanged',
   assert.equal((await page.textContent('[data-testid=added-count]')).trim(), '0');
   const summary = await page.textContent('[data-testid=import-summary]');
   assert.doesNotMatch(summary, /更新される人\s*[1-9]/);
+
+  // A changed name: the preview says from what to what.
+  const changed = join(artifacts, 'changed-utf8.csv');
+  writeFileSync(changed, '\ufeff' + text.replace('高橋 﨑子', '高橋 崎子'));
+  await upload(page, changed);
+  const change = await page.locator('[data-testid=import-change]').first().textContent();
+  assert.match(change, /氏名：高橋 﨑子 → 高橋 崎子/);
+  await shot(page, 'import-preview-changes');
   await page.close();
 });
 

@@ -47,6 +47,10 @@ pub struct UpdatedPerson {
     pub employee_number: String,
     /// Which fields change (`name`, `department`, `manager`, `status`, `ratings`, …).
     pub fields: Vec<&'static str>,
+    /// Each changed field as (field, before, after), in words the preview can show:
+    /// departments by name, managers by employee number, statuses by key, dates as
+    /// YYYY-MM-DD (ratings are listed in `fields` only).
+    pub changes: Vec<(&'static str, String, String)>,
 }
 
 /// The diff an import makes (or made).
@@ -316,16 +320,39 @@ impl Store {
         );
 
         // Changed people: only the columns the file has.
+        let dept_names: HashMap<i64, String> = tx
+            .fetch_all::<(i64, String, String, Option<i64>), _>(&departments_query(tenant))
+            .await?
+            .into_iter()
+            .map(|(id, _, name, _)| (id, name))
+            .collect();
+        let number_of: HashMap<i64, &str> = id_of.iter().map(|(n, id)| (*id, n.as_str())).collect();
+        let dept_name = |d: Option<i64>| {
+            d.and_then(|d| dept_names.get(&d).cloned())
+                .unwrap_or_default()
+        };
+        let number = |m: Option<i64>| {
+            m.and_then(|m| number_of.get(&m).map(|n| n.to_string()))
+                .unwrap_or_default()
+        };
+        let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
         let mut changed_ids: Vec<i64> = Vec::new();
         for (i, r) in records.iter().enumerate() {
             let Some(p) = by_number.get(r.employee_number.as_str()) else {
                 continue;
             };
             let mut fields: Vec<&'static str> = Vec::new();
+            let mut changes: Vec<(&'static str, String, String)> = Vec::new();
             let mut values: Vec<(People, Expr)> = Vec::new();
-            let mut set = |changed: bool, field: &'static str, col: People, v: Expr| {
+            let mut set = |changed: bool,
+                           field: &'static str,
+                           col: People,
+                           v: Expr,
+                           before: String,
+                           after: String| {
                 if changed {
                     fields.push(field);
+                    changes.push((field, before, after));
                     values.push((col, v));
                 }
             };
@@ -334,30 +361,40 @@ impl Store {
                 "name",
                 People::Name,
                 r.name.clone().into(),
+                p.name.clone(),
+                r.name.clone(),
             );
             set(
                 has(Column::NameKana) && p.name_kana != r.name_kana,
                 "name_kana",
                 People::NameKana,
                 r.name_kana.clone().into(),
+                p.name_kana.clone(),
+                r.name_kana.clone(),
             );
             set(
                 has(Column::Email) && p.email != r.email,
                 "email",
                 People::Email,
                 r.email.clone().into(),
+                p.email.clone().unwrap_or_default(),
+                r.email.clone().unwrap_or_default(),
             );
             set(
                 has(Column::BirthDate) && p.birth_date != r.birth_date,
                 "birth_date",
                 People::BirthDate,
                 r.birth_date.into(),
+                day(p.birth_date),
+                day(r.birth_date),
             );
             set(
                 has(Column::HireDate) && p.hire_date != r.hire_date,
                 "hire_date",
                 People::HireDate,
                 r.hire_date.into(),
+                day(p.hire_date),
+                day(r.hire_date),
             );
             let dept = dept_of[i];
             let dept_given = has(Column::DepartmentCode) || has(Column::DepartmentName);
@@ -366,18 +403,24 @@ impl Store {
                 "department",
                 People::DepartmentId,
                 dept.into(),
+                dept_name(p.department_id),
+                dept_name(dept),
             );
             set(
                 has(Column::Title) && p.title != r.title,
                 "title",
                 People::Title,
                 r.title.clone().into(),
+                p.title.clone(),
+                r.title.clone(),
             );
             set(
                 has(Column::Grade) && p.grade != r.grade,
                 "grade",
                 People::Grade,
                 r.grade.clone().into(),
+                p.grade.clone(),
+                r.grade.clone(),
             );
             let manager = r
                 .manager_number
@@ -388,12 +431,16 @@ impl Store {
                 "manager",
                 People::ManagerId,
                 manager.into(),
+                number(p.manager_id),
+                number(manager),
             );
             set(
                 has(Column::Status) && p.status != r.status.as_str(),
                 "status",
                 People::Status,
                 r.status.as_str().into(),
+                p.status.clone(),
+                r.status.as_str().to_string(),
             );
             if !values.is_empty() {
                 tx.execute(
@@ -411,6 +458,7 @@ impl Store {
                     UpdatedPerson {
                         employee_number: r.employee_number.clone(),
                         fields,
+                        changes,
                     },
                 );
             }
@@ -528,6 +576,7 @@ impl Store {
                             UpdatedPerson {
                                 employee_number: number.clone(),
                                 fields: vec!["ratings"],
+                                changes: Vec::new(),
                             },
                         );
                     }
