@@ -25,18 +25,23 @@ test('an employee takes the Career Anchor inventory and sees their profile', asy
   await page.goto(`${server.base}/my`);
   await click(page, '[data-testid=open-anchors]');
   await click(page, '[data-testid=anchors-take]');
+  // The counter above the list follows the answers.
+  assert.equal((await page.textContent('[data-testid=inventory-answered]')).trim(), '0');
   // Autonomy statements (3, 11, 19, 27, 35) are most true; everything else middling.
   for (let n = 1; n <= 40; n++) {
     if (n === 40) continue; // forgotten at first
     const v = (n - 1) % 8 === 2 ? '6' : '3';
     await page.check(`input[name=r${n}][value="${v}"]`);
   }
+  assert.equal((await page.textContent('[data-testid=inventory-answered]')).trim(), '39');
+  assert.match(await page.textContent('[data-testid=inventory-progress]'), /39 \/ 40問/);
   for (const n of [3, 11, 19, 27]) await page.check(`[data-testid=statement][data-number="${n}"] [data-testid=pick]`);
   await click(page, '[data-testid=anchors-submit]');
   const errors = await page.textContent('[data-testid=anchors-errors]');
   assert.match(errors, /まだ回答していない文が\d+問あります（40番）/);
   assert.match(errors, /いま選ばれているのは4個です/);
   assert.equal(await page.isChecked('input[name=r3][value="6"]'), true, 'answers kept');
+  assert.equal((await page.textContent('[data-testid=inventory-answered]')).trim(), '39', 'the counter as sent back');
   assert.equal(await page.locator('[data-testid=statement].flagged').count(), 1);
   await shot(page, 'anchors-refused');
   await page.check('input[name=r40][value="3"]');

@@ -44,6 +44,13 @@ struct TakePage {
     picks: usize,
 }
 
+impl TakePage {
+    /// How many statements have a rating (the counter above the list).
+    fn answered(&self) -> usize {
+        self.items.iter().filter(|i| i.rating.is_some()).count()
+    }
+}
+
 /// An anchor's line in the result.
 pub struct Line {
     pub key: &'static str,

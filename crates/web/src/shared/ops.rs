@@ -20,7 +20,7 @@ use tower_http::request_id::{MakeRequestId, RequestId};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The embedded static files: (path, content type, body).
-const ASSETS: [(&str, &str, &str); 4] = [
+const ASSETS: [(&str, &str, &str); 5] = [
     (
         "/static/app.css",
         "text/css; charset=utf-8",
@@ -40,6 +40,11 @@ const ASSETS: [(&str, &str, &str); 4] = [
         "/static/career_sheet.js",
         JS,
         include_str!("../../static/career_sheet.js"),
+    ),
+    (
+        "/static/anchors.js",
+        JS,
+        include_str!("../../static/anchors.js"),
     ),
 ];
 const JS: &str = "text/javascript; charset=utf-8";
