@@ -142,3 +142,86 @@ app_test!(
         assert!(!page.contains("member-career"));
     }
 );
+
+app_test!(
+    hr_assigns_many_people_at_once_all_or_nothing_spread_by_workload,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        let manager = app.person_of("manager@demo.example.jp").await;
+        let consultant = app.user("consultant@demo.example.jp").await;
+        // Members of the sales line nobody is assigned to yet.
+        let mut free = Vec::new();
+        for (_, p) in app
+            .store
+            .reports_of(t.id, domain::PersonId(manager))
+            .await
+            .expect("q")
+        {
+            if !app
+                .store
+                .is_assigned(t.id, consultant.id, domain::PersonId(p.id))
+                .await
+                .expect("q")
+            {
+                free.push(p.employee_number);
+            }
+            if free.len() == 3 {
+                break;
+            }
+        }
+        assert_eq!(free.len(), 3);
+        let count = || async { app.store.assignments(t.id).await.expect("q").len() };
+        let before = count().await;
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        let csrf = hr.csrf("/assignments").await;
+        // One unknown number and one repeated: nobody is assigned, each problem by item.
+        let bad = format!("{}\nNOPE-1\n{}, {}", free[0], free[1], free[1]);
+        let (s, body) = hr
+            .post(
+                "/assignments/bulk",
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("consultant", "auto"),
+                    ("numbers", bad.as_str()),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            body.contains("2件目「NOPE-1」") && body.contains("同じ社員番号が2回"),
+            "{body}"
+        );
+        assert!(body.contains("NOPE-1"), "the numbers come back as typed");
+        assert_eq!(count().await, before, "nobody assigned");
+        // A clean batch goes, to the consultant with the fewest clients.
+        let good = free.join("\n");
+        let (s, _) = hr
+            .post(
+                "/assignments/bulk",
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("consultant", "auto"),
+                    ("numbers", good.as_str()),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        assert_eq!(count().await, before + 3);
+        let (_, page) = hr.get("/assignments").await;
+        assert!(page.contains("3名を割り当てました"));
+        // Only HR.
+        let m = app.signed_in("manager@demo.example.jp").await;
+        let mcsrf = m.csrf("/my").await;
+        let (s, _) = m
+            .post(
+                "/assignments/bulk",
+                &[
+                    ("_csrf", mcsrf.as_str()),
+                    ("consultant", "auto"),
+                    ("numbers", good.as_str()),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+    }
+);

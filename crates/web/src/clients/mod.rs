@@ -26,7 +26,10 @@ pub fn router() -> Router<AppState> {
         .route("/clients/{person}/behaviour", post(evaluate_behaviour))
         .route("/assignments", get(assignments).post(assign))
         .route("/assignments/remove", post(unassign))
+        .route("/assignments/bulk", post(bulk::assign_bulk))
 }
+
+mod bulk;
 
 pub struct ClientRow {
     pub id: i64,
@@ -322,6 +325,10 @@ struct AssignmentsPage {
     consultant: String,
     number: String,
     error: Option<String>,
+    /// The bulk form as typed: (consultant or `auto`, employee numbers), and its problems.
+    bulk: (String, String),
+    bulk_errors: Vec<String>,
+    bulk_limit: usize,
 }
 
 async fn render(
@@ -360,6 +367,40 @@ async fn render(
         consultant: typed.0.to_string(),
         number: typed.1.to_string(),
         error,
+        bulk: ("auto".into(), String::new()),
+        bulk_errors: Vec::new(),
+        bulk_limit: bulk::MAX_BULK,
+    })
+}
+
+/// What the policy needs to know to assign `consultant` to `subject`.
+pub(super) async fn assignment_facts(
+    state: &AppState,
+    auth: &Auth,
+    consultant: &store::users::User,
+    subject: PersonId,
+) -> Result<AssignmentFacts, AppError> {
+    let same_line = match consultant.person_id {
+        Some(c) => {
+            state
+                .store
+                .relation(auth.tenant(), Some(c), subject)
+                .await?
+                != Relation::Outside
+                || state
+                    .store
+                    .relation(auth.tenant(), Some(subject), c)
+                    .await?
+                    != Relation::Outside
+        }
+        None => false,
+    };
+    Ok(AssignmentFacts {
+        tenant: auth.tenant(),
+        is_consultant: consultant.roles.contains(Role::Consultant),
+        consultant_person: consultant.person_id,
+        subject,
+        same_reporting_line: same_line,
     })
 }
 
@@ -443,28 +484,7 @@ async fn assign(
         .await;
     };
     let subject = PersonId(person.id);
-    let same_line = match consultant.person_id {
-        Some(c) => {
-            state
-                .store
-                .relation(auth.tenant(), Some(c), subject)
-                .await?
-                != Relation::Outside
-                || state
-                    .store
-                    .relation(auth.tenant(), Some(subject), c)
-                    .await?
-                    != Relation::Outside
-        }
-        None => false,
-    };
-    let facts = AssignmentFacts {
-        tenant: auth.tenant(),
-        is_consultant: consultant.roles.contains(Role::Consultant),
-        consultant_person: consultant.person_id,
-        subject,
-        same_reporting_line: same_line,
-    };
+    let facts = assignment_facts(&state, &auth, &consultant, subject).await?;
     if let Err(r) = policy::may_assign_consultant(&auth.actor, &facts) {
         return refuse(
             &state,
