@@ -115,3 +115,23 @@ test('every role\'s home shows what to do next and the notices, on a desktop and
   await fitsPhone(page, 'member-page');
   await page.close();
 });
+
+test('HR assigns several people to consultants at once, spread by workload', async () => {
+  const page = await context.newPage();
+  // Two members of the sales line, by employee number, from the manager's list.
+  await signIn(page, server.base, 'manager');
+  const numbers = (await page.locator('table tbody tr td:nth-child(2)').allTextContents()).map((t) => t.trim()).slice(-2);
+  assert.equal(numbers.length, 2);
+  await signIn(page, server.base, 'hr');
+  await page.goto(`${server.base}/assignments`);
+  await page.fill('[data-testid=assign-bulk-numbers]', `${numbers[0]}\nNOPE-9`);
+  await click(page, '[data-testid=assign-bulk-submit]');
+  assert.match(await page.textContent('[data-testid=assign-bulk-errors]'), /2件目「NOPE-9」/);
+  assert.match(await page.inputValue('[data-testid=assign-bulk-numbers]'), /NOPE-9/);
+  await shot(page, 'assignments-bulk-refused');
+  await page.fill('[data-testid=assign-bulk-numbers]', numbers.join('\n'));
+  await click(page, '[data-testid=assign-bulk-submit]');
+  assert.match(await page.textContent('[data-testid=flash]'), /2名を割り当てました/);
+  await fitsPhone(page, 'assignments-bulk');
+  await page.close();
+});
