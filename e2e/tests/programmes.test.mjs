@@ -72,6 +72,8 @@ test('HR runs an FY2026 milestone programme from the cohort to a commitment', as
   await page.check('[data-testid=programme-template-milestone_tenure]');
   await page.fill('[data-testid=programme-ages]', '');
   await page.fill('[data-testid=programme-tenures]', '10');
+  // Departments can be picked by name.
+  assert.ok(await page.locator('#department-choices option').count() > 0, 'a department picker');
   await shot(page, 'programme-new');
   // First the cohort is shown — who, how many, who is left out — and nothing is created.
   await click(page, '[data-testid=programme-launch]');

@@ -826,6 +826,38 @@ impl Store {
         ))
     }
 
+    /// Every department as (code, path of names from the top — 営業本部 / 東日本営業部),
+    /// in tree order, at most `limit`: for pickers where a department is chosen.
+    pub async fn department_choices(
+        &self,
+        tenant: TenantId,
+        limit: usize,
+    ) -> Result<Vec<(String, String)>> {
+        let dir = self.directory(tenant).await?;
+        let mut out = Vec::new();
+        // Depth first, in the order the tree shows them.
+        let mut stack: Vec<(Department, String)> = dir
+            .children(None)
+            .into_iter()
+            .rev()
+            .map(|n| {
+                let name = n.department.name.clone();
+                (n.department, name)
+            })
+            .collect();
+        while let Some((d, path)) = stack.pop() {
+            if out.len() >= limit {
+                break;
+            }
+            for child in dir.children(Some(d.id)).into_iter().rev() {
+                let p = format!("{path} / {}", child.department.name);
+                stack.push((child.department, p));
+            }
+            out.push((d.code, path));
+        }
+        Ok(out)
+    }
+
     /// The departments directly under `parent` (the top level when `None`), each with the
     /// number of current people in it and below it.
     pub async fn department_children(

@@ -932,3 +932,23 @@ app_test!(
         );
     }
 );
+
+app_test!(
+    the_launch_form_offers_departments_by_name_to_pick,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        let (_, page) = hr.get("/programmes/new").await;
+        assert!(page.contains("<datalist id=\"department-choices\">"));
+        // The employee's department, by its code and its path of names.
+        let me = app
+            .store
+            .person(t.id, domain::PersonId(app.report_of_manager().await))
+            .await
+            .expect("q")
+            .expect("p");
+        let leaf = me.department_name.clone().expect("a department");
+        // Shown with the departments above it: 営業本部 / 東日本営業部 / 第一課.
+        assert!(page.contains(&format!(" / {leaf}</option>")), "{leaf}");
+    }
+);

@@ -29,7 +29,12 @@ pub(super) struct NewPage {
     pub(super) duplicate_of: Option<(i64, String)>,
     /// Who the rule selects, shown before anything is created.
     pub(super) preview: Option<CohortPreview>,
+    /// Departments to pick from: (code, path of names).
+    pub(super) departments: Vec<(String, String)>,
 }
+
+/// The department picker offers at most this many.
+const DEPARTMENT_CHOICES: usize = 5000;
 
 /// The cohort a launch would freeze, for HR to look at before confirming.
 pub struct CohortPreview {
@@ -119,6 +124,10 @@ pub(super) async fn new_form(
         errors: Vec::new(),
         duplicate_of: None,
         preview: None,
+        departments: state
+            .store
+            .department_choices(auth.tenant(), DEPARTMENT_CHOICES)
+            .await?,
     })
 }
 
@@ -208,6 +217,10 @@ pub(super) async fn create(
                 errors: vec![page.t("programme.error.duplicate")],
                 duplicate_of: Some((first.id, first.name)),
                 preview: None,
+                departments: state
+                    .store
+                    .department_choices(tenant, DEPARTMENT_CHOICES)
+                    .await?,
             };
             return Ok((StatusCode::CONFLICT, p).into_response());
         }
@@ -222,6 +235,10 @@ pub(super) async fn create(
                         errors: Vec::new(),
                         duplicate_of: None,
                         preview: Some(p),
+                        departments: state
+                            .store
+                            .department_choices(tenant, DEPARTMENT_CHOICES)
+                            .await?,
                     };
                     return Ok(page.into_response());
                 }
@@ -272,6 +289,10 @@ pub(super) async fn create(
         errors,
         duplicate_of: None,
         preview: None,
+        departments: state
+            .store
+            .department_choices(tenant, DEPARTMENT_CHOICES)
+            .await?,
     };
     Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
 }
