@@ -49,6 +49,10 @@ app_test!(permission_matrix_for_pages, |app| async move {
         ("/admin/audit".into(), [NO, NO, NO, NO, NO, OK]),
         ("/admin/outbox".into(), [NO, NO, NO, NO, NO, OK]),
         ("/role-models".into(), [OK, OK, OK, OK, OK, OK]),
+        // Each person's own pairs, requests and notices: what is in them is theirs alone.
+        ("/pairs".into(), [OK, OK, OK, OK, OK, OK]),
+        ("/requests".into(), [OK, OK, OK, OK, OK, OK]),
+        ("/notifications".into(), [OK, OK, OK, OK, OK, OK]),
         // Like the career sheet: for everyone in the employee master.
         ("/my/anchors".into(), [OK, OK, OK, NO, OK, OK]),
         ("/my/anchors/take".into(), [OK, OK, OK, NO, OK, OK]),
