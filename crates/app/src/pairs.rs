@@ -8,7 +8,7 @@ use crate::{Caller, Error};
 use domain::audit::AuditAction;
 use domain::career_sheet::Section;
 use domain::pairing::{PairKind, PairSide, PairStatus};
-use domain::policy::{self, Action, PairFacts, PairParties, PairRefusal, PairStart, Relation};
+use domain::policy::{self, Action, PairFacts, PairParties, PairRefusal, PairStart};
 use domain::{PersonId, Role, UserId};
 use store::audit::NewAuditEntry;
 use store::pairs::{NewPair, Pair};
@@ -49,10 +49,7 @@ pub async fn check(
     };
     let partner_actor = crate::actor_for(store, &partner).await?;
     let same_line = match partner.person_id {
-        Some(pp) => {
-            store.relation(tenant, Some(pp), req.subject).await? != Relation::Outside
-                || store.relation(tenant, Some(req.subject), pp).await? != Relation::Outside
-        }
+        Some(pp) => store.in_one_line(tenant, pp, req.subject).await?,
         None => false,
     };
     let already_open = store

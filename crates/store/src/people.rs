@@ -530,6 +530,16 @@ impl Store {
         })
     }
 
+    /// Is one of the two in the other's reporting line (either way), or are they the same
+    /// person? Used where a line must not be crossed — a consultant's assignment, a
+    /// cross-department pair.
+    pub async fn in_one_line(&self, tenant: TenantId, a: PersonId, b: PersonId) -> Result<bool> {
+        Ok(
+            self.relation(tenant, Some(a), b).await? != Relation::Outside
+                || self.relation(tenant, Some(b), a).await? != Relation::Outside,
+        )
+    }
+
     /// Everyone below a manager, direct reports first, with their depth (1 = direct).
     pub async fn reports_of(
         &self,

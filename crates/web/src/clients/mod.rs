@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::audit::AuditAction;
-use domain::policy::{self, Action, AssignmentFacts, AssignmentRefusal, Relation};
+use domain::policy::{self, Action, AssignmentFacts, AssignmentRefusal};
 use domain::{EmailAddress, PersonId, Role, UserId};
 use store::audit::NewAuditEntry;
 
@@ -381,18 +381,7 @@ pub(super) async fn assignment_facts(
     subject: PersonId,
 ) -> Result<AssignmentFacts, AppError> {
     let same_line = match consultant.person_id {
-        Some(c) => {
-            state
-                .store
-                .relation(auth.tenant(), Some(c), subject)
-                .await?
-                != Relation::Outside
-                || state
-                    .store
-                    .relation(auth.tenant(), Some(subject), c)
-                    .await?
-                    != Relation::Outside
-        }
+        Some(c) => state.store.in_one_line(auth.tenant(), c, subject).await?,
         None => false,
     };
     Ok(AssignmentFacts {

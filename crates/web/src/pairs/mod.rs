@@ -521,24 +521,21 @@ async fn invitation_email(
     let Some(to) = to else {
         return Ok(());
     };
-    let email = crate::shared::email::compose(
+    // The notice is composed here; only the queueing is awaited.
+    let queued = crate::shared::email::send_notice(
         state,
-        to,
-        "email.pair_invitation",
-        &[("from", &auth.user.name)],
-        "/pairs",
-    );
-    let job = store::jobs::NewJob::email(
         auth.tenant(),
         format!(
             "pair-invitation-{}-{}",
             pair.id,
             pair.created_at.timestamp()
         ),
-        &email,
-        state.clock.now(),
-    )?;
-    state.store.enqueue_jobs(&[job], state.clock.now()).await?;
+        to,
+        "email.pair_invitation",
+        &[("from", &auth.user.name)],
+        "/pairs",
+    );
+    queued.await?;
     Ok(())
 }
 

@@ -255,20 +255,17 @@ async fn notify(
     id: i64,
 ) -> Result<(), AppError> {
     let user = state.store.user(auth.tenant(), to).await?;
-    let email = crate::shared::email::compose(
+    // The notice is composed here; only the queueing is awaited.
+    let queued = crate::shared::email::send_notice(
         state,
-        user.email.clone(),
+        auth.tenant(),
+        format!("{key}-{id}"),
+        user.email,
         key,
         &[("from", &auth.user.name)],
         "/requests",
     );
-    let job = store::jobs::NewJob::email(
-        auth.tenant(),
-        format!("{key}-{id}"),
-        &email,
-        state.clock.now(),
-    )?;
-    state.store.enqueue_jobs(&[job], state.clock.now()).await?;
+    queued.await?;
     Ok(())
 }
 

@@ -47,3 +47,24 @@ pub fn compose(
         }),
     }
 }
+
+/// Queues the notice `key` to `to` now — the email and, with it, the in-app お知らせ —
+/// once per `job_key` (enqueueing the same key again does nothing). The message is
+/// composed before anything is awaited, so the arguments need not outlive this call.
+pub fn send_notice<'s>(
+    state: &'s AppState,
+    tenant: domain::TenantId,
+    job_key: String,
+    to: String,
+    key: &str,
+    args: &[(&str, &dyn std::fmt::Display)],
+    path: &str,
+) -> impl std::future::Future<Output = Result<(), store::StoreError>> + Send + use<'s> {
+    let now = state.clock.now();
+    let job =
+        store::jobs::NewJob::email(tenant, job_key, &compose(state, to, key, args, path), now);
+    async move {
+        state.store.enqueue_jobs(&[job?], now).await?;
+        Ok(())
+    }
+}
