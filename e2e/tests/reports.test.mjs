@@ -105,3 +105,28 @@ test('a feedback report reaches the manager without what the employee withheld, 
   await shot(page, 'report-manager-withdrawn');
   await page.close();
 });
+
+test('consent the consultant recorded in the session waits for the employee, who confirms it from マイキャリア', async () => {
+  const page = await context.newPage();
+  await signIn(page, server.base, 'employee');
+  await page.goto(`${server.base}/my`);
+  const item = page.locator('[data-testid=my-consent-to-confirm]').first();
+  assert.match(await item.textContent(), /確認をお願いします/);
+  await shot(page, 'my-consent-to-confirm');
+  await click(page, item.locator('a'));
+  assert.match(await page.textContent('[data-testid=consent-unconfirmed]'), /キャリアコンサルタントが、面談で確かめた内容/);
+  assert.match(await page.textContent('[data-testid=consent-unconfirmed]'), /確認するまで、上司には何も送られません/);
+  await shot(page, 'consent-to-confirm');
+  const dialogue = page.url().split('#')[0];
+  await click(page, '[data-testid=consent-confirm]');
+  assert.match(await page.textContent('[data-testid=flash]'), /確認しました/);
+  assert.equal(await page.locator('[data-testid=consent-unconfirmed]').count(), 0);
+  await page.goto(`${server.base}/my`);
+  assert.equal(await page.locator(`[data-testid=my-consent-to-confirm] a[href^="${new URL(dialogue).pathname}"]`).count(), 0);
+  // The consultant sees the employee's confirmation in the history.
+  await signIn(page, server.base, 'consultant');
+  await page.goto(dialogue);
+  assert.equal(await page.locator('[data-testid=consent-unconfirmed]').count(), 0);
+  assert.match(await page.textContent('[data-testid=consent]'), /確認（本人）/);
+  await page.close();
+});

@@ -21,10 +21,11 @@ pub async fn withheld_topics(
     ))
 }
 
-/// The topics withheld under this consent, while it permits a report at all.
+/// The topics withheld under this consent, while it is given (confirmed by the employee
+/// or still waiting for them).
 pub fn topics_withheld(consent: Option<&domain::dialogue::Consent>) -> Vec<String> {
     consent
-        .filter(|c| c.permits_feedback())
+        .filter(|c| c.given())
         .map(|c| domain::feedback::withheld_topics(&c.withheld))
         .unwrap_or_default()
 }

@@ -378,20 +378,23 @@ pub fn parse_rating(raw: &str) -> Option<u8> {
         .filter(|r| (1..=5).contains(r))
 }
 
-/// One change to the employee's consent (同意): given, refused, or withdrawn later.
+/// One change to the employee's consent (同意): given, refused, or withdrawn later; and
+/// the employee confirming an answer the consultant recorded for them in the session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ConsentChange {
     Given,
     Refused,
     Withdrawn,
+    Confirmed,
 }
 
 impl ConsentChange {
-    pub const ALL: [ConsentChange; 3] = [
+    pub const ALL: [ConsentChange; 4] = [
         ConsentChange::Given,
         ConsentChange::Refused,
         ConsentChange::Withdrawn,
+        ConsentChange::Confirmed,
     ];
 
     /// As stored and as translation keys name it.
@@ -400,6 +403,7 @@ impl ConsentChange {
             ConsentChange::Given => "given",
             ConsentChange::Refused => "refused",
             ConsentChange::Withdrawn => "withdrawn",
+            ConsentChange::Confirmed => "confirmed",
         }
     }
 
@@ -417,13 +421,70 @@ pub struct Consent {
     pub withheld: String,
     /// Consent given earlier and withdrawn since.
     pub withdrawn: bool,
+    /// The employee stands behind this answer: they chose it themselves, or confirmed
+    /// what the consultant recorded for them in the session. Consent belongs to the
+    /// employee, so an answer only the consultant wrote down permits nothing yet.
+    pub confirmed: bool,
 }
 
 impl Consent {
-    /// Whether a feedback report to the manager may be sent now.
-    pub fn permits_feedback(&self) -> bool {
+    /// Consent was given and has not been withdrawn (whether or not the employee has
+    /// confirmed it yet): what the employee asked to withhold applies, and it can be
+    /// withdrawn.
+    pub fn given(&self) -> bool {
         self.agreed && !self.withdrawn
     }
+
+    /// Whether a feedback report to the manager may be sent now: given, not withdrawn,
+    /// and the employee's own (chosen or confirmed by them).
+    pub fn permits_feedback(&self) -> bool {
+        self.given() && self.confirmed
+    }
+
+    /// The consultant recorded an answer the employee has still to confirm.
+    pub fn awaits_confirmation(&self) -> bool {
+        !self.confirmed && !self.withdrawn
+    }
+}
+
+/// One entry of the consent history, as `consent_after` reads it.
+#[derive(Debug, Clone, Copy)]
+pub struct ConsentStep<'a> {
+    pub change: ConsentChange,
+    pub withheld: &'a str,
+    /// Recorded by the employee themselves (not by the consultant for them).
+    pub by_subject: bool,
+}
+
+/// The consent in force after these changes (oldest first), if any answer was recorded.
+/// An answer the consultant records is unconfirmed until the employee confirms it;
+/// the employee's own answer is confirmed as it is made; a confirmation only counts
+/// from the employee and only for the answer in force; a withdrawal ends it.
+pub fn consent_after<'a>(steps: impl IntoIterator<Item = ConsentStep<'a>>) -> Option<Consent> {
+    let mut current: Option<Consent> = None;
+    for e in steps {
+        match e.change {
+            ConsentChange::Given | ConsentChange::Refused => {
+                current = Some(Consent {
+                    agreed: e.change == ConsentChange::Given,
+                    withheld: e.withheld.to_string(),
+                    withdrawn: false,
+                    confirmed: e.by_subject,
+                });
+            }
+            ConsentChange::Withdrawn => {
+                if let Some(c) = current.as_mut() {
+                    c.withdrawn = true;
+                }
+            }
+            ConsentChange::Confirmed => {
+                if let Some(c) = current.as_mut().filter(|c| !c.withdrawn && e.by_subject) {
+                    c.confirmed = true;
+                }
+            }
+        }
+    }
+    current
 }
 
 #[cfg(test)]
@@ -530,13 +591,67 @@ mod tests {
     }
 
     #[test]
+    fn consent_the_consultant_records_counts_only_once_the_employee_confirms_it() {
+        let step = |change, by_subject| ConsentStep {
+            change,
+            withheld: "母の介護",
+            by_subject,
+        };
+        use ConsentChange::*;
+        // The employee's own answer is theirs at once.
+        let own = consent_after([step(Given, true)]).expect("some");
+        assert!(own.permits_feedback() && !own.awaits_confirmation());
+        // Recorded by the consultant: waits for the employee.
+        let recorded = consent_after([step(Given, false)]).expect("some");
+        assert!(!recorded.permits_feedback() && recorded.awaits_confirmation());
+        assert!(recorded.given(), "withheld topics apply meanwhile");
+        // Only the employee's confirmation counts.
+        assert!(
+            !consent_after([step(Given, false), step(Confirmed, false)])
+                .expect("some")
+                .permits_feedback()
+        );
+        let confirmed = consent_after([step(Given, false), step(Confirmed, true)]).expect("some");
+        assert!(confirmed.permits_feedback() && confirmed.withheld == "母の介護");
+        // A new answer by the consultant needs a new confirmation.
+        assert!(
+            !consent_after([
+                step(Given, false),
+                step(Confirmed, true),
+                step(Given, false)
+            ])
+            .expect("some")
+            .permits_feedback()
+        );
+        // A confirmation does not revive a withdrawn consent.
+        let withdrawn = consent_after([
+            step(Given, true),
+            step(Withdrawn, true),
+            step(Confirmed, true),
+        ])
+        .expect("some");
+        assert!(!withdrawn.permits_feedback() && withdrawn.withdrawn);
+        // Nothing recorded: nothing to confirm.
+        assert!(consent_after([step(Confirmed, true)]).is_none());
+    }
+
+    #[test]
     fn withdrawn_or_refused_consent_never_permits_feedback() {
         let given = Consent {
             agreed: true,
             withheld: String::new(),
             withdrawn: false,
+            confirmed: true,
         };
         assert!(given.permits_feedback());
+        assert!(
+            !Consent {
+                confirmed: false,
+                ..given.clone()
+            }
+            .permits_feedback(),
+            "an answer the employee has not confirmed permits nothing"
+        );
         assert!(
             !Consent {
                 withdrawn: true,

@@ -402,6 +402,12 @@ pub fn may_withdraw_consent(role: DialogueRole) -> bool {
     matches!(role, DialogueRole::Facilitator | DialogueRole::Subject)
 }
 
+/// May someone in `role` confirm the answer the consultant recorded? Only the employee:
+/// the answer is theirs (DOMAIN.md: Consent).
+pub fn may_confirm_consent(role: DialogueRole) -> bool {
+    role == DialogueRole::Subject
+}
+
 /// Which parts of one dialogue someone may see beyond its date, kind and people. Every
 /// surface (page, API, records, exports, reports) asks this, through
 /// `app::dialogues::view`; nothing else decides it.
@@ -463,6 +469,8 @@ pub enum SendRefusal {
     NoConsent,
     /// The employee withdrew their consent.
     ConsentWithdrawn,
+    /// The consultant recorded consent; the employee has not confirmed it yet.
+    ConsentUnconfirmed,
     /// It was sent already; a report goes once.
     AlreadySent,
     /// The dialogue has not been held (yet): a report tells of a conversation that
@@ -512,6 +520,7 @@ pub fn may_send_feedback(f: &SendFacts<'_>) -> Result<(), SendRefusal> {
         None => return Err(SendRefusal::NoConsent),
         Some(c) if c.withdrawn => return Err(SendRefusal::ConsentWithdrawn),
         Some(c) if !c.agreed => return Err(SendRefusal::NoConsent),
+        Some(c) if !c.confirmed => return Err(SendRefusal::ConsentUnconfirmed),
         Some(_) => {}
     }
     if !f.has_manager {
@@ -1327,7 +1336,9 @@ mod tests {
         ] {
             assert_eq!(career_sheet_view_in_dialogue(r), None, "{r:?}");
             assert_eq!(may_record_consent(r), r == DialogueRole::Subject, "{r:?}");
+            assert_eq!(may_confirm_consent(r), r == DialogueRole::Subject, "{r:?}");
         }
+        assert!(!may_confirm_consent(DialogueRole::Facilitator));
         assert!(may_withdraw_consent(DialogueRole::Subject));
         assert!(!may_withdraw_consent(DialogueRole::SubjectsManager));
     }
@@ -1526,6 +1537,7 @@ mod tests {
             agreed: true,
             withheld: "母の介護のこと".into(),
             withdrawn: false,
+            confirmed: true,
         };
         let private = vec!["転勤のある異動には不安が大きい".to_string()];
         let facts = |consent: Option<&'static Consent>| SendFacts {
@@ -1557,6 +1569,14 @@ mod tests {
         assert_eq!(
             may_send_feedback(&facts(Some(withdrawn))),
             Err(SendRefusal::ConsentWithdrawn)
+        );
+        let unconfirmed: &'static Consent = Box::leak(Box::new(Consent {
+            confirmed: false,
+            ..given.clone()
+        }));
+        assert_eq!(
+            may_send_feedback(&facts(Some(unconfirmed))),
+            Err(SendRefusal::ConsentUnconfirmed)
         );
         assert_eq!(
             may_send_feedback(&SendFacts {

@@ -679,7 +679,7 @@ pub async fn seed_dialogues(
             earlier,
             domain::dialogue::ConsentChange::Given,
             "",
-            consultant.id,
+            employee.id,
         )
         .await?;
     if let Some(d) = store.dialogue(t, earlier).await? {
@@ -747,7 +747,7 @@ pub async fn seed_dialogues(
             held,
             domain::dialogue::ConsentChange::Given,
             "母の介護のこと",
-            consultant.id,
+            employee.id,
         )
         .await?;
     if let Some(d) = store.dialogue(t, held).await? {
@@ -841,6 +841,17 @@ pub async fn seed_dialogues(
             ),
         )
         .await?[0];
+    // Agreed in the session and recorded by the consultant: it waits for the employee
+    // to confirm it on their page before anything may go to the manager.
+    store
+        .record_consent(
+            t,
+            first_milestone,
+            domain::dialogue::ConsentChange::Given,
+            "",
+            consultant.id,
+        )
+        .await?;
     if let Some(d) = store.dialogue(t, first_milestone).await? {
         store
             .add_note(

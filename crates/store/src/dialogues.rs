@@ -269,36 +269,25 @@ pub struct Topic {
     pub created_at: DateTime<Utc>,
 }
 
-/// One consent event (同意): given, refused or withdrawn, with what to withhold.
+/// One consent event (同意): given, refused, withdrawn or confirmed, with what to withhold.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ConsentEvent {
-    /// `given`, `refused` or `withdrawn`.
     pub event: ConsentChange,
     pub withheld: String,
     pub recorded_by: UserId,
+    /// Recorded by the employee themselves (their account is the dialogue's subject).
+    pub by_subject: bool,
     pub recorded_at: DateTime<Utc>,
 }
 
-/// The consent in force after these events (oldest first), if any was recorded.
+/// The consent in force after these events (oldest first), if any was recorded
+/// (`domain::dialogue::consent_after` decides).
 pub fn consent_in_force(events: &[ConsentEvent]) -> Option<Consent> {
-    let mut current: Option<Consent> = None;
-    for e in events {
-        match e.event {
-            ConsentChange::Given | ConsentChange::Refused => {
-                current = Some(Consent {
-                    agreed: e.event == ConsentChange::Given,
-                    withheld: e.withheld.clone(),
-                    withdrawn: false,
-                });
-            }
-            ConsentChange::Withdrawn => {
-                if let Some(c) = current.as_mut() {
-                    c.withdrawn = true;
-                }
-            }
-        }
-    }
-    current
+    domain::dialogue::consent_after(events.iter().map(|e| domain::dialogue::ConsentStep {
+        change: e.event,
+        withheld: &e.withheld,
+        by_subject: e.by_subject,
+    }))
 }
 
 /// A consultant's assigned person, as their list shows them.
@@ -1405,30 +1394,50 @@ impl Store {
         tenant: TenantId,
         dialogue: i64,
     ) -> Result<Vec<ConsentEvent>> {
-        let rows: Vec<(String, String, i64, DateTime<Utc>)> = self
+        type Row = (String, String, i64, DateTime<Utc>, Option<i64>, Option<i64>);
+        let rows: Vec<Row> = self
             .fetch_all(
                 &Query::select()
                     .columns([
-                        DialogueConsents::Event,
-                        DialogueConsents::Withheld,
-                        DialogueConsents::RecordedByUserId,
-                        DialogueConsents::RecordedAt,
+                        (DialogueConsents::Table, DialogueConsents::Event),
+                        (DialogueConsents::Table, DialogueConsents::Withheld),
+                        (DialogueConsents::Table, DialogueConsents::RecordedByUserId),
+                        (DialogueConsents::Table, DialogueConsents::RecordedAt),
                     ])
+                    .column((Users::Table, Users::PersonId))
+                    .column((Dialogues::Table, Dialogues::SubjectPersonId))
                     .from(DialogueConsents::Table)
-                    .and_where(Expr::col(DialogueConsents::TenantId).eq(tenant.0))
-                    .and_where(Expr::col(DialogueConsents::DialogueId).eq(dialogue))
-                    .order_by(DialogueConsents::Id, Order::Asc)
+                    .left_join(
+                        Users::Table,
+                        Expr::col((Users::Table, Users::Id))
+                            .equals((DialogueConsents::Table, DialogueConsents::RecordedByUserId)),
+                    )
+                    .left_join(
+                        Dialogues::Table,
+                        Expr::col((Dialogues::Table, Dialogues::Id))
+                            .equals((DialogueConsents::Table, DialogueConsents::DialogueId)),
+                    )
+                    .and_where(
+                        Expr::col((DialogueConsents::Table, DialogueConsents::TenantId))
+                            .eq(tenant.0),
+                    )
+                    .and_where(
+                        Expr::col((DialogueConsents::Table, DialogueConsents::DialogueId))
+                            .eq(dialogue),
+                    )
+                    .order_by((DialogueConsents::Table, DialogueConsents::Id), Order::Asc)
                     .to_owned(),
             )
             .await?;
         rows.into_iter()
-            .map(|(event, withheld, by, recorded_at)| {
+            .map(|(event, withheld, by, recorded_at, by_person, subject)| {
                 Ok(ConsentEvent {
                     event: ConsentChange::from_key(&event).ok_or_else(|| {
                         StoreError::Integrity(format!("unknown consent event {event:?}"))
                     })?,
                     withheld: self.keys.open(&aad(tenant, dialogue), &withheld)?,
                     recorded_by: UserId(by),
+                    by_subject: by_person.is_some() && by_person == subject,
                     recorded_at,
                 })
             })

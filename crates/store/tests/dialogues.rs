@@ -357,9 +357,44 @@ db_test!(
         )
         .await
         .expect("c");
-        let c = consent_in_force(&s.consent_events(w.t, id).await.expect("e")).expect("some");
-        assert!(c.permits_feedback());
+        // Recorded by the consultant: the employee has still to confirm it.
+        let events = s.consent_events(w.t, id).await.expect("e");
+        assert!(!events[0].by_subject);
+        let c = consent_in_force(&events).expect("some");
+        assert!(!c.permits_feedback() && c.awaits_confirmation());
         assert_eq!(c.withheld, "評価のこと");
+        // The subject's own account confirms it (the store knows it is theirs).
+        let employee = s
+            .create_user(
+                w.t,
+                NewUser {
+                    email: EmailAddress::parse("e2@example.jp").expect("email"),
+                    name: "社員E2".into(),
+                    roles: vec![Role::Employee],
+                    person_id: Some(w.subject),
+                    password: None,
+                },
+            )
+            .await
+            .expect("user")
+            .id;
+        s.record_consent(
+            w.t,
+            id,
+            domain::dialogue::ConsentChange::Confirmed,
+            "",
+            employee,
+        )
+        .await
+        .expect("c");
+        let events = s.consent_events(w.t, id).await.expect("e");
+        assert!(events[1].by_subject);
+        let c = consent_in_force(&events).expect("some");
+        assert!(c.permits_feedback());
+        assert_eq!(
+            c.withheld, "評価のこと",
+            "confirming keeps what was recorded"
+        );
         s.record_consent(
             w.t,
             id,
@@ -370,7 +405,7 @@ db_test!(
         .await
         .expect("c");
         let events = s.consent_events(w.t, id).await.expect("e");
-        assert_eq!(events.len(), 2);
+        assert_eq!(events.len(), 3);
         let c = consent_in_force(&events).expect("some");
         assert!(!c.permits_feedback() && c.withdrawn);
         // The history cannot be rewritten.

@@ -151,6 +151,149 @@ app_test!(
 );
 
 app_test!(
+    consent_the_consultant_records_waits_for_the_employee_to_confirm_it,
+    |app| async move {
+        let (held, _, _, _) = demo_dialogues(&app).await;
+        let path = format!("/dialogues/{held}");
+        let t = app.demo_tenant().await;
+        let consultant = app.signed_in("consultant@demo.example.jp").await;
+        let csrf = consultant.csrf(&path).await;
+        // The consultant records what was agreed in the session.
+        let (s, _) = consultant
+            .post(
+                &format!("{path}/consent"),
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("agreed", "yes"),
+                    ("withheld", "母の介護のこと"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let (_, page) = consultant.get(&path).await;
+        assert!(
+            page.contains("本人の確認待ちです"),
+            "the consultant is told it waits"
+        );
+        assert!(!page.contains("data-testid=\"consent-confirm\""));
+        consultant
+            .post(
+                &format!("{path}/report"),
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("motivation", "後輩の相談に乗る役割で力を発揮します。"),
+                ],
+            )
+            .await;
+        let (_, preview) = consultant.get(&format!("{path}/report/preview")).await;
+        assert!(preview.contains("本人がまだ確認していない"), "{preview}");
+        assert!(!preview.contains("data-testid=\"report-send\""));
+        // What the employee asked to withhold applies meanwhile: the draft lists it.
+        let (_, page) = consultant.get(&path).await;
+        let listed = page
+            .split("data-testid=\"report-withheld\"")
+            .nth(1)
+            .expect("withheld topics listed beside the draft");
+        assert!(listed.contains("母の介護"));
+        let send = [("_csrf", csrf.as_str()), ("withheld_ok", "母の介護のこと")];
+        consultant.post(&format!("{path}/report/send"), &send).await;
+        let sent = |app: &TestApp| {
+            let store = app.store.clone();
+            async move {
+                store
+                    .report_of_dialogue(t.id, held)
+                    .await
+                    .expect("q")
+                    .expect("r")
+                    .sent_at
+                    .is_some()
+            }
+        };
+        assert!(
+            !sent(&app).await,
+            "nothing goes before the employee confirms"
+        );
+        // The consultant cannot confirm for the employee, nor can the manager.
+        let (s, _) = consultant
+            .post(&format!("{path}/consent/confirm"), &[("_csrf", &csrf)])
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let manager = app.signed_in("manager@demo.example.jp").await;
+        let mcsrf = manager.csrf("/members").await;
+        let (s, _) = manager
+            .post(&format!("{path}/consent/confirm"), &[("_csrf", &mcsrf)])
+            .await;
+        assert!(
+            s == StatusCode::FORBIDDEN || s == StatusCode::NOT_FOUND,
+            "{s}"
+        );
+        // The employee is told, at home and in a notice, and confirms.
+        let employee = app.signed_in("employee@demo.example.jp").await;
+        let (_, home) = employee.get("/my").await;
+        assert!(
+            home.contains(&format!("href=\"/dialogues/{held}#sec-consent\"")),
+            "{home}"
+        );
+        let (_, notices) = employee.get("/notifications").await;
+        assert!(
+            notices.contains("面談での同意の内容を記録しました"),
+            "{notices}"
+        );
+        assert!(
+            !notices.contains("母の介護"),
+            "the notice carries no content"
+        );
+        let (_, mine) = employee.get(&path).await;
+        assert!(mine.contains("data-testid=\"consent-confirm\""));
+        let ecsrf = employee.csrf(&path).await;
+        let (s, _) = employee
+            .post(&format!("{path}/consent/confirm"), &[("_csrf", &ecsrf)])
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let (_, home) = employee.get("/my").await;
+        assert!(!home.contains(&format!("href=\"/dialogues/{held}#sec-consent\"")));
+        // Confirming twice changes nothing.
+        let before = app.store.consent_events(t.id, held).await.expect("q").len();
+        employee
+            .post(&format!("{path}/consent/confirm"), &[("_csrf", &ecsrf)])
+            .await;
+        assert_eq!(
+            app.store.consent_events(t.id, held).await.expect("q").len(),
+            before
+        );
+        let (_, preview) = consultant.get(&format!("{path}/report/preview")).await;
+        let ticks = withheld_ticks(&preview);
+        assert!(
+            !ticks.is_empty(),
+            "the checklist is there once it may be sent"
+        );
+        let mut send: Vec<(&str, &str)> = vec![("_csrf", csrf.as_str())];
+        send.extend(ticks.iter().map(|t| ("withheld_ok", t.as_str())));
+        consultant.post(&format!("{path}/report/send"), &send).await;
+        assert!(sent(&app).await, "sent once the employee confirmed");
+        let (audit, _) = app
+            .store
+            .list_audit(
+                t.id,
+                &store::audit::AuditFilter {
+                    action: Some(domain::audit::AuditAction::ConsentChanged),
+                    ..Default::default()
+                },
+                100,
+                0,
+            )
+            .await
+            .expect("audit");
+        assert!(
+            audit
+                .iter()
+                .any(|e| e.detail.as_deref() == Some("confirmed by the employee")),
+            "the confirmation is audited"
+        );
+    }
+);
+
+app_test!(
     withdrawing_consent_after_a_draft_exists_stops_the_report,
     |app| async move {
         let (held, _, _, _) = demo_dialogues(&app).await;

@@ -93,6 +93,9 @@ impl From<Note> for NoteBody {
 pub struct ConsentBody {
     agreed: bool,
     withdrawn: bool,
+    /// The employee chose or confirmed this answer themselves (one the consultant
+    /// recorded permits no report until it is confirmed).
+    confirmed: bool,
     /// What the employee asked not to be told to their manager.
     withheld: String,
 }
@@ -163,6 +166,7 @@ pub async fn get(
     let consent = v.consent.and_then(|c| c.in_force).map(|c| ConsentBody {
         agreed: c.agreed,
         withdrawn: c.withdrawn,
+        confirmed: c.confirmed,
         withheld: c.withheld,
     });
     Ok(Json(DialogueDetail {

@@ -69,6 +69,10 @@ pub fn router() -> Router<AppState> {
         .route("/dialogues/{id}/close", post(close::close))
         .route("/dialogues/{id}/consent", post(consent::record_consent))
         .route(
+            "/dialogues/{id}/consent/confirm",
+            post(consent::confirm_consent),
+        )
+        .route(
             "/dialogues/{id}/consent/withdraw",
             post(consent::withdraw_consent),
         )

@@ -40,6 +40,8 @@ pub struct ConsentView {
     pub status: &'static str,
     pub status_label: String,
     pub withheld: String,
+    /// The consultant recorded it; the employee has not confirmed it yet.
+    pub awaits_confirmation: bool,
     /// (when, what, withheld topics)
     pub events: Vec<(String, String, String)>,
 }
@@ -362,15 +364,29 @@ pub(super) async fn render_view(
             };
             ConsentView {
                 status,
-                status_label: page.t(&format!("dialogue.consent.status.{status}")),
+                status_label: {
+                    let label = page.t(&format!("dialogue.consent.status.{status}"));
+                    if c.awaits_confirmation() {
+                        page.tf("dialogue.consent.status_unconfirmed", "status", label)
+                    } else {
+                        label
+                    }
+                },
                 withheld: c.withheld.clone(),
+                awaits_confirmation: c.awaits_confirmation(),
                 events: cs
                     .events
                     .iter()
                     .map(|e| {
+                        let what = page.t(&format!("dialogue.consent.event.{}", e.event.key()));
+                        let by = page.t(if e.by_subject {
+                            "dialogue.consent.by_subject"
+                        } else {
+                            "dialogue.consent.by_facilitator"
+                        });
                         (
                             when(e.recorded_at),
-                            page.t(&format!("dialogue.consent.event.{}", e.event.key())),
+                            format!("{what}（{by}）"),
                             e.withheld.clone(),
                         )
                     })

@@ -108,6 +108,7 @@ pub fn refusal_texts(page: &Page, r: &SendRefusal) -> Vec<String> {
             SendRefusal::NotAConsultantSession => "report.refused.not_consultant_session",
             SendRefusal::NoConsent => "report.refused.no_consent",
             SendRefusal::ConsentWithdrawn => "report.refused.withdrawn",
+            SendRefusal::ConsentUnconfirmed => "report.refused.unconfirmed",
             SendRefusal::AlreadySent => "report.refused.already_sent",
             SendRefusal::NotHeld => "report.refused.not_held",
             SendRefusal::Empty => "report.refused.empty",

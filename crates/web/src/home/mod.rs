@@ -45,6 +45,9 @@ struct MyPage {
     reports_about_me: Vec<(i64, String, String, bool)>,
     /// My requests answered in the last two weeks.
     requests_answered: usize,
+    /// Consent the consultant recorded for me, waiting for my confirmation: (dialogue,
+    /// when and what kind).
+    consents_to_confirm: Vec<(i64, String)>,
 }
 
 /// GET /my — マイキャリア
@@ -64,6 +67,7 @@ async fn my(State(state): State<AppState>, page: Page, auth: Auth) -> Result<MyP
     let mut stories_to_answer = Vec::new();
     let mut programmes = Vec::new();
     let mut reports_about_me = Vec::new();
+    let mut consents_to_confirm = Vec::new();
     let caller = auth.caller(&crate::Origin::default());
     let pair_invitations = app::pairs::awaiting_me(&state.store, &caller).await?.len();
     let fortnight = state.clock.now() - chrono::Duration::days(14);
@@ -135,10 +139,23 @@ async fn my(State(state): State<AppState>, page: Page, auth: Auth) -> Result<MyP
             .dialogues_about(auth.tenant(), PersonId(p.id))
             .await?
         {
-            if !d.is_closed()
-                && app::dialogues::role_in(&state.store, &auth.actor, &d).await?
-                    == policy::DialogueRole::Subject
+            let wanted = !d.is_closed() || d.kind.is_consultant_session();
+            if !wanted
+                || app::dialogues::role_in(&state.store, &auth.actor, &d).await?
+                    != policy::DialogueRole::Subject
             {
+                continue;
+            }
+            if d.kind.is_consultant_session()
+                && store::dialogues::consent_in_force(
+                    &state.store.consent_events(auth.tenant(), d.id).await?,
+                )
+                .is_some_and(|c| c.awaits_confirmation())
+            {
+                let r = row(&page, &d);
+                consents_to_confirm.push((d.id, format!("{} {}", r.when, r.kind)));
+            }
+            if !d.is_closed() {
                 upcoming.push(row(&page, &d));
             }
         }
@@ -184,6 +201,7 @@ async fn my(State(state): State<AppState>, page: Page, auth: Auth) -> Result<MyP
         pair_invitations,
         reports_about_me,
         requests_answered,
+        consents_to_confirm,
     })
 }
 
