@@ -82,13 +82,13 @@ test('an employee asks for a 1on1; it reaches the manager\'s home and is booked 
 test('every role\'s home shows what to do next and the notices, on a desktop and a phone', async () => {
   const page = await context.newPage();
   const homes = [
-    ['employee', '/my', ['my-pair-invitations']],
+    ['employee', '/my', ['my-pair-invitations', 'my-consent-to-confirm']],
     ['manager', '/members', ['requests-waiting']],
     ['consultant', '/clients', ['consultant-todo']],
     ['instructor', '/training', []],
     ['mentor', '/pairs', []],
-    ['hr', '/programmes', []],
-    ['admin', '/admin', []],
+    ['hr', '/programmes', ['hr-to-do']],
+    ['admin', '/admin', ['admin-to-do']],
   ];
   for (const [role, home, todos] of homes) {
     await signIn(page, server.base, role);

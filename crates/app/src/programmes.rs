@@ -423,3 +423,96 @@ pub async fn duplicate_of(
             && p.rule.same_as(&new.rule)
     }))
 }
+
+/// What waits on HR in one running programme (their home's やること).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProgrammeToDo {
+    pub id: i64,
+    pub fiscal_year: i32,
+    pub name: String,
+    /// No training session has been set yet.
+    pub no_sessions: bool,
+    /// Participants whose training is near (or begun) with pre-learning or the inventory
+    /// not done (`Progress::overdue`, the steps the reminders are about).
+    pub overdue: usize,
+    /// Participants not placed in a session while sessions exist.
+    pub unplaced: usize,
+    /// Participants still to reach a commitment who have no consultant assigned, so no
+    /// interview can be booked for them.
+    pub without_consultant: usize,
+}
+
+impl ProgrammeToDo {
+    pub fn is_empty(&self) -> bool {
+        !self.no_sessions && self.overdue == 0 && self.unplaced == 0 && self.without_consultant == 0
+    }
+}
+
+/// The running programmes of this fiscal year and later (not cancelled) with training and
+/// interviews that need HR, with how many participants need what. Leavers are left out.
+pub async fn to_do(
+    store: &Store,
+    tenant: TenantId,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> Result<Vec<ProgrammeToDo>, store::StoreError> {
+    let cal = store.tenant(tenant).await?.settings.calendar;
+    let fy = cal.fiscal_year_of(today);
+    let running: Vec<Programme> = store
+        .programmes(tenant)
+        .await?
+        .into_iter()
+        // A 1on1 cadence programme has no training or interviews to prepare.
+        .filter(|p| {
+            p.cancelled_at.is_none() && p.fiscal_year >= fy.0 && p.template != Kind::OneOnOneCadence
+        })
+        .collect();
+    if running.is_empty() {
+        return Ok(Vec::new());
+    }
+    let assigned: std::collections::HashSet<i64> = store
+        .assignments(tenant)
+        .await?
+        .into_iter()
+        .map(|a| a.person_id)
+        .collect();
+    let mut out = Vec::new();
+    for programme in running {
+        let sessions = store.training_sessions(tenant, programme.id).await?;
+        let starts: HashMap<i64, NaiveDate> = sessions
+            .iter()
+            .map(|s| (s.id, domain::japan_time::japan_date(s.starts_at)))
+            .collect();
+        let progress = store
+            .programme_progress(tenant, &programme, &cal, now)
+            .await?;
+        let mut todo = ProgrammeToDo {
+            id: programme.id,
+            fiscal_year: programme.fiscal_year,
+            name: programme.name.clone(),
+            no_sessions: sessions.is_empty() && !progress.is_empty(),
+            overdue: 0,
+            unplaced: 0,
+            without_consultant: 0,
+        };
+        for (p, pr) in progress.iter().filter(|(p, _)| !p.left()) {
+            let days = p
+                .session
+                .and_then(|s| starts.get(&s))
+                .map(|d| (*d - today).num_days());
+            if !pr.overdue(days).is_empty() {
+                todo.overdue += 1;
+            }
+            if !sessions.is_empty() && p.session.is_none() {
+                todo.unplaced += 1;
+            }
+            if !pr.committed() && !assigned.contains(&p.person.0) {
+                todo.without_consultant += 1;
+            }
+        }
+        if !todo.is_empty() {
+            out.push(todo);
+        }
+    }
+    Ok(out)
+}

@@ -61,6 +61,15 @@ app_test!(
         assert_eq!(s, StatusCode::FORBIDDEN);
         let (_, body) = hr.get("/autonomy").await;
         assert_eq!(body.matches("data-testid=\"autonomy-year\"").count(), 10);
+        // The figure is defined beside it, with when it is not shown.
+        let definition = body
+            .split("data-testid=\"autonomy-rate-definition\"")
+            .nth(1)
+            .expect("the rate is defined");
+        assert!(
+            definition.contains("3つの条件をすべて満たした人の割合")
+                && definition.contains("5名に満たない年度")
+        );
     }
 );
 

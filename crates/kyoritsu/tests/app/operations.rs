@@ -134,3 +134,71 @@ async fn an_unreachable_database_is_reported_in_plain_words() {
         "{err}"
     );
 }
+
+app_test!(
+    the_admin_home_lists_mail_that_failed_and_accounts_nobody_used,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        let admin = app.signed_in("admin@demo.example.jp").await;
+        let (_, home) = admin.get("/admin").await;
+        assert!(home.contains("data-testid=\"admin-to-do\""));
+        assert!(!home.contains("data-testid=\"admin-to-do-mail-failed\""));
+        // Demo accounts nobody has signed in to yet are counted.
+        let never = app
+            .store
+            .list_users(t.id)
+            .await
+            .expect("q")
+            .iter()
+            .filter(|u| !u.disabled && u.last_sign_in_at.is_none())
+            .count();
+        assert!(never > 0);
+        assert!(
+            home.contains(&format!("ログインしていない利用者が{never}人")),
+            "{home}"
+        );
+        // A mail the server refused for good shows up, with the way to the outbox.
+        let now = app.state.clock.now();
+        let job = store::jobs::NewJob::email(
+            t.id,
+            "test-failing-mail".into(),
+            &store::jobs::EmailPayload {
+                to: "nobody@demo.example.jp".into(),
+                subject: "件名".into(),
+                body: "本文".into(),
+                notice: None,
+            },
+            now,
+        )
+        .expect("job");
+        app.store.enqueue_jobs(&[job], now).await.expect("enqueue");
+        let claimed = app
+            .store
+            .claim_jobs(
+                &[store::jobs::EMAIL],
+                now,
+                chrono::Duration::minutes(5),
+                100,
+            )
+            .await
+            .expect("claim");
+        let mine = claimed
+            .iter()
+            .find(|j| j.key == "test-failing-mail")
+            .expect("claimed");
+        app.store
+            .fail_job(mine, now, "550 mailbox unavailable", true)
+            .await
+            .expect("fail");
+        let (_, home) = admin.get("/admin").await;
+        let item = home
+            .split("data-testid=\"admin-to-do-mail-failed\"")
+            .nth(1)
+            .expect("the failed mail is on the admin's home");
+        assert!(item.contains("href=\"/admin/outbox\"") && item.contains("1件"));
+        // It is the admin's: HR's home does not carry it.
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        let (_, hr_home) = hr.get("/programmes").await;
+        assert!(!hr_home.contains("admin-to-do"));
+    }
+);

@@ -952,3 +952,95 @@ app_test!(
         assert!(page.contains(&format!(" / {leaf}</option>")), "{leaf}");
     }
 );
+
+app_test!(
+    hr_home_lists_what_running_programmes_need_and_it_follows_the_work_done,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        // Training in five days with two seats: the rest are unplaced, and those placed
+        // have not done their pre-work yet.
+        let (id, sid) = programme_with_session(&app, &hr, 5, "2").await;
+        let ps = app.store.participants(t.id, id).await.expect("q");
+        let current: Vec<_> = ps.iter().filter(|p| !p.left()).collect();
+        let placed = current.iter().filter(|p| p.session == Some(sid)).count();
+        assert!(
+            placed == 2 && current.len() > 2,
+            "{placed} of {}",
+            current.len()
+        );
+        let todo = || {
+            let store = app.store.clone();
+            let (now, today) = (app.state.clock.now(), app.state.clock.today());
+            async move {
+                app::programmes::to_do(&store, t.id, now, today)
+                    .await
+                    .expect("to do")
+                    .into_iter()
+                    .find(|x| x.id == id)
+                    .expect("the new programme needs HR")
+            }
+        };
+        let first = todo().await;
+        assert_eq!(first.unplaced, current.len() - placed);
+        assert_eq!(
+            first.overdue, placed,
+            "pre-learning not done, training in 5 days"
+        );
+        assert!(!first.no_sessions);
+        // The home says so, with the same numbers, and links to the programme.
+        let (_, home) = hr.get("/programmes").await;
+        let item = home
+            .split("data-testid=\"hr-to-do-item\"")
+            .find(|s| s.contains(&format!("href=\"/programmes/{id}\"")))
+            .expect("an item for the programme");
+        assert!(item.contains(&format!("割り当てられていない参加者が{}人", first.unplaced)));
+        assert!(item.contains(&format!("済んでいない参加者が{}人", first.overdue)));
+        // The programme's figures are defined beside them.
+        let (_, detail) = hr.get(&format!("/programmes/{id}")).await;
+        for marker in [
+            "funnel-definitions",
+            "to-commit-definition",
+            "behaviour-definition",
+        ] {
+            assert!(
+                detail.contains(&format!("data-testid=\"{marker}\"")),
+                "{marker}"
+            );
+        }
+        assert!(detail.contains("非表示"));
+        // Assigning a consultant to someone without one takes them off the count.
+        let assigned = app.store.assignments(t.id).await.expect("q");
+        let lonely = current
+            .iter()
+            .find(|p| !assigned.iter().any(|a| a.person_id == p.person.0))
+            .expect("someone without a consultant");
+        let consultant = app.user("consultant@demo.example.jp").await;
+        let hr_user = app.user("hr@demo.example.jp").await;
+        app.store
+            .assign_consultant(t.id, consultant.id, lonely.person, hr_user.id)
+            .await
+            .expect("assign");
+        assert_eq!(
+            todo().await.without_consultant,
+            first.without_consultant - 1
+        );
+        // A cancelled programme needs nobody.
+        let csrf = hr.csrf(&format!("/programmes/{id}")).await;
+        hr.post(&format!("/programmes/{id}/cancel"), &[("_csrf", &csrf)])
+            .await;
+        let left = app::programmes::to_do(
+            &app.store,
+            t.id,
+            app.state.clock.now(),
+            app.state.clock.today(),
+        )
+        .await
+        .expect("to do");
+        assert!(left.iter().all(|x| x.id != id));
+        // Nobody but HR sees it.
+        let manager = app.signed_in("manager@demo.example.jp").await;
+        let (s, _) = manager.get("/programmes").await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+    }
+);

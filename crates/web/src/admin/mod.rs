@@ -57,6 +57,8 @@ struct SettingsPage {
     /// Days after a commitment's start before the follow-up asks (as typed after an error).
     check_in_grace_days: String,
     grace_error: Option<String>,
+    /// What waits on the admin (やること): (sentence, where to act, test id).
+    to_do: Vec<(String, &'static str, &'static str)>,
 }
 
 /// The settings page with the grace period form as typed and what is wrong with it.
@@ -94,7 +96,9 @@ async fn settings_view(
     auth: &Auth,
 ) -> Result<SettingsPage, AppError> {
     let t = state.store.tenant(auth.tenant()).await?;
+    let to_do = admin_to_do(state, page, auth).await?;
     Ok(SettingsPage {
+        to_do,
         shell: page.shell(Some(auth), "/admin"),
         company: t.name,
         code: t.slug,
@@ -110,6 +114,62 @@ async fn settings_view(
             .to_string(),
         grace_error: None,
     })
+}
+
+/// The admin's やること: mail that could not be sent, accounts whose sign-in is paused,
+/// and accounts nobody has signed in to yet.
+async fn admin_to_do(
+    state: &AppState,
+    page: &Page,
+    auth: &Auth,
+) -> Result<Vec<(String, &'static str, &'static str)>, AppError> {
+    let tenant = auth.tenant();
+    let now = state.clock.now();
+    let mut out = Vec::new();
+    let mail = state.store.queue_counts(tenant, store::jobs::EMAIL).await?;
+    if mail.failed > 0 {
+        out.push((
+            page.tf("admin.to_do_mail_failed", "n", mail.failed),
+            "/admin/outbox",
+            "admin-to-do-mail-failed",
+        ));
+    }
+    if mail.retrying > 0 {
+        out.push((
+            page.tf("admin.to_do_mail_retrying", "n", mail.retrying),
+            "/admin/outbox",
+            "admin-to-do-mail-retrying",
+        ));
+    }
+    let paused = state
+        .store
+        .sign_in_throttles(tenant, now)
+        .await?
+        .iter()
+        .filter(|t| t.kind == ThrottleKind::Account && t.blocked_until.is_some_and(|u| u > now))
+        .count();
+    if paused > 0 {
+        out.push((
+            page.tf("admin.to_do_paused", "n", paused),
+            "/admin/users",
+            "admin-to-do-paused",
+        ));
+    }
+    let never = state
+        .store
+        .list_users(tenant)
+        .await?
+        .iter()
+        .filter(|u| !u.disabled && u.last_sign_in_at.is_none())
+        .count();
+    if never > 0 {
+        out.push((
+            page.tf("admin.to_do_never_signed_in", "n", never),
+            "/admin/users",
+            "admin-to-do-never",
+        ));
+    }
+    Ok(out)
 }
 
 /// POST /admin/settings — validated as a whole; on error the form comes back as typed.
@@ -171,6 +231,7 @@ async fn save_settings(
                 .await?
                 .to_string(),
             grace_error: None,
+            to_do: admin_to_do(&state, &page, &auth).await?,
         };
         return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
     };

@@ -51,6 +51,8 @@ struct AutonomyPage {
     years: Vec<YearRate>,
     chart: Option<String>,
     statement_limit: usize,
+    /// The anonymity threshold: years with fewer people are not shown.
+    k: u32,
 }
 
 /// A bar chart of rates by fiscal year, as inline SVG (suppressed years left empty).
@@ -134,6 +136,7 @@ async fn render(
         PerformanceRule::AtLeast { rating } => (false, rating.clone()),
     };
     Ok(AutonomyPage {
+        k: tenant.settings.anonymity_k,
         shell: page.shell(Some(auth), "/autonomy"),
         statement: def.statement.clone(),
         above_mean,

@@ -83,6 +83,8 @@ struct ProgrammesPage {
     /// 節目プログラム, newest first.
     programmes: Vec<Summary>,
     may_manage: bool,
+    /// Running programmes that need HR (やること).
+    to_do: Vec<app::programmes::ProgrammeToDo>,
 }
 
 /// GET /programmes — 施策 (HR): organisation figures, every cell under the anonymity rule.
@@ -162,9 +164,21 @@ async fn programmes(
     )
     .is_ok();
     let programmes = summaries(&state, &page, auth.tenant(), k).await?;
+    let to_do = if may_manage {
+        app::programmes::to_do(
+            &state.store,
+            auth.tenant(),
+            state.clock.now(),
+            state.clock.today(),
+        )
+        .await?
+    } else {
+        Vec::new()
+    };
     Ok(ProgrammesPage {
         programmes,
         may_manage,
+        to_do,
         behaviour,
         levels: domain::behaviour::Change::ALL
             .into_iter()
