@@ -100,3 +100,32 @@ test('an employee invites a colleague, mistakes are explained, and the colleague
   await click(page, waiting.locator('[data-testid=pair-decline]'));
   assert.match(await page.textContent('[data-testid=flash]'), /お断りしました/);
 });
+
+test('HR pairs a cross-1on1 programme across departments: a preview first, then the pairs and the notices', async () => {
+  const page = await context.newPage();
+  await signIn(page, server.base, 'hr');
+  // The home says the programme's participants have no pair yet.
+  const item = page.locator('[data-testid=hr-to-do-item]', { hasText: '部署を越えた1on1' }).first();
+  assert.match(await item.locator('[data-testid=hr-to-do-unpaired]').textContent(), /ペアがまだない参加者が\d+人/);
+  await click(page, item.locator('a').first());
+  assert.match(await page.textContent('[data-testid=cross-summary]'), /成立しているペア 0組/);
+  await page.check('[data-testid=cross-by-anchor]');
+  await click(page, '[data-testid=cross-preview]');
+  const planned = await page.locator('[data-testid=cross-plan-pair]').count();
+  assert.ok(planned >= 2, `${planned} pairs proposed`);
+  assert.match(await page.textContent('[data-testid=cross-left-out]'), /アカウントがない/);
+  assert.ok(await page.isChecked('[data-testid=cross-by-anchor]'), 'the choice is kept');
+  await shot(page, 'cross-plan');
+  await fitsPhone(page, 'cross-plan');
+  const confirm = await page.textContent('[data-testid=cross-confirm]');
+  const n = Number(confirm.match(/(\d+)組/)[1]);
+  await click(page, '[data-testid=cross-confirm]');
+  assert.match(await page.textContent('[data-testid=flash]'), new RegExp(`${n}組のペアを組みました`));
+  assert.equal(await page.locator('[data-testid=cross-pair]').count(), n);
+  assert.match(await page.textContent('[data-testid=cross-summary]'), new RegExp(`成立しているペア ${n}組`));
+  await shot(page, 'cross-pairs-made');
+  // Everyone planned is paired now: a new preview proposes nobody already paired.
+  await click(page, '[data-testid=cross-preview]');
+  assert.match(await page.textContent('[data-testid=cross-plan]'), /すでにこのプログラムでペアになっている/);
+  await page.close();
+});

@@ -23,6 +23,8 @@ pub struct PairRequest {
     /// A few words to the other side (an invitation), at most
     /// [`domain::pairing::MAX_MESSAGE_CHARS`].
     pub message: String,
+    /// Made by this cross-1on1 programme (HR), if so.
+    pub programme: Option<i64>,
 }
 
 /// The two people of a stored pair, as the policy asks about them.
@@ -95,6 +97,7 @@ pub async fn request(
                 awaiting,
                 message: req.message.clone(),
                 created_by: caller.actor.user_id,
+                programme: req.programme,
             },
         )
         .await

@@ -440,16 +440,24 @@ pub struct ProgrammeToDo {
     /// Participants still to reach a commitment who have no consultant assigned, so no
     /// interview can be booked for them.
     pub without_consultant: usize,
+    /// A cross-1on1 programme: participants who are not yet the subject of one of its
+    /// open pairs.
+    pub unpaired: usize,
 }
 
 impl ProgrammeToDo {
     pub fn is_empty(&self) -> bool {
-        !self.no_sessions && self.overdue == 0 && self.unplaced == 0 && self.without_consultant == 0
+        !self.no_sessions
+            && self.overdue == 0
+            && self.unplaced == 0
+            && self.without_consultant == 0
+            && self.unpaired == 0
     }
 }
 
-/// The running programmes of this fiscal year and later (not cancelled) with training and
-/// interviews that need HR, with how many participants need what. Leavers are left out.
+/// The running programmes of this fiscal year and later (not cancelled) that need HR —
+/// training, interviews, or pairs still to make — with how many participants need what.
+/// Leavers are left out.
 pub async fn to_do(
     store: &Store,
     tenant: TenantId,
@@ -462,7 +470,7 @@ pub async fn to_do(
         .programmes(tenant)
         .await?
         .into_iter()
-        // A 1on1 cadence programme has no training or interviews to prepare.
+        // A 1on1 cadence programme has no training, interviews or pairs to prepare.
         .filter(|p| {
             p.cancelled_at.is_none() && p.fiscal_year >= fy.0 && p.template != Kind::OneOnOneCadence
         })
@@ -478,6 +486,34 @@ pub async fn to_do(
         .collect();
     let mut out = Vec::new();
     for programme in running {
+        if programme.template == Kind::CrossOneOnOne {
+            let paired: std::collections::HashSet<i64> = store
+                .pairs_of_programme(tenant, programme.id)
+                .await?
+                .iter()
+                .filter(|p| p.status.is_open())
+                .map(|p| p.subject.0)
+                .collect();
+            let unpaired = store
+                .participants(tenant, programme.id)
+                .await?
+                .iter()
+                .filter(|p| !p.left() && !paired.contains(&p.person.0))
+                .count();
+            if unpaired > 0 {
+                out.push(ProgrammeToDo {
+                    id: programme.id,
+                    fiscal_year: programme.fiscal_year,
+                    name: programme.name.clone(),
+                    no_sessions: false,
+                    overdue: 0,
+                    unplaced: 0,
+                    without_consultant: 0,
+                    unpaired,
+                });
+            }
+            continue;
+        }
         let sessions = store.training_sessions(tenant, programme.id).await?;
         let starts: HashMap<i64, NaiveDate> = sessions
             .iter()
@@ -494,6 +530,7 @@ pub async fn to_do(
             overdue: 0,
             unplaced: 0,
             without_consultant: 0,
+            unpaired: 0,
         };
         for (p, pr) in progress.iter().filter(|(p, _)| !p.left()) {
             let days = p

@@ -764,6 +764,20 @@ pub enum PairRefusal {
     AlreadyPaired,
 }
 
+impl PairRefusal {
+    /// As translation keys name it (`pair.refused.{key}`).
+    pub fn key(self) -> &'static str {
+        match self {
+            PairRefusal::NotYours => "not_yours",
+            PairRefusal::WithThemselves => "with_themselves",
+            PairRefusal::SameReportingLine => "same_line",
+            PairRefusal::NotAMentor => "not_a_mentor",
+            PairRefusal::NoPerson => "no_person",
+            PairRefusal::AlreadyPaired => "already",
+        }
+    }
+}
+
 /// How a pair comes into being.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

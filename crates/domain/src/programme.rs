@@ -29,14 +29,19 @@ pub enum Template {
     /// Monthly 1on1s for managers (上司との1on1): the cohort is the managers of a unit,
     /// and what counts is each report met every month.
     OneOnOneCadence,
+    /// 部署を越えた1on1: the cohort (any combination of age, tenure, department and
+    /// grade, or everyone) is paired across departments, optionally by shared anchor
+    /// (`pairing::cross_rotation`), and each pair holds cross-department 1on1s.
+    CrossOneOnOne,
 }
 
 impl Template {
-    pub const ALL: [Template; 5] = [
+    pub const ALL: [Template; 6] = [
         Template::MilestoneAge,
         Template::MilestoneTenure,
         Template::Periodic,
         Template::OneOnOneCadence,
+        Template::CrossOneOnOne,
         Template::Custom,
     ];
 
@@ -47,7 +52,14 @@ impl Template {
             Template::Periodic => "periodic",
             Template::Custom => "custom",
             Template::OneOnOneCadence => "one_on_one_cadence",
+            Template::CrossOneOnOne => "cross_one_on_one",
         }
+    }
+
+    /// Whether participants go through training, the inventory and milestone interviews
+    /// (the 節目 path); the 1on1 programmes have their own pages instead.
+    pub fn has_training(self) -> bool {
+        !matches!(self, Template::OneOnOneCadence | Template::CrossOneOnOne)
     }
 
     pub fn parse(key: &str) -> Option<Template> {
@@ -184,7 +196,7 @@ impl CohortRule {
                 managers: true,
                 ..CohortRule::default()
             },
-            Template::Custom => CohortRule {
+            Template::Custom | Template::CrossOneOnOne => CohortRule {
                 ages: numbers(ages, &AGES)?,
                 tenures: numbers(tenures, &TENURES)?,
                 department,

@@ -1573,6 +1573,9 @@ pub async fn create_demo(
         demo::seed_cadence_programme(store, t.id, &users, &cal, web_today())
             .await
             .context("the demo's 1on1 programme could not be written")?;
+        demo::seed_cross_programme(store, t.id, &users, &cal, web_today())
+            .await
+            .context("the demo's cross-department 1on1 programme could not be written")?;
     }
     // History: follow-ups that fell due before today were asked back then (no emails
     // now for them).

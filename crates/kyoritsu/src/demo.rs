@@ -1027,6 +1027,7 @@ pub async fn seed_pairs(
                 awaiting: None,
                 message: String::new(),
                 created_by: hr.id,
+                programme: None,
             },
         )
         .await?;
@@ -1068,6 +1069,7 @@ pub async fn seed_pairs(
                     awaiting: Some(PairSide::Subject),
                     message: "営業の現場で大切にしていることを、一度ゆっくり伺いたいです。月に一度、30分ほどいかがでしょうか。".into(),
                     created_by: admin.id,
+                    programme: None,
                 },
             )
             .await?;
@@ -1382,6 +1384,75 @@ fn anchor_sheet(i: usize) -> domain::anchor::AnswerSheet {
         .collect();
     let picks = vec![favoured + 1, favoured + 9, favoured + 17];
     domain::anchor::AnswerSheet { ratings, picks }
+}
+
+/// This year's cross-department 1on1 programme (部署を越えた1on1) for people in their
+/// third year: launched, not yet paired — HR's home says so, and the programme page
+/// proposes the pairs. Most participants get an account; two are left without one, so
+/// the plan shows who cannot take part and why.
+pub async fn seed_cross_programme(
+    store: &store::Store,
+    t: domain::TenantId,
+    users: &[(Role, store::users::User)],
+    cal: &FiscalCalendar,
+    today: NaiveDate,
+) -> Result<(), store::StoreError> {
+    use domain::programme::{CohortRule, Template};
+    let Some(hr) = users.iter().find(|(r, _)| *r == Role::Hr).map(|(_, u)| u) else {
+        return Ok(());
+    };
+    let fy = cal.fiscal_year_of(today);
+    let rule = CohortRule::parse(Template::CrossOneOnOne, "", "3", "", "")
+        .map_err(|e| store::StoreError::Integrity(format!("demo cross rule: {e}")))?;
+    let Some((id, _)) = store
+        .create_programme(
+            t,
+            &store::programmes::NewProgramme {
+                fiscal_year: fy.0,
+                name: format!("{}年度 部署を越えた1on1（入社3年目）", fy.0),
+                template: Template::CrossOneOnOne,
+                rule,
+                mandatory: false,
+                pre_learning: "他部署の先輩・同期と、月に一度30分話しましょう。相手役は、助言よりも聞くことを大切にしてください。話した内容は、本人が共有を選ばない限り、上司や人事には伝わりません。".into(),
+                group_min: 4,
+                group_max: 6,
+            },
+            cal,
+            hr.id,
+            domain::japan_time::from_japan(
+                today
+                    .and_hms_opt(9, 0, 0)
+                    .unwrap_or_default(),
+            ),
+        )
+        .await?
+    else {
+        return Ok(());
+    };
+    let participants = store.participants(t, id).await?;
+    let without = participants.len().saturating_sub(2);
+    for p in participants.iter().take(without) {
+        if store.account_of_person(t, p.person).await?.is_some() {
+            continue;
+        }
+        store
+            .create_user(
+                t,
+                store::users::NewUser {
+                    email: domain::EmailAddress::parse(&format!(
+                        "cross-{}@demo.example.jp",
+                        p.employee_number.to_lowercase()
+                    ))
+                    .map_err(store::StoreError::Invalid)?,
+                    name: p.name.clone(),
+                    roles: vec![Role::Employee],
+                    person_id: Some(p.person),
+                    password: None,
+                },
+            )
+            .await?;
+    }
+    Ok(())
 }
 
 /// This year's monthly-1on1 programme (毎月の1on1) for the managers of the demo manager's

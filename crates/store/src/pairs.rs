@@ -33,6 +33,8 @@ pub struct Pair {
     pub created_by: UserId,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The cross-1on1 programme that made it, if one did.
+    pub programme: Option<i64>,
 }
 
 /// A pair to open: by HR (in force at once) or by invitation (waiting on `awaiting`).
@@ -45,6 +47,8 @@ pub struct NewPair {
     pub awaiting: Option<PairSide>,
     pub message: String,
     pub created_by: UserId,
+    /// Made by this cross-1on1 programme.
+    pub programme: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -64,6 +68,7 @@ struct Row {
     created_by_user_id: i64,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    programme_id: Option<i64>,
 }
 
 fn side_key(s: PairSide) -> &'static str {
@@ -97,6 +102,7 @@ impl Row {
             created_by: UserId(self.created_by_user_id),
             created_at: self.created_at,
             updated_at: self.updated_at,
+            programme: self.programme_id,
         })
     }
 }
@@ -116,6 +122,7 @@ fn select(tenant: TenantId) -> SelectStatement {
             (p, Pairs::CreatedByUserId),
             (p, Pairs::CreatedAt),
             (p, Pairs::UpdatedAt),
+            (p, Pairs::ProgrammeId),
         ])
         .expr_as(
             Expr::col((Users::Table, Users::Name)),
@@ -225,6 +232,15 @@ impl Store {
         self.pairs_where(s).await
     }
 
+    /// The pairs a cross-1on1 programme made, whatever their status, by subject name.
+    pub async fn pairs_of_programme(&self, tenant: TenantId, programme: i64) -> Result<Vec<Pair>> {
+        let mut s = select(tenant);
+        s.and_where(Expr::col((Pairs::Table, Pairs::ProgrammeId)).eq(programme))
+            .order_by((People::Table, People::EmployeeNumber), Order::Asc)
+            .order_by((Pairs::Table, Pairs::Id), Order::Asc);
+        self.pairs_where(s).await
+    }
+
     /// Opens a pair: a new row, or the row of a declined or ended pair of the same two
     /// and kind opened again (its sections cleared: the subject chooses afresh). An
     /// open one already there is a [`StoreError::Conflict`].
@@ -247,6 +263,7 @@ impl Store {
                             (Pairs::CreatedByUserId, new.created_by.0.into()),
                             (Pairs::CreatedAt, now.into()),
                             (Pairs::UpdatedAt, now.into()),
+                            (Pairs::ProgrammeId, new.programme.into()),
                         ])
                         .and_where(Expr::col(Pairs::TenantId).eq(tenant.0))
                         .and_where(Expr::col(Pairs::Id).eq(old.id))
@@ -279,6 +296,7 @@ impl Store {
                         Pairs::CreatedByUserId,
                         Pairs::CreatedAt,
                         Pairs::UpdatedAt,
+                        Pairs::ProgrammeId,
                     ])
                     .values_panic([
                         tenant.0.into(),
@@ -292,6 +310,7 @@ impl Store {
                         new.created_by.0.into(),
                         now.into(),
                         now.into(),
+                        new.programme.into(),
                     ])
                     .returning_col(Pairs::Id)
                     .to_owned(),

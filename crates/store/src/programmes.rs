@@ -61,6 +61,7 @@ pub struct Participant {
     pub employee_number: String,
     pub name: String,
     pub department: Option<String>,
+    pub department_id: Option<i64>,
     /// The person's status in the employee master.
     pub status: domain::PersonStatus,
     pub added_at: DateTime<Utc>,
@@ -664,14 +665,17 @@ impl Store {
         Ok(self.programmes_from(tenant, rows).await?.pop())
     }
 
-    /// Cancels a programme (once): its history stays; it leaves everyone's マイキャリア.
-    /// False when it was cancelled already.
+    /// Cancels a programme (once): its history stays; it leaves everyone's マイキャリア,
+    /// and the pairs it made that are still open end with it (same transaction). False
+    /// when it was cancelled already.
     pub async fn cancel_programme(&self, tenant: TenantId, id: i64, by: UserId) -> Result<bool> {
-        let n = self
+        let now = Utc::now();
+        let mut tx = self.begin().await?;
+        let n = tx
             .execute(
                 &Query::update()
                     .table(Programmes::Table)
-                    .value(Programmes::CancelledAt, Utc::now())
+                    .value(Programmes::CancelledAt, now)
                     .value(Programmes::CancelledByUserId, by.0)
                     .and_where(Expr::col(Programmes::TenantId).eq(tenant.0))
                     .and_where(Expr::col(Programmes::Id).eq(id))
@@ -679,6 +683,26 @@ impl Store {
                     .to_owned(),
             )
             .await?;
+        if n == 1 {
+            use crate::schema::Pairs;
+            use domain::pairing::PairStatus;
+            tx.execute(
+                &Query::update()
+                    .table(Pairs::Table)
+                    .value(Pairs::Status, PairStatus::Ended.key())
+                    .value(Pairs::Awaiting, Option::<String>::None)
+                    .value(Pairs::UpdatedAt, now)
+                    .and_where(Expr::col(Pairs::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Pairs::ProgrammeId).eq(id))
+                    .and_where(
+                        Expr::col(Pairs::Status)
+                            .is_in([PairStatus::Invited.key(), PairStatus::Active.key()]),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        }
+        tx.commit().await?;
         Ok(n == 1)
     }
 
@@ -725,6 +749,7 @@ impl Store {
             Option<i64>,
             bool,
             Option<i64>,
+            Option<i64>,
         );
         let rows: Vec<Row> = self
             .fetch_all(
@@ -745,6 +770,7 @@ impl Store {
                         (Pp::Table, Pp::Pinned),
                         (Pp::Table, Pp::GroupNo),
                     ])
+                    .column((People::Table, People::DepartmentId))
                     .from(Pp::Table)
                     .inner_join(
                         People::Table,
@@ -778,12 +804,14 @@ impl Store {
                     session,
                     pinned,
                     group_no,
+                    department_id,
                 )| {
                     Ok(Participant {
                         person: PersonId(id),
                         employee_number: number,
                         name,
                         department,
+                        department_id,
                         status: domain::PersonStatus::try_from(status)
                             .map_err(StoreError::Integrity)?,
                         added_at,

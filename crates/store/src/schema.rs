@@ -510,6 +510,7 @@ pub(crate) enum Pairs {
     CreatedByUserId,
     CreatedAt,
     UpdatedAt,
+    ProgrammeId,
 }
 
 #[derive(Iden, Clone, Copy)]

@@ -609,3 +609,187 @@ app_test!(
         assert_eq!(s, StatusCode::NOT_FOUND);
     }
 );
+
+app_test!(
+    a_cross_1on1_programme_pairs_its_cohort_across_departments_after_a_preview,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        let programme = app
+            .store
+            .programmes(t.id)
+            .await
+            .expect("q")
+            .into_iter()
+            .find(|p| p.template == domain::programme::Template::CrossOneOnOne)
+            .expect("the demo's cross-1on1 programme");
+        let id = programme.id;
+        let path = format!("/programmes/{id}");
+        let participants = app.store.participants(t.id, id).await.expect("q");
+        assert!(participants.len() >= 4, "{}", participants.len());
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        // HR's home says nobody is paired yet.
+        let (_, home) = hr.get("/programmes").await;
+        assert!(home.contains(&format!("ペアがまだない参加者が{}人", participants.len())));
+        // Only HR pairs, and only a cross-1on1 programme.
+        let manager = app.signed_in("manager@demo.example.jp").await;
+        let mcsrf = manager.csrf("/members").await;
+        let (s, _) = manager
+            .post(
+                &format!("{path}/pairs"),
+                &[("_csrf", &mcsrf), ("confirm", "1")],
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let csrf = hr.csrf(&path).await;
+        let other = app
+            .store
+            .programmes(t.id)
+            .await
+            .expect("q")
+            .into_iter()
+            .find(|p| p.template != domain::programme::Template::CrossOneOnOne)
+            .expect("another programme");
+        let (s, _) = hr
+            .post(
+                &format!("/programmes/{}/pairs", other.id),
+                &[("_csrf", &csrf), ("confirm", "1")],
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        // The preview makes nothing and says who cannot take part.
+        let (s, page) = hr
+            .post(
+                &format!("{path}/pairs"),
+                &[("_csrf", &csrf), ("by_anchor", "1")],
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(page.contains("data-testid=\"cross-plan\""));
+        assert!(
+            page.contains("ログインできるアカウントがない"),
+            "two have no account"
+        );
+        assert!(
+            app.store
+                .pairs_of_programme(t.id, id)
+                .await
+                .expect("q")
+                .is_empty(),
+            "a preview makes nothing"
+        );
+        // The plan, as the policy sees it: across departments, anchors really shared.
+        let hr_user = app.user("hr@demo.example.jp").await;
+        let caller = app::Caller {
+            actor: app::actor_for(&app.store, &hr_user).await.expect("actor"),
+            email: hr_user.email.to_string(),
+            ip: None,
+            request_id: None,
+        };
+        let plan = app::cross_pairs::plan(&app.store, &caller, id, true)
+            .await
+            .expect("plan")
+            .expect("pairable");
+        let dept = |p: domain::PersonId| {
+            participants
+                .iter()
+                .find(|x| x.person == p)
+                .and_then(|x| x.department_id)
+        };
+        let sheets = app
+            .store
+            .latest_anchor_sheets_in_programme(t.id, id)
+            .await
+            .expect("q");
+        for p in &plan.pairs {
+            assert_ne!(dept(p.partner.person), dept(p.subject.person), "{p:?}");
+            if let Some(a) = p.shared_anchor {
+                for who in [p.partner.person, p.subject.person] {
+                    let sheet = sheets.get(&who.0).expect("an inventory");
+                    assert_eq!(domain::anchor::score(sheet).dominant.first(), Some(&a));
+                }
+            }
+        }
+        assert_eq!(
+            plan.left_out
+                .iter()
+                .filter(|(_, why)| *why == app::cross_pairs::LeftOut::NoAccount)
+                .count(),
+            2
+        );
+        // Confirmed: the pairs the policy allows are made, in force, tagged, told.
+        let (s, _) = hr
+            .post(
+                &format!("{path}/pairs"),
+                &[("_csrf", &csrf), ("by_anchor", "1"), ("confirm", "1")],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let made = app.store.pairs_of_programme(t.id, id).await.expect("q");
+        assert_eq!(made.len(), plan.makeable());
+        assert!(!made.is_empty());
+        let mut subjects = std::collections::HashSet::new();
+        for p in &made {
+            assert_eq!(p.status, domain::pairing::PairStatus::Active);
+            assert_eq!(p.kind, domain::pairing::PairKind::Cross);
+            assert!(
+                p.sections.is_empty(),
+                "the subject chooses what the partner sees"
+            );
+            assert!(subjects.insert(p.subject), "nobody is a subject twice");
+        }
+        let first = &made[0];
+        let partner = app.store.user(t.id, first.partner).await.expect("partner");
+        let notices = app
+            .store
+            .notifications(t.id, partner.id, 50)
+            .await
+            .expect("q");
+        assert!(
+            notices.iter().any(|n| n.key == "email.pair_made"),
+            "the partner is told"
+        );
+        // The subject sees their pair on the programme's page of マイキャリア.
+        if let Some((uid, email)) = app
+            .store
+            .account_of_person(t.id, first.subject)
+            .await
+            .expect("q")
+        {
+            app.store
+                .set_password(t.id, uid, PW)
+                .await
+                .expect("password");
+            // Setting a password voids sessions begun up to that second.
+            tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+            let subject = app.signed_in(&email).await;
+            let (st, mine) = subject.get(&format!("/my/programmes/{id}")).await;
+            assert!(
+                mine.contains("data-testid=\"my-cross-pair\""),
+                "{st} {mine}"
+            );
+        }
+        // Again: nobody already paired is planned twice.
+        let again = app::cross_pairs::plan(&app.store, &caller, id, true)
+            .await
+            .expect("plan")
+            .expect("pairable");
+        assert!(again.already_paired >= made.len());
+        assert!(
+            again
+                .pairs
+                .iter()
+                .all(|p| !subjects.contains(&p.subject.person))
+        );
+        // Cancelling the programme ends the pairs it made.
+        hr.post(&format!("{path}/cancel"), &[("_csrf", &csrf)])
+            .await;
+        assert!(
+            app.store
+                .pairs_of_programme(t.id, id)
+                .await
+                .expect("q")
+                .iter()
+                .all(|p| p.status == domain::pairing::PairStatus::Ended)
+        );
+    }
+);

@@ -41,6 +41,7 @@ mod m0023_report_retraction;
 mod m0024_dialogue_requests;
 mod m0025_notifications;
 mod m0026_programme_cancel;
+mod m0027_pair_programme;
 
 use m0001_platform::m0001_platform;
 use m0002_imports::m0002_imports;
@@ -68,6 +69,7 @@ use m0023_report_retraction::m0023_report_retraction;
 use m0024_dialogue_requests::m0024_dialogue_requests;
 use m0025_notifications::m0025_notifications;
 use m0026_programme_cancel::m0026_programme_cancel;
+use m0027_pair_programme::m0027_pair_programme;
 
 type Statements = Vec<String>;
 
@@ -207,6 +209,11 @@ const MIGRATIONS: &[Migration] = &[
         version: 26,
         name: "programme_cancel",
         up: m0026_programme_cancel,
+    },
+    Migration {
+        version: 27,
+        name: "pair_programme",
+        up: m0027_pair_programme,
     },
 ];
 

@@ -287,14 +287,7 @@ async fn list(
 }
 
 fn refusal_text(page: &Page, r: PairRefusal) -> String {
-    page.t(match r {
-        PairRefusal::NotYours => "pair.refused.not_yours",
-        PairRefusal::WithThemselves => "pair.refused.with_themselves",
-        PairRefusal::SameReportingLine => "pair.refused.same_line",
-        PairRefusal::NotAMentor => "pair.refused.not_a_mentor",
-        PairRefusal::NoPerson => "pair.refused.no_person",
-        PairRefusal::AlreadyPaired => "pair.refused.already",
-    })
+    page.t(&format!("pair.refused.{}", r.key()))
 }
 
 /// A colleague by employee number: their person and their account (a colleague without
@@ -450,6 +443,7 @@ async fn invite_request(
                         partner: u,
                         subject: me,
                         message,
+                        programme: None,
                     }),
                     None => Err("pair.error.no_account"),
                 },
@@ -460,6 +454,7 @@ async fn invite_request(
                         partner: auth.user.id,
                         subject: person,
                         message,
+                        programme: None,
                     }),
                     None => Err("pair.error.no_account"),
                 },
@@ -472,6 +467,7 @@ async fn invite_request(
                 partner: UserId(id),
                 subject: me,
                 message,
+                programme: None,
             }),
             Err(_) => Err("pair.error.mentor"),
         },
@@ -500,6 +496,7 @@ async fn hr_request(
         partner,
         subject,
         message: String::new(),
+        programme: None,
     }))
 }
 

@@ -69,6 +69,10 @@ pub(super) struct DetailPage {
     pub(super) to_commit: Vec<(u32, u64)>,
     pub(super) to_commit_chart: Option<String>,
     pub(super) is_cadence: bool,
+    /// Participants go through training, the inventory and milestone interviews.
+    pub(super) has_training: bool,
+    /// A cross-1on1 programme: its pairs and, when asked, the plan to pair the rest.
+    pub(super) cross: Option<CrossView>,
     /// Month labels of the fiscal year so far.
     pub(super) cadence_months: Vec<String>,
     /// (name, number, department, reports, per-month "met/reports", rate)
@@ -202,6 +206,8 @@ pub(super) struct Typed {
     pub(super) session: SessionForm,
     pub(super) session_errors: Vec<String>,
     pub(super) pre_learning: Option<(String, String)>,
+    /// The cross-1on1 pairing plan HR asked to see.
+    pub(super) cross_plan: Option<PlanView>,
 }
 
 pub(super) async fn render_detail(
@@ -215,6 +221,7 @@ pub(super) async fn render_detail(
         session: session_form,
         session_errors,
         pre_learning,
+        cross_plan,
     } = typed;
     let tenant = auth.tenant();
     let file = state
@@ -443,7 +450,14 @@ pub(super) async fn render_detail(
         .into_iter()
         .map(|(c, (a, b, h))| (c, a, b, h))
         .collect();
+    let cross = if programme.template == Kind::CrossOneOnOne {
+        Some(cross::view(state, page, tenant, &programme, cross_plan).await?)
+    } else {
+        None
+    };
     Ok(DetailPage {
+        cross,
+        has_training: programme.template.has_training(),
         shell: page.shell(Some(auth), "/programmes"),
         template_label: page.t(&format!("programme.template.{}", programme.template.key())),
         rule_text: rule_text(

@@ -29,6 +29,7 @@ use domain::{PersonId, Role, TenantId, UserId};
 use std::collections::{BTreeMap, HashMap};
 use store::programmes::{NewProgramme, NewSession, Programme, TrainingSession};
 
+mod cross;
 mod detail;
 mod interviews;
 mod launch;
@@ -38,6 +39,7 @@ mod pre_learning;
 mod roster;
 mod sessions;
 
+use cross::*;
 use detail::*;
 use interviews::*;
 use launch::*;
@@ -52,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .route("/programmes/new", get(new_form).post(create))
         .route("/programmes/{id}", get(detail))
         .route("/programmes/{id}/cancel", post(cancel))
+        .route("/programmes/{id}/pairs", post(pair_cohort))
         .route("/programmes/{id}/sessions", post(add_session))
         .route("/programmes/{id}/place", post(place))
         .route(
@@ -215,8 +218,8 @@ pub async fn summaries(
                 None => hidden_label(page, f.behaviour.evaluated(), k),
             }
         };
-        // A 1on1 cadence programme has no interviews or evaluations of its own.
-        let milestone = p.template != Kind::OneOnOneCadence;
+        // The 1on1 programmes have no interviews or evaluations of their own.
+        let milestone = p.template.has_training();
         let or_dash = |v: String| if milestone { v } else { "—".to_string() };
         out.push(Summary {
             id: p.id,

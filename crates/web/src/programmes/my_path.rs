@@ -11,6 +11,8 @@ pub(super) struct MyPathPage {
     pub(super) file: Option<(String, String)>,
     /// A 1on1 cadence programme: my months as (month, "met/reports").
     pub(super) cadence: Option<Vec<(String, String)>>,
+    /// A cross-1on1 programme: my pairs made by it, as sentences.
+    pub(super) cross: Option<Vec<String>>,
     pub(super) pre_learning_done: bool,
     /// (step key, state key, detail)
     pub(super) steps: Vec<(&'static str, &'static str, String)>,
@@ -129,9 +131,29 @@ pub(super) async fn my_path(
     } else {
         None
     };
+    let cross = if programme.template == Kind::CrossOneOnOne {
+        let caller = auth.caller(&crate::Origin::default());
+        Some(
+            app::pairs::mine(&state.store, &caller)
+                .await?
+                .into_iter()
+                .filter(|p| p.programme == Some(id) && p.status.is_open())
+                .map(|p| {
+                    if p.partner == auth.user.id {
+                        page.tf("programme.cross.my_partner_of", "name", &p.subject_name)
+                    } else {
+                        page.tf("programme.cross.my_partner", "name", &p.partner_name)
+                    }
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
     Ok(MyPathPage {
         file,
         cadence,
+        cross,
         shell: page.shell(Some(&auth), "/my"),
         pre_learning_done: steps.first().is_some_and(|s| s.1 == "done"),
         programme,
