@@ -128,11 +128,30 @@ pub async fn plan(
     } else {
         HashMap::new()
     };
+    // Departments by their last two levels (営業一部 第一課): names repeat across units.
+    let mut labels: HashMap<i64, String> = HashMap::new();
+    for d in participants.iter().filter_map(|p| p.department_id) {
+        if let std::collections::hash_map::Entry::Vacant(e) = labels.entry(d) {
+            let path = store.department_path(tenant, d).await?;
+            let start = path.len().saturating_sub(2);
+            e.insert(
+                path[start..]
+                    .iter()
+                    .map(|x| x.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+        }
+    }
     let side = |p: &store::programmes::Participant| Side {
         person: p.person,
         name: p.name.clone(),
         number: p.employee_number.clone(),
-        department: p.department.clone().unwrap_or_default(),
+        department: p
+            .department_id
+            .and_then(|d| labels.get(&d).cloned())
+            .or_else(|| p.department.clone())
+            .unwrap_or_default(),
     };
     let mut out = Plan::default();
     let mut pairable = Vec::new();
