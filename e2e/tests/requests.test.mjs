@@ -83,7 +83,7 @@ test('every role\'s home shows what to do next and the notices, on a desktop and
   const page = await context.newPage();
   const homes = [
     ['employee', '/my', ['my-pair-invitations', 'my-consent-to-confirm']],
-    ['manager', '/members', ['requests-waiting']],
+    ['manager', '/members', ['requests-waiting', 'members-this-week', 'members-due']],
     ['consultant', '/clients', ['consultant-todo']],
     ['instructor', '/training', []],
     ['mentor', '/pairs', []],
@@ -120,7 +120,7 @@ test('HR assigns several people to consultants at once, spread by workload', asy
   const page = await context.newPage();
   // Two members of the sales line, by employee number, from the manager's list.
   await signIn(page, server.base, 'manager');
-  const numbers = (await page.locator('table tbody tr td:nth-child(2)').allTextContents()).map((t) => t.trim()).slice(-2);
+  const numbers = (await page.locator('[data-testid=member-number]').allTextContents()).map((t) => t.trim()).slice(-2);
   assert.equal(numbers.length, 2);
   await signIn(page, server.base, 'hr');
   await page.goto(`${server.base}/assignments`);

@@ -359,6 +359,15 @@ pub enum Approach {
 /// Years in the company from which coaching rather than teaching fits.
 pub const COACHING_FROM_YEARS: i32 = 3;
 
+/// A direct report is due a 1on1 when none was held with them in this many days: the
+/// monthly rhythm the 1on1 programmes count (毎月の1on1).
+pub const ONE_ON_ONE_DUE_AFTER_DAYS: i64 = 31;
+
+/// Is a 1on1 with this member due, given when the last one was held?
+pub fn one_on_one_due(last_held: Option<chrono::NaiveDate>, today: chrono::NaiveDate) -> bool {
+    last_held.is_none_or(|d| (today - d).num_days() > ONE_ON_ONE_DUE_AFTER_DAYS)
+}
+
 /// The approach that fits someone with `tenure_years` in the company (None: unknown).
 pub fn approach_for(tenure_years: Option<i32>) -> Option<Approach> {
     tenure_years.map(|y| {
@@ -588,6 +597,16 @@ mod tests {
         assert_eq!(parse_text(" a\r\nb ", 10).as_deref(), Ok("a\nb"));
         assert_eq!(parse_text("", 10).as_deref(), Ok(""));
         assert_eq!(parse_text(&"あ".repeat(11), 10), Err("too_long"));
+    }
+
+    #[test]
+    fn a_1on1_is_due_after_a_month_without_one() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 6).expect("date");
+        let ago = |d: i64| Some(today - chrono::Duration::days(d));
+        assert!(one_on_one_due(None, today), "never met");
+        assert!(!one_on_one_due(ago(0), today));
+        assert!(!one_on_one_due(ago(ONE_ON_ONE_DUE_AFTER_DAYS), today));
+        assert!(one_on_one_due(ago(ONE_ON_ONE_DUE_AFTER_DAYS + 1), today));
     }
 
     #[test]

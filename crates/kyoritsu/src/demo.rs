@@ -982,6 +982,54 @@ pub async fn seed_dialogues(
             .await?;
         store.close_dialogue(t, *id, DialogueState::Held).await?;
     }
+    // The manager's 1on1s with the rest of the team: most within the month, two longer
+    // ago (due again), one more this week; a few members not met yet.
+    let team: Vec<domain::PersonId> = store
+        .reports_of(t, manager_person)
+        .await?
+        .into_iter()
+        .filter(|(depth, p)| *depth == 1 && p.id != subject.0)
+        .map(|(_, p)| domain::PersonId(p.id))
+        .filter(|p| Some(*p) != consultant.person_id)
+        .take(7)
+        .collect();
+    for (i, member) in team.iter().enumerate() {
+        let id = store
+            .create_dialogues(
+                t,
+                &NewDialogue {
+                    duration_minutes: 30,
+                    place: "本社 4階 会議室C".into(),
+                    ..book(
+                        DialogueKind::OneOnOne,
+                        *member,
+                        manager,
+                        manager,
+                        vec![at(-5 - 6 * i as i64, 17, 0)],
+                    )
+                },
+            )
+            .await?[0];
+        store.close_dialogue(t, id, DialogueState::Held).await?;
+    }
+    if let Some(member) = team.first() {
+        store
+            .create_dialogues(
+                t,
+                &NewDialogue {
+                    duration_minutes: 30,
+                    place: "本社 4階 会議室C".into(),
+                    ..book(
+                        DialogueKind::OneOnOne,
+                        *member,
+                        manager,
+                        manager,
+                        vec![at(2, 17, 30)],
+                    )
+                },
+            )
+            .await?;
+    }
     Ok(())
 }
 

@@ -212,6 +212,13 @@ pub struct MemberRow {
     pub department: String,
     pub title: String,
     pub depth: usize,
+    /// My last 1on1 held with them, and my next one booked (dates, empty when none).
+    pub last: String,
+    pub next: String,
+    /// A direct report without a 1on1 with me in the monthly rhythm.
+    pub due: bool,
+    /// Commitments from my 1on1s with them still under way.
+    pub open_commitments: usize,
 }
 
 #[derive(Template, WebTemplate)]
@@ -223,6 +230,12 @@ struct MembersPage {
     requests_waiting: usize,
     /// Feedback reports sent to me that I have not acknowledged yet.
     reports_unread: usize,
+    /// My 1on1s in the next seven days: (dialogue, when, member).
+    this_week: Vec<(i64, String, String)>,
+    /// Direct reports due a 1on1 (names).
+    due: Vec<String>,
+    /// Whether any member has a title on record (otherwise the column is left out).
+    any_title: bool,
 }
 
 /// GET /members — メンバー: the manager's reporting line.
@@ -234,17 +247,81 @@ async fn members(
     allow(&auth, Action::ListOwnReports)?;
     let me = auth.actor.person_id.ok_or_else(AppError::forbidden)?;
     let reports = state.store.reports_of(auth.tenant(), me).await?;
-    let members = reports
+    let now = state.clock.now();
+    let today = state.clock.today();
+    // My own 1on1s (I facilitate them) and the commitments recorded in them: the
+    // manager's side of each member, nothing of anyone else's dialogues.
+    let mine: Vec<_> = state
+        .store
+        .dialogues_facilitated_by(auth.tenant(), auth.user.id)
+        .await?
         .into_iter()
-        .map(|(depth, p)| MemberRow {
-            id: p.id,
-            name: p.name,
-            number: p.employee_number,
-            department: p.department_name.unwrap_or_default(),
-            title: p.title,
-            depth,
+        .filter(|d| d.kind == domain::dialogue::DialogueKind::OneOnOne)
+        .collect();
+    let caller = auth.caller(&crate::Origin::default());
+    let commitments = app::commitments::recorded_by_me(&state.store, &caller).await?;
+    let week = now + chrono::Duration::days(7);
+    let mut this_week = Vec::new();
+    for d in mine
+        .iter()
+        .filter(|d| !d.is_closed() && d.starts_at >= now && d.starts_at < week)
+    {
+        this_week.push((d.id, when(d.starts_at), d.subject_name.clone()));
+    }
+    let mut due = Vec::new();
+    let members: Vec<MemberRow> = reports
+        .into_iter()
+        .map(|(depth, p)| {
+            let with = |d: &&store::dialogues::Dialogue| d.subject.0 == p.id;
+            let last = mine
+                .iter()
+                .filter(with)
+                .filter(|d| d.state == domain::dialogue::DialogueState::Held)
+                .map(|d| d.starts_at)
+                .max();
+            let next = mine
+                .iter()
+                .filter(with)
+                .filter(|d| !d.is_closed() && d.starts_at >= now)
+                .map(|d| d.starts_at)
+                .min();
+            let is_due = depth == 1
+                && domain::dialogue::one_on_one_due(
+                    last.map(domain::japan_time::japan_date),
+                    today,
+                );
+            if is_due {
+                due.push(p.name.clone());
+            }
+            MemberRow {
+                id: p.id,
+                number: p.employee_number,
+                department: p.department_name.unwrap_or_default(),
+                title: p.title,
+                depth,
+                last: last
+                    .map(|t| domain::japan_time::japan_date(t).to_string())
+                    .unwrap_or_default(),
+                next: next.map(when).unwrap_or_default(),
+                due: is_due,
+                open_commitments: commitments
+                    .iter()
+                    .filter(|c| {
+                        c.subject.0 == p.id
+                            && c.counts()
+                            && matches!(
+                                c.status,
+                                domain::commitment::Status::NotStarted
+                                    | domain::commitment::Status::Started
+                                    | domain::commitment::Status::Continuing
+                            )
+                    })
+                    .count(),
+                name: p.name,
+            }
         })
         .collect();
+    let any_title = members.iter().any(|m| !m.title.trim().is_empty());
     let requests_waiting =
         app::requests::to_me(&state.store, &auth.caller(&crate::Origin::default()), true)
             .await?
@@ -267,5 +344,8 @@ async fn members(
         members,
         requests_waiting,
         reports_unread,
+        this_week,
+        due,
+        any_title,
     })
 }
