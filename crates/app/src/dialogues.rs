@@ -7,7 +7,7 @@
 
 use crate::{Caller, Error};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use domain::audit::AuditAction;
+use domain::audit::{self, AuditAction};
 use domain::career_sheet::CareerSheet;
 use domain::dialogue::Visibility;
 use domain::dialogue::{self, Cadence, DialogueKind, MAX_SERIES_COUNT, ScheduleWarning};
@@ -179,7 +179,7 @@ pub async fn view_of(
     let all_notes = store.notes_of(tenant, d.id).await?;
     let notes = readable(role, all_notes.clone());
     if !notes.is_empty() && policy::note_read_is_audited(role) {
-        audit_read(store, caller, tenant, d.id, note_detail(via)).await?;
+        audit_read(store, caller, tenant, d.id, &note_detail(via)).await?;
     }
     let mut read = Vec::with_capacity(notes.len());
     for note in notes {
@@ -194,7 +194,7 @@ pub async fn view_of(
         let t = store.topics_of(tenant, d.id).await?;
         // The employee's own topics are theirs; anyone else reading them is audited.
         if role != DialogueRole::Subject && !t.is_empty() {
-            audit_read(store, caller, tenant, d.id, "topics").await?;
+            audit_read(store, caller, tenant, d.id, &audit::detail("topics", &[])).await?;
         }
         t
     } else {
@@ -283,7 +283,7 @@ async fn preparation(
                 store,
                 NewAuditEntry::new(Some(tenant), AuditAction::ConfidentialRead)
                     .target("person", d.subject.0)
-                    .detail(format!("career_sheet (dialogue {})", d.id)),
+                    .detail(audit::detail("sheet_read", &[("id", &d.id)])),
             )
             .await?;
     }
@@ -303,11 +303,14 @@ async fn preparation(
     })
 }
 
-fn note_detail(via: Via) -> &'static str {
-    match via {
-        Via::Page => "notes",
-        Via::Api => "notes (api)",
-    }
+fn note_detail(via: Via) -> String {
+    audit::detail(
+        match via {
+            Via::Page => "notes",
+            Via::Api => "notes_api",
+        },
+        &[],
+    )
 }
 
 async fn audit_read(
@@ -359,7 +362,10 @@ pub async fn records(
                 store,
                 NewAuditEntry::new(Some(actor.tenant_id), AuditAction::ConfidentialRead)
                     .target("person", me.0)
-                    .detail(format!("notes of dialogues {} ({via})", read.join(","))),
+                    .detail(audit::detail(
+                        "notes_read",
+                        &[("ids", &read.join(",")), ("via", &via)],
+                    )),
             )
             .await?;
     }

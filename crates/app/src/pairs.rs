@@ -108,10 +108,11 @@ pub async fn request(
         Err(e) => return Err(e.into()),
     };
     let what = match start {
-        PairStart::Direct => "paired",
-        PairStart::Invite { .. } => "invited",
+        PairStart::Direct => "pair_made",
+        PairStart::Invite { .. } => "pair_invited",
     };
-    audit(store, caller, id, format!("{what} ({})", req.kind.key())).await?;
+    let detail = domain::audit::detail(what, &[("kind", &req.kind.key())]);
+    audit(store, caller, id, detail).await?;
     let pair = store
         .pair(tenant, id)
         .await?
@@ -167,7 +168,13 @@ pub async fn respond(
     {
         return Ok(Change::AlreadySettled);
     }
-    audit(store, caller, id, to.key().to_string()).await?;
+    audit(
+        store,
+        caller,
+        id,
+        domain::audit::detail(&format!("pair_{}", to.key()), &[]),
+    )
+    .await?;
     Ok(Change::Done)
 }
 
@@ -190,7 +197,7 @@ pub async fn end(store: &Store, caller: &Caller, id: i64) -> Result<Change, Erro
     {
         return Ok(Change::AlreadySettled);
     }
-    audit(store, caller, id, "ended".into()).await?;
+    audit(store, caller, id, domain::audit::detail("pair_ended", &[])).await?;
     Ok(Change::Done)
 }
 
@@ -212,13 +219,16 @@ pub async fn choose_sections(
         store,
         caller,
         id,
-        format!(
-            "sections shared: {}",
-            if keys.is_empty() {
-                "none".into()
-            } else {
-                keys.join(",")
-            }
+        domain::audit::detail(
+            "pair_sections",
+            &[(
+                "sections",
+                &if keys.is_empty() {
+                    "none".into()
+                } else {
+                    keys.join(",")
+                },
+            )],
         ),
     )
     .await?;

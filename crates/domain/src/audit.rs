@@ -106,3 +106,188 @@ impl AuditAction {
         AuditAction::ALL.into_iter().find(|a| a.as_str() == s)
     }
 }
+
+/// The details an audit entry carries beside its sentence, as patterns with `{name}`
+/// slots, by key. Writers fill one with [`detail`]; the log reads it back with
+/// [`read_detail`] and says it in the reader's language (`audit_detail.{key}`). What is
+/// stored is the filled pattern, so entries written before read the same. Slots named
+/// `n`, `id`, `rows`, `added`, `updated`, `left`, `count` or `ids` hold numbers only, and
+/// `event`, `via` and `kind` one word. A
+/// detail never holds what was said in a dialogue (DOMAIN.md: Audit).
+pub const DETAILS: &[(&str, &str)] = &[
+    ("notes_read", "notes of dialogues {ids} ({via})"),
+    ("sheet_read", "career_sheet (dialogue {id})"),
+    ("notes", "notes"),
+    ("notes_api", "notes (api)"),
+    ("topics", "topics"),
+    (
+        "consent_subject_retracted",
+        "{event} by the employee; the sent report was retracted",
+    ),
+    (
+        "consent_recorded_retracted",
+        "{event} recorded by the facilitator, to be confirmed by the employee; the sent report was retracted",
+    ),
+    ("consent_subject", "{event} by the employee"),
+    (
+        "consent_recorded",
+        "{event} recorded by the facilitator, to be confirmed by the employee",
+    ),
+    ("pair_made", "paired ({kind})"),
+    ("pair_invited", "invited ({kind})"),
+    ("pair_sections", "sections shared: {sections}"),
+    ("pair_active", "active"),
+    ("pair_declined", "declined"),
+    ("pair_ended", "ended"),
+    ("assigned_bulk", "assigned {email} (bulk)"),
+    ("assigned", "assigned {email}"),
+    ("released", "released user {id}"),
+    ("report_to", "to person {id}"),
+    ("records_csv", "my records (csv)"),
+    ("records_pdf", "my records (pdf)"),
+    ("report_pdf", "report (pdf)"),
+    ("audit_csv", "{count} rows; filter: {filter}"),
+    ("people_export", "{n} people"),
+    ("programme_cancelled", "{name} ({n} participants)"),
+    (
+        "import",
+        "{file}: {rows} rows, {added} added, {updated} updated, {left} marked as leavers",
+    ),
+    ("sign_in_wait", "wait {n} s"),
+    ("sign_in_throttled", "throttled"),
+    ("sign_in_disabled", "disabled"),
+    ("throttle_cleared", "{n} failures"),
+    ("autonomy_definition", "autonomy definition"),
+    ("profile", "profile"),
+    ("api", "api"),
+    ("grace_days", "check_in_grace_days={n}"),
+    ("changed", "{from} → {to}"),
+];
+
+/// Fills the pattern `key` of [`DETAILS`] with `args`. An unknown key is a programming
+/// error caught by the tests; it yields the key itself rather than failing a request.
+pub fn detail(key: &str, args: &[(&str, &(dyn std::fmt::Display + Sync))]) -> String {
+    let Some((_, pattern)) = DETAILS.iter().find(|(k, _)| *k == key) else {
+        return key.to_string();
+    };
+    let mut out = (*pattern).to_string();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), &value.to_string());
+    }
+    out
+}
+
+/// The pattern a stored detail was written with, and its slots — the first pattern of
+/// [`DETAILS`] that fits. `None` for anything else (shown as stored).
+pub fn read_detail(stored: &str) -> Option<(&'static str, Vec<(&'static str, String)>)> {
+    DETAILS
+        .iter()
+        .find_map(|(key, pattern)| fit(pattern, stored).map(|slots| (*key, slots)))
+}
+
+const NUMERIC: [&str; 8] = [
+    "n", "id", "rows", "added", "updated", "left", "count", "ids",
+];
+/// Slots holding one word (a key such as `given` or `page`).
+const WORD: [&str; 3] = ["event", "via", "kind"];
+
+fn fit(pattern: &'static str, stored: &str) -> Option<Vec<(&'static str, String)>> {
+    // Literal pieces and slot names, in order: "a {x} b {y}" → ["a ", "x", " b ", "y", ""].
+    let mut pieces: Vec<&'static str> = Vec::new();
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..].find('}')? + open;
+        pieces.push(&rest[..open]);
+        pieces.push(&rest[open + 1..close]);
+        rest = &rest[close + 1..];
+    }
+    pieces.push(rest);
+    let mut text = stored.strip_prefix(pieces[0])?;
+    let mut slots = Vec::new();
+    let mut i = 1;
+    while i + 1 < pieces.len() {
+        let (name, literal) = (pieces[i], pieces[i + 1]);
+        let last = i + 2 == pieces.len();
+        let value = if last {
+            text.strip_suffix(literal)?
+        } else {
+            &text[..text.find(literal)?]
+        };
+        let ok = !value.is_empty()
+            && (!WORD.contains(&name) || !value.contains(char::is_whitespace))
+            && (!NUMERIC.contains(&name)
+                || value
+                    .split(',')
+                    .all(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit())));
+        if !ok {
+            return None;
+        }
+        slots.push((name, value.to_string()));
+        text = &text[value.len() + literal.len()..];
+        i += 2;
+    }
+    (pieces.len() > 1 || text.is_empty()).then_some(slots)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_detail_reads_back_as_written() {
+        for (key, pattern) in DETAILS {
+            let slots: Vec<&str> = pattern
+                .split('{')
+                .skip(1)
+                .filter_map(|s| s.split('}').next())
+                .collect();
+            let values: Vec<String> = slots
+                .iter()
+                .map(|s| {
+                    if NUMERIC.contains(s) {
+                        "12".to_string()
+                    } else if WORD.contains(s) {
+                        format!("w{s}")
+                    } else {
+                        format!("値 {s}")
+                    }
+                })
+                .collect();
+            let args: Vec<(&str, &(dyn std::fmt::Display + Sync))> = slots
+                .iter()
+                .zip(&values)
+                .map(|(s, v)| (*s, v as &(dyn std::fmt::Display + Sync)))
+                .collect();
+            let stored = detail(key, &args);
+            let (read, got) = read_detail(&stored).expect(&stored);
+            assert_eq!(read, *key, "{stored}");
+            let expected: Vec<(&str, String)> =
+                slots.iter().copied().zip(values.iter().cloned()).collect();
+            assert_eq!(got, expected, "{stored}");
+        }
+        // Details written before the patterns existed read the same way.
+        assert_eq!(
+            read_detail("notes of dialogues 1,7,2 (page)"),
+            Some((
+                "notes_read",
+                vec![("ids", "1,7,2".into()), ("via", "page".into())]
+            ))
+        );
+        assert_eq!(
+            read_detail("given by the employee").map(|r| r.0),
+            Some("consent_subject")
+        );
+        assert_eq!(
+            read_detail("withdrawn by the employee; the sent report was retracted").map(|r| r.0),
+            Some("consent_subject_retracted")
+        );
+        // Anything else is not forced into a pattern.
+        assert_eq!(
+            read_detail("wait soon s"),
+            None,
+            "a number slot holds digits"
+        );
+        assert_eq!(read_detail("something else"), None);
+        assert_eq!(detail("no such key", &[]), "no such key");
+    }
+}

@@ -1120,13 +1120,15 @@ async fn import_employees(
             .append_audit(
                 cli_audit(t, AuditAction::Import)
                     .target("import", summary.import_id.unwrap_or_default())
-                    .detail(format!(
-                        "{}: {} rows, {} added, {} updated, {} marked as leavers",
-                        meta.file_name,
-                        summary.rows,
-                        summary.added_count,
-                        summary.updated_count,
-                        summary.marked_left_count
+                    .detail(domain::audit::detail(
+                        "import",
+                        &[
+                            ("file", &meta.file_name),
+                            ("rows", &summary.rows),
+                            ("added", &summary.added_count),
+                            ("updated", &summary.updated_count),
+                            ("left", &summary.marked_left_count),
+                        ],
                     )),
             )
             .await?;

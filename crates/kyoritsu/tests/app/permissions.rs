@@ -337,6 +337,11 @@ app_test!(
         );
         assert!(page.contains(&expected), "{page}");
         assert!(!page.contains(&format!("person #{target}")));
+        // Its detail is said in words too, not in the system's English.
+        assert!(page.contains(">プロフィール</span>"), "{page}");
+        let (_, exports_page) = admin.get("/admin/audit?action=export").await;
+        assert!(exports_page.contains("1件（条件："), "{exports_page}");
+        assert!(!exports_page.contains("rows; filter"));
         let t = app.demo_tenant().await;
         let (exports, _) = app
             .store

@@ -181,7 +181,7 @@ async fn audit_rows(
             action_key: format!("audit_action.{}", e.action),
             target,
             ip: e.ip.unwrap_or_default(),
-            detail: e.detail.unwrap_or_default(),
+            detail: detail_text(page, e.detail.as_deref().unwrap_or_default()),
             sentence,
         });
     }
@@ -308,7 +308,10 @@ pub(super) async fn audit_csv(
         &origin,
         NewAuditEntry::new(Some(auth.tenant()), AuditAction::Export)
             .target("audit_log", "csv")
-            .detail(format!("{count} rows; filter: {}", raw.unwrap_or_default())),
+            .detail(domain::audit::detail(
+                "audit_csv",
+                &[("count", &count), ("filter", &raw.unwrap_or_default())],
+            )),
     )
     .await?;
     let filename = format!("audit-{}.csv", Utc::now().format("%Y%m%d-%H%M%S"));
@@ -324,4 +327,59 @@ pub(super) async fn audit_csv(
         bytes,
     )
         .into_response())
+}
+
+/// A stored detail in the reader's language: the pattern it was written with
+/// (`domain::audit::read_detail`) as `audit_detail.{key}`, each value that names a key
+/// (a role, a consent event, a visibility…) as `audit_value.{value}`. Anything that fits
+/// no pattern is shown as stored.
+fn detail_text(page: &Page, stored: &str) -> String {
+    let Some((key, slots)) = domain::audit::read_detail(stored) else {
+        return stored.to_string();
+    };
+    let catalog = page.lang.catalog();
+    let mut text = page.t(&format!("audit_detail.{key}")).to_string();
+    for (name, value) in slots {
+        let shown = value
+            .split(',')
+            .map(|v| {
+                let k = format!("audit_value.{}", v.trim());
+                if catalog.has(&k) {
+                    catalog.get(&k).to_string()
+                } else {
+                    v.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(&page.t("audit_value.separator"));
+        text = text.replace(&format!("{{{name}}}"), &shown);
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use app::i18n::Lang;
+
+    #[test]
+    fn every_audit_detail_is_said_in_both_languages() {
+        for lang in [Lang::Ja, Lang::En] {
+            for (key, pattern) in domain::audit::DETAILS {
+                let full = format!("audit_detail.{key}");
+                assert!(lang.catalog().has(&full), "{lang:?}: {key}");
+                let text = lang.catalog().get(&full);
+                // The translation keeps every slot of the pattern.
+                for slot in pattern
+                    .split('{')
+                    .skip(1)
+                    .filter_map(|s| s.split('}').next())
+                {
+                    assert!(
+                        text.contains(&format!("{{{slot}}}")),
+                        "{lang:?} {key}: {slot}"
+                    );
+                }
+            }
+        }
+    }
 }

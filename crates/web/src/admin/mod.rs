@@ -383,7 +383,10 @@ async fn clear_throttle(
                 &origin,
                 NewAuditEntry::new(Some(auth.tenant()), AuditAction::ThrottleCleared)
                     .target(t.kind.key(), &t.subject)
-                    .detail(format!("{} failures", t.failures)),
+                    .detail(domain::audit::detail(
+                        "throttle_cleared",
+                        &[("n", &t.failures)],
+                    )),
             )
             .await?;
             set_flash(
@@ -442,7 +445,10 @@ async fn save_roles(
         &origin,
         NewAuditEntry::new(Some(auth.tenant()), AuditAction::RolesChanged)
             .target("user", id)
-            .detail(format!("{} → {}", before.join(","), names.join(","))),
+            .detail(domain::audit::detail(
+                "changed",
+                &[("from", &before.join(",")), ("to", &names.join(","))],
+            )),
     )
     .await?;
     set_flash(
@@ -547,7 +553,7 @@ async fn set_grace(
                     Some(auth.tenant()),
                     domain::audit::AuditAction::SettingsChanged,
                 )
-                .detail(format!("check_in_grace_days={days}")),
+                .detail(domain::audit::detail("grace_days", &[("n", &days)])),
             )
             .await?;
             set_flash(&page.session, "success", page.t("admin.saved")).await?;

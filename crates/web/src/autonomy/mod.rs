@@ -210,7 +210,7 @@ async fn save_definition(
                 &state,
                 &origin,
                 NewAuditEntry::new(Some(auth.tenant()), AuditAction::SettingsChanged)
-                    .detail("autonomy definition"),
+                    .detail(domain::audit::detail("autonomy_definition", &[])),
             )
             .await?;
             set_flash(&page.session, "success", page.t("autonomy.saved")).await?;

@@ -144,7 +144,10 @@ pub(super) async fn assign_bulk(
             &origin,
             NewAuditEntry::new(Some(tenant), AuditAction::AssignmentChanged)
                 .target("person", person.id)
-                .detail(format!("assigned {} (bulk)", c.email)),
+                .detail(domain::audit::detail(
+                    "assigned_bulk",
+                    &[("email", &c.email)],
+                )),
         )
         .await?;
         match per.iter_mut().find(|(n, _)| *n == c.name) {

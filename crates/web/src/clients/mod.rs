@@ -507,7 +507,10 @@ async fn assign(
         &origin,
         NewAuditEntry::new(Some(auth.tenant()), AuditAction::AssignmentChanged)
             .target("person", person.id)
-            .detail(format!("assigned {}", consultant.email)),
+            .detail(domain::audit::detail(
+                "assigned",
+                &[("email", &consultant.email)],
+            )),
     )
     .await?;
     let done = page.lang.catalog().format(
@@ -543,7 +546,7 @@ async fn unassign(
             &origin,
             NewAuditEntry::new(Some(auth.tenant()), AuditAction::AssignmentChanged)
                 .target("person", p)
-                .detail(format!("released user {c}")),
+                .detail(domain::audit::detail("released", &[("id", &c)])),
         )
         .await?;
         set_flash(&page.session, "success", page.t("assignments.removed")).await?;

@@ -20,16 +20,13 @@ pub(super) async fn change_consent(
         .store
         .record_consent(auth.tenant(), d.id, event, withheld, auth.user.id)
         .await?;
-    let by = if auth.actor.person_id == Some(d.subject) {
-        "by the employee"
-    } else {
-        "recorded by the facilitator, to be confirmed by the employee"
+    let key = match (auth.actor.person_id == Some(d.subject), retracted) {
+        (true, false) => "consent_subject",
+        (true, true) => "consent_subject_retracted",
+        (false, false) => "consent_recorded",
+        (false, true) => "consent_recorded_retracted",
     };
-    let detail = if retracted {
-        format!("{} {by}; the sent report was retracted", event.key())
-    } else {
-        format!("{} {by}", event.key())
-    };
+    let detail = domain::audit::detail(key, &[("event", &event.key())]);
     auth.audit(
         state,
         origin,

@@ -109,7 +109,8 @@ pub(super) async fn my_records_csv(
     auth.audit(
         &state,
         &origin,
-        NewAuditEntry::new(Some(auth.tenant()), AuditAction::Export).detail("my records (csv)"),
+        NewAuditEntry::new(Some(auth.tenant()), AuditAction::Export)
+            .detail(domain::audit::detail("records_csv", &[])),
     )
     .await?;
     Ok((
@@ -175,7 +176,8 @@ pub(super) async fn my_records_pdf(
     auth.audit(
         &state,
         &origin,
-        NewAuditEntry::new(Some(auth.tenant()), AuditAction::Export).detail("my records (pdf)"),
+        NewAuditEntry::new(Some(auth.tenant()), AuditAction::Export)
+            .detail(domain::audit::detail("records_pdf", &[])),
     )
     .await?;
     Ok((

@@ -361,7 +361,7 @@ async fn send(
                     &origin,
                     NewAuditEntry::new(Some(auth.tenant()), AuditAction::ReportSent)
                         .target("feedback_report", r.id)
-                        .detail(format!("to person {}", m.0)),
+                        .detail(domain::audit::detail("report_to", &[("id", &m.0)])),
                 )
                 .await?;
                 let said = if account.is_some() {

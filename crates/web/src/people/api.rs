@@ -122,7 +122,7 @@ pub async fn person(
                 &state.store,
                 NewAuditEntry::new(Some(tenant), AuditAction::ConfidentialRead)
                     .target("person", id)
-                    .detail("api"),
+                    .detail(domain::audit::detail("api", &[])),
             )
             .await?;
     }

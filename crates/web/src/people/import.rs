@@ -397,13 +397,15 @@ async fn apply(
         &origin,
         NewAuditEntry::new(Some(auth.tenant()), AuditAction::Import)
             .target("import", summary.import_id.unwrap_or_default())
-            .detail(format!(
-                "{}: {} rows, {} added, {} updated, {} marked as leavers",
-                pending.file_name,
-                summary.rows,
-                summary.added_count,
-                summary.updated_count,
-                summary.marked_left_count
+            .detail(domain::audit::detail(
+                "import",
+                &[
+                    ("file", &pending.file_name),
+                    ("rows", &summary.rows),
+                    ("added", &summary.added_count),
+                    ("updated", &summary.updated_count),
+                    ("left", &summary.marked_left_count),
+                ],
             )),
     )
     .await?;
@@ -475,7 +477,10 @@ async fn export_file(
         &origin,
         NewAuditEntry::new(Some(auth.tenant()), AuditAction::Export)
             .target("people", &kind)
-            .detail(format!("{} people", rows.len())),
+            .detail(domain::audit::detail(
+                "people_export",
+                &[("n", &rows.len())],
+            )),
     )
     .await?;
     let stamp = chrono::Utc::now().format("%Y%m%d");

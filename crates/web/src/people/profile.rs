@@ -139,7 +139,7 @@ pub async fn person(
             &origin,
             NewAuditEntry::new(Some(auth.tenant()), AuditAction::ConfidentialRead)
                 .target("person", id)
-                .detail("profile"),
+                .detail(domain::audit::detail("profile", &[])),
         )
         .await?;
     }

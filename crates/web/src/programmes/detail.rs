@@ -187,9 +187,9 @@ pub(super) async fn cancel(
                 domain::audit::AuditAction::ProgrammeCancelled,
             )
             .target("programme", id)
-            .detail(format!(
-                "{} ({} participants)",
-                programme.name, programme.participants
+            .detail(domain::audit::detail(
+                "programme_cancelled",
+                &[("name", &programme.name), ("n", &programme.participants)],
             )),
         )
         .await?;

@@ -281,7 +281,7 @@ async fn pdf(
         &origin,
         NewAuditEntry::new(Some(auth.tenant()), AuditAction::Export)
             .target("feedback_report", r.id)
-            .detail("report (pdf)"),
+            .detail(domain::audit::detail("report_pdf", &[])),
     )
     .await?;
     Ok((

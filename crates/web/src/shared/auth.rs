@@ -560,10 +560,12 @@ pub async fn login(
             if let Some(until) = wait_until {
                 state
                     .store
-                    .append_audit(
-                        audit(AuditAction::SignInLocked, user_id)
-                            .detail(format!("wait {} s", (until - now).num_seconds())),
-                    )
+                    .append_audit(audit(AuditAction::SignInLocked, user_id).detail(
+                        domain::audit::detail(
+                            "sign_in_wait",
+                            &[("n", &(until - now).num_seconds())],
+                        ),
+                    ))
                     .await?;
             }
             fail(StatusCode::UNAUTHORIZED, page.t("login.failed"))
@@ -571,7 +573,10 @@ pub async fn login(
         SignIn::Throttled { user_id, until } => {
             state
                 .store
-                .append_audit(audit(AuditAction::SignInFailed, user_id).detail("throttled"))
+                .append_audit(
+                    audit(AuditAction::SignInFailed, user_id)
+                        .detail(domain::audit::detail("sign_in_throttled", &[])),
+                )
                 .await?;
             // The same answer for every account, real or not, and for the address.
             let seconds = (until - now).num_seconds().max(1);
@@ -587,7 +592,10 @@ pub async fn login(
         SignIn::Disabled { user_id } => {
             state
                 .store
-                .append_audit(audit(AuditAction::SignInFailed, Some(user_id)).detail("disabled"))
+                .append_audit(
+                    audit(AuditAction::SignInFailed, Some(user_id))
+                        .detail(domain::audit::detail("sign_in_disabled", &[])),
+                )
                 .await?;
             fail(StatusCode::FORBIDDEN, page.t("login.disabled"))
         }
