@@ -10,6 +10,7 @@
 
 pub mod commitment_text;
 pub mod commitments;
+pub mod consultants;
 pub mod cross_pairs;
 pub mod dialogues;
 pub mod i18n;

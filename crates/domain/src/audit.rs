@@ -43,10 +43,12 @@ pub enum AuditAction {
     PairChanged,
     /// HR cancelled a programme (its history is kept).
     ProgrammeCancelled,
+    /// A consultant wrote their profile (プロフィール).
+    ConsultantProfileChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 24] = [
+    pub const ALL: [AuditAction; 25] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignInLocked,
@@ -71,6 +73,7 @@ impl AuditAction {
         AuditAction::Restored,
         AuditAction::PairChanged,
         AuditAction::ProgrammeCancelled,
+        AuditAction::ConsultantProfileChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -99,6 +102,7 @@ impl AuditAction {
             AuditAction::Restored => "restored",
             AuditAction::PairChanged => "pair_changed",
             AuditAction::ProgrammeCancelled => "programme_cancelled",
+            AuditAction::ConsultantProfileChanged => "consultant_profile_changed",
         }
     }
 

@@ -14,6 +14,7 @@ pub mod behaviour;
 pub mod calendar;
 pub mod career_sheet;
 pub mod commitment;
+pub mod consultant;
 pub mod dialogue;
 pub mod error;
 pub mod feedback;

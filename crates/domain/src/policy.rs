@@ -86,6 +86,14 @@ pub enum Action {
     FollowOwnProgramme { tenant: TenantId, participant: bool },
     /// Read or watch a programme's pre-learning material: its participants and HR.
     ViewProgrammeMaterial { tenant: TenantId, participant: bool },
+    /// Write one's own consultant profile (プロフィール): a consultant, for themselves.
+    EditOwnConsultantProfile,
+    /// List the company's consultants with their profiles, and suspend or restore their
+    /// accounts (外部コンサルタント): HR. It shows profiles, never who consults whom.
+    ManageConsultants { tenant: TenantId },
+    /// Read a consultant's profile: written for employees to read, so anyone signed in to
+    /// the company (a suspended consultant's only by HR, checked where it is loaded).
+    ReadConsultantProfile { tenant: TenantId },
 }
 
 /// Why an action was refused (never shown verbatim to users; pages say "no access").
@@ -156,10 +164,14 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
             same_tenant(tenant)?;
             needs(Role::Admin)
         }
-        Action::ManageProgrammes { tenant } | Action::ManagePairs { tenant } => {
+        Action::ManageProgrammes { tenant }
+        | Action::ManagePairs { tenant }
+        | Action::ManageConsultants { tenant } => {
             same_tenant(tenant)?;
             needs(Role::Hr)
         }
+        Action::EditOwnConsultantProfile => needs(Role::Consultant),
+        Action::ReadConsultantProfile { tenant } => same_tenant(tenant),
         Action::ViewSessionRoster { tenant, runs_it } => {
             same_tenant(tenant)?;
             if actor.has(Role::Hr) || (runs_it && actor.has(Role::Instructor)) {
@@ -400,6 +412,18 @@ pub fn may_record_consent(role: DialogueRole) -> bool {
 
 pub fn may_withdraw_consent(role: DialogueRole) -> bool {
     matches!(role, DialogueRole::Facilitator | DialogueRole::Subject)
+}
+
+/// May `actor` suspend (or restore) the account of someone holding `target_roles`? HR,
+/// for consultants only — never an account that also administers or runs HR, and never
+/// their own.
+pub fn may_suspend_consultant(actor: &Actor, target: UserId, target_roles: &[Role]) -> bool {
+    actor.has(Role::Hr)
+        && target != actor.user_id
+        && target_roles.contains(&Role::Consultant)
+        && !target_roles
+            .iter()
+            .any(|r| matches!(r, Role::Admin | Role::Hr))
 }
 
 /// May someone in `role` confirm the answer the consultant recorded? Only the employee:
@@ -1067,6 +1091,43 @@ mod tests {
             instructor.clone(),
         ];
         assert!(authorize(&hr, Action::ManageProgrammes { tenant: t }).is_ok());
+        assert!(authorize(&hr, Action::ManageConsultants { tenant: t }).is_ok());
+        for a in &others {
+            assert!(authorize(a, Action::ManageConsultants { tenant: t }).is_err());
+        }
+        assert!(authorize(&with(&[Role::Consultant]), Action::EditOwnConsultantProfile).is_ok());
+        assert!(authorize(&hr, Action::EditOwnConsultantProfile).is_err());
+        for a in others.iter().chain([&hr]) {
+            assert!(authorize(a, Action::ReadConsultantProfile { tenant: t }).is_ok());
+            assert_eq!(
+                authorize(
+                    a,
+                    Action::ReadConsultantProfile {
+                        tenant: TenantId(2)
+                    }
+                ),
+                Err(Denied::OtherTenant)
+            );
+        }
+        // HR suspends consultants, and nobody else through this door.
+        let other = UserId(99);
+        assert!(may_suspend_consultant(&hr, other, &[Role::Consultant]));
+        assert!(!may_suspend_consultant(&hr, other, &[Role::Employee]));
+        assert!(!may_suspend_consultant(
+            &hr,
+            other,
+            &[Role::Consultant, Role::Admin]
+        ));
+        assert!(!may_suspend_consultant(
+            &hr,
+            hr.user_id,
+            &[Role::Consultant, Role::Hr]
+        ));
+        assert!(!may_suspend_consultant(
+            &with(&[Role::Admin]),
+            other,
+            &[Role::Consultant]
+        ));
         assert_eq!(
             authorize(
                 &hr,

@@ -1528,6 +1528,9 @@ pub async fn create_demo(
     demo::seed_requests(store, t.id, &users)
         .await
         .context("the demo's requests could not be written")?;
+    demo::seed_consultant_profile(store, t.id, &users)
+        .await
+        .context("the demo consultant's profile could not be written")?;
     let numbers: Vec<String> = company
         .org
         .people

@@ -1033,6 +1033,61 @@ pub async fn seed_dialogues(
     Ok(())
 }
 
+/// The demo consultant's profile (プロフィール), as employees will read it.
+pub async fn seed_consultant_profile(
+    store: &store::Store,
+    t: domain::TenantId,
+    users: &[(Role, store::users::User)],
+) -> Result<(), store::StoreError> {
+    use domain::consultant::{AgeBand, Profile, Style, Theme};
+    let Some(consultant) = users
+        .iter()
+        .find(|(r, _)| *r == Role::Consultant)
+        .map(|(_, u)| u)
+    else {
+        return Ok(());
+    };
+    // An internal consultant: the reading of their name comes from the employee master.
+    let kana = match consultant.person_id {
+        Some(p) => store
+            .person(t, p)
+            .await?
+            .map(|p| p.name_kana)
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    store
+        .save_consultant_profile(
+            t,
+            consultant.id,
+            &Profile {
+                display_name: consultant.name.clone(),
+                kana: if kana.is_empty() {
+                    "カウンセラー".into()
+                } else {
+                    kana
+                },
+                registration_number: "16012345".into(),
+                certifications: "2級キャリアコンサルティング技能士、産業カウンセラー".into(),
+                years_of_practice: 12,
+                themes: vec![
+                    Theme::CareAndWork,
+                    Theme::MiddleSenior,
+                    Theme::Transfer,
+                ],
+                industries: "製造、小売、IT".into(),
+                job_families: "営業、人事、製造管理".into(),
+                age_band: Some(AgeBand::Fifties),
+                gender: None,
+                style: Style::Listen,
+                message: "仕事のこと、家族のこと、これからの働き方のこと。まだ言葉になっていない気持ちも、ゆっくり伺います。お話しいただいた内容は、あなたの同意なく会社に伝わることはありません。".into(),
+                languages: "日本語".into(),
+                capacity_per_month: 24,
+            },
+        )
+        .await
+}
+
 /// Ten fiscal years of career interviews for the demo's autonomy figures (demos of at
 /// least [`HISTORY_FROM_EMPLOYEES`] people): each year a growing share of people stated a
 /// vision and practised a confirmed commitment, rising from a low start and then

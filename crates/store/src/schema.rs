@@ -496,6 +496,29 @@ pub(crate) enum SignInThrottles {
 }
 
 #[derive(Iden, Clone, Copy)]
+pub(crate) enum ConsultantProfiles {
+    Table,
+    Id,
+    TenantId,
+    UserId,
+    DisplayName,
+    Kana,
+    RegistrationNumber,
+    Certifications,
+    YearsOfPractice,
+    Themes,
+    Industries,
+    JobFamilies,
+    AgeBand,
+    Gender,
+    Style,
+    Message,
+    Languages,
+    CapacityPerMonth,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
 pub(crate) enum Pairs {
     Table,
     Id,

@@ -13,6 +13,7 @@ mod anchors;
 mod autonomy;
 mod career_sheet;
 mod clients;
+mod consultants;
 mod dialogues;
 mod home;
 mod notifications;

@@ -6,8 +6,8 @@
 use crate::shared::auth;
 use crate::shared::error::ErrorBody;
 use crate::{
-    AppState, admin, anchors, autonomy, career_sheet, clients, dialogues, home, notifications,
-    pairs, people, programmes, questions, reports, requests, role_models,
+    AppState, admin, anchors, autonomy, career_sheet, clients, consultants, dialogues, home,
+    notifications, pairs, people, programmes, questions, reports, requests, role_models,
 };
 use axum::Router;
 use axum::routing::{get, post};
@@ -44,6 +44,8 @@ pub fn pages() -> Router<AppState> {
         .merge(autonomy::router())
         // a consultant's clients, HR's assignments, behaviour evaluations
         .merge(clients::router())
+        // consultants as people of their own: their profiles, HR's list and suspensions
+        .merge(consultants::router())
         // pairs for cross-department and mentor 1on1s: invitations, sections shared, HR pairing
         .merge(pairs::router())
         .merge(questions::router())

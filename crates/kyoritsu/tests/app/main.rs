@@ -30,6 +30,7 @@ mod autonomy;
 mod career_sheet;
 mod commitments;
 mod confidentiality;
+mod consultants;
 mod dialogues;
 mod hardening;
 mod notifications;

@@ -21,6 +21,7 @@ app_test!(permission_matrix_for_pages, |app| async move {
         .first()
         .map(|s| format!("/programmes/{}/sessions/{}", s.programme, s.id))
         .expect("a demo session of the instructor");
+    let cc = app.user("consultant@demo.example.jp").await.id.0;
     use StatusCode as S;
     const OK: S = S::OK;
     const NO: S = S::FORBIDDEN;
@@ -32,6 +33,11 @@ app_test!(permission_matrix_for_pages, |app| async move {
         ("/members".into(), [NO, OK, NO, NO, NO, NO]),
         ("/questions".into(), [NO, OK, OK, NO, OK, OK]),
         ("/clients".into(), [NO, NO, OK, NO, NO, NO]),
+        // A consultant's own profile; HR's list of consultants (never who consults whom).
+        ("/consultant/profile".into(), [NO, NO, OK, NO, NO, NO]),
+        ("/consultants".into(), [NO, NO, NO, NO, OK, NO]),
+        // A profile is written for employees to read: anyone in the company.
+        (format!("/consultants/{cc}"), [OK, OK, OK, OK, OK, OK]),
         ("/training".into(), [NO, NO, NO, OK, NO, NO]),
         ("/programmes".into(), [NO, NO, NO, NO, OK, NO]),
         ("/programmes/new".into(), [NO, NO, NO, NO, OK, NO]),

@@ -42,6 +42,7 @@ mod m0024_dialogue_requests;
 mod m0025_notifications;
 mod m0026_programme_cancel;
 mod m0027_pair_programme;
+mod m0028_consultant_profiles;
 
 use m0001_platform::m0001_platform;
 use m0002_imports::m0002_imports;
@@ -70,6 +71,7 @@ use m0024_dialogue_requests::m0024_dialogue_requests;
 use m0025_notifications::m0025_notifications;
 use m0026_programme_cancel::m0026_programme_cancel;
 use m0027_pair_programme::m0027_pair_programme;
+use m0028_consultant_profiles::m0028_consultant_profiles;
 
 type Statements = Vec<String>;
 
@@ -214,6 +216,11 @@ const MIGRATIONS: &[Migration] = &[
         version: 27,
         name: "pair_programme",
         up: m0027_pair_programme,
+    },
+    Migration {
+        version: 28,
+        name: "consultant_profiles",
+        up: m0028_consultant_profiles,
     },
 ];
 

@@ -70,6 +70,8 @@ pub(super) struct ShowPage {
     pub(super) started: bool,
     pub(super) role: &'static str,
     pub(super) consultant_session: bool,
+    /// The employee may open their consultant's profile: the consultant's user id.
+    pub(super) facilitator_profile: Option<i64>,
     pub(super) may_manage: bool,
     pub(super) may_calendar: bool,
     // the facilitator's preparation
@@ -446,7 +448,17 @@ pub(super) async fn render_view(
     } else {
         topic_text
     };
+    let facilitator_profile = if subject && d.kind.is_consultant_session() {
+        let caller = auth.caller(&crate::Origin::default());
+        app::consultants::profile_of(&state.store, &caller, d.facilitator)
+            .await
+            .is_ok()
+            .then_some(d.facilitator.0)
+    } else {
+        None
+    };
     Ok(ShowPage {
+        facilitator_profile,
         shell: page.shell(Some(auth), if subject { "/my" } else { "/dialogues" }),
         d: row(page, d),
         duration: d.duration_minutes,

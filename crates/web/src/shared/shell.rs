@@ -136,7 +136,19 @@ impl Shell {
                 active: self.section == "/reports",
             });
         }
+        if user.roles.contains(&Role::Consultant) {
+            items.push(NavItem {
+                href: "/consultant/profile",
+                label: "nav.consultant_profile",
+                active: self.section == "/consultant/profile",
+            });
+        }
         if user.roles.contains(&Role::Hr) {
+            items.push(NavItem {
+                href: "/consultants",
+                label: "nav.consultants",
+                active: self.section == "/consultants",
+            });
             items.push(NavItem {
                 href: "/autonomy",
                 label: "nav.autonomy",

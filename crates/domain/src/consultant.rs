@@ -1,0 +1,456 @@
+//! キャリアコンサルタントのプロフィール: what a consultant (external, or internal with an
+//! employee record) tells employees about themselves so they can choose one
+//! (DOMAIN.md: Consultant matching). The consultant maintains it; [`parse_profile`]
+//! checks a whole form at once and names every field that is wrong.
+
+use serde::Serialize;
+
+/// What employees may want to talk about, and what consultants know well.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Theme {
+    /// 転職
+    JobChange,
+    /// 独立・起業
+    Independence,
+    /// 育児・介護との両立
+    CareAndWork,
+    /// ミドルシニア
+    MiddleSenior,
+    /// 管理職
+    Management,
+    /// 若手
+    EarlyCareer,
+    /// 異動
+    Transfer,
+    /// 学び直し
+    Relearning,
+    /// メンタル不調の手前
+    BeforeBurnout,
+    /// 定年後の働き方
+    AfterRetirement,
+}
+
+impl Theme {
+    pub const ALL: [Theme; 10] = [
+        Theme::JobChange,
+        Theme::Independence,
+        Theme::CareAndWork,
+        Theme::MiddleSenior,
+        Theme::Management,
+        Theme::EarlyCareer,
+        Theme::Transfer,
+        Theme::Relearning,
+        Theme::BeforeBurnout,
+        Theme::AfterRetirement,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Theme::JobChange => "job_change",
+            Theme::Independence => "independence",
+            Theme::CareAndWork => "care_and_work",
+            Theme::MiddleSenior => "middle_senior",
+            Theme::Management => "management",
+            Theme::EarlyCareer => "early_career",
+            Theme::Transfer => "transfer",
+            Theme::Relearning => "relearning",
+            Theme::BeforeBurnout => "before_burnout",
+            Theme::AfterRetirement => "after_retirement",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Theme> {
+        Theme::ALL.into_iter().find(|t| t.key() == key)
+    }
+}
+
+/// How a consultant works in a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Style {
+    /// 聴く
+    Listen,
+    /// 一緒に考える
+    ThinkTogether,
+    /// 助言する
+    Advise,
+}
+
+impl Style {
+    pub const ALL: [Style; 3] = [Style::Listen, Style::ThinkTogether, Style::Advise];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Style::Listen => "listen",
+            Style::ThinkTogether => "think_together",
+            Style::Advise => "advise",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Style> {
+        Style::ALL.into_iter().find(|s| s.key() == key)
+    }
+}
+
+/// An age band, given only if the consultant wants it shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgeBand {
+    Twenties,
+    Thirties,
+    Forties,
+    Fifties,
+    SixtiesAndOver,
+}
+
+impl AgeBand {
+    pub const ALL: [AgeBand; 5] = [
+        AgeBand::Twenties,
+        AgeBand::Thirties,
+        AgeBand::Forties,
+        AgeBand::Fifties,
+        AgeBand::SixtiesAndOver,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            AgeBand::Twenties => "twenties",
+            AgeBand::Thirties => "thirties",
+            AgeBand::Forties => "forties",
+            AgeBand::Fifties => "fifties",
+            AgeBand::SixtiesAndOver => "sixties_and_over",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<AgeBand> {
+        AgeBand::ALL.into_iter().find(|a| a.key() == key)
+    }
+}
+
+/// A gender, given only if the consultant wants it shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Gender {
+    Woman,
+    Man,
+    Other,
+}
+
+impl Gender {
+    pub const ALL: [Gender; 3] = [Gender::Woman, Gender::Man, Gender::Other];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Gender::Woman => "woman",
+            Gender::Man => "man",
+            Gender::Other => "other",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Gender> {
+        Gender::ALL.into_iter().find(|g| g.key() == key)
+    }
+}
+
+pub const MAX_NAME_CHARS: usize = 60;
+pub const MAX_MESSAGE_CHARS: usize = 1000;
+/// Certifications, industries, job families, languages: free text of this length.
+pub const MAX_LIST_CHARS: usize = 400;
+pub const MAX_YEARS: u8 = 60;
+pub const MAX_CAPACITY: u16 = 200;
+
+/// A consultant's profile as stored and shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Profile {
+    pub display_name: String,
+    /// Reading of the name in katakana (hiragana typed is folded to katakana).
+    pub kana: String,
+    /// 国家資格キャリアコンサルタント登録番号: eight digits.
+    pub registration_number: String,
+    pub certifications: String,
+    pub years_of_practice: u8,
+    pub themes: Vec<Theme>,
+    pub industries: String,
+    pub job_families: String,
+    pub age_band: Option<AgeBand>,
+    pub gender: Option<Gender>,
+    pub style: Style,
+    pub message: String,
+    pub languages: String,
+    /// Sessions a month they take on.
+    pub capacity_per_month: u16,
+}
+
+/// The profile form as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProfileInput {
+    pub display_name: String,
+    pub kana: String,
+    pub registration_number: String,
+    pub certifications: String,
+    pub years_of_practice: String,
+    pub themes: Vec<String>,
+    pub industries: String,
+    pub job_families: String,
+    pub age_band: String,
+    pub gender: String,
+    pub style: String,
+    pub message: String,
+    pub languages: String,
+    pub capacity_per_month: String,
+}
+
+/// What is wrong with one field: (field, problem) — both keys for the message
+/// `consultant.error.{field}.{problem}`.
+pub type FieldError = (&'static str, &'static str);
+
+/// The registration number as typed (full-width digits, 「第…号」, spaces and hyphens
+/// allowed) as its eight digits.
+pub fn parse_registration_number(raw: &str) -> Result<String, &'static str> {
+    let folded = crate::import::values::normalise(raw);
+    let digits: String = folded
+        .trim()
+        .trim_start_matches('第')
+        .trim_end_matches('号')
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-'))
+        .collect();
+    if digits.is_empty() {
+        return Err("required");
+    }
+    if digits.len() != 8 || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err("format");
+    }
+    Ok(digits)
+}
+
+/// Hiragana folded to katakana; anything but kana, the long-vowel mark, middle dot and
+/// spaces refused.
+fn parse_kana(raw: &str) -> Result<String, &'static str> {
+    let folded: String = crate::import::values::normalise(raw)
+        .trim()
+        .chars()
+        .map(|c| match c {
+            'ぁ'..='ゖ' => char::from_u32(c as u32 + 0x60).unwrap_or(c),
+            other => other,
+        })
+        .collect();
+    if folded.is_empty() {
+        return Err("required");
+    }
+    if !folded
+        .chars()
+        .all(|c| matches!(c, 'ァ'..='ヺ' | 'ー' | '・' | ' ' | '\u{3000}'))
+    {
+        return Err("kana");
+    }
+    Ok(folded)
+}
+
+fn text(raw: &str, max: usize, required: bool) -> Result<String, &'static str> {
+    let t = raw.trim().replace("\r\n", "\n");
+    if required && t.is_empty() {
+        return Err("required");
+    }
+    if t.chars().count() > max {
+        return Err("too_long");
+    }
+    Ok(t)
+}
+
+fn number<T: std::str::FromStr + PartialOrd>(raw: &str, max: T) -> Result<T, &'static str> {
+    let folded = crate::import::values::normalise(raw);
+    let n: T = folded.trim().parse().map_err(|_| "number")?;
+    if n > max {
+        return Err("range");
+    }
+    Ok(n)
+}
+
+/// Checks the whole form: the profile, or every field that is wrong (nothing is saved
+/// then). Optional fields left empty stay empty; an age band or gender not given is not
+/// shown.
+pub fn parse_profile(input: &ProfileInput) -> Result<Profile, Vec<FieldError>> {
+    let mut errors: Vec<FieldError> = Vec::new();
+    let mut take = |field: &'static str, r: Result<String, &'static str>| match r {
+        Ok(v) => v,
+        Err(e) => {
+            errors.push((field, e));
+            String::new()
+        }
+    };
+    let display_name = take(
+        "display_name",
+        text(&input.display_name, MAX_NAME_CHARS, true),
+    );
+    let kana = take("kana", parse_kana(&input.kana));
+    let registration_number = take(
+        "registration_number",
+        parse_registration_number(&input.registration_number),
+    );
+    let certifications = take(
+        "certifications",
+        text(&input.certifications, MAX_LIST_CHARS, false),
+    );
+    let industries = take("industries", text(&input.industries, MAX_LIST_CHARS, false));
+    let job_families = take(
+        "job_families",
+        text(&input.job_families, MAX_LIST_CHARS, false),
+    );
+    let message = take("message", text(&input.message, MAX_MESSAGE_CHARS, true));
+    let languages = take("languages", text(&input.languages, MAX_LIST_CHARS, false));
+    let years_of_practice = match number::<u8>(&input.years_of_practice, MAX_YEARS) {
+        Ok(n) => n,
+        Err(e) => {
+            errors.push(("years_of_practice", e));
+            0
+        }
+    };
+    let capacity_per_month = match number::<u16>(&input.capacity_per_month, MAX_CAPACITY) {
+        Ok(n) => n,
+        Err(e) => {
+            errors.push(("capacity_per_month", e));
+            0
+        }
+    };
+    let mut themes: Vec<Theme> = input
+        .themes
+        .iter()
+        .filter_map(|k| Theme::parse(k))
+        .collect();
+    themes.sort();
+    themes.dedup();
+    if themes.is_empty() || themes.len() != input.themes.len() {
+        errors.push((
+            "themes",
+            if themes.is_empty() {
+                "required"
+            } else {
+                "unknown"
+            },
+        ));
+    }
+    let style = Style::parse(&input.style);
+    if style.is_none() {
+        errors.push(("style", "required"));
+    }
+    let optional = |raw: &str| raw.trim().is_empty();
+    let age_band = AgeBand::parse(&input.age_band);
+    if age_band.is_none() && !optional(&input.age_band) {
+        errors.push(("age_band", "unknown"));
+    }
+    let gender = Gender::parse(&input.gender);
+    if gender.is_none() && !optional(&input.gender) {
+        errors.push(("gender", "unknown"));
+    }
+    match (errors.is_empty(), style) {
+        (true, Some(style)) => Ok(Profile {
+            display_name,
+            kana,
+            registration_number,
+            certifications,
+            years_of_practice,
+            themes,
+            industries,
+            job_families,
+            age_band,
+            gender,
+            style,
+            message,
+            languages,
+            capacity_per_month,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// Themes as stored: keys joined by commas (unknown keys dropped when read back).
+pub fn themes_to_text(themes: &[Theme]) -> String {
+    themes.iter().map(|t| t.key()).collect::<Vec<_>>().join(",")
+}
+
+pub fn themes_from_text(text: &str) -> Vec<Theme> {
+    text.split(',').filter_map(Theme::parse).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> ProfileInput {
+        ProfileInput {
+            display_name: "田中 由紀".into(),
+            kana: "たなか ゆき".into(),
+            registration_number: "第１６０１２３４５号".into(),
+            certifications: "2級キャリアコンサルティング技能士".into(),
+            years_of_practice: "１２".into(),
+            themes: vec!["care_and_work".into(), "middle_senior".into()],
+            industries: "製造、小売".into(),
+            job_families: "営業、人事".into(),
+            age_band: "forties".into(),
+            gender: String::new(),
+            style: "listen".into(),
+            message: "まずはゆっくりお話を伺います。".into(),
+            languages: "日本語、英語".into(),
+            capacity_per_month: "20".into(),
+        }
+    }
+
+    #[test]
+    fn a_profile_is_checked_as_a_whole_and_folded_to_one_form() {
+        let p = parse_profile(&input()).expect("valid");
+        assert_eq!(
+            p.registration_number, "16012345",
+            "full-width, 第…号 folded"
+        );
+        assert_eq!(p.kana, "タナカ ユキ", "hiragana folded to katakana");
+        assert_eq!(p.years_of_practice, 12);
+        assert_eq!(p.themes, vec![Theme::CareAndWork, Theme::MiddleSenior]);
+        assert_eq!(p.age_band, Some(AgeBand::Forties));
+        assert_eq!(p.gender, None, "not given, not shown");
+        let bad = ProfileInput {
+            registration_number: "1601234".into(),
+            kana: "Tanaka".into(),
+            years_of_practice: "たくさん".into(),
+            themes: vec![],
+            style: String::new(),
+            gender: "unknown-key".into(),
+            capacity_per_month: "999".into(),
+            ..input()
+        };
+        let errors = parse_profile(&bad).expect_err("invalid");
+        for e in [
+            ("registration_number", "format"),
+            ("kana", "kana"),
+            ("years_of_practice", "number"),
+            ("themes", "required"),
+            ("style", "required"),
+            ("gender", "unknown"),
+            ("capacity_per_month", "range"),
+        ] {
+            assert!(errors.contains(&e), "{e:?} in {errors:?}");
+        }
+        assert_eq!(
+            parse_registration_number("1601-2345"),
+            Ok("16012345".into())
+        );
+        assert_eq!(parse_registration_number(""), Err("required"));
+        assert_eq!(parse_registration_number("A6012345"), Err("format"));
+        let unknown_theme = ProfileInput {
+            themes: vec!["care_and_work".into(), "astrology".into()],
+            ..input()
+        };
+        assert_eq!(
+            parse_profile(&unknown_theme),
+            Err(vec![("themes", "unknown")])
+        );
+        for t in Theme::ALL {
+            assert_eq!(Theme::parse(t.key()), Some(t));
+        }
+        assert_eq!(
+            themes_from_text(&themes_to_text(&Theme::ALL)),
+            Theme::ALL.to_vec()
+        );
+    }
+}

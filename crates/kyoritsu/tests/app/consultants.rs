@@ -1,0 +1,256 @@
+//! Consultants as people of their own: each keeps the profile employees choose from, and
+//! HR lists them and suspends or restores an account — never learning who consults whom.
+
+use super::*;
+
+app_test!(
+    a_consultant_keeps_their_profile_and_a_wrong_form_changes_nothing,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        let consultant = app.signed_in("consultant@demo.example.jp").await;
+        let me = app.user("consultant@demo.example.jp").await;
+        let (s, page) = consultant.get("/consultant/profile").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(page.contains("16012345"), "the demo profile is there");
+        let csrf = consultant.csrf("/consultant/profile").await;
+        let form = |number: &'static str, kana: &'static str| {
+            vec![
+                ("_csrf", csrf.clone().leak() as &str),
+                ("display_name", "上田 陽子"),
+                ("kana", kana),
+                ("registration_number", number),
+                ("certifications", "2級キャリアコンサルティング技能士"),
+                ("years_of_practice", "１５"),
+                ("themes", "care_and_work"),
+                ("themes", "relearning"),
+                ("industries", "製造、小売"),
+                ("job_families", "営業"),
+                ("age_band", ""),
+                ("gender", "woman"),
+                ("style", "think_together"),
+                ("message", "学び直しの相談も歓迎します。"),
+                ("languages", "日本語"),
+                ("capacity_per_month", "30"),
+            ]
+        };
+        // A wrong registration number and a kana in Latin letters: both said, all kept.
+        let (s, page) = consultant
+            .post("/consultant/profile", &form("1234", "Ueda"))
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("登録番号は8桁の数字で入力してください"));
+        assert!(page.contains("カタカナかひらがなで入力してください"));
+        assert!(
+            page.contains("学び直しの相談も歓迎します。"),
+            "the message as typed"
+        );
+        assert!(page.contains("value=\"1234\""));
+        let (stored, _) = app
+            .store
+            .consultant_profile(t.id, me.id)
+            .await
+            .expect("q")
+            .expect("profile");
+        assert_eq!(stored.registration_number, "16012345", "nothing saved");
+        // Written as on the certificate, with full-width digits and hiragana: folded.
+        let (s, _) = consultant
+            .post(
+                "/consultant/profile",
+                &form("第１６０９８７６５号", "うえだ ようこ"),
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let (stored, _) = app
+            .store
+            .consultant_profile(t.id, me.id)
+            .await
+            .expect("q")
+            .expect("profile");
+        assert_eq!(stored.registration_number, "16098765");
+        assert_eq!(stored.kana, "ウエダ ヨウコ");
+        assert_eq!(stored.years_of_practice, 15);
+        assert_eq!(
+            stored.themes,
+            vec![
+                domain::consultant::Theme::CareAndWork,
+                domain::consultant::Theme::Relearning
+            ]
+        );
+        assert_eq!(stored.age_band, None, "not given, not shown");
+        let (entries, _) = app
+            .store
+            .list_audit(
+                t.id,
+                &store::audit::AuditFilter {
+                    action: Some(domain::audit::AuditAction::ConsultantProfileChanged),
+                    ..Default::default()
+                },
+                10,
+                0,
+            )
+            .await
+            .expect("audit");
+        assert_eq!(entries.len(), 1);
+        // Nobody else writes a profile: an employee, a manager, HR.
+        for who in ["employee", "manager", "hr"] {
+            let b = app.signed_in(&format!("{who}@demo.example.jp")).await;
+            let csrf = b.csrf("/my").await;
+            let (s, _) = b
+                .post(
+                    "/consultant/profile",
+                    &[("_csrf", csrf.as_str()), ("display_name", "なりすまし")],
+                )
+                .await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{who}");
+        }
+    }
+);
+
+app_test!(
+    hr_lists_the_consultants_and_suspends_one_who_then_cannot_sign_in,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        let (s, page) = hr.get("/consultants").await;
+        assert_eq!(s, StatusCode::OK);
+        let consultant = app.user("consultant@demo.example.jp").await;
+        let row = page
+            .split("data-testid=\"consultant-row\"")
+            .find(|r| r.contains("consultant@demo.example.jp"))
+            .expect("the demo consultant");
+        assert!(row.contains("16012345") && row.contains("育児・介護との両立"));
+        // The programme's consultant has no profile yet: HR is told.
+        assert!(page.contains("data-testid=\"consultants-without-profile\""));
+        // The list says nothing of clients.
+        let client = app.report_of_manager().await;
+        let name = app
+            .store
+            .person(t.id, domain::PersonId(client))
+            .await
+            .expect("q")
+            .expect("p")
+            .name;
+        assert!(!page.contains(&name), "no client on HR's list");
+        // Suspended: they cannot sign in, and the session they had ends.
+        let signed_in = app.signed_in("consultant@demo.example.jp").await;
+        let csrf = hr.csrf("/consultants").await;
+        let (s, _) = hr
+            .post(
+                &format!("/consultants/{}/suspend", consultant.id.0),
+                &[("_csrf", csrf.as_str())],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        assert!(
+            app.store
+                .user(t.id, consultant.id)
+                .await
+                .expect("q")
+                .disabled
+        );
+        assert_ne!(signed_in.get("/clients").await.0, StatusCode::OK);
+        let (s, _) = app.browser().login("consultant@demo.example.jp", PW).await;
+        assert_ne!(
+            s,
+            StatusCode::SEE_OTHER,
+            "a suspended consultant cannot sign in"
+        );
+        let (_, page) = hr.get("/consultants").await;
+        assert!(page.contains("data-testid=\"consultant-suspended\""));
+        // Restored.
+        hr.post(
+            &format!("/consultants/{}/restore", consultant.id.0),
+            &[("_csrf", csrf.as_str())],
+        )
+        .await;
+        assert!(
+            !app.store
+                .user(t.id, consultant.id)
+                .await
+                .expect("q")
+                .disabled
+        );
+        app.signed_in("consultant@demo.example.jp").await;
+        // HR suspends consultants only: not the admin, not an unknown account.
+        let admin = app.user("admin@demo.example.jp").await;
+        let (s, _) = hr
+            .post(
+                &format!("/consultants/{}/suspend", admin.id.0),
+                &[("_csrf", csrf.as_str())],
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        assert!(!app.store.user(t.id, admin.id).await.expect("q").disabled);
+        let (s, _) = hr
+            .post("/consultants/999999/suspend", &[("_csrf", csrf.as_str())])
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        // Nobody else suspends.
+        let manager = app.signed_in("manager@demo.example.jp").await;
+        let mcsrf = manager.csrf("/members").await;
+        let (s, _) = manager
+            .post(
+                &format!("/consultants/{}/suspend", consultant.id.0),
+                &[("_csrf", mcsrf.as_str())],
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+    }
+);
+
+app_test!(
+    employees_read_a_consultants_profile_from_their_dialogue_but_not_a_suspended_or_unwritten_one,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        let (held, _, _, _) = demo_dialogues(&app).await;
+        let consultant = app.user("consultant@demo.example.jp").await;
+        let employee = app.signed_in("employee@demo.example.jp").await;
+        let (_, page) = employee.get(&format!("/dialogues/{held}")).await;
+        assert!(
+            page.contains(&format!("href=\"/consultants/{}\"", consultant.id.0)),
+            "the employee opens their consultant's profile from the dialogue"
+        );
+        let (s, profile) = employee
+            .get(&format!("/consultants/{}", consultant.id.0))
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(profile.contains("data-testid=\"consultant-message\""));
+        assert!(profile.contains("育児・介護との両立"));
+        // Not a consultant, or no profile yet: nothing to read.
+        let admin = app.user("admin@demo.example.jp").await;
+        assert_eq!(
+            employee
+                .get(&format!("/consultants/{}", admin.id.0))
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
+        let unwritten = app.user("milestone-cc@demo.example.jp").await;
+        assert_eq!(
+            employee
+                .get(&format!("/consultants/{}", unwritten.id.0))
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
+        // Suspended: gone for employees, still there for HR.
+        app.store
+            .set_user_disabled(t.id, consultant.id, true)
+            .await
+            .expect("suspend");
+        assert_eq!(
+            employee
+                .get(&format!("/consultants/{}", consultant.id.0))
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        assert_eq!(
+            hr.get(&format!("/consultants/{}", consultant.id.0)).await.0,
+            StatusCode::OK
+        );
+        let (_, page) = employee.get(&format!("/dialogues/{held}")).await;
+        assert!(!page.contains("data-testid=\"facilitator-profile\""));
+    }
+);

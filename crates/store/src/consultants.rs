@@ -1,0 +1,192 @@
+//! Consultants' profiles (キャリアコンサルタントのプロフィール, `domain::consultant`): one
+//! per consultant account, written by the consultant, scoped by tenant. Who may write or
+//! list them is decided in `app::consultants` through `domain::policy`.
+
+use crate::schema::{ConsultantProfiles as Cp, UserRoles, Users};
+use crate::{Result, Store, StoreError, TenantId, UserId};
+use chrono::{DateTime, Utc};
+use domain::consultant::{AgeBand, Gender, Profile, Style, themes_from_text, themes_to_text};
+use sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
+
+/// A consultant account with its profile, if they wrote one, as HR's list shows it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ConsultantEntry {
+    pub user: UserId,
+    pub name: String,
+    pub email: String,
+    pub disabled: bool,
+    /// Internal consultants keep their employee record.
+    pub internal: bool,
+    pub profile: Option<Profile>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+type Row = (
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    DateTime<Utc>,
+);
+
+const COLUMNS: [Cp; 15] = [
+    Cp::DisplayName,
+    Cp::Kana,
+    Cp::RegistrationNumber,
+    Cp::Certifications,
+    Cp::YearsOfPractice,
+    Cp::Themes,
+    Cp::Industries,
+    Cp::JobFamilies,
+    Cp::AgeBand,
+    Cp::Gender,
+    Cp::Style,
+    Cp::Message,
+    Cp::Languages,
+    Cp::CapacityPerMonth,
+    Cp::UpdatedAt,
+];
+
+fn profile_of(r: Row) -> Result<(Profile, DateTime<Utc>)> {
+    let (name, kana, number, certs, years, themes, industries, families, age, gender, style) =
+        (r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10);
+    Ok((
+        Profile {
+            display_name: name,
+            kana,
+            registration_number: number,
+            certifications: certs,
+            years_of_practice: u8::try_from(years).unwrap_or(u8::MAX),
+            themes: themes_from_text(&themes),
+            industries,
+            job_families: families,
+            age_band: AgeBand::parse(&age),
+            gender: Gender::parse(&gender),
+            style: Style::parse(&style)
+                .ok_or_else(|| StoreError::Integrity(format!("consultant style '{style}'")))?,
+            message: r.11,
+            languages: r.12,
+            capacity_per_month: u16::try_from(r.13).unwrap_or(u16::MAX),
+        },
+        r.14,
+    ))
+}
+
+impl Store {
+    /// A consultant's profile, if they wrote one.
+    pub async fn consultant_profile(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+    ) -> Result<Option<(Profile, DateTime<Utc>)>> {
+        let row: Option<Row> = self
+            .fetch_optional(
+                &Query::select()
+                    .columns(COLUMNS)
+                    .from(Cp::Table)
+                    .and_where(Expr::col(Cp::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Cp::UserId).eq(user.0))
+                    .to_owned(),
+            )
+            .await?;
+        row.map(profile_of).transpose()
+    }
+
+    /// Writes a consultant's profile (the whole of it, replacing what was there).
+    pub async fn save_consultant_profile(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        p: &Profile,
+    ) -> Result<()> {
+        let values: Vec<sea_query::SimpleExpr> = vec![
+            tenant.0.into(),
+            user.0.into(),
+            p.display_name.clone().into(),
+            p.kana.clone().into(),
+            p.registration_number.clone().into(),
+            p.certifications.clone().into(),
+            i64::from(p.years_of_practice).into(),
+            themes_to_text(&p.themes).into(),
+            p.industries.clone().into(),
+            p.job_families.clone().into(),
+            p.age_band.map(|a| a.key()).unwrap_or_default().into(),
+            p.gender.map(|g| g.key()).unwrap_or_default().into(),
+            p.style.key().into(),
+            p.message.clone().into(),
+            p.languages.clone().into(),
+            i64::from(p.capacity_per_month).into(),
+            Utc::now().into(),
+        ];
+        let mut columns = vec![Cp::TenantId, Cp::UserId];
+        columns.extend(COLUMNS);
+        self.execute(
+            &Query::insert()
+                .into_table(Cp::Table)
+                .columns(columns)
+                .values_panic(values)
+                .on_conflict(
+                    OnConflict::columns([Cp::TenantId, Cp::UserId])
+                        .update_columns(COLUMNS)
+                        .to_owned(),
+                )
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Every account holding the consultant role, with its profile, by name.
+    pub async fn consultants(&self, tenant: TenantId) -> Result<Vec<ConsultantEntry>> {
+        let rows: Vec<(i64, String, String, bool, Option<i64>)> = self
+            .fetch_all(
+                &Query::select()
+                    .columns([
+                        (Users::Table, Users::Id),
+                        (Users::Table, Users::Name),
+                        (Users::Table, Users::Email),
+                        (Users::Table, Users::Disabled),
+                        (Users::Table, Users::PersonId),
+                    ])
+                    .from(Users::Table)
+                    .inner_join(
+                        UserRoles::Table,
+                        Expr::col((UserRoles::Table, UserRoles::UserId))
+                            .equals((Users::Table, Users::Id)),
+                    )
+                    .and_where(Expr::col((Users::Table, Users::TenantId)).eq(tenant.0))
+                    .and_where(
+                        Expr::col((UserRoles::Table, UserRoles::Role))
+                            .eq(domain::Role::Consultant.as_str()),
+                    )
+                    .order_by((Users::Table, Users::Name), Order::Asc)
+                    .order_by((Users::Table, Users::Id), Order::Asc)
+                    .to_owned(),
+            )
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (id, name, email, disabled, person) in rows {
+            let profile = self.consultant_profile(tenant, UserId(id)).await?;
+            out.push(ConsultantEntry {
+                user: UserId(id),
+                name,
+                email,
+                disabled,
+                internal: person.is_some(),
+                updated_at: profile.as_ref().map(|(_, at)| *at),
+                profile: profile.map(|(p, _)| p),
+            });
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,351 @@
+//! キャリアコンサルタント as people of their own: each consultant keeps the profile
+//! employees will choose from (`/consultant/profile`); HR lists the company's
+//! consultants with their profiles and suspends or restores an account (`/consultants`).
+//! The rules are `domain::consultant` (what a profile is) and `app::consultants` over
+//! `domain::policy` (who may do what).
+
+use crate::shared::auth::{Auth, Page, set_flash};
+use crate::shared::error::AppError;
+use crate::shared::shell::Shell;
+use crate::shared::time::when;
+use crate::{AppState, FormData, Origin};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use domain::UserId;
+use domain::consultant::{
+    AgeBand, Gender, MAX_MESSAGE_CHARS, Profile, ProfileInput, Style, Theme, parse_profile,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/consultant/profile", get(profile_page).post(save_profile))
+        .route("/consultants", get(list))
+        .route("/consultants/{id}", get(view))
+        .route("/consultants/{id}/suspend", post(suspend))
+        .route("/consultants/{id}/restore", post(restore))
+}
+
+/// One choice on the form: (key, label, chosen).
+pub type Choice = (&'static str, String, bool);
+
+#[derive(Template, WebTemplate)]
+#[template(path = "consultants/profile.html")]
+struct ProfilePage {
+    shell: Shell,
+    form: ProfileInput,
+    themes: Vec<Choice>,
+    styles: Vec<Choice>,
+    age_bands: Vec<Choice>,
+    genders: Vec<Choice>,
+    /// (field, message)
+    errors: Vec<(&'static str, String)>,
+    saved: bool,
+    message_limit: usize,
+}
+
+impl ProfilePage {
+    /// The message for one field, if it is wrong.
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+    }
+}
+
+/// The form filled from a stored profile.
+fn input_of(p: &Profile) -> ProfileInput {
+    ProfileInput {
+        display_name: p.display_name.clone(),
+        kana: p.kana.clone(),
+        registration_number: p.registration_number.clone(),
+        certifications: p.certifications.clone(),
+        years_of_practice: p.years_of_practice.to_string(),
+        themes: p.themes.iter().map(|t| t.key().to_string()).collect(),
+        industries: p.industries.clone(),
+        job_families: p.job_families.clone(),
+        age_band: p.age_band.map(|a| a.key()).unwrap_or_default().into(),
+        gender: p.gender.map(|g| g.key()).unwrap_or_default().into(),
+        style: p.style.key().into(),
+        message: p.message.clone(),
+        languages: p.languages.clone(),
+        capacity_per_month: p.capacity_per_month.to_string(),
+    }
+}
+
+fn render(
+    page: &Page,
+    auth: &Auth,
+    form: ProfileInput,
+    errors: Vec<(&'static str, String)>,
+    saved: bool,
+) -> ProfilePage {
+    let choices = |keys: Vec<&'static str>, prefix: &str, chosen: &dyn Fn(&str) -> bool| {
+        keys.into_iter()
+            .map(|k| (k, page.t(&format!("{prefix}.{k}")).to_string(), chosen(k)))
+            .collect()
+    };
+    ProfilePage {
+        themes: choices(
+            Theme::ALL.iter().map(|t| t.key()).collect(),
+            "consultant.theme",
+            &|k| form.themes.iter().any(|t| t == k),
+        ),
+        styles: choices(
+            Style::ALL.iter().map(|s| s.key()).collect(),
+            "consultant.style",
+            &|k| form.style == k,
+        ),
+        age_bands: choices(
+            AgeBand::ALL.iter().map(|a| a.key()).collect(),
+            "consultant.age_band",
+            &|k| form.age_band == k,
+        ),
+        genders: choices(
+            Gender::ALL.iter().map(|g| g.key()).collect(),
+            "consultant.gender",
+            &|k| form.gender == k,
+        ),
+        shell: page.shell(Some(auth), "/consultant/profile"),
+        form,
+        errors,
+        saved,
+        message_limit: MAX_MESSAGE_CHARS,
+    }
+}
+
+/// GET /consultant/profile — プロフィール: the consultant's own.
+async fn profile_page(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+) -> Result<ProfilePage, AppError> {
+    let caller = auth.caller(&Origin::default());
+    let stored = app::consultants::my_profile(&state.store, &caller).await?;
+    let saved = stored.is_some();
+    let form = match stored {
+        Some(p) => input_of(&p),
+        None => ProfileInput {
+            display_name: auth.user.name.clone(),
+            ..ProfileInput::default()
+        },
+    };
+    Ok(render(&page, &auth, form, Vec::new(), saved))
+}
+
+/// POST /consultant/profile — checked as a whole; a refused form comes back as typed
+/// with every problem beside its field, and nothing is saved.
+async fn save_profile(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    form: FormData,
+) -> Result<Response, AppError> {
+    let caller = auth.caller(&origin);
+    // Asked first, so that nobody else learns what the form would say.
+    app::consultants::my_profile(&state.store, &caller).await?;
+    let input = ProfileInput {
+        display_name: form.get("display_name").into(),
+        kana: form.get("kana").into(),
+        registration_number: form.get("registration_number").into(),
+        certifications: form.get("certifications").into(),
+        years_of_practice: form.get("years_of_practice").into(),
+        themes: form.get_all("themes").map(str::to_string).collect(),
+        industries: form.get("industries").into(),
+        job_families: form.get("job_families").into(),
+        age_band: form.get("age_band").into(),
+        gender: form.get("gender").into(),
+        style: form.get("style").into(),
+        message: form.get("message").into(),
+        languages: form.get("languages").into(),
+        capacity_per_month: form.get("capacity_per_month").into(),
+    };
+    match parse_profile(&input) {
+        Ok(profile) => {
+            app::consultants::save_profile(&state.store, &caller, &profile).await?;
+            set_flash(&page.session, "success", page.t("consultant.saved")).await?;
+            Ok(Redirect::to("/consultant/profile").into_response())
+        }
+        Err(problems) => {
+            let errors = problems
+                .into_iter()
+                .map(|(field, problem)| {
+                    (
+                        field,
+                        page.t(&format!("consultant.error.{field}.{problem}"))
+                            .to_string(),
+                    )
+                })
+                .collect();
+            let p = render(&page, &auth, input, errors, false);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
+        }
+    }
+}
+
+/// A consultant on HR's list.
+pub struct ConsultantRow {
+    pub id: i64,
+    pub name: String,
+    pub kana: String,
+    pub email: String,
+    pub suspended: bool,
+    pub internal: bool,
+    pub has_profile: bool,
+    pub registration_number: String,
+    pub years: String,
+    pub themes: Vec<String>,
+    pub style: String,
+    pub capacity: String,
+    pub updated: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "consultants/list.html")]
+struct ListPage {
+    shell: Shell,
+    rows: Vec<ConsultantRow>,
+    without_profile: usize,
+}
+
+/// GET /consultants — 外部コンサルタント (HR): every consultant account with its profile.
+async fn list(State(state): State<AppState>, page: Page, auth: Auth) -> Result<ListPage, AppError> {
+    let caller = auth.caller(&Origin::default());
+    let entries = app::consultants::list(&state.store, &caller).await?;
+    let rows: Vec<ConsultantRow> = entries
+        .into_iter()
+        .map(|e| {
+            let p = e.profile.as_ref();
+            ConsultantRow {
+                id: e.user.0,
+                name: p.map(|p| p.display_name.clone()).unwrap_or(e.name.clone()),
+                kana: p.map(|p| p.kana.clone()).unwrap_or_default(),
+                email: e.email.clone(),
+                suspended: e.disabled,
+                internal: e.internal,
+                has_profile: p.is_some(),
+                registration_number: p.map(|p| p.registration_number.clone()).unwrap_or_default(),
+                years: p
+                    .map(|p| page.tf("consultant.years_n", "n", p.years_of_practice))
+                    .unwrap_or_default(),
+                themes: p
+                    .map(|p| {
+                        p.themes
+                            .iter()
+                            .map(|t| page.t(&format!("consultant.theme.{}", t.key())).to_string())
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                style: p
+                    .map(|p| {
+                        page.t(&format!("consultant.style.{}", p.style.key()))
+                            .to_string()
+                    })
+                    .unwrap_or_default(),
+                capacity: p
+                    .map(|p| page.tf("consultant.capacity_n", "n", p.capacity_per_month))
+                    .unwrap_or_default(),
+                updated: e.updated_at.map(when).unwrap_or_default(),
+            }
+        })
+        .collect();
+    Ok(ListPage {
+        without_profile: rows.iter().filter(|r| !r.has_profile).count(),
+        shell: page.shell(Some(&auth), "/consultants"),
+        rows,
+    })
+}
+
+async fn set_suspended(
+    state: &AppState,
+    page: &Page,
+    auth: &Auth,
+    origin: &Origin,
+    id: i64,
+    suspended: bool,
+) -> Result<Redirect, AppError> {
+    let changed =
+        app::consultants::suspend(&state.store, &auth.caller(origin), UserId(id), suspended)
+            .await?;
+    let name = state.store.user(auth.tenant(), UserId(id)).await?.name;
+    let key = match (changed, suspended) {
+        (true, true) => "consultant.suspended_done",
+        (true, false) => "consultant.restored_done",
+        (false, _) => "consultant.nothing_changed",
+    };
+    set_flash(&page.session, "success", page.tf(key, "name", &name)).await?;
+    Ok(Redirect::to("/consultants"))
+}
+
+/// POST /consultants/{id}/suspend — HR suspends a consultant's account (after a
+/// confirmation naming the effect): they cannot sign in until restored.
+async fn suspend(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    Path(id): Path<i64>,
+) -> Result<Redirect, AppError> {
+    set_suspended(&state, &page, &auth, &origin, id, true).await
+}
+
+/// POST /consultants/{id}/restore — HR restores a suspended consultant's account.
+async fn restore(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    Path(id): Path<i64>,
+) -> Result<Redirect, AppError> {
+    set_suspended(&state, &page, &auth, &origin, id, false).await
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "consultants/view.html")]
+struct ViewPage {
+    shell: Shell,
+    p: Profile,
+    themes: Vec<String>,
+    style: String,
+    age_band: Option<String>,
+    gender: Option<String>,
+    mine: bool,
+}
+
+/// GET /consultants/{id} — a consultant's profile, as employees read it.
+async fn view(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> Result<ViewPage, AppError> {
+    let caller = auth.caller(&Origin::default());
+    let p = app::consultants::profile_of(&state.store, &caller, UserId(id)).await?;
+    Ok(ViewPage {
+        themes: p
+            .themes
+            .iter()
+            .map(|t| page.t(&format!("consultant.theme.{}", t.key())).to_string())
+            .collect(),
+        style: page
+            .t(&format!("consultant.style.{}", p.style.key()))
+            .to_string(),
+        age_band: p.age_band.map(|a| {
+            page.t(&format!("consultant.age_band.{}", a.key()))
+                .to_string()
+        }),
+        gender: p.gender.map(|g| {
+            page.t(&format!("consultant.gender.{}", g.key()))
+                .to_string()
+        }),
+        mine: auth.user.id.0 == id,
+        shell: page.shell(Some(&auth), "/consultants"),
+        p,
+    })
+}

@@ -1,0 +1,84 @@
+// Consultants as people of their own: the consultant keeps the profile employees will
+// choose from (a wrong registration number is explained and nothing typed is lost); HR
+// sees every consultant with their profile, suspends one after a confirmation naming the
+// effect, and restores them.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, signIn, shot, click } from './support.mjs';
+
+let server;
+let context;
+
+before(async () => {
+  server = await startServer();
+  context = await launchBrowser();
+});
+
+after(async () => {
+  await context?.close();
+  await server?.stop();
+});
+
+async function fitsPhone(page, name) {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `${name}: the page is ${overflow}px wider than a phone screen`);
+  await shot(page, `${name}-phone`);
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+test('a consultant keeps their profile; a wrong registration number is explained and the form kept', async () => {
+  const page = await context.newPage();
+  await signIn(page, server.base, 'consultant');
+  await click(page, 'nav a[href="/consultant/profile"]');
+  assert.equal(await page.inputValue('[data-testid=profile-registration]'), '16012345');
+  await page.fill('[data-testid=profile-registration]', '1601234');
+  await page.check('[data-testid=profile-theme-relearning]');
+  await page.fill('[data-testid=profile-message]', '学び直しや、育児・介護と仕事の両立のご相談も歓迎します。');
+  await click(page, '[data-testid=profile-save]');
+  assert.match(await page.textContent('[data-testid=error-registration_number]'), /8桁の数字/);
+  assert.equal(await page.inputValue('[data-testid=profile-registration]'), '1601234');
+  assert.match(await page.inputValue('[data-testid=profile-message]'), /学び直し/);
+  assert.ok(await page.isChecked('[data-testid=profile-theme-relearning]'), 'the theme ticked stays ticked');
+  await shot(page, 'consultant-profile-error');
+  await page.fill('[data-testid=profile-registration]', '第１６０１２３４５号');
+  await click(page, '[data-testid=profile-save]');
+  assert.match(await page.textContent('[data-testid=flash]'), /保存しました/);
+  assert.equal(await page.inputValue('[data-testid=profile-registration]'), '16012345');
+  await shot(page, 'consultant-profile');
+  await fitsPhone(page, 'consultant-profile');
+  await page.close();
+});
+
+test('HR sees the consultants and suspends one after a confirmation, then restores them', async () => {
+  const page = await context.newPage();
+  await signIn(page, server.base, 'hr');
+  await click(page, 'nav a[href="/consultants"]');
+  const row = page.locator('[data-testid=consultant-row]', { hasText: 'consultant@demo.example.jp' });
+  assert.match(await row.textContent(), /16012345/);
+  assert.match(await page.textContent('[data-testid=consultants-without-profile]'), /プロフィールをまだ書いていない/);
+  await shot(page, 'consultants-list');
+  await fitsPhone(page, 'consultants-list');
+  await row.locator('[data-testid=consultant-suspend-open]').click();
+  assert.match(await row.textContent(), /ログインできなくなり/);
+  await click(page, row.locator('[data-testid=consultant-suspend]'));
+  assert.match(await page.textContent('[data-testid=flash]'), /停止しました/);
+  const suspended = page.locator('[data-testid=consultant-row]', { hasText: 'consultant@demo.example.jp' });
+  assert.equal(await suspended.locator('[data-testid=consultant-suspended]').count(), 1);
+  await click(page, suspended.locator('[data-testid=consultant-restore]'));
+  assert.match(await page.textContent('[data-testid=flash]'), /再開しました/);
+  await page.close();
+});
+
+test('the employee opens their consultant\'s profile from the interview page', async () => {
+  const page = await context.newPage();
+  await signIn(page, server.base, 'employee');
+  await page.goto(`${server.base}/my`);
+  await click(page, page.locator('[data-testid=my-dialogue]', { hasText: 'キャリア面談' }).first());
+  await click(page, '[data-testid=facilitator-profile]');
+  assert.match(await page.textContent('[data-testid=consultant-themes]'), /育児・介護との両立/);
+  assert.match(await page.textContent('main'), /守秘義務/);
+  await shot(page, 'consultant-profile-employee');
+  await fitsPhone(page, 'consultant-profile-employee');
+  await page.close();
+});
