@@ -4,7 +4,7 @@
 // effect, and restores them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, signIn, shot, click } from './support.mjs';
+import { startServer, launchBrowser, signIn, shot, click, fitsPhone } from './support.mjs';
 
 let server;
 let context;
@@ -18,14 +18,6 @@ after(async () => {
   await context?.close();
   await server?.stop();
 });
-
-async function fitsPhone(page, name) {
-  await page.setViewportSize({ width: 390, height: 844 });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  assert.ok(overflow <= 1, `${name}: the page is ${overflow}px wider than a phone screen`);
-  await shot(page, `${name}-phone`);
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
 
 test('a consultant keeps their profile; a wrong registration number is explained and the form kept', async () => {
   const page = await context.newPage();

@@ -5,7 +5,7 @@
 // nothing else. The employee invites a colleague, who declines; HR sees every pair.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, signIn, shot, click } from './support.mjs';
+import { startServer, launchBrowser, signIn, shot, click, fitsPhone } from './support.mjs';
 
 let server;
 let context;
@@ -19,14 +19,6 @@ after(async () => {
   await context?.close();
   await server?.stop();
 });
-
-async function fitsPhone(page, name) {
-  await page.setViewportSize({ width: 390, height: 844 });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  assert.ok(overflow <= 1, `${name}: the page is ${overflow}px wider than a phone screen`);
-  await shot(page, `${name}-phone`);
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
 
 test('an invitation accepted with chosen sections opens booking, and the partner sees only those', async () => {
   const page = await context.newPage();

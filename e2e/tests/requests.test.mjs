@@ -3,7 +3,7 @@
 // employee finds the 1on1 booked.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, signIn, shot, click } from './support.mjs';
+import { startServer, launchBrowser, signIn, shot, click, fitsPhone } from './support.mjs';
 
 let server;
 let context;
@@ -19,14 +19,6 @@ after(async () => {
 });
 
 const dateIn = (days) => new Date(Date.now() + days * 864e5).toISOString().slice(0, 10);
-
-async function fitsPhone(page, name) {
-  await page.setViewportSize({ width: 390, height: 844 });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  assert.ok(overflow <= 1, `${name}: the page is ${overflow}px wider than a phone screen`);
-  await shot(page, `${name}-phone`);
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
 
 test('an employee asks for a 1on1; it reaches the manager\'s home and is booked at one of the times', async () => {
   const page = await context.newPage();

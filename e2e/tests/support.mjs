@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -157,6 +158,15 @@ export async function click(page, selector) {
 
 export async function shot(page, name) {
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+}
+
+/// At phone width (390 px) the page is no wider than the screen; saves `${name}-phone`.
+export async function fitsPhone(page, name) {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `${name}: the page is ${overflow}px wider than a phone screen`);
+  await shot(page, `${name}-phone`);
+  await page.setViewportSize({ width: 1280, height: 800 });
 }
 
 /// Runs the `kyoritsu` command line against a server's database; returns stdout (throws
