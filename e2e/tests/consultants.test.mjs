@@ -74,3 +74,28 @@ test('the employee opens their consultant\'s profile from the interview page', a
   await fitsPhone(page, 'consultant-profile-employee');
   await page.close();
 });
+
+test('the employee redoes the values diagnosis from マイキャリア and reads a consultant who knows the themes', async () => {
+  const page = await context.newPage();
+  await signIn(page, server.base, 'employee');
+  await page.goto(`${server.base}/my`);
+  await click(page, '[data-testid=open-diagnosis]');
+  assert.ok(await page.isChecked('[data-testid=diagnosis-theme-care_and_work]'), 'the last diagnosis is there');
+  for (const t of ['transfer', 'relearning']) await page.check(`[data-testid=diagnosis-theme-${t}]`);
+  await page.fill('[data-testid=diagnosis-own-words]', '介護と異動の両立について、まず話を聞いてほしい。');
+  await click(page, '[data-testid=diagnosis-save]');
+  assert.match(await page.textContent('[data-testid=error-themes]'), /3つまで/);
+  assert.match(await page.inputValue('[data-testid=diagnosis-own-words]'), /まず話を聞いてほしい/);
+  await page.uncheck('[data-testid=diagnosis-theme-middle_senior]');
+  await page.uncheck('[data-testid=diagnosis-theme-relearning]');
+  await page.check('[data-testid=diagnosis-setting-online]');
+  await click(page, '[data-testid=diagnosis-save]');
+  assert.match(await page.textContent('[data-testid=flash]'), /保存しました/);
+  const match = page.locator('[data-testid=diagnosis-match]').first();
+  assert.match(await match.textContent(), /共通するテーマ/);
+  await shot(page, 'diagnosis');
+  await fitsPhone(page, 'diagnosis');
+  await click(page, match.locator('a'));
+  assert.match(await page.textContent('[data-testid=consultant-themes]'), /育児・介護との両立/);
+  await page.close();
+});

@@ -6,7 +6,7 @@
 use crate::{Caller, Error};
 use domain::UserId;
 use domain::audit::AuditAction;
-use domain::consultant::Profile;
+use domain::consultant::{Diagnosis, Profile};
 use domain::policy::{self, Action};
 use store::Store;
 use store::audit::NewAuditEntry;
@@ -119,4 +119,71 @@ pub async fn suspend(
         )
         .await?;
     Ok(true)
+}
+
+/// The caller's own values diagnosis (価値観診断), if taken, with when; and their
+/// strongest anchors from their latest inventory, if any (the diagnosis reads the
+/// anchor profile rather than asking again). Only for someone in the employee master.
+pub async fn my_diagnosis(store: &Store, caller: &Caller) -> Result<MyDiagnosis, Error> {
+    policy::authorize(&caller.actor, Action::KeepOwnDiagnosis).map_err(|_| Error::Forbidden)?;
+    let tenant = caller.actor.tenant_id;
+    let person = caller.actor.person_id.ok_or(Error::Forbidden)?;
+    let diagnosis = store.diagnosis_of(tenant, person).await?;
+    let anchors = store
+        .anchor_results_of(tenant, person)
+        .await?
+        .into_iter()
+        .max_by_key(|r| r.taken_at)
+        .map(|r| (domain::anchor::score(&r.sheet).dominant, r.taken_at));
+    Ok(MyDiagnosis { diagnosis, anchors })
+}
+
+/// What [`my_diagnosis`] answers.
+pub struct MyDiagnosis {
+    pub diagnosis: Option<(Diagnosis, chrono::DateTime<chrono::Utc>)>,
+    /// The strongest anchors (ties as ties) and when the inventory was taken.
+    pub anchors: Option<(Vec<domain::anchor::Anchor>, chrono::DateTime<chrono::Utc>)>,
+}
+
+/// Saves the caller's own diagnosis (already checked by `parse_diagnosis`), replacing
+/// the one before.
+pub async fn save_diagnosis(store: &Store, caller: &Caller, d: &Diagnosis) -> Result<(), Error> {
+    policy::authorize(&caller.actor, Action::KeepOwnDiagnosis).map_err(|_| Error::Forbidden)?;
+    let person = caller.actor.person_id.ok_or(Error::Forbidden)?;
+    store
+        .save_diagnosis(caller.actor.tenant_id, person, d)
+        .await?;
+    Ok(())
+}
+
+/// The consultants whose profile covers at least one of these themes (suspended ones and
+/// those without a profile left out), most themes in common first, then by name — the
+/// themes in common beside each.
+pub async fn by_themes(
+    store: &Store,
+    caller: &Caller,
+    themes: &[domain::consultant::Theme],
+) -> Result<Vec<(ConsultantEntry, Vec<domain::consultant::Theme>)>, Error> {
+    let tenant = caller.actor.tenant_id;
+    policy::authorize(&caller.actor, Action::ReadConsultantProfile { tenant })
+        .map_err(|_| Error::Forbidden)?;
+    let mut out: Vec<(ConsultantEntry, Vec<domain::consultant::Theme>)> = store
+        .consultants(tenant)
+        .await?
+        .into_iter()
+        .filter(|c| !c.disabled)
+        .filter_map(|c| {
+            let common: Vec<_> = c
+                .profile
+                .as_ref()?
+                .themes
+                .iter()
+                .copied()
+                .filter(|t| themes.contains(t))
+                .collect();
+            (!common.is_empty()).then_some((c, common))
+        })
+        .collect();
+    out.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.name.cmp(&b.0.name)));
+    Ok(out)
 }

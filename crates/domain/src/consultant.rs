@@ -365,6 +365,129 @@ pub fn parse_profile(input: &ProfileInput) -> Result<Profile, Vec<FieldError>> {
     }
 }
 
+/// Where the employee would like to talk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Setting {
+    Online,
+    InPerson,
+    /// Either suits them.
+    Either,
+}
+
+impl Setting {
+    pub const ALL: [Setting; 3] = [Setting::Online, Setting::InPerson, Setting::Either];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Setting::Online => "online",
+            Setting::InPerson => "in_person",
+            Setting::Either => "either",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Setting> {
+        Setting::ALL.into_iter().find(|s| s.key() == key)
+    }
+}
+
+/// Themes an employee may pick for one diagnosis.
+pub const MAX_DIAGNOSIS_THEMES: usize = 3;
+pub const MAX_OWN_WORDS_CHARS: usize = 500;
+
+/// The employee's values diagnosis (価値観診断) besides their anchor profile: the themes
+/// they want to talk about, their own words (kept to them alone, sealed like notes),
+/// and what they would prefer in a consultant. Every preference is optional.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnosis {
+    pub themes: Vec<Theme>,
+    pub own_words: String,
+    pub style: Option<Style>,
+    pub age_band: Option<AgeBand>,
+    pub gender: Option<Gender>,
+    /// Someone who knows this industry (free words, optional).
+    pub industry: String,
+    pub setting: Setting,
+}
+
+/// The diagnosis form as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DiagnosisInput {
+    pub themes: Vec<String>,
+    pub own_words: String,
+    pub style: String,
+    pub age_band: String,
+    pub gender: String,
+    pub industry: String,
+    pub setting: String,
+}
+
+/// Checks the diagnosis as a whole: one to three themes, the rest optional.
+pub fn parse_diagnosis(input: &DiagnosisInput) -> Result<Diagnosis, Vec<FieldError>> {
+    let mut errors: Vec<FieldError> = Vec::new();
+    let mut themes: Vec<Theme> = input
+        .themes
+        .iter()
+        .filter_map(|k| Theme::parse(k))
+        .collect();
+    themes.sort();
+    themes.dedup();
+    if themes.len() != input.themes.len() {
+        errors.push(("themes", "unknown"));
+    } else if themes.is_empty() {
+        errors.push(("themes", "required"));
+    } else if themes.len() > MAX_DIAGNOSIS_THEMES {
+        errors.push(("themes", "too_many"));
+    }
+    let own_words = match text(&input.own_words, MAX_OWN_WORDS_CHARS, false) {
+        Ok(t) => t,
+        Err(e) => {
+            errors.push(("own_words", e));
+            String::new()
+        }
+    };
+    let industry = match text(&input.industry, MAX_LIST_CHARS, false) {
+        Ok(t) => t,
+        Err(e) => {
+            errors.push(("industry", e));
+            String::new()
+        }
+    };
+    let optional = |raw: &str| raw.trim().is_empty();
+    let style = Style::parse(&input.style);
+    if style.is_none() && !optional(&input.style) {
+        errors.push(("style", "unknown"));
+    }
+    let age_band = AgeBand::parse(&input.age_band);
+    if age_band.is_none() && !optional(&input.age_band) {
+        errors.push(("age_band", "unknown"));
+    }
+    let gender = Gender::parse(&input.gender);
+    if gender.is_none() && !optional(&input.gender) {
+        errors.push(("gender", "unknown"));
+    }
+    let setting = if optional(&input.setting) {
+        Some(Setting::Either)
+    } else {
+        Setting::parse(&input.setting)
+    };
+    if setting.is_none() {
+        errors.push(("setting", "unknown"));
+    }
+    match (errors.is_empty(), setting) {
+        (true, Some(setting)) => Ok(Diagnosis {
+            themes,
+            own_words,
+            style,
+            age_band,
+            gender,
+            industry,
+            setting,
+        }),
+        _ => Err(errors),
+    }
+}
+
 /// Themes as stored: keys joined by commas (unknown keys dropped when read back).
 pub fn themes_to_text(themes: &[Theme]) -> String {
     themes.iter().map(|t| t.key()).collect::<Vec<_>>().join(",")
@@ -394,6 +517,47 @@ mod tests {
             message: "まずはゆっくりお話を伺います。".into(),
             languages: "日本語、英語".into(),
             capacity_per_month: "20".into(),
+        }
+    }
+
+    #[test]
+    fn a_diagnosis_takes_one_to_three_themes_and_optional_preferences() {
+        let ok = DiagnosisInput {
+            themes: vec!["care_and_work".into(), "transfer".into()],
+            own_words: "母の介護と転勤の両立".into(),
+            ..DiagnosisInput::default()
+        };
+        let d = parse_diagnosis(&ok).expect("valid");
+        assert_eq!(d.themes, vec![Theme::CareAndWork, Theme::Transfer]);
+        assert_eq!(
+            (d.style, d.gender, d.setting),
+            (None, None, Setting::Either)
+        );
+        let none = DiagnosisInput {
+            themes: vec![],
+            ..ok.clone()
+        };
+        assert_eq!(parse_diagnosis(&none), Err(vec![("themes", "required")]));
+        let four = DiagnosisInput {
+            themes: ["job_change", "transfer", "relearning", "management"]
+                .map(String::from)
+                .to_vec(),
+            ..ok.clone()
+        };
+        assert_eq!(parse_diagnosis(&four), Err(vec![("themes", "too_many")]));
+        let wrong = DiagnosisInput {
+            style: "shout".into(),
+            setting: "moon".into(),
+            own_words: "あ".repeat(MAX_OWN_WORDS_CHARS + 1),
+            ..ok
+        };
+        let errors = parse_diagnosis(&wrong).expect_err("invalid");
+        for e in [
+            ("style", "unknown"),
+            ("setting", "unknown"),
+            ("own_words", "too_long"),
+        ] {
+            assert!(errors.contains(&e), "{e:?} in {errors:?}");
         }
     }
 

@@ -94,6 +94,9 @@ pub enum Action {
     /// Read a consultant's profile: written for employees to read, so anyone signed in to
     /// the company (a suspended consultant's only by HR, checked where it is loaded).
     ReadConsultantProfile { tenant: TenantId },
+    /// Take and keep one's own values diagnosis (価値観診断): someone in the employee
+    /// master, for themselves only; nobody else reads it.
+    KeepOwnDiagnosis,
 }
 
 /// Why an action was refused (never shown verbatim to users; pages say "no access").
@@ -172,6 +175,13 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
         }
         Action::EditOwnConsultantProfile => needs(Role::Consultant),
         Action::ReadConsultantProfile { tenant } => same_tenant(tenant),
+        Action::KeepOwnDiagnosis => {
+            if actor.person_id.is_some() {
+                Ok(())
+            } else {
+                Err(Denied::MissingRole)
+            }
+        }
         Action::ViewSessionRoster { tenant, runs_it } => {
             same_tenant(tenant)?;
             if actor.has(Role::Hr) || (runs_it && actor.has(Role::Instructor)) {

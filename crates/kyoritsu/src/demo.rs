@@ -1033,7 +1033,8 @@ pub async fn seed_dialogues(
     Ok(())
 }
 
-/// The demo consultant's profile (プロフィール), as employees will read it.
+/// The demo consultant's profile (プロフィール), as employees read it, and the demo
+/// employee's values diagnosis.
 pub async fn seed_consultant_profile(
     store: &store::Store,
     t: domain::TenantId,
@@ -1085,7 +1086,31 @@ pub async fn seed_consultant_profile(
                 capacity_per_month: 24,
             },
         )
-        .await
+        .await?;
+    // The demo employee took the values diagnosis (価値観診断).
+    if let Some(person) = users
+        .iter()
+        .find(|(r, _)| *r == Role::Employee)
+        .and_then(|(_, u)| u.person_id)
+    {
+        store
+            .save_diagnosis(
+                t,
+                person,
+                &domain::consultant::Diagnosis {
+                    themes: vec![Theme::CareAndWork, Theme::MiddleSenior],
+                    own_words: "50歳を前に、親の介護とこれからの働き方をどう両立するかを考えたい。"
+                        .into(),
+                    style: Some(Style::Listen),
+                    age_band: None,
+                    gender: None,
+                    industry: String::new(),
+                    setting: domain::consultant::Setting::Either,
+                },
+            )
+            .await?;
+    }
+    Ok(())
 }
 
 /// Ten fiscal years of career interviews for the demo's autonomy figures (demos of at

@@ -2,10 +2,12 @@
 //! per consultant account, written by the consultant, scoped by tenant. Who may write or
 //! list them is decided in `app::consultants` through `domain::policy`.
 
-use crate::schema::{ConsultantProfiles as Cp, UserRoles, Users};
-use crate::{Result, Store, StoreError, TenantId, UserId};
+use crate::schema::{ConsultantDiagnoses as Cd, ConsultantProfiles as Cp, UserRoles, Users};
+use crate::{PersonId, Result, Store, StoreError, TenantId, UserId};
 use chrono::{DateTime, Utc};
-use domain::consultant::{AgeBand, Gender, Profile, Style, themes_from_text, themes_to_text};
+use domain::consultant::{
+    AgeBand, Diagnosis, Gender, Profile, Setting, Style, themes_from_text, themes_to_text,
+};
 use sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
 
 /// A consultant account with its profile, if they wrote one, as HR's list shows it.
@@ -189,4 +191,116 @@ impl Store {
         }
         Ok(out)
     }
+
+    // ----- values diagnosis (価値観診断) -----
+
+    /// An employee's diagnosis, if they took it, with when.
+    pub async fn diagnosis_of(
+        &self,
+        tenant: TenantId,
+        person: PersonId,
+    ) -> Result<Option<(Diagnosis, DateTime<Utc>)>> {
+        type DRow = (
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            DateTime<Utc>,
+        );
+        let row: Option<DRow> = self
+            .fetch_optional(
+                &Query::select()
+                    .columns([
+                        Cd::Themes,
+                        Cd::OwnWords,
+                        Cd::Style,
+                        Cd::AgeBand,
+                        Cd::Gender,
+                        Cd::Industry,
+                        Cd::Setting,
+                        Cd::UpdatedAt,
+                    ])
+                    .from(Cd::Table)
+                    .and_where(Expr::col(Cd::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Cd::PersonId).eq(person.0))
+                    .to_owned(),
+            )
+            .await?;
+        row.map(
+            |(themes, words, style, age, gender, industry, setting, at)| {
+                Ok((
+                    Diagnosis {
+                        themes: themes_from_text(&themes),
+                        own_words: self.keys.open(&diagnosis_aad(tenant, person), &words)?,
+                        style: Style::parse(&style),
+                        age_band: AgeBand::parse(&age),
+                        gender: Gender::parse(&gender),
+                        industry,
+                        setting: Setting::parse(&setting).ok_or_else(|| {
+                            StoreError::Integrity(format!("diagnosis setting '{setting}'"))
+                        })?,
+                    },
+                    at,
+                ))
+            },
+        )
+        .transpose()
+    }
+
+    /// Writes an employee's diagnosis, replacing the one before (redone).
+    pub async fn save_diagnosis(
+        &self,
+        tenant: TenantId,
+        person: PersonId,
+        d: &Diagnosis,
+    ) -> Result<()> {
+        let sealed = self
+            .keys
+            .seal(&diagnosis_aad(tenant, person), &d.own_words)?;
+        let columns = [
+            Cd::Themes,
+            Cd::OwnWords,
+            Cd::Style,
+            Cd::AgeBand,
+            Cd::Gender,
+            Cd::Industry,
+            Cd::Setting,
+            Cd::UpdatedAt,
+        ];
+        let mut all = vec![Cd::TenantId, Cd::PersonId];
+        all.extend(columns);
+        self.execute(
+            &Query::insert()
+                .into_table(Cd::Table)
+                .columns(all)
+                .values_panic([
+                    tenant.0.into(),
+                    person.0.into(),
+                    themes_to_text(&d.themes).into(),
+                    sealed.into(),
+                    d.style.map(|s| s.key()).unwrap_or_default().into(),
+                    d.age_band.map(|a| a.key()).unwrap_or_default().into(),
+                    d.gender.map(|g| g.key()).unwrap_or_default().into(),
+                    d.industry.clone().into(),
+                    d.setting.key().into(),
+                    Utc::now().into(),
+                ])
+                .on_conflict(
+                    OnConflict::columns([Cd::TenantId, Cd::PersonId])
+                        .update_columns(columns)
+                        .to_owned(),
+                )
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// Bound to tenant and person, in the form key rotation re-seals (`rekey_notes`).
+fn diagnosis_aad(tenant: TenantId, person: PersonId) -> String {
+    format!("{}:{}", tenant.0, person.0)
 }

@@ -1450,8 +1450,10 @@ impl Store {
     /// one (after a key rotation). Returns how many texts were re-sealed. Safe to run again.
     pub async fn rekey_notes(&self) -> Result<u64> {
         // (table, the column naming the dialogue, the sealed column)
-        // (the behaviour evaluations are bound to tenant and person, not to a dialogue)
-        const SEALED: [(&str, &str, &str); 13] = [
+        // (the behaviour evaluations and diagnoses are bound to tenant and person, not to a
+        // dialogue)
+        const SEALED: [(&str, &str, &str); 14] = [
+            ("consultant_diagnoses", "person_id", "own_words"),
             ("worksheet_items", "dialogue_id", "text"),
             ("behaviour_evaluations", "person_id", "reason"),
             ("behaviour_evaluations", "person_id", "manager_input"),

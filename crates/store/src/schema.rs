@@ -496,6 +496,22 @@ pub(crate) enum SignInThrottles {
 }
 
 #[derive(Iden, Clone, Copy)]
+pub(crate) enum ConsultantDiagnoses {
+    Table,
+    Id,
+    TenantId,
+    PersonId,
+    Themes,
+    OwnWords,
+    Style,
+    AgeBand,
+    Gender,
+    Industry,
+    Setting,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
 pub(crate) enum ConsultantProfiles {
     Table,
     Id,

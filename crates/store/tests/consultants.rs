@@ -81,3 +81,74 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    a_diagnosis_keeps_the_employees_own_words_sealed_and_is_replaced_when_redone,
+    |db| async move {
+        use domain::consultant::{Diagnosis, Setting};
+        use store::people::{NewDepartment, NewPerson, OrgLoad};
+        let s = &db.store;
+        let t = tenant(s, "acme").await;
+        s.load_org(
+            t,
+            &OrgLoad {
+                departments: vec![NewDepartment {
+                    code: "D1".into(),
+                    name: "営業部".into(),
+                    parent_code: None,
+                }],
+                people: vec![NewPerson {
+                    employee_number: "E1".into(),
+                    name: "社員".into(),
+                    name_kana: "シャイン".into(),
+                    email: None,
+                    birth_date: None,
+                    hire_date: None,
+                    department_code: Some("D1".into()),
+                    title: String::new(),
+                    grade: String::new(),
+                    manager_number: None,
+                    status: domain::PersonStatus::Active,
+                }],
+                ratings: vec![],
+            },
+            &|_| {},
+        )
+        .await
+        .expect("org");
+        let person = domain::PersonId(s.person_by_number(t, "E1").await.expect("q").expect("p").id);
+        const WORDS: &str = "母の介護のことを、まだ誰にも話せていません";
+        let first = Diagnosis {
+            themes: vec![Theme::CareAndWork],
+            own_words: WORDS.into(),
+            style: Some(Style::Listen),
+            age_band: None,
+            gender: None,
+            industry: String::new(),
+            setting: Setting::Online,
+        };
+        assert_eq!(s.diagnosis_of(t, person).await.expect("q"), None);
+        s.save_diagnosis(t, person, &first).await.expect("save");
+        let (read, _) = s.diagnosis_of(t, person).await.expect("q").expect("d");
+        assert_eq!(read, first);
+        let q = "SELECT own_words FROM consultant_diagnoses";
+        let raw: Vec<(String,)> = if db.url.starts_with("sqlite:") {
+            let pool = sqlx::SqlitePool::connect(&db.url).await.expect("sqlite");
+            sqlx::query_as(q).fetch_all(&pool).await.expect("raw")
+        } else {
+            let pool = sqlx::PgPool::connect(&db.url).await.expect("pg");
+            sqlx::query_as(q).fetch_all(&pool).await.expect("raw")
+        };
+        assert!(raw.iter().all(|(w,)| !w.contains("介護")), "sealed at rest");
+        let redone = Diagnosis {
+            themes: vec![Theme::Transfer, Theme::Relearning],
+            own_words: String::new(),
+            ..first
+        };
+        s.save_diagnosis(t, person, &redone).await.expect("redo");
+        let (read, _) = s.diagnosis_of(t, person).await.expect("q").expect("d");
+        assert_eq!(read, redone);
+        let other = tenant(s, "other").await;
+        assert_eq!(s.diagnosis_of(other, person).await.expect("q"), None);
+    }
+);

@@ -254,3 +254,72 @@ app_test!(
         assert!(!page.contains("data-testid=\"facilitator-profile\""));
     }
 );
+
+app_test!(
+    the_values_diagnosis_is_the_employees_own_and_points_to_consultants_who_know_the_themes,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        const WORDS: &str = "E2E秘密：母の介護と転勤のことを相談したい";
+        let employee = app.signed_in("employee@demo.example.jp").await;
+        let (s, page) = employee.get("/my/consultant-diagnosis").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            page.contains("data-testid=\"diagnosis-anchor\"")
+                || page.contains("data-testid=\"diagnosis-no-anchor\"")
+        );
+        let csrf = employee.csrf("/my/consultant-diagnosis").await;
+        // Four themes: refused, nothing saved, what was written kept.
+        let mut four: Vec<(&str, &str)> = vec![("_csrf", csrf.as_str()), ("own_words", WORDS)];
+        for th in ["care_and_work", "transfer", "relearning", "management"] {
+            four.push(("themes", th));
+        }
+        let (s, page) = employee.post("/my/consultant-diagnosis", &four).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("テーマは3つまで選べます") && page.contains(WORDS));
+        let me = domain::PersonId(app.report_of_manager().await);
+        assert_eq!(app.store.diagnosis_of(t.id, me).await.expect("q"), None);
+        let (s, _) = employee
+            .post(
+                "/my/consultant-diagnosis",
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("themes", "care_and_work"),
+                    ("themes", "transfer"),
+                    ("own_words", WORDS),
+                    ("style", "listen"),
+                    ("setting", "online"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let (d, _) = app
+            .store
+            .diagnosis_of(t.id, me)
+            .await
+            .expect("q")
+            .expect("saved");
+        assert_eq!(d.own_words, WORDS);
+        // The demo consultant knows both themes: listed, linked to the profile.
+        let consultant = app.user("consultant@demo.example.jp").await;
+        let (_, page) = employee.get("/my/consultant-diagnosis").await;
+        let matching = page
+            .split("data-testid=\"diagnosis-matching\"")
+            .nth(1)
+            .expect("consultants who know the themes");
+        assert!(matching.contains(&format!("href=\"/consultants/{}\"", consultant.id.0)));
+        assert!(matching.contains("育児・介護との両立、異動"));
+        // Nobody else reads it: each sees only their own diagnosis page, and the words
+        // are on no other page they open.
+        for who in ["manager", "hr", "consultant", "admin"] {
+            let b = app.signed_in(&format!("{who}@demo.example.jp")).await;
+            for path in [
+                "/my/consultant-diagnosis".to_string(),
+                format!("/consultants/{}", consultant.id.0),
+                format!("/people/{}", me.0),
+            ] {
+                let (_, body) = b.get(&path).await;
+                assert!(!body.contains(WORDS), "{who} sees the words on {path}");
+            }
+        }
+    }
+);

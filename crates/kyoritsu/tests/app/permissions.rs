@@ -38,6 +38,8 @@ app_test!(permission_matrix_for_pages, |app| async move {
         ("/consultants".into(), [NO, NO, NO, NO, OK, NO]),
         // A profile is written for employees to read: anyone in the company.
         (format!("/consultants/{cc}"), [OK, OK, OK, OK, OK, OK]),
+        // One's own values diagnosis: for everyone in the employee master.
+        ("/my/consultant-diagnosis".into(), [OK, OK, OK, NO, OK, OK]),
         ("/training".into(), [NO, NO, NO, OK, NO, NO]),
         ("/programmes".into(), [NO, NO, NO, NO, OK, NO]),
         ("/programmes/new".into(), [NO, NO, NO, NO, OK, NO]),

@@ -43,6 +43,7 @@ mod m0025_notifications;
 mod m0026_programme_cancel;
 mod m0027_pair_programme;
 mod m0028_consultant_profiles;
+mod m0029_consultant_diagnoses;
 
 use m0001_platform::m0001_platform;
 use m0002_imports::m0002_imports;
@@ -72,6 +73,7 @@ use m0025_notifications::m0025_notifications;
 use m0026_programme_cancel::m0026_programme_cancel;
 use m0027_pair_programme::m0027_pair_programme;
 use m0028_consultant_profiles::m0028_consultant_profiles;
+use m0029_consultant_diagnoses::m0029_consultant_diagnoses;
 
 type Statements = Vec<String>;
 
@@ -221,6 +223,11 @@ const MIGRATIONS: &[Migration] = &[
         version: 28,
         name: "consultant_profiles",
         up: m0028_consultant_profiles,
+    },
+    Migration {
+        version: 29,
+        name: "consultant_diagnoses",
+        up: m0029_consultant_diagnoses,
     },
 ];
 

@@ -18,7 +18,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::UserId;
 use domain::consultant::{
-    AgeBand, Gender, MAX_MESSAGE_CHARS, Profile, ProfileInput, Style, Theme, parse_profile,
+    AgeBand, DiagnosisInput, Gender, MAX_DIAGNOSIS_THEMES, MAX_MESSAGE_CHARS, MAX_OWN_WORDS_CHARS,
+    Profile, ProfileInput, Setting, Style, Theme, parse_diagnosis, parse_profile,
 };
 
 pub fn router() -> Router<AppState> {
@@ -26,6 +27,10 @@ pub fn router() -> Router<AppState> {
         .route("/consultant/profile", get(profile_page).post(save_profile))
         .route("/consultants", get(list))
         .route("/consultants/{id}", get(view))
+        .route(
+            "/my/consultant-diagnosis",
+            get(diagnosis_page).post(save_diagnosis),
+        )
         .route("/consultants/{id}/suspend", post(suspend))
         .route("/consultants/{id}/restore", post(restore))
 }
@@ -348,4 +353,184 @@ async fn view(
         shell: page.shell(Some(&auth), "/consultants"),
         p,
     })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "consultants/diagnosis.html")]
+struct DiagnosisPage {
+    shell: Shell,
+    form: DiagnosisInput,
+    themes: Vec<Choice>,
+    styles: Vec<Choice>,
+    age_bands: Vec<Choice>,
+    genders: Vec<Choice>,
+    settings: Vec<Choice>,
+    /// The strongest anchors' names and when the inventory was taken.
+    anchors: Option<(String, String)>,
+    /// When the diagnosis was last saved.
+    saved_at: Option<String>,
+    errors: Vec<(&'static str, String)>,
+    /// Consultants whose themes meet the saved ones: (id, name, themes in common).
+    matching: Vec<(i64, String, String)>,
+    max_themes: usize,
+    words_limit: usize,
+}
+
+impl DiagnosisPage {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+    }
+}
+
+async fn render_diagnosis(
+    state: &AppState,
+    page: &Page,
+    auth: &Auth,
+    typed: Option<(DiagnosisInput, Vec<(&'static str, String)>)>,
+) -> Result<DiagnosisPage, AppError> {
+    let caller = auth.caller(&Origin::default());
+    let mine = app::consultants::my_diagnosis(&state.store, &caller).await?;
+    let saved = mine.diagnosis.as_ref().map(|(d, _)| d.clone());
+    let (form, errors) = match typed {
+        Some(t) => t,
+        None => (
+            saved
+                .as_ref()
+                .map(|d| DiagnosisInput {
+                    themes: d.themes.iter().map(|t| t.key().to_string()).collect(),
+                    own_words: d.own_words.clone(),
+                    style: d.style.map(|s| s.key()).unwrap_or_default().into(),
+                    age_band: d.age_band.map(|a| a.key()).unwrap_or_default().into(),
+                    gender: d.gender.map(|g| g.key()).unwrap_or_default().into(),
+                    industry: d.industry.clone(),
+                    setting: d.setting.key().into(),
+                })
+                .unwrap_or_default(),
+            Vec::new(),
+        ),
+    };
+    let matching = match &saved {
+        Some(d) => app::consultants::by_themes(&state.store, &caller, &d.themes)
+            .await?
+            .into_iter()
+            .map(|(c, common)| {
+                (
+                    c.user.0,
+                    c.profile.map(|p| p.display_name).unwrap_or(c.name),
+                    common
+                        .iter()
+                        .map(|t| page.t(&format!("consultant.theme.{}", t.key())).to_string())
+                        .collect::<Vec<_>>()
+                        .join("、"),
+                )
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let choices = |keys: Vec<&'static str>, prefix: &str, chosen: &dyn Fn(&str) -> bool| {
+        keys.into_iter()
+            .map(|k| (k, page.t(&format!("{prefix}.{k}")).to_string(), chosen(k)))
+            .collect()
+    };
+    Ok(DiagnosisPage {
+        themes: choices(
+            Theme::ALL.iter().map(|t| t.key()).collect(),
+            "consultant.theme",
+            &|k| form.themes.iter().any(|t| t == k),
+        ),
+        styles: choices(
+            Style::ALL.iter().map(|s| s.key()).collect(),
+            "consultant.style",
+            &|k| form.style == k,
+        ),
+        age_bands: choices(
+            AgeBand::ALL.iter().map(|a| a.key()).collect(),
+            "consultant.age_band",
+            &|k| form.age_band == k,
+        ),
+        genders: choices(
+            Gender::ALL.iter().map(|g| g.key()).collect(),
+            "consultant.gender",
+            &|k| form.gender == k,
+        ),
+        settings: choices(
+            Setting::ALL.iter().map(|s| s.key()).collect(),
+            "consultant.setting",
+            &|k| form.setting == k || (form.setting.is_empty() && k == "either"),
+        ),
+        anchors: mine.anchors.map(|(dominant, at)| {
+            (
+                dominant
+                    .iter()
+                    .map(|a| page.t(&format!("anchor.{}", a.key())).to_string())
+                    .collect::<Vec<_>>()
+                    .join("・"),
+                crate::shared::time::jst(at).date().to_string(),
+            )
+        }),
+        saved_at: mine.diagnosis.map(|(_, at)| when(at)),
+        shell: page.shell(Some(auth), "/my"),
+        form,
+        errors,
+        matching,
+        max_themes: MAX_DIAGNOSIS_THEMES,
+        words_limit: MAX_OWN_WORDS_CHARS,
+    })
+}
+
+/// GET /my/consultant-diagnosis — 価値観診断: the employee's own.
+async fn diagnosis_page(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+) -> Result<DiagnosisPage, AppError> {
+    render_diagnosis(&state, &page, &auth, None).await
+}
+
+/// POST /my/consultant-diagnosis — checked as a whole; redone by saving again.
+async fn save_diagnosis(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    form: FormData,
+) -> Result<Response, AppError> {
+    let input = DiagnosisInput {
+        themes: form.get_all("themes").map(str::to_string).collect(),
+        own_words: form.get("own_words").into(),
+        style: form.get("style").into(),
+        age_band: form.get("age_band").into(),
+        gender: form.get("gender").into(),
+        industry: form.get("industry").into(),
+        setting: form.get("setting").into(),
+    };
+    match parse_diagnosis(&input) {
+        Ok(d) => {
+            app::consultants::save_diagnosis(&state.store, &auth.caller(&origin), &d).await?;
+            set_flash(
+                &page.session,
+                "success",
+                page.t("consultant.diagnosis_saved"),
+            )
+            .await?;
+            Ok(Redirect::to("/my/consultant-diagnosis").into_response())
+        }
+        Err(problems) => {
+            let errors = problems
+                .into_iter()
+                .map(|(field, problem)| {
+                    (
+                        field,
+                        page.t(&format!("consultant.diagnosis_error.{field}.{problem}"))
+                            .to_string(),
+                    )
+                })
+                .collect();
+            let p = render_diagnosis(&state, &page, &auth, Some((input, errors))).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
+        }
+    }
 }
