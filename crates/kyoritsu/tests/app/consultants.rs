@@ -268,6 +268,8 @@ app_test!(
                 || page.contains("data-testid=\"diagnosis-no-anchor\"")
         );
         let csrf = employee.csrf("/my/consultant-diagnosis").await;
+        let me = domain::PersonId(app.report_of_manager().await);
+        let before = app.store.diagnosis_of(t.id, me).await.expect("q");
         // Four themes: refused, nothing saved, what was written kept.
         let mut four: Vec<(&str, &str)> = vec![("_csrf", csrf.as_str()), ("own_words", WORDS)];
         for th in ["care_and_work", "transfer", "relearning", "management"] {
@@ -276,8 +278,11 @@ app_test!(
         let (s, page) = employee.post("/my/consultant-diagnosis", &four).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(page.contains("テーマは3つまで選べます") && page.contains(WORDS));
-        let me = domain::PersonId(app.report_of_manager().await);
-        assert_eq!(app.store.diagnosis_of(t.id, me).await.expect("q"), None);
+        assert_eq!(
+            app.store.diagnosis_of(t.id, me).await.expect("q"),
+            before,
+            "nothing saved"
+        );
         let (s, _) = employee
             .post(
                 "/my/consultant-diagnosis",
