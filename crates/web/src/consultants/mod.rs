@@ -38,29 +38,95 @@ pub fn router() -> Router<AppState> {
 /// One choice on the form: (key, label, chosen).
 pub type Choice = (&'static str, String, bool);
 
+/// The choices the profile and the diagnosis forms share, as typed.
+pub struct Choices {
+    pub themes: Vec<Choice>,
+    pub styles: Vec<Choice>,
+    pub age_bands: Vec<Choice>,
+    pub genders: Vec<Choice>,
+}
+
+fn choices(
+    page: &Page,
+    keys: impl IntoIterator<Item = &'static str>,
+    prefix: &str,
+    chosen: impl Fn(&str) -> bool,
+) -> Vec<Choice> {
+    keys.into_iter()
+        .map(|k| (k, page.t(&format!("{prefix}.{k}")).to_string(), chosen(k)))
+        .collect()
+}
+
+impl Choices {
+    fn of(page: &Page, themes: &[String], style: &str, age_band: &str, gender: &str) -> Self {
+        Choices {
+            themes: choices(page, Theme::ALL.map(Theme::key), "consultant.theme", |k| {
+                themes.iter().any(|t| t == k)
+            }),
+            styles: choices(page, Style::ALL.map(Style::key), "consultant.style", |k| {
+                style == k
+            }),
+            age_bands: choices(
+                page,
+                AgeBand::ALL.map(AgeBand::key),
+                "consultant.age_band",
+                |k| age_band == k,
+            ),
+            genders: choices(
+                page,
+                Gender::ALL.map(Gender::key),
+                "consultant.gender",
+                |k| gender == k,
+            ),
+        }
+    }
+}
+
+/// What is wrong with a form, field by field, in the reader's language.
+#[derive(Default)]
+pub struct FieldErrors(Vec<(&'static str, String)>);
+
+impl FieldErrors {
+    /// The problems `domain` named, as `{prefix}.{field}.{problem}` messages.
+    fn said(page: &Page, prefix: &str, problems: Vec<domain::consultant::FieldError>) -> Self {
+        FieldErrors(
+            problems
+                .into_iter()
+                .map(|(field, problem)| {
+                    (
+                        field,
+                        page.t(&format!("{prefix}.{field}.{problem}")).to_string(),
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    pub fn for_field(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "consultants/profile.html")]
 struct ProfilePage {
     shell: Shell,
     form: ProfileInput,
-    themes: Vec<Choice>,
-    styles: Vec<Choice>,
-    age_bands: Vec<Choice>,
-    genders: Vec<Choice>,
-    /// (field, message)
-    errors: Vec<(&'static str, String)>,
+    c: Choices,
+    errors: FieldErrors,
     saved: bool,
     message_limit: usize,
-}
-
-impl ProfilePage {
-    /// The message for one field, if it is wrong.
-    fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
-    }
 }
 
 /// The form filled from a stored profile.
@@ -87,34 +153,16 @@ fn render(
     page: &Page,
     auth: &Auth,
     form: ProfileInput,
-    errors: Vec<(&'static str, String)>,
+    errors: FieldErrors,
     saved: bool,
 ) -> ProfilePage {
-    let choices = |keys: Vec<&'static str>, prefix: &str, chosen: &dyn Fn(&str) -> bool| {
-        keys.into_iter()
-            .map(|k| (k, page.t(&format!("{prefix}.{k}")).to_string(), chosen(k)))
-            .collect()
-    };
     ProfilePage {
-        themes: choices(
-            Theme::ALL.iter().map(|t| t.key()).collect(),
-            "consultant.theme",
-            &|k| form.themes.iter().any(|t| t == k),
-        ),
-        styles: choices(
-            Style::ALL.iter().map(|s| s.key()).collect(),
-            "consultant.style",
-            &|k| form.style == k,
-        ),
-        age_bands: choices(
-            AgeBand::ALL.iter().map(|a| a.key()).collect(),
-            "consultant.age_band",
-            &|k| form.age_band == k,
-        ),
-        genders: choices(
-            Gender::ALL.iter().map(|g| g.key()).collect(),
-            "consultant.gender",
-            &|k| form.gender == k,
+        c: Choices::of(
+            page,
+            &form.themes,
+            &form.style,
+            &form.age_band,
+            &form.gender,
         ),
         shell: page.shell(Some(auth), "/consultant/profile"),
         form,
@@ -140,7 +188,7 @@ async fn profile_page(
             ..ProfileInput::default()
         },
     };
-    Ok(render(&page, &auth, form, Vec::new(), saved))
+    Ok(render(&page, &auth, form, FieldErrors::default(), saved))
 }
 
 /// POST /consultant/profile — checked as a whole; a refused form comes back as typed
@@ -178,16 +226,7 @@ async fn save_profile(
             Ok(Redirect::to("/consultant/profile").into_response())
         }
         Err(problems) => {
-            let errors = problems
-                .into_iter()
-                .map(|(field, problem)| {
-                    (
-                        field,
-                        page.t(&format!("consultant.error.{field}.{problem}"))
-                            .to_string(),
-                    )
-                })
-                .collect();
+            let errors = FieldErrors::said(&page, "consultant.error", problems);
             let p = render(&page, &auth, input, errors, false);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
         }
@@ -360,36 +399,24 @@ async fn view(
 struct DiagnosisPage {
     shell: Shell,
     form: DiagnosisInput,
-    themes: Vec<Choice>,
-    styles: Vec<Choice>,
-    age_bands: Vec<Choice>,
-    genders: Vec<Choice>,
+    c: Choices,
     settings: Vec<Choice>,
     /// The strongest anchors' names and when the inventory was taken.
     anchors: Option<(String, String)>,
     /// When the diagnosis was last saved.
     saved_at: Option<String>,
-    errors: Vec<(&'static str, String)>,
+    errors: FieldErrors,
     /// Consultants whose themes meet the saved ones: (id, name, themes in common).
     matching: Vec<(i64, String, String)>,
     max_themes: usize,
     words_limit: usize,
 }
 
-impl DiagnosisPage {
-    fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
-    }
-}
-
 async fn render_diagnosis(
     state: &AppState,
     page: &Page,
     auth: &Auth,
-    typed: Option<(DiagnosisInput, Vec<(&'static str, String)>)>,
+    typed: Option<(DiagnosisInput, FieldErrors)>,
 ) -> Result<DiagnosisPage, AppError> {
     let caller = auth.caller(&Origin::default());
     let mine = app::consultants::my_diagnosis(&state.store, &caller).await?;
@@ -409,7 +436,7 @@ async fn render_diagnosis(
                     setting: d.setting.key().into(),
                 })
                 .unwrap_or_default(),
-            Vec::new(),
+            FieldErrors::default(),
         ),
     };
     let matching = match &saved {
@@ -430,36 +457,19 @@ async fn render_diagnosis(
             .collect(),
         None => Vec::new(),
     };
-    let choices = |keys: Vec<&'static str>, prefix: &str, chosen: &dyn Fn(&str) -> bool| {
-        keys.into_iter()
-            .map(|k| (k, page.t(&format!("{prefix}.{k}")).to_string(), chosen(k)))
-            .collect()
-    };
     Ok(DiagnosisPage {
-        themes: choices(
-            Theme::ALL.iter().map(|t| t.key()).collect(),
-            "consultant.theme",
-            &|k| form.themes.iter().any(|t| t == k),
-        ),
-        styles: choices(
-            Style::ALL.iter().map(|s| s.key()).collect(),
-            "consultant.style",
-            &|k| form.style == k,
-        ),
-        age_bands: choices(
-            AgeBand::ALL.iter().map(|a| a.key()).collect(),
-            "consultant.age_band",
-            &|k| form.age_band == k,
-        ),
-        genders: choices(
-            Gender::ALL.iter().map(|g| g.key()).collect(),
-            "consultant.gender",
-            &|k| form.gender == k,
+        c: Choices::of(
+            page,
+            &form.themes,
+            &form.style,
+            &form.age_band,
+            &form.gender,
         ),
         settings: choices(
-            Setting::ALL.iter().map(|s| s.key()).collect(),
+            page,
+            Setting::ALL.map(Setting::key),
             "consultant.setting",
-            &|k| form.setting == k || (form.setting.is_empty() && k == "either"),
+            |k| form.setting == k || (form.setting.is_empty() && k == "either"),
         ),
         anchors: mine.anchors.map(|(dominant, at)| {
             (
@@ -519,16 +529,7 @@ async fn save_diagnosis(
             Ok(Redirect::to("/my/consultant-diagnosis").into_response())
         }
         Err(problems) => {
-            let errors = problems
-                .into_iter()
-                .map(|(field, problem)| {
-                    (
-                        field,
-                        page.t(&format!("consultant.diagnosis_error.{field}.{problem}"))
-                            .to_string(),
-                    )
-                })
-                .collect();
+            let errors = FieldErrors::said(&page, "consultant.diagnosis_error", problems);
             let p = render_diagnosis(&state, &page, &auth, Some((input, errors))).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
         }
