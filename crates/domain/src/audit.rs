@@ -168,6 +168,14 @@ pub const DETAILS: &[(&str, &str)] = &[
     ("changed", "{from} → {to}"),
 ];
 
+/// The slot names of a pattern, in order: "a {x} b {y}" → ["x", "y"].
+pub fn detail_slots(pattern: &str) -> Vec<&str> {
+    pattern
+        .split('{')
+        .filter_map(|piece| piece.split_once('}').map(|(name, _)| name))
+        .collect()
+}
+
 /// Fills the pattern `key` of [`DETAILS`] with `args`. An unknown key is a programming
 /// error caught by the tests; it yields the key itself rather than failing a request.
 pub fn detail(key: &str, args: &[(&str, &(dyn std::fmt::Display + Sync))]) -> String {
@@ -240,11 +248,7 @@ mod tests {
     #[test]
     fn every_detail_reads_back_as_written() {
         for (key, pattern) in DETAILS {
-            let slots: Vec<&str> = pattern
-                .split('{')
-                .skip(1)
-                .filter_map(|s| s.split('}').next())
-                .collect();
+            let slots = detail_slots(pattern);
             let values: Vec<String> = slots
                 .iter()
                 .map(|s| {

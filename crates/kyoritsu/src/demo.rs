@@ -1514,6 +1514,36 @@ fn anchor_sheet(i: usize) -> domain::anchor::AnswerSheet {
     domain::anchor::AnswerSheet { ratings, picks }
 }
 
+/// A participant's account: theirs if they have one, otherwise a new employee account
+/// without a password (`{prefix}-{number}@demo.example.jp`).
+async fn account_for(
+    store: &store::Store,
+    t: domain::TenantId,
+    p: &store::programmes::Participant,
+    prefix: &str,
+) -> Result<domain::UserId, store::StoreError> {
+    if let Some((u, _)) = store.account_of_person(t, p.person).await? {
+        return Ok(u);
+    }
+    Ok(store
+        .create_user(
+            t,
+            store::users::NewUser {
+                email: domain::EmailAddress::parse(&format!(
+                    "{prefix}-{}@demo.example.jp",
+                    p.employee_number.to_lowercase()
+                ))
+                .map_err(store::StoreError::Invalid)?,
+                name: p.name.clone(),
+                roles: vec![Role::Employee],
+                person_id: Some(p.person),
+                password: None,
+            },
+        )
+        .await?
+        .id)
+}
+
 /// This year's cross-department 1on1 programme (部署を越えた1on1) for people in their
 /// third year: launched, not yet paired — HR's home says so, and the programme page
 /// proposes the pairs. Most participants get an account; two are left without one, so
@@ -1573,25 +1603,7 @@ pub async fn seed_cross_programme(
     }
     let without = participants.len().saturating_sub(2);
     for p in participants.iter().take(without) {
-        if store.account_of_person(t, p.person).await?.is_some() {
-            continue;
-        }
-        store
-            .create_user(
-                t,
-                store::users::NewUser {
-                    email: domain::EmailAddress::parse(&format!(
-                        "cross-{}@demo.example.jp",
-                        p.employee_number.to_lowercase()
-                    ))
-                    .map_err(store::StoreError::Invalid)?,
-                    name: p.name.clone(),
-                    roles: vec![Role::Employee],
-                    person_id: Some(p.person),
-                    password: None,
-                },
-            )
-            .await?;
+        account_for(store, t, p, "cross").await?;
     }
     Ok(())
 }
@@ -1658,28 +1670,7 @@ pub async fn seed_cadence_programme(
         if accounts.contains(&p.person) {
             continue;
         }
-        let account = match store.account_of_person(t, p.person).await? {
-            Some((u, _)) => u,
-            None => {
-                store
-                    .create_user(
-                        t,
-                        store::users::NewUser {
-                            email: domain::EmailAddress::parse(&format!(
-                                "manager-{}@demo.example.jp",
-                                p.employee_number.to_lowercase()
-                            ))
-                            .map_err(store::StoreError::Invalid)?,
-                            name: p.name.clone(),
-                            roles: vec![Role::Employee],
-                            person_id: Some(p.person),
-                            password: None,
-                        },
-                    )
-                    .await?
-                    .id
-            }
-        };
+        let account = account_for(store, t, p, "manager").await?;
         let reports: Vec<domain::PersonId> = store
             .reports_of(t, p.person)
             .await?

@@ -369,11 +369,7 @@ mod tests {
                 assert!(lang.catalog().has(&full), "{lang:?}: {key}");
                 let text = lang.catalog().get(&full);
                 // The translation keeps every slot of the pattern.
-                for slot in pattern
-                    .split('{')
-                    .skip(1)
-                    .filter_map(|s| s.split('}').next())
-                {
+                for slot in domain::audit::detail_slots(pattern) {
                     assert!(
                         text.contains(&format!("{{{slot}}}")),
                         "{lang:?} {key}: {slot}"
