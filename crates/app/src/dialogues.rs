@@ -40,6 +40,10 @@ pub async fn role_in(
     let relation = store
         .relation(actor.tenant_id, actor.person_id, d.subject)
         .await?;
+    // Only a manager's view depends on it, so the booking is looked up only then.
+    let self_chosen = relation == Relation::InReportingLine
+        && d.kind.is_consultant_session()
+        && store.self_chosen(actor.tenant_id, d.id).await?;
     Ok(policy::dialogue_role(
         actor,
         &DialogueFacts {
@@ -49,6 +53,7 @@ pub async fn role_in(
             subject_reports_to_actor: relation == Relation::InReportingLine
                 && actor.has(Role::Manager),
             scheduled_by_actor: d.created_by == actor.user_id,
+            self_chosen,
         },
     ))
 }
@@ -418,9 +423,7 @@ pub async fn book(
         facilitator_is_mentor: fac_actor.has(Role::Mentor),
         facilitator_person: facilitator.person_id,
         subject: req.subject,
-        facilitator_assigned: store
-            .is_assigned(tenant, req.facilitator, req.subject)
-            .await?,
+        facilitator_assigned: store.serves(tenant, req.facilitator, req.subject).await?,
         subject_reports_to_facilitator: relation == Relation::InReportingLine,
         paired: match domain::pairing::PairKind::of_dialogue(req.kind) {
             Some(kind) => store

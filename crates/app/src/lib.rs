@@ -11,6 +11,7 @@
 pub mod commitment_text;
 pub mod commitments;
 pub mod consultants;
+pub mod consultations;
 pub mod cross_pairs;
 pub mod dialogues;
 pub mod i18n;

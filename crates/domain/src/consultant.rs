@@ -488,6 +488,113 @@ pub fn parse_diagnosis(input: &DiagnosisInput) -> Result<Diagnosis, Vec<FieldErr
     }
 }
 
+/// Lengths a slot may have, in minutes.
+pub const SLOT_MINUTES: [u32; 4] = [30, 45, 60, 90];
+/// At most this many weeks of a weekly slot are added at once.
+pub const MAX_SLOT_WEEKS: u32 = 12;
+/// Slots are offered at most this many days ahead.
+pub const MAX_SLOT_DAYS_AHEAD: i64 = 180;
+
+/// The open-slot form (空き枠を追加) as typed: a date, a start time, a length, online or
+/// in person, and for how many weeks it repeats.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SlotInput {
+    pub date: String,
+    pub time: String,
+    pub minutes: String,
+    pub setting: String,
+    pub weeks: String,
+}
+
+/// A slot as checked: start (Japan time), minutes, setting.
+pub type NewSlot = (chrono::NaiveDateTime, u32, Setting);
+
+/// Checks the slot form against `now` (Japan time): the slots it adds, weekly, or every
+/// field that is wrong. A slot must start in the future and within
+/// [`MAX_SLOT_DAYS_AHEAD`] days; a setting is online or in person (not "either").
+pub fn parse_slots(
+    input: &SlotInput,
+    now: chrono::NaiveDateTime,
+) -> Result<Vec<NewSlot>, Vec<FieldError>> {
+    use chrono::{NaiveDate, NaiveTime};
+    let mut errors: Vec<FieldError> = Vec::new();
+    let date = NaiveDate::parse_from_str(input.date.trim(), "%Y-%m-%d").ok();
+    if date.is_none() {
+        errors.push((
+            "date",
+            if input.date.trim().is_empty() {
+                "required"
+            } else {
+                "format"
+            },
+        ));
+    }
+    let time = NaiveTime::parse_from_str(input.time.trim(), "%H:%M").ok();
+    if time.is_none() {
+        errors.push((
+            "time",
+            if input.time.trim().is_empty() {
+                "required"
+            } else {
+                "format"
+            },
+        ));
+    }
+    let minutes = input
+        .minutes
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|m| SLOT_MINUTES.contains(m));
+    if minutes.is_none() {
+        errors.push(("minutes", "unknown"));
+    }
+    let setting = Setting::parse(input.setting.trim()).filter(|s| *s != Setting::Either);
+    if setting.is_none() {
+        errors.push(("setting", "required"));
+    }
+    let weeks = if input.weeks.trim().is_empty() {
+        Some(1)
+    } else {
+        crate::import::values::normalise(&input.weeks)
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|w| (1..=MAX_SLOT_WEEKS).contains(w))
+    };
+    if weeks.is_none() {
+        errors.push(("weeks", "range"));
+    }
+    let (Some(date), Some(time), Some(minutes), Some(setting), Some(weeks)) =
+        (date, time, minutes, setting, weeks)
+    else {
+        return Err(errors);
+    };
+    let first = date.and_time(time);
+    if first <= now {
+        return Err(vec![("date", "past")]);
+    }
+    let last = first + chrono::Duration::weeks(i64::from(weeks) - 1);
+    if last > now + chrono::Duration::days(MAX_SLOT_DAYS_AHEAD) {
+        return Err(vec![("date", "too_far")]);
+    }
+    Ok((0..weeks)
+        .map(|w| {
+            (
+                first + chrono::Duration::weeks(i64::from(w)),
+                minutes,
+                setting,
+            )
+        })
+        .collect())
+}
+
+/// Do two periods (start, minutes) overlap? Touching ends do not.
+pub fn overlaps(a: (chrono::NaiveDateTime, u32), b: (chrono::NaiveDateTime, u32)) -> bool {
+    let end = |(s, m): (chrono::NaiveDateTime, u32)| s + chrono::Duration::minutes(i64::from(m));
+    a.0 < end(b) && b.0 < end(a)
+}
+
 /// Themes as stored: keys joined by commas (unknown keys dropped when read back).
 pub fn themes_to_text(themes: &[Theme]) -> String {
     themes.iter().map(|t| t.key()).collect::<Vec<_>>().join(",")
@@ -518,6 +625,58 @@ mod tests {
             languages: "日本語、英語".into(),
             capacity_per_month: "20".into(),
         }
+    }
+
+    #[test]
+    fn slots_start_ahead_repeat_weekly_and_overlap_only_when_they_share_time() {
+        let now = chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+            .and_then(|d| d.and_hms_opt(9, 0, 0))
+            .expect("time");
+        let ok = SlotInput {
+            date: "2026-12-03".into(),
+            time: "10:00".into(),
+            minutes: "60".into(),
+            setting: "online".into(),
+            weeks: "３".into(),
+        };
+        let slots = parse_slots(&ok, now).expect("valid");
+        assert_eq!(slots.len(), 3);
+        assert_eq!(slots[2].0 - slots[0].0, chrono::Duration::weeks(2));
+        let past = SlotInput {
+            date: "2026-11-30".into(),
+            ..ok.clone()
+        };
+        assert_eq!(parse_slots(&past, now), Err(vec![("date", "past")]));
+        let far = SlotInput {
+            date: "2027-06-30".into(),
+            ..ok.clone()
+        };
+        assert_eq!(parse_slots(&far, now), Err(vec![("date", "too_far")]));
+        let wrong = SlotInput {
+            date: "3 December".into(),
+            time: "25:00".into(),
+            minutes: "50".into(),
+            setting: "either".into(),
+            weeks: "13".into(),
+        };
+        assert_eq!(
+            parse_slots(&wrong, now),
+            Err(vec![
+                ("date", "format"),
+                ("time", "format"),
+                ("minutes", "unknown"),
+                ("setting", "required"),
+                ("weeks", "range")
+            ])
+        );
+        let at = |h: u32, m: u32| {
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 3)
+                .and_then(|d| d.and_hms_opt(h, m, 0))
+                .expect("time")
+        };
+        assert!(overlaps((at(10, 0), 60), (at(10, 30), 30)));
+        assert!(!overlaps((at(10, 0), 60), (at(11, 0), 30)), "touching ends");
+        assert!(overlaps((at(10, 0), 90), (at(9, 0), 90)));
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub mod feedback;
 pub mod ids;
 pub mod import;
 pub mod japan_time;
+pub mod matching;
 pub mod mechanism;
 pub mod pairing;
 pub mod policy;

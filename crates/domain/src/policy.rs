@@ -97,6 +97,11 @@ pub enum Action {
     /// Take and keep one's own values diagnosis (価値観診断): someone in the employee
     /// master, for themselves only; nobody else reads it.
     KeepOwnDiagnosis,
+    /// Choose one's own consultant, book their open slots, change them and rate the
+    /// sessions (相談相手を選ぶ): someone in the employee master, for themselves only.
+    ChooseConsultant,
+    /// Keep one's own open slots (空き枠): a consultant, for themselves.
+    KeepOwnSlots,
 }
 
 /// Why an action was refused (never shown verbatim to users; pages say "no access").
@@ -173,9 +178,9 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
             same_tenant(tenant)?;
             needs(Role::Hr)
         }
-        Action::EditOwnConsultantProfile => needs(Role::Consultant),
+        Action::EditOwnConsultantProfile | Action::KeepOwnSlots => needs(Role::Consultant),
         Action::ReadConsultantProfile { tenant } => same_tenant(tenant),
-        Action::KeepOwnDiagnosis => {
+        Action::KeepOwnDiagnosis | Action::ChooseConsultant => {
             if actor.person_id.is_some() {
                 Ok(())
             } else {
@@ -351,6 +356,9 @@ pub struct DialogueFacts {
     pub subject_reports_to_actor: bool,
     /// Did the actor book this dialogue (for someone else)?
     pub scheduled_by_actor: bool,
+    /// A consultant session the employee booked themselves with a consultant they chose:
+    /// the company, their manager included, does not learn of it.
+    pub self_chosen: bool,
 }
 
 /// How `actor` stands to the dialogue described by `facts`.
@@ -361,7 +369,7 @@ pub fn dialogue_role(actor: &Actor, facts: &DialogueFacts) -> DialogueRole {
         DialogueRole::Facilitator
     } else if actor.person_id == Some(facts.subject) {
         DialogueRole::Subject
-    } else if facts.subject_reports_to_actor {
+    } else if facts.subject_reports_to_actor && !facts.self_chosen {
         DialogueRole::SubjectsManager
     } else if facts.scheduled_by_actor && actor.has(Role::Hr) {
         DialogueRole::Scheduler
@@ -434,6 +442,95 @@ pub fn may_suspend_consultant(actor: &Actor, target: UserId, target_roles: &[Rol
         && !target_roles
             .iter()
             .any(|r| matches!(r, Role::Admin | Role::Hr))
+}
+
+/// What the policy needs to know when an employee books a consultant's open slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConsultationFacts {
+    pub tenant: TenantId,
+    /// The consultant's account is a consultant's, enabled, with a profile.
+    pub consultant_available: bool,
+    /// The consultant's own record in the employee master (internal consultants).
+    pub consultant_person: Option<PersonId>,
+    /// The consultant is in the employee's reporting line (their manager or above).
+    pub consultant_in_line: bool,
+    pub slot_free: bool,
+    pub slot_in_future: bool,
+    /// The consultant still has room in the slot's month.
+    pub room_in_month: bool,
+    /// Sessions the employee booked this fiscal year, and how many the company pays for.
+    pub used_this_year: u32,
+    pub allowance: Option<u32>,
+}
+
+/// Why an employee may not book a slot; each has its own message
+/// (`consultation.refusal.*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsultationRefusal {
+    NotAnEmployee,
+    Unavailable,
+    WithThemselves,
+    InReportingLine,
+    SlotTaken,
+    SlotPast,
+    AtCapacity,
+    AllowanceUsed,
+}
+
+impl ConsultationRefusal {
+    pub fn key(self) -> &'static str {
+        match self {
+            ConsultationRefusal::NotAnEmployee => "not_an_employee",
+            ConsultationRefusal::Unavailable => "unavailable",
+            ConsultationRefusal::WithThemselves => "with_themselves",
+            ConsultationRefusal::InReportingLine => "in_reporting_line",
+            ConsultationRefusal::SlotTaken => "slot_taken",
+            ConsultationRefusal::SlotPast => "slot_past",
+            ConsultationRefusal::AtCapacity => "at_capacity",
+            ConsultationRefusal::AllowanceUsed => "allowance_used",
+        }
+    }
+}
+
+/// May `actor` book this slot for themselves? Someone in the employee master, with a
+/// consultant who is available, is not themselves and not in their reporting line (a
+/// consultation is outside the line), on a free slot still ahead, while the consultant
+/// has room that month and the company's yearly allowance is not used up.
+pub fn may_book_consultation(
+    actor: &Actor,
+    f: &ConsultationFacts,
+) -> Result<(), ConsultationRefusal> {
+    let Some(me) = actor.person_id else {
+        return Err(ConsultationRefusal::NotAnEmployee);
+    };
+    if actor.tenant_id != f.tenant || !f.consultant_available {
+        return Err(ConsultationRefusal::Unavailable);
+    }
+    if f.consultant_person == Some(me) {
+        return Err(ConsultationRefusal::WithThemselves);
+    }
+    if f.consultant_in_line {
+        return Err(ConsultationRefusal::InReportingLine);
+    }
+    if !f.slot_in_future {
+        return Err(ConsultationRefusal::SlotPast);
+    }
+    if !f.slot_free {
+        return Err(ConsultationRefusal::SlotTaken);
+    }
+    if !f.room_in_month {
+        return Err(ConsultationRefusal::AtCapacity);
+    }
+    if f.allowance.is_some_and(|a| f.used_this_year >= a) {
+        return Err(ConsultationRefusal::AllowanceUsed);
+    }
+    Ok(())
+}
+
+/// May someone in `role` rate this session? Only the employee, once it was held.
+pub fn may_rate_session(role: DialogueRole, held: bool, consultant_session: bool) -> bool {
+    role == DialogueRole::Subject && held && consultant_session
 }
 
 /// May someone in `role` confirm the answer the consultant recorded? Only the employee:
@@ -1309,7 +1406,132 @@ mod tests {
             facilitator: UserId(20),
             subject_reports_to_actor: false,
             scheduled_by_actor: false,
+            self_chosen: false,
         }
+    }
+
+    #[test]
+    fn a_consultation_the_employee_chose_is_hidden_from_their_manager() {
+        let manager = Actor {
+            user_id: UserId(40),
+            person_id: Some(PersonId(41)),
+            ..actor(&[Role::Manager])
+        };
+        let chosen = DialogueFacts {
+            subject_reports_to_actor: true,
+            self_chosen: true,
+            ..facts()
+        };
+        assert_eq!(dialogue_role(&manager, &chosen), DialogueRole::Outsider);
+        let subject = Actor {
+            user_id: UserId(30),
+            person_id: Some(PersonId(10)),
+            ..actor(&[Role::Employee])
+        };
+        assert_eq!(dialogue_role(&subject, &chosen), DialogueRole::Subject);
+        assert!(may_rate_session(DialogueRole::Subject, true, true));
+        assert!(!may_rate_session(DialogueRole::Subject, false, true));
+        assert!(!may_rate_session(DialogueRole::Facilitator, true, true));
+    }
+
+    #[test]
+    fn an_employee_books_a_free_future_slot_within_capacity_and_allowance() {
+        let me = Actor {
+            user_id: UserId(30),
+            person_id: Some(PersonId(10)),
+            ..actor(&[Role::Employee])
+        };
+        let ok = ConsultationFacts {
+            tenant: me.tenant_id,
+            consultant_available: true,
+            consultant_person: None,
+            consultant_in_line: false,
+            slot_free: true,
+            slot_in_future: true,
+            room_in_month: true,
+            used_this_year: 2,
+            allowance: Some(3),
+        };
+        assert_eq!(may_book_consultation(&me, &ok), Ok(()));
+        let no_person = Actor {
+            person_id: None,
+            ..me.clone()
+        };
+        for (f, want) in [
+            (
+                ConsultationFacts {
+                    consultant_available: false,
+                    ..ok
+                },
+                ConsultationRefusal::Unavailable,
+            ),
+            (
+                ConsultationFacts {
+                    consultant_person: Some(PersonId(10)),
+                    ..ok
+                },
+                ConsultationRefusal::WithThemselves,
+            ),
+            (
+                ConsultationFacts {
+                    consultant_in_line: true,
+                    ..ok
+                },
+                ConsultationRefusal::InReportingLine,
+            ),
+            (
+                ConsultationFacts {
+                    slot_in_future: false,
+                    ..ok
+                },
+                ConsultationRefusal::SlotPast,
+            ),
+            (
+                ConsultationFacts {
+                    slot_free: false,
+                    ..ok
+                },
+                ConsultationRefusal::SlotTaken,
+            ),
+            (
+                ConsultationFacts {
+                    room_in_month: false,
+                    ..ok
+                },
+                ConsultationRefusal::AtCapacity,
+            ),
+            (
+                ConsultationFacts {
+                    used_this_year: 3,
+                    ..ok
+                },
+                ConsultationRefusal::AllowanceUsed,
+            ),
+            (
+                ConsultationFacts {
+                    tenant: TenantId(99),
+                    ..ok
+                },
+                ConsultationRefusal::Unavailable,
+            ),
+        ] {
+            assert_eq!(may_book_consultation(&me, &f), Err(want));
+        }
+        assert_eq!(
+            may_book_consultation(&no_person, &ok),
+            Err(ConsultationRefusal::NotAnEmployee)
+        );
+        assert_eq!(
+            may_book_consultation(
+                &me,
+                &ConsultationFacts {
+                    allowance: None,
+                    used_this_year: 50,
+                    ..ok
+                }
+            ),
+            Ok(())
+        );
     }
 
     #[test]

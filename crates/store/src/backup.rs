@@ -41,7 +41,7 @@ pub const FORMAT_VERSION: u64 = 1;
 
 /// Every table that holds a tenant's data, parents before children. A test checks that
 /// no other table of the schema holds tenant data, so a new table cannot be forgotten.
-pub const TABLES: [&str; 37] = [
+pub const TABLES: [&str; 40] = [
     "tenants",
     "departments",
     "people",
@@ -79,6 +79,9 @@ pub const TABLES: [&str; 37] = [
     "notifications",
     "consultant_profiles",
     "consultant_diagnoses",
+    "consultant_slots",
+    "consultation_choices",
+    "consultation_ratings",
 ];
 
 /// Tables that are not a tenant's data: the schema's own record and the sessions.

@@ -5,8 +5,9 @@
 //! this module returns what is stored, scoped by tenant.
 
 use crate::schema::{
-    ConsultantAssignments, DialogueConsents, DialogueNoteRevisions, DialogueNotes, DialogueOutcome,
-    DialogueSeries, DialogueTopics, Dialogues, People, Users, VisionColumns, WorksheetItems,
+    ConsultantAssignments, ConsultationChoices, DialogueConsents, DialogueNoteRevisions,
+    DialogueNotes, DialogueOutcome, DialogueSeries, DialogueTopics, Dialogues, People, Users,
+    VisionColumns, WorksheetItems,
 };
 use crate::{PersonId, Result, Store, StoreError, TenantId, UserId};
 use chrono::{DateTime, Utc};
@@ -385,13 +386,14 @@ impl Store {
         Ok(row.is_some())
     }
 
-    /// The consultants assigned to a person (user id, name), enabled accounts only.
+    /// The consultants who serve a person — assigned by HR or chosen by them — (user id,
+    /// name), enabled accounts only, by name.
     pub async fn consultants_of(
         &self,
         tenant: TenantId,
         person: PersonId,
     ) -> Result<Vec<(UserId, String)>> {
-        let rows: Vec<(i64, String)> = self
+        let mut rows: Vec<(i64, String)> = self
             .fetch_all(
                 &Query::select()
                     .column((Users::Table, Users::Id))
@@ -419,56 +421,125 @@ impl Store {
                         .eq(person.0),
                     )
                     .and_where(Expr::col((Users::Table, Users::Disabled)).eq(false))
-                    .order_by((Users::Table, Users::Name), Order::Asc)
                     .to_owned(),
             )
             .await?;
+        let chosen: Vec<(i64, String)> = self
+            .fetch_all(
+                &Query::select()
+                    .column((Users::Table, Users::Id))
+                    .column((Users::Table, Users::Name))
+                    .from(ConsultationChoices::Table)
+                    .inner_join(
+                        Users::Table,
+                        Expr::col((Users::Table, Users::Id)).equals((
+                            ConsultationChoices::Table,
+                            ConsultationChoices::ConsultantUserId,
+                        )),
+                    )
+                    .and_where(
+                        Expr::col((ConsultationChoices::Table, ConsultationChoices::TenantId))
+                            .eq(tenant.0),
+                    )
+                    .and_where(
+                        Expr::col((ConsultationChoices::Table, ConsultationChoices::PersonId))
+                            .eq(person.0),
+                    )
+                    .and_where(
+                        Expr::col((ConsultationChoices::Table, ConsultationChoices::EndedAt))
+                            .is_null(),
+                    )
+                    .and_where(Expr::col((Users::Table, Users::Disabled)).eq(false))
+                    .to_owned(),
+            )
+            .await?;
+        rows.extend(chosen);
+        rows.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+        rows.dedup_by_key(|r| r.0);
         Ok(rows.into_iter().map(|(id, n)| (UserId(id), n)).collect())
     }
 
-    /// The people assigned to a consultant, by employee number.
+    /// The people a consultant serves — assigned by HR or who chose them — by employee
+    /// number.
     pub async fn assigned_people(
         &self,
         tenant: TenantId,
         consultant: UserId,
     ) -> Result<Vec<AssignedPerson>> {
-        self.fetch_all(
-            &Query::select()
-                .expr_as(
-                    Expr::col((People::Table, People::Id)),
-                    Alias::new("person_id"),
-                )
-                .columns([
-                    (People::Table, People::Name),
-                    (People::Table, People::EmployeeNumber),
-                    (People::Table, People::HireDate),
-                ])
-                .from(ConsultantAssignments::Table)
-                .inner_join(
-                    People::Table,
-                    Expr::col((People::Table, People::Id)).equals((
-                        ConsultantAssignments::Table,
-                        ConsultantAssignments::PersonId,
-                    )),
-                )
-                .and_where(
-                    Expr::col((
-                        ConsultantAssignments::Table,
-                        ConsultantAssignments::TenantId,
-                    ))
-                    .eq(tenant.0),
-                )
-                .and_where(
-                    Expr::col((
-                        ConsultantAssignments::Table,
-                        ConsultantAssignments::ConsultantUserId,
-                    ))
-                    .eq(consultant.0),
-                )
-                .order_by((People::Table, People::EmployeeNumber), Order::Asc)
-                .to_owned(),
-        )
-        .await
+        let columns = [
+            (People::Table, People::Name),
+            (People::Table, People::EmployeeNumber),
+            (People::Table, People::HireDate),
+        ];
+        let mut out: Vec<AssignedPerson> = self
+            .fetch_all(
+                &Query::select()
+                    .expr_as(
+                        Expr::col((People::Table, People::Id)),
+                        Alias::new("person_id"),
+                    )
+                    .columns(columns)
+                    .from(ConsultantAssignments::Table)
+                    .inner_join(
+                        People::Table,
+                        Expr::col((People::Table, People::Id)).equals((
+                            ConsultantAssignments::Table,
+                            ConsultantAssignments::PersonId,
+                        )),
+                    )
+                    .and_where(
+                        Expr::col((
+                            ConsultantAssignments::Table,
+                            ConsultantAssignments::TenantId,
+                        ))
+                        .eq(tenant.0),
+                    )
+                    .and_where(
+                        Expr::col((
+                            ConsultantAssignments::Table,
+                            ConsultantAssignments::ConsultantUserId,
+                        ))
+                        .eq(consultant.0),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        let chosen: Vec<AssignedPerson> = self
+            .fetch_all(
+                &Query::select()
+                    .expr_as(
+                        Expr::col((People::Table, People::Id)),
+                        Alias::new("person_id"),
+                    )
+                    .columns(columns)
+                    .from(ConsultationChoices::Table)
+                    .inner_join(
+                        People::Table,
+                        Expr::col((People::Table, People::Id))
+                            .equals((ConsultationChoices::Table, ConsultationChoices::PersonId)),
+                    )
+                    .and_where(
+                        Expr::col((ConsultationChoices::Table, ConsultationChoices::TenantId))
+                            .eq(tenant.0),
+                    )
+                    .and_where(
+                        Expr::col((
+                            ConsultationChoices::Table,
+                            ConsultationChoices::ConsultantUserId,
+                        ))
+                        .eq(consultant.0),
+                    )
+                    .and_where(
+                        Expr::col((ConsultationChoices::Table, ConsultationChoices::EndedAt))
+                            .is_null(),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        out.extend(chosen);
+        out.sort_by(|a, b| a.employee_number.cmp(&b.employee_number));
+        out.dedup_by_key(|p| p.person_id);
+        Ok(out)
     }
 
     /// Every assignment in the tenant, newest first.

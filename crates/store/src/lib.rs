@@ -17,6 +17,7 @@ pub mod behaviour;
 pub mod career_sheets;
 pub mod commitments;
 pub mod consultants;
+pub mod consultations;
 pub mod crypto;
 mod db;
 pub mod dialogues;

@@ -22,6 +22,7 @@ pub(crate) enum Tenants {
     RatingScale,
     DirectoryVersion,
     CreatedAt,
+    ConsultationsPerYear,
 }
 
 #[derive(Iden, Clone, Copy)]
@@ -581,4 +582,41 @@ pub(crate) enum Notifications {
     JobKey,
     CreatedAt,
     ReadAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ConsultantSlots {
+    Table,
+    Id,
+    TenantId,
+    UserId,
+    StartsAt,
+    DurationMinutes,
+    Setting,
+    DialogueId,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ConsultationChoices {
+    Table,
+    Id,
+    TenantId,
+    PersonId,
+    ConsultantUserId,
+    Source,
+    ChosenAt,
+    EndedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ConsultationRatings {
+    Table,
+    Id,
+    TenantId,
+    DialogueId,
+    ConsultantUserId,
+    Level,
+    Again,
+    RatedAt,
 }

@@ -44,6 +44,7 @@ mod m0026_programme_cancel;
 mod m0027_pair_programme;
 mod m0028_consultant_profiles;
 mod m0029_consultant_diagnoses;
+mod m0030_consultant_matching;
 
 use m0001_platform::m0001_platform;
 use m0002_imports::m0002_imports;
@@ -74,6 +75,7 @@ use m0026_programme_cancel::m0026_programme_cancel;
 use m0027_pair_programme::m0027_pair_programme;
 use m0028_consultant_profiles::m0028_consultant_profiles;
 use m0029_consultant_diagnoses::m0029_consultant_diagnoses;
+use m0030_consultant_matching::m0030_consultant_matching;
 
 type Statements = Vec<String>;
 
@@ -228,6 +230,11 @@ const MIGRATIONS: &[Migration] = &[
         version: 29,
         name: "consultant_diagnoses",
         up: m0029_consultant_diagnoses,
+    },
+    Migration {
+        version: 30,
+        name: "consultant_matching",
+        up: m0030_consultant_matching,
     },
 ];
 

@@ -1,0 +1,155 @@
+//! Migration 30: released — never edit it (`crates/store/MIGRATIONS.md`).
+
+use super::*;
+
+/// 相談相手を選ぶ: the consultant's open slots (空き枠), which an employee books (the slot
+/// then holds the dialogue it became); the employee's own choice of consultant, kept
+/// apart from HR's assignments so that no company page lists it; ratings after each
+/// session (5 levels and "would talk again"), tied to the dialogue and the consultant
+/// only; and how many sessions a year the company pays for (no limit when empty).
+pub(super) fn m0030_consultant_matching(engine: Engine) -> Statements {
+    let s = ConsultantSlots::Table;
+    let slots = Table::create()
+        .table(s)
+        .col(id_col(ConsultantSlots::Id))
+        .col(tenant_col(ConsultantSlots::TenantId))
+        .col(big(ConsultantSlots::UserId))
+        .col(ts(ConsultantSlots::StartsAt))
+        .col(big(ConsultantSlots::DurationMinutes))
+        .col(text(ConsultantSlots::Setting))
+        .col(
+            ColumnDef::new(ConsultantSlots::DialogueId)
+                .big_integer()
+                .null(),
+        )
+        .col(ts(ConsultantSlots::CreatedAt))
+        .foreign_key(&mut fk(
+            s,
+            ConsultantSlots::TenantId,
+            Tenants::Table,
+            Tenants::Id,
+        ))
+        .foreign_key(&mut fk(s, ConsultantSlots::UserId, Users::Table, Users::Id))
+        .to_owned();
+    let slots_by_user = Index::create()
+        .name("consultant_slots_user_start")
+        .table(s)
+        .col(ConsultantSlots::TenantId)
+        .col(ConsultantSlots::UserId)
+        .col(ConsultantSlots::StartsAt)
+        .to_owned();
+    let slots_by_dialogue = Index::create()
+        .name("consultant_slots_dialogue")
+        .table(s)
+        .col(ConsultantSlots::TenantId)
+        .col(ConsultantSlots::DialogueId)
+        .to_owned();
+    let c = ConsultationChoices::Table;
+    let choices = Table::create()
+        .table(c)
+        .col(id_col(ConsultationChoices::Id))
+        .col(tenant_col(ConsultationChoices::TenantId))
+        .col(big(ConsultationChoices::PersonId))
+        .col(big(ConsultationChoices::ConsultantUserId))
+        .col(text(ConsultationChoices::Source))
+        .col(ts(ConsultationChoices::ChosenAt))
+        .col(
+            ColumnDef::new(ConsultationChoices::EndedAt)
+                .timestamp_with_time_zone()
+                .null(),
+        )
+        .foreign_key(&mut fk(
+            c,
+            ConsultationChoices::TenantId,
+            Tenants::Table,
+            Tenants::Id,
+        ))
+        .foreign_key(&mut fk(
+            c,
+            ConsultationChoices::PersonId,
+            People::Table,
+            People::Id,
+        ))
+        .foreign_key(&mut fk(
+            c,
+            ConsultationChoices::ConsultantUserId,
+            Users::Table,
+            Users::Id,
+        ))
+        .to_owned();
+    let choices_by_person = Index::create()
+        .name("consultation_choices_person")
+        .table(c)
+        .col(ConsultationChoices::TenantId)
+        .col(ConsultationChoices::PersonId)
+        .to_owned();
+    let choices_by_consultant = Index::create()
+        .name("consultation_choices_consultant")
+        .table(c)
+        .col(ConsultationChoices::TenantId)
+        .col(ConsultationChoices::ConsultantUserId)
+        .to_owned();
+    let r = ConsultationRatings::Table;
+    let ratings = Table::create()
+        .table(r)
+        .col(id_col(ConsultationRatings::Id))
+        .col(tenant_col(ConsultationRatings::TenantId))
+        .col(big(ConsultationRatings::DialogueId))
+        .col(big(ConsultationRatings::ConsultantUserId))
+        .col(big(ConsultationRatings::Level))
+        .col(
+            ColumnDef::new(ConsultationRatings::Again)
+                .boolean()
+                .not_null(),
+        )
+        .col(ts(ConsultationRatings::RatedAt))
+        .foreign_key(&mut fk(
+            r,
+            ConsultationRatings::TenantId,
+            Tenants::Table,
+            Tenants::Id,
+        ))
+        .foreign_key(&mut fk(
+            r,
+            ConsultationRatings::DialogueId,
+            Dialogues::Table,
+            Dialogues::Id,
+        ))
+        .to_owned();
+    let one_rating = Index::create()
+        .name("consultation_ratings_dialogue")
+        .table(r)
+        .col(ConsultationRatings::TenantId)
+        .col(ConsultationRatings::DialogueId)
+        .unique()
+        .to_owned();
+    let ratings_by_consultant = Index::create()
+        .name("consultation_ratings_consultant")
+        .table(r)
+        .col(ConsultationRatings::TenantId)
+        .col(ConsultationRatings::ConsultantUserId)
+        .to_owned();
+    let allowance = Table::alter()
+        .table(Tenants::Table)
+        .add_column(
+            ColumnDef::new(Tenants::ConsultationsPerYear)
+                .big_integer()
+                .null(),
+        )
+        .to_owned();
+    vec![
+        render(engine, &slots),
+        render_index(engine, &slots_by_user),
+        render_index(engine, &slots_by_dialogue),
+        render(engine, &choices),
+        render_index(engine, &choices_by_person),
+        render_index(engine, &choices_by_consultant),
+        render(engine, &ratings),
+        render_index(engine, &one_rating),
+        render_index(engine, &ratings_by_consultant),
+        match engine {
+            Engine::Sqlite => allowance.to_string(SqliteQueryBuilder),
+            Engine::Postgres => allowance.to_string(PostgresQueryBuilder),
+        },
+    ]
+}
