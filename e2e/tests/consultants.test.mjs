@@ -91,11 +91,14 @@ test('the employee redoes the values diagnosis from マイキャリア and reads
   await page.check('[data-testid=diagnosis-setting-online]');
   await click(page, '[data-testid=diagnosis-save]');
   assert.match(await page.textContent('[data-testid=flash]'), /保存しました/);
-  const match = page.locator('[data-testid=diagnosis-match]').first();
-  assert.match(await match.textContent(), /共通するテーマ/);
+  assert.equal(await page.locator('[data-testid=proposal]').count(), 10, 'saved, it proposes ten');
+  await page.goto(`${server.base}/my/consultant-diagnosis`);
   await shot(page, 'diagnosis');
   await fitsPhone(page, 'diagnosis');
-  await click(page, match.locator('a'));
-  assert.match(await page.textContent('[data-testid=consultant-themes]'), /育児・介護との両立/);
+  await click(page, '[data-testid=see-proposals]');
+  const first = page.locator('[data-testid=proposal]').first();
+  assert.match(await first.textContent(), /あなたが話したいテーマ/);
+  await click(page, first.locator('[data-testid=proposal-open]'));
+  assert.ok(await page.isVisible('[data-testid=consultant-themes]'));
   await page.close();
 });

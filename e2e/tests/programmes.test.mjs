@@ -180,7 +180,7 @@ test('HR runs an FY2026 milestone programme from the cohort to a commitment', as
 
   // The interview about a month after training: HR assigns the consultant and books it.
   await page.goto(`${server.base}/assignments`);
-  await page.selectOption('[data-testid=assign-consultant]', 'consultant@demo.example.jp');
+  await page.fill('[data-testid=assign-consultant]', 'consultant@demo.example.jp');
   await page.fill('[data-testid=assign-number]', member.employee_number);
   await click(page, '[data-testid=assign]');
   await signIn(page, server.base, 'consultant');

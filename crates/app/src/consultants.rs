@@ -104,6 +104,7 @@ pub async fn suspend(
         return Ok(false);
     }
     store.set_user_disabled(tenant, user, suspended).await?;
+    store.bump_profiles_version(tenant).await?;
     caller
         .audit(
             store,
@@ -154,36 +155,4 @@ pub async fn save_diagnosis(store: &Store, caller: &Caller, d: &Diagnosis) -> Re
         .save_diagnosis(caller.actor.tenant_id, person, d)
         .await?;
     Ok(())
-}
-
-/// The consultants whose profile covers at least one of these themes (suspended ones and
-/// those without a profile left out), most themes in common first, then by name — the
-/// themes in common beside each.
-pub async fn by_themes(
-    store: &Store,
-    caller: &Caller,
-    themes: &[domain::consultant::Theme],
-) -> Result<Vec<(ConsultantEntry, Vec<domain::consultant::Theme>)>, Error> {
-    let tenant = caller.actor.tenant_id;
-    policy::authorize(&caller.actor, Action::ReadConsultantProfile { tenant })
-        .map_err(|_| Error::Forbidden)?;
-    let mut out: Vec<(ConsultantEntry, Vec<domain::consultant::Theme>)> = store
-        .consultants(tenant)
-        .await?
-        .into_iter()
-        .filter(|c| !c.disabled)
-        .filter_map(|c| {
-            let common: Vec<_> = c
-                .profile
-                .as_ref()?
-                .themes
-                .iter()
-                .copied()
-                .filter(|t| themes.contains(t))
-                .collect();
-            (!common.is_empty()).then_some((c, common))
-        })
-        .collect();
-    out.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.name.cmp(&b.0.name)));
-    Ok(out)
 }

@@ -701,3 +701,242 @@ pub async fn set_allowance(store: &Store, caller: &Caller, n: Option<u32>) -> Re
         .await?;
     Ok(())
 }
+
+// ----- keyword search -----
+
+/// A tenant's searchable profiles: the tantivy index and what the filters need.
+struct Indexed {
+    version: i64,
+    index: search::profiles::ProfileIndex,
+    /// user id → (name, kana, style, themes, years, internal), for filtering and
+    /// showing. Suspended accounts are left out (suspending bumps the version).
+    meta: std::collections::HashMap<i64, Meta>,
+}
+
+type Meta = (String, String, Style, Vec<Theme>, u8, bool);
+
+/// The keyword indexes of this process, one per tenant, rebuilt when the tenant's
+/// profiles version (in the database) moves — so every process sees a change.
+#[derive(Default)]
+pub struct IndexCache {
+    tenants: std::sync::Mutex<std::collections::HashMap<i64, std::sync::Arc<Indexed>>>,
+}
+
+impl IndexCache {
+    fn get(&self, tenant: domain::TenantId, version: i64) -> Option<std::sync::Arc<Indexed>> {
+        let map = self.tenants.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(&tenant.0).filter(|i| i.version == version).cloned()
+    }
+
+    fn put(&self, tenant: domain::TenantId, indexed: std::sync::Arc<Indexed>) {
+        let mut map = self.tenants.lock().unwrap_or_else(|e| e.into_inner());
+        map.insert(tenant.0, indexed);
+    }
+}
+
+async fn indexed(
+    store: &Store,
+    cache: &IndexCache,
+    tenant: domain::TenantId,
+) -> Result<std::sync::Arc<Indexed>, Error> {
+    let version = store.consultant_profiles_version(tenant).await?;
+    if let Some(i) = cache.get(tenant, version) {
+        return Ok(i);
+    }
+    let catalog = crate::i18n::Lang::Ja.catalog();
+    let mut docs = Vec::new();
+    let mut meta = std::collections::HashMap::new();
+    for c in store.consultants(tenant).await? {
+        let (Some(p), false) = (c.profile, c.disabled) else {
+            continue;
+        };
+        let themes: Vec<String> = p
+            .themes
+            .iter()
+            .map(|t| {
+                catalog
+                    .get(&format!("consultant.theme.{}", t.key()))
+                    .to_string()
+            })
+            .collect();
+        docs.push(search::profiles::ProfileDoc {
+            id: c.user.0,
+            name: format!("{} {}", p.display_name, p.kana),
+            body: format!(
+                "{}\n{}\n{}\n{}",
+                themes.join(" "),
+                p.industries,
+                p.job_families,
+                p.message
+            ),
+        });
+        meta.insert(
+            c.user.0,
+            (
+                p.display_name,
+                p.kana,
+                p.style,
+                p.themes,
+                p.years_of_practice,
+                c.internal,
+            ),
+        );
+    }
+    let index = search::profiles::ProfileIndex::build(&docs)
+        .map_err(|e| Error::Store(store::StoreError::Integrity(e.to_string())))?;
+    let i = std::sync::Arc::new(Indexed {
+        version,
+        index,
+        meta,
+    });
+    cache.put(tenant, i.clone());
+    Ok(i)
+}
+
+/// What the employee searched for: words, and filters.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SearchQuery {
+    pub q: String,
+    pub theme: Option<Theme>,
+    pub style: Option<Style>,
+    /// Only consultants with a free slot in the next weeks.
+    pub free_only: bool,
+}
+
+impl SearchQuery {
+    pub fn is_empty(&self) -> bool {
+        self.q.trim().is_empty() && self.theme.is_none() && self.style.is_none() && !self.free_only
+    }
+}
+
+/// A consultant found by a search.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SearchHit {
+    pub consultant: UserId,
+    pub name: String,
+    pub kana: String,
+    pub style: Style,
+    pub themes: Vec<Theme>,
+    pub years_of_practice: u8,
+}
+
+/// Most hits a search returns.
+pub const MAX_HITS: usize = 50;
+/// Candidates the word search hands to the filters.
+const MAX_CANDIDATES: usize = 2_000;
+
+/// キーワード検索: profiles holding every word of the query (name in kanji or kana,
+/// message, themes, industries, job families; widths and kana folded), narrowed by
+/// theme, style and free slots; best first (by name when there are no words). Never
+/// the caller themselves nor anyone in their reporting line.
+pub async fn search(
+    store: &Store,
+    cache: &IndexCache,
+    caller: &Caller,
+    query: &SearchQuery,
+    now: DateTime<Utc>,
+) -> Result<Vec<SearchHit>, Error> {
+    let tenant = caller.actor.tenant_id;
+    policy::authorize(&caller.actor, Action::ReadConsultantProfile { tenant })
+        .map_err(|_| Error::Forbidden)?;
+    if query.is_empty() {
+        return Ok(Vec::new());
+    }
+    let i = indexed(store, cache, tenant).await?;
+    let mut ids: Vec<i64> = if query.q.trim().is_empty() {
+        let mut all: Vec<(&String, i64)> = i.meta.iter().map(|(id, m)| (&m.1, *id)).collect();
+        all.sort();
+        all.into_iter().map(|(_, id)| id).collect()
+    } else {
+        i.index
+            .search(&query.q, MAX_CANDIDATES)
+            .map_err(|e| Error::Store(store::StoreError::Integrity(e.to_string())))?
+    };
+    ids.retain(|id| {
+        i.meta.get(id).is_some_and(|m| {
+            query.theme.is_none_or(|t| m.3.contains(&t)) && query.style.is_none_or(|s| m.2 == s)
+        })
+    });
+    ids.truncate(MAX_CANDIDATES);
+    if query.free_only {
+        let horizon = start_of_japan_day(japan_date(now)) + Duration::weeks(matching::SLOT_WEEKS);
+        let users: Vec<UserId> = ids.iter().map(|id| UserId(*id)).collect();
+        let free = store.with_free_slots(tenant, &users, now, horizon).await?;
+        ids.retain(|id| free.contains(&UserId(*id)));
+    }
+    let mut out = Vec::new();
+    for id in ids {
+        if out.len() == MAX_HITS {
+            break;
+        }
+        let Some((name, kana, style, themes, years, internal)) = i.meta.get(&id) else {
+            continue;
+        };
+        // Only an internal consultant can be the caller or in their reporting line.
+        if let (true, Some(me)) = (*internal, caller.actor.person_id) {
+            let user = store.user(tenant, UserId(id)).await?;
+            if user.disabled
+                || user.person_id == Some(me)
+                || (user.person_id.is_some()
+                    && store.relation(tenant, user.person_id, me).await?
+                        == policy::Relation::InReportingLine)
+            {
+                continue;
+            }
+        }
+        out.push(SearchHit {
+            consultant: UserId(id),
+            name: name.clone(),
+            kana: kana.clone(),
+            style: *style,
+            themes: themes.clone(),
+            years_of_practice: *years,
+        });
+    }
+    Ok(out)
+}
+
+/// A held consultant session the caller has not rated yet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToRate {
+    pub dialogue: i64,
+    pub starts_at: DateTime<Utc>,
+    pub consultant: String,
+}
+
+/// The caller's held consultant sessions still waiting for their rating, newest first.
+pub async fn sessions_to_rate(store: &Store, caller: &Caller) -> Result<Vec<ToRate>, Error> {
+    policy::authorize(&caller.actor, Action::ChooseConsultant).map_err(|_| Error::Forbidden)?;
+    let me = caller.actor.person_id.ok_or(Error::Forbidden)?;
+    let tenant = caller.actor.tenant_id;
+    let mut out = Vec::new();
+    for d in store.dialogues_about(tenant, me).await?.into_iter().rev() {
+        if d.kind.is_consultant_session()
+            && d.state == domain::dialogue::DialogueState::Held
+            && store.rating_of_session(tenant, d.id).await?.is_none()
+        {
+            out.push(ToRate {
+                dialogue: d.id,
+                starts_at: d.starts_at,
+                consultant: d.facilitator_name.clone(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The caller's sessions with a consultant they chose that have not taken place yet.
+pub async fn my_upcoming(
+    store: &Store,
+    caller: &Caller,
+    now: DateTime<Utc>,
+) -> Result<Vec<store::dialogues::Dialogue>, Error> {
+    policy::authorize(&caller.actor, Action::ChooseConsultant).map_err(|_| Error::Forbidden)?;
+    let me = caller.actor.person_id.ok_or(Error::Forbidden)?;
+    Ok(store
+        .dialogues_about(caller.actor.tenant_id, me)
+        .await?
+        .into_iter()
+        .filter(|d| d.kind.is_consultant_session() && !d.is_closed() && d.ends_at() >= now)
+        .collect())
+}

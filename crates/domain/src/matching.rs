@@ -150,7 +150,7 @@ pub fn fold(text: &str) -> String {
 /// empty ones dropped.
 pub fn words(text: &str) -> Vec<String> {
     fold(text)
-        .split(|c: char| matches!(c, '、' | ',' | '・' | '/' | ' ' | '　' | '。' | ';' | '\n'))
+        .split(['、', ',', '・', '/', ' ', '　', '。', ';', '\n'])
         .map(str::trim)
         .filter(|w| !w.is_empty())
         .map(str::to_string)

@@ -32,6 +32,8 @@ macro_rules! out {
     }};
 }
 
+mod consultants;
+
 #[derive(Parser)]
 #[command(
     name = "kyoritsu",
@@ -138,6 +140,9 @@ enum Command {
     /// Cohort programmes (節目プログラム).
     #[command(subcommand)]
     Programme(ProgrammeCommand),
+    /// Career consultants (キャリアコンサルタント): proposals and profile imports.
+    #[command(subcommand)]
+    Consultants(ConsultantsCommand),
     /// Write one tenant's data, whole, in the backup format (to standard output, or
     /// --output FILE). Confidential texts stay sealed: keep the note key with the backup.
     Backup {
@@ -167,6 +172,19 @@ enum Command {
         /// Only this department and those below it (its code).
         #[arg(long)]
         department: Option<String>,
+        #[command(flatten)]
+        format: FormatArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConsultantsCommand {
+    /// Print the ten consultants proposed to an employee from their values diagnosis
+    /// (価値観診断), with scores and reasons, as the employee's page shows them.
+    Propose {
+        /// The employee's number (社員番号).
+        #[arg(long)]
+        employee: String,
         #[command(flatten)]
         format: FormatArg,
     },
@@ -626,6 +644,22 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             let store = open(&config, url).await?;
             let t = tenant(&store, tenant_arg).await?;
             programme_assign(&store, &t, session, apply, format.format).await
+        }
+        Command::Consultants(ConsultantsCommand::Propose { employee, format }) => {
+            let store = open(&config, url).await?;
+            let t = tenant(&store, tenant_arg).await?;
+            let now = config
+                .start_time()
+                .map_err(|e| anyhow!(e))?
+                .unwrap_or_else(chrono::Utc::now);
+            consultants::propose(
+                &store,
+                &t,
+                &employee,
+                now,
+                matches!(format.format, OutputFormat::Json),
+            )
+            .await
         }
         Command::Programme(ProgrammeCommand::Report { id, format }) => {
             let store = open(&config, url).await?;
@@ -1538,6 +1572,21 @@ pub async fn create_demo(
         .map(|p| p.employee_number.clone())
         .collect();
     let skip: Vec<PersonId> = users.iter().filter_map(|(_, u)| u.person_id).collect();
+    // Consultant matching: the generated pool of consultants and their slots, and ten
+    // colleagues who already chose one, held a session and rated it.
+    let mut chose = Vec::new();
+    for n in numbers.iter().skip(numbers.len() / 2).take(60) {
+        if let Some(p) = store.person_by_number(t.id, n).await?
+            && !skip.contains(&PersonId(p.id))
+            && chose.len() < 10
+        {
+            chose.push(PersonId(p.id));
+        }
+    }
+    let pool = demo::consultants::pool_size(employees);
+    demo::consultants::seed(store, t.id, &users, &chose, pool, chrono::Utc::now())
+        .await
+        .context("the demo's consultants could not be written")?;
     // Role models: colleagues away from the demo accounts' own line.
     let mut colleagues = Vec::new();
     for n in numbers.iter().rev().take(40) {

@@ -10,6 +10,8 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use store::people::{NewDepartment, NewPerson, OrgLoad};
 
+pub mod consultants;
+
 /// The password of every demo account. Demo data is for trying the product, never production.
 pub const DEMO_PASSWORD: &str = "kyoritsu-demo";
 /// The smallest company that has every demo role in a sensible place.

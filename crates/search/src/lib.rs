@@ -2,11 +2,31 @@
 //!
 //! Japanese has no spaces between words, so text is indexed as overlapping character
 //! bigrams of CJK runs (の, 面談 → 面談; キャリア → キャ, ャリ, リア, …) plus whole
-//! lower-cased words of Latin letters and digits. This needs no dictionary. The tantivy
-//! index that will use these terms arrives with the first searchable records (notes);
-//! until then this crate holds the tokenizer, so its behaviour is fixed and tested first.
+//! lower-cased words of Latin letters and digits. This needs no dictionary. Before
+//! splitting, text is [`fold`]ed — full-width and half-width forms to one width,
+//! hiragana to katakana, upper to lower case — so a query in any of those forms finds
+//! the same words.
+//!
+//! [`profiles::ProfileIndex`] is the first tantivy index over these terms: consultants'
+//! profiles, held in memory and rebuilt from the store when they change.
 
 #![forbid(unsafe_code)]
+
+pub mod profiles;
+
+use unicode_normalization::UnicodeNormalization;
+
+/// One form for searching: NFKC (full-width Latin and digits to half-width, half-width
+/// katakana to full-width), hiragana to katakana, lower case.
+pub fn fold(text: &str) -> String {
+    text.nfkc()
+        .map(|c| match c {
+            'ぁ'..='ゖ' | 'ゝ' | 'ゞ' => char::from_u32(c as u32 + 0x60).unwrap_or(c),
+            other => other,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
 
 /// Is this a character written without spaces between words (kanji, kana, full-width forms)?
 fn is_cjk(c: char) -> bool {
@@ -80,6 +100,12 @@ mod tests {
     fn punctuation_separates_and_single_characters_survive() {
         assert_eq!(terms("夢、希望。"), ["夢", "希望"]);
         assert!(terms("  ・！？ ").is_empty());
+    }
+
+    #[test]
+    fn widths_and_kana_fold_to_one_form() {
+        assert_eq!(super::fold("たなか ﾕｷ ＴＯＥＩＣ"), "タナカ ユキ toeic");
+        assert_eq!(terms(&super::fold("かいご")), terms(&super::fold("カイゴ")));
     }
 
     #[test]

@@ -111,25 +111,7 @@ impl Store {
         user: UserId,
         p: &Profile,
     ) -> Result<()> {
-        let values: Vec<sea_query::SimpleExpr> = vec![
-            tenant.0.into(),
-            user.0.into(),
-            p.display_name.clone().into(),
-            p.kana.clone().into(),
-            p.registration_number.clone().into(),
-            p.certifications.clone().into(),
-            i64::from(p.years_of_practice).into(),
-            themes_to_text(&p.themes).into(),
-            p.industries.clone().into(),
-            p.job_families.clone().into(),
-            p.age_band.map(|a| a.key()).unwrap_or_default().into(),
-            p.gender.map(|g| g.key()).unwrap_or_default().into(),
-            p.style.key().into(),
-            p.message.clone().into(),
-            p.languages.clone().into(),
-            i64::from(p.capacity_per_month).into(),
-            Utc::now().into(),
-        ];
+        let values = profile_values(tenant, user, p, Utc::now());
         let mut columns = vec![Cp::TenantId, Cp::UserId];
         columns.extend(COLUMNS);
         self.execute(
@@ -145,7 +127,7 @@ impl Store {
                 .to_owned(),
         )
         .await?;
-        Ok(())
+        self.bump_profiles_version(tenant).await
     }
 
     /// Every account holding the consultant role, with its profile, by name.
@@ -303,4 +285,136 @@ impl Store {
 /// Bound to tenant and person, in the form key rotation re-seals (`rekey_notes`).
 fn diagnosis_aad(tenant: TenantId, person: PersonId) -> String {
     format!("{}:{}", tenant.0, person.0)
+}
+
+impl Store {
+    /// Writes many consultants at once, all or nothing (`kyoritsu consultants import`,
+    /// the demo): each row's account is found by e-mail or created as a consultant
+    /// without a password (they set one from an invitation), and its profile written
+    /// whole. Existing accounts must already be consultants (checked by the caller).
+    /// Returns the accounts in the rows' order.
+    pub async fn save_consultants(
+        &self,
+        tenant: TenantId,
+        rows: &[NewConsultant],
+    ) -> Result<Vec<UserId>> {
+        const CHUNK: usize = 500;
+        let now = Utc::now();
+        let mut tx = self.begin().await?;
+        let mut ids: Vec<Option<UserId>> = vec![None; rows.len()];
+        for chunk in rows.chunks(CHUNK) {
+            let found: Vec<(i64, String)> = tx
+                .fetch_all(
+                    &Query::select()
+                        .columns([Users::Id, Users::Email])
+                        .from(Users::Table)
+                        .and_where(Expr::col(Users::TenantId).eq(tenant.0))
+                        .and_where(
+                            Expr::col(Users::Email).is_in(chunk.iter().map(|r| r.email.as_str())),
+                        )
+                        .to_owned(),
+                )
+                .await?;
+            for (id, email) in found {
+                for (i, r) in rows.iter().enumerate() {
+                    if r.email == email {
+                        ids[i] = Some(UserId(id));
+                    }
+                }
+            }
+        }
+        let missing: Vec<usize> = (0..rows.len()).filter(|i| ids[*i].is_none()).collect();
+        for chunk in missing.chunks(CHUNK) {
+            let mut q = Query::insert()
+                .into_table(Users::Table)
+                .columns([Users::TenantId, Users::Email, Users::Name, Users::CreatedAt])
+                .returning(Query::returning().columns([Users::Id, Users::Email]))
+                .to_owned();
+            for i in chunk {
+                q.values_panic([
+                    tenant.0.into(),
+                    rows[*i].email.clone().into(),
+                    rows[*i].name.trim().into(),
+                    now.into(),
+                ]);
+            }
+            let made: Vec<(i64, String)> = tx.fetch_all(&q).await?;
+            let mut roles = Query::insert()
+                .into_table(UserRoles::Table)
+                .columns([UserRoles::TenantId, UserRoles::UserId, UserRoles::Role])
+                .to_owned();
+            for (id, email) in made {
+                roles.values_panic([
+                    tenant.0.into(),
+                    id.into(),
+                    domain::Role::Consultant.as_str().into(),
+                ]);
+                for i in chunk {
+                    if rows[*i].email == email {
+                        ids[*i] = Some(UserId(id));
+                    }
+                }
+            }
+            tx.execute(&roles).await?;
+        }
+        let ids: Vec<UserId> = ids
+            .into_iter()
+            .map(|i| i.ok_or_else(|| StoreError::Integrity("consultant account not made".into())))
+            .collect::<Result<_>>()?;
+        let mut columns = vec![Cp::TenantId, Cp::UserId];
+        columns.extend(COLUMNS);
+        for (chunk, chunk_ids) in rows.chunks(CHUNK).zip(ids.chunks(CHUNK)) {
+            let mut q = Query::insert()
+                .into_table(Cp::Table)
+                .columns(columns.clone())
+                .on_conflict(
+                    OnConflict::columns([Cp::TenantId, Cp::UserId])
+                        .update_columns(COLUMNS)
+                        .to_owned(),
+                )
+                .to_owned();
+            for (r, id) in chunk.iter().zip(chunk_ids) {
+                q.values_panic(profile_values(tenant, *id, &r.profile, now));
+            }
+            tx.execute(&q).await?;
+        }
+        tx.commit().await?;
+        self.bump_profiles_version(tenant).await?;
+        Ok(ids)
+    }
+}
+
+/// One consultant to write with [`Store::save_consultants`].
+#[derive(Debug, Clone)]
+pub struct NewConsultant {
+    pub email: String,
+    pub name: String,
+    pub profile: Profile,
+}
+
+fn profile_values(
+    tenant: TenantId,
+    user: UserId,
+    p: &Profile,
+    now: DateTime<Utc>,
+) -> Vec<sea_query::SimpleExpr> {
+    vec![
+        tenant.0.into(),
+        user.0.into(),
+        p.display_name.clone().into(),
+        p.kana.clone().into(),
+        p.registration_number.clone().into(),
+        p.certifications.clone().into(),
+        i64::from(p.years_of_practice).into(),
+        themes_to_text(&p.themes).into(),
+        p.industries.clone().into(),
+        p.job_families.clone().into(),
+        p.age_band.map(|a| a.key()).unwrap_or_default().into(),
+        p.gender.map(|g| g.key()).unwrap_or_default().into(),
+        p.style.key().into(),
+        p.message.clone().into(),
+        p.languages.clone().into(),
+        i64::from(p.capacity_per_month).into(),
+        now.into(),
+    ]
 }

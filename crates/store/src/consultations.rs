@@ -164,6 +164,41 @@ impl Store {
         Ok(ids)
     }
 
+    /// Adds open slots for many consultants at once (the demo, imports).
+    pub async fn add_slots_many(
+        &self,
+        tenant: TenantId,
+        slots: &[(UserId, DateTime<Utc>, u32, Setting)],
+    ) -> Result<()> {
+        let now = Utc::now();
+        let mut tx = self.begin().await?;
+        for chunk in slots.chunks(1000) {
+            let mut q = Query::insert()
+                .into_table(Cs::Table)
+                .columns([
+                    Cs::TenantId,
+                    Cs::UserId,
+                    Cs::StartsAt,
+                    Cs::DurationMinutes,
+                    Cs::Setting,
+                    Cs::CreatedAt,
+                ])
+                .to_owned();
+            for (user, start, minutes, setting) in chunk {
+                q.values_panic([
+                    tenant.0.into(),
+                    user.0.into(),
+                    (*start).into(),
+                    i64::from(*minutes).into(),
+                    setting.key().into(),
+                    now.into(),
+                ]);
+            }
+            tx.execute(&q).await?;
+        }
+        tx.commit().await
+    }
+
     /// Removes one of the consultant's free slots; false when it is not theirs, not in
     /// this tenant or already booked.
     pub async fn remove_slot(&self, tenant: TenantId, consultant: UserId, id: i64) -> Result<bool> {
@@ -253,6 +288,35 @@ impl Store {
             } else {
                 out[at].1 += n;
             }
+        }
+        Ok(out)
+    }
+
+    /// Of these consultants, those with a free slot starting in `[from, to)`.
+    pub async fn with_free_slots(
+        &self,
+        tenant: TenantId,
+        consultants: &[UserId],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<UserId>> {
+        let mut out = Vec::new();
+        for chunk in consultants.chunks(500) {
+            let rows: Vec<(i64,)> = self
+                .fetch_all(
+                    &Query::select()
+                        .distinct()
+                        .column(Cs::UserId)
+                        .from(Cs::Table)
+                        .and_where(Expr::col(Cs::TenantId).eq(tenant.0))
+                        .and_where(Expr::col(Cs::UserId).is_in(chunk.iter().map(|u| u.0)))
+                        .and_where(Expr::col(Cs::StartsAt).gte(from))
+                        .and_where(Expr::col(Cs::StartsAt).lt(to))
+                        .and_where(Expr::col(Cs::DialogueId).is_null())
+                        .to_owned(),
+                )
+                .await?;
+            out.extend(rows.into_iter().map(|(u,)| UserId(u)));
         }
         Ok(out)
     }
@@ -596,6 +660,39 @@ impl Store {
             )
             .await?;
         Ok(u32::try_from(n).unwrap_or(0))
+    }
+
+    // ----- the keyword index's version -----
+
+    /// The version of the tenant's consultant profiles (see [`Store::bump_profiles_version`]).
+    pub async fn consultant_profiles_version(&self, tenant: TenantId) -> Result<i64> {
+        let (v,): (i64,) = self
+            .fetch_one(
+                &Query::select()
+                    .column(Tenants::ConsultantProfilesVersion)
+                    .from(Tenants::Table)
+                    .and_where(Expr::col(Tenants::Id).eq(tenant.0))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(v)
+    }
+
+    /// Marks every process's keyword index of the tenant's profiles stale: after a
+    /// profile is written, imported, or its account suspended or restored.
+    pub async fn bump_profiles_version(&self, tenant: TenantId) -> Result<()> {
+        self.execute(
+            &Query::update()
+                .table(Tenants::Table)
+                .value(
+                    Tenants::ConsultantProfilesVersion,
+                    Expr::col(Tenants::ConsultantProfilesVersion).add(1),
+                )
+                .and_where(Expr::col(Tenants::Id).eq(tenant.0))
+                .to_owned(),
+        )
+        .await
+        .map(|_| ())
     }
 
     // ----- the allowance -----

@@ -23,6 +23,7 @@ pub(crate) enum Tenants {
     DirectoryVersion,
     CreatedAt,
     ConsultationsPerYear,
+    ConsultantProfilesVersion,
 }
 
 #[derive(Iden, Clone, Copy)]

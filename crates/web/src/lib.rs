@@ -91,6 +91,9 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// What time the product believes it is (see [`clock`]).
     pub clock: clock::Clock,
+    /// This process's keyword indexes of consultants' profiles (rebuilt when the
+    /// database says they changed).
+    pub consultant_index: Arc<app::consultations::IndexCache>,
 }
 
 impl AppState {
@@ -100,6 +103,7 @@ impl AppState {
             config: Arc::new(config),
             metrics: Arc::new(Metrics::default()),
             clock: clock::Clock::system(),
+            consultant_index: Arc::default(),
         }
     }
 

@@ -304,15 +304,11 @@ app_test!(
             .expect("q")
             .expect("saved");
         assert_eq!(d.own_words, WORDS);
-        // The demo consultant knows both themes: listed, linked to the profile.
+        // Saved, it proposes ten consultants, each with why — here the themes chosen.
         let consultant = app.user("consultant@demo.example.jp").await;
-        let (_, page) = employee.get("/my/consultant-diagnosis").await;
-        let matching = page
-            .split("data-testid=\"diagnosis-matching\"")
-            .nth(1)
-            .expect("consultants who know the themes");
-        assert!(matching.contains(&format!("href=\"/consultants/{}\"", consultant.id.0)));
-        assert!(matching.contains("育児・介護との両立、異動"));
+        let (_, page) = employee.get("/my/consultants").await;
+        assert_eq!(page.matches("data-testid=\"proposal\"").count(), 10);
+        assert!(page.contains("あなたが話したいテーマ『異動』"));
         // Nobody else reads it: each sees only their own diagnosis page, and the words
         // are on no other page they open.
         for who in ["manager", "hr", "consultant", "admin"] {

@@ -31,6 +31,7 @@ mod career_sheet;
 mod commitments;
 mod confidentiality;
 mod consultants;
+mod consultations;
 mod dialogues;
 mod hardening;
 mod notifications;

@@ -40,6 +40,10 @@ app_test!(permission_matrix_for_pages, |app| async move {
         (format!("/consultants/{cc}"), [OK, OK, OK, OK, OK, OK]),
         // One's own values diagnosis: for everyone in the employee master.
         ("/my/consultant-diagnosis".into(), [OK, OK, OK, NO, OK, OK]),
+        // Choosing one's own consultant: everyone in the employee master; a consultant's
+        // own open slots.
+        ("/my/consultants".into(), [OK, OK, OK, NO, OK, OK]),
+        ("/consultant/slots".into(), [NO, NO, OK, NO, NO, NO]),
         ("/training".into(), [NO, NO, NO, OK, NO, NO]),
         ("/programmes".into(), [NO, NO, NO, NO, OK, NO]),
         ("/programmes/new".into(), [NO, NO, NO, NO, OK, NO]),

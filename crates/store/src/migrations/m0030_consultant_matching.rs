@@ -6,7 +6,9 @@ use super::*;
 /// then holds the dialogue it became); the employee's own choice of consultant, kept
 /// apart from HR's assignments so that no company page lists it; ratings after each
 /// session (5 levels and "would talk again"), tied to the dialogue and the consultant
-/// only; and how many sessions a year the company pays for (no limit when empty).
+/// only; how many sessions a year the company pays for (no limit when empty); and a
+/// version of the tenant's consultant profiles, bumped on every change, by which each
+/// process knows its keyword index is stale (as `directory_version` does for people).
 pub(super) fn m0030_consultant_matching(engine: Engine) -> Statements {
     let s = ConsultantSlots::Table;
     let slots = Table::create()
@@ -137,6 +139,19 @@ pub(super) fn m0030_consultant_matching(engine: Engine) -> Statements {
                 .null(),
         )
         .to_owned();
+    let version = Table::alter()
+        .table(Tenants::Table)
+        .add_column(
+            ColumnDef::new(Tenants::ConsultantProfilesVersion)
+                .big_integer()
+                .not_null()
+                .default(0),
+        )
+        .to_owned();
+    let alter = |t: &sea_query::TableAlterStatement| match engine {
+        Engine::Sqlite => t.to_string(SqliteQueryBuilder),
+        Engine::Postgres => t.to_string(PostgresQueryBuilder),
+    };
     vec![
         render(engine, &slots),
         render_index(engine, &slots_by_user),
@@ -147,9 +162,7 @@ pub(super) fn m0030_consultant_matching(engine: Engine) -> Statements {
         render(engine, &ratings),
         render_index(engine, &one_rating),
         render_index(engine, &ratings_by_consultant),
-        match engine {
-            Engine::Sqlite => allowance.to_string(SqliteQueryBuilder),
-            Engine::Postgres => allowance.to_string(PostgresQueryBuilder),
-        },
+        alter(&allowance),
+        alter(&version),
     ]
 }

@@ -42,6 +42,9 @@ pub struct ClientRow {
     pub evaluation: Option<(&'static str, String, String, String)>,
     /// What was typed into this person's evaluation form when it could not be saved.
     pub typed: Option<Typed>,
+    /// They chose this consultant themselves (相談相手を選ぶ) rather than HR assigning
+    /// them: their sessions are consultations, outside the company's programmes.
+    pub chosen: bool,
 }
 
 impl ClientRow {
@@ -173,6 +176,15 @@ async fn render_clients(
         .store
         .dialogues_facilitated_by(auth.tenant(), auth.user.id)
         .await?;
+    let chosen_by = state.store.chosen_by(auth.tenant(), auth.user.id).await?;
+    let assigned = state
+        .store
+        .assignments(auth.tenant())
+        .await?
+        .into_iter()
+        .filter(|a| a.consultant_user_id == auth.user.id.0)
+        .map(|a| a.person_id)
+        .collect::<Vec<_>>();
     let now = state.clock.now();
     let to_do = to_do(state, page, auth, &mine, now).await?;
     let cal = state.store.tenant(auth.tenant()).await?.settings.calendar;
@@ -214,6 +226,8 @@ async fn render_clients(
                     .map(|d| when(d.starts_at)),
                 count: with.len(),
                 evaluation,
+                chosen: chosen_by.contains(&PersonId(p.person_id))
+                    && !assigned.contains(&p.person_id),
                 typed: typed
                     .as_ref()
                     .filter(|(who, _)| who.0 == p.person_id)

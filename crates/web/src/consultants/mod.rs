@@ -12,7 +12,7 @@ use crate::{AppState, FormData, Origin};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -33,7 +33,18 @@ pub fn router() -> Router<AppState> {
         )
         .route("/consultants/{id}/suspend", post(suspend))
         .route("/consultants/{id}/restore", post(restore))
+        .route("/consultants/allowance", post(usage::set_allowance))
+        .route("/consultant/slots", get(slots::page).post(slots::add))
+        .route("/consultant/slots/{id}/remove", post(slots::remove))
+        .route("/my/consultants", get(choose::page))
+        .route("/my/consultants/book", post(choose::book))
+        .route("/my/consultants/{id}/change", post(choose::change))
+        .route("/my/consultants/sessions/{id}/rating", post(choose::rate))
 }
+
+mod choose;
+mod slots;
+mod usage;
 
 /// One choice on the form: (key, label, chosen).
 pub type Choice = (&'static str, String, bool);
@@ -256,14 +267,41 @@ struct ListPage {
     shell: Shell,
     rows: Vec<ConsultantRow>,
     without_profile: usize,
+    total: usize,
+    /// Rows per page, this page (1-based) and the number of pages.
+    per_page: usize,
+    page_no: usize,
+    pages: usize,
+    usage: usage::UsageView,
 }
 
-/// GET /consultants — 外部コンサルタント (HR): every consultant account with its profile.
-async fn list(State(state): State<AppState>, page: Page, auth: Auth) -> Result<ListPage, AppError> {
+/// Consultants listed per page.
+const PER_PAGE: usize = 100;
+
+#[derive(serde::Deserialize, Default)]
+struct ListParams {
+    #[serde(default)]
+    page: usize,
+}
+
+/// GET /consultants — 外部コンサルタント (HR): every consultant account with its profile,
+/// a hundred to a page, and the consultation figures (counts only).
+async fn list(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    Query(params): Query<ListParams>,
+) -> Result<ListPage, AppError> {
     let caller = auth.caller(&Origin::default());
     let entries = app::consultants::list(&state.store, &caller).await?;
+    let total = entries.len();
+    let without_profile = entries.iter().filter(|e| e.profile.is_none()).count();
+    let pages = total.div_ceil(PER_PAGE).max(1);
+    let page_no = params.page.clamp(1, pages);
     let rows: Vec<ConsultantRow> = entries
         .into_iter()
+        .skip((page_no - 1) * PER_PAGE)
+        .take(PER_PAGE)
         .map(|e| {
             let p = e.profile.as_ref();
             ConsultantRow {
@@ -300,7 +338,12 @@ async fn list(State(state): State<AppState>, page: Page, auth: Auth) -> Result<L
         })
         .collect();
     Ok(ListPage {
-        without_profile: rows.iter().filter(|r| !r.has_profile).count(),
+        without_profile,
+        total,
+        per_page: PER_PAGE,
+        page_no,
+        pages,
+        usage: usage::view(&state, &page, &auth).await?,
         shell: page.shell(Some(&auth), "/consultants"),
         rows,
     })
@@ -360,18 +403,66 @@ struct ViewPage {
     age_band: Option<String>,
     gender: Option<String>,
     mine: bool,
+    /// Someone in the employee master may book one of the free slots.
+    may_book: bool,
+    /// Free slots in the next weeks: (id, when, minutes, setting).
+    slots: Vec<(i64, String, u32, String)>,
+    /// Where the employee came from (proposal, search), for matching quality.
+    from: String,
+    /// The employee chose this consultant already.
+    chosen: bool,
+    weeks: i64,
 }
 
-/// GET /consultants/{id} — a consultant's profile, as employees read it.
+#[derive(serde::Deserialize, Default)]
+struct ViewParams {
+    #[serde(default)]
+    from: String,
+}
+
+/// GET /consultants/{id} — a consultant's profile, as employees read it, with the free
+/// slots an employee may book.
 async fn view(
     State(state): State<AppState>,
     page: Page,
     auth: Auth,
     Path(id): Path<i64>,
+    Query(params): Query<ViewParams>,
 ) -> Result<ViewPage, AppError> {
     let caller = auth.caller(&Origin::default());
     let p = app::consultants::profile_of(&state.store, &caller, UserId(id)).await?;
+    let mine = auth.user.id.0 == id;
+    let may_book = !mine && auth.actor.person_id.is_some();
+    let slots = if may_book {
+        app::consultations::free_slots_of(&state.store, &caller, UserId(id), state.clock.now())
+            .await?
+            .into_iter()
+            .map(|s| {
+                (
+                    s.id,
+                    when(s.starts_at),
+                    s.duration_minutes,
+                    page.t(&format!("consultant.setting.{}", s.setting.key())),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let chosen = may_book
+        && app::consultations::my_choices(&state.store, &caller)
+            .await?
+            .iter()
+            .any(|c| c.consultant.0 == id);
     Ok(ViewPage {
+        may_book,
+        slots,
+        from: match params.from.as_str() {
+            "proposal" | "search" => params.from,
+            _ => "profile".into(),
+        },
+        chosen,
+        weeks: domain::matching::SLOT_WEEKS,
         themes: p
             .themes
             .iter()
@@ -388,7 +479,7 @@ async fn view(
             page.t(&format!("consultant.gender.{}", g.key()))
                 .to_string()
         }),
-        mine: auth.user.id.0 == id,
+        mine,
         shell: page.shell(Some(&auth), "/consultants"),
         p,
     })
@@ -406,8 +497,6 @@ struct DiagnosisPage {
     /// When the diagnosis was last saved.
     saved_at: Option<String>,
     errors: FieldErrors,
-    /// Consultants whose themes meet the saved ones: (id, name, themes in common).
-    matching: Vec<(i64, String, String)>,
     max_themes: usize,
     words_limit: usize,
 }
@@ -439,24 +528,6 @@ async fn render_diagnosis(
             FieldErrors::default(),
         ),
     };
-    let matching = match &saved {
-        Some(d) => app::consultants::by_themes(&state.store, &caller, &d.themes)
-            .await?
-            .into_iter()
-            .map(|(c, common)| {
-                (
-                    c.user.0,
-                    c.profile.map(|p| p.display_name).unwrap_or(c.name),
-                    common
-                        .iter()
-                        .map(|t| page.t(&format!("consultant.theme.{}", t.key())).to_string())
-                        .collect::<Vec<_>>()
-                        .join("、"),
-                )
-            })
-            .collect(),
-        None => Vec::new(),
-    };
     Ok(DiagnosisPage {
         c: Choices::of(
             page,
@@ -485,7 +556,6 @@ async fn render_diagnosis(
         shell: page.shell(Some(auth), "/my"),
         form,
         errors,
-        matching,
         max_themes: MAX_DIAGNOSIS_THEMES,
         words_limit: MAX_OWN_WORDS_CHARS,
     })
@@ -500,7 +570,8 @@ async fn diagnosis_page(
     render_diagnosis(&state, &page, &auth, None).await
 }
 
-/// POST /my/consultant-diagnosis — checked as a whole; redone by saving again.
+/// POST /my/consultant-diagnosis — checked as a whole; redone by saving again. Saved,
+/// it leads to the proposals it makes (相談相手を選ぶ).
 async fn save_diagnosis(
     State(state): State<AppState>,
     page: Page,
@@ -526,7 +597,7 @@ async fn save_diagnosis(
                 page.t("consultant.diagnosis_saved"),
             )
             .await?;
-            Ok(Redirect::to("/my/consultant-diagnosis").into_response())
+            Ok(Redirect::to("/my/consultants").into_response())
         }
         Err(problems) => {
             let errors = FieldErrors::said(&page, "consultant.diagnosis_error", problems);

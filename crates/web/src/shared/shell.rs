@@ -142,6 +142,19 @@ impl Shell {
                 label: "nav.consultant_profile",
                 active: self.section == "/consultant/profile",
             });
+            items.push(NavItem {
+                href: "/consultant/slots",
+                label: "nav.consultant_slots",
+                active: self.section == "/consultant/slots",
+            });
+        }
+        // 相談相手を選ぶ: everyone in the employee master may choose a consultant.
+        if user.has_person && !user.roles.contains(&Role::Mentor) {
+            items.push(NavItem {
+                href: "/my/consultants",
+                label: "nav.choose_consultant",
+                active: self.section == "/my/consultants",
+            });
         }
         if user.roles.contains(&Role::Hr) {
             items.push(NavItem {
