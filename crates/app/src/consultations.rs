@@ -545,8 +545,9 @@ pub enum RateProblem {
     Already,
 }
 
-/// The subject rates a held consultant session: 1–5 and "would talk again". Only the
-/// employee, only once, only after it was held.
+/// The subject rates a held consultation (外部キャリア相談, the sessions of a consultant
+/// they may choose): 1–5 and "would talk again". Only the employee, only once, only
+/// after it was held. Programme interviews have their own reflection instead.
 pub async fn rate(
     store: &Store,
     caller: &Caller,
@@ -558,7 +559,7 @@ pub async fn rate(
     if !policy::may_rate_session(
         role,
         d.state == domain::dialogue::DialogueState::Held,
-        d.kind.is_consultant_session(),
+        d.kind == domain::dialogue::DialogueKind::Consultation,
     ) {
         return Err(Error::Forbidden);
     }
@@ -827,8 +828,9 @@ const MAX_CANDIDATES: usize = 2_000;
 
 /// キーワード検索: profiles holding every word of the query (name in kanji or kana,
 /// message, themes, industries, job families; widths and kana folded), narrowed by
-/// theme, style and free slots; best first (by name when there are no words). Never
-/// the caller themselves nor anyone in their reporting line.
+/// theme, style and free slots; best first (by reading when there are no words, so an
+/// empty query lists everyone). Never the caller themselves nor anyone in their
+/// reporting line.
 pub async fn search(
     store: &Store,
     cache: &IndexCache,
@@ -839,9 +841,6 @@ pub async fn search(
     let tenant = caller.actor.tenant_id;
     policy::authorize(&caller.actor, Action::ReadConsultantProfile { tenant })
         .map_err(|_| Error::Forbidden)?;
-    if query.is_empty() {
-        return Ok(Vec::new());
-    }
     let i = indexed(store, cache, tenant).await?;
     let mut ids: Vec<i64> = if query.q.trim().is_empty() {
         let mut all: Vec<(&String, i64)> = i.meta.iter().map(|(id, m)| (&m.1, *id)).collect();
@@ -904,14 +903,14 @@ pub struct ToRate {
     pub consultant: String,
 }
 
-/// The caller's held consultant sessions still waiting for their rating, newest first.
+/// The caller's held consultations still waiting for their rating, newest first.
 pub async fn sessions_to_rate(store: &Store, caller: &Caller) -> Result<Vec<ToRate>, Error> {
     policy::authorize(&caller.actor, Action::ChooseConsultant).map_err(|_| Error::Forbidden)?;
     let me = caller.actor.person_id.ok_or(Error::Forbidden)?;
     let tenant = caller.actor.tenant_id;
     let mut out = Vec::new();
     for d in store.dialogues_about(tenant, me).await?.into_iter().rev() {
-        if d.kind.is_consultant_session()
+        if d.kind == domain::dialogue::DialogueKind::Consultation
             && d.state == domain::dialogue::DialogueState::Held
             && store.rating_of_session(tenant, d.id).await?.is_none()
         {
@@ -925,7 +924,7 @@ pub async fn sessions_to_rate(store: &Store, caller: &Caller) -> Result<Vec<ToRa
     Ok(out)
 }
 
-/// The caller's sessions with a consultant they chose that have not taken place yet.
+/// The caller's consultations (外部キャリア相談) that have not taken place yet.
 pub async fn my_upcoming(
     store: &Store,
     caller: &Caller,
@@ -937,6 +936,10 @@ pub async fn my_upcoming(
         .dialogues_about(caller.actor.tenant_id, me)
         .await?
         .into_iter()
-        .filter(|d| d.kind.is_consultant_session() && !d.is_closed() && d.ends_at() >= now)
+        .filter(|d| {
+            d.kind == domain::dialogue::DialogueKind::Consultation
+                && !d.is_closed()
+                && d.ends_at() >= now
+        })
         .collect())
 }

@@ -528,9 +528,10 @@ pub fn may_book_consultation(
     Ok(())
 }
 
-/// May someone in `role` rate this session? Only the employee, once it was held.
-pub fn may_rate_session(role: DialogueRole, held: bool, consultant_session: bool) -> bool {
-    role == DialogueRole::Subject && held && consultant_session
+/// May someone in `role` rate this session? Only the employee, once a consultation
+/// (外部キャリア相談) was held.
+pub fn may_rate_session(role: DialogueRole, held: bool, consultation: bool) -> bool {
+    role == DialogueRole::Subject && held && consultation
 }
 
 /// May someone in `role` confirm the answer the consultant recorded? Only the employee:

@@ -102,6 +102,11 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(dialogues::api::get))
         .routes(routes!(dialogues::api::add_note))
         .routes(routes!(dialogues::api::my_records))
+        // choosing a consultant
+        .routes(routes!(consultants::api::search))
+        .routes(routes!(consultants::api::slots))
+        .routes(routes!(consultants::api::proposals))
+        .routes(routes!(consultants::api::book))
         .split_for_parts()
 }
 

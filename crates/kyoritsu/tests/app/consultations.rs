@@ -575,3 +575,96 @@ fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+app_test!(
+    the_api_proposes_searches_lists_slots_and_books_with_precise_errors,
+    |app| async move {
+        let token = app.token("employee@demo.example.jp").await;
+        let (s, body) = app
+            .api(Some(&token), "/api/v1/me/consultant-proposals")
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(body["diagnosed"], true);
+        let proposals = body["proposals"].as_array().expect("proposals");
+        assert_eq!(proposals.len(), 10);
+        assert!(
+            proposals
+                .iter()
+                .all(|p| !p["reasons"].as_array().expect("reasons").is_empty())
+        );
+        let (s, body) = app
+            .api(
+                Some(&token),
+                "/api/v1/consultants?theme=care_and_work&style=listen",
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        for c in body["consultants"].as_array().expect("list") {
+            assert_eq!(c["style"], "listen");
+            assert!(
+                c["themes"]
+                    .as_array()
+                    .expect("themes")
+                    .contains(&serde_json::json!("care_and_work"))
+            );
+        }
+        let (s, body) = app
+            .api(Some(&token), "/api/v1/consultants?theme=astrology")
+            .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        assert_eq!(body["error"]["code"], "bad_request");
+        let (consultant, slot) = pool_slot(&app, 3).await;
+        let (s, body) = app
+            .api(
+                Some(&token),
+                &format!("/api/v1/consultants/{}/slots", consultant.0),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            body["slots"]
+                .as_array()
+                .expect("slots")
+                .iter()
+                .any(|x| x["id"] == slot)
+        );
+        let (s, body) = app
+            .api_post(
+                &token,
+                "/api/v1/consultations",
+                serde_json::json!({"slot_id": slot, "from": "search"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{body}");
+        assert!(body["dialogue_id"].as_i64().is_some());
+        let other = app.token("hr@demo.example.jp").await;
+        let (s, body) = app
+            .api_post(
+                &other,
+                "/api/v1/consultations",
+                serde_json::json!({"slot_id": slot}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT);
+        assert_eq!(body["error"]["code"], "slot_taken");
+        let (s, _) = app
+            .api_post(
+                &other,
+                "/api/v1/consultations",
+                serde_json::json!({"slot_id": 987654321}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let instructor = app.token("instructor@demo.example.jp").await;
+        let (consultant2, slot2) = pool_slot(&app, 8).await;
+        let _ = consultant2;
+        let (s, body) = app
+            .api_post(
+                &instructor,
+                "/api/v1/consultations",
+                serde_json::json!({"slot_id": slot2}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{body}");
+    }
+);

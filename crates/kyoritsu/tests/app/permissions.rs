@@ -165,6 +165,16 @@ app_test!(permission_matrix_for_the_api, |app| async move {
             [OK, OK, OK, NO, NO, NO],
         ),
         ("/api/v1/me/records".into(), [OK, OK, OK, NO, OK, OK]),
+        // Consultants' profiles are for everyone in the company; proposals for those in
+        // the employee master.
+        (
+            "/api/v1/consultants?q=介護".into(),
+            [OK, OK, OK, OK, OK, OK],
+        ),
+        (
+            "/api/v1/me/consultant-proposals".into(),
+            [OK, OK, OK, NO, OK, OK],
+        ),
     ];
     let emails = [
         "employee",

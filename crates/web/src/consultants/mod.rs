@@ -42,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .route("/my/consultants/sessions/{id}/rating", post(choose::rate))
 }
 
+pub mod api;
 mod choose;
 mod slots;
 mod usage;

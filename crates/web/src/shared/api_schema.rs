@@ -10,6 +10,7 @@
 
 use domain::audit::AuditAction;
 use domain::career_sheet::Section;
+use domain::consultant::{Style, Theme};
 use domain::dialogue::{Cadence, CarryOver, DialogueKind, DialogueState, Visibility};
 use domain::question_bank::Category;
 use domain::{Role, RoleSet};
@@ -58,6 +59,11 @@ fn enums() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
             vec!["facilitator", "subject", "subjects_manager", "scheduler"],
         ),
         ("AuditOut", "action", actions),
+        (
+            "BookConsultation",
+            "from",
+            vec!["proposal", "search", "profile"],
+        ),
     ]
 }
 
@@ -138,11 +144,20 @@ pub fn complete(doc: &mut Value) {
             let has_body = op.get("requestBody").is_some();
             if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
                 for p in params {
-                    if p.get("name") == Some(&json!("action"))
-                        && p.get("in") == Some(&json!("query"))
+                    let values = match p.get("name").and_then(Value::as_str) {
+                        Some("action") => audit_actions(),
+                        Some("theme") => std::iter::once("")
+                            .chain(Theme::ALL.iter().map(|t| t.key()))
+                            .collect(),
+                        Some("style") => std::iter::once("")
+                            .chain(Style::ALL.iter().map(|s| s.key()))
+                            .collect(),
+                        _ => continue,
+                    };
+                    if p.get("in") == Some(&json!("query"))
                         && let Some(s) = p.get_mut("schema")
                     {
-                        restrict(s, &audit_actions());
+                        restrict(s, &values);
                     }
                 }
             }
