@@ -156,3 +156,241 @@ pub async fn save_diagnosis(store: &Store, caller: &Caller, d: &Diagnosis) -> Re
         .await?;
     Ok(())
 }
+
+// ----- import -----
+
+/// The columns of a profile file: (field, Japanese header). The English field name is
+/// accepted as a header too.
+pub const IMPORT_COLUMNS: [(&str, &str); 15] = [
+    ("email", "メールアドレス"),
+    ("display_name", "表示名"),
+    ("kana", "よみがな"),
+    ("registration_number", "登録番号"),
+    ("certifications", "その他の資格"),
+    ("years_of_practice", "経験年数"),
+    ("themes", "得意なテーマ"),
+    ("industries", "経験のある業界"),
+    ("job_families", "経験のある職種"),
+    ("age_band", "年代"),
+    ("gender", "性別"),
+    ("style", "相談の進め方"),
+    ("message", "メッセージ"),
+    ("languages", "言語"),
+    ("capacity_per_month", "ひと月の受け入れ数"),
+];
+
+/// One problem of a profile file: its line (the header is line 1), the field, and what
+/// is wrong, in the reader's language.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ImportProblem {
+    pub line: usize,
+    pub field: String,
+    pub message: String,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Imported {
+    pub consultants: usize,
+    pub new_accounts: usize,
+}
+
+/// The key a value names: the key itself, or its label in either language.
+fn key_of<T: Copy>(
+    raw: &str,
+    all: &[T],
+    key: fn(T) -> &'static str,
+    prefix: &str,
+) -> Option<&'static str> {
+    let raw = raw.trim();
+    all.iter().map(|t| key(*t)).find(|k| {
+        *k == raw
+            || crate::i18n::Lang::Ja
+                .catalog()
+                .get(&format!("{prefix}.{k}"))
+                == raw
+            || crate::i18n::Lang::En
+                .catalog()
+                .get(&format!("{prefix}.{k}"))
+                == raw
+    })
+}
+
+/// `kyoritsu consultants import FILE`: every row a consultant's whole profile, checked
+/// as the profile form checks it; an account is found by e-mail (it must be a
+/// consultant's) or made without a password. All or nothing: with any problem — a
+/// missing column, a wrong registration number, an address twice, an account that is
+/// not a consultant's — every problem is listed and nothing is written.
+pub async fn import_profiles(
+    store: &Store,
+    tenant: domain::TenantId,
+    table: &domain::import::table::Table,
+    lang: crate::i18n::Lang,
+) -> Result<Result<Imported, Vec<ImportProblem>>, Error> {
+    use domain::consultant::{AgeBand, Gender, ProfileInput, Style, Theme, parse_profile};
+    let c = lang.catalog();
+    let label = |field: &str| c.get(&format!("consultant_import.{field}")).to_string();
+    let mut problems = Vec::new();
+    let column: Vec<Option<usize>> = IMPORT_COLUMNS
+        .iter()
+        .map(|(field, ja)| {
+            table
+                .headers
+                .iter()
+                .position(|h| h.trim() == *field || h.trim() == *ja)
+        })
+        .collect();
+    for (i, (field, _)) in IMPORT_COLUMNS.iter().enumerate() {
+        let optional = matches!(
+            *field,
+            "certifications" | "industries" | "job_families" | "age_band" | "gender" | "languages"
+        );
+        if column[i].is_none() && !optional {
+            problems.push(ImportProblem {
+                line: 1,
+                field: label(field),
+                message: c.get("consultant_import.missing_column").to_string(),
+            });
+        }
+    }
+    if !problems.is_empty() {
+        return Ok(Err(problems));
+    }
+    let cell = |row: &domain::import::table::Row, field: &str| -> String {
+        IMPORT_COLUMNS
+            .iter()
+            .position(|(f, _)| *f == field)
+            .and_then(|i| column[i])
+            .and_then(|i| row.cells.get(i))
+            .unwrap_or("")
+            .trim()
+            .to_string()
+    };
+    let mut rows: Vec<store::consultants::NewConsultant> = Vec::new();
+    let mut lines: Vec<usize> = Vec::new();
+    for row in &table.rows {
+        let email = cell(row, "email");
+        let email = match domain::EmailAddress::parse(&email) {
+            Ok(e) => e.as_str().to_string(),
+            Err(_) => {
+                problems.push(ImportProblem {
+                    line: row.line,
+                    field: label("email"),
+                    message: c.get("consultant_import.bad_email").to_string(),
+                });
+                continue;
+            }
+        };
+        if let Some(first) = rows.iter().position(|r| r.email == email) {
+            problems.push(ImportProblem {
+                line: row.line,
+                field: label("email"),
+                message: c.format("consultant_import.duplicate", &[("line", &lines[first])]),
+            });
+            continue;
+        }
+        let mapped = |field: &str, value: String, ok: Option<&'static str>| -> String {
+            match ok {
+                Some(k) => k.to_string(),
+                None if value.is_empty() => String::new(),
+                // Left as written: the profile check names it unknown.
+                None => format!("?{field}"),
+            }
+        };
+        let themes_raw = cell(row, "themes");
+        let themes: Vec<String> = themes_raw
+            .split(['、', ',', ';', '\n', '，'])
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| {
+                key_of(t, &Theme::ALL, Theme::key, "consultant.theme")
+                    .map(str::to_string)
+                    .unwrap_or_else(|| format!("?{t}"))
+            })
+            .collect();
+        let style_raw = cell(row, "style");
+        let age_raw = cell(row, "age_band");
+        let gender_raw = cell(row, "gender");
+        let input = ProfileInput {
+            display_name: cell(row, "display_name"),
+            kana: cell(row, "kana"),
+            registration_number: cell(row, "registration_number"),
+            certifications: cell(row, "certifications"),
+            years_of_practice: cell(row, "years_of_practice"),
+            themes,
+            industries: cell(row, "industries"),
+            job_families: cell(row, "job_families"),
+            age_band: mapped(
+                "age_band",
+                age_raw.clone(),
+                key_of(&age_raw, &AgeBand::ALL, AgeBand::key, "consultant.age_band"),
+            ),
+            gender: mapped(
+                "gender",
+                gender_raw.clone(),
+                key_of(&gender_raw, &Gender::ALL, Gender::key, "consultant.gender"),
+            ),
+            style: key_of(&style_raw, &Style::ALL, Style::key, "consultant.style")
+                .unwrap_or("")
+                .to_string(),
+            message: cell(row, "message").replace("\\n", "\n"),
+            languages: cell(row, "languages"),
+            capacity_per_month: cell(row, "capacity_per_month"),
+        };
+        match parse_profile(&input) {
+            Ok(profile) => {
+                lines.push(row.line);
+                rows.push(store::consultants::NewConsultant {
+                    email,
+                    name: profile.display_name.clone(),
+                    profile,
+                });
+            }
+            Err(errors) => {
+                for (field, problem) in errors {
+                    problems.push(ImportProblem {
+                        line: row.line,
+                        field: label(field),
+                        message: c
+                            .get(&format!("consultant.error.{field}.{problem}"))
+                            .to_string(),
+                    });
+                }
+            }
+        }
+    }
+    if rows.is_empty() && problems.is_empty() {
+        problems.push(ImportProblem {
+            line: 1,
+            field: String::new(),
+            message: c.get("consultant_import.no_rows").to_string(),
+        });
+    }
+    // Accounts that exist must be consultants' (an import never turns HR into one).
+    let mut new_accounts = 0;
+    for (r, line) in rows.iter().zip(&lines) {
+        let Ok(email) = domain::EmailAddress::parse(&r.email) else {
+            continue;
+        };
+        match store.user_by_email(tenant, &email).await? {
+            Some(u) if !u.roles.contains(domain::Role::Consultant) => {
+                problems.push(ImportProblem {
+                    line: *line,
+                    field: label("email"),
+                    message: c.get("consultant_import.not_a_consultant").to_string(),
+                })
+            }
+            Some(_) => {}
+            None => new_accounts += 1,
+        }
+    }
+    if !problems.is_empty() {
+        problems.sort_by_key(|p| p.line);
+        return Ok(Err(problems));
+    }
+    store.save_consultants(tenant, &rows).await?;
+    Ok(Ok(Imported {
+        consultants: rows.len(),
+        new_accounts,
+    }))
+}

@@ -166,6 +166,10 @@ pub const DETAILS: &[(&str, &str)] = &[
     ("api", "api"),
     ("grace_days", "check_in_grace_days={n}"),
     ("changed", "{from} → {to}"),
+    (
+        "consultant_import",
+        "{file}: {rows} consultant profiles, {added} new accounts",
+    ),
 ];
 
 /// The slot names of a pattern, in order: "a {x} b {y}" → ["x", "y"].

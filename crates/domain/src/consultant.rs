@@ -321,15 +321,10 @@ pub fn parse_profile(input: &ProfileInput) -> Result<Profile, Vec<FieldError>> {
         .collect();
     themes.sort();
     themes.dedup();
-    if themes.is_empty() || themes.len() != input.themes.len() {
-        errors.push((
-            "themes",
-            if themes.is_empty() {
-                "required"
-            } else {
-                "unknown"
-            },
-        ));
+    if !input.themes.iter().all(|k| Theme::parse(k).is_some()) {
+        errors.push(("themes", "unknown"));
+    } else if themes.is_empty() {
+        errors.push(("themes", "required"));
     }
     let style = Style::parse(&input.style);
     if style.is_none() {
@@ -432,7 +427,7 @@ pub fn parse_diagnosis(input: &DiagnosisInput) -> Result<Diagnosis, Vec<FieldErr
         .collect();
     themes.sort();
     themes.dedup();
-    if themes.len() != input.themes.len() {
+    if !input.themes.iter().all(|k| Theme::parse(k).is_some()) {
         errors.push(("themes", "unknown"));
     } else if themes.is_empty() {
         errors.push(("themes", "required"));

@@ -188,6 +188,23 @@ enum ConsultantsCommand {
         #[command(flatten)]
         format: FormatArg,
     },
+    /// Import consultants' profiles from a CSV (UTF-8 or Shift_JIS) or XLSX file, all
+    /// or nothing: one row per consultant, headers メールアドレス, 表示名, よみがな, 登録番号,
+    /// その他の資格, 経験年数, 得意なテーマ, 経験のある業界, 経験のある職種, 年代, 性別,
+    /// 相談の進め方, メッセージ, 言語, ひと月の受け入れ数 (or their English field names).
+    /// Accounts are found by e-mail or made without a password.
+    Import {
+        /// The file.
+        file: PathBuf,
+        /// The XLSX sheet to read (default: the first).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// Language of the problems: ja or en.
+        #[arg(long, default_value = "ja")]
+        lang: String,
+        #[command(flatten)]
+        format: FormatArg,
+    },
 }
 
 #[derive(Subcommand)]
@@ -644,6 +661,26 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             let store = open(&config, url).await?;
             let t = tenant(&store, tenant_arg).await?;
             programme_assign(&store, &t, session, apply, format.format).await
+        }
+        Command::Consultants(ConsultantsCommand::Import {
+            file,
+            sheet,
+            lang,
+            format,
+        }) => {
+            let store = open(&config, url).await?;
+            let t = tenant(&store, tenant_arg).await?;
+            let lang = app::i18n::Lang::parse(&lang)
+                .ok_or_else(|| anyhow!("--lang: ja or en, not '{lang}'"))?;
+            consultants::import(
+                &store,
+                &t,
+                &file,
+                sheet,
+                lang,
+                matches!(format.format, OutputFormat::Json),
+            )
+            .await
         }
         Command::Consultants(ConsultantsCommand::Propose { employee, format }) => {
             let store = open(&config, url).await?;

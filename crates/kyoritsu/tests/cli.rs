@@ -1846,3 +1846,181 @@ async fn a_tenant_backed_up_from_postgres_restores_exactly_into_both_engines() {
     )
     .await;
 }
+
+/// `kyoritsu consultants propose` and `import`: exactly ten proposals with scores and
+/// reasons on the demo; a profile file with broken rows lists every problem and imports
+/// nothing; a clean one imports all, making accounts without a password.
+async fn consultants(db: TestDb) {
+    let url = db.url.clone();
+    json(&kyoritsu(
+        &url,
+        &["demo-data", "--employees", "80", "--format", "json"],
+        None,
+    ));
+    let t = db
+        .store
+        .tenant_by_slug("demo")
+        .await
+        .expect("q")
+        .expect("demo");
+    let me = db
+        .store
+        .user_by_email(
+            t.id,
+            &domain::EmailAddress::parse("employee@demo.example.jp").expect("e"),
+        )
+        .await
+        .expect("q")
+        .expect("employee");
+    let number = db
+        .store
+        .person(t.id, me.person_id.expect("person"))
+        .await
+        .expect("q")
+        .expect("person")
+        .employee_number;
+    let out = json(&kyoritsu(
+        &url,
+        &[
+            "consultants",
+            "propose",
+            "--employee",
+            &number,
+            "--format",
+            "json",
+        ],
+        None,
+    ));
+    assert_eq!(out["employee"], number.as_str());
+    let proposals = out["proposals"].as_array().expect("proposals");
+    assert_eq!(proposals.len(), 10);
+    for p in proposals {
+        assert!(p["consultant_id"].as_i64().is_some());
+        assert!(!p["name"].as_str().expect("name").is_empty());
+        assert!(p["score"].as_f64().is_some());
+        assert!(!p["reasons"].as_array().expect("reasons").is_empty());
+    }
+    let again = json(&kyoritsu(
+        &url,
+        &[
+            "consultants",
+            "propose",
+            "--employee",
+            &number,
+            "--format",
+            "json",
+        ],
+        None,
+    ));
+    assert_eq!(again["proposals"], out["proposals"], "the same ten");
+    let unknown = kyoritsu(
+        &url,
+        &["consultants", "propose", "--employee", "X999"],
+        None,
+    );
+    assert!(!unknown.status.success() && stderr(&unknown).contains("no employee numbered"));
+
+    let dir = std::env::temp_dir().join(format!(
+        "kyoritsu-ci-{}-{:?}",
+        std::process::id(),
+        db.store.engine()
+    ));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let header = "メールアドレス,表示名,よみがな,登録番号,経験年数,得意なテーマ,相談の進め方,メッセージ,ひと月の受け入れ数,年代\n";
+    let broken = dir.join("broken.csv");
+    std::fs::write(
+        &broken,
+        format!(
+            "{header}\
+             new1@partners.example.jp,森 花子,もり はなこ,16011111,10,育児・介護との両立、転職,じっくり聴く,お話を伺います。,12,40代\n\
+             new2@partners.example.jp,林 一郎,Hayashi,1601,5,占い,聴く,,9999,\n\
+             new1@partners.example.jp,森 花子,モリ ハナコ,16011111,10,転職,advise,よろしくお願いします。,12,\n\
+             hr@demo.example.jp,人事 太郎,ジンジ タロウ,16012222,3,異動,listen,人事です。,5,\n"
+        ),
+    )
+    .expect("write");
+    let before = db.store.consultants(t.id).await.expect("q").len();
+    let out = kyoritsu(
+        &url,
+        &[
+            "consultants",
+            "import",
+            broken.to_str().expect("path"),
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert!(!out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let problems = v["problems"].as_array().expect("problems");
+    let text = v.to_string();
+    for expected in [
+        "よみがなは、カタカナかひらがなで入力してください",
+        "登録番号は8桁の数字",
+        "選べないテーマ",
+        "相談の進め方を選んでください",
+        "相談者へのメッセージを書いてください",
+        "0〜200件",
+        "同じメールアドレスが2行目にもあります",
+        "キャリアコンサルタントではありません",
+    ] {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+    assert!(
+        problems
+            .iter()
+            .all(|p| p["line"].as_u64().is_some_and(|l| l >= 2))
+    );
+    assert_eq!(
+        db.store.consultants(t.id).await.expect("q").len(),
+        before,
+        "nothing imported"
+    );
+    let clean = dir.join("clean.csv");
+    std::fs::write(
+        &clean,
+        format!(
+            "{header}\
+             new1@partners.example.jp,森 花子,もり はなこ,第１６０１１１１１号,10,育児・介護との両立、転職,じっくり聴く,お話を伺います。,12,40代\n\
+             new2@partners.example.jp,林 一郎,ハヤシ イチロウ,16012345,5,学び直し,think_together,一緒に考えます。,8,\n"
+        ),
+    )
+    .expect("write");
+    let out = json(&kyoritsu(
+        &url,
+        &[
+            "consultants",
+            "import",
+            clean.to_str().expect("path"),
+            "--format",
+            "json",
+        ],
+        None,
+    ));
+    assert_eq!(
+        (out["consultants"].as_u64(), out["new_accounts"].as_u64()),
+        (Some(2), Some(2))
+    );
+    let all = db.store.consultants(t.id).await.expect("q");
+    assert_eq!(all.len(), before + 2);
+    let mori = all
+        .iter()
+        .find(|c| c.email == "new1@partners.example.jp")
+        .and_then(|c| c.profile.clone())
+        .expect("imported");
+    assert_eq!(mori.kana, "モリ ハナコ");
+    assert_eq!(mori.registration_number, "16011111");
+    assert_eq!(mori.age_band, Some(domain::consultant::AgeBand::Forties));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn consultants_sqlite() {
+    consultants(TestDb::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn consultants_postgres() {
+    consultants(TestDb::postgres().await).await;
+}

@@ -24,6 +24,7 @@ pub mod dialogues;
 pub mod directory;
 pub mod feedback;
 pub mod imports;
+pub mod invitations;
 pub mod jobs;
 pub mod migrations;
 pub mod notifications;

@@ -621,3 +621,16 @@ pub(crate) enum ConsultationRatings {
     Again,
     RatedAt,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Invitations {
+    Table,
+    Id,
+    TenantId,
+    UserId,
+    TokenHash,
+    CreatedByUserId,
+    CreatedAt,
+    ExpiresAt,
+    UsedAt,
+}

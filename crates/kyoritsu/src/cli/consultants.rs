@@ -80,3 +80,90 @@ pub(super) async fn propose(
         Ok(())
     }
 }
+
+/// `kyoritsu consultants import FILE`: all or nothing; every problem listed by line.
+pub(super) async fn import(
+    store: &Store,
+    t: &Tenant,
+    file: &std::path::Path,
+    sheet: Option<String>,
+    lang: app::i18n::Lang,
+    json: bool,
+) -> Result<()> {
+    use domain::import::table;
+    let opts = table::ReadOptions {
+        sheet,
+        ..Default::default()
+    };
+    let size = std::fs::metadata(file)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?
+        .len();
+    if size > opts.limits.file_bytes as u64 {
+        bail!(
+            "{} is larger than {} MB: nothing was imported",
+            file.display(),
+            opts.limits.file_bytes / 1024 / 1024
+        );
+    }
+    let bytes =
+        std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let table = table::read_table(&bytes, &opts).map_err(|e| {
+        anyhow::anyhow!(
+            "{} cannot be read: {e}; nothing was imported",
+            file.display()
+        )
+    })?;
+    let outcome = app::consultants::import_profiles(store, t.id, &table, lang)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    match outcome {
+        Ok(done) => {
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            store
+                .append_audit(
+                    super::cli_audit(t, domain::audit::AuditAction::ConsultantProfileChanged)
+                        .target("import", done.consultants as i64)
+                        .detail(domain::audit::detail(
+                            "consultant_import",
+                            &[
+                                ("file", &name),
+                                ("rows", &done.consultants),
+                                ("added", &done.new_accounts),
+                            ],
+                        )),
+                )
+                .await?;
+            if json {
+                super::print_json(&serde_json::json!({
+                    "ok": true,
+                    "consultants": done.consultants,
+                    "new_accounts": done.new_accounts,
+                }))
+            } else {
+                out!(
+                    "Imported {} consultant profile(s); {} new account(s) without a password (they set one from an invitation).",
+                    done.consultants,
+                    done.new_accounts
+                );
+                Ok(())
+            }
+        }
+        Err(problems) => {
+            if json {
+                super::print_json(&serde_json::json!({"ok": false, "problems": problems}))?;
+            } else {
+                for p in &problems {
+                    out!("line {}: {}: {}", p.line, p.field, p.message);
+                }
+            }
+            bail!(
+                "{} problem(s) in {}: nothing was imported",
+                problems.len(),
+                file.display()
+            )
+        }
+    }
+}

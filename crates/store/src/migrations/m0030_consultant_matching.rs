@@ -8,7 +8,9 @@ use super::*;
 /// session (5 levels and "would talk again"), tied to the dialogue and the consultant
 /// only; how many sessions a year the company pays for (no limit when empty); and a
 /// version of the tenant's consultant profiles, bumped on every change, by which each
-/// process knows its keyword index is stale (as `directory_version` does for people).
+/// process knows its keyword index is stale (as `directory_version` does for people);
+/// and invitations (招待): a link by which someone whose account was made for them — a
+/// consultant HR invites — sets their own password (only the secret's digest is kept).
 pub(super) fn m0030_consultant_matching(engine: Engine) -> Statements {
     let s = ConsultantSlots::Table;
     let slots = Table::create()
@@ -139,6 +141,39 @@ pub(super) fn m0030_consultant_matching(engine: Engine) -> Statements {
                 .null(),
         )
         .to_owned();
+    let i = Invitations::Table;
+    let invitations = Table::create()
+        .table(i)
+        .col(id_col(Invitations::Id))
+        .col(tenant_col(Invitations::TenantId))
+        .col(big(Invitations::UserId))
+        .col(text(Invitations::TokenHash))
+        .col(
+            ColumnDef::new(Invitations::CreatedByUserId)
+                .big_integer()
+                .null(),
+        )
+        .col(ts(Invitations::CreatedAt))
+        .col(ts(Invitations::ExpiresAt))
+        .col(
+            ColumnDef::new(Invitations::UsedAt)
+                .timestamp_with_time_zone()
+                .null(),
+        )
+        .foreign_key(&mut fk(
+            i,
+            Invitations::TenantId,
+            Tenants::Table,
+            Tenants::Id,
+        ))
+        .foreign_key(&mut fk(i, Invitations::UserId, Users::Table, Users::Id))
+        .to_owned();
+    let by_token = Index::create()
+        .name("invitations_token")
+        .table(i)
+        .col(Invitations::TokenHash)
+        .unique()
+        .to_owned();
     let version = Table::alter()
         .table(Tenants::Table)
         .add_column(
@@ -164,5 +199,7 @@ pub(super) fn m0030_consultant_matching(engine: Engine) -> Statements {
         render_index(engine, &ratings_by_consultant),
         alter(&allowance),
         alter(&version),
+        render(engine, &invitations),
+        render_index(engine, &by_token),
     ]
 }
