@@ -159,15 +159,32 @@ pub fn words(text: &str) -> Vec<String> {
 
 /// Rates one consultant against the wish; `None` when they have no room this month.
 pub fn score(wish: &Wish, c: &Candidate) -> Option<Scored> {
+    let mut reasons = Vec::new();
+    let score = evaluate(wish, c, Some(&mut reasons))?;
+    Some(Scored { score, reasons })
+}
+
+/// The score alone, with nothing allocated: what [`propose`] computes for every
+/// consultant before it words the reasons of the few it shortlists.
+fn score_only(wish: &Wish, c: &Candidate) -> Option<f64> {
+    evaluate(wish, c, None)
+}
+
+/// The one scoring, with or without its reasons.
+fn evaluate(wish: &Wish, c: &Candidate, mut reasons: Option<&mut Vec<Reason>>) -> Option<f64> {
     if c.room_this_month == 0 {
         return None;
     }
+    let mut say = |r: &dyn Fn() -> Reason| {
+        if let Some(v) = reasons.as_deref_mut() {
+            v.push(r());
+        }
+    };
     let mut score = 0.0;
-    let mut reasons = Vec::new();
     for t in &wish.themes {
         if c.themes.contains(t) {
             score += 3.0;
-            reasons.push(Reason::Theme { theme: *t });
+            say(&|| Reason::Theme { theme: *t });
         }
     }
     // Anchor fit counts once per anchor, and only for themes not already wished.
@@ -177,7 +194,7 @@ pub fn score(wish: &Wish, c: &Candidate) -> Option<Scored> {
             .find(|t| c.themes.contains(t) && !wish.themes.contains(t))
         {
             score += 1.5;
-            reasons.push(Reason::AnchorFit {
+            say(&|| Reason::AnchorFit {
                 anchor: *a,
                 theme: *t,
             });
@@ -185,27 +202,23 @@ pub fn score(wish: &Wish, c: &Candidate) -> Option<Scored> {
     }
     if wish.style == Some(c.style) {
         score += 1.0;
-        reasons.push(Reason::Style { style: c.style });
+        say(&|| Reason::Style { style: c.style });
     }
-    if let Some(w) = wish
-        .industry_words
-        .iter()
-        .find(|w| c.industries.contains(*w))
-    {
+    if let Some(w) = wish.industry_words.iter().find(|w| c.industries.contains(*w)) {
         score += 1.0;
-        reasons.push(Reason::Industry { word: w.clone() });
+        say(&|| Reason::Industry { word: w.clone() });
     }
     if let (Some(want), Some(is)) = (wish.age_band, c.age_band)
         && want == is
     {
         score += 0.5;
-        reasons.push(Reason::AgeBand { age_band: is });
+        say(&|| Reason::AgeBand { age_band: is });
     }
     if let (Some(want), Some(is)) = (wish.gender, c.gender)
         && want == is
     {
         score += 0.5;
-        reasons.push(Reason::Gender { gender: is });
+        say(&|| Reason::Gender { gender: is });
     }
     let open = match wish.setting {
         Setting::Online => c.open_online,
@@ -214,30 +227,30 @@ pub fn score(wish: &Wish, c: &Candidate) -> Option<Scored> {
     };
     if wish.setting != Setting::Either && open > 0 {
         score += 0.5;
-        reasons.push(Reason::Setting {
+        say(&|| Reason::Setting {
             setting: wish.setting,
         });
     }
     if open > 0 {
         score += f64::from(open.min(4)) / 4.0;
-        reasons.push(Reason::OpenSlots { count: open });
+        say(&|| Reason::OpenSlots { count: open });
     }
     if let Some((mean, n)) = c.rating
         && n >= MIN_RATINGS
     {
         score += (mean - 3.0) / 2.0;
         if mean >= 4.0 {
-            reasons.push(Reason::WellRated {
+            say(&|| Reason::WellRated {
                 mean_tenths: (mean * 10.0).round() as u32,
                 count: n,
             });
         }
     }
     score += f64::from(c.years_of_practice.min(20)) / 40.0;
-    reasons.push(Reason::Experience {
+    say(&|| Reason::Experience {
         years: c.years_of_practice,
     });
-    Some(Scored { score, reasons })
+    Some(score)
 }
 
 /// How alike two consultants are, 0–1: the Jaccard index of their features (themes,
@@ -287,21 +300,25 @@ const SHORTLIST: usize = 200;
 /// Up to `n` proposals: scored, shortlisted, then picked by maximal marginal relevance.
 /// Deterministic: equal scores go to the lower id.
 pub fn propose(wish: &Wish, candidates: &[Candidate], n: usize) -> Vec<Proposal> {
-    let mut scored: Vec<(usize, Scored)> = candidates
+    // Every consultant's score, without reasons; the best SHORTLIST go on.
+    let mut quick: Vec<(usize, f64)> = candidates
         .iter()
         .enumerate()
-        .filter_map(|(i, c)| score(wish, c).map(|s| (i, s)))
+        .filter_map(|(i, c)| score_only(wish, c).map(|s| (i, s)))
         .collect();
-    let better = |a: &(usize, Scored), b: &(usize, Scored)| {
-        b.1.score
-            .total_cmp(&a.1.score)
+    let better = |a: &(usize, f64), b: &(usize, f64)| {
+        b.1.total_cmp(&a.1)
             .then(candidates[a.0].id.cmp(&candidates[b.0].id))
     };
-    if scored.len() > SHORTLIST {
-        scored.select_nth_unstable_by(SHORTLIST - 1, better);
-        scored.truncate(SHORTLIST);
+    if quick.len() > SHORTLIST {
+        quick.select_nth_unstable_by(SHORTLIST - 1, better);
+        quick.truncate(SHORTLIST);
     }
-    scored.sort_by(better);
+    quick.sort_by(better);
+    let mut scored: Vec<(usize, Scored)> = quick
+        .into_iter()
+        .filter_map(|(i, _)| score(wish, &candidates[i]).map(|s| (i, s)))
+        .collect();
     let top = scored.first().map(|s| s.1.score).unwrap_or(0.0);
     let relevance = |s: f64| if top > 0.0 { s / top } else { 0.0 };
     let mut picked: Vec<(usize, Scored)> = Vec::with_capacity(n);
