@@ -204,7 +204,11 @@ fn evaluate(wish: &Wish, c: &Candidate, mut reasons: Option<&mut Vec<Reason>>) -
         score += 1.0;
         say(&|| Reason::Style { style: c.style });
     }
-    if let Some(w) = wish.industry_words.iter().find(|w| c.industries.contains(*w)) {
+    if let Some(w) = wish
+        .industry_words
+        .iter()
+        .find(|w| c.industries.contains(*w))
+    {
         score += 1.0;
         say(&|| Reason::Industry { word: w.clone() });
     }

@@ -21,6 +21,8 @@ pub struct ConsultantEntry {
     pub internal: bool,
     pub profile: Option<Profile>,
     pub updated_at: Option<DateTime<Utc>>,
+    /// The account has a password (an invited consultant has none until they set it).
+    pub has_password: bool,
 }
 
 type Row = (
@@ -40,6 +42,35 @@ type Row = (
     i64,
     DateTime<Utc>,
 );
+
+/// A profile row with its account's id first.
+type KeyedRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    DateTime<Utc>,
+);
+
+fn unkey(k: KeyedRow) -> (i64, Row) {
+    (
+        k.0,
+        (
+            k.1, k.2, k.3, k.4, k.5, k.6, k.7, k.8, k.9, k.10, k.11, k.12, k.13, k.14, k.15,
+        ),
+    )
+}
 
 const COLUMNS: [Cp; 15] = [
     Cp::DisplayName,
@@ -130,9 +161,10 @@ impl Store {
         self.bump_profiles_version(tenant).await
     }
 
-    /// Every account holding the consultant role, with its profile, by name.
+    /// Every account holding the consultant role, with its profile, by name: two
+    /// queries, whatever the number of consultants.
     pub async fn consultants(&self, tenant: TenantId) -> Result<Vec<ConsultantEntry>> {
-        let rows: Vec<(i64, String, String, bool, Option<i64>)> = self
+        let rows: Vec<(i64, String, String, bool, Option<i64>, bool)> = self
             .fetch_all(
                 &Query::select()
                     .columns([
@@ -142,6 +174,7 @@ impl Store {
                         (Users::Table, Users::Disabled),
                         (Users::Table, Users::PersonId),
                     ])
+                    .expr(Expr::col((Users::Table, Users::PasswordHash)).is_not_null())
                     .from(Users::Table)
                     .inner_join(
                         UserRoles::Table,
@@ -158,20 +191,39 @@ impl Store {
                     .to_owned(),
             )
             .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for (id, name, email, disabled, person) in rows {
-            let profile = self.consultant_profile(tenant, UserId(id)).await?;
-            out.push(ConsultantEntry {
-                user: UserId(id),
-                name,
-                email,
-                disabled,
-                internal: person.is_some(),
-                updated_at: profile.as_ref().map(|(_, at)| *at),
-                profile: profile.map(|(p, _)| p),
-            });
+        let mut columns = vec![Cp::UserId];
+        columns.extend(COLUMNS);
+        let keyed: Vec<KeyedRow> = self
+            .fetch_all(
+                &Query::select()
+                    .columns(columns)
+                    .from(Cp::Table)
+                    .and_where(Expr::col(Cp::TenantId).eq(tenant.0))
+                    .to_owned(),
+            )
+            .await?;
+        let mut profiles: std::collections::HashMap<i64, (Profile, DateTime<Utc>)> =
+            std::collections::HashMap::with_capacity(keyed.len());
+        for k in keyed {
+            let (user, row) = unkey(k);
+            profiles.insert(user, profile_of(row)?);
         }
-        Ok(out)
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, email, disabled, person, has_password)| {
+                let profile = profiles.remove(&id);
+                ConsultantEntry {
+                    user: UserId(id),
+                    name,
+                    email,
+                    disabled,
+                    internal: person.is_some(),
+                    updated_at: profile.as_ref().map(|(_, at)| *at),
+                    profile: profile.map(|(p, _)| p),
+                    has_password,
+                }
+            })
+            .collect())
     }
 
     // ----- values diagnosis (価値観診断) -----
