@@ -394,3 +394,188 @@ pub async fn import_profiles(
         new_accounts,
     }))
 }
+
+// ----- invitations (招待) -----
+
+/// Why an invitation was not sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InviteProblem {
+    /// Not an e-mail address.
+    Email,
+    /// No name, or a name over [`domain::consultant::MAX_NAME_CHARS`].
+    Name,
+    /// The address is an account that is not a consultant's.
+    NotAConsultant,
+    /// The consultant has set a password already: nothing to invite them to.
+    AlreadyActive,
+}
+
+impl InviteProblem {
+    pub fn key(self) -> &'static str {
+        match self {
+            InviteProblem::Email => "email",
+            InviteProblem::Name => "name",
+            InviteProblem::NotAConsultant => "not_a_consultant",
+            InviteProblem::AlreadyActive => "already_active",
+        }
+    }
+}
+
+/// An invitation to send: to whom, and the link's secret (sent by e-mail, never kept).
+#[derive(Debug, Clone)]
+pub struct Invitation {
+    pub user: UserId,
+    pub email: String,
+    pub name: String,
+    pub secret: String,
+}
+
+/// HR invites a consultant by e-mail: the account is made (a consultant's, without a
+/// password) unless it exists, and an invitation made with which they set their own
+/// password. A consultant who already has one is not invited again. Audited.
+pub async fn invite(
+    store: &Store,
+    caller: &Caller,
+    email: &str,
+    name: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Result<Invitation, InviteProblem>, Error> {
+    let tenant = caller.actor.tenant_id;
+    policy::authorize(&caller.actor, Action::ManageConsultants { tenant })
+        .map_err(|_| Error::Forbidden)?;
+    let Ok(address) = domain::EmailAddress::parse(email.trim()) else {
+        return Ok(Err(InviteProblem::Email));
+    };
+    let user = match store.user_by_email(tenant, &address).await? {
+        Some(u) if !u.roles.contains(domain::Role::Consultant) => {
+            return Ok(Err(InviteProblem::NotAConsultant));
+        }
+        Some(u) => u,
+        None => {
+            let name = name.trim();
+            if name.is_empty() || name.chars().count() > domain::consultant::MAX_NAME_CHARS {
+                return Ok(Err(InviteProblem::Name));
+            }
+            let u = store
+                .create_user(
+                    tenant,
+                    store::users::NewUser {
+                        email: address.clone(),
+                        name: name.into(),
+                        roles: vec![domain::Role::Consultant],
+                        person_id: None,
+                        password: None,
+                    },
+                )
+                .await?;
+            caller
+                .audit(
+                    store,
+                    NewAuditEntry::new(Some(tenant), AuditAction::UserCreated)
+                        .target("user", u.id.0),
+                )
+                .await?;
+            u
+        }
+    };
+    invite_user(store, caller, user, now).await
+}
+
+/// HR sends a consultant's invitation again (the earlier link stops working).
+pub async fn reinvite(
+    store: &Store,
+    caller: &Caller,
+    user: UserId,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Result<Invitation, InviteProblem>, Error> {
+    let tenant = caller.actor.tenant_id;
+    policy::authorize(&caller.actor, Action::ManageConsultants { tenant })
+        .map_err(|_| Error::Forbidden)?;
+    let user = match store.user(tenant, user).await {
+        Ok(u) => u,
+        Err(store::StoreError::NotFound) => return Err(Error::NotFound("user")),
+        Err(e) => return Err(e.into()),
+    };
+    if !user.roles.contains(domain::Role::Consultant) {
+        return Ok(Err(InviteProblem::NotAConsultant));
+    }
+    invite_user(store, caller, user, now).await
+}
+
+async fn invite_user(
+    store: &Store,
+    caller: &Caller,
+    user: store::users::User,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Result<Invitation, InviteProblem>, Error> {
+    let tenant = caller.actor.tenant_id;
+    if store.has_password(tenant, user.id).await? {
+        return Ok(Err(InviteProblem::AlreadyActive));
+    }
+    let secret = store
+        .create_invitation(tenant, user.id, Some(caller.actor.user_id), now)
+        .await?;
+    caller
+        .audit(
+            store,
+            NewAuditEntry::new(Some(tenant), AuditAction::Invited).target("user", user.id.0),
+        )
+        .await?;
+    Ok(Ok(Invitation {
+        user: user.id,
+        email: user.email,
+        name: user.name,
+        secret,
+    }))
+}
+
+/// What the invitation page shows: for whom, or why the link no longer works.
+pub enum InvitationState {
+    Open(store::invitations::Invitation),
+    /// Used, expired, or never made: the page says so and who can send a new one.
+    Gone,
+}
+
+/// The invitation a link names (anyone with the link: it is the credential).
+pub async fn open_invitation(
+    store: &Store,
+    secret: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<InvitationState, Error> {
+    Ok(match store.invitation(secret).await? {
+        Some(i) if !i.used && i.expires_at > now => InvitationState::Open(i),
+        _ => InvitationState::Gone,
+    })
+}
+
+/// Sets the password from an invitation, if it follows the rule
+/// (`domain::values::check_new_password`) and the two entries match. Audited as the
+/// account's own password change.
+pub async fn accept_invitation(
+    store: &Store,
+    secret: &str,
+    password: &str,
+    again: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Result<(), &'static str>, Error> {
+    let InvitationState::Open(inv) = open_invitation(store, secret, now).await? else {
+        return Ok(Err("gone"));
+    };
+    if let Err(e) = domain::values::check_new_password(password, &inv.email) {
+        return Ok(Err(e));
+    }
+    if password != again {
+        return Ok(Err("mismatch"));
+    }
+    if !store.accept_invitation(secret, password, now).await? {
+        return Ok(Err("gone"));
+    }
+    store
+        .append_audit(
+            NewAuditEntry::new(Some(inv.tenant), AuditAction::PasswordSet)
+                .actor(Some(inv.user), &inv.email)
+                .target("user", inv.user.0),
+        )
+        .await?;
+    Ok(Ok(()))
+}

@@ -45,10 +45,12 @@ pub enum AuditAction {
     ProgrammeCancelled,
     /// A consultant wrote their profile (プロフィール).
     ConsultantProfileChanged,
+    /// An invitation link was sent to set a password (招待).
+    Invited,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 25] = [
+    pub const ALL: [AuditAction; 26] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignInLocked,
@@ -74,6 +76,7 @@ impl AuditAction {
         AuditAction::PairChanged,
         AuditAction::ProgrammeCancelled,
         AuditAction::ConsultantProfileChanged,
+        AuditAction::Invited,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -103,6 +106,7 @@ impl AuditAction {
             AuditAction::PairChanged => "pair_changed",
             AuditAction::ProgrammeCancelled => "programme_cancelled",
             AuditAction::ConsultantProfileChanged => "consultant_profile_changed",
+            AuditAction::Invited => "invited",
         }
     }
 

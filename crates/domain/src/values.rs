@@ -139,3 +139,58 @@ mod tests {
         assert!(TenantSlug::parse("de mo").is_err());
     }
 }
+
+/// Shortest and longest password someone may choose (counted in characters).
+pub const MIN_PASSWORD_CHARS: usize = 12;
+pub const MAX_PASSWORD_CHARS: usize = 200;
+
+/// The rule for a password someone sets themselves (from an invitation): at least
+/// [`MIN_PASSWORD_CHARS`] characters, at most [`MAX_PASSWORD_CHARS`], not one character
+/// repeated, and not the account's own e-mail address. The problem's key otherwise
+/// (`password.error.{key}`).
+pub fn check_new_password(password: &str, email: &str) -> Result<(), &'static str> {
+    let n = password.chars().count();
+    if n < MIN_PASSWORD_CHARS {
+        return Err("too_short");
+    }
+    if n > MAX_PASSWORD_CHARS {
+        return Err("too_long");
+    }
+    let mut chars = password.chars();
+    if let Some(first) = chars.next()
+        && chars.all(|c| c == first)
+    {
+        return Err("repetitive");
+    }
+    if password.trim().eq_ignore_ascii_case(email.trim()) {
+        return Err("email");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod password_tests {
+    use super::*;
+
+    #[test]
+    fn a_new_password_is_long_enough_varied_and_not_the_address() {
+        assert_eq!(check_new_password("short", "a@b.jp"), Err("too_short"));
+        assert_eq!(
+            check_new_password(&"x".repeat(201), "a@b.jp"),
+            Err("too_long")
+        );
+        assert_eq!(
+            check_new_password("aaaaaaaaaaaaaa", "a@b.jp"),
+            Err("repetitive")
+        );
+        assert_eq!(
+            check_new_password("Mori@Partners.JP", "mori@partners.jp"),
+            Err("email")
+        );
+        assert_eq!(
+            check_new_password("相談を始める準備ができました", "a@b.jp"),
+            Ok(())
+        );
+        assert_eq!(check_new_password("correct horse", "a@b.jp"), Ok(()));
+    }
+}

@@ -16,6 +16,7 @@ mod clients;
 mod consultants;
 mod dialogues;
 mod home;
+mod invitations;
 mod notifications;
 mod pairs;
 mod people;

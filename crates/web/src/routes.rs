@@ -7,7 +7,8 @@ use crate::shared::auth;
 use crate::shared::error::ErrorBody;
 use crate::{
     AppState, admin, anchors, autonomy, career_sheet, clients, consultants, dialogues, home,
-    notifications, pairs, people, programmes, questions, reports, requests, role_models,
+    invitations, notifications, pairs, people, programmes, questions, reports, requests,
+    role_models,
 };
 use axum::Router;
 use axum::routing::{get, post};
@@ -46,6 +47,7 @@ pub fn pages() -> Router<AppState> {
         .merge(clients::router())
         // consultants as people of their own: their profiles, HR's list and suspensions
         .merge(consultants::router())
+        .merge(invitations::router())
         // pairs for cross-department and mentor 1on1s: invitations, sections shared, HR pairing
         .merge(pairs::router())
         .merge(questions::router())

@@ -668,3 +668,152 @@ app_test!(
         assert_eq!(s, StatusCode::FORBIDDEN, "{body}");
     }
 );
+
+app_test!(
+    hr_invites_a_consultant_who_sets_their_own_password_once,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        let csrf = hr.csrf("/consultants").await;
+        // A wrong address: nothing made, the form keeps what was typed.
+        let (s, _) = hr
+            .post(
+                "/consultants/invite",
+                &[("_csrf", &csrf), ("email", "mori@"), ("name", "森 花子")],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let (_, page) = hr.get("/consultants").await;
+        assert!(page.contains("メールアドレスの形が正しくありません"));
+        assert!(page.contains("value=\"森 花子\""), "kept as typed");
+        // An address that is HR's own account: not a consultant's.
+        hr.post(
+            "/consultants/invite",
+            &[
+                ("_csrf", &csrf),
+                ("email", "hr@demo.example.jp"),
+                ("name", "x"),
+            ],
+        )
+        .await;
+        let (_, page) = hr.get("/consultants").await;
+        assert!(page.contains("キャリアコンサルタントではありません"));
+        let (s, _) = hr
+            .post(
+                "/consultants/invite",
+                &[
+                    ("_csrf", &csrf),
+                    ("email", "mori@partners.example.jp"),
+                    ("name", "森 花子"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let user = app
+            .store
+            .user_by_email(
+                t.id,
+                &domain::EmailAddress::parse("mori@partners.example.jp").expect("e"),
+            )
+            .await
+            .expect("q")
+            .expect("made");
+        assert!(user.roles.contains(domain::Role::Consultant));
+        assert!(!app.store.has_password(t.id, user.id).await.expect("q"));
+        let (_, page) = hr.get("/consultants").await;
+        assert!(page.contains("data-testid=\"consultant-pending\""));
+        let mail = app
+            .store
+            .recent_jobs(t.id, "email", 20)
+            .await
+            .expect("q")
+            .into_iter()
+            .find(|j| j.payload.contains("mori@partners.example.jp"))
+            .expect("an invitation e-mail");
+        let secret: String = mail
+            .payload
+            .split("/invitations/")
+            .nth(1)
+            .expect("link")
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect();
+        let path = format!("/invitations/{secret}");
+        let guest = app.browser();
+        let (s, page) = guest.get(&path).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(page.contains("mori@partners.example.jp"));
+        let csrf = guest.csrf(&path).await;
+        // Too short, then two entries that differ: said, nothing set.
+        let (s, page) = guest
+            .post(
+                &path,
+                &[
+                    ("_csrf", &csrf),
+                    ("password", "short"),
+                    ("password_again", "short"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("12文字以上"));
+        let (s, _) = guest
+            .post(
+                &path,
+                &[
+                    ("_csrf", &csrf),
+                    ("password", "相談の準備ができました。"),
+                    ("password_again", "相談の準備ができました！！"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(!app.store.has_password(t.id, user.id).await.expect("q"));
+        let (s, _) = guest
+            .post(
+                &path,
+                &[
+                    ("_csrf", &csrf),
+                    ("password", "相談の準備ができました。"),
+                    ("password_again", "相談の準備ができました。"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+        let b = app.browser();
+        let (s, _) = b
+            .login("mori@partners.example.jp", "相談の準備ができました。")
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "signs in with it");
+        let (s, _) = b.get("/consultant/profile").await;
+        assert_eq!(s, StatusCode::OK, "a consultant's page");
+        // The link worked once.
+        let (s, page) = app.browser().get(&path).await;
+        assert_eq!(s, StatusCode::GONE);
+        assert!(page.contains("すでに使われたか"));
+        // Active now: no second invitation.
+        let csrf = hr.csrf("/consultants").await;
+        hr.post(
+            &format!("/consultants/{}/invite", user.id.0),
+            &[("_csrf", &csrf)],
+        )
+        .await;
+        let (_, page) = hr.get("/consultants").await;
+        assert!(page.contains("すでにパスワードを設定しています"));
+        // Nobody but HR invites.
+        let employee = app.signed_in("employee@demo.example.jp").await;
+        let csrf = employee.csrf("/my").await;
+        let (s, _) = employee
+            .post(
+                "/consultants/invite",
+                &[
+                    ("_csrf", &csrf),
+                    ("email", "x@partners.example.jp"),
+                    ("name", "x"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+    }
+);

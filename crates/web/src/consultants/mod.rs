@@ -34,6 +34,8 @@ pub fn router() -> Router<AppState> {
         .route("/consultants/{id}/suspend", post(suspend))
         .route("/consultants/{id}/restore", post(restore))
         .route("/consultants/allowance", post(usage::set_allowance))
+        .route("/consultants/invite", post(invite::invite))
+        .route("/consultants/{id}/invite", post(invite::reinvite))
         .route("/consultant/slots", get(slots::page).post(slots::add))
         .route("/consultant/slots/{id}/remove", post(slots::remove))
         .route("/my/consultants", get(choose::page))
@@ -44,6 +46,7 @@ pub fn router() -> Router<AppState> {
 
 pub mod api;
 mod choose;
+mod invite;
 mod slots;
 mod usage;
 
@@ -260,6 +263,8 @@ pub struct ConsultantRow {
     pub style: String,
     pub capacity: String,
     pub updated: String,
+    /// Invited, no password set yet.
+    pub pending: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -274,6 +279,8 @@ struct ListPage {
     page_no: usize,
     pages: usize,
     usage: usage::UsageView,
+    /// The invitation form as typed when it could not be sent: (e-mail, name).
+    invite: (String, String),
 }
 
 /// Consultants listed per page.
@@ -335,6 +342,7 @@ async fn list(
                     .map(|p| page.tf("consultant.capacity_n", "n", p.capacity_per_month))
                     .unwrap_or_default(),
                 updated: e.updated_at.map(when).unwrap_or_default(),
+                pending: !e.has_password && !e.disabled,
             }
         })
         .collect();
@@ -345,6 +353,13 @@ async fn list(
         page_no,
         pages,
         usage: usage::view(&state, &page, &auth).await?,
+        invite: page
+            .session
+            .remove::<(String, String)>("invite_typed")
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default(),
         shell: page.shell(Some(&auth), "/consultants"),
         rows,
     })
