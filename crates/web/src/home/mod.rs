@@ -48,6 +48,8 @@ struct MyPage {
     /// Consent the consultant recorded for me, waiting for my confirmation: (dialogue,
     /// when and what kind).
     consents_to_confirm: Vec<(i64, String)>,
+    /// Held consultations waiting for the employee's rating.
+    sessions_to_rate: usize,
 }
 
 /// GET /my — マイキャリア
@@ -202,6 +204,16 @@ async fn my(State(state): State<AppState>, page: Page, auth: Auth) -> Result<MyP
         reports_about_me,
         requests_answered,
         consents_to_confirm,
+        sessions_to_rate: if person.is_some() {
+            app::consultations::sessions_to_rate(
+                &state.store,
+                &auth.caller(&crate::Origin::default()),
+            )
+            .await?
+            .len()
+        } else {
+            0
+        },
     })
 }
 
