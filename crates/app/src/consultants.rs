@@ -579,3 +579,54 @@ pub async fn accept_invitation(
         .await?;
     Ok(Ok(()))
 }
+
+// ----- photos -----
+
+/// The caller's own profile photo, checked by its content
+/// (`domain::consultant::photo_kind`): saved, or why not (nothing changes then).
+pub async fn save_photo(
+    store: &Store,
+    caller: &Caller,
+    bytes: &[u8],
+) -> Result<Result<(), domain::consultant::PhotoRefusal>, Error> {
+    policy::authorize(&caller.actor, Action::EditOwnConsultantProfile)
+        .map_err(|_| Error::Forbidden)?;
+    let (kind, _, _) = match domain::consultant::photo_kind(bytes) {
+        Ok(k) => k,
+        Err(r) => return Ok(Err(r)),
+    };
+    let tenant = caller.actor.tenant_id;
+    store
+        .save_photo(tenant, caller.actor.user_id, kind, bytes)
+        .await?;
+    caller
+        .audit(
+            store,
+            NewAuditEntry::new(Some(tenant), AuditAction::ConsultantProfileChanged)
+                .target("user", caller.actor.user_id.0),
+        )
+        .await?;
+    Ok(Ok(()))
+}
+
+/// Removes the caller's own photo.
+pub async fn remove_photo(store: &Store, caller: &Caller) -> Result<bool, Error> {
+    policy::authorize(&caller.actor, Action::EditOwnConsultantProfile)
+        .map_err(|_| Error::Forbidden)?;
+    Ok(store
+        .remove_photo(caller.actor.tenant_id, caller.actor.user_id)
+        .await?)
+}
+
+/// A consultant's photo, to whoever may read their profile ([`profile_of`]).
+pub async fn photo_of(
+    store: &Store,
+    caller: &Caller,
+    user: UserId,
+) -> Result<(String, Vec<u8>), Error> {
+    profile_of(store, caller, user).await?;
+    store
+        .photo(caller.actor.tenant_id, user)
+        .await?
+        .ok_or(Error::NotFound("photo"))
+}

@@ -590,6 +590,114 @@ pub fn overlaps(a: (chrono::NaiveDateTime, u32), b: (chrono::NaiveDateTime, u32)
     a.0 < end(b) && b.0 < end(a)
 }
 
+/// A profile photo may be this large.
+pub const MAX_PHOTO_BYTES: usize = 2 * 1024 * 1024;
+/// And at most this many pixels on a side.
+pub const MAX_PHOTO_SIDE: u32 = 4000;
+
+/// Why a photo was refused (`consultant.photo_error.{key}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhotoRefusal {
+    Empty,
+    TooLarge,
+    /// Not a PNG, JPEG or WebP image (by its content, whatever its name says).
+    Kind,
+    /// No size could be read, or a side over [`MAX_PHOTO_SIDE`].
+    Dimensions,
+}
+
+impl PhotoRefusal {
+    pub fn key(self) -> &'static str {
+        match self {
+            PhotoRefusal::Empty => "empty",
+            PhotoRefusal::TooLarge => "too_large",
+            PhotoRefusal::Kind => "kind",
+            PhotoRefusal::Dimensions => "dimensions",
+        }
+    }
+}
+
+fn be32(b: &[u8], at: usize) -> Option<u32> {
+    b.get(at..at + 4)
+        .map(|x| u32::from_be_bytes([x[0], x[1], x[2], x[3]]))
+}
+
+fn be16(b: &[u8], at: usize) -> Option<u32> {
+    b.get(at..at + 2)
+        .map(|x| u32::from(u16::from_be_bytes([x[0], x[1]])))
+}
+
+fn le16(b: &[u8], at: usize) -> Option<u32> {
+    b.get(at..at + 2)
+        .map(|x| u32::from(u16::from_le_bytes([x[0], x[1]])))
+}
+
+fn le24(b: &[u8], at: usize) -> Option<u32> {
+    b.get(at..at + 3)
+        .map(|x| u32::from(x[0]) | u32::from(x[1]) << 8 | u32::from(x[2]) << 16)
+}
+
+/// The width and height a JPEG declares in its first start-of-frame segment.
+fn jpeg_size(b: &[u8]) -> Option<(u32, u32)> {
+    let mut at = 2;
+    while at + 9 < b.len() {
+        if b[at] != 0xFF {
+            return None;
+        }
+        let marker = b[at + 1];
+        let len = be16(b, at + 2)? as usize;
+        // SOF0–SOF15 but DHT (C4), JPG (C8) and DAC (CC).
+        if (0xC0..=0xCF).contains(&marker) && !matches!(marker, 0xC4 | 0xC8 | 0xCC) {
+            return Some((be16(b, at + 7)?, be16(b, at + 5)?));
+        }
+        at += 2 + len;
+    }
+    None
+}
+
+/// What a profile photo is, read from its content (never its name): the content type
+/// and its size in pixels — a PNG's header, a JPEG's frame, a WebP's chunk. Anything
+/// else, or a size that cannot be read, is refused.
+pub fn photo_kind(bytes: &[u8]) -> Result<(&'static str, u32, u32), PhotoRefusal> {
+    if bytes.is_empty() {
+        return Err(PhotoRefusal::Empty);
+    }
+    if bytes.len() > MAX_PHOTO_BYTES {
+        return Err(PhotoRefusal::TooLarge);
+    }
+    let (kind, size) = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        if bytes.get(12..16) != Some(b"IHDR") {
+            return Err(PhotoRefusal::Kind);
+        }
+        ("image/png", be32(bytes, 16).zip(be32(bytes, 20)))
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        ("image/jpeg", jpeg_size(bytes))
+    } else if bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
+        let size = match bytes.get(12..16) {
+            Some(b"VP8 ") => le16(bytes, 26)
+                .zip(le16(bytes, 28))
+                .map(|(w, h)| (w & 0x3FFF, h & 0x3FFF)),
+            Some(b"VP8L") => bytes.get(21..25).map(|x| {
+                let v = u32::from_le_bytes([x[0], x[1], x[2], x[3]]);
+                ((v & 0x3FFF) + 1, ((v >> 14) & 0x3FFF) + 1)
+            }),
+            Some(b"VP8X") => le24(bytes, 24)
+                .zip(le24(bytes, 27))
+                .map(|(w, h)| (w + 1, h + 1)),
+            _ => None,
+        };
+        ("image/webp", size)
+    } else {
+        return Err(PhotoRefusal::Kind);
+    };
+    match size {
+        Some((w, h)) if w > 0 && h > 0 && w <= MAX_PHOTO_SIDE && h <= MAX_PHOTO_SIDE => {
+            Ok((kind, w, h))
+        }
+        _ => Err(PhotoRefusal::Dimensions),
+    }
+}
+
 /// Themes as stored: keys joined by commas (unknown keys dropped when read back).
 pub fn themes_to_text(themes: &[Theme]) -> String {
     themes.iter().map(|t| t.key()).collect::<Vec<_>>().join(",")
@@ -672,6 +780,45 @@ mod tests {
         assert!(overlaps((at(10, 0), 60), (at(10, 30), 30)));
         assert!(!overlaps((at(10, 0), 60), (at(11, 0), 30)), "touching ends");
         assert!(overlaps((at(10, 0), 90), (at(9, 0), 90)));
+    }
+
+    /// A 2×3 PNG's first bytes (signature and header chunk).
+    pub(crate) fn png(w: u32, h: u32) -> Vec<u8> {
+        let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        b.extend(w.to_be_bytes());
+        b.extend(h.to_be_bytes());
+        b.extend([8, 6, 0, 0, 0, 0, 0, 0, 0]);
+        b
+    }
+
+    #[test]
+    fn a_photo_is_known_by_its_content_and_its_size() {
+        assert_eq!(photo_kind(&png(2, 3)), Ok(("image/png", 2, 3)));
+        assert_eq!(photo_kind(&png(5000, 3)), Err(PhotoRefusal::Dimensions));
+        assert_eq!(photo_kind(&png(0, 3)), Err(PhotoRefusal::Dimensions));
+        let jpeg = [
+            &[0xFF, 0xD8, 0xFF, 0xE0, 0, 16][..],
+            &[0; 14],
+            &[0xFF, 0xC0, 0, 17, 8, 0, 40, 0, 30],
+            &[0; 12],
+        ]
+        .concat();
+        assert_eq!(photo_kind(&jpeg), Ok(("image/jpeg", 30, 40)));
+        assert_eq!(photo_kind(b"GIF89a...."), Err(PhotoRefusal::Kind));
+        assert_eq!(
+            photo_kind(b"<svg xmlns='http://www.w3.org/2000/svg'/>"),
+            Err(PhotoRefusal::Kind),
+            "an SVG (which can carry script) is not a photo"
+        );
+        assert_eq!(photo_kind(b""), Err(PhotoRefusal::Empty));
+        assert_eq!(
+            photo_kind(&vec![0xFF; MAX_PHOTO_BYTES + 1]),
+            Err(PhotoRefusal::TooLarge)
+        );
+        let mut webp = b"RIFF\0\0\0\0WEBPVP8X".to_vec();
+        webp.extend([10, 0, 0, 0, 0, 0, 0, 0]);
+        webp.extend([99, 0, 0, 199, 0, 0]);
+        assert_eq!(photo_kind(&webp), Ok(("image/webp", 100, 200)));
     }
 
     #[test]

@@ -41,7 +41,7 @@ pub const FORMAT_VERSION: u64 = 1;
 
 /// Every table that holds a tenant's data, parents before children. A test checks that
 /// no other table of the schema holds tenant data, so a new table cannot be forgotten.
-pub const TABLES: [&str; 41] = [
+pub const TABLES: [&str; 42] = [
     "tenants",
     "departments",
     "people",
@@ -83,6 +83,7 @@ pub const TABLES: [&str; 41] = [
     "consultation_choices",
     "consultation_ratings",
     "invitations",
+    "consultant_photos",
 ];
 
 /// Tables that are not a tenant's data: the schema's own record and the sessions.

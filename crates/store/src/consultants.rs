@@ -2,7 +2,9 @@
 //! per consultant account, written by the consultant, scoped by tenant. Who may write or
 //! list them is decided in `app::consultants` through `domain::policy`.
 
-use crate::schema::{ConsultantDiagnoses as Cd, ConsultantProfiles as Cp, UserRoles, Users};
+use crate::schema::{
+    ConsultantDiagnoses as Cd, ConsultantPhotos as Cph, ConsultantProfiles as Cp, UserRoles, Users,
+};
 use crate::{PersonId, Result, Store, StoreError, TenantId, UserId};
 use chrono::{DateTime, Utc};
 use domain::consultant::{
@@ -23,6 +25,7 @@ pub struct ConsultantEntry {
     pub updated_at: Option<DateTime<Utc>>,
     /// The account has a password (an invited consultant has none until they set it).
     pub has_password: bool,
+    pub has_photo: bool,
 }
 
 type Row = (
@@ -202,6 +205,16 @@ impl Store {
                     .to_owned(),
             )
             .await?;
+        let photos: Vec<(i64,)> = self
+            .fetch_all(
+                &Query::select()
+                    .column(Cph::UserId)
+                    .from(Cph::Table)
+                    .and_where(Expr::col(Cph::TenantId).eq(tenant.0))
+                    .to_owned(),
+            )
+            .await?;
+        let photos: std::collections::HashSet<i64> = photos.into_iter().map(|(u,)| u).collect();
         let mut profiles: std::collections::HashMap<i64, (Profile, DateTime<Utc>)> =
             std::collections::HashMap::with_capacity(keyed.len());
         for k in keyed {
@@ -221,6 +234,7 @@ impl Store {
                     updated_at: profile.as_ref().map(|(_, at)| *at),
                     profile: profile.map(|(p, _)| p),
                     has_password,
+                    has_photo: photos.contains(&id),
                 }
             })
             .collect())
@@ -469,4 +483,88 @@ fn profile_values(
         i64::from(p.capacity_per_month).into(),
         now.into(),
     ]
+}
+
+impl Store {
+    /// Writes a consultant's photo (checked by the caller), replacing the one before.
+    pub async fn save_photo(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        tx.execute(
+            &Query::delete()
+                .from_table(Cph::Table)
+                .and_where(Expr::col(Cph::TenantId).eq(tenant.0))
+                .and_where(Expr::col(Cph::UserId).eq(user.0))
+                .to_owned(),
+        )
+        .await?;
+        tx.execute(
+            &Query::insert()
+                .into_table(Cph::Table)
+                .columns([
+                    Cph::TenantId,
+                    Cph::UserId,
+                    Cph::ContentType,
+                    Cph::Bytes,
+                    Cph::UpdatedAt,
+                ])
+                .values_panic([
+                    tenant.0.into(),
+                    user.0.into(),
+                    content_type.into(),
+                    bytes.to_vec().into(),
+                    Utc::now().into(),
+                ])
+                .to_owned(),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// Does the consultant have a photo?
+    pub async fn has_photo(&self, tenant: TenantId, user: UserId) -> Result<bool> {
+        let row: Option<(i64,)> = self
+            .fetch_optional(
+                &Query::select()
+                    .column(Cph::Id)
+                    .from(Cph::Table)
+                    .and_where(Expr::col(Cph::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Cph::UserId).eq(user.0))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(row.is_some())
+    }
+
+    /// Removes a consultant's photo; false when there was none.
+    pub async fn remove_photo(&self, tenant: TenantId, user: UserId) -> Result<bool> {
+        let n = self
+            .execute(
+                &Query::delete()
+                    .from_table(Cph::Table)
+                    .and_where(Expr::col(Cph::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Cph::UserId).eq(user.0))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(n > 0)
+    }
+
+    /// A consultant's photo: its content type and bytes.
+    pub async fn photo(&self, tenant: TenantId, user: UserId) -> Result<Option<(String, Vec<u8>)>> {
+        self.fetch_optional(
+            &Query::select()
+                .columns([Cph::ContentType, Cph::Bytes])
+                .from(Cph::Table)
+                .and_where(Expr::col(Cph::TenantId).eq(tenant.0))
+                .and_where(Expr::col(Cph::UserId).eq(user.0))
+                .to_owned(),
+        )
+        .await
+    }
 }

@@ -634,3 +634,14 @@ pub(crate) enum Invitations {
     ExpiresAt,
     UsedAt,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ConsultantPhotos {
+    Table,
+    Id,
+    TenantId,
+    UserId,
+    ContentType,
+    Bytes,
+    UpdatedAt,
+}

@@ -324,3 +324,75 @@ app_test!(
         }
     }
 );
+
+app_test!(
+    a_consultant_photo_is_checked_by_its_content_and_shown_with_the_profile,
+    |app| async move {
+        let consultant = app.signed_in("consultant@demo.example.jp").await;
+        let me = app.user("consultant@demo.example.jp").await.id.0;
+        let csrf = consultant.csrf("/consultant/profile").await;
+        let upload = |bytes: Vec<u8>| {
+            let (http, base, csrf) = (
+                consultant.http.clone(),
+                consultant.base.clone(),
+                csrf.clone(),
+            );
+            async move {
+                let boundary = "KyoritsuPhotoBoundary";
+                let mut body = format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"me.png\"\r\nContent-Type: image/png\r\n\r\n"
+                )
+                .into_bytes();
+                body.extend_from_slice(&bytes);
+                body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+                http.post(format!("{base}/consultant/photo?_csrf={csrf}"))
+                    .header(
+                        "content-type",
+                        format!("multipart/form-data; boundary={boundary}"),
+                    )
+                    .body(body)
+                    .send()
+                    .await
+                    .expect("upload")
+                    .status()
+            }
+        };
+        // A script named .png: refused by its content, nothing stored.
+        let s = upload(b"<svg onload=alert(1)>".to_vec()).await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let (_, page) = consultant.get("/consultant/profile").await;
+        assert!(page.contains("PNG・JPEG・WebPの画像だけ登録できます"));
+        let (s, _) = consultant.get(&format!("/consultants/{me}/photo")).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        // A real PNG header: stored and served as image/png to anyone who reads profiles.
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        png.extend(64u32.to_be_bytes());
+        png.extend(64u32.to_be_bytes());
+        png.extend([8, 6, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(upload(png.clone()).await, StatusCode::SEE_OTHER);
+        let employee = app.signed_in("employee@demo.example.jp").await;
+        let r = employee
+            .http
+            .get(format!("{}/consultants/{me}/photo", employee.base))
+            .send()
+            .await
+            .expect("photo");
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(
+            r.headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok()),
+            Some("image/png")
+        );
+        assert_eq!(r.bytes().await.expect("bytes").to_vec(), png);
+        let (_, page) = employee.get(&format!("/consultants/{me}")).await;
+        assert!(page.contains("data-testid=\"consultant-photo\""));
+        // Removed: gone from the profile.
+        let csrf = consultant.csrf("/consultant/profile").await;
+        consultant
+            .post("/consultant/photo/remove", &[("_csrf", &csrf)])
+            .await;
+        let (s, _) = employee.get(&format!("/consultants/{me}/photo")).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+    }
+);

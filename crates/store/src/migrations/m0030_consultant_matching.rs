@@ -10,7 +10,8 @@ use super::*;
 /// version of the tenant's consultant profiles, bumped on every change, by which each
 /// process knows its keyword index is stale (as `directory_version` does for people);
 /// and invitations (招待): a link by which someone whose account was made for them — a
-/// consultant HR invites — sets their own password (only the secret's digest is kept).
+/// consultant HR invites — sets their own password (only the secret's digest is kept);
+/// and a consultant's profile photo (checked by content: `domain::consultant::photo_kind`).
 pub(super) fn m0030_consultant_matching(engine: Engine) -> Statements {
     let s = ConsultantSlots::Table;
     let slots = Table::create()
@@ -174,6 +175,35 @@ pub(super) fn m0030_consultant_matching(engine: Engine) -> Statements {
         .col(Invitations::TokenHash)
         .unique()
         .to_owned();
+    let ph = ConsultantPhotos::Table;
+    let photos = Table::create()
+        .table(ph)
+        .col(id_col(ConsultantPhotos::Id))
+        .col(tenant_col(ConsultantPhotos::TenantId))
+        .col(big(ConsultantPhotos::UserId))
+        .col(text(ConsultantPhotos::ContentType))
+        .col(ColumnDef::new(ConsultantPhotos::Bytes).blob().not_null())
+        .col(ts(ConsultantPhotos::UpdatedAt))
+        .foreign_key(&mut fk(
+            ph,
+            ConsultantPhotos::TenantId,
+            Tenants::Table,
+            Tenants::Id,
+        ))
+        .foreign_key(&mut fk(
+            ph,
+            ConsultantPhotos::UserId,
+            Users::Table,
+            Users::Id,
+        ))
+        .to_owned();
+    let one_photo = Index::create()
+        .name("consultant_photos_user")
+        .table(ph)
+        .col(ConsultantPhotos::TenantId)
+        .col(ConsultantPhotos::UserId)
+        .unique()
+        .to_owned();
     let version = Table::alter()
         .table(Tenants::Table)
         .add_column(
@@ -201,5 +231,7 @@ pub(super) fn m0030_consultant_matching(engine: Engine) -> Statements {
         alter(&version),
         render(engine, &invitations),
         render_index(engine, &by_token),
+        render(engine, &photos),
+        render_index(engine, &one_photo),
     ]
 }

@@ -35,6 +35,9 @@ pub fn router() -> Router<AppState> {
         .route("/consultants/{id}/restore", post(restore))
         .route("/consultants/allowance", post(usage::set_allowance))
         .route("/consultants/invite", post(invite::invite))
+        .route("/consultant/photo", post(photo::upload))
+        .route("/consultant/photo/remove", post(photo::remove))
+        .route("/consultants/{id}/photo", get(photo::show))
         .route("/consultants/{id}/invite", post(invite::reinvite))
         .route("/consultant/slots", get(slots::page).post(slots::add))
         .route("/consultant/slots/{id}/remove", post(slots::remove))
@@ -47,6 +50,7 @@ pub fn router() -> Router<AppState> {
 pub mod api;
 mod choose;
 mod invite;
+mod photo;
 mod slots;
 mod usage;
 
@@ -137,6 +141,9 @@ impl FieldErrors {
 #[template(path = "consultants/profile.html")]
 struct ProfilePage {
     shell: Shell,
+    /// The consultant's own id and whether they have a photo.
+    me: i64,
+    has_photo: bool,
     form: ProfileInput,
     c: Choices,
     errors: FieldErrors,
@@ -170,8 +177,11 @@ fn render(
     form: ProfileInput,
     errors: FieldErrors,
     saved: bool,
+    has_photo: bool,
 ) -> ProfilePage {
     ProfilePage {
+        me: auth.user.id.0,
+        has_photo,
         c: Choices::of(
             page,
             &form.themes,
@@ -203,7 +213,15 @@ async fn profile_page(
             ..ProfileInput::default()
         },
     };
-    Ok(render(&page, &auth, form, FieldErrors::default(), saved))
+    let has_photo = state.store.has_photo(auth.tenant(), auth.user.id).await?;
+    Ok(render(
+        &page,
+        &auth,
+        form,
+        FieldErrors::default(),
+        saved,
+        has_photo,
+    ))
 }
 
 /// POST /consultant/profile — checked as a whole; a refused form comes back as typed
@@ -242,7 +260,8 @@ async fn save_profile(
         }
         Err(problems) => {
             let errors = FieldErrors::said(&page, "consultant.error", problems);
-            let p = render(&page, &auth, input, errors, false);
+            let has_photo = state.store.has_photo(auth.tenant(), auth.user.id).await?;
+            let p = render(&page, &auth, input, errors, false, has_photo);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
         }
     }
@@ -428,6 +447,8 @@ struct ViewPage {
     /// The employee chose this consultant already.
     chosen: bool,
     weeks: i64,
+    id: i64,
+    has_photo: bool,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -479,6 +500,8 @@ async fn view(
         },
         chosen,
         weeks: domain::matching::SLOT_WEEKS,
+        id,
+        has_photo: state.store.has_photo(auth.tenant(), UserId(id)).await?,
         themes: p
             .themes
             .iter()
