@@ -38,6 +38,15 @@ test('a consultant keeps their profile; a wrong registration number is explained
   assert.match(await page.textContent('[data-testid=flash]'), /保存しました/);
   assert.equal(await page.inputValue('[data-testid=profile-registration]'), '16012345');
   await shot(page, 'consultant-profile');
+  // A photo: a file that is not an image is refused by its content; a PNG is shown.
+  await page.setInputFiles('[data-testid=photo-file]', { name: 'me.png', mimeType: 'image/png', buffer: Buffer.from('<svg onload="alert(1)"/>') });
+  await click(page, '[data-testid=photo-upload]');
+  assert.match(await page.textContent('[data-testid=flash]'), /PNG・JPEG・WebPの画像だけ/);
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+  await page.setInputFiles('[data-testid=photo-file]', { name: 'me.png', mimeType: 'image/png', buffer: png });
+  await click(page, '[data-testid=photo-upload]');
+  assert.match(await page.textContent('[data-testid=flash]'), /写真を登録しました/);
+  assert.ok(await page.isVisible('[data-testid=profile-photo-img]'));
   await fitsPhone(page, 'consultant-profile');
   await page.close();
 });

@@ -712,6 +712,8 @@ struct Indexed {
     /// user id → (name, kana, style, themes, years, internal), for filtering and
     /// showing. Suspended accounts are left out (suspending bumps the version).
     meta: std::collections::HashMap<i64, Meta>,
+    /// Every id by reading (kana), for a search without words.
+    by_kana: Vec<i64>,
 }
 
 type Meta = (String, String, Style, Vec<Theme>, u8, bool);
@@ -760,8 +762,15 @@ async fn indexed(
                     .to_string()
             })
             .collect();
+        let mut tags: Vec<String> = p
+            .themes
+            .iter()
+            .map(|t| format!("theme:{}", t.key()))
+            .collect();
+        tags.push(format!("style:{}", p.style.key()));
         docs.push(search::profiles::ProfileDoc {
             id: c.user.0,
+            tags,
             name: format!("{} {}", p.display_name, p.kana),
             body: format!(
                 "{}\n{}\n{}\n{}",
@@ -785,10 +794,14 @@ async fn indexed(
     }
     let index = search::profiles::ProfileIndex::build(&docs)
         .map_err(|e| Error::Store(store::StoreError::Integrity(e.to_string())))?;
+    let mut by_kana: Vec<(&str, i64)> = meta.iter().map(|(id, m)| (m.1.as_str(), *id)).collect();
+    by_kana.sort();
+    let by_kana = by_kana.into_iter().map(|(_, id)| id).collect();
     let i = std::sync::Arc::new(Indexed {
         version,
         index,
         meta,
+        by_kana,
     });
     cache.put(tenant, i.clone());
     Ok(i)
@@ -823,8 +836,8 @@ pub struct SearchHit {
 
 /// Most hits a search returns.
 pub const MAX_HITS: usize = 50;
-/// Candidates the word search hands to the filters.
-const MAX_CANDIDATES: usize = 2_000;
+/// Candidates handed to the free-slot filter (asked of the database in one query).
+const MAX_FREE_CANDIDATES: usize = 500;
 
 /// キーワード検索: profiles holding every word of the query (name in kanji or kana,
 /// message, themes, industries, job families; widths and kana folded), narrowed by
@@ -842,21 +855,38 @@ pub async fn search(
     policy::authorize(&caller.actor, Action::ReadConsultantProfile { tenant })
         .map_err(|_| Error::Forbidden)?;
     let i = indexed(store, cache, tenant).await?;
-    let mut ids: Vec<i64> = if query.q.trim().is_empty() {
-        let mut all: Vec<(&String, i64)> = i.meta.iter().map(|(id, m)| (&m.1, *id)).collect();
-        all.sort();
-        all.into_iter().map(|(_, id)| id).collect()
+    // Only as many candidates as the page can show, a few spare for the people a caller
+    // may not see; more when free slots still have to be asked of the database.
+    let wanted = if query.free_only {
+        MAX_FREE_CANDIDATES
     } else {
-        i.index
-            .search(&query.q, MAX_CANDIDATES)
-            .map_err(|e| Error::Store(store::StoreError::Integrity(e.to_string())))?
+        MAX_HITS + 10
     };
-    ids.retain(|id| {
+    let fits = |id: &i64| {
         i.meta.get(id).is_some_and(|m| {
             query.theme.is_none_or(|t| m.3.contains(&t)) && query.style.is_none_or(|s| m.2 == s)
         })
-    });
-    ids.truncate(MAX_CANDIDATES);
+    };
+    let mut ids: Vec<i64> = if query.q.trim().is_empty() {
+        i.by_kana
+            .iter()
+            .copied()
+            .filter(fits)
+            .take(wanted)
+            .collect()
+    } else {
+        let theme = query.theme.map(|t| format!("theme:{}", t.key()));
+        let style = query.style.map(|s| format!("style:{}", s.key()));
+        let tags: Vec<&str> = theme
+            .iter()
+            .chain(style.iter())
+            .map(String::as_str)
+            .collect();
+        i.index
+            .search(&query.q, &tags, wanted)
+            .map_err(|e| Error::Store(store::StoreError::Integrity(e.to_string())))?
+    };
+    ids.retain(fits);
     if query.free_only {
         let horizon = start_of_japan_day(japan_date(now)) + Duration::weeks(matching::SLOT_WEEKS);
         let users: Vec<UserId> = ids.iter().map(|id| UserId(*id)).collect();

@@ -7,7 +7,7 @@ use crate::{fold, terms};
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions,
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use tantivy::{Index, IndexReader, IndexWriter, TantivyDocument, Term};
@@ -22,6 +22,8 @@ pub struct ProfileDoc {
     pub name: String,
     /// Everything else searched: message, theme names, industries, job families.
     pub body: String,
+    /// Exact labels a search may require (e.g. `theme:care_and_work`, `style:listen`).
+    pub tags: Vec<String>,
 }
 
 /// A tokenizer producing [`terms`] of the [`fold`]ed text.
@@ -84,6 +86,7 @@ pub struct ProfileIndex {
     reader: IndexReader,
     name: Field,
     body: Field,
+    tags: Field,
     len: usize,
 }
 
@@ -99,6 +102,7 @@ impl ProfileIndex {
         let id = schema.add_i64_field("id", INDEXED | STORED | FAST);
         let name = schema.add_text_field("name", text.clone());
         let body = schema.add_text_field("body", text);
+        let tags = schema.add_text_field("tags", STRING);
         let index = Index::create_in_ram(schema.build());
         index.tokenizers().register(TOKENIZER, Bigrams);
         let mut writer: IndexWriter = index.writer_with_num_threads(1, 50_000_000)?;
@@ -107,6 +111,9 @@ impl ProfileIndex {
             doc.add_i64(id, d.id);
             doc.add_text(name, &d.name);
             doc.add_text(body, &d.body);
+            for t in &d.tags {
+                doc.add_text(tags, t);
+            }
             writer.add_document(doc)?;
         }
         writer.commit()?;
@@ -116,6 +123,7 @@ impl ProfileIndex {
             reader,
             name,
             body,
+            tags,
             len: docs.len(),
         })
     }
@@ -129,16 +137,22 @@ impl ProfileIndex {
         self.len == 0
     }
 
-    /// The ids of profiles holding every term of `query`, best first, at most `limit`.
-    /// An empty query (or one of punctuation only) matches nothing.
-    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<i64>, SearchError> {
+    /// The ids of profiles holding every term of `query` and every one of `tags`, best
+    /// first, at most `limit`. An empty query (or one of punctuation only) matches
+    /// nothing.
+    pub fn search(
+        &self,
+        query: &str,
+        tags: &[&str],
+        limit: usize,
+    ) -> Result<Vec<i64>, SearchError> {
         let mut wanted = terms(&fold(query));
         wanted.sort();
         wanted.dedup();
         if wanted.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
-        let clauses: Vec<(Occur, Box<dyn Query>)> = wanted
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = wanted
             .iter()
             .map(|t| {
                 let either: Vec<(Occur, Box<dyn Query>)> = vec![
@@ -166,6 +180,15 @@ impl ProfileIndex {
                 )
             })
             .collect();
+        for t in tags {
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(self.tags, t),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
         let searcher = self.reader.searcher();
         let top = searcher.search(
             &BooleanQuery::new(clauses),
@@ -189,6 +212,12 @@ impl ProfileIndex {
 mod tests {
     use super::*;
 
+    impl ProfileIndex {
+        fn search_words(&self, q: &str, limit: usize) -> Result<Vec<i64>, SearchError> {
+            self.search(q, &[], limit)
+        }
+    }
+
     fn index() -> ProfileIndex {
         ProfileIndex::build(&[
             ProfileDoc {
@@ -196,16 +225,19 @@ mod tests {
                 name: "田中 由紀 タナカ ユキ".into(),
                 body: "育児・介護との両立 ミドルシニア 製造、小売 まずはゆっくりお話を伺います。"
                     .into(),
+                tags: vec!["style:listen".into()],
             },
             ProfileDoc {
                 id: 2,
                 name: "佐藤 健 サトウ ケン".into(),
                 body: "転職 独立・起業 IT 介護の経験はありません".into(),
+                tags: vec!["style:advise".into()],
             },
             ProfileDoc {
                 id: 3,
                 name: "Maria Suzuki マリア スズキ".into(),
                 body: "English 学び直し".into(),
+                tags: vec![],
             },
         ])
         .expect("index")
@@ -215,30 +247,35 @@ mod tests {
     fn a_word_in_kanji_kana_or_another_width_finds_the_profile() {
         let i = index();
         assert_eq!(i.len(), 3);
-        let found = i.search("介護", 10).expect("search");
+        let found = i.search_words("介護", 10).expect("search");
         assert!(found.contains(&1) && found.contains(&2), "{found:?}");
         assert_eq!(
-            i.search("たなか", 10).expect("search"),
+            i.search_words("たなか", 10).expect("search"),
             vec![1],
             "hiragana → katakana"
         );
         assert_eq!(
-            i.search("ﾀﾅｶ", 10).expect("search"),
+            i.search_words("ﾀﾅｶ", 10).expect("search"),
             vec![1],
             "half-width kana"
         );
         assert_eq!(
-            i.search("ＥＮＧＬＩＳＨ", 10).expect("search"),
+            i.search_words("ＥＮＧＬＩＳＨ", 10).expect("search"),
             vec![3],
             "full-width Latin"
         );
         assert_eq!(
-            i.search("介護 製造", 10).expect("search"),
+            i.search_words("介護 製造", 10).expect("search"),
             vec![1],
             "every term"
         );
-        assert!(i.search("宇宙", 10).expect("search").is_empty());
-        assert!(i.search("、。", 10).expect("search").is_empty());
+        assert!(i.search_words("宇宙", 10).expect("search").is_empty());
+        assert!(i.search_words("、。", 10).expect("search").is_empty());
+        assert_eq!(
+            i.search("介護", &["style:advise"], 10).expect("search"),
+            vec![2],
+            "a tag narrows"
+        );
     }
 
     #[test]
@@ -248,14 +285,16 @@ mod tests {
                 id: 7,
                 name: "山本".into(),
                 body: "介護".into(),
+                tags: vec![],
             },
             ProfileDoc {
                 id: 8,
                 name: "介護 花子".into(),
                 body: "山本さんの紹介".into(),
+                tags: vec![],
             },
         ])
         .expect("index");
-        assert_eq!(i.search("介護", 10).expect("search"), vec![8, 7]);
+        assert_eq!(i.search_words("介護", 10).expect("search"), vec![8, 7]);
     }
 }
