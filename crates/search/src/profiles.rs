@@ -152,6 +152,25 @@ impl ProfileIndex {
         if wanted.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
+        let searcher = self.reader.searcher();
+        // One word and no tag — the usual search: names that hold it, then the rest of
+        // the profiles, each asked alone so tantivy can skip blocks that cannot make the
+        // top of the list (a nested query would score every matching profile).
+        if let ([word], []) = (wanted.as_slice(), tags) {
+            let mut out = Vec::with_capacity(limit);
+            for field in [self.name, self.body] {
+                let q = TermQuery::new(
+                    Term::from_field_text(field, word),
+                    IndexRecordOption::WithFreqs,
+                );
+                for id in self.top(&searcher, &q, limit)? {
+                    if out.len() < limit && !out.contains(&id) {
+                        out.push(id);
+                    }
+                }
+            }
+            return Ok(out);
+        }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = wanted
             .iter()
             .map(|t| {
@@ -189,11 +208,17 @@ impl ProfileIndex {
                 )),
             ));
         }
-        let searcher = self.reader.searcher();
-        let top = searcher.search(
-            &BooleanQuery::new(clauses),
-            &TopDocs::with_limit(limit).order_by_score(),
-        )?;
+        self.top(&searcher, &BooleanQuery::new(clauses), limit)
+    }
+
+    /// The ids of the best `limit` documents for a query.
+    fn top(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &dyn Query,
+        limit: usize,
+    ) -> Result<Vec<i64>, SearchError> {
+        let top = searcher.search(query, &TopDocs::with_limit(limit).order_by_score())?;
         let mut out = Vec::with_capacity(top.len());
         for (_, addr) in top {
             let ids = searcher

@@ -469,6 +469,13 @@ app_test!(permission_matrix_for_form_posts, |app| async move {
             format!("/programmes/{programme}/participants"),
             vec![("employee_number", "E0000001")],
         ),
+        // Consultants: HR invites them and sets the yearly allowance.
+        ("/consultants/allowance".into(), vec![("allowance", "1")]),
+        (
+            "/consultants/invite".into(),
+            vec![("email", "someone@partners.example.jp"), ("name", "x")],
+        ),
+        (format!("/consultants/{}/invite", target.id), vec![]),
     ];
     for role in ["employee", "manager", "consultant", "instructor", "admin"] {
         let b = app.signed_in(&format!("{role}@demo.example.jp")).await;
@@ -493,6 +500,28 @@ app_test!(permission_matrix_for_form_posts, |app| async move {
             let (status, _) = b.post(path, &form).await;
             assert_eq!(status, StatusCode::FORBIDDEN, "{role} POST {path}");
         }
+    }
+    // A consultant's own open slots: nobody else adds any.
+    for role in ["employee", "manager", "instructor", "hr", "admin"] {
+        let b = app.signed_in(&format!("{role}@demo.example.jp")).await;
+        let csrf = b.csrf("/my").await;
+        let (status, _) = b
+            .post(
+                "/consultant/slots",
+                &[
+                    ("_csrf", &csrf),
+                    ("date", "2030-01-07"),
+                    ("time", "10:00"),
+                    ("minutes", "60"),
+                    ("setting", "online"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "{role} POST /consultant/slots"
+        );
     }
     let anonymous = app.browser();
     let csrf = anonymous.csrf("/login").await;
