@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launchBrowser, signIn, shot, click, fitsPhone, restartAt, dialogueStart, closeHeld, artifacts } from './support.mjs';
+import { startServer, startSmtpSink, eventually, launchBrowser, signIn, shot, click, fitsPhone, restartAt, dialogueStart, closeHeld, artifacts } from './support.mjs';
 
 let server;
 let context;
@@ -98,6 +98,14 @@ test('the employee chooses, books, and rates a consultant; HR sees counts only',
   assert.match(await page.textContent('[data-testid=flash]'), /評価を送りました/);
   assert.equal(await page.locator('[data-testid=rate-form]').count(), waiting - 1, 'rated once');
 
+  // Changing consultant: a confirmation that says no reason is asked; then done.
+  const mine = page.locator('[data-testid=my-consultant]').first();
+  await mine.locator('[data-testid=change-open]').click();
+  assert.match(await mine.textContent(), /理由を聞かれることはありません/);
+  await click(page, mine.locator('[data-testid=change-confirm]'));
+  assert.match(await page.textContent('[data-testid=flash]'), /相談相手を変えました/);
+  assert.equal(await page.locator('[data-testid=my-consultant]').count(), 0);
+
   // HR: counts and rates, never who.
   await signIn(page, server.base, 'hr');
   await click(page, 'nav a[href="/consultants"]');
@@ -108,4 +116,68 @@ test('the employee chooses, books, and rates a consultant; HR sees counts only',
   assert.ok(employeeName.length >= 2 && !body.includes(employeeName), `HR sees no employee name (${employeeName})`);
   await usage.screenshot({ path: join(artifacts, 'consultation-usage.png') });
   await page.close();
+});
+
+test('HR invites a consultant, who sets a password from the e-mail and offers open slots', async () => {
+  const smtp = await startSmtpSink();
+  await server.stop();
+  server = await startServer({ dir: server.dir, env: { KYORITSU_SMTP_URL: smtp.url, KYORITSU_WORKER_INTERVAL_SECONDS: '1' } });
+  try {
+    const page = await context.newPage();
+    await signIn(page, server.base, 'hr');
+    await page.goto(`${server.base}/consultants`);
+    await page.fill('[data-testid=invite-email]', 'mori@partners.example.jp');
+    await page.fill('[data-testid=invite-name]', '森 花子');
+    await click(page, '[data-testid=invite-send]');
+    assert.match(await page.textContent('[data-testid=flash]'), /招待メールを送りました/);
+    const mail = await eventually(
+      () => smtp.messages().find((m) => m.to.includes('mori@partners.example.jp')),
+      30_000,
+      'the invitation e-mail',
+    );
+    const path = mail.body.match(/\/invitations\/[A-Za-z0-9_-]+/)[0];
+
+    // The link: the rule is stated; a short password is refused and nothing is set.
+    await page.context().clearCookies();
+    await page.goto(`${server.base}${path}`);
+    assert.match(await page.textContent('main'), /12文字以上/);
+    await page.fill('[data-testid=invitation-password]', 'みじかい');
+    await page.fill('[data-testid=invitation-password-again]', 'みじかい');
+    await page.evaluate(() => document.querySelector('[data-testid=invitation-password]').removeAttribute('minlength'));
+    await click(page, '[data-testid=invitation-submit]');
+    assert.match(await page.textContent('[data-testid=invitation-error]'), /12文字以上/);
+    await shot(page, 'invitation-error');
+    await fitsPhone(page, 'invitation');
+    const password = '相談の準備ができました。';
+    await page.fill('[data-testid=invitation-password]', password);
+    await page.fill('[data-testid=invitation-password-again]', password);
+    await click(page, '[data-testid=invitation-submit]');
+    assert.match(await page.textContent('[data-testid=flash]'), /パスワードを設定しました/);
+    await page.fill('input[name=email]', 'mori@partners.example.jp');
+    await page.fill('input[name=password]', password);
+    await Promise.all([page.waitForLoadState('load'), page.click('button[type=submit]')]);
+
+    // Open slots: two weeks of one slot; the same again overlaps and adds nothing.
+    await click(page, 'nav a[href="/consultant/slots"]');
+    const day = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10);
+    const add = async () => {
+      await page.fill('[data-testid=slot-date]', day);
+      await page.fill('[data-testid=slot-time]', '14:00');
+      await page.fill('[data-testid=slot-weeks]', '2');
+      await click(page, '[data-testid=slot-add]');
+    };
+    await add();
+    assert.match(await page.textContent('[data-testid=flash]'), /2件追加しました/);
+    assert.equal(await page.locator('[data-testid=slot-row]').count(), 2);
+    await add();
+    assert.match(await page.textContent('[data-testid=slot-overlap]'), /重なっています/);
+    assert.equal(await page.inputValue('[data-testid=slot-date]'), day, 'the form keeps what was typed');
+    assert.equal(await page.locator('[data-testid=slot-row]').count(), 2, 'nothing added');
+    await click(page, page.locator('[data-testid=slot-remove]').first());
+    assert.equal(await page.locator('[data-testid=slot-row]').count(), 1);
+    await shot(page, 'consultant-slots-own');
+    await page.close();
+  } finally {
+    smtp.stop();
+  }
 });

@@ -12,53 +12,14 @@
 //! and p95 in milliseconds, requests per second under load; and the time to build the
 //! keyword index, and the ten proposals over HTTP (which read every profile).
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[path = "common/mod.rs"]
 mod common;
-use common::{env_or, percentile, serve};
-
-async fn measure(
-    http: &reqwest::Client,
-    token: &str,
-    url: &str,
-    clients: usize,
-    total: usize,
-) -> Vec<Duration> {
-    let url = Arc::new(url.to_string());
-    let token = Arc::new(token.to_string());
-    let per_client = total.div_ceil(clients);
-    let mut tasks = Vec::new();
-    for _ in 0..clients {
-        let (http, url, token) = (http.clone(), url.clone(), token.clone());
-        tasks.push(tokio::spawn(async move {
-            let mut times = Vec::with_capacity(per_client);
-            for _ in 0..per_client {
-                let t = Instant::now();
-                let r = http
-                    .get(url.as_str())
-                    .bearer_auth(token.as_str())
-                    .send()
-                    .await
-                    .expect("request");
-                assert!(r.status().is_success(), "{url}: {}", r.status());
-                let _ = r.bytes().await.expect("body");
-                times.push(t.elapsed());
-            }
-            times
-        }));
-    }
-    let mut all = Vec::new();
-    for t in tasks {
-        all.extend(t.await.expect("client task"));
-    }
-    all.sort();
-    all
-}
+use common::{env_or, measure, percentile, serve};
 
 fn encode(s: &str) -> String {
     s.bytes()
@@ -122,7 +83,7 @@ async fn main() {
         let t = Instant::now();
         let _ = measure(
             &http,
-            &token,
+            Some(&token),
             &format!("{base}/api/v1/consultants?q=x"),
             1,
             1,
@@ -171,10 +132,10 @@ async fn main() {
         );
         for (name, q) in &queries {
             let url = format!("{base}/api/v1/consultants?{q}");
-            let _ = measure(&http, &token, &url, 1, 3).await;
-            let alone = measure(&http, &token, &url, 1, 200).await;
+            let _ = measure(&http, Some(&token), &url, 1, 3).await;
+            let alone = measure(&http, Some(&token), &url, 1, 200).await;
             let t = Instant::now();
-            let loaded = measure(&http, &token, &url, clients, requests).await;
+            let loaded = measure(&http, Some(&token), &url, clients, requests).await;
             let rate = loaded.len() as f64 / t.elapsed().as_secs_f64();
             println!(
                 "{:<34} {:>9.1} {:>9.1} {:>11.1} {:>11.1} {:>9.0}",
@@ -187,7 +148,7 @@ async fn main() {
             );
         }
         let url = format!("{base}/api/v1/me/consultant-proposals");
-        let alone = measure(&http, &token, &url, 1, 20).await;
+        let alone = measure(&http, Some(&token), &url, 1, 20).await;
         println!(
             "{:<34} {:>9.1} {:>9.1}   (one client; reads every profile)",
             "ten proposals over HTTP",

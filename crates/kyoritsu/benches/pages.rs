@@ -14,15 +14,14 @@
 //! requests per second under load.
 
 use reqwest::redirect::Policy;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[path = "common/mod.rs"]
 mod common;
-use common::{env_or, percentile, serve};
+use common::{env_or, measure, percentile, serve};
 
 async fn signed_in_client(base: &str) -> reqwest::Client {
     let http = reqwest::Client::builder()
@@ -58,32 +57,6 @@ async fn signed_in_client(base: &str) -> reqwest::Client {
         .expect("sign in");
     assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER, "sign-in failed");
     http
-}
-
-async fn measure(http: &reqwest::Client, url: &str, clients: usize, total: usize) -> Vec<Duration> {
-    let url = Arc::new(url.to_string());
-    let per_client = total.div_ceil(clients);
-    let mut tasks = Vec::new();
-    for _ in 0..clients {
-        let (http, url) = (http.clone(), url.clone());
-        tasks.push(tokio::spawn(async move {
-            let mut times = Vec::with_capacity(per_client);
-            for _ in 0..per_client {
-                let t = Instant::now();
-                let r = http.get(url.as_str()).send().await.expect("request");
-                assert!(r.status().is_success(), "{url}: {}", r.status());
-                let _ = r.bytes().await.expect("body");
-                times.push(t.elapsed());
-            }
-            times
-        }));
-    }
-    let mut all = Vec::new();
-    for t in tasks {
-        all.extend(t.await.expect("client task"));
-    }
-    all.sort();
-    all
 }
 
 #[tokio::main]
@@ -166,10 +139,10 @@ async fn main() {
         for (name, path) in pages.iter().filter(|(n, _)| n.contains(only.as_str())) {
             let url = format!("{base}{path}");
             // Warm-up: the first request after a change builds the directory.
-            let _ = measure(&http, &url, 1, 3).await;
-            let alone = measure(&http, &url, 1, 200).await;
+            let _ = measure(&http, None, &url, 1, 3).await;
+            let alone = measure(&http, None, &url, 1, 200).await;
             let t = Instant::now();
-            let loaded = measure(&http, &url, clients, requests).await;
+            let loaded = measure(&http, None, &url, clients, requests).await;
             let rate = loaded.len() as f64 / t.elapsed().as_secs_f64();
             println!(
                 "{:<32} {:>9.1} {:>9.1} {:>11.1} {:>11.1} {:>9.0}",

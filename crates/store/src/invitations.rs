@@ -125,7 +125,9 @@ impl Store {
     }
 
     /// Uses an invitation: sets the password and marks it used, in one transaction, only
-    /// if it is unused and not expired (false otherwise: nothing changes).
+    /// if it is unused and not expired (false otherwise: nothing changes). Sessions are
+    /// not voided: an invited account had none, and voiding them in the same second
+    /// would refuse the sign-in that follows at once.
     pub async fn accept_invitation(
         &self,
         secret: &str,
@@ -159,7 +161,6 @@ impl Store {
                         (Users::PasswordHash, hash.into()),
                         (Users::FailedAttempts, 0.into()),
                         (Users::LockedUntil, Option::<DateTime<Utc>>::None.into()),
-                        (Users::SessionsValidAfter, now.into()),
                     ])
                     .and_where(Expr::col(Users::TenantId).eq(inv.tenant.0))
                     .and_where(Expr::col(Users::Id).eq(inv.user.0))

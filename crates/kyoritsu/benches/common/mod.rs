@@ -2,7 +2,9 @@
 //! real router served on a free port.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
+use std::time::Instant;
 use store::Store;
 
 pub fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
@@ -38,4 +40,45 @@ pub async fn serve(store: Store) -> String {
         .await;
     });
     format!("http://{addr}")
+}
+
+/// Sends GET `url` from `clients` concurrent clients in a closed loop (each sends its
+/// next request when the last one is answered), `total` requests in all, with a bearer
+/// token if given; the latencies, sorted. Not every bench measures reads.
+#[allow(dead_code)]
+pub async fn measure(
+    http: &reqwest::Client,
+    token: Option<&str>,
+    url: &str,
+    clients: usize,
+    total: usize,
+) -> Vec<Duration> {
+    let url = Arc::new(url.to_string());
+    let token = token.map(|t| Arc::new(t.to_string()));
+    let per_client = total.div_ceil(clients);
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (http, url, token) = (http.clone(), url.clone(), token.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut times = Vec::with_capacity(per_client);
+            for _ in 0..per_client {
+                let t = Instant::now();
+                let mut req = http.get(url.as_str());
+                if let Some(token) = &token {
+                    req = req.bearer_auth(token.as_str());
+                }
+                let r = req.send().await.expect("request");
+                assert!(r.status().is_success(), "{url}: {}", r.status());
+                let _ = r.bytes().await.expect("body");
+                times.push(t.elapsed());
+            }
+            times
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.expect("client task"));
+    }
+    all.sort();
+    all
 }

@@ -780,7 +780,7 @@ app_test!(
             )
             .await;
         assert_eq!(s, StatusCode::SEE_OTHER);
-        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+        // Signed in at once (no wait: nothing voids the new account's sessions).
         let b = app.browser();
         let (s, _) = b
             .login("mori@partners.example.jp", "相談の準備ができました。")
