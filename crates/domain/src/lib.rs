@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod anchor;
+pub mod anonymity;
 pub mod audit;
 pub mod autonomy;
 pub mod behaviour;
