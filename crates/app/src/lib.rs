@@ -20,6 +20,7 @@ pub mod programmes;
 pub mod reports;
 pub mod requests;
 pub mod role_models;
+pub mod surveys;
 
 use domain::policy::Actor;
 use domain::{Role, RoleSet};

@@ -127,9 +127,8 @@ impl Solver<'_> {
             .map(|li| self.members(li).filter(|&c| !known[c]).count())
             .collect();
         self.by = vec![None; n];
-        let mut queue: VecDeque<usize> = (0..self.lines.len())
-            .filter(|&l| unknown[l] == 1)
-            .collect();
+        let mut queue: VecDeque<usize> =
+            (0..self.lines.len()).filter(|&l| unknown[l] == 1).collect();
         while let Some(li) = queue.pop_front() {
             if unknown[li] != 1 {
                 continue;
@@ -151,11 +150,9 @@ impl Solver<'_> {
     /// Whether hiding `m` would leave it unknown: no relation of it has every other
     /// member known.
     fn would_stay_hidden(&self, m: usize) -> bool {
-        self.lines_of[m].iter().all(|&li| {
-            self.members(li)
-                .filter(|&x| x != m)
-                .any(|x| !self.known(x))
-        })
+        self.lines_of[m]
+            .iter()
+            .all(|&li| self.members(li).filter(|&x| x != m).any(|x| !self.known(x)))
     }
 
     /// Stops relation `li` leaking (cell `except` worked out from it, or a group below k
@@ -365,7 +362,9 @@ mod tests {
             }
         }
         // The attacker also knows every empty cell.
-        let known0: Vec<bool> = (0..counts.len()).map(|i| shown[i] || counts[i] == 0).collect();
+        let known0: Vec<bool> = (0..counts.len())
+            .map(|i| shown[i] || counts[i] == 0)
+            .collect();
         let known = learnt(&known0, lines);
         for (i, &c) in counts.iter().enumerate() {
             if known[i] && c > 0 && c < k {
@@ -445,10 +444,7 @@ mod tests {
             total: 0,
             parts: vec![1, 2],
         }];
-        assert_eq!(
-            suppress(&counts, &[false; 3], &lines, 5),
-            vec![false; 3]
-        );
+        assert_eq!(suppress(&counts, &[false; 3], &lines, 5), vec![false; 3]);
     }
 
     #[test]
@@ -476,8 +472,7 @@ mod tests {
     {
         (2usize..14).prop_flat_map(|units| {
             let parents = proptest::collection::vec(any::<prop::sample::Index>(), units - 1);
-            let members =
-                proptest::collection::vec((0..units, 0usize..3, 0usize..2), 0..80);
+            let members = proptest::collection::vec((0..units, 0usize..3, 0usize..2), 0..80);
             (parents, members, 3u64..7).prop_map(move |(ps, members, k)| {
                 let mut parent = vec![None];
                 for (i, p) in ps.into_iter().enumerate() {

@@ -47,10 +47,16 @@ pub enum AuditAction {
     ConsultantProfileChanged,
     /// An invitation link was sent to set a password (招待).
     Invited,
+    /// HR opened a survey (アンケート).
+    SurveyOpened,
+    /// HR closed a survey; its report opened.
+    SurveyClosed,
+    /// HR sent a reminder to those who have not answered.
+    SurveyReminded,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 26] = [
+    pub const ALL: [AuditAction; 29] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignInLocked,
@@ -77,6 +83,9 @@ impl AuditAction {
         AuditAction::ProgrammeCancelled,
         AuditAction::ConsultantProfileChanged,
         AuditAction::Invited,
+        AuditAction::SurveyOpened,
+        AuditAction::SurveyClosed,
+        AuditAction::SurveyReminded,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -107,6 +116,9 @@ impl AuditAction {
             AuditAction::ProgrammeCancelled => "programme_cancelled",
             AuditAction::ConsultantProfileChanged => "consultant_profile_changed",
             AuditAction::Invited => "invited",
+            AuditAction::SurveyOpened => "survey_opened",
+            AuditAction::SurveyClosed => "survey_closed",
+            AuditAction::SurveyReminded => "survey_reminded",
         }
     }
 

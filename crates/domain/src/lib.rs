@@ -32,6 +32,7 @@ pub mod rating;
 pub mod request;
 pub mod role;
 pub mod role_model;
+pub mod survey;
 pub mod throttle;
 pub mod training;
 pub mod values;

@@ -102,6 +102,19 @@ pub enum Action {
     ChooseConsultant,
     /// Keep one's own open slots (空き枠): a consultant, for themselves.
     KeepOwnSlots,
+    /// Open, remind and close surveys, edit their questions (アンケート): HR. It shows
+    /// participation and, once a survey closes, the organisation report — never who
+    /// answered what.
+    ManageSurveys { tenant: TenantId },
+    /// Answer a survey: only someone it asked (`asked`), once.
+    AnswerSurvey { tenant: TenantId, asked: bool },
+    /// Read the organisation report (組織レポート): HR for the whole company; a manager
+    /// for their own unit only (`whole_company` false). Every cell still goes through
+    /// `anonymity`, so a unit below k shows nothing.
+    ReadOrgReport {
+        tenant: TenantId,
+        whole_company: bool,
+    },
 }
 
 /// Why an action was refused (never shown verbatim to users; pages say "no access").
@@ -172,8 +185,28 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
             same_tenant(tenant)?;
             needs(Role::Admin)
         }
+        Action::AnswerSurvey { tenant, asked } => {
+            same_tenant(tenant)?;
+            if asked {
+                Ok(())
+            } else {
+                Err(Denied::MissingRole)
+            }
+        }
+        Action::ReadOrgReport {
+            tenant,
+            whole_company,
+        } => {
+            same_tenant(tenant)?;
+            if actor.has(Role::Hr) || (!whole_company && actor.has(Role::Manager)) {
+                Ok(())
+            } else {
+                Err(Denied::MissingRole)
+            }
+        }
         Action::ManageProgrammes { tenant }
         | Action::ManagePairs { tenant }
+        | Action::ManageSurveys { tenant }
         | Action::ManageConsultants { tenant } => {
             same_tenant(tenant)?;
             needs(Role::Hr)
@@ -1203,6 +1236,43 @@ mod tests {
         for a in &others {
             assert!(authorize(a, Action::ManageConsultants { tenant: t }).is_err());
         }
+        // Surveys: HR runs them; only the people asked answer; the organisation report
+        // is HR's, and a manager's for their own unit only.
+        assert!(authorize(&hr, Action::ManageSurveys { tenant: t }).is_ok());
+        for a in &others {
+            assert!(authorize(a, Action::ManageSurveys { tenant: t }).is_err());
+        }
+        for a in others.iter().chain([&hr]) {
+            let answer = |asked| Action::AnswerSurvey { tenant: t, asked };
+            assert!(authorize(a, answer(true)).is_ok());
+            assert!(authorize(a, answer(false)).is_err());
+        }
+        let report = |whole_company| Action::ReadOrgReport {
+            tenant: t,
+            whole_company,
+        };
+        assert!(authorize(&hr, report(true)).is_ok());
+        let manager = with(&[Role::Manager]);
+        assert!(authorize(&manager, report(false)).is_ok());
+        assert!(authorize(&manager, report(true)).is_err());
+        for a in [
+            with(&[]),
+            with(&[Role::Consultant]),
+            with(&[Role::Admin]),
+            instructor.clone(),
+        ] {
+            assert!(authorize(&a, report(false)).is_err());
+        }
+        assert!(
+            authorize(
+                &hr,
+                Action::ReadOrgReport {
+                    tenant: TenantId(2),
+                    whole_company: true
+                }
+            )
+            .is_err()
+        );
         assert!(authorize(&with(&[Role::Consultant]), Action::EditOwnConsultantProfile).is_ok());
         assert!(authorize(&hr, Action::EditOwnConsultantProfile).is_err());
         for a in others.iter().chain([&hr]) {

@@ -41,7 +41,7 @@ pub const FORMAT_VERSION: u64 = 1;
 
 /// Every table that holds a tenant's data, parents before children. A test checks that
 /// no other table of the schema holds tenant data, so a new table cannot be forgotten.
-pub const TABLES: [&str; 42] = [
+pub const TABLES: [&str; 46] = [
     "tenants",
     "departments",
     "people",
@@ -84,6 +84,10 @@ pub const TABLES: [&str; 42] = [
     "consultation_ratings",
     "invitations",
     "consultant_photos",
+    "survey_questionnaires",
+    "surveys",
+    "survey_targets",
+    "survey_answers",
 ];
 
 /// Tables that are not a tenant's data: the schema's own record and the sessions.

@@ -36,6 +36,7 @@ pub mod requests;
 pub mod role_models;
 mod schema;
 pub mod sessions;
+pub mod surveys;
 pub mod tenants;
 pub mod testing;
 pub mod throttles;

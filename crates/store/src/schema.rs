@@ -645,3 +645,50 @@ pub(crate) enum ConsultantPhotos {
     Bytes,
     UpdatedAt,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum SurveyQuestionnaires {
+    Table,
+    TenantId,
+    Kind,
+    Questionnaire,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Surveys {
+    Table,
+    Id,
+    TenantId,
+    Kind,
+    Title,
+    FiscalYear,
+    Population,
+    Questionnaire,
+    OpenedAt,
+    OpenedBy,
+    ClosesOn,
+    ClosedAt,
+    Reminders,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum SurveyTargets {
+    Table,
+    TenantId,
+    SurveyId,
+    PersonId,
+    Answered,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum SurveyAnswers {
+    Table,
+    Id,
+    TenantId,
+    SurveyId,
+    DepartmentId,
+    AgeBand,
+    Grade,
+    Answers,
+}

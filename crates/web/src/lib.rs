@@ -25,6 +25,7 @@ mod questions;
 mod reports;
 mod requests;
 mod role_models;
+mod surveys;
 
 // The whole URL surface, the shared HTTP machinery, and the background worker.
 mod routes;

@@ -8,7 +8,7 @@ use crate::shared::error::ErrorBody;
 use crate::{
     AppState, admin, anchors, autonomy, career_sheet, clients, consultants, dialogues, home,
     invitations, notifications, pairs, people, programmes, questions, reports, requests,
-    role_models,
+    role_models, surveys,
 };
 use axum::Router;
 use axum::routing::{get, post};
@@ -47,6 +47,7 @@ pub fn pages() -> Router<AppState> {
         .merge(clients::router())
         // consultants as people of their own: their profiles, HR's list and suspensions
         .merge(consultants::router())
+        .merge(surveys::router())
         .merge(invitations::router())
         // pairs for cross-department and mentor 1on1s: invitations, sections shared, HR pairing
         .merge(pairs::router())
@@ -109,6 +110,10 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(consultants::api::slots))
         .routes(routes!(consultants::api::proposals))
         .routes(routes!(consultants::api::book))
+        // surveys and the organisation report
+        .routes(routes!(surveys::api::list))
+        .routes(routes!(surveys::api::answer))
+        .routes(routes!(surveys::api::org_report))
         .split_for_parts()
 }
 

@@ -45,6 +45,7 @@ mod m0027_pair_programme;
 mod m0028_consultant_profiles;
 mod m0029_consultant_diagnoses;
 mod m0030_consultant_matching;
+mod m0031_surveys;
 
 use m0001_platform::m0001_platform;
 use m0002_imports::m0002_imports;
@@ -76,6 +77,7 @@ use m0027_pair_programme::m0027_pair_programme;
 use m0028_consultant_profiles::m0028_consultant_profiles;
 use m0029_consultant_diagnoses::m0029_consultant_diagnoses;
 use m0030_consultant_matching::m0030_consultant_matching;
+use m0031_surveys::m0031_surveys;
 
 type Statements = Vec<String>;
 
@@ -235,6 +237,11 @@ const MIGRATIONS: &[Migration] = &[
         version: 30,
         name: "consultant_matching",
         up: m0030_consultant_matching,
+    },
+    Migration {
+        version: 31,
+        name: "surveys",
+        up: m0031_surveys,
     },
 ];
 

@@ -50,6 +50,8 @@ struct MyPage {
     consents_to_confirm: Vec<(i64, String)>,
     /// Held consultations waiting for the employee's rating.
     sessions_to_rate: usize,
+    /// Open surveys I have not answered: (id, title, last day).
+    surveys_to_answer: Vec<(i64, String, String)>,
 }
 
 /// GET /my — マイキャリア
@@ -190,7 +192,15 @@ async fn my(State(state): State<AppState>, page: Page, auth: Auth) -> Result<MyP
         }
         None => None,
     };
+    let today = state.clock.today();
+    let surveys_to_answer = app::surveys::mine(&state.store, &caller)
+        .await?
+        .into_iter()
+        .filter(|(s, answered)| !answered && s.is_open(today))
+        .map(|(s, _)| (s.id, s.title, s.closes_on.to_string()))
+        .collect();
     Ok(MyPage {
+        surveys_to_answer,
         shell: page.shell(Some(&auth), "/my"),
         profile,
         upcoming,

@@ -172,6 +172,19 @@ impl Shell {
                 label: "nav.assignments",
                 active: self.section == "/assignments",
             });
+            items.push(NavItem {
+                href: "/surveys",
+                label: "nav.surveys",
+                active: self.section == "/surveys",
+            });
+        }
+        // The organisation report (組織レポート): HR for the company, managers for their unit.
+        if user.roles.contains(&Role::Hr) || user.roles.contains(&Role::Manager) {
+            items.push(NavItem {
+                href: "/org-report",
+                label: "nav.org_report",
+                active: self.section == "/org-report",
+            });
         }
         // The question bank (質問集), for those who hold dialogues (and HR, admin).
         if [

@@ -1,0 +1,30 @@
+//! アンケートと組織レポート: HR opens the 5-supports and satisfaction surveys, follows
+//! participation, reminds those who have not answered and closes them (`manage`); the
+//! people asked answer once on マイキャリア (`answer`); HR — and a manager for their own
+//! unit — reads the organisation report once a survey closes, every cell decided by
+//! `domain::anonymity` (`report`). The rules are `app::surveys`.
+
+mod answer;
+pub mod api;
+mod manage;
+mod report;
+
+use crate::AppState;
+use axum::Router;
+use axum::routing::{get, post};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/surveys", get(manage::list).post(manage::open))
+        .route("/surveys/{id}", get(manage::detail))
+        .route("/surveys/{id}/remind", post(manage::remind))
+        .route("/surveys/{id}/close", post(manage::close))
+        .route("/my/surveys", get(answer::mine))
+        .route("/my/surveys/{id}", get(answer::form).post(answer::submit))
+        .route("/org-report", get(report::page))
+}
+
+/// The survey's kind as the pages name it.
+pub(crate) fn kind_label(page: &crate::shared::auth::Page, kind: domain::survey::Kind) -> String {
+    page.t(&format!("surveys.kind.{}", kind.key()))
+}
