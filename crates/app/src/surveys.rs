@@ -222,10 +222,13 @@ pub async fn answer<'a>(
     today: NaiveDate,
 ) -> Result<Result<(), AnswerProblem>, Error> {
     let tenant = caller.actor.tenant_id;
-    let (survey, _) = to_answer(store, caller, id).await?;
+    let (survey, answered) = to_answer(store, caller, id).await?;
     let me = caller.actor.person_id.ok_or(Error::NotFound("survey"))?;
     if !survey.is_open(today) {
         return Ok(Err(AnswerProblem::Refused(AnswerRefused::Closed)));
+    }
+    if answered {
+        return Ok(Err(AnswerProblem::Refused(AnswerRefused::AlreadyAnswered)));
     }
     let answers = match survey.questionnaire.parse_answers(value_of) {
         Ok(a) => a,
@@ -378,6 +381,9 @@ pub enum ReportUnavailable {
     NoUnit,
 }
 
+/// Each cell's tallies: (unit, age band or all, grade or all).
+type Tallies = HashMap<(usize, Option<usize>, Option<usize>), Tally>;
+
 /// The cells of a survey's answers: one cube per measure, decided once.
 struct Cubes {
     /// Index 0 is the whole company; department `d` is `unit_of[d]`.
@@ -386,11 +392,7 @@ struct Cubes {
     parent: Vec<Option<usize>>,
     grades: Vec<String>,
     /// Per measure: the cube and the tallies of every shown-able cell.
-    per: Vec<(
-        Measure,
-        Cube,
-        HashMap<(usize, Option<usize>, Option<usize>), Tally>,
-    )>,
+    per: Vec<(Measure, Cube, Tallies)>,
     respondents: Cube,
 }
 
@@ -460,7 +462,7 @@ async fn cubes(store: &Store, tenant: TenantId, survey: &Survey, k: u32) -> Resu
             .collect();
         let mut cube = Cube::new(parent.clone(), na, nb, members);
         cube.decide(k);
-        let mut tallies: HashMap<(usize, Option<usize>, Option<usize>), Tally> = HashMap::new();
+        let mut tallies: Tallies = HashMap::new();
         for ((u, a, b), s) in placed.iter().zip(&scores) {
             let Some(t) = s.get(&m) else { continue };
             let mut at = Some(*u);

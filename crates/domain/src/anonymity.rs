@@ -273,7 +273,7 @@ impl Cube {
         }
         let mut hidden = vec![false; self.counts.len()];
         let mut lines = Vec::new();
-        for u in 0..self.units {
+        for (u, kids) in children.iter().enumerate() {
             for a in 0..=na {
                 for b in 0..=nb {
                     let (cell, own) = (self.index(u, a, b), self.own(u, a, b));
@@ -284,7 +284,7 @@ impl Cube {
                     // The unit is its children and its own members.
                     lines.push(Line {
                         total: cell,
-                        parts: children[u]
+                        parts: kids
                             .iter()
                             .map(|&c| self.index(c, a, b))
                             .chain([own])
@@ -409,7 +409,7 @@ mod tests {
         }];
         let s = suppress(&counts, &[false; 5], &lines, 5);
         assert_eq!(s, vec![false, false, true, true, true]);
-        check(&counts, &s, &lines, 5).unwrap();
+        check(&counts, &s, &lines, 5).expect("safe");
     }
 
     #[test]
@@ -434,7 +434,7 @@ mod tests {
         }];
         let s = suppress(&counts, &[false; 3], &lines, 5);
         assert!(s[0] && s[2]);
-        check(&counts, &s, &lines, 5).unwrap();
+        check(&counts, &s, &lines, 5).expect("safe");
     }
 
     #[test]
@@ -465,11 +465,13 @@ mod tests {
         assert_eq!(cube.count(0, None, None), 16);
         let lines = cube_lines(&cube);
         let (counts, suppressed) = cube.parts();
-        check(counts, suppressed, &lines, 5).unwrap();
+        check(counts, suppressed, &lines, 5).expect("safe");
     }
 
-    fn organisation() -> impl Strategy<Value = (Vec<Option<usize>>, Vec<(usize, usize, usize)>, u64)>
-    {
+    /// Parents, members (unit, a, b) and k.
+    type Organisation = (Vec<Option<usize>>, Vec<(usize, usize, usize)>, u64);
+
+    fn organisation() -> impl Strategy<Value = Organisation> {
         (2usize..14).prop_flat_map(|units| {
             let parents = proptest::collection::vec(any::<prop::sample::Index>(), units - 1);
             let members = proptest::collection::vec((0..units, 0usize..3, 0usize..2), 0..80);

@@ -510,7 +510,7 @@ mod tests {
     fn answers_must_cover_every_required_question() {
         let q = Questionnaire::default_for(Kind::Satisfaction);
         let all = |k: &str| if k == "q3" { Some("") } else { Some("4") };
-        let a = q.parse_answers(all).unwrap();
+        let a = q.parse_answers(all).expect("answers");
         assert_eq!(a.0.len(), 5, "the training left as not applicable");
         let wrong = |k: &str| match k {
             "q6" => Some("6"),

@@ -535,7 +535,8 @@ impl Store {
         let rows: Vec<(i64, String, String)> = self
             .fetch_all(
                 &Query::select()
-                    .columns([Users::Id, Users::Email])
+                    .column((Users::Table, Users::Id))
+                    .column((Users::Table, Users::Email))
                     .column((People::Table, People::Name))
                     .from(SurveyTargets::Table)
                     .inner_join(

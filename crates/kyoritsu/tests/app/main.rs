@@ -46,4 +46,5 @@ mod reports;
 mod requests;
 mod role_models;
 mod sign_in;
+mod surveys;
 mod worksheet;

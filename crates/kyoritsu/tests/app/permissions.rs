@@ -45,6 +45,11 @@ app_test!(permission_matrix_for_pages, |app| async move {
         ("/my/consultants".into(), [OK, OK, OK, NO, OK, OK]),
         ("/consultant/slots".into(), [NO, NO, OK, NO, NO, NO]),
         ("/training".into(), [NO, NO, NO, OK, NO, NO]),
+        // Surveys: HR runs them; everyone sees the ones they were asked in; the
+        // organisation report is HR's and, for their own unit, a manager's.
+        ("/surveys".into(), [NO, NO, NO, NO, OK, NO]),
+        ("/my/surveys".into(), [OK, OK, OK, OK, OK, OK]),
+        ("/org-report".into(), [NO, OK, NO, NO, OK, NO]),
         ("/programmes".into(), [NO, NO, NO, NO, OK, NO]),
         ("/programmes/new".into(), [NO, NO, NO, NO, OK, NO]),
         (format!("/programmes/{programme}"), [NO, NO, NO, NO, OK, NO]),

@@ -107,6 +107,13 @@ pub fn complete(doc: &mut Value) {
         .pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)
     {
+        // A survey's answers are points 1–5.
+        if let Some(a) = schemas
+            .get_mut("AnswerIn")
+            .and_then(|s| s.pointer_mut("/properties/answers"))
+        {
+            a["additionalProperties"] = json!({"type": "integer", "minimum": 1, "maximum": 5});
+        }
         // A series needs its count, and only a series has one.
         if let Some(book) = schemas
             .get_mut("BookDialogue")
@@ -151,6 +158,9 @@ pub fn complete(doc: &mut Value) {
                             .collect(),
                         Some("style") => std::iter::once("")
                             .chain(Style::ALL.iter().map(|s| s.key()))
+                            .collect(),
+                        Some("by") => std::iter::once("")
+                            .chain(app::surveys::By::ALL.iter().map(|b| b.key()))
                             .collect(),
                         _ => continue,
                     };

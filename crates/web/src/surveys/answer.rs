@@ -89,8 +89,7 @@ fn render(
     page: &Page,
     auth: &Auth,
     s: &Survey,
-    answered: bool,
-    open: bool,
+    (answered, open): (bool, bool),
     typed: Option<&FormData>,
     missing: &[String],
     error: Option<String>,
@@ -148,7 +147,7 @@ pub(super) async fn form(
     let caller = auth.caller(&origin);
     let (s, answered) = app::surveys::to_answer(&state.store, &caller, id).await?;
     let open = s.is_open(state.clock.today());
-    Ok(render(&page, &auth, &s, answered, open, None, &[], None))
+    Ok(render(&page, &auth, &s, (answered, open), None, &[], None))
 }
 
 /// POST /my/surveys/{id} — takes the answer once; refuses a closed survey or a second
@@ -203,8 +202,7 @@ pub(super) async fn submit(
         &page,
         &auth,
         &s,
-        answered,
-        open,
+        (answered, open),
         Some(&form),
         &missing,
         Some(error),

@@ -128,7 +128,7 @@ pub async fn list(
 #[serde(deny_unknown_fields)]
 pub struct AnswerIn {
     /// Question key → 1..5. Optional questions may be left out.
-    answers: BTreeMap<String, u8>,
+    answers: BTreeMap<String, i64>,
 }
 
 #[derive(Serialize, ToSchema)]

@@ -1,0 +1,522 @@
+//! アンケートと組織レポート: HR opens a survey, the people asked answer once, reminders
+//! reach only those who have not answered, and the organisation report — pages and API —
+//! shows nothing below k and nothing that subtracting shown figures would reveal; a
+//! manager reads their own unit only, and only when it has k respondents.
+
+use super::*;
+use domain::policy::Actor;
+use domain::{PersonId, RoleSet, UserId};
+
+fn day(days: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::days(days))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// Opens a survey as HR through the page; returns its id.
+async fn open_survey(app: &TestApp, hr: &Browser, population: &[(&str, &str)], title: &str) -> i64 {
+    let csrf = hr.csrf("/surveys").await;
+    let fy = app.this_fy().await;
+    let closes = day(14);
+    let mut form = vec![
+        ("_csrf", csrf.as_str()),
+        ("kind", "five_supports"),
+        ("title", title),
+        ("fiscal_year", fy.as_str()),
+        ("closes_on", closes.as_str()),
+    ];
+    form.extend_from_slice(population);
+    let (s, _) = hr.post("/surveys", &form).await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "opened");
+    let t = app.demo_tenant().await;
+    app.store
+        .surveys(t.id)
+        .await
+        .expect("q")
+        .into_iter()
+        .find(|(s, _)| s.title == title)
+        .expect("stored")
+        .0
+        .id
+}
+
+/// The caller a person answers as (no account needed: answers know no account).
+fn as_person(tenant: domain::TenantId, p: i64) -> app::Caller {
+    app::Caller {
+        actor: Actor {
+            user_id: UserId(0),
+            tenant_id: tenant,
+            person_id: Some(PersonId(p)),
+            roles: RoleSet::new([]),
+        },
+        email: String::new(),
+        ip: None,
+        request_id: None,
+    }
+}
+
+/// Answers every question with `v` as person `p`.
+async fn answer_all(app: &TestApp, survey: i64, p: i64, v: &str) {
+    let t = app.demo_tenant().await;
+    let r = app::surveys::answer(
+        &app.store,
+        &as_person(t.id, p),
+        survey,
+        |_| Some(v),
+        app.state.clock.today(),
+    )
+    .await
+    .expect("answer");
+    assert_eq!(r, Ok(()), "person {p}");
+}
+
+/// Active people by department id.
+async fn people_by_department(app: &TestApp) -> Vec<(i64, Vec<i64>)> {
+    let t = app.demo_tenant().await;
+    let everyone = app
+        .store
+        .population_people(t.id, &domain::survey::Population::Everyone)
+        .await
+        .expect("q");
+    let mut by: std::collections::BTreeMap<i64, Vec<i64>> = Default::default();
+    for p in everyone {
+        let person = app.store.person(t.id, p).await.expect("q").expect("p");
+        if let Some(d) = person.department_id {
+            by.entry(d).or_default().push(p.0);
+        }
+    }
+    by.into_iter().collect()
+}
+
+async fn close_now(app: &TestApp, survey: i64) {
+    let t = app.demo_tenant().await;
+    app.store
+        .close_survey(t.id, survey, chrono::Utc::now())
+        .await
+        .expect("close");
+}
+
+app_test!(
+    hr_opens_a_survey_the_employee_answers_once_and_bad_input_changes_nothing,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        // Bad input: the form comes back as typed, nothing opens.
+        let csrf = hr.csrf("/surveys").await;
+        let fy = app.this_fy().await;
+        let (past, far) = (day(-1), day(200));
+        for (title, closes, population, expected) in [
+            ("", day(10), "everyone", "タイトルを100文字以内"),
+            ("秋の調査", past.clone(), "everyone", "92日以内"),
+            ("秋の調査", far.clone(), "everyone", "92日以内"),
+            ("秋の調査", day(10), "department", "部署を選んでください"),
+        ] {
+            let (s, body) = hr
+                .post(
+                    "/surveys",
+                    &[
+                        ("_csrf", &csrf),
+                        ("kind", "five_supports"),
+                        ("title", title),
+                        ("fiscal_year", &fy),
+                        ("closes_on", &closes),
+                        ("population", population),
+                    ],
+                )
+                .await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{expected}");
+            assert!(body.contains(expected), "{expected}");
+            if !title.is_empty() {
+                assert!(body.contains(title), "kept as typed");
+            }
+        }
+        assert!(app.store.surveys(t.id).await.expect("q").is_empty());
+        let id = open_survey(
+            &app,
+            &hr,
+            &[("population", "everyone")],
+            "2026年度 5つの支援サーベイ",
+        )
+        .await;
+        let (s, page) = hr.get(&format!("/surveys/{id}")).await;
+        assert!(
+            page.contains("data-testid=\"survey-participation\""),
+            "{s} {}",
+            &page[..page.len().min(3000)]
+        );
+        assert!(page.contains("後手支手"));
+        // The employee is asked on マイキャリア.
+        let employee = app.signed_in("employee@demo.example.jp").await;
+        let (_, my) = employee.get("/my").await;
+        assert!(my.contains("data-testid=\"my-survey-to-answer\""));
+        let (s, form) = employee.get(&format!("/my/surveys/{id}")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(form.contains("匿名"));
+        // A form with questions left comes back with the choices kept, nothing stored.
+        let csrf = employee.csrf(&format!("/my/surveys/{id}")).await;
+        let (s, body) = employee
+            .post(
+                &format!("/my/surveys/{id}"),
+                &[("_csrf", &csrf), ("q.q1", "4"), ("q.q2", "2")],
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("17問が未回答"), "{}", body.len());
+        assert!(
+            body.contains("data-testid=\"answer-q1-4\" checked")
+                || body.contains("value=\"4\" checked")
+        );
+        assert!(
+            app.store
+                .survey_answers(t.id, id)
+                .await
+                .expect("q")
+                .is_empty()
+        );
+        // Out of range is not an answer.
+        let mut fields: Vec<(String, String)> =
+            (1..=19).map(|i| (format!("q.q{i}"), "3".into())).collect();
+        fields[0].1 = "9".into();
+        fields.push(("_csrf".into(), csrf.clone()));
+        let refs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let (s, _) = employee.post(&format!("/my/surveys/{id}"), &refs).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        fields[0].1 = "4".into();
+        let refs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let (s, _) = employee.post(&format!("/my/surveys/{id}"), &refs).await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        // Twice: refused, the first kept.
+        fields[1].1 = "1".into();
+        let refs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let (s, body) = employee.post(&format!("/my/surveys/{id}"), &refs).await;
+        assert_eq!(s, StatusCode::CONFLICT);
+        assert!(body.contains("最初の回答がそのまま残っています"));
+        let stored = app.store.survey_answers(t.id, id).await.expect("q");
+        assert_eq!(stored.len(), 1);
+        assert_eq!(stored[0].answers.0.get("q2"), Some(&3));
+        // The API answers alike.
+        let token = app.token("employee@demo.example.jp").await;
+        let (s, body) = app
+            .api_post(
+                &token,
+                &format!("/api/v1/surveys/{id}/answers"),
+                serde_json::json!({"answers": {"q1": 5}}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT, "{body}");
+        let (s, list) = app.api(Some(&token), "/api/v1/surveys").await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(list["asked"][0]["answered"], true);
+        assert_eq!(list["managed"].as_array().map(Vec::len), Some(0), "HR only");
+        // The report waits for the closing day.
+        let (_, report) = hr.get(&format!("/org-report?survey={id}")).await;
+        assert!(!report.contains("data-testid=\"org-report-heatmap\""));
+        let hr_token = app.token("hr@demo.example.jp").await;
+        let (s, _) = app
+            .api(Some(&hr_token), &format!("/api/v1/org-report?survey={id}"))
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT);
+        // Closed: no more answers.
+        let csrf = hr.csrf(&format!("/surveys/{id}")).await;
+        let (s, _) = hr
+            .post(&format!("/surveys/{id}/close"), &[("_csrf", &csrf)])
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let manager = app.person_of("manager@demo.example.jp").await;
+        let late = app::surveys::answer(
+            &app.store,
+            &as_person(t.id, manager),
+            id,
+            |_| Some("3"),
+            app.state.clock.today(),
+        )
+        .await
+        .expect("q");
+        assert_eq!(
+            late,
+            Err(app::surveys::AnswerProblem::Refused(
+                store::surveys::AnswerRefused::Closed
+            ))
+        );
+        // A survey for one department does not exist for anyone outside it.
+        let me = app.report_of_manager().await;
+        let (dept, _) = people_by_department(&app)
+            .await
+            .into_iter()
+            .find(|(d, people)| !people.contains(&me) && !people.is_empty() && *d > 0)
+            .expect("another department");
+        let code = app
+            .store
+            .all_departments(t.id)
+            .await
+            .expect("q")
+            .into_iter()
+            .find(|d| d.id == dept)
+            .expect("d")
+            .code;
+        let other = open_survey(
+            &app,
+            &hr,
+            &[("population", "department"), ("department", &code)],
+            "部署だけの調査",
+        )
+        .await;
+        let (s, _) = employee.get(&format!("/my/surveys/{other}")).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let (s, _) = app
+            .api_post(
+                &token,
+                &format!("/api/v1/surveys/{other}/answers"),
+                serde_json::json!({"answers": {"q1": 5}}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+    }
+);
+
+app_test!(
+    reminders_reach_only_those_who_have_not_answered,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        let id = open_survey(&app, &hr, &[("population", "everyone")], "リマインドの確認").await;
+        let employee = app.person_of("employee@demo.example.jp").await;
+        answer_all(&app, id, employee, "4").await;
+        let csrf = hr.csrf(&format!("/surveys/{id}")).await;
+        let (s, _) = hr
+            .post(&format!("/surveys/{id}/remind"), &[("_csrf", &csrf)])
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let accounts = app.store.unanswered_accounts(t.id, id).await.expect("q");
+        assert!(
+            accounts
+                .iter()
+                .all(|(_, e, _)| e != "employee@demo.example.jp")
+        );
+        assert!(
+            accounts
+                .iter()
+                .any(|(_, e, _)| e == "manager@demo.example.jp")
+        );
+        let manager = app.signed_in("manager@demo.example.jp").await;
+        let (_, notices) = manager.get("/notifications").await;
+        assert!(
+            notices.contains("アンケートへの回答のお願い"),
+            "in-app notice"
+        );
+        let me = app.signed_in("employee@demo.example.jp").await;
+        let (_, notices) = me.get("/notifications").await;
+        assert!(
+            !notices.contains("アンケートへの回答のお願い"),
+            "answered: no reminder"
+        );
+        let survey = app.store.survey(t.id, id).await.expect("q").expect("s");
+        assert_eq!(survey.reminders, 1);
+    }
+);
+
+/// Every cell of every view HR can ask for, from the API: (unit, by) → report.
+async fn every_view(app: &TestApp, token: &str, survey: i64) -> Vec<serde_json::Value> {
+    let t = app.demo_tenant().await;
+    let mut units: Vec<Option<i64>> = vec![None];
+    units.extend(
+        app.store
+            .all_departments(t.id)
+            .await
+            .expect("q")
+            .into_iter()
+            .map(|d| Some(d.id)),
+    );
+    let mut out = Vec::new();
+    for u in units {
+        for by in ["unit", "age", "grade"] {
+            let path = match u {
+                Some(u) => format!("/api/v1/org-report?survey={survey}&unit={u}&by={by}"),
+                None => format!("/api/v1/org-report?survey={survey}&by={by}"),
+            };
+            let (s, body) = app.api(Some(token), &path).await;
+            assert_eq!(s, StatusCode::OK, "{path}: {body}");
+            out.push(body);
+        }
+    }
+    out
+}
+
+app_test!(
+    one_unusual_answer_in_a_small_unit_cannot_be_told_apart_anywhere,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        let k = t.settings.anonymity_k as u64;
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        let id = open_survey(&app, &hr, &[("population", "everyone")], "匿名性の確認").await;
+        // Everyone answers 3 or 4, except one person alone in their unit, who answers 1.
+        let units = people_by_department(&app).await;
+        let (lonely_unit, lonely) = units
+            .iter()
+            .find(|(_, people)| people.len() >= 2)
+            .map(|(d, people)| (*d, people[0]))
+            .expect("a unit");
+        for (d, people) in &units {
+            for (i, p) in people.iter().enumerate() {
+                if *d == lonely_unit && *p != lonely {
+                    continue;
+                }
+                let v = if *p == lonely {
+                    "1"
+                } else if i % 2 == 0 {
+                    "3"
+                } else {
+                    "4"
+                };
+                answer_all(&app, id, *p, v).await;
+            }
+        }
+        close_now(&app, id).await;
+        let token = app.token("hr@demo.example.jp").await;
+        let views = every_view(&app, &token, id).await;
+        let mut shown_units = 0;
+        for v in &views {
+            for row in
+                std::iter::once(&v["total"]).chain(v["rows"].as_array().into_iter().flatten())
+            {
+                let n = row["respondents"].as_u64();
+                if let Some(n) = n {
+                    assert!(n == 0 || n >= k, "a shown cell of {n}");
+                    shown_units += 1;
+                }
+                if row["label"]["kind"] == "unit" && row["label"]["id"] == lonely_unit {
+                    assert!(n.is_none(), "the lonely unit is hidden");
+                }
+                for c in row["cells"].as_array().into_iter().flatten() {
+                    if let Some(x) = c["value"].as_f64() {
+                        assert!(
+                            (x - 1.0).abs() > 1e-9,
+                            "no shown mean is the unusual answer alone"
+                        );
+                    }
+                }
+            }
+            // Subtracting shown children from their shown parent leaves none or ≥ k.
+            if v["by"] == "unit"
+                && let Some(total) = v["total"]["respondents"].as_u64()
+            {
+                let shown: u64 = v["rows"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|r| r["respondents"].as_u64())
+                    .sum();
+                let rest = total - shown;
+                assert!(rest == 0 || rest >= k, "parent − children = {rest}");
+            }
+        }
+        assert!(shown_units > 0, "the report shows something");
+        // The pages show what the API shows: the lonely unit's name never carries figures.
+        let (_, page) = hr.get(&format!("/org-report?survey={id}")).await;
+        assert!(page.contains("data-testid=\"org-report-heatmap\""));
+        // Nothing in the store ties an answer to a person.
+        let answers = app.store.survey_answers(t.id, id).await.expect("q");
+        assert_eq!(answers.len() as i64, {
+            let all = app.store.surveys(t.id).await.expect("q");
+            all.iter().find(|(s, _)| s.id == id).expect("s").1.answered
+        });
+    }
+);
+
+app_test!(
+    a_manager_reads_their_own_unit_only_when_it_has_k_respondents,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        let manager_person = app.person_of("manager@demo.example.jp").await;
+        let mine = app
+            .store
+            .person(t.id, PersonId(manager_person))
+            .await
+            .expect("q")
+            .expect("p")
+            .department_id
+            .expect("a department");
+        let colleagues: Vec<i64> = people_by_department(&app)
+            .await
+            .into_iter()
+            .find(|(d, _)| *d == mine)
+            .map(|(_, p)| p)
+            .expect("the unit");
+        assert!(colleagues.len() >= 5, "the demo unit is big enough");
+        // First survey: two of the unit answer — too few.
+        let few = open_survey(&app, &hr, &[("population", "everyone")], "少人数").await;
+        for p in colleagues.iter().take(2) {
+            answer_all(&app, few, *p, "4").await;
+        }
+        close_now(&app, few).await;
+        let manager = app.signed_in("manager@demo.example.jp").await;
+        let (s, page) = manager.get(&format!("/org-report?survey={few}")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(page.contains("data-testid=\"org-report-notice\""));
+        assert!(!page.contains("data-testid=\"org-report-heatmap\""));
+        // Second survey: the whole unit answers — shown, and only their unit.
+        let many = open_survey(&app, &hr, &[("population", "everyone")], "全員").await;
+        for p in &colleagues {
+            answer_all(&app, many, *p, "4").await;
+        }
+        close_now(&app, many).await;
+        let (_, page) = manager.get(&format!("/org-report?survey={many}")).await;
+        assert!(page.contains("data-testid=\"org-report-heatmap\""), "shown");
+        assert!(!page.contains("全社"), "not the whole company");
+        let token = app.token("manager@demo.example.jp").await;
+        let (s, r) = app
+            .api(Some(&token), &format!("/api/v1/org-report?survey={many}"))
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(
+            r["total"]["respondents"].as_u64(),
+            Some(colleagues.len() as u64)
+        );
+        assert_eq!(r["whole_company"], false);
+        // Another unit, or the top: not found.
+        let other = app
+            .store
+            .all_departments(t.id)
+            .await
+            .expect("q")
+            .into_iter()
+            .find(|d| d.parent_id.is_none())
+            .expect("top");
+        let (s, _) = manager
+            .get(&format!("/org-report?survey={many}&unit={}", other.id))
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        // Others may not read it at all, nor run surveys.
+        for who in [
+            "employee@demo.example.jp",
+            "consultant@demo.example.jp",
+            "admin@demo.example.jp",
+        ] {
+            let b = app.signed_in(who).await;
+            let (s, _) = b.get(&format!("/org-report?survey={many}")).await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{who}");
+            let (s, _) = b.get("/surveys").await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{who}");
+        }
+        let (s, _) = manager.get("/surveys").await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let employee_token = app.token("employee@demo.example.jp").await;
+        let (s, _) = app
+            .api(
+                Some(&employee_token),
+                &format!("/api/v1/org-report?survey={many}"),
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+    }
+);
