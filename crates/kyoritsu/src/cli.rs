@@ -1637,6 +1637,11 @@ pub async fn create_demo(
     demo::seed_role_models(store, t.id, &users, &colleagues)
         .await
         .context("the demo's role models could not be written")?;
+    // Surveys: last year's, closed (the organisation report has figures), and this
+    // year's, open (the demo accounts are asked to answer).
+    demo::surveys::seed(store, t.id, &users, chrono::Utc::now())
+        .await
+        .context("the demo's surveys could not be written")?;
     // Career Anchor results: the demo employee and forty colleagues.
     let mut takers: Vec<PersonId> = users
         .iter()

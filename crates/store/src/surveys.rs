@@ -596,3 +596,106 @@ impl Store {
             .await
     }
 }
+
+/// Answers per INSERT statement in a bulk load (7 values each).
+const ANSWERS_PER_INSERT: usize = 2_000;
+
+impl Store {
+    /// Every active person's unit, birth date and grade: what an answer's place is made
+    /// of, read once for generated data.
+    pub async fn people_places(
+        &self,
+        tenant: TenantId,
+    ) -> Result<Vec<(PersonId, Option<i64>, Option<NaiveDate>, String)>> {
+        let rows: Vec<(i64, Option<i64>, Option<NaiveDate>, String)> = self
+            .fetch_all(
+                &Query::select()
+                    .columns([
+                        People::Id,
+                        People::DepartmentId,
+                        People::BirthDate,
+                        People::Grade,
+                    ])
+                    .from(People::Table)
+                    .and_where(Expr::col(People::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(People::Status).ne(domain::PersonStatus::Left.as_str()))
+                    .order_by(People::Id, Order::Asc)
+                    .to_owned(),
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(p, d, b, g)| (PersonId(p), d, b, g))
+            .collect())
+    }
+
+    /// Many people's answers at once (generated data: the demo and `demo-data
+    /// --history`): marks each answered and stores the answers, shuffled by their random
+    /// ids, in one transaction. People already marked are skipped.
+    pub async fn answer_survey_bulk(
+        &self,
+        tenant: TenantId,
+        survey: i64,
+        rows: &[(PersonId, AnswerPlace, Answers)],
+    ) -> Result<u64> {
+        let mut tx = self.begin().await?;
+        let mut stored = 0;
+        for chunk in rows.chunks(ANSWERS_PER_INSERT) {
+            let marked: Vec<(i64,)> = tx
+                .fetch_all(
+                    &Query::select()
+                        .column(SurveyTargets::PersonId)
+                        .from(SurveyTargets::Table)
+                        .and_where(Expr::col(SurveyTargets::TenantId).eq(tenant.0))
+                        .and_where(Expr::col(SurveyTargets::SurveyId).eq(survey))
+                        .and_where(Expr::col(SurveyTargets::Answered).eq(false))
+                        .and_where(
+                            Expr::col(SurveyTargets::PersonId).is_in(chunk.iter().map(|r| r.0.0)),
+                        )
+                        .to_owned(),
+                )
+                .await?;
+            let open: std::collections::HashSet<i64> = marked.into_iter().map(|(p,)| p).collect();
+            let take: Vec<&(PersonId, AnswerPlace, Answers)> =
+                chunk.iter().filter(|r| open.contains(&r.0.0)).collect();
+            if take.is_empty() {
+                continue;
+            }
+            tx.execute(
+                &Query::update()
+                    .table(SurveyTargets::Table)
+                    .value(SurveyTargets::Answered, true)
+                    .and_where(Expr::col(SurveyTargets::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(SurveyTargets::SurveyId).eq(survey))
+                    .and_where(Expr::col(SurveyTargets::PersonId).is_in(take.iter().map(|r| r.0.0)))
+                    .to_owned(),
+            )
+            .await?;
+            let mut q = Query::insert();
+            q.into_table(SurveyAnswers::Table).columns([
+                SurveyAnswers::Id,
+                SurveyAnswers::TenantId,
+                SurveyAnswers::SurveyId,
+                SurveyAnswers::DepartmentId,
+                SurveyAnswers::AgeBand,
+                SurveyAnswers::Grade,
+                SurveyAnswers::Answers,
+            ]);
+            for (_, place, answers) in &take {
+                q.values_panic([
+                    ((rand::random::<u64>() >> 2) as i64 + 1).into(),
+                    tenant.0.into(),
+                    survey.into(),
+                    place.department_id.into(),
+                    place.age_band.into(),
+                    place.grade.as_str().into(),
+                    json(&answers.0)?.into(),
+                ]);
+            }
+            tx.execute(&q).await?;
+            stored += take.len() as u64;
+        }
+        tx.commit().await?;
+        Ok(stored)
+    }
+}

@@ -144,8 +144,7 @@ pub struct Answered {
         (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 404, body = ErrorBody, description = "no such survey, or the caller was not asked"),
-        (status = 409, body = ErrorBody, description = "closed, or already_answered (the first answer stays)"),
-        (status = 422, body = ErrorBody, description = "missing: the message lists the questions unanswered or out of 1–5")))]
+        (status = 409, body = ErrorBody, description = "closed; already_answered (the first answer stays); incomplete (the message lists this survey's questions left unanswered)")))]
 pub async fn answer(
     State(state): State<AppState>,
     auth: ApiAuth,
@@ -168,9 +167,11 @@ pub async fn answer(
     .await?
     {
         Ok(()) => Ok((StatusCode::CREATED, Json(Answered { answered: true }))),
+        // The answers do not fit this survey's own questions, which the schema cannot
+        // state: a conflict with the survey, as a closed survey is.
         Err(AnswerProblem::Missing(keys)) => Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "missing",
+            StatusCode::CONFLICT,
+            "incomplete",
             format!("answer every question with 1–5: {}", keys.join(", ")),
         )),
         Err(AnswerProblem::Refused(AnswerRefused::Closed)) => Err(ApiError::new(
