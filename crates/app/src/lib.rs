@@ -10,6 +10,7 @@
 
 pub mod commitment_text;
 pub mod commitments;
+pub mod concerns;
 pub mod consultants;
 pub mod consultations;
 pub mod cross_pairs;

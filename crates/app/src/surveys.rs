@@ -384,12 +384,141 @@ pub enum ReportUnavailable {
 /// Each cell's tallies: (unit, age band or all, grade or all).
 type Tallies = HashMap<(usize, Option<usize>, Option<usize>), Tally>;
 
+/// The organisation as a report's units: index 0 is the whole company; department `d`
+/// is `unit_of[d]`; a top department's parent is the company.
+pub(crate) struct Tree {
+    pub(crate) unit_of: HashMap<i64, usize>,
+    pub(crate) units: Vec<Option<store::people::Department>>,
+    pub(crate) parent: Vec<Option<usize>>,
+}
+
+impl Tree {
+    pub(crate) async fn load(store: &Store, tenant: TenantId) -> Result<Tree, Error> {
+        let departments = store.all_departments(tenant).await?;
+        let mut units: Vec<Option<store::people::Department>> = vec![None];
+        let mut unit_of = HashMap::new();
+        for d in &departments {
+            unit_of.insert(d.id, units.len());
+            units.push(Some(d.clone()));
+        }
+        let parent: Vec<Option<usize>> = units
+            .iter()
+            .map(|u| {
+                u.as_ref().map(|d| {
+                    d.parent_id
+                        .and_then(|p| unit_of.get(&p).copied())
+                        .unwrap_or(0)
+                })
+            })
+            .collect();
+        Ok(Tree {
+            unit_of,
+            units,
+            parent,
+        })
+    }
+
+    /// The unit of a department, the company for none or an unknown one.
+    pub(crate) fn unit(&self, department: Option<i64>) -> usize {
+        department
+            .and_then(|d| self.unit_of.get(&d).copied())
+            .unwrap_or(0)
+    }
+
+    pub(crate) fn label_of(&self, u: usize) -> RowLabel {
+        match &self.units[u] {
+            None => RowLabel::Company,
+            Some(d) => RowLabel::Unit {
+                id: d.id,
+                code: d.code.clone(),
+                name: d.name.clone(),
+            },
+        }
+    }
+
+    pub(crate) fn children(&self, at: usize) -> impl Iterator<Item = usize> + '_ {
+        (0..self.units.len()).filter(move |&c| self.parent[c] == Some(at))
+    }
+
+    /// Where a reader stands: the unit asked for (`unit`, a department id; their top when
+    /// None) if it lies within their top (the company for HR, their own department for a
+    /// manager), with the path from that top down to it.
+    pub(crate) fn locate(
+        &self,
+        scope: &Scope,
+        unit: Option<i64>,
+    ) -> Result<(usize, Vec<(i64, String)>), Error> {
+        let top = match scope.own {
+            Some(d) => *self.unit_of.get(&d).ok_or(Error::NotFound("unit"))?,
+            None => 0,
+        };
+        let at = match unit {
+            None => top,
+            Some(d) => *self.unit_of.get(&d).ok_or(Error::NotFound("unit"))?,
+        };
+        let mut path = Vec::new();
+        let mut x = Some(at);
+        while let Some(u) = x {
+            if let Some(d) = &self.units[u] {
+                path.push((d.id, d.name.clone()));
+            }
+            if u == top {
+                path.reverse();
+                return Ok((at, path));
+            }
+            x = self.parent[u];
+        }
+        // A manager goes no higher than their own unit, nor sideways.
+        Err(Error::NotFound("unit"))
+    }
+}
+
+/// Who reads a report: HR the whole company, a manager their own department.
+pub(crate) struct Scope {
+    pub(crate) whole_company: bool,
+    pub(crate) own: Option<i64>,
+}
+
+/// The caller's scope, after the policy: forbidden for anyone who reads no report.
+pub(crate) async fn scope(
+    store: &Store,
+    caller: &Caller,
+) -> Result<Result<Scope, ReportUnavailable>, Error> {
+    let tenant = caller.actor.tenant_id;
+    let whole_company = policy::authorize(
+        &caller.actor,
+        Action::ReadOrgReport {
+            tenant,
+            whole_company: true,
+        },
+    )
+    .is_ok();
+    policy::authorize(
+        &caller.actor,
+        Action::ReadOrgReport {
+            tenant,
+            whole_company: false,
+        },
+    )
+    .map_err(|_| Error::Forbidden)?;
+    if whole_company {
+        return Ok(Ok(Scope {
+            whole_company,
+            own: None,
+        }));
+    }
+    match own_unit(store, caller).await? {
+        Some(d) => Ok(Ok(Scope {
+            whole_company,
+            own: Some(d),
+        })),
+        None => Ok(Err(ReportUnavailable::NoUnit)),
+    }
+}
+
 /// The cells of a survey's answers: one cube per measure, decided once.
 struct Cubes {
-    /// Index 0 is the whole company; department `d` is `unit_of[d]`.
-    unit_of: HashMap<i64, usize>,
-    units: Vec<Option<store::people::Department>>,
-    parent: Vec<Option<usize>>,
+    tree: Tree,
     grades: Vec<String>,
     /// Per measure: the cube and the tallies of every shown-able cell.
     per: Vec<(Measure, Cube, Tallies)>,
@@ -405,23 +534,8 @@ fn age_index(band: i64) -> usize {
 }
 
 async fn cubes(store: &Store, tenant: TenantId, survey: &Survey, k: u32) -> Result<Cubes, Error> {
-    let departments = store.all_departments(tenant).await?;
-    let mut units: Vec<Option<store::people::Department>> = vec![None];
-    let mut unit_of = HashMap::new();
-    for d in &departments {
-        unit_of.insert(d.id, units.len());
-        units.push(Some(d.clone()));
-    }
-    let parent: Vec<Option<usize>> = units
-        .iter()
-        .map(|u| {
-            u.as_ref().map(|d| {
-                d.parent_id
-                    .and_then(|p| unit_of.get(&p).copied())
-                    .unwrap_or(0)
-            })
-        })
-        .collect();
+    let tree = Tree::load(store, tenant).await?;
+    let parent = tree.parent.clone();
     let answers = store.survey_answers(tenant, survey.id).await?;
     let mut grades: Vec<String> = answers.iter().map(|a| a.place.grade.clone()).collect();
     grades.sort();
@@ -435,10 +549,7 @@ async fn cubes(store: &Store, tenant: TenantId, survey: &Survey, k: u32) -> Resu
         .iter()
         .map(|a| {
             (
-                a.place
-                    .department_id
-                    .and_then(|d| unit_of.get(&d).copied())
-                    .unwrap_or(0),
+                tree.unit(a.place.department_id),
                 age_index(a.place.age_band),
                 grade_of.get(a.place.grade.as_str()).copied().unwrap_or(0),
             )
@@ -476,9 +587,7 @@ async fn cubes(store: &Store, tenant: TenantId, survey: &Survey, k: u32) -> Resu
         per.push((m, cube, tallies));
     }
     Ok(Cubes {
-        unit_of,
-        units,
-        parent,
+        tree,
         grades,
         per,
         respondents,
@@ -515,18 +624,7 @@ impl Cubes {
             label,
             respondents,
             cells,
-            has_children: a.is_none() && b.is_none() && self.parent.contains(&Some(u)),
-        }
-    }
-
-    fn label_of(&self, u: usize) -> RowLabel {
-        match &self.units[u] {
-            None => RowLabel::Company,
-            Some(d) => RowLabel::Unit {
-                id: d.id,
-                code: d.code.clone(),
-                name: d.name.clone(),
-            },
+            has_children: a.is_none() && b.is_none() && self.tree.parent.contains(&Some(u)),
         }
     }
 }
@@ -554,22 +652,10 @@ pub async fn report(
     today: NaiveDate,
 ) -> Result<Result<OrgReport, ReportUnavailable>, Error> {
     let tenant = caller.actor.tenant_id;
-    let hr = policy::authorize(
-        &caller.actor,
-        Action::ReadOrgReport {
-            tenant,
-            whole_company: true,
-        },
-    )
-    .is_ok();
-    policy::authorize(
-        &caller.actor,
-        Action::ReadOrgReport {
-            tenant,
-            whole_company: false,
-        },
-    )
-    .map_err(|_| Error::Forbidden)?;
+    let scope = match scope(store, caller).await? {
+        Ok(s) => s,
+        Err(e) => return Ok(Err(e)),
+    };
     let survey = store
         .survey(tenant, id)
         .await?
@@ -577,52 +663,16 @@ pub async fn report(
     if survey.is_open(today) {
         return Ok(Err(ReportUnavailable::StillOpen));
     }
-    let own = if hr {
-        None
-    } else {
-        own_unit(store, caller).await?
-    };
-    if !hr && own.is_none() {
-        return Ok(Err(ReportUnavailable::NoUnit));
-    }
     let settings = store.tenant(tenant).await?.settings;
     let cubes = cubes(store, tenant, &survey, settings.anonymity_k).await?;
-    let top = match own {
-        Some(d) => *cubes.unit_of.get(&d).ok_or(Error::NotFound("unit"))?,
-        None => 0,
-    };
-    let at = match unit {
-        None => top,
-        Some(d) => *cubes.unit_of.get(&d).ok_or(Error::NotFound("unit"))?,
-    };
-    // A manager goes no higher than their own unit.
-    let mut path = Vec::new();
-    let mut x = Some(at);
-    let mut inside = false;
-    while let Some(u) = x {
-        if let Some(d) = &cubes.units[u] {
-            path.push((d.id, d.name.clone()));
-        }
-        if u == top {
-            inside = true;
-            break;
-        }
-        x = cubes.parent[u];
-    }
-    if !inside {
-        return Err(Error::NotFound("unit"));
-    }
-    path.reverse();
-    if !hr {
-        // The path starts at the manager's own unit.
-        let from = path.iter().position(|(d, _)| Some(*d) == own).unwrap_or(0);
-        path.drain(..from);
-    }
-    let total = cubes.row(cubes.label_of(at), at, None, None);
+    let (at, path) = cubes.tree.locate(&scope, unit)?;
+    let hr = scope.whole_company;
+    let total = cubes.row(cubes.tree.label_of(at), at, None, None);
     let rows = match by {
-        By::Unit => (0..cubes.units.len())
-            .filter(|&c| cubes.parent[c] == Some(at))
-            .map(|c| cubes.row(cubes.label_of(c), c, None, None))
+        By::Unit => cubes
+            .tree
+            .children(at)
+            .map(|c| cubes.row(cubes.tree.label_of(c), c, None, None))
             .collect(),
         By::Age => (0..=AGE_BANDS.len())
             .map(|a| {

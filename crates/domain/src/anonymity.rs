@@ -42,8 +42,20 @@ pub struct Line {
 /// `hidden[i]` marks cells never shown as such. Returns, per cell, whether it is
 /// suppressed (hidden cells always are).
 pub fn suppress(counts: &[u64], hidden: &[bool], lines: &[Line], k: u64) -> Vec<bool> {
+    suppress_also(counts, hidden, &vec![false; counts.len()], lines, k)
+}
+
+/// [`suppress`], with cells that must stay unknown whatever their count (`sensitive`):
+/// e.g. a theme everyone in a group raised, which would tell each of them raised it.
+pub fn suppress_also(
+    counts: &[u64],
+    hidden: &[bool],
+    sensitive: &[bool],
+    lines: &[Line],
+    k: u64,
+) -> Vec<bool> {
     let n = counts.len();
-    let small = |c: usize| counts[c] > 0 && counts[c] < k;
+    let small = |c: usize| (counts[c] > 0 && counts[c] < k) || (sensitive[c] && counts[c] > 0);
     let mut lines_of: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (li, l) in lines.iter().enumerate() {
         lines_of[l.total].push(li);
@@ -264,6 +276,16 @@ impl Cube {
 
     /// Applies [`suppress`] with threshold `k`.
     pub fn decide(&mut self, k: u64) {
+        self.decide_also(k, |_, _, _| false);
+    }
+
+    /// Applies [`suppress_also`]: cells for which `sensitive(unit, a, b)` holds must stay
+    /// unknown whatever their count.
+    pub fn decide_also(
+        &mut self,
+        k: u64,
+        sensitive: impl Fn(usize, Option<usize>, Option<usize>) -> bool,
+    ) {
         let (na, nb) = (self.a_bands, self.b_bands);
         let mut children: Vec<Vec<usize>> = vec![Vec::new(); self.units];
         for (u, p) in self.parent.iter().enumerate() {
@@ -309,7 +331,18 @@ impl Cube {
             }
         }
         lines.retain(|l| !l.parts.is_empty());
-        self.suppressed = suppress(&self.counts, &hidden, &lines, k);
+        let mut must = vec![false; self.counts.len()];
+        for u in 0..self.units {
+            for a in 0..=na {
+                for b in 0..=nb {
+                    let (aa, bb) = ((a < na).then_some(a), (b < nb).then_some(b));
+                    if sensitive(u, aa, bb) {
+                        must[self.index(u, a, b)] = true;
+                    }
+                }
+            }
+        }
+        self.suppressed = suppress_also(&self.counts, &hidden, &must, &lines, k);
     }
 
     /// People in the cell; `a`/`b` None is *all*.
@@ -534,6 +567,33 @@ mod tests {
             cube.decide(k);
             let lines = cube_lines(&cube);
             let (counts, suppressed) = cube.parts();
+            prop_assert_eq!(check(counts, suppressed, &lines, k), Ok(()));
+        }
+
+        /// Cells marked sensitive (here: every cell of an odd count) stay unknown too.
+        #[test]
+        fn sensitive_cells_are_neither_shown_nor_recoverable((parent, members, k) in organisation()) {
+            let mut cube = Cube::new(parent, 3, 2, members);
+            let odd: Vec<bool> = cube.counts.iter().map(|c| c % 2 == 1).collect();
+            let at = |c: &Cube, u: usize, a: Option<usize>, b: Option<usize>| {
+                c.index(u, a.unwrap_or(c.a_bands), b.unwrap_or(c.b_bands))
+            };
+            let probe = cube.clone();
+            cube.decide_also(k, |u, a, b| odd[at(&probe, u, a, b)]);
+            let lines = cube_lines(&cube);
+            let (counts, suppressed) = cube.parts();
+            let shown: Vec<bool> = suppressed.iter().map(|s| !s).collect();
+            let known0: Vec<bool> = (0..counts.len()).map(|i| shown[i] || counts[i] == 0).collect();
+            let known = learnt(&known0, &lines);
+            for u in 0..cube.units {
+                for a in 0..=cube.a_bands {
+                    for b in 0..=cube.b_bands {
+                        let i = cube.index(u, a, b);
+                        let sensitive = odd[i] && (a == cube.a_bands || b == cube.b_bands);
+                        prop_assert!(!(sensitive && known[i]), "sensitive cell {} worked out", i);
+                    }
+                }
+            }
             prop_assert_eq!(check(counts, suppressed, &lines, k), Ok(()));
         }
 

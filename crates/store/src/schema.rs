@@ -692,3 +692,21 @@ pub(crate) enum SurveyAnswers {
     Grade,
     Answers,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ConcernThemes {
+    Table,
+    TenantId,
+    Key,
+    LabelJa,
+    LabelEn,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum DialogueConcerns {
+    Table,
+    TenantId,
+    DialogueId,
+    Theme,
+}

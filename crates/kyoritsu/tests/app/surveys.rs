@@ -521,3 +521,225 @@ app_test!(
         assert_eq!(s, StatusCode::FORBIDDEN);
     }
 );
+
+/// A held career interview with `p` by the demo consultant this year, tagged with `themes`.
+async fn interview_tagged(app: &TestApp, p: i64, themes: &[&str]) -> i64 {
+    use domain::dialogue::{DialogueKind, DialogueState};
+    let t = app.demo_tenant().await;
+    let consultant = app.user("consultant@demo.example.jp").await.id;
+    let id = app
+        .store
+        .create_dialogues(
+            t.id,
+            &store::dialogues::NewDialogue {
+                kind: DialogueKind::CareerInterview,
+                subject: PersonId(p),
+                facilitator: consultant,
+                duration_minutes: 60,
+                place: "オンライン".into(),
+                created_by: consultant,
+                starts: vec![chrono::Utc::now() - chrono::Duration::hours(3)],
+                cadence: None,
+            },
+        )
+        .await
+        .expect("dialogue")[0];
+    app.store
+        .close_dialogue(t.id, id, DialogueState::Held)
+        .await
+        .expect("held");
+    let themes: Vec<String> = themes.iter().map(|s| s.to_string()).collect();
+    app.store
+        .set_dialogue_concerns(t.id, id, &themes)
+        .await
+        .expect("tags");
+    id
+}
+
+app_test!(
+    the_facilitator_tags_themes_and_the_report_counts_people_never_below_k_nor_a_whole_group,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        let k = t.settings.anonymity_k as u64;
+        // Only the facilitator tags, only themes of the list.
+        let (held, _, _, _) = demo_dialogues(&app).await;
+        let consultant = app.signed_in("consultant@demo.example.jp").await;
+        let csrf = consultant.csrf(&format!("/dialogues/{held}")).await;
+        let (_, page) = consultant.get(&format!("/dialogues/{held}")).await;
+        assert!(page.contains("data-testid=\"concerns\""));
+        let (s, _) = consultant
+            .post(
+                &format!("/dialogues/{held}/concerns"),
+                &[
+                    ("_csrf", &csrf),
+                    ("concern.present", "1"),
+                    ("concern.theme", "job_change"),
+                    ("concern.theme", "made_up"),
+                    ("concern.theme", "care"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let mut tagged = app.store.dialogue_concerns(t.id, held).await.expect("q");
+        tagged.sort();
+        assert_eq!(tagged, vec!["care".to_string(), "job_change".to_string()]);
+        for who in [
+            "manager@demo.example.jp",
+            "hr@demo.example.jp",
+            "employee@demo.example.jp",
+        ] {
+            let b = app.signed_in(who).await;
+            let csrf = b.csrf("/my").await;
+            let (s, page) = b
+                .post(
+                    &format!("/dialogues/{held}/concerns"),
+                    &[("_csrf", &csrf), ("concern.theme", "health")],
+                )
+                .await;
+            assert!(
+                s == StatusCode::FORBIDDEN || s == StatusCode::NOT_FOUND,
+                "{who}"
+            );
+            assert!(!page.contains("data-testid=\"concerns\""));
+            let (_, view) = b.get(&format!("/dialogues/{held}")).await;
+            assert!(
+                !view.contains("data-testid=\"concerns\""),
+                "{who} sees no tags"
+            );
+        }
+        // HR adds a theme of the company's own; a duplicate is refused, typed text kept.
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        let csrf = hr.csrf("/surveys").await;
+        let (s, _) = hr
+            .post(
+                "/surveys/themes",
+                &[
+                    ("_csrf", &csrf),
+                    ("label_ja", "副業"),
+                    ("label_en", "Side jobs"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let (s, body) = hr
+            .post(
+                "/surveys/themes",
+                &[("_csrf", &csrf), ("label_ja", "健康"), ("label_en", "")],
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("同じ名前のテーマ"));
+        assert!(body.contains("value=\"健康\""));
+        // Units: one where six were consulted and three raised 転職; one where all five
+        // consulted raised 健康 (hidden: it would tell each of them did).
+        let units = people_by_department(&app).await;
+        // Units where nobody was consulted yet this year, so the counts below are theirs.
+        let fy: i32 = app.this_fy().await.parse().expect("fy");
+        let range = t.settings.calendar.range(domain::calendar::FiscalYear(fy));
+        let consulted = app
+            .store
+            .consulted_between(
+                t.id,
+                domain::japan_time::start_of_japan_day(*range.start()),
+                domain::japan_time::start_of_japan_day(*range.end()) + chrono::Duration::days(1),
+            )
+            .await
+            .expect("q");
+        let mut big = units.iter().filter(|(_, p)| p.len() >= 6);
+        let (u1, p1) = big.next().expect("a unit of six");
+        let (u2, p2) = big.next().expect("another");
+        for (i, p) in p1.iter().take(6).enumerate() {
+            let themes: &[&str] = match i {
+                0..=2 => &["job_change", "workload"],
+                3 | 4 => &["workload"],
+                _ => &[],
+            };
+            interview_tagged(&app, *p, themes).await;
+        }
+        // Everyone consulted in the second unit raises 健康 (those consulted before too).
+        for (i, p) in p2.iter().enumerate() {
+            if i < 5 || consulted.contains(p) {
+                interview_tagged(&app, *p, &["health"]).await;
+            }
+        }
+        let r = app::concerns::report(
+            &app.store,
+            &as_person_hr(&app).await,
+            fy,
+            None,
+            app::surveys::By::Unit,
+        )
+        .await
+        .expect("report")
+        .expect("shown");
+        let health = r.themes.iter().position(|k| k == "health").expect("health");
+        let job = r
+            .themes
+            .iter()
+            .position(|k| k == "job_change")
+            .expect("job");
+        for row in std::iter::once(&r.total).chain(&r.rows) {
+            for n in row.themes.iter().flatten().chain(row.consulted.iter()) {
+                assert!(*n == 0 || *n >= k, "a shown count of {n}");
+            }
+        }
+        // Down to each unit: five of six who raised 働き方 shown; three who raised 転職
+        // never; five of five who raised 健康 hidden — it would tell each of them did.
+        let workload = r
+            .themes
+            .iter()
+            .position(|k| k == "workload")
+            .expect("workload");
+        let at = |unit: i64| {
+            let caller = as_person_hr(&app);
+            let store = app.store.clone();
+            async move {
+                app::concerns::report(
+                    &store,
+                    &caller.await,
+                    fy,
+                    Some(unit),
+                    app::surveys::By::Unit,
+                )
+                .await
+                .expect("report")
+                .expect("shown")
+            }
+        };
+        // The company as a whole: five raised 働き方 (shown), four 転職 (never).
+        assert_eq!(r.total.themes[workload], Some(5));
+        assert_eq!(r.total.themes[job], None);
+        // Everyone who raised 健康 is in that one unit, so the company's figure would tell
+        // the unit's: hidden with it.
+        assert_eq!(r.total.themes[health], None);
+        // Inside the units (whose rows the anonymity rule may hide as a whole), a shown
+        // count is never below k and 健康 — raised by everyone consulted there — never shows.
+        let one = at(*u1).await;
+        assert_eq!(one.total.themes[job], None);
+        if one.total.consulted == Some(6) {
+            assert_eq!(one.total.themes[workload], Some(5));
+        }
+
+        let two = at(*u2).await;
+        assert_eq!(two.total.themes[health], None, "everyone raised it");
+
+        // The page: HR reads it; a colleague does not.
+        let (s, page) = hr.get(&format!("/org-report/themes?fy={fy}")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(page.contains("data-testid=\"themes-heatmap\""));
+        assert!(page.contains("副業"));
+        let employee = app.signed_in("employee@demo.example.jp").await;
+        let (s, _) = employee.get("/org-report/themes").await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+    }
+);
+
+async fn as_person_hr(app: &TestApp) -> app::Caller {
+    let hr = app.user("hr@demo.example.jp").await;
+    app::Caller {
+        actor: app::actor_for(&app.store, &hr).await.expect("actor"),
+        email: hr.email.clone(),
+        ip: None,
+        request_id: None,
+    }
+}

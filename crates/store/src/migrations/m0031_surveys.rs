@@ -8,6 +8,10 @@ use super::*;
 /// reminders and participation; and the answers (`survey_answers`), which carry no person,
 /// no time and no order: a random id, the unit, the age band and the grade a report needs,
 /// and the scores. Nothing joins the two.
+///
+/// And 相談テーマ: the themes a facilitator tagged on a career interview or consultation
+/// (`dialogue_concerns`, keys only — never words), and the company's own themes added to
+/// the fixed list (`concern_themes`).
 pub(super) fn m0031_surveys(engine: Engine) -> Statements {
     let q = SurveyQuestionnaires::Table;
     let questionnaires = Table::create()
@@ -136,7 +140,60 @@ pub(super) fn m0031_surveys(engine: Engine) -> Statements {
         .col(SurveyAnswers::TenantId)
         .col(SurveyAnswers::SurveyId)
         .to_owned();
+    let c = ConcernThemes::Table;
+    let custom = Table::create()
+        .table(c)
+        .col(tenant_col(ConcernThemes::TenantId))
+        .col(text(ConcernThemes::Key))
+        .col(text(ConcernThemes::LabelJa))
+        .col(text(ConcernThemes::LabelEn))
+        .col(ts(ConcernThemes::CreatedAt))
+        .primary_key(
+            Index::create()
+                .col(ConcernThemes::TenantId)
+                .col(ConcernThemes::Key),
+        )
+        .foreign_key(&mut fk(
+            c,
+            ConcernThemes::TenantId,
+            Tenants::Table,
+            Tenants::Id,
+        ))
+        .to_owned();
+    let d = DialogueConcerns::Table;
+    let tags = Table::create()
+        .table(d)
+        .col(tenant_col(DialogueConcerns::TenantId))
+        .col(big(DialogueConcerns::DialogueId))
+        .col(text(DialogueConcerns::Theme))
+        .primary_key(
+            Index::create()
+                .col(DialogueConcerns::DialogueId)
+                .col(DialogueConcerns::Theme),
+        )
+        .foreign_key(&mut fk(
+            d,
+            DialogueConcerns::TenantId,
+            Tenants::Table,
+            Tenants::Id,
+        ))
+        .foreign_key(&mut fk(
+            d,
+            DialogueConcerns::DialogueId,
+            Dialogues::Table,
+            Dialogues::Id,
+        ))
+        .to_owned();
+    let tags_by_tenant = Index::create()
+        .name("dialogue_concerns_tenant")
+        .table(d)
+        .col(DialogueConcerns::TenantId)
+        .col(DialogueConcerns::Theme)
+        .to_owned();
     vec![
+        render(engine, &custom),
+        render(engine, &tags),
+        render_index(engine, &tags_by_tenant),
         render(engine, &questionnaires),
         render(engine, &surveys),
         render_index(engine, &by_tenant),

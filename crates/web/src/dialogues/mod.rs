@@ -38,6 +38,7 @@ mod booking;
 mod calendar;
 mod close;
 mod commitments;
+mod concerns;
 mod consent;
 mod employee;
 mod list;
@@ -57,6 +58,7 @@ pub fn router() -> Router<AppState> {
         .merge(commitments::router())
         .merge(report::router())
         .merge(vision::router())
+        .merge(concerns::router())
         .merge(worksheet::router())
         .route("/dialogues", get(list::list).post(booking::book))
         .route("/dialogues/new", get(booking::new_form))
@@ -121,6 +123,8 @@ pub(crate) struct Kept {
     /// (side, text, weight)
     pub worksheet: Option<(String, String, String)>,
     pub report: Option<domain::feedback::Parts>,
+    /// The themes ticked in the 相談テーマ section.
+    pub concerns: Option<Vec<String>>,
 }
 
 impl Kept {
@@ -166,6 +170,7 @@ impl Kept {
             commitment_edits: per_item("commitment-", "action"),
             reasons: per_item("status-", "reason"),
             vision: section("vision").map(|f| (f.get("vision").into(), f.get("horizon").into())),
+            concerns: section("concern").map(|f| f.get_all("theme").map(String::from).collect()),
             worksheet: section("worksheet").map(|f| {
                 (
                     f.get("side").into(),

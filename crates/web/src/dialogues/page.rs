@@ -122,6 +122,9 @@ pub(super) struct ShowPage {
     pub(super) report_error: Option<String>,
     /// The vision recorded in this interview: (text, horizon) — facilitator and subject.
     pub(super) vision: Option<(String, i64)>,
+    /// 相談テーマ, for the facilitator of a career interview or consultation:
+    /// (key, label, ticked).
+    pub(super) concerns: Option<Vec<(String, String, bool)>>,
     /// The vision form as typed, with its problem.
     pub(super) vision_form: (String, String, Option<String>),
     pub(super) mechanism: Option<worksheet::MechanismView>,
@@ -448,6 +451,27 @@ pub(super) async fn render_view(
     } else {
         topic_text
     };
+    let concerns = if role == DialogueRole::Facilitator && d.kind.is_consultant_session() {
+        let caller = auth.caller(&crate::Origin::default());
+        let list = app::concerns::list(&state.store, auth.tenant()).await?;
+        let ticked = match kept.concerns.clone() {
+            Some(t) => t,
+            None => app::concerns::of_dialogue(&state.store, &caller, d.id).await?,
+        };
+        let ja = page.lang == crate::shared::i18n::Lang::Ja;
+        Some(
+            list.keys()
+                .into_iter()
+                .map(|k| {
+                    let label = list.label(&k, page.lang.catalog(), ja);
+                    let on = ticked.contains(&k);
+                    (k, label, on)
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
     let facilitator_profile = if subject && d.kind.is_consultant_session() {
         let caller = auth.caller(&crate::Origin::default());
         app::consultants::profile_of(&state.store, &caller, d.facilitator)
@@ -537,6 +561,7 @@ pub(super) async fn render_view(
         )
         .await?,
         vision: d.vision.clone().zip(d.vision_horizon),
+        concerns,
         mechanism: worksheet::view(state, page, auth, &v).await?,
         worksheet_form: match (worksheet, kept.worksheet) {
             (Some((side, text, weight, e)), _) => (side, text, weight, Some(e)),

@@ -60,6 +60,10 @@ pub(super) struct ListPage {
     today: String,
     latest: String,
     title_limit: usize,
+    /// 相談テーマ: (label, the company's own) — and the add form as typed, its problem.
+    themes: Vec<(String, bool)>,
+    theme_form: (String, String),
+    theme_error: Option<String>,
 }
 
 fn population_text(page: &Page, p: &Population, departments: &[(String, String)]) -> String {
@@ -123,6 +127,18 @@ async fn render(
         .map(|p| (p.id, format!("{} {}", p.fiscal_year, p.name)))
         .collect();
     let cal = state.store.tenant(auth.tenant()).await?.settings.calendar;
+    let list = app::concerns::list(&state.store, auth.tenant()).await?;
+    let ja = page.lang == crate::shared::i18n::Lang::Ja;
+    let themes = list
+        .keys()
+        .into_iter()
+        .map(|k| {
+            (
+                list.label(&k, page.lang.catalog(), ja),
+                k.starts_with("custom."),
+            )
+        })
+        .collect();
     let mut form = form;
     if form.fiscal_year.is_empty() {
         form.fiscal_year = cal.fiscal_year_of(today).0.to_string();
@@ -141,7 +157,25 @@ async fn render(
         today: today.to_string(),
         latest: (today + chrono::Duration::days(MAX_OPEN_DAYS)).to_string(),
         title_limit: MAX_TITLE_CHARS,
+        themes,
+        theme_form: (String::new(), String::new()),
+        theme_error: None,
     })
+}
+
+/// HR's page again with the theme form as typed and its problem.
+pub(super) async fn list_with_theme_error(
+    state: &AppState,
+    page: &Page,
+    auth: &Auth,
+    origin: &Origin,
+    typed: (&str, &str),
+    error: String,
+) -> Result<ListPage, AppError> {
+    let mut p = render(state, page, auth, origin, OpenTyped::default(), None).await?;
+    p.theme_form = (typed.0.to_string(), typed.1.to_string());
+    p.theme_error = Some(error);
+    Ok(p)
 }
 
 /// GET /surveys — HR's surveys and the form to open one.

@@ -8,6 +8,7 @@ mod answer;
 pub mod api;
 mod manage;
 mod report;
+mod themes;
 
 use crate::AppState;
 use axum::Router;
@@ -22,6 +23,8 @@ pub fn router() -> Router<AppState> {
         .route("/my/surveys", get(answer::mine))
         .route("/my/surveys/{id}", get(answer::form).post(answer::submit))
         .route("/org-report", get(report::page))
+        .route("/org-report/themes", get(themes::page))
+        .route("/surveys/themes", post(themes::add))
 }
 
 /// The survey's kind as the pages name it.
