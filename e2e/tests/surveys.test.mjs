@@ -5,7 +5,8 @@
 // their unit answered, is told it cannot be shown.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, signIn, shot, click, fitsPhone, cli } from './support.mjs';
+import { join } from 'node:path';
+import { startServer, launchBrowser, signIn, shot, click, fitsPhone, cli, artifacts } from './support.mjs';
 
 let server;
 let context;
@@ -174,5 +175,45 @@ test('HR opens the 5-supports survey, twenty people answer, the heatmap hides sm
   assert.doesNotMatch(await page.textContent('[data-testid=org-report-path]'), /全社/);
   await shot(page, 'org-report-manager');
   await fitsPhone(page, 'org-report-manager');
+  await page.close();
+});
+
+test('the consultant tags the themes raised in an interview; HR adds a theme of its own and reads the counts by unit', async () => {
+  const page = await context.newPage();
+  await signIn(page, server.base, 'consultant');
+  await page.goto(`${server.base}/dialogues`);
+  await Promise.all([
+    page.waitForLoadState('load'),
+    page.locator('[data-testid=past] tr', { hasText: 'キャリア面談' }).first().locator('a').click(),
+  ]);
+  const interview = page.url();
+  for (const key of ['career_direction', 'job_change', 'care', 'health']) await page.uncheck(`[data-testid=concern-${key}]`);
+  await page.check('[data-testid=concern-job_change]');
+  await page.check('[data-testid=concern-care]');
+  await click(page, '[data-testid=concern-save]');
+  assert.match(await page.textContent('[data-testid=flash]'), /相談テーマを\d+件記録しました/);
+  await page.goto(interview);
+  assert.ok(await page.isChecked('[data-testid=concern-job_change]'));
+  assert.ok(await page.isChecked('[data-testid=concern-care]'));
+  assert.ok(!(await page.isChecked('[data-testid=concern-health]')));
+  await page.locator('[data-testid=concerns]').screenshot({ path: join(artifacts, 'concerns-section.png') });
+
+  await signIn(page, server.base, 'hr');
+  await page.goto(`${server.base}/surveys`);
+  await page.fill('[data-testid=concern-label-ja]', '健康');
+  await click(page, '[data-testid=concern-add]');
+  assert.match(await page.textContent('[data-testid=concern-error]'), /同じ名前のテーマ/);
+  assert.equal(await page.inputValue('[data-testid=concern-label-ja]'), '健康');
+  await page.fill('[data-testid=concern-label-ja]', '副業');
+  await page.fill('[data-testid=concern-label-en]', 'Side jobs');
+  await click(page, '[data-testid=concern-add]');
+  assert.match(await page.textContent('[data-testid=flash]'), /副業/);
+  await page.goto(`${server.base}/org-report`);
+  await click(page, '[data-testid=org-report-themes-tab]');
+  assert.match(await page.textContent('[data-testid=themes-heatmap]'), /キャリアの方向性/);
+  assert.match(await page.textContent('[data-testid=themes-heatmap]'), /副業/);
+  assert.match(await page.textContent('[data-testid=themes-total]'), /\d+名/);
+  await shot(page, 'org-report-themes');
+  await fitsPhone(page, 'org-report-themes');
   await page.close();
 });

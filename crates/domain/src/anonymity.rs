@@ -55,7 +55,7 @@ pub fn suppress_also(
     k: u64,
 ) -> Vec<bool> {
     let n = counts.len();
-    let small = |c: usize| (counts[c] > 0 && counts[c] < k) || (sensitive[c] && counts[c] > 0);
+    let small = |c: usize| counts[c] > 0 && (counts[c] < k || sensitive[c]);
     let mut lines_of: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (li, l) in lines.iter().enumerate() {
         lines_of[l.total].push(li);

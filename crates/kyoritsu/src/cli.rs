@@ -1637,11 +1637,6 @@ pub async fn create_demo(
     demo::seed_role_models(store, t.id, &users, &colleagues)
         .await
         .context("the demo's role models could not be written")?;
-    // Surveys: last year's, closed (the organisation report has figures), and this
-    // year's, open (the demo accounts are asked to answer).
-    demo::surveys::seed(store, t.id, &users, chrono::Utc::now())
-        .await
-        .context("the demo's surveys could not be written")?;
     // Career Anchor results: the demo employee and forty colleagues.
     let mut takers: Vec<PersonId> = users
         .iter()
@@ -1684,6 +1679,12 @@ pub async fn create_demo(
             .ask_check_in(t.id, due.commitment_id, &[], chrono::Utc::now())
             .await?;
     }
+    // Surveys: last year's, closed (the organisation report has figures), and this
+    // year's, open (the demo accounts are asked to answer); the themes
+    // raised in every held interview and consultation, written last so all are there.
+    demo::surveys::seed(store, t.id, &users, chrono::Utc::now())
+        .await
+        .context("the demo's surveys could not be written")?;
     // A question of the company's own in the question bank (質問集).
     store
         .add_tenant_question(

@@ -143,6 +143,29 @@ impl Store {
         .await
     }
 
+    /// Held career interviews and consultations starting in `from..until`: (dialogue,
+    /// subject).
+    pub async fn held_consultant_sessions(
+        &self,
+        tenant: TenantId,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<(i64, i64)>> {
+        self.fetch_all(
+            &Query::select()
+                .columns([Dialogues::Id, Dialogues::SubjectPersonId])
+                .from(Dialogues::Table)
+                .and_where(Expr::col(Dialogues::TenantId).eq(tenant.0))
+                .and_where(Expr::col(Dialogues::State).eq("held"))
+                .and_where(Expr::col(Dialogues::Kind).is_in(CONSULTED))
+                .and_where(Expr::col(Dialogues::StartsAt).gte(from))
+                .and_where(Expr::col(Dialogues::StartsAt).lt(until))
+                .order_by(Dialogues::Id, Order::Asc)
+                .to_owned(),
+        )
+        .await
+    }
+
     /// The subjects of held career interviews and consultations starting in
     /// `from..until` (each once).
     pub async fn consulted_between(

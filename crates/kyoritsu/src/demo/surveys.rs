@@ -167,6 +167,45 @@ pub async fn seed(
         32,
     )
     .await?;
+    // 相談テーマ on every held interview and consultation of the last ten years: one to
+    // three themes, career direction and workload most often.
+    let from = domain::japan_time::start_of_japan_day(
+        *cal.range(domain::calendar::FiscalYear(fy - 9)).start(),
+    );
+    let mut rng = StdRng::seed_from_u64(34);
+    let weights: [(&str, u32); 10] = [
+        ("career_direction", 30),
+        ("workload", 20),
+        ("evaluation", 14),
+        ("manager_relationship", 10),
+        ("relearning", 10),
+        ("transfer", 8),
+        ("job_change", 6),
+        ("care", 6),
+        ("health", 4),
+        ("after_retirement", 4),
+    ];
+    let total: u32 = weights.iter().map(|(_, w)| w).sum();
+    for (dialogue, _) in store
+        .held_consultant_sessions(t, from, now + Duration::days(1))
+        .await?
+    {
+        let n = rng.random_range(1..=3);
+        let mut themes: Vec<String> = Vec::new();
+        for _ in 0..n {
+            let mut pick = rng.random_range(0..total);
+            for (key, w) in weights {
+                if pick < w {
+                    if !themes.iter().any(|t| t == key) {
+                        themes.push(key.to_string());
+                    }
+                    break;
+                }
+                pick -= w;
+            }
+        }
+        store.set_dialogue_concerns(t, dialogue, &themes).await?;
+    }
     // This year's, open for three more weeks; the demo accounts have not answered yet.
     let accounts: Vec<PersonId> = users.iter().filter_map(|(_, u)| u.person_id).collect();
     run(
