@@ -161,7 +161,7 @@ test('HR opens the 5-supports survey, twenty people answer, the heatmap hides sm
 
   // A survey of that unit alone, answered by the employee and four colleagues: shown to
   // the manager, their unit only.
-  const path = (await api(hrToken, 'GET', `/api/v1/org-report?survey=${id}&unit=${(await api(managerToken, 'GET', `/api/v1/org-report?survey=1`)).json.path.at(-1)[0]}`)).json.path;
+  const path = (await api(hrToken, 'GET', `/api/v1/org-report?survey=${id}&unit=${(await api(managerToken, 'GET', `/api/v1/org-report?survey=1`)).json.survey.path.at(-1)[0]}`)).json.survey.path;
   await signIn(page, server.base, 'hr');
   const own = await openSurvey(page, 'E2E 部署アンケート', path.map((p) => p[1]).join(' / '));
   await answerAsEmployee(page, 'E2E 部署アンケート');

@@ -154,6 +154,9 @@ pub async fn report(
         Ok(s) => s,
         Err(e) => return Ok(Err(e)),
     };
+    if !(1900..=2200).contains(&fy) {
+        return Err(Error::NotFound("fiscal year"));
+    }
     let settings = store.tenant(tenant).await?.settings;
     let k = u64::from(settings.anonymity_k);
     let cal = settings.calendar;

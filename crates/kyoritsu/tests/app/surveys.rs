@@ -346,7 +346,7 @@ async fn every_view(app: &TestApp, token: &str, survey: i64) -> Vec<serde_json::
             };
             let (s, body) = app.api(Some(token), &path).await;
             assert_eq!(s, StatusCode::OK, "{path}: {body}");
-            out.push(body);
+            out.push(body["survey"].clone());
         }
     }
     out
@@ -421,9 +421,53 @@ app_test!(
             }
         }
         assert!(shown_units > 0, "the report shows something");
-        // The pages show what the API shows: the lonely unit's name never carries figures.
+        // The pages show what the API shows.
         let (_, page) = hr.get(&format!("/org-report?survey={id}")).await;
         assert!(page.contains("data-testid=\"org-report-heatmap\""));
+        // The exports too: the lonely unit's row says it is hidden, no mean is the unusual
+        // answer alone; a colleague may not export.
+        let unit_param = format!("&unit={lonely_unit}");
+        for (format, kind) in [("xlsx", "spreadsheetml"), ("pdf", "application/pdf")] {
+            for unit in ["", unit_param.as_str()] {
+                let r = hr
+                    .http
+                    .get(format!(
+                        "{}/org-report/export.{format}?survey={id}{unit}",
+                        hr.base
+                    ))
+                    .send()
+                    .await
+                    .expect("export");
+                assert_eq!(r.status(), StatusCode::OK);
+                let ct = r.headers()["content-type"]
+                    .to_str()
+                    .expect("ct")
+                    .to_string();
+                assert!(ct.contains(kind), "{ct}");
+                let bytes = r.bytes().await.expect("body");
+                if format == "pdf" {
+                    let dir = std::env::temp_dir().join(format!(
+                        "kyoritsu-orgpdf-{}-{:?}",
+                        std::process::id(),
+                        app.store.engine()
+                    ));
+                    std::fs::create_dir_all(&dir).expect("dir");
+                    let file = dir.join("report.pdf");
+                    std::fs::write(&file, &bytes).expect("write");
+                    let text = poppler("pdftotext", &[&file.to_string_lossy(), "-"]);
+                    assert!(text.contains("組織レポート"), "{text}");
+                    assert!(
+                        !text.contains(" 1.0"),
+                        "no shown mean is the unusual answer"
+                    );
+                }
+            }
+        }
+        let employee = app.signed_in("employee@demo.example.jp").await;
+        let (s, _) = employee
+            .get(&format!("/org-report/export.xlsx?survey={id}"))
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
         // Nothing in the store ties an answer to a person.
         let answers = app.store.survey_answers(t.id, id).await.expect("q");
         assert_eq!(answers.len() as i64, {
@@ -480,10 +524,11 @@ app_test!(
             .await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(
-            r["total"]["respondents"].as_u64(),
+            r["survey"]["total"]["respondents"].as_u64(),
             Some(colleagues.len() as u64)
         );
-        assert_eq!(r["whole_company"], false);
+        assert_eq!(r["survey"]["whole_company"], false);
+        assert_eq!(r["themes"]["whole_company"], false);
         // Another unit, or the top: not found.
         let other = app
             .store
@@ -630,6 +675,17 @@ app_test!(
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(body.contains("同じ名前のテーマ"));
         assert!(body.contains("value=\"健康\""));
+        // Two more of its own, which nothing in the demo carries, so the counts below are
+        // exactly this test's: 副業 (custom.1), 奨学金 (custom.2), 資格 (custom.3).
+        for label in ["奨学金", "資格"] {
+            let (s, _) = hr
+                .post(
+                    "/surveys/themes",
+                    &[("_csrf", &csrf), ("label_ja", label), ("label_en", "")],
+                )
+                .await;
+            assert_eq!(s, StatusCode::SEE_OTHER);
+        }
         // Units: one where six were consulted and three raised 転職; one where all five
         // consulted raised 健康 (hidden: it would tell each of them did).
         let units = people_by_department(&app).await;
@@ -650,16 +706,16 @@ app_test!(
         let (u2, p2) = big.next().expect("another");
         for (i, p) in p1.iter().take(6).enumerate() {
             let themes: &[&str] = match i {
-                0..=2 => &["job_change", "workload"],
-                3 | 4 => &["workload"],
+                0..=2 => &["custom.3", "custom.1"],
+                3 | 4 => &["custom.1"],
                 _ => &[],
             };
             interview_tagged(&app, *p, themes).await;
         }
-        // Everyone consulted in the second unit raises 健康 (those consulted before too).
+        // Everyone consulted in the second unit raises 奨学金 (those consulted before too).
         for (i, p) in p2.iter().enumerate() {
             if i < 5 || consulted.contains(p) {
-                interview_tagged(&app, *p, &["health"]).await;
+                interview_tagged(&app, *p, &["custom.2"]).await;
             }
         }
         let r = app::concerns::report(
@@ -672,24 +728,20 @@ app_test!(
         .await
         .expect("report")
         .expect("shown");
-        let health = r.themes.iter().position(|k| k == "health").expect("health");
-        let job = r
+        let health = r
             .themes
             .iter()
-            .position(|k| k == "job_change")
-            .expect("job");
+            .position(|k| k == "custom.2")
+            .expect("奨学金");
+        let job = r.themes.iter().position(|k| k == "custom.3").expect("資格");
         for row in std::iter::once(&r.total).chain(&r.rows) {
             for n in row.themes.iter().flatten().chain(row.consulted.iter()) {
                 assert!(*n == 0 || *n >= k, "a shown count of {n}");
             }
         }
-        // Down to each unit: five of six who raised 働き方 shown; three who raised 転職
-        // never; five of five who raised 健康 hidden — it would tell each of them did.
-        let workload = r
-            .themes
-            .iter()
-            .position(|k| k == "workload")
-            .expect("workload");
+        // Five of six who raised 副業 shown; three who raised 資格 never; everyone consulted
+        // in a unit who raised 奨学金 hidden — it would tell each of them did.
+        let workload = r.themes.iter().position(|k| k == "custom.1").expect("副業");
         let at = |unit: i64| {
             let caller = as_person_hr(&app);
             let store = app.store.clone();
@@ -706,14 +758,14 @@ app_test!(
                 .expect("shown")
             }
         };
-        // The company as a whole: five raised 働き方 (shown), four 転職 (never).
+        // The company as a whole: five raised 副業 (shown), three 資格 (never).
         assert_eq!(r.total.themes[workload], Some(5));
         assert_eq!(r.total.themes[job], None);
-        // Everyone who raised 健康 is in that one unit, so the company's figure would tell
+        // Everyone who raised 奨学金 is in that one unit, so the company's figure would tell
         // the unit's: hidden with it.
         assert_eq!(r.total.themes[health], None);
         // Inside the units (whose rows the anonymity rule may hide as a whole), a shown
-        // count is never below k and 健康 — raised by everyone consulted there — never shows.
+        // count is never below k and 奨学金 — raised by everyone consulted there — never shows.
         let one = at(*u1).await;
         assert_eq!(one.total.themes[job], None);
         if one.total.consulted == Some(6) {

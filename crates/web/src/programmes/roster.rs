@@ -85,21 +85,9 @@ pub(super) fn roster_sheets(page: &Page, r: &RosterPage) -> Vec<(String, Vec<Vec
     ]
 }
 
-pub(super) fn download(content_type: &'static str, filename: String, bytes: Vec<u8>) -> Response {
-    (
-        [
-            (axum::http::header::CONTENT_TYPE, content_type.to_string()),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
-}
+pub(super) use crate::shared::download::download;
 
-pub(super) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub(super) use crate::shared::download::XLSX;
 
 /// GET /programmes/{id}/sessions/{sid}/roster.xlsx — the roster and groups for Excel.
 pub(super) async fn roster_xlsx(

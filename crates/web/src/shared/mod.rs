@@ -11,6 +11,7 @@ pub mod auth;
 pub mod booking;
 pub mod cards;
 pub mod clock;
+pub mod download;
 pub mod email;
 pub mod error;
 pub mod forms;

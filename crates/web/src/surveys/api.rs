@@ -193,7 +193,9 @@ pub async fn answer(
 pub struct ReportParams {
     /// A closed survey's id.
     survey: Option<i64>,
-    /// Without `survey`: the last closed 5-supports survey of this fiscal year.
+    /// The fiscal year (its last closed 5-supports survey, and its themes); the survey's
+    /// year when `survey` is given, this year when neither is.
+    #[param(minimum = 2000, maximum = 2100)]
     fy: Option<i32>,
     /// A department's id; the whole company (HR) or the caller's own unit (a manager)
     /// when left out.
@@ -202,10 +204,12 @@ pub struct ReportParams {
     by: Option<String>,
 }
 
-/// The organisation report of a closed survey: cells below the anonymity threshold, and
-/// cells that would let one be worked out, come as null.
+/// The organisation report of a fiscal year: a closed survey's figures (`survey`: the one
+/// asked for, or the year's last closed 5-supports survey; null when there is none) and the
+/// themes raised in interviews and consultations (`themes`). Cells below the anonymity
+/// threshold, and cells that would let one be worked out, come as null.
 #[utoipa::path(get, path = "/api/v1/org-report", tag = "surveys", params(ReportParams),
-    responses((status = 200, description = "the report: measures, total and rows, each cell with value and respondents (null when hidden)"),
+    responses((status = 200, description = "{fiscal_year, survey: {measures, total, rows: cells with value and respondents, null when hidden} | null, themes: {themes, total, rows: consulted and per-theme counts, null when hidden}}"),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "still_open: reports open when the survey closes")))]
@@ -221,33 +225,58 @@ pub async fn org_report(
             By::parse(b).ok_or_else(|| ApiError::bad_request(format!("by: unknown value '{b}'")))?
         }
     };
+    if q.fy.is_some_and(|y| !(2000..=2100).contains(&y)) {
+        return Err(ApiError::bad_request("fy: a fiscal year from 2000 to 2100"));
+    }
     let caller = auth.caller(&Origin::default());
     let today = state.clock.today();
-    let id = match (q.survey, q.fy) {
-        (Some(id), _) => id,
-        (None, fy) => app::surveys::reportable(&state.store, &caller, today)
+    let unavailable = |e: ReportUnavailable| match e {
+        ReportUnavailable::StillOpen => ApiError::new(
+            StatusCode::CONFLICT,
+            "still_open",
+            "the report opens when the survey closes",
+        ),
+        ReportUnavailable::NoUnit => {
+            ApiError::new(StatusCode::FORBIDDEN, "no_unit", "you manage no unit")
+        }
+    };
+    // The survey: the one asked for, or the last closed 5-supports survey of the year.
+    let survey = match q.survey {
+        Some(id) => Some(id),
+        None => app::surveys::reportable(&state.store, &caller, today)
             .await?
             .into_iter()
             .find(|s| {
                 s.kind == domain::survey::Kind::FiveSupports
-                    && fy.is_none_or(|y| y == s.fiscal_year)
+                    && q.fy.is_none_or(|y| y == s.fiscal_year)
             })
-            .map(|s| s.id)
-            .ok_or_else(|| ApiError::not_found("survey"))?,
+            .map(|s| s.id),
     };
-    match app::surveys::report(&state.store, &caller, id, q.unit, by, today).await? {
-        Ok(r) => Ok(Json(serde_json::to_value(&r).map_err(|e| {
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
-        })?)),
-        Err(ReportUnavailable::StillOpen) => Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "still_open",
-            "the report opens when the survey closes",
-        )),
-        Err(ReportUnavailable::NoUnit) => Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "no_unit",
-            "you manage no unit",
-        )),
-    }
+    let survey = match survey {
+        Some(id) => Some(
+            app::surveys::report(&state.store, &caller, id, q.unit, by, today)
+                .await?
+                .map_err(unavailable)?,
+        ),
+        None => None,
+    };
+    let cal = state
+        .store
+        .tenant(auth.actor.tenant_id)
+        .await?
+        .settings
+        .calendar;
+    let fy = survey
+        .as_ref()
+        .map(|s| s.fiscal_year)
+        .or(q.fy)
+        .unwrap_or_else(|| cal.fiscal_year_of(today).0);
+    let themes = app::concerns::report(&state.store, &caller, fy, q.unit, by)
+        .await?
+        .map_err(unavailable)?;
+    Ok(Json(serde_json::json!({
+        "fiscal_year": fy,
+        "survey": survey,
+        "themes": themes,
+    })))
 }

@@ -6,6 +6,7 @@
 
 mod answer;
 pub mod api;
+mod export;
 mod manage;
 mod report;
 mod themes;
@@ -24,6 +25,8 @@ pub fn router() -> Router<AppState> {
         .route("/my/surveys/{id}", get(answer::form).post(answer::submit))
         .route("/org-report", get(report::page))
         .route("/org-report/themes", get(themes::page))
+        .route("/org-report/export.xlsx", get(export::xlsx))
+        .route("/org-report/export.pdf", get(export::pdf))
         .route("/surveys/themes", post(themes::add))
 }
 

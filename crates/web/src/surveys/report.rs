@@ -47,6 +47,8 @@ pub(super) struct ReportPage {
     /// (key, label, selected)
     bys: Vec<(&'static str, String, bool)>,
     unit: Option<i64>,
+    /// The survey shown (for the export links).
+    survey: Option<i64>,
     /// (link, name) from the top
     path: Vec<(String, String)>,
     /// Measures as column heads: (label, is an indicator).
@@ -161,6 +163,7 @@ pub(super) async fn page(
             })
             .collect(),
         unit: q.unit,
+        survey,
         path: Vec::new(),
         measures: Vec::new(),
         total: None,
