@@ -130,6 +130,35 @@ fn json<T: serde::Serialize>(v: &T) -> Result<String> {
     serde_json::to_string(v).map_err(|e| StoreError::Integrity(format!("survey json: {e}")))
 }
 
+const ANSWER_COLUMNS: [SurveyAnswers; 7] = [
+    SurveyAnswers::Id,
+    SurveyAnswers::TenantId,
+    SurveyAnswers::SurveyId,
+    SurveyAnswers::DepartmentId,
+    SurveyAnswers::AgeBand,
+    SurveyAnswers::Grade,
+    SurveyAnswers::Answers,
+];
+
+/// An answer's row, with a random positive id: the answers' order says nothing about who
+/// answered when.
+fn answer_row(
+    tenant: TenantId,
+    survey: i64,
+    place: &AnswerPlace,
+    answers: &Answers,
+) -> Result<[sea_query::SimpleExpr; 7]> {
+    Ok([
+        ((rand::random::<u64>() >> 2) as i64 + 1).into(),
+        tenant.0.into(),
+        survey.into(),
+        place.department_id.into(),
+        place.age_band.into(),
+        place.grade.as_str().into(),
+        json(&answers.0)?.into(),
+    ])
+}
+
 /// Targets per INSERT statement (4 values each).
 const TARGETS_PER_INSERT: usize = 2_000;
 
@@ -440,29 +469,11 @@ impl Store {
                 },
             ));
         }
-        // A random positive id: the answers' order says nothing about who answered when.
-        let id = (rand::random::<u64>() >> 2) as i64 + 1;
         tx.execute(
             &Query::insert()
                 .into_table(SurveyAnswers::Table)
-                .columns([
-                    SurveyAnswers::Id,
-                    SurveyAnswers::TenantId,
-                    SurveyAnswers::SurveyId,
-                    SurveyAnswers::DepartmentId,
-                    SurveyAnswers::AgeBand,
-                    SurveyAnswers::Grade,
-                    SurveyAnswers::Answers,
-                ])
-                .values_panic([
-                    id.into(),
-                    tenant.0.into(),
-                    survey.id.into(),
-                    place.department_id.into(),
-                    place.age_band.into(),
-                    place.grade.as_str().into(),
-                    json(&answers.0)?.into(),
-                ])
+                .columns(ANSWER_COLUMNS)
+                .values_panic(answer_row(tenant, survey.id, place, answers)?)
                 .to_owned(),
         )
         .await?;
@@ -672,25 +683,9 @@ impl Store {
             )
             .await?;
             let mut q = Query::insert();
-            q.into_table(SurveyAnswers::Table).columns([
-                SurveyAnswers::Id,
-                SurveyAnswers::TenantId,
-                SurveyAnswers::SurveyId,
-                SurveyAnswers::DepartmentId,
-                SurveyAnswers::AgeBand,
-                SurveyAnswers::Grade,
-                SurveyAnswers::Answers,
-            ]);
+            q.into_table(SurveyAnswers::Table).columns(ANSWER_COLUMNS);
             for (_, place, answers) in &take {
-                q.values_panic([
-                    ((rand::random::<u64>() >> 2) as i64 + 1).into(),
-                    tenant.0.into(),
-                    survey.into(),
-                    place.department_id.into(),
-                    place.age_band.into(),
-                    place.grade.as_str().into(),
-                    json(&answers.0)?.into(),
-                ]);
+                q.values_panic(answer_row(tenant, survey, place, answers)?);
             }
             tx.execute(&q).await?;
             stored += take.len() as u64;

@@ -3,25 +3,16 @@
 //! by age band and by grade (one sheet or section each). Audited as an export.
 
 use super::report::ReportQuery;
+use super::row_label;
 use crate::shared::auth::{Auth, Page};
 use crate::shared::download::{PDF, XLSX, download};
 use crate::shared::error::AppError;
 use crate::shared::pdf::{Block, render};
 use crate::{AppState, Origin};
-use app::surveys::{By, OrgReport, ReportUnavailable, Row, RowLabel};
+use app::surveys::{By, OrgReport, ReportUnavailable, Row};
 use axum::extract::{Query, State};
 use axum::response::Response;
 use domain::survey::Measure;
-
-fn row_label(page: &Page, l: &RowLabel) -> String {
-    match l {
-        RowLabel::Company => page.t("org_report.company"),
-        RowLabel::Unit { name, .. } => name.clone(),
-        RowLabel::Age { band } => page.t(&format!("org_report.age.{band}")),
-        RowLabel::Grade { grade } if grade.is_empty() => page.t("org_report.no_grade"),
-        RowLabel::Grade { grade } => grade.clone(),
-    }
-}
 
 fn value(m: &Measure, v: Option<f64>) -> String {
     match (m, v) {

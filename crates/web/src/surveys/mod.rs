@@ -34,3 +34,15 @@ pub fn router() -> Router<AppState> {
 pub(crate) fn kind_label(page: &crate::shared::auth::Page, kind: domain::survey::Kind) -> String {
     page.t(&format!("surveys.kind.{}", kind.key()))
 }
+
+/// A report row's label as the pages, exports and the themes report name it.
+pub(crate) fn row_label(page: &crate::shared::auth::Page, l: &app::surveys::RowLabel) -> String {
+    use app::surveys::RowLabel;
+    match l {
+        RowLabel::Company => page.t("org_report.company"),
+        RowLabel::Unit { name, .. } => name.clone(),
+        RowLabel::Age { band } => page.t(&format!("org_report.age.{band}")),
+        RowLabel::Grade { grade } if grade.is_empty() => page.t("org_report.no_grade"),
+        RowLabel::Grade { grade } => grade.clone(),
+    }
+}

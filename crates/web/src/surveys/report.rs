@@ -77,13 +77,7 @@ fn heat(m: Measure, v: f64) -> String {
 }
 
 fn row_view(page: &Page, r: &OrgReport, row: &Row, survey: i64) -> RowView {
-    let label = match &row.label {
-        RowLabel::Company => page.t("org_report.company"),
-        RowLabel::Unit { name, .. } => name.clone(),
-        RowLabel::Age { band } => page.t(&format!("org_report.age.{band}")),
-        RowLabel::Grade { grade } if grade.is_empty() => page.t("org_report.no_grade"),
-        RowLabel::Grade { grade } => grade.clone(),
-    };
+    let label = super::row_label(page, &row.label);
     let down = match &row.label {
         RowLabel::Unit { id, .. } if row.has_children && row.respondents.is_some() => Some(
             format!("/org-report?survey={survey}&unit={id}&by={}", r.by.key()),

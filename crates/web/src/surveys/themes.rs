@@ -45,16 +45,6 @@ pub(super) struct ThemesPage {
     k: u32,
 }
 
-fn label(page: &Page, l: &RowLabel) -> String {
-    match l {
-        RowLabel::Company => page.t("org_report.company"),
-        RowLabel::Unit { name, .. } => name.clone(),
-        RowLabel::Age { band } => page.t(&format!("org_report.age.{band}")),
-        RowLabel::Grade { grade } if grade.is_empty() => page.t("org_report.no_grade"),
-        RowLabel::Grade { grade } => grade.clone(),
-    }
-}
-
 /// GET /org-report/themes — HR for the company, a manager for their own unit.
 pub(super) async fn page(
     State(state): State<AppState>,
@@ -117,7 +107,7 @@ pub(super) async fn page(
     let view = |r: &app::concerns::ThemeRow| {
         let most = r.consulted.unwrap_or(0).max(1) as f64;
         ThemeRowView {
-            label: label(&page, &r.label),
+            label: super::row_label(&page, &r.label),
             down: match &r.label {
                 RowLabel::Unit { id, .. } if r.has_children && r.consulted.is_some() => {
                     Some(link(Some(*id)))
