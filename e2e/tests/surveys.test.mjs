@@ -208,6 +208,18 @@ test('the consultant tags the themes raised in an interview; HR adds a theme of 
   await page.fill('[data-testid=concern-label-en]', 'Side jobs');
   await click(page, '[data-testid=concern-add]');
   assert.match(await page.textContent('[data-testid=flash]'), /副業/);
+  // The questions of the next survey: one reworded; a choice left empty is refused.
+  await click(page, '[data-testid=questions-link-five_supports]');
+  await page.fill('[data-testid=question-ja-1]', '上司に安心して失敗を話せます。');
+  await page.fill('[data-testid=scale-ja-3]', '');
+  await click(page, '[data-testid=questions-save]');
+  assert.match(await page.textContent('[data-testid=questions-error]'), /5段階すべて/);
+  assert.equal(await page.inputValue('[data-testid=question-ja-1]'), '上司に安心して失敗を話せます。');
+  await page.fill('[data-testid=scale-ja-3]', 'どちらでもない');
+  await click(page, '[data-testid=questions-save]');
+  assert.match(await page.textContent('[data-testid=flash]'), /質問を保存しました/);
+  await shot(page, 'survey-questions');
+  await fitsPhone(page, 'survey-questions');
   await page.goto(`${server.base}/org-report`);
   await click(page, '[data-testid=org-report-themes-tab]');
   assert.match(await page.textContent('[data-testid=themes-heatmap]'), /キャリアの方向性/);

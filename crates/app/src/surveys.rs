@@ -129,6 +129,33 @@ pub async fn open(
     Ok(Ok(id))
 }
 
+/// Saves the company's questionnaire of its kind (HR), after `Questionnaire::check`.
+/// Surveys already opened keep their own questions.
+pub async fn save_questionnaire(
+    store: &Store,
+    caller: &Caller,
+    q: &domain::survey::Questionnaire,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Result<(), survey::QuestionnaireError>, Error> {
+    let tenant = manage(caller)?;
+    if let Err(e) = q.check() {
+        return Ok(Err(e));
+    }
+    store.set_survey_questionnaire(tenant, q, now).await?;
+    caller
+        .audit(
+            store,
+            store::audit::NewAuditEntry::new(
+                Some(tenant),
+                domain::audit::AuditAction::SurveyQuestionsChanged,
+            )
+            .target("questionnaire", q.kind.key())
+            .detail(format!("questions={}", q.questions.len())),
+        )
+        .await?;
+    Ok(Ok(()))
+}
+
 /// HR's list: every survey with its participation.
 pub async fn list(store: &Store, caller: &Caller) -> Result<Vec<(Survey, Participation)>, Error> {
     let tenant = manage(caller)?;

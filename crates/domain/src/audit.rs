@@ -53,10 +53,12 @@ pub enum AuditAction {
     SurveyClosed,
     /// HR sent a reminder to those who have not answered.
     SurveyReminded,
+    /// HR changed the company's questionnaire of a kind of survey.
+    SurveyQuestionsChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 29] = [
+    pub const ALL: [AuditAction; 30] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignInLocked,
@@ -86,6 +88,7 @@ impl AuditAction {
         AuditAction::SurveyOpened,
         AuditAction::SurveyClosed,
         AuditAction::SurveyReminded,
+        AuditAction::SurveyQuestionsChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -119,6 +122,7 @@ impl AuditAction {
             AuditAction::SurveyOpened => "survey_opened",
             AuditAction::SurveyClosed => "survey_closed",
             AuditAction::SurveyReminded => "survey_reminded",
+            AuditAction::SurveyQuestionsChanged => "survey_questions_changed",
         }
     }
 

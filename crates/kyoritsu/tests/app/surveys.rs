@@ -795,3 +795,113 @@ async fn as_person_hr(app: &TestApp) -> app::Caller {
         request_id: None,
     }
 }
+
+app_test!(
+    hr_edits_the_questions_a_scale_without_labels_is_refused_and_open_surveys_keep_theirs,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        let before = open_survey(&app, &hr, &[("population", "everyone")], "変更前").await;
+        let (s, page) = hr.get("/surveys/questions/five_supports").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(page.contains("安全道路"));
+        let q = app
+            .store
+            .survey_questionnaire(t.id, domain::survey::Kind::FiveSupports)
+            .await
+            .expect("q");
+        let csrf = hr.csrf("/surveys/questions/five_supports").await;
+        let mut fields: Vec<(String, String)> = vec![("_csrf".into(), csrf)];
+        for (i, x) in q.questions.iter().enumerate() {
+            let n = i + 1;
+            fields.push((format!("q{n}.key"), x.key.clone()));
+            fields.push((format!("q{n}.measure"), x.measure.key()));
+            fields.push((
+                format!("q{n}.ja"),
+                if n == 1 {
+                    "上司に安心して失敗を話せます。".into()
+                } else {
+                    x.text_ja.clone()
+                },
+            ));
+            fields.push((format!("q{n}.en"), x.text_en.clone()));
+            if n == 2 {
+                fields.push((format!("q{n}.remove"), "1".into()));
+            }
+        }
+        let n = q.questions.len() + 1;
+        fields.push((format!("q{n}.key"), String::new()));
+        fields.push((format!("q{n}.measure"), "support.future_outlook".into()));
+        fields.push((
+            format!("q{n}.ja"),
+            "社外の人とキャリアについて話す機会があります。".into(),
+        ));
+        fields.push((
+            format!("q{n}.en"),
+            "I get to talk about my career with people outside.".into(),
+        ));
+        for p in 1..=5 {
+            fields.push((
+                format!("scale_ja{p}"),
+                if p == 3 {
+                    String::new()
+                } else {
+                    q.scale_ja[p - 1].clone()
+                },
+            ));
+            fields.push((format!("scale_en{p}"), q.scale_en[p - 1].clone()));
+        }
+        // A scale point without its label: refused, everything typed comes back.
+        let (s, body) = hr
+            .post("/surveys/questions/five_supports", &as_refs(&fields))
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("5段階すべてに日本語と英語のラベル"));
+        assert!(body.contains("上司に安心して失敗を話せます。"));
+        assert!(body.contains("社外の人とキャリアについて話す機会があります。"));
+        assert_eq!(
+            app.store
+                .survey_questionnaire(t.id, domain::survey::Kind::FiveSupports)
+                .await
+                .expect("q"),
+            q,
+            "nothing saved"
+        );
+        for f in fields.iter_mut() {
+            if f.0 == "scale_ja3" {
+                f.1 = "どちらでもない".into();
+            }
+        }
+        let (s, _) = hr
+            .post("/surveys/questions/five_supports", &as_refs(&fields))
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let saved = app
+            .store
+            .survey_questionnaire(t.id, domain::survey::Kind::FiveSupports)
+            .await
+            .expect("q");
+        assert_eq!(saved.questions.len(), q.questions.len());
+        assert_eq!(saved.questions[0].text_ja, "上司に安心して失敗を話せます。");
+        assert!(saved.questions.iter().all(|x| x.key != "q2"), "removed");
+        let added = saved.questions.last().expect("added");
+        assert!(!q.questions.iter().any(|x| x.key == added.key), "a new key");
+        assert_eq!(saved.scale_ja[2], "どちらでもない");
+        // The open survey keeps its questions; the next one takes the new ones.
+        let kept = app.store.survey(t.id, before).await.expect("q").expect("s");
+        assert_eq!(kept.questionnaire, q);
+        let after = open_survey(&app, &hr, &[("population", "everyone")], "変更後").await;
+        let next = app.store.survey(t.id, after).await.expect("q").expect("s");
+        assert_eq!(next.questionnaire, saved);
+        // Nobody but HR edits them.
+        let manager = app.signed_in("manager@demo.example.jp").await;
+        let (s, _) = manager.get("/surveys/questions/five_supports").await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, _) = hr.get("/surveys/questions/nothing").await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+    }
+);
+
+fn as_refs(f: &[(String, String)]) -> Vec<(&str, &str)> {
+    f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}

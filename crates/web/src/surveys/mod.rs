@@ -8,6 +8,7 @@ mod answer;
 pub mod api;
 mod export;
 mod manage;
+mod questions;
 mod report;
 mod themes;
 
@@ -19,6 +20,10 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/surveys", get(manage::list).post(manage::open))
         .route("/surveys/{id}", get(manage::detail))
+        .route(
+            "/surveys/questions/{kind}",
+            get(questions::form).post(questions::save),
+        )
         .route("/surveys/{id}/remind", post(manage::remind))
         .route("/surveys/{id}/close", post(manage::close))
         .route("/my/surveys", get(answer::mine))
