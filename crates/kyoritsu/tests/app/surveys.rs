@@ -628,6 +628,29 @@ app_test!(
         let mut tagged = app.store.dialogue_concerns(t.id, held).await.expect("q");
         tagged.sort();
         assert_eq!(tagged, vec!["care".to_string(), "job_change".to_string()]);
+        // Ticks not yet saved survive saving another section: the page comes back with
+        // them, nothing of them stored until their own button.
+        let (s, body) = consultant
+            .post(
+                &format!("/dialogues/{held}/vision"),
+                &[
+                    ("_csrf", &csrf),
+                    ("vision.vision", "3年後に営業企画の仕事をしている"),
+                    ("vision.horizon", "3"),
+                    ("concern.present", "1"),
+                    ("concern.theme", "health"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            s,
+            StatusCode::OK,
+            "the page comes back with the unsaved ticks"
+        );
+        assert!(body.contains("value=\"health\" checked"));
+        let mut tagged = app.store.dialogue_concerns(t.id, held).await.expect("q");
+        tagged.sort();
+        assert_eq!(tagged, vec!["care".to_string(), "job_change".to_string()]);
         for who in [
             "manager@demo.example.jp",
             "hr@demo.example.jp",

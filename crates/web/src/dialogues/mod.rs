@@ -312,7 +312,27 @@ pub(crate) async fn saved(
         app::dialogues::Via::Page,
     )
     .await?;
-    if !kept.unsaved(&v) {
+    // Themes ticked but not saved count as unsaved too (their list is not in the view).
+    let ticks_unsaved = match &kept.concerns {
+        Some(ticked) => {
+            let caller = auth.caller(origin);
+            let mut stored = app::concerns::of_dialogue(&state.store, &caller, id).await?;
+            let keys = app::concerns::list(&state.store, auth.tenant())
+                .await?
+                .keys();
+            let mut ticked: Vec<String> = ticked
+                .iter()
+                .filter(|t| keys.contains(t))
+                .cloned()
+                .collect();
+            ticked.sort();
+            ticked.dedup();
+            stored.sort();
+            ticked != stored
+        }
+        None => false,
+    };
+    if !kept.unsaved(&v) && !ticks_unsaved {
         return Ok(back(id));
     }
     let page = page.with_new_flash().await?;
