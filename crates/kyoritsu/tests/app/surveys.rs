@@ -290,6 +290,19 @@ app_test!(
         let t = app.demo_tenant().await;
         let hr = app.signed_in("hr@demo.example.jp").await;
         let id = open_survey(&app, &hr, &[("population", "everyone")], "リマインドの確認").await;
+        // Opening it tells everyone asked, by e-mail and in the app, once each.
+        let me = app.signed_in("employee@demo.example.jp").await;
+        let (_, notices) = me.get("/notifications").await;
+        assert_eq!(
+            notices.matches("アンケートへのご協力のお願い").count(),
+            1,
+            "opened: one notice"
+        );
+        for (user, _, _) in app.store.unanswered_accounts(t.id, id).await.expect("q") {
+            let key = format!("email:survey:{id}:opened:{}", user.0);
+            let queued = app.store.job_status(t.id, &key).await.expect("q");
+            assert!(queued.is_some(), "e-mail to {}", user.0);
+        }
         let employee = app.person_of("employee@demo.example.jp").await;
         answer_all(&app, id, employee, "4").await;
         let csrf = hr.csrf(&format!("/surveys/{id}")).await;
@@ -314,7 +327,6 @@ app_test!(
             notices.contains("アンケートへの回答のお願い"),
             "in-app notice"
         );
-        let me = app.signed_in("employee@demo.example.jp").await;
         let (_, notices) = me.get("/notifications").await;
         assert!(
             !notices.contains("アンケートへの回答のお願い"),

@@ -269,7 +269,23 @@ pub(super) async fn open(
     .await?;
     match opened {
         Ok(id) => {
-            set_flash(&page.session, "success", page.t("surveys.opened")).await?;
+            // Everyone asked hears of it at once; nobody has answered yet.
+            let to = state.store.unanswered_accounts(auth.tenant(), id).await?;
+            notify(
+                &state,
+                auth.tenant(),
+                id,
+                &to,
+                "email.survey_opened",
+                |user| format!("email:survey:{id}:opened:{user}"),
+            )
+            .await?;
+            set_flash(
+                &page.session,
+                "success",
+                page.tf("surveys.opened", "n", to.len()),
+            )
+            .await?;
             Ok(Redirect::to(&format!("/surveys/{id}")).into_response())
         }
         Err(r) => again(r.key()).await,
@@ -359,19 +375,48 @@ pub(super) async fn remind(
         set_flash(&page.session, "error", page.t("surveys.closed_already")).await?;
         return Ok(Redirect::to(&format!("/surveys/{id}")).into_response());
     };
+    notify(
+        &state,
+        auth.tenant(),
+        id,
+        &to,
+        "email.survey_reminder",
+        |user| format!("email:survey_reminder:{id}:{round}:{user}"),
+    )
+    .await?;
+    set_flash(
+        &page.session,
+        "success",
+        page.tf("surveys.reminded", "n", to.len()),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/surveys/{id}")).into_response())
+}
+
+/// E-mails (and notifies in the app) the people in `to` about survey `id` with the
+/// message `template`, which names the survey and its last day, nothing else. `key` gives
+/// each message its job key (one message per person however often this runs).
+async fn notify(
+    state: &AppState,
+    tenant: domain::TenantId,
+    id: i64,
+    to: &[(domain::UserId, String, String)],
+    template: &str,
+    key: impl Fn(i64) -> String,
+) -> Result<(), AppError> {
     let survey = state
         .store
-        .survey(auth.tenant(), id)
+        .survey(tenant, id)
         .await?
         .ok_or_else(AppError::not_found)?;
     let closes = survey.closes_on.to_string();
     let now = state.clock.now();
     let mut jobs = Vec::new();
-    for (user, email, name) in &to {
+    for (user, email, name) in to {
         let payload = crate::shared::email::compose(
-            &state,
+            state,
             email.clone(),
-            "email.survey_reminder",
+            template,
             &[
                 ("name", name),
                 ("title", &survey.title),
@@ -380,20 +425,14 @@ pub(super) async fn remind(
             &format!("/my/surveys/{id}"),
         );
         jobs.push(store::jobs::NewJob::email(
-            auth.tenant(),
-            format!("email:survey_reminder:{id}:{round}:{}", user.0),
+            tenant,
+            key(user.0),
             &payload,
             now,
         )?);
     }
     state.store.enqueue_jobs(&jobs, now).await?;
-    set_flash(
-        &page.session,
-        "success",
-        page.tf("surveys.reminded", "n", to.len()),
-    )
-    .await?;
-    Ok(Redirect::to(&format!("/surveys/{id}")).into_response())
+    Ok(())
 }
 
 /// POST /surveys/{id}/close — closes the survey now; its report opens.
