@@ -16,6 +16,8 @@ pub mod consultations;
 pub mod cross_pairs;
 pub mod dialogues;
 pub mod i18n;
+pub mod kpi;
+pub mod org_report;
 pub mod pairs;
 pub mod programmes;
 pub mod reports;

@@ -363,6 +363,52 @@ impl Cube {
     }
 }
 
+/// The units of an organisation tree with one figure each (a dashboard row per unit):
+/// which units' totals may be shown. `parent[u]` is the parent of unit `u` (None for a
+/// root), `own[u]` the people counted in `u` itself apart from its sub-units (never shown
+/// as such). Returns each unit's total (own plus every sub-unit's) and whether it is shown.
+pub fn units_shown(parent: &[Option<usize>], own: &[u64], k: u64) -> (Vec<u64>, Vec<bool>) {
+    let (totals, lines) = unit_lines(parent, own);
+    let n = parent.len();
+    let mut counts = totals.clone();
+    counts.extend_from_slice(own);
+    let hidden: Vec<bool> = (0..2 * n).map(|i| i >= n).collect();
+    let suppressed = suppress(&counts, &hidden, &lines, k);
+    (totals, suppressed[..n].iter().map(|s| !s).collect())
+}
+
+/// Each unit's total, and the relations "a unit = its children + its own members" over
+/// cells `0..n` (totals) and `n..2n` (own members).
+fn unit_lines(parent: &[Option<usize>], own: &[u64]) -> (Vec<u64>, Vec<Line>) {
+    let n = parent.len();
+    let mut totals = own.to_vec();
+    totals.resize(n, 0);
+    for u in 0..n {
+        let mut at = parent[u];
+        let mut steps = 0;
+        while let Some(p) = at {
+            totals[p] += own.get(u).copied().unwrap_or(0);
+            at = parent[p];
+            steps += 1;
+            if steps > n {
+                break; // a cycle: no unit is its own ancestor
+            }
+        }
+    }
+    let mut lines: Vec<Line> = (0..n)
+        .map(|u| Line {
+            total: u,
+            parts: vec![n + u],
+        })
+        .collect();
+    for (u, p) in parent.iter().enumerate() {
+        if let Some(p) = p {
+            lines[*p].parts.push(u);
+        }
+    }
+    (totals, lines)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -616,6 +662,40 @@ mod tests {
             let hidden = vec![false; counts.len()];
             let s = suppress(&counts, &hidden, &lines, k);
             prop_assert_eq!(check(&counts, &s, &lines, k), Ok(()));
+        }
+    }
+
+    #[test]
+    fn units_show_their_totals_unless_a_complement_gives_a_small_group_away() {
+        // Company 0 = A (7) + B (6) + own 2: showing A and B tells the 2 → one goes.
+        let parent = [None, Some(0), Some(0)];
+        let (totals, shown) = units_shown(&parent, &[2, 7, 6], 5);
+        assert_eq!(totals, vec![15, 7, 6]);
+        assert!(shown[0]);
+        assert!(!(shown[1] && shown[2]));
+        // No own members at the top: both show.
+        let (_, shown) = units_shown(&parent, &[0, 7, 6], 5);
+        assert_eq!(shown, vec![true, true, true]);
+        // A unit below k never shows.
+        let (_, shown) = units_shown(&parent, &[0, 7, 3], 5);
+        assert!(!shown[2]);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn no_unit_below_k_is_shown_or_worked_out((parent, members, k) in organisation()) {
+            let mut own = vec![0u64; parent.len()];
+            for (u, _, _) in &members {
+                own[*u] += 1;
+            }
+            let (totals, shown) = units_shown(&parent, &own, k);
+            let (_, lines) = unit_lines(&parent, &own);
+            let mut counts = totals.clone();
+            counts.extend_from_slice(&own);
+            let mut suppressed: Vec<bool> = shown.iter().map(|s| !s).collect();
+            suppressed.extend(std::iter::repeat_n(true, own.len()));
+            prop_assert_eq!(check(&counts, &suppressed, &lines, k), Ok(()));
         }
     }
 }

@@ -23,6 +23,7 @@ pub mod feedback;
 pub mod ids;
 pub mod import;
 pub mod japan_time;
+pub mod kpi;
 pub mod matching;
 pub mod mechanism;
 pub mod pairing;

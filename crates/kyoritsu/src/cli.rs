@@ -175,6 +175,18 @@ enum Command {
         #[command(flatten)]
         format: FormatArg,
     },
+    /// The KPI dashboard's figures (面談実施率, 1on1実施率, キャリア自律率, …) of a fiscal
+    /// year for the whole company or one department and its sub-units, every figure under
+    /// the anonymity rule exactly as the dashboard shows it.
+    Kpi {
+        #[arg(long)]
+        fy: i32,
+        /// This department and its sub-units (its code) instead of the whole company.
+        #[arg(long)]
+        department: Option<String>,
+        #[command(flatten)]
+        format: FormatArg,
+    },
 }
 
 #[derive(Subcommand)]
@@ -649,6 +661,15 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             }
             Ok(())
         }
+        Command::Kpi {
+            fy,
+            department,
+            format,
+        } => {
+            let store = open(&config, url).await?;
+            let t = tenant(&store, tenant_arg).await?;
+            kpi_report(&store, &t, fy, department.as_deref(), format.format).await
+        }
         Command::Commitment(CommitmentCommand::Check { format, lang }) => {
             commitment_check(format.format, &lang)
         }
@@ -874,6 +895,48 @@ async fn programme_assign(
                     st.key(),
                     st.key()
                 );
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn kpi_report(
+    store: &Store,
+    t: &Tenant,
+    fy: i32,
+    department: Option<&str>,
+    format: OutputFormat,
+) -> Result<()> {
+    if !(2000..=2100).contains(&fy) {
+        bail!("--fy must be a fiscal year between 2000 and 2100");
+    }
+    let Some(d) = app::kpi::for_operator(store, t.id, fy, department, web_today()).await? else {
+        bail!(
+            "no department with code '{}' in tenant '{}'",
+            department.unwrap_or_default(),
+            t.slug
+        );
+    };
+    match format {
+        OutputFormat::Json => print_json(&d),
+        OutputFormat::Text => {
+            let name = |l: &app::org_report::RowLabel| match l {
+                app::org_report::RowLabel::Unit { code, name, .. } => format!("{code} {name}"),
+                _ => "(company)".to_string(),
+            };
+            out!("KPI FY{fy} (k = {}; hidden figures shown as -)", d.k);
+            for row in std::iter::once(&d.total).chain(&d.rows) {
+                out!("{}", name(&row.label));
+                for f in &row.figures {
+                    let value = match (f.value, f.kpi.unit()) {
+                        (Some(v), domain::kpi::Unit::Share) => format!("{:.1}%", v * 100.0),
+                        (Some(v), _) => format!("{v:.2}"),
+                        (None, _) => "-".to_string(),
+                    };
+                    let people = f.people.map(|n| format!("  ({n})")).unwrap_or_default();
+                    out!("  {:<24} {:>8}{people}", f.kpi.key(), value);
+                }
             }
             Ok(())
         }

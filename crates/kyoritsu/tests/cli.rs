@@ -1341,6 +1341,282 @@ async fn autonomy_matches_a_hand_count_postgres() {
     autonomy_matches_a_hand_count(TestDb::postgres().await).await;
 }
 
+/// A stored time as its day in Japan, on either engine's text form.
+fn japan_day(text: &str) -> Option<chrono::NaiveDate> {
+    ["%Y-%m-%d %H:%M:%S%.f%#z", "%Y-%m-%dT%H:%M:%S%.f%#z"]
+        .iter()
+        .find_map(|f| chrono::DateTime::parse_from_str(text, f).ok())
+        .map(|t| domain::japan_time::japan_date(t.with_timezone(&chrono::Utc)))
+}
+
+/// Every KPI of the company row of `kyoritsu kpi`, recounted from the raw tables by the
+/// definitions DOMAIN.md and the dashboard give, on a generated company.
+async fn kpi_matches_a_recount(db: TestDb) {
+    use std::collections::{HashMap, HashSet};
+    let out = kyoritsu(&db.url, &["demo-data", "--employees", "200"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let today = domain::japan_time::japan_date(chrono::Utc::now());
+    let this_fy = if chrono::Datelike::month(&today) >= 4 {
+        chrono::Datelike::year(&today)
+    } else {
+        chrono::Datelike::year(&today) - 1
+    };
+    let yes = |s: &str| s == "1" || s == "true" || s == "t";
+    for fy in [this_fy, this_fy - 1] {
+        let v = json(&kyoritsu(
+            &db.url,
+            &["kpi", "--fy", &fy.to_string(), "--format", "json"],
+            None,
+        ));
+        let from = chrono::NaiveDate::from_ymd_opt(fy, 4, 1).expect("d");
+        let end = chrono::NaiveDate::from_ymd_opt(fy + 1, 3, 31).expect("d");
+        let until = std::cmp::min(end, today);
+        let in_fy = |t: &str| japan_day(t).is_some_and(|d| d >= from && d <= end);
+        let url = db.url.clone();
+        let rows = move |sql: &str| {
+            let (url, sql) = (url.clone(), sql.to_string());
+            async move { text_rows(&url, &sql).await }
+        };
+        let people: HashMap<String, String> = rows(
+            "SELECT CAST(id AS TEXT), CAST(manager_id AS TEXT) FROM people WHERE status <> 'left'",
+        )
+        .await
+        .into_iter()
+        .map(|r| (r[0].clone(), r[1].clone()))
+        .collect();
+        let held = rows(
+            "SELECT CAST(subject_person_id AS TEXT), kind, CAST(starts_at AS TEXT), \
+             CAST(facilitator_user_id AS TEXT), CAST(id AS TEXT) FROM dialogues WHERE state = 'held'",
+        )
+        .await;
+        let interview = |k: &str| k == "career_interview" || k == "milestone_interview";
+        let interviewed: HashSet<&String> = held
+            .iter()
+            .filter(|r| interview(&r[1]) && in_fy(&r[2]) && people.contains_key(&r[0]))
+            .map(|r| &r[0])
+            .collect();
+        let recent: HashSet<&String> = held
+            .iter()
+            .filter(|r| {
+                japan_day(&r[2])
+                    .is_some_and(|d| d <= until && d > until - chrono::Duration::days(365))
+            })
+            .map(|r| &r[0])
+            .collect();
+        let consulted: HashSet<&String> = held
+            .iter()
+            .filter(|r| r[1] == "consultation" && in_fy(&r[2]))
+            .map(|r| &r[0])
+            .collect();
+        // (value, people the figure covers)
+        let share = |num: usize, den: usize| ((den > 0).then(|| num as f64 / den as f64), den);
+        let mut expected: Vec<(&str, (Option<f64>, usize))> = vec![
+            ("interview_coverage", share(interviewed.len(), people.len())),
+            (
+                "no_dialogue_12_months",
+                share(
+                    people.keys().filter(|p| !recent.contains(p)).count(),
+                    people.len(),
+                ),
+            ),
+            (
+                "consultant_usage",
+                share(
+                    people.keys().filter(|p| consulted.contains(p)).count(),
+                    people.len(),
+                ),
+            ),
+        ];
+        // Commitments that count, with their dialogue.
+        let dialogue_of: HashMap<&String, &Vec<String>> = held.iter().map(|r| (&r[4], r)).collect();
+        let commitments = rows(
+            "SELECT CAST(subject_person_id AS TEXT), CAST(dialogue_id AS TEXT), CAST(starts_on AS TEXT), \
+             status, CAST(objective AS TEXT), CAST(has_start AS TEXT), CAST(replaced AS TEXT) \
+             FROM commitments WHERE confirmed_at IS NOT NULL",
+        )
+        .await;
+        let counting: Vec<&Vec<String>> = commitments
+            .iter()
+            .filter(|r| yes(&r[4]) && yes(&r[5]) && !yes(&r[6]) && people.contains_key(&r[0]))
+            .collect();
+        let committed: HashSet<&String> = counting
+            .iter()
+            .filter(|r| {
+                dialogue_of
+                    .get(&r[1])
+                    .is_some_and(|d| interview(&d[1]) && in_fy(&d[2]))
+            })
+            .map(|r| &r[0])
+            .collect();
+        expected.push((
+            "commitment_rate",
+            share(
+                interviewed
+                    .iter()
+                    .filter(|p| committed.contains(*p))
+                    .count(),
+                interviewed.len(),
+            ),
+        ));
+        let mut due: HashMap<&String, bool> = HashMap::new();
+        for r in &counting {
+            let starts = chrono::NaiveDate::parse_from_str(&r[2], "%Y-%m-%d");
+            if starts.is_ok_and(|d| d >= from && d <= until) {
+                *due.entry(&r[0]).or_default() |=
+                    ["started", "continuing", "done"].contains(&r[3].as_str());
+            }
+        }
+        expected.push((
+            "start_adherence",
+            share(due.values().filter(|s| **s).count(), due.len()),
+        ));
+        let evaluations = rows(&format!(
+            "SELECT CAST(person_id AS TEXT), level FROM behaviour_evaluations WHERE fiscal_year = {fy}"
+        ))
+        .await;
+        let evaluated: Vec<&Vec<String>> = evaluations
+            .iter()
+            .filter(|r| people.contains_key(&r[0]))
+            .collect();
+        expected.push((
+            "behaviour_change",
+            share(
+                evaluated
+                    .iter()
+                    .filter(|r| r[1] == "remarkable" || r[1] == "changed")
+                    .count(),
+                evaluated.len(),
+            ),
+        ));
+        let reports: Vec<Vec<String>> = rows(
+            "SELECT CAST(subject_person_id AS TEXT), CAST(sent_at AS TEXT), CAST(acknowledged_at AS TEXT) \
+             FROM feedback_reports WHERE sent_at IS NOT NULL AND retracted_at IS NULL",
+        )
+        .await
+        .into_iter()
+        .filter(|r| in_fy(&r[1]) && people.contains_key(&r[0]))
+        .collect();
+        let subjects: HashSet<&String> = reports.iter().map(|r| &r[0]).collect();
+        let acknowledged = reports.iter().filter(|r| !r[2].is_empty()).count();
+        expected.push((
+            "feedback_acknowledged",
+            (share(acknowledged, reports.len()).0, subjects.len()),
+        ));
+        let targets: Vec<Vec<String>> = rows(&format!(
+            "SELECT CAST(t.person_id AS TEXT), CAST(t.answered AS TEXT) FROM survey_targets t \
+             JOIN surveys s ON s.id = t.survey_id WHERE s.fiscal_year = {fy}"
+        ))
+        .await
+        .into_iter()
+        .filter(|r| people.contains_key(&r[0]))
+        .collect();
+        let asked: HashSet<&String> = targets.iter().map(|r| &r[0]).collect();
+        let answered = targets.iter().filter(|r| yes(&r[1])).count();
+        expected.push((
+            "survey_participation",
+            (share(answered, targets.len()).0, asked.len()),
+        ));
+        // 1on1s: each report met by their own manager, once per month begun.
+        let person_of: HashMap<String, String> =
+            rows("SELECT CAST(id AS TEXT), CAST(person_id AS TEXT) FROM users")
+                .await
+                .into_iter()
+                .map(|r| (r[0].clone(), r[1].clone()))
+                .collect();
+        let months = {
+            use chrono::Datelike;
+            ((until.year() - fy) * 12 + until.month() as i32 - 4 + 1).clamp(0, 12) as usize
+        };
+        let met: HashSet<(String, u32)> = held
+            .iter()
+            .filter(|r| r[1] == "one_on_one")
+            .filter_map(|r| {
+                let d = japan_day(&r[2]).filter(|d| *d >= from && *d <= until)?;
+                let manager = people.get(&r[0]).filter(|m| !m.is_empty())?;
+                (person_of.get(&r[3]) == Some(manager)).then(|| {
+                    use chrono::Datelike;
+                    (r[0].clone(), d.month0())
+                })
+            })
+            .collect();
+        let reports_due = people
+            .values()
+            .filter(|m| !m.is_empty() && people.contains_key(*m))
+            .count();
+        let pairs = reports_due * months;
+        expected.push((
+            "one_on_one_cadence",
+            (share(met.len(), pairs).0, reports_due),
+        ));
+        let figures = v["total"]["figures"].as_array().expect("figures");
+        let k = v["k"].as_u64().expect("k") as usize;
+        for (key, (want, people)) in &expected {
+            let f = figures
+                .iter()
+                .find(|f| f["kpi"] == *key)
+                .unwrap_or_else(|| panic!("{key} missing"));
+            match (f["value"].as_f64(), want) {
+                (Some(g), Some(w)) => assert!((g - w).abs() < 1e-9, "FY{fy} {key}: {g} ≠ {w}"),
+                // The company's figure hides only when it covers fewer than k people.
+                (None, Some(_)) => {
+                    assert!(*people < k && f["suppressed"] == true, "FY{fy} {key}: {f}")
+                }
+                (g, w) => assert_eq!(g, *w, "FY{fy} {key}"),
+            }
+        }
+        if fy == this_fy {
+            for key in [
+                "interview_coverage",
+                "one_on_one_cadence",
+                "commitment_rate",
+            ] {
+                assert!(
+                    expected
+                        .iter()
+                        .any(|(k, (w, _))| k == &key && w.is_some_and(|w| w > 0.0)),
+                    "the generated company has {key} this year"
+                );
+            }
+        }
+        // The autonomy rate is the one `kyoritsu autonomy` gives.
+        let a = json(&kyoritsu(
+            &db.url,
+            &["autonomy", "--fy", &fy.to_string(), "--format", "json"],
+            None,
+        ));
+        let rate = figures
+            .iter()
+            .find(|f| f["kpi"] == "autonomy_rate")
+            .expect("autonomy")["value"]
+            .as_f64();
+        assert_eq!(rate, a["rate"].as_f64(), "FY{fy} autonomy");
+    }
+    // Units: the company's sub-units are listed, each hidden or with its people.
+    let v = json(&kyoritsu(
+        &db.url,
+        &["kpi", "--fy", &this_fy.to_string(), "--format", "json"],
+        None,
+    ));
+    assert!(!v["rows"].as_array().expect("rows").is_empty());
+    let out = kyoritsu(
+        &db.url,
+        &["kpi", "--fy", &this_fy.to_string(), "--department", "NOPE"],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("NOPE"));
+}
+
+#[tokio::test]
+async fn kpi_matches_a_recount_sqlite() {
+    kpi_matches_a_recount(TestDb::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn kpi_matches_a_recount_postgres() {
+    kpi_matches_a_recount(TestDb::postgres().await).await;
+}
+
 /// A command that needs no database, fed `input` on stdin.
 fn without_database(args: &[&str], input: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kyoritsu"))

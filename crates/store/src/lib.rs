@@ -27,6 +27,7 @@ pub mod feedback;
 pub mod imports;
 pub mod invitations;
 pub mod jobs;
+pub mod kpi;
 pub mod migrations;
 pub mod notifications;
 pub mod pairs;

@@ -1,0 +1,444 @@
+//! KPIダッシュボード: the figures of DOMAIN.md's KPIs for a fiscal year, by unit, with a
+//! ten-year trend. Each KPI is counted per person (or per answer, per report) into the
+//! unit of the person's department, added up the organisation tree, and shown in a unit
+//! only when `domain::anonymity::units_shown` allows it for that KPI's people — so no
+//! unit below k shows, and no small group can be worked out from a parent and its other
+//! children.
+
+use crate::org_report::{ReportUnavailable, RowLabel, Tree, scope};
+use crate::{Caller, Error};
+use chrono::NaiveDate;
+use domain::TenantId;
+use domain::calendar::FiscalYear;
+use domain::kpi::{Count, Kpi};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use store::Store;
+
+/// Years the trend goes back (the current one included).
+pub const TREND_YEARS: i32 = 10;
+
+/// One KPI in one place: its value and the people it covers, or nothing when the
+/// anonymity rule hides it (or nothing is counted).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Figure {
+    pub kpi: Kpi,
+    pub value: Option<f64>,
+    pub people: Option<u64>,
+    /// The figure exists but is hidden (below k, or a complement of one).
+    pub suppressed: bool,
+}
+
+/// One unit's figures.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct KpiRow {
+    pub label: RowLabel,
+    pub figures: Vec<Figure>,
+    pub has_children: bool,
+}
+
+/// The unit's figures of one fiscal year (a point of the trend).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TrendYear {
+    pub fiscal_year: i32,
+    pub figures: Vec<Figure>,
+}
+
+/// The dashboard of one fiscal year for one unit.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Dashboard {
+    pub fiscal_year: i32,
+    pub k: u32,
+    pub kpis: Vec<Kpi>,
+    /// The unit (the whole company when none) and its figures.
+    pub total: KpiRow,
+    /// Its sub-units, by code.
+    pub rows: Vec<KpiRow>,
+    /// From the oldest year to `fiscal_year`; empty unless asked for.
+    pub trend: Vec<TrendYear>,
+    /// The path from the top to this unit: (id, name).
+    pub path: Vec<(i64, String)>,
+    pub whole_company: bool,
+}
+
+/// Every KPI's counts of one fiscal year, per unit of `tree`, own members only.
+pub(crate) struct Counts {
+    per: BTreeMap<Kpi, Vec<Count>>,
+}
+
+const INTERVIEWS: [&str; 2] = ["career_interview", "milestone_interview"];
+
+/// Counts fiscal year `fy` as it stands on `today` (nothing for a year not begun).
+pub(crate) async fn counts(
+    store: &Store,
+    tenant: TenantId,
+    tree: &Tree,
+    fy: i32,
+    today: NaiveDate,
+) -> Result<Counts, Error> {
+    use domain::japan_time::{japan_date, start_of_japan_day};
+    let n = tree.units.len();
+    let mut per: BTreeMap<Kpi, Vec<Count>> = Kpi::ALL
+        .into_iter()
+        .map(|k| (k, vec![Count::default(); n]))
+        .collect();
+    let settings = store.tenant(tenant).await?.settings;
+    let range = settings.calendar.range(FiscalYear(fy));
+    if today < *range.start() {
+        return Ok(Counts { per });
+    }
+    let until = std::cmp::min(*range.end(), today);
+    let (start, end) = (
+        start_of_japan_day(*range.start()),
+        start_of_japan_day(*range.end()) + chrono::Duration::days(1),
+    );
+    let facts = store.kpi_facts(tenant, fy, range.clone(), until).await?;
+    let unit_of: HashMap<i64, usize> = facts
+        .people
+        .iter()
+        .map(|(p, d, _)| (*p, tree.unit(*d)))
+        .collect();
+    let mut add = |kpi: Kpi, person: i64, c: Count| {
+        if let (Some(u), Some(v)) = (unit_of.get(&person), per.get_mut(&kpi)) {
+            v[*u].add(&c);
+        }
+    };
+    let yes = |b: bool| if b { 1.0 } else { 0.0 };
+
+    // Interviews, dialogue in 12 months, consultations: one count per person.
+    let interviewed: HashSet<i64> = facts.interviews.iter().map(|(p, _)| *p).collect();
+    for (p, _, _) in &facts.people {
+        add(
+            Kpi::InterviewCoverage,
+            *p,
+            Count::of(yes(interviewed.contains(p)), 1),
+        );
+        add(
+            Kpi::NoDialogue12Months,
+            *p,
+            Count::of(yes(!facts.in_dialogue.contains(p)), 1),
+        );
+        add(
+            Kpi::ConsultantUsage,
+            *p,
+            Count::of(yes(facts.consulted.contains(p)), 1),
+        );
+    }
+
+    // Commitments that ended an interview of the year; interviews up to the first.
+    let mut first_commit: HashMap<i64, chrono::DateTime<chrono::Utc>> = HashMap::new();
+    for c in &facts.commitments {
+        if INTERVIEWS.contains(&c.dialogue_kind.as_str())
+            && c.dialogue_at >= start
+            && c.dialogue_at < end
+        {
+            let e = first_commit.entry(c.person).or_insert(c.dialogue_at);
+            *e = std::cmp::min(*e, c.dialogue_at);
+        }
+    }
+    for p in &interviewed {
+        add(
+            Kpi::CommitmentRate,
+            *p,
+            Count::of(yes(first_commit.contains_key(p)), 1),
+        );
+    }
+    for (p, at) in &first_commit {
+        let sessions = facts
+            .interviews
+            .iter()
+            .filter(|(q, when)| q == p && when <= at)
+            .count();
+        if sessions > 0 {
+            add(Kpi::SessionsToCommitment, *p, Count::of(sessions as f64, 1));
+        }
+    }
+
+    // Start adherence: commitments due to start in the year by `until`.
+    let mut due: HashMap<i64, bool> = HashMap::new();
+    for c in &facts.commitments {
+        if c.starts_on
+            .is_some_and(|d| range.contains(&d) && d <= until)
+        {
+            *due.entry(c.person).or_default() |= c.started;
+        }
+    }
+    for (p, started) in &due {
+        add(Kpi::StartAdherence, *p, Count::of(yes(*started), 1));
+    }
+
+    for (p, level) in &facts.evaluations {
+        add(
+            Kpi::BehaviourChange,
+            *p,
+            Count::of(yes(matches!(level.as_str(), "remarkable" | "changed")), 1),
+        );
+    }
+
+    let mut reports: HashMap<i64, (u64, u64)> = HashMap::new();
+    for (p, acknowledged) in &facts.reports {
+        let e = reports.entry(*p).or_default();
+        e.0 += u64::from(*acknowledged);
+        e.1 += 1;
+    }
+    for (p, (ack, sent)) in &reports {
+        add(Kpi::FeedbackAcknowledged, *p, Count::of(*ack as f64, *sent));
+    }
+
+    let mut asked: HashMap<i64, (u64, u64)> = HashMap::new();
+    for (p, answered) in &facts.survey_targets {
+        let e = asked.entry(*p).or_default();
+        e.0 += u64::from(*answered);
+        e.1 += 1;
+    }
+    for (p, (answered, of)) in &asked {
+        add(
+            Kpi::SurveyParticipation,
+            *p,
+            Count::of(*answered as f64, *of),
+        );
+    }
+
+    // Autonomy, by the tenant's definition.
+    let definition = store.autonomy_definition(tenant).await?;
+    let autonomy = store
+        .autonomy_facts(tenant, fy, range.clone(), None, &settings.rating_scale)
+        .await?;
+    let bar = domain::autonomy::threshold(&definition, &autonomy.ratings, &settings.rating_scale);
+    for (p, f) in &autonomy.people {
+        let j = domain::autonomy::judge(&definition, f, bar);
+        add(Kpi::AutonomyRate, p.0, Count::of(yes(j.autonomous()), 1));
+    }
+
+    // 1on1 cadence: each manager's reports × months begun, met pairs counted once.
+    let months = domain::kpi::months_begun(*range.start(), until);
+    let mut reports_of: HashMap<i64, u64> = HashMap::new();
+    let manager_of: HashMap<i64, i64> = facts
+        .people
+        .iter()
+        .filter_map(|(p, _, m)| m.map(|m| (*p, m)))
+        .collect();
+    for m in manager_of.values() {
+        *reports_of.entry(*m).or_default() += 1;
+    }
+    let mut met: HashMap<i64, HashSet<(i64, u32)>> = HashMap::new();
+    for (m, report, at) in &facts.one_on_ones {
+        if manager_of.get(report) == Some(m) {
+            let day = japan_date(*at);
+            if day <= until {
+                let month = domain::kpi::months_begun(*range.start(), day) as u32;
+                met.entry(*m).or_default().insert((*report, month));
+            }
+        }
+    }
+    if months > 0 {
+        for (m, r) in &reports_of {
+            let pairs = met.get(m).map_or(0, |s| s.len()) as f64;
+            add(
+                Kpi::OneOnOneCadence,
+                *m,
+                Count {
+                    num: pairs,
+                    den: r * months,
+                    people: *r,
+                },
+            );
+        }
+    }
+
+    // The 5 supports: answers to the year's closed 5-supports surveys.
+    let surveys = store.surveys(tenant).await?;
+    for (s, _) in surveys.iter().filter(|(s, _)| {
+        s.fiscal_year == fy && s.kind == domain::survey::Kind::FiveSupports && !s.is_open(today)
+    }) {
+        for a in store.survey_answers(tenant, s.id).await? {
+            let scores: Vec<f64> = domain::survey::score(&s.questionnaire, &a.answers)
+                .into_iter()
+                .filter(|(m, _)| matches!(m, domain::survey::Measure::Support(_)))
+                .filter_map(|(_, t)| t.mean())
+                .collect();
+            if !scores.is_empty() {
+                let mean = scores.iter().sum::<f64>() / scores.len() as f64;
+                if let Some(v) = per.get_mut(&Kpi::SupportScore) {
+                    v[tree.unit(a.place.department_id)].add(&Count::of(mean, 1));
+                }
+            }
+        }
+    }
+    Ok(Counts { per })
+}
+
+/// Counts decided for showing: each unit's totals and whether each KPI shows there.
+pub(crate) struct Decided {
+    per: BTreeMap<Kpi, (Vec<Count>, Vec<bool>)>,
+}
+
+impl Counts {
+    /// Adds each unit's counts up the tree and applies the anonymity rule per KPI.
+    pub(crate) fn decide(&self, tree: &Tree, k: u32) -> Decided {
+        let per = self
+            .per
+            .iter()
+            .map(|(kpi, own)| {
+                let mut totals = own.clone();
+                for (u, c) in own.iter().enumerate() {
+                    let mut at = tree.parent[u];
+                    let mut steps = 0;
+                    while let Some(p) = at {
+                        totals[p].add(c);
+                        at = tree.parent[p];
+                        steps += 1;
+                        if steps > own.len() {
+                            break;
+                        }
+                    }
+                }
+                let people: Vec<u64> = own.iter().map(|c| c.people).collect();
+                let (_, shown) =
+                    domain::anonymity::units_shown(&tree.parent, &people, u64::from(k));
+                (*kpi, (totals, shown))
+            })
+            .collect();
+        Decided { per }
+    }
+}
+
+impl Decided {
+    /// The figures of unit `u`.
+    pub(crate) fn figures(&self, u: usize) -> Vec<Figure> {
+        self.per
+            .iter()
+            .map(|(kpi, (totals, shown))| {
+                let c = totals.get(u).copied().unwrap_or_default();
+                let show = shown.get(u).copied().unwrap_or(false) && c.den > 0;
+                Figure {
+                    kpi: *kpi,
+                    value: if show { c.value() } else { None },
+                    people: show.then_some(c.people),
+                    suppressed: !show && c.people > 0,
+                }
+            })
+            .collect()
+    }
+}
+
+/// The KPI dashboard of fiscal year `fy` for `unit` (a department id; the caller's top
+/// when None: the company for HR, their own department for a manager), with the unit's
+/// trend over [`TREND_YEARS`] years when `with_trend`.
+pub async fn dashboard(
+    store: &Store,
+    caller: &Caller,
+    fy: i32,
+    unit: Option<i64>,
+    with_trend: bool,
+    today: NaiveDate,
+) -> Result<Result<Dashboard, ReportUnavailable>, Error> {
+    let tenant = caller.actor.tenant_id;
+    let scope = match scope(store, caller).await? {
+        Ok(s) => s,
+        Err(e) => return Ok(Err(e)),
+    };
+    let tree = Tree::load(store, tenant).await?;
+    let place = tree.locate(&scope, unit)?;
+    let view = View {
+        fy,
+        with_trend,
+        whole_company: scope.whole_company,
+        today,
+    };
+    Ok(Ok(build(store, tenant, &tree, place, view).await?))
+}
+
+/// The dashboard as the operator reads it on the command line (`kyoritsu kpi`): the
+/// whole company, or the department with `department_code`; None for an unknown code.
+pub async fn for_operator(
+    store: &Store,
+    tenant: TenantId,
+    fy: i32,
+    department_code: Option<&str>,
+    today: NaiveDate,
+) -> Result<Option<Dashboard>, Error> {
+    let tree = Tree::load(store, tenant).await?;
+    let unit = match department_code {
+        None => None,
+        Some(code) => match tree.units.iter().flatten().find(|d| d.code == code) {
+            Some(d) => Some(d.id),
+            None => return Ok(None),
+        },
+    };
+    let scope = crate::org_report::Scope {
+        whole_company: true,
+        own: None,
+    };
+    let place = tree.locate(&scope, unit)?;
+    let view = View {
+        fy,
+        with_trend: false,
+        whole_company: true,
+        today,
+    };
+    Ok(Some(build(store, tenant, &tree, place, view).await?))
+}
+
+struct View {
+    fy: i32,
+    with_trend: bool,
+    whole_company: bool,
+    today: NaiveDate,
+}
+
+async fn build(
+    store: &Store,
+    tenant: TenantId,
+    tree: &Tree,
+    (at, path): (usize, Vec<(i64, String)>),
+    view: View,
+) -> Result<Dashboard, Error> {
+    let View {
+        fy,
+        with_trend,
+        whole_company,
+        today,
+    } = view;
+    let k = store.tenant(tenant).await?.settings.anonymity_k;
+    let decided = counts(store, tenant, tree, fy, today)
+        .await?
+        .decide(tree, k);
+    let row = |u: usize| KpiRow {
+        label: tree.label_of(u),
+        figures: decided.figures(u),
+        has_children: tree.parent.contains(&Some(u)),
+    };
+    let total = row(at);
+    let mut rows: Vec<KpiRow> = tree.children(at).map(row).collect();
+    rows.sort_by(|a, b| match (&a.label, &b.label) {
+        (RowLabel::Unit { code: x, .. }, RowLabel::Unit { code: y, .. }) => x.cmp(y),
+        _ => std::cmp::Ordering::Equal,
+    });
+    let mut trend = Vec::new();
+    if with_trend {
+        for year in (fy - TREND_YEARS + 1)..=fy {
+            let figures = if year == fy {
+                total.figures.clone()
+            } else {
+                counts(store, tenant, tree, year, today)
+                    .await?
+                    .decide(tree, k)
+                    .figures(at)
+            };
+            trend.push(TrendYear {
+                fiscal_year: year,
+                figures,
+            });
+        }
+    }
+    Ok(Dashboard {
+        fiscal_year: fy,
+        k,
+        kpis: Kpi::ALL.to_vec(),
+        total,
+        rows,
+        trend,
+        path,
+        whole_company,
+    })
+}

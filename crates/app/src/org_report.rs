@@ -1,0 +1,182 @@
+//! What every organisation report and dashboard shares: the organisation as units (the
+//! whole company, then each department under its parent), where a reader may stand in it
+//! (HR anywhere, a manager from their own department down), and what a row is.
+
+use crate::{Caller, Error};
+use domain::TenantId;
+use domain::policy::{self, Action};
+use std::collections::HashMap;
+use store::Store;
+
+/// What a row is.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RowLabel {
+    /// The whole company (every unit).
+    Company,
+    Unit {
+        id: i64,
+        code: String,
+        name: String,
+    },
+    /// An age band key (`AGE_BANDS`), or `unknown` for people without a birth date.
+    Age {
+        band: String,
+    },
+    /// A grade as imported, or empty for people without one.
+    Grade {
+        grade: String,
+    },
+}
+
+/// Why a report is not shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportUnavailable {
+    /// The survey is still open: figures would move with each answer.
+    StillOpen,
+    /// The caller manages no unit (a manager without a department).
+    NoUnit,
+}
+
+/// The organisation as a report's units: index 0 is the whole company; department `d`
+/// is `unit_of[d]`; a top department's parent is the company.
+pub(crate) struct Tree {
+    pub(crate) unit_of: HashMap<i64, usize>,
+    pub(crate) units: Vec<Option<store::people::Department>>,
+    pub(crate) parent: Vec<Option<usize>>,
+}
+
+impl Tree {
+    pub(crate) async fn load(store: &Store, tenant: TenantId) -> Result<Tree, Error> {
+        let departments = store.all_departments(tenant).await?;
+        let mut units: Vec<Option<store::people::Department>> = vec![None];
+        let mut unit_of = HashMap::new();
+        for d in &departments {
+            unit_of.insert(d.id, units.len());
+            units.push(Some(d.clone()));
+        }
+        let parent: Vec<Option<usize>> = units
+            .iter()
+            .map(|u| {
+                u.as_ref().map(|d| {
+                    d.parent_id
+                        .and_then(|p| unit_of.get(&p).copied())
+                        .unwrap_or(0)
+                })
+            })
+            .collect();
+        Ok(Tree {
+            unit_of,
+            units,
+            parent,
+        })
+    }
+
+    /// The unit of a department, the company for none or an unknown one.
+    pub(crate) fn unit(&self, department: Option<i64>) -> usize {
+        department
+            .and_then(|d| self.unit_of.get(&d).copied())
+            .unwrap_or(0)
+    }
+
+    pub(crate) fn label_of(&self, u: usize) -> RowLabel {
+        match &self.units[u] {
+            None => RowLabel::Company,
+            Some(d) => RowLabel::Unit {
+                id: d.id,
+                code: d.code.clone(),
+                name: d.name.clone(),
+            },
+        }
+    }
+
+    pub(crate) fn children(&self, at: usize) -> impl Iterator<Item = usize> + '_ {
+        (0..self.units.len()).filter(move |&c| self.parent[c] == Some(at))
+    }
+
+    /// Where a reader stands: the unit asked for (`unit`, a department id; their top when
+    /// None) if it lies within their top (the company for HR, their own department for a
+    /// manager), with the path from that top down to it.
+    pub(crate) fn locate(
+        &self,
+        scope: &Scope,
+        unit: Option<i64>,
+    ) -> Result<(usize, Vec<(i64, String)>), Error> {
+        let top = match scope.own {
+            Some(d) => *self.unit_of.get(&d).ok_or(Error::NotFound("unit"))?,
+            None => 0,
+        };
+        let at = match unit {
+            None => top,
+            Some(d) => *self.unit_of.get(&d).ok_or(Error::NotFound("unit"))?,
+        };
+        let mut path = Vec::new();
+        let mut x = Some(at);
+        while let Some(u) = x {
+            if let Some(d) = &self.units[u] {
+                path.push((d.id, d.name.clone()));
+            }
+            if u == top {
+                path.reverse();
+                return Ok((at, path));
+            }
+            x = self.parent[u];
+        }
+        // A manager goes no higher than their own unit, nor sideways.
+        Err(Error::NotFound("unit"))
+    }
+}
+
+/// Who reads a report: HR the whole company, a manager their own department.
+pub(crate) struct Scope {
+    pub(crate) whole_company: bool,
+    pub(crate) own: Option<i64>,
+}
+
+/// The caller's scope, after the policy: forbidden for anyone who reads no report.
+pub(crate) async fn scope(
+    store: &Store,
+    caller: &Caller,
+) -> Result<Result<Scope, ReportUnavailable>, Error> {
+    let tenant = caller.actor.tenant_id;
+    let whole_company = policy::authorize(
+        &caller.actor,
+        Action::ReadOrgReport {
+            tenant,
+            whole_company: true,
+        },
+    )
+    .is_ok();
+    policy::authorize(
+        &caller.actor,
+        Action::ReadOrgReport {
+            tenant,
+            whole_company: false,
+        },
+    )
+    .map_err(|_| Error::Forbidden)?;
+    if whole_company {
+        return Ok(Ok(Scope {
+            whole_company,
+            own: None,
+        }));
+    }
+    match own_unit(store, caller).await? {
+        Some(d) => Ok(Ok(Scope {
+            whole_company,
+            own: Some(d),
+        })),
+        None => Ok(Err(ReportUnavailable::NoUnit)),
+    }
+}
+
+/// The caller's own unit when they read as a manager: their department.
+async fn own_unit(store: &Store, caller: &Caller) -> Result<Option<i64>, Error> {
+    let Some(me) = caller.actor.person_id else {
+        return Ok(None);
+    };
+    Ok(store
+        .person(caller.actor.tenant_id, me)
+        .await?
+        .and_then(|p| p.department_id))
+}
