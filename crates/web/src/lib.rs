@@ -17,6 +17,7 @@ mod consultants;
 mod dialogues;
 mod home;
 mod invitations;
+mod kpi;
 mod notifications;
 mod pairs;
 mod people;

@@ -7,7 +7,7 @@ use crate::shared::auth;
 use crate::shared::error::ErrorBody;
 use crate::{
     AppState, admin, anchors, autonomy, career_sheet, clients, consultants, dialogues, home,
-    invitations, notifications, pairs, people, programmes, questions, reports, requests,
+    invitations, kpi, notifications, pairs, people, programmes, questions, reports, requests,
     role_models, surveys,
 };
 use axum::Router;
@@ -48,6 +48,7 @@ pub fn pages() -> Router<AppState> {
         // consultants as people of their own: their profiles, HR's list and suspensions
         .merge(consultants::router())
         .merge(surveys::router())
+        .merge(kpi::router())
         .merge(invitations::router())
         // pairs for cross-department and mentor 1on1s: invitations, sections shared, HR pairing
         .merge(pairs::router())
@@ -114,6 +115,7 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(surveys::api::list))
         .routes(routes!(surveys::api::answer))
         .routes(routes!(surveys::api::org_report))
+        .routes(routes!(kpi::api::kpi))
         .split_for_parts()
 }
 

@@ -34,6 +34,7 @@ mod consultants;
 mod consultations;
 mod dialogues;
 mod hardening;
+mod kpi;
 mod notifications;
 mod operations;
 mod pairs;

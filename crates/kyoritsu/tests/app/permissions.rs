@@ -50,6 +50,8 @@ app_test!(permission_matrix_for_pages, |app| async move {
         ("/surveys".into(), [NO, NO, NO, NO, OK, NO]),
         ("/my/surveys".into(), [OK, OK, OK, OK, OK, OK]),
         ("/org-report".into(), [NO, OK, NO, NO, OK, NO]),
+        ("/kpi".into(), [NO, OK, NO, NO, OK, NO]),
+        ("/kpi/export.xlsx".into(), [NO, OK, NO, NO, OK, NO]),
         ("/programmes".into(), [NO, NO, NO, NO, OK, NO]),
         ("/programmes/new".into(), [NO, NO, NO, NO, OK, NO]),
         (format!("/programmes/{programme}"), [NO, NO, NO, NO, OK, NO]),

@@ -85,6 +85,9 @@ struct ProgrammesPage {
     may_manage: bool,
     /// Running programmes that need HR (やること).
     to_do: Vec<app::programmes::ProgrammeToDo>,
+    /// This year's KPIs of the whole company: (key, name, value as shown or empty when
+    /// hidden or not counted yet).
+    kpis: Vec<(&'static str, String, String)>,
 }
 
 /// GET /programmes — 施策 (HR): organisation figures, every cell under the anonymity rule.
@@ -92,6 +95,7 @@ async fn programmes(
     State(state): State<AppState>,
     page: Page,
     auth: Auth,
+    origin: crate::Origin,
 ) -> Result<ProgrammesPage, AppError> {
     allow(&auth, Action::OpenHome(Role::Hr))?;
     allow(
@@ -175,7 +179,35 @@ async fn programmes(
     } else {
         Vec::new()
     };
+    let reads_kpis = policy::authorize(
+        &auth.actor,
+        Action::ReadOrgReport {
+            tenant: auth.tenant(),
+            whole_company: true,
+        },
+    )
+    .is_ok();
+    let mut kpis = Vec::new();
+    if reads_kpis {
+        let caller = auth.caller(&origin);
+        let today = state.clock.today();
+        if let Ok(d) = app::kpi::dashboard(&state.store, &caller, fy.0, None, false, today).await? {
+            kpis = d
+                .total
+                .figures
+                .iter()
+                .map(|f| {
+                    (
+                        f.kpi.key(),
+                        page.t(&format!("kpi.name.{}", f.kpi.key())),
+                        crate::kpi::shown(&page, f),
+                    )
+                })
+                .collect();
+        }
+    }
     Ok(ProgrammesPage {
+        kpis,
         programmes,
         may_manage,
         to_do,

@@ -185,6 +185,11 @@ impl Shell {
                 label: "nav.org_report",
                 active: self.section == "/org-report",
             });
+            items.push(NavItem {
+                href: "/kpi",
+                label: "nav.kpi",
+                active: self.section == "/kpi",
+            });
         }
         // The question bank (質問集), for those who hold dialogues (and HR, admin).
         if [

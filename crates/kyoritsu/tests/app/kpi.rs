@@ -1,0 +1,150 @@
+//! KPIダッシュボード: HR reads the company and any unit, a manager their own unit only,
+//! nobody else at all; every figure a page, the API or the export shows covers at least k
+//! people; the XLSX export is audited. (The figures themselves are recounted from the raw
+//! tables in `tests/cli.rs` on both engines.)
+
+use super::*;
+
+app_test!(
+    hr_reads_every_unit_and_no_figure_covers_fewer_than_k,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        let k = u64::from(t.settings.anonymity_k);
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        let (s, page) = hr.get("/kpi").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(page.contains("data-testid=\"kpi-cards\""));
+        assert!(page.contains("面談実施率"));
+        assert!(page.contains("data-testid=\"kpi-table\""), "units listed");
+        // HR's home carries this year's figures.
+        let (_, home) = hr.get("/programmes").await;
+        assert!(home.contains("data-testid=\"home-kpis\""));
+        let token = app.token("hr@demo.example.jp").await;
+        let (s, d) = app.api(Some(&token), "/api/v1/kpi").await;
+        assert_eq!(s, StatusCode::OK, "{d}");
+        assert_eq!(d["whole_company"], true);
+        assert_eq!(d["total"]["figures"].as_array().expect("f").len(), 12);
+        assert_eq!(d["trend"].as_array().expect("trend").len(), 10);
+        let shown = d["total"]["figures"]
+            .as_array()
+            .expect("f")
+            .iter()
+            .filter(|f| f["value"].is_number())
+            .count();
+        assert!(shown >= 5, "the demo company shows most KPIs: {d}");
+        // Every unit, every figure: shown only over k people or more.
+        let mut units: Vec<Option<i64>> = vec![None];
+        units.extend(
+            app.store
+                .all_departments(t.id)
+                .await
+                .expect("q")
+                .into_iter()
+                .map(|d| Some(d.id)),
+        );
+        let fy: i32 = app.this_fy().await.parse().expect("fy");
+        for year in [fy, fy - 1] {
+            for u in &units {
+                let path = match u {
+                    Some(u) => format!("/api/v1/kpi?fy={year}&unit={u}"),
+                    None => format!("/api/v1/kpi?fy={year}"),
+                };
+                let (s, d) = app.api(Some(&token), &path).await;
+                assert_eq!(s, StatusCode::OK, "{path}");
+                let rows = std::iter::once(&d["total"]).chain(d["rows"].as_array().expect("rows"));
+                for row in rows {
+                    for f in row["figures"].as_array().expect("figures") {
+                        match f["people"].as_u64() {
+                            Some(n) => assert!(n >= k, "{path}: {f}"),
+                            None => assert!(f["value"].is_null(), "{path}: {f}"),
+                        }
+                    }
+                }
+            }
+        }
+        // Bad input is refused precisely.
+        let (s, e) = app.api(Some(&token), "/api/v1/kpi?fy=1999").await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        assert!(
+            e["error"]["message"].as_str().unwrap_or("").contains("fy"),
+            "{e}"
+        );
+        let (s, _) = app.api(Some(&token), "/api/v1/kpi?unit=987654321").await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        // The export: the same figures, audited.
+        let (s, _) = hr.get(&format!("/kpi/export.xlsx?fy={fy}")).await;
+        assert_eq!(s, StatusCode::OK);
+        let (exports, _) = app
+            .store
+            .list_audit(
+                t.id,
+                &store::audit::AuditFilter {
+                    action: Some(domain::audit::AuditAction::Export),
+                    ..Default::default()
+                },
+                20,
+                0,
+            )
+            .await
+            .expect("q");
+        assert!(
+            exports.iter().any(|e| e
+                .detail
+                .as_deref()
+                .is_some_and(|d| d.starts_with("kpi of FY"))),
+            "export audited"
+        );
+    }
+);
+
+app_test!(
+    a_manager_reads_their_own_unit_and_others_nothing,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        let manager = app.signed_in("manager@demo.example.jp").await;
+        let (s, page) = manager.get("/kpi").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(!page.contains("全社"), "not the whole company");
+        let token = app.token("manager@demo.example.jp").await;
+        let (s, d) = app.api(Some(&token), "/api/v1/kpi").await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(d["whole_company"], false);
+        let me = app.person_of("manager@demo.example.jp").await;
+        let mine = app
+            .store
+            .person(t.id, domain::PersonId(me))
+            .await
+            .expect("q")
+            .expect("p")
+            .department_id
+            .expect("dept");
+        assert_eq!(d["total"]["label"]["id"], mine);
+        // Another unit above or beside: not found, on the page and the API.
+        let top = app
+            .store
+            .all_departments(t.id)
+            .await
+            .expect("q")
+            .into_iter()
+            .find(|d| d.parent_id.is_none() && d.id != mine)
+            .expect("top");
+        let (s, _) = manager.get(&format!("/kpi?unit={}", top.id)).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let (s, _) = app
+            .api(Some(&token), &format!("/api/v1/kpi?unit={}", top.id))
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        for who in [
+            "employee@demo.example.jp",
+            "consultant@demo.example.jp",
+            "admin@demo.example.jp",
+        ] {
+            let b = app.signed_in(who).await;
+            let (s, _) = b.get("/kpi").await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{who}");
+            let token = app.token(who).await;
+            let (s, _) = app.api(Some(&token), "/api/v1/kpi").await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{who}");
+        }
+    }
+);
