@@ -63,6 +63,9 @@ pub struct Dashboard {
 /// Every KPI's counts of one fiscal year, per unit of `tree`, own members only.
 pub(crate) struct Counts {
     per: BTreeMap<Kpi, Vec<Count>>,
+    /// Units where a KPI stays hidden whatever its count: where another view of the same
+    /// answers (the organisation report) hides them.
+    also_hidden: BTreeMap<Kpi, Vec<bool>>,
 }
 
 const INTERVIEWS: [&str; 2] = ["career_interview", "milestone_interview"];
@@ -83,8 +86,9 @@ pub(crate) async fn counts(
         .collect();
     let settings = store.tenant(tenant).await?.settings;
     let range = settings.calendar.range(FiscalYear(fy));
+    let mut also_hidden = BTreeMap::new();
     if today < *range.start() {
-        return Ok(Counts { per });
+        return Ok(Counts { per, also_hidden });
     }
     let until = std::cmp::min(*range.end(), today);
     let (start, end) = (
@@ -245,11 +249,17 @@ pub(crate) async fn counts(
         }
     }
 
-    // The 5 supports: answers to the year's closed 5-supports surveys.
+    // The 5 supports: answers to the year's closed 5-supports surveys, shown only in the
+    // units where each survey's own report shows them.
     let surveys = store.surveys(tenant).await?;
+    let mut hidden = vec![false; n];
     for (s, _) in surveys.iter().filter(|(s, _)| {
         s.fiscal_year == fy && s.kind == domain::survey::Kind::FiveSupports && !s.is_open(today)
     }) {
+        let shown = crate::surveys::supports_shown(store, tenant, s, settings.anonymity_k).await?;
+        for (h, shown) in hidden.iter_mut().zip(shown) {
+            *h |= !shown;
+        }
         for a in store.survey_answers(tenant, s.id).await? {
             let scores: Vec<f64> = domain::survey::score(&s.questionnaire, &a.answers)
                 .into_iter()
@@ -264,7 +274,8 @@ pub(crate) async fn counts(
             }
         }
     }
-    Ok(Counts { per })
+    also_hidden.insert(Kpi::SupportScore, hidden);
+    Ok(Counts { per, also_hidden })
 }
 
 /// Counts decided for showing: each unit's totals and whether each KPI shows there.
@@ -293,8 +304,14 @@ impl Counts {
                     }
                 }
                 let people: Vec<u64> = own.iter().map(|c| c.people).collect();
-                let (_, shown) =
+                let (_, mut shown) =
                     domain::anonymity::units_shown(&tree.parent, &people, u64::from(k));
+                // Hiding more never lets anything more be worked out.
+                if let Some(also) = self.also_hidden.get(kpi) {
+                    for (s, h) in shown.iter_mut().zip(also) {
+                        *s &= !h;
+                    }
+                }
                 (*kpi, (totals, shown))
             })
             .collect();

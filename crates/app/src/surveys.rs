@@ -462,6 +462,28 @@ async fn cubes(store: &Store, tenant: TenantId, survey: &Survey, k: u32) -> Resu
     })
 }
 
+/// Which units (in [`Tree`] order) the report of `survey` shows a 5-supports score for:
+/// its respondents and every support's cell shown, decided exactly as the report decides
+/// them — so a dashboard that shows no more than this adds nothing to what the report
+/// already lets anyone work out.
+pub(crate) async fn supports_shown(
+    store: &Store,
+    tenant: TenantId,
+    survey: &Survey,
+    k: u32,
+) -> Result<Vec<bool>, Error> {
+    let c = cubes(store, tenant, survey, k).await?;
+    Ok((0..c.tree.units.len())
+        .map(|u| {
+            c.respondents.shown(u, None, None)
+                && c.per
+                    .iter()
+                    .filter(|(m, _, _)| matches!(m, Measure::Support(_)))
+                    .all(|(_, cube, _)| cube.shown(u, None, None))
+        })
+        .collect())
+}
+
 impl Cubes {
     fn row(&self, label: RowLabel, u: usize, a: Option<usize>, b: Option<usize>) -> Row {
         let respondents = self

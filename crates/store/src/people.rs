@@ -148,6 +148,9 @@ pub(crate) fn departments_query(tenant: TenantId) -> sea_query::SelectStatement 
         ])
         .from(Departments::Table)
         .and_where(Expr::col(Departments::TenantId).eq(tenant.0))
+        // A stable order: reports number their units by it, and the anonymity rule breaks
+        // ties by that number — the same figures must always hide the same cells.
+        .order_by(Departments::Id, sea_query::Order::Asc)
         .to_owned()
 }
 

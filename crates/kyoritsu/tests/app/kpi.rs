@@ -62,6 +62,46 @@ app_test!(
                 }
             }
         }
+        // The 5-supports score shows in a unit only where the survey's own report shows
+        // that unit's supports: two views of the same answers add nothing to each other.
+        let last = app
+            .store
+            .surveys(t.id)
+            .await
+            .expect("q")
+            .into_iter()
+            .find(|(s, _)| s.fiscal_year == fy - 1 && s.kind == domain::survey::Kind::FiveSupports)
+            .expect("last year's survey")
+            .0
+            .id;
+        let mut scored = 0;
+        for u in units.iter().flatten() {
+            let (_, d) = app
+                .api(Some(&token), &format!("/api/v1/kpi?fy={}&unit={u}", fy - 1))
+                .await;
+            let score = d["total"]["figures"]
+                .as_array()
+                .expect("f")
+                .iter()
+                .find(|f| f["kpi"] == "support_score")
+                .expect("score")
+                .clone();
+            if score["value"].is_number() {
+                scored += 1;
+                let (_, r) = app
+                    .api(
+                        Some(&token),
+                        &format!("/api/v1/org-report?survey={last}&unit={u}"),
+                    )
+                    .await;
+                let cells = r["survey"]["total"]["cells"].as_array().expect("cells");
+                assert!(
+                    cells.iter().take(5).all(|c| c["value"].is_number()),
+                    "unit {u}: the report shows its supports too: {score} {r}"
+                );
+            }
+        }
+        assert!(scored > 0, "some units show last year's score");
         // Bad input is refused precisely.
         let (s, e) = app.api(Some(&token), "/api/v1/kpi?fy=1999").await;
         assert_eq!(s, StatusCode::BAD_REQUEST);
