@@ -7,7 +7,7 @@
 
 use crate::org_report::{ReportUnavailable, RowLabel, Tree, scope};
 use crate::{Caller, Error};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::TenantId;
 use domain::calendar::FiscalYear;
 use domain::kpi::{Count, Kpi};
@@ -47,6 +47,8 @@ pub struct TrendYear {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Dashboard {
     pub fiscal_year: i32,
+    /// When the year's figures were counted.
+    pub as_of: DateTime<Utc>,
     pub k: u32,
     pub kpis: Vec<Kpi>,
     /// The unit (the whole company when none) and its figures.
@@ -347,7 +349,7 @@ pub async fn dashboard(
     fy: i32,
     unit: Option<i64>,
     with_trend: bool,
-    today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<Result<Dashboard, ReportUnavailable>, Error> {
     let tenant = caller.actor.tenant_id;
     let scope = match scope(store, caller).await? {
@@ -360,7 +362,7 @@ pub async fn dashboard(
         fy,
         with_trend,
         whole_company: scope.whole_company,
-        today,
+        now,
     };
     Ok(Ok(build(store, tenant, &tree, place, view).await?))
 }
@@ -372,7 +374,7 @@ pub async fn for_operator(
     tenant: TenantId,
     fy: i32,
     department_code: Option<&str>,
-    today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<Option<Dashboard>, Error> {
     let tree = Tree::load(store, tenant).await?;
     let unit = match department_code {
@@ -387,11 +389,13 @@ pub async fn for_operator(
         own: None,
     };
     let place = tree.locate(&scope, unit)?;
+    // Counted afresh: the command line prints what the data says now.
+    refresh(store, tenant, fy, now).await?;
     let view = View {
         fy,
         with_trend: false,
         whole_company: true,
-        today,
+        now,
     };
     Ok(Some(build(store, tenant, &tree, place, view).await?))
 }
@@ -400,7 +404,7 @@ struct View {
     fy: i32,
     with_trend: bool,
     whole_company: bool,
-    today: NaiveDate,
+    now: DateTime<Utc>,
 }
 
 async fn build(
@@ -414,12 +418,11 @@ async fn build(
         fy,
         with_trend,
         whole_company,
-        today,
+        now,
     } = view;
     let k = store.tenant(tenant).await?.settings.anonymity_k;
-    let decided = counts(store, tenant, tree, fy, today)
-        .await?
-        .decide(tree, k);
+    let (counted, as_of) = stored(store, tenant, tree, fy, now).await?;
+    let decided = counted.decide(tree, k);
     let row = |u: usize| KpiRow {
         label: tree.label_of(u),
         figures: decided.figures(u),
@@ -437,8 +440,9 @@ async fn build(
             let figures = if year == fy {
                 total.figures.clone()
             } else {
-                counts(store, tenant, tree, year, today)
+                stored(store, tenant, tree, year, now)
                     .await?
+                    .0
                     .decide(tree, k)
                     .figures(at)
             };
@@ -450,6 +454,7 @@ async fn build(
     }
     Ok(Dashboard {
         fiscal_year: fy,
+        as_of,
         k,
         kpis: Kpi::ALL.to_vec(),
         total,
@@ -458,4 +463,124 @@ async fn build(
         path,
         whole_company,
     })
+}
+
+/// A current year's counts are recounted when older than this; a past year's once a day
+/// (their inputs rarely change; imports, a new definition and closed surveys mark them
+/// due at once, `Store::kpi_stale`).
+pub const CURRENT_YEAR_FRESH: chrono::Duration = chrono::Duration::minutes(10);
+pub const PAST_YEAR_FRESH: chrono::Duration = chrono::Duration::hours(24);
+
+impl Counts {
+    fn rows(&self, tree: &Tree) -> Vec<store::kpi::KpiCountRow> {
+        let mut rows = Vec::new();
+        for (kpi, own) in &self.per {
+            let hidden = self.also_hidden.get(kpi);
+            for (u, c) in own.iter().enumerate() {
+                let h = hidden.and_then(|h| h.get(u)).copied().unwrap_or(false);
+                if c.people == 0 && c.den == 0 && !h {
+                    continue;
+                }
+                rows.push(store::kpi::KpiCountRow {
+                    department_id: tree.units[u].as_ref().map(|d| d.id),
+                    kpi: kpi.key().to_string(),
+                    num: c.num,
+                    den: c.den,
+                    people: c.people,
+                    hidden: h,
+                });
+            }
+        }
+        rows
+    }
+
+    /// Counts read back onto `tree` (a department gone since is counted in the company).
+    fn from_rows(tree: &Tree, rows: &[store::kpi::KpiCountRow]) -> Counts {
+        let n = tree.units.len();
+        let mut per: BTreeMap<Kpi, Vec<Count>> = Kpi::ALL
+            .into_iter()
+            .map(|k| (k, vec![Count::default(); n]))
+            .collect();
+        let mut also_hidden: BTreeMap<Kpi, Vec<bool>> = BTreeMap::new();
+        for r in rows {
+            let Some(kpi) = Kpi::parse(&r.kpi) else {
+                continue;
+            };
+            let u = tree.unit(r.department_id);
+            if let Some(v) = per.get_mut(&kpi) {
+                v[u].add(&Count {
+                    num: r.num,
+                    den: r.den,
+                    people: r.people,
+                });
+            }
+            if r.hidden {
+                also_hidden.entry(kpi).or_insert_with(|| vec![false; n])[u] = true;
+            }
+        }
+        Counts { per, also_hidden }
+    }
+}
+
+/// Counts fiscal year `fy` now and stores it for the dashboard.
+pub async fn refresh(
+    store: &Store,
+    tenant: TenantId,
+    fy: i32,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let tree = Tree::load(store, tenant).await?;
+    let today = domain::japan_time::japan_date(now);
+    let c = counts(store, tenant, &tree, fy, today).await?;
+    store
+        .replace_kpi_counts(tenant, fy, &c.rows(&tree), now)
+        .await?;
+    Ok(())
+}
+
+/// The stored counts of `fy` and when they were counted; counted (and stored) first when
+/// the year never was.
+async fn stored(
+    store: &Store,
+    tenant: TenantId,
+    tree: &Tree,
+    fy: i32,
+    now: DateTime<Utc>,
+) -> Result<(Counts, DateTime<Utc>), Error> {
+    if let Some((at, rows)) = store.kpi_counts(tenant, fy).await? {
+        return Ok((Counts::from_rows(tree, &rows), at));
+    }
+    let today = domain::japan_time::japan_date(now);
+    let c = counts(store, tenant, tree, fy, today).await?;
+    // As both engines keep it (microseconds), so the first read says what later ones do.
+    let now = chrono::SubsecRound::trunc_subsecs(now, 6);
+    store
+        .replace_kpi_counts(tenant, fy, &c.rows(tree), now)
+        .await?;
+    Ok((c, now))
+}
+
+/// Recounts the years of the dashboard (the current one and the [`TREND_YEARS`] − 1
+/// before it) whose counts are missing or older than they may be; returns how many.
+/// The worker runs it on every tick.
+pub async fn refresh_due(
+    store: &Store,
+    tenant: TenantId,
+    current: i32,
+    now: DateTime<Utc>,
+) -> Result<usize, Error> {
+    let counted: HashMap<i32, DateTime<Utc>> = store.kpi_years(tenant).await?.into_iter().collect();
+    let mut done = 0;
+    for fy in (current - TREND_YEARS + 1)..=current {
+        let fresh = if fy == current {
+            CURRENT_YEAR_FRESH
+        } else {
+            PAST_YEAR_FRESH
+        };
+        if counted.get(&fy).is_none_or(|at| now - *at > fresh) {
+            refresh(store, tenant, fy, now).await?;
+            done += 1;
+        }
+    }
+    Ok(done)
 }

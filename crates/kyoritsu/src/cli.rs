@@ -911,7 +911,8 @@ async fn kpi_report(
     if !(2000..=2100).contains(&fy) {
         bail!("--fy must be a fiscal year between 2000 and 2100");
     }
-    let Some(d) = app::kpi::for_operator(store, t.id, fy, department, web_today()).await? else {
+    let Some(d) = app::kpi::for_operator(store, t.id, fy, department, chrono::Utc::now()).await?
+    else {
         bail!(
             "no department with code '{}' in tenant '{}'",
             department.unwrap_or_default(),

@@ -152,8 +152,9 @@ impl Store {
                 .and_where(Expr::col(Tenants::Id).eq(tenant.0))
                 .to_owned(),
         )
-        .await
-        .map(|_| ())
+        .await?;
+        // Every year is judged again by the new definition.
+        self.kpi_stale(tenant).await
     }
 
     /// The facts for fiscal year `fy` (its date range `range`) of everyone in the

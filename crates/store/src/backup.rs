@@ -41,7 +41,7 @@ pub const FORMAT_VERSION: u64 = 1;
 
 /// Every table that holds a tenant's data, parents before children. A test checks that
 /// no other table of the schema holds tenant data, so a new table cannot be forgotten.
-pub const TABLES: [&str; 48] = [
+pub const TABLES: [&str; 50] = [
     "tenants",
     "departments",
     "people",
@@ -90,6 +90,8 @@ pub const TABLES: [&str; 48] = [
     "survey_answers",
     "concern_themes",
     "dialogue_concerns",
+    "kpi_years",
+    "kpi_counts",
 ];
 
 /// Tables that are not a tenant's data: the schema's own record and the sessions.

@@ -665,6 +665,8 @@ impl Store {
         tx.directory_changed(tenant).await?;
         tx.commit().await?;
         self.refresh_statistics().await?;
+        // People, departments and ratings changed: every year's KPIs are due a recount.
+        self.kpi_stale(tenant).await?;
         summary.import_id = Some(id);
         Ok(ImportOutcome::Done(summary))
     }

@@ -232,3 +232,179 @@ impl Store {
         })
     }
 }
+
+/// One stored count: a department (None for people without one), a KPI key, the
+/// numerator, denominator, people, and whether it stays hidden there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KpiCountRow {
+    pub department_id: Option<i64>,
+    pub kpi: String,
+    pub num: f64,
+    pub den: u64,
+    pub people: u64,
+    pub hidden: bool,
+}
+
+/// Rows per INSERT statement (8 values each).
+const COUNTS_PER_INSERT: usize = 1_000;
+
+type StoredCount = (i64, String, i64, i64, i64, bool);
+
+impl Store {
+    /// Replaces fiscal year `fy`'s stored KPI counts, in one transaction.
+    pub async fn replace_kpi_counts(
+        &self,
+        tenant: TenantId,
+        fy: i32,
+        rows: &[KpiCountRow],
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        use crate::schema::{KpiCounts, KpiYears};
+        let mut tx = self.begin().await?;
+        tx.execute(
+            &Query::delete()
+                .from_table(KpiCounts::Table)
+                .and_where(Expr::col(KpiCounts::TenantId).eq(tenant.0))
+                .and_where(Expr::col(KpiCounts::FiscalYear).eq(fy))
+                .to_owned(),
+        )
+        .await?;
+        for chunk in rows.chunks(COUNTS_PER_INSERT) {
+            let mut q = Query::insert();
+            q.into_table(KpiCounts::Table).columns([
+                KpiCounts::TenantId,
+                KpiCounts::FiscalYear,
+                KpiCounts::DepartmentId,
+                KpiCounts::Kpi,
+                KpiCounts::NumMilli,
+                KpiCounts::Den,
+                KpiCounts::People,
+                KpiCounts::Hidden,
+            ]);
+            for r in chunk {
+                q.values_panic([
+                    tenant.0.into(),
+                    i64::from(fy).into(),
+                    r.department_id.unwrap_or(0).into(),
+                    r.kpi.clone().into(),
+                    ((r.num * 1000.0).round() as i64).into(),
+                    (r.den as i64).into(),
+                    (r.people as i64).into(),
+                    r.hidden.into(),
+                ]);
+            }
+            tx.execute(&q).await?;
+        }
+        tx.execute(
+            &Query::delete()
+                .from_table(KpiYears::Table)
+                .and_where(Expr::col(KpiYears::TenantId).eq(tenant.0))
+                .and_where(Expr::col(KpiYears::FiscalYear).eq(fy))
+                .to_owned(),
+        )
+        .await?;
+        tx.execute(
+            &Query::insert()
+                .into_table(KpiYears::Table)
+                .columns([
+                    KpiYears::TenantId,
+                    KpiYears::FiscalYear,
+                    KpiYears::ComputedAt,
+                ])
+                .values_panic([tenant.0.into(), i64::from(fy).into(), at.into()])
+                .to_owned(),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// Fiscal year `fy`'s stored KPI counts and when they were counted; None when the
+    /// year has not been counted.
+    pub async fn kpi_counts(
+        &self,
+        tenant: TenantId,
+        fy: i32,
+    ) -> Result<Option<(DateTime<Utc>, Vec<KpiCountRow>)>> {
+        use crate::schema::{KpiCounts, KpiYears};
+        let at: Option<(DateTime<Utc>,)> = self
+            .fetch_optional(
+                &Query::select()
+                    .column(KpiYears::ComputedAt)
+                    .from(KpiYears::Table)
+                    .and_where(Expr::col(KpiYears::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(KpiYears::FiscalYear).eq(fy))
+                    .to_owned(),
+            )
+            .await?;
+        let Some((at,)) = at else {
+            return Ok(None);
+        };
+        let rows: Vec<StoredCount> = self
+            .fetch_all(
+                &Query::select()
+                    .columns([
+                        KpiCounts::DepartmentId,
+                        KpiCounts::Kpi,
+                        KpiCounts::NumMilli,
+                        KpiCounts::Den,
+                        KpiCounts::People,
+                        KpiCounts::Hidden,
+                    ])
+                    .from(KpiCounts::Table)
+                    .and_where(Expr::col(KpiCounts::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(KpiCounts::FiscalYear).eq(fy))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(Some((
+            at,
+            rows.into_iter()
+                .map(|(d, kpi, num, den, people, hidden)| KpiCountRow {
+                    department_id: (d != 0).then_some(d),
+                    kpi,
+                    num: num as f64 / 1000.0,
+                    den: u64::try_from(den).unwrap_or(0),
+                    people: u64::try_from(people).unwrap_or(0),
+                    hidden,
+                })
+                .collect(),
+        )))
+    }
+
+    /// When each counted fiscal year was counted.
+    pub async fn kpi_years(&self, tenant: TenantId) -> Result<Vec<(i32, DateTime<Utc>)>> {
+        use crate::schema::KpiYears;
+        let rows: Vec<(i64, DateTime<Utc>)> = self
+            .fetch_all(
+                &Query::select()
+                    .columns([KpiYears::FiscalYear, KpiYears::ComputedAt])
+                    .from(KpiYears::Table)
+                    .and_where(Expr::col(KpiYears::TenantId).eq(tenant.0))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(y, at)| (y.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32, at))
+            .collect())
+    }
+
+    /// Marks every counted year of the tenant as due for a recount (its inputs changed in
+    /// a way that reaches back: an import, a new definition, a survey closed). The stored
+    /// figures stay readable until the recount replaces them.
+    pub async fn kpi_stale(&self, tenant: TenantId) -> Result<()> {
+        use crate::schema::KpiYears;
+        self.execute(
+            &Query::update()
+                .table(KpiYears::Table)
+                .value(
+                    KpiYears::ComputedAt,
+                    DateTime::<Utc>::from_timestamp(0, 0).unwrap_or_default(),
+                )
+                .and_where(Expr::col(KpiYears::TenantId).eq(tenant.0))
+                .to_owned(),
+        )
+        .await
+        .map(|_| ())
+    }
+}

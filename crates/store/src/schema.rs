@@ -710,3 +710,24 @@ pub(crate) enum DialogueConcerns {
     DialogueId,
     Theme,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum KpiCounts {
+    Table,
+    TenantId,
+    FiscalYear,
+    DepartmentId,
+    Kpi,
+    NumMilli,
+    Den,
+    People,
+    Hidden,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum KpiYears {
+    Table,
+    TenantId,
+    FiscalYear,
+    ComputedAt,
+}

@@ -523,7 +523,7 @@ impl Store {
         id: i64,
         now: DateTime<Utc>,
     ) -> Result<bool> {
-        Ok(self
+        let closed = self
             .execute(
                 &Query::update()
                     .table(Surveys::Table)
@@ -534,7 +534,12 @@ impl Store {
                     .to_owned(),
             )
             .await?
-            > 0)
+            > 0;
+        if closed {
+            // Its scores now count in the KPIs.
+            self.kpi_stale(tenant).await?;
+        }
+        Ok(closed)
     }
 
     /// The accounts of the people asked who have not answered: whom a reminder goes to.

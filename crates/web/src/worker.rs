@@ -82,6 +82,8 @@ pub struct TickReport {
     pub check_ins_asked: usize,
     pub reminders_sent: usize,
     pub step_reminders: usize,
+    /// Fiscal years whose KPIs were recounted.
+    pub kpi_years: usize,
     pub emails_sent: usize,
     pub emails_retrying: usize,
     pub emails_failed: usize,
@@ -112,6 +114,7 @@ impl Worker {
                             check_ins = r.check_ins_asked,
                             reminders = r.reminders_sent,
                             step_reminders = r.step_reminders,
+                            kpi_years = r.kpi_years,
                             sent = r.emails_sent,
                             retrying = r.emails_retrying,
                             failed = r.emails_failed,
@@ -133,6 +136,16 @@ impl Worker {
             report.check_ins_asked += self.ask_check_ins(tenant.id, now).await?;
             report.reminders_sent += self.remind(tenant.id, now).await?;
             report.step_reminders += self.remind_programme_steps(tenant.id, now).await?;
+            let current = tenant
+                .settings
+                .calendar
+                .fiscal_year_of(domain::japan_time::japan_date(now))
+                .0;
+            match app::kpi::refresh_due(&self.state.store, tenant.id, current, now).await {
+                Ok(n) => report.kpi_years += n,
+                Err(app::Error::Store(e)) => return Err(e),
+                Err(e) => tracing::warn!(error = ?e, "kpi recount"),
+            }
         }
         if let Some(mailer) = &self.mailer {
             self.deliver(mailer, now, &mut report).await?;

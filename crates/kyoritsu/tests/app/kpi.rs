@@ -188,3 +188,96 @@ app_test!(
         }
     }
 );
+
+fn d(y: i32, m: u32, day: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, day).expect("date")
+}
+
+/// The company's interview coverage as the API gives it.
+async fn coverage(app: &TestApp, token: &str) -> (f64, String) {
+    let (s, d) = app.api(Some(token), "/api/v1/kpi").await;
+    assert_eq!(s, StatusCode::OK);
+    let v = d["total"]["figures"]
+        .as_array()
+        .expect("f")
+        .iter()
+        .find(|f| f["kpi"] == "interview_coverage")
+        .expect("coverage")["value"]
+        .as_f64()
+        .expect("shown");
+    (v, d["as_of"].as_str().unwrap_or_default().to_string())
+}
+
+app_test!(
+    the_dashboard_reads_stored_counts_that_the_worker_recounts_when_due,
+    |app| async move {
+        use domain::dialogue::{DialogueKind, DialogueState};
+        let t = app.demo_tenant().await;
+        let token = app.token("hr@demo.example.jp").await;
+        let (before, as_of) = coverage(&app, &token).await;
+        let years = app.store.kpi_years(t.id).await.expect("q");
+        assert!(!years.is_empty(), "the first read stored the year");
+        // Ten more people interviewed: the stored figures stay until a recount.
+        let interviewed: std::collections::HashSet<i64> = app
+            .store
+            .kpi_facts(t.id, 0, d(2000, 1, 1)..=d(2100, 1, 1), d(2100, 1, 1))
+            .await
+            .expect("q")
+            .interviews
+            .iter()
+            .map(|(p, _)| *p)
+            .collect();
+        let consultant = app.user("consultant@demo.example.jp").await.id;
+        let people = app
+            .store
+            .kpi_facts(t.id, 0, d(2000, 1, 1)..=d(2000, 1, 1), d(2000, 1, 1))
+            .await
+            .expect("q")
+            .people;
+        let fresh: Vec<i64> = people
+            .iter()
+            .map(|(p, _, _)| *p)
+            .filter(|p| !interviewed.contains(p))
+            .take(10)
+            .collect();
+        assert_eq!(fresh.len(), 10);
+        for p in &fresh {
+            let id = app
+                .store
+                .create_dialogues(
+                    t.id,
+                    &store::dialogues::NewDialogue {
+                        kind: DialogueKind::CareerInterview,
+                        subject: domain::PersonId(*p),
+                        facilitator: consultant,
+                        duration_minutes: 60,
+                        place: "オンライン".into(),
+                        created_by: consultant,
+                        starts: vec![chrono::Utc::now() - chrono::Duration::hours(2)],
+                        cadence: None,
+                    },
+                )
+                .await
+                .expect("dialogue")[0];
+            app.store
+                .close_dialogue(t.id, id, DialogueState::Held)
+                .await
+                .expect("held");
+        }
+        assert_eq!(coverage(&app, &token).await, (before, as_of.clone()));
+        // Not yet due: a tick leaves the current year alone.
+        let worker = app.worker(None);
+        let report = worker.tick().await.expect("tick");
+        assert_eq!(report.kpi_years, 0, "every year fresh");
+        // Due (as after an import or a survey closing): the next tick recounts.
+        app.store.kpi_stale(t.id).await.expect("stale");
+        let report = worker.tick().await.expect("tick");
+        assert_eq!(report.kpi_years, 10, "the ten years of the trend");
+        let (after, _) = coverage(&app, &token).await;
+        let n = people.len() as f64;
+        assert!(
+            (after - before - 10.0 / n).abs() < 1e-9,
+            "{before} + 10/{n} = {after}"
+        );
+    }
+);

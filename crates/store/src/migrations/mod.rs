@@ -46,6 +46,7 @@ mod m0028_consultant_profiles;
 mod m0029_consultant_diagnoses;
 mod m0030_consultant_matching;
 mod m0031_surveys;
+mod m0032_kpi_counts;
 
 use m0001_platform::m0001_platform;
 use m0002_imports::m0002_imports;
@@ -78,6 +79,7 @@ use m0028_consultant_profiles::m0028_consultant_profiles;
 use m0029_consultant_diagnoses::m0029_consultant_diagnoses;
 use m0030_consultant_matching::m0030_consultant_matching;
 use m0031_surveys::m0031_surveys;
+use m0032_kpi_counts::m0032_kpi_counts;
 
 type Statements = Vec<String>;
 
@@ -242,6 +244,11 @@ const MIGRATIONS: &[Migration] = &[
         version: 31,
         name: "surveys",
         up: m0031_surveys,
+    },
+    Migration {
+        version: 32,
+        name: "kpi_counts",
+        up: m0032_kpi_counts,
     },
 ];
 

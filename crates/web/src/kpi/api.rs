@@ -53,7 +53,7 @@ pub async fn kpi(
                 .0
         }
     };
-    match app::kpi::dashboard(&state.store, &caller, fy, q.unit, true, today).await? {
+    match app::kpi::dashboard(&state.store, &caller, fy, q.unit, true, state.clock.now()).await? {
         Ok(d) => Ok(Json(d)),
         Err(ReportUnavailable::NoUnit) | Err(ReportUnavailable::StillOpen) => Err(ApiError::new(
             StatusCode::FORBIDDEN,

@@ -85,6 +85,8 @@ pub(crate) struct KpiPage {
     rows: Vec<RowView>,
     notice: Option<String>,
     k: u32,
+    /// When the year's figures were counted (Japan time).
+    as_of: String,
 }
 
 fn figure_view(page: &Page, f: &Figure) -> FigureView {
@@ -204,8 +206,9 @@ pub(crate) async fn page(
         rows: Vec::new(),
         notice: None,
         k,
+        as_of: String::new(),
     };
-    let d = match app::kpi::dashboard(&state.store, &caller, fy, q.unit, true, state.clock.today())
+    let d = match app::kpi::dashboard(&state.store, &caller, fy, q.unit, true, state.clock.now())
         .await?
     {
         Ok(d) => d,
@@ -214,6 +217,7 @@ pub(crate) async fn page(
             return Ok(p);
         }
     };
+    p.as_of = crate::shared::time::when(d.as_of);
     let link = |unit: Option<i64>| match unit {
         Some(u) => format!("/kpi?fy={fy}&unit={u}"),
         None => format!("/kpi?fy={fy}"),
@@ -292,7 +296,7 @@ pub(crate) async fn xlsx(
     let (fy, _) = fiscal_year(&state, &auth, q.fy.as_deref()).await?;
     let caller = auth.caller(&origin);
     let d: Dashboard =
-        match app::kpi::dashboard(&state.store, &caller, fy, q.unit, true, state.clock.today())
+        match app::kpi::dashboard(&state.store, &caller, fy, q.unit, true, state.clock.now())
             .await?
         {
             Ok(d) => d,

@@ -190,8 +190,8 @@ async fn programmes(
     let mut kpis = Vec::new();
     if reads_kpis {
         let caller = auth.caller(&origin);
-        let today = state.clock.today();
-        if let Ok(d) = app::kpi::dashboard(&state.store, &caller, fy.0, None, false, today).await? {
+        let now = state.clock.now();
+        if let Ok(d) = app::kpi::dashboard(&state.store, &caller, fy.0, None, false, now).await? {
             kpis = d
                 .total
                 .figures
