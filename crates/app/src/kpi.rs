@@ -41,14 +41,17 @@ pub struct KpiRow {
 pub struct TrendYear {
     pub fiscal_year: i32,
     pub figures: Vec<Figure>,
+    /// False while the year waits to be counted for the first time.
+    pub counted: bool,
 }
 
 /// The dashboard of one fiscal year for one unit.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Dashboard {
     pub fiscal_year: i32,
-    /// When the year's figures were counted.
-    pub as_of: DateTime<Utc>,
+    /// When the year's figures were counted; None while the year waits to be counted
+    /// for the first time (a large company's first visit: the worker counts it).
+    pub as_of: Option<DateTime<Utc>>,
     pub k: u32,
     pub kpis: Vec<Kpi>,
     /// The unit (the whole company when none) and its figures.
@@ -421,7 +424,11 @@ async fn build(
         now,
     } = view;
     let k = store.tenant(tenant).await?.settings.anonymity_k;
-    let (counted, as_of) = stored(store, tenant, tree, fy, now).await?;
+    let deadline = tokio::time::Instant::now() + INLINE_BUDGET;
+    let (counted, as_of) = match stored(store, tenant, tree, fy, now, deadline).await? {
+        Some((c, at)) => (c, Some(at)),
+        None => (Counts::none(tree), None),
+    };
     let decided = counted.decide(tree, k);
     let row = |u: usize| KpiRow {
         label: tree.label_of(u),
@@ -437,18 +444,18 @@ async fn build(
     let mut trend = Vec::new();
     if with_trend {
         for year in (fy - TREND_YEARS + 1)..=fy {
-            let figures = if year == fy {
-                total.figures.clone()
+            let (figures, counted) = if year == fy {
+                (total.figures.clone(), as_of.is_some())
             } else {
-                stored(store, tenant, tree, year, now)
-                    .await?
-                    .0
-                    .decide(tree, k)
-                    .figures(at)
+                match stored(store, tenant, tree, year, now, deadline).await? {
+                    Some((c, _)) => (c.decide(tree, k).figures(at), true),
+                    None => (Counts::none(tree).decide(tree, k).figures(at), false),
+                }
             };
             trend.push(TrendYear {
                 fiscal_year: year,
                 figures,
+                counted,
             });
         }
     }
@@ -470,8 +477,15 @@ async fn build(
 /// due at once, `Store::kpi_stale`).
 pub const CURRENT_YEAR_FRESH: chrono::Duration = chrono::Duration::minutes(10);
 pub const PAST_YEAR_FRESH: chrono::Duration = chrono::Duration::hours(24);
+/// Years one worker tick recounts at most.
+pub const YEARS_PER_TICK: usize = 3;
 
 impl Counts {
+    /// Nothing counted.
+    fn none(tree: &Tree) -> Counts {
+        Counts::from_rows(tree, &[])
+    }
+
     fn rows(&self, tree: &Tree) -> Vec<store::kpi::KpiCountRow> {
         let mut rows = Vec::new();
         for (kpi, own) in &self.per {
@@ -538,26 +552,35 @@ pub async fn refresh(
     Ok(())
 }
 
-/// The stored counts of `fy` and when they were counted; counted (and stored) first when
-/// the year never was.
+/// The longest a page waits for a year never counted before to be counted; past it the
+/// page says the year is being counted and the worker counts it.
+pub const INLINE_BUDGET: std::time::Duration = std::time::Duration::from_secs(4);
+
+/// The stored counts of `fy` and when they were counted. A year never counted is counted
+/// (and stored) here if that finishes before `deadline`; otherwise None.
 async fn stored(
     store: &Store,
     tenant: TenantId,
     tree: &Tree,
     fy: i32,
     now: DateTime<Utc>,
-) -> Result<(Counts, DateTime<Utc>), Error> {
+    deadline: tokio::time::Instant,
+) -> Result<Option<(Counts, DateTime<Utc>)>, Error> {
     if let Some((at, rows)) = store.kpi_counts(tenant, fy).await? {
-        return Ok((Counts::from_rows(tree, &rows), at));
+        return Ok(Some((Counts::from_rows(tree, &rows), at)));
     }
     let today = domain::japan_time::japan_date(now);
-    let c = counts(store, tenant, tree, fy, today).await?;
+    let Ok(c) = tokio::time::timeout_at(deadline, counts(store, tenant, tree, fy, today)).await
+    else {
+        return Ok(None);
+    };
+    let c = c?;
     // As both engines keep it (microseconds), so the first read says what later ones do.
     let now = chrono::SubsecRound::trunc_subsecs(now, 6);
     store
         .replace_kpi_counts(tenant, fy, &c.rows(tree), now)
         .await?;
-    Ok((c, now))
+    Ok(Some((c, now)))
 }
 
 /// Recounts the years of the dashboard (the current one and the [`TREND_YEARS`] − 1
@@ -571,16 +594,46 @@ pub async fn refresh_due(
 ) -> Result<usize, Error> {
     let counted: HashMap<i32, DateTime<Utc>> = store.kpi_years(tenant).await?.into_iter().collect();
     let mut done = 0;
-    for fy in (current - TREND_YEARS + 1)..=current {
+    // The current year first, then the newest past years: at most a few per tick, so a
+    // tick of a large company stays short and the rest follow on the next ticks.
+    for fy in ((current - TREND_YEARS + 1)..=current).rev() {
         let fresh = if fy == current {
             CURRENT_YEAR_FRESH
         } else {
             PAST_YEAR_FRESH
         };
-        if counted.get(&fy).is_none_or(|at| now - *at > fresh) {
+        if done < YEARS_PER_TICK && counted.get(&fy).is_none_or(|at| now - *at > fresh) {
             refresh(store, tenant, fy, now).await?;
             done += 1;
         }
     }
     Ok(done)
+}
+
+/// One KPI of the whole company, year by year from `current` − [`TREND_YEARS`] + 1, from
+/// the stored counts, hidden as the dashboard hides it (for HR pages that chart one
+/// KPI, such as キャリア自律's rate by year).
+pub async fn company_series(
+    store: &Store,
+    tenant: TenantId,
+    kpi: Kpi,
+    current: i32,
+    now: DateTime<Utc>,
+) -> Result<Vec<(i32, Option<Figure>)>, Error> {
+    let tree = Tree::load(store, tenant).await?;
+    let k = store.tenant(tenant).await?.settings.anonymity_k;
+    let mut out = Vec::new();
+    let deadline = tokio::time::Instant::now() + INLINE_BUDGET;
+    for fy in (current - TREND_YEARS + 1)..=current {
+        let figure = match stored(store, tenant, &tree, fy, now, deadline).await? {
+            Some((c, _)) => c
+                .decide(&tree, k)
+                .figures(0)
+                .into_iter()
+                .find(|f| f.kpi == kpi),
+            None => None,
+        };
+        out.push((fy, figure));
+    }
+    Ok(out)
 }

@@ -205,7 +205,7 @@ async fn coverage(app: &TestApp, token: &str) -> (f64, String) {
         .expect("coverage")["value"]
         .as_f64()
         .expect("shown");
-    (v, d["as_of"].as_str().unwrap_or_default().to_string())
+    (v, d["as_of"].as_str().expect("counted").to_string())
 }
 
 app_test!(
@@ -272,7 +272,17 @@ app_test!(
         // Due (as after an import or a survey closing): the next tick recounts.
         app.store.kpi_stale(t.id).await.expect("stale");
         let report = worker.tick().await.expect("tick");
-        assert_eq!(report.kpi_years, 10, "the ten years of the trend");
+        assert_eq!(
+            report.kpi_years,
+            app::kpi::YEARS_PER_TICK,
+            "the current year and the newest past ones"
+        );
+        let report = worker.tick().await.expect("tick");
+        assert_eq!(
+            report.kpi_years,
+            app::kpi::YEARS_PER_TICK,
+            "then the next ones"
+        );
         let (after, _) = coverage(&app, &token).await;
         let n = people.len() as f64;
         assert!(

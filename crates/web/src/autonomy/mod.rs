@@ -104,29 +104,42 @@ async fn render(
     let def = state.store.autonomy_definition(auth.tenant()).await?;
     let mut years = Vec::new();
     if auth.actor.has(Role::Hr) {
+        // From the KPI counts the worker keeps (counted here the first time a year is
+        // asked for), hidden as the KPI dashboard hides them.
         let cal = tenant.settings.calendar;
         let now = cal.fiscal_year_of(state.clock.today()).0;
-        let k = u64::from(tenant.settings.anonymity_k);
-        for fy in (now - 9)..=now {
-            let y = state
-                .store
-                .autonomy_summary(auth.tenant(), fy, &cal, None, &tenant.settings.rating_scale)
-                .await?;
-            let shown = y.summary.population >= k;
+        let k = tenant.settings.anonymity_k;
+        let series = app::kpi::company_series(
+            &state.store,
+            auth.tenant(),
+            domain::kpi::Kpi::AutonomyRate,
+            now,
+            state.clock.now(),
+        )
+        .await?;
+        for (fy, f) in series {
+            let Some(f) = f else {
+                years.push(YearRate {
+                    fy,
+                    rate: None,
+                    label: page.t("kpi.counting_year"),
+                });
+                continue;
+            };
+            let shown = f.value.zip(f.people);
             years.push(YearRate {
                 fy,
-                rate: shown.then(|| y.summary.rate()),
-                label: if shown {
-                    page.lang.catalog().format(
+                rate: shown.map(|(r, _)| r),
+                label: match shown {
+                    Some((rate, population)) => page.lang.catalog().format(
                         "autonomy.year_rate",
                         &[
-                            ("rate", &format!("{:.1}", y.summary.rate() * 100.0)),
-                            ("n", &y.summary.autonomous),
-                            ("population", &y.summary.population),
+                            ("rate", &format!("{:.1}", rate * 100.0)),
+                            ("n", &((rate * population as f64).round() as u64)),
+                            ("population", &population),
                         ],
-                    )
-                } else {
-                    page.tf("programmes.suppressed", "k", k)
+                    ),
+                    None => page.tf("programmes.suppressed", "k", k),
                 },
             });
         }

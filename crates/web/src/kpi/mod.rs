@@ -217,7 +217,10 @@ pub(crate) async fn page(
             return Ok(p);
         }
     };
-    p.as_of = crate::shared::time::when(d.as_of);
+    match d.as_of {
+        Some(at) => p.as_of = crate::shared::time::when(at),
+        None => p.notice = Some(page.t("kpi.counting")),
+    }
     let link = |unit: Option<i64>| match unit {
         Some(u) => format!("/kpi?fy={fy}&unit={u}"),
         None => format!("/kpi?fy={fy}"),
@@ -227,6 +230,9 @@ pub(crate) async fn page(
     }
     for (id, name) in &d.path {
         p.path.push((link(Some(*id)), name.clone()));
+    }
+    if d.as_of.is_none() {
+        return Ok(p);
     }
     p.kpis = d
         .total
@@ -249,9 +255,14 @@ pub(crate) async fn page(
                     .trend
                     .iter()
                     .filter_map(|y| {
-                        y.figures
-                            .get(i)
-                            .map(|g| (y.fiscal_year, shown(&page, g), g.suppressed))
+                        y.figures.get(i).map(|g| {
+                            let text = if y.counted {
+                                shown(&page, g)
+                            } else {
+                                page.t("kpi.counting_year")
+                            };
+                            (y.fiscal_year, text, g.suppressed)
+                        })
                     })
                     .collect(),
             }
