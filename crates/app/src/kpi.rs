@@ -324,25 +324,6 @@ impl Counts {
     }
 }
 
-impl Decided {
-    /// The figures of unit `u`.
-    pub(crate) fn figures(&self, u: usize) -> Vec<Figure> {
-        self.per
-            .iter()
-            .map(|(kpi, (totals, shown))| {
-                let c = totals.get(u).copied().unwrap_or_default();
-                let show = shown.get(u).copied().unwrap_or(false) && c.den > 0;
-                Figure {
-                    kpi: *kpi,
-                    value: if show { c.value() } else { None },
-                    people: show.then_some(c.people),
-                    suppressed: !show && c.people > 0,
-                }
-            })
-            .collect()
-    }
-}
-
 /// The KPI dashboard of fiscal year `fy` for `unit` (a department id; the caller's top
 /// when None: the company for HR, their own department for a manager), with the unit's
 /// trend over [`TREND_YEARS`] years when `with_trend`.
@@ -425,14 +406,15 @@ async fn build(
     } = view;
     let k = store.tenant(tenant).await?.settings.anonymity_k;
     let deadline = tokio::time::Instant::now() + INLINE_BUDGET;
-    let (counted, as_of) = match stored(store, tenant, tree, fy, now, deadline).await? {
+    let mut units = vec![at];
+    units.extend(tree.children(at));
+    let (counted, as_of) = match stored(store, tenant, tree, (fy, &units), now, deadline).await? {
         Some((c, at)) => (c, Some(at)),
-        None => (Counts::none(tree), None),
+        None => (Stored::of(Vec::new()), None),
     };
-    let decided = counted.decide(tree, k);
     let row = |u: usize| KpiRow {
         label: tree.label_of(u),
-        figures: decided.figures(u),
+        figures: counted.figures(tree, u),
         has_children: tree.parent.contains(&Some(u)),
     };
     let total = row(at);
@@ -447,9 +429,9 @@ async fn build(
             let (figures, counted) = if year == fy {
                 (total.figures.clone(), as_of.is_some())
             } else {
-                match stored(store, tenant, tree, year, now, deadline).await? {
-                    Some((c, _)) => (c.decide(tree, k).figures(at), true),
-                    None => (Counts::none(tree).decide(tree, k).figures(at), false),
+                match stored(store, tenant, tree, (year, &[at]), now, deadline).await? {
+                    Some((c, _)) => (c.figures(tree, at), true),
+                    None => (Stored::of(Vec::new()).figures(tree, at), false),
                 }
             };
             trend.push(TrendYear {
@@ -480,19 +462,14 @@ pub const PAST_YEAR_FRESH: chrono::Duration = chrono::Duration::hours(24);
 /// Years one worker tick recounts at most.
 pub const YEARS_PER_TICK: usize = 3;
 
-impl Counts {
-    /// Nothing counted.
-    fn none(tree: &Tree) -> Counts {
-        Counts::from_rows(tree, &[])
-    }
-
+impl Decided {
+    /// Each unit's decided figures as stored: subtree totals, and hidden where the rule
+    /// hides them. Units with nothing counted are left out.
     fn rows(&self, tree: &Tree) -> Vec<store::kpi::KpiCountRow> {
         let mut rows = Vec::new();
-        for (kpi, own) in &self.per {
-            let hidden = self.also_hidden.get(kpi);
-            for (u, c) in own.iter().enumerate() {
-                let h = hidden.and_then(|h| h.get(u)).copied().unwrap_or(false);
-                if c.people == 0 && c.den == 0 && !h {
+        for (kpi, (totals, shown)) in &self.per {
+            for (u, c) in totals.iter().enumerate() {
+                if c.people == 0 && c.den == 0 {
                     continue;
                 }
                 rows.push(store::kpi::KpiCountRow {
@@ -501,38 +478,53 @@ impl Counts {
                     num: c.num,
                     den: c.den,
                     people: c.people,
-                    hidden: h,
+                    hidden: !shown.get(u).copied().unwrap_or(false),
                 });
             }
         }
         rows
     }
+}
 
-    /// Counts read back onto `tree` (a department gone since is counted in the company).
-    fn from_rows(tree: &Tree, rows: &[store::kpi::KpiCountRow]) -> Counts {
-        let n = tree.units.len();
-        let mut per: BTreeMap<Kpi, Vec<Count>> = Kpi::ALL
-            .into_iter()
-            .map(|k| (k, vec![Count::default(); n]))
-            .collect();
-        let mut also_hidden: BTreeMap<Kpi, Vec<bool>> = BTreeMap::new();
-        for r in rows {
-            let Some(kpi) = Kpi::parse(&r.kpi) else {
-                continue;
-            };
-            let u = tree.unit(r.department_id);
-            if let Some(v) = per.get_mut(&kpi) {
-                v[u].add(&Count {
-                    num: r.num,
-                    den: r.den,
-                    people: r.people,
-                });
-            }
-            if r.hidden {
-                also_hidden.entry(kpi).or_insert_with(|| vec![false; n])[u] = true;
-            }
+/// A year's decided figures of some units, as stored.
+struct Stored {
+    /// (department id or None for the company, KPI) → row
+    rows: HashMap<(Option<i64>, Kpi), store::kpi::KpiCountRow>,
+}
+
+impl Stored {
+    fn of(rows: Vec<store::kpi::KpiCountRow>) -> Stored {
+        Stored {
+            rows: rows
+                .into_iter()
+                .filter_map(|r| Kpi::parse(&r.kpi).map(|k| ((r.department_id, k), r)))
+                .collect(),
         }
-        Counts { per, also_hidden }
+    }
+
+    /// The figures of unit `u` of `tree`.
+    fn figures(&self, tree: &Tree, u: usize) -> Vec<Figure> {
+        let department = tree.units.get(u).and_then(|d| d.as_ref().map(|d| d.id));
+        Kpi::ALL
+            .into_iter()
+            .map(|kpi| match self.rows.get(&(department, kpi)) {
+                None => Figure {
+                    kpi,
+                    value: None,
+                    people: None,
+                    suppressed: false,
+                },
+                Some(r) => {
+                    let show = !r.hidden && r.den > 0;
+                    Figure {
+                        kpi,
+                        value: show.then(|| r.num / r.den as f64),
+                        people: show.then_some(r.people),
+                        suppressed: !show && r.people > 0,
+                    }
+                }
+            })
+            .collect()
     }
 }
 
@@ -545,9 +537,13 @@ pub async fn refresh(
 ) -> Result<(), Error> {
     let tree = Tree::load(store, tenant).await?;
     let today = domain::japan_time::japan_date(now);
-    let c = counts(store, tenant, &tree, fy, today).await?;
+    let k = store.tenant(tenant).await?.settings.anonymity_k;
+    let decided = counts(store, tenant, &tree, fy, today)
+        .await?
+        .decide(&tree, k);
+    let now = chrono::SubsecRound::trunc_subsecs(now, 6);
     store
-        .replace_kpi_counts(tenant, fy, &c.rows(&tree), now)
+        .replace_kpi_counts(tenant, fy, &decided.rows(&tree), now)
         .await?;
     Ok(())
 }
@@ -556,31 +552,40 @@ pub async fn refresh(
 /// page says the year is being counted and the worker counts it.
 pub const INLINE_BUDGET: std::time::Duration = std::time::Duration::from_secs(4);
 
-/// The stored counts of `fy` and when they were counted. A year never counted is counted
-/// (and stored) here if that finishes before `deadline`; otherwise None.
+/// The stored figures of `fy` for the units `units` of `tree`, and when they were
+/// counted. A year never counted is counted (and stored) here if that finishes before
+/// `deadline`; otherwise None.
 async fn stored(
     store: &Store,
     tenant: TenantId,
     tree: &Tree,
-    fy: i32,
+    (fy, units): (i32, &[usize]),
     now: DateTime<Utc>,
     deadline: tokio::time::Instant,
-) -> Result<Option<(Counts, DateTime<Utc>)>, Error> {
-    if let Some((at, rows)) = store.kpi_counts(tenant, fy).await? {
-        return Ok(Some((Counts::from_rows(tree, &rows), at)));
+) -> Result<Option<(Stored, DateTime<Utc>)>, Error> {
+    let departments: Vec<i64> = units
+        .iter()
+        .map(|u| {
+            tree.units
+                .get(*u)
+                .and_then(|d| d.as_ref().map(|d| d.id))
+                .unwrap_or(0)
+        })
+        .collect();
+    if let Some((at, rows)) = store.kpi_counts(tenant, fy, &departments).await? {
+        return Ok(Some((Stored::of(rows), at)));
     }
     let today = domain::japan_time::japan_date(now);
     let Ok(c) = tokio::time::timeout_at(deadline, counts(store, tenant, tree, fy, today)).await
     else {
         return Ok(None);
     };
-    let c = c?;
+    let k = store.tenant(tenant).await?.settings.anonymity_k;
+    let rows = c?.decide(tree, k).rows(tree);
     // As both engines keep it (microseconds), so the first read says what later ones do.
     let now = chrono::SubsecRound::trunc_subsecs(now, 6);
-    store
-        .replace_kpi_counts(tenant, fy, &c.rows(tree), now)
-        .await?;
-    Ok(Some((c, now)))
+    store.replace_kpi_counts(tenant, fy, &rows, now).await?;
+    Ok(Some((Stored::of(rows), now)))
 }
 
 /// Recounts the years of the dashboard (the current one and the [`TREND_YEARS`] − 1
@@ -621,16 +626,11 @@ pub async fn company_series(
     now: DateTime<Utc>,
 ) -> Result<Vec<(i32, Option<Figure>)>, Error> {
     let tree = Tree::load(store, tenant).await?;
-    let k = store.tenant(tenant).await?.settings.anonymity_k;
     let mut out = Vec::new();
     let deadline = tokio::time::Instant::now() + INLINE_BUDGET;
     for fy in (current - TREND_YEARS + 1)..=current {
-        let figure = match stored(store, tenant, &tree, fy, now, deadline).await? {
-            Some((c, _)) => c
-                .decide(&tree, k)
-                .figures(0)
-                .into_iter()
-                .find(|f| f.kpi == kpi),
+        let figure = match stored(store, tenant, &tree, (fy, &[0]), now, deadline).await? {
+            Some((c, _)) => c.figures(&tree, 0).into_iter().find(|f| f.kpi == kpi),
             None => None,
         };
         out.push((fy, figure));

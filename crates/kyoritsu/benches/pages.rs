@@ -114,7 +114,7 @@ async fn main() {
             .fiscal_year_of(domain::japan_time::japan_date(chrono::Utc::now()))
             .0;
         // Recounting one fiscal year's KPIs (what the worker does when a year is due).
-        for fy in [this_fy, this_fy - 1] {
+        for fy in ((this_fy - app::kpi::TREND_YEARS + 1)..=this_fy).rev() {
             let t = Instant::now();
             app::kpi::refresh(&db.store, tenant.id, fy, chrono::Utc::now())
                 .await

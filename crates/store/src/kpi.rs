@@ -233,8 +233,9 @@ impl Store {
     }
 }
 
-/// One stored count: a department (None for people without one), a KPI key, the
-/// numerator, denominator, people, and whether it stays hidden there.
+/// One stored figure: a unit (a department, None for the whole company), a KPI key, the
+/// unit's totals (its own members and every unit below it) and whether the anonymity
+/// rule hides it there — decided when the year was counted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KpiCountRow {
     pub department_id: Option<i64>,
@@ -318,12 +319,13 @@ impl Store {
         tx.commit().await
     }
 
-    /// Fiscal year `fy`'s stored KPI counts and when they were counted; None when the
-    /// year has not been counted.
+    /// Fiscal year `fy`'s stored KPI figures of the departments `departments` (0 for the
+    /// company) and when the year was counted; None when it has not been.
     pub async fn kpi_counts(
         &self,
         tenant: TenantId,
         fy: i32,
+        departments: &[i64],
     ) -> Result<Option<(DateTime<Utc>, Vec<KpiCountRow>)>> {
         use crate::schema::{KpiCounts, KpiYears};
         let at: Option<(DateTime<Utc>,)> = self
@@ -353,6 +355,9 @@ impl Store {
                     .from(KpiCounts::Table)
                     .and_where(Expr::col(KpiCounts::TenantId).eq(tenant.0))
                     .and_where(Expr::col(KpiCounts::FiscalYear).eq(fy))
+                    .and_where(
+                        Expr::col(KpiCounts::DepartmentId).is_in(departments.iter().copied()),
+                    )
                     .to_owned(),
             )
             .await?;

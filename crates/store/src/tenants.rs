@@ -185,7 +185,8 @@ impl Store {
                 .to_owned(),
         )
         .await?;
-        Ok(())
+        // k, the fiscal calendar and the rating scale all change what the KPIs show.
+        self.kpi_stale(tenant).await
     }
 }
 

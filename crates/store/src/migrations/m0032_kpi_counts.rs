@@ -2,11 +2,11 @@
 
 use super::*;
 
-/// KPI集計: the KPI dashboard's counts per fiscal year, department (0 for people without
-/// one) and KPI — own members only, added up the tree when read — with the numerator in thousandths, and whether the KPI
-/// must stay hidden there whatever its count (`hidden`: where a survey's own report hides
-/// the unit). `kpi_years` says when each year was counted. Both are derived: a refresh
-/// replaces a year's rows in one transaction.
+/// KPI集計: the KPI dashboard's figures per fiscal year, unit (a department; 0 for the
+/// whole company) and KPI, as decided when the year was counted: the unit's totals (its
+/// own members and every unit below it; the numerator in thousandths) and whether the
+/// anonymity rule hides the figure there. `kpi_years` says when each year was counted.
+/// Both are derived: a recount replaces a year's rows in one transaction.
 pub(super) fn m0032_kpi_counts(engine: Engine) -> Statements {
     let c = KpiCounts::Table;
     let counts = Table::create()
