@@ -429,7 +429,10 @@ async fn build(
             let (figures, counted) = if year == fy {
                 (total.figures.clone(), as_of.is_some())
             } else {
-                match stored(store, tenant, tree, (year, &[at]), now, deadline).await? {
+                // Past years are only read: one still to count waits for the worker
+                // rather than making every visit wait for it.
+                let read_only = tokio::time::Instant::now();
+                match stored(store, tenant, tree, (year, &[at]), now, read_only).await? {
                     Some((c, _)) => (c.figures(tree, at), true),
                     None => (Stored::of(Vec::new()).figures(tree, at), false),
                 }
@@ -574,6 +577,9 @@ async fn stored(
         .collect();
     if let Some((at, rows)) = store.kpi_counts(tenant, fy, &departments).await? {
         return Ok(Some((Stored::of(rows), at)));
+    }
+    if deadline <= tokio::time::Instant::now() {
+        return Ok(None);
     }
     let today = domain::japan_time::japan_date(now);
     let Ok(c) = tokio::time::timeout_at(deadline, counts(store, tenant, tree, fy, today)).await
