@@ -9,6 +9,7 @@ pub mod api;
 use crate::shared::auth::{Auth, Page};
 use crate::shared::download::{XLSX, download};
 use crate::shared::error::AppError;
+use crate::shared::figures::shown;
 use crate::shared::shell::Shell;
 use crate::{AppState, Origin};
 use app::kpi::{Dashboard, Figure, KpiRow};
@@ -31,16 +32,6 @@ pub fn router() -> Router<AppState> {
 pub struct KpiQuery {
     pub fy: Option<String>,
     pub unit: Option<i64>,
-}
-
-/// A figure as shown: 42.0% / 2.3回 / 3.8, or empty when hidden or not counted.
-pub(crate) fn shown(page: &Page, f: &Figure) -> String {
-    match (f.value, f.kpi.unit()) {
-        (None, _) => String::new(),
-        (Some(v), Unit::Share) => format!("{:.1}%", v * 100.0),
-        (Some(v), Unit::Sessions) => page.tf("kpi.sessions_value", "n", format!("{v:.1}")),
-        (Some(v), Unit::Score) => format!("{v:.2}"),
-    }
 }
 
 /// One figure as the table draws it.

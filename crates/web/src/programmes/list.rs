@@ -202,7 +202,7 @@ async fn programmes(
                     (
                         f.kpi.key(),
                         page.t(&format!("kpi.name.{}", f.kpi.key())),
-                        crate::kpi::shown(&page, f),
+                        crate::shared::figures::shown(&page, f),
                     )
                 })
                 .collect();

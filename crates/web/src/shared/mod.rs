@@ -14,6 +14,7 @@ pub mod clock;
 pub mod download;
 pub mod email;
 pub mod error;
+pub mod figures;
 pub mod forms;
 pub mod i18n;
 pub mod ops;
