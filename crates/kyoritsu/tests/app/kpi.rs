@@ -211,7 +211,6 @@ async fn coverage(app: &TestApp, token: &str) -> (f64, String) {
 app_test!(
     the_dashboard_reads_stored_counts_that_the_worker_recounts_when_due,
     |app| async move {
-        use domain::dialogue::{DialogueKind, DialogueState};
         let t = app.demo_tenant().await;
         let token = app.token("hr@demo.example.jp").await;
         let (before, as_of) = coverage(&app, &token).await;
@@ -227,7 +226,6 @@ app_test!(
             .iter()
             .map(|(p, _)| *p)
             .collect();
-        let consultant = app.user("consultant@demo.example.jp").await.id;
         let people = app
             .store
             .kpi_facts(t.id, 0, d(2000, 1, 1)..=d(2000, 1, 1), d(2000, 1, 1))
@@ -242,27 +240,7 @@ app_test!(
             .collect();
         assert_eq!(fresh.len(), 10);
         for p in &fresh {
-            let id = app
-                .store
-                .create_dialogues(
-                    t.id,
-                    &store::dialogues::NewDialogue {
-                        kind: DialogueKind::CareerInterview,
-                        subject: domain::PersonId(*p),
-                        facilitator: consultant,
-                        duration_minutes: 60,
-                        place: "オンライン".into(),
-                        created_by: consultant,
-                        starts: vec![chrono::Utc::now() - chrono::Duration::hours(2)],
-                        cadence: None,
-                    },
-                )
-                .await
-                .expect("dialogue")[0];
-            app.store
-                .close_dialogue(t.id, id, DialogueState::Held)
-                .await
-                .expect("held");
+            app.held_interview(*p).await;
         }
         assert_eq!(coverage(&app, &token).await, (before, as_of.clone()));
         // The worker counts the trend's years the page has not (a few per tick); then,

@@ -123,6 +123,35 @@ impl TestApp {
             .to_string()
     }
 
+    /// A career interview with person `p` by the demo consultant, held two hours ago.
+    pub(crate) async fn held_interview(&self, p: i64) -> i64 {
+        use domain::dialogue::{DialogueKind, DialogueState};
+        let t = self.demo_tenant().await;
+        let consultant = self.user("consultant@demo.example.jp").await.id;
+        let id = self
+            .store
+            .create_dialogues(
+                t.id,
+                &store::dialogues::NewDialogue {
+                    kind: DialogueKind::CareerInterview,
+                    subject: domain::PersonId(p),
+                    facilitator: consultant,
+                    duration_minutes: 60,
+                    place: "オンライン".into(),
+                    created_by: consultant,
+                    starts: vec![chrono::Utc::now() - chrono::Duration::hours(2)],
+                    cadence: None,
+                },
+            )
+            .await
+            .expect("dialogue")[0];
+        self.store
+            .close_dialogue(t.id, id, DialogueState::Held)
+            .await
+            .expect("held");
+        id
+    }
+
     pub(crate) async fn person_of(&self, email: &str) -> i64 {
         let t = self.demo_tenant().await;
         let u = self

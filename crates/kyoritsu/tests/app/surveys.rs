@@ -581,30 +581,8 @@ app_test!(
 
 /// A held career interview with `p` by the demo consultant this year, tagged with `themes`.
 async fn interview_tagged(app: &TestApp, p: i64, themes: &[&str]) -> i64 {
-    use domain::dialogue::{DialogueKind, DialogueState};
     let t = app.demo_tenant().await;
-    let consultant = app.user("consultant@demo.example.jp").await.id;
-    let id = app
-        .store
-        .create_dialogues(
-            t.id,
-            &store::dialogues::NewDialogue {
-                kind: DialogueKind::CareerInterview,
-                subject: PersonId(p),
-                facilitator: consultant,
-                duration_minutes: 60,
-                place: "オンライン".into(),
-                created_by: consultant,
-                starts: vec![chrono::Utc::now() - chrono::Duration::hours(3)],
-                cadence: None,
-            },
-        )
-        .await
-        .expect("dialogue")[0];
-    app.store
-        .close_dialogue(t.id, id, DialogueState::Held)
-        .await
-        .expect("held");
+    let id = app.held_interview(p).await;
     let themes: Vec<String> = themes.iter().map(|s| s.to_string()).collect();
     app.store
         .set_dialogue_concerns(t.id, id, &themes)
