@@ -1,4 +1,4 @@
-//! Migration 32: not yet released — it may change until the stop that lands it.
+//! Migration 32: released — never edit it (`crates/store/MIGRATIONS.md`).
 
 use super::*;
 
