@@ -24,6 +24,7 @@ pub mod reports;
 pub mod requests;
 pub mod role_models;
 pub mod surveys;
+pub mod training_feedback;
 
 use domain::policy::Actor;
 use domain::{Role, RoleSet};

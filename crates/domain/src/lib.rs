@@ -37,6 +37,7 @@ pub mod role_model;
 pub mod survey;
 pub mod throttle;
 pub mod training;
+pub mod training_feedback;
 pub mod values;
 
 pub use error::DomainError;

@@ -1872,6 +1872,10 @@ pub async fn seed_programmes(
             .map(|p| (p.person, p.session, p.group))
             .collect();
         store.save_placement(t, id, &placement).await?;
+        training_feedback(store, t, id, fy, &plan, &days, &accounts, |d| {
+            at(d, 17) <= now
+        })
+        .await?;
         // Interviews about a month after training, repeated until a commitment counts, with
         // a consultant of their own (the demo consultant's list stays the demo's).
         let facilitator = &past_cc;
@@ -1976,6 +1980,52 @@ pub async fn seed_programmes(
                 Err(e) => return Err(e),
             }
         }
+    }
+    Ok(())
+}
+
+/// 研修後アンケート: most participants whose session has ended answer; an instructor of
+/// their own segment's style suits them better than one of the other style, as the
+/// placement rule expects (the report lets HR see whether it holds).
+#[allow(clippy::too_many_arguments)]
+async fn training_feedback(
+    store: &store::Store,
+    t: domain::TenantId,
+    programme: i64,
+    fy: i32,
+    plan: &app::programmes::Plan,
+    days: &[(i64, NaiveDate)],
+    accounts: &[domain::PersonId],
+    ended: impl Fn(NaiveDate) -> bool,
+) -> Result<(), store::StoreError> {
+    use domain::training_feedback::{Answer, Topic};
+    for (i, p) in plan.people.iter().enumerate() {
+        let seed = i * 13 + fy as usize * 7;
+        let Some(sid) = p.session else { continue };
+        let Some(day) = days.iter().find(|(s, _)| *s == sid).map(|(_, d)| *d) else {
+            continue;
+        };
+        if accounts.contains(&p.person) || !ended(day) || seed % 10 >= 7 {
+            continue;
+        }
+        let Some(style) = plan.sessions.iter().find(|s| s.id == sid).map(|s| s.style) else {
+            continue;
+        };
+        let fit = if style == p.segment {
+            [5, 4, 4, 5, 3][seed % 5]
+        } else {
+            [2, 3, 3, 4, 2][seed % 5]
+        };
+        let answer = Answer {
+            useful: [4, 5, 3, 4, 4, 2][seed % 6],
+            fit,
+            topics: (0..1 + seed % 3)
+                .map(|k| Topic::ALL[(seed + 3 * k) % Topic::ALL.len()])
+                .collect(),
+        };
+        let _ = store
+            .give_training_feedback(t, programme, p.person, style, p.segment, &answer)
+            .await?;
     }
     Ok(())
 }

@@ -41,7 +41,7 @@ pub const FORMAT_VERSION: u64 = 1;
 
 /// Every table that holds a tenant's data, parents before children. A test checks that
 /// no other table of the schema holds tenant data, so a new table cannot be forgotten.
-pub const TABLES: [&str; 50] = [
+pub const TABLES: [&str; 51] = [
     "tenants",
     "departments",
     "people",
@@ -92,6 +92,7 @@ pub const TABLES: [&str; 50] = [
     "dialogue_concerns",
     "kpi_years",
     "kpi_counts",
+    "training_feedback",
 ];
 
 /// Tables that are not a tenant's data: the schema's own record and the sessions.
@@ -411,6 +412,18 @@ impl Store {
         )?;
         out.flush().map_err(io)?;
         Ok(summary)
+    }
+
+    /// The column names of one table of the schema (tests check that anonymous answers
+    /// have no column that could name anyone).
+    pub async fn table_columns(&self, table: &str) -> Result<Vec<String>> {
+        let mut tx = self.begin_snapshot().await?;
+        Ok(tx
+            .columns_of(table)
+            .await?
+            .into_iter()
+            .map(|(c, _)| c)
+            .collect())
     }
 
     /// Every table of the schema that is neither in [`TABLES`] nor known not to be tenant

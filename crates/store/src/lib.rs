@@ -43,6 +43,7 @@ pub mod tenants;
 pub mod testing;
 pub mod throttles;
 pub mod tokens;
+pub mod training_feedback;
 pub mod users;
 
 pub use db::{Engine, Store, Tx, redact_url as db_url_for_display};

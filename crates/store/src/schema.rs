@@ -455,6 +455,8 @@ pub(crate) enum ProgrammeParticipants {
     SessionId,
     Pinned,
     GroupNo,
+    /// 研修後アンケート answered (whether only; the answer is in `training_feedback`).
+    FeedbackGiven,
 }
 
 #[derive(Iden, Clone, Copy)]
@@ -730,4 +732,17 @@ pub(crate) enum KpiYears {
     TenantId,
     FiscalYear,
     ComputedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum TrainingFeedback {
+    Table,
+    Id,
+    TenantId,
+    ProgrammeId,
+    Style,
+    Segment,
+    Useful,
+    Fit,
+    Topics,
 }

@@ -48,4 +48,5 @@ mod requests;
 mod role_models;
 mod sign_in;
 mod surveys;
+mod training_feedback;
 mod worksheet;

@@ -113,6 +113,17 @@ impl TestApp {
             .expect("user")
     }
 
+    /// The demo account with this address as the application layer's caller.
+    pub(crate) async fn caller(&self, email: &str) -> app::Caller {
+        let u = self.user(email).await;
+        app::Caller {
+            actor: app::actor_for(&self.store, &u).await.expect("actor"),
+            email: u.email.clone(),
+            ip: None,
+            request_id: None,
+        }
+    }
+
     /// The fiscal year the app's clock is in, as a form would carry it.
     pub(crate) async fn this_fy(&self) -> String {
         let t = self.demo_tenant().await;

@@ -733,7 +733,7 @@ app_test!(
         }
         let r = app::concerns::report(
             &app.store,
-            &as_person_hr(&app).await,
+            &app.caller("hr@demo.example.jp").await,
             fy,
             None,
             app::surveys::By::Unit,
@@ -756,7 +756,7 @@ app_test!(
         // in a unit who raised 奨学金 hidden — it would tell each of them did.
         let workload = r.themes.iter().position(|k| k == "custom.1").expect("副業");
         let at = |unit: i64| {
-            let caller = as_person_hr(&app);
+            let caller = app.caller("hr@demo.example.jp");
             let store = app.store.clone();
             async move {
                 app::concerns::report(
@@ -798,16 +798,6 @@ app_test!(
         assert_eq!(s, StatusCode::FORBIDDEN);
     }
 );
-
-async fn as_person_hr(app: &TestApp) -> app::Caller {
-    let hr = app.user("hr@demo.example.jp").await;
-    app::Caller {
-        actor: app::actor_for(&app.store, &hr).await.expect("actor"),
-        email: hr.email.clone(),
-        ip: None,
-        request_id: None,
-    }
-}
 
 app_test!(
     hr_edits_the_questions_a_scale_without_labels_is_refused_and_open_surveys_keep_theirs,

@@ -47,6 +47,7 @@ mod m0029_consultant_diagnoses;
 mod m0030_consultant_matching;
 mod m0031_surveys;
 mod m0032_kpi_counts;
+mod m0033_training_feedback;
 
 use m0001_platform::m0001_platform;
 use m0002_imports::m0002_imports;
@@ -80,6 +81,7 @@ use m0029_consultant_diagnoses::m0029_consultant_diagnoses;
 use m0030_consultant_matching::m0030_consultant_matching;
 use m0031_surveys::m0031_surveys;
 use m0032_kpi_counts::m0032_kpi_counts;
+use m0033_training_feedback::m0033_training_feedback;
 
 type Statements = Vec<String>;
 
@@ -249,6 +251,11 @@ const MIGRATIONS: &[Migration] = &[
         version: 32,
         name: "kpi_counts",
         up: m0032_kpi_counts,
+    },
+    Migration {
+        version: 33,
+        name: "training_feedback",
+        up: m0033_training_feedback,
     },
 ];
 

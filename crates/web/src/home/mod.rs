@@ -38,7 +38,8 @@ struct MyPage {
     milestones: Vec<String>,
     fiscal_year: i32,
     /// 節目プログラム I take part in: (id, FY, name, mandatory)
-    programmes: Vec<(i64, i32, String, bool)>,
+    /// (id, FY, name, mandatory, the post-training survey waits for an answer)
+    programmes: Vec<(i64, i32, String, bool, bool)>,
     /// Pair invitations waiting for my answer.
     pair_invitations: usize,
     /// Feedback reports about me, as sent: (id, sent, consultant, withdrawn).
@@ -109,7 +110,18 @@ async fn my(State(state): State<AppState>, page: Page, auth: Auth) -> Result<MyP
             .programmes_of_person(auth.tenant(), PersonId(p.id))
             .await?
         {
-            programmes.push((g.id, g.fiscal_year, g.name, g.mandatory));
+            let feedback = matches!(
+                app::training_feedback::standing(
+                    &state.store,
+                    auth.tenant(),
+                    &g,
+                    PersonId(p.id),
+                    state.clock.now(),
+                )
+                .await?,
+                app::training_feedback::Standing::Open { .. }
+            );
+            programmes.push((g.id, g.fiscal_year, g.name, g.mandatory, feedback));
         }
         for s in state
             .store

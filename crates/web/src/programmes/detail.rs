@@ -94,6 +94,8 @@ pub(super) struct DetailPage {
     pub(super) mismatches: Vec<String>,
     pub(super) shortfalls: Vec<String>,
     pub(super) steps: Vec<&'static str>,
+    /// 研修後アンケート by instructor style × participant segment.
+    pub(super) feedback: Option<FeedbackView>,
 }
 
 /// A session's date and hours in Japan time.
@@ -455,7 +457,13 @@ pub(super) async fn render_detail(
     } else {
         None
     };
+    let feedback = if programme.template.has_training() {
+        Some(feedback_view(state, page, auth, &programme).await?)
+    } else {
+        None
+    };
     Ok(DetailPage {
+        feedback,
         cross,
         has_training: programme.template.has_training(),
         shell: page.shell(Some(auth), "/programmes"),

@@ -31,6 +31,7 @@ use store::programmes::{NewProgramme, NewSession, Programme, TrainingSession};
 
 mod cross;
 mod detail;
+mod feedback;
 mod interviews;
 mod launch;
 mod list;
@@ -41,6 +42,7 @@ mod sessions;
 
 use cross::*;
 use detail::*;
+use feedback::*;
 use interviews::*;
 use launch::*;
 use my_path::*;
@@ -87,6 +89,7 @@ pub fn router() -> Router<AppState> {
         .route("/programmes/{id}/pre-learning/file", get(pre_learning_file))
         .route("/my/programmes/{id}", get(my_path))
         .route("/my/programmes/{id}/pre-learning", post(pre_learning_done))
+        .route("/my/programmes/{id}/training-feedback", post(give_feedback))
 }
 
 // Placement and figures are `app::programmes`, shared with the CLI.

@@ -16,6 +16,8 @@ pub(super) struct MyPathPage {
     pub(super) pre_learning_done: bool,
     /// (step key, state key, detail)
     pub(super) steps: Vec<(&'static str, &'static str, String)>,
+    /// 研修後アンケート, once placed in a session.
+    pub(super) feedback: Option<FeedbackCard>,
 }
 
 /// The person behind the signed-in user, who must be in the programme.
@@ -89,7 +91,21 @@ pub(super) async fn my_path(
 ) -> Result<MyPathPage, AppError> {
     let me = me_in(&state, &auth, id).await?;
     let programme = load(&state, &auth, id).await?;
-    let steps = path_of(&state, &page, auth.tenant(), &programme, me).await?;
+    render_my_path(&state, &page, &auth, me, programme, None).await
+}
+
+/// The participant's path, with the post-training form as typed after a refusal.
+pub(super) async fn render_my_path(
+    state: &AppState,
+    page: &Page,
+    auth: &Auth,
+    me: PersonId,
+    programme: Programme,
+    typed: Option<(&FormData, Vec<String>)>,
+) -> Result<MyPathPage, AppError> {
+    let id = programme.id;
+    let steps = path_of(state, page, auth.tenant(), &programme, me).await?;
+    let feedback = card(state, page, auth.tenant(), &programme, me, typed).await?;
     let file = state
         .store
         .pre_learning_file_info(auth.tenant(), id)
@@ -151,10 +167,11 @@ pub(super) async fn my_path(
         None
     };
     Ok(MyPathPage {
+        feedback,
         file,
         cadence,
         cross,
-        shell: page.shell(Some(&auth), "/my"),
+        shell: page.shell(Some(auth), "/my"),
         pre_learning_done: steps.first().is_some_and(|s| s.1 == "done"),
         programme,
         steps,
