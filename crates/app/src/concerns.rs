@@ -195,7 +195,7 @@ pub async fn report(
         .into_iter()
         .collect();
     let mut base = Cube::new(
-        tree.parent.clone(),
+        tree.parent().to_vec(),
         na,
         nb,
         consulted.iter().filter_map(|p| placed(*p)),
@@ -213,7 +213,7 @@ pub async fn report(
     for key in &keys {
         let people = raised.get(key.as_str());
         let mut cube = Cube::new(
-            tree.parent.clone(),
+            tree.parent().to_vec(),
             na,
             nb,
             people
@@ -238,7 +238,7 @@ pub async fn report(
                 .map(|c| (consulted.is_some() && c.shown(u, a, b)).then(|| c.count(u, a, b)))
                 .collect(),
             consulted,
-            has_children: a.is_none() && b.is_none() && tree.parent.contains(&Some(u)),
+            has_children: a.is_none() && b.is_none() && tree.has_children(u),
         }
     };
     let total = row(tree.label_of(at), at, None, None);

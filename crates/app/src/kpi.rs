@@ -84,7 +84,7 @@ pub(crate) async fn counts(
     today: NaiveDate,
 ) -> Result<Counts, Error> {
     use domain::japan_time::{japan_date, start_of_japan_day};
-    let n = tree.units.len();
+    let n = tree.len();
     let mut per: BTreeMap<Kpi, Vec<Count>> = Kpi::ALL
         .into_iter()
         .map(|k| (k, vec![Count::default(); n]))
@@ -297,11 +297,11 @@ impl Counts {
             .map(|(kpi, own)| {
                 let mut totals = own.clone();
                 for (u, c) in own.iter().enumerate() {
-                    let mut at = tree.parent[u];
+                    let mut at = tree.parent()[u];
                     let mut steps = 0;
                     while let Some(p) = at {
                         totals[p].add(c);
-                        at = tree.parent[p];
+                        at = tree.parent()[p];
                         steps += 1;
                         if steps > own.len() {
                             break;
@@ -310,7 +310,7 @@ impl Counts {
                 }
                 let people: Vec<u64> = own.iter().map(|c| c.people).collect();
                 let (_, mut shown) =
-                    domain::anonymity::units_shown(&tree.parent, &people, u64::from(k));
+                    domain::anonymity::units_shown(tree.parent(), &people, u64::from(k));
                 // Hiding more never lets anything more be worked out.
                 if let Some(also) = self.also_hidden.get(kpi) {
                     for (s, h) in shown.iter_mut().zip(also) {
@@ -363,7 +363,7 @@ pub async fn for_operator(
     let tree = Tree::load(store, tenant).await?;
     let unit = match department_code {
         None => None,
-        Some(code) => match tree.units.iter().flatten().find(|d| d.code == code) {
+        Some(code) => match (1..tree.len()).filter_map(|u| tree.department(u)).find(|d| d.code == code) {
             Some(d) => Some(d.id),
             None => return Ok(None),
         },
@@ -415,7 +415,7 @@ async fn build(
     let row = |u: usize| KpiRow {
         label: tree.label_of(u),
         figures: counted.figures(tree, u),
-        has_children: tree.parent.contains(&Some(u)),
+        has_children: tree.has_children(u),
     };
     let total = row(at);
     let mut rows: Vec<KpiRow> = tree.children(at).map(row).collect();
@@ -476,7 +476,7 @@ impl Decided {
                     continue;
                 }
                 rows.push(store::kpi::KpiCountRow {
-                    department_id: tree.units[u].as_ref().map(|d| d.id),
+                    department_id: tree.department(u).map(|d| d.id),
                     kpi: kpi.key().to_string(),
                     num: c.num,
                     den: c.den,
@@ -507,7 +507,7 @@ impl Stored {
 
     /// The figures of unit `u` of `tree`.
     fn figures(&self, tree: &Tree, u: usize) -> Vec<Figure> {
-        let department = tree.units.get(u).and_then(|d| d.as_ref().map(|d| d.id));
+        let department = tree.department(u).map(|d| d.id);
         Kpi::ALL
             .into_iter()
             .map(|kpi| match self.rows.get(&(department, kpi)) {
@@ -569,10 +569,7 @@ async fn stored(
     let departments: Vec<i64> = units
         .iter()
         .map(|u| {
-            tree.units
-                .get(*u)
-                .and_then(|d| d.as_ref().map(|d| d.id))
-                .unwrap_or(0)
+            tree.department(*u).map(|d| d.id).unwrap_or(0)
         })
         .collect();
     if let Some((at, rows)) = store.kpi_counts(tenant, fy, &departments).await? {

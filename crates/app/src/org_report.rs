@@ -5,8 +5,9 @@
 use crate::{Caller, Error};
 use domain::TenantId;
 use domain::policy::{self, Action};
-use std::collections::HashMap;
+use std::sync::Arc;
 use store::Store;
+use store::directory::{Directory, OrgUnits};
 
 /// What a row is.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -39,48 +40,52 @@ pub enum ReportUnavailable {
 }
 
 /// The organisation as a report's units: index 0 is the whole company; department `d`
-/// is `unit_of[d]`; a top department's parent is the company.
+/// is `unit_of[d]`; a top department's parent is the company. Read from the in-memory
+/// directory (rebuilt only when people or departments change, in any process), so a
+/// report does not read every department per request.
 pub(crate) struct Tree {
-    pub(crate) unit_of: HashMap<i64, usize>,
-    pub(crate) units: Vec<Option<store::people::Department>>,
-    pub(crate) parent: Vec<Option<usize>>,
+    directory: Arc<Directory>,
 }
 
 impl Tree {
     pub(crate) async fn load(store: &Store, tenant: TenantId) -> Result<Tree, Error> {
-        let departments = store.all_departments(tenant).await?;
-        let mut units: Vec<Option<store::people::Department>> = vec![None];
-        let mut unit_of = HashMap::new();
-        for d in &departments {
-            unit_of.insert(d.id, units.len());
-            units.push(Some(d.clone()));
-        }
-        let parent: Vec<Option<usize>> = units
-            .iter()
-            .map(|u| {
-                u.as_ref().map(|d| {
-                    d.parent_id
-                        .and_then(|p| unit_of.get(&p).copied())
-                        .unwrap_or(0)
-                })
-            })
-            .collect();
         Ok(Tree {
-            unit_of,
-            units,
-            parent,
+            directory: store.directory(tenant).await?,
         })
+    }
+
+    fn org(&self) -> &OrgUnits {
+        self.directory.units()
+    }
+
+    /// How many units (the company included).
+    pub(crate) fn len(&self) -> usize {
+        self.org().len()
+    }
+
+    /// Each unit's parent (None for the company).
+    pub(crate) fn parent(&self) -> &[Option<usize>] {
+        &self.org().parent
+    }
+
+    /// The department of unit `u` (none for the company).
+    pub(crate) fn department(&self, u: usize) -> Option<&store::people::Department> {
+        self.org().department(u)
+    }
+
+    pub(crate) fn has_children(&self, u: usize) -> bool {
+        self.org().children.get(u).is_some_and(|c| !c.is_empty())
     }
 
     /// The unit of a department, the company for none or an unknown one.
     pub(crate) fn unit(&self, department: Option<i64>) -> usize {
         department
-            .and_then(|d| self.unit_of.get(&d).copied())
+            .and_then(|d| self.org().unit_of.get(&d).copied())
             .unwrap_or(0)
     }
 
     pub(crate) fn label_of(&self, u: usize) -> RowLabel {
-        match &self.units[u] {
+        match self.department(u) {
             None => RowLabel::Company,
             Some(d) => RowLabel::Unit {
                 id: d.id,
@@ -91,7 +96,7 @@ impl Tree {
     }
 
     pub(crate) fn children(&self, at: usize) -> impl Iterator<Item = usize> + '_ {
-        (0..self.units.len()).filter(move |&c| self.parent[c] == Some(at))
+        self.org().children.get(at).into_iter().flatten().copied()
     }
 
     /// Where a reader stands: the unit asked for (`unit`, a department id; their top when
@@ -103,24 +108,24 @@ impl Tree {
         unit: Option<i64>,
     ) -> Result<(usize, Vec<(i64, String)>), Error> {
         let top = match scope.own {
-            Some(d) => *self.unit_of.get(&d).ok_or(Error::NotFound("unit"))?,
+            Some(d) => *self.org().unit_of.get(&d).ok_or(Error::NotFound("unit"))?,
             None => 0,
         };
         let at = match unit {
             None => top,
-            Some(d) => *self.unit_of.get(&d).ok_or(Error::NotFound("unit"))?,
+            Some(d) => *self.org().unit_of.get(&d).ok_or(Error::NotFound("unit"))?,
         };
         let mut path = Vec::new();
         let mut x = Some(at);
         while let Some(u) = x {
-            if let Some(d) = &self.units[u] {
+            if let Some(d) = self.department(u) {
                 path.push((d.id, d.name.clone()));
             }
             if u == top {
                 path.reverse();
                 return Ok((at, path));
             }
-            x = self.parent[u];
+            x = self.parent()[u];
         }
         // A manager goes no higher than their own unit, nor sideways.
         Err(Error::NotFound("unit"))

@@ -403,7 +403,7 @@ fn age_index(band: i64) -> usize {
 
 async fn cubes(store: &Store, tenant: TenantId, survey: &Survey, k: u32) -> Result<Cubes, Error> {
     let tree = Tree::load(store, tenant).await?;
-    let parent = tree.parent.clone();
+    let parent = tree.parent().to_vec();
     let answers = store.survey_answers(tenant, survey.id).await?;
     let mut grades: Vec<String> = answers.iter().map(|a| a.place.grade.clone()).collect();
     grades.sort();
@@ -473,7 +473,7 @@ pub(crate) async fn supports_shown(
     k: u32,
 ) -> Result<Vec<bool>, Error> {
     let c = cubes(store, tenant, survey, k).await?;
-    Ok((0..c.tree.units.len())
+    Ok((0..c.tree.len())
         .map(|u| {
             c.respondents.shown(u, None, None)
                 && c.per
@@ -514,7 +514,7 @@ impl Cubes {
             label,
             respondents,
             cells,
-            has_children: a.is_none() && b.is_none() && self.tree.parent.contains(&Some(u)),
+            has_children: a.is_none() && b.is_none() && self.tree.has_children(u),
         }
     }
 }

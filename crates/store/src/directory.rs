@@ -41,6 +41,64 @@ pub struct Directory {
     children: HashMap<Option<i64>, Vec<i64>>,
     /// Current (not left) people in each department and every department below it.
     subtree: HashMap<i64, i64>,
+    units: OrgUnits,
+}
+
+/// The organisation as report units, in one fixed order: unit 0 is the whole company,
+/// then every department in id order (so the same figures hide the same cells on every
+/// request and in every process); a top department's parent is the company.
+#[derive(Debug)]
+pub struct OrgUnits {
+    /// `departments[u - 1]` is unit `u`.
+    pub departments: Vec<Department>,
+    pub unit_of: HashMap<i64, usize>,
+    pub parent: Vec<Option<usize>>,
+    pub children: Vec<Vec<usize>>,
+}
+
+impl OrgUnits {
+    fn new(mut departments: Vec<Department>) -> OrgUnits {
+        departments.sort_by_key(|d| d.id);
+        let unit_of: HashMap<i64, usize> = departments
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id, i + 1))
+            .collect();
+        let parent: Vec<Option<usize>> = std::iter::once(None)
+            .chain(departments.iter().map(|d| {
+                Some(
+                    d.parent_id
+                        .and_then(|p| unit_of.get(&p).copied())
+                        .unwrap_or(0),
+                )
+            }))
+            .collect();
+        let mut children = vec![Vec::new(); parent.len()];
+        for (u, p) in parent.iter().enumerate() {
+            if let Some(p) = p {
+                children[*p].push(u);
+            }
+        }
+        OrgUnits {
+            departments,
+            unit_of,
+            parent,
+            children,
+        }
+    }
+
+    /// The department of unit `u` (none for the company or out of range).
+    pub fn department(&self, u: usize) -> Option<&Department> {
+        u.checked_sub(1).and_then(|i| self.departments.get(i))
+    }
+
+    pub fn len(&self) -> usize {
+        self.parent.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        false
+    }
 }
 
 #[derive(Debug)]
@@ -77,6 +135,11 @@ impl Directory {
     /// Ids of the people matching every word (in name, kana, employee number or department
     /// name), optionally only among `scope`, in employee-number order: one page and the
     /// total.
+    /// The organisation as report units (see [`OrgUnits`]).
+    pub fn units(&self) -> &OrgUnits {
+        &self.units
+    }
+
     pub fn search(
         &self,
         query: &str,
@@ -261,6 +324,7 @@ impl Store {
                     .to_owned(),
             )
             .await?;
+        let units = OrgUnits::new(depts.clone());
         let departments: HashMap<i64, Department> = depts.into_iter().map(|d| (d.id, d)).collect();
         let mut children: HashMap<Option<i64>, Vec<i64>> = HashMap::new();
         for d in departments.values() {
@@ -326,6 +390,7 @@ impl Store {
             departments,
             children,
             subtree,
+            units,
         })
     }
 }
