@@ -363,7 +363,10 @@ pub async fn for_operator(
     let tree = Tree::load(store, tenant).await?;
     let unit = match department_code {
         None => None,
-        Some(code) => match (1..tree.len()).filter_map(|u| tree.department(u)).find(|d| d.code == code) {
+        Some(code) => match (1..tree.len())
+            .filter_map(|u| tree.department(u))
+            .find(|d| d.code == code)
+        {
             Some(d) => Some(d.id),
             None => return Ok(None),
         },
@@ -568,9 +571,7 @@ async fn stored(
 ) -> Result<Option<(Stored, DateTime<Utc>)>, Error> {
     let departments: Vec<i64> = units
         .iter()
-        .map(|u| {
-            tree.department(*u).map(|d| d.id).unwrap_or(0)
-        })
+        .map(|u| tree.department(*u).map(|d| d.id).unwrap_or(0))
         .collect();
     if let Some((at, rows)) = store.kpi_counts(tenant, fy, &departments).await? {
         return Ok(Some((Stored::of(rows), at)));

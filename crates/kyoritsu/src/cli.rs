@@ -92,6 +92,10 @@ enum Command {
         /// Random seed (same seed and date, same company)
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Ten fiscal years behind the company: career interviews, 1on1s, commitments,
+        /// concern themes and a 5-supports survey each year
+        #[arg(long)]
+        history: bool,
         #[command(flatten)]
         format: FormatArg,
     },
@@ -560,22 +564,33 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
         Command::DemoData {
             employees,
             seed,
+            history,
             format,
         } => {
             let store = open(&config, url).await?;
             let started = Instant::now();
-            let (t, accounts) = create_demo(
-                &store,
-                employees,
-                seed,
-                !matches!(format.format, OutputFormat::Json),
-            )
-            .await?;
+            let text = !matches!(format.format, OutputFormat::Json);
+            let (t, accounts) = create_demo(&store, employees, seed, text).await?;
+            let past = if history {
+                let cal = store.tenant(t.id).await?.settings.calendar;
+                let step = |s: &str| {
+                    if text {
+                        eprintln!("history: {s} ({:.0} s)", started.elapsed().as_secs_f64());
+                    }
+                };
+                Some(
+                    demo::history::seed(&store, t.id, &cal, web_today(), &step)
+                        .await
+                        .context("the demo's history could not be written")?,
+                )
+            } else {
+                None
+            };
             let secs = started.elapsed().as_secs_f64();
             match format.format {
                 OutputFormat::Json => print_json(&serde_json::json!({
                     "tenant": t.slug, "employees": employees.max(demo::MIN_EMPLOYEES), "seconds": secs,
-                    "password": DEMO_PASSWORD, "accounts": accounts,
+                    "password": DEMO_PASSWORD, "accounts": accounts, "history": past,
                 })),
                 OutputFormat::Text => {
                     out!(

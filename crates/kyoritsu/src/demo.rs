@@ -11,6 +11,7 @@ use rand::{Rng, SeedableRng};
 use store::people::{NewDepartment, NewPerson, OrgLoad};
 
 pub mod consultants;
+pub mod history;
 pub mod surveys;
 
 /// The password of every demo account. Demo data is for trying the product, never production.

@@ -119,7 +119,12 @@ impl Store {
         })
     }
 
-    fn seal_content(&self, tenant: TenantId, dialogue: i64, c: &Content) -> Result<String> {
+    pub(crate) fn seal_content(
+        &self,
+        tenant: TenantId,
+        dialogue: i64,
+        c: &Content,
+    ) -> Result<String> {
         let json = serde_json::to_string(c)
             .map_err(|e| StoreError::Integrity(format!("commitment: {e}")))?;
         self.keys.seal(&aad(tenant.0, dialogue), &json)

@@ -24,6 +24,7 @@ mod db;
 pub mod dialogues;
 pub mod directory;
 pub mod feedback;
+pub mod history;
 pub mod imports;
 pub mod invitations;
 pub mod jobs;

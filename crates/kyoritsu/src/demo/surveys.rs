@@ -114,6 +114,34 @@ async fn run(
     Ok(id)
 }
 
+/// A past year's 5-supports survey for `--history`: opened on `opened`, answered by
+/// about seven in ten, closed three weeks later.
+pub async fn run_past(
+    store: &store::Store,
+    t: TenantId,
+    fy: i32,
+    opened: DateTime<Utc>,
+    hr: domain::UserId,
+    seed: u64,
+) -> Result<i64, store::StoreError> {
+    let closed = opened + Duration::days(21);
+    run(
+        store,
+        t,
+        Kind::FiveSupports,
+        &format!("{fy}年度 5つの支援サーベイ"),
+        fy,
+        opened,
+        domain::japan_time::japan_date(closed),
+        Some(closed),
+        0.7,
+        &[],
+        hr,
+        seed,
+    )
+    .await
+}
+
 /// Writes the demo's surveys.
 pub async fn seed(
     store: &store::Store,
