@@ -6,7 +6,8 @@
 //! clients, default 64), `KYORITSU_BENCH_REQUESTS` (requests per page and client count,
 //! default 640), `KYORITSU_BENCH_ENGINES` (default `sqlite,postgres`) and
 //! `KYORITSU_TEST_PG_URL` (see `store::testing`); `KYORITSU_BENCH_PAGES` measures only the
-//! pages whose name contains it.
+//! pages whose name contains it; `KYORITSU_BENCH_HISTORY=1` gives the company ten years of
+//! history first (`demo-data --history`).
 //!
 //! Each page is measured twice: by one client alone (200 requests; the latency a person sees on a quiet
 //! system) and by the concurrent clients together (closed loop: each sends its next
@@ -78,6 +79,28 @@ async fn main() {
             "{engine}: demo company of {employees} people in {:.1} s",
             t.elapsed().as_secs_f64()
         );
+        if env_or("KYORITSU_BENCH_HISTORY", 0u8) == 1 {
+            let t = Instant::now();
+            let tenant = db
+                .store
+                .tenant_by_slug("demo")
+                .await
+                .expect("tenant")
+                .expect("demo");
+            let written = kyoritsu::demo::history::seed(
+                &db.store,
+                tenant.id,
+                &tenant.settings.calendar,
+                domain::japan_time::japan_date(chrono::Utc::now()),
+                &|s: &str| println!("{engine}: history: {s}"),
+            )
+            .await
+            .expect("history");
+            println!(
+                "{engine}: ten years of history in {:.1} s: {written:?}",
+                t.elapsed().as_secs_f64()
+            );
+        }
         let tenant = db
             .store
             .tenant_by_slug("demo")
