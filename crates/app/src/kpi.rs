@@ -592,31 +592,45 @@ async fn stored(
     Ok(Some((Stored::of(rows), now)))
 }
 
-/// Recounts the years of the dashboard (the current one and the [`TREND_YEARS`] − 1
-/// before it) whose counts are missing or older than they may be; returns how many.
-/// The worker runs it on every tick.
-pub async fn refresh_due(
+/// The job kind of a KPI recount.
+pub const RECOUNT_JOB: &str = "kpi_recount";
+
+/// The years of the dashboard (the current one and the [`TREND_YEARS`] − 1 before it)
+/// whose counts are missing or older than they may be, at most [`YEARS_PER_TICK`], the
+/// current year first, as recount jobs. A job's key names the year and when it was last
+/// counted, so however many workers see the year due at once, it is recounted once
+/// (the queue keeps one job per key and leases it to one worker).
+pub async fn due_recounts(
     store: &Store,
     tenant: TenantId,
     current: i32,
     now: DateTime<Utc>,
-) -> Result<usize, Error> {
+) -> Result<Vec<store::jobs::NewJob>, Error> {
     let counted: HashMap<i32, DateTime<Utc>> = store.kpi_years(tenant).await?.into_iter().collect();
-    let mut done = 0;
-    // The current year first, then the newest past years: at most a few per tick, so a
-    // tick of a large company stays short and the rest follow on the next ticks.
+    let mut out = Vec::new();
     for fy in ((current - TREND_YEARS + 1)..=current).rev() {
         let fresh = if fy == current {
             CURRENT_YEAR_FRESH
         } else {
             PAST_YEAR_FRESH
         };
-        if done < YEARS_PER_TICK && counted.get(&fy).is_none_or(|at| now - *at > fresh) {
-            refresh(store, tenant, fy, now).await?;
-            done += 1;
+        let last = counted.get(&fy);
+        if out.len() < YEARS_PER_TICK && last.is_none_or(|at| now - *at > fresh) {
+            out.push(store::jobs::NewJob {
+                tenant,
+                kind: RECOUNT_JOB.into(),
+                key: format!(
+                    "kpi:{}:{fy}:{}",
+                    tenant.0,
+                    last.map(|at| at.timestamp_micros()).unwrap_or(0)
+                ),
+                payload: fy.to_string(),
+                run_at: now,
+                max_attempts: 3,
+            });
         }
     }
-    Ok(done)
+    Ok(out)
 }
 
 /// One KPI of the whole company, year by year from `current` − [`TREND_YEARS`] + 1, from

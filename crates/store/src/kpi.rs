@@ -396,7 +396,9 @@ impl Store {
 
     /// Marks every counted year of the tenant as due for a recount (its inputs changed in
     /// a way that reaches back: an import, a new definition, a survey closed). The stored
-    /// figures stay readable until the recount replaces them.
+    /// figures stay readable until the recount replaces them. A year marked so reads as
+    /// counted ten years before this moment: long enough ago to be due, and a moment of
+    /// its own, so each marking is a recount job of its own (`app::kpi::due_recounts`).
     pub async fn kpi_stale(&self, tenant: TenantId) -> Result<()> {
         use crate::schema::KpiYears;
         self.execute(
@@ -404,7 +406,7 @@ impl Store {
                 .table(KpiYears::Table)
                 .value(
                     KpiYears::ComputedAt,
-                    DateTime::<Utc>::from_timestamp(0, 0).unwrap_or_default(),
+                    Utc::now() - chrono::Duration::days(3650),
                 )
                 .and_where(Expr::col(KpiYears::TenantId).eq(tenant.0))
                 .to_owned(),

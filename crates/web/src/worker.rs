@@ -128,6 +128,42 @@ impl Worker {
         })
     }
 
+    /// Runs the KPI recounts queued (by this process or any other), a few a tick; each
+    /// job is leased to one worker.
+    async fn recount_kpis(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        let store: &Store = &self.state.store;
+        let mut done = 0;
+        let jobs = store
+            .claim_jobs(
+                &[app::kpi::RECOUNT_JOB],
+                now,
+                LEASE,
+                app::kpi::YEARS_PER_TICK as u64,
+            )
+            .await?;
+        for job in jobs {
+            let outcome = match job.payload.parse::<i32>() {
+                Ok(fy) => app::kpi::refresh(store, TenantId(job.tenant_id), fy, now)
+                    .await
+                    .map_err(|e| (e.to_string(), false)),
+                Err(e) => Err((format!("payload: {e}"), true)),
+            };
+            match outcome {
+                Ok(()) => {
+                    store.finish_job(job.id, self.state.clock.now()).await?;
+                    done += 1;
+                }
+                Err((error, permanent)) => {
+                    tracing::warn!(key = %job.key, %error, "kpi recount failed");
+                    store
+                        .fail_job(&job, self.state.clock.now(), &error, permanent)
+                        .await?;
+                }
+            }
+        }
+        Ok(done)
+    }
+
     /// One pass over follow-ups, reminders and the outbox.
     pub async fn tick(&self) -> Result<TickReport, StoreError> {
         let mut report = TickReport::default();
@@ -141,12 +177,15 @@ impl Worker {
                 .calendar
                 .fiscal_year_of(domain::japan_time::japan_date(now))
                 .0;
-            match app::kpi::refresh_due(&self.state.store, tenant.id, current, now).await {
-                Ok(n) => report.kpi_years += n,
+            match app::kpi::due_recounts(&self.state.store, tenant.id, current, now).await {
+                Ok(jobs) => {
+                    self.state.store.enqueue_jobs(&jobs, now).await?;
+                }
                 Err(app::Error::Store(e)) => return Err(e),
                 Err(e) => tracing::warn!(error = ?e, "kpi recount"),
             }
         }
+        report.kpi_years += self.recount_kpis(now).await?;
         if let Some(mailer) = &self.mailer {
             self.deliver(mailer, now, &mut report).await?;
         }
