@@ -7,7 +7,8 @@
 //! default 640), `KYORITSU_BENCH_ENGINES` (default `sqlite,postgres`) and
 //! `KYORITSU_TEST_PG_URL` (see `store::testing`); `KYORITSU_BENCH_PAGES` measures only the
 //! pages whose name contains it; `KYORITSU_BENCH_HISTORY=1` gives the company ten years of
-//! history first (`demo-data --history`).
+//! history first (`demo-data --history`); `KYORITSU_BENCH_DATABASE_SQLITE` /
+//! `KYORITSU_BENCH_DATABASE_POSTGRES` measure a database made earlier instead.
 //!
 //! Each page is measured twice: by one client alone (200 requests; the latency a person sees on a quiet
 //! system) and by the concurrent clients together (closed loop: each sends its next
@@ -67,28 +68,43 @@ async fn main() {
     let requests: usize = env_or("KYORITSU_BENCH_REQUESTS", 640);
     let engines: String = env_or("KYORITSU_BENCH_ENGINES", "sqlite,postgres".to_string());
     for engine in engines.split(',').map(str::trim) {
-        let db = match engine {
-            "sqlite" => store::testing::TestDb::sqlite().await,
-            _ => store::testing::TestDb::postgres().await,
-        };
-        let t = Instant::now();
-        kyoritsu::cli::create_demo(&db.store, employees, 7, false)
-            .await
-            .expect("demo company");
-        println!(
-            "{engine}: demo company of {employees} people in {:.1} s",
-            t.elapsed().as_secs_f64()
+        // A database made earlier (e.g. by `kyoritsu demo-data --employees 300000
+        // --history`) instead of a new company: KYORITSU_BENCH_DATABASE_<ENGINE>.
+        let reuse: String = env_or(
+            &format!("KYORITSU_BENCH_DATABASE_{}", engine.to_uppercase()),
+            String::new(),
         );
-        if env_or("KYORITSU_BENCH_HISTORY", 0u8) == 1 {
+        let (store, _db) = if reuse.is_empty() {
+            let db = match engine {
+                "sqlite" => store::testing::TestDb::sqlite().await,
+                _ => store::testing::TestDb::postgres().await,
+            };
+            (db.store.clone(), Some(db))
+        } else {
+            let store = store::Store::open_migrated(&reuse).await.expect("database");
+            (store, None)
+        };
+        if reuse.is_empty() {
             let t = Instant::now();
-            let tenant = db
-                .store
+            kyoritsu::cli::create_demo(&store, employees, 7, false)
+                .await
+                .expect("demo company");
+            println!(
+                "{engine}: demo company of {employees} people in {:.1} s",
+                t.elapsed().as_secs_f64()
+            );
+        } else {
+            println!("{engine}: the company in {reuse}");
+        }
+        if reuse.is_empty() && env_or("KYORITSU_BENCH_HISTORY", 0u8) == 1 {
+            let t = Instant::now();
+            let tenant = store
                 .tenant_by_slug("demo")
                 .await
                 .expect("tenant")
                 .expect("demo");
             let written = kyoritsu::demo::history::seed(
-                &db.store,
+                &store,
                 tenant.id,
                 &tenant.settings.calendar,
                 domain::japan_time::japan_date(chrono::Utc::now()),
@@ -101,15 +117,13 @@ async fn main() {
                 t.elapsed().as_secs_f64()
             );
         }
-        let tenant = db
-            .store
+        let tenant = store
             .tenant_by_slug("demo")
             .await
             .expect("tenant")
             .expect("demo");
         let t = Instant::now();
-        let top = db
-            .store
+        let top = store
             .department_children(tenant.id, None)
             .await
             .expect("tree");
@@ -117,15 +131,13 @@ async fn main() {
             "{engine}: in-memory directory built in {:.2} s",
             t.elapsed().as_secs_f64()
         );
-        let some_unit = db
-            .store
+        let some_unit = store
             .department_children(tenant.id, Some(top[0].department.id))
             .await
             .expect("tree")[0]
             .department
             .id;
-        let someone = db
-            .store
+        let someone = store
             .person_by_number(tenant.id, &format!("E{:07}", employees / 2))
             .await
             .expect("person")
@@ -139,7 +151,7 @@ async fn main() {
         // Recounting one fiscal year's KPIs (what the worker does when a year is due).
         for fy in ((this_fy - app::kpi::TREND_YEARS + 1)..=this_fy).rev() {
             let t = Instant::now();
-            app::kpi::refresh(&db.store, tenant.id, fy, chrono::Utc::now())
+            app::kpi::refresh(&store, tenant.id, fy, chrono::Utc::now())
                 .await
                 .expect("kpi");
             println!(
@@ -147,7 +159,7 @@ async fn main() {
                 t.elapsed().as_secs_f64()
             );
         }
-        let base = serve(db.store.clone()).await;
+        let base = serve(store.clone()).await;
         let http = signed_in_client(&base).await;
         let pages: Vec<(&str, String)> = vec![
             ("HR home /programmes", "/programmes".into()),
