@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, startSmtpSink, eventually, launchBrowser, signIn, shot, artifacts, click, restartAt, dialogueStart, closeHeld } from './support.mjs';
+import { startServer, startSmtpSink, eventually, launchBrowser, signIn, shot, artifacts, click, restartAt, dialogueStart, closeHeld, dateIn } from './support.mjs';
 
 let server;
 let context;
@@ -21,7 +21,6 @@ after(async () => {
   await server?.stop();
 });
 
-const dateIn = (days) => new Date(Date.now() + days * 864e5).toISOString().slice(0, 10);
 
 test('a milestone interview closes as committed only once a confirmed commitment passes both checks', async () => {
   const page = await context.newPage();

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launchBrowser, signIn, shot, cli, click, artifacts } from './support.mjs';
+import { startServer, launchBrowser, signIn, shot, cli, click, artifacts, dateIn } from './support.mjs';
 
 let server;
 let context;
@@ -23,7 +23,6 @@ after(async () => {
   await server?.stop();
 });
 
-const dateIn = (days) => new Date(Date.now() + days * 864e5).toISOString().slice(0, 10);
 
 /// The funnel's counts, in stage order.
 async function funnel(page, url) {

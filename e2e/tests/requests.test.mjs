@@ -3,7 +3,7 @@
 // employee finds the 1on1 booked.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, signIn, shot, click, fitsPhone } from './support.mjs';
+import { startServer, launchBrowser, signIn, shot, click, fitsPhone, dateIn } from './support.mjs';
 
 let server;
 let context;
@@ -18,7 +18,6 @@ after(async () => {
   await server?.stop();
 });
 
-const dateIn = (days) => new Date(Date.now() + days * 864e5).toISOString().slice(0, 10);
 
 test('an employee asks for a 1on1; it reaches the manager\'s home and is booked at one of the times', async () => {
   const page = await context.newPage();

@@ -15,6 +15,8 @@ mkdirSync(artifacts, { recursive: true });
 
 export const PASSWORD = 'kyoritsu-demo';
 export const account = (role) => `${role}@demo.example.jp`;
+/// The date `days` from today (UTC), as a date input takes it.
+export const dateIn = (days) => new Date(Date.now() + days * 864e5).toISOString().slice(0, 10);
 
 function freePort() {
   return new Promise((ok, fail) => {

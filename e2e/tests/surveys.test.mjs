@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launchBrowser, signIn, shot, click, fitsPhone, cli, artifacts } from './support.mjs';
+import { startServer, launchBrowser, signIn, shot, click, fitsPhone, cli, artifacts, dateIn } from './support.mjs';
 
 let server;
 let context;
@@ -21,7 +21,6 @@ after(async () => {
   await server?.stop();
 });
 
-const dateIn = (days) => new Date(Date.now() + days * 864e5).toISOString().slice(0, 10);
 
 async function api(token, method, path, body) {
   const r = await fetch(`${server.base}${path}`, {

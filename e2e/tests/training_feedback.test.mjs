@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launchBrowser, signIn, shot, click, fitsPhone, artifacts } from './support.mjs';
+import { startServer, launchBrowser, signIn, shot, click, fitsPhone, artifacts, dateIn } from './support.mjs';
 
 let server;
 let context;
@@ -20,7 +20,6 @@ after(async () => {
   await server?.stop();
 });
 
-const dateIn = (days) => new Date(Date.now() + days * 864e5).toISOString().slice(0, 10);
 
 test('a participant answers the post-training survey once and HR reads it by style and segment', async () => {
   const page = await context.newPage();
