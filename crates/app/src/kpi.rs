@@ -256,9 +256,9 @@ pub(crate) async fn counts(
 
     // The 5 supports: answers to the year's closed 5-supports surveys, shown only in the
     // units where each survey's own report shows them.
-    let surveys = store.surveys(tenant).await?;
+    let surveys = store.survey_list(tenant).await?;
     let mut hidden = vec![false; n];
-    for (s, _) in surveys.iter().filter(|(s, _)| {
+    for s in surveys.iter().filter(|s| {
         s.fiscal_year == fy && s.kind == domain::survey::Kind::FiveSupports && !s.is_open(today)
     }) {
         let shown = crate::surveys::supports_shown(store, tenant, s, settings.anonymity_k).await?;

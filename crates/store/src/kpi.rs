@@ -94,9 +94,14 @@ impl Store {
             )
             .await?;
         let year_before = until_end - chrono::Duration::days(365);
+        // Every kind named, so the read is a few ranges of the kind-and-time index.
+        let every_kind: Vec<&str> = domain::dialogue::DialogueKind::ALL
+            .iter()
+            .map(|k| k.key())
+            .collect();
         let in_dialogue: Vec<(i64,)> = self
             .fetch_all(
-                held(&[], year_before, until_end)
+                held(&every_kind, year_before, until_end)
                     .distinct()
                     .column(Dialogues::SubjectPersonId),
             )

@@ -319,18 +319,31 @@ impl Store {
         Ok(id)
     }
 
+    /// Every survey of the tenant, newest first (without counting who answered: with
+    /// years of surveys that is millions of target rows).
+    pub async fn survey_list(&self, tenant: TenantId) -> Result<Vec<Survey>> {
+        self.survey_rows(tenant)
+            .await?
+            .into_iter()
+            .map(survey_of)
+            .collect()
+    }
+
+    async fn survey_rows(&self, tenant: TenantId) -> Result<Vec<SurveyRow>> {
+        self.fetch_all(
+            &Query::select()
+                .columns(survey_columns())
+                .from(Surveys::Table)
+                .and_where(Expr::col(Surveys::TenantId).eq(tenant.0))
+                .order_by(Surveys::Id, Order::Desc)
+                .to_owned(),
+        )
+        .await
+    }
+
     /// Every survey of the tenant, newest first, with its participation.
     pub async fn surveys(&self, tenant: TenantId) -> Result<Vec<(Survey, Participation)>> {
-        let rows: Vec<SurveyRow> = self
-            .fetch_all(
-                &Query::select()
-                    .columns(survey_columns())
-                    .from(Surveys::Table)
-                    .and_where(Expr::col(Surveys::TenantId).eq(tenant.0))
-                    .order_by(Surveys::Id, Order::Desc)
-                    .to_owned(),
-            )
-            .await?;
+        let rows = self.survey_rows(tenant).await?;
         let counts: Vec<(i64, i64, i64)> = self
             .fetch_all(
                 &Query::select()

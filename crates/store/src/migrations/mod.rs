@@ -48,6 +48,7 @@ mod m0030_consultant_matching;
 mod m0031_surveys;
 mod m0032_kpi_counts;
 mod m0033_training_feedback;
+mod m0034_dialogue_time_index;
 
 use m0001_platform::m0001_platform;
 use m0002_imports::m0002_imports;
@@ -82,6 +83,7 @@ use m0030_consultant_matching::m0030_consultant_matching;
 use m0031_surveys::m0031_surveys;
 use m0032_kpi_counts::m0032_kpi_counts;
 use m0033_training_feedback::m0033_training_feedback;
+use m0034_dialogue_time_index::m0034_dialogue_time_index;
 
 type Statements = Vec<String>;
 
@@ -256,6 +258,11 @@ const MIGRATIONS: &[Migration] = &[
         version: 33,
         name: "training_feedback",
         up: m0033_training_feedback,
+    },
+    Migration {
+        version: 34,
+        name: "dialogue_time_index",
+        up: m0034_dialogue_time_index,
     },
 ];
 
