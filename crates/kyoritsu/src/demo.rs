@@ -1354,7 +1354,7 @@ pub async fn seed_autonomy_history(
 
 /// A year-end evaluation for a roll in 0..1000, shaped like the seed's 2014–2020 figures
 /// (5.6 % / 69.8 % / 21.6 % / 3.0 %).
-fn seeded_behaviour(roll: usize) -> (domain::behaviour::Change, &'static str) {
+pub(crate) fn seeded_behaviour(roll: usize) -> (domain::behaviour::Change, &'static str) {
     use domain::behaviour::Change;
     match roll {
         0..56 => (

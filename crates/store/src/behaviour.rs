@@ -21,7 +21,7 @@ pub struct Evaluation {
     pub evaluated_at: DateTime<Utc>,
 }
 
-fn aad(tenant: TenantId, person: PersonId) -> String {
+pub(crate) fn aad(tenant: TenantId, person: PersonId) -> String {
     format!("{}:{}", tenant.0, person.0)
 }
 

@@ -200,6 +200,53 @@ impl Store {
         tx.commit().await
     }
 
+    /// Past behaviour-change evaluations (行動変容の評価), one per person and year:
+    /// (person, fiscal year, level, reason, evaluated by), in one transaction; a person
+    /// already evaluated for the year is left as they are.
+    pub async fn write_past_evaluations(
+        &self,
+        tenant: TenantId,
+        rows: &[(PersonId, i32, domain::behaviour::Change, &str, UserId)],
+    ) -> Result<()> {
+        use crate::schema::BehaviourEvaluations as B;
+        let mut tx = self.begin().await?;
+        let now = Utc::now();
+        for chunk in rows.chunks(ROWS_PER_INSERT) {
+            let mut q = Query::insert();
+            q.into_table(B::Table).columns([
+                B::TenantId,
+                B::PersonId,
+                B::FiscalYear,
+                B::Level,
+                B::Reason,
+                B::ManagerInput,
+                B::EvaluatedByUserId,
+                B::EvaluatedAt,
+            ]);
+            for (person, fy, level, reason, by) in chunk {
+                let aad = crate::behaviour::aad(tenant, *person);
+                q.values_panic([
+                    tenant.0.into(),
+                    person.0.into(),
+                    i64::from(*fy).into(),
+                    level.key().into(),
+                    self.keys.seal(&aad, reason)?.into(),
+                    self.keys.seal(&aad, "")?.into(),
+                    by.0.into(),
+                    now.into(),
+                ]);
+            }
+            // Someone the demo's own story already evaluated keeps that evaluation.
+            q.on_conflict(
+                sea_query::OnConflict::columns([B::TenantId, B::PersonId, B::FiscalYear])
+                    .do_nothing()
+                    .to_owned(),
+            );
+            tx.execute(&q).await?;
+        }
+        tx.commit().await
+    }
+
     /// Accounts without a password (they would sign in by SSO or an invitation) for
     /// people who hold 1on1s: (person, email, name) → their user ids, in the same order.
     pub async fn create_past_accounts(

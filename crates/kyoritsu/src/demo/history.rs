@@ -1,7 +1,8 @@
 //! `kyoritsu demo-data --history`: ten fiscal years behind the demo company, so the KPI
 //! dashboard, the organisation report and キャリア自律 are measured on a company with a
 //! past — career interviews once or twice a year for a rising share of people (with
-//! commitments, most of them started, and the themes raised), 1on1s by every manager at
+//! commitments, most of them started and judged for behaviour change at the year's end,
+//! and the themes raised), 1on1s by every manager at
 //! their own cadence (monthly, every other month, quarterly, or not at all), and a
 //! 5-supports survey each year before the two the demo already has. Deterministic (a
 //! hash of person and year), streamed in batches of one transaction each.
@@ -29,6 +30,7 @@ pub struct Written {
     pub themes: u64,
     pub manager_accounts: u64,
     pub surveys: u64,
+    pub behaviour_evaluations: u64,
 }
 
 fn hash(a: u64, b: u64) -> u64 {
@@ -97,6 +99,8 @@ pub async fn seed(
     let this_fy = cal.fiscal_year_of(today).0;
     let mut batch: Vec<PastDialogue> = Vec::with_capacity(BATCH);
     for (k, share) in INTERVIEWED.iter().enumerate() {
+        // Behaviour change, judged at the end of each past year for those who started.
+        let mut evaluations = Vec::new();
         let fy = this_fy - 9 + k as i32;
         let range = cal.range(FiscalYear(fy));
         let (first, last) = (
@@ -135,11 +139,16 @@ pub async fn seed(
                         .collect();
                     written.themes += themes.len() as u64;
                     written.commitments += u64::from(committed);
+                    let facilitator = consultants[(h >> 4) as usize % consultants.len()];
+                    if committed && status == Status::Started && fy < this_fy {
+                        let (level, why) = super::seeded_behaviour(((h >> 48) % 1000) as usize);
+                        evaluations.push((p.id, fy, level, why, facilitator));
+                    }
                     written.interviews += 1;
                     batch.push(PastDialogue {
                         kind: DialogueKind::CareerInterview,
                         subject: p.id,
-                        facilitator: consultants[(h >> 4) as usize % consultants.len()],
+                        facilitator,
                         starts_at,
                         commitment: committed.then(|| PastCommitment {
                             action: "来月から、毎月第1金曜に若手向けの業務勉強会を開きます".into(),
@@ -192,6 +201,8 @@ pub async fn seed(
         }
         store.write_past_dialogues(t, &batch).await?;
         batch.clear();
+        store.write_past_evaluations(t, &evaluations).await?;
+        written.behaviour_evaluations += evaluations.len() as u64;
         // The 5-supports survey of the year (the last two years are the demo's own).
         if fy <= this_fy - 2 {
             let opened = at(NaiveDate::from_ymd_opt(fy, 10, 1).unwrap_or(first), 9);
