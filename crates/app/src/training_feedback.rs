@@ -86,23 +86,35 @@ pub async fn standing(
     person: PersonId,
     now: DateTime<Utc>,
 ) -> Result<Standing, Error> {
+    Ok(placed(store, tenant, programme, person, now).await?.0)
+}
+
+/// [`standing`], with the session it is about.
+async fn placed(
+    store: &Store,
+    tenant: TenantId,
+    programme: &Programme,
+    person: PersonId,
+    now: DateTime<Utc>,
+) -> Result<(Standing, Option<store::programmes::TrainingSession>), Error> {
     if store
         .training_feedback_given(tenant, programme.id, person)
         .await?
         == Some(true)
     {
-        return Ok(Standing::Given);
+        return Ok((Standing::Given, None));
     }
     let Some(session) = session_of(store, tenant, programme, person).await? else {
-        return Ok(Standing::NotPlaced);
+        return Ok((Standing::NotPlaced, None));
     };
-    Ok(match tf::window(session.ends_at, now) {
+    let standing = match tf::window(session.ends_at, now) {
         Window::NotYet => Standing::NotYet {
             opens: session.ends_at,
         },
         Window::Open(until) => Standing::Open { until },
         Window::Closed => Standing::Closed,
-    })
+    };
+    Ok((standing, Some(session)))
 }
 
 /// Takes the caller's own answer: they must be a participant placed in a session that
@@ -126,15 +138,12 @@ pub async fn give(
         },
     )
     .map_err(|_| Error::NotFound("programme"))?;
-    match standing(store, tenant, programme, me, now).await? {
-        Standing::Open { .. } => {}
-        Standing::NotPlaced => return Ok(Err(Refused::NotPlaced)),
-        Standing::NotYet { .. } => return Ok(Err(Refused::NotYet)),
-        Standing::Closed => return Ok(Err(Refused::Closed)),
-        Standing::Given => return Ok(Err(Refused::AlreadyGiven)),
-    }
-    let Some(session) = session_of(store, tenant, programme, me).await? else {
-        return Ok(Err(Refused::NotPlaced));
+    let session = match placed(store, tenant, programme, me, now).await? {
+        (Standing::Open { .. }, Some(session)) => session,
+        (Standing::NotYet { .. }, _) => return Ok(Err(Refused::NotYet)),
+        (Standing::Closed, _) => return Ok(Err(Refused::Closed)),
+        (Standing::Given, _) => return Ok(Err(Refused::AlreadyGiven)),
+        _ => return Ok(Err(Refused::NotPlaced)),
     };
     let segment = crate::programmes::segments(store, tenant, programme)
         .await?

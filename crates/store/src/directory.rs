@@ -96,6 +96,7 @@ impl OrgUnits {
         self.parent.len()
     }
 
+    /// Never: the whole company is always a unit.
     pub fn is_empty(&self) -> bool {
         false
     }

@@ -185,6 +185,61 @@ impl Store {
             .collect()
     }
 
+    /// Participants still to answer whose session ended between `from` and `to`, in
+    /// programmes not cancelled, not leavers: (programme, programme name, person, person's
+    /// name, when the session ended) — whom the worker tells that the survey is open.
+    pub async fn training_feedback_waiting(
+        &self,
+        tenant: TenantId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(i64, String, PersonId, String, DateTime<Utc>)>> {
+        use crate::schema::{People, Programmes};
+        let rows: Vec<(i64, String, i64, String, DateTime<Utc>)> = self
+            .fetch_all(
+                &Query::select()
+                    .column((Programmes::Table, Programmes::Id))
+                    .column((Programmes::Table, Programmes::Name))
+                    .column((People::Table, People::Id))
+                    .column((People::Table, People::Name))
+                    .column((TrainingSessions::Table, TrainingSessions::EndsAt))
+                    .from(Pp::Table)
+                    .inner_join(
+                        TrainingSessions::Table,
+                        Expr::col((TrainingSessions::Table, TrainingSessions::Id))
+                            .equals((Pp::Table, Pp::SessionId)),
+                    )
+                    .inner_join(
+                        Programmes::Table,
+                        Expr::col((Programmes::Table, Programmes::Id))
+                            .equals((Pp::Table, Pp::ProgrammeId)),
+                    )
+                    .inner_join(
+                        People::Table,
+                        Expr::col((People::Table, People::Id)).equals((Pp::Table, Pp::PersonId)),
+                    )
+                    .and_where(Expr::col((Pp::Table, Pp::TenantId)).eq(tenant.0))
+                    .and_where(Expr::col((Pp::Table, Pp::FeedbackGiven)).eq(false))
+                    .and_where(
+                        Expr::col((TrainingSessions::Table, TrainingSessions::EndsAt)).gte(from),
+                    )
+                    .and_where(
+                        Expr::col((TrainingSessions::Table, TrainingSessions::EndsAt)).lt(to),
+                    )
+                    .and_where(Expr::col((Programmes::Table, Programmes::CancelledAt)).is_null())
+                    .and_where(
+                        Expr::col((People::Table, People::Status))
+                            .ne(domain::PersonStatus::Left.as_str()),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(p, pn, person, name, ends)| (p, pn, PersonId(person), name, ends))
+            .collect())
+    }
+
     /// Who could answer the programme's post-training survey by `now` and who did.
     pub async fn training_feedback_participation(
         &self,

@@ -82,6 +82,8 @@ pub struct TickReport {
     pub check_ins_asked: usize,
     pub reminders_sent: usize,
     pub step_reminders: usize,
+    /// Participants told that their post-training survey is open.
+    pub feedback_invitations: usize,
     /// Fiscal years whose KPIs were recounted.
     pub kpi_years: usize,
     pub emails_sent: usize,
@@ -114,6 +116,7 @@ impl Worker {
                             check_ins = r.check_ins_asked,
                             reminders = r.reminders_sent,
                             step_reminders = r.step_reminders,
+                            feedback_invitations = r.feedback_invitations,
                             kpi_years = r.kpi_years,
                             sent = r.emails_sent,
                             retrying = r.emails_retrying,
@@ -172,6 +175,7 @@ impl Worker {
             report.check_ins_asked += self.ask_check_ins(tenant.id, now).await?;
             report.reminders_sent += self.remind(tenant.id, now).await?;
             report.step_reminders += self.remind_programme_steps(tenant.id, now).await?;
+            report.feedback_invitations += self.invite_training_feedback(tenant.id, now).await?;
             let current = tenant
                 .settings
                 .calendar
@@ -375,6 +379,47 @@ impl Worker {
                     )?);
                 }
             }
+        }
+        Ok(store.enqueue_jobs(&jobs, now).await? as usize)
+    }
+
+    /// Tells each participant whose session ended in the last two days that the
+    /// post-training survey waits for them (once: the job key names programme, person
+    /// and account). The notice names the programme and the last day only.
+    async fn invite_training_feedback(
+        &self,
+        tenant: TenantId,
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        let store = &self.state.store;
+        let waiting = store
+            .training_feedback_waiting(tenant, now - Duration::days(2), now)
+            .await?;
+        let mut jobs = Vec::new();
+        for (programme, programme_name, person, name, ended) in waiting {
+            let Some((user, address)) = store.account_of_person(tenant, person).await? else {
+                continue;
+            };
+            let until = crate::shared::time::jst(
+                ended + Duration::days(domain::training_feedback::ANSWER_DAYS),
+            )
+            .date();
+            jobs.push(self.email(
+                tenant,
+                format!(
+                    "email:training_feedback:{programme}:{}:{}",
+                    person.0, user.0
+                ),
+                address,
+                "email.training_feedback",
+                &[
+                    ("name", &name),
+                    ("programme", &programme_name),
+                    ("until", &until),
+                ],
+                &format!("/my/programmes/{programme}#training-feedback"),
+                now,
+            )?);
         }
         Ok(store.enqueue_jobs(&jobs, now).await? as usize)
     }

@@ -530,8 +530,67 @@ app_test!(permission_matrix_for_form_posts, |app| async move {
             "{role} POST /consultant/slots"
         );
     }
+    // A programme's post-training survey: only its participants answer; for anyone else
+    // the programme is not there to answer (and nothing is stored).
+    let answers = |app: &TestApp| {
+        let store = app.store.clone();
+        async move {
+            store
+                .training_feedback(t.id, &[programme])
+                .await
+                .expect("q")
+                .len()
+        }
+    };
+    let before = answers(&app).await;
+    let feedback = format!("/my/programmes/{programme}/training-feedback");
+    for role in [
+        "employee",
+        "manager",
+        "consultant",
+        "instructor",
+        "hr",
+        "admin",
+    ] {
+        let email = format!("{role}@demo.example.jp");
+        let participant = match app.user(&email).await.person_id {
+            Some(p) => app
+                .store
+                .is_participant(t.id, programme, p)
+                .await
+                .expect("q"),
+            None => false,
+        };
+        if participant {
+            continue;
+        }
+        let b = app.signed_in(&email).await;
+        let csrf = b.csrf("/my").await;
+        let (status, _) = b
+            .post(
+                &feedback,
+                &[("_csrf", &csrf), ("useful", "5"), ("fit", "5")],
+            )
+            .await;
+        assert!(
+            status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND,
+            "{role} POST {feedback}: {status}"
+        );
+    }
+    assert_eq!(answers(&app).await, before);
     let anonymous = app.browser();
     let csrf = anonymous.csrf("/login").await;
+    let (status, location) = anonymous
+        .post(
+            &feedback,
+            &[("_csrf", &csrf), ("useful", "5"), ("fit", "5")],
+        )
+        .await;
+    assert_eq!(
+        (status, location.starts_with("/login")),
+        (StatusCode::SEE_OTHER, true),
+        "anonymous POST {feedback}"
+    );
     for (path, _) in &posts {
         let (status, location) = anonymous.post(path, &[("_csrf", &csrf)]).await;
         assert_eq!(

@@ -98,7 +98,7 @@ app_test!(
         let calm = "instructor@demo.example.jp";
         let ahead = session(&app, id, -5, calm, Style::Calm).await;
         let over = session(&app, id, 40, calm, Style::Calm).await;
-        let fresh = session(&app, id, 3, calm, Style::Calm).await;
+        let fresh = session(&app, id, 1, calm, Style::Calm).await;
         let pin = |sid: i64| {
             let store = app.store.clone();
             async move {
@@ -122,8 +122,22 @@ app_test!(
         let (_, page) = emp.get(&format!("/my/programmes/{id}")).await;
         assert!(page.contains("data-state=\"closed\"") && page.contains("回答期間"));
         assert_eq!(answers(&app, id).await.len(), before, "nothing taken");
-        // Just ended: bad input comes back as typed, with every reason, and changes nothing.
+        // Just ended: the worker tells them once (email and お知らせ), naming the programme
+        // and the last day only.
         pin(fresh).await;
+        let worker = app.worker(None);
+        assert!(worker.tick().await.expect("tick").feedback_invitations >= 1);
+        assert_eq!(
+            worker.tick().await.expect("tick").feedback_invitations,
+            0,
+            "once"
+        );
+        let (_, notices) = emp.get("/notifications").await;
+        assert!(
+            notices.contains("研修後アンケートへのご回答のお願い"),
+            "{notices}"
+        );
+        // Just ended: bad input comes back as typed, with every reason, and changes nothing.
         let (_, page) = emp.get(&format!("/my/programmes/{id}")).await;
         assert!(page.contains("data-state=\"open\"") && page.contains("匿名"));
         let (s, body) = send(vec![

@@ -43,7 +43,11 @@ pub(super) async fn card(
         Standing::NotPlaced => return Ok(None),
         Standing::NotYet { opens } => (
             "not_yet",
-            page.tf("training_feedback.opens", "when", fmt_at(opens)),
+            page.tf(
+                "training_feedback.opens",
+                "when",
+                crate::shared::time::when(opens),
+            ),
         ),
         Standing::Open { until } => (
             "open",
@@ -80,10 +84,6 @@ pub(super) async fn card(
             .collect(),
         errors,
     }))
-}
-
-fn fmt_at(at: DateTime<Utc>) -> String {
-    jst(at).format("%Y-%m-%d %H:%M").to_string()
 }
 
 /// POST /my/programmes/{id}/training-feedback — the participant's answer, once.
