@@ -1,4 +1,4 @@
-//! Migration 33: not yet released — it may change until the stop that lands it.
+//! Migration 33: released — never edit it (`crates/store/MIGRATIONS.md`).
 
 use super::*;
 
