@@ -7,7 +7,7 @@
 
 use crate::org_report::{ReportUnavailable, RowLabel, Tree, scope};
 use crate::{Caller, Error};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use domain::TenantId;
 use domain::calendar::FiscalYear;
 use domain::kpi::{Count, Kpi};
@@ -81,9 +81,10 @@ pub(crate) async fn counts(
     tenant: TenantId,
     tree: &Tree,
     fy: i32,
-    today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<Counts, Error> {
     use domain::japan_time::{japan_date, start_of_japan_day};
+    let today = japan_date(now);
     let n = tree.len();
     let mut per: BTreeMap<Kpi, Vec<Count>> = Kpi::ALL
         .into_iter()
@@ -261,7 +262,9 @@ pub(crate) async fn counts(
     for s in surveys.iter().filter(|s| {
         s.fiscal_year == fy && s.kind == domain::survey::Kind::FiveSupports && !s.is_open(today)
     }) {
-        let shown = crate::surveys::supports_shown(store, tenant, s, settings.anonymity_k).await?;
+        let shown =
+            crate::survey_report::supports_shown(store, tenant, tree, s, settings.anonymity_k, now)
+                .await?;
         for (h, shown) in hidden.iter_mut().zip(shown) {
             *h |= !shown;
         }
@@ -542,9 +545,8 @@ pub async fn refresh(
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
     let tree = Tree::load(store, tenant).await?;
-    let today = domain::japan_time::japan_date(now);
     let k = store.tenant(tenant).await?.settings.anonymity_k;
-    let decided = counts(store, tenant, &tree, fy, today)
+    let decided = counts(store, tenant, &tree, fy, now)
         .await?
         .decide(&tree, k);
     let now = chrono::SubsecRound::trunc_subsecs(now, 6);
@@ -579,8 +581,7 @@ async fn stored(
     if deadline <= tokio::time::Instant::now() {
         return Ok(None);
     }
-    let today = domain::japan_time::japan_date(now);
-    let Ok(c) = tokio::time::timeout_at(deadline, counts(store, tenant, tree, fy, today)).await
+    let Ok(c) = tokio::time::timeout_at(deadline, counts(store, tenant, tree, fy, now)).await
     else {
         return Ok(None);
     };

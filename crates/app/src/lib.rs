@@ -23,6 +23,7 @@ pub mod programmes;
 pub mod reports;
 pub mod requests;
 pub mod role_models;
+pub mod survey_report;
 pub mod surveys;
 pub mod training_feedback;
 

@@ -37,6 +37,8 @@ pub enum ReportUnavailable {
     StillOpen,
     /// The caller manages no unit (a manager without a department).
     NoUnit,
+    /// The survey's report is being counted (a large organisation, just closed).
+    Counting,
 }
 
 /// The organisation as a report's units: index 0 is the whole company; department `d`

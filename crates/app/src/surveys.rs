@@ -9,12 +9,11 @@
 
 use crate::{Caller, Error};
 use chrono::NaiveDate;
-use domain::anonymity::Cube;
 use domain::policy::{self, Action};
-use domain::survey::{self, AGE_BANDS, Kind, Measure, Population, Tally};
+use domain::survey::{self, AGE_BANDS, Kind, Measure, Population};
 use domain::{Role, TenantId};
-use std::collections::{BTreeMap, HashMap};
 use store::Store;
+use store::org_reports::{ReportUnit, StoredRow};
 use store::surveys::{AnswerPlace, AnswerRefused, NewSurvey, Participation, Survey};
 
 pub use crate::org_report::{ReportUnavailable, RowLabel};
@@ -381,154 +380,53 @@ pub struct OrgReport {
     pub whole_company: bool,
 }
 
-/// Each cell's tallies: (unit, age band or all, grade or all).
-type Tallies = HashMap<(usize, Option<usize>, Option<usize>), Tally>;
-
-/// The cells of a survey's answers: one cube per measure, decided once.
-struct Cubes {
-    tree: Tree,
-    grades: Vec<String>,
-    /// Per measure: the cube and the tallies of every shown-able cell.
-    per: Vec<(Measure, Cube, Tallies)>,
-    respondents: Cube,
-}
-
-/// Age band index in the cube (`AGE_BANDS`, then one for unknown).
-fn age_index(band: i64) -> usize {
-    usize::try_from(band)
-        .ok()
-        .filter(|b| *b < AGE_BANDS.len())
-        .unwrap_or(AGE_BANDS.len())
-}
-
-async fn cubes(store: &Store, tenant: TenantId, survey: &Survey, k: u32) -> Result<Cubes, Error> {
-    let tree = Tree::load(store, tenant).await?;
-    let parent = tree.parent().to_vec();
-    let answers = store.survey_answers(tenant, survey.id).await?;
-    let mut grades: Vec<String> = answers.iter().map(|a| a.place.grade.clone()).collect();
-    grades.sort();
-    grades.dedup();
-    let grade_of: HashMap<&str, usize> = grades
-        .iter()
-        .enumerate()
-        .map(|(i, g)| (g.as_str(), i))
-        .collect();
-    let placed: Vec<(usize, usize, usize)> = answers
-        .iter()
-        .map(|a| {
-            (
-                tree.unit(a.place.department_id),
-                age_index(a.place.age_band),
-                grade_of.get(a.place.grade.as_str()).copied().unwrap_or(0),
-            )
-        })
-        .collect();
-    let scores: Vec<BTreeMap<Measure, Tally>> = answers
-        .iter()
-        .map(|a| survey::score(&survey.questionnaire, &a.answers))
-        .collect();
-    let (na, nb) = (AGE_BANDS.len() + 1, grades.len().max(1));
-    let k = u64::from(k);
-    let mut respondents = Cube::new(parent.clone(), na, nb, placed.iter().copied());
-    respondents.decide(k);
-    let mut per = Vec::new();
-    for m in Measure::of(survey.kind) {
-        let members: Vec<(usize, usize, usize)> = placed
-            .iter()
-            .zip(&scores)
-            .filter(|(_, s)| s.contains_key(&m))
-            .map(|(p, _)| *p)
-            .collect();
-        let mut cube = Cube::new(parent.clone(), na, nb, members);
-        cube.decide(k);
-        let mut tallies: Tallies = HashMap::new();
-        for ((u, a, b), s) in placed.iter().zip(&scores) {
-            let Some(t) = s.get(&m) else { continue };
-            let mut at = Some(*u);
-            while let Some(x) = at {
-                for key in [(x, None, None), (x, Some(*a), None), (x, None, Some(*b))] {
-                    tallies.entry(key).or_default().add(t);
-                }
-                at = parent[x];
-            }
-        }
-        per.push((m, cube, tallies));
-    }
-    Ok(Cubes {
-        tree,
-        grades,
-        per,
-        respondents,
-    })
-}
-
-/// Which units (in [`Tree`] order) the report of `survey` shows a 5-supports score for:
-/// its respondents and every support's cell shown, decided exactly as the report decides
-/// them — so a dashboard that shows no more than this adds nothing to what the report
-/// already lets anyone work out.
-pub(crate) async fn supports_shown(
-    store: &Store,
-    tenant: TenantId,
-    survey: &Survey,
-    k: u32,
-) -> Result<Vec<bool>, Error> {
-    let c = cubes(store, tenant, survey, k).await?;
-    Ok((0..c.tree.len())
-        .map(|u| {
-            c.respondents.shown(u, None, None)
-                && c.per
-                    .iter()
-                    .filter(|(m, _, _)| matches!(m, Measure::Support(_)))
-                    .all(|(_, cube, _)| cube.shown(u, None, None))
-        })
-        .collect())
-}
-
-impl Cubes {
-    fn row(&self, label: RowLabel, u: usize, a: Option<usize>, b: Option<usize>) -> Row {
-        let respondents = self
-            .respondents
-            .shown(u, a, b)
-            .then(|| self.respondents.count(u, a, b));
-        let cells = self
-            .per
-            .iter()
-            .map(|(m, cube, tallies)| {
-                if respondents.is_none() || !cube.shown(u, a, b) || cube.count(u, a, b) == 0 {
-                    return Cell {
-                        value: None,
-                        respondents: None,
-                    };
-                }
-                let t = tallies.get(&(u, a, b)).copied().unwrap_or_default();
-                Cell {
-                    value: match m {
-                        Measure::Indicator(_) => t.share(),
-                        _ => t.mean(),
-                    },
-                    respondents: Some(t.answered),
-                }
-            })
-            .collect();
+impl Row {
+    /// A stored row as the report shows it: hidden rows and cells carry nothing.
+    fn of(label: RowLabel, stored: &StoredRow, measures: usize, has_children: bool) -> Row {
+        let StoredRow(respondents, cells) = stored;
         Row {
             label,
-            respondents,
-            cells,
-            has_children: a.is_none() && b.is_none() && self.tree.has_children(u),
+            respondents: *respondents,
+            cells: (0..measures)
+                .map(|i| match cells.get(i).copied().flatten() {
+                    Some((value, n)) if respondents.is_some() => Cell {
+                        value: Some(value),
+                        respondents: Some(n),
+                    },
+                    _ => Cell {
+                        value: None,
+                        respondents: None,
+                    },
+                })
+                .collect(),
+            has_children,
+        }
+    }
+}
+
+fn unit_label(u: &ReportUnit) -> RowLabel {
+    if u.department_id == 0 {
+        RowLabel::Company
+    } else {
+        RowLabel::Unit {
+            id: u.department_id,
+            code: u.code.clone(),
+            name: u.name.clone(),
         }
     }
 }
 
 /// The organisation report of survey `id` for `unit` (a department id; the whole company
 /// when None — HR only; a manager's report starts at their own department), broken
-/// down `by`. Not found for anyone the policy refuses.
+/// down `by`, read from the report as counted when the survey closed (the organisation as
+/// it stood then). Not found for anyone the policy refuses.
 pub async fn report(
     store: &Store,
     caller: &Caller,
     id: i64,
     unit: Option<i64>,
     by: By,
-    today: NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Result<OrgReport, ReportUnavailable>, Error> {
     let tenant = caller.actor.tenant_id;
     let scope = match scope(store, caller).await? {
@@ -539,54 +437,62 @@ pub async fn report(
         .survey(tenant, id)
         .await?
         .ok_or(Error::NotFound("survey"))?;
-    if survey.is_open(today) {
+    if survey.is_open(domain::japan_time::japan_date(now)) {
         return Ok(Err(ReportUnavailable::StillOpen));
     }
-    let settings = store.tenant(tenant).await?.settings;
-    let cubes = cubes(store, tenant, &survey, settings.anonymity_k).await?;
-    let (at, path) = cubes.tree.locate(&scope, unit)?;
-    let hr = scope.whole_company;
-    let total = cubes.row(cubes.tree.label_of(at), at, None, None);
-    let rows = match by {
-        By::Unit => cubes
-            .tree
-            .children(at)
-            .map(|c| cubes.row(cubes.tree.label_of(c), c, None, None))
-            .collect(),
-        By::Age => (0..=AGE_BANDS.len())
-            .map(|a| {
-                let band = AGE_BANDS.get(a).copied().unwrap_or("unknown").to_string();
-                cubes.row(RowLabel::Age { band }, at, Some(a), None)
+    let k = store.tenant(tenant).await?.settings.anonymity_k;
+    let Some(counted) = crate::survey_report::counted(store, tenant, &survey, k, now).await? else {
+        return Ok(Err(ReportUnavailable::Counting));
+    };
+    let (at, path) = crate::survey_report::locate(store, caller, id, scope.own, unit).await?;
+    let measures = Measure::of(survey.kind);
+    let n = measures.len();
+    let total = Row::of(unit_label(&at), &at.cells.total, n, at.has_children);
+    let mut rows: Vec<Row> = match by {
+        By::Unit => {
+            let mut children = store
+                .org_report_children(tenant, id, at.department_id)
+                .await?;
+            // Units are listed by code.
+            children.sort_by(|a, b| a.code.cmp(&b.code));
+            children
+                .iter()
+                .map(|c| Row::of(unit_label(c), &c.cells.total, n, c.has_children))
+                .collect()
+        }
+        By::Age => at
+            .cells
+            .ages
+            .iter()
+            .map(|(a, r)| {
+                let band = AGE_BANDS.get(*a).copied().unwrap_or("unknown").to_string();
+                Row::of(RowLabel::Age { band }, r, n, false)
             })
             .collect(),
-        By::Grade => cubes
+        By::Grade => at
+            .cells
             .grades
             .iter()
-            .enumerate()
-            .map(|(b, g)| cubes.row(RowLabel::Grade { grade: g.clone() }, at, None, Some(b)))
+            .map(|(b, r)| {
+                let grade = counted.grades.get(*b).cloned().unwrap_or_default();
+                Row::of(RowLabel::Grade { grade }, r, n, false)
+            })
             .collect(),
     };
-    let mut rows: Vec<Row> = rows;
-    // Units are listed by name; empty bands are left out.
+    // Empty bands are left out.
     rows.retain(|r| by == By::Unit || r.respondents != Some(0));
-    if by == By::Unit {
-        rows.sort_by(|a, b| match (&a.label, &b.label) {
-            (RowLabel::Unit { code: x, .. }, RowLabel::Unit { code: y, .. }) => x.cmp(y),
-            _ => std::cmp::Ordering::Equal,
-        });
-    }
     Ok(Ok(OrgReport {
         survey_id: survey.id,
         kind: survey.kind,
         title: survey.title.clone(),
         fiscal_year: survey.fiscal_year,
-        k: settings.anonymity_k,
+        k: counted.k,
         by,
-        measures: cubes.per.iter().map(|(m, _, _)| *m).collect(),
+        measures,
         total,
         rows,
         path,
-        whole_company: hr,
+        whole_company: scope.whole_company,
     }))
 }
 

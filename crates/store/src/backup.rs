@@ -41,7 +41,7 @@ pub const FORMAT_VERSION: u64 = 1;
 
 /// Every table that holds a tenant's data, parents before children. A test checks that
 /// no other table of the schema holds tenant data, so a new table cannot be forgotten.
-pub const TABLES: [&str; 51] = [
+pub const TABLES: [&str; 53] = [
     "tenants",
     "departments",
     "people",
@@ -93,6 +93,8 @@ pub const TABLES: [&str; 51] = [
     "kpi_years",
     "kpi_counts",
     "training_feedback",
+    "org_reports",
+    "org_report_units",
 ];
 
 /// Tables that are not a tenant's data: the schema's own record and the sessions.

@@ -31,6 +31,7 @@ pub mod jobs;
 pub mod kpi;
 pub mod migrations;
 pub mod notifications;
+pub mod org_reports;
 pub mod pairs;
 pub mod people;
 pub mod programmes;

@@ -727,6 +727,29 @@ pub(crate) enum KpiCounts {
 }
 
 #[derive(Iden, Clone, Copy)]
+pub(crate) enum OrgReports {
+    Table,
+    TenantId,
+    SurveyId,
+    K,
+    Grades,
+    CountedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum OrgReportUnits {
+    Table,
+    TenantId,
+    SurveyId,
+    DepartmentId,
+    ParentId,
+    Code,
+    Name,
+    HasChildren,
+    Cells,
+}
+
+#[derive(Iden, Clone, Copy)]
 pub(crate) enum KpiYears {
     Table,
     TenantId,

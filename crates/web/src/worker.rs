@@ -86,6 +86,8 @@ pub struct TickReport {
     pub feedback_invitations: usize,
     /// Fiscal years whose KPIs were recounted.
     pub kpi_years: usize,
+    /// Closed surveys whose organisation report was counted.
+    pub org_reports: usize,
     pub emails_sent: usize,
     pub emails_retrying: usize,
     pub emails_failed: usize,
@@ -118,6 +120,7 @@ impl Worker {
                             step_reminders = r.step_reminders,
                             feedback_invitations = r.feedback_invitations,
                             kpi_years = r.kpi_years,
+                            org_reports = r.org_reports,
                             sent = r.emails_sent,
                             retrying = r.emails_retrying,
                             failed = r.emails_failed,
@@ -167,6 +170,34 @@ impl Worker {
         Ok(done)
     }
 
+    /// Counts the organisation reports of closed surveys queued (by this process or any
+    /// other), one a tick: each decides a whole organisation's cubes.
+    async fn count_org_reports(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        let store: &Store = &self.state.store;
+        let mut done = 0;
+        for job in store
+            .claim_jobs(&[app::survey_report::COUNT_JOB], now, LEASE, 1)
+            .await?
+        {
+            match app::survey_report::run_job(store, TenantId(job.tenant_id), &job.payload, now)
+                .await
+            {
+                Ok(()) => {
+                    store.finish_job(job.id, self.state.clock.now()).await?;
+                    done += 1;
+                }
+                Err(e) => {
+                    let permanent = matches!(e, app::Error::NotFound(_));
+                    tracing::warn!(key = %job.key, error = %e, "organisation report count failed");
+                    store
+                        .fail_job(&job, self.state.clock.now(), &e.to_string(), permanent)
+                        .await?;
+                }
+            }
+        }
+        Ok(done)
+    }
+
     /// One pass over follow-ups, reminders and the outbox.
     pub async fn tick(&self) -> Result<TickReport, StoreError> {
         let mut report = TickReport::default();
@@ -188,7 +219,15 @@ impl Worker {
                 Err(app::Error::Store(e)) => return Err(e),
                 Err(e) => tracing::warn!(error = ?e, "kpi recount"),
             }
+            match app::survey_report::due_counts(&self.state.store, tenant.id, now).await {
+                Ok(jobs) => {
+                    self.state.store.enqueue_jobs(&jobs, now).await?;
+                }
+                Err(app::Error::Store(e)) => return Err(e),
+                Err(e) => tracing::warn!(error = ?e, "organisation report count"),
+            }
         }
+        report.org_reports += self.count_org_reports(now).await?;
         report.kpi_years += self.recount_kpis(now).await?;
         if let Some(mailer) = &self.mailer {
             self.deliver(mailer, now, &mut report).await?;

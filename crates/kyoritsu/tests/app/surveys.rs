@@ -908,3 +908,92 @@ app_test!(
 fn as_refs(f: &[(String, String)]) -> Vec<(&str, &str)> {
     f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
+
+app_test!(
+    a_closed_survey_is_counted_once_and_again_when_k_changes,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        let id = open_survey(&app, &hr, &[("population", "everyone")], "集計の確認").await;
+        for (_, people) in people_by_department(&app).await {
+            for p in people {
+                answer_all(&app, id, p, "4").await;
+            }
+        }
+        // The demo's closed surveys are counted, one a tick; this one, open, is not.
+        let worker = app.worker(None);
+        let mut ticks = 0;
+        while worker.tick().await.expect("tick").org_reports > 0 {
+            ticks += 1;
+            assert!(ticks <= 5, "the demo's surveys, one a tick");
+        }
+        let counted = |app: &TestApp| {
+            let store = app.store.clone();
+            async move { store.org_report_counted(t.id, id).await.expect("q") }
+        };
+        assert!(counted(&app).await.is_none(), "open: not counted");
+        // Closed: the worker counts it once, however many workers tick at once.
+        close_now(&app, id).await;
+        let other = app.worker(None);
+        let (a, b) = tokio::join!(worker.tick(), other.tick());
+        let (a, b) = (a.expect("tick"), b.expect("tick"));
+        assert_eq!(a.org_reports + b.org_reports, 1, "counted by one worker");
+        let first = counted(&app).await.expect("counted");
+        assert_eq!(first.k, t.settings.anonymity_k);
+        assert_eq!(worker.tick().await.expect("tick").org_reports, 0);
+        // Readers read what was stored: nothing is counted again.
+        let token = app.token("hr@demo.example.jp").await;
+        let path = format!("/api/v1/org-report?survey={id}&by=unit");
+        let (s, before) = app.api(Some(&token), &path).await;
+        assert_eq!(s, StatusCode::OK, "{before}");
+        assert_eq!(before["survey"]["k"], t.settings.anonymity_k);
+        assert_eq!(counted(&app).await.expect("c").counted_at, first.counted_at);
+        let company = before["survey"]["total"]["respondents"]
+            .as_u64()
+            .expect("the company is shown");
+        // A larger k: what was decided with the old k is not shown again; the worker would
+        // count it, and the next reader counts it first, hiding what the new k hides.
+        let k = 40;
+        assert!(company >= k, "the company has {company} respondents");
+        let mut settings = t.settings.clone();
+        settings.anonymity_k = k as u32;
+        app.store
+            .update_tenant_settings(t.id, settings)
+            .await
+            .expect("k");
+        let due = app::survey_report::due_counts(&app.store, t.id, chrono::Utc::now())
+            .await
+            .expect("due");
+        // Every closed survey (the demo's too) is due again.
+        assert!(due.iter().any(|j| j.payload == id.to_string()), "due again");
+        assert_eq!(
+            due.len(),
+            app.store
+                .survey_list(t.id)
+                .await
+                .expect("q")
+                .iter()
+                .filter(|s| s.closed_at.is_some() || !s.is_open(chrono::Utc::now().date_naive()))
+                .count()
+        );
+        let (s, after) = app.api(Some(&token), &path).await;
+        assert_eq!(s, StatusCode::OK, "{after}");
+        assert_eq!(after["survey"]["k"], k);
+        assert_eq!(counted(&app).await.expect("c").k, k as u32);
+        assert_eq!(after["survey"]["total"]["respondents"], company);
+        let mut hidden = 0;
+        for row in after["survey"]["rows"].as_array().expect("rows") {
+            match row["respondents"].as_u64() {
+                Some(n) => assert!(n == 0 || n >= k, "a shown unit of {n}"),
+                None => hidden += 1,
+            }
+        }
+        assert!(hidden > 0, "the larger k hides some units: {after}");
+        // The job queued for the new k finds it counted and leaves it.
+        let at = counted(&app).await.expect("c").counted_at;
+        app::survey_report::run_job(&app.store, t.id, &id.to_string(), chrono::Utc::now())
+            .await
+            .expect("job");
+        assert_eq!(counted(&app).await.expect("c").counted_at, at);
+    }
+);

@@ -49,6 +49,7 @@ mod m0031_surveys;
 mod m0032_kpi_counts;
 mod m0033_training_feedback;
 mod m0034_dialogue_time_index;
+mod m0035_org_report_units;
 
 use m0001_platform::m0001_platform;
 use m0002_imports::m0002_imports;
@@ -84,6 +85,7 @@ use m0031_surveys::m0031_surveys;
 use m0032_kpi_counts::m0032_kpi_counts;
 use m0033_training_feedback::m0033_training_feedback;
 use m0034_dialogue_time_index::m0034_dialogue_time_index;
+use m0035_org_report_units::m0035_org_report_units;
 
 type Statements = Vec<String>;
 
@@ -263,6 +265,11 @@ const MIGRATIONS: &[Migration] = &[
         version: 34,
         name: "dialogue_time_index",
         up: m0034_dialogue_time_index,
+    },
+    Migration {
+        version: 35,
+        name: "org_report_units",
+        up: m0035_org_report_units,
     },
 ];
 

@@ -55,7 +55,9 @@ pub async fn kpi(
     };
     match app::kpi::dashboard(&state.store, &caller, fy, q.unit, true, state.clock.now()).await? {
         Ok(d) => Ok(Json(d)),
-        Err(ReportUnavailable::NoUnit) | Err(ReportUnavailable::StillOpen) => Err(ApiError::new(
+        Err(ReportUnavailable::NoUnit)
+        | Err(ReportUnavailable::StillOpen)
+        | Err(ReportUnavailable::Counting) => Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "no_unit",
             "you manage no unit",

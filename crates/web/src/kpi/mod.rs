@@ -203,7 +203,9 @@ pub(crate) async fn page(
         .await?
     {
         Ok(d) => d,
-        Err(ReportUnavailable::NoUnit) | Err(ReportUnavailable::StillOpen) => {
+        Err(ReportUnavailable::NoUnit)
+        | Err(ReportUnavailable::StillOpen)
+        | Err(ReportUnavailable::Counting) => {
             p.notice = Some(page.t("kpi.no_unit"));
             return Ok(p);
         }

@@ -239,6 +239,11 @@ pub async fn org_report(
         ReportUnavailable::NoUnit => {
             ApiError::new(StatusCode::FORBIDDEN, "no_unit", "you manage no unit")
         }
+        ReportUnavailable::Counting => ApiError::new(
+            StatusCode::CONFLICT,
+            "counting",
+            "the report is being counted; ask again in a minute",
+        ),
     };
     // The survey: the one asked for, or the last closed 5-supports survey of the year.
     let survey = match q.survey {
@@ -254,7 +259,7 @@ pub async fn org_report(
     };
     let survey = match survey {
         Some(id) => Some(
-            app::surveys::report(&state.store, &caller, id, q.unit, by, today)
+            app::surveys::report(&state.store, &caller, id, q.unit, by, state.clock.now())
                 .await?
                 .map_err(unavailable)?,
         ),

@@ -11,7 +11,7 @@ use crate::shared::pdf::{Block, render};
 use crate::{AppState, Origin};
 use app::surveys::{By, OrgReport, ReportUnavailable, Row};
 use axum::extract::{Query, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use domain::survey::Measure;
 
 fn value(m: &Measure, v: Option<f64>) -> String {
@@ -30,23 +30,27 @@ fn cells(r: &OrgReport, row: &Row) -> Vec<String> {
         .collect()
 }
 
-/// The three breakdowns of the unit asked.
+/// The three breakdowns of the unit asked; while the report is being counted, the way
+/// back to its page (which says so).
 async fn reports(
     state: &AppState,
     auth: &Auth,
     origin: &Origin,
     q: &ReportQuery,
-) -> Result<(i64, Vec<OrgReport>), AppError> {
+) -> Result<Result<(i64, Vec<OrgReport>), Response>, AppError> {
     let caller = auth.caller(origin);
     let id = q.survey.ok_or_else(AppError::bad_request)?;
     let mut out = Vec::new();
     for by in By::ALL {
-        match app::surveys::report(&state.store, &caller, id, q.unit, by, state.clock.today())
-            .await?
+        match app::surveys::report(&state.store, &caller, id, q.unit, by, state.clock.now()).await?
         {
             Ok(r) => out.push(r),
             Err(ReportUnavailable::StillOpen) | Err(ReportUnavailable::NoUnit) => {
                 return Err(AppError::not_found());
+            }
+            Err(ReportUnavailable::Counting) => {
+                let to = format!("/org-report?survey={id}");
+                return Ok(Err(Redirect::to(&to).into_response()));
             }
         }
     }
@@ -57,7 +61,7 @@ async fn reports(
             .detail(format!("org report of survey {id} unit {:?}", q.unit)),
     )
     .await?;
-    Ok((id, out))
+    Ok(Ok((id, out)))
 }
 
 fn heads(page: &Page, r: &OrgReport) -> Vec<String> {
@@ -79,7 +83,10 @@ pub(super) async fn xlsx(
     origin: Origin,
     Query(q): Query<ReportQuery>,
 ) -> Result<Response, AppError> {
-    let (id, reports) = reports(&state, &auth, &origin, &q).await?;
+    let (id, reports) = match reports(&state, &auth, &origin, &q).await? {
+        Ok(r) => r,
+        Err(back) => return Ok(back),
+    };
     let sheets: Vec<(String, Vec<Vec<String>>)> = reports
         .iter()
         .map(|r| {
@@ -109,7 +116,10 @@ pub(super) async fn pdf(
     origin: Origin,
     Query(q): Query<ReportQuery>,
 ) -> Result<Response, AppError> {
-    let (id, reports) = reports(&state, &auth, &origin, &q).await?;
+    let (id, reports) = match reports(&state, &auth, &origin, &q).await? {
+        Ok(r) => r,
+        Err(back) => return Ok(back),
+    };
     let title = reports
         .first()
         .map(|r| format!("{} {}", page.t("org_report.title"), r.title))

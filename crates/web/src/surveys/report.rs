@@ -169,17 +169,23 @@ pub(super) async fn page(
         p.notice = Some(page.t("org_report.none_closed"));
         return Ok(p);
     };
-    let report = match app::surveys::report(&state.store, &caller, id, q.unit, by, today).await? {
-        Ok(r) => r,
-        Err(ReportUnavailable::StillOpen) => {
-            p.notice = Some(page.t("org_report.still_open"));
-            return Ok(p);
-        }
-        Err(ReportUnavailable::NoUnit) => {
-            p.notice = Some(page.t("org_report.no_unit"));
-            return Ok(p);
-        }
-    };
+    let report =
+        match app::surveys::report(&state.store, &caller, id, q.unit, by, state.clock.now()).await?
+        {
+            Ok(r) => r,
+            Err(ReportUnavailable::StillOpen) => {
+                p.notice = Some(page.t("org_report.still_open"));
+                return Ok(p);
+            }
+            Err(ReportUnavailable::NoUnit) => {
+                p.notice = Some(page.t("org_report.no_unit"));
+                return Ok(p);
+            }
+            Err(ReportUnavailable::Counting) => {
+                p.notice = Some(page.t("org_report.counting"));
+                return Ok(p);
+            }
+        };
     p.measures = report
         .measures
         .iter()

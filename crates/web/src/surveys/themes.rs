@@ -82,7 +82,9 @@ pub(super) async fn page(
     };
     let report = match app::concerns::report(&state.store, &caller, fy, q.unit, by).await? {
         Ok(r) => r,
-        Err(ReportUnavailable::NoUnit) | Err(ReportUnavailable::StillOpen) => {
+        Err(ReportUnavailable::NoUnit)
+        | Err(ReportUnavailable::StillOpen)
+        | Err(ReportUnavailable::Counting) => {
             p.notice = Some(page.t("org_report.no_unit"));
             return Ok(p);
         }

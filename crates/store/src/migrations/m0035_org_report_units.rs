@@ -1,0 +1,78 @@
+//! Migration 35: not yet released — it may change until the stop that lands it.
+
+use super::*;
+
+/// 組織レポートの集計: a closed survey's organisation report as decided once — so a page,
+/// an export or the API reads the rows it shows instead of deciding the anonymity of a
+/// whole company's cubes per request. `org_reports` says when a survey was counted, with
+/// which k and which grades; `org_report_units` holds each unit of the organisation as it
+/// stood then (department, its parent — 0 for a top department, none for the company —
+/// code, name) and its decided cells (the unit's total, each age band and each grade,
+/// every measure shown or hidden) as JSON. Both are derived: a recount replaces a survey's
+/// rows in one transaction.
+pub(super) fn m0035_org_report_units(engine: Engine) -> Statements {
+    let r = OrgReports::Table;
+    let reports = Table::create()
+        .table(r)
+        .col(tenant_col(OrgReports::TenantId))
+        .col(big(OrgReports::SurveyId))
+        .col(big(OrgReports::K))
+        .col(text(OrgReports::Grades))
+        .col(ts(OrgReports::CountedAt))
+        .primary_key(
+            Index::create()
+                .col(OrgReports::TenantId)
+                .col(OrgReports::SurveyId),
+        )
+        .foreign_key(&mut fk(
+            r,
+            OrgReports::TenantId,
+            Tenants::Table,
+            Tenants::Id,
+        ))
+        .to_owned();
+    let u = OrgReportUnits::Table;
+    let units = Table::create()
+        .table(u)
+        .col(tenant_col(OrgReportUnits::TenantId))
+        .col(big(OrgReportUnits::SurveyId))
+        .col(big(OrgReportUnits::DepartmentId))
+        .col(
+            ColumnDef::new(OrgReportUnits::ParentId)
+                .big_integer()
+                .null(),
+        )
+        .col(text(OrgReportUnits::Code))
+        .col(text(OrgReportUnits::Name))
+        .col(
+            ColumnDef::new(OrgReportUnits::HasChildren)
+                .boolean()
+                .not_null(),
+        )
+        .col(text(OrgReportUnits::Cells))
+        .primary_key(
+            Index::create()
+                .col(OrgReportUnits::TenantId)
+                .col(OrgReportUnits::SurveyId)
+                .col(OrgReportUnits::DepartmentId),
+        )
+        .foreign_key(&mut fk(
+            u,
+            OrgReportUnits::TenantId,
+            Tenants::Table,
+            Tenants::Id,
+        ))
+        .to_owned();
+    let children = Index::create()
+        .name("org_report_units_parent")
+        .table(u)
+        .col(OrgReportUnits::TenantId)
+        .col(OrgReportUnits::SurveyId)
+        .col(OrgReportUnits::ParentId)
+        .to_owned();
+    vec![
+        render(engine, &reports),
+        render(engine, &units),
+        render_index(engine, &children),
+    ]
+}
