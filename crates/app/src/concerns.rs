@@ -4,6 +4,7 @@
 //! `domain::anonymity`, with one more rule: a cell where everyone consulted raised the
 //! theme stays hidden (it would tell that each of them did). Only tags travel.
 
+use crate::report_store::{self, Rows};
 use crate::surveys::{By, ReportUnavailable, RowLabel, Tree, scope};
 use crate::{Caller, Error};
 use domain::anonymity::Cube;
@@ -12,6 +13,7 @@ use domain::policy::{self, Action, DialogueRole};
 use domain::survey::{AGE_BANDS, age_band};
 use std::collections::{HashMap, HashSet};
 use store::Store;
+use store::org_reports::StoredRow;
 
 /// The company's list: built-in keys (labelled by the translations `concern.theme.*`)
 /// and its own themes.
@@ -139,15 +141,148 @@ pub struct ThemeReport {
     pub rows: Vec<ThemeRow>,
     pub path: Vec<(i64, String)>,
     pub whole_company: bool,
+    /// When the year's themes were counted (the current year's are counted again every
+    /// few minutes).
+    pub as_of: chrono::DateTime<chrono::Utc>,
 }
 
-/// The themes raised in fiscal year `fy`, for `unit`, broken down `by`.
+/// Counts fiscal year `fy`'s theme report now, over the organisation as it stands, and
+/// stores it: one cube of the people consulted, one per theme (a cell where everyone
+/// consulted raised the theme kept unknown), decided off the async threads.
+pub async fn count(
+    store: &Store,
+    tenant: domain::TenantId,
+    fy: i32,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<store::org_reports::ReportCounted, Error> {
+    let settings = store.tenant(tenant).await?.settings;
+    let k = settings.anonymity_k;
+    let cal = settings.calendar;
+    let range = cal.range(domain::calendar::FiscalYear(fy));
+    let from = domain::japan_time::start_of_japan_day(*range.start());
+    let until = domain::japan_time::start_of_japan_day(*range.end()) + chrono::Duration::days(1);
+    let tree = Tree::load(store, tenant).await?;
+    let people = store.people_places(tenant).await?;
+    let consulted = store.consulted_between(tenant, from, until).await?;
+    let keys = list(store, tenant).await?.keys();
+    let concerns = store.concerns_between(tenant, from, until).await?;
+    let year_start = *range.start();
+    let columns = keys.clone();
+    let (grades, units) = tokio::task::spawn_blocking(move || {
+        // Where each person stands: unit today, age band at the year's start, grade.
+        let mut grades: Vec<String> = Vec::new();
+        let mut place: HashMap<i64, (usize, usize, String)> = HashMap::new();
+        for (p, department, birth, grade) in people {
+            let band = birth
+                .map(|b| age_band(cal.age_on(b, year_start).max(0) as u32))
+                .unwrap_or(AGE_BANDS.len());
+            let grade = grade.trim().to_string();
+            grades.push(grade.clone());
+            place.insert(p.0, (tree.unit(department), band, grade));
+        }
+        grades.sort();
+        grades.dedup();
+        let grade_of: HashMap<&str, usize> = grades
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (g.as_str(), i))
+            .collect();
+        let placed = |p: i64| {
+            place
+                .get(&p)
+                .map(|(u, a, g)| (*u, *a, grade_of.get(g.as_str()).copied().unwrap_or(0)))
+        };
+        let (na, nb) = (AGE_BANDS.len() + 1, grades.len().max(1));
+        let k = u64::from(k);
+        let consulted: HashSet<i64> = consulted.into_iter().collect();
+        let mut base = Cube::new(
+            tree.parent().to_vec(),
+            na,
+            nb,
+            consulted.iter().filter_map(|p| placed(*p)),
+        );
+        base.decide(k);
+        let mut raised: HashMap<&str, HashSet<i64>> = HashMap::new();
+        for (p, theme) in &concerns {
+            if let Some(key) = keys.iter().find(|k| *k == theme) {
+                raised.entry(key.as_str()).or_default().insert(*p);
+            }
+        }
+        let mut rows = Rows::new(&tree, na, grades.len(), &base);
+        for key in &keys {
+            let people = raised.get(key.as_str());
+            let mut cube = Cube::new(
+                tree.parent().to_vec(),
+                na,
+                nb,
+                people
+                    .into_iter()
+                    .flatten()
+                    .filter(|p| consulted.contains(p))
+                    .filter_map(|p| placed(*p)),
+            );
+            let probe = cube.clone();
+            cube.decide_also(k, |u, a, b| {
+                let n = probe.count(u, a, b);
+                n > 0 && n == base.count(u, a, b)
+            });
+            rows.column(|u, a, b, _| {
+                cube.shown(u, a, b).then(|| {
+                    let n = cube.count(u, a, b);
+                    (n as f64, n)
+                })
+            });
+        }
+        (grades, rows.units())
+    })
+    .await
+    .map_err(|e| Error::Store(store::StoreError::Integrity(e.to_string())))?;
+    let counted = store::org_reports::ReportCounted {
+        k,
+        grades,
+        columns,
+        counted_at: chrono::SubsecRound::trunc_subsecs(now, 6),
+    };
+    report_store::save(
+        store,
+        tenant,
+        &report_store::themes_key(fy),
+        counted,
+        &units,
+    )
+    .await
+}
+
+fn theme_row(label: RowLabel, stored: &StoredRow, columns: usize, has_children: bool) -> ThemeRow {
+    let StoredRow(consulted, cells) = stored;
+    ThemeRow {
+        label,
+        consulted: *consulted,
+        themes: (0..columns)
+            .map(|i| {
+                cells
+                    .get(i)
+                    .copied()
+                    .flatten()
+                    .filter(|_| consulted.is_some())
+                    .map(|(_, n)| n)
+            })
+            .collect(),
+        has_children,
+    }
+}
+
+/// The themes raised in fiscal year `fy`, for `unit`, broken down `by`, read from the
+/// year's report as last counted (the current year's every few minutes, a past year's
+/// daily, with its KPIs); counted here when it never was, or with another k or another
+/// list of themes.
 pub async fn report(
     store: &Store,
     caller: &Caller,
     fy: i32,
     unit: Option<i64>,
     by: By,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Result<ThemeReport, ReportUnavailable>, Error> {
     let tenant = caller.actor.tenant_id;
     let scope = match scope(store, caller).await? {
@@ -157,123 +292,73 @@ pub async fn report(
     if !(1900..=2200).contains(&fy) {
         return Err(Error::NotFound("fiscal year"));
     }
-    let settings = store.tenant(tenant).await?.settings;
-    let k = u64::from(settings.anonymity_k);
-    let cal = settings.calendar;
-    let range = cal.range(domain::calendar::FiscalYear(fy));
-    let from = domain::japan_time::start_of_japan_day(*range.start());
-    let until = domain::japan_time::start_of_japan_day(*range.end()) + chrono::Duration::days(1);
-    let tree = Tree::load(store, tenant).await?;
-    let (at, path) = tree.locate(&scope, unit)?;
-    // Where each person stands: unit today, age band at the year's start, grade.
-    let mut grades: Vec<String> = Vec::new();
-    let mut place: HashMap<i64, (usize, usize, String)> = HashMap::new();
-    for (p, department, birth, grade) in store.people_places(tenant).await? {
-        let band = birth
-            .map(|b| age_band(cal.age_on(b, *range.start()).max(0) as u32))
-            .unwrap_or(AGE_BANDS.len());
-        let grade = grade.trim().to_string();
-        grades.push(grade.clone());
-        place.insert(p.0, (tree.unit(department), band, grade));
-    }
-    grades.sort();
-    grades.dedup();
-    let grade_of: HashMap<&str, usize> = grades
-        .iter()
-        .enumerate()
-        .map(|(i, g)| (g.as_str(), i))
-        .collect();
-    let placed = |p: i64| {
-        place
-            .get(&p)
-            .map(|(u, a, g)| (*u, *a, grade_of.get(g.as_str()).copied().unwrap_or(0)))
+    let k = store.tenant(tenant).await?.settings.anonymity_k;
+    let keys = list(store, tenant).await?.keys();
+    let key = report_store::themes_key(fy);
+    let count = {
+        let store = store.clone();
+        async move { count(&store, tenant, fy, now).await }
     };
-    let (na, nb) = (AGE_BANDS.len() + 1, grades.len().max(1));
-    let consulted: HashSet<i64> = store
-        .consulted_between(tenant, from, until)
-        .await?
-        .into_iter()
-        .collect();
-    let mut base = Cube::new(
-        tree.parent().to_vec(),
-        na,
-        nb,
-        consulted.iter().filter_map(|p| placed(*p)),
+    let Some(counted) =
+        report_store::counted(store, tenant, key.clone(), k, |c| c.columns == keys, count).await?
+    else {
+        return Ok(Err(ReportUnavailable::Counting));
+    };
+    let (at, path) = report_store::locate(store, tenant, &key, scope.own, unit).await?;
+    let n = counted.columns.len();
+    let total = theme_row(
+        report_store::unit_label(&at),
+        &at.cells.total,
+        n,
+        at.has_children,
     );
-    base.decide(k);
-    let list = list(store, tenant).await?;
-    let keys = list.keys();
-    let mut raised: HashMap<&str, HashSet<i64>> = HashMap::new();
-    for (p, theme) in store.concerns_between(tenant, from, until).await? {
-        if let Some(key) = keys.iter().find(|k| **k == theme) {
-            raised.entry(key.as_str()).or_default().insert(p);
-        }
-    }
-    let mut cubes = Vec::new();
-    for key in &keys {
-        let people = raised.get(key.as_str());
-        let mut cube = Cube::new(
-            tree.parent().to_vec(),
-            na,
-            nb,
-            people
-                .into_iter()
-                .flatten()
-                .filter(|p| consulted.contains(p))
-                .filter_map(|p| placed(*p)),
-        );
-        let probe = cube.clone();
-        cube.decide_also(k, |u, a, b| {
-            let n = probe.count(u, a, b);
-            n > 0 && n == base.count(u, a, b)
-        });
-        cubes.push(cube);
-    }
-    let row = |label: RowLabel, u: usize, a: Option<usize>, b: Option<usize>| {
-        let consulted = base.shown(u, a, b).then(|| base.count(u, a, b));
-        ThemeRow {
-            label,
-            themes: cubes
-                .iter()
-                .map(|c| (consulted.is_some() && c.shown(u, a, b)).then(|| c.count(u, a, b)))
-                .collect(),
-            consulted,
-            has_children: a.is_none() && b.is_none() && tree.has_children(u),
-        }
-    };
-    let total = row(tree.label_of(at), at, None, None);
     let mut rows: Vec<ThemeRow> = match by {
-        By::Unit => tree
-            .children(at)
-            .map(|c| row(tree.label_of(c), c, None, None))
-            .collect(),
-        By::Age => (0..na)
-            .map(|a| {
-                let band = AGE_BANDS.get(a).copied().unwrap_or("unknown").to_string();
-                row(RowLabel::Age { band }, at, Some(a), None)
+        By::Unit => {
+            let mut children = store
+                .org_report_children(tenant, &key, at.department_id)
+                .await?;
+            children.sort_by(|a, b| a.code.cmp(&b.code));
+            children
+                .iter()
+                .map(|c| {
+                    theme_row(
+                        report_store::unit_label(c),
+                        &c.cells.total,
+                        n,
+                        c.has_children,
+                    )
+                })
+                .collect()
+        }
+        By::Age => at
+            .cells
+            .ages
+            .iter()
+            .map(|(a, r)| {
+                let band = AGE_BANDS.get(*a).copied().unwrap_or("unknown").to_string();
+                theme_row(RowLabel::Age { band }, r, n, false)
             })
             .collect(),
-        By::Grade => grades
+        By::Grade => at
+            .cells
+            .grades
             .iter()
-            .enumerate()
-            .map(|(b, g)| row(RowLabel::Grade { grade: g.clone() }, at, None, Some(b)))
+            .map(|(b, r)| {
+                let grade = counted.grades.get(*b).cloned().unwrap_or_default();
+                theme_row(RowLabel::Grade { grade }, r, n, false)
+            })
             .collect(),
     };
     rows.retain(|r| by == By::Unit || r.consulted != Some(0));
-    if by == By::Unit {
-        rows.sort_by(|a, b| match (&a.label, &b.label) {
-            (RowLabel::Unit { code: x, .. }, RowLabel::Unit { code: y, .. }) => x.cmp(y),
-            _ => std::cmp::Ordering::Equal,
-        });
-    }
     Ok(Ok(ThemeReport {
         fiscal_year: fy,
-        k: settings.anonymity_k,
+        k: counted.k,
         by,
-        themes: keys,
+        themes: counted.columns,
         total,
         rows,
         path,
         whole_company: scope.whole_company,
+        as_of: counted.counted_at,
     }))
 }

@@ -263,7 +263,7 @@ pub(crate) async fn counts(
         s.fiscal_year == fy && s.kind == domain::survey::Kind::FiveSupports && !s.is_open(today)
     }) {
         let shown =
-            crate::survey_report::supports_shown(store, tenant, tree, s, settings.anonymity_k, now)
+            crate::report_store::supports_shown(store, tenant, tree, s, settings.anonymity_k, now)
                 .await?;
         for (h, shown) in hidden.iter_mut().zip(shown) {
             *h |= !shown;

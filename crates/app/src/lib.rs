@@ -20,10 +20,10 @@ pub mod kpi;
 pub mod org_report;
 pub mod pairs;
 pub mod programmes;
+pub mod report_store;
 pub mod reports;
 pub mod requests;
 pub mod role_models;
-pub mod survey_report;
 pub mod surveys;
 pub mod training_feedback;
 

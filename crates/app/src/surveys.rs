@@ -7,13 +7,14 @@
 //! Reports open only after a survey closes: while answers still arrive, a figure that
 //! moves when one person answers would tell that person's answer.
 
+use crate::report_store::{self, unit_label};
 use crate::{Caller, Error};
 use chrono::NaiveDate;
 use domain::policy::{self, Action};
 use domain::survey::{self, AGE_BANDS, Kind, Measure, Population};
 use domain::{Role, TenantId};
 use store::Store;
-use store::org_reports::{ReportUnit, StoredRow};
+use store::org_reports::StoredRow;
 use store::surveys::{AnswerPlace, AnswerRefused, NewSurvey, Participation, Survey};
 
 pub use crate::org_report::{ReportUnavailable, RowLabel};
@@ -404,18 +405,6 @@ impl Row {
     }
 }
 
-fn unit_label(u: &ReportUnit) -> RowLabel {
-    if u.department_id == 0 {
-        RowLabel::Company
-    } else {
-        RowLabel::Unit {
-            id: u.department_id,
-            code: u.code.clone(),
-            name: u.name.clone(),
-        }
-    }
-}
-
 /// The organisation report of survey `id` for `unit` (a department id; the whole company
 /// when None — HR only; a manager's report starts at their own department), broken
 /// down `by`, read from the report as counted when the survey closed (the organisation as
@@ -441,17 +430,24 @@ pub async fn report(
         return Ok(Err(ReportUnavailable::StillOpen));
     }
     let k = store.tenant(tenant).await?.settings.anonymity_k;
-    let Some(counted) = crate::survey_report::counted(store, tenant, &survey, k, now).await? else {
+    let key = report_store::survey_key(id);
+    let count = {
+        let (store, survey) = (store.clone(), survey.clone());
+        async move { report_store::count_survey(&store, tenant, &survey, now).await }
+    };
+    let Some(counted) =
+        report_store::counted(store, tenant, key.clone(), k, |_| true, count).await?
+    else {
         return Ok(Err(ReportUnavailable::Counting));
     };
-    let (at, path) = crate::survey_report::locate(store, caller, id, scope.own, unit).await?;
+    let (at, path) = report_store::locate(store, tenant, &key, scope.own, unit).await?;
     let measures = Measure::of(survey.kind);
     let n = measures.len();
     let total = Row::of(unit_label(&at), &at.cells.total, n, at.has_children);
     let mut rows: Vec<Row> = match by {
         By::Unit => {
             let mut children = store
-                .org_report_children(tenant, id, at.department_id)
+                .org_report_children(tenant, &key, at.department_id)
                 .await?;
             // Units are listed by code.
             children.sort_by(|a, b| a.code.cmp(&b.code));

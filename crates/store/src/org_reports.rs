@@ -1,7 +1,8 @@
-//! 組織レポートの集計: a closed survey's organisation report as decided once by
-//! `app::survey_report` — each unit of the organisation as it stood when the survey was
-//! counted, with its decided cells — so pages, exports and the API read the few rows they
-//! show. Derived data: a recount replaces a survey's rows in one transaction.
+//! 組織レポートの集計: an organisation report as decided once — a closed survey's by
+//! `app::survey_report`, a fiscal year's concern themes by `app::concerns` — each unit of
+//! the organisation as it stood when counted, with its decided cells, so pages, exports
+//! and the API read the few rows they show. A report is named by a key (`survey:{id}`,
+//! `themes:{fy}`). Derived data: a recount replaces a report's rows in one transaction.
 
 use crate::schema::{OrgReportUnits, OrgReports};
 use crate::{Result, Store, TenantId};
@@ -9,12 +10,12 @@ use chrono::{DateTime, Utc};
 use sea_query::{Expr, ExprTrait, OnConflict, Query, SelectStatement};
 use serde::{Deserialize, Serialize};
 
-/// One measure in one row as decided: the value (a mean score or a share) and the
-/// respondents it covers; None where the anonymity rule hides it (or nobody answered it).
+/// One column in one row as decided: the value (a mean score, a share, a count) and the
+/// people it covers; None where the anonymity rule hides it (or it covers nobody).
 pub type StoredCell = Option<(f64, u64)>;
 
-/// One row of a report as decided: its respondents (None when hidden) and one cell per
-/// measure, in the survey kind's order (empty when the row is hidden).
+/// One row of a report as decided: the people it covers (None when hidden) and one cell
+/// per column, in the report's order (empty when the row is hidden).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StoredRow(pub Option<u64>, pub Vec<StoredCell>);
 
@@ -39,12 +40,22 @@ pub struct ReportUnit {
     pub cells: UnitCells,
 }
 
-/// When a survey's report was counted, with which threshold and over which grades.
+/// When a report was counted, with which threshold, over which grades and columns.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportCounted {
     pub k: u32,
     pub grades: Vec<String>,
+    /// The columns' keys (a theme report's themes; a survey's measures follow its kind).
+    pub columns: Vec<String>,
     pub counted_at: DateTime<Utc>,
+}
+
+fn json<T: Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| crate::StoreError::Integrity(e.to_string()))
+}
+
+fn parse<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
+    serde_json::from_str(s).map_err(|e| crate::StoreError::Integrity(e.to_string()))
 }
 
 /// Units per INSERT statement (8 values each).
@@ -53,38 +64,38 @@ const UNITS_PER_INSERT: usize = 500;
 type UnitRow = (i64, Option<i64>, String, String, bool, String);
 
 impl Store {
-    /// Replaces survey `survey`'s stored report, in one transaction. The first statement
-    /// takes the survey's report row, so two processes counting the same survey at once
-    /// write one after the other (the second replaces the first's identical rows).
+    /// Replaces report `report`'s stored rows, in one transaction. The first statement
+    /// takes the report's row, so two processes counting the same report at once write
+    /// one after the other (the second replaces the first's rows).
     pub async fn replace_org_report(
         &self,
         tenant: TenantId,
-        survey: i64,
+        report: &str,
         counted: &ReportCounted,
         units: &[ReportUnit],
     ) -> Result<()> {
-        let grades = serde_json::to_string(&counted.grades)
-            .map_err(|e| crate::StoreError::Integrity(e.to_string()))?;
         let mut tx = self.begin().await?;
         tx.execute(
             &Query::insert()
                 .into_table(OrgReports::Table)
                 .columns([
                     OrgReports::TenantId,
-                    OrgReports::SurveyId,
+                    OrgReports::Report,
                     OrgReports::K,
                     OrgReports::Grades,
+                    OrgReports::Columns,
                     OrgReports::CountedAt,
                 ])
                 .values_panic([
                     tenant.0.into(),
-                    survey.into(),
+                    report.into(),
                     i64::from(counted.k).into(),
-                    grades.into(),
+                    json(&counted.grades)?.into(),
+                    json(&counted.columns)?.into(),
                     counted.counted_at.into(),
                 ])
                 .on_conflict(
-                    OnConflict::columns([OrgReports::TenantId, OrgReports::SurveyId])
+                    OnConflict::columns([OrgReports::TenantId, OrgReports::Report])
                         .update_columns([OrgReports::K, OrgReports::Grades, OrgReports::CountedAt])
                         .to_owned(),
                 )
@@ -95,7 +106,7 @@ impl Store {
             &Query::delete()
                 .from_table(OrgReportUnits::Table)
                 .and_where(Expr::col(OrgReportUnits::TenantId).eq(tenant.0))
-                .and_where(Expr::col(OrgReportUnits::SurveyId).eq(survey))
+                .and_where(Expr::col(OrgReportUnits::Report).eq(report))
                 .to_owned(),
         )
         .await?;
@@ -103,7 +114,7 @@ impl Store {
             let mut q = Query::insert();
             q.into_table(OrgReportUnits::Table).columns([
                 OrgReportUnits::TenantId,
-                OrgReportUnits::SurveyId,
+                OrgReportUnits::Report,
                 OrgReportUnits::DepartmentId,
                 OrgReportUnits::ParentId,
                 OrgReportUnits::Code,
@@ -112,11 +123,10 @@ impl Store {
                 OrgReportUnits::Cells,
             ]);
             for u in chunk {
-                let cells = serde_json::to_string(&u.cells)
-                    .map_err(|e| crate::StoreError::Integrity(e.to_string()))?;
+                let cells = json(&u.cells)?;
                 q.values_panic([
                     tenant.0.into(),
-                    survey.into(),
+                    report.into(),
                     u.department_id.into(),
                     u.parent_id.into(),
                     u.code.clone().into(),
@@ -130,39 +140,47 @@ impl Store {
         tx.commit().await
     }
 
-    /// When survey `survey`'s report was counted; None when it has not been.
+    /// When report `report` was counted; None when it has not been.
     pub async fn org_report_counted(
         &self,
         tenant: TenantId,
-        survey: i64,
+        report: &str,
     ) -> Result<Option<ReportCounted>> {
-        let row: Option<(i64, String, DateTime<Utc>)> = self
+        let row: Option<(i64, String, String, DateTime<Utc>)> = self
             .fetch_optional(
                 &Query::select()
-                    .columns([OrgReports::K, OrgReports::Grades, OrgReports::CountedAt])
+                    .columns([
+                        OrgReports::K,
+                        OrgReports::Grades,
+                        OrgReports::Columns,
+                        OrgReports::CountedAt,
+                    ])
                     .from(OrgReports::Table)
                     .and_where(Expr::col(OrgReports::TenantId).eq(tenant.0))
-                    .and_where(Expr::col(OrgReports::SurveyId).eq(survey))
+                    .and_where(Expr::col(OrgReports::Report).eq(report))
                     .to_owned(),
             )
             .await?;
-        row.map(|(k, grades, counted_at)| {
+        row.map(|(k, grades, columns, counted_at)| {
             Ok(ReportCounted {
                 k: u32::try_from(k).unwrap_or(u32::MAX),
-                grades: serde_json::from_str(&grades)
-                    .map_err(|e| crate::StoreError::Integrity(e.to_string()))?,
+                grades: parse(&grades)?,
+                columns: parse(&columns)?,
                 counted_at,
             })
         })
         .transpose()
     }
 
-    /// The surveys whose report has been counted, with the threshold it was counted with.
-    pub async fn org_reports_counted(&self, tenant: TenantId) -> Result<Vec<(i64, u32)>> {
-        let rows: Vec<(i64, i64)> = self
+    /// The reports counted, with the threshold each was counted with and when.
+    pub async fn org_reports_counted(
+        &self,
+        tenant: TenantId,
+    ) -> Result<Vec<(String, u32, DateTime<Utc>)>> {
+        let rows: Vec<(String, i64, DateTime<Utc>)> = self
             .fetch_all(
                 &Query::select()
-                    .columns([OrgReports::SurveyId, OrgReports::K])
+                    .columns([OrgReports::Report, OrgReports::K, OrgReports::CountedAt])
                     .from(OrgReports::Table)
                     .and_where(Expr::col(OrgReports::TenantId).eq(tenant.0))
                     .to_owned(),
@@ -170,11 +188,11 @@ impl Store {
             .await?;
         Ok(rows
             .into_iter()
-            .map(|(s, k)| (s, u32::try_from(k).unwrap_or(u32::MAX)))
+            .map(|(r, k, at)| (r, u32::try_from(k).unwrap_or(u32::MAX), at))
             .collect())
     }
 
-    fn report_units(tenant: TenantId, survey: i64) -> SelectStatement {
+    fn report_units(tenant: TenantId, report: &str) -> SelectStatement {
         Query::select()
             .columns([
                 OrgReportUnits::DepartmentId,
@@ -186,7 +204,7 @@ impl Store {
             ])
             .from(OrgReportUnits::Table)
             .and_where(Expr::col(OrgReportUnits::TenantId).eq(tenant.0))
-            .and_where(Expr::col(OrgReportUnits::SurveyId).eq(survey))
+            .and_where(Expr::col(OrgReportUnits::Report).eq(report))
             .to_owned()
     }
 
@@ -198,21 +216,20 @@ impl Store {
             code,
             name,
             has_children,
-            cells: serde_json::from_str(&cells)
-                .map_err(|e| crate::StoreError::Integrity(e.to_string()))?,
+            cells: parse(&cells)?,
         })
     }
 
-    /// One unit of survey `survey`'s stored report (0 for the whole company).
+    /// One unit of report `report` (0 for the whole company).
     pub async fn org_report_unit(
         &self,
         tenant: TenantId,
-        survey: i64,
+        report: &str,
         department: i64,
     ) -> Result<Option<ReportUnit>> {
         let row: Option<UnitRow> = self
             .fetch_optional(
-                &Store::report_units(tenant, survey)
+                &Store::report_units(tenant, report)
                     .and_where(Expr::col(OrgReportUnits::DepartmentId).eq(department))
                     .to_owned(),
             )
@@ -220,16 +237,16 @@ impl Store {
         row.map(Store::report_unit_of).transpose()
     }
 
-    /// The units directly below `parent` (0 for the company) in survey `survey`'s report.
+    /// The units directly below `parent` (0 for the company) in report `report`.
     pub async fn org_report_children(
         &self,
         tenant: TenantId,
-        survey: i64,
+        report: &str,
         parent: i64,
     ) -> Result<Vec<ReportUnit>> {
         let rows: Vec<UnitRow> = self
             .fetch_all(
-                &Store::report_units(tenant, survey)
+                &Store::report_units(tenant, report)
                     .and_where(Expr::col(OrgReportUnits::ParentId).eq(parent))
                     .to_owned(),
             )
@@ -237,9 +254,13 @@ impl Store {
         rows.into_iter().map(Store::report_unit_of).collect()
     }
 
-    /// Every unit of survey `survey`'s stored report.
-    pub async fn org_report_units(&self, tenant: TenantId, survey: i64) -> Result<Vec<ReportUnit>> {
-        let rows: Vec<UnitRow> = self.fetch_all(&Store::report_units(tenant, survey)).await?;
+    /// Every unit of report `report`.
+    pub async fn org_report_units(
+        &self,
+        tenant: TenantId,
+        report: &str,
+    ) -> Result<Vec<ReportUnit>> {
+        let rows: Vec<UnitRow> = self.fetch_all(&Store::report_units(tenant, report)).await?;
         rows.into_iter().map(Store::report_unit_of).collect()
     }
 }

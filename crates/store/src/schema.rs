@@ -730,9 +730,10 @@ pub(crate) enum KpiCounts {
 pub(crate) enum OrgReports {
     Table,
     TenantId,
-    SurveyId,
+    Report,
     K,
     Grades,
+    Columns,
     CountedAt,
 }
 
@@ -740,7 +741,7 @@ pub(crate) enum OrgReports {
 pub(crate) enum OrgReportUnits {
     Table,
     TenantId,
-    SurveyId,
+    Report,
     DepartmentId,
     ParentId,
     Code,

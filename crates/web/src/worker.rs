@@ -176,10 +176,10 @@ impl Worker {
         let store: &Store = &self.state.store;
         let mut done = 0;
         for job in store
-            .claim_jobs(&[app::survey_report::COUNT_JOB], now, LEASE, 1)
+            .claim_jobs(&[app::report_store::COUNT_JOB], now, LEASE, 1)
             .await?
         {
-            match app::survey_report::run_job(store, TenantId(job.tenant_id), &job.payload, now)
+            match app::report_store::run_job(store, TenantId(job.tenant_id), &job.payload, now)
                 .await
             {
                 Ok(()) => {
@@ -219,7 +219,7 @@ impl Worker {
                 Err(app::Error::Store(e)) => return Err(e),
                 Err(e) => tracing::warn!(error = ?e, "kpi recount"),
             }
-            match app::survey_report::due_counts(&self.state.store, tenant.id, now).await {
+            match app::report_store::due_counts(&self.state.store, tenant.id, now).await {
                 Ok(jobs) => {
                     self.state.store.enqueue_jobs(&jobs, now).await?;
                 }

@@ -737,6 +737,7 @@ app_test!(
             fy,
             None,
             app::surveys::By::Unit,
+            chrono::Utc::now(),
         )
         .await
         .expect("report")
@@ -765,6 +766,7 @@ app_test!(
                     fy,
                     Some(unit),
                     app::surveys::By::Unit,
+                    chrono::Utc::now(),
                 )
                 .await
                 .expect("report")
@@ -925,11 +927,19 @@ app_test!(
         let mut ticks = 0;
         while worker.tick().await.expect("tick").org_reports > 0 {
             ticks += 1;
-            assert!(ticks <= 5, "the demo's surveys, one a tick");
+            assert!(
+                ticks <= 20,
+                "the demo's surveys and ten years' themes, one a tick"
+            );
         }
         let counted = |app: &TestApp| {
             let store = app.store.clone();
-            async move { store.org_report_counted(t.id, id).await.expect("q") }
+            async move {
+                store
+                    .org_report_counted(t.id, &app::report_store::survey_key(id))
+                    .await
+                    .expect("q")
+            }
         };
         assert!(counted(&app).await.is_none(), "open: not counted");
         // Closed: the worker counts it once, however many workers tick at once.
@@ -961,13 +971,19 @@ app_test!(
             .update_tenant_settings(t.id, settings)
             .await
             .expect("k");
-        let due = app::survey_report::due_counts(&app.store, t.id, chrono::Utc::now())
+        let due = app::report_store::due_counts(&app.store, t.id, chrono::Utc::now())
             .await
             .expect("due");
-        // Every closed survey (the demo's too) is due again.
-        assert!(due.iter().any(|j| j.payload == id.to_string()), "due again");
+        // Every closed survey (the demo's too) is due again, and every year's themes.
+        assert!(
+            due.iter()
+                .any(|j| j.payload == app::report_store::survey_key(id)),
+            "due again"
+        );
         assert_eq!(
-            due.len(),
+            due.iter()
+                .filter(|j| j.payload.starts_with("survey:"))
+                .count(),
             app.store
                 .survey_list(t.id)
                 .await
@@ -991,9 +1007,14 @@ app_test!(
         assert!(hidden > 0, "the larger k hides some units: {after}");
         // The job queued for the new k finds it counted and leaves it.
         let at = counted(&app).await.expect("c").counted_at;
-        app::survey_report::run_job(&app.store, t.id, &id.to_string(), chrono::Utc::now())
-            .await
-            .expect("job");
+        app::report_store::run_job(
+            &app.store,
+            t.id,
+            &app::report_store::survey_key(id),
+            chrono::Utc::now(),
+        )
+        .await
+        .expect("job");
         assert_eq!(counted(&app).await.expect("c").counted_at, at);
     }
 );

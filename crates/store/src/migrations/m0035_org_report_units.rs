@@ -2,27 +2,29 @@
 
 use super::*;
 
-/// 組織レポートの集計: a closed survey's organisation report as decided once — so a page,
-/// an export or the API reads the rows it shows instead of deciding the anonymity of a
-/// whole company's cubes per request. `org_reports` says when a survey was counted, with
-/// which k and which grades; `org_report_units` holds each unit of the organisation as it
+/// 組織レポートの集計: an organisation report as decided once — a closed survey's
+/// (`survey:{id}`) or a fiscal year's concern themes (`themes:{fy}`) — so a page, an export
+/// or the API reads the rows it shows instead of deciding the anonymity of a whole
+/// company's cubes per request. `org_reports` says when a report was counted, with which
+/// k, grades and columns; `org_report_units` holds each unit of the organisation as it
 /// stood then (department, its parent — 0 for a top department, none for the company —
 /// code, name) and its decided cells (the unit's total, each age band and each grade,
-/// every measure shown or hidden) as JSON. Both are derived: a recount replaces a survey's
+/// every column shown or hidden) as JSON. Both are derived: a recount replaces a report's
 /// rows in one transaction.
 pub(super) fn m0035_org_report_units(engine: Engine) -> Statements {
     let r = OrgReports::Table;
     let reports = Table::create()
         .table(r)
         .col(tenant_col(OrgReports::TenantId))
-        .col(big(OrgReports::SurveyId))
+        .col(text(OrgReports::Report))
         .col(big(OrgReports::K))
         .col(text(OrgReports::Grades))
+        .col(text(OrgReports::Columns))
         .col(ts(OrgReports::CountedAt))
         .primary_key(
             Index::create()
                 .col(OrgReports::TenantId)
-                .col(OrgReports::SurveyId),
+                .col(OrgReports::Report),
         )
         .foreign_key(&mut fk(
             r,
@@ -35,7 +37,7 @@ pub(super) fn m0035_org_report_units(engine: Engine) -> Statements {
     let units = Table::create()
         .table(u)
         .col(tenant_col(OrgReportUnits::TenantId))
-        .col(big(OrgReportUnits::SurveyId))
+        .col(text(OrgReportUnits::Report))
         .col(big(OrgReportUnits::DepartmentId))
         .col(
             ColumnDef::new(OrgReportUnits::ParentId)
@@ -53,7 +55,7 @@ pub(super) fn m0035_org_report_units(engine: Engine) -> Statements {
         .primary_key(
             Index::create()
                 .col(OrgReportUnits::TenantId)
-                .col(OrgReportUnits::SurveyId)
+                .col(OrgReportUnits::Report)
                 .col(OrgReportUnits::DepartmentId),
         )
         .foreign_key(&mut fk(
@@ -67,7 +69,7 @@ pub(super) fn m0035_org_report_units(engine: Engine) -> Statements {
         .name("org_report_units_parent")
         .table(u)
         .col(OrgReportUnits::TenantId)
-        .col(OrgReportUnits::SurveyId)
+        .col(OrgReportUnits::Report)
         .col(OrgReportUnits::ParentId)
         .to_owned();
     vec![

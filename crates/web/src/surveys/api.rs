@@ -276,7 +276,7 @@ pub async fn org_report(
         .map(|s| s.fiscal_year)
         .or(q.fy)
         .unwrap_or_else(|| cal.fiscal_year_of(today).0);
-    let themes = app::concerns::report(&state.store, &caller, fy, q.unit, by)
+    let themes = app::concerns::report(&state.store, &caller, fy, q.unit, by, state.clock.now())
         .await?
         .map_err(unavailable)?;
     Ok(Json(serde_json::json!({

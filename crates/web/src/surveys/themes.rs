@@ -43,6 +43,8 @@ pub(super) struct ThemesPage {
     rows: Vec<ThemeRowView>,
     notice: Option<String>,
     k: u32,
+    /// When the year's themes were counted.
+    as_of: String,
 }
 
 /// GET /org-report/themes — HR for the company, a manager for their own unit.
@@ -79,16 +81,23 @@ pub(super) async fn page(
         rows: Vec::new(),
         notice: None,
         k: settings.anonymity_k,
+        as_of: String::new(),
     };
-    let report = match app::concerns::report(&state.store, &caller, fy, q.unit, by).await? {
-        Ok(r) => r,
-        Err(ReportUnavailable::NoUnit)
-        | Err(ReportUnavailable::StillOpen)
-        | Err(ReportUnavailable::Counting) => {
-            p.notice = Some(page.t("org_report.no_unit"));
-            return Ok(p);
-        }
-    };
+    let report =
+        match app::concerns::report(&state.store, &caller, fy, q.unit, by, state.clock.now())
+            .await?
+        {
+            Ok(r) => r,
+            Err(ReportUnavailable::Counting) => {
+                p.notice = Some(page.t("org_report.themes_counting"));
+                return Ok(p);
+            }
+            Err(ReportUnavailable::NoUnit) | Err(ReportUnavailable::StillOpen) => {
+                p.notice = Some(page.t("org_report.no_unit"));
+                return Ok(p);
+            }
+        };
+    p.as_of = crate::shared::time::when(report.as_of);
     let list = app::concerns::list(&state.store, auth.tenant()).await?;
     let ja = page.lang == crate::shared::i18n::Lang::Ja;
     p.themes = report
