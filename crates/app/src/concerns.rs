@@ -5,7 +5,7 @@
 //! theme stays hidden (it would tell that each of them did). Only tags travel.
 
 use crate::report_store::{self, Rows};
-use crate::surveys::{By, ReportUnavailable, RowLabel, Tree, scope};
+use crate::surveys::{By, Listing, ReportUnavailable, RowLabel, Tree, scope};
 use crate::{Caller, Error};
 use domain::anonymity::Cube;
 use domain::concern::{self, BUILTIN, CustomTheme, ThemeProblem};
@@ -139,6 +139,8 @@ pub struct ThemeReport {
     pub themes: Vec<String>,
     pub total: ThemeRow,
     pub rows: Vec<ThemeRow>,
+    /// Which sub-units `rows` are (by unit).
+    pub paged: crate::org_report::Paged,
     pub path: Vec<(i64, String)>,
     pub whole_company: bool,
     /// When the year's themes were counted (the current year's are counted again every
@@ -281,7 +283,7 @@ pub async fn report(
     caller: &Caller,
     fy: i32,
     unit: Option<i64>,
-    by: By,
+    (by, listing): (By, Listing),
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Result<ThemeReport, ReportUnavailable>, Error> {
     let tenant = caller.actor.tenant_id;
@@ -312,12 +314,11 @@ pub async fn report(
         n,
         at.has_children,
     );
+    let mut paged = Listing::Nothing.range(0).1;
     let mut rows: Vec<ThemeRow> = match by {
         By::Unit => {
-            let mut children = store
-                .org_report_children(tenant, &key, at.department_id)
-                .await?;
-            children.sort_by(|a, b| a.code.cmp(&b.code));
+            let (children, p) = report_store::listed(store, tenant, &key, &at, listing).await?;
+            paged = p;
             children
                 .iter()
                 .map(|c| {
@@ -357,6 +358,7 @@ pub async fn report(
         themes: counted.columns,
         total,
         rows,
+        paged,
         path,
         whole_company: scope.whole_company,
         as_of: counted.counted_at,

@@ -5,7 +5,7 @@
 //! unit below k shows, and no small group can be worked out from a parent and its other
 //! children.
 
-use crate::org_report::{ReportUnavailable, RowLabel, Tree, scope};
+use crate::org_report::{Listing, Paged, ReportUnavailable, RowLabel, Tree, scope};
 use crate::{Caller, Error};
 use chrono::{DateTime, Utc};
 use domain::TenantId;
@@ -56,8 +56,10 @@ pub struct Dashboard {
     pub kpis: Vec<Kpi>,
     /// The unit (the whole company when none) and its figures.
     pub total: KpiRow,
-    /// Its sub-units, by code.
+    /// Its sub-units, by code (those asked for).
     pub rows: Vec<KpiRow>,
+    /// Which sub-units `rows` are.
+    pub paged: Paged,
     /// From the oldest year to `fiscal_year`; empty unless asked for.
     pub trend: Vec<TrendYear>,
     /// The path from the top to this unit: (id, name).
@@ -335,7 +337,7 @@ pub async fn dashboard(
     caller: &Caller,
     fy: i32,
     unit: Option<i64>,
-    with_trend: bool,
+    (with_trend, listing): (bool, Listing),
     now: DateTime<Utc>,
 ) -> Result<Result<Dashboard, ReportUnavailable>, Error> {
     let tenant = caller.actor.tenant_id;
@@ -348,6 +350,7 @@ pub async fn dashboard(
     let view = View {
         fy,
         with_trend,
+        listing,
         whole_company: scope.whole_company,
         now,
     };
@@ -384,6 +387,7 @@ pub async fn for_operator(
     let view = View {
         fy,
         with_trend: false,
+        listing: Listing::All,
         whole_company: true,
         now,
     };
@@ -393,6 +397,7 @@ pub async fn for_operator(
 struct View {
     fy: i32,
     with_trend: bool,
+    listing: Listing,
     whole_company: bool,
     now: DateTime<Utc>,
 }
@@ -407,13 +412,15 @@ async fn build(
     let View {
         fy,
         with_trend,
+        listing,
         whole_company,
         now,
     } = view;
     let k = store.tenant(tenant).await?.settings.anonymity_k;
     let deadline = tokio::time::Instant::now() + INLINE_BUDGET;
+    let (listed, paged) = tree.listed(at, listing);
     let mut units = vec![at];
-    units.extend(tree.children(at));
+    units.extend(listed.iter().copied());
     let (counted, as_of) = match stored(store, tenant, tree, (fy, &units), now, deadline).await? {
         Some((c, at)) => (c, Some(at)),
         None => (Stored::of(Vec::new()), None),
@@ -424,11 +431,7 @@ async fn build(
         has_children: tree.has_children(u),
     };
     let total = row(at);
-    let mut rows: Vec<KpiRow> = tree.children(at).map(row).collect();
-    rows.sort_by(|a, b| match (&a.label, &b.label) {
-        (RowLabel::Unit { code: x, .. }, RowLabel::Unit { code: y, .. }) => x.cmp(y),
-        _ => std::cmp::Ordering::Equal,
-    });
+    let rows: Vec<KpiRow> = listed.into_iter().map(row).collect();
     let mut trend = Vec::new();
     if with_trend {
         for year in (fy - TREND_YEARS + 1)..=fy {
@@ -457,6 +460,7 @@ async fn build(
         kpis: Kpi::ALL.to_vec(),
         total,
         rows,
+        paged,
         trend,
         path,
         whole_company,

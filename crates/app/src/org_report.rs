@@ -30,6 +30,63 @@ pub enum RowLabel {
     },
 }
 
+/// Sub-units a report page lists at once; wider levels (a group with a thousand
+/// companies under it) are paged.
+pub const ROWS_PER_PAGE: usize = 50;
+
+/// Which of a unit's sub-units a report lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    /// The unit's own figures only (HR's home).
+    Nothing,
+    /// One page of [`ROWS_PER_PAGE`], counted from 1 (past the last: the last).
+    Page(usize),
+    /// Every one (exports, the API).
+    All,
+}
+
+/// Which sub-units a report lists: the page shown (from 1), how many pages, how many
+/// sub-units in all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Paged {
+    pub page: usize,
+    pub pages: usize,
+    pub units: usize,
+}
+
+impl Listing {
+    /// Of `units` sub-units in order, which to list, and the paging that says so.
+    pub fn range(self, units: usize) -> (std::ops::Range<usize>, Paged) {
+        let pages = units.div_ceil(ROWS_PER_PAGE).max(1);
+        match self {
+            Listing::Nothing => (
+                0..0,
+                Paged {
+                    page: 1,
+                    pages: 1,
+                    units,
+                },
+            ),
+            Listing::All => (
+                0..units,
+                Paged {
+                    page: 1,
+                    pages: 1,
+                    units,
+                },
+            ),
+            Listing::Page(p) => {
+                let page = p.clamp(1, pages);
+                let from = (page - 1) * ROWS_PER_PAGE;
+                (
+                    from..(from + ROWS_PER_PAGE).min(units),
+                    Paged { page, pages, units },
+                )
+            }
+        }
+    }
+}
+
 /// Why a report is not shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReportUnavailable {
@@ -99,6 +156,17 @@ impl Tree {
 
     pub(crate) fn children(&self, at: usize) -> impl Iterator<Item = usize> + '_ {
         self.org().children.get(at).into_iter().flatten().copied()
+    }
+
+    /// The sub-units of `at` by code, those `listing` asks for, and the paging.
+    pub(crate) fn listed(&self, at: usize, listing: Listing) -> (Vec<usize>, Paged) {
+        let mut all: Vec<usize> = self.children(at).collect();
+        all.sort_by(|a, b| {
+            let code = |u: usize| self.department(u).map(|d| d.code.as_str());
+            code(*a).cmp(&code(*b))
+        });
+        let (range, paged) = listing.range(all.len());
+        (all[range].to_vec(), paged)
     }
 
     /// Where a reader stands: the unit asked for (`unit`, a department id; their top when
@@ -186,4 +254,30 @@ async fn own_unit(store: &Store, caller: &Caller) -> Result<Option<i64>, Error> 
         .person(caller.actor.tenant_id, me)
         .await?
         .and_then(|p| p.department_id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wide_level_is_listed_a_page_at_a_time() {
+        let n = 2 * ROWS_PER_PAGE + 3;
+        let (r, p) = Listing::Page(1).range(n);
+        assert_eq!((r, p.page, p.pages, p.units), (0..ROWS_PER_PAGE, 1, 3, n));
+        let (r, p) = Listing::Page(3).range(n);
+        assert_eq!((r, p.page), (2 * ROWS_PER_PAGE..n, 3));
+        // Past the last page: the last; before the first: the first.
+        assert_eq!(Listing::Page(9).range(n).1.page, 3);
+        assert_eq!(Listing::Page(0).range(n).0, 0..ROWS_PER_PAGE);
+        // Every unit at once (exports, the API), none (HR's home), and an empty level.
+        assert_eq!(Listing::All.range(n).0, 0..n);
+        assert_eq!(Listing::All.range(n).1.pages, 1);
+        assert!(Listing::Nothing.range(n).0.is_empty());
+        let (r, p) = Listing::Page(1).range(0);
+        assert!(r.is_empty());
+        assert_eq!(p.pages, 1);
+        // A level that fits on one page has one page.
+        assert_eq!(Listing::Page(1).range(ROWS_PER_PAGE).1.pages, 1);
+    }
 }

@@ -513,6 +513,37 @@ pub(crate) async fn locate(
     Err(Error::NotFound("unit"))
 }
 
+/// The sub-units of `at` in stored report `key` that `listing` asks for, by code (as
+/// Rust orders strings, the same on both engines), and the paging.
+pub(crate) async fn listed(
+    store: &Store,
+    tenant: TenantId,
+    key: &str,
+    at: &ReportUnit,
+    listing: crate::org_report::Listing,
+) -> Result<(Vec<ReportUnit>, crate::org_report::Paged), Error> {
+    let mut codes = if at.has_children && listing != crate::org_report::Listing::Nothing {
+        store
+            .org_report_child_codes(tenant, key, at.department_id)
+            .await?
+    } else {
+        Vec::new()
+    };
+    codes.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+    let (range, paged) = listing.range(codes.len());
+    let ids: Vec<i64> = codes[range].iter().map(|(d, _)| *d).collect();
+    if ids.is_empty() {
+        return Ok((Vec::new(), paged));
+    }
+    let mut units = store.org_report_units_of(tenant, key, &ids).await?;
+    units.sort_by(|a, b| {
+        a.code
+            .cmp(&b.code)
+            .then(a.department_id.cmp(&b.department_id))
+    });
+    Ok((units, paged))
+}
+
 /// A stored unit's row label.
 pub(crate) fn unit_label(u: &ReportUnit) -> crate::org_report::RowLabel {
     use crate::org_report::RowLabel;

@@ -17,7 +17,7 @@ use store::Store;
 use store::org_reports::StoredRow;
 use store::surveys::{AnswerPlace, AnswerRefused, NewSurvey, Participation, Survey};
 
-pub use crate::org_report::{ReportUnavailable, RowLabel};
+pub use crate::org_report::{Listing, Paged, ReportUnavailable, RowLabel};
 pub(crate) use crate::org_report::{Tree, scope};
 
 /// Longest a survey may stay open.
@@ -375,6 +375,8 @@ pub struct OrgReport {
     /// The unit the report is about (the whole company when none) and its total.
     pub total: Row,
     pub rows: Vec<Row>,
+    /// Which sub-units `rows` are (by unit).
+    pub paged: Paged,
     /// The path from the top to this unit, for going back up: (id, name).
     pub path: Vec<(i64, String)>,
     /// Whether the caller may go up to the whole company.
@@ -414,7 +416,7 @@ pub async fn report(
     caller: &Caller,
     id: i64,
     unit: Option<i64>,
-    by: By,
+    (by, listing): (By, Listing),
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Result<OrgReport, ReportUnavailable>, Error> {
     let tenant = caller.actor.tenant_id;
@@ -444,13 +446,11 @@ pub async fn report(
     let measures = Measure::of(survey.kind);
     let n = measures.len();
     let total = Row::of(unit_label(&at), &at.cells.total, n, at.has_children);
+    let mut paged = Listing::Nothing.range(0).1;
     let mut rows: Vec<Row> = match by {
         By::Unit => {
-            let mut children = store
-                .org_report_children(tenant, &key, at.department_id)
-                .await?;
-            // Units are listed by code.
-            children.sort_by(|a, b| a.code.cmp(&b.code));
+            let (children, p) = report_store::listed(store, tenant, &key, &at, listing).await?;
+            paged = p;
             children
                 .iter()
                 .map(|c| Row::of(unit_label(c), &c.cells.total, n, c.has_children))
@@ -487,6 +487,7 @@ pub async fn report(
         measures,
         total,
         rows,
+        paged,
         path,
         whole_company: scope.whole_company,
     }))
@@ -512,11 +513,11 @@ pub async fn reportable(
         },
     )
     .map_err(|_| Error::Forbidden)?;
+    // The list without participation: counting who answered is not needed here.
     Ok(store
-        .surveys(tenant)
+        .survey_list(tenant)
         .await?
         .into_iter()
-        .map(|(s, _)| s)
         .filter(|s| !s.is_open(today))
         .collect())
 }

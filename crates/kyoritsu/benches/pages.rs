@@ -180,6 +180,14 @@ async fn main() {
                 "{engine}: KPIs of FY{fy} counted in {:.2} s",
                 t.elapsed().as_secs_f64()
             );
+            let t = Instant::now();
+            app::concerns::count(&store, tenant.id, fy, chrono::Utc::now())
+                .await
+                .expect("themes");
+            println!(
+                "{engine}: concern themes of FY{fy} counted in {:.2} s",
+                t.elapsed().as_secs_f64()
+            );
         }
         let base = serve(store.clone()).await;
         let http = signed_in_client(&base).await;
@@ -212,6 +220,8 @@ async fn main() {
                 format!("/kpi?unit={}", top[0].department.id),
             ),
             ("KPI org report", "/org-report".into()),
+            ("KPI org report by age", "/org-report?by=age".into()),
+            ("KPI org report themes", "/org-report/themes".into()),
             ("KPI /autonomy", "/autonomy".into()),
         ];
         println!(

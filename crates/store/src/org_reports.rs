@@ -237,17 +237,39 @@ impl Store {
         row.map(Store::report_unit_of).transpose()
     }
 
-    /// The units directly below `parent` (0 for the company) in report `report`.
-    pub async fn org_report_children(
+    /// The units directly below `parent` (0 for the company) in report `report`: (department,
+    /// code) only, in no order.
+    pub async fn org_report_child_codes(
         &self,
         tenant: TenantId,
         report: &str,
         parent: i64,
+    ) -> Result<Vec<(i64, String)>> {
+        self.fetch_all(
+            &Query::select()
+                .columns([OrgReportUnits::DepartmentId, OrgReportUnits::Code])
+                .from(OrgReportUnits::Table)
+                .and_where(Expr::col(OrgReportUnits::TenantId).eq(tenant.0))
+                .and_where(Expr::col(OrgReportUnits::Report).eq(report))
+                .and_where(Expr::col(OrgReportUnits::ParentId).eq(parent))
+                .to_owned(),
+        )
+        .await
+    }
+
+    /// The units `departments` of report `report`, in no order.
+    pub async fn org_report_units_of(
+        &self,
+        tenant: TenantId,
+        report: &str,
+        departments: &[i64],
     ) -> Result<Vec<ReportUnit>> {
         let rows: Vec<UnitRow> = self
             .fetch_all(
                 &Store::report_units(tenant, report)
-                    .and_where(Expr::col(OrgReportUnits::ParentId).eq(parent))
+                    .and_where(
+                        Expr::col(OrgReportUnits::DepartmentId).is_in(departments.iter().copied()),
+                    )
                     .to_owned(),
             )
             .await?;

@@ -736,7 +736,7 @@ app_test!(
             &app.caller("hr@demo.example.jp").await,
             fy,
             None,
-            app::surveys::By::Unit,
+            (app::surveys::By::Unit, app::surveys::Listing::All),
             chrono::Utc::now(),
         )
         .await
@@ -765,7 +765,7 @@ app_test!(
                     &caller.await,
                     fy,
                     Some(unit),
-                    app::surveys::By::Unit,
+                    (app::surveys::By::Unit, app::surveys::Listing::All),
                     chrono::Utc::now(),
                 )
                 .await

@@ -53,7 +53,16 @@ pub async fn kpi(
                 .0
         }
     };
-    match app::kpi::dashboard(&state.store, &caller, fy, q.unit, true, state.clock.now()).await? {
+    match app::kpi::dashboard(
+        &state.store,
+        &caller,
+        fy,
+        q.unit,
+        (true, app::org_report::Listing::All),
+        state.clock.now(),
+    )
+    .await?
+    {
         Ok(d) => Ok(Json(d)),
         Err(ReportUnavailable::NoUnit)
         | Err(ReportUnavailable::StillOpen)

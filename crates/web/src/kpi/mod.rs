@@ -10,10 +10,11 @@ use crate::shared::auth::{Auth, Page};
 use crate::shared::download::{XLSX, download};
 use crate::shared::error::AppError;
 use crate::shared::figures::shown;
+use crate::shared::pager::UnitsPager;
 use crate::shared::shell::Shell;
 use crate::{AppState, Origin};
 use app::kpi::{Dashboard, Figure, KpiRow};
-use app::org_report::{ReportUnavailable, RowLabel};
+use app::org_report::{Listing, ReportUnavailable, RowLabel};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
@@ -32,6 +33,8 @@ pub fn router() -> Router<AppState> {
 pub struct KpiQuery {
     pub fy: Option<String>,
     pub unit: Option<i64>,
+    /// The page of sub-units (from 1).
+    pub page: Option<usize>,
 }
 
 /// One figure as the table draws it.
@@ -78,6 +81,7 @@ pub(crate) struct KpiPage {
     k: u32,
     /// When the year's figures were counted (Japan time).
     as_of: String,
+    pager: Option<UnitsPager>,
 }
 
 fn figure_view(page: &Page, f: &Figure) -> FigureView {
@@ -198,9 +202,18 @@ pub(crate) async fn page(
         notice: None,
         k,
         as_of: String::new(),
+        pager: None,
     };
-    let d = match app::kpi::dashboard(&state.store, &caller, fy, q.unit, true, state.clock.now())
-        .await?
+    let listing = Listing::Page(q.page.unwrap_or(1));
+    let d = match app::kpi::dashboard(
+        &state.store,
+        &caller,
+        fy,
+        q.unit,
+        (true, listing),
+        state.clock.now(),
+    )
+    .await?
     {
         Ok(d) => d,
         Err(ReportUnavailable::NoUnit)
@@ -273,6 +286,10 @@ pub(crate) async fn page(
             figures: r.figures.iter().map(|f| figure_view(&page, f)).collect(),
         })
         .collect();
+    p.pager = UnitsPager::of(d.paged, |n| {
+        let unit = q.unit.map(|u| format!("&unit={u}")).unwrap_or_default();
+        format!("/kpi?fy={fy}{unit}&page={n}")
+    });
     Ok(p)
 }
 
@@ -299,13 +316,19 @@ pub(crate) async fn xlsx(
 ) -> Result<Response, AppError> {
     let (fy, _) = fiscal_year(&state, &auth, q.fy.as_deref()).await?;
     let caller = auth.caller(&origin);
-    let d: Dashboard =
-        match app::kpi::dashboard(&state.store, &caller, fy, q.unit, true, state.clock.now())
-            .await?
-        {
-            Ok(d) => d,
-            Err(_) => return Err(AppError::not_found()),
-        };
+    let d: Dashboard = match app::kpi::dashboard(
+        &state.store,
+        &caller,
+        fy,
+        q.unit,
+        (true, Listing::All),
+        state.clock.now(),
+    )
+    .await?
+    {
+        Ok(d) => d,
+        Err(_) => return Err(AppError::not_found()),
+    };
     auth.audit(
         &state,
         &origin,

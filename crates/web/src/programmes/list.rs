@@ -191,7 +191,15 @@ async fn programmes(
     if reads_kpis {
         let caller = auth.caller(&origin);
         let now = state.clock.now();
-        if let Ok(d) = app::kpi::dashboard(&state.store, &caller, fy.0, None, false, now).await?
+        if let Ok(d) = app::kpi::dashboard(
+            &state.store,
+            &caller,
+            fy.0,
+            None,
+            (false, app::org_report::Listing::Nothing),
+            now,
+        )
+        .await?
             && d.as_of.is_some()
         {
             kpis = d

@@ -18,6 +18,7 @@ pub mod figures;
 pub mod forms;
 pub mod i18n;
 pub mod ops;
+pub mod pager;
 pub mod pdf;
 pub mod profile;
 pub mod report_doc;

@@ -259,9 +259,16 @@ pub async fn org_report(
     };
     let survey = match survey {
         Some(id) => Some(
-            app::surveys::report(&state.store, &caller, id, q.unit, by, state.clock.now())
-                .await?
-                .map_err(unavailable)?,
+            app::surveys::report(
+                &state.store,
+                &caller,
+                id,
+                q.unit,
+                (by, app::surveys::Listing::All),
+                state.clock.now(),
+            )
+            .await?
+            .map_err(unavailable)?,
         ),
         None => None,
     };
@@ -276,9 +283,16 @@ pub async fn org_report(
         .map(|s| s.fiscal_year)
         .or(q.fy)
         .unwrap_or_else(|| cal.fiscal_year_of(today).0);
-    let themes = app::concerns::report(&state.store, &caller, fy, q.unit, by, state.clock.now())
-        .await?
-        .map_err(unavailable)?;
+    let themes = app::concerns::report(
+        &state.store,
+        &caller,
+        fy,
+        q.unit,
+        (by, app::surveys::Listing::All),
+        state.clock.now(),
+    )
+    .await?
+    .map_err(unavailable)?;
     Ok(Json(serde_json::json!({
         "fiscal_year": fy,
         "survey": survey,

@@ -42,7 +42,15 @@ async fn reports(
     let id = q.survey.ok_or_else(AppError::bad_request)?;
     let mut out = Vec::new();
     for by in By::ALL {
-        match app::surveys::report(&state.store, &caller, id, q.unit, by, state.clock.now()).await?
+        match app::surveys::report(
+            &state.store,
+            &caller,
+            id,
+            q.unit,
+            (by, app::surveys::Listing::All),
+            state.clock.now(),
+        )
+        .await?
         {
             Ok(r) => out.push(r),
             Err(ReportUnavailable::StillOpen) | Err(ReportUnavailable::NoUnit) => {

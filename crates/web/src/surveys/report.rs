@@ -4,9 +4,10 @@
 
 use crate::shared::auth::{Auth, Page};
 use crate::shared::error::AppError;
+use crate::shared::pager::UnitsPager;
 use crate::shared::shell::Shell;
 use crate::{AppState, Origin};
-use app::surveys::{By, OrgReport, ReportUnavailable, Row, RowLabel};
+use app::surveys::{By, Listing, OrgReport, ReportUnavailable, Row, RowLabel};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
@@ -17,6 +18,8 @@ pub struct ReportQuery {
     pub survey: Option<i64>,
     pub unit: Option<i64>,
     pub by: Option<String>,
+    /// The page of sub-units (from 1).
+    pub page: Option<usize>,
 }
 
 /// One cell as the heatmap draws it.
@@ -58,6 +61,7 @@ pub(super) struct ReportPage {
     /// Why nothing is shown, when nothing is.
     notice: Option<String>,
     k: u32,
+    pager: Option<UnitsPager>,
 }
 
 fn heat(m: Measure, v: f64) -> String {
@@ -164,28 +168,36 @@ pub(super) async fn page(
         rows: Vec::new(),
         notice: None,
         k,
+        pager: None,
     };
     let Some(id) = survey else {
         p.notice = Some(page.t("org_report.none_closed"));
         return Ok(p);
     };
-    let report =
-        match app::surveys::report(&state.store, &caller, id, q.unit, by, state.clock.now()).await?
-        {
-            Ok(r) => r,
-            Err(ReportUnavailable::StillOpen) => {
-                p.notice = Some(page.t("org_report.still_open"));
-                return Ok(p);
-            }
-            Err(ReportUnavailable::NoUnit) => {
-                p.notice = Some(page.t("org_report.no_unit"));
-                return Ok(p);
-            }
-            Err(ReportUnavailable::Counting) => {
-                p.notice = Some(page.t("org_report.counting"));
-                return Ok(p);
-            }
-        };
+    let report = match app::surveys::report(
+        &state.store,
+        &caller,
+        id,
+        q.unit,
+        (by, Listing::Page(q.page.unwrap_or(1))),
+        state.clock.now(),
+    )
+    .await?
+    {
+        Ok(r) => r,
+        Err(ReportUnavailable::StillOpen) => {
+            p.notice = Some(page.t("org_report.still_open"));
+            return Ok(p);
+        }
+        Err(ReportUnavailable::NoUnit) => {
+            p.notice = Some(page.t("org_report.no_unit"));
+            return Ok(p);
+        }
+        Err(ReportUnavailable::Counting) => {
+            p.notice = Some(page.t("org_report.counting"));
+            return Ok(p);
+        }
+    };
     p.measures = report
         .measures
         .iter()
@@ -217,5 +229,9 @@ pub(super) async fn page(
         .map(|r| row_view(&page, &report, r, id))
         .collect();
     p.total = Some(total);
+    p.pager = UnitsPager::of(report.paged, |n| {
+        let unit = q.unit.map(|u| format!("&unit={u}")).unwrap_or_default();
+        format!("/org-report?survey={id}{unit}&by={}&page={n}", by.key())
+    });
     Ok(p)
 }

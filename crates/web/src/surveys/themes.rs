@@ -4,9 +4,10 @@
 
 use crate::shared::auth::{Auth, Page, set_flash};
 use crate::shared::error::AppError;
+use crate::shared::pager::UnitsPager;
 use crate::shared::shell::Shell;
 use crate::{AppState, FormData, Origin};
-use app::surveys::{By, ReportUnavailable, RowLabel};
+use app::surveys::{By, Listing, ReportUnavailable, RowLabel};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
@@ -18,6 +19,8 @@ pub struct ThemesQuery {
     pub fy: Option<i32>,
     pub unit: Option<i64>,
     pub by: Option<String>,
+    /// The page of sub-units (from 1).
+    pub page: Option<usize>,
 }
 
 pub struct ThemeRowView {
@@ -45,6 +48,7 @@ pub(super) struct ThemesPage {
     k: u32,
     /// When the year's themes were counted.
     as_of: String,
+    pager: Option<UnitsPager>,
 }
 
 /// GET /org-report/themes — HR for the company, a manager for their own unit.
@@ -82,22 +86,33 @@ pub(super) async fn page(
         notice: None,
         k: settings.anonymity_k,
         as_of: String::new(),
+        pager: None,
     };
-    let report =
-        match app::concerns::report(&state.store, &caller, fy, q.unit, by, state.clock.now())
-            .await?
-        {
-            Ok(r) => r,
-            Err(ReportUnavailable::Counting) => {
-                p.notice = Some(page.t("org_report.themes_counting"));
-                return Ok(p);
-            }
-            Err(ReportUnavailable::NoUnit) | Err(ReportUnavailable::StillOpen) => {
-                p.notice = Some(page.t("org_report.no_unit"));
-                return Ok(p);
-            }
-        };
+    let report = match app::concerns::report(
+        &state.store,
+        &caller,
+        fy,
+        q.unit,
+        (by, Listing::Page(q.page.unwrap_or(1))),
+        state.clock.now(),
+    )
+    .await?
+    {
+        Ok(r) => r,
+        Err(ReportUnavailable::Counting) => {
+            p.notice = Some(page.t("org_report.themes_counting"));
+            return Ok(p);
+        }
+        Err(ReportUnavailable::NoUnit) | Err(ReportUnavailable::StillOpen) => {
+            p.notice = Some(page.t("org_report.no_unit"));
+            return Ok(p);
+        }
+    };
     p.as_of = crate::shared::time::when(report.as_of);
+    p.pager = UnitsPager::of(report.paged, |n| {
+        let unit = q.unit.map(|u| format!("&unit={u}")).unwrap_or_default();
+        format!("/org-report/themes?fy={fy}{unit}&by={}&page={n}", by.key())
+    });
     let list = app::concerns::list(&state.store, auth.tenant()).await?;
     let ja = page.lang == crate::shared::i18n::Lang::Ja;
     p.themes = report
