@@ -314,43 +314,12 @@ pub async fn report(
         n,
         at.has_children,
     );
-    let mut paged = Listing::Nothing.range(0).1;
-    let mut rows: Vec<ThemeRow> = match by {
-        By::Unit => {
-            let (children, p) = report_store::listed(store, tenant, &key, &at, listing).await?;
-            paged = p;
-            children
-                .iter()
-                .map(|c| {
-                    theme_row(
-                        report_store::unit_label(c),
-                        &c.cells.total,
-                        n,
-                        c.has_children,
-                    )
-                })
-                .collect()
-        }
-        By::Age => at
-            .cells
-            .ages
-            .iter()
-            .map(|(a, r)| {
-                let band = AGE_BANDS.get(*a).copied().unwrap_or("unknown").to_string();
-                theme_row(RowLabel::Age { band }, r, n, false)
-            })
-            .collect(),
-        By::Grade => at
-            .cells
-            .grades
-            .iter()
-            .map(|(b, r)| {
-                let grade = counted.grades.get(*b).cloned().unwrap_or_default();
-                theme_row(RowLabel::Grade { grade }, r, n, false)
-            })
-            .collect(),
-    };
-    rows.retain(|r| by == By::Unit || r.consulted != Some(0));
+    let (rows, paged) =
+        report_store::breakdown(store, tenant, (&key, &at), (by, listing), &counted.grades).await?;
+    let rows = rows
+        .iter()
+        .map(|(label, r, below)| theme_row(label.clone(), r, n, *below))
+        .collect();
     Ok(Ok(ThemeReport {
         fiscal_year: fy,
         k: counted.k,

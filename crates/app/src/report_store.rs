@@ -9,6 +9,7 @@
 //! [`INLINE_BUDGET`]; past it the reader is told the report is being counted.
 
 use crate::Error;
+use crate::org_report::RowLabel;
 use crate::org_report::Tree;
 use chrono::{DateTime, Utc};
 use domain::TenantId;
@@ -544,9 +545,50 @@ pub(crate) async fn listed(
     Ok((units, paged))
 }
 
+/// The rows of stored report `key` at unit `at`, broken down `by` (sub-units as `listing`
+/// asks; age bands and grades with anyone in them, or hidden): each row's label, its
+/// decided cells and whether it has units below it. `grades` names the grade indexes.
+pub(crate) async fn breakdown(
+    store: &Store,
+    tenant: TenantId,
+    (key, at): (&str, &ReportUnit),
+    (by, listing): (crate::surveys::By, crate::org_report::Listing),
+    grades: &[String],
+) -> Result<(Vec<(RowLabel, StoredRow, bool)>, crate::org_report::Paged), Error> {
+    use crate::surveys::By;
+    let bands = |rows: &[(usize, StoredRow)], label: &dyn Fn(usize) -> RowLabel| {
+        rows.iter()
+            .filter(|(_, r)| r.0 != Some(0))
+            .map(|(i, r)| (label(*i), r.clone(), false))
+            .collect()
+    };
+    let nothing = crate::org_report::Listing::Nothing.range(0).1;
+    Ok(match by {
+        By::Unit => {
+            let (children, paged) = listed(store, tenant, key, at, listing).await?;
+            let rows = children
+                .into_iter()
+                .map(|c| (unit_label(&c), c.cells.total, c.has_children))
+                .collect();
+            (rows, paged)
+        }
+        By::Age => (
+            bands(&at.cells.ages, &|a| RowLabel::Age {
+                band: AGE_BANDS.get(a).copied().unwrap_or("unknown").to_string(),
+            }),
+            nothing,
+        ),
+        By::Grade => (
+            bands(&at.cells.grades, &|b| RowLabel::Grade {
+                grade: grades.get(b).cloned().unwrap_or_default(),
+            }),
+            nothing,
+        ),
+    })
+}
+
 /// A stored unit's row label.
-pub(crate) fn unit_label(u: &ReportUnit) -> crate::org_report::RowLabel {
-    use crate::org_report::RowLabel;
+pub(crate) fn unit_label(u: &ReportUnit) -> RowLabel {
     if u.department_id == 0 {
         RowLabel::Company
     } else {

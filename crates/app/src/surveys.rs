@@ -11,7 +11,7 @@ use crate::report_store::{self, unit_label};
 use crate::{Caller, Error};
 use chrono::NaiveDate;
 use domain::policy::{self, Action};
-use domain::survey::{self, AGE_BANDS, Kind, Measure, Population};
+use domain::survey::{self, Kind, Measure, Population};
 use domain::{Role, TenantId};
 use store::Store;
 use store::org_reports::StoredRow;
@@ -446,37 +446,12 @@ pub async fn report(
     let measures = Measure::of(survey.kind);
     let n = measures.len();
     let total = Row::of(unit_label(&at), &at.cells.total, n, at.has_children);
-    let mut paged = Listing::Nothing.range(0).1;
-    let mut rows: Vec<Row> = match by {
-        By::Unit => {
-            let (children, p) = report_store::listed(store, tenant, &key, &at, listing).await?;
-            paged = p;
-            children
-                .iter()
-                .map(|c| Row::of(unit_label(c), &c.cells.total, n, c.has_children))
-                .collect()
-        }
-        By::Age => at
-            .cells
-            .ages
-            .iter()
-            .map(|(a, r)| {
-                let band = AGE_BANDS.get(*a).copied().unwrap_or("unknown").to_string();
-                Row::of(RowLabel::Age { band }, r, n, false)
-            })
-            .collect(),
-        By::Grade => at
-            .cells
-            .grades
-            .iter()
-            .map(|(b, r)| {
-                let grade = counted.grades.get(*b).cloned().unwrap_or_default();
-                Row::of(RowLabel::Grade { grade }, r, n, false)
-            })
-            .collect(),
-    };
-    // Empty bands are left out.
-    rows.retain(|r| by == By::Unit || r.respondents != Some(0));
+    let (rows, paged) =
+        report_store::breakdown(store, tenant, (&key, &at), (by, listing), &counted.grades).await?;
+    let rows = rows
+        .iter()
+        .map(|(label, r, below)| Row::of(label.clone(), r, n, *below))
+        .collect();
     Ok(Ok(OrgReport {
         survey_id: survey.id,
         kind: survey.kind,
