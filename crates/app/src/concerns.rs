@@ -306,7 +306,9 @@ pub async fn report(
     else {
         return Ok(Err(ReportUnavailable::Counting));
     };
-    let (at, path) = report_store::locate(store, tenant, &key, scope.own, unit).await?;
+    let Some((at, path)) = report_store::locate(store, tenant, &key, scope.own, unit).await? else {
+        return Ok(Err(ReportUnavailable::NoUnit));
+    };
     let n = counted.columns.len();
     let total = theme_row(
         report_store::unit_label(&at),

@@ -482,19 +482,25 @@ pub(crate) async fn supports_shown(
 
 /// Where a reader stands in stored report `key`: the unit asked for (`unit`, a department
 /// id; their top when None) if it lies within their top (`own`, their department; the
-/// company when None), with the path from that top down to it.
+/// company when None), with the path from that top down to it. None when the reader's own
+/// department is not in the report (made after it was counted).
 pub(crate) async fn locate(
     store: &Store,
     tenant: TenantId,
     key: &str,
     own: Option<i64>,
     unit: Option<i64>,
-) -> Result<(ReportUnit, Vec<(i64, String)>), Error> {
+) -> Result<Option<(ReportUnit, Vec<(i64, String)>)>, Error> {
     let top = own.unwrap_or(0);
-    let at = store
+    let Some(at) = store
         .org_report_unit(tenant, key, unit.unwrap_or(top))
         .await?
-        .ok_or(Error::NotFound("unit"))?;
+    else {
+        return match unit {
+            None => Ok(None),
+            Some(_) => Err(Error::NotFound("unit")),
+        };
+    };
     let mut path = Vec::new();
     let mut x = Some(at.clone());
     while let Some(u) = x {
@@ -503,7 +509,7 @@ pub(crate) async fn locate(
         }
         if u.department_id == top {
             path.reverse();
-            return Ok((at, path));
+            return Ok(Some((at, path)));
         }
         x = match u.parent_id {
             Some(p) => store.org_report_unit(tenant, key, p).await?,

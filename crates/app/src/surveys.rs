@@ -442,7 +442,9 @@ pub async fn report(
     else {
         return Ok(Err(ReportUnavailable::Counting));
     };
-    let (at, path) = report_store::locate(store, tenant, &key, scope.own, unit).await?;
+    let Some((at, path)) = report_store::locate(store, tenant, &key, scope.own, unit).await? else {
+        return Ok(Err(ReportUnavailable::NoUnit));
+    };
     let measures = Measure::of(survey.kind);
     let n = measures.len();
     let total = Row::of(unit_label(&at), &at.cells.total, n, at.has_children);
