@@ -279,19 +279,20 @@ pub(crate) async fn save(
     Ok(counted)
 }
 
-/// Reports being counted by a reader in this process (tenant, key): a second reader does
-/// not start the same count again.
-static COUNTING: Mutex<Option<HashSet<(i64, String)>>> = Mutex::new(None);
+/// Reports being counted by a reader in this process (store, tenant, key): a second
+/// reader does not start the same count again.
+static COUNTING: Mutex<Option<HashSet<(usize, i64, String)>>> = Mutex::new(None);
 
 /// Removes a report from [`COUNTING`] when its count ends, however it ends.
-struct Counting((i64, String));
+struct Counting((usize, i64, String));
 
 impl Counting {
-    fn start(key: (i64, String)) -> Option<Counting> {
+    fn start(key: (usize, i64, String)) -> Option<Counting> {
         let mut set = COUNTING.lock().unwrap_or_else(|e| e.into_inner());
+        // Lazily: a guard made and dropped here, with the lock held, would lock it again.
         set.get_or_insert_with(HashSet::new)
             .insert(key.clone())
-            .then_some(Counting(key))
+            .then(|| Counting(key))
     }
 }
 
@@ -324,7 +325,7 @@ where
     {
         return Ok(Some(c));
     }
-    let Some(guard) = Counting::start((tenant.0, key)) else {
+    let Some(guard) = Counting::start((store.instance(), tenant.0, key)) else {
         return Ok(None);
     };
     let task = tokio::spawn(async move {
@@ -603,5 +604,24 @@ pub(crate) fn unit_label(u: &ReportUnit) -> RowLabel {
             code: u.code.clone(),
             name: u.name.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_is_counted_by_one_reader_of_a_store_at_a_time() {
+        let key = |store: usize| (store, 1, "survey:1".to_string());
+        let first = Counting::start(key(1)).expect("the first reader counts");
+        // A second reader of the same store and report does not (and does not wait or
+        // take the first one's place); another store's reader does.
+        assert!(Counting::start(key(1)).is_none());
+        assert!(Counting::start(key(1)).is_none());
+        let other = Counting::start(key(2)).expect("another store");
+        drop(first);
+        let again = Counting::start(key(1)).expect("counted again once the first ends");
+        drop((again, other));
     }
 }

@@ -65,6 +65,13 @@ pub fn redact_url(url: &str) -> String {
 }
 
 impl Store {
+    /// This store within the process (its clones share it): what in-process work keyed
+    /// by tenant adds so that two stores of one process — the test suite's many
+    /// databases — never share a key.
+    pub fn instance(&self) -> usize {
+        std::sync::Arc::as_ptr(&self.directory) as usize
+    }
+
     /// Opens a database from a URL: `sqlite://path` (created if absent) or `postgres://…`.
     pub async fn connect(url: &str) -> Result<Store> {
         let fail = |reason: String| StoreError::Connect {
