@@ -40,7 +40,7 @@ pub const COUNT_JOB: &str = "org_report_count";
 pub const INLINE_BUDGET: std::time::Duration = std::time::Duration::from_secs(4);
 
 /// Age band index in the cube (`AGE_BANDS`, then one for unknown).
-pub(crate) fn age_index(band: i64) -> usize {
+fn age_index(band: i64) -> usize {
     usize::try_from(band)
         .ok()
         .filter(|b| *b < AGE_BANDS.len())

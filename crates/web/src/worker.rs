@@ -134,33 +134,29 @@ impl Worker {
         })
     }
 
-    /// Runs the KPI recounts queued (by this process or any other), a few a tick; each
-    /// job is leased to one worker.
-    async fn recount_kpis(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+    /// Runs up to `limit` queued jobs of `kind` (by this process or any other; each job is
+    /// leased to one worker): `run` does one, saying on failure why and whether a retry
+    /// could help. Returns how many finished.
+    async fn run_jobs<F, Fut>(
+        &self,
+        (kind, limit): (&str, u64),
+        now: DateTime<Utc>,
+        run: F,
+    ) -> Result<usize, StoreError>
+    where
+        F: Fn(store::jobs::Job) -> Fut,
+        Fut: std::future::Future<Output = Result<(), (String, bool)>>,
+    {
         let store: &Store = &self.state.store;
         let mut done = 0;
-        let jobs = store
-            .claim_jobs(
-                &[app::kpi::RECOUNT_JOB],
-                now,
-                LEASE,
-                app::kpi::YEARS_PER_TICK as u64,
-            )
-            .await?;
-        for job in jobs {
-            let outcome = match job.payload.parse::<i32>() {
-                Ok(fy) => app::kpi::refresh(store, TenantId(job.tenant_id), fy, now)
-                    .await
-                    .map_err(|e| (e.to_string(), false)),
-                Err(e) => Err((format!("payload: {e}"), true)),
-            };
-            match outcome {
+        for job in store.claim_jobs(&[kind], now, LEASE, limit).await? {
+            match run(job.clone()).await {
                 Ok(()) => {
                     store.finish_job(job.id, self.state.clock.now()).await?;
                     done += 1;
                 }
                 Err((error, permanent)) => {
-                    tracing::warn!(key = %job.key, %error, "kpi recount failed");
+                    tracing::warn!(key = %job.key, %error, "{kind} failed");
                     store
                         .fail_job(&job, self.state.clock.now(), &error, permanent)
                         .await?;
@@ -170,32 +166,31 @@ impl Worker {
         Ok(done)
     }
 
-    /// Counts the organisation reports of closed surveys queued (by this process or any
-    /// other), one a tick: each decides a whole organisation's cubes.
-    async fn count_org_reports(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
-        let store: &Store = &self.state.store;
-        let mut done = 0;
-        for job in store
-            .claim_jobs(&[app::report_store::COUNT_JOB], now, LEASE, 1)
-            .await?
-        {
-            match app::report_store::run_job(store, TenantId(job.tenant_id), &job.payload, now)
-                .await
-            {
-                Ok(()) => {
-                    store.finish_job(job.id, self.state.clock.now()).await?;
-                    done += 1;
-                }
-                Err(e) => {
-                    let permanent = matches!(e, app::Error::NotFound(_));
-                    tracing::warn!(key = %job.key, error = %e, "organisation report count failed");
-                    store
-                        .fail_job(&job, self.state.clock.now(), &e.to_string(), permanent)
-                        .await?;
-                }
+    /// Runs the KPI recounts queued, a few a tick.
+    async fn recount_kpis(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        let store = &self.state.store;
+        let limit = app::kpi::YEARS_PER_TICK as u64;
+        self.run_jobs((app::kpi::RECOUNT_JOB, limit), now, |job| async move {
+            match job.payload.parse::<i32>() {
+                Ok(fy) => app::kpi::refresh(store, TenantId(job.tenant_id), fy, now)
+                    .await
+                    .map_err(|e| (e.to_string(), false)),
+                Err(e) => Err((format!("payload: {e}"), true)),
             }
-        }
-        Ok(done)
+        })
+        .await
+    }
+
+    /// Counts the organisation reports queued, one a tick: each decides a whole
+    /// organisation's cubes.
+    async fn count_org_reports(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        let store = &self.state.store;
+        self.run_jobs((app::report_store::COUNT_JOB, 1), now, |job| async move {
+            app::report_store::run_job(store, TenantId(job.tenant_id), &job.payload, now)
+                .await
+                .map_err(|e| (e.to_string(), matches!(e, app::Error::NotFound(_))))
+        })
+        .await
     }
 
     /// One pass over follow-ups, reminders and the outbox.
