@@ -570,7 +570,7 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             let store = open(&config, url).await?;
             let started = Instant::now();
             let text = !matches!(format.format, OutputFormat::Json);
-            let (t, accounts) = create_demo(&store, employees, seed, text).await?;
+            let (t, accounts) = generate_demo(&store, employees, seed, text, history).await?;
             let past = if history {
                 let cal = store.tenant(t.id).await?.settings.calendar;
                 let step = |s: &str| {
@@ -1607,6 +1607,20 @@ pub async fn create_demo(
     seed: u64,
     progress: bool,
 ) -> Result<(Tenant, Vec<demo::DemoAccount>)> {
+    generate_demo(store, employees, seed, progress, false).await
+}
+
+/// [`create_demo`]; with `history` (`demo-data --history`) the programmes' ten years are
+/// written whatever the company's size (otherwise only up to
+/// [`demo::PROGRAMMES_UP_TO_EMPLOYEES`]).
+async fn generate_demo(
+    store: &Store,
+    employees: usize,
+    seed: u64,
+    progress: bool,
+    history: bool,
+) -> Result<(Tenant, Vec<demo::DemoAccount>)> {
+    let started = Instant::now();
     let slug = TenantSlug::parse("demo")?;
     if store.tenant_by_slug("demo").await?.is_some() {
         bail!(
@@ -1736,10 +1750,16 @@ pub async fn create_demo(
     demo::seed_autonomy_history(store, t.id, &numbers, &skip, &cal, web_today())
         .await
         .context("the demo's autonomy history could not be written")?;
-    if numbers.len() <= demo::PROGRAMMES_UP_TO_EMPLOYEES {
+    if history || numbers.len() <= demo::PROGRAMMES_UP_TO_EMPLOYEES {
         demo::seed_programmes(store, t.id, &users, &cal, web_today())
             .await
             .context("the demo's programmes could not be written")?;
+        if progress && history {
+            eprintln!(
+                "history: eleven years of milestone programmes ({:.0} s)",
+                started.elapsed().as_secs_f64()
+            );
+        }
         demo::seed_cadence_programme(store, t.id, &users, &cal, web_today())
             .await
             .context("the demo's 1on1 programme could not be written")?;

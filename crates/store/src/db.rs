@@ -468,6 +468,8 @@ pub(crate) enum Cell<'a> {
     Int(Option<i64>),
     Text(Option<&'a str>),
     Date(Option<chrono::NaiveDate>),
+    Time(Option<chrono::DateTime<chrono::Utc>>),
+    Bool(Option<bool>),
 }
 
 impl From<i64> for Cell<'_> {
@@ -493,6 +495,21 @@ impl<'a> From<Option<&'a str>> for Cell<'a> {
 impl From<Option<chrono::NaiveDate>> for Cell<'_> {
     fn from(v: Option<chrono::NaiveDate>) -> Self {
         Cell::Date(v)
+    }
+}
+impl From<chrono::NaiveDate> for Cell<'_> {
+    fn from(v: chrono::NaiveDate) -> Self {
+        Cell::Date(Some(v))
+    }
+}
+impl From<chrono::DateTime<chrono::Utc>> for Cell<'_> {
+    fn from(v: chrono::DateTime<chrono::Utc>) -> Self {
+        Cell::Time(Some(v))
+    }
+}
+impl From<bool> for Cell<'_> {
+    fn from(v: bool) -> Self {
+        Cell::Bool(Some(v))
     }
 }
 
@@ -586,6 +603,8 @@ impl Tx {
                                 Cell::Int(v) => q.bind(v),
                                 Cell::Text(v) => q.bind(v),
                                 Cell::Date(v) => q.bind(v),
+                                Cell::Time(v) => q.bind(v),
+                                Cell::Bool(v) => q.bind(v),
                             };
                         }
                     }
@@ -606,6 +625,8 @@ impl Tx {
                                 Cell::Int(_) => "bigint",
                                 Cell::Text(_) => "text",
                                 Cell::Date(_) => "date",
+                                Cell::Time(_) => "timestamptz",
+                                Cell::Bool(_) => "boolean",
                             };
                             format!("${}::{ty}[]", i + 1)
                         })
@@ -636,6 +657,22 @@ impl Tx {
                                 column(i)
                                     .map(|c| match c {
                                         Cell::Date(v) => *v,
+                                        _ => None,
+                                    })
+                                    .collect::<Vec<_>>(),
+                            ),
+                            Cell::Time(_) => args.add(
+                                column(i)
+                                    .map(|c| match c {
+                                        Cell::Time(v) => *v,
+                                        _ => None,
+                                    })
+                                    .collect::<Vec<_>>(),
+                            ),
+                            Cell::Bool(_) => args.add(
+                                column(i)
+                                    .map(|c| match c {
+                                        Cell::Bool(v) => *v,
                                         _ => None,
                                     })
                                     .collect::<Vec<_>>(),

@@ -5,6 +5,7 @@
 //! years behind it loads in minutes rather than hours. Nothing here is reachable from a
 //! page; the product writes one row at a time through the usual checks.
 
+use crate::db::Cell;
 use crate::schema::{Commitments, DialogueConcerns, Dialogues, People, UserRoles, Users};
 use crate::{PersonId, Result, Store, TenantId, Tx, UserId};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -87,7 +88,9 @@ impl Store {
     }
 
     /// Writes a batch of past dialogues (held), their commitments and themes, in one
-    /// transaction.
+    /// transaction, through the one bulk path ([`Tx::insert_many`]: one array per column
+    /// on PostgreSQL — a multi-row `VALUES` of 24,000 parameters took PostgreSQL a second
+    /// to plan per 2,000 rows).
     pub async fn write_past_dialogues(
         &self,
         tenant: TenantId,
@@ -97,106 +100,117 @@ impl Store {
         let first_dialogue = next_id(&mut tx, "dialogues").await?;
         let mut next_commitment = next_id(&mut tx, "commitments").await?;
         let mut commitments = Vec::new();
-        let mut themes = Vec::new();
-        for (chunk_no, chunk) in batch.chunks(ROWS_PER_INSERT).enumerate() {
-            let mut q = Query::insert();
-            q.into_table(Dialogues::Table).columns([
-                Dialogues::Id,
-                Dialogues::TenantId,
-                Dialogues::Kind,
-                Dialogues::SubjectPersonId,
-                Dialogues::FacilitatorUserId,
-                Dialogues::StartsAt,
-                Dialogues::DurationMinutes,
-                Dialogues::Place,
-                Dialogues::State,
-                Dialogues::CreatedByUserId,
-                Dialogues::CreatedAt,
-                Dialogues::ClosedAt,
+        let mut themes: Vec<Cell> = Vec::new();
+        let mut cells: Vec<Cell> = Vec::with_capacity(batch.len() * 12);
+        for (i, d) in batch.iter().enumerate() {
+            let id = first_dialogue + i as i64;
+            let minutes: i64 = if d.kind == DialogueKind::OneOnOne {
+                30
+            } else {
+                60
+            };
+            cells.extend::<[Cell; _]>([
+                id.into(),
+                tenant.0.into(),
+                d.kind.key().into(),
+                d.subject.0.into(),
+                d.facilitator.0.into(),
+                d.starts_at.into(),
+                minutes.into(),
+                "オンライン".into(),
+                "held".into(),
+                d.facilitator.0.into(),
+                (d.starts_at - Duration::days(14)).into(),
+                (d.starts_at + Duration::minutes(minutes)).into(),
             ]);
-            for (i, d) in chunk.iter().enumerate() {
-                let id = first_dialogue + (chunk_no * ROWS_PER_INSERT + i) as i64;
-                let minutes: i64 = if d.kind == DialogueKind::OneOnOne {
-                    30
-                } else {
-                    60
-                };
-                q.values_panic([
-                    id.into(),
-                    tenant.0.into(),
-                    d.kind.key().into(),
-                    d.subject.0.into(),
-                    d.facilitator.0.into(),
-                    d.starts_at.into(),
-                    minutes.into(),
-                    "オンライン".into(),
-                    "held".into(),
-                    d.facilitator.0.into(),
-                    (d.starts_at - Duration::days(14)).into(),
-                    (d.starts_at + Duration::minutes(minutes)).into(),
-                ]);
-                if let Some(c) = &d.commitment {
-                    commitments.push((next_commitment, id, d, c));
-                    next_commitment += 1;
-                }
-                for t in &d.themes {
-                    themes.push((id, *t));
-                }
+            if let Some(c) = &d.commitment {
+                commitments.push((next_commitment, id, d, c));
+                next_commitment += 1;
             }
-            tx.execute(&q).await?;
+            for t in &d.themes {
+                themes.extend::<[Cell; 3]>([tenant.0.into(), id.into(), (*t).into()]);
+            }
         }
-        for chunk in commitments.chunks(ROWS_PER_INSERT) {
-            let mut q = Query::insert();
-            q.into_table(Commitments::Table).columns([
-                Commitments::Id,
-                Commitments::TenantId,
-                Commitments::DialogueId,
-                Commitments::SubjectPersonId,
-                Commitments::Version,
-                Commitments::Content,
-                Commitments::StartsOn,
-                Commitments::Objective,
-                Commitments::HasStart,
-                Commitments::RecordedByUserId,
-                Commitments::RecordedAt,
-                Commitments::ConfirmedAt,
-                Commitments::Status,
-            ]);
-            for (id, dialogue, d, c) in chunk {
+        tx.insert_many(
+            Dialogues::Table,
+            &[
+                &Dialogues::Id,
+                &Dialogues::TenantId,
+                &Dialogues::Kind,
+                &Dialogues::SubjectPersonId,
+                &Dialogues::FacilitatorUserId,
+                &Dialogues::StartsAt,
+                &Dialogues::DurationMinutes,
+                &Dialogues::Place,
+                &Dialogues::State,
+                &Dialogues::CreatedByUserId,
+                &Dialogues::CreatedAt,
+                &Dialogues::ClosedAt,
+            ],
+            &cells,
+            None,
+        )
+        .await?;
+        let sealed: Vec<String> = commitments
+            .iter()
+            .map(|(_, dialogue, _, c)| {
                 let content = Content {
                     action: c.action.clone(),
                     ..Content::default()
                 };
-                q.values_panic([
-                    (*id).into(),
-                    tenant.0.into(),
-                    (*dialogue).into(),
-                    d.subject.0.into(),
-                    1i64.into(),
-                    self.seal_content(tenant, *dialogue, &content)?.into(),
-                    c.starts_on.into(),
-                    true.into(),
-                    true.into(),
-                    d.facilitator.0.into(),
-                    (d.starts_at + Duration::minutes(50)).into(),
-                    (d.starts_at + Duration::minutes(55)).into(),
-                    c.status.key().into(),
-                ]);
-            }
-            tx.execute(&q).await?;
-        }
-        for chunk in themes.chunks(ROWS_PER_INSERT) {
-            let mut q = Query::insert();
-            q.into_table(DialogueConcerns::Table).columns([
-                DialogueConcerns::TenantId,
-                DialogueConcerns::DialogueId,
-                DialogueConcerns::Theme,
+                self.seal_content(tenant, *dialogue, &content)
+            })
+            .collect::<Result<_>>()?;
+        let mut cells: Vec<Cell> = Vec::with_capacity(commitments.len() * 13);
+        for ((id, dialogue, d, c), sealed) in commitments.iter().zip(&sealed) {
+            cells.extend::<[Cell; _]>([
+                (*id).into(),
+                tenant.0.into(),
+                (*dialogue).into(),
+                d.subject.0.into(),
+                1i64.into(),
+                sealed.as_str().into(),
+                c.starts_on.into(),
+                true.into(),
+                true.into(),
+                d.facilitator.0.into(),
+                (d.starts_at + Duration::minutes(50)).into(),
+                (d.starts_at + Duration::minutes(55)).into(),
+                c.status.key().into(),
             ]);
-            for (dialogue, theme) in chunk {
-                q.values_panic([tenant.0.into(), (*dialogue).into(), (*theme).into()]);
-            }
-            tx.execute(&q).await?;
         }
+        tx.insert_many(
+            Commitments::Table,
+            &[
+                &Commitments::Id,
+                &Commitments::TenantId,
+                &Commitments::DialogueId,
+                &Commitments::SubjectPersonId,
+                &Commitments::Version,
+                &Commitments::Content,
+                &Commitments::StartsOn,
+                &Commitments::Objective,
+                &Commitments::HasStart,
+                &Commitments::RecordedByUserId,
+                &Commitments::RecordedAt,
+                &Commitments::ConfirmedAt,
+                &Commitments::Status,
+            ],
+            &cells,
+            None,
+        )
+        .await?;
+        tx.insert_many(
+            DialogueConcerns::Table,
+            &[
+                &DialogueConcerns::TenantId,
+                &DialogueConcerns::DialogueId,
+                &DialogueConcerns::Theme,
+            ],
+            &themes,
+            None,
+        )
+        .await?;
         tx.commit().await
     }
 
@@ -258,48 +272,103 @@ impl Store {
         let mut tx = self.begin().await?;
         let first = next_id(&mut tx, "users").await?;
         let now = Utc::now();
-        for (chunk_no, chunk) in accounts.chunks(ROWS_PER_INSERT).enumerate() {
-            let id = |i: usize| first + (chunk_no * ROWS_PER_INSERT + i) as i64;
-            let mut q = Query::insert();
-            q.into_table(Users::Table).columns([
-                Users::Id,
-                Users::TenantId,
-                Users::Email,
-                Users::Name,
-                Users::PersonId,
-                Users::CreatedAt,
+        let mut users: Vec<Cell> = Vec::with_capacity(accounts.len() * 6);
+        let mut roles: Vec<Cell> = Vec::with_capacity(accounts.len() * 3);
+        for (i, (person, email, name)) in accounts.iter().enumerate() {
+            let id = first + i as i64;
+            users.extend::<[Cell; 6]>([
+                id.into(),
+                tenant.0.into(),
+                email.as_str().into(),
+                name.as_str().into(),
+                person.0.into(),
+                now.into(),
             ]);
-            let mut r = Query::insert();
-            r.into_table(UserRoles::Table).columns([
-                UserRoles::TenantId,
-                UserRoles::UserId,
-                UserRoles::Role,
-            ]);
-            for (i, (person, email, name)) in chunk.iter().enumerate() {
-                q.values_panic([
-                    id(i).into(),
-                    tenant.0.into(),
-                    email.as_str().into(),
-                    name.as_str().into(),
-                    person.0.into(),
-                    now.into(),
-                ]);
-                r.values_panic([tenant.0.into(), id(i).into(), role.as_str().into()]);
-            }
-            tx.execute(&q).await?;
-            tx.execute(&r).await?;
+            roles.extend::<[Cell; 3]>([tenant.0.into(), id.into(), role.as_str().into()]);
         }
+        tx.insert_many(
+            Users::Table,
+            &[
+                &Users::Id,
+                &Users::TenantId,
+                &Users::Email,
+                &Users::Name,
+                &Users::PersonId,
+                &Users::CreatedAt,
+            ],
+            &users,
+            None,
+        )
+        .await?;
+        tx.insert_many(
+            UserRoles::Table,
+            &[&UserRoles::TenantId, &UserRoles::UserId, &UserRoles::Role],
+            &roles,
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok((0..accounts.len())
             .map(|i| UserId(first + i as i64))
             .collect())
     }
 
-    /// After bulk writes with ids handed out here: PostgreSQL's id sequences move past
-    /// them, and both engines refresh the planner's statistics.
-    pub async fn finish_past_writes(&self) -> Result<()> {
+    /// Before bulk writes on PostgreSQL: takes the foreign keys and the secondary (not
+    /// unique) indexes off the tables the history fills, as `pg_restore` does — checking a
+    /// key per row per reference and keeping four indexes in step row by row cost ten times
+    /// the writes themselves; they are put back, each in one pass, by
+    /// [`Store::finish_past_writes`]. Nothing on SQLite. A run that stops between the two
+    /// leaves a half-written database to throw away in any case.
+    pub async fn begin_past_writes(&self) -> Result<PastLoad> {
+        let mut tx = self.begin().await?;
+        let Tx::Postgres(t) = &mut tx else {
+            return Ok(PastLoad::default());
+        };
+        let tables = "ARRAY['dialogues', 'commitments', 'dialogue_concerns']";
+        let keys: Vec<(String, String, String)> = sqlx::query_as(&format!(
+            "SELECT conrelid::regclass::text, conname::text, pg_get_constraintdef(oid) \
+             FROM pg_constraint WHERE contype = 'f' \
+             AND conrelid::regclass::text = ANY({tables}) ORDER BY 1, 2"
+        ))
+        .fetch_all(&mut **t)
+        .await?;
+        let indexes: Vec<(String, String)> = sqlx::query_as(&format!(
+            "SELECT indexname::text, indexdef FROM pg_indexes \
+             WHERE schemaname = current_schema() AND tablename = ANY({tables}) \
+             AND indexdef NOT LIKE 'CREATE UNIQUE%' \
+             AND indexname NOT IN (SELECT conname FROM pg_constraint) ORDER BY 1"
+        ))
+        .fetch_all(&mut **t)
+        .await?;
+        let mut load = PastLoad::default();
+        for (table, name, definition) in keys {
+            tx.execute_raw(&format!("ALTER TABLE {table} DROP CONSTRAINT \"{name}\""))
+                .await?;
+            load.restore.push(format!(
+                "ALTER TABLE {table} ADD CONSTRAINT \"{name}\" {definition}"
+            ));
+        }
+        for (name, definition) in indexes {
+            tx.execute_raw(&format!("DROP INDEX \"{name}\"")).await?;
+            // Indexes first: the keys' checks read them.
+            load.restore.insert(0, definition);
+        }
+        tx.commit().await?;
+        Ok(load)
+    }
+
+    /// After bulk writes with ids handed out here: what [`Store::begin_past_writes`] took
+    /// off is put back, PostgreSQL's id sequences move past the ids, and both engines
+    /// refresh the planner's statistics.
+    pub async fn finish_past_writes(&self, load: PastLoad) -> Result<()> {
         let mut tx = self.begin().await?;
         if tx.engine() == crate::db::Engine::Postgres {
+            // Index builds sort in memory rather than on disk where they can.
+            tx.execute_raw("SET LOCAL maintenance_work_mem = '512MB'")
+                .await?;
+            for statement in &load.restore {
+                tx.execute_raw(statement).await?;
+            }
             for table in ["dialogues", "commitments", "users"] {
                 tx.execute_raw(&format!(
                     "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
@@ -316,4 +385,12 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// What a bulk load took off PostgreSQL's tables ([`Store::begin_past_writes`]), as the
+/// statements that put it back.
+#[derive(Debug, Default)]
+#[must_use = "finish_past_writes puts back what was taken off"]
+pub struct PastLoad {
+    restore: Vec<String>,
 }

@@ -5,6 +5,7 @@
 //! The answer and the "answered" mark are written in one transaction, so an answer is
 //! never lost and never counted twice.
 
+use crate::db::Cell;
 use crate::schema::{
     People, ProgrammeParticipants, SurveyAnswers, SurveyQuestionnaires, SurveyTargets, Surveys,
     Users,
@@ -159,9 +160,6 @@ fn answer_row(
     ])
 }
 
-/// Targets per INSERT statement (4 values each).
-const TARGETS_PER_INSERT: usize = 2_000;
-
 impl Store {
     /// The tenant's questionnaire of `kind`, or the default one.
     pub async fn survey_questionnaire(
@@ -302,19 +300,22 @@ impl Store {
                     .to_owned(),
             )
             .await?;
-        for chunk in targets.chunks(TARGETS_PER_INSERT) {
-            let mut q = Query::insert();
-            q.into_table(SurveyTargets::Table).columns([
-                SurveyTargets::TenantId,
-                SurveyTargets::SurveyId,
-                SurveyTargets::PersonId,
-                SurveyTargets::Answered,
-            ]);
-            for p in chunk {
-                q.values_panic([tenant.0.into(), id.into(), p.0.into(), false.into()]);
-            }
-            tx.execute(&q).await?;
-        }
+        let cells: Vec<Cell> = targets
+            .iter()
+            .flat_map(|p| [tenant.0.into(), id.into(), p.0.into(), false.into()])
+            .collect();
+        tx.insert_many(
+            SurveyTargets::Table,
+            &[
+                &SurveyTargets::TenantId,
+                &SurveyTargets::SurveyId,
+                &SurveyTargets::PersonId,
+                &SurveyTargets::Answered,
+            ],
+            &cells,
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -627,7 +628,7 @@ impl Store {
 }
 
 /// Answers per INSERT statement in a bulk load (7 values each).
-const ANSWERS_PER_INSERT: usize = 2_000;
+const ANSWERS_PER_INSERT: usize = 20_000;
 
 impl Store {
     /// Every active person's unit, birth date and grade: what an answer's place is made
@@ -668,45 +669,81 @@ impl Store {
         rows: &[(PersonId, AnswerPlace, Answers)],
     ) -> Result<u64> {
         let mut tx = self.begin().await?;
-        let mut stored = 0;
-        for chunk in rows.chunks(ANSWERS_PER_INSERT) {
-            let marked: Vec<(i64,)> = tx
-                .fetch_all(
-                    &Query::select()
-                        .column(SurveyTargets::PersonId)
-                        .from(SurveyTargets::Table)
-                        .and_where(Expr::col(SurveyTargets::TenantId).eq(tenant.0))
-                        .and_where(Expr::col(SurveyTargets::SurveyId).eq(survey))
-                        .and_where(Expr::col(SurveyTargets::Answered).eq(false))
-                        .and_where(
-                            Expr::col(SurveyTargets::PersonId).is_in(chunk.iter().map(|r| r.0.0)),
-                        )
-                        .to_owned(),
-                )
-                .await?;
-            let open: std::collections::HashSet<i64> = marked.into_iter().map(|(p,)| p).collect();
-            let take: Vec<&(PersonId, AnswerPlace, Answers)> =
-                chunk.iter().filter(|r| open.contains(&r.0.0)).collect();
-            if take.is_empty() {
-                continue;
-            }
-            tx.execute(
-                &Query::update()
-                    .table(SurveyTargets::Table)
-                    .value(SurveyTargets::Answered, true)
+        let unanswered: Vec<(i64,)> = tx
+            .fetch_all(
+                &Query::select()
+                    .column(SurveyTargets::PersonId)
+                    .from(SurveyTargets::Table)
                     .and_where(Expr::col(SurveyTargets::TenantId).eq(tenant.0))
                     .and_where(Expr::col(SurveyTargets::SurveyId).eq(survey))
-                    .and_where(Expr::col(SurveyTargets::PersonId).is_in(take.iter().map(|r| r.0.0)))
+                    .and_where(Expr::col(SurveyTargets::Answered).eq(false))
                     .to_owned(),
             )
             .await?;
-            let mut q = Query::insert();
-            q.into_table(SurveyAnswers::Table).columns(ANSWER_COLUMNS);
-            for (_, place, answers) in &take {
-                q.values_panic(answer_row(tenant, survey, place, answers)?);
+        let mut open: std::collections::HashSet<i64> =
+            unanswered.into_iter().map(|(p,)| p).collect();
+        // Each person once, and only those asked who have not answered.
+        let take: Vec<&(PersonId, AnswerPlace, Answers)> =
+            rows.iter().filter(|r| open.remove(&r.0.0)).collect();
+        let mut stored = 0;
+        for chunk in take.chunks(ANSWERS_PER_INSERT) {
+            let people: Vec<i64> = chunk.iter().map(|r| r.0.0).collect();
+            match &mut tx {
+                crate::Tx::Sqlite(_) => {
+                    tx.execute(
+                        &Query::update()
+                            .table(SurveyTargets::Table)
+                            .value(SurveyTargets::Answered, true)
+                            .and_where(Expr::col(SurveyTargets::TenantId).eq(tenant.0))
+                            .and_where(Expr::col(SurveyTargets::SurveyId).eq(survey))
+                            .and_where(Expr::col(SurveyTargets::PersonId).is_in(people))
+                            .to_owned(),
+                    )
+                    .await?;
+                }
+                // One array rather than thousands of parameters, which PostgreSQL takes
+                // longer to plan than to run.
+                crate::Tx::Postgres(t) => {
+                    sqlx::query(
+                        "UPDATE survey_targets SET answered = TRUE \
+                         WHERE tenant_id = $1 AND survey_id = $2 AND person_id = ANY($3)",
+                    )
+                    .bind(tenant.0)
+                    .bind(survey)
+                    .bind(people)
+                    .execute(&mut **t)
+                    .await?;
+                }
             }
-            tx.execute(&q).await?;
-            stored += take.len() as u64;
+            let answers: Vec<String> = chunk
+                .iter()
+                .map(|(_, _, a)| json(&a.0))
+                .collect::<Result<_>>()?;
+            let mut cells: Vec<Cell> = Vec::with_capacity(chunk.len() * 7);
+            for ((_, place, _), answers) in chunk.iter().zip(&answers) {
+                // A random positive id: the answers' order says nothing about who
+                // answered when.
+                cells.extend::<[Cell; 7]>([
+                    ((rand::random::<u64>() >> 2) as i64 + 1).into(),
+                    tenant.0.into(),
+                    survey.into(),
+                    place.department_id.into(),
+                    place.age_band.into(),
+                    place.grade.as_str().into(),
+                    answers.as_str().into(),
+                ]);
+            }
+            tx.insert_many(
+                SurveyAnswers::Table,
+                &ANSWER_COLUMNS
+                    .iter()
+                    .map(|c| c as &(dyn sea_query::Iden + Sync))
+                    .collect::<Vec<_>>(),
+                &cells,
+                None,
+            )
+            .await?;
+            stored += chunk.len() as u64;
         }
         tx.commit().await?;
         Ok(stored)

@@ -97,6 +97,7 @@ pub async fn seed(
     }
     progress(&format!("{} manager accounts", written.manager_accounts));
     let this_fy = cal.fiscal_year_of(today).0;
+    let load = store.begin_past_writes().await?;
     let mut batch: Vec<PastDialogue> = Vec::with_capacity(BATCH);
     for (k, share) in INTERVIEWED.iter().enumerate() {
         // Behaviour change, judged at the end of each past year for those who started.
@@ -214,7 +215,8 @@ pub async fn seed(
             written.interviews, written.one_on_ones
         ));
     }
-    store.finish_past_writes().await?;
+    store.finish_past_writes(load).await?;
+    progress("indexes and keys in place");
     store.kpi_stale(t).await?;
     Ok(written)
 }

@@ -50,6 +50,7 @@ mod m0032_kpi_counts;
 mod m0033_training_feedback;
 mod m0034_dialogue_time_index;
 mod m0035_org_report_units;
+mod m0036_dialogue_concerns_index;
 
 use m0001_platform::m0001_platform;
 use m0002_imports::m0002_imports;
@@ -86,6 +87,7 @@ use m0032_kpi_counts::m0032_kpi_counts;
 use m0033_training_feedback::m0033_training_feedback;
 use m0034_dialogue_time_index::m0034_dialogue_time_index;
 use m0035_org_report_units::m0035_org_report_units;
+use m0036_dialogue_concerns_index::m0036_dialogue_concerns_index;
 
 type Statements = Vec<String>;
 
@@ -270,6 +272,11 @@ const MIGRATIONS: &[Migration] = &[
         version: 35,
         name: "org_report_units",
         up: m0035_org_report_units,
+    },
+    Migration {
+        version: 36,
+        name: "dialogue_concerns_index",
+        up: m0036_dialogue_concerns_index,
     },
 ];
 
