@@ -63,16 +63,21 @@ impl Store {
         let start = crate::jst_day_start(*range.start());
         let end = crate::jst_day_start(*range.end()) + chrono::Duration::days(1);
         let until_end = crate::jst_day_start(until) + chrono::Duration::days(1);
-        let people: Vec<(i64, Option<i64>, Option<i64>)> = self
-            .fetch_all(
-                &Query::select()
-                    .columns([People::Id, People::DepartmentId, People::ManagerId])
-                    .from(People::Table)
-                    .and_where(Expr::col(People::TenantId).eq(tenant.0))
-                    .and_where(Expr::col(People::Status).ne(domain::PersonStatus::Left.as_str()))
-                    .to_owned(),
-            )
-            .await?;
+        let people = async {
+            let rows: Vec<(i64, Option<i64>, Option<i64>)> = self
+                .fetch_all(
+                    &Query::select()
+                        .columns([People::Id, People::DepartmentId, People::ManagerId])
+                        .from(People::Table)
+                        .and_where(Expr::col(People::TenantId).eq(tenant.0))
+                        .and_where(
+                            Expr::col(People::Status).ne(domain::PersonStatus::Left.as_str()),
+                        )
+                        .to_owned(),
+                )
+                .await?;
+            Ok::<_, crate::StoreError>(rows)
+        };
         let held = |kinds: &[&str], from: DateTime<Utc>, to: DateTime<Utc>| {
             let mut q = Query::select();
             q.from(Dialogues::Table)
@@ -87,129 +92,179 @@ impl Store {
             }
             q
         };
-        let interviews: Vec<(i64, DateTime<Utc>)> = self
-            .fetch_all(
-                held(&["career_interview", "milestone_interview"], start, end)
-                    .columns([Dialogues::SubjectPersonId, Dialogues::StartsAt]),
-            )
-            .await?;
+        let interviews = async {
+            let rows: Vec<(i64, DateTime<Utc>)> = self
+                .fetch_all(
+                    held(&["career_interview", "milestone_interview"], start, end)
+                        .columns([Dialogues::SubjectPersonId, Dialogues::StartsAt]),
+                )
+                .await?;
+            Ok::<_, crate::StoreError>(rows)
+        };
         let year_before = until_end - chrono::Duration::days(365);
         // Every kind named, so the read is a few ranges of the kind-and-time index.
         let every_kind: Vec<&str> = domain::dialogue::DialogueKind::ALL
             .iter()
             .map(|k| k.key())
             .collect();
-        let in_dialogue: Vec<(i64,)> = self
-            .fetch_all(
-                held(&every_kind, year_before, until_end)
-                    .distinct()
-                    .column(Dialogues::SubjectPersonId),
-            )
-            .await?;
-        let one_on_ones: Vec<(i64, i64, DateTime<Utc>)> = self
-            .fetch_all(
-                held(&["one_on_one"], start, end)
-                    .column((Users::Table, Users::PersonId))
-                    .column((Dialogues::Table, Dialogues::SubjectPersonId))
-                    .column((Dialogues::Table, Dialogues::StartsAt))
-                    .inner_join(
-                        Users::Table,
-                        Expr::col((Users::Table, Users::Id))
-                            .equals((Dialogues::Table, Dialogues::FacilitatorUserId)),
-                    )
-                    .and_where(Expr::col((Users::Table, Users::PersonId)).is_not_null()),
-            )
-            .await?;
-        let consulted: Vec<(i64,)> = self
-            .fetch_all(
-                held(&["consultation"], start, end)
-                    .distinct()
-                    .column(Dialogues::SubjectPersonId),
-            )
-            .await?;
-        let commitments: Vec<CommitmentRow> = self
-            .fetch_all(
-                &Query::select()
-                    .column((Commitments::Table, Commitments::SubjectPersonId))
-                    .column((Dialogues::Table, Dialogues::Kind))
-                    .column((Dialogues::Table, Dialogues::StartsAt))
-                    .column((Commitments::Table, Commitments::StartsOn))
-                    .column((Commitments::Table, Commitments::Status))
-                    .from(Commitments::Table)
-                    .inner_join(
-                        Dialogues::Table,
-                        Expr::col((Dialogues::Table, Dialogues::Id))
-                            .equals((Commitments::Table, Commitments::DialogueId)),
-                    )
-                    .and_where(Expr::col((Commitments::Table, Commitments::TenantId)).eq(tenant.0))
-                    .and_where(Expr::col((Commitments::Table, Commitments::Replaced)).eq(false))
-                    .and_where(Expr::col((Commitments::Table, Commitments::Objective)).eq(true))
-                    .and_where(Expr::col((Commitments::Table, Commitments::HasStart)).eq(true))
-                    .and_where(
-                        Expr::col((Commitments::Table, Commitments::ConfirmedAt)).is_not_null(),
-                    )
-                    .cond_where(
-                        Cond::any()
-                            .add(
-                                Expr::col((Dialogues::Table, Dialogues::StartsAt))
-                                    .gte(start)
-                                    .and(
-                                        Expr::col((Dialogues::Table, Dialogues::StartsAt)).lt(end),
-                                    ),
-                            )
-                            .add(
-                                Expr::col((Commitments::Table, Commitments::StartsOn))
-                                    .gte(*range.start())
-                                    .and(
-                                        Expr::col((Commitments::Table, Commitments::StartsOn))
-                                            .lte(*range.end()),
-                                    ),
-                            ),
-                    )
-                    .to_owned(),
-            )
-            .await?;
-        let evaluations: Vec<(i64, String)> = self
-            .fetch_all(
-                &Query::select()
-                    .columns([BehaviourEvaluations::PersonId, BehaviourEvaluations::Level])
-                    .from(BehaviourEvaluations::Table)
-                    .and_where(Expr::col(BehaviourEvaluations::TenantId).eq(tenant.0))
-                    .and_where(Expr::col(BehaviourEvaluations::FiscalYear).eq(fy))
-                    .to_owned(),
-            )
-            .await?;
-        let reports: Vec<(i64, Option<DateTime<Utc>>)> = self
-            .fetch_all(
-                &Query::select()
-                    .columns([
-                        FeedbackReports::SubjectPersonId,
-                        FeedbackReports::AcknowledgedAt,
-                    ])
-                    .from(FeedbackReports::Table)
-                    .and_where(Expr::col(FeedbackReports::TenantId).eq(tenant.0))
-                    .and_where(Expr::col(FeedbackReports::SentAt).gte(start))
-                    .and_where(Expr::col(FeedbackReports::SentAt).lt(end))
-                    .and_where(Expr::col(FeedbackReports::RetractedAt).is_null())
-                    .to_owned(),
-            )
-            .await?;
-        let survey_targets: Vec<(i64, bool)> = self
-            .fetch_all(
-                &Query::select()
-                    .column((SurveyTargets::Table, SurveyTargets::PersonId))
-                    .column((SurveyTargets::Table, SurveyTargets::Answered))
-                    .from(SurveyTargets::Table)
-                    .inner_join(
-                        Surveys::Table,
-                        Expr::col((Surveys::Table, Surveys::Id))
-                            .equals((SurveyTargets::Table, SurveyTargets::SurveyId)),
-                    )
-                    .and_where(Expr::col((Surveys::Table, Surveys::TenantId)).eq(tenant.0))
-                    .and_where(Expr::col((Surveys::Table, Surveys::FiscalYear)).eq(fy))
-                    .to_owned(),
-            )
-            .await?;
+        let in_dialogue = async {
+            let rows: Vec<(i64,)> = self
+                .fetch_all(
+                    held(&every_kind, year_before, until_end)
+                        .distinct()
+                        .column(Dialogues::SubjectPersonId),
+                )
+                .await?;
+            Ok::<_, crate::StoreError>(rows)
+        };
+        let one_on_ones = async {
+            let rows: Vec<(i64, i64, DateTime<Utc>)> = self
+                .fetch_all(
+                    held(&["one_on_one"], start, end)
+                        .column((Users::Table, Users::PersonId))
+                        .column((Dialogues::Table, Dialogues::SubjectPersonId))
+                        .column((Dialogues::Table, Dialogues::StartsAt))
+                        .inner_join(
+                            Users::Table,
+                            Expr::col((Users::Table, Users::Id))
+                                .equals((Dialogues::Table, Dialogues::FacilitatorUserId)),
+                        )
+                        .and_where(Expr::col((Users::Table, Users::PersonId)).is_not_null()),
+                )
+                .await?;
+            Ok::<_, crate::StoreError>(rows)
+        };
+        let consulted = async {
+            let rows: Vec<(i64,)> = self
+                .fetch_all(
+                    held(&["consultation"], start, end)
+                        .distinct()
+                        .column(Dialogues::SubjectPersonId),
+                )
+                .await?;
+            Ok::<_, crate::StoreError>(rows)
+        };
+        let commitments = async {
+            let rows: Vec<CommitmentRow> = self
+                .fetch_all(
+                    &Query::select()
+                        .column((Commitments::Table, Commitments::SubjectPersonId))
+                        .column((Dialogues::Table, Dialogues::Kind))
+                        .column((Dialogues::Table, Dialogues::StartsAt))
+                        .column((Commitments::Table, Commitments::StartsOn))
+                        .column((Commitments::Table, Commitments::Status))
+                        .from(Commitments::Table)
+                        .inner_join(
+                            Dialogues::Table,
+                            Expr::col((Dialogues::Table, Dialogues::Id))
+                                .equals((Commitments::Table, Commitments::DialogueId)),
+                        )
+                        .and_where(
+                            Expr::col((Commitments::Table, Commitments::TenantId)).eq(tenant.0),
+                        )
+                        .and_where(Expr::col((Commitments::Table, Commitments::Replaced)).eq(false))
+                        .and_where(Expr::col((Commitments::Table, Commitments::Objective)).eq(true))
+                        .and_where(Expr::col((Commitments::Table, Commitments::HasStart)).eq(true))
+                        .and_where(
+                            Expr::col((Commitments::Table, Commitments::ConfirmedAt)).is_not_null(),
+                        )
+                        .cond_where(
+                            Cond::any()
+                                .add(
+                                    Expr::col((Dialogues::Table, Dialogues::StartsAt))
+                                        .gte(start)
+                                        .and(
+                                            Expr::col((Dialogues::Table, Dialogues::StartsAt))
+                                                .lt(end),
+                                        ),
+                                )
+                                .add(
+                                    Expr::col((Commitments::Table, Commitments::StartsOn))
+                                        .gte(*range.start())
+                                        .and(
+                                            Expr::col((Commitments::Table, Commitments::StartsOn))
+                                                .lte(*range.end()),
+                                        ),
+                                ),
+                        )
+                        .to_owned(),
+                )
+                .await?;
+            Ok::<_, crate::StoreError>(rows)
+        };
+        let evaluations = async {
+            let rows: Vec<(i64, String)> = self
+                .fetch_all(
+                    &Query::select()
+                        .columns([BehaviourEvaluations::PersonId, BehaviourEvaluations::Level])
+                        .from(BehaviourEvaluations::Table)
+                        .and_where(Expr::col(BehaviourEvaluations::TenantId).eq(tenant.0))
+                        .and_where(Expr::col(BehaviourEvaluations::FiscalYear).eq(fy))
+                        .to_owned(),
+                )
+                .await?;
+            Ok::<_, crate::StoreError>(rows)
+        };
+        let reports = async {
+            let rows: Vec<(i64, Option<DateTime<Utc>>)> = self
+                .fetch_all(
+                    &Query::select()
+                        .columns([
+                            FeedbackReports::SubjectPersonId,
+                            FeedbackReports::AcknowledgedAt,
+                        ])
+                        .from(FeedbackReports::Table)
+                        .and_where(Expr::col(FeedbackReports::TenantId).eq(tenant.0))
+                        .and_where(Expr::col(FeedbackReports::SentAt).gte(start))
+                        .and_where(Expr::col(FeedbackReports::SentAt).lt(end))
+                        .and_where(Expr::col(FeedbackReports::RetractedAt).is_null())
+                        .to_owned(),
+                )
+                .await?;
+            Ok::<_, crate::StoreError>(rows)
+        };
+        let survey_targets = async {
+            let rows: Vec<(i64, bool)> = self
+                .fetch_all(
+                    &Query::select()
+                        .column((SurveyTargets::Table, SurveyTargets::PersonId))
+                        .column((SurveyTargets::Table, SurveyTargets::Answered))
+                        .from(SurveyTargets::Table)
+                        .inner_join(
+                            Surveys::Table,
+                            Expr::col((Surveys::Table, Surveys::Id))
+                                .equals((SurveyTargets::Table, SurveyTargets::SurveyId)),
+                        )
+                        .and_where(Expr::col((Surveys::Table, Surveys::TenantId)).eq(tenant.0))
+                        .and_where(Expr::col((Surveys::Table, Surveys::FiscalYear)).eq(fy))
+                        .to_owned(),
+                )
+                .await?;
+            Ok::<_, crate::StoreError>(rows)
+        };
+        // The reads are independent: on both engines they run side by side, each on a
+        // connection of its own.
+        let (
+            people,
+            interviews,
+            in_dialogue,
+            one_on_ones,
+            consulted,
+            commitments,
+            evaluations,
+            reports,
+            survey_targets,
+        ) = tokio::try_join!(
+            people,
+            interviews,
+            in_dialogue,
+            one_on_ones,
+            consulted,
+            commitments,
+            evaluations,
+            reports,
+            survey_targets
+        )?;
         Ok(KpiFacts {
             people,
             interviews,
