@@ -358,8 +358,8 @@ impl Store {
     }
 
     /// After bulk writes with ids handed out here: what [`Store::begin_past_writes`] took
-    /// off is put back, PostgreSQL's id sequences move past the ids, and both engines
-    /// refresh the planner's statistics.
+    /// off is put back, PostgreSQL's id sequences move past the ids and its tables are
+    /// vacuumed, and both engines refresh the planner's statistics.
     pub async fn finish_past_writes(&self, load: PastLoad) -> Result<()> {
         let mut tx = self.begin().await?;
         if tx.engine() == crate::db::Engine::Postgres {
@@ -380,7 +380,10 @@ impl Store {
         tx.commit().await?;
         self.refresh_statistics().await?;
         if self.engine() == crate::db::Engine::Postgres {
-            self.execute_raw("ANALYZE dialogues, commitments, dialogue_concerns, users, survey_targets, survey_answers")
+            // VACUUM as well: until the visibility map knows the new pages are all
+            // visible, every "index-only" read of the KPI facts fetched each row from the
+            // table (a year's dialogues of everyone: 251 s instead of 3 s).
+            self.execute_raw("VACUUM (ANALYZE) dialogues, commitments, dialogue_concerns, users, survey_targets, survey_answers")
                 .await?;
         }
         Ok(())
