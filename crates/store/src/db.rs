@@ -461,6 +461,25 @@ impl Tx {
     }
 }
 
+impl Store {
+    /// `column IN ids` as one parameter: a JSON array read by `json_each` on SQLite, an
+    /// array literal on PostgreSQL. A list of a thousand parameters cost PostgreSQL more
+    /// to plan than to run (300 ms for a dashboard's 1,206 units).
+    pub(crate) fn in_ids(&self, column: &str, ids: &[i64]) -> sea_query::Expr {
+        let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
+        match self.engine() {
+            Engine::Sqlite => sea_query::Expr::cust_with_values(
+                format!("\"{column}\" IN (SELECT value FROM json_each(?))"),
+                [format!("[{}]", list.join(","))],
+            ),
+            Engine::Postgres => sea_query::Expr::cust_with_values(
+                format!("\"{column}\" = ANY(CAST($1 AS bigint[]))"),
+                [format!("{{{}}}", list.join(","))],
+            ),
+        }
+    }
+}
+
 /// One value of a bulk insert ([`Tx::insert_many`]). Strings are borrowed: each is copied
 /// once, into the engine. The variant carries the column's type even when the value is null.
 #[derive(Debug, Clone, Copy)]

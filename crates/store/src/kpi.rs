@@ -2,6 +2,7 @@
 //! a few set-wise queries (no note text is opened; only kinds, states, dates and flags).
 //! The counting itself is in `app::kpi`.
 
+use crate::db::Cell;
 use crate::schema::{
     BehaviourEvaluations, Commitments, Dialogues, FeedbackReports, People, SurveyTargets, Surveys,
     Users,
@@ -306,9 +307,6 @@ pub struct KpiCountRow {
     pub hidden: bool,
 }
 
-/// Rows per INSERT statement (8 values each).
-const COUNTS_PER_INSERT: usize = 1_000;
-
 type StoredCount = (i64, String, i64, i64, i64, bool);
 
 impl Store {
@@ -330,32 +328,37 @@ impl Store {
                 .to_owned(),
         )
         .await?;
-        for chunk in rows.chunks(COUNTS_PER_INSERT) {
-            let mut q = Query::insert();
-            q.into_table(KpiCounts::Table).columns([
-                KpiCounts::TenantId,
-                KpiCounts::FiscalYear,
-                KpiCounts::DepartmentId,
-                KpiCounts::Kpi,
-                KpiCounts::NumMilli,
-                KpiCounts::Den,
-                KpiCounts::People,
-                KpiCounts::Hidden,
-            ]);
-            for r in chunk {
-                q.values_panic([
+        let cells: Vec<Cell> = rows
+            .iter()
+            .flat_map(|r| {
+                [
                     tenant.0.into(),
                     i64::from(fy).into(),
                     r.department_id.unwrap_or(0).into(),
-                    r.kpi.clone().into(),
+                    r.kpi.as_str().into(),
                     ((r.num * 1000.0).round() as i64).into(),
                     (r.den as i64).into(),
                     (r.people as i64).into(),
                     r.hidden.into(),
-                ]);
-            }
-            tx.execute(&q).await?;
-        }
+                ]
+            })
+            .collect();
+        tx.insert_many(
+            KpiCounts::Table,
+            &[
+                &KpiCounts::TenantId,
+                &KpiCounts::FiscalYear,
+                &KpiCounts::DepartmentId,
+                &KpiCounts::Kpi,
+                &KpiCounts::NumMilli,
+                &KpiCounts::Den,
+                &KpiCounts::People,
+                &KpiCounts::Hidden,
+            ],
+            &cells,
+            None,
+        )
+        .await?;
         tx.execute(
             &Query::delete()
                 .from_table(KpiYears::Table)
@@ -415,9 +418,7 @@ impl Store {
                     .from(KpiCounts::Table)
                     .and_where(Expr::col(KpiCounts::TenantId).eq(tenant.0))
                     .and_where(Expr::col(KpiCounts::FiscalYear).eq(fy))
-                    .and_where(
-                        Expr::col(KpiCounts::DepartmentId).is_in(departments.iter().copied()),
-                    )
+                    .and_where(self.in_ids("department_id", departments))
                     .to_owned(),
             )
             .await?;

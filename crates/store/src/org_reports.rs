@@ -4,6 +4,7 @@
 //! and the API read the few rows they show. A report is named by a key (`survey:{id}`,
 //! `themes:{fy}`). Derived data: a recount replaces a report's rows in one transaction.
 
+use crate::db::Cell;
 use crate::schema::{OrgReportUnits, OrgReports};
 use crate::{Result, Store, TenantId};
 use chrono::{DateTime, Utc};
@@ -58,9 +59,6 @@ fn parse<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
     serde_json::from_str(s).map_err(|e| crate::StoreError::Integrity(e.to_string()))
 }
 
-/// Units per INSERT statement (8 values each).
-const UNITS_PER_INSERT: usize = 500;
-
 type UnitRow = (i64, Option<i64>, String, String, bool, String);
 
 impl Store {
@@ -110,33 +108,39 @@ impl Store {
                 .to_owned(),
         )
         .await?;
-        for chunk in units.chunks(UNITS_PER_INSERT) {
-            let mut q = Query::insert();
-            q.into_table(OrgReportUnits::Table).columns([
-                OrgReportUnits::TenantId,
-                OrgReportUnits::Report,
-                OrgReportUnits::DepartmentId,
-                OrgReportUnits::ParentId,
-                OrgReportUnits::Code,
-                OrgReportUnits::Name,
-                OrgReportUnits::HasChildren,
-                OrgReportUnits::Cells,
+        let json_cells: Vec<String> = units
+            .iter()
+            .map(|u| json(&u.cells))
+            .collect::<Result<_>>()?;
+        let mut cells: Vec<Cell> = Vec::with_capacity(units.len() * 8);
+        for (u, unit_cells) in units.iter().zip(&json_cells) {
+            cells.extend::<[Cell; 8]>([
+                tenant.0.into(),
+                report.into(),
+                u.department_id.into(),
+                u.parent_id.into(),
+                u.code.as_str().into(),
+                u.name.as_str().into(),
+                u.has_children.into(),
+                unit_cells.as_str().into(),
             ]);
-            for u in chunk {
-                let cells = json(&u.cells)?;
-                q.values_panic([
-                    tenant.0.into(),
-                    report.into(),
-                    u.department_id.into(),
-                    u.parent_id.into(),
-                    u.code.clone().into(),
-                    u.name.clone().into(),
-                    u.has_children.into(),
-                    cells.into(),
-                ]);
-            }
-            tx.execute(&q).await?;
         }
+        tx.insert_many(
+            OrgReportUnits::Table,
+            &[
+                &OrgReportUnits::TenantId,
+                &OrgReportUnits::Report,
+                &OrgReportUnits::DepartmentId,
+                &OrgReportUnits::ParentId,
+                &OrgReportUnits::Code,
+                &OrgReportUnits::Name,
+                &OrgReportUnits::HasChildren,
+                &OrgReportUnits::Cells,
+            ],
+            &cells,
+            None,
+        )
+        .await?;
         tx.commit().await
     }
 
@@ -267,9 +271,7 @@ impl Store {
         let rows: Vec<UnitRow> = self
             .fetch_all(
                 &Store::report_units(tenant, report)
-                    .and_where(
-                        Expr::col(OrgReportUnits::DepartmentId).is_in(departments.iter().copied()),
-                    )
+                    .and_where(self.in_ids("department_id", departments))
                     .to_owned(),
             )
             .await?;
