@@ -226,7 +226,12 @@ async fn main() {
         ];
         println!(
             "{:<32} {:>9} {:>9} {:>11} {:>11} {:>9}",
-            "page", "1 p50 ms", "1 p95 ms", "64 p50 ms", "64 p95 ms", "req/s"
+            "page",
+            "1 p50 ms",
+            "1 p95 ms",
+            format!("{clients} p50 ms"),
+            format!("{clients} p95 ms"),
+            "req/s"
         );
         let only: String = env_or("KYORITSU_BENCH_PAGES", String::new());
         for (name, path) in pages.iter().filter(|(n, _)| n.contains(only.as_str())) {
