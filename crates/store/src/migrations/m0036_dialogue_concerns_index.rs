@@ -1,4 +1,4 @@
-//! Migration 36: not yet released — it may change until the stop that lands it.
+//! Migration 36: released — never edit it (`crates/store/MIGRATIONS.md`).
 
 use super::*;
 
