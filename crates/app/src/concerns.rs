@@ -4,7 +4,7 @@
 //! `domain::anonymity`, with one more rule: a cell where everyone consulted raised the
 //! theme stays hidden (it would tell that each of them did). Only tags travel.
 
-use crate::report_store::{self, Rows};
+use crate::report_store::{self, Rows, side_by_side};
 use crate::surveys::{By, Listing, ReportUnavailable, RowLabel, Tree, scope};
 use crate::{Caller, Error};
 use domain::anonymity::Cube;
@@ -163,11 +163,14 @@ pub async fn count(
     let range = cal.range(domain::calendar::FiscalYear(fy));
     let from = domain::japan_time::start_of_japan_day(*range.start());
     let until = domain::japan_time::start_of_japan_day(*range.end()) + chrono::Duration::days(1);
-    let tree = Tree::load(store, tenant).await?;
-    let people = store.people_places(tenant).await?;
-    let consulted = store.consulted_between(tenant, from, until).await?;
-    let keys = list(store, tenant).await?.keys();
-    let concerns = store.concerns_between(tenant, from, until).await?;
+    // Independent reads, side by side.
+    let (tree, people, consulted, keys, concerns) = tokio::try_join!(
+        Tree::load(store, tenant),
+        async { Ok::<_, Error>(store.people_places(tenant).await?) },
+        async { Ok::<_, Error>(store.consulted_between(tenant, from, until).await?) },
+        async { Ok::<_, Error>(list(store, tenant).await?.keys()) },
+        async { Ok::<_, Error>(store.concerns_between(tenant, from, until).await?) },
+    )?;
     let year_start = *range.start();
     let columns = keys.clone();
     let (grades, units) = tokio::task::spawn_blocking(move || {
@@ -211,23 +214,30 @@ pub async fn count(
             }
         }
         let mut rows = Rows::new(&tree, na, grades.len(), &base);
-        for key in &keys {
-            let people = raised.get(key.as_str());
-            let mut cube = Cube::new(
-                tree.parent().to_vec(),
-                na,
-                nb,
-                people
-                    .into_iter()
-                    .flatten()
-                    .filter(|p| consulted.contains(p))
-                    .filter_map(|p| placed(*p)),
-            );
+        let cubes = keys
+            .iter()
+            .map(|key| {
+                let people = raised.get(key.as_str());
+                Cube::new(
+                    tree.parent().to_vec(),
+                    na,
+                    nb,
+                    people
+                        .into_iter()
+                        .flatten()
+                        .filter(|p| consulted.contains(p))
+                        .filter_map(|p| placed(*p)),
+                )
+            })
+            .collect();
+        let decided = side_by_side(cubes, |cube| {
             let probe = cube.clone();
             cube.decide_also(k, |u, a, b| {
                 let n = probe.count(u, a, b);
                 n > 0 && n == base.count(u, a, b)
             });
+        });
+        for cube in decided {
             rows.column(|u, a, b, _| {
                 cube.shown(u, a, b).then(|| {
                     let n = cube.count(u, a, b);

@@ -103,7 +103,21 @@ pub(crate) async fn counts(
         start_of_japan_day(*range.start()),
         start_of_japan_day(*range.end()) + chrono::Duration::days(1),
     );
-    let facts = store.kpi_facts(tenant, fy, range.clone(), until).await?;
+    // The year's facts, the autonomy judgement's and the closed 5-supports surveys'
+    // answers are independent reads: they run side by side.
+    let autonomy = async {
+        let definition = store.autonomy_definition(tenant).await?;
+        let facts = store
+            .autonomy_facts(tenant, fy, range.clone(), None, &settings.rating_scale)
+            .await?;
+        Ok::<_, Error>((definition, facts))
+    };
+    let supports = supports_counts(store, tenant, tree, (fy, settings.anonymity_k), now);
+    let (facts, (definition, autonomy), (support_counts, hidden)) = tokio::try_join!(
+        async { Ok::<_, Error>(store.kpi_facts(tenant, fy, range.clone(), until).await?) },
+        autonomy,
+        supports
+    )?;
     let unit_of: HashMap<i64, usize> = facts
         .people
         .iter()
@@ -154,12 +168,16 @@ pub(crate) async fn counts(
             Count::of(yes(first_commit.contains_key(p)), 1),
         );
     }
+    let mut interviews_of: HashMap<i64, Vec<DateTime<Utc>>> = HashMap::new();
+    for (p, when) in &facts.interviews {
+        if first_commit.contains_key(p) {
+            interviews_of.entry(*p).or_default().push(*when);
+        }
+    }
     for (p, at) in &first_commit {
-        let sessions = facts
-            .interviews
-            .iter()
-            .filter(|(q, when)| q == p && when <= at)
-            .count();
+        let sessions = interviews_of
+            .get(p)
+            .map_or(0, |w| w.iter().filter(|when| *when <= at).count());
         if sessions > 0 {
             add(Kpi::SessionsToCommitment, *p, Count::of(sessions as f64, 1));
         }
@@ -211,10 +229,6 @@ pub(crate) async fn counts(
     }
 
     // Autonomy, by the tenant's definition.
-    let definition = store.autonomy_definition(tenant).await?;
-    let autonomy = store
-        .autonomy_facts(tenant, fy, range.clone(), None, &settings.rating_scale)
-        .await?;
     let bar = domain::autonomy::threshold(&definition, &autonomy.ratings, &settings.rating_scale);
     for (p, f) in &autonomy.people {
         let j = domain::autonomy::judge(&definition, f, bar);
@@ -257,16 +271,32 @@ pub(crate) async fn counts(
         }
     }
 
-    // The 5 supports: answers to the year's closed 5-supports surveys, shown only in the
-    // units where each survey's own report shows them.
-    let surveys = store.survey_list(tenant).await?;
+    if let Some(v) = per.get_mut(&Kpi::SupportScore) {
+        *v = support_counts;
+    }
+    also_hidden.insert(Kpi::SupportScore, hidden);
+    Ok(Counts { per, also_hidden })
+}
+
+/// The 5 supports of fiscal year `fy`: each unit's own answers to the year's closed
+/// 5-supports surveys (one mean over the supports per answer), and the units where a
+/// survey's own report hides them (so the KPI hides them too).
+async fn supports_counts(
+    store: &Store,
+    tenant: TenantId,
+    tree: &Tree,
+    (fy, k): (i32, u32),
+    now: DateTime<Utc>,
+) -> Result<(Vec<Count>, Vec<bool>), Error> {
+    let today = domain::japan_time::japan_date(now);
+    let n = tree.len();
+    let mut counts = vec![Count::default(); n];
     let mut hidden = vec![false; n];
+    let surveys = store.survey_list(tenant).await?;
     for s in surveys.iter().filter(|s| {
         s.fiscal_year == fy && s.kind == domain::survey::Kind::FiveSupports && !s.is_open(today)
     }) {
-        let shown =
-            crate::report_store::supports_shown(store, tenant, tree, s, settings.anonymity_k, now)
-                .await?;
+        let shown = crate::report_store::supports_shown(store, tenant, tree, s, k, now).await?;
         for (h, shown) in hidden.iter_mut().zip(shown) {
             *h |= !shown;
         }
@@ -278,14 +308,11 @@ pub(crate) async fn counts(
                 .collect();
             if !scores.is_empty() {
                 let mean = scores.iter().sum::<f64>() / scores.len() as f64;
-                if let Some(v) = per.get_mut(&Kpi::SupportScore) {
-                    v[tree.unit(a.place.department_id)].add(&Count::of(mean, 1));
-                }
+                counts[tree.unit(a.place.department_id)].add(&Count::of(mean, 1));
             }
         }
     }
-    also_hidden.insert(Kpi::SupportScore, hidden);
-    Ok(Counts { per, also_hidden })
+    Ok((counts, hidden))
 }
 
 /// Counts decided for showing: each unit's totals and whether each KPI shows there.

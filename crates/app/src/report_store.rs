@@ -154,8 +154,38 @@ impl<'a> Rows<'a> {
     }
 }
 
+/// Runs `work` on every item on as many threads as the machine has cores, and gives the
+/// items back in their order: a report's cubes are decided independently of each other,
+/// so a year's theme cubes or a survey's measures take the cores side by side.
+pub(crate) fn side_by_side<T: Send>(items: Vec<T>, work: impl Fn(&mut T) + Sync) -> Vec<T> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if threads <= 1 {
+        let mut items = items;
+        items.iter_mut().for_each(work);
+        return items;
+    }
+    let slots: Vec<Mutex<T>> = items.into_iter().map(Mutex::new).collect();
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                while let Some(slot) = slots.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    work(&mut slot.lock().unwrap_or_else(|e| e.into_inner()));
+                }
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
+        .collect()
+}
+
 /// Decides the report of `answers` over `tree`: one cube for the respondents and one per
-/// measure (built and dropped one at a time), every row of every unit.
+/// measure (decided side by side), every row of every unit.
 fn decide(
     tree: &Tree,
     kind: survey::Kind,
@@ -192,15 +222,18 @@ fn decide(
     respondents.decide(k);
     let mut rows = Rows::new(tree, na, grades.len(), &respondents);
     drop(respondents);
-    for m in Measure::of(kind) {
-        let members: Vec<(usize, usize, usize)> = placed
-            .iter()
-            .zip(&scores)
-            .filter(|(_, s)| s.contains_key(&m))
-            .map(|(p, _)| *p)
-            .collect();
-        let mut cube = Cube::new(parent.clone(), na, nb, members);
-        cube.decide(k);
+    let cubes = Measure::of(kind)
+        .into_iter()
+        .map(|m| {
+            let members = placed
+                .iter()
+                .zip(&scores)
+                .filter(|(_, s)| s.contains_key(&m))
+                .map(|(p, _)| *p);
+            (m, Cube::new(parent.clone(), na, nb, members))
+        })
+        .collect();
+    for (m, cube) in side_by_side(cubes, |(_, cube)| cube.decide(k)) {
         let mut tallies = vec![Tally::default(); rows.len()];
         for ((u, a, b), s) in placed.iter().zip(&scores) {
             let Some(t) = s.get(&m) else { continue };

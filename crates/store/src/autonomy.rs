@@ -168,99 +168,114 @@ impl Store {
         department_code: Option<&str>,
         scale: &domain::rating::RatingScale,
     ) -> Result<YearFacts> {
-        // The population.
-        let mut q = Query::select();
-        q.columns([People::Id, People::DepartmentId])
-            .from(People::Table)
-            .and_where(Expr::col(People::TenantId).eq(tenant.0))
-            .and_where(Expr::col(People::Status).ne(domain::PersonStatus::Left.as_str()));
-        let people: Vec<(i64, Option<i64>)> = self.fetch_all(&q).await?;
-        let people: Vec<i64> = match department_code {
-            None => people.into_iter().map(|(id, _)| id).collect(),
-            Some(code) => {
-                let inside = self.department_subtree(tenant, code).await?;
-                people
-                    .into_iter()
-                    .filter(|(_, d)| d.is_some_and(|d| inside.contains(&d)))
-                    .map(|(id, _)| id)
-                    .collect()
-            }
+        // The population, the ratings, the visions and the commitments: independent
+        // reads, run side by side (each on a pooled connection of its own).
+        let population = async {
+            let mut q = Query::select();
+            q.columns([People::Id, People::DepartmentId])
+                .from(People::Table)
+                .and_where(Expr::col(People::TenantId).eq(tenant.0))
+                .and_where(Expr::col(People::Status).ne(domain::PersonStatus::Left.as_str()));
+            let people: Vec<(i64, Option<i64>)> = self.fetch_all(&q).await?;
+            Ok::<Vec<i64>, crate::StoreError>(match department_code {
+                None => people.into_iter().map(|(id, _)| id).collect(),
+                Some(code) => {
+                    let inside = self.department_subtree(tenant, code).await?;
+                    people
+                        .into_iter()
+                        .filter(|(_, d)| d.is_some_and(|d| inside.contains(&d)))
+                        .map(|(id, _)| id)
+                        .collect()
+                }
+            })
         };
         // Ratings: the year's, or the last year rated before it.
-        let (latest,): (Option<i32>,) = self
-            .fetch_one(
-                &Query::select()
-                    .expr(Expr::col(Ratings::FiscalYear).max())
-                    .from(Ratings::Table)
-                    .and_where(Expr::col(Ratings::TenantId).eq(tenant.0))
-                    .and_where(Expr::col(Ratings::FiscalYear).lte(fy))
-                    .to_owned(),
-            )
-            .await?;
-        let mut rating_of: HashMap<i64, f64> = HashMap::new();
-        let mut all_ratings = Vec::new();
-        if let Some(year) = latest {
-            let rows: Vec<(i64, String)> = self
-                .fetch_all(
+        let ratings = async {
+            let (latest,): (Option<i32>,) = self
+                .fetch_one(
                     &Query::select()
-                        .columns([Ratings::PersonId, Ratings::Rating])
+                        .expr(Expr::col(Ratings::FiscalYear).max())
                         .from(Ratings::Table)
                         .and_where(Expr::col(Ratings::TenantId).eq(tenant.0))
-                        .and_where(Expr::col(Ratings::FiscalYear).eq(year))
+                        .and_where(Expr::col(Ratings::FiscalYear).lte(fy))
                         .to_owned(),
                 )
                 .await?;
-            for (p, r) in rows {
-                if let Some(v) = scale.value(&r) {
-                    rating_of.insert(p, v);
-                    all_ratings.push(v);
-                }
+            let mut rows: Vec<(i64, String)> = Vec::new();
+            if let Some(year) = latest {
+                rows = self
+                    .fetch_all(
+                        &Query::select()
+                            .columns([Ratings::PersonId, Ratings::Rating])
+                            .from(Ratings::Table)
+                            .and_where(Expr::col(Ratings::TenantId).eq(tenant.0))
+                            .and_where(Expr::col(Ratings::FiscalYear).eq(year))
+                            .to_owned(),
+                    )
+                    .await?;
             }
-        }
+            Ok::<_, crate::StoreError>((latest, rows))
+        };
         // Visions recorded in interviews that year: the longest horizon per person.
         let start: DateTime<Utc> = crate::jst_day_start(*range.start());
         let end: DateTime<Utc> = crate::jst_day_start(*range.end()) + chrono::Duration::days(1);
-        let visions: Vec<(i64, Option<i64>)> = self
-            .fetch_all(
-                &Query::select()
-                    .column(Dialogues::SubjectPersonId)
-                    .column(VisionColumns::VisionHorizon)
-                    .from(Dialogues::Table)
-                    .and_where(Expr::col(Dialogues::TenantId).eq(tenant.0))
-                    .and_where(Expr::col(Dialogues::StartsAt).gte(start))
-                    .and_where(Expr::col(Dialogues::StartsAt).lt(end))
-                    .and_where(Expr::col(Dialogues::State).eq("held"))
-                    .and_where(Expr::col(VisionColumns::VisionHorizon).is_not_null())
-                    .to_owned(),
-            )
-            .await?;
+        let visions = async {
+            let rows: Vec<(i64, Option<i64>)> = self
+                .fetch_all(
+                    &Query::select()
+                        .column(Dialogues::SubjectPersonId)
+                        .column(VisionColumns::VisionHorizon)
+                        .from(Dialogues::Table)
+                        .and_where(Expr::col(Dialogues::TenantId).eq(tenant.0))
+                        .and_where(Expr::col(Dialogues::StartsAt).gte(start))
+                        .and_where(Expr::col(Dialogues::StartsAt).lt(end))
+                        .and_where(Expr::col(Dialogues::State).eq("held"))
+                        .and_where(Expr::col(VisionColumns::VisionHorizon).is_not_null())
+                        .to_owned(),
+                )
+                .await?;
+            Ok::<_, crate::StoreError>(rows)
+        };
+        // Commitments that count, starting that year, being practised.
+        let practised = async {
+            let rows: Vec<(i64,)> = self
+                .fetch_all(
+                    &Query::select()
+                        .column(Commitments::SubjectPersonId)
+                        .from(Commitments::Table)
+                        .and_where(Expr::col(Commitments::TenantId).eq(tenant.0))
+                        .and_where(Expr::col(Commitments::Replaced).eq(false))
+                        .and_where(Expr::col(Commitments::Objective).eq(true))
+                        .and_where(Expr::col(Commitments::HasStart).eq(true))
+                        .and_where(Expr::col(Commitments::ConfirmedAt).is_not_null())
+                        .and_where(Expr::col(Commitments::Status).is_in([
+                            "started",
+                            "continuing",
+                            "done",
+                        ]))
+                        .and_where(Expr::col(Commitments::StartsOn).gte(*range.start()))
+                        .and_where(Expr::col(Commitments::StartsOn).lte(*range.end()))
+                        .to_owned(),
+                )
+                .await?;
+            Ok::<_, crate::StoreError>(rows)
+        };
+        let (people, (latest, ratings), visions, practised) =
+            tokio::try_join!(population, ratings, visions, practised)?;
+        let mut rating_of: HashMap<i64, f64> = HashMap::new();
+        let mut all_ratings = Vec::new();
+        for (p, r) in ratings {
+            if let Some(v) = scale.value(&r) {
+                rating_of.insert(p, v);
+                all_ratings.push(v);
+            }
+        }
         let mut horizon_of: HashMap<i64, u8> = HashMap::new();
         for (p, h) in visions {
             let h = h.unwrap_or(0).clamp(0, 255) as u8;
             let e = horizon_of.entry(p).or_insert(0);
             *e = std::cmp::max(*e, h);
         }
-        // Commitments that count, starting that year, being practised.
-        let practised: Vec<(i64,)> = self
-            .fetch_all(
-                &Query::select()
-                    .column(Commitments::SubjectPersonId)
-                    .from(Commitments::Table)
-                    .and_where(Expr::col(Commitments::TenantId).eq(tenant.0))
-                    .and_where(Expr::col(Commitments::Replaced).eq(false))
-                    .and_where(Expr::col(Commitments::Objective).eq(true))
-                    .and_where(Expr::col(Commitments::HasStart).eq(true))
-                    .and_where(Expr::col(Commitments::ConfirmedAt).is_not_null())
-                    .and_where(Expr::col(Commitments::Status).is_in([
-                        "started",
-                        "continuing",
-                        "done",
-                    ]))
-                    .and_where(Expr::col(Commitments::StartsOn).gte(*range.start()))
-                    .and_where(Expr::col(Commitments::StartsOn).lte(*range.end()))
-                    .to_owned(),
-            )
-            .await?;
         let practised: HashSet<i64> = practised.into_iter().map(|(p,)| p).collect();
         Ok(YearFacts {
             people: people
