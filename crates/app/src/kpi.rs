@@ -246,19 +246,15 @@ pub(crate) async fn counts(
     for m in manager_of.values() {
         *reports_of.entry(*m).or_default() += 1;
     }
-    let mut met: HashMap<i64, HashSet<(i64, u32)>> = HashMap::new();
-    for (m, report, at) in &facts.one_on_ones {
+    let mut met: HashMap<i64, u64> = HashMap::new();
+    for (m, report, n) in &facts.one_on_one_months {
         if manager_of.get(report) == Some(m) {
-            let day = japan_date(*at);
-            if day <= until {
-                let month = domain::kpi::months_begun(*range.start(), day) as u32;
-                met.entry(*m).or_default().insert((*report, month));
-            }
+            *met.entry(*m).or_default() += n;
         }
     }
     if months > 0 {
         for (m, r) in &reports_of {
-            let pairs = met.get(m).map_or(0, |s| s.len()) as f64;
+            let pairs = met.get(m).copied().unwrap_or(0) as f64;
             add(
                 Kpi::OneOnOneCadence,
                 *m,

@@ -1399,6 +1399,28 @@ async fn kpi_matches_a_recount(db: TestDb) {
         Some("a-long-enough-password\n"),
     );
     assert!(out.status.success(), "{}", stderr(&out));
+    // The cadence counts each pair's months once, and only the manager's own 1on1s: a
+    // second 1on1 in the same month for some pairs, and some held by someone else.
+    let copy = "INSERT INTO dialogues (tenant_id, kind, subject_person_id, facilitator_user_id, \
+                starts_at, duration_minutes, place, state, created_by_user_id, created_at) \
+                SELECT tenant_id, kind, subject_person_id, {facilitator}, starts_at, \
+                duration_minutes, place, state, created_by_user_id, created_at FROM dialogues \
+                WHERE kind = 'one_on_one' AND id % {every} = 0";
+    for (facilitator, every) in [
+        ("facilitator_user_id", "5"),
+        (
+            "(SELECT MIN(id) FROM users WHERE person_id IS NOT NULL)",
+            "7",
+        ),
+    ] {
+        text_rows(
+            &db.url,
+            &copy
+                .replace("{facilitator}", facilitator)
+                .replace("{every}", every),
+        )
+        .await;
+    }
     // On PostgreSQL the bulk writer takes the tables' foreign keys and secondary indexes
     // off while it writes: every one is back afterwards.
     if db.url.starts_with("postgres") {

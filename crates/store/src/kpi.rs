@@ -8,7 +8,7 @@ use crate::schema::{
     Users,
 };
 use crate::{Result, Store, TenantId};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_query::{Cond, Expr, ExprTrait, Query};
 use std::collections::HashSet;
 use std::ops::RangeInclusive;
@@ -37,8 +37,10 @@ pub struct KpiFacts {
     pub interviews: Vec<(i64, DateTime<Utc>)>,
     /// People with any dialogue held in the 12 months up to the year's end (or today).
     pub in_dialogue: HashSet<i64>,
-    /// 1on1s held in the year: (facilitating person, person met, start).
-    pub one_on_ones: Vec<(i64, i64, DateTime<Utc>)>,
+    /// 1on1s held in the year up to the last day counted, per pair: (facilitating
+    /// person, person met, calendar months of the year in which they met — months past
+    /// the twelfth counted as the twelfth).
+    pub one_on_one_months: Vec<(i64, i64, u64)>,
     /// Commitments that count, from dialogues held in the year or starting in it.
     pub commitments: Vec<CommitmentFact>,
     /// Behaviour-change evaluations of the year: (person, level).
@@ -118,19 +120,51 @@ impl Store {
                 .await?;
             Ok::<_, crate::StoreError>(rows)
         };
+        // Grouped per pair in the database (a year of monthly 1on1s at 300,000 people is
+        // ~1.9 million rows; each pair's distinct months are a few hundred thousand):
+        // each 1on1 falls in the calendar month it begins in (Japan time), numbered by
+        // comparing its start with the months' boundaries.
         let one_on_ones = async {
-            let rows: Vec<(i64, i64, DateTime<Utc>)> = self
+            let mut month = sea_query::CaseStatement::new();
+            for (i, bound) in month_bounds(*range.start(), until).into_iter().enumerate() {
+                month = month.case(
+                    Expr::col((Dialogues::Table, Dialogues::StartsAt)).lt(bound),
+                    Expr::val(i as i64 + 1),
+                );
+            }
+            let month = month.finally(Expr::val(MONTHS_COUNTED));
+            let pairs = sea_query::Alias::new("pairs");
+            let (facilitator, met, months) = (
+                sea_query::Alias::new("facilitator"),
+                sea_query::Alias::new("met"),
+                sea_query::Alias::new("months"),
+            );
+            let grouped = held(&["one_on_one"], start, until_end)
+                .expr_as(
+                    Expr::col((Dialogues::Table, Dialogues::FacilitatorUserId)),
+                    facilitator.clone(),
+                )
+                .expr_as(
+                    Expr::col((Dialogues::Table, Dialogues::SubjectPersonId)),
+                    met.clone(),
+                )
+                .expr_as(sea_query::Func::count_distinct(month), months.clone())
+                .group_by_col((Dialogues::Table, Dialogues::FacilitatorUserId))
+                .group_by_col((Dialogues::Table, Dialogues::SubjectPersonId))
+                .to_owned();
+            let rows: Vec<(i64, i64, i64)> = self
                 .fetch_all(
-                    held(&["one_on_one"], start, end)
+                    &Query::select()
                         .column((Users::Table, Users::PersonId))
-                        .column((Dialogues::Table, Dialogues::SubjectPersonId))
-                        .column((Dialogues::Table, Dialogues::StartsAt))
+                        .column((pairs.clone(), met))
+                        .column((pairs.clone(), months))
+                        .from_subquery(grouped, pairs.clone())
                         .inner_join(
                             Users::Table,
-                            Expr::col((Users::Table, Users::Id))
-                                .equals((Dialogues::Table, Dialogues::FacilitatorUserId)),
+                            Expr::col((Users::Table, Users::Id)).equals((pairs, facilitator)),
                         )
-                        .and_where(Expr::col((Users::Table, Users::PersonId)).is_not_null()),
+                        .and_where(Expr::col((Users::Table, Users::PersonId)).is_not_null())
+                        .to_owned(),
                 )
                 .await?;
             Ok::<_, crate::StoreError>(rows)
@@ -270,7 +304,10 @@ impl Store {
             people,
             interviews,
             in_dialogue: in_dialogue.into_iter().map(|(p,)| p).collect(),
-            one_on_ones,
+            one_on_one_months: one_on_ones
+                .into_iter()
+                .map(|(m, p, n)| (m, p, u64::try_from(n).unwrap_or(0)))
+                .collect(),
             commitments: commitments
                 .into_iter()
                 .map(
@@ -292,6 +329,28 @@ impl Store {
             consulted: consulted.into_iter().map(|(p,)| p).collect(),
         })
     }
+}
+
+/// The most months a fiscal year's 1on1 cadence counts.
+const MONTHS_COUNTED: i64 = 12;
+
+/// The Japan-time starts of the calendar months that begin after `fy_start` and by
+/// `until` — at most eleven: a 1on1 before the first is in the year's first month, one
+/// from the last on in the month after it (a year begun mid-month has a thirteenth
+/// part-month, counted as the twelfth, as `domain::kpi::months_begun` counts it).
+fn month_bounds(fy_start: NaiveDate, until: NaiveDate) -> Vec<DateTime<Utc>> {
+    let mut out = Vec::new();
+    let mut first = fy_start.with_day(1).unwrap_or(fy_start);
+    while out.len() < (MONTHS_COUNTED - 1) as usize {
+        first = first
+            .checked_add_months(chrono::Months::new(1))
+            .unwrap_or(NaiveDate::MAX);
+        if first > until {
+            break;
+        }
+        out.push(crate::jst_day_start(first));
+    }
+    out
 }
 
 /// One stored figure: a unit (a department, None for the whole company), a KPI key, the
@@ -474,5 +533,35 @@ impl Store {
         )
         .await
         .map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("date")
+    }
+
+    #[test]
+    fn month_bounds_number_the_months_as_the_cadence_counts_them() {
+        // A year begun on April 1st: eleven boundaries, May 1st to March 1st (Japan time).
+        let b = month_bounds(d(2025, 4, 1), d(2026, 3, 31));
+        assert_eq!(b.len(), 11);
+        assert_eq!(b[0], crate::jst_day_start(d(2025, 5, 1)));
+        assert_eq!(b[10], crate::jst_day_start(d(2026, 3, 1)));
+        // While the year runs, only the months begun.
+        assert_eq!(month_bounds(d(2025, 4, 1), d(2025, 6, 15)).len(), 2);
+        assert!(month_bounds(d(2025, 4, 1), d(2025, 4, 30)).is_empty());
+        // A year begun mid-month: its thirteenth part-month falls in the twelfth.
+        let b = month_bounds(d(2025, 4, 21), d(2026, 4, 20));
+        assert_eq!(b.len(), 11);
+        assert_eq!(b[10], crate::jst_day_start(d(2026, 3, 1)));
+        // Each bucket is the month `months_begun` gives a day in it.
+        for (i, bound) in b.iter().enumerate() {
+            let day = domain::japan_time::japan_date(*bound);
+            assert_eq!(domain::kpi::months_begun(d(2025, 4, 21), day), i as u64 + 2);
+        }
     }
 }
