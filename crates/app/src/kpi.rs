@@ -107,13 +107,11 @@ pub(crate) async fn counts(
     // answers are independent reads: they run side by side.
     let autonomy = async {
         let definition = store.autonomy_definition(tenant).await?;
-        let facts = store
-            .autonomy_facts(tenant, fy, range.clone(), None, &settings.rating_scale)
-            .await?;
-        Ok::<_, Error>((definition, facts))
+        let inputs = store.autonomy_inputs(tenant, fy, range.clone()).await?;
+        Ok::<_, Error>((definition, inputs))
     };
     let supports = supports_counts(store, tenant, tree, (fy, settings.anonymity_k), now);
-    let (facts, (definition, autonomy), (support_counts, hidden)) = tokio::try_join!(
+    let (facts, (definition, autonomy_inputs), (support_counts, hidden)) = tokio::try_join!(
         async { Ok::<_, Error>(store.kpi_facts(tenant, fy, range.clone(), until).await?) },
         autonomy,
         supports
@@ -214,13 +212,7 @@ pub(crate) async fn counts(
         add(Kpi::FeedbackAcknowledged, *p, Count::of(*ack as f64, *sent));
     }
 
-    let mut asked: HashMap<i64, (u64, u64)> = HashMap::new();
-    for (p, answered) in &facts.survey_targets {
-        let e = asked.entry(*p).or_default();
-        e.0 += u64::from(*answered);
-        e.1 += 1;
-    }
-    for (p, (answered, of)) in &asked {
+    for (p, answered, of) in &facts.survey_targets {
         add(
             Kpi::SurveyParticipation,
             *p,
@@ -228,7 +220,11 @@ pub(crate) async fn counts(
         );
     }
 
-    // Autonomy, by the tenant's definition.
+    // Autonomy, by the tenant's definition, over the same population.
+    let autonomy = autonomy_inputs.facts(
+        facts.people.iter().map(|(p, _, _)| *p),
+        &settings.rating_scale,
+    );
     let bar = domain::autonomy::threshold(&definition, &autonomy.ratings, &settings.rating_scale);
     for (p, f) in &autonomy.people {
         let j = domain::autonomy::judge(&definition, f, bar);

@@ -189,6 +189,20 @@ impl Store {
                 }
             })
         };
+        let (people, inputs) =
+            tokio::try_join!(population, self.autonomy_inputs(tenant, fy, range))?;
+        Ok(inputs.facts(people, scale))
+    }
+
+    /// What the autonomy judgement of fiscal year `fy` reads besides its population:
+    /// the ratings, the visions recorded and the commitments practised (read side by
+    /// side).
+    pub async fn autonomy_inputs(
+        &self,
+        tenant: TenantId,
+        fy: i32,
+        range: RangeInclusive<NaiveDate>,
+    ) -> Result<AutonomyInputs> {
         // Ratings: the year's, or the last year rated before it.
         let ratings = async {
             let (latest,): (Option<i32>,) = self
@@ -260,24 +274,48 @@ impl Store {
                 .await?;
             Ok::<_, crate::StoreError>(rows)
         };
-        let (people, (latest, ratings), visions, practised) =
-            tokio::try_join!(population, ratings, visions, practised)?;
+        let ((rating_year, ratings), visions, practised) =
+            tokio::try_join!(ratings, visions, practised)?;
+        Ok(AutonomyInputs {
+            rating_year,
+            ratings,
+            visions,
+            practised: practised.into_iter().map(|(p,)| p).collect(),
+        })
+    }
+}
+
+/// The autonomy judgement's reads of one fiscal year, before they meet a population.
+#[derive(Debug, Clone, Default)]
+pub struct AutonomyInputs {
+    rating_year: Option<i32>,
+    ratings: Vec<(i64, String)>,
+    visions: Vec<(i64, Option<i64>)>,
+    practised: HashSet<i64>,
+}
+
+impl AutonomyInputs {
+    /// The facts of each of `people`, ratings valued on `scale`.
+    pub fn facts(
+        self,
+        people: impl IntoIterator<Item = i64>,
+        scale: &domain::rating::RatingScale,
+    ) -> YearFacts {
         let mut rating_of: HashMap<i64, f64> = HashMap::new();
         let mut all_ratings = Vec::new();
-        for (p, r) in ratings {
+        for (p, r) in self.ratings {
             if let Some(v) = scale.value(&r) {
                 rating_of.insert(p, v);
                 all_ratings.push(v);
             }
         }
         let mut horizon_of: HashMap<i64, u8> = HashMap::new();
-        for (p, h) in visions {
+        for (p, h) in self.visions {
             let h = h.unwrap_or(0).clamp(0, 255) as u8;
             let e = horizon_of.entry(p).or_insert(0);
             *e = std::cmp::max(*e, h);
         }
-        let practised: HashSet<i64> = practised.into_iter().map(|(p,)| p).collect();
-        Ok(YearFacts {
+        YearFacts {
             people: people
                 .into_iter()
                 .map(|p| {
@@ -286,13 +324,13 @@ impl Store {
                         Facts {
                             rating: rating_of.get(&p).copied(),
                             vision_horizon: horizon_of.get(&p).copied(),
-                            practised: practised.contains(&p),
+                            practised: self.practised.contains(&p),
                         },
                     )
                 })
                 .collect(),
             ratings: all_ratings,
-            rating_year: latest,
-        })
+            rating_year: self.rating_year,
+        }
     }
 }

@@ -47,8 +47,8 @@ pub struct KpiFacts {
     pub evaluations: Vec<(i64, String)>,
     /// Feedback reports sent in the year and not retracted: (person, acknowledged).
     pub reports: Vec<(i64, bool)>,
-    /// People asked by the year's surveys: (person, answered).
-    pub survey_targets: Vec<(i64, bool)>,
+    /// People asked by the year's surveys: (person, surveys answered, surveys asked).
+    pub survey_targets: Vec<(i64, u64, u64)>,
     /// People with a consultation (外部キャリア相談) held in the year.
     pub consulted: HashSet<i64>,
 }
@@ -125,14 +125,19 @@ impl Store {
         // each 1on1 falls in the calendar month it begins in (Japan time), numbered by
         // comparing its start with the months' boundaries.
         let one_on_ones = async {
-            let mut month = sea_query::CaseStatement::new();
-            for (i, bound) in month_bounds(*range.start(), until).into_iter().enumerate() {
-                month = month.case(
-                    Expr::col((Dialogues::Table, Dialogues::StartsAt)).lt(bound),
-                    Expr::val(i as i64 + 1),
-                );
-            }
-            let month = month.finally(Expr::val(MONTHS_COUNTED));
+            let bounds = month_bounds(*range.start(), until);
+            let month: Expr = if bounds.is_empty() {
+                Expr::val(1i64).into()
+            } else {
+                let mut case = sea_query::CaseStatement::new();
+                for (i, bound) in bounds.iter().enumerate() {
+                    case = case.case(
+                        Expr::col((Dialogues::Table, Dialogues::StartsAt)).lt(*bound),
+                        Expr::val(i as i64 + 1),
+                    );
+                }
+                case.finally(Expr::val(bounds.len() as i64 + 1)).into()
+            };
             let pairs = sea_query::Alias::new("pairs");
             let (facilitator, met, months) = (
                 sea_query::Alias::new("facilitator"),
@@ -259,11 +264,20 @@ impl Store {
             Ok::<_, crate::StoreError>(rows)
         };
         let survey_targets = async {
-            let rows: Vec<(i64, bool)> = self
+            // Per person (the year's two surveys ask 600,000 at 300,000 people).
+            let rows: Vec<(i64, i64, i64)> = self
                 .fetch_all(
                     &Query::select()
                         .column((SurveyTargets::Table, SurveyTargets::PersonId))
-                        .column((SurveyTargets::Table, SurveyTargets::Answered))
+                        .expr(
+                            Expr::case(
+                                Expr::col((SurveyTargets::Table, SurveyTargets::Answered)).eq(true),
+                                1,
+                            )
+                            .finally(0)
+                            .sum(),
+                        )
+                        .expr(Expr::col((SurveyTargets::Table, SurveyTargets::PersonId)).count())
                         .from(SurveyTargets::Table)
                         .inner_join(
                             Surveys::Table,
@@ -272,6 +286,7 @@ impl Store {
                         )
                         .and_where(Expr::col((Surveys::Table, Surveys::TenantId)).eq(tenant.0))
                         .and_where(Expr::col((Surveys::Table, Surveys::FiscalYear)).eq(fy))
+                        .group_by_col((SurveyTargets::Table, SurveyTargets::PersonId))
                         .to_owned(),
                 )
                 .await?;
@@ -325,7 +340,13 @@ impl Store {
                 .into_iter()
                 .map(|(p, ack)| (p, ack.is_some()))
                 .collect(),
-            survey_targets,
+            survey_targets: survey_targets
+                .into_iter()
+                .map(|(p, answered, asked)| {
+                    let n = |v: i64| u64::try_from(v).unwrap_or(0);
+                    (p, n(answered), n(asked))
+                })
+                .collect(),
             consulted: consulted.into_iter().map(|(p,)| p).collect(),
         })
     }
