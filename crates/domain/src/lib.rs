@@ -28,6 +28,7 @@ pub mod matching;
 pub mod mechanism;
 pub mod pairing;
 pub mod policy;
+pub mod posting;
 pub mod programme;
 pub mod question_bank;
 pub mod rating;

@@ -1175,6 +1175,66 @@ pub fn may_see_anchor_results(actor: &Actor, tenant: TenantId, person: PersonId)
     actor.tenant_id == tenant && actor.person_id == Some(person)
 }
 
+/// How the actor stands to an application to an internal posting (社内公募).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationView {
+    /// The applicant: their own application, every stage and the reasons given.
+    Applicant,
+    /// The hiring side — the posting's hiring manager, and HR: the whole application.
+    Hiring,
+    /// Someone the applicant reports to (directly or further up), once the application
+    /// reached the stage the posting reveals it at: which posting, the stage and the
+    /// outcome — never the motivation or the reasons.
+    LineAbove,
+}
+
+/// What the policy needs to know about an application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApplicationFacts {
+    pub tenant: TenantId,
+    pub applicant: PersonId,
+    /// The account the posting names as its hiring manager.
+    pub hiring_manager: UserId,
+    /// The actor is above the applicant in the reporting line today (their current
+    /// manager, or that manager's managers).
+    pub actor_above_applicant: bool,
+    /// The application reached the posting's reveal stage (`posting::Progress::revealed`).
+    pub revealed: bool,
+}
+
+/// Who sees an application (DOMAIN.md "Three opportunities"): the applicant; the hiring
+/// side; and the applicant's line above only once it is revealed. Hidden comes first: a
+/// manager of the applicant who is also in HR or hires for the posting sees nothing of it
+/// before the reveal stage — in no list, count, export, email or audit view.
+pub fn application_view(actor: &Actor, f: &ApplicationFacts) -> Option<ApplicationView> {
+    if actor.tenant_id != f.tenant {
+        return None;
+    }
+    if actor.person_id == Some(f.applicant) {
+        return Some(ApplicationView::Applicant);
+    }
+    if f.actor_above_applicant {
+        return f.revealed.then_some(ApplicationView::LineAbove);
+    }
+    (actor.has(Role::Hr) || actor.user_id == f.hiring_manager).then_some(ApplicationView::Hiring)
+}
+
+/// Who publishes an internal posting: HR, or a manager for a role in their organisation.
+pub fn may_publish_posting(actor: &Actor, tenant: TenantId) -> bool {
+    actor.tenant_id == tenant && (actor.has(Role::Hr) || actor.has(Role::Manager))
+}
+
+/// Who edits, closes a posting and records its stages: HR, or its hiring manager.
+pub fn may_manage_posting(actor: &Actor, tenant: TenantId, hiring_manager: UserId) -> bool {
+    actor.tenant_id == tenant && (actor.has(Role::Hr) || actor.user_id == hiring_manager)
+}
+
+/// Who applies: someone in the employee master, for themselves.
+pub fn may_apply_to_posting(actor: &Actor, tenant: TenantId) -> bool {
+    actor.tenant_id == tenant && actor.person_id.is_some()
+}
+
 #[cfg(test)]
 mod tests {
 
@@ -2593,5 +2653,76 @@ mod tests {
             ..manager.clone()
         };
         assert!(!may_answer_request(&manager_elsewhere, &p));
+    }
+
+    #[test]
+    fn an_application_is_hidden_from_the_line_above_until_revealed_whatever_else_they_are() {
+        let t = TenantId(1);
+        let actor = |user: i64, person: i64, roles: &[Role]| Actor {
+            user_id: UserId(user),
+            tenant_id: t,
+            person_id: Some(PersonId(person)),
+            roles: RoleSet::new(roles.iter().copied()),
+        };
+        let facts = |above: bool, revealed: bool| ApplicationFacts {
+            tenant: t,
+            applicant: PersonId(10),
+            hiring_manager: UserId(2),
+            actor_above_applicant: above,
+            revealed,
+        };
+        let applicant = actor(1, 10, &[Role::Employee]);
+        let hiring = actor(2, 20, &[Role::Manager]);
+        let hr = actor(3, 30, &[Role::Hr]);
+        let manager = actor(4, 40, &[Role::Manager]);
+        let colleague = actor(5, 50, &[Role::Employee]);
+        let admin = actor(6, 60, &[Role::Admin]);
+        for revealed in [false, true] {
+            let f = facts(false, revealed);
+            assert_eq!(
+                application_view(&applicant, &f),
+                Some(ApplicationView::Applicant)
+            );
+            assert_eq!(application_view(&hiring, &f), Some(ApplicationView::Hiring));
+            assert_eq!(application_view(&hr, &f), Some(ApplicationView::Hiring));
+            for nobody in [&colleague, &admin, &manager] {
+                assert_eq!(application_view(nobody, &f), None, "{nobody:?}");
+            }
+        }
+        // The current manager (and the line above): nothing before the reveal stage,
+        // even when they are in HR or are the posting's hiring manager.
+        for above in [
+            &manager,
+            &actor(7, 70, &[Role::Manager, Role::Hr]),
+            &actor(2, 20, &[Role::Manager]),
+        ] {
+            assert_eq!(
+                application_view(above, &facts(true, false)),
+                None,
+                "{above:?}"
+            );
+            assert_eq!(
+                application_view(above, &facts(true, true)),
+                Some(ApplicationView::LineAbove)
+            );
+        }
+        // Another company's HR sees nothing.
+        let other = Actor {
+            tenant_id: TenantId(2),
+            ..hr.clone()
+        };
+        assert_eq!(application_view(&other, &facts(false, true)), None);
+        // Publishing and managing postings.
+        assert!(may_publish_posting(&hr, t) && may_publish_posting(&manager, t));
+        assert!(!may_publish_posting(&colleague, t) && !may_publish_posting(&admin, t));
+        assert!(may_manage_posting(&hiring, t, UserId(2)) && may_manage_posting(&hr, t, UserId(2)));
+        assert!(!may_manage_posting(&manager, t, UserId(2)));
+        assert!(!may_manage_posting(&other, t, UserId(2)));
+        assert!(may_apply_to_posting(&colleague, t));
+        let external = Actor {
+            person_id: None,
+            ..actor(8, 0, &[Role::Instructor])
+        };
+        assert!(!may_apply_to_posting(&external, t));
     }
 }

@@ -176,7 +176,7 @@ impl Store {
                 .from(People::Table)
                 .and_where(Expr::col(People::TenantId).eq(tenant.0))
                 .and_where(Expr::col(People::Status).ne(domain::PersonStatus::Left.as_str()));
-            let people: Vec<(i64, Option<i64>)> = self.fetch_all(&q).await?;
+            let people: Vec<(i64, Option<i64>)> = self.fetch_packed(&q, 2).await?;
             Ok::<Vec<i64>, crate::StoreError>(match department_code {
                 None => people.into_iter().map(|(id, _)| id).collect(),
                 Some(code) => {
@@ -218,13 +218,14 @@ impl Store {
             let mut rows: Vec<(i64, String)> = Vec::new();
             if let Some(year) = latest {
                 rows = self
-                    .fetch_all(
+                    .fetch_packed(
                         &Query::select()
                             .columns([Ratings::PersonId, Ratings::Rating])
                             .from(Ratings::Table)
                             .and_where(Expr::col(Ratings::TenantId).eq(tenant.0))
                             .and_where(Expr::col(Ratings::FiscalYear).eq(year))
                             .to_owned(),
+                        2,
                     )
                     .await?;
             }
@@ -235,7 +236,7 @@ impl Store {
         let end: DateTime<Utc> = crate::jst_day_start(*range.end()) + chrono::Duration::days(1);
         let visions = async {
             let rows: Vec<(i64, Option<i64>)> = self
-                .fetch_all(
+                .fetch_packed(
                     &Query::select()
                         .column(Dialogues::SubjectPersonId)
                         .column(VisionColumns::VisionHorizon)
@@ -246,6 +247,7 @@ impl Store {
                         .and_where(Expr::col(Dialogues::State).eq("held"))
                         .and_where(Expr::col(VisionColumns::VisionHorizon).is_not_null())
                         .to_owned(),
+                    2,
                 )
                 .await?;
             Ok::<_, crate::StoreError>(rows)
@@ -253,7 +255,7 @@ impl Store {
         // Commitments that count, starting that year, being practised.
         let practised = async {
             let rows: Vec<(i64,)> = self
-                .fetch_all(
+                .fetch_packed(
                     &Query::select()
                         .column(Commitments::SubjectPersonId)
                         .from(Commitments::Table)
@@ -270,6 +272,7 @@ impl Store {
                         .and_where(Expr::col(Commitments::StartsOn).gte(*range.start()))
                         .and_where(Expr::col(Commitments::StartsOn).lte(*range.end()))
                         .to_owned(),
+                    1,
                 )
                 .await?;
             Ok::<_, crate::StoreError>(rows)

@@ -282,6 +282,33 @@ impl Store {
         })
     }
 
+    /// Every row of a large read of `columns` columns (order not kept). On SQLite the
+    /// rows come back packed by SQLite into one JSON array (`json_group_array`): sqlx
+    /// hands SQLite rows over one at a time between threads, which cost seconds for each
+    /// 300,000-row read of a year's counts while SQLite itself took a tenth of that. On
+    /// PostgreSQL, rows as they are.
+    pub(crate) async fn fetch_packed<T, S>(&self, stmt: &S, columns: usize) -> Result<Vec<T>>
+    where
+        T: AnyRow + serde::de::DeserializeOwned,
+        S: SqlxBinder,
+    {
+        match &self.pool {
+            Pool::Sqlite(p) => {
+                let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
+                let names: Vec<String> = (0..columns).map(|i| format!("c{i}")).collect();
+                let names = names.join(", ");
+                let packed = format!(
+                    "WITH packed({names}) AS ({sql}) \
+                     SELECT json_group_array(json_array({names})) FROM packed"
+                );
+                let (text,): (String,) = sqlx::query_as_with(&packed, values).fetch_one(p).await?;
+                serde_json::from_str(&text)
+                    .map_err(|e| StoreError::Integrity(format!("packed rows: {e}")))
+            }
+            Pool::Postgres(_) => self.fetch_all(stmt).await,
+        }
+    }
+
     pub(crate) async fn fetch_optional<T: AnyRow, S: SqlxBinder>(
         &self,
         stmt: &S,

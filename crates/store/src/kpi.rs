@@ -68,7 +68,7 @@ impl Store {
         let until_end = crate::jst_day_start(until) + chrono::Duration::days(1);
         let people = async {
             let rows: Vec<(i64, Option<i64>, Option<i64>)> = self
-                .fetch_all(
+                .fetch_packed(
                     &Query::select()
                         .columns([People::Id, People::DepartmentId, People::ManagerId])
                         .from(People::Table)
@@ -77,6 +77,7 @@ impl Store {
                             Expr::col(People::Status).ne(domain::PersonStatus::Left.as_str()),
                         )
                         .to_owned(),
+                    3,
                 )
                 .await?;
             Ok::<_, crate::StoreError>(rows)
@@ -97,9 +98,10 @@ impl Store {
         };
         let interviews = async {
             let rows: Vec<(i64, DateTime<Utc>)> = self
-                .fetch_all(
+                .fetch_packed(
                     held(&["career_interview", "milestone_interview"], start, end)
                         .columns([Dialogues::SubjectPersonId, Dialogues::StartsAt]),
+                    2,
                 )
                 .await?;
             Ok::<_, crate::StoreError>(rows)
@@ -112,10 +114,11 @@ impl Store {
             .collect();
         let in_dialogue = async {
             let rows: Vec<(i64,)> = self
-                .fetch_all(
+                .fetch_packed(
                     held(&every_kind, year_before, until_end)
                         .distinct()
                         .column(Dialogues::SubjectPersonId),
+                    1,
                 )
                 .await?;
             Ok::<_, crate::StoreError>(rows)
@@ -158,7 +161,7 @@ impl Store {
                 .group_by_col((Dialogues::Table, Dialogues::SubjectPersonId))
                 .to_owned();
             let rows: Vec<(i64, i64, i64)> = self
-                .fetch_all(
+                .fetch_packed(
                     &Query::select()
                         .column((Users::Table, Users::PersonId))
                         .column((pairs.clone(), met))
@@ -170,23 +173,25 @@ impl Store {
                         )
                         .and_where(Expr::col((Users::Table, Users::PersonId)).is_not_null())
                         .to_owned(),
+                    3,
                 )
                 .await?;
             Ok::<_, crate::StoreError>(rows)
         };
         let consulted = async {
             let rows: Vec<(i64,)> = self
-                .fetch_all(
+                .fetch_packed(
                     held(&["consultation"], start, end)
                         .distinct()
                         .column(Dialogues::SubjectPersonId),
+                    1,
                 )
                 .await?;
             Ok::<_, crate::StoreError>(rows)
         };
         let commitments = async {
             let rows: Vec<CommitmentRow> = self
-                .fetch_all(
+                .fetch_packed(
                     &Query::select()
                         .column((Commitments::Table, Commitments::SubjectPersonId))
                         .column((Dialogues::Table, Dialogues::Kind))
@@ -228,26 +233,28 @@ impl Store {
                                 ),
                         )
                         .to_owned(),
+                    5,
                 )
                 .await?;
             Ok::<_, crate::StoreError>(rows)
         };
         let evaluations = async {
             let rows: Vec<(i64, String)> = self
-                .fetch_all(
+                .fetch_packed(
                     &Query::select()
                         .columns([BehaviourEvaluations::PersonId, BehaviourEvaluations::Level])
                         .from(BehaviourEvaluations::Table)
                         .and_where(Expr::col(BehaviourEvaluations::TenantId).eq(tenant.0))
                         .and_where(Expr::col(BehaviourEvaluations::FiscalYear).eq(fy))
                         .to_owned(),
+                    2,
                 )
                 .await?;
             Ok::<_, crate::StoreError>(rows)
         };
         let reports = async {
             let rows: Vec<(i64, Option<DateTime<Utc>>)> = self
-                .fetch_all(
+                .fetch_packed(
                     &Query::select()
                         .columns([
                             FeedbackReports::SubjectPersonId,
@@ -259,6 +266,7 @@ impl Store {
                         .and_where(Expr::col(FeedbackReports::SentAt).lt(end))
                         .and_where(Expr::col(FeedbackReports::RetractedAt).is_null())
                         .to_owned(),
+                    2,
                 )
                 .await?;
             Ok::<_, crate::StoreError>(rows)
@@ -266,7 +274,7 @@ impl Store {
         let survey_targets = async {
             // Per person (the year's two surveys ask 600,000 at 300,000 people).
             let rows: Vec<(i64, i64, i64)> = self
-                .fetch_all(
+                .fetch_packed(
                     &Query::select()
                         .column((SurveyTargets::Table, SurveyTargets::PersonId))
                         .expr(
@@ -288,6 +296,7 @@ impl Store {
                         .and_where(Expr::col((Surveys::Table, Surveys::FiscalYear)).eq(fy))
                         .group_by_col((SurveyTargets::Table, SurveyTargets::PersonId))
                         .to_owned(),
+                    3,
                 )
                 .await?;
             Ok::<_, crate::StoreError>(rows)
