@@ -130,7 +130,7 @@ impl Store {
         let one_on_ones = async {
             let bounds = month_bounds(*range.start(), until);
             let month: Expr = if bounds.is_empty() {
-                Expr::val(1i64).into()
+                Expr::val(1i64)
             } else {
                 let mut case = sea_query::CaseStatement::new();
                 for (i, bound) in bounds.iter().enumerate() {
