@@ -286,7 +286,9 @@ impl Store {
     /// rows come back packed by SQLite into one JSON array (`json_group_array`): sqlx
     /// hands SQLite rows over one at a time between threads, which cost seconds for each
     /// 300,000-row read of a year's counts while SQLite itself took a tenth of that. On
-    /// PostgreSQL, rows as they are.
+    /// PostgreSQL, rows as they are. `columns` must be the select's count (SQLite refuses
+    /// the packing otherwise); values arrive as JSON, so a boolean column is read as an
+    /// integer (0/1) and a time as its stored text.
     pub(crate) async fn fetch_packed<T, S>(&self, stmt: &S, columns: usize) -> Result<Vec<T>>
     where
         T: AnyRow + serde::de::DeserializeOwned,
