@@ -19,6 +19,7 @@ pub mod i18n;
 pub mod kpi;
 pub mod org_report;
 pub mod pairs;
+pub mod postings;
 pub mod programmes;
 pub mod report_store;
 pub mod reports;

@@ -55,10 +55,14 @@ pub enum AuditAction {
     SurveyReminded,
     /// HR changed the company's questionnaire of a kind of survey.
     SurveyQuestionsChanged,
+    /// An internal posting was published, edited or taken down (社内公募).
+    PostingChanged,
+    /// An application to a posting was made, moved a stage or withdrawn (応募).
+    ApplicationChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 30] = [
+    pub const ALL: [AuditAction; 32] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignInLocked,
@@ -89,6 +93,8 @@ impl AuditAction {
         AuditAction::SurveyClosed,
         AuditAction::SurveyReminded,
         AuditAction::SurveyQuestionsChanged,
+        AuditAction::PostingChanged,
+        AuditAction::ApplicationChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -123,6 +129,8 @@ impl AuditAction {
             AuditAction::SurveyClosed => "survey_closed",
             AuditAction::SurveyReminded => "survey_reminded",
             AuditAction::SurveyQuestionsChanged => "survey_questions_changed",
+            AuditAction::PostingChanged => "posting_changed",
+            AuditAction::ApplicationChanged => "application_changed",
         }
     }
 
@@ -186,6 +194,14 @@ pub const DETAILS: &[(&str, &str)] = &[
     ("api", "api"),
     ("grace_days", "check_in_grace_days={n}"),
     ("changed", "{from} → {to}"),
+    ("posting_published", "published"),
+    ("posting_edited", "edited"),
+    ("posting_taken_down", "taken down"),
+    ("application_made", "applied"),
+    ("application_read", "application"),
+    ("application_stage", "stage {n}: {event}"),
+    ("application_withdrawn", "withdrawn at stage {n}"),
+    ("postings_export", "{n} postings, {count} applications"),
     (
         "consultant_import",
         "{file}: {rows} consultant profiles, {added} new accounts",

@@ -103,6 +103,9 @@ pub enum PostingProblem {
     RevealStageUnknown {
         stage: String,
     },
+    /// Someone applied already: the stages stay as they are (applications stand at
+    /// stages by number).
+    StagesFixed,
 }
 
 fn stage_names(raw: &str) -> Vec<String> {
@@ -128,7 +131,8 @@ impl PostingInput {
     /// Checks every field at once, so the form can say everything that is wrong.
     pub fn parse(&self) -> Result<Posting, Vec<PostingProblem>> {
         let mut problems = Vec::new();
-        let title = crate::import::values::trim_name(&normalise(&self.title));
+        // A title is kept as written (its full-width brackets included), like a name.
+        let title = crate::import::values::trim_name(&self.title);
         if title.is_empty() {
             problems.push(PostingProblem::TitleMissing);
         } else if title.chars().count() > MAX_TITLE {

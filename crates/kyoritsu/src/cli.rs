@@ -1730,6 +1730,19 @@ async fn generate_demo(
     demo::seed_role_models(store, t.id, &users, &colleagues)
         .await
         .context("the demo's role models could not be written")?;
+    // Internal postings (社内公募) with applications at every stage.
+    let mut applicants = Vec::new();
+    for n in numbers.iter().skip(numbers.len() / 3).take(80) {
+        if let Some(p) = store.person_by_number(t.id, n).await?
+            && !skip.contains(&PersonId(p.id))
+            && applicants.len() < 8
+        {
+            applicants.push(PersonId(p.id));
+        }
+    }
+    demo::postings::seed(store, t.id, &users, &applicants, chrono::Utc::now())
+        .await
+        .context("the demo's internal postings could not be written")?;
     // Career Anchor results: the demo employee and forty colleagues.
     let mut takers: Vec<PersonId> = users
         .iter()

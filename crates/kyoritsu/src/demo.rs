@@ -12,6 +12,7 @@ use store::people::{NewDepartment, NewPerson, OrgLoad};
 
 pub mod consultants;
 pub mod history;
+pub mod postings;
 pub mod surveys;
 
 /// The password of every demo account. Demo data is for trying the product, never production.

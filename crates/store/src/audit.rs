@@ -80,6 +80,9 @@ pub struct AuditFilter {
     pub target_type: Option<String>,
     pub from: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
+    /// Applications whose entries the reader may not see (an application to a posting
+    /// hidden from them: `app::postings::hidden_from`), by id: left out of the log.
+    pub hidden_applications: Vec<i64>,
 }
 
 impl AuditFilter {
@@ -102,6 +105,20 @@ impl AuditFilter {
         }
         if let Some(u) = self.until {
             c = c.add(Expr::col(AuditLog::At).lt(u));
+        }
+        if !self.hidden_applications.is_empty() {
+            let ids: Vec<String> = self
+                .hidden_applications
+                .iter()
+                .map(i64::to_string)
+                .collect();
+            c = c.add(
+                Cond::any()
+                    .add(Expr::col(AuditLog::TargetType).is_null())
+                    .add(Expr::col(AuditLog::TargetType).ne("application"))
+                    .add(Expr::col(AuditLog::TargetId).is_null())
+                    .add(Expr::col(AuditLog::TargetId).is_not_in(ids)),
+            );
         }
         c
     }

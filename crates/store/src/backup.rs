@@ -41,7 +41,7 @@ pub const FORMAT_VERSION: u64 = 1;
 
 /// Every table that holds a tenant's data, parents before children. A test checks that
 /// no other table of the schema holds tenant data, so a new table cannot be forgotten.
-pub const TABLES: [&str; 53] = [
+pub const TABLES: [&str; 57] = [
     "tenants",
     "departments",
     "people",
@@ -95,6 +95,10 @@ pub const TABLES: [&str; 53] = [
     "training_feedback",
     "org_reports",
     "org_report_units",
+    "postings",
+    "posting_saves",
+    "posting_applications",
+    "posting_outcomes",
 ];
 
 /// Tables that are not a tenant's data: the schema's own record and the sessions.

@@ -442,6 +442,13 @@ impl Store {
                 p.status.clone(),
                 r.status.as_str().to_string(),
             );
+            // A move starts the time in the new department (社内公募's eligibility).
+            if dept_given && p.department_id != dept {
+                values.push((
+                    People::DepartmentSince,
+                    domain::japan_time::japan_date(Utc::now()).into(),
+                ));
+            }
             if !values.is_empty() {
                 tx.execute(
                     &Query::update()

@@ -34,6 +34,7 @@ pub mod notifications;
 pub mod org_reports;
 pub mod pairs;
 pub mod people;
+pub mod postings;
 pub mod programmes;
 pub mod questions;
 pub mod requests;

@@ -90,6 +90,9 @@ pub(crate) enum People {
     Grade,
     ManagerId,
     Status,
+    /// Since when the person is in their current department: set by an import that
+    /// moves them (migration 37); unset means since their hire date.
+    DepartmentSince,
 }
 
 #[derive(Iden, Clone, Copy)]
@@ -769,4 +772,73 @@ pub(crate) enum TrainingFeedback {
     Useful,
     Fit,
     Topics,
+}
+
+/// 社内公募: internal postings (migration 37).
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Postings {
+    Table,
+    Id,
+    TenantId,
+    DepartmentId,
+    HiringManagerUserId,
+    Title,
+    Grades,
+    Work,
+    Required,
+    Welcome,
+    Criteria,
+    Headcount,
+    OpensOn,
+    ClosesOn,
+    Stages,
+    RevealAt,
+    CreatedByUserId,
+    CreatedAt,
+    UpdatedAt,
+    /// Taken down before its close date (no new applications; applications go on).
+    WithdrawnAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum PostingSaves {
+    Table,
+    TenantId,
+    PostingId,
+    PersonId,
+    SavedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum PostingApplications {
+    Table,
+    Id,
+    TenantId,
+    PostingId,
+    PersonId,
+    Motivation,
+    Status,
+    Stage,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum PostingOutcomes {
+    Table,
+    Id,
+    TenantId,
+    ApplicationId,
+    Stage,
+    Outcome,
+    Reason,
+    RecordedByUserId,
+    RecordedAt,
+}
+
+/// The column migration 37 adds to `tenants`.
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum PostingColumns {
+    /// The company's eligibility rule: whole months in one's department before applying.
+    PostingMinMonths,
 }

@@ -19,6 +19,7 @@ mod home;
 mod invitations;
 mod kpi;
 mod notifications;
+mod opportunities;
 mod pairs;
 mod people;
 mod programmes;

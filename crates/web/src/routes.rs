@@ -7,8 +7,8 @@ use crate::shared::auth;
 use crate::shared::error::ErrorBody;
 use crate::{
     AppState, admin, anchors, autonomy, career_sheet, clients, consultants, dialogues, home,
-    invitations, kpi, notifications, pairs, people, programmes, questions, reports, requests,
-    role_models, surveys,
+    invitations, kpi, notifications, opportunities, pairs, people, programmes, questions, reports,
+    requests, role_models, surveys,
 };
 use axum::Router;
 use axum::routing::{get, post};
@@ -49,6 +49,8 @@ pub fn pages() -> Router<AppState> {
         .merge(consultants::router())
         .merge(surveys::router())
         .merge(kpi::router())
+        // 機会: internal postings, applications and their stages
+        .merge(opportunities::router())
         .merge(invitations::router())
         // pairs for cross-department and mentor 1on1s: invitations, sections shared, HR pairing
         .merge(pairs::router())
@@ -116,6 +118,18 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(surveys::api::answer))
         .routes(routes!(surveys::api::org_report))
         .routes(routes!(kpi::api::kpi))
+        .routes(routes!(
+            opportunities::api::list,
+            opportunities::api::publish
+        ))
+        .routes(routes!(opportunities::api::get))
+        .routes(routes!(
+            opportunities::api::applications_to,
+            opportunities::api::apply
+        ))
+        .routes(routes!(opportunities::api::mine))
+        .routes(routes!(opportunities::api::application))
+        .routes(routes!(opportunities::api::record))
         .split_for_parts()
 }
 

@@ -222,8 +222,12 @@ impl Worker {
                 Err(e) => tracing::warn!(error = ?e, "organisation report count"),
             }
         }
-        report.org_reports += self.count_org_reports(now).await?;
-        report.kpi_years += self.recount_kpis(now).await?;
+        // A year's aggregates are its KPIs and its theme report (an organisation-report
+        // job): independent reads and counts, run side by side.
+        let (org_reports, kpi_years) =
+            tokio::try_join!(self.count_org_reports(now), self.recount_kpis(now))?;
+        report.org_reports += org_reports;
+        report.kpi_years += kpi_years;
         if let Some(mailer) = &self.mailer {
             self.deliver(mailer, now, &mut report).await?;
         }

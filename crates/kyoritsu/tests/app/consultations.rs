@@ -138,13 +138,7 @@ app_test!(
             "nor in the API"
         );
         // The audit log does not tie the employee to the consultant.
-        let filter = store::audit::AuditFilter {
-            action: None,
-            actor_email: None,
-            target_type: None,
-            from: None,
-            until: None,
-        };
+        let filter = store::audit::AuditFilter::default();
         let (audit, _) = app
             .store
             .list_audit(t.id, &filter, 1000, 0)

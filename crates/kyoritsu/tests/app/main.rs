@@ -40,6 +40,7 @@ mod operations;
 mod pairs;
 mod people;
 mod permissions;
+mod postings;
 mod programmes;
 mod questions;
 mod records;

@@ -68,6 +68,14 @@ app_test!(permission_matrix_for_pages, |app| async move {
         ("/admin/audit".into(), [NO, NO, NO, NO, NO, OK]),
         ("/admin/outbox".into(), [NO, NO, NO, NO, NO, OK]),
         ("/role-models".into(), [OK, OK, OK, OK, OK, OK]),
+        // 社内公募: everyone browses; HR and managers publish; HR exports.
+        ("/opportunities".into(), [OK, OK, OK, OK, OK, OK]),
+        (
+            "/opportunities?shelf=managed".into(),
+            [OK, OK, OK, OK, OK, OK],
+        ),
+        ("/postings/new".into(), [NO, OK, NO, NO, OK, NO]),
+        ("/postings/export.xlsx".into(), [NO, NO, NO, NO, OK, NO]),
         // Each person's own pairs, requests and notices: what is in them is theirs alone.
         ("/pairs".into(), [OK, OK, OK, OK, OK, OK]),
         ("/requests".into(), [OK, OK, OK, OK, OK, OK]),

@@ -51,6 +51,7 @@ mod m0033_training_feedback;
 mod m0034_dialogue_time_index;
 mod m0035_org_report_units;
 mod m0036_dialogue_concerns_index;
+mod m0037_postings;
 
 use m0001_platform::m0001_platform;
 use m0002_imports::m0002_imports;
@@ -88,6 +89,7 @@ use m0033_training_feedback::m0033_training_feedback;
 use m0034_dialogue_time_index::m0034_dialogue_time_index;
 use m0035_org_report_units::m0035_org_report_units;
 use m0036_dialogue_concerns_index::m0036_dialogue_concerns_index;
+use m0037_postings::m0037_postings;
 
 type Statements = Vec<String>;
 
@@ -277,6 +279,11 @@ const MIGRATIONS: &[Migration] = &[
         version: 36,
         name: "dialogue_concerns_index",
         up: m0036_dialogue_concerns_index,
+    },
+    Migration {
+        version: 37,
+        name: "postings",
+        up: m0037_postings,
     },
 ];
 

@@ -307,6 +307,11 @@ pub async fn audit(
         target_type: None,
         from: q.from,
         until: q.until,
+        hidden_applications: app::postings::hidden_from(
+            &state.store,
+            &auth.caller(&crate::Origin::default()),
+        )
+        .await?,
     };
     let (rows, total) = state
         .store

@@ -38,6 +38,7 @@ impl AuditQuery {
             action: AuditAction::parse(&self.action),
             actor_email: Some(self.actor.trim().to_string()).filter(|s| !s.is_empty()),
             target_type: None,
+            hidden_applications: Vec::new(),
             from: date(&self.from)?.and_then(start_of),
             until: date(&self.until)?
                 .and_then(|d| d.succ_opt())
@@ -74,6 +75,8 @@ fn target_key(t: &str) -> Option<&'static str> {
         "import" => "audit.target_type.import",
         "tenant" => "audit.target_type.tenant",
         "account" | "address" => "audit.target_type.sign_in",
+        "posting" => "audit.target_type.posting",
+        "application" => "audit.target_type.application",
         _ => return None,
     })
 }
@@ -209,6 +212,7 @@ pub(super) async fn audit_page(
     State(state): State<AppState>,
     page: Page,
     auth: Auth,
+    origin: Origin,
     Query(q): Query<AuditQuery>,
 ) -> Result<AuditPage, AppError> {
     allow(
@@ -217,10 +221,12 @@ pub(super) async fn audit_page(
             tenant: auth.tenant(),
         },
     )?;
-    let (filter, error) = match q.filter() {
+    let (mut filter, error) = match q.filter() {
         Ok(f) => (f, None),
         Err(()) => (AuditFilter::default(), Some(page.t("audit.bad_date"))),
     };
+    filter.hidden_applications =
+        app::postings::hidden_from(&state.store, &auth.caller(&origin)).await?;
     let current = q.page.unwrap_or(1).max(1);
     let (rows, total) = state
         .store
@@ -269,9 +275,11 @@ pub(super) async fn audit_csv(
             tenant: auth.tenant(),
         },
     )?;
-    let filter = q
+    let mut filter = q
         .filter()
         .map_err(|_| AppError::Page(crate::shared::error::ErrorPage::BadRequest))?;
+    filter.hidden_applications =
+        app::postings::hidden_from(&state.store, &auth.caller(&origin)).await?;
     let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
     let header = [
         "audit.at",

@@ -27,6 +27,10 @@ pub struct PersonPage {
     chart: Option<String>,
     /// For the member's manager: the career side first.
     career: Option<CareerSide>,
+    /// Their applications to internal postings that the policy lets the reader see
+    /// (their line above: only those past the posting's reveal stage): (id, role,
+    /// (status key, words)).
+    applications: Vec<(i64, String, (&'static str, String))>,
 }
 
 /// What a manager sees first on a member's page: their dialogues with the member (and
@@ -185,8 +189,20 @@ pub async fn person(
     } else {
         None
     };
+    let applications = app::postings::of_person(&state.store, &auth.caller(&origin), target)
+        .await?
+        .into_iter()
+        .map(|(a, p, _)| {
+            (
+                a.id,
+                p.posting.title.clone(),
+                crate::shared::applications::progress_text(&page, &p.posting.stages, a.progress),
+            )
+        })
+        .collect();
     Ok(PersonPage {
         shell: page.shell(Some(&auth), section),
+        applications,
         p: view,
         chain,
         reports,

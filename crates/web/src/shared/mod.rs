@@ -7,6 +7,7 @@
 pub mod access;
 pub mod api;
 pub mod api_schema;
+pub mod applications;
 pub mod auth;
 pub mod booking;
 pub mod cards;

@@ -217,6 +217,16 @@ impl Shell {
                 active: self.section == "/pairs",
             });
         }
+        // 機会 (internal postings): everyone in the company browses them; HR and managers
+        // publish and follow their own.
+        if user.has_person || user.roles.contains(&Role::Hr) || user.roles.contains(&Role::Manager)
+        {
+            items.push(NavItem {
+                href: "/opportunities",
+                label: "nav.opportunities",
+                active: self.section == "/opportunities",
+            });
+        }
         // Role models (ロールモデル): colleagues' stories, for everyone in the company.
         if user.has_person {
             items.push(NavItem {

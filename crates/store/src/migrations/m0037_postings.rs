@@ -1,0 +1,211 @@
+//! Migration 37: not yet released — may still change until it lands.
+
+use super::*;
+
+/// 社内公募: postings, the people who saved them, applications (the motivation sealed)
+/// and each stage's recorded outcome (the reason sealed); since when a person is in their
+/// department, and the company's rule on months in one's department before applying.
+pub(super) fn m0037_postings(engine: Engine) -> Statements {
+    let alter = |t: sea_query::TableAlterStatement| match engine {
+        Engine::Sqlite => t.to_string(SqliteQueryBuilder),
+        Engine::Postgres => t.to_string(PostgresQueryBuilder),
+    };
+    let since = Table::alter()
+        .table(People::Table)
+        .add_column(ColumnDef::new(People::DepartmentSince).date().null())
+        .to_owned();
+    let months = Table::alter()
+        .table(Tenants::Table)
+        .add_column(
+            ColumnDef::new(PostingColumns::PostingMinMonths)
+                .big_integer()
+                .null(),
+        )
+        .to_owned();
+    let p = Postings::Table;
+    let postings = Table::create()
+        .table(p)
+        .col(id_col(Postings::Id))
+        .col(tenant_col(Postings::TenantId))
+        .col(big(Postings::DepartmentId))
+        .col(big(Postings::HiringManagerUserId))
+        .col(text(Postings::Title))
+        .col(text(Postings::Grades))
+        .col(text(Postings::Work))
+        .col(text(Postings::Required))
+        .col(text(Postings::Welcome))
+        .col(text(Postings::Criteria))
+        .col(big(Postings::Headcount))
+        .col(ColumnDef::new(Postings::OpensOn).date().not_null())
+        .col(ColumnDef::new(Postings::ClosesOn).date().not_null())
+        .col(text(Postings::Stages))
+        .col(big(Postings::RevealAt))
+        .col(big(Postings::CreatedByUserId))
+        .col(ts(Postings::CreatedAt))
+        .col(ts(Postings::UpdatedAt))
+        .col(
+            ColumnDef::new(Postings::WithdrawnAt)
+                .timestamp_with_time_zone()
+                .null(),
+        )
+        .foreign_key(&mut fk(p, Postings::TenantId, Tenants::Table, Tenants::Id))
+        .foreign_key(&mut fk(
+            p,
+            Postings::DepartmentId,
+            Departments::Table,
+            Departments::Id,
+        ))
+        .foreign_key(&mut fk(
+            p,
+            Postings::HiringManagerUserId,
+            Users::Table,
+            Users::Id,
+        ))
+        .foreign_key(&mut fk(
+            p,
+            Postings::CreatedByUserId,
+            Users::Table,
+            Users::Id,
+        ))
+        .to_owned();
+    let by_dates = Index::create()
+        .name("postings_dates")
+        .table(p)
+        .col(Postings::TenantId)
+        .col(Postings::ClosesOn)
+        .to_owned();
+    let s = PostingSaves::Table;
+    let saves = Table::create()
+        .table(s)
+        .col(tenant_col(PostingSaves::TenantId))
+        .col(big(PostingSaves::PostingId))
+        .col(big(PostingSaves::PersonId))
+        .col(ts(PostingSaves::SavedAt))
+        .primary_key(
+            Index::create()
+                .col(PostingSaves::PostingId)
+                .col(PostingSaves::PersonId),
+        )
+        .foreign_key(&mut fk(
+            s,
+            PostingSaves::TenantId,
+            Tenants::Table,
+            Tenants::Id,
+        ))
+        .foreign_key(&mut fk(
+            s,
+            PostingSaves::PostingId,
+            Postings::Table,
+            Postings::Id,
+        ))
+        .foreign_key(&mut fk(
+            s,
+            PostingSaves::PersonId,
+            People::Table,
+            People::Id,
+        ))
+        .to_owned();
+    let saves_by_person = Index::create()
+        .name("posting_saves_person")
+        .table(s)
+        .col(PostingSaves::TenantId)
+        .col(PostingSaves::PersonId)
+        .to_owned();
+    let a = PostingApplications::Table;
+    let applications = Table::create()
+        .table(a)
+        .col(id_col(PostingApplications::Id))
+        .col(tenant_col(PostingApplications::TenantId))
+        .col(big(PostingApplications::PostingId))
+        .col(big(PostingApplications::PersonId))
+        .col(text(PostingApplications::Motivation))
+        .col(text(PostingApplications::Status))
+        .col(big(PostingApplications::Stage))
+        .col(ts(PostingApplications::CreatedAt))
+        .col(ts(PostingApplications::UpdatedAt))
+        .foreign_key(&mut fk(
+            a,
+            PostingApplications::TenantId,
+            Tenants::Table,
+            Tenants::Id,
+        ))
+        .foreign_key(&mut fk(
+            a,
+            PostingApplications::PostingId,
+            Postings::Table,
+            Postings::Id,
+        ))
+        .foreign_key(&mut fk(
+            a,
+            PostingApplications::PersonId,
+            People::Table,
+            People::Id,
+        ))
+        .to_owned();
+    // One application per person and posting.
+    let one_each = Index::create()
+        .name("posting_applications_one")
+        .table(a)
+        .col(PostingApplications::PostingId)
+        .col(PostingApplications::PersonId)
+        .unique()
+        .to_owned();
+    let by_person = Index::create()
+        .name("posting_applications_person")
+        .table(a)
+        .col(PostingApplications::TenantId)
+        .col(PostingApplications::PersonId)
+        .to_owned();
+    let o = PostingOutcomes::Table;
+    let outcomes = Table::create()
+        .table(o)
+        .col(id_col(PostingOutcomes::Id))
+        .col(tenant_col(PostingOutcomes::TenantId))
+        .col(big(PostingOutcomes::ApplicationId))
+        .col(big(PostingOutcomes::Stage))
+        .col(text(PostingOutcomes::Outcome))
+        .col(text(PostingOutcomes::Reason))
+        .col(
+            ColumnDef::new(PostingOutcomes::RecordedByUserId)
+                .big_integer()
+                .null(),
+        )
+        .col(ts(PostingOutcomes::RecordedAt))
+        .foreign_key(&mut fk(
+            o,
+            PostingOutcomes::TenantId,
+            Tenants::Table,
+            Tenants::Id,
+        ))
+        .foreign_key(&mut fk(
+            o,
+            PostingOutcomes::ApplicationId,
+            PostingApplications::Table,
+            PostingApplications::Id,
+        ))
+        .foreign_key(&mut fk(
+            o,
+            PostingOutcomes::RecordedByUserId,
+            Users::Table,
+            Users::Id,
+        ))
+        .to_owned();
+    let by_application = Index::create()
+        .name("posting_outcomes_application")
+        .table(o)
+        .col(PostingOutcomes::ApplicationId)
+        .to_owned();
+    vec![
+        alter(since),
+        alter(months),
+        render(engine, &postings),
+        render_index(engine, &by_dates),
+        render(engine, &saves),
+        render_index(engine, &saves_by_person),
+        render(engine, &applications),
+        render_index(engine, &one_each),
+        render_index(engine, &by_person),
+        render(engine, &outcomes),
+        render_index(engine, &by_application),
+    ]
+}
