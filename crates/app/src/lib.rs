@@ -15,6 +15,7 @@ pub mod consultants;
 pub mod consultations;
 pub mod cross_pairs;
 pub mod dialogues;
+pub mod fa;
 pub mod i18n;
 pub mod kpi;
 pub mod org_report;

@@ -59,10 +59,13 @@ pub enum AuditAction {
     PostingChanged,
     /// An application to a posting was made, moved a stage or withdrawn (応募).
     ApplicationChanged,
+    /// An FA declaration was made or withdrawn, or an interview asked for or answered
+    /// (社内FA).
+    DeclarationChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 32] = [
+    pub const ALL: [AuditAction; 33] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignInLocked,
@@ -95,6 +98,7 @@ impl AuditAction {
         AuditAction::SurveyQuestionsChanged,
         AuditAction::PostingChanged,
         AuditAction::ApplicationChanged,
+        AuditAction::DeclarationChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -131,6 +135,7 @@ impl AuditAction {
             AuditAction::SurveyQuestionsChanged => "survey_questions_changed",
             AuditAction::PostingChanged => "posting_changed",
             AuditAction::ApplicationChanged => "application_changed",
+            AuditAction::DeclarationChanged => "declaration_changed",
         }
     }
 
@@ -202,6 +207,10 @@ pub const DETAILS: &[(&str, &str)] = &[
     ("application_stage", "stage {n}: {event}"),
     ("application_withdrawn", "withdrawn at stage {n}"),
     ("postings_export", "{n} postings, {count} applications"),
+    ("fa_declared", "declared"),
+    ("fa_withdrawn", "withdrawn"),
+    ("fa_requested", "interview requested"),
+    ("fa_answered", "interview {event}"),
     (
         "consultant_import",
         "{file}: {rows} consultant profiles, {added} new accounts",

@@ -19,6 +19,7 @@ pub mod concern;
 pub mod consultant;
 pub mod dialogue;
 pub mod error;
+pub mod fa;
 pub mod feedback;
 pub mod ids;
 pub mod import;

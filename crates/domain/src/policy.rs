@@ -1235,6 +1235,51 @@ pub fn may_apply_to_posting(actor: &Actor, tenant: TenantId) -> bool {
     actor.tenant_id == tenant && actor.person_id.is_some()
 }
 
+/// How the actor stands to an FA declaration (社内FA).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeclarationView {
+    /// The declarant: their own declaration and every request made to them.
+    Declarant,
+    /// A manager who may hire the declarant: the declaration, and their own requests.
+    Scout,
+    /// HR: every declaration and request, to run the scheme.
+    Hr,
+}
+
+/// What the policy needs to know about a declaration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeclarationFacts {
+    pub tenant: TenantId,
+    pub declarant: PersonId,
+    /// The actor is above the declarant in the reporting line today.
+    pub actor_above_declarant: bool,
+    /// The actor works in the declarant's own department today.
+    pub actor_in_declarants_department: bool,
+    /// In force today (not expired, not withdrawn).
+    pub active: bool,
+}
+
+/// Who sees an FA declaration (DOMAIN.md "Three opportunities"): the declarant; HR; and
+/// managers outside the declarant's own department and reporting line while it is in
+/// force. The current manager and the current department never see it — in no list,
+/// count, export, email or audit view — even when they are HR.
+pub fn declaration_view(actor: &Actor, f: &DeclarationFacts) -> Option<DeclarationView> {
+    if actor.tenant_id != f.tenant {
+        return None;
+    }
+    if actor.person_id == Some(f.declarant) {
+        return Some(DeclarationView::Declarant);
+    }
+    if f.actor_above_declarant || f.actor_in_declarants_department {
+        return None;
+    }
+    if actor.has(Role::Hr) {
+        return Some(DeclarationView::Hr);
+    }
+    (actor.has(Role::Manager) && f.active).then_some(DeclarationView::Scout)
+}
+
 #[cfg(test)]
 mod tests {
 
@@ -2724,5 +2769,64 @@ mod tests {
             ..actor(8, 0, &[Role::Instructor])
         };
         assert!(!may_apply_to_posting(&external, t));
+    }
+
+    #[test]
+    fn an_fa_declaration_is_never_seen_by_the_declarants_line_or_department() {
+        let t = TenantId(1);
+        let declarant = PersonId(10);
+        let actor = |user: i64, person: Option<i64>, roles: &[Role]| Actor {
+            user_id: UserId(user),
+            tenant_id: t,
+            person_id: person.map(PersonId),
+            roles: RoleSet::new(roles.iter().copied()),
+        };
+        let facts = |above: bool, department: bool, active: bool| DeclarationFacts {
+            tenant: t,
+            declarant,
+            actor_above_declarant: above,
+            actor_in_declarants_department: department,
+            active,
+        };
+        let me = actor(1, Some(10), &[Role::Employee]);
+        let scout = actor(2, Some(20), &[Role::Employee, Role::Manager]);
+        let hr = actor(3, Some(30), &[Role::Employee, Role::Hr]);
+        let colleague = actor(4, Some(40), &[Role::Employee]);
+        let free = facts(false, false, true);
+        assert_eq!(
+            declaration_view(&me, &free),
+            Some(DeclarationView::Declarant)
+        );
+        assert_eq!(
+            declaration_view(&scout, &free),
+            Some(DeclarationView::Scout)
+        );
+        assert_eq!(declaration_view(&hr, &free), Some(DeclarationView::Hr));
+        assert_eq!(
+            declaration_view(&colleague, &free),
+            None,
+            "not a hiring manager"
+        );
+        // Expired: scouts no longer see it; HR keeps the record.
+        assert_eq!(declaration_view(&scout, &facts(false, false, false)), None);
+        assert_eq!(
+            declaration_view(&hr, &facts(false, false, false)),
+            Some(DeclarationView::Hr)
+        );
+        // The line above and the own department never, whatever their roles.
+        for f in [facts(true, false, true), facts(false, true, true)] {
+            assert_eq!(declaration_view(&scout, &f), None);
+            assert_eq!(declaration_view(&hr, &f), None);
+        }
+        assert_eq!(
+            declaration_view(&me, &facts(true, true, false)),
+            Some(DeclarationView::Declarant)
+        );
+        // Another tenant sees nothing.
+        let other = Actor {
+            tenant_id: TenantId(2),
+            ..hr.clone()
+        };
+        assert_eq!(declaration_view(&other, &free), None);
     }
 }

@@ -80,9 +80,10 @@ pub struct AuditFilter {
     pub target_type: Option<String>,
     pub from: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
-    /// Applications whose entries the reader may not see (an application to a posting
-    /// hidden from them: `app::postings::hidden_from`), by id: left out of the log.
-    pub hidden_applications: Vec<i64>,
+    /// Targets whose entries the reader may not see, as (target type, ids): an
+    /// application or an FA declaration the policy hides from them
+    /// (`app::postings::hidden_from`, `app::fa::hidden_from`). Left out of the log.
+    pub hidden_targets: Vec<(&'static str, Vec<i64>)>,
 }
 
 impl AuditFilter {
@@ -106,16 +107,15 @@ impl AuditFilter {
         if let Some(u) = self.until {
             c = c.add(Expr::col(AuditLog::At).lt(u));
         }
-        if !self.hidden_applications.is_empty() {
-            let ids: Vec<String> = self
-                .hidden_applications
-                .iter()
-                .map(i64::to_string)
-                .collect();
+        for (kind, ids) in &self.hidden_targets {
+            if ids.is_empty() {
+                continue;
+            }
+            let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
             c = c.add(
                 Cond::any()
                     .add(Expr::col(AuditLog::TargetType).is_null())
-                    .add(Expr::col(AuditLog::TargetType).ne("application"))
+                    .add(Expr::col(AuditLog::TargetType).ne(*kind))
                     .add(Expr::col(AuditLog::TargetId).is_null())
                     .add(Expr::col(AuditLog::TargetId).is_not_in(ids)),
             );

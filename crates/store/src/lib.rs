@@ -23,6 +23,7 @@ pub mod crypto;
 mod db;
 pub mod dialogues;
 pub mod directory;
+pub mod fa;
 pub mod feedback;
 pub mod history;
 pub mod imports;

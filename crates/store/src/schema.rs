@@ -842,3 +842,33 @@ pub(crate) enum PostingColumns {
     /// The company's eligibility rule: whole months in one's department before applying.
     PostingMinMonths,
 }
+
+/// 社内FA: declarations (migration 37).
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum FaDeclarations {
+    Table,
+    Id,
+    TenantId,
+    PersonId,
+    Wants,
+    Experience,
+    DeclaredOn,
+    ExpiresOn,
+    WithdrawnAt,
+    CreatedAt,
+}
+
+/// 社内FA: a hiring manager's interview requests to a declarant (migration 37).
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum FaRequests {
+    Table,
+    Id,
+    TenantId,
+    DeclarationId,
+    FromUserId,
+    Message,
+    Status,
+    Answer,
+    CreatedAt,
+    AnsweredAt,
+}

@@ -130,6 +130,12 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(opportunities::api::mine))
         .routes(routes!(opportunities::api::application))
         .routes(routes!(opportunities::api::record))
+        .routes(routes!(
+            opportunities::fa_api::list,
+            opportunities::fa_api::declare
+        ))
+        .routes(routes!(opportunities::fa_api::request))
+        .routes(routes!(opportunities::fa_api::answer))
         .split_for_parts()
 }
 

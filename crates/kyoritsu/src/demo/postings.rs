@@ -3,7 +3,9 @@
 //! one of last year; applications at every stage, among them three from the demo
 //! manager's own reports: two still hidden from the manager (書類選考, 面接) and one offered
 //! (内定), which the manager now sees on the member's page. The demo employee has saved
-//! one posting and applied to none, so they can apply themselves.
+//! one posting and applied to none, so they can apply themselves. And 社内FA: three
+//! declarations (one by the manager's own report, which the manager never sees) and an
+//! interview request from the manager waiting for an answer.
 
 use chrono::{DateTime, Duration, Utc};
 use domain::posting::{Outcome, Posting, PostingInput, Progress};
@@ -83,6 +85,18 @@ const MOTIVATIONS: [&str; 6] = [
     "これまでの経験を活かし、チームで成果を出す役割に挑戦したいです。",
     "海外の取引先との仕事を通じて、より深く市場に関わりたいと考えました。",
     "今の仕事で身につけた調整力を、新しい分野で試したいと思い応募しました。",
+];
+
+const FA_WANTS: [&str; 3] = [
+    "お客様と直接向き合う仕事に挑戦し、現場の声を商品づくりに活かしたいです。",
+    "データ分析の経験を活かして、事業の意思決定を支える仕事がしたいです。",
+    "海外の取引先と関わる仕事で、語学とこれまでの調整経験を活かしたいです。",
+];
+
+const FA_EXPERIENCE: [&str; 3] = [
+    "経理部で8年、月次決算と予算管理を担当。業務改善で締め日を3日短縮しました。",
+    "情報システム部で社内システムの導入を5件担当。部署をまたぐ調整が得意です。",
+    "総務部で海外拠点の立ち上げ支援を担当。英語での打ち合わせの経験があります。",
 ];
 
 fn input(d: &Demo, today: chrono::NaiveDate) -> PostingInput {
@@ -286,6 +300,51 @@ pub async fn seed(
                 )
                 .await?;
             }
+        }
+    }
+    // 社内FA: two colleagues elsewhere have declared, and one of the demo manager's own
+    // reports (never shown to the manager); the manager asked one of the two for an
+    // interview, not yet answered.
+    let calendar = store.tenant(t).await?.settings.calendar;
+    let mut declarants = Vec::new();
+    for p in others.iter().rev() {
+        let place = store.person(t, *p).await?;
+        if declarants.len() < 2
+            && place.as_ref().and_then(|x| x.department_id) != Some(manager_dept)
+            && store.relation(t, Some(manager_person), *p).await?
+                != domain::policy::Relation::InReportingLine
+        {
+            declarants.push(*p);
+        }
+    }
+    declarants.extend(reports.last().copied());
+    for (i, person) in declarants.iter().enumerate() {
+        let d = domain::fa::Declaration {
+            wants: FA_WANTS[i % FA_WANTS.len()].into(),
+            experience: FA_EXPERIENCE[i % FA_EXPERIENCE.len()].into(),
+        };
+        let on = today - Duration::days(20 + 5 * i as i64);
+        let id = store
+            .add_declaration(
+                t,
+                *person,
+                &d,
+                (on, domain::fa::expires_on(&calendar, on)),
+                now,
+            )
+            .await?;
+        if i == 0
+            && let Some(stored) = store.declaration(t, id).await?
+        {
+            store
+                .add_interview_request(
+                    t,
+                    &stored,
+                    manager.id,
+                    "営業課で新規開拓のリーダーを探しています。一度お話を伺えませんか。",
+                    now - Duration::days(3),
+                )
+                .await?;
         }
     }
     // The demo employee keeps the first posting on their list.

@@ -33,6 +33,7 @@ mod confidentiality;
 mod consultants;
 mod consultations;
 mod dialogues;
+mod fa;
 mod hardening;
 mod kpi;
 mod notifications;

@@ -5,6 +5,8 @@ use super::*;
 /// 社内公募: postings, the people who saved them, applications (the motivation sealed)
 /// and each stage's recorded outcome (the reason sealed); since when a person is in their
 /// department, and the company's rule on months in one's department before applying.
+/// 社内FA: declarations (what the declarant wants and brings, sealed) and hiring
+/// managers' interview requests to them (message and answer sealed).
 pub(super) fn m0037_postings(engine: Engine) -> Statements {
     let alter = |t: sea_query::TableAlterStatement| match engine {
         Engine::Sqlite => t.to_string(SqliteQueryBuilder),
@@ -195,6 +197,79 @@ pub(super) fn m0037_postings(engine: Engine) -> Statements {
         .table(o)
         .col(PostingOutcomes::ApplicationId)
         .to_owned();
+    let f = FaDeclarations::Table;
+    let declarations = Table::create()
+        .table(f)
+        .col(id_col(FaDeclarations::Id))
+        .col(tenant_col(FaDeclarations::TenantId))
+        .col(big(FaDeclarations::PersonId))
+        .col(text(FaDeclarations::Wants))
+        .col(text(FaDeclarations::Experience))
+        .col(ColumnDef::new(FaDeclarations::DeclaredOn).date().not_null())
+        .col(ColumnDef::new(FaDeclarations::ExpiresOn).date().not_null())
+        .col(
+            ColumnDef::new(FaDeclarations::WithdrawnAt)
+                .timestamp_with_time_zone()
+                .null(),
+        )
+        .col(ts(FaDeclarations::CreatedAt))
+        .foreign_key(&mut fk(
+            f,
+            FaDeclarations::TenantId,
+            Tenants::Table,
+            Tenants::Id,
+        ))
+        .foreign_key(&mut fk(
+            f,
+            FaDeclarations::PersonId,
+            People::Table,
+            People::Id,
+        ))
+        .to_owned();
+    let declarations_by_person = Index::create()
+        .name("fa_declarations_person")
+        .table(f)
+        .col(FaDeclarations::TenantId)
+        .col(FaDeclarations::PersonId)
+        .to_owned();
+    let r = FaRequests::Table;
+    let requests = Table::create()
+        .table(r)
+        .col(id_col(FaRequests::Id))
+        .col(tenant_col(FaRequests::TenantId))
+        .col(big(FaRequests::DeclarationId))
+        .col(big(FaRequests::FromUserId))
+        .col(text(FaRequests::Message))
+        .col(text(FaRequests::Status))
+        .col(text(FaRequests::Answer))
+        .col(ts(FaRequests::CreatedAt))
+        .col(
+            ColumnDef::new(FaRequests::AnsweredAt)
+                .timestamp_with_time_zone()
+                .null(),
+        )
+        .foreign_key(&mut fk(
+            r,
+            FaRequests::TenantId,
+            Tenants::Table,
+            Tenants::Id,
+        ))
+        .foreign_key(&mut fk(
+            r,
+            FaRequests::DeclarationId,
+            FaDeclarations::Table,
+            FaDeclarations::Id,
+        ))
+        .foreign_key(&mut fk(r, FaRequests::FromUserId, Users::Table, Users::Id))
+        .to_owned();
+    // One request per hiring manager and declaration.
+    let one_request = Index::create()
+        .name("fa_requests_one")
+        .table(r)
+        .col(FaRequests::DeclarationId)
+        .col(FaRequests::FromUserId)
+        .unique()
+        .to_owned();
     vec![
         alter(since),
         alter(months),
@@ -207,5 +282,9 @@ pub(super) fn m0037_postings(engine: Engine) -> Statements {
         render_index(engine, &by_person),
         render(engine, &outcomes),
         render_index(engine, &by_application),
+        render(engine, &declarations),
+        render_index(engine, &declarations_by_person),
+        render(engine, &requests),
+        render_index(engine, &one_request),
     ]
 }

@@ -307,8 +307,8 @@ pub async fn audit(
         target_type: None,
         from: q.from,
         until: q.until,
-        hidden_applications: app::postings::hidden_from(
-            &state.store,
+        hidden_targets: crate::shared::access::hidden_targets(
+            &state,
             &auth.caller(&crate::Origin::default()),
         )
         .await?,

@@ -38,7 +38,7 @@ impl AuditQuery {
             action: AuditAction::parse(&self.action),
             actor_email: Some(self.actor.trim().to_string()).filter(|s| !s.is_empty()),
             target_type: None,
-            hidden_applications: Vec::new(),
+            hidden_targets: Vec::new(),
             from: date(&self.from)?.and_then(start_of),
             until: date(&self.until)?
                 .and_then(|d| d.succ_opt())
@@ -77,6 +77,7 @@ fn target_key(t: &str) -> Option<&'static str> {
         "account" | "address" => "audit.target_type.sign_in",
         "posting" => "audit.target_type.posting",
         "application" => "audit.target_type.application",
+        "fa_declaration" => "audit.target_type.fa_declaration",
         _ => return None,
     })
 }
@@ -225,8 +226,8 @@ pub(super) async fn audit_page(
         Ok(f) => (f, None),
         Err(()) => (AuditFilter::default(), Some(page.t("audit.bad_date"))),
     };
-    filter.hidden_applications =
-        app::postings::hidden_from(&state.store, &auth.caller(&origin)).await?;
+    filter.hidden_targets =
+        crate::shared::access::hidden_targets(&state, &auth.caller(&origin)).await?;
     let current = q.page.unwrap_or(1).max(1);
     let (rows, total) = state
         .store
@@ -278,8 +279,8 @@ pub(super) async fn audit_csv(
     let mut filter = q
         .filter()
         .map_err(|_| AppError::Page(crate::shared::error::ErrorPage::BadRequest))?;
-    filter.hidden_applications =
-        app::postings::hidden_from(&state.store, &auth.caller(&origin)).await?;
+    filter.hidden_targets =
+        crate::shared::access::hidden_targets(&state, &auth.caller(&origin)).await?;
     let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
     let header = [
         "audit.at",

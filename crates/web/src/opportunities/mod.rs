@@ -1,13 +1,16 @@
 //! 機会 (opportunities to challenge): internal postings (社内公募). Employees browse and
 //! search them, save them and apply (`postings`); the applicant follows their
 //! application and the hiring side records each stage's outcome (`applications`); HR
-//! exports them (`export`). The rules are `app::postings` over `domain::posting` and
+//! exports them (`export`). FA declarations (社内FA, `fa`): an employee declares they are
+//! open to a move; hiring managers elsewhere ask for an interview. The rules are `app::postings` over `domain::posting` and
 //! `domain::policy::application_view` — the applicant's current manager sees nothing of
 //! an application before the posting's reveal stage.
 
 pub mod api;
 mod applications;
 mod export;
+mod fa;
+pub mod fa_api;
 mod postings;
 
 use crate::AppState;
@@ -34,6 +37,11 @@ pub fn router() -> Router<AppState> {
         .route("/applications/{id}", get(applications::page))
         .route("/applications/{id}/stage", post(applications::stage))
         .route("/applications/{id}/withdraw", post(applications::withdraw))
+        .route("/opportunities/fa", get(fa::page))
+        .route("/fa/declarations", post(fa::declare))
+        .route("/fa/declarations/{id}/withdraw", post(fa::withdraw))
+        .route("/fa/declarations/{id}/requests", post(fa::request))
+        .route("/fa/requests/{id}/answer", post(fa::answer))
 }
 
 /// Why someone may not apply, each in words with the rule named.

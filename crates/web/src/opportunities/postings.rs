@@ -64,6 +64,18 @@ fn grades_text(page: &Page, p: &StoredPosting) -> String {
     }
 }
 
+/// A department as people find it: its path from the top (本部 / 部 / 課).
+async fn department_path(state: &AppState, auth: &Auth, id: i64) -> Result<String, AppError> {
+    Ok(state
+        .store
+        .department_path(auth.tenant(), id)
+        .await?
+        .into_iter()
+        .map(|d| d.name)
+        .collect::<Vec<_>>()
+        .join(" / "))
+}
+
 fn period(p: &StoredPosting) -> String {
     format!("{} 〜 {}", p.posting.opens_on, p.posting.closes_on)
 }
@@ -105,13 +117,22 @@ pub(super) async fn list(
         _ => (Shelf::Open, "open"),
     };
     let query: String = q.q.chars().take(100).collect();
-    let postings = app::postings::browse(&state.store, &caller, shelf, &query, today)
-        .await?
+    let listed = app::postings::browse(&state.store, &caller, shelf, &query, today).await?;
+    let mut paths = std::collections::HashMap::new();
+    for l in &listed {
+        if let std::collections::hash_map::Entry::Vacant(e) = paths.entry(l.posting.department_id) {
+            e.insert(department_path(&state, &auth, l.posting.department_id).await?);
+        }
+    }
+    let postings = listed
         .into_iter()
         .map(|l| PostingRow {
             id: l.posting.id,
             title: l.posting.posting.title.clone(),
-            department: l.posting.department_name.clone(),
+            department: paths
+                .get(&l.posting.department_id)
+                .cloned()
+                .unwrap_or_else(|| l.posting.department_name.clone()),
             grades: grades_text(&page, &l.posting),
             period: period(&l.posting),
             state: state_of(&page, &l.posting, today),
@@ -163,6 +184,7 @@ pub(super) struct DetailPage {
     p: StoredPosting,
     state: (&'static str, String),
     period: String,
+    department: String,
     grades: String,
     reveal_stage: String,
     saved: bool,
@@ -241,6 +263,7 @@ async fn render_detail(
         shell: page.shell(Some(auth), "/opportunities"),
         state: state_of(page, &p, today),
         period: period(&p),
+        department: department_path(state, auth, p.department_id).await?,
         grades: grades_text(page, &p),
         reveal_stage: super::stage_name(page, &p.posting.stages, p.posting.reveal_at),
         saved,

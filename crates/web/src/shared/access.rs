@@ -21,3 +21,22 @@ pub fn need(ok: bool) -> Result<(), AppError> {
         Err(AppError::forbidden())
     }
 }
+
+/// What the audit log leaves out for this reader: the applications to internal postings
+/// and the FA declarations the policy hides from them (their own report's, above all).
+pub async fn hidden_targets(
+    state: &crate::AppState,
+    caller: &app::Caller,
+) -> Result<Vec<(&'static str, Vec<i64>)>, app::Error> {
+    let today = state.clock.today();
+    Ok(vec![
+        (
+            "application",
+            app::postings::hidden_from(&state.store, caller).await?,
+        ),
+        (
+            "fa_declaration",
+            app::fa::hidden_from(&state.store, caller, today).await?,
+        ),
+    ])
+}
