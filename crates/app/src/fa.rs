@@ -202,15 +202,14 @@ pub async fn browse(
     let in_force = (!caller.actor.has(domain::Role::Hr)).then_some(today);
     let mut out = Vec::new();
     for d in store.declarations(tenant, in_force).await? {
-        match view_of(store, caller, &d, today).await? {
-            Some(view @ (DeclarationView::Scout | DeclarationView::Hr)) => {
-                let mut requests = store.interview_requests(tenant, &d).await?;
-                if view == DeclarationView::Scout {
-                    requests.retain(|r| r.from == caller.actor.user_id);
-                }
-                out.push((d, view, requests));
+        if let Some(view @ (DeclarationView::Scout | DeclarationView::Hr)) =
+            view_of(store, caller, &d, today).await?
+        {
+            let mut requests = store.interview_requests(tenant, &d).await?;
+            if view == DeclarationView::Scout {
+                requests.retain(|r| r.from == caller.actor.user_id);
             }
-            _ => {}
+            out.push((d, view, requests));
         }
     }
     Ok(out)

@@ -158,11 +158,22 @@ async fn render(
         },
         _ => Vec::new(),
     };
-    let declarations = app::fa::browse(&state.store, &caller, today)
-        .await?
-        .iter()
-        .map(|(d, v, r)| declaration_row(page, d, today, *v == DeclarationView::Hr, r))
-        .collect();
+    let mut declarations = Vec::new();
+    for (d, v, r) in app::fa::browse(&state.store, &caller, today).await? {
+        let mut row = declaration_row(page, &d, today, v == DeclarationView::Hr, &r);
+        if let Some(id) = d.department_id {
+            // Where they work, as people find it (本部 / 部 / 課).
+            row.department = state
+                .store
+                .department_path(auth.tenant(), id)
+                .await?
+                .into_iter()
+                .map(|x| x.name)
+                .collect::<Vec<_>>()
+                .join(" / ");
+        }
+        declarations.push(row);
+    }
     let calendar = state.store.tenant(auth.tenant()).await?.settings.calendar;
     Ok(FaPage {
         shell: page.shell(Some(auth), "/opportunities"),
