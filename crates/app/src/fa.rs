@@ -12,7 +12,6 @@ use domain::fa::{self, DeclarationInput, DeclarationProblem, DeclareRefusal, Int
 use domain::policy::{self, DeclarationFacts, DeclarationView, Relation};
 use domain::{PersonId, UserId};
 use store::Store;
-use store::audit::NewAuditEntry;
 use store::fa::{InterviewRequest, StoredDeclaration};
 
 /// Why a declaration was not recorded.
@@ -92,11 +91,11 @@ pub async fn declare(
         )
         .await?;
     caller
-        .audit(
+        .record(
             store,
-            NewAuditEntry::new(Some(tenant), AuditAction::DeclarationChanged)
-                .target("fa_declaration", id)
-                .detail(detail("fa_declared", &[])),
+            AuditAction::DeclarationChanged,
+            ("fa_declaration", id),
+            detail("fa_declared", &[]),
         )
         .await?;
     Ok(Ok(id))
@@ -142,11 +141,11 @@ pub async fn withdraw(
     let done = store.withdraw_declaration(tenant, id, now).await?;
     if done {
         caller
-            .audit(
+            .record(
                 store,
-                NewAuditEntry::new(Some(tenant), AuditAction::DeclarationChanged)
-                    .target("fa_declaration", id)
-                    .detail(detail("fa_withdrawn", &[])),
+                AuditAction::DeclarationChanged,
+                ("fa_declaration", id),
+                detail("fa_withdrawn", &[]),
             )
             .await?;
     }
@@ -252,11 +251,11 @@ pub async fn request_interview(
         return Ok(Err(NotRequested::AlreadyRequested));
     };
     caller
-        .audit(
+        .record(
             store,
-            NewAuditEntry::new(Some(tenant), AuditAction::DeclarationChanged)
-                .target("fa_declaration", id)
-                .detail(detail("fa_requested", &[])),
+            AuditAction::DeclarationChanged,
+            ("fa_declaration", id),
+            detail("fa_requested", &[]),
         )
         .await?;
     Ok(Ok((r, d.person)))
@@ -297,11 +296,11 @@ pub async fn answer(
         return Ok(None);
     }
     caller
-        .audit(
+        .record(
             store,
-            NewAuditEntry::new(Some(tenant), AuditAction::DeclarationChanged)
-                .target("fa_declaration", id)
-                .detail(detail("fa_answered", &[("event", &status.key())])),
+            AuditAction::DeclarationChanged,
+            ("fa_declaration", id),
+            detail("fa_answered", &[("event", &status.key())]),
         )
         .await?;
     Ok(store

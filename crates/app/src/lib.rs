@@ -46,6 +46,24 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// Appends an event about one target (`(kind, id)`) with its detail
+    /// (`domain::audit::detail`) to the audit log as done by this caller.
+    pub async fn record(
+        &self,
+        store: &Store,
+        action: domain::audit::AuditAction,
+        (kind, id): (&str, i64),
+        detail: String,
+    ) -> Result<(), StoreError> {
+        self.audit(
+            store,
+            NewAuditEntry::new(Some(self.actor.tenant_id), action)
+                .target(kind, id)
+                .detail(detail),
+        )
+        .await
+    }
+
     /// Appends `entry` to the audit log as done by this caller.
     pub async fn audit(&self, store: &Store, entry: NewAuditEntry) -> Result<(), StoreError> {
         store

@@ -16,7 +16,6 @@ use domain::posting::{
 };
 use domain::{PersonId, UserId};
 use store::Store;
-use store::audit::NewAuditEntry;
 use store::postings::{Application, StageOutcome, StoredPosting};
 
 /// Where the posting sits and who hires for it, as typed on the form.
@@ -338,11 +337,11 @@ pub async fn publish(
         )
         .await?;
     caller
-        .audit(
+        .record(
             store,
-            NewAuditEntry::new(Some(tenant), AuditAction::PostingChanged)
-                .target("posting", id)
-                .detail(detail("posting_published", &[])),
+            AuditAction::PostingChanged,
+            ("posting", id),
+            detail("posting_published", &[]),
         )
         .await?;
     Ok(Ok(id))
@@ -388,11 +387,11 @@ pub async fn edit(
         .update_posting(tenant, id, &posting, department, hiring, now)
         .await?;
     caller
-        .audit(
+        .record(
             store,
-            NewAuditEntry::new(Some(tenant), AuditAction::PostingChanged)
-                .target("posting", id)
-                .detail(detail("posting_edited", &[])),
+            AuditAction::PostingChanged,
+            ("posting", id),
+            detail("posting_edited", &[]),
         )
         .await?;
     Ok(Ok(()))
@@ -416,11 +415,11 @@ pub async fn take_down(
     let done = store.withdraw_posting(tenant, id, now).await?;
     if done {
         caller
-            .audit(
+            .record(
                 store,
-                NewAuditEntry::new(Some(tenant), AuditAction::PostingChanged)
-                    .target("posting", id)
-                    .detail(detail("posting_taken_down", &[])),
+                AuditAction::PostingChanged,
+                ("posting", id),
+                detail("posting_taken_down", &[]),
             )
             .await?;
     }
@@ -521,11 +520,11 @@ pub async fn apply(
         return Ok(Err(vec![ApplyRefusal::AlreadyApplied]));
     };
     caller
-        .audit(
+        .record(
             store,
-            NewAuditEntry::new(Some(tenant), AuditAction::ApplicationChanged)
-                .target("application", application)
-                .detail(detail("application_made", &[])),
+            AuditAction::ApplicationChanged,
+            ("application", application),
+            detail("application_made", &[]),
         )
         .await?;
     Ok(Ok(application))
@@ -572,11 +571,11 @@ pub async fn open_application(store: &Store, caller: &Caller, id: i64) -> Result
             .await?;
         if view == ApplicationView::Hiring {
             caller
-                .audit(
+                .record(
                     store,
-                    NewAuditEntry::new(Some(tenant), AuditAction::ConfidentialRead)
-                        .target("application", id)
-                        .detail(detail("application_read", &[])),
+                    AuditAction::ConfidentialRead,
+                    ("application", id),
+                    detail("application_read", &[]),
                 )
                 .await?;
         }
@@ -724,14 +723,11 @@ pub async fn record(
         }));
     }
     caller
-        .audit(
+        .record(
             store,
-            NewAuditEntry::new(Some(tenant), AuditAction::ApplicationChanged)
-                .target("application", id)
-                .detail(detail(
-                    "application_stage",
-                    &[("n", &(stage + 1)), ("event", &key)],
-                )),
+            AuditAction::ApplicationChanged,
+            ("application", id),
+            detail("application_stage", &[("n", &(stage + 1)), ("event", &key)]),
         )
         .await?;
     Ok(Recorded::Done(after))
@@ -771,11 +767,11 @@ pub async fn withdraw(
         return Ok(Recorded::Refused(StageRefusal::Finished));
     }
     caller
-        .audit(
+        .record(
             store,
-            NewAuditEntry::new(Some(tenant), AuditAction::ApplicationChanged)
-                .target("application", id)
-                .detail(detail("application_withdrawn", &[("n", &(stage + 1))])),
+            AuditAction::ApplicationChanged,
+            ("application", id),
+            detail("application_withdrawn", &[("n", &(stage + 1))]),
         )
         .await?;
     Ok(Recorded::Done(after))
