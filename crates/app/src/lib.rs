@@ -26,6 +26,7 @@ pub mod report_store;
 pub mod reports;
 pub mod requests;
 pub mod role_models;
+pub mod side_jobs;
 pub mod surveys;
 pub mod training_feedback;
 

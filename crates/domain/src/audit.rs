@@ -62,10 +62,12 @@ pub enum AuditAction {
     /// An FA declaration was made or withdrawn, or an interview asked for or answered
     /// (社内FA).
     DeclarationChanged,
+    /// A side-job application was made, decided, withdrawn or reported on (副業・兼業).
+    SideJobChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 33] = [
+    pub const ALL: [AuditAction; 34] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignInLocked,
@@ -99,6 +101,7 @@ impl AuditAction {
         AuditAction::PostingChanged,
         AuditAction::ApplicationChanged,
         AuditAction::DeclarationChanged,
+        AuditAction::SideJobChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -136,6 +139,7 @@ impl AuditAction {
             AuditAction::PostingChanged => "posting_changed",
             AuditAction::ApplicationChanged => "application_changed",
             AuditAction::DeclarationChanged => "declaration_changed",
+            AuditAction::SideJobChanged => "side_job_changed",
         }
     }
 
@@ -211,6 +215,10 @@ pub const DETAILS: &[(&str, &str)] = &[
     ("fa_withdrawn", "withdrawn"),
     ("fa_requested", "interview requested"),
     ("fa_answered", "interview {event}"),
+    ("side_job_applied", "applied"),
+    ("side_job_decided", "{event}"),
+    ("side_job_reported", "reported back"),
+    ("side_job_rules", "side-job rules (cap {n} h)"),
     (
         "consultant_import",
         "{file}: {rows} consultant profiles, {added} new accounts",

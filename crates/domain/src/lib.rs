@@ -36,6 +36,7 @@ pub mod rating;
 pub mod request;
 pub mod role;
 pub mod role_model;
+pub mod side_job;
 pub mod survey;
 pub mod throttle;
 pub mod training;

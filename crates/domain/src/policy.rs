@@ -1235,6 +1235,17 @@ pub fn may_apply_to_posting(actor: &Actor, tenant: TenantId) -> bool {
     actor.tenant_id == tenant && actor.person_id.is_some()
 }
 
+/// Who sees a side-job application (副業・兼業): the applicant and HR — never the
+/// applicant's manager, unless that manager is in HR.
+pub fn may_see_side_job(actor: &Actor, tenant: TenantId, applicant: PersonId) -> bool {
+    actor.tenant_id == tenant && (actor.person_id == Some(applicant) || actor.has(Role::Hr))
+}
+
+/// Who decides one: HR, never on their own application.
+pub fn may_decide_side_job(actor: &Actor, tenant: TenantId, applicant: PersonId) -> bool {
+    actor.tenant_id == tenant && actor.has(Role::Hr) && actor.person_id != Some(applicant)
+}
+
 /// How the actor stands to an FA declaration (社内FA).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -42,6 +42,7 @@ pub mod requests;
 pub mod role_models;
 mod schema;
 pub mod sessions;
+pub mod side_jobs;
 pub mod surveys;
 pub mod tenants;
 pub mod testing;

@@ -872,3 +872,33 @@ pub(crate) enum FaRequests {
     CreatedAt,
     AnsweredAt,
 }
+
+/// 副業・兼業: applications (migration 37).
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum SideJobs {
+    Table,
+    Id,
+    TenantId,
+    PersonId,
+    Field,
+    Client,
+    Work,
+    HoursPerMonth,
+    StartsOn,
+    EndsOn,
+    PledgedAt,
+    Status,
+    Reason,
+    DecidedByUserId,
+    DecidedAt,
+    Report,
+    ReportedAt,
+    CreatedAt,
+    UpdatedAt,
+}
+
+/// The column migration 37 adds to `tenants` for the side-job rules (JSON).
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum SideJobColumns {
+    SideJobRules,
+}

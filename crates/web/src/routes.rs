@@ -136,6 +136,11 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         ))
         .routes(routes!(opportunities::fa_api::request))
         .routes(routes!(opportunities::fa_api::answer))
+        .routes(routes!(
+            opportunities::side_jobs_api::list,
+            opportunities::side_jobs_api::apply
+        ))
+        .routes(routes!(opportunities::side_jobs_api::decide))
         .split_for_parts()
 }
 

@@ -5,7 +5,8 @@
 //! (内定), which the manager now sees on the member's page. The demo employee has saved
 //! one posting and applied to none, so they can apply themselves. And 社内FA: three
 //! declarations (one by the manager's own report, which the manager never sees) and an
-//! interview request from the manager waiting for an answer.
+//! interview request from the manager waiting for an answer. 副業・兼業: the company's
+//! rules and three applications — waiting for HR, approved, asked to change.
 
 use chrono::{DateTime, Duration, Utc};
 use domain::posting::{Outcome, Posting, PostingInput, Progress};
@@ -343,6 +344,69 @@ pub async fn seed(
                     manager.id,
                     "営業課で新規開拓のリーダーを探しています。一度お話を伺えませんか。",
                     now - Duration::days(3),
+                )
+                .await?;
+        }
+    }
+    // 副業・兼業: the company's rules, and applications from colleagues — one waiting for
+    // HR, one approved, one asked to change.
+    store
+        .set_side_job_rules(
+            t,
+            &domain::side_job::Rules {
+                competing_fields: vec!["食品卸".into(), "物流".into()],
+                competing_clients: vec!["株式会社ライバル商事".into()],
+                hours_cap: 30,
+            },
+        )
+        .await?;
+    let jobs = [
+        (
+            "Webデザイン",
+            "地域のNPO法人",
+            "ホームページの更新と写真の撮影",
+            12,
+            None,
+        ),
+        (
+            "大学の非常勤講師",
+            "市内の大学",
+            "マーケティング入門の講義（週1回）",
+            16,
+            Some((domain::side_job::Status::Approved, "")),
+        ),
+        (
+            "翻訳",
+            "個人の依頼者",
+            "技術文書の英日翻訳",
+            35,
+            Some((
+                domain::side_job::Status::ChangesRequested,
+                "月の時間を30時間以内にして、改めて申請してください。",
+            )),
+        ),
+    ];
+    for (person, (field, client, work, hours, decided)) in others.iter().skip(2).zip(jobs) {
+        let job = domain::side_job::SideJob {
+            field: field.into(),
+            client: client.into(),
+            work: work.into(),
+            hours_per_month: hours,
+            starts_on: today + Duration::days(20),
+            ends_on: today + Duration::days(200),
+        };
+        let id = store
+            .add_side_job(t, *person, &job, now - Duration::days(6))
+            .await?;
+        if let (Some((to, reason)), Some(current)) = (decided, store.side_job(t, id).await?) {
+            store
+                .set_side_job_status(
+                    t,
+                    &current,
+                    to,
+                    reason,
+                    Some(hr.id),
+                    now - Duration::days(2),
                 )
                 .await?;
         }

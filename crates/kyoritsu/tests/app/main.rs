@@ -48,6 +48,7 @@ mod records;
 mod reports;
 mod requests;
 mod role_models;
+mod side_jobs;
 mod sign_in;
 mod surveys;
 mod training_feedback;

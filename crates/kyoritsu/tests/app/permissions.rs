@@ -76,6 +76,8 @@ app_test!(permission_matrix_for_pages, |app| async move {
         ),
         ("/postings/new".into(), [NO, OK, NO, NO, OK, NO]),
         ("/postings/export.xlsx".into(), [NO, NO, NO, NO, OK, NO]),
+        ("/opportunities/fa".into(), [OK, OK, OK, OK, OK, OK]),
+        ("/opportunities/side-jobs".into(), [OK, OK, OK, OK, OK, OK]),
         // Each person's own pairs, requests and notices: what is in them is theirs alone.
         ("/pairs".into(), [OK, OK, OK, OK, OK, OK]),
         ("/requests".into(), [OK, OK, OK, OK, OK, OK]),

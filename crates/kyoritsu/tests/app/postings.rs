@@ -484,7 +484,7 @@ app_test!(
                 }),
             )
             .await;
-        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(s, StatusCode::CONFLICT);
         let message = json["error"]["message"]
             .as_str()
             .unwrap_or_default()

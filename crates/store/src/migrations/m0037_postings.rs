@@ -5,6 +5,8 @@ use super::*;
 /// 社内公募: postings, the people who saved them, applications (the motivation sealed)
 /// and each stage's recorded outcome (the reason sealed); since when a person is in their
 /// department, and the company's rule on months in one's department before applying.
+/// 副業・兼業: applications (what, for whom, HR's reasons and the report back sealed)
+/// and the company's rules (JSON on `tenants`).
 /// 社内FA: declarations (what the declarant wants and brings, sealed) and hiring
 /// managers' interview requests to them (message and answer sealed).
 pub(super) fn m0037_postings(engine: Engine) -> Statements {
@@ -270,8 +272,61 @@ pub(super) fn m0037_postings(engine: Engine) -> Statements {
         .col(FaRequests::FromUserId)
         .unique()
         .to_owned();
+    let rules = Table::alter()
+        .table(Tenants::Table)
+        .add_column(ColumnDef::new(SideJobColumns::SideJobRules).text().null())
+        .to_owned();
+    let j = SideJobs::Table;
+    let side_jobs = Table::create()
+        .table(j)
+        .col(id_col(SideJobs::Id))
+        .col(tenant_col(SideJobs::TenantId))
+        .col(big(SideJobs::PersonId))
+        .col(text(SideJobs::Field))
+        .col(text(SideJobs::Client))
+        .col(text(SideJobs::Work))
+        .col(big(SideJobs::HoursPerMonth))
+        .col(ColumnDef::new(SideJobs::StartsOn).date().not_null())
+        .col(ColumnDef::new(SideJobs::EndsOn).date().not_null())
+        .col(ts(SideJobs::PledgedAt))
+        .col(text(SideJobs::Status))
+        .col(text(SideJobs::Reason))
+        .col(
+            ColumnDef::new(SideJobs::DecidedByUserId)
+                .big_integer()
+                .null(),
+        )
+        .col(
+            ColumnDef::new(SideJobs::DecidedAt)
+                .timestamp_with_time_zone()
+                .null(),
+        )
+        .col(text(SideJobs::Report))
+        .col(
+            ColumnDef::new(SideJobs::ReportedAt)
+                .timestamp_with_time_zone()
+                .null(),
+        )
+        .col(ts(SideJobs::CreatedAt))
+        .col(ts(SideJobs::UpdatedAt))
+        .foreign_key(&mut fk(j, SideJobs::TenantId, Tenants::Table, Tenants::Id))
+        .foreign_key(&mut fk(j, SideJobs::PersonId, People::Table, People::Id))
+        .foreign_key(&mut fk(
+            j,
+            SideJobs::DecidedByUserId,
+            Users::Table,
+            Users::Id,
+        ))
+        .to_owned();
+    let side_jobs_by_person = Index::create()
+        .name("side_jobs_person")
+        .table(j)
+        .col(SideJobs::TenantId)
+        .col(SideJobs::PersonId)
+        .to_owned();
     vec![
         alter(since),
+        alter(rules),
         alter(months),
         render(engine, &postings),
         render_index(engine, &by_dates),
@@ -286,5 +341,7 @@ pub(super) fn m0037_postings(engine: Engine) -> Statements {
         render_index(engine, &declarations_by_person),
         render(engine, &requests),
         render_index(engine, &one_request),
+        render(engine, &side_jobs),
+        render_index(engine, &side_jobs_by_person),
     ]
 }

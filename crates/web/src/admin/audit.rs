@@ -78,6 +78,7 @@ fn target_key(t: &str) -> Option<&'static str> {
         "posting" => "audit.target_type.posting",
         "application" => "audit.target_type.application",
         "fa_declaration" => "audit.target_type.fa_declaration",
+        "side_job" => "audit.target_type.side_job",
         _ => return None,
     })
 }

@@ -76,11 +76,22 @@ fn posting_out(p: &StoredPosting, today: chrono::NaiveDate) -> PostingOut {
     }
 }
 
+/// Which postings a list shows.
+#[derive(Deserialize, ToSchema, Clone, Copy, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ShelfParam {
+    /// Open to applications today (and every posting the caller manages).
+    #[default]
+    Open,
+    Saved,
+    Managed,
+}
+
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// `open` (the default), `saved` or `managed`.
-    shelf: Option<String>,
+    shelf: Option<ShelfParam>,
     /// Keywords (Japanese is matched by character pairs, folded to one width and to
     /// katakana); every word must appear.
     #[param(max_length = 100)]
@@ -96,15 +107,10 @@ pub async fn list(
     q: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<PostingOut>>, ApiError> {
     let Query(q) = q.map_err(|e| ApiError::bad_request(e.body_text()))?;
-    let shelf = match q.shelf.as_deref().unwrap_or("") {
-        "" | "open" => Shelf::Open,
-        "saved" => Shelf::Saved,
-        "managed" => Shelf::Managed,
-        other => {
-            return Err(ApiError::bad_request(format!(
-                "shelf: unknown value '{other}'"
-            )));
-        }
+    let shelf = match q.shelf.unwrap_or_default() {
+        ShelfParam::Open => Shelf::Open,
+        ShelfParam::Saved => Shelf::Saved,
+        ShelfParam::Managed => Shelf::Managed,
     };
     let words = q.q.unwrap_or_default();
     if words.chars().count() > 100 || words.contains('\0') {
@@ -199,27 +205,30 @@ pub struct PostingIn {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct Created {
+pub struct PostingCreated {
     id: i64,
 }
 
+/// A posting the company's rules refuse — a date that is no date, the close before the
+/// opening, no criteria, an unknown department: a conflict with the rules, which the
+/// schema cannot state.
 fn problems_error(p: &Problems) -> ApiError {
     let words = serde_json::to_string(p).unwrap_or_default();
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", words)
+    ApiError::new(StatusCode::CONFLICT, "invalid", words)
 }
 
 /// Publishes a posting (HR, or a manager for their own organisation). Every problem of
-/// the posting answers 422 `invalid` with the problems listed in the message as JSON.
+/// the posting answers 409 `invalid` with the problems listed in the message as JSON.
 #[utoipa::path(post, path = "/api/v1/postings", tag = "opportunities", request_body = PostingIn,
-    responses((status = 201, body = Created),
+    responses((status = 201, body = PostingCreated),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody),
-        (status = 422, body = ErrorBody, description = "invalid: the problems, as JSON in the message")))]
+        (status = 409, body = ErrorBody, description = "invalid: the problems, as JSON in the message")))]
 pub async fn publish(
     State(state): State<AppState>,
     auth: ApiAuth,
     ApiJson(p): ApiJson<PostingIn>,
-) -> Result<(StatusCode, Json<Created>), ApiError> {
+) -> Result<(StatusCode, Json<PostingCreated>), ApiError> {
     let caller = auth.caller(&Origin::default());
     let input = PostingInput {
         title: p.title,
@@ -239,7 +248,7 @@ pub async fn publish(
         hiring_manager: p.hiring_manager,
     };
     match app::postings::publish(&state.store, &caller, &input, &at, state.clock.now()).await? {
-        Ok(id) => Ok((StatusCode::CREATED, Json(Created { id }))),
+        Ok(id) => Ok((StatusCode::CREATED, Json(PostingCreated { id }))),
         Err(problems) => Err(problems_error(&problems)),
     }
 }
@@ -349,18 +358,18 @@ pub async fn applications_to(
 /// An application to apply with.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ApplyIn {
+pub struct ApplicationIn {
     /// 志望動機.
-    #[schema(max_length = 2000)]
+    #[schema(min_length = 1, max_length = 2000)]
     motivation: String,
 }
 
 /// Applies to a posting. Every reason the caller may not answers 409 `refused` with the
 /// reasons listed in the message as JSON (closed, already applied, grade, months in the
 /// department, one's own department or manager, the motivation).
-#[utoipa::path(post, path = "/api/v1/postings/{id}/applications", tag = "opportunities", request_body = ApplyIn,
+#[utoipa::path(post, path = "/api/v1/postings/{id}/applications", tag = "opportunities", request_body = ApplicationIn,
     params(("id" = i64, Path, description = "the posting's id")),
-    responses((status = 201, body = Created),
+    responses((status = 201, body = PostingCreated),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "refused: the reasons, as JSON in the message")))]
@@ -368,8 +377,8 @@ pub async fn apply(
     State(state): State<AppState>,
     auth: ApiAuth,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(a): ApiJson<ApplyIn>,
-) -> Result<(StatusCode, Json<Created>), ApiError> {
+    ApiJson(a): ApiJson<ApplicationIn>,
+) -> Result<(StatusCode, Json<PostingCreated>), ApiError> {
     let caller = auth.caller(&Origin::default());
     match app::postings::apply(&state.store, &caller, id, &a.motivation, state.clock.now()).await? {
         Ok(application) => {
@@ -384,7 +393,10 @@ pub async fn apply(
                 )
                 .await?;
             }
-            Ok((StatusCode::CREATED, Json(Created { id: application })))
+            Ok((
+                StatusCode::CREATED,
+                Json(PostingCreated { id: application }),
+            ))
         }
         Err(r) => Err(refused(&r)),
     }
@@ -428,17 +440,25 @@ pub async fn application(
     )))
 }
 
+/// A stage's outcome, as the hiring side records it.
+#[derive(Deserialize, ToSchema, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeKind {
+    Passed,
+    NotSelected,
+}
+
 /// A stage's outcome.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OutcomeIn {
     /// The stage recorded (an index into the posting's stages): the one the application
     /// is in.
-    stage: usize,
-    /// `passed` or `not_selected`.
-    outcome: String,
+    #[schema(minimum = 0, maximum = 100)]
+    stage: u8,
+    outcome: OutcomeKind,
     /// Why (the applicant reads it); required.
-    #[schema(max_length = 2000)]
+    #[schema(min_length = 1, max_length = 2000, pattern = "\\S")]
     reason: String,
 }
 
@@ -456,22 +476,16 @@ pub struct StageOut {
     responses((status = 201, body = StageOut),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody, description = "out_of_order: another stage than the current one; finished: decided or withdrawn already"),
-        (status = 422, body = ErrorBody, description = "reason_missing")))]
+        (status = 409, body = ErrorBody, description = "out_of_order: another stage than the current one; finished: decided or withdrawn already; reason_missing")))]
 pub async fn record(
     State(state): State<AppState>,
     auth: ApiAuth,
     ApiPath(id): ApiPath<i64>,
     ApiJson(o): ApiJson<OutcomeIn>,
 ) -> Result<(StatusCode, Json<StageOut>), ApiError> {
-    let outcome = match o.outcome.as_str() {
-        "passed" => Outcome::Passed,
-        "not_selected" => Outcome::NotSelected,
-        other => {
-            return Err(ApiError::bad_request(format!(
-                "outcome: 'passed' or 'not_selected', not '{other}'"
-            )));
-        }
+    let outcome = match o.outcome {
+        OutcomeKind::Passed => Outcome::Passed,
+        OutcomeKind::NotSelected => Outcome::NotSelected,
     };
     if o.reason.chars().count() > domain::posting::MAX_MOTIVATION || o.reason.contains('\0') {
         return Err(ApiError::bad_request("reason: at most 2000 characters"));
@@ -481,7 +495,7 @@ pub async fn record(
         &state.store,
         &caller,
         id,
-        (o.stage, outcome),
+        (usize::from(o.stage), outcome),
         &o.reason,
         state.clock.now(),
     )
@@ -512,7 +526,7 @@ pub async fn record(
             ))
         }
         Recorded::Refused(StageRefusal::ReasonMissing) => Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::CONFLICT,
             "reason_missing",
             "give the reason the applicant will read",
         )),

@@ -17,7 +17,7 @@ use store::fa::{InterviewRequest, StoredDeclaration};
 use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
-pub struct RequestOut {
+pub struct FaRequestOut {
     id: i64,
     from: String,
     message: String,
@@ -43,7 +43,7 @@ pub struct DeclarationOut {
     /// `declarant`, `scout` (a hiring manager) or `hr`.
     view: String,
     /// The requests the caller may see: all to the declarant and HR, a scout's own.
-    requests: Vec<RequestOut>,
+    requests: Vec<FaRequestOut>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -79,7 +79,7 @@ fn out(
         .into(),
         requests: requests
             .iter()
-            .map(|r| RequestOut {
+            .map(|r| FaRequestOut {
                 id: r.id,
                 from: r.from_name.clone(),
                 message: r.message.clone(),
@@ -115,41 +115,41 @@ pub async fn list(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct DeclareIn {
+pub struct FaDeclareIn {
     /// What the caller wants to do next.
-    #[schema(max_length = 2000)]
+    #[schema(min_length = 1, max_length = 2000, pattern = "\\S")]
     wants: String,
     /// Their experience and strengths.
-    #[schema(max_length = 2000)]
+    #[schema(min_length = 1, max_length = 2000, pattern = "\\S")]
     experience: String,
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct Created {
+pub struct FaCreated {
     id: i64,
 }
 
-/// Declares (社内FA). 422 `invalid` lists the form's problems; 409 `refused` the rules'
+/// Declares (社内FA). 409 `invalid` lists the form's problems; 409 `refused` the rules'
 /// refusals (months in the department; a declaration in force already), as JSON in the
 /// message.
-#[utoipa::path(post, path = "/api/v1/fa/declarations", tag = "opportunities", request_body = DeclareIn,
-    responses((status = 201, body = Created), (status = 400, body = ErrorBody),
+#[utoipa::path(post, path = "/api/v1/fa/declarations", tag = "opportunities", request_body = FaDeclareIn,
+    responses((status = 201, body = FaCreated), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 409, body = ErrorBody)))]
 pub async fn declare(
     State(state): State<AppState>,
     auth: ApiAuth,
-    ApiJson(d): ApiJson<DeclareIn>,
-) -> Result<(StatusCode, Json<Created>), ApiError> {
+    ApiJson(d): ApiJson<FaDeclareIn>,
+) -> Result<(StatusCode, Json<FaCreated>), ApiError> {
     let caller = auth.caller(&Origin::default());
     let input = DeclarationInput {
         wants: d.wants,
         experience: d.experience,
     };
     match app::fa::declare(&state.store, &caller, &input, state.clock.now()).await? {
-        Ok(id) => Ok((StatusCode::CREATED, Json(Created { id }))),
+        Ok(id) => Ok((StatusCode::CREATED, Json(FaCreated { id }))),
         Err(NotDeclared::Problems(p)) => Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::CONFLICT,
             "invalid",
             serde_json::to_string(&p).unwrap_or_default(),
         )),
@@ -163,25 +163,24 @@ pub async fn declare(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RequestIn {
-    #[schema(max_length = 1000)]
+pub struct FaRequestIn {
+    #[schema(min_length = 1, max_length = 1000, pattern = "\\S")]
     message: String,
 }
 
 /// A hiring manager asks a declarant for an interview (once per declaration).
-#[utoipa::path(post, path = "/api/v1/fa/declarations/{id}/requests", tag = "opportunities", request_body = RequestIn,
+#[utoipa::path(post, path = "/api/v1/fa/declarations/{id}/requests", tag = "opportunities", request_body = FaRequestIn,
     params(("id" = i64, Path, description = "the declaration's id")),
-    responses((status = 201, body = Created), (status = 400, body = ErrorBody),
+    responses((status = 201, body = FaCreated), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody, description = "already_requested"),
-        (status = 422, body = ErrorBody, description = "message_missing, message_too_long")))]
+        (status = 409, body = ErrorBody, description = "already_requested, message_missing, message_too_long")))]
 pub async fn request(
     State(state): State<AppState>,
     auth: ApiAuth,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(r): ApiJson<RequestIn>,
-) -> Result<(StatusCode, Json<Created>), ApiError> {
+    ApiJson(r): ApiJson<FaRequestIn>,
+) -> Result<(StatusCode, Json<FaCreated>), ApiError> {
     let caller = auth.caller(&Origin::default());
     match app::fa::request_interview(&state.store, &caller, id, &r.message, state.clock.now())
         .await?
@@ -202,7 +201,7 @@ pub async fn request(
                 )
                 .await?;
             }
-            Ok((StatusCode::CREATED, Json(Created { id: request })))
+            Ok((StatusCode::CREATED, Json(FaCreated { id: request })))
         }
         Err(NotRequested::AlreadyRequested) => Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -210,12 +209,12 @@ pub async fn request(
             "you have asked this person already",
         )),
         Err(NotRequested::MessageMissing) => Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::CONFLICT,
             "message_missing",
             "write a message",
         )),
         Err(NotRequested::MessageTooLong) => Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::CONFLICT,
             "message_too_long",
             "the message may be up to 1000 characters",
         )),
@@ -224,7 +223,7 @@ pub async fn request(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct AnswerIn {
+pub struct FaAnswerIn {
     accept: bool,
     #[serde(default)]
     #[schema(max_length = 1000)]
@@ -232,22 +231,22 @@ pub struct AnswerIn {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct Answered {
+pub struct FaAnswered {
     /// False when it had been answered already (nothing changed).
     answered: bool,
 }
 
 /// The declarant accepts or declines an interview request.
-#[utoipa::path(post, path = "/api/v1/fa/requests/{id}/answer", tag = "opportunities", request_body = AnswerIn,
+#[utoipa::path(post, path = "/api/v1/fa/requests/{id}/answer", tag = "opportunities", request_body = FaAnswerIn,
     params(("id" = i64, Path, description = "the request's id")),
-    responses((status = 200, body = Answered), (status = 400, body = ErrorBody),
+    responses((status = 200, body = FaAnswered), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn answer(
     State(state): State<AppState>,
     auth: ApiAuth,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(a): ApiJson<AnswerIn>,
-) -> Result<Json<Answered>, ApiError> {
+    ApiJson(a): ApiJson<FaAnswerIn>,
+) -> Result<Json<FaAnswered>, ApiError> {
     if a.answer.contains('\0') {
         return Err(ApiError::bad_request("answer: no U+0000"));
     }
@@ -272,7 +271,7 @@ pub async fn answer(
         )
         .await?;
     }
-    Ok(Json(Answered {
+    Ok(Json(FaAnswered {
         answered: scout.is_some(),
     }))
 }

@@ -2,7 +2,8 @@
 //! search them, save them and apply (`postings`); the applicant follows their
 //! application and the hiring side records each stage's outcome (`applications`); HR
 //! exports them (`export`). FA declarations (社内FA, `fa`): an employee declares they are
-//! open to a move; hiring managers elsewhere ask for an interview. The rules are `app::postings` over `domain::posting` and
+//! open to a move; hiring managers elsewhere ask for an interview. Side jobs (副業・兼業,
+//! `side_jobs`): an application under the company's rules, HR's decision, the report back. The rules are `app::postings` over `domain::posting` and
 //! `domain::policy::application_view` — the applicant's current manager sees nothing of
 //! an application before the posting's reveal stage.
 
@@ -12,6 +13,8 @@ mod export;
 mod fa;
 pub mod fa_api;
 mod postings;
+mod side_jobs;
+pub mod side_jobs_api;
 
 use crate::AppState;
 pub(crate) use crate::shared::applications::{progress_text, stage_name};
@@ -42,6 +45,12 @@ pub fn router() -> Router<AppState> {
         .route("/fa/declarations/{id}/withdraw", post(fa::withdraw))
         .route("/fa/declarations/{id}/requests", post(fa::request))
         .route("/fa/requests/{id}/answer", post(fa::answer))
+        .route("/opportunities/side-jobs", get(side_jobs::page))
+        .route("/side-jobs", post(side_jobs::apply))
+        .route("/side-jobs/rules", post(side_jobs::rules))
+        .route("/side-jobs/{id}/decision", post(side_jobs::decide))
+        .route("/side-jobs/{id}/withdraw", post(side_jobs::withdraw))
+        .route("/side-jobs/{id}/report", post(side_jobs::report))
 }
 
 /// Why someone may not apply, each in words with the rule named.

@@ -38,5 +38,9 @@ pub async fn hidden_targets(
             "fa_declaration",
             app::fa::hidden_from(&state.store, caller, today).await?,
         ),
+        (
+            "side_job",
+            app::side_jobs::hidden_from(&state.store, caller).await?,
+        ),
     ])
 }
