@@ -10,6 +10,7 @@
 
 pub mod commitment_text;
 pub mod commitments;
+pub mod company_policy;
 pub mod concerns;
 pub mod consultants;
 pub mod consultations;

@@ -209,7 +209,10 @@ pub const DETAILS: &[(&str, &str)] = &[
     ("application_made", "application made"),
     ("application_read", "application read"),
     ("application_stage", "application stage {n}: {event}"),
-    ("application_withdrawn", "application withdrawn at stage {n}"),
+    (
+        "application_withdrawn",
+        "application withdrawn at stage {n}",
+    ),
     ("postings_export", "{n} postings, {count} applications"),
     ("fa_declared", "FA declared"),
     ("fa_withdrawn", "FA withdrawn"),
@@ -219,6 +222,7 @@ pub const DETAILS: &[(&str, &str)] = &[
     ("side_job_decided", "side job decision: {event}"),
     ("side_job_reported", "side job reported back"),
     ("side_job_rules", "side-job rules (cap {n} h)"),
+    ("company_policy", "company policy version {n}"),
     (
         "consultant_import",
         "{file}: {rows} consultant profiles, {added} new accounts",

@@ -16,6 +16,7 @@ pub mod backup;
 pub mod behaviour;
 pub mod career_sheets;
 pub mod commitments;
+pub mod company_policy;
 pub mod concerns;
 pub mod consultants;
 pub mod consultations;

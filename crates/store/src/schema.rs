@@ -902,3 +902,16 @@ pub(crate) enum SideJobs {
 pub(crate) enum SideJobColumns {
     SideJobRules,
 }
+
+/// 会社の方針: each version of the company's policy (migration 37).
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum CompanyPolicies {
+    Table,
+    Id,
+    TenantId,
+    Version,
+    Message,
+    Notes,
+    WrittenByUserId,
+    WrittenAt,
+}

@@ -22,6 +22,7 @@ mod notifications;
 mod opportunities;
 mod pairs;
 mod people;
+mod policy;
 mod programmes;
 mod questions;
 mod reports;

@@ -7,8 +7,8 @@ use crate::shared::auth;
 use crate::shared::error::ErrorBody;
 use crate::{
     AppState, admin, anchors, autonomy, career_sheet, clients, consultants, dialogues, home,
-    invitations, kpi, notifications, opportunities, pairs, people, programmes, questions, reports,
-    requests, role_models, surveys,
+    invitations, kpi, notifications, opportunities, pairs, people, policy, programmes, questions,
+    reports, requests, role_models, surveys,
 };
 use axum::Router;
 use axum::routing::{get, post};
@@ -51,6 +51,8 @@ pub fn pages() -> Router<AppState> {
         .merge(kpi::router())
         // 機会: internal postings, applications and their stages
         .merge(opportunities::router())
+        // 会社の方針: the company's policy and its schemes
+        .merge(policy::router())
         .merge(invitations::router())
         // pairs for cross-department and mentor 1on1s: invitations, sections shared, HR pairing
         .merge(pairs::router())

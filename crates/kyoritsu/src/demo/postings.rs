@@ -411,6 +411,19 @@ pub async fn seed(
                 .await?;
         }
     }
+    // 会社の方針: the company's policy in its leaders' words, with notes on two schemes.
+    let policy = domain::company_policy::PolicyInput {
+        message: "私たちは、社員一人ひとりが自分のキャリアを自分で考え、選び、歩んでいくことを大切にします。\n会社はそのために、対話の場と、挑戦と学びの機会を用意し、上司とともに支えます。\n年齢や役職にかかわらず、次の一歩を一緒に考えましょう。".into(),
+        notes: vec![
+            ("career_interview".into(), "50歳と、入社3年目・10年目の年には、会社から必ずご案内します。".into()),
+            ("postings".into(), "応募したことは、内定の段階まで上司には伝わりません。安心してご応募ください。".into()),
+        ],
+    };
+    if let Ok(p) = policy.parse() {
+        store
+            .add_company_policy(t, &p, Some(hr.id), now - Duration::days(60))
+            .await?;
+    }
     // The demo employee keeps the first posting on their list.
     if let Some((first, _, _)) = ids.first() {
         store

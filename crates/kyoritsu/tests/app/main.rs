@@ -29,6 +29,7 @@ mod anchors;
 mod autonomy;
 mod career_sheet;
 mod commitments;
+mod company_policy;
 mod confidentiality;
 mod consultants;
 mod consultations;

@@ -78,6 +78,9 @@ app_test!(permission_matrix_for_pages, |app| async move {
         ("/postings/export.xlsx".into(), [NO, NO, NO, NO, OK, NO]),
         ("/opportunities/fa".into(), [OK, OK, OK, OK, OK, OK]),
         ("/opportunities/side-jobs".into(), [OK, OK, OK, OK, OK, OK]),
+        // 会社の方針: everyone reads it; HR writes it.
+        ("/policy".into(), [OK, OK, OK, OK, OK, OK]),
+        ("/policy/edit".into(), [NO, NO, NO, NO, OK, NO]),
         // Each person's own pairs, requests and notices: what is in them is theirs alone.
         ("/pairs".into(), [OK, OK, OK, OK, OK, OK]),
         ("/requests".into(), [OK, OK, OK, OK, OK, OK]),

@@ -7,6 +7,7 @@ use super::*;
 /// department, and the company's rule on months in one's department before applying.
 /// 副業・兼業: applications (what, for whom, HR's reasons and the report back sealed)
 /// and the company's rules (JSON on `tenants`).
+/// 会社の方針: each version of the company's policy, kept whole.
 /// 社内FA: declarations (what the declarant wants and brings, sealed) and hiring
 /// managers' interview requests to them (message and answer sealed).
 pub(super) fn m0037_postings(engine: Engine) -> Statements {
@@ -324,6 +325,40 @@ pub(super) fn m0037_postings(engine: Engine) -> Statements {
         .col(SideJobs::TenantId)
         .col(SideJobs::PersonId)
         .to_owned();
+    let c = CompanyPolicies::Table;
+    let policies = Table::create()
+        .table(c)
+        .col(id_col(CompanyPolicies::Id))
+        .col(tenant_col(CompanyPolicies::TenantId))
+        .col(big(CompanyPolicies::Version))
+        .col(text(CompanyPolicies::Message))
+        .col(text(CompanyPolicies::Notes))
+        .col(
+            ColumnDef::new(CompanyPolicies::WrittenByUserId)
+                .big_integer()
+                .null(),
+        )
+        .col(ts(CompanyPolicies::WrittenAt))
+        .foreign_key(&mut fk(
+            c,
+            CompanyPolicies::TenantId,
+            Tenants::Table,
+            Tenants::Id,
+        ))
+        .foreign_key(&mut fk(
+            c,
+            CompanyPolicies::WrittenByUserId,
+            Users::Table,
+            Users::Id,
+        ))
+        .to_owned();
+    let one_version = Index::create()
+        .name("company_policies_version")
+        .table(c)
+        .col(CompanyPolicies::TenantId)
+        .col(CompanyPolicies::Version)
+        .unique()
+        .to_owned();
     vec![
         alter(since),
         alter(rules),
@@ -343,5 +378,7 @@ pub(super) fn m0037_postings(engine: Engine) -> Statements {
         render_index(engine, &one_request),
         render(engine, &side_jobs),
         render_index(engine, &side_jobs_by_person),
+        render(engine, &policies),
+        render_index(engine, &one_version),
     ]
 }

@@ -79,6 +79,7 @@ fn target_key(t: &str) -> Option<&'static str> {
         "application" => "audit.target_type.application",
         "fa_declaration" => "audit.target_type.fa_declaration",
         "side_job" => "audit.target_type.side_job",
+        "company_policy" => "audit.target_type.company_policy",
         _ => return None,
     })
 }

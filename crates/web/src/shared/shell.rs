@@ -235,6 +235,12 @@ impl Shell {
                 active: self.section == "/role-models",
             });
         }
+        // 会社の方針: the company's policy and its schemes, for everyone.
+        items.push(NavItem {
+            href: "/policy",
+            label: "nav.policy",
+            active: self.section == "/policy",
+        });
         if user.roles.contains(&Role::Admin) {
             items.push(NavItem {
                 href: "/admin/users",
