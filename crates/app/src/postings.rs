@@ -789,3 +789,21 @@ pub async fn applicant_account(
         .await?
         .map(|(u, _)| u))
 }
+
+/// Applications still being considered on the postings the caller hires for (their
+/// home's to-do): only those the policy shows them as the hiring side.
+pub async fn waiting_for_me(store: &Store, caller: &Caller) -> Result<usize, Error> {
+    let tenant = caller.actor.tenant_id;
+    let mut n = 0;
+    for p in store.postings(tenant).await? {
+        if p.hiring_manager != caller.actor.user_id {
+            continue;
+        }
+        n += applications_to(store, caller, &p)
+            .await?
+            .iter()
+            .filter(|(a, v)| *v == ApplicationView::Hiring && a.progress.is_open())
+            .count();
+    }
+    Ok(n)
+}

@@ -265,3 +265,16 @@ pub async fn hidden_from(store: &Store, caller: &Caller) -> Result<Vec<i64>, Err
         .map(|s| s.id)
         .collect())
 }
+
+/// Applications waiting for HR's decision that the caller may decide (HR's home).
+pub async fn waiting(store: &Store, caller: &Caller) -> Result<usize, Error> {
+    let tenant = caller.actor.tenant_id;
+    Ok(all(store, caller)
+        .await?
+        .iter()
+        .filter(|s| {
+            s.status == Status::Submitted
+                && policy::may_decide_side_job(&caller.actor, tenant, s.person)
+        })
+        .count())
+}

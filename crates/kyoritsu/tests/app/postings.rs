@@ -188,7 +188,10 @@ app_test!(
             "one application per person and posting"
         );
 
-        // The hiring side reads it, and records the stages in order, each with a reason.
+        // It waits on the hiring side's home; the hiring side reads it, and records the
+        // stages in order, each with a reason.
+        let (_, home) = hr.get("/programmes").await;
+        assert!(home.contains("data-testid=\"applications-waiting\""));
         let (_, page) = hr.get(&format!("/postings/{posting}")).await;
         assert!(page.contains("data-testid=\"applicant-row\""));
         let (_, page) = hr.get(&format!("/applications/{application}")).await;

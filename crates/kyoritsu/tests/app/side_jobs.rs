@@ -109,6 +109,9 @@ app_test!(
         let (s, _) = apply(&employee, &[]).await;
         assert_eq!(s, StatusCode::SEE_OTHER);
         let id = app.store.side_jobs_of(t.id, me).await.expect("q")[0].id;
+        // It waits on HR's home.
+        let (_, home) = hr.get("/programmes").await;
+        assert!(home.contains("data-testid=\"side-jobs-waiting\""));
 
         // The manager sees nothing of it, on the page or over the API.
         let manager = app.signed_in("manager@demo.example.jp").await;

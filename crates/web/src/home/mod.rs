@@ -262,6 +262,8 @@ struct MembersPage {
     members: Vec<MemberRow>,
     /// Requests from members waiting for my answer.
     requests_waiting: usize,
+    /// Applications on the postings I hire for, still being considered.
+    applications_waiting: usize,
     /// Feedback reports sent to me that I have not acknowledged yet.
     reports_unread: usize,
     /// My 1on1s in the next seven days: (dialogue, when, member).
@@ -373,7 +375,11 @@ async fn members(
             reports_unread += 1;
         }
     }
+    let applications_waiting =
+        app::postings::waiting_for_me(&state.store, &auth.caller(&crate::Origin::default()))
+            .await?;
     Ok(MembersPage {
+        applications_waiting,
         shell: page.shell(Some(&auth), "/members"),
         members,
         requests_waiting,

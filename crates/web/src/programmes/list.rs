@@ -88,6 +88,10 @@ struct ProgrammesPage {
     /// This year's KPIs of the whole company: (key, name, value as shown or empty when
     /// hidden or not counted yet).
     kpis: Vec<(&'static str, String, String)>,
+    /// Side-job applications waiting for HR; applications on the postings HR hires for
+    /// still being considered.
+    side_jobs_waiting: usize,
+    applications_waiting: usize,
 }
 
 /// GET /programmes — 施策 (HR): organisation figures, every cell under the anonymity rule.
@@ -216,7 +220,12 @@ async fn programmes(
                 .collect();
         }
     }
+    let caller = auth.caller(&origin);
+    let side_jobs_waiting = app::side_jobs::waiting(&state.store, &caller).await?;
+    let applications_waiting = app::postings::waiting_for_me(&state.store, &caller).await?;
     Ok(ProgrammesPage {
+        side_jobs_waiting,
+        applications_waiting,
         kpis,
         programmes,
         may_manage,
