@@ -807,3 +807,31 @@ pub async fn waiting_for_me(store: &Store, caller: &Caller) -> Result<usize, Err
     }
     Ok(n)
 }
+
+/// HR sets the company's rule on months in one's current department before applying to a
+/// posting or declaring FA (0–120).
+pub async fn set_eligibility(store: &Store, caller: &Caller, months: u32) -> Result<bool, Error> {
+    let tenant = caller.actor.tenant_id;
+    if !caller.actor.has(domain::Role::Hr) {
+        return Err(Error::Forbidden);
+    }
+    if months > 120 {
+        return Ok(false);
+    }
+    store
+        .set_posting_eligibility(
+            tenant,
+            posting::Eligibility {
+                min_months_in_role: months,
+            },
+        )
+        .await?;
+    caller
+        .audit(
+            store,
+            store::audit::NewAuditEntry::new(Some(tenant), AuditAction::SettingsChanged)
+                .detail(detail("posting_eligibility", &[("n", &months)])),
+        )
+        .await?;
+    Ok(true)
+}

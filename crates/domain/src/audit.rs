@@ -224,6 +224,10 @@ pub const DETAILS: &[(&str, &str)] = &[
     ("side_job_rules", "side-job rules (cap {n} h)"),
     ("company_policy", "company policy version {n}"),
     (
+        "posting_eligibility",
+        "months in the department before applying: {n}",
+    ),
+    (
         "consultant_import",
         "{file}: {rows} consultant profiles, {added} new accounts",
     ),

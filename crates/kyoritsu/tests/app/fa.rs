@@ -187,6 +187,11 @@ app_test!(
                 .iter()
                 .any(|n| n.key == "email.fa_request")
         );
+        let (_, home) = employee.get("/my").await;
+        assert!(
+            home.contains("data-testid=\"my-fa-requests\""),
+            "it waits on マイキャリア"
+        );
         let (_, page) = employee.get("/opportunities/fa").await;
         assert!(page.contains("人材開発課で一緒に働きませんか"));
         let d = app

@@ -274,7 +274,43 @@ app_test!(
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(body.contains("応募できる等級はG1・G2です"));
         assert!(body.contains("挑戦したいです"), "kept as typed");
-        // The company's rule on months in one's department.
+        // The company's rule on months in one's department, set by HR on the page (a
+        // number out of range changes nothing; only HR sets it).
+        let csrf = hr.csrf("/opportunities").await;
+        for (months, saved) in [("999", false), ("１２０", true)] {
+            let (s, _) = hr
+                .post(
+                    "/postings/eligibility",
+                    &[("_csrf", csrf.as_str()), ("months", months)],
+                )
+                .await;
+            assert_eq!(s, StatusCode::SEE_OTHER);
+            assert_eq!(
+                app.store
+                    .posting_eligibility(t.id)
+                    .await
+                    .expect("q")
+                    .min_months_in_role
+                    == 120,
+                saved,
+                "{months}"
+            );
+        }
+        let ecsrf = employee.csrf("/opportunities").await;
+        let (s, _) = employee
+            .post(
+                "/postings/eligibility",
+                &[("_csrf", ecsrf.as_str()), ("months", "0")],
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (_, page) = employee.get("/opportunities").await;
+        assert!(
+            page.contains("在籍が120か月以上の社員が"),
+            "everyone reads the rule"
+        );
+        // The demo employee has been in their department longer than the page allows;
+        // the store takes a longer rule, to see it refuse.
         app.store
             .set_posting_eligibility(
                 t.id,

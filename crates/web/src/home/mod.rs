@@ -53,6 +53,8 @@ struct MyPage {
     sessions_to_rate: usize,
     /// Open surveys I have not answered: (id, title, last day).
     surveys_to_answer: Vec<(i64, String, String)>,
+    /// Interview requests to my FA declaration in force, waiting for my answer.
+    fa_requests_waiting: usize,
 }
 
 /// GET /my — マイキャリア
@@ -211,7 +213,15 @@ async fn my(State(state): State<AppState>, page: Page, auth: Auth) -> Result<MyP
         .filter(|(s, answered)| !answered && s.is_open(today))
         .map(|(s, _)| (s.id, s.title, s.closes_on.to_string()))
         .collect();
+    let fa_requests_waiting = app::fa::mine(&state.store, &caller)
+        .await?
+        .iter()
+        .filter(|(d, _)| d.active(today))
+        .flat_map(|(_, r)| r)
+        .filter(|r| r.status == domain::fa::InterviewStatus::Waiting)
+        .count();
     Ok(MyPage {
+        fa_requests_waiting,
         surveys_to_answer,
         shell: page.shell(Some(&auth), "/my"),
         profile,

@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/postings", post(postings::create))
         .route("/postings/new", get(postings::new_form))
         .route("/postings/export.xlsx", get(export::xlsx))
+        .route("/postings/eligibility", post(postings::eligibility))
         .route(
             "/postings/{id}",
             get(postings::detail).post(postings::update),

@@ -91,6 +91,8 @@ pub(super) struct ListPage {
     may_publish: bool,
     is_hr: bool,
     has_person: bool,
+    /// The company's months in one's department before applying (0: no rule).
+    months: u32,
 }
 
 #[derive(Deserialize, Default)]
@@ -165,7 +167,41 @@ pub(super) async fn list(
         may_publish: policy::may_publish_posting(&auth.actor, auth.tenant()),
         is_hr: auth.actor.has(domain::Role::Hr),
         has_person: auth.actor.person_id.is_some(),
+        months: state
+            .store
+            .posting_eligibility(auth.tenant())
+            .await?
+            .min_months_in_role,
     })
+}
+
+/// POST /postings/eligibility — HR sets the months in one's department before applying
+/// or declaring FA.
+pub(super) async fn eligibility(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    form: FormData,
+) -> Result<Response, AppError> {
+    if !auth.actor.has(domain::Role::Hr) {
+        return Err(AppError::forbidden());
+    }
+    let caller = auth.caller(&origin);
+    let months = domain::import::values::normalise(form.get("months"))
+        .parse::<u32>()
+        .ok();
+    let saved = match months {
+        Some(m) => app::postings::set_eligibility(&state.store, &caller, m).await?,
+        None => false,
+    };
+    let (kind, key) = if saved {
+        ("success", "postings.eligibility_saved")
+    } else {
+        ("error", "postings.eligibility_error")
+    };
+    set_flash(&page.session, kind, page.t(key)).await?;
+    Ok(Redirect::to("/opportunities").into_response())
 }
 
 /// An application as the hiring side lists it.
