@@ -1,4 +1,4 @@
-//! Migration 37: not yet released — may still change until it lands.
+//! Migration 37: released — never edit it (`crates/store/MIGRATIONS.md`).
 
 use super::*;
 
