@@ -1089,6 +1089,54 @@ async fn sqlite_gets_a_key_file_and_notes_can_be_rotated_to_a_new_key() {
         ],
     ));
     assert!(v["resealed"].as_u64().unwrap_or(0) > 5, "{v}");
+    // No text of any table is left under the old key: the backup (which carries texts
+    // sealed) names the new key's id in every sealed text, and there are texts of every
+    // kind the demo writes (notes, applications, FA declarations, side jobs, requests).
+    let key_id = v["key_id"].as_str().expect("key id").to_string();
+    let out = kyoritsu_with_keys(
+        &db.url,
+        &["backup", "--tenant", "demo"],
+        &[("KYORITSU_NOTE_KEY", &new)],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut table = String::new();
+    let mut sealed_in = std::collections::BTreeMap::<String, usize>::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let v: serde_json::Value = serde_json::from_str(line).expect("json line");
+        if let Some(t) = v["table"].as_str() {
+            table = t.to_string();
+        }
+        for cell in v.as_array().into_iter().flatten() {
+            let Some(text) = cell.as_str().and_then(|c| c.strip_prefix("k1.")) else {
+                continue;
+            };
+            let Some((id, _)) = text.split_once('.') else {
+                continue;
+            };
+            if id.len() == 8 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
+                assert_eq!(id, key_id, "a text of {table} is still under the old key");
+                *sealed_in.entry(table.clone()).or_default() += 1;
+            }
+        }
+    }
+    for t in [
+        "dialogue_notes",
+        "dialogue_requests",
+        "posting_applications",
+        "posting_outcomes",
+        "fa_declarations",
+        "fa_requests",
+        "side_jobs",
+    ] {
+        assert!(
+            sealed_in.contains_key(t),
+            "no sealed text of {t} in {sealed_in:?}"
+        );
+    }
     // From now on the new key alone opens every note.
     let store = store::Store::connect(&db.url)
         .await

@@ -1519,45 +1519,94 @@ impl Store {
 
     /// Seals again, under the current key, every confidential text sealed under an older
     /// one (after a key rotation). Returns how many texts were re-sealed. Safe to run again.
+    /// A test writes the demo company's backup after a rotation and finds no text under
+    /// the old key, so a sealed column missing here cannot go unnoticed.
     pub async fn rekey_notes(&self) -> Result<u64> {
-        // (table, the column naming the dialogue, the sealed column)
-        // (the behaviour evaluations and diagnoses are bound to tenant and person, not to a
-        // dialogue)
-        const SEALED: [(&str, &str, &str); 14] = [
-            ("consultant_diagnoses", "person_id", "own_words"),
-            ("worksheet_items", "dialogue_id", "text"),
-            ("behaviour_evaluations", "person_id", "reason"),
-            ("behaviour_evaluations", "person_id", "manager_input"),
-            ("dialogues", "id", "vision"),
-            ("feedback_reports", "dialogue_id", "content"),
-            ("feedback_reports", "dialogue_id", "support"),
-            ("commitments", "dialogue_id", "content"),
-            ("commitments", "dialogue_id", "status_reason"),
-            ("dialogue_notes", "dialogue_id", "body"),
-            ("dialogue_note_revisions", "dialogue_id", "body"),
-            ("dialogue_topics", "dialogue_id", "body"),
-            ("dialogue_consents", "dialogue_id", "withheld"),
-            ("dialogues", "id", "subject_reflection"),
+        // (table, the SQL naming what the text is bound to, the aad's kind, the sealed
+        // column). Dialogue-bound texts and a person's evaluations and diagnoses are
+        // `{tenant}:{id}`; the others name their kind: `{tenant}:{kind}:{person}`.
+        const SEALED: [(&str, &str, &str, &str); 27] = [
+            ("consultant_diagnoses", "person_id", "", "own_words"),
+            ("worksheet_items", "dialogue_id", "", "text"),
+            ("behaviour_evaluations", "person_id", "", "reason"),
+            ("behaviour_evaluations", "person_id", "", "manager_input"),
+            ("dialogues", "id", "", "vision"),
+            ("feedback_reports", "dialogue_id", "", "content"),
+            ("feedback_reports", "dialogue_id", "", "support"),
+            ("commitments", "dialogue_id", "", "content"),
+            ("commitments", "dialogue_id", "", "status_reason"),
+            ("dialogue_notes", "dialogue_id", "", "body"),
+            ("dialogue_note_revisions", "dialogue_id", "", "body"),
+            ("dialogue_topics", "dialogue_id", "", "body"),
+            ("dialogue_consents", "dialogue_id", "", "withheld"),
+            ("dialogues", "id", "", "subject_reflection"),
+            (
+                "dialogue_requests",
+                "requester_person_id",
+                "request",
+                "message",
+            ),
+            (
+                "dialogue_requests",
+                "requester_person_id",
+                "request",
+                "answer",
+            ),
+            (
+                "posting_applications",
+                "person_id",
+                "application",
+                "motivation",
+            ),
+            (
+                "posting_outcomes",
+                "(SELECT a.person_id FROM posting_applications a WHERE a.id = posting_outcomes.application_id)",
+                "application",
+                "reason",
+            ),
+            ("fa_declarations", "person_id", "fa", "wants"),
+            ("fa_declarations", "person_id", "fa", "experience"),
+            (
+                "fa_requests",
+                "(SELECT d.person_id FROM fa_declarations d WHERE d.id = fa_requests.declaration_id)",
+                "fa",
+                "message",
+            ),
+            (
+                "fa_requests",
+                "(SELECT d.person_id FROM fa_declarations d WHERE d.id = fa_requests.declaration_id)",
+                "fa",
+                "answer",
+            ),
+            ("side_jobs", "person_id", "side_job", "field"),
+            ("side_jobs", "person_id", "side_job", "client"),
+            ("side_jobs", "person_id", "side_job", "work"),
+            ("side_jobs", "person_id", "side_job", "reason"),
+            ("side_jobs", "person_id", "side_job", "report"),
         ];
         let mut done = 0;
-        for (table, dialogue_col, sealed_col) in SEALED {
+        for (table, bound, kind, sealed_col) in SEALED {
             let rows: Vec<(i64, i64, i64, String)> = self
                 .fetch_all(
                     &Query::select()
                         .column(Alias::new("id"))
                         .column(Alias::new("tenant_id"))
-                        .column(Alias::new(dialogue_col))
+                        .expr(Expr::cust(bound))
                         .column(Alias::new(sealed_col))
                         .from(Alias::new(table))
                         .and_where(Expr::col(Alias::new(sealed_col)).is_not_null())
                         .to_owned(),
                 )
                 .await?;
-            for (id, tenant, dialogue, sealed) in rows {
+            for (id, tenant, bound, sealed) in rows {
                 if self.keys.is_current(&sealed) {
                     continue;
                 }
-                let a = aad(TenantId(tenant), dialogue);
+                let a = if kind.is_empty() {
+                    aad(TenantId(tenant), bound)
+                } else {
+                    format!("{tenant}:{kind}:{bound}")
+                };
                 let plain = self.keys.open(&a, &sealed)?;
                 self.execute(
                     &Query::update()
