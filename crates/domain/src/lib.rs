@@ -26,6 +26,7 @@ pub mod ids;
 pub mod import;
 pub mod japan_time;
 pub mod kpi;
+pub mod learning;
 pub mod matching;
 pub mod mechanism;
 pub mod pairing;

@@ -1241,6 +1241,25 @@ pub fn may_see_side_job(actor: &Actor, tenant: TenantId, applicant: PersonId) ->
     actor.tenant_id == tenant && (actor.person_id == Some(applicant) || actor.has(Role::Hr))
 }
 
+/// Who sees a certification subsidy claim (資格取得支援) and its receipt: the claimant and
+/// HR — the amounts and the receipt are the person's own affairs, not their manager's.
+pub fn may_see_subsidy(actor: &Actor, tenant: TenantId, claimant: PersonId) -> bool {
+    may_see_side_job(actor, tenant, claimant)
+}
+
+/// Who decides a claim and marks it paid: HR, never on their own claim.
+pub fn may_decide_subsidy(actor: &Actor, tenant: TenantId, claimant: PersonId) -> bool {
+    may_decide_side_job(actor, tenant, claimant)
+}
+
+/// Who sees a person's completed courses and the notes on using them at work: the
+/// person, those above them in the reporting line, and HR.
+pub fn may_see_learning(actor: &Actor, tenant: TenantId, relation: Relation) -> bool {
+    actor.tenant_id == tenant
+        && (matches!(relation, Relation::Oneself | Relation::InReportingLine)
+            || actor.has(Role::Hr))
+}
+
 /// Who decides one: HR, never on their own application.
 pub fn may_decide_side_job(actor: &Actor, tenant: TenantId, applicant: PersonId) -> bool {
     actor.tenant_id == tenant && actor.has(Role::Hr) && actor.person_id != Some(applicant)
@@ -2281,6 +2300,26 @@ mod tests {
 
     const T: TenantId = TenantId(1);
     const OTHER: TenantId = TenantId(2);
+
+    #[test]
+    fn subsidies_are_the_claimants_and_hrs_and_learning_is_seen_up_the_line() {
+        let (me, them) = (PersonId(1), PersonId(2));
+        let employee = actor(&[Role::Employee]);
+        let manager = actor(&[Role::Employee, Role::Manager]);
+        let hr = actor(&[Role::Employee, Role::Hr]);
+        assert!(may_see_subsidy(&employee, T, me));
+        assert!(!may_see_subsidy(&manager, T, them), "not the manager");
+        assert!(may_see_subsidy(&hr, T, them));
+        assert!(!may_see_subsidy(&hr, OTHER, them));
+        assert!(may_decide_subsidy(&hr, T, them));
+        assert!(!may_decide_subsidy(&hr, T, me), "never one's own claim");
+        assert!(!may_decide_subsidy(&manager, T, them));
+        assert!(may_see_learning(&employee, T, Relation::Oneself));
+        assert!(may_see_learning(&manager, T, Relation::InReportingLine));
+        assert!(!may_see_learning(&manager, T, Relation::Outside));
+        assert!(may_see_learning(&hr, T, Relation::Outside));
+        assert!(!may_see_learning(&hr, OTHER, Relation::Outside));
+    }
 
     #[test]
     fn manager_cannot_view_a_person_outside_their_line() {
