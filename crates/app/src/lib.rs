@@ -19,6 +19,7 @@ pub mod dialogues;
 pub mod fa;
 pub mod i18n;
 pub mod kpi;
+pub mod learning;
 pub mod org_report;
 pub mod pairs;
 pub mod postings;

@@ -64,10 +64,13 @@ pub enum AuditAction {
     DeclarationChanged,
     /// A side-job application was made, decided, withdrawn or reported on (副業・兼業).
     SideJobChanged,
+    /// A course was added, edited or retired, a completion or a note on using it was
+    /// recorded, or a certification subsidy was claimed, decided or paid (学ぶ).
+    LearningChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 34] = [
+    pub const ALL: [AuditAction; 35] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignInLocked,
@@ -102,6 +105,7 @@ impl AuditAction {
         AuditAction::ApplicationChanged,
         AuditAction::DeclarationChanged,
         AuditAction::SideJobChanged,
+        AuditAction::LearningChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -140,6 +144,7 @@ impl AuditAction {
             AuditAction::ApplicationChanged => "application_changed",
             AuditAction::DeclarationChanged => "declaration_changed",
             AuditAction::SideJobChanged => "side_job_changed",
+            AuditAction::LearningChanged => "learning_changed",
         }
     }
 
@@ -222,6 +227,23 @@ pub const DETAILS: &[(&str, &str)] = &[
     ("side_job_decided", "side job decision: {event}"),
     ("side_job_reported", "side job reported back"),
     ("side_job_rules", "side-job rules (cap {n} h)"),
+    ("course_added", "course added"),
+    ("course_edited", "course edited"),
+    ("course_retired", "course retired"),
+    ("course_offered", "course offered again"),
+    ("completion_recorded", "course completion recorded"),
+    ("completion_use_noted", "note on using a course at work"),
+    ("subsidy_claimed", "subsidy claimed"),
+    ("subsidy_approved", "subsidy approved ({n} yen)"),
+    ("subsidy_changes", "subsidy changes requested"),
+    ("subsidy_refused", "subsidy refused"),
+    ("subsidy_withdrawn", "subsidy claim withdrawn"),
+    ("subsidy_paid", "subsidy paid ({n} yen)"),
+    ("subsidy_receipt_read", "subsidy receipt read"),
+    (
+        "subsidy_rules",
+        "subsidy rules ({n} certifications, cap {count} yen)",
+    ),
     ("company_policy", "company policy version {n}"),
     (
         "posting_eligibility",

@@ -106,15 +106,24 @@ impl Course {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "problem")]
 pub enum CourseProblem {
-    Missing { field: &'static str },
-    TooLong { field: &'static str, max: usize },
+    Missing {
+        field: &'static str,
+    },
+    TooLong {
+        field: &'static str,
+        max: usize,
+    },
     KindInvalid,
     /// Not an http(s) address.
     UrlInvalid,
     /// E-learning is a link: it needs one.
     UrlMissing,
-    TooManyTags { max: usize },
-    TagTooLong { max: usize },
+    TooManyTags {
+        max: usize,
+    },
+    TagTooLong {
+        max: usize,
+    },
     HoursInvalid,
 }
 
@@ -293,10 +302,16 @@ impl Default for SubsidyRules {
 #[serde(rename_all = "snake_case", tag = "problem")]
 pub enum RulesProblem {
     /// Line `line` (from 1) is not 「name：50%」 or 「name：20000円」.
-    Line { line: usize },
+    Line {
+        line: usize,
+    },
     /// The same certification twice.
-    Twice { line: usize },
-    TooMany { max: usize },
+    Twice {
+        line: usize,
+    },
+    TooMany {
+        max: usize,
+    },
     CapInvalid,
 }
 
@@ -428,24 +443,38 @@ pub struct Claim {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "problem")]
 pub enum ClaimProblem {
-    Missing { field: &'static str },
+    Missing {
+        field: &'static str,
+    },
     /// Not on the company's list.
     NotEligible,
     DateInvalid,
     /// The claim comes after the exam.
     ExamInFuture,
-    FeeInvalid { max: u32 },
-    NoteTooLong { max: usize },
+    FeeInvalid {
+        max: u32,
+    },
+    NoteTooLong {
+        max: usize,
+    },
     /// The person's cap for the exam's fiscal year is used up.
-    CapReached { cap: u32 },
-    Receipt { refusal: FileRefusal },
+    CapReached {
+        cap: u32,
+    },
+    Receipt {
+        refusal: FileRefusal,
+    },
     ReceiptMissing,
 }
 
 impl ClaimInput {
     /// Checks the claim against the company's rules (not the cap, which needs the
     /// person's year: see [`SubsidyRules::subsidy`]).
-    pub fn check(&self, rules: &SubsidyRules, today: NaiveDate) -> Result<Claim, Vec<ClaimProblem>> {
+    pub fn check(
+        &self,
+        rules: &SubsidyRules,
+        today: NaiveDate,
+    ) -> Result<Claim, Vec<ClaimProblem>> {
         let mut problems = Vec::new();
         let certification = match self.certification.trim() {
             "" => {
@@ -611,7 +640,10 @@ mod tests {
         assert_eq!(r.cap_per_fy, 30_000);
         assert_eq!(SubsidyRules::parse(&r.lines(), "30000"), Ok(r.clone()));
         assert_eq!(
-            SubsidyRules::parse("簿記2級：50%\n資格の名前だけ\nＢＯＫＩ２級：120%\n簿記 2級：10%", "0"),
+            SubsidyRules::parse(
+                "簿記2級：50%\n資格の名前だけ\nＢＯＫＩ２級：120%\n簿記 2級：10%",
+                "0"
+            ),
             Err(vec![
                 RulesProblem::Line { line: 2 },
                 RulesProblem::Line { line: 3 },
@@ -672,8 +704,14 @@ mod tests {
     #[test]
     fn receipts_are_known_by_name_and_content_together() {
         assert_eq!(receipt_kind("r.pdf", b"%PDF-1.4 x"), Ok("application/pdf"));
-        assert_eq!(receipt_kind("r.JPG", &[0xFF, 0xD8, 0xFF, 0xE0]), Ok("image/jpeg"));
-        assert_eq!(receipt_kind("r.png", b"\x89PNG\r\n\x1a\n..."), Ok("image/png"));
+        assert_eq!(
+            receipt_kind("r.JPG", &[0xFF, 0xD8, 0xFF, 0xE0]),
+            Ok("image/jpeg")
+        );
+        assert_eq!(
+            receipt_kind("r.png", b"\x89PNG\r\n\x1a\n..."),
+            Ok("image/png")
+        );
         assert_eq!(receipt_kind("r.pdf", b"<html>"), Err(FileRefusal::Kind));
         assert_eq!(receipt_kind("r.png", b"%PDF-1.4"), Err(FileRefusal::Kind));
         assert_eq!(receipt_kind("r.exe", b"MZ"), Err(FileRefusal::Kind));
@@ -725,7 +763,10 @@ mod tests {
             kind: "e_learning".into(),
             description: "x".into(),
             url: "".into(),
-            tags: (0..11).map(|i| format!("t{i}")).collect::<Vec<_>>().join(","),
+            tags: (0..11)
+                .map(|i| format!("t{i}"))
+                .collect::<Vec<_>>()
+                .join(","),
             hours: "0".into(),
             ..CourseInput::default()
         }
@@ -751,9 +792,18 @@ mod tests {
     fn a_completion_has_happened_and_a_note_says_something() {
         let today = d("2026-12-01");
         assert_eq!(completed_on("2026-11-30", today), Ok(d("2026-11-30")));
-        assert_eq!(completed_on("2026-12-02", today), Err(CompletionProblem::InFuture));
-        assert_eq!(completed_on("昨日", today), Err(CompletionProblem::DateInvalid));
+        assert_eq!(
+            completed_on("2026-12-02", today),
+            Err(CompletionProblem::InFuture)
+        );
+        assert_eq!(
+            completed_on("昨日", today),
+            Err(CompletionProblem::DateInvalid)
+        );
         assert_eq!(use_note("  "), Err(CompletionProblem::NoteMissing));
-        assert_eq!(use_note(" 月次の集計に使います "), Ok("月次の集計に使います".into()));
+        assert_eq!(
+            use_note(" 月次の集計に使います "),
+            Ok("月次の集計に使います".into())
+        );
     }
 }

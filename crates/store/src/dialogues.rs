@@ -1525,7 +1525,7 @@ impl Store {
         // (table, the SQL naming what the text is bound to, the aad's kind, the sealed
         // column). Dialogue-bound texts and a person's evaluations and diagnoses are
         // `{tenant}:{id}`; the others name their kind: `{tenant}:{kind}:{person}`.
-        const SEALED: [(&str, &str, &str, &str); 27] = [
+        const SEALED: [(&str, &str, &str, &str); 31] = [
             ("consultant_diagnoses", "person_id", "", "own_words"),
             ("worksheet_items", "dialogue_id", "", "text"),
             ("behaviour_evaluations", "person_id", "", "reason"),
@@ -1583,6 +1583,15 @@ impl Store {
             ("side_jobs", "person_id", "side_job", "work"),
             ("side_jobs", "person_id", "side_job", "reason"),
             ("side_jobs", "person_id", "side_job", "report"),
+            (
+                "course_completions",
+                "person_id",
+                "learning",
+                "employee_use",
+            ),
+            ("course_completions", "person_id", "learning", "manager_use"),
+            ("subsidy_claims", "person_id", "subsidy", "note"),
+            ("subsidy_claims", "person_id", "subsidy", "reason"),
         ];
         let mut done = 0;
         for (table, bound, kind, sealed_col) in SEALED {

@@ -31,6 +31,7 @@ pub mod imports;
 pub mod invitations;
 pub mod jobs;
 pub mod kpi;
+pub mod learning;
 pub mod migrations;
 pub mod notifications;
 pub mod org_reports;

@@ -897,6 +897,74 @@ pub(crate) enum SideJobs {
     UpdatedAt,
 }
 
+/// 学ぶ: the course catalogue (migration 38).
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Courses {
+    Table,
+    Id,
+    TenantId,
+    Title,
+    Kind,
+    Provider,
+    Description,
+    Url,
+    Tags,
+    Hours,
+    Retired,
+    CreatedByUserId,
+    CreatedAt,
+    UpdatedAt,
+}
+
+/// 学ぶ: completions and the notes on using them at work (migration 38).
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum CourseCompletions {
+    Table,
+    Id,
+    TenantId,
+    PersonId,
+    CourseId,
+    CompletedOn,
+    EmployeeUse,
+    EmployeeUseAt,
+    ManagerUse,
+    ManagerUseByUserId,
+    ManagerUseAt,
+    RecordedByUserId,
+    CreatedAt,
+}
+
+/// 資格取得支援: claims with their receipt (migration 38).
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum SubsidyClaims {
+    Table,
+    Id,
+    TenantId,
+    PersonId,
+    Certification,
+    ExamOn,
+    FiscalYear,
+    FeeYen,
+    AmountYen,
+    Note,
+    ReceiptName,
+    ReceiptType,
+    Receipt,
+    Status,
+    Reason,
+    DecidedByUserId,
+    DecidedAt,
+    PaidOn,
+    CreatedAt,
+    UpdatedAt,
+}
+
+/// The column migration 38 adds to `tenants` for the subsidy rules (JSON).
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum LearningColumns {
+    SubsidyRules,
+}
+
 /// The column migration 37 adds to `tenants` for the side-job rules (JSON).
 #[derive(Iden, Clone, Copy)]
 pub(crate) enum SideJobColumns {

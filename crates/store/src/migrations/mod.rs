@@ -52,6 +52,7 @@ mod m0034_dialogue_time_index;
 mod m0035_org_report_units;
 mod m0036_dialogue_concerns_index;
 mod m0037_postings;
+mod m0038_learning;
 
 use m0001_platform::m0001_platform;
 use m0002_imports::m0002_imports;
@@ -90,6 +91,7 @@ use m0034_dialogue_time_index::m0034_dialogue_time_index;
 use m0035_org_report_units::m0035_org_report_units;
 use m0036_dialogue_concerns_index::m0036_dialogue_concerns_index;
 use m0037_postings::m0037_postings;
+use m0038_learning::m0038_learning;
 
 type Statements = Vec<String>;
 
@@ -284,6 +286,11 @@ const MIGRATIONS: &[Migration] = &[
         version: 37,
         name: "postings",
         up: m0037_postings,
+    },
+    Migration {
+        version: 38,
+        name: "learning",
+        up: m0038_learning,
     },
 ];
 

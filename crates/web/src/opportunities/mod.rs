@@ -3,7 +3,10 @@
 //! application and the hiring side records each stage's outcome (`applications`); HR
 //! exports them (`export`). FA declarations (社内FA, `fa`): an employee declares they are
 //! open to a move; hiring managers elsewhere ask for an interview. Side jobs (副業・兼業,
-//! `side_jobs`): an application under the company's rules, HR's decision, the report back. The rules are `app::postings` over `domain::posting` and
+//! `side_jobs`): an application under the company's rules, HR's decision, the report back.
+//! Learning (学ぶ, `learning`): the course catalogue, completions and the notes on using
+//! them at work; certification subsidies (資格取得支援, `subsidies`): claims with the
+//! receipt, HR's decision, the payment. The rules are `app::postings` over `domain::posting` and
 //! `domain::policy::application_view` — the applicant's current manager sees nothing of
 //! an application before the posting's reveal stage.
 
@@ -12,9 +15,11 @@ mod applications;
 mod export;
 mod fa;
 pub mod fa_api;
+mod learning;
 mod postings;
 mod side_jobs;
 pub mod side_jobs_api;
+mod subsidies;
 
 use crate::AppState;
 pub(crate) use crate::shared::applications::{progress_text, stage_name};
@@ -52,6 +57,23 @@ pub fn router() -> Router<AppState> {
         .route("/side-jobs/{id}/decision", post(side_jobs::decide))
         .route("/side-jobs/{id}/withdraw", post(side_jobs::withdraw))
         .route("/side-jobs/{id}/report", post(side_jobs::report))
+        .route("/opportunities/learning", get(learning::page))
+        .route("/courses", post(learning::save_course))
+        .route("/courses/{id}/retire", post(learning::retire))
+        .route("/courses/{id}/complete", post(learning::complete))
+        .route("/completions/{id}/use", post(learning::note_use))
+        .route("/opportunities/subsidies", get(subsidies::page))
+        .route(
+            "/subsidies",
+            post(subsidies::claim).layer(axum::extract::DefaultBodyLimit::max(
+                domain::learning::MAX_RECEIPT_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/subsidies/rules", post(subsidies::rules))
+        .route("/subsidies/{id}/decision", post(subsidies::decide))
+        .route("/subsidies/{id}/paid", post(subsidies::paid))
+        .route("/subsidies/{id}/withdraw", post(subsidies::withdraw))
+        .route("/subsidies/{id}/receipt", get(subsidies::receipt))
 }
 
 /// Why someone may not apply, each in words with the rule named.

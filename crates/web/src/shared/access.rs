@@ -23,12 +23,13 @@ pub fn need(ok: bool) -> Result<(), AppError> {
 }
 
 /// What the audit log leaves out for this reader: the applications to internal postings
-/// and the FA declarations the policy hides from them (their own report's, above all).
+/// the FA declarations, side jobs, subsidy claims and course completions the policy hides from them (their own report's, above all).
 pub async fn hidden_targets(
     state: &crate::AppState,
     caller: &app::Caller,
 ) -> Result<Vec<(&'static str, Vec<i64>)>, app::Error> {
     let today = state.clock.today();
+    let (claims, completions) = app::learning::hidden_from(&state.store, caller).await?;
     Ok(vec![
         (
             "application",
@@ -42,5 +43,7 @@ pub async fn hidden_targets(
             "side_job",
             app::side_jobs::hidden_from(&state.store, caller).await?,
         ),
+        ("subsidy_claim", claims),
+        ("completion", completions),
     ])
 }
