@@ -37,6 +37,7 @@ mod dialogues;
 mod fa;
 mod hardening;
 mod kpi;
+mod learning;
 mod notifications;
 mod operations;
 mod pairs;
