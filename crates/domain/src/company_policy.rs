@@ -19,7 +19,7 @@ pub struct Scheme {
 }
 
 /// Every scheme, in the order the page lists them: to know, to challenge, to learn.
-pub const SCHEMES: [Scheme; 8] = [
+pub const SCHEMES: [Scheme; 10] = [
     Scheme {
         key: "career_interview",
         path: "/my",
@@ -47,6 +47,14 @@ pub const SCHEMES: [Scheme; 8] = [
     Scheme {
         key: "side_jobs",
         path: "/opportunities/side-jobs",
+    },
+    Scheme {
+        key: "courses",
+        path: "/opportunities/learning",
+    },
+    Scheme {
+        key: "subsidies",
+        path: "/opportunities/subsidies",
     },
     Scheme {
         key: "role_models",

@@ -1743,6 +1743,9 @@ async fn generate_demo(
     demo::postings::seed(store, t.id, &users, &applicants, chrono::Utc::now())
         .await
         .context("the demo's internal postings could not be written")?;
+    demo::learning::seed(store, t.id, &users, &applicants, chrono::Utc::now())
+        .await
+        .context("the demo's courses and subsidies could not be written")?;
     // Career Anchor results: the demo employee and forty colleagues.
     let mut takers: Vec<PersonId> = users
         .iter()

@@ -12,6 +12,7 @@ use store::people::{NewDepartment, NewPerson, OrgLoad};
 
 pub mod consultants;
 pub mod history;
+pub mod learning;
 pub mod postings;
 pub mod surveys;
 

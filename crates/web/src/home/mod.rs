@@ -274,6 +274,8 @@ struct MembersPage {
     requests_waiting: usize,
     /// Applications on the postings I hire for, still being considered.
     applications_waiting: usize,
+    /// My direct reports' completed courses without my note on using them.
+    completions_waiting: usize,
     /// Feedback reports sent to me that I have not acknowledged yet.
     reports_unread: usize,
     /// My 1on1s in the next seven days: (dialogue, when, member).
@@ -388,7 +390,11 @@ async fn members(
     let applications_waiting =
         app::postings::waiting_for_me(&state.store, &auth.caller(&crate::Origin::default()))
             .await?;
+    let completions_waiting =
+        app::learning::waiting_for_manager(&state.store, &auth.caller(&crate::Origin::default()))
+            .await?;
     Ok(MembersPage {
+        completions_waiting,
         applications_waiting,
         shell: page.shell(Some(&auth), "/members"),
         members,

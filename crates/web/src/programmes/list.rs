@@ -92,6 +92,8 @@ struct ProgrammesPage {
     /// still being considered.
     side_jobs_waiting: usize,
     applications_waiting: usize,
+    /// Subsidy claims waiting for HR's decision, and approved ones to pay.
+    claims_waiting: (usize, usize),
 }
 
 /// GET /programmes — 施策 (HR): organisation figures, every cell under the anonymity rule.
@@ -223,7 +225,9 @@ async fn programmes(
     let caller = auth.caller(&origin);
     let side_jobs_waiting = app::side_jobs::waiting(&state.store, &caller).await?;
     let applications_waiting = app::postings::waiting_for_me(&state.store, &caller).await?;
+    let claims_waiting = app::learning::waiting_claims(&state.store, &caller).await?;
     Ok(ProgrammesPage {
+        claims_waiting,
         side_jobs_waiting,
         applications_waiting,
         kpis,
