@@ -143,6 +143,18 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             opportunities::side_jobs_api::apply
         ))
         .routes(routes!(opportunities::side_jobs_api::decide))
+        .routes(routes!(
+            opportunities::learning_api::courses,
+            opportunities::learning_api::add_course
+        ))
+        .routes(routes!(
+            opportunities::learning_api::completions,
+            opportunities::learning_api::record
+        ))
+        .routes(routes!(opportunities::learning_api::note_use))
+        .routes(routes!(opportunities::learning_api::subsidies))
+        .routes(routes!(opportunities::learning_api::decide))
+        .routes(routes!(opportunities::learning_api::pay))
         .split_for_parts()
 }
 

@@ -251,6 +251,32 @@ app_test!(
             .get(&format!("/subsidies/{}/receipt", first.id))
             .await;
         assert_eq!(s, StatusCode::NOT_FOUND);
+        // Nor over the API, where the member's completion is theirs to read.
+        let token = app.token("manager@demo.example.jp").await;
+        let (_, json) = app.api(Some(&token), "/api/v1/subsidies").await;
+        assert_eq!(json["others"], serde_json::json!([]));
+        assert!(!json["mine"].to_string().contains("統計検定2級"));
+        let (s, json) = app
+            .api_post(
+                &token,
+                &format!("/api/v1/subsidies/{}/decision", first.id),
+                serde_json::json!({"decision": "approve"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{json}");
+        let (_, json) = app.api(Some(&token), "/api/v1/completions").await;
+        assert!(
+            json["members"]
+                .to_string()
+                .contains("部会の資料作りを任せます")
+        );
+        let (_, json) = app
+            .api(
+                Some(&token),
+                "/api/v1/courses?q=%E3%81%B4%E3%81%BC%E3%81%A3%E3%81%A8",
+            )
+            .await;
+        assert_eq!(json["courses"][0]["title"], "ピボット集計ドリル", "{json}");
         let (s, _) = form(
             &manager,
             subsidies,

@@ -16,6 +16,7 @@ mod export;
 mod fa;
 pub mod fa_api;
 mod learning;
+pub mod learning_api;
 mod postings;
 mod side_jobs;
 pub mod side_jobs_api;

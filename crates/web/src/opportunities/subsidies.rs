@@ -359,15 +359,16 @@ async fn again(
     Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
 }
 
-async fn tell_claimant(state: &AppState, auth: &Auth, c: &StoredClaim) -> Result<(), AppError> {
-    if let Some((u, _)) = state
-        .store
-        .account_of_person(auth.tenant(), c.person)
-        .await?
-    {
+/// Tells the claimant their claim moved (what waits and a link; no amounts or reasons).
+pub(super) async fn tell_claimant(
+    state: &AppState,
+    tenant: domain::TenantId,
+    c: &StoredClaim,
+) -> Result<(), store::StoreError> {
+    if let Some((u, _)) = state.store.account_of_person(tenant, c.person).await? {
         super::applications::notify(
             state,
-            auth.tenant(),
+            tenant,
             u,
             "email.subsidy_changed",
             &format!("subsidy:{}:{}", c.id, c.status.key()),
@@ -404,7 +405,7 @@ pub(super) async fn decide(
     let key = match r {
         Ok(_) => {
             let c = app::learning::open_claim(&state.store, &caller, id).await?;
-            tell_claimant(&state, &auth, &c).await?;
+            tell_claimant(&state, auth.tenant(), &c).await?;
             set_flash(&page.session, "success", page.t("subsidies.decided")).await?;
             return Ok(Redirect::to("/opportunities/subsidies").into_response());
         }
@@ -436,7 +437,7 @@ pub(super) async fn paid(
     let key = match r {
         Ok(()) => {
             let c = app::learning::open_claim(&state.store, &caller, id).await?;
-            tell_claimant(&state, &auth, &c).await?;
+            tell_claimant(&state, auth.tenant(), &c).await?;
             set_flash(&page.session, "success", page.t("subsidies.paid_saved")).await?;
             return Ok(Redirect::to("/opportunities/subsidies").into_response());
         }
