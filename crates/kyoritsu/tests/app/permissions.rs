@@ -78,6 +78,9 @@ app_test!(permission_matrix_for_pages, |app| async move {
         ("/postings/export.xlsx".into(), [NO, NO, NO, NO, OK, NO]),
         ("/opportunities/fa".into(), [OK, OK, OK, OK, OK, OK]),
         ("/opportunities/side-jobs".into(), [OK, OK, OK, OK, OK, OK]),
+        // 学ぶ・資格取得支援: everyone; each sees their own, HR everyone's claims.
+        ("/opportunities/learning".into(), [OK, OK, OK, OK, OK, OK]),
+        ("/opportunities/subsidies".into(), [OK, OK, OK, OK, OK, OK]),
         // 会社の方針: everyone reads it; HR writes it.
         ("/policy".into(), [OK, OK, OK, OK, OK, OK]),
         ("/policy/edit".into(), [NO, NO, NO, NO, OK, NO]),
