@@ -146,6 +146,11 @@ pub(crate) async fn counts(
             *p,
             Count::of(yes(facts.consulted.contains(p)), 1),
         );
+        add(
+            Kpi::OpportunityUsage,
+            *p,
+            Count::of(yes(facts.opportunity_users.contains(p)), 1),
+        );
     }
 
     // Commitments that ended an interview of the year; interviews up to the first.
@@ -373,7 +378,26 @@ pub async fn dashboard(
         whole_company: scope.whole_company,
         now,
     };
-    Ok(Ok(build(store, tenant, &tree, place, view).await?))
+    let mut d = build(store, tenant, &tree, place, view).await?;
+    if !caller.actor.has(domain::Role::Hr) {
+        d.leave_out(Kpi::hr_only);
+    }
+    Ok(Ok(d))
+}
+
+impl Dashboard {
+    /// Leaves out the KPIs `out` names, everywhere the dashboard shows them.
+    fn leave_out(&mut self, out: impl Fn(Kpi) -> bool) {
+        self.kpis.retain(|k| !out(*k));
+        let keep = |figures: &mut Vec<Figure>| figures.retain(|f| !out(f.kpi));
+        keep(&mut self.total.figures);
+        for r in &mut self.rows {
+            keep(&mut r.figures);
+        }
+        for y in &mut self.trend {
+            keep(&mut y.figures);
+        }
+    }
 }
 
 /// The dashboard as the operator reads it on the command line (`kyoritsu kpi`): the

@@ -43,6 +43,10 @@ pub enum Kpi {
     /// キャリア相談の利用率: people with a consultation (外部キャリア相談) held in the FY /
     /// people.
     ConsultantUsage,
+    /// 機会の利用率: people who used an opportunity in the FY — applied to a posting,
+    /// declared FA, applied for a side job, claimed a certification subsidy or completed
+    /// a course — / people. HR's only ([`Kpi::hr_only`]).
+    OpportunityUsage,
 }
 
 /// How a KPI's value reads.
@@ -58,7 +62,7 @@ pub enum Unit {
 }
 
 impl Kpi {
-    pub const ALL: [Kpi; 12] = [
+    pub const ALL: [Kpi; 13] = [
         Kpi::InterviewCoverage,
         Kpi::NoDialogue12Months,
         Kpi::OneOnOneCadence,
@@ -71,6 +75,7 @@ impl Kpi {
         Kpi::SurveyParticipation,
         Kpi::SupportScore,
         Kpi::ConsultantUsage,
+        Kpi::OpportunityUsage,
     ];
 
     pub fn key(self) -> &'static str {
@@ -87,6 +92,7 @@ impl Kpi {
             Kpi::SurveyParticipation => "survey_participation",
             Kpi::SupportScore => "support_score",
             Kpi::ConsultantUsage => "consultant_usage",
+            Kpi::OpportunityUsage => "opportunity_usage",
         }
     }
 
@@ -100,6 +106,14 @@ impl Kpi {
             Kpi::SupportScore => Unit::Score,
             _ => Unit::Share,
         }
+    }
+
+    /// Shown to HR only. Opportunity usage counts applications, side jobs and subsidy
+    /// claims, which a manager may not know of: with the completions they do see, a
+    /// manager could work out from their unit's figure that one of their people applied
+    /// somewhere (DOMAIN.md: an application stays hidden from the current manager).
+    pub fn hr_only(self) -> bool {
+        matches!(self, Kpi::OpportunityUsage)
     }
 
     /// Whether a higher value is the worse one (the dashboard colours it so).

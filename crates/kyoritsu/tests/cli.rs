@@ -1690,6 +1690,35 @@ async fn kpi_matches_a_recount(db: TestDb) {
             "one_on_one_cadence",
             (share(met.len(), pairs).0, reports_due),
         ));
+        // Opportunities used: applications, side jobs and subsidy claims by when they were
+        // made; FA declarations and completed courses by their day.
+        let by_time = rows(
+            "SELECT CAST(person_id AS TEXT), CAST(created_at AS TEXT) FROM posting_applications \
+             UNION ALL SELECT CAST(person_id AS TEXT), CAST(created_at AS TEXT) FROM side_jobs \
+             UNION ALL SELECT CAST(person_id AS TEXT), CAST(created_at AS TEXT) FROM subsidy_claims",
+        )
+        .await;
+        let by_day = rows(
+            "SELECT CAST(person_id AS TEXT), CAST(declared_on AS TEXT) FROM fa_declarations \
+             UNION ALL SELECT CAST(person_id AS TEXT), CAST(completed_on AS TEXT) FROM course_completions",
+        )
+        .await;
+        let used: HashSet<&String> = by_time
+            .iter()
+            .filter(|r| in_fy(&r[1]))
+            .chain(by_day.iter().filter(|r| {
+                chrono::NaiveDate::parse_from_str(&r[1], "%Y-%m-%d")
+                    .is_ok_and(|d| d >= from && d <= end)
+            }))
+            .map(|r| &r[0])
+            .collect();
+        expected.push((
+            "opportunity_usage",
+            share(
+                people.keys().filter(|p| used.contains(p)).count(),
+                people.len(),
+            ),
+        ));
         let figures = v["total"]["figures"].as_array().expect("figures");
         let k = v["k"].as_u64().expect("k") as usize;
         for (key, (want, people)) in &expected {
@@ -1711,6 +1740,7 @@ async fn kpi_matches_a_recount(db: TestDb) {
                 "interview_coverage",
                 "one_on_one_cadence",
                 "commitment_rate",
+                "opportunity_usage",
             ] {
                 assert!(
                     expected

@@ -51,6 +51,9 @@ pub struct KpiFacts {
     pub survey_targets: Vec<(i64, u64, u64)>,
     /// People with a consultation (外部キャリア相談) held in the year.
     pub consulted: HashSet<i64>,
+    /// People who used an opportunity in the year: applied to a posting, declared FA,
+    /// applied for a side job, claimed a subsidy (withdrawn ones too) or completed a course.
+    pub opportunity_users: HashSet<i64>,
 }
 
 impl Store {
@@ -301,6 +304,7 @@ impl Store {
                 .await?;
             Ok::<_, crate::StoreError>(rows)
         };
+        let opportunity_users = self.opportunity_users(tenant, (start, end), range.clone());
         // The reads are independent: on both engines they run side by side, each on a
         // connection of its own.
         let (
@@ -313,6 +317,7 @@ impl Store {
             evaluations,
             reports,
             survey_targets,
+            opportunity_users,
         ) = tokio::try_join!(
             people,
             interviews,
@@ -322,7 +327,8 @@ impl Store {
             commitments,
             evaluations,
             reports,
-            survey_targets
+            survey_targets,
+            opportunity_users
         )?;
         Ok(KpiFacts {
             people,
@@ -357,7 +363,71 @@ impl Store {
                 })
                 .collect(),
             consulted: consulted.into_iter().map(|(p,)| p).collect(),
+            opportunity_users,
         })
+    }
+
+    /// Who used an opportunity between `start` and `end` (the days of `days` for what is
+    /// dated by day): five small reads, one set.
+    async fn opportunity_users(
+        &self,
+        tenant: TenantId,
+        (start, end): (DateTime<Utc>, DateTime<Utc>),
+        days: RangeInclusive<NaiveDate>,
+    ) -> Result<HashSet<i64>> {
+        use crate::schema::{
+            CourseCompletions as K, FaDeclarations as F, PostingApplications as A, SideJobs as S,
+            SubsidyClaims as C,
+        };
+        let (from, to) = (*days.start(), *days.end());
+        let reads = [
+            Query::select()
+                .distinct()
+                .column(A::PersonId)
+                .from(A::Table)
+                .and_where(Expr::col(A::TenantId).eq(tenant.0))
+                .and_where(Expr::col(A::CreatedAt).gte(start))
+                .and_where(Expr::col(A::CreatedAt).lt(end))
+                .to_owned(),
+            Query::select()
+                .distinct()
+                .column(F::PersonId)
+                .from(F::Table)
+                .and_where(Expr::col(F::TenantId).eq(tenant.0))
+                .and_where(Expr::col(F::DeclaredOn).gte(from))
+                .and_where(Expr::col(F::DeclaredOn).lte(to))
+                .to_owned(),
+            Query::select()
+                .distinct()
+                .column(S::PersonId)
+                .from(S::Table)
+                .and_where(Expr::col(S::TenantId).eq(tenant.0))
+                .and_where(Expr::col(S::CreatedAt).gte(start))
+                .and_where(Expr::col(S::CreatedAt).lt(end))
+                .to_owned(),
+            Query::select()
+                .distinct()
+                .column(C::PersonId)
+                .from(C::Table)
+                .and_where(Expr::col(C::TenantId).eq(tenant.0))
+                .and_where(Expr::col(C::CreatedAt).gte(start))
+                .and_where(Expr::col(C::CreatedAt).lt(end))
+                .to_owned(),
+            Query::select()
+                .distinct()
+                .column(K::PersonId)
+                .from(K::Table)
+                .and_where(Expr::col(K::TenantId).eq(tenant.0))
+                .and_where(Expr::col(K::CompletedOn).gte(from))
+                .and_where(Expr::col(K::CompletedOn).lte(to))
+                .to_owned(),
+        ];
+        let mut users = HashSet::new();
+        for q in &reads {
+            let rows: Vec<(i64,)> = self.fetch_all(q).await?;
+            users.extend(rows.into_iter().map(|(p,)| p));
+        }
+        Ok(users)
     }
 }
 

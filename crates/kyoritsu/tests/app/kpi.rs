@@ -23,7 +23,8 @@ app_test!(
         let (s, d) = app.api(Some(&token), "/api/v1/kpi").await;
         assert_eq!(s, StatusCode::OK, "{d}");
         assert_eq!(d["whole_company"], true);
-        assert_eq!(d["total"]["figures"].as_array().expect("f").len(), 12);
+        assert_eq!(d["total"]["figures"].as_array().expect("f").len(), 13);
+        assert!(page.contains("機会の利用率"), "HR reads opportunity usage");
         assert_eq!(d["trend"].as_array().expect("trend").len(), 10);
         let shown = d["total"]["figures"]
             .as_array()
@@ -149,6 +150,35 @@ app_test!(
         let (s, d) = app.api(Some(&token), "/api/v1/kpi").await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(d["whole_company"], false);
+        // Opportunity usage counts what a manager may not know of (applications, side
+        // jobs, subsidy claims): never shown to them, on the page, the API or the export.
+        assert!(!page.contains("機会の利用率") && !page.contains("opportunity_usage"));
+        assert!(!d.to_string().contains("opportunity_usage"), "{d}");
+        let r = manager
+            .http
+            .get(format!("{}/kpi/export.xlsx", manager.base))
+            .send()
+            .await
+            .expect("export");
+        assert_eq!(r.status(), StatusCode::OK);
+        let bytes = r.bytes().await.expect("bytes");
+        let table = domain::import::table::read_table(&bytes, &Default::default()).expect("xlsx");
+        let cells: Vec<String> = table
+            .headers
+            .iter()
+            .cloned()
+            .chain(
+                table
+                    .rows
+                    .iter()
+                    .flat_map(|r| r.cells.iter().map(str::to_string).collect::<Vec<_>>()),
+            )
+            .collect();
+        assert!(cells.iter().any(|c| c.contains("面談実施率")), "{cells:?}");
+        assert!(
+            !cells.iter().any(|c| c.contains("機会の利用率")),
+            "the export leaves it out too"
+        );
         let me = app.person_of("manager@demo.example.jp").await;
         let mine = app
             .store

@@ -240,6 +240,11 @@ pub(crate) async fn page(
     if d.as_of.is_none() {
         return Ok(p);
     }
+    p.heads = d
+        .kpis
+        .iter()
+        .map(|k| page.t(&format!("kpi.short.{}", k.key())))
+        .collect();
     p.kpis = d
         .total
         .figures
