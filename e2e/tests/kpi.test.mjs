@@ -25,7 +25,8 @@ test('HR reads the KPIs from the home page down to a unit and exports them; the 
   await click(page, '[data-testid=home-kpi-more]');
   assert.match(await page.textContent('[data-testid=page-title]'), /KPIダッシュボード/);
   // Every KPI is there with a one-line definition beside it.
-  assert.equal(await page.locator('[data-testid=kpi-cards] section.kpi').count(), 12);
+  assert.equal(await page.locator('[data-testid=kpi-cards] section.kpi').count(), 13);
+  assert.match(await page.textContent('[data-testid=kpi-opportunity_usage] [data-testid=kpi-value]'), /%/);
   assert.match(await page.textContent('[data-testid=kpi-interview_coverage]'), /在籍者/);
   assert.match(await page.textContent('[data-testid=kpi-interview_coverage] [data-testid=kpi-value]'), /%/);
   assert.match(await page.textContent('[data-testid=kpi-one_on_one_cadence] [data-testid=kpi-value]'), /%/);
@@ -56,6 +57,7 @@ test('HR reads the KPIs from the home page down to a unit and exports them; the 
   await signIn(page, server.base, 'manager');
   await page.goto(`${server.base}/kpi`);
   assert.doesNotMatch(await page.textContent('[data-testid=kpi-path]'), /全社/);
+  assert.equal(await page.locator('[data-testid=kpi-opportunity_usage]').count(), 0, 'opportunity usage is HR\'s only');
   await shot(page, 'kpi-manager');
   await fitsPhone(page, 'kpi-manager');
   await page.close();
