@@ -20,6 +20,7 @@ pub mod fa;
 pub mod i18n;
 pub mod kpi;
 pub mod learning;
+pub mod opportunities;
 pub mod org_report;
 pub mod pairs;
 pub mod postings;

@@ -953,6 +953,44 @@ pub struct Content {
     /// The vision it serves.
     pub vision: String,
     pub target: String,
+    /// The opportunity it points at, if any (社内公募・講座・資格取得支援).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opportunity: Option<Opportunity>,
+}
+
+/// An opportunity a commitment can point at (DOMAIN.md: Three opportunities): a posting
+/// to apply to, a course to take, a certification the company subsidises.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "ref")]
+pub enum Opportunity {
+    Posting(i64),
+    Course(i64),
+    /// A certification by the company's name for it.
+    Subsidy(String),
+}
+
+impl Opportunity {
+    /// The form's value: `posting:12`, `course:3`, `subsidy:基本情報技術者試験`.
+    pub fn key(&self) -> String {
+        match self {
+            Opportunity::Posting(id) => format!("posting:{id}"),
+            Opportunity::Course(id) => format!("course:{id}"),
+            Opportunity::Subsidy(name) => format!("subsidy:{name}"),
+        }
+    }
+
+    /// Reads a form's value; None for anything else (an empty one included).
+    pub fn parse(raw: &str) -> Option<Opportunity> {
+        let (kind, rest) = raw.trim().split_once(':')?;
+        match kind {
+            "posting" => rest.parse().ok().map(Opportunity::Posting),
+            "course" => rest.parse().ok().map(Opportunity::Course),
+            "subsidy" if !rest.trim().is_empty() && rest.chars().count() <= 200 => {
+                Some(Opportunity::Subsidy(rest.trim().to_string()))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// A commitment as typed, before it is checked and stored.
@@ -1038,6 +1076,7 @@ pub fn parse_input(
         evidence: field_text(evidence, "evidence", false, &mut errors),
         vision: field_text(vision, "vision", false, &mut errors),
         target: field_text(target, "target", false, &mut errors),
+        opportunity: None,
     };
     let starts = field_date(starts_on, "starts_on", true, &mut errors);
     let due = field_date(due_on, "due_on", false, &mut errors);

@@ -802,6 +802,7 @@ pub async fn seed_dialogues(
                 evidence: evidence.into(),
                 vision: "営業で培った信頼関係づくりを、育成の仕事に活かす".into(),
                 target: String::new(),
+                opportunity: None,
             },
             starts_on,
             due_on: None,

@@ -638,3 +638,104 @@ app_test!(
         assert!(!page.contains("いつから始めるのかが書かれていません"));
     }
 );
+
+app_test!(
+    a_commitment_points_at_an_opportunity_open_today_and_its_readers_follow_it,
+    |app| async move {
+        let id = next_milestone(&app).await;
+        let path = format!("/dialogues/{id}");
+        let t = app.demo_tenant().await;
+        let consultant = app.signed_in("consultant@demo.example.jp").await;
+        let csrf = consultant.csrf(&path).await;
+        let (_, body) = consultant.get(&path).await;
+        // The facilitator chooses among postings open now, courses and certifications.
+        let course = app
+            .store
+            .courses(t.id)
+            .await
+            .expect("q")
+            .into_iter()
+            .find(|c| c.course.title == "ロジカル・ライティング講座")
+            .expect("the demo's course");
+        let value = format!("course:{}", course.id);
+        assert!(body.contains("data-testid=\"commitment-opportunity\""));
+        assert!(body.contains(&format!("value=\"{value}\"")));
+        let start = (chrono::Utc::now() + chrono::Duration::days(30))
+            .format("%Y-%m-%d")
+            .to_string();
+        let post = |opportunity: String| {
+            let (consultant, path, csrf, start) =
+                (&consultant, path.clone(), csrf.clone(), start.clone());
+            async move {
+                consultant
+                    .post(
+                        &format!("{path}/commitments"),
+                        &[
+                            ("_csrf", csrf.as_str()),
+                            ("action", "来月から、週報を結論から書いて課長に提出します"),
+                            ("starts_on", start.as_str()),
+                            ("opportunity", opportunity.as_str()),
+                        ],
+                    )
+                    .await
+            }
+        };
+        // Something that is not an opportunity open today is refused, the rest kept.
+        let before = app.store.commitments_of(t.id, id).await.expect("q").len();
+        for bad in ["course:987654", "posting:x", "subsidy:社内にない資格"] {
+            let (s, body) = post(bad.to_string()).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+            assert!(body.contains("いまは選べません"), "{bad}");
+            assert!(body.contains("週報を結論から書いて"), "kept as typed");
+        }
+        assert_eq!(
+            app.store.commitments_of(t.id, id).await.expect("q").len(),
+            before
+        );
+        let (s, _) = post(value.clone()).await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let c = app
+            .store
+            .commitments_of(t.id, id)
+            .await
+            .expect("q")
+            .into_iter()
+            .find(|c| c.content.action.contains("週報を結論から"))
+            .expect("recorded");
+        assert_eq!(
+            c.content.opportunity,
+            Some(domain::commitment::Opportunity::Course(course.id))
+        );
+        // The employee reads it with the link; a retired course keeps it on an edit.
+        let employee = app.signed_in("employee@demo.example.jp").await;
+        let (_, mine) = employee.get(&path).await;
+        assert!(mine.contains("講座：ロジカル・ライティング講座"));
+        assert!(mine.contains(&format!("/opportunities/learning#course-{}", course.id)));
+        app.store
+            .set_course_retired(t.id, course.id, true, chrono::Utc::now())
+            .await
+            .expect("retire");
+        let (s, _) = consultant
+            .post(
+                &format!("{path}/commitments/{}", c.id),
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("action", "来月から、週報を結論から書いて部長にも提出します"),
+                    ("starts_on", start.as_str()),
+                    ("opportunity", value.as_str()),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let after = app
+            .store
+            .commitment(t.id, c.id)
+            .await
+            .expect("q")
+            .expect("c");
+        assert_eq!(
+            after.content.opportunity,
+            Some(domain::commitment::Opportunity::Course(course.id))
+        );
+    }
+);

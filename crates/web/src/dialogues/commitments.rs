@@ -42,6 +42,8 @@ pub struct CommitmentForm {
     pub vision: String,
     pub target: String,
     pub due_on: String,
+    /// The opportunity it points at, as the form's value (`posting:12`; empty for none).
+    pub opportunity: String,
     /// (field, message)
     pub errors: Vec<(&'static str, String)>,
     /// The start date lies in the past; shown with a box to confirm.
@@ -64,13 +66,15 @@ impl CommitmentForm {
             vision: form.get("vision").into(),
             target: form.get("target").into(),
             due_on: form.get("due_on").trim().into(),
+            opportunity: form.get("opportunity").trim().into(),
             errors: Vec::new(),
             past_warning: false,
         }
     }
 
     fn parse(&self) -> Result<commitment::Input, Vec<FieldError>> {
-        commitment::parse_input(
+        let opportunity = commitment::Opportunity::parse(&self.opportunity);
+        let mut input = commitment::parse_input(
             &self.action,
             &self.starts_on,
             &self.first_step,
@@ -78,7 +82,21 @@ impl CommitmentForm {
             &self.vision,
             &self.target,
             &self.due_on,
-        )
+        );
+        if opportunity.is_none() && !self.opportunity.is_empty() {
+            let unknown = FieldError {
+                field: "opportunity",
+                code: "opportunity",
+            };
+            match &mut input {
+                Ok(_) => input = Err(vec![unknown]),
+                Err(errors) => errors.push(unknown),
+            }
+        }
+        input.map(|mut i| {
+            i.content.opportunity = opportunity;
+            i
+        })
     }
 }
 
@@ -135,6 +153,10 @@ pub struct CommitmentView {
     pub status_key: &'static str,
     pub status_reason: String,
     pub check: CheckView,
+    /// The opportunity it points at: (kind in words, title, where it is).
+    pub opportunity: Option<(String, String, String)>,
+    /// Its form value, kept by the edit form.
+    pub opportunity_key: String,
 }
 
 pub fn view(page: &Page, c: &Commitment) -> CommitmentView {
@@ -155,7 +177,58 @@ pub fn view(page: &Page, c: &Commitment) -> CommitmentView {
         status_key: c.status.key(),
         status_reason: c.status_reason.clone().unwrap_or_default(),
         check: CheckView::of(&c.content.action, Some(c.starts_on), page.lang),
+        opportunity: None,
+        opportunity_key: c
+            .content
+            .opportunity
+            .as_ref()
+            .map(|o| o.key())
+            .unwrap_or_default(),
     }
+}
+
+/// The commitments as the page lists them, each with the opportunity it points at.
+pub(super) async fn views(
+    state: &AppState,
+    page: &Page,
+    auth: &Auth,
+    list: &[Commitment],
+) -> Result<Vec<CommitmentView>, AppError> {
+    let caller = auth.caller(&Origin::default());
+    let mut out = Vec::new();
+    for c in list {
+        let mut v = view(page, c);
+        if let Some(o) = &c.content.opportunity
+            && let Some(l) = app::opportunities::link(&state.store, &caller, o).await?
+        {
+            v.opportunity = Some((
+                page.t(&format!("commitment.opportunity_kind.{}", l.kind)),
+                l.title,
+                l.href,
+            ));
+        }
+        out.push(v);
+    }
+    Ok(out)
+}
+
+/// What a facilitator may link a commitment to today: (form value, words).
+pub(super) async fn opportunity_choices(
+    state: &AppState,
+    page: &Page,
+    auth: &Auth,
+) -> Result<Vec<(String, String)>, AppError> {
+    let caller = auth.caller(&Origin::default());
+    Ok(
+        app::opportunities::choices(&state.store, &caller, state.clock.today())
+            .await?
+            .into_iter()
+            .map(|(o, l)| {
+                let kind = page.t(&format!("commitment.opportunity_kind.{}", l.kind));
+                (o.key(), format!("{kind}：{}", l.title))
+            })
+            .collect(),
+    )
 }
 
 /// POST /commitments/check — the live verdict while typing (an htmx partial). Reads only
@@ -171,6 +244,7 @@ fn field_message(page: &Page, e: &FieldError) -> String {
         "required" => page.t("commitment.error.required"),
         "too_long" => page.tf("dialogue.error.too_long", "n", MAX_ACTION_CHARS),
         "date" => page.t("commitment.error.date"),
+        "opportunity" => page.t("commitment.error.opportunity"),
         _ => page.t("commitment.error.due_before_start"),
     }
 }
@@ -183,10 +257,23 @@ async fn parsed_or_again(
     auth: &Auth,
     origin: &Origin,
     (d, role): (&Dialogue, DialogueRole),
-    mut typed: CommitmentForm,
-    form: &FormData,
+    (mut typed, form): (CommitmentForm, &FormData),
+    kept_link: Option<&commitment::Opportunity>,
 ) -> Result<Result<commitment::Input, Response>, AppError> {
-    match typed.parse() {
+    let mut parsed = typed.parse();
+    // A link to an opportunity open today; one the commitment has already may stay.
+    if let Ok(input) = &parsed
+        && let Some(o) = &input.content.opportunity
+        && Some(o) != kept_link
+        && !app::opportunities::may_link(&state.store, &auth.caller(origin), o, state.clock.today())
+            .await?
+    {
+        parsed = Err(vec![FieldError {
+            field: "opportunity",
+            code: "opportunity",
+        }]);
+    }
+    match parsed {
         Ok(input) if input.starts_on < state.clock.today() && form.get("confirm_past") != "1" => {
             typed.past_warning = true;
             Ok(Err(again(
@@ -241,11 +328,20 @@ async fn add(
     let (d, role) = load(&state, &auth, id).await?;
     need(role == DialogueRole::Facilitator)?;
     let typed = CommitmentForm::from(&form);
-    let input =
-        match parsed_or_again(&state, &page, &auth, &origin, (&d, role), typed, &form).await? {
-            Ok(i) => i,
-            Err(page_again) => return Ok(page_again),
-        };
+    let input = match parsed_or_again(
+        &state,
+        &page,
+        &auth,
+        &origin,
+        (&d, role),
+        (typed, &form),
+        None,
+    )
+    .await?
+    {
+        Ok(i) => i,
+        Err(page_again) => return Ok(page_again),
+    };
     let check = commitment::check_with_start(&input.content.action, Some(input.starts_on));
     state
         .store
@@ -269,7 +365,7 @@ async fn edit(
     let form = raw.scoped(&format!("commitment-{cid}"));
     let (d, role) = load(&state, &auth, id).await?;
     need(role == DialogueRole::Facilitator)?;
-    state
+    let existing = state
         .store
         .commitment(auth.tenant(), cid)
         .await?
@@ -279,11 +375,20 @@ async fn edit(
         id: Some(cid),
         ..CommitmentForm::from(&form)
     };
-    let input =
-        match parsed_or_again(&state, &page, &auth, &origin, (&d, role), typed, &form).await? {
-            Ok(i) => i,
-            Err(page_again) => return Ok(page_again),
-        };
+    let input = match parsed_or_again(
+        &state,
+        &page,
+        &auth,
+        &origin,
+        (&d, role),
+        (typed, &form),
+        existing.content.opportunity.as_ref(),
+    )
+    .await?
+    {
+        Ok(i) => i,
+        Err(page_again) => return Ok(page_again),
+    };
     let check = commitment::check_with_start(&input.content.action, Some(input.starts_on));
     let msg = match state
         .store

@@ -111,6 +111,8 @@ pub(super) struct ShowPage {
     // commitments (行動計画)
     pub(super) commitments: Vec<commitments::CommitmentView>,
     pub(super) commitment_form: commitments::CommitmentForm,
+    /// What the facilitator may link a commitment to: (form value, words).
+    pub(super) opportunity_choices: Vec<(String, String)>,
     pub(super) commitment_check: Option<commitments::CheckView>,
     pub(super) commitment_limit: usize,
     pub(super) milestone: bool,
@@ -412,11 +414,12 @@ pub(super) async fn render_view(
     if draft.carry_over.is_empty() {
         draft.carry_over = CarryOver::None.key().into();
     }
-    let commitments = v
-        .commitments
-        .iter()
-        .map(|c| commitments::view(page, c))
-        .collect();
+    let commitments = commitments::views(state, page, auth, &v.commitments).await?;
+    let opportunity_choices = if role == DialogueRole::Facilitator && v.parts.commitments {
+        commitments::opportunity_choices(state, page, auth).await?
+    } else {
+        Vec::new()
+    };
     let commitment_form = commitment.or(kept.commitment).unwrap_or_default();
     let commitment_check = (commitment_form.id.is_none() && !commitment_form.action.is_empty())
         .then(|| {
@@ -541,6 +544,7 @@ pub(super) async fn render_view(
         reflection,
         reflection_error,
         commitments,
+        opportunity_choices,
         commitment_form,
         commitment_check,
         commitment_limit: domain::commitment::MAX_ACTION_CHARS,
