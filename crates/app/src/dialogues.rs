@@ -132,6 +132,13 @@ pub struct Preparation {
     pub covered: Vec<String>,
     /// Completed years since the subject joined, by the tenant's age rule.
     pub tenure_years: Option<i32>,
+    /// The subject's applications in progress or offered, as far as the policy shows them to
+    /// the facilitator (`policy::application_view`: the hiring side, HR, and their line
+    /// above only once revealed — never a hidden one to their current manager).
+    pub applications: Vec<(store::postings::Application, store::postings::StoredPosting)>,
+    /// The subject's completed courses of the last two years, when the facilitator may
+    /// see their learning (`policy::may_see_learning`: up the line, HR).
+    pub learning: Vec<store::learning::Completion>,
 }
 
 /// The feedback report's draft and its material, for the consultant who writes it.
@@ -225,7 +232,28 @@ pub async fn view_of(
         Vec::new()
     };
     let preparation = if parts.preparation {
-        Some(preparation(store, caller, today, &d).await?)
+        // Neither read refuses (they return what the policy shows): only the store fails.
+        let store_error = |e: Error| match e {
+            Error::Store(e) => e,
+            other => StoreError::Integrity(other.to_string()),
+        };
+        let mut p = preparation(store, caller, today, &d).await?;
+        p.applications = crate::postings::of_person(store, caller, d.subject)
+            .await
+            .map_err(store_error)?
+            .into_iter()
+            .filter(|(a, _, _)| {
+                a.progress.is_open() || a.progress == domain::posting::Progress::Offered
+            })
+            .map(|(a, posting, _)| (a, posting))
+            .collect();
+        p.learning = crate::learning::completions_of_person(store, caller, d.subject)
+            .await
+            .map_err(store_error)?
+            .into_iter()
+            .filter(|c| c.completed_on > today - chrono::Duration::days(730))
+            .collect();
+        Some(p)
     } else {
         None
     };
@@ -305,6 +333,8 @@ async fn preparation(
             .covered_categories(tenant, d.facilitator, d.subject)
             .await?,
         tenure_years,
+        applications: Vec::new(),
+        learning: Vec::new(),
     })
 }
 

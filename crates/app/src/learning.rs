@@ -290,6 +290,22 @@ pub async fn members_completions(store: &Store, caller: &Caller) -> Result<Vec<C
         .collect())
 }
 
+/// A person's completions, if the caller may see their learning; none otherwise.
+pub async fn completions_of_person(
+    store: &Store,
+    caller: &Caller,
+    person: PersonId,
+) -> Result<Vec<Completion>, Error> {
+    let tenant = caller.actor.tenant_id;
+    let relation = store
+        .relation(tenant, caller.actor.person_id, person)
+        .await?;
+    if !policy::may_see_learning(&caller.actor, tenant, relation) {
+        return Ok(Vec::new());
+    }
+    Ok(store.completions_of(tenant, &[person]).await?)
+}
+
 /// Every completion (HR).
 pub async fn all_completions(store: &Store, caller: &Caller) -> Result<Vec<Completion>, Error> {
     hr_only(caller)?;

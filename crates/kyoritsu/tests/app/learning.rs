@@ -203,6 +203,29 @@ app_test!(
         let (_, page) = consultant.get(learning).await;
         assert!(!page.contains("月次の売上集計"));
 
+        // The manager prepares a 1on1 with the employee's learning; a consultant, outside
+        // the line, prepares without it.
+        let about = app.store.dialogues_about(t.id, me).await.expect("q");
+        let manager_user = app.user("manager@demo.example.jp").await;
+        let consultant_user = app.user("consultant@demo.example.jp").await;
+        let held_by = |u: domain::UserId| {
+            about
+                .iter()
+                .find(|d| d.facilitator == u)
+                .expect("a dialogue")
+                .id
+        };
+        let (_, prep) = manager
+            .get(&format!("/dialogues/{}", held_by(manager_user.id)))
+            .await;
+        assert!(prep.contains("data-testid=\"prep-learning\""));
+        assert!(prep.contains("ピボット集計ドリル"));
+        let (_, prep) = consultant
+            .get(&format!("/dialogues/{}", held_by(consultant_user.id)))
+            .await;
+        assert!(prep.contains("data-testid=\"preparation\""), "prepared");
+        assert!(!prep.contains("data-testid=\"prep-learning\""));
+
         // A claim with a receipt that is not what it says changes nothing.
         let exam = day(-3);
         let fields = [

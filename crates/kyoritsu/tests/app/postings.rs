@@ -423,6 +423,17 @@ app_test!(
             "/kpi".into(),
             "/requests".into(),
         ];
+        // A 1on1 the manager holds with the applicant: its preparation lists none of it.
+        let one_on_one = app
+            .store
+            .dialogues_about(t.id, domain::PersonId(me))
+            .await
+            .expect("q")
+            .into_iter()
+            .find(|d| d.facilitator == manager_user.id)
+            .expect("the demo manager meets their report")
+            .id;
+        pages.push(format!("/dialogues/{one_on_one}"));
         // Guessing ids: the application's own and those around it.
         for id in (application - 3).max(1)..=application + 3 {
             pages.push(format!("/applications/{id}"));
@@ -443,6 +454,14 @@ app_test!(
             check(format!("GET {p} ({s})"), &body);
             if p == &format!("/applications/{application}") {
                 assert_eq!(s, StatusCode::NOT_FOUND, "as if it did not exist");
+            }
+            if p == &format!("/dialogues/{one_on_one}") {
+                assert_eq!(s, StatusCode::OK);
+                assert!(body.contains("data-testid=\"preparation\""), "prepared");
+                assert!(
+                    !body.contains("data-testid=\"prep-application\""),
+                    "no application in the preparation"
+                );
             }
             if p == &format!("/people/{me}") {
                 assert!(
@@ -497,6 +516,10 @@ app_test!(
         assert!(!page.contains(SECRET) && !page.contains("面接の理由"));
         let (_, profile) = manager.get(&format!("/people/{me}")).await;
         assert!(profile.contains("data-testid=\"person-application\""));
+        // …and in the 1on1's preparation, with the offer, never the words.
+        let (_, prep) = manager.get(&format!("/dialogues/{one_on_one}")).await;
+        assert!(prep.contains("data-testid=\"prep-application\""));
+        assert!(prep.contains("秘匿テスト用の公募") && !prep.contains(SECRET));
         let (_, json) = app
             .api(Some(&token), &format!("/api/v1/applications/{application}"))
             .await;

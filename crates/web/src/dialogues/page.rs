@@ -82,6 +82,10 @@ pub(super) struct ShowPage {
     /// the pair.
     pub(super) sheet_pair: bool,
     pub(super) carried: Vec<Carried>,
+    /// The subject's applications in progress and recent learning, as far as the policy
+    /// shows them to the facilitator: (what, where it stands, link).
+    pub(super) prep_applications: Vec<(String, String, String)>,
+    pub(super) prep_learning: Vec<(String, String, String)>,
     pub(super) topics: Vec<TopicView>,
     pub(super) suggestions: Vec<Suggestion>,
     pub(super) approach: Option<(String, String)>,
@@ -277,7 +281,24 @@ pub(super) async fn render_view(
     // The facilitator's preparation.
     let (mut sheet, mut sheet_horizon, mut sheet_saved) = (Vec::new(), None, false);
     let (mut carried, mut suggestions, mut approach) = (Vec::new(), Vec::new(), None);
+    let (mut prep_applications, mut prep_learning) = (Vec::new(), Vec::new());
     if let Some(prep) = &v.preparation {
+        for (a, p) in &prep.applications {
+            let (_, stage) =
+                crate::shared::applications::progress_text(page, &p.posting.stages, a.progress);
+            prep_applications.push((
+                p.posting.title.clone(),
+                stage,
+                format!("/postings/{}", p.id),
+            ));
+        }
+        for c in &prep.learning {
+            prep_learning.push((
+                c.course_title.clone(),
+                page.tf("learning.completed_at", "date", c.completed_on),
+                format!("/opportunities/learning#completion-{}", c.id),
+            ));
+        }
         if let Some(shared) = &prep.sheet {
             sheet_saved = true;
             sheet_horizon = shared.vision_horizon_years;
@@ -501,6 +522,8 @@ pub(super) async fn render_view(
         sheet_saved,
         sheet_pair: domain::pairing::PairKind::of_dialogue(v.dialogue.kind).is_some(),
         carried,
+        prep_applications,
+        prep_learning,
         topics,
         suggestions,
         approach,
