@@ -192,3 +192,70 @@ app_test!(
         assert_eq!(s, StatusCode::FORBIDDEN);
     }
 );
+
+app_test!(
+    hr_turns_a_side_jobs_report_into_a_story_draft_that_waits_for_consent,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        let me = domain::PersonId(app.report_of_manager().await);
+        let today = chrono::Utc::now().date_naive();
+        let job = domain::side_job::SideJob {
+            field: "地域の観光ガイド".into(),
+            client: "観光協会".into(),
+            work: "週末の案内".into(),
+            hours_per_month: 8,
+            starts_on: today - chrono::Duration::days(200),
+            ends_on: today - chrono::Duration::days(10),
+        };
+        let id = app
+            .store
+            .add_side_job(t.id, me, &job, chrono::Utc::now())
+            .await
+            .expect("add");
+        let s = app.store.side_job(t.id, id).await.expect("q").expect("s");
+        let hr_user = app.user("hr@demo.example.jp").await;
+        app.store
+            .set_side_job_status(
+                t.id,
+                &s,
+                domain::side_job::Status::Approved,
+                "",
+                Some(hr_user.id),
+                chrono::Utc::now(),
+            )
+            .await
+            .expect("approve");
+        let s = app.store.side_job(t.id, id).await.expect("q").expect("s");
+        app.store
+            .report_side_job(
+                t.id,
+                &s,
+                "案内で鍛えた説明力が、顧客への提案に生きています",
+                chrono::Utc::now(),
+            )
+            .await
+            .expect("report");
+        let hr = app.signed_in("hr@demo.example.jp").await;
+        let (_, page) = hr.get("/opportunities/side-jobs").await;
+        assert!(page.contains(&format!("/role-models/new?side_job={id}")));
+        let (s, form) = hr.get(&format!("/role-models/new?side_job={id}")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(form.contains("案内で鍛えた説明力が、顧客への提案に生きています"));
+        assert!(form.contains("副業で「地域の観光ガイド」に取り組んで"));
+        let number = app
+            .store
+            .person(t.id, me)
+            .await
+            .expect("q")
+            .expect("p")
+            .employee_number;
+        assert!(form.contains(&format!("value=\"{number}\"")));
+        // A consultant writes stories too, but never sees a side job.
+        let consultant = app.signed_in("consultant@demo.example.jp").await;
+        let (s, body) = consultant
+            .get(&format!("/role-models/new?side_job={id}"))
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        assert!(!body.contains("案内で鍛えた説明力"));
+    }
+);

@@ -190,9 +190,35 @@ fn need_writer(auth: &Auth) -> Result<(), AppError> {
 }
 
 /// GET /role-models/new — consultants and HR write a colleague's story.
-async fn new_form(page: Page, auth: Auth) -> Result<NewPage, AppError> {
+async fn new_form(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: crate::Origin,
+    Query(q): Query<NewQuery>,
+) -> Result<NewPage, AppError> {
     need_writer(&auth)?;
-    Ok(NewPage::blank(page.shell(Some(&auth), "/role-models")))
+    let mut p = NewPage::blank(page.shell(Some(&auth), "/role-models"));
+    // From a side job's report back (HR): the draft starts from the colleague's own words,
+    // and waits for their consent like any story.
+    if let Some(id) = q.side_job {
+        let s = app::side_jobs::open(&state.store, &auth.caller(&origin), id).await?;
+        if !s.report.is_empty() {
+            if let Some(person) = state.store.person(auth.tenant(), s.person).await? {
+                p.employee_number = person.employee_number;
+            }
+            p.title = page.tf("role_model.from_side_job_title", "field", &s.job.field);
+            p.body = s.report.clone();
+            p.themes = vec![Theme::SideJob.key().to_string()];
+        }
+    }
+    Ok(p)
+}
+
+#[derive(serde::Deserialize, Default)]
+struct NewQuery {
+    /// A side job whose report back the story starts from.
+    side_job: Option<i64>,
 }
 
 /// POST /role-models — the story waits for the colleague's consent; on any problem the
