@@ -257,7 +257,7 @@ impl FileError {
 }
 
 /// 1000000 → "1,000,000".
-fn thousands(n: usize) -> String {
+pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

@@ -38,17 +38,9 @@ pub struct Row {
     pub may_withdraw: bool,
 }
 
-/// Yen with thousands separators (12,300円).
+/// Yen with thousands separators (12,300).
 pub(crate) fn yen(n: u32) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    domain::import::table::thousands(n as usize)
 }
 
 fn row(page: &Page, c: &StoredClaim) -> Row {
