@@ -4,9 +4,7 @@
 //! `may_see_subsidy`, applied in `app::learning`. The notes, the claimant's note and
 //! HR's reasons are one person's affairs: sealed like notes.
 
-use crate::schema::{
-    CourseCompletions, Courses, LearningColumns, People, SubsidyClaims, Tenants, Users,
-};
+use crate::schema::{CourseCompletions, Courses, LearningColumns, People, SubsidyClaims, Users};
 use crate::{PersonId, Result, Store, StoreError, TenantId, UserId};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::learning::{Claim, ClaimStatus, Course, CourseKind, SubsidyRules};
@@ -787,33 +785,12 @@ impl Store {
 
     /// The company's subsidy rules (the defaults until HR sets them).
     pub async fn subsidy_rules(&self, tenant: TenantId) -> Result<SubsidyRules> {
-        let (raw,): (Option<String>,) = self
-            .fetch_one(
-                &Query::select()
-                    .column(LearningColumns::SubsidyRules)
-                    .from(Tenants::Table)
-                    .and_where(Expr::col(Tenants::Id).eq(tenant.0))
-                    .to_owned(),
-            )
-            .await?;
-        match raw {
-            Some(r) => serde_json::from_str(&r)
-                .map_err(|e| StoreError::Integrity(format!("subsidy rules: {e}"))),
-            None => Ok(SubsidyRules::default()),
-        }
+        self.tenant_json(tenant, LearningColumns::SubsidyRules, "subsidy rules")
+            .await
     }
 
     pub async fn set_subsidy_rules(&self, tenant: TenantId, rules: &SubsidyRules) -> Result<()> {
-        let raw = serde_json::to_string(rules)
-            .map_err(|e| StoreError::Integrity(format!("subsidy rules: {e}")))?;
-        self.execute(
-            &Query::update()
-                .table(Tenants::Table)
-                .value(LearningColumns::SubsidyRules, raw)
-                .and_where(Expr::col(Tenants::Id).eq(tenant.0))
-                .to_owned(),
-        )
-        .await?;
-        Ok(())
+        self.set_tenant_json(tenant, LearningColumns::SubsidyRules, rules)
+            .await
     }
 }

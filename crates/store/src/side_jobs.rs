@@ -4,7 +4,7 @@
 //! `app::side_jobs`. What the work is and for whom, HR's reasons and the report back are
 //! one person's affairs: sealed like notes.
 
-use crate::schema::{People, SideJobColumns, SideJobs, Tenants, Users};
+use crate::schema::{People, SideJobColumns, SideJobs, Users};
 use crate::{PersonId, Result, Store, StoreError, TenantId, UserId};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::side_job::{Rules, SideJob, Status};
@@ -301,33 +301,12 @@ impl Store {
 
     /// The company's side-job rules (the defaults until HR sets them).
     pub async fn side_job_rules(&self, tenant: TenantId) -> Result<Rules> {
-        let (raw,): (Option<String>,) = self
-            .fetch_one(
-                &Query::select()
-                    .column(SideJobColumns::SideJobRules)
-                    .from(Tenants::Table)
-                    .and_where(Expr::col(Tenants::Id).eq(tenant.0))
-                    .to_owned(),
-            )
-            .await?;
-        match raw {
-            Some(r) => serde_json::from_str(&r)
-                .map_err(|e| StoreError::Integrity(format!("side job rules: {e}"))),
-            None => Ok(Rules::default()),
-        }
+        self.tenant_json(tenant, SideJobColumns::SideJobRules, "side job rules")
+            .await
     }
 
     pub async fn set_side_job_rules(&self, tenant: TenantId, rules: &Rules) -> Result<()> {
-        let raw = serde_json::to_string(rules)
-            .map_err(|e| StoreError::Integrity(format!("side job rules: {e}")))?;
-        self.execute(
-            &Query::update()
-                .table(Tenants::Table)
-                .value(SideJobColumns::SideJobRules, raw)
-                .and_where(Expr::col(Tenants::Id).eq(tenant.0))
-                .to_owned(),
-        )
-        .await?;
-        Ok(())
+        self.set_tenant_json(tenant, SideJobColumns::SideJobRules, rules)
+            .await
     }
 }

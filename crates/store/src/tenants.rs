@@ -101,6 +101,50 @@ fn select() -> sea_query::SelectStatement {
 }
 
 impl Store {
+    /// A company's rules kept as JSON in a column of `tenants` (side jobs, subsidies):
+    /// the defaults until HR sets them.
+    pub(crate) async fn tenant_json<T: serde::de::DeserializeOwned + Default>(
+        &self,
+        tenant: TenantId,
+        column: impl sea_query::IntoIden,
+        what: &str,
+    ) -> Result<T> {
+        let (raw,): (Option<String>,) = self
+            .fetch_one(
+                &Query::select()
+                    .column(column)
+                    .from(Tenants::Table)
+                    .and_where(Expr::col(Tenants::Id).eq(tenant.0))
+                    .to_owned(),
+            )
+            .await?;
+        match raw {
+            Some(r) => {
+                serde_json::from_str(&r).map_err(|e| StoreError::Integrity(format!("{what}: {e}")))
+            }
+            None => Ok(T::default()),
+        }
+    }
+
+    pub(crate) async fn set_tenant_json<T: serde::Serialize>(
+        &self,
+        tenant: TenantId,
+        column: impl sea_query::IntoIden,
+        value: &T,
+    ) -> Result<()> {
+        let raw = serde_json::to_string(value)
+            .map_err(|e| StoreError::Integrity(format!("company rules: {e}")))?;
+        self.execute(
+            &Query::update()
+                .table(Tenants::Table)
+                .value(column, raw)
+                .and_where(Expr::col(Tenants::Id).eq(tenant.0))
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+
     #[tracing::instrument(skip_all, fields(tenant.slug = %slug))]
     pub async fn create_tenant(&self, slug: &TenantSlug, name: &str) -> Result<Tenant> {
         let name = name.trim();
