@@ -33,7 +33,8 @@ test('HR writes the company policy; the employee reads it with the schemes linke
   assert.match(await page.textContent('[data-testid=policy-message-text]'), /E2E方針/);
   const sideJobs = page.locator('[data-testid=policy-scheme][data-key=side_jobs]');
   assert.match(await sideJobs.locator('[data-testid=policy-note]').textContent(), /2週間以内/);
-  assert.equal(await page.locator('[data-testid=policy-scheme]').count(), 8);
+  assert.equal(await page.locator('[data-testid=policy-scheme]').count(), 10);
+  assert.equal(await page.locator('[data-testid=policy-scheme][data-key=subsidies] h3 a').getAttribute('href'), '/opportunities/subsidies');
   await shot(page, 'policy-employee');
   await fitsPhone(page, 'policy-employee');
   await click(page, sideJobs.locator('h3 a'));
