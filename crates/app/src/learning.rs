@@ -762,15 +762,15 @@ pub async fn set_rules(store: &Store, caller: &Caller, rules: &SubsidyRules) -> 
 }
 
 /// The claims and completions the caller may not see (the audit log leaves out their
-/// entries).
+/// entries): claims not their own unless HR; completions of people neither themselves nor
+/// below them unless HR.
 pub async fn hidden_from(store: &Store, caller: &Caller) -> Result<(Vec<i64>, Vec<i64>), Error> {
     let tenant = caller.actor.tenant_id;
-    let claims = store
-        .claims(tenant)
-        .await?
+    let (completions, claims) = store.learning_owners(tenant).await?;
+    let claims = claims
         .into_iter()
-        .filter(|c| !policy::may_see_subsidy(&caller.actor, tenant, c.person))
-        .map(|c| c.id)
+        .filter(|(_, p)| !policy::may_see_subsidy(&caller.actor, tenant, PersonId(*p)))
+        .map(|(id, _)| id)
         .collect();
     if caller.actor.has(Role::Hr) {
         return Ok((claims, Vec::new()));
@@ -782,12 +782,10 @@ pub async fn hidden_from(store: &Store, caller: &Caller) -> Result<(Vec<i64>, Ve
             mine.insert(p.id);
         }
     }
-    let completions = store
-        .all_completions(tenant)
-        .await?
+    let completions = completions
         .into_iter()
-        .filter(|c| !mine.contains(&c.person.0))
-        .map(|c| c.id)
+        .filter(|(_, p)| !mine.contains(p))
+        .map(|(id, _)| id)
         .collect();
     Ok((claims, completions))
 }

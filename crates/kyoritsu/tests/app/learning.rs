@@ -196,6 +196,14 @@ app_test!(
             .expect("c");
         assert_eq!(c.employee_use, "月次の売上集計をグラフにして共有します");
         assert_eq!(c.manager_use, "部会の資料作りを任せます");
+        // The admin, outside the line and not HR, finds no entry about it in the log.
+        let admin = app.signed_in("admin@demo.example.jp").await;
+        let (s, log) = admin.get("/admin/audit?action=learning_changed").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            !log.contains("受講の記録") && !log.contains("仕事での活かし方"),
+            "{log}"
+        );
         // Someone outside the line neither reads nor writes it.
         let consultant = app.signed_in("consultant@demo.example.jp").await;
         let (s, _) = form(&consultant, learning, &use_path, &[("note", "書き換え")]).await;
