@@ -255,6 +255,17 @@ pub fn in_force(status: Status, job: &SideJob, today: NaiveDate) -> bool {
     status == Status::Approved && job.starts_on <= today && today <= job.ends_on
 }
 
+/// How many days before an approval ends its renewal may be applied for.
+pub const RENEW_WITHIN_DAYS: i64 = 30;
+
+/// May a new application renew this one? An approval ends with its period (at most
+/// [`MAX_MONTHS`]); from [`RENEW_WITHIN_DAYS`] before its end, and after it, the
+/// applicant applies again for the next period, checked against the rules as they are
+/// then.
+pub fn renewable(status: Status, job: &SideJob, today: NaiveDate) -> bool {
+    status == Status::Approved && (job.ends_on - today).num_days() <= RENEW_WITHIN_DAYS
+}
+
 /// The report back is due once an approved period has ended.
 pub fn report_due(status: Status, job: &SideJob, today: NaiveDate) -> bool {
     status == Status::Approved && today > job.ends_on
@@ -407,5 +418,10 @@ mod tests {
         assert!(!in_force(Status::Submitted, &job, day("2027-06-01")));
         assert!(!report_due(Status::Approved, &job, day("2027-12-31")));
         assert!(report_due(Status::Approved, &job, day("2028-01-01")));
+        // Renewal: from 30 days before the end, and after it; only an approval.
+        assert!(!renewable(Status::Approved, &job, day("2027-11-30")));
+        assert!(renewable(Status::Approved, &job, day("2027-12-01")));
+        assert!(renewable(Status::Approved, &job, day("2028-03-01")));
+        assert!(!renewable(Status::Refused, &job, day("2028-03-01")));
     }
 }

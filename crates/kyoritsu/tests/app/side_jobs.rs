@@ -198,7 +198,7 @@ app_test!(
     |app| async move {
         let t = app.demo_tenant().await;
         let me = domain::PersonId(app.report_of_manager().await);
-        let today = chrono::Utc::now().date_naive();
+        let today = domain::japan_time::japan_date(chrono::Utc::now());
         let job = domain::side_job::SideJob {
             field: "地域の観光ガイド".into(),
             client: "観光協会".into(),
@@ -250,6 +250,47 @@ app_test!(
             .expect("p")
             .employee_number;
         assert!(form.contains(&format!("value=\"{number}\"")));
+        // The period has ended: the employee is offered the next one, the form starting
+        // from this one (from today), checked as a new application.
+        let employee = app.signed_in("employee@demo.example.jp").await;
+        let (_, page) = employee.get("/opportunities/side-jobs").await;
+        assert!(page.contains(&format!("/opportunities/side-jobs?renew={id}")));
+        assert!(page.contains("（期間終了）"));
+        let (_, form) = employee
+            .get(&format!("/opportunities/side-jobs?renew={id}"))
+            .await;
+        assert!(form.contains("value=\"地域の観光ガイド\""));
+        assert!(form.contains(&format!("value=\"{today}\"")), "from today");
+        let ends = (today + chrono::Duration::days(180)).to_string();
+        let csrf = employee.csrf("/opportunities/side-jobs").await;
+        let (s, _) = employee
+            .post(
+                "/side-jobs",
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("field", "地域の観光ガイド"),
+                    ("client", "観光協会"),
+                    ("work", "週末の案内"),
+                    ("hours", "8"),
+                    ("starts_on", today.to_string().as_str()),
+                    ("ends_on", ends.as_str()),
+                    ("pledge", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let mine = app.store.side_jobs_of(t.id, me).await.expect("q");
+        assert_eq!(
+            mine[0].status,
+            domain::side_job::Status::Submitted,
+            "renewed"
+        );
+        let (s, _) = app
+            .signed_in("manager@demo.example.jp")
+            .await
+            .get(&format!("/opportunities/side-jobs?renew={id}"))
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "the manager cannot reach it");
         // A consultant writes stories too, but never sees a side job.
         let consultant = app.signed_in("consultant@demo.example.jp").await;
         let (s, body) = consultant

@@ -35,6 +35,10 @@ pub struct Row {
     /// The applicant may edit and submit again (HR asked for changes).
     pub may_resubmit: bool,
     pub may_withdraw: bool,
+    /// An approval ending soon or ended: the applicant may apply for the next period.
+    pub may_renew: bool,
+    /// An approval whose period has ended.
+    pub ended: bool,
 }
 
 fn row(page: &Page, s: &StoredSideJob, today: chrono::NaiveDate) -> Row {
@@ -66,6 +70,8 @@ fn row(page: &Page, s: &StoredSideJob, today: chrono::NaiveDate) -> Row {
             && domain::side_job::report_due(s.status, &s.job, today),
         may_resubmit: s.status == Status::ChangesRequested,
         may_withdraw: matches!(s.status, Status::Submitted | Status::ChangesRequested),
+        may_renew: domain::side_job::renewable(s.status, &s.job, today),
+        ended: s.status == Status::Approved && s.job.ends_on < today,
     }
 }
 
@@ -181,6 +187,8 @@ async fn render(
 pub(super) struct EditQuery {
     /// The caller's application HR asked to change: the form starts from it.
     edit: Option<i64>,
+    /// The caller's approval to renew: a new application starts from it.
+    renew: Option<i64>,
 }
 
 /// GET /opportunities/side-jobs[?edit=ID]
@@ -207,6 +215,24 @@ pub(super) async fn page(
                 pledge: false,
             };
             editing = Some(id);
+        }
+    }
+    if let Some(id) = q.renew {
+        let s = app::side_jobs::open(&state.store, &caller, id).await?;
+        let today = state.clock.today();
+        if auth.actor.person_id == Some(s.person)
+            && domain::side_job::renewable(s.status, &s.job, today)
+        {
+            form = SideJobInput {
+                field: s.job.field.clone(),
+                client: s.job.client.clone(),
+                work: s.job.work.clone(),
+                hours_per_month: s.job.hours_per_month.to_string(),
+                starts_on: std::cmp::max(s.job.ends_on + chrono::Duration::days(1), today)
+                    .to_string(),
+                ends_on: String::new(),
+                pledge: false,
+            };
         }
     }
     render(
