@@ -529,57 +529,6 @@ async fn invite_user(
     }))
 }
 
-/// What the invitation page shows: for whom, or why the link no longer works.
-pub enum InvitationState {
-    Open(store::invitations::Invitation),
-    /// Used, expired, or never made: the page says so and who can send a new one.
-    Gone,
-}
-
-/// The invitation a link names (anyone with the link: it is the credential).
-pub async fn open_invitation(
-    store: &Store,
-    secret: &str,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<InvitationState, Error> {
-    Ok(match store.invitation(secret).await? {
-        Some(i) if !i.used && i.expires_at > now => InvitationState::Open(i),
-        _ => InvitationState::Gone,
-    })
-}
-
-/// Sets the password from an invitation, if it follows the rule
-/// (`domain::values::check_new_password`) and the two entries match. Audited as the
-/// account's own password change.
-pub async fn accept_invitation(
-    store: &Store,
-    secret: &str,
-    password: &str,
-    again: &str,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<Result<(), &'static str>, Error> {
-    let InvitationState::Open(inv) = open_invitation(store, secret, now).await? else {
-        return Ok(Err("gone"));
-    };
-    if let Err(e) = domain::values::check_new_password(password, &inv.email) {
-        return Ok(Err(e));
-    }
-    if password != again {
-        return Ok(Err("mismatch"));
-    }
-    if !store.accept_invitation(secret, password, now).await? {
-        return Ok(Err("gone"));
-    }
-    store
-        .append_audit(
-            NewAuditEntry::new(Some(inv.tenant), AuditAction::PasswordSet)
-                .actor(Some(inv.user), &inv.email)
-                .target("user", inv.user.0),
-        )
-        .await?;
-    Ok(Ok(()))
-}
-
 // ----- photos -----
 
 /// The caller's own profile photo, checked by its content

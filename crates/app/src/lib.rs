@@ -8,6 +8,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod accounts;
 pub mod commitment_text;
 pub mod commitments;
 pub mod company_policy;

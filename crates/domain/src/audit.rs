@@ -67,10 +67,14 @@ pub enum AuditAction {
     /// A course was added, edited or retired, a completion or a note on using it was
     /// recorded, or a certification subsidy was claimed, decided or paid (学ぶ).
     LearningChanged,
+    /// Someone asked for a password-reset link from the sign-in page (パスワードの再設定).
+    PasswordResetRequested,
+    /// A user changed their own language or where their notices go (個人設定).
+    PreferencesChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 35] = [
+    pub const ALL: [AuditAction; 37] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignInLocked,
@@ -106,6 +110,8 @@ impl AuditAction {
         AuditAction::DeclarationChanged,
         AuditAction::SideJobChanged,
         AuditAction::LearningChanged,
+        AuditAction::PasswordResetRequested,
+        AuditAction::PreferencesChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -114,6 +120,8 @@ impl AuditAction {
             AuditAction::SignInFailed => "sign_in_failed",
             AuditAction::SignInLocked => "sign_in_locked",
             AuditAction::SignOut => "sign_out",
+            AuditAction::PasswordResetRequested => "password_reset_requested",
+            AuditAction::PreferencesChanged => "preferences_changed",
             AuditAction::UserCreated => "user_created",
             AuditAction::UserDisabled => "user_disabled",
             AuditAction::UserEnabled => "user_enabled",
@@ -253,6 +261,14 @@ pub const DETAILS: &[(&str, &str)] = &[
         "consultant_import",
         "{file}: {rows} consultant profiles, {added} new accounts",
     ),
+    ("left_company", "a leaver by the employee import"),
+    ("password_own", "changed by the user"),
+    ("password_reset", "set from a password-reset link"),
+    (
+        "invited_department",
+        "from the employee master, department {code}",
+    ),
+    ("preferences", "language {lang}, notices {notify}"),
 ];
 
 /// The slot names of a pattern, in order: "a {x} b {y}" → ["x", "y"].

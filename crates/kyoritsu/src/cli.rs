@@ -360,6 +360,20 @@ enum UserCommand {
         #[arg(long)]
         email: String,
     },
+    /// Invite people to set their own password by e-mail (the running server's worker
+    /// sends the mail; each link works for 7 days): every current person of a
+    /// department (and those below it) without an account, or one address — a current
+    /// person of the employee master, or an account that has no password yet
+    Invite {
+        /// The department's code (`*` for the whole company)
+        #[arg(long, required_unless_present = "email", conflicts_with = "email")]
+        department: Option<String>,
+        /// One address
+        #[arg(long)]
+        email: Option<String>,
+        #[command(flatten)]
+        format: FormatArg,
+    },
 }
 
 #[derive(Subcommand)]
@@ -1309,6 +1323,13 @@ async fn import_employees(
         summary.marked_left_count,
         summary.departments_created_count
     );
+    if summary.accounts_disabled_count > 0 {
+        out!(
+            "{} accounts of leavers {} disabled: their sessions and tokens stop at once.",
+            summary.accounts_disabled_count,
+            if opts.dry_run { "would be" } else { "were" }
+        );
+    }
     for u in summary.updated.iter().take(20) {
         out!("  updated {}: {}", u.employee_number, u.fields.join(", "));
     }
@@ -1981,6 +2002,11 @@ async fn user_command(
     let store = open(config, url).await?;
     let t = tenant(&store, tenant_arg).await?;
     match cmd {
+        UserCommand::Invite {
+            department,
+            email,
+            format,
+        } => invite_command(config, &store, &t, department, email, format).await,
         UserCommand::Create {
             email,
             name,
@@ -2351,4 +2377,89 @@ async fn restore(
         ),
     }
     Ok(())
+}
+
+/// `kyoritsu user invite`: the admin's invitation from the command line, as the web's.
+async fn invite_command(
+    config: &Config,
+    store: &Store,
+    t: &Tenant,
+    department: Option<String>,
+    email: Option<String>,
+    format: FormatArg,
+) -> Result<()> {
+    use app::accounts::{By, InviteProblem as P, Invited};
+    let by = By::operator(t.id);
+    let now = chrono::Utc::now();
+    let explain = |p: P| match p {
+        P::Email => anyhow!("--email is not an e-mail address"),
+        P::UnknownDepartment => anyhow!(
+            "no department has the code {}",
+            department.as_deref().unwrap_or_default()
+        ),
+        P::NotInMaster => {
+            anyhow!("nobody current in the employee master has the address, and no account does")
+        }
+        P::AlreadyActive => anyhow!("the account has a password already"),
+        P::Disabled => anyhow!("the account is disabled: enable it first"),
+    };
+    let done = match (&department, &email) {
+        (Some(code), _) => {
+            let scope = (code.trim() != "*").then_some(code.trim());
+            app::accounts::invite_department(store, &by, scope, now)
+                .await?
+                .map_err(explain)?
+        }
+        (None, Some(address)) => Invited {
+            sent: vec![
+                app::accounts::invite_email(store, &by, address, now)
+                    .await?
+                    .map_err(explain)?,
+            ],
+            ..Default::default()
+        },
+        (None, None) => bail!("give --department or --email"),
+    };
+    web::shared::email::queue_invitations(store, &config.public_url(), t.id, &done.sent, now)
+        .await?;
+    match format.format {
+        OutputFormat::Json => print_json(&serde_json::json!({
+            "tenant": t.slug,
+            "invited": done.sent.iter().map(|i| serde_json::json!({
+                "user_id": i.user.0, "email": i.email, "name": i.name,
+            })).collect::<Vec<_>>(),
+            "no_email": done.no_email,
+            "address_taken": done.address_taken,
+        })),
+        OutputFormat::Text => {
+            out!(
+                "Invited {} people in tenant '{}' (the running server e-mails each a link that works for {} days).",
+                done.sent.len(),
+                t.slug,
+                domain::account::INVITATION_VALID_DAYS
+            );
+            for i in &done.sent {
+                out!("  {} {}", i.email, i.name);
+            }
+            if !done.no_email.is_empty() {
+                out!(
+                    "Not invited, no e-mail address in the employee master: {}",
+                    done.no_email.len()
+                );
+                for n in &done.no_email {
+                    out!("  {} {}", n.employee_number, n.name);
+                }
+            }
+            if !done.address_taken.is_empty() {
+                out!(
+                    "Not invited, the address is another account's: {}",
+                    done.address_taken.len()
+                );
+                for n in &done.address_taken {
+                    out!("  {} {}", n.employee_number, n.name);
+                }
+            }
+            Ok(())
+        }
+    }
 }

@@ -129,40 +129,42 @@ fn escape_like(s: &str) -> String {
     s.chars().filter(|c| *c != '%' && *c != '_').collect()
 }
 
+/// The statement that appends one event (in a transaction of its caller's, or alone).
+pub(crate) fn audit_insert(e: NewAuditEntry) -> sea_query::InsertStatement {
+    let action = e.action.map(|a| a.as_str()).unwrap_or("unknown");
+    Query::insert()
+        .into_table(AuditLog::Table)
+        .columns([
+            AuditLog::TenantId,
+            AuditLog::At,
+            AuditLog::ActorUserId,
+            AuditLog::ActorEmail,
+            AuditLog::Action,
+            AuditLog::TargetType,
+            AuditLog::TargetId,
+            AuditLog::Ip,
+            AuditLog::RequestId,
+            AuditLog::Detail,
+        ])
+        .values_panic([
+            e.tenant_id.map(|t| t.0).into(),
+            Utc::now().into(),
+            e.actor_user_id.map(|u| u.0).into(),
+            e.actor_email.to_lowercase().into(),
+            action.into(),
+            e.target_type.into(),
+            e.target_id.into(),
+            e.ip.into(),
+            e.request_id.into(),
+            e.detail.into(),
+        ])
+        .to_owned()
+}
+
 impl Store {
     /// Appends one event. Callers must not put confidential text in `detail`.
     pub async fn append_audit(&self, e: NewAuditEntry) -> Result<()> {
-        let action = e.action.map(|a| a.as_str()).unwrap_or("unknown");
-        self.execute(
-            &Query::insert()
-                .into_table(AuditLog::Table)
-                .columns([
-                    AuditLog::TenantId,
-                    AuditLog::At,
-                    AuditLog::ActorUserId,
-                    AuditLog::ActorEmail,
-                    AuditLog::Action,
-                    AuditLog::TargetType,
-                    AuditLog::TargetId,
-                    AuditLog::Ip,
-                    AuditLog::RequestId,
-                    AuditLog::Detail,
-                ])
-                .values_panic([
-                    e.tenant_id.map(|t| t.0).into(),
-                    Utc::now().into(),
-                    e.actor_user_id.map(|u| u.0).into(),
-                    e.actor_email.to_lowercase().into(),
-                    action.into(),
-                    e.target_type.into(),
-                    e.target_id.into(),
-                    e.ip.into(),
-                    e.request_id.into(),
-                    e.detail.into(),
-                ])
-                .to_owned(),
-        )
-        .await?;
+        self.execute(&audit_insert(e)).await?;
         Ok(())
     }
 

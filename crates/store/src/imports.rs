@@ -2,7 +2,7 @@
 //! in one transaction (or none, for a dry run). Re-importing the same file changes nothing.
 
 use crate::people::{LoadProgress, PersonRow, departments_query, topological};
-use crate::schema::{Imports, PendingImports, People, Ratings};
+use crate::schema::{Imports, PendingImports, People, Ratings, Users};
 use crate::{Result, Store, StoreError, TenantId, Tx, UserId};
 use chrono::{NaiveDate, Utc};
 use domain::import::employees::{
@@ -61,6 +61,10 @@ pub struct ImportSummary {
     pub updated_count: usize,
     pub unchanged_count: usize,
     pub marked_left_count: usize,
+    /// Accounts of people who are leavers now, disabled by this import (their sessions
+    /// and tokens stop at once).
+    #[serde(default)]
+    pub accounts_disabled_count: usize,
     pub departments_created_count: usize,
     /// Employee numbers (at most 1,000 each).
     pub added: Vec<String>,
@@ -624,6 +628,8 @@ impl Store {
                 push_limited(&mut summary.marked_left, p.employee_number.clone());
             }
         }
+        summary.accounts_disabled_count =
+            disable_leavers_accounts(&mut tx, tenant, meta, Utc::now()).await?;
         summary.unchanged_count = records.len()
             - summary.added_count
             - summary
@@ -1008,4 +1014,50 @@ impl Store {
         .await?;
         Ok(())
     }
+}
+
+/// Disables every enabled account linked to a leaver (退職) — whoever left by this import,
+/// by its status column or by being absent from a full file — voiding their sessions, in
+/// the import's transaction; each disabled account is audited as the importer's act.
+/// Returns how many.
+async fn disable_leavers_accounts(
+    tx: &mut crate::Tx,
+    tenant: TenantId,
+    meta: &ImportMeta,
+    now: chrono::DateTime<Utc>,
+) -> Result<usize> {
+    let leavers = Query::select()
+        .column(People::Id)
+        .from(People::Table)
+        .and_where(Expr::col(People::TenantId).eq(tenant.0))
+        .and_where(Expr::col(People::Status).eq(PersonStatus::Left.as_str()))
+        .to_owned();
+    let disabled: Vec<(i64,)> = tx
+        .fetch_all(
+            &Query::update()
+                .table(Users::Table)
+                .values([
+                    (Users::Disabled, true.into()),
+                    (Users::SessionsValidAfter, now.into()),
+                ])
+                .and_where(Expr::col(Users::TenantId).eq(tenant.0))
+                .and_where(Expr::col(Users::Disabled).eq(false))
+                .and_where(Expr::col(Users::PersonId).in_subquery(leavers))
+                .returning_col(Users::Id)
+                .to_owned(),
+        )
+        .await?;
+    for (id,) in &disabled {
+        tx.execute(&crate::audit::audit_insert(
+            crate::audit::NewAuditEntry::new(
+                Some(tenant),
+                domain::audit::AuditAction::UserDisabled,
+            )
+            .actor(meta.actor_user_id, &meta.actor_email)
+            .target("user", id)
+            .detail(domain::audit::detail("left_company", &[])),
+        ))
+        .await?;
+    }
+    Ok(disabled.len())
 }

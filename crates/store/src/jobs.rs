@@ -77,9 +77,31 @@ pub struct EmailPayload {
     pub to: String,
     pub subject: String,
     pub body: String,
-    /// The same notice for the app's お知らせ list (sent only by email when absent).
+    /// The same notice for the app's お知らせ list (sent only by email when absent:
+    /// links to set or reset a password, which go by e-mail whatever the user chose).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notice: Option<Notice>,
+    /// The message in each language alone, (language, subject, body): when the
+    /// recipient's account has chosen a language, that one replaces `subject` and `body`
+    /// as the job is queued (`subject`/`body` hold every language, for anyone else).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub languages: Vec<(String, String, String)>,
+}
+
+impl EmailPayload {
+    /// The message as the recipient reads it: in their language alone when they chose
+    /// one this message has, in every language otherwise.
+    pub fn for_language(mut self, language: Option<&str>) -> EmailPayload {
+        if let Some((_, subject, body)) = language
+            .and_then(|l| self.languages.iter().find(|(code, _, _)| code == l))
+            .cloned()
+        {
+            self.subject = subject;
+            self.body = body;
+        }
+        self.languages.clear();
+        self
+    }
 }
 
 /// A notice as the app lists it: a translation key (`{key}.subject` is its line), its
@@ -224,6 +246,31 @@ const STATUS_COLUMNS: [Jobs; 10] = [
 pub(crate) async fn insert_jobs(tx: &mut Tx, jobs: &[NewJob], now: DateTime<Utc>) -> Result<u64> {
     let mut added = 0;
     for j in jobs {
+        // An e-mail is written for its recipient's account: in their language, and not
+        // at all when they read their notices in the app only (the notice still waits).
+        let mut payload = std::borrow::Cow::Borrowed(&j.payload);
+        let mut recipient = None;
+        if j.kind == EMAIL
+            && let Ok(email) = serde_json::from_str::<EmailPayload>(&j.payload)
+        {
+            recipient = crate::notifications::recipient(tx, j.tenant, &email.to).await?;
+            let (language, channels) = match &recipient {
+                Some(r) => (r.language.as_deref(), r.notify),
+                None => (None, domain::account::NotifyChannels::Both),
+            };
+            if let Some(notice) = &email.notice
+                && !channels.by_email()
+            {
+                if let Some(r) = &recipient {
+                    added += crate::notifications::write(tx, j, r.user, notice, now).await?;
+                }
+                continue;
+            }
+            payload = std::borrow::Cow::Owned(
+                serde_json::to_string(&email.for_language(language))
+                    .map_err(|e| StoreError::Integrity(format!("email payload: {e}")))?,
+            );
+        }
         let n = tx
             .execute(
                 &Query::insert()
@@ -243,7 +290,7 @@ pub(crate) async fn insert_jobs(tx: &mut Tx, jobs: &[NewJob], now: DateTime<Utc>
                         j.tenant.0.into(),
                         j.kind.clone().into(),
                         j.key.clone().into(),
-                        j.payload.clone().into(),
+                        payload.as_str().into(),
                         JobState::Queued.key().into(),
                         0_i64.into(),
                         j.max_attempts.into(),
@@ -255,9 +302,15 @@ pub(crate) async fn insert_jobs(tx: &mut Tx, jobs: &[NewJob], now: DateTime<Utc>
             )
             .await?;
         added += n;
-        // Every email notice also waits in the app, for the account it is addressed to.
-        if n == 1 && j.kind == EMAIL {
-            crate::notifications::mirror(tx, j, now).await?;
+        // Every email notice also waits in the app, for the account it is addressed to,
+        // unless they read their notices by e-mail only.
+        if n == 1
+            && let Some(r) = &recipient
+            && r.notify.in_app()
+            && let Ok(email) = serde_json::from_str::<EmailPayload>(&j.payload)
+            && let Some(notice) = &email.notice
+        {
+            crate::notifications::write(tx, j, r.user, notice, now).await?;
         }
     }
     Ok(added)

@@ -1,13 +1,14 @@
 //! お知らせ storage: every email notice also waits in the app for the account it is
 //! addressed to, unread until opened. Written in the same transaction as its email job
-//! ([`mirror`], called by the job queue), so neither exists without the other; a notice
+//! ([`write`], called by the job queue), so neither exists without the other; a notice
 //! holds a translation key, its arguments and a path — never what was said.
 
 use crate::db::Tx;
-use crate::jobs::{EmailPayload, NewJob};
+use crate::jobs::{NewJob, Notice};
 use crate::schema::{Notifications, Users};
 use crate::{Result, Store, StoreError, TenantId, UserId};
 use chrono::{DateTime, Utc};
+use domain::account::NotifyChannels;
 use sea_query::{Expr, ExprTrait, Func, OnConflict, Order, Query};
 
 /// A notice in someone's list.
@@ -21,28 +22,48 @@ pub struct Notification {
     pub read_at: Option<DateTime<Utc>>,
 }
 
-/// Writes the in-app notice of an email job, when it carries one and its address is an
-/// account of the tenant.
-pub(crate) async fn mirror(tx: &mut Tx, job: &NewJob, now: DateTime<Utc>) -> Result<()> {
-    let Ok(payload) = serde_json::from_str::<EmailPayload>(&job.payload) else {
-        return Ok(());
-    };
-    let Some(notice) = payload.notice else {
-        return Ok(());
-    };
-    let user: Option<(i64,)> = tx
+/// The account an e-mail is addressed to, as its notices need it.
+pub(crate) struct Recipient {
+    pub user: i64,
+    pub language: Option<String>,
+    pub notify: NotifyChannels,
+}
+
+/// The tenant's account with this address, if any.
+pub(crate) async fn recipient(
+    tx: &mut Tx,
+    tenant: TenantId,
+    address: &str,
+) -> Result<Option<Recipient>> {
+    let row: Option<(i64, Option<String>, Option<String>)> = tx
         .fetch_optional(
             &Query::select()
-                .column(Users::Id)
+                .columns([Users::Id, Users::Language, Users::Notify])
                 .from(Users::Table)
-                .and_where(Expr::col(Users::TenantId).eq(job.tenant.0))
-                .and_where(Expr::col(Users::Email).eq(payload.to.to_lowercase()))
+                .and_where(Expr::col(Users::TenantId).eq(tenant.0))
+                .and_where(Expr::col(Users::Email).eq(address.to_lowercase()))
                 .to_owned(),
         )
         .await?;
-    let Some((user,)) = user else {
-        return Ok(());
-    };
+    Ok(row.map(|(user, language, notify)| Recipient {
+        user,
+        language,
+        notify: notify
+            .as_deref()
+            .and_then(NotifyChannels::parse)
+            .unwrap_or_default(),
+    }))
+}
+
+/// Writes the in-app notice of an e-mail job for its recipient's account, once per job
+/// key; returns how many were written (0 or 1).
+pub(crate) async fn write(
+    tx: &mut Tx,
+    job: &NewJob,
+    user: i64,
+    notice: &Notice,
+    now: DateTime<Utc>,
+) -> Result<u64> {
     let args = serde_json::to_string(&notice.args)
         .map_err(|e| StoreError::Integrity(format!("notice args: {e}")))?;
     tx.execute(
@@ -60,9 +81,9 @@ pub(crate) async fn mirror(tx: &mut Tx, job: &NewJob, now: DateTime<Utc>) -> Res
             .values_panic([
                 job.tenant.0.into(),
                 user.into(),
-                notice.key.into(),
+                notice.key.clone().into(),
                 args.into(),
-                notice.path.into(),
+                notice.path.clone().into(),
                 job.key.clone().into(),
                 now.into(),
             ])
@@ -73,8 +94,7 @@ pub(crate) async fn mirror(tx: &mut Tx, job: &NewJob, now: DateTime<Utc>) -> Res
             )
             .to_owned(),
     )
-    .await?;
-    Ok(())
+    .await
 }
 
 type Row = (

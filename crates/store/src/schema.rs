@@ -41,6 +41,10 @@ pub(crate) enum Users {
     SessionsValidAfter,
     LastSignInAt,
     CreatedAt,
+    /// ja or en; unset: the browser's (migration 39).
+    Language,
+    /// Where notices go: email, in_app or both; unset: both (migration 39).
+    Notify,
 }
 
 #[derive(Iden, Clone, Copy)]
@@ -638,6 +642,8 @@ pub(crate) enum Invitations {
     CreatedAt,
     ExpiresAt,
     UsedAt,
+    /// reset: a password reset; unset: an invitation (migration 39).
+    Purpose,
 }
 
 #[derive(Iden, Clone, Copy)]

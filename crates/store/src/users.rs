@@ -8,6 +8,7 @@ use argon2::password_hash::{
     PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
 };
 use chrono::{DateTime, Utc};
+use domain::account::NotifyChannels;
 use domain::{EmailAddress, Role, RoleSet};
 use sea_query::{Expr, ExprTrait, Order, Query};
 
@@ -27,6 +28,10 @@ pub struct User {
     pub created_at: DateTime<Utc>,
     /// Stored roles (never `Manager`, which is derived).
     pub roles: RoleSet,
+    /// The language the user chose (`ja`, `en`); `None`: the browser's.
+    pub language: Option<String>,
+    /// Where their notices go.
+    pub notify: NotifyChannels,
 }
 
 #[derive(sqlx::FromRow)]
@@ -41,6 +46,8 @@ struct UserRow {
     sessions_valid_after: Option<DateTime<Utc>>,
     last_sign_in_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
+    language: Option<String>,
+    notify: Option<String>,
 }
 
 impl UserRow {
@@ -57,6 +64,12 @@ impl UserRow {
             last_sign_in_at: self.last_sign_in_at,
             created_at: self.created_at,
             roles,
+            language: self.language,
+            notify: self
+                .notify
+                .as_deref()
+                .and_then(NotifyChannels::parse)
+                .unwrap_or_default(),
         }
     }
 }
@@ -74,6 +87,8 @@ fn select_users() -> sea_query::SelectStatement {
             Users::SessionsValidAfter,
             Users::LastSignInAt,
             Users::CreatedAt,
+            Users::Language,
+            Users::Notify,
         ])
         .from(Users::Table)
         .to_owned()
@@ -435,6 +450,59 @@ impl Store {
             )
             .await?;
         Ok(row.map(|(id, email)| (UserId(id), email)))
+    }
+
+    /// What a user chose for themselves: their language (`None`: the browser's) and
+    /// where their notices go.
+    pub async fn set_user_preferences(
+        &self,
+        tenant: TenantId,
+        id: UserId,
+        language: Option<&str>,
+        notify: NotifyChannels,
+    ) -> Result<()> {
+        let n = self
+            .execute(
+                &Query::update()
+                    .table(Users::Table)
+                    .values([
+                        (Users::Language, language.into()),
+                        (Users::Notify, notify.key().into()),
+                    ])
+                    .and_where(Expr::col(Users::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Users::Id).eq(id.0))
+                    .to_owned(),
+            )
+            .await?;
+        if n == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Does `password` open this account? (The user changing their own password says
+    /// the current one first.) Not throttled here: the caller is signed in already.
+    pub async fn password_matches(
+        &self,
+        tenant: TenantId,
+        id: UserId,
+        password: &str,
+    ) -> Result<bool> {
+        let (hash,): (Option<String>,) = self
+            .fetch_one(
+                &Query::select()
+                    .column(Users::PasswordHash)
+                    .from(Users::Table)
+                    .and_where(Expr::col(Users::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Users::Id).eq(id.0))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(verify_password(
+            password,
+            hash.as_deref().unwrap_or(DUMMY_HASH),
+        ))
     }
 
     /// Links an account to a person of the employee master.

@@ -800,6 +800,7 @@ fn email_job(t: TenantId, key: &str, now: chrono::DateTime<Utc>) -> store::jobs:
             subject: "件名".into(),
             body: "本文".into(),
             notice: None,
+            languages: Vec::new(),
         },
         now,
     )

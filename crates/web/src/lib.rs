@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 // Feature folders: each holds its handlers, views and router; none imports another.
+mod account;
 mod admin;
 mod anchors;
 mod autonomy;
@@ -16,7 +17,6 @@ mod clients;
 mod consultants;
 mod dialogues;
 mod home;
-mod invitations;
 mod kpi;
 mod notifications;
 mod opportunities;

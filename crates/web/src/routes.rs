@@ -6,9 +6,9 @@
 use crate::shared::auth;
 use crate::shared::error::ErrorBody;
 use crate::{
-    AppState, admin, anchors, autonomy, career_sheet, clients, consultants, dialogues, home,
-    invitations, kpi, notifications, opportunities, pairs, people, policy, programmes, questions,
-    reports, requests, role_models, surveys,
+    AppState, account, admin, anchors, autonomy, career_sheet, clients, consultants, dialogues,
+    home, kpi, notifications, opportunities, pairs, people, policy, programmes, questions, reports,
+    requests, role_models, surveys,
 };
 use axum::Router;
 use axum::routing::{get, post};
@@ -53,7 +53,8 @@ pub fn pages() -> Router<AppState> {
         .merge(opportunities::router())
         // 会社の方針: the company's policy and its schemes
         .merge(policy::router())
-        .merge(invitations::router())
+        // one's own account: password links (invitation, reset) and settings
+        .merge(account::router())
         // pairs for cross-department and mentor 1on1s: invitations, sections shared, HR pairing
         .merge(pairs::router())
         .merge(questions::router())
@@ -97,6 +98,7 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         // administration
         .routes(routes!(admin::api::list_users, admin::api::create_user))
         .routes(routes!(admin::api::set_user_disabled))
+        .routes(routes!(admin::api::invite))
         .routes(routes!(admin::api::audit))
         // the career sheet
         .routes(routes!(

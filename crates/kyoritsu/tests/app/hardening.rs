@@ -165,30 +165,6 @@ fn bomb(name: &str) -> Vec<u8> {
     .expect("bomb fixture (scripts/make_xlsx_bombs.py)")
 }
 
-/// HR's import upload, as the browser sends it.
-async fn upload_import(b: &Browser, name: &str, bytes: Vec<u8>) -> (StatusCode, String) {
-    let csrf = b.csrf("/people/import").await;
-    let boundary = "KyoritsuBombBoundary";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(&bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let r = b
-        .http
-        .post(format!("{}/people/import?_csrf={csrf}", b.base))
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(body)
-        .send()
-        .await
-        .expect("upload");
-    (r.status(), r.text().await.unwrap_or_default())
-}
-
 app_test!(
     no_upload_takes_the_server_down_and_each_bomb_is_refused_with_its_limit,
     |app| async move {

@@ -25,6 +25,7 @@ macro_rules! app_test {
     };
 }
 
+mod accounts;
 mod anchors;
 mod autonomy;
 mod career_sheet;

@@ -167,6 +167,7 @@ app_test!(
                 subject: "件名".into(),
                 body: "本文".into(),
                 notice: None,
+                languages: Vec::new(),
             },
             now,
         )

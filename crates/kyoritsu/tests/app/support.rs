@@ -572,3 +572,27 @@ pub(crate) fn multipart(text: &str, file_name: &str, bytes: &[u8]) -> (String, V
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
+
+/// HR's import upload, as the browser sends it.
+pub(crate) async fn upload_import(b: &Browser, name: &str, bytes: Vec<u8>) -> (StatusCode, String) {
+    let csrf = b.csrf("/people/import").await;
+    let boundary = "KyoritsuBombBoundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(&bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let r = b
+        .http
+        .post(format!("{}/people/import?_csrf={csrf}", b.base))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .expect("upload");
+    (r.status(), r.text().await.unwrap_or_default())
+}

@@ -1,4 +1,4 @@
-//! Migration 38: not yet released — may still change until it lands.
+//! Migration 38: released — never edit it (`crates/store/MIGRATIONS.md`).
 
 use super::*;
 

@@ -53,6 +53,7 @@ mod m0035_org_report_units;
 mod m0036_dialogue_concerns_index;
 mod m0037_postings;
 mod m0038_learning;
+mod m0039_accounts;
 
 use m0001_platform::m0001_platform;
 use m0002_imports::m0002_imports;
@@ -92,6 +93,7 @@ use m0035_org_report_units::m0035_org_report_units;
 use m0036_dialogue_concerns_index::m0036_dialogue_concerns_index;
 use m0037_postings::m0037_postings;
 use m0038_learning::m0038_learning;
+use m0039_accounts::m0039_accounts;
 
 type Statements = Vec<String>;
 
@@ -291,6 +293,11 @@ const MIGRATIONS: &[Migration] = &[
         version: 38,
         name: "learning",
         up: m0038_learning,
+    },
+    Migration {
+        version: 39,
+        name: "accounts",
+        up: m0039_accounts,
     },
 ];
 

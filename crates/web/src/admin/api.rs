@@ -336,3 +336,124 @@ pub async fn audit(
             .collect(),
     }))
 }
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InvitationsBody {
+    /// Invite every current person of this department and those below it who has no
+    /// account (`*`: the whole company). Give this or `email`, not both.
+    #[schema(min_length = 1, max_length = 100)]
+    department: Option<String>,
+    /// Invite one address: a current person of the employee master without an account,
+    /// or an account without a password (its earlier link stops working).
+    #[schema(min_length = 3, max_length = 254)]
+    email: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InvitedOut {
+    user_id: i64,
+    email: String,
+    name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SkippedOut {
+    employee_number: String,
+    name: String,
+    email: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InvitationsOut {
+    /// Accounts invited now; each is e-mailed a link to set their password.
+    invited: Vec<InvitedOut>,
+    /// People without an account who have no e-mail address in the master.
+    no_email: Vec<SkippedOut>,
+    /// People without an account whose address another account uses.
+    address_taken: Vec<SkippedOut>,
+}
+
+fn skipped(people: Vec<app::accounts::Named>) -> Vec<SkippedOut> {
+    people
+        .into_iter()
+        .map(|n| SkippedOut {
+            employee_number: n.employee_number,
+            name: n.name,
+            email: n.email,
+        })
+        .collect()
+}
+
+/// Invite people to set their password (admin): a department's current people without
+/// an account, or one address. Each invited account is e-mailed a link that works for 7
+/// days.
+#[utoipa::path(post, path = "/api/v1/invitations", tag = "admin", request_body = InvitationsBody,
+    responses((status = 201, body = InvitationsOut), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "no such department, or nobody current in the employee master has the address"),
+        (status = 409, body = ErrorBody, description = "the account has a password already, or is disabled")))]
+pub async fn invite(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    origin: Origin,
+    ApiJson(body): ApiJson<InvitationsBody>,
+) -> Result<Response, ApiError> {
+    use app::accounts::InviteProblem as P;
+    let by = app::accounts::admin(&auth.caller(&origin))?;
+    let now = state.clock.now();
+    let problem = |p: P| match p {
+        P::Email => ApiError::bad_request("email is not an e-mail address"),
+        P::UnknownDepartment => ApiError::not_found("a department with that code"),
+        P::NotInMaster => ApiError::not_found("a current person with that address"),
+        P::AlreadyActive => ApiError::new(
+            StatusCode::CONFLICT,
+            "already_active",
+            "the account has a password already",
+        ),
+        P::Disabled => ApiError::new(StatusCode::CONFLICT, "disabled", "the account is disabled"),
+    };
+    let done = match (body.department.as_deref(), body.email.as_deref()) {
+        (Some(code), None) => {
+            let scope = (code.trim() != "*").then_some(code.trim());
+            app::accounts::invite_department(&state.store, &by, scope, now)
+                .await?
+                .map_err(problem)?
+        }
+        (None, Some(email)) => {
+            let one = app::accounts::invite_email(&state.store, &by, email, now)
+                .await?
+                .map_err(problem)?;
+            app::accounts::Invited {
+                sent: vec![one],
+                ..Default::default()
+            }
+        }
+        _ => {
+            return Err(ApiError::bad_request(
+                "give either department or email, not both",
+            ));
+        }
+    };
+    crate::shared::email::queue_invitations(
+        &state.store,
+        &state.config.public_url,
+        auth.actor.tenant_id,
+        &done.sent,
+        now,
+    )
+    .await?;
+    let out = InvitationsOut {
+        invited: done
+            .sent
+            .into_iter()
+            .map(|i| InvitedOut {
+                user_id: i.user.0,
+                email: i.email,
+                name: i.name,
+            })
+            .collect(),
+        no_email: skipped(done.no_email),
+        address_taken: skipped(done.address_taken),
+    };
+    Ok((StatusCode::CREATED, Json(out)).into_response())
+}

@@ -24,6 +24,7 @@ use store::tenants::TenantSettings;
 
 pub mod api;
 mod audit;
+pub mod invitations;
 mod outbox;
 
 use audit::{audit_csv, audit_page};
@@ -31,6 +32,7 @@ use audit::{audit_csv, audit_page};
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(outbox::router())
+        .merge(invitations::router())
         .route("/admin/check-in", post(set_grace))
         .route("/admin", get(settings_page))
         .route("/admin/settings", post(save_settings))
@@ -267,6 +269,8 @@ pub struct UserRow {
     pub disabled: bool,
     /// Sign-in attempts on this account wait now (ログイン制限中).
     pub throttled: bool,
+    /// No password yet: (until when the open invitation works, if one does).
+    pub pending: Option<Option<String>>,
     pub last_sign_in: Option<String>,
 }
 
@@ -311,12 +315,17 @@ async fn users_page(
                 && t.blocked_until.is_some_and(|u| u > now)
         })
     };
+    let invited = state.store.open_invitations(auth.tenant(), now).await?;
+    let no_password = state.store.accounts_without_password(auth.tenant()).await?;
     let users = state
         .store
         .list_users(auth.tenant())
         .await?
         .into_iter()
         .map(|u| UserRow {
+            pending: no_password
+                .contains(&u.id)
+                .then(|| invited.get(&u.id).map(|at| crate::shared::time::when(*at))),
             id: u.id.0,
             roles: Role::ASSIGNABLE
                 .iter()

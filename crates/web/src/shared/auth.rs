@@ -28,6 +28,9 @@ use tower_sessions::Session;
 const UID: &str = "uid";
 const TID: &str = "tid";
 const AUTH_AT: &str = "auth_at";
+/// The sign-in instant in milliseconds: a password set by reset and the sign-in that
+/// follows it often fall in the same second.
+const AUTH_AT_MS: &str = "auth_at_ms";
 const CSRF: &str = "csrf";
 const FLASH: &str = "flash";
 const TOUCHED_AT: &str = "touched_at";
@@ -283,9 +286,14 @@ impl FromRequestParts<AppState> for Auth {
             Err(e) => return Err(e.into()),
         };
         // Disabling an account (or a password change) voids sessions signed in before it.
+        let auth_ms = session
+            .get::<i64>(AUTH_AT_MS)
+            .await
+            .map_err(session_err)?
+            .unwrap_or(auth_at * 1000);
         let voided = user
             .sessions_valid_after
-            .is_some_and(|v| v.timestamp() >= auth_at);
+            .is_some_and(|v| v.timestamp_millis() >= auth_ms);
         if user.disabled || voided {
             session.flush().await.map_err(session_err)?;
             return Err(required());
@@ -519,24 +527,7 @@ pub async fn login(
         .await?
     {
         SignIn::Success(user) => {
-            // A fresh session id at sign-in, so a planted id is worthless.
-            page.session.cycle_id().await.map_err(session_err)?;
-            page.session
-                .insert(UID, user.id.0)
-                .await
-                .map_err(session_err)?;
-            page.session
-                .insert(TID, user.tenant_id.0)
-                .await
-                .map_err(session_err)?;
-            page.session
-                .insert(AUTH_AT, now.timestamp())
-                .await
-                .map_err(session_err)?;
-            page.session
-                .insert(CSRF, random_token())
-                .await
-                .map_err(session_err)?;
+            establish(&page.session, &user, now).await?;
             state
                 .store
                 .append_audit(audit(AuditAction::SignIn, Some(user.id)))
@@ -547,7 +538,11 @@ pub async fn login(
                 "/" => home_of(actor.roles.landing()),
                 path => path,
             };
-            Ok(Redirect::to(target).into_response())
+            let mut r = Redirect::to(target).into_response();
+            if let Some(lang) = user.language.as_deref().and_then(Lang::parse) {
+                remember_language(&mut r, lang)?;
+            }
+            Ok(r)
         }
         SignIn::Rejected {
             user_id,
@@ -602,6 +597,58 @@ pub async fn login(
     }
 }
 
+/// Signs `user` in on this session: a fresh session id (so a planted id is worthless),
+/// the sign-in instant, a new CSRF token.
+pub async fn establish(session: &Session, user: &User, now: DateTime<Utc>) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(session_err)?;
+    session.insert(UID, user.id.0).await.map_err(session_err)?;
+    session
+        .insert(TID, user.tenant_id.0)
+        .await
+        .map_err(session_err)?;
+    session
+        .insert(AUTH_AT, now.timestamp())
+        .await
+        .map_err(session_err)?;
+    session
+        .insert(AUTH_AT_MS, now.timestamp_millis())
+        .await
+        .map_err(session_err)?;
+    session
+        .insert(CSRF, random_token())
+        .await
+        .map_err(session_err)?;
+    Ok(())
+}
+
+/// After the user changed their own password (which signed out every session): this
+/// session alone stays signed in, under a fresh id.
+pub async fn keep_after_password_change(session: &Session, user: &User) -> Result<(), AppError> {
+    let now = Utc::now().timestamp_millis();
+    let after = user
+        .sessions_valid_after
+        .map_or(now, |v| v.timestamp_millis() + 1);
+    session.cycle_id().await.map_err(session_err)?;
+    session
+        .insert(AUTH_AT_MS, now.max(after))
+        .await
+        .map_err(session_err)?;
+    Ok(())
+}
+
+/// Sets the `lang` cookie that chooses the pages' language.
+pub fn remember_language(r: &mut Response, lang: Lang) -> Result<(), AppError> {
+    let cookie = format!(
+        "lang={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        lang.code()
+    );
+    r.headers_mut().insert(
+        header::SET_COOKIE,
+        header::HeaderValue::from_str(&cookie).map_err(|e| AppError::internal("cookie", e))?,
+    );
+    Ok(())
+}
+
 /// POST /logout
 pub async fn logout(
     State(state): State<AppState>,
@@ -642,15 +689,8 @@ pub async fn switch_language(
     Query(q): Query<NextQuery>,
 ) -> Result<Response, AppError> {
     let lang = Lang::parse(&code).ok_or_else(AppError::not_found)?;
-    let cookie = format!(
-        "lang={}; Path=/; Max-Age=31536000; SameSite=Lax",
-        lang.code()
-    );
     let mut r = Redirect::to(safe_next(&q.next)).into_response();
-    r.headers_mut().insert(
-        header::SET_COOKIE,
-        header::HeaderValue::from_str(&cookie).map_err(|e| AppError::internal("cookie", e))?,
-    );
+    remember_language(&mut r, lang)?;
     Ok(r)
 }
 

@@ -4,14 +4,11 @@ use super::i18n::Lang;
 use crate::AppState;
 use store::jobs::{EmailPayload, Notice};
 
-/// The address of `path` as people reach the product.
-pub fn link(state: &AppState, path: &str) -> String {
-    format!("{}{path}", state.config.public_url.trim_end_matches('/'))
-}
-
 /// An email to `to` from translation `key` (its `.subject` and `.body`): Japanese first,
-/// then English, each with the link to `path`. The same notice waits in the app's お知らせ
-/// list of the account with that address (`store::notifications`).
+/// then English, each with the link to `path` — or only the recipient's language when
+/// their account chose one (`EmailPayload::for_language`, as it is queued). The same
+/// notice waits in the app's お知らせ list of the account with that address
+/// (`store::notifications`), unless they chose e-mail only.
 pub fn compose(
     state: &AppState,
     to: String,
@@ -19,32 +16,59 @@ pub fn compose(
     args: &[(&str, &dyn std::fmt::Display)],
     path: &str,
 ) -> EmailPayload {
-    let link = link(state, path);
-    let (ja, en) = (Lang::Ja.catalog(), Lang::En.catalog());
-    let subject = format!(
-        "{} / {}",
-        ja.format(&format!("{key}.subject"), args),
-        en.format(&format!("{key}.subject"), args)
-    );
-    let body = format!(
-        "{}\n\n{link}\n\n{}\n\n---\n\n{}\n\n{link}\n\n{}\n",
-        ja.format(&format!("{key}.body"), args),
-        ja.get("email.footer"),
-        en.format(&format!("{key}.body"), args),
-        en.get("email.footer"),
-    );
+    let mut email = compose_at(&state.config.public_url, to, key, args, path);
+    email.notice = Some(Notice {
+        key: key.to_string(),
+        args: args
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), v.to_string()))
+            .collect(),
+        path: path.to_string(),
+    });
+    email
+}
+
+/// An email that carries a link to set or reset a password: it goes by e-mail whatever
+/// the recipient chose, and never waits in the app (its link is a credential).
+pub fn compose_link(
+    public_url: &str,
+    to: String,
+    key: &str,
+    args: &[(&str, &dyn std::fmt::Display)],
+    path: &str,
+) -> EmailPayload {
+    compose_at(public_url, to, key, args, path)
+}
+
+fn compose_at(
+    public_url: &str,
+    to: String,
+    key: &str,
+    args: &[(&str, &dyn std::fmt::Display)],
+    path: &str,
+) -> EmailPayload {
+    let link = format!("{}{path}", public_url.trim_end_matches('/'));
+    let part = |lang: Lang| {
+        let c = lang.catalog();
+        (
+            c.format(&format!("{key}.subject"), args),
+            format!(
+                "{}\n\n{link}\n\n{}",
+                c.format(&format!("{key}.body"), args),
+                c.get("email.footer")
+            ),
+        )
+    };
+    let (ja, en) = (part(Lang::Ja), part(Lang::En));
     EmailPayload {
         to,
-        subject,
-        body,
-        notice: Some(Notice {
-            key: key.to_string(),
-            args: args
-                .iter()
-                .map(|(k, v)| ((*k).to_string(), v.to_string()))
-                .collect(),
-            path: path.to_string(),
-        }),
+        subject: format!("{} / {}", ja.0, en.0),
+        body: format!("{}\n\n---\n\n{}\n", ja.1, en.1),
+        notice: None,
+        languages: vec![
+            ("ja".into(), ja.0, format!("{}\n", ja.1)),
+            ("en".into(), en.0, format!("{}\n", en.1)),
+        ],
     }
 }
 
@@ -67,4 +91,41 @@ pub fn send_notice<'s>(
         state.store.enqueue_jobs(&[job?], now).await?;
         Ok(())
     }
+}
+
+/// Queues the invitation e-mails (one job each, keyed by the link, so a retry never
+/// sends twice).
+pub async fn queue_invitations(
+    store: &store::Store,
+    public_url: &str,
+    tenant: domain::TenantId,
+    sent: &[app::accounts::Invitation],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), store::StoreError> {
+    let t = store.tenant(tenant).await?;
+    let jobs = sent
+        .iter()
+        .map(|i| {
+            let mail = compose_link(
+                public_url,
+                i.email.clone(),
+                "email.account_invitation",
+                &[
+                    ("name", &i.name),
+                    ("company", &t.name),
+                    ("code", &t.slug),
+                    ("days", &domain::account::INVITATION_VALID_DAYS),
+                ],
+                &format!("/invitations/{}", i.secret),
+            );
+            store::jobs::NewJob::email(
+                tenant,
+                format!("email.invitation-{}", &i.secret[..12]),
+                &mail,
+                now,
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    store.enqueue_jobs(&jobs, now).await?;
+    Ok(())
 }

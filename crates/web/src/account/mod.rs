@@ -1,0 +1,15 @@
+//! アカウント: what concerns one's own account — setting a password from an e-mailed link
+//! (an invitation or a reset, no sign-in needed) and the signed-in user's own settings.
+//! The admin's side (inviting people, disabling accounts) is in `admin`.
+
+use crate::AppState;
+use axum::Router;
+
+mod links;
+mod settings;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(links::router())
+        .merge(settings::router())
+}

@@ -1,0 +1,152 @@
+//! アカウント設定 (`/account`): every signed-in user's own account — who they are signed in
+//! as, their password (the current one first; every other session is signed out), their
+//! language (used at sign-in and for their e-mails) and where their notices go. Each
+//! section posts on its own and keeps what was typed when refused.
+
+use crate::shared::auth::{Auth, Page, keep_after_password_change, remember_language, set_flash};
+use crate::shared::error::AppError;
+use crate::shared::shell::Shell;
+use crate::{AppState, FormData, Origin};
+use app::i18n::Lang;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use domain::account::NotifyChannels;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/account", get(page))
+        .route("/account/password", post(change_password))
+        .route("/account/preferences", post(save_preferences))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "account/settings.html")]
+pub struct SettingsPage {
+    shell: Shell,
+    name: String,
+    email: String,
+    company: String,
+    code: String,
+    /// Translation keys of the roles held.
+    roles: Vec<String>,
+    has_password: bool,
+    password_error: Option<String>,
+    /// `ja`, `en` or empty (the browser's).
+    language: String,
+    notify: &'static str,
+    channels: Vec<(&'static str, String)>,
+    preferences_error: Option<String>,
+    min_chars: usize,
+}
+
+async fn view(state: &AppState, page: &Page, auth: &Auth) -> Result<SettingsPage, AppError> {
+    let tenant = state.store.tenant(auth.tenant()).await?;
+    Ok(SettingsPage {
+        shell: page.shell(Some(auth), "/account"),
+        name: auth.user.name.clone(),
+        email: auth.user.email.clone(),
+        company: tenant.name,
+        code: tenant.slug,
+        roles: auth
+            .actor
+            .roles
+            .iter()
+            .map(|r| format!("role.{}", r.as_str()))
+            .collect(),
+        has_password: state
+            .store
+            .has_password(auth.tenant(), auth.user.id)
+            .await?,
+        password_error: None,
+        language: auth.user.language.clone().unwrap_or_default(),
+        notify: auth.user.notify.key(),
+        channels: NotifyChannels::ALL
+            .iter()
+            .map(|c| (c.key(), format!("account.notify_{}", c.key())))
+            .collect(),
+        preferences_error: None,
+        min_chars: domain::values::MIN_PASSWORD_CHARS,
+    })
+}
+
+/// GET /account
+async fn page(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+) -> Result<SettingsPage, AppError> {
+    view(&state, &page, &auth).await
+}
+
+/// POST /account/password — the current password, then the new one twice.
+async fn change_password(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    form: FormData,
+) -> Result<Response, AppError> {
+    match app::accounts::change_password(
+        &state.store,
+        &auth.caller(&origin),
+        form.get("current"),
+        form.get("password"),
+        form.get("password_again"),
+    )
+    .await?
+    {
+        Ok(()) => {
+            let user = state.store.user(auth.tenant(), auth.user.id).await?;
+            keep_after_password_change(&page.session, &user).await?;
+            set_flash(&page.session, "success", page.t("account.password_changed")).await?;
+            Ok(Redirect::to("/account").into_response())
+        }
+        Err(problem) => {
+            let mut body = view(&state, &page, &auth).await?;
+            let key = match problem {
+                "current" | "same" => format!("account.error.{problem}"),
+                other => format!("invitation.error.{other}"),
+            };
+            body.password_error = Some(page.tf(&key, "n", domain::values::MIN_PASSWORD_CHARS));
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
+        }
+    }
+}
+
+/// POST /account/preferences — language and notices; the pages switch to the language
+/// chosen at once.
+async fn save_preferences(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    form: FormData,
+) -> Result<Response, AppError> {
+    let language = form.get("language").to_string();
+    let notify = form.get("notify").to_string();
+    match app::accounts::set_preferences(&state.store, &auth.caller(&origin), &language, &notify)
+        .await?
+    {
+        Ok(()) => {
+            let lang = Lang::parse(language.trim());
+            let said = lang.unwrap_or(page.lang).catalog().get("account.saved");
+            set_flash(&page.session, "success", said.to_string()).await?;
+            let mut r = Redirect::to("/account").into_response();
+            if let Some(lang) = lang {
+                remember_language(&mut r, lang)?;
+            }
+            Ok(r)
+        }
+        Err(problem) => {
+            let mut body = view(&state, &page, &auth).await?;
+            body.language = language;
+            body.preferences_error = Some(page.t(&format!("account.error.{problem}")));
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
+        }
+    }
+}
