@@ -297,6 +297,7 @@ fn every_command_has_help() {
         vec!["migrate", "--help"],
         vec!["demo-data", "--help"],
         vec!["user", "create", "--help"],
+        vec!["user", "invite", "--help"],
         vec!["token", "revoke", "--help"],
         vec!["tenant", "list", "--help"],
     ] {
@@ -790,6 +791,39 @@ async fn employee_import(db: TestDb) {
         "active".into()
     )));
 
+    // Everyone current is invited from the command line: an account each, a mail each.
+    let v = json(&kyoritsu(
+        &url,
+        &["user", "invite", "--department", "*", "--format", "json"],
+        None,
+    ));
+    let invited = v["invited"].as_array().expect("invited").len();
+    assert_eq!(invited, 6, "{v}");
+    assert_eq!(
+        db.store
+            .recent_jobs(t, "email", 50)
+            .await
+            .expect("jobs")
+            .len(),
+        invited,
+        "one invitation e-mail each"
+    );
+    let again = json(&kyoritsu(
+        &url,
+        &["user", "invite", "--department", "*", "--format", "json"],
+        None,
+    ));
+    assert_eq!(again["invited"].as_array().map(Vec::len), Some(0));
+    let out = kyoritsu(
+        &url,
+        &["user", "invite", "--email", "nobody@acme.example.jp"],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("nobody current in the employee master"));
+    let out = kyoritsu(&url, &["user", "invite", "--department", "NOPE"], None);
+    assert!(stderr(&out).contains("no department has the code NOPE"));
+
     // Only a full import marks the missing as leavers.
     let v = json(&kyoritsu(
         &url,
@@ -810,6 +844,26 @@ async fn employee_import(db: TestDb) {
         ),
         (Some(1), Some("E0004"))
     );
+    assert_eq!(
+        v["accounts_disabled_count"].as_u64(),
+        Some(1),
+        "the leaver's account is disabled with the import"
+    );
+    let e4 = db
+        .store
+        .person_by_number(t, "E0004")
+        .await
+        .expect("q")
+        .expect("p");
+    let (account, _) = db
+        .store
+        .list_users(t)
+        .await
+        .expect("users")
+        .into_iter()
+        .map(|u| (u.disabled, u.person_id))
+        .partition::<Vec<_>, _>(|(_, p)| *p == Some(domain::PersonId(e4.id)));
+    assert_eq!(account, vec![(true, Some(domain::PersonId(e4.id)))]);
     assert_eq!(
         db.store
             .person_by_number(t, "E0004")

@@ -328,6 +328,30 @@ impl Store {
             .collect())
     }
 
+    /// How many current (在籍) people with an address in the master have no account.
+    pub async fn count_people_without_account(&self, tenant: TenantId) -> Result<i64> {
+        let accounts = Query::select()
+            .column(Users::PersonId)
+            .from(Users::Table)
+            .and_where(Expr::col(Users::TenantId).eq(tenant.0))
+            .and_where(Expr::col(Users::PersonId).is_not_null())
+            .to_owned();
+        let (n,): (i64,) = self
+            .fetch_one(
+                &Query::select()
+                    .expr(Expr::col(People::Id).count())
+                    .from(People::Table)
+                    .and_where(Expr::col(People::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(People::Status).eq(PersonStatus::Active.as_str()))
+                    .and_where(Expr::col(People::Email).is_not_null())
+                    .and_where(Expr::col(People::Email).ne(""))
+                    .and_where(Expr::col(People::Id).not_in_subquery(accounts))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(n)
+    }
+
     /// Makes an employee's account (no password) for each person, linked to them, and
     /// an invitation for each, all in one transaction; returns (account, secret) in the
     /// order given. An address already used by an account refuses the whole batch

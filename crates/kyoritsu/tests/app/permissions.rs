@@ -67,6 +67,9 @@ app_test!(permission_matrix_for_pages, |app| async move {
         ("/admin/users".into(), [NO, NO, NO, NO, NO, OK]),
         ("/admin/audit".into(), [NO, NO, NO, NO, NO, OK]),
         ("/admin/outbox".into(), [NO, NO, NO, NO, NO, OK]),
+        ("/admin/invitations".into(), [NO, NO, NO, NO, NO, OK]),
+        // One's own account: everyone signed in.
+        ("/account".into(), [OK, OK, OK, OK, OK, OK]),
         ("/role-models".into(), [OK, OK, OK, OK, OK, OK]),
         // 社内公募: everyone browses; HR and managers publish; HR exports.
         ("/opportunities".into(), [OK, OK, OK, OK, OK, OK]),
@@ -450,6 +453,12 @@ app_test!(permission_matrix_for_form_posts, |app| async move {
         (format!("/admin/users/{}/disable", target.id), vec![]),
         (format!("/admin/users/{}/enable", target.id), vec![]),
         ("/admin/sign-in-throttles/1/clear".into(), vec![]),
+        ("/admin/invitations".into(), vec![("department", "*")]),
+        (
+            "/admin/invitations/email".into(),
+            vec![("email", "employee@demo.example.jp")],
+        ),
+        (format!("/admin/users/{}/invite", target.id), vec![]),
         ("/people/import/1/apply".into(), vec![]),
         (
             "/questions".into(),

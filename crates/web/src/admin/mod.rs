@@ -157,6 +157,14 @@ async fn admin_to_do(
             "admin-to-do-paused",
         ));
     }
+    let uninvited = state.store.count_people_without_account(tenant).await?;
+    if uninvited > 0 {
+        out.push((
+            page.tf("admin.to_do_uninvited", "n", uninvited),
+            "/admin/invitations",
+            "admin-to-do-uninvited",
+        ));
+    }
     let never = state
         .store
         .list_users(tenant)

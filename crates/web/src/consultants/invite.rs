@@ -11,11 +11,9 @@ use axum::response::Redirect;
 use domain::UserId;
 
 async fn send(state: &AppState, auth: &Auth, i: &Invitation) -> Result<(), AppError> {
-    // The notice is composed here; only the queueing is awaited.
-    let queued = crate::shared::email::send_notice(
-        state,
-        auth.tenant(),
-        format!("email.invitation-{}", &i.secret[..12]),
+    // A link that sets a password: by e-mail only, never an in-app notice.
+    let mail = crate::shared::email::compose_link(
+        &state.config.public_url,
         i.email.clone(),
         "email.invitation",
         &[
@@ -24,7 +22,14 @@ async fn send(state: &AppState, auth: &Auth, i: &Invitation) -> Result<(), AppEr
         ],
         &format!("/invitations/{}", i.secret),
     );
-    queued.await?;
+    let now = state.clock.now();
+    let job = store::jobs::NewJob::email(
+        auth.tenant(),
+        format!("email.invitation-{}", &i.secret[..12]),
+        &mail,
+        now,
+    )?;
+    state.store.enqueue_jobs(&[job], now).await?;
     Ok(())
 }
 
