@@ -124,7 +124,7 @@ impl AuditFilter {
     }
 }
 
-fn escape_like(s: &str) -> String {
+pub(crate) fn escape_like(s: &str) -> String {
     // LIKE wildcards typed by a user are taken literally by dropping them.
     s.chars().filter(|c| *c != '%' && *c != '_').collect()
 }

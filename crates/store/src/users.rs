@@ -10,7 +10,7 @@ use argon2::password_hash::{
 use chrono::{DateTime, Utc};
 use domain::account::NotifyChannels;
 use domain::{EmailAddress, Role, RoleSet};
-use sea_query::{Expr, ExprTrait, Order, Query};
+use sea_query::{Expr, ExprTrait, Func, Order, Query};
 
 /// An account.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -92,6 +92,43 @@ fn select_users() -> sea_query::SelectStatement {
         ])
         .from(Users::Table)
         .to_owned()
+}
+
+/// Which accounts the users page lists.
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    /// Part of the name or address (any case).
+    pub text: String,
+    pub state: UserState,
+}
+
+/// An account's state, as the users page filters it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum UserState {
+    #[default]
+    All,
+    /// Enabled, with no password yet (invited, or never invited).
+    NoPassword,
+    Disabled,
+}
+
+impl UserState {
+    pub const ALL: [UserState; 3] = [UserState::All, UserState::NoPassword, UserState::Disabled];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            UserState::All => "all",
+            UserState::NoPassword => "no_password",
+            UserState::Disabled => "disabled",
+        }
+    }
+
+    pub fn parse(s: &str) -> UserState {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.key() == s)
+            .unwrap_or_default()
+    }
 }
 
 /// What a new account needs.
@@ -252,6 +289,82 @@ impl Store {
                 r.into_user(set)
             })
             .collect())
+    }
+
+    /// A page of a tenant's accounts, by address, that match `filter`, and how many match.
+    pub async fn find_users(
+        &self,
+        tenant: TenantId,
+        filter: &UserFilter,
+        limit: u64,
+        offset: u64,
+    ) -> Result<(Vec<User>, i64)> {
+        let mut cond = sea_query::Cond::all().add(Expr::col(Users::TenantId).eq(tenant.0));
+        let words = filter.text.trim().to_lowercase();
+        if !words.is_empty() {
+            let pattern = format!("%{}%", crate::audit::escape_like(&words));
+            cond = cond.add(
+                sea_query::Cond::any()
+                    .add(Expr::col(Users::Email).like(pattern.clone()))
+                    .add(Expr::expr(Func::lower(Expr::col(Users::Name))).like(pattern)),
+            );
+        }
+        match filter.state {
+            UserState::All => {}
+            UserState::NoPassword => {
+                cond = cond
+                    .add(Expr::col(Users::PasswordHash).is_null())
+                    .add(Expr::col(Users::Disabled).eq(false));
+            }
+            UserState::Disabled => cond = cond.add(Expr::col(Users::Disabled).eq(true)),
+        }
+        let (total,): (i64,) = self
+            .fetch_one(
+                &Query::select()
+                    .expr(Expr::col(Users::Id).count())
+                    .from(Users::Table)
+                    .cond_where(cond.clone())
+                    .to_owned(),
+            )
+            .await?;
+        let rows: Vec<UserRow> = self
+            .fetch_all(
+                &select_users()
+                    .cond_where(cond)
+                    .order_by(Users::Email, Order::Asc)
+                    .limit(limit)
+                    .offset(offset)
+                    .to_owned(),
+            )
+            .await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let roles: Vec<(i64, String)> = if ids.is_empty() {
+            Vec::new()
+        } else {
+            self.fetch_all(
+                &Query::select()
+                    .columns([UserRoles::UserId, UserRoles::Role])
+                    .from(UserRoles::Table)
+                    .and_where(Expr::col(UserRoles::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(UserRoles::UserId).is_in(ids))
+                    .to_owned(),
+            )
+            .await?
+        };
+        let users = rows
+            .into_iter()
+            .map(|r| {
+                let id = r.id;
+                let set = RoleSet::new(
+                    roles
+                        .iter()
+                        .filter(|(u, _)| *u == id)
+                        .filter_map(|(_, s)| Role::parse(s).ok()),
+                );
+                r.into_user(set)
+            })
+            .collect();
+        Ok((users, total))
     }
 
     async fn user_roles(&self, tenant: TenantId, id: UserId) -> Result<RoleSet> {

@@ -146,6 +146,21 @@ app_test!(
                 .all(|p| p.email.is_none()),
             "everyone reachable has an account now"
         );
+        // The users page finds them by state and by address, a page at a time.
+        let (_, pending) = admin.get("/admin/users?state=no_password").await;
+        for p in &reachable {
+            let a = p.email.as_deref().unwrap_or_default();
+            assert!(pending.contains(a), "{a} is listed as invited");
+        }
+        assert!(
+            !pending.contains("employee@demo.example.jp"),
+            "nobody with a password"
+        );
+        let (_, one) = admin
+            .get(&format!("/admin/users?q={}", address.to_uppercase()))
+            .await;
+        assert_eq!(one.matches("data-testid=\"user-row\"").count(), 1);
+        assert!(one.contains(&address));
         let mail = mails_to(&app, &address).await;
         let mail = mail.first().expect("an invitation e-mail");
         assert!(mail.subject.contains("キャリア共律へのご招待"));

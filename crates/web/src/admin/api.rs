@@ -337,17 +337,34 @@ pub async fn audit(
     }))
 }
 
+/// Whom to invite: a department, or one address.
+#[derive(Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum InvitationsBody {
+    Department(DepartmentInvitation),
+    Email(EmailInvitation),
+}
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct InvitationsBody {
-    /// Invite every current person of this department and those below it who has no
-    /// account (`*`: the whole company). Give this or `email`, not both.
-    #[schema(min_length = 1, max_length = 100)]
-    department: Option<String>,
-    /// Invite one address: a current person of the employee master without an account,
-    /// or an account without a password (its earlier link stops working).
-    #[schema(min_length = 3, max_length = 254)]
-    email: Option<String>,
+pub struct DepartmentInvitation {
+    /// Every current person of this department and those below it who has no account
+    /// (`*`: the whole company).
+    #[schema(min_length = 1, max_length = 100, pattern = r"^[^\x00-\x1f\x7f]+$")]
+    department: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmailInvitation {
+    /// One address: a current person of the employee master without an account, or an
+    /// account without a password (its earlier link stops working). Letters, digits and
+    /// `._%+-` before the `@`, a domain with at least one dot.
+    #[schema(
+        max_length = 254,
+        pattern = r"^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$"
+    )]
+    email: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -412,26 +429,27 @@ pub async fn invite(
         ),
         P::Disabled => ApiError::new(StatusCode::CONFLICT, "disabled", "the account is disabled"),
     };
-    let done = match (body.department.as_deref(), body.email.as_deref()) {
-        (Some(code), None) => {
-            let scope = (code.trim() != "*").then_some(code.trim());
+    let done = match body {
+        InvitationsBody::Department(d) => {
+            let code = d.department.trim();
+            let scope = (code != "*").then_some(code);
             app::accounts::invite_department(&state.store, &by, scope, now)
                 .await?
                 .map_err(problem)?
         }
-        (None, Some(email)) => {
-            let one = app::accounts::invite_email(&state.store, &by, email, now)
+        InvitationsBody::Email(e) => {
+            if !api_email(&e.email) {
+                return Err(ApiError::bad_request(
+                    "email is not an address this API takes: letters, digits and ._%+- before the @, a domain with a dot",
+                ));
+            }
+            let one = app::accounts::invite_email(&state.store, &by, &e.email, now)
                 .await?
                 .map_err(problem)?;
             app::accounts::Invited {
                 sent: vec![one],
                 ..Default::default()
             }
-        }
-        _ => {
-            return Err(ApiError::bad_request(
-                "give either department or email, not both",
-            ));
         }
     };
     crate::shared::email::queue_invitations(

@@ -172,6 +172,31 @@ async fn invite_department(
     }
 }
 
+/// Queues one invitation's e-mail and says so.
+async fn send_one(
+    state: &AppState,
+    page: &Page,
+    auth: &Auth,
+    i: &app::accounts::Invitation,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    queue_invitations(
+        &state.store,
+        &state.config.public_url,
+        auth.tenant(),
+        std::slice::from_ref(i),
+        now,
+    )
+    .await?;
+    set_flash(
+        &page.session,
+        "success",
+        page.tf("invite.one_sent", "email", &i.email),
+    )
+    .await?;
+    Ok(())
+}
+
 /// POST /admin/invitations/email — invites one address.
 async fn invite_email(
     State(state): State<AppState>,
@@ -185,20 +210,7 @@ async fn invite_email(
     let now = state.clock.now();
     match app::accounts::invite_email(&state.store, &by, &email, now).await? {
         Ok(i) => {
-            queue_invitations(
-                &state.store,
-                &state.config.public_url,
-                auth.tenant(),
-                std::slice::from_ref(&i),
-                now,
-            )
-            .await?;
-            set_flash(
-                &page.session,
-                "success",
-                page.tf("invite.one_sent", "email", &i.email),
-            )
-            .await?;
+            send_one(&state, &page, &auth, &i, now).await?;
             Ok(Redirect::to("/admin/users").into_response())
         }
         Err(problem) => {
@@ -223,20 +235,7 @@ async fn reinvite(
     let now = state.clock.now();
     match app::accounts::reinvite(&state.store, &by, domain::UserId(id), now).await? {
         Ok(i) => {
-            queue_invitations(
-                &state.store,
-                &state.config.public_url,
-                auth.tenant(),
-                std::slice::from_ref(&i),
-                now,
-            )
-            .await?;
-            set_flash(
-                &page.session,
-                "success",
-                page.tf("invite.one_sent", "email", &i.email),
-            )
-            .await?;
+            send_one(&state, &page, &auth, &i, now).await?;
         }
         Err(problem) => {
             set_flash(&page.session, "error", problem_text(&page, problem, "")).await?;

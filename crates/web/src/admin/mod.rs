@@ -299,13 +299,37 @@ struct UsersPage {
     shell: Shell,
     users: Vec<UserRow>,
     throttles: Vec<ThrottleRow>,
+    /// The filter as typed: part of a name or address, and the state chosen.
+    q: String,
+    state: &'static str,
+    states: Vec<(&'static str, String)>,
+    /// How many accounts match, and which of them this page shows (from, to).
+    total: i64,
+    shown: (u64, u64),
+    prev: Option<String>,
+    next: Option<String>,
 }
 
-/// GET /admin/users
+/// Accounts the users page lists at once.
+const USERS_PER_PAGE: u64 = 100;
+
+#[derive(serde::Deserialize)]
+struct UsersQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    page: Option<u64>,
+}
+
+/// GET /admin/users[?q=&state=&page=] — the accounts, a page at a time, found by part of
+/// a name or address and by state.
 async fn users_page(
     State(state): State<AppState>,
     page: Page,
     auth: Auth,
+    Query(query): Query<UsersQuery>,
 ) -> Result<UsersPage, AppError> {
     allow(
         &auth,
@@ -325,10 +349,35 @@ async fn users_page(
     };
     let invited = state.store.open_invitations(auth.tenant(), now).await?;
     let no_password = state.store.accounts_without_password(auth.tenant()).await?;
-    let users = state
+    let filter = store::users::UserFilter {
+        text: query.q.chars().take(100).collect(),
+        state: store::users::UserState::parse(&query.state),
+    };
+    let page_no = query.page.unwrap_or(1).clamp(1, 1_000_000);
+    let (found, total) = state
         .store
-        .list_users(auth.tenant())
-        .await?
+        .find_users(
+            auth.tenant(),
+            &filter,
+            USERS_PER_PAGE,
+            (page_no - 1) * USERS_PER_PAGE,
+        )
+        .await?;
+    let link = |n: u64| {
+        format!(
+            "/admin/users?q={}&state={}&page={n}",
+            crate::shared::error::urlencode(&filter.text),
+            filter.state.key()
+        )
+    };
+    let from = (page_no - 1) * USERS_PER_PAGE;
+    let shown = (
+        (from + 1).min(total as u64),
+        (from + found.len() as u64).min(total as u64),
+    );
+    let prev = (page_no > 1).then(|| link(page_no - 1));
+    let next = (from + (found.len() as u64) < total as u64).then(|| link(page_no + 1));
+    let users = found
         .into_iter()
         .map(|u| UserRow {
             pending: no_password
@@ -370,6 +419,16 @@ async fn users_page(
         shell: page.shell(Some(&auth), "/admin/users"),
         users,
         throttles,
+        states: store::users::UserState::ALL
+            .iter()
+            .map(|s| (s.key(), format!("users.state_{}", s.key())))
+            .collect(),
+        q: filter.text,
+        state: filter.state.key(),
+        total,
+        shown,
+        prev,
+        next,
     })
 }
 
