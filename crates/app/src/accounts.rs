@@ -12,6 +12,7 @@ use crate::{Caller, Error};
 use chrono::{DateTime, Utc};
 use domain::account::{LinkPurpose, NotifyChannels, RESET_EVERY_MINUTES};
 use domain::audit::{AuditAction, detail};
+use domain::chat::ChatService;
 use domain::policy::{self, Action};
 use domain::{EmailAddress, PersonId, TenantId, UserId};
 use store::audit::NewAuditEntry;
@@ -495,4 +496,71 @@ pub async fn set_preferences(
         )
         .await?;
     Ok(Ok(()))
+}
+
+// ----- chat (チャットへの通知) -----
+
+/// The user connects their own webhook of `service` (one the company allows), or with
+/// an empty `service` disconnects it. The problem's key otherwise (`chat.error.{key}`).
+/// Audited without the address (it is a credential).
+pub async fn set_chat(
+    store: &Store,
+    caller: &Caller,
+    service: &str,
+    url: &str,
+    extra_hosts: &[String],
+) -> Result<Result<(), &'static str>, Error> {
+    let (tenant, id) = (caller.actor.tenant_id, caller.actor.user_id);
+    let chosen = match service.trim() {
+        "" => None,
+        s => match ChatService::parse(s) {
+            Some(c) if store.chat_services(tenant).await?.contains(&c) => Some(c),
+            _ => return Ok(Err("service")),
+        },
+    };
+    let chat = match chosen {
+        None => None,
+        Some(c) => match domain::chat::parse_webhook(c, url, extra_hosts) {
+            Ok(u) => Some((c, u)),
+            Err(p) => return Ok(Err(p.key())),
+        },
+    };
+    store
+        .set_user_chat(tenant, id, chat.as_ref().map(|(c, u)| (*c, u.as_str())))
+        .await?;
+    caller
+        .record(
+            store,
+            AuditAction::PreferencesChanged,
+            ("user", id.0),
+            detail(
+                "chat",
+                &[("service", &chat.as_ref().map_or("-", |(c, _)| c.key()))],
+            ),
+        )
+        .await?;
+    Ok(Ok(()))
+}
+
+/// The admin chooses which chat services people may connect. Connections to a service
+/// taken off stay stored but receive nothing. Audited.
+pub async fn set_chat_services(
+    store: &Store,
+    caller: &Caller,
+    services: &[ChatService],
+) -> Result<(), Error> {
+    let tenant = caller.actor.tenant_id;
+    policy::authorize(&caller.actor, Action::ManageTenantSettings { tenant })
+        .map_err(|_| Error::Forbidden)?;
+    store.set_chat_services(tenant, services).await?;
+    let names: Vec<&str> = services.iter().map(|s| s.key()).collect();
+    caller
+        .audit(
+            store,
+            NewAuditEntry::new(Some(tenant), AuditAction::SettingsChanged)
+                .target("tenant", tenant.0)
+                .detail(detail("chat_services", &[("list", &names.join(","))])),
+        )
+        .await?;
+    Ok(())
 }

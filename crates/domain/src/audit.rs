@@ -269,6 +269,8 @@ pub const DETAILS: &[(&str, &str)] = &[
         "from the employee master, department {code}",
     ),
     ("preferences", "language {lang}, notices {notify}"),
+    ("chat", "own chat webhook: {service}"),
+    ("chat_services", "chat services people may connect: {list}"),
 ];
 
 /// The slot names of a pattern, in order: "a {x} b {y}" → ["x", "y"].

@@ -15,6 +15,7 @@ pub mod autonomy;
 pub mod behaviour;
 pub mod calendar;
 pub mod career_sheet;
+pub mod chat;
 pub mod commitment;
 pub mod company_policy;
 pub mod concern;

@@ -1894,6 +1894,7 @@ async fn serve(
         absolute_timeout: chrono::Duration::hours(config.session_absolute_hours.max(1)),
         public_url: config.public_url(),
         smtp_configured: mailer.is_some(),
+        webhook_hosts: config.webhook_hosts.clone(),
     };
     let state = web::AppState::new(store.clone(), web_config).with_clock(clock);
     web::worker::Worker::new(state.clone(), mailer).spawn(std::time::Duration::from_secs(

@@ -45,6 +45,9 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// The sender of every email.
     pub mail_from: String,
+    /// Hosts (`host` or `host:port`) besides Slack's and Teams' own that people's chat
+    /// webhooks may point at, over any scheme: a company's relay, a test receiver.
+    pub webhook_hosts: Vec<String>,
     /// Seconds between the background worker's passes (follow-ups, reminders, outbox).
     pub worker_interval_seconds: u64,
     /// Pretend the time is this (RFC 3339) when the server starts, and run on from there.
@@ -69,6 +72,7 @@ impl Default for Config {
             public_url: None,
             smtp_url: None,
             mail_from: "Kyoritsu <no-reply@kyoritsu.invalid>".into(),
+            webhook_hosts: Vec::new(),
             worker_interval_seconds: 30,
             now: None,
         }
@@ -103,13 +107,14 @@ impl fmt::Debug for Config {
                 &self.smtp_url.as_deref().map(store::db_url_for_display),
             )
             .field("mail_from", &self.mail_from)
+            .field("webhook_hosts", &self.webhook_hosts)
             .field("worker_interval_seconds", &self.worker_interval_seconds)
             .field("now", &self.now)
             .finish()
     }
 }
 
-const KNOWN_ENV: [&str; 16] = [
+const KNOWN_ENV: [&str; 17] = [
     "DATABASE_URL",
     "BIND",
     "PORT",
@@ -124,6 +129,7 @@ const KNOWN_ENV: [&str; 16] = [
     "PUBLIC_URL",
     "SMTP_URL",
     "MAIL_FROM",
+    "WEBHOOK_HOSTS",
     "WORKER_INTERVAL_SECONDS",
     "NOW",
 ];

@@ -23,6 +23,8 @@ use sea_query::{Expr, ExprTrait, LockBehavior, LockType, OnConflict, Order, Quer
 
 /// The kind of an email job (payload: [`EmailPayload`]).
 pub const EMAIL: &str = "email";
+/// A notice posted to someone's own chat webhook ([`ChatPayload`]).
+pub const CHAT: &str = "chat";
 /// Attempts before an email is given up (about 2 days of back-off in all).
 pub const EMAIL_ATTEMPTS: i64 = 10;
 
@@ -102,6 +104,19 @@ impl EmailPayload {
         self.languages.clear();
         self
     }
+}
+
+/// A notice as it goes to someone's own chat webhook (kind [`CHAT`]): the line of what
+/// waits, in their language, and the path it points at (the worker makes the link).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ChatPayload {
+    pub service: domain::chat::ChatService,
+    pub url: String,
+    pub text: String,
+    pub path: String,
+    /// The recipient's language (`None`: every language, as `text` is).
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 /// A notice as the app lists it: a translation key (`{key}.subject` is its line), its
@@ -262,7 +277,15 @@ pub(crate) async fn insert_jobs(tx: &mut Tx, jobs: &[NewJob], now: DateTime<Utc>
                 && !channels.by_email()
             {
                 if let Some(r) = &recipient {
-                    added += crate::notifications::write(tx, j, r.user, notice, now).await?;
+                    let n = crate::notifications::write(tx, j, r.user, notice, now).await?;
+                    added += n;
+                    if n == 1
+                        && let Some((service, url)) = &r.chat
+                    {
+                        let subject = email.clone().for_language(language).subject;
+                        let chat = (*service, url.as_str(), language);
+                        chat_job(tx, j, chat, &subject, &notice.path, now).await?;
+                    }
                 }
                 continue;
             }
@@ -271,49 +294,89 @@ pub(crate) async fn insert_jobs(tx: &mut Tx, jobs: &[NewJob], now: DateTime<Utc>
                     .map_err(|e| StoreError::Integrity(format!("email payload: {e}")))?,
             );
         }
-        let n = tx
-            .execute(
-                &Query::insert()
-                    .into_table(Jobs::Table)
-                    .columns([
-                        Jobs::TenantId,
-                        Jobs::Kind,
-                        Jobs::Key,
-                        Jobs::Payload,
-                        Jobs::State,
-                        Jobs::Attempts,
-                        Jobs::MaxAttempts,
-                        Jobs::RunAt,
-                        Jobs::CreatedAt,
-                    ])
-                    .values_panic([
-                        j.tenant.0.into(),
-                        j.kind.clone().into(),
-                        j.key.clone().into(),
-                        payload.as_str().into(),
-                        JobState::Queued.key().into(),
-                        0_i64.into(),
-                        j.max_attempts.into(),
-                        j.run_at.into(),
-                        now.into(),
-                    ])
-                    .on_conflict(OnConflict::column(Jobs::Key).do_nothing().to_owned())
-                    .to_owned(),
-            )
-            .await?;
+        let n = tx.execute(&insert_statement(j, &payload, now)).await?;
         added += n;
         // Every email notice also waits in the app, for the account it is addressed to,
         // unless they read their notices by e-mail only.
         if n == 1
             && let Some(r) = &recipient
-            && r.notify.in_app()
-            && let Ok(email) = serde_json::from_str::<EmailPayload>(&j.payload)
+            && let Ok(email) = serde_json::from_str::<EmailPayload>(&payload)
             && let Some(notice) = &email.notice
         {
-            crate::notifications::write(tx, j, r.user, notice, now).await?;
+            if r.notify.in_app() {
+                crate::notifications::write(tx, j, r.user, notice, now).await?;
+            }
+            // …and in their own chat, when they connected one the company allows.
+            if let Some((service, url)) = &r.chat {
+                let chat = (*service, url.as_str(), r.language.as_deref());
+                chat_job(tx, j, chat, &email.subject, &notice.path, now).await?;
+            }
         }
     }
     Ok(added)
+}
+
+/// The statement that enqueues `j` with `payload` (a repeated key adds nothing).
+fn insert_statement(j: &NewJob, payload: &str, now: DateTime<Utc>) -> sea_query::InsertStatement {
+    Query::insert()
+        .into_table(Jobs::Table)
+        .columns([
+            Jobs::TenantId,
+            Jobs::Kind,
+            Jobs::Key,
+            Jobs::Payload,
+            Jobs::State,
+            Jobs::Attempts,
+            Jobs::MaxAttempts,
+            Jobs::RunAt,
+            Jobs::CreatedAt,
+        ])
+        .values_panic([
+            j.tenant.0.into(),
+            j.kind.clone().into(),
+            j.key.clone().into(),
+            payload.into(),
+            JobState::Queued.key().into(),
+            0_i64.into(),
+            j.max_attempts.into(),
+            j.run_at.into(),
+            now.into(),
+        ])
+        .on_conflict(OnConflict::column(Jobs::Key).do_nothing().to_owned())
+        .to_owned()
+}
+
+/// How many times a chat message is tried before it is given up.
+pub const CHAT_ATTEMPTS: i64 = 8;
+
+/// Enqueues the notice of e-mail job `j` for the recipient's own chat webhook (kind
+/// [`CHAT`], keyed after the e-mail so it goes once).
+async fn chat_job(
+    tx: &mut crate::Tx,
+    j: &NewJob,
+    (service, url, language): (domain::chat::ChatService, &str, Option<&str>),
+    text: &str,
+    path: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let payload = serde_json::to_string(&ChatPayload {
+        service,
+        url: url.to_string(),
+        text: text.to_string(),
+        path: path.to_string(),
+        language: language.map(str::to_string),
+    })
+    .map_err(|e| StoreError::Integrity(format!("chat payload: {e}")))?;
+    let job = NewJob {
+        tenant: j.tenant,
+        kind: CHAT.into(),
+        key: format!("{}:chat", j.key),
+        payload: payload.clone(),
+        run_at: now,
+        max_attempts: CHAT_ATTEMPTS,
+    };
+    tx.execute(&insert_statement(&job, &payload, now)).await?;
+    Ok(())
 }
 
 impl Store {

@@ -5,10 +5,21 @@
 
 use crate::db::Tx;
 use crate::jobs::{NewJob, Notice};
-use crate::schema::{Notifications, Users};
+use crate::schema::{ChatColumns, Notifications, Tenants, Users};
 use crate::{Result, Store, StoreError, TenantId, UserId};
 use chrono::{DateTime, Utc};
 use domain::account::NotifyChannels;
+use domain::chat::ChatService;
+
+/// id, language, notices, chat service, chat address, the company's chat services.
+type RecipientRow = (
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 use sea_query::{Expr, ExprTrait, Func, OnConflict, Order, Query};
 
 /// A notice in someone's list.
@@ -27,6 +38,8 @@ pub(crate) struct Recipient {
     pub user: i64,
     pub language: Option<String>,
     pub notify: NotifyChannels,
+    /// Their own chat webhook, when the company allows its service.
+    pub chat: Option<(ChatService, String)>,
 }
 
 /// The tenant's account with this address, if any.
@@ -35,23 +48,44 @@ pub(crate) async fn recipient(
     tenant: TenantId,
     address: &str,
 ) -> Result<Option<Recipient>> {
-    let row: Option<(i64, Option<String>, Option<String>)> = tx
+    let row: Option<RecipientRow> = tx
         .fetch_optional(
             &Query::select()
-                .columns([Users::Id, Users::Language, Users::Notify])
+                .column((Users::Table, Users::Id))
+                .column((Users::Table, Users::Language))
+                .column((Users::Table, Users::Notify))
+                .column((Users::Table, Users::ChatService))
+                .column((Users::Table, Users::ChatUrl))
+                .column((Tenants::Table, ChatColumns::ChatServices))
                 .from(Users::Table)
-                .and_where(Expr::col(Users::TenantId).eq(tenant.0))
-                .and_where(Expr::col(Users::Email).eq(address.to_lowercase()))
+                .inner_join(
+                    Tenants::Table,
+                    Expr::col((Tenants::Table, Tenants::Id))
+                        .equals((Users::Table, Users::TenantId)),
+                )
+                .and_where(Expr::col((Users::Table, Users::TenantId)).eq(tenant.0))
+                .and_where(Expr::col((Users::Table, Users::Email)).eq(address.to_lowercase()))
+                .and_where(Expr::col((Users::Table, Users::Disabled)).eq(false))
                 .to_owned(),
         )
         .await?;
-    Ok(row.map(|(user, language, notify)| Recipient {
-        user,
-        language,
-        notify: notify
-            .as_deref()
-            .and_then(NotifyChannels::parse)
-            .unwrap_or_default(),
+    Ok(row.map(|(user, language, notify, service, url, allowed)| {
+        let allowed: Vec<ChatService> = allowed
+            .and_then(|a| serde_json::from_str(&a).ok())
+            .unwrap_or_default();
+        Recipient {
+            user,
+            language,
+            notify: notify
+                .as_deref()
+                .and_then(NotifyChannels::parse)
+                .unwrap_or_default(),
+            chat: service
+                .as_deref()
+                .and_then(ChatService::parse)
+                .filter(|s| allowed.contains(s))
+                .zip(url),
+        }
     }))
 }
 

@@ -45,6 +45,10 @@ pub(crate) enum Users {
     Language,
     /// Where notices go: email, in_app or both; unset: both (migration 39).
     Notify,
+    /// The chat service of the user's own webhook: slack or teams (migration 39).
+    ChatService,
+    /// The user's own incoming-webhook address (migration 39).
+    ChatUrl,
 }
 
 #[derive(Iden, Clone, Copy)]
@@ -969,6 +973,13 @@ pub(crate) enum SubsidyClaims {
 #[derive(Iden, Clone, Copy)]
 pub(crate) enum LearningColumns {
     SubsidyRules,
+}
+
+/// The column migration 39 adds to `tenants`: the chat services people may connect
+/// (JSON list).
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ChatColumns {
+    ChatServices,
 }
 
 /// The column migration 37 adds to `tenants` for the side-job rules (JSON).

@@ -9,6 +9,7 @@ use argon2::password_hash::{
 };
 use chrono::{DateTime, Utc};
 use domain::account::NotifyChannels;
+use domain::chat::ChatService;
 use domain::{EmailAddress, Role, RoleSet};
 use sea_query::{Expr, ExprTrait, Func, Order, Query};
 
@@ -32,6 +33,8 @@ pub struct User {
     pub language: Option<String>,
     /// Where their notices go.
     pub notify: NotifyChannels,
+    /// Their own chat webhook, if they connected one: (service, address).
+    pub chat: Option<(ChatService, String)>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -48,6 +51,8 @@ struct UserRow {
     created_at: DateTime<Utc>,
     language: Option<String>,
     notify: Option<String>,
+    chat_service: Option<String>,
+    chat_url: Option<String>,
 }
 
 impl UserRow {
@@ -70,6 +75,11 @@ impl UserRow {
                 .as_deref()
                 .and_then(NotifyChannels::parse)
                 .unwrap_or_default(),
+            chat: self
+                .chat_service
+                .as_deref()
+                .and_then(ChatService::parse)
+                .zip(self.chat_url),
         }
     }
 }
@@ -89,6 +99,8 @@ fn select_users() -> sea_query::SelectStatement {
             Users::CreatedAt,
             Users::Language,
             Users::Notify,
+            Users::ChatService,
+            Users::ChatUrl,
         ])
         .from(Users::Table)
         .to_owned()
@@ -592,6 +604,53 @@ impl Store {
         } else {
             Ok(())
         }
+    }
+
+    /// Connects (or with `None` disconnects) the user's own chat webhook. The address is
+    /// checked by the caller (`domain::chat::parse_webhook`).
+    pub async fn set_user_chat(
+        &self,
+        tenant: TenantId,
+        id: UserId,
+        chat: Option<(ChatService, &str)>,
+    ) -> Result<()> {
+        let n = self
+            .execute(
+                &Query::update()
+                    .table(Users::Table)
+                    .values([
+                        (Users::ChatService, chat.map(|(s, _)| s.key()).into()),
+                        (Users::ChatUrl, chat.map(|(_, u)| u.to_string()).into()),
+                    ])
+                    .and_where(Expr::col(Users::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Users::Id).eq(id.0))
+                    .to_owned(),
+            )
+            .await?;
+        if n == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The chat services the company lets people connect.
+    pub async fn chat_services(&self, tenant: TenantId) -> Result<Vec<ChatService>> {
+        self.tenant_json(
+            tenant,
+            crate::schema::ChatColumns::ChatServices,
+            "chat services",
+        )
+        .await
+    }
+
+    pub async fn set_chat_services(
+        &self,
+        tenant: TenantId,
+        services: &[ChatService],
+    ) -> Result<()> {
+        self.set_tenant_json(tenant, crate::schema::ChatColumns::ChatServices, &services)
+            .await
     }
 
     /// Does `password` open this account? (The user changing their own password says

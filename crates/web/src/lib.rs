@@ -31,6 +31,7 @@ mod role_models;
 mod surveys;
 
 // The whole URL surface, the shared HTTP machinery, and the background worker.
+pub mod chat;
 mod routes;
 pub mod shared;
 pub mod worker;
@@ -74,6 +75,9 @@ pub struct WebConfig {
     pub public_url: String,
     /// Whether an SMTP server is configured (without one, emails wait in the outbox).
     pub smtp_configured: bool,
+    /// Hosts (`host` or `host:port`) besides Slack's and Teams' own that people's chat
+    /// webhooks may point at, over any scheme: a company's relay, a test receiver.
+    pub webhook_hosts: Vec<String>,
 }
 
 impl Default for WebConfig {
@@ -84,6 +88,7 @@ impl Default for WebConfig {
             absolute_timeout: chrono::Duration::hours(12),
             public_url: "http://127.0.0.1:8080".into(),
             smtp_configured: false,
+            webhook_hosts: Vec::new(),
         }
     }
 }

@@ -91,6 +91,10 @@ pub struct TickReport {
     pub emails_sent: usize,
     pub emails_retrying: usize,
     pub emails_failed: usize,
+    /// Notices posted to people's own chat webhooks.
+    pub chat_sent: usize,
+    pub chat_retrying: usize,
+    pub chat_failed: usize,
 }
 
 /// The worker of one process.
@@ -98,11 +102,16 @@ pub struct TickReport {
 pub struct Worker {
     state: AppState,
     mailer: Option<Mailer>,
+    chat: crate::chat::ChatPoster,
 }
 
 impl Worker {
     pub fn new(state: AppState, mailer: Option<Mailer>) -> Worker {
-        Worker { state, mailer }
+        Worker {
+            state,
+            mailer,
+            chat: crate::chat::ChatPoster::default(),
+        }
     }
 
     /// Runs ticks every `every` until the process ends; errors are logged, not fatal.
@@ -231,6 +240,10 @@ impl Worker {
         if let Some(mailer) = &self.mailer {
             self.deliver(mailer, now, &mut report).await?;
         }
+        let posted = self.chat.deliver(&self.state, now).await?;
+        report.chat_sent += posted.sent;
+        report.chat_retrying += posted.retrying;
+        report.chat_failed += posted.failed;
         Ok(report)
     }
 

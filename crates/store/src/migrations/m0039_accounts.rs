@@ -2,9 +2,11 @@
 
 use super::*;
 
-/// Accounts on the web: each user's language (ja/en, unset = the browser's) and where
-/// their notices go (email, in-app or both; unset = both), and the purpose of a link
-/// sent by e-mail (an invitation, or a password reset — unset = invitation).
+/// Accounts on the web: each user's language (ja/en, unset = the browser's), where
+/// their notices go (email, in-app or both; unset = both) and their own chat webhook
+/// (service and address); the chat services the company allows (JSON on `tenants`);
+/// and the purpose of a link sent by e-mail (an invitation, or a password reset —
+/// unset = invitation).
 pub(super) fn m0039_accounts(engine: Engine) -> Statements {
     let alter = |t: sea_query::TableAlterStatement| match engine {
         Engine::Sqlite => t.to_string(SqliteQueryBuilder),
@@ -21,6 +23,24 @@ pub(super) fn m0039_accounts(engine: Engine) -> Statements {
             Table::alter()
                 .table(Users::Table)
                 .add_column(ColumnDef::new(Users::Notify).text().null())
+                .to_owned(),
+        ),
+        alter(
+            Table::alter()
+                .table(Users::Table)
+                .add_column(ColumnDef::new(Users::ChatService).text().null())
+                .to_owned(),
+        ),
+        alter(
+            Table::alter()
+                .table(Users::Table)
+                .add_column(ColumnDef::new(Users::ChatUrl).text().null())
+                .to_owned(),
+        ),
+        alter(
+            Table::alter()
+                .table(Tenants::Table)
+                .add_column(ColumnDef::new(ChatColumns::ChatServices).text().null())
                 .to_owned(),
         ),
         alter(

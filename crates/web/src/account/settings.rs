@@ -16,12 +16,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::account::NotifyChannels;
+use store::jobs::{CHAT, CHAT_ATTEMPTS, ChatPayload, NewJob};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/account", get(page))
         .route("/account/password", post(change_password))
         .route("/account/preferences", post(save_preferences))
+        .route("/account/chat", post(save_chat))
+        .route("/account/chat/test", post(test_chat))
 }
 
 #[derive(Template, WebTemplate)]
@@ -42,6 +45,13 @@ pub struct SettingsPage {
     channels: Vec<(&'static str, String)>,
     preferences_error: Option<String>,
     min_chars: usize,
+    /// The services the company allows.
+    chat_services: Vec<&'static str>,
+    /// The user's connection: (service, masked address).
+    chat: Option<(&'static str, String)>,
+    /// The chat form as typed after a refusal: (service, address).
+    chat_typed: (String, String),
+    chat_error: Option<String>,
 }
 
 async fn view(state: &AppState, page: &Page, auth: &Auth) -> Result<SettingsPage, AppError> {
@@ -71,6 +81,20 @@ async fn view(state: &AppState, page: &Page, auth: &Auth) -> Result<SettingsPage
             .collect(),
         preferences_error: None,
         min_chars: domain::values::MIN_PASSWORD_CHARS,
+        chat_services: state
+            .store
+            .chat_services(auth.tenant())
+            .await?
+            .iter()
+            .map(|s| s.key())
+            .collect(),
+        chat: auth
+            .user
+            .chat
+            .as_ref()
+            .map(|(s, u)| (s.key(), domain::chat::masked(u))),
+        chat_typed: Default::default(),
+        chat_error: None,
     })
 }
 
@@ -149,4 +173,82 @@ async fn save_preferences(
             Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
         }
     }
+}
+
+/// POST /account/chat — connects the user's own webhook (or, with no service,
+/// disconnects it).
+async fn save_chat(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    form: FormData,
+) -> Result<Response, AppError> {
+    let service = form.get("service").to_string();
+    let url = form.get("url").to_string();
+    match app::accounts::set_chat(
+        &state.store,
+        &auth.caller(&origin),
+        &service,
+        &url,
+        &state.config.webhook_hosts,
+    )
+    .await?
+    {
+        Ok(()) => {
+            let key = if service.trim().is_empty() {
+                "chat.disconnected"
+            } else {
+                "chat.saved"
+            };
+            set_flash(&page.session, "success", page.t(key)).await?;
+            Ok(Redirect::to("/account#chat").into_response())
+        }
+        Err(problem) => {
+            let mut body = view(&state, &page, &auth).await?;
+            body.chat_typed = (service, url);
+            body.chat_error = Some(page.t(&format!("chat.error.{problem}")));
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
+        }
+    }
+}
+
+/// POST /account/chat/test — posts a test message to the user's own webhook (through
+/// the queue, like every notice).
+async fn test_chat(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    _form: FormData,
+) -> Result<Response, AppError> {
+    let Some((service, url)) = auth.user.chat.clone() else {
+        set_flash(&page.session, "error", page.t("chat.none")).await?;
+        return Ok(Redirect::to("/account#chat").into_response());
+    };
+    let now = state.clock.now();
+    let lang = auth
+        .user
+        .language
+        .as_deref()
+        .and_then(Lang::parse)
+        .unwrap_or(page.lang);
+    let payload = serde_json::to_string(&ChatPayload {
+        service,
+        url,
+        text: lang.catalog().get("chat.test_text").to_string(),
+        path: "/account".into(),
+        language: Some(lang.code().to_string()),
+    })
+    .map_err(|e| AppError::internal("chat payload", e))?;
+    let job = NewJob {
+        tenant: auth.tenant(),
+        kind: CHAT.into(),
+        key: format!("chat-test-{}-{}", auth.user.id.0, now.timestamp_millis()),
+        payload,
+        run_at: now,
+        max_attempts: CHAT_ATTEMPTS,
+    };
+    state.store.enqueue_jobs(&[job], now).await?;
+    set_flash(&page.session, "success", page.t("chat.test_queued")).await?;
+    Ok(Redirect::to("/account#chat").into_response())
 }

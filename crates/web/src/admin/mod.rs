@@ -36,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/check-in", post(set_grace))
         .route("/admin", get(settings_page))
         .route("/admin/settings", post(save_settings))
+        .route("/admin/chat", post(save_chat))
         .route("/admin/users", get(users_page))
         .route("/admin/users/{id}/roles", post(save_roles))
         .route("/admin/users/{id}/disable", post(disable_user))
@@ -61,6 +62,8 @@ struct SettingsPage {
     grace_error: Option<String>,
     /// What waits on the admin (やること): (sentence, where to act, test id).
     to_do: Vec<(String, &'static str, &'static str)>,
+    /// Chat services people may connect: (key, allowed).
+    chat: Vec<(&'static str, bool)>,
 }
 
 /// The settings page with the grace period form as typed and what is wrong with it.
@@ -115,7 +118,36 @@ async fn settings_view(
             .await?
             .to_string(),
         grace_error: None,
+        chat: chat_choices(state, auth).await?,
     })
+}
+
+async fn chat_choices(
+    state: &AppState,
+    auth: &Auth,
+) -> Result<Vec<(&'static str, bool)>, AppError> {
+    let allowed = state.store.chat_services(auth.tenant()).await?;
+    Ok(domain::chat::ChatService::ALL
+        .iter()
+        .map(|s| (s.key(), allowed.contains(s)))
+        .collect())
+}
+
+/// POST /admin/chat — which chat services people may connect their own webhook of.
+async fn save_chat(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    form: FormData,
+) -> Result<Response, AppError> {
+    let chosen: Vec<domain::chat::ChatService> = form
+        .get_all("service")
+        .filter_map(domain::chat::ChatService::parse)
+        .collect();
+    app::accounts::set_chat_services(&state.store, &auth.caller(&origin), &chosen).await?;
+    set_flash(&page.session, "success", page.t("admin.saved")).await?;
+    Ok(Redirect::to("/admin#chat").into_response())
 }
 
 /// The admin's やること: mail that could not be sent, accounts whose sign-in is paused,
@@ -242,6 +274,7 @@ async fn save_settings(
                 .to_string(),
             grace_error: None,
             to_do: admin_to_do(&state, &page, &auth).await?,
+            chat: chat_choices(&state, &auth).await?,
         };
         return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
     };

@@ -14,7 +14,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 use domain::policy::Action;
-use store::jobs::{EMAIL, EmailPayload, JobState, QueueCounts};
+use store::jobs::{CHAT, ChatPayload, EMAIL, EmailPayload, JobState, QueueCounts};
 
 /// The latest emails listed.
 const SHOWN: u64 = 50;
@@ -42,6 +42,8 @@ struct OutboxPage {
     shown: u64,
     counts: QueueCounts,
     rows: Vec<Row>,
+    chat_counts: QueueCounts,
+    chat_rows: Vec<Row>,
 }
 
 /// What an email is about, from its outbox key (`email:<kind>:…`).
@@ -71,25 +73,25 @@ async fn outbox_page(
         .recent_jobs(tenant, EMAIL, SHOWN)
         .await?
         .into_iter()
-        .map(|j| Row {
-            kind_key: kind_of(&j.key),
-            to: serde_json::from_str::<EmailPayload>(&j.payload)
+        .map(|j| {
+            let to = serde_json::from_str::<EmailPayload>(&j.payload)
                 .map(|p| p.to)
-                .unwrap_or_default(),
-            state_key: match j.state {
-                JobState::Queued if j.attempts > 0 => "outbox.state.retrying",
-                JobState::Queued => "outbox.state.queued",
-                JobState::Running => "outbox.state.running",
-                JobState::Done => "outbox.state.done",
-                JobState::Failed => "outbox.state.failed",
-            },
-            attempts: j.attempts,
-            created: when(j.created_at),
-            next_try: match j.state {
-                JobState::Queued => when(j.run_at),
-                _ => String::new(),
-            },
-            error: j.last_error.unwrap_or_default(),
+                .unwrap_or_default();
+            row(kind_of(&j.key), to, j)
+        })
+        .collect();
+    // Chat posts: the service and the address masked (it is a credential), never the
+    // line posted.
+    let chat_rows = state
+        .store
+        .recent_jobs(tenant, CHAT, SHOWN)
+        .await?
+        .into_iter()
+        .map(|j| {
+            let to = serde_json::from_str::<ChatPayload>(&j.payload)
+                .map(|p| format!("{} {}", p.service, domain::chat::masked(&p.url)))
+                .unwrap_or_default();
+            row("outbox.kind.chat".into(), to, j)
         })
         .collect();
     Ok(OutboxPage {
@@ -97,6 +99,29 @@ async fn outbox_page(
         smtp_configured: state.config.smtp_configured,
         shown: SHOWN,
         counts: state.store.queue_counts(tenant, EMAIL).await?,
+        chat_counts: state.store.queue_counts(tenant, CHAT).await?,
         rows,
+        chat_rows,
     })
+}
+
+fn row(kind_key: String, to: String, j: store::jobs::JobStatus) -> Row {
+    Row {
+        kind_key,
+        to,
+        state_key: match j.state {
+            JobState::Queued if j.attempts > 0 => "outbox.state.retrying",
+            JobState::Queued => "outbox.state.queued",
+            JobState::Running => "outbox.state.running",
+            JobState::Done => "outbox.state.done",
+            JobState::Failed => "outbox.state.failed",
+        },
+        attempts: j.attempts,
+        created: when(j.created_at),
+        next_try: match j.state {
+            JobState::Queued => when(j.run_at),
+            _ => String::new(),
+        },
+        error: j.last_error.unwrap_or_default(),
+    }
 }
