@@ -4,15 +4,30 @@
 // language and notices.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { startServer, startSmtpSink, eventually, launchBrowser, signIn, shot, click, fitsPhone } from './support.mjs';
 
 let server;
 let smtp;
 let context;
+let receiver;
+const posts = [];
 
 before(async () => {
   smtp = await startSmtpSink();
-  server = await startServer({ env: { KYORITSU_SMTP_URL: smtp.url, KYORITSU_WORKER_INTERVAL_SECONDS: '1' } });
+  // A local chat webhook receiver (Slack's shape), which the server may post to.
+  receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => { body += d; });
+    req.on('end', () => { posts.push({ path: req.url, body: JSON.parse(body) }); res.end('ok'); });
+  });
+  await new Promise((ok) => receiver.listen(0, '127.0.0.1', ok));
+  const hooks = `127.0.0.1:${receiver.address().port}`;
+  server = await startServer({ env: {
+    KYORITSU_SMTP_URL: smtp.url,
+    KYORITSU_WORKER_INTERVAL_SECONDS: '1',
+    KYORITSU_WEBHOOK_HOSTS: `["${hooks}"]`,
+  } });
   context = await launchBrowser();
 });
 
@@ -20,6 +35,7 @@ after(async () => {
   await context?.close();
   await server?.stop();
   smtp?.stop();
+  receiver?.close();
 });
 
 /// The path of the newest e-mailed link under `/${prefix}/` to `to`.
@@ -115,6 +131,12 @@ test('the admin invites a department; one sets a password, another resets a forg
 
 test('a user chooses English and notices in the app only on their own settings page', async () => {
   const page = await context.newPage();
+  // The admin allows Slack for people's own webhooks.
+  await signIn(page, server.base, 'admin');
+  await page.goto(`${server.base}/admin#chat`);
+  await page.check('[data-testid=chat-allow-slack]');
+  await click(page, '[data-testid=chat-services-save]');
+  assert.ok(await page.isChecked('[data-testid=chat-allow-slack]'));
   await signIn(page, server.base, 'employee');
   await click(page, '[data-testid=signed-in-as]');
   assert.match(await page.textContent('h1'), /アカウント設定/);
@@ -127,6 +149,18 @@ test('a user chooses English and notices in the app only on their own settings p
   assert.match(await page.textContent('[data-testid=password-error]'), /現在のパスワードが正しくありません/);
   await shot(page, 'account-settings');
   await fitsPhone(page, 'account-settings');
+  // Their own Slack: a wrong address is said and kept; theirs is connected and tested.
+  await page.fill('[data-testid=chat-url]', 'https://example.com/hooks/x');
+  await click(page, '[data-testid=chat-save]');
+  assert.match(await page.textContent('[data-testid=chat-error]'), /WebhookのURLではありません/);
+  assert.equal(await page.inputValue('[data-testid=chat-url]'), 'https://example.com/hooks/x');
+  await page.fill('[data-testid=chat-url]', `http://127.0.0.1:${receiver.address().port}/services/T0/B0/own`);
+  await click(page, '[data-testid=chat-save]');
+  assert.match(await page.textContent('[data-testid=chat-connected]'), /Slackに接続しています/);
+  await click(page, '[data-testid=chat-test]');
+  const post = await eventually(() => posts.find((p) => p.path === '/services/T0/B0/own'), 30_000, 'the test message');
+  assert.match(post.body.text, /テストメッセージ/);
+  await page.locator('#chat').screenshot({ path: `${process.cwd()}/artifacts/account-chat.png` });
   await page.selectOption('[data-testid=preferences-language]', 'en');
   await page.check('[data-testid=notify-in_app]');
   await click(page, '[data-testid=preferences-save]');

@@ -121,8 +121,11 @@ app_test!(
                 &[("_csrf", &csrf), ("department", &code)],
             )
             .await;
-        assert_eq!((s, to.as_str()), (StatusCode::SEE_OTHER, "/admin/users"));
-        let (_, users) = admin.get("/admin/users").await;
+        assert_eq!(
+            (s, to.as_str()),
+            (StatusCode::SEE_OTHER, "/admin/users?state=no_password")
+        );
+        let (_, users) = admin.get(&to).await;
         assert!(users.contains(&format!("{}人に招待メールを送りました", reachable.len())));
         assert!(users.contains("data-testid=\"user-invited\""));
         // Each got an employee's account linked to them, without a password, and a mail.

@@ -29,6 +29,7 @@ mod accounts;
 mod anchors;
 mod autonomy;
 mod career_sheet;
+mod chat;
 mod commitments;
 mod company_policy;
 mod confidentiality;

@@ -29,14 +29,27 @@ impl TestApp {
 
     /// The app over a database as it is.
     pub(crate) async fn serve(db: TestDb) -> TestApp {
-        let store = db.store.clone();
-        let state = web::AppState::new(
-            store.clone(),
+        TestApp::serve_with(
+            db,
             web::WebConfig {
                 secure_cookies: false,
                 ..Default::default()
             },
-        );
+        )
+        .await
+    }
+
+    /// The demo company, served with `config`.
+    pub(crate) async fn spawn_with(db: TestDb, config: web::WebConfig) -> TestApp {
+        kyoritsu::cli::create_demo(&db.store, 80, 3, false)
+            .await
+            .expect("demo company");
+        TestApp::serve_with(db, config).await
+    }
+
+    async fn serve_with(db: TestDb, config: web::WebConfig) -> TestApp {
+        let store = db.store.clone();
+        let state = web::AppState::new(store.clone(), config);
         let app = web::router(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

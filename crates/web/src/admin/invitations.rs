@@ -161,7 +161,8 @@ async fn invite_department(
                 )
             };
             set_flash(&page.session, "success", text).await?;
-            Ok(Redirect::to("/admin/users").into_response())
+            // Straight to whom the invitations went: the accounts without a password.
+            Ok(Redirect::to("/admin/users?state=no_password").into_response())
         }
         Err(problem) => {
             let mut p = view(&state, &page, &auth, "").await?;
