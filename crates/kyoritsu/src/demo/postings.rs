@@ -348,6 +348,14 @@ pub async fn seed(
                 .await?;
         }
     }
+    // チャット連携: people may connect their own Slack or Teams (no one has yet: a real
+    // webhook is theirs to make).
+    store
+        .set_chat_services(
+            t,
+            &[domain::chat::ChatService::Slack, domain::chat::ChatService::Teams],
+        )
+        .await?;
     // 副業・兼業: the company's rules, and applications from colleagues — one waiting for
     // HR, one approved, one asked to change.
     store

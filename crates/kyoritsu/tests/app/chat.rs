@@ -91,7 +91,12 @@ async fn a_notice_reaches_the_persons_own_chat(db: TestDb) {
         )
     };
     let manager = app.signed_in("manager@demo.example.jp").await;
-    // Nothing is allowed yet: no form, and a post is refused.
+    // The demo allows both services; with none allowed there is no form, and a post is
+    // refused.
+    let admin = app.signed_in("admin@demo.example.jp").await;
+    let csrf = admin.csrf("/admin").await;
+    admin.post("/admin/chat", &[("_csrf", &csrf)]).await;
+    assert!(app.store.chat_services(t.id).await.expect("q").is_empty());
     let (_, page) = manager.get("/account").await;
     assert!(!page.contains("data-testid=\"chat-form\""));
     let slack = format!("http://{}/slack", receiver.host);
@@ -106,8 +111,6 @@ async fn a_notice_reaches_the_persons_own_chat(db: TestDb) {
             .await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{who}");
     }
-    let admin = app.signed_in("admin@demo.example.jp").await;
-    let csrf = admin.csrf("/admin").await;
     admin
         .post(
             "/admin/chat",
