@@ -353,7 +353,10 @@ pub async fn seed(
     store
         .set_chat_services(
             t,
-            &[domain::chat::ChatService::Slack, domain::chat::ChatService::Teams],
+            &[
+                domain::chat::ChatService::Slack,
+                domain::chat::ChatService::Teams,
+            ],
         )
         .await?;
     // 副業・兼業: the company's rules, and applications from colleagues — one waiting for
