@@ -4,8 +4,9 @@
     python3 scripts/smtp_sink.py PORT FILE
 
 Listens on 127.0.0.1:PORT and appends every message it accepts to FILE as one JSON line:
-{"from", "to": [...], "subject", "body"} with the subject and the plain-text body decoded,
-so tests can read what a person would. Prints "ready" once it listens.
+{"from", "to": [...], "subject", "body", "calendars": [...]} with the subject and the
+plain-text body decoded, so tests can read what a person would, and every text/calendar
+part as {"method", "filename", "text"}. Prints "ready" once it listens.
 """
 import email
 import json
@@ -29,6 +30,15 @@ class Sink:
             "to": envelope.rcpt_tos,
             "subject": str(msg["subject"]),
             "body": body.get_content() if body is not None else "",
+            "calendars": [
+                {
+                    "method": part.get_param("method"),
+                    "filename": part.get_filename(),
+                    "text": part.get_content(),
+                }
+                for part in msg.walk()
+                if part.get_content_type() == "text/calendar"
+            ],
         }
         with self.lock, open(self.path, "a", encoding="utf-8") as f:
             f.write(json.dumps(record, ensure_ascii=False) + "\n")

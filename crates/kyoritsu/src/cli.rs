@@ -1830,6 +1830,8 @@ async fn generate_demo(
             "Which of our company's principles matters most in your own work?",
         )
         .await?;
+    // The demo's meetings were generated, not booked: nobody is sent invitations for them.
+    store.mark_invitations_sent(t.id).await?;
     store
         .append_audit(
             cli_audit(&t, AuditAction::TenantCreated)

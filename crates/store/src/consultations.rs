@@ -377,6 +377,7 @@ impl Store {
                         Dialogues::State,
                         Dialogues::CreatedByUserId,
                         Dialogues::CreatedAt,
+                        Dialogues::CalendarDue,
                     ])
                     .values_panic([
                         tenant.0.into(),
@@ -389,6 +390,7 @@ impl Store {
                         DialogueState::Scheduled.key().into(),
                         b.booked_by.0.into(),
                         now.into(),
+                        true.into(),
                     ])
                     .returning_col(Dialogues::Id)
                     .to_owned(),
@@ -587,11 +589,14 @@ impl Store {
             .await?;
         let mut cancelled = Vec::new();
         for (slot, dialogue) in upcoming {
+            let mut cancel = Query::update()
+                .table(Dialogues::Table)
+                .value(Dialogues::State, DialogueState::Cancelled.key())
+                .value(Dialogues::ClosedAt, now)
+                .to_owned();
+            crate::dialogues::cancel_in_calendars(&mut cancel);
             tx.execute(
-                &Query::update()
-                    .table(Dialogues::Table)
-                    .value(Dialogues::State, DialogueState::Cancelled.key())
-                    .value(Dialogues::ClosedAt, now)
+                &cancel
                     .and_where(Expr::col(Dialogues::TenantId).eq(tenant.0))
                     .and_where(Expr::col(Dialogues::Id).eq(dialogue))
                     .to_owned(),

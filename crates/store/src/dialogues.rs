@@ -650,6 +650,7 @@ impl Store {
                             Dialogues::SeriesId,
                             Dialogues::CreatedByUserId,
                             Dialogues::CreatedAt,
+                            Dialogues::CalendarDue,
                         ])
                         .values_panic([
                             tenant.0.into(),
@@ -663,6 +664,7 @@ impl Store {
                             series_id.into(),
                             new.created_by.0.into(),
                             now.into(),
+                            true.into(),
                         ])
                         .returning_col(Dialogues::Id)
                         .to_owned(),
@@ -799,12 +801,17 @@ impl Store {
         if !DialogueState::Scheduled.may_become(to) {
             return Ok(false);
         }
+        let mut update = Query::update()
+            .table(Dialogues::Table)
+            .value(Dialogues::State, to.key())
+            .value(Dialogues::ClosedAt, Utc::now())
+            .to_owned();
+        if to == DialogueState::Cancelled {
+            cancel_in_calendars(&mut update);
+        }
         let n = self
             .execute(
-                &Query::update()
-                    .table(Dialogues::Table)
-                    .value(Dialogues::State, to.key())
-                    .value(Dialogues::ClosedAt, Utc::now())
+                &update
                     .and_where(Expr::col(Dialogues::TenantId).eq(tenant.0))
                     .and_where(Expr::col(Dialogues::Id).eq(id))
                     .and_where(Expr::col(Dialogues::State).eq(DialogueState::Scheduled.key()))
@@ -1630,4 +1637,15 @@ impl Store {
         }
         Ok(done)
     }
+}
+
+/// A cancellation changes the invitation: its SEQUENCE goes up and a CANCEL waits to be
+/// e-mailed to the attendees.
+pub(crate) fn cancel_in_calendars(update: &mut sea_query::UpdateStatement) {
+    update
+        .value(
+            Dialogues::CalendarSeq,
+            Expr::col(Dialogues::CalendarSeq).add(1),
+        )
+        .value(Dialogues::CalendarDue, true);
 }

@@ -88,6 +88,19 @@ pub struct EmailPayload {
     /// as the job is queued (`subject`/`body` hold every language, for anyone else).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub languages: Vec<(String, String, String)>,
+    /// A calendar invitation attached as `invite.ics` (RFC 5546: its METHOD, and the
+    /// iCalendar text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<CalendarPart>,
+}
+
+/// An iCalendar object carried by an e-mail, so mail programs add, move or remove the
+/// event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CalendarPart {
+    /// `REQUEST` or `CANCEL`.
+    pub method: String,
+    pub ics: String,
 }
 
 impl EmailPayload {
@@ -750,5 +763,99 @@ mod tests {
             !q.to_string(sea_query::SqliteQueryBuilder)
                 .contains("FOR UPDATE")
         );
+    }
+}
+
+/// A dialogue whose calendar invitation (or cancellation) waits to be e-mailed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DueInvitation {
+    pub dialogue: crate::dialogues::Dialogue,
+    /// The SEQUENCE the invitation carries.
+    pub sequence: i64,
+}
+
+impl Store {
+    /// Dialogues starting between `now` and `until` whose invitation or cancellation
+    /// waits to be e-mailed (a series' later meetings wait until they come within
+    /// reach, so nobody gets a year of invitations at once). Those that began
+    /// meanwhile are let go first: an invitation to the past helps nobody.
+    pub async fn due_invitations(
+        &self,
+        tenant: TenantId,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<DueInvitation>> {
+        self.execute(
+            &Query::update()
+                .table(Dialogues::Table)
+                .value(Dialogues::CalendarDue, false)
+                .and_where(Expr::col(Dialogues::CalendarDue).eq(true))
+                .and_where(Expr::col(Dialogues::TenantId).eq(tenant.0))
+                .and_where(Expr::col(Dialogues::StartsAt).lte(now))
+                .to_owned(),
+        )
+        .await?;
+        let due: Vec<(i64, i64)> = self
+            .fetch_all(
+                &Query::select()
+                    .columns([Dialogues::Id, Dialogues::CalendarSeq])
+                    .from(Dialogues::Table)
+                    .and_where(Expr::col(Dialogues::CalendarDue).eq(true))
+                    .and_where(Expr::col(Dialogues::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Dialogues::StartsAt).gt(now))
+                    .and_where(Expr::col(Dialogues::StartsAt).lte(until))
+                    .order_by(Dialogues::StartsAt, Order::Asc)
+                    .limit(limit)
+                    .to_owned(),
+            )
+            .await?;
+        let mut out = Vec::with_capacity(due.len());
+        for (id, sequence) in due {
+            if let Some(dialogue) = self.dialogue(tenant, id).await? {
+                out.push(DueInvitation { dialogue, sequence });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Marks a dialogue's invitation of `sequence` as sent and enqueues its e-mails,
+    /// together; false (nothing enqueued) when another process sent it first or it
+    /// changed meanwhile (the next pass sends the newer one).
+    pub async fn send_invitation(
+        &self,
+        tenant: TenantId,
+        dialogue: i64,
+        sequence: i64,
+        emails: &[NewJob],
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        self.mark_and_enqueue(
+            Query::update()
+                .table(Dialogues::Table)
+                .value(Dialogues::CalendarDue, false)
+                .and_where(Expr::col(Dialogues::TenantId).eq(tenant.0))
+                .and_where(Expr::col(Dialogues::Id).eq(dialogue))
+                .and_where(Expr::col(Dialogues::CalendarDue).eq(true))
+                .and_where(Expr::col(Dialogues::CalendarSeq).eq(sequence))
+                .to_owned(),
+            emails,
+            now,
+        )
+        .await
+    }
+
+    /// Nothing of the tenant waits to be sent to calendars (after generating a demo
+    /// company, whose meetings nobody booked by hand).
+    pub async fn mark_invitations_sent(&self, tenant: TenantId) -> Result<u64> {
+        self.execute(
+            &Query::update()
+                .table(Dialogues::Table)
+                .value(Dialogues::CalendarDue, false)
+                .and_where(Expr::col(Dialogues::CalendarDue).eq(true))
+                .and_where(Expr::col(Dialogues::TenantId).eq(tenant.0))
+                .to_owned(),
+        )
+        .await
     }
 }

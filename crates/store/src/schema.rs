@@ -231,6 +231,10 @@ pub(crate) enum Dialogues {
     SubjectRating,
     SubjectReflection,
     ReflectedAt,
+    /// The calendar invitation's SEQUENCE: raised by each change (migration 39).
+    CalendarSeq,
+    /// An invitation or cancellation waits to be e-mailed to the attendees (migration 39).
+    CalendarDue,
 }
 
 #[derive(Iden, Clone, Copy)]

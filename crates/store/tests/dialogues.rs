@@ -801,6 +801,7 @@ fn email_job(t: TenantId, key: &str, now: chrono::DateTime<Utc>) -> store::jobs:
             body: "本文".into(),
             notice: None,
             languages: Vec::new(),
+            calendar: None,
         },
         now,
     )

@@ -31,6 +31,7 @@ mod role_models;
 mod surveys;
 
 // The whole URL surface, the shared HTTP machinery, and the background worker.
+pub mod calendar_mail;
 pub mod chat;
 mod routes;
 pub mod shared;

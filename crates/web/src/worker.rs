@@ -21,7 +21,7 @@ use crate::shared::email::compose;
 use crate::shared::i18n::Lang;
 use chrono::{DateTime, Duration, Utc};
 use domain::PersonId;
-use lettre::message::{Mailbox, header::ContentType};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use store::jobs::{EMAIL, EmailPayload, NewJob};
 use store::{Store, StoreError, TenantId};
@@ -61,13 +61,38 @@ impl Mailer {
             .to
             .parse::<Mailbox>()
             .map_err(|e| (format!("address '{}': {e}", email.to), true))?;
-        let message = Message::builder()
+        let builder = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(email.subject.clone())
-            .header(ContentType::TEXT_PLAIN)
-            .body(email.body.clone())
-            .map_err(|e| (format!("message: {e}"), true))?;
+            .subject(email.subject.clone());
+        let message = match &email.calendar {
+            None => builder
+                .header(ContentType::TEXT_PLAIN)
+                .body(email.body.clone()),
+            // The text, then the invitation both as the message's calendar alternative
+            // (how Outlook and Google recognise an invitation) and as a file to open.
+            Some(c) => {
+                let kind = ContentType::parse(&format!(
+                    "text/calendar; charset=UTF-8; method={}",
+                    c.method
+                ))
+                .map_err(|e| (format!("calendar content type: {e}"), true))?;
+                builder.multipart(
+                    MultiPart::mixed()
+                        .multipart(
+                            MultiPart::alternative()
+                                .singlepart(SinglePart::plain(email.body.clone()))
+                                .singlepart(
+                                    SinglePart::builder()
+                                        .header(kind.clone())
+                                        .body(c.ics.clone()),
+                                ),
+                        )
+                        .singlepart(Attachment::new("invite.ics".into()).body(c.ics.clone(), kind)),
+                )
+            }
+        }
+        .map_err(|e| (format!("message: {e}"), true))?;
         self.transport.send(message).await.map(|_| ()).map_err(|e| {
             // 5xx answers are permanent; everything else (refused connection, timeouts,
             // 4xx) may pass later.
@@ -91,6 +116,8 @@ pub struct TickReport {
     pub emails_sent: usize,
     pub emails_retrying: usize,
     pub emails_failed: usize,
+    /// Dialogues whose calendar invitation or cancellation was e-mailed.
+    pub calendar_invitations: usize,
     /// Notices posted to people's own chat webhooks.
     pub chat_sent: usize,
     pub chat_retrying: usize,
@@ -211,6 +238,8 @@ impl Worker {
             report.reminders_sent += self.remind(tenant.id, now).await?;
             report.step_reminders += self.remind_programme_steps(tenant.id, now).await?;
             report.feedback_invitations += self.invite_training_feedback(tenant.id, now).await?;
+            report.calendar_invitations +=
+                crate::calendar_mail::send_due(&self.state, tenant.id, now).await?;
             let current = tenant
                 .settings
                 .calendar

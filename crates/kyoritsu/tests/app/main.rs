@@ -28,6 +28,7 @@ macro_rules! app_test {
 mod accounts;
 mod anchors;
 mod autonomy;
+mod calendar;
 mod career_sheet;
 mod chat;
 mod commitments;

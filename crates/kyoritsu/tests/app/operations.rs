@@ -168,6 +168,7 @@ app_test!(
                 body: "本文".into(),
                 notice: None,
                 languages: Vec::new(),
+                calendar: None,
             },
             now,
         )

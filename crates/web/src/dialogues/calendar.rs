@@ -2,44 +2,7 @@
 
 use super::*;
 
-pub(super) fn event_for(page: &Page, d: &Dialogue) -> icalendar::Event {
-    use icalendar::{Component, EventLike};
-    let mut e = icalendar::Event::new();
-    // Dialogue ids are unique across tenants, so the UID is stable and unique.
-    e.uid(&format!("dialogue-{}@kyoritsu", d.id))
-        .summary(&format!(
-            "{}：{}",
-            page.t(&format!("dialogue.kind.{}", d.kind.key())),
-            d.subject_name
-        ))
-        .starts(d.starts_at)
-        .ends(d.ends_at())
-        .class(icalendar::Class::Confidential);
-    if !d.place.is_empty() {
-        e.location(&d.place);
-    }
-    if d.state == DialogueState::Cancelled {
-        e.status(icalendar::EventStatus::Cancelled);
-    }
-    e.done()
-}
-
-pub(super) fn ics_response(cal: icalendar::Calendar, name: &str) -> Response {
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                "text/calendar; charset=utf-8".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        cal.to_string(),
-    )
-        .into_response()
-}
+use crate::shared::calendar::{event, ics_response};
 
 /// GET /dialogues/{id}/calendar.ics — one dialogue, for those who attend it.
 pub(super) async fn calendar(
@@ -51,7 +14,7 @@ pub(super) async fn calendar(
     let (d, role) = load(&state, &auth, id).await?;
     need(policy::may_download_calendar(role))?;
     let mut cal = icalendar::Calendar::new();
-    cal.push(event_for(&page, &d));
+    cal.push(event(page.lang, &d));
     Ok(ics_response(cal.done(), &format!("dialogue-{id}.ics")))
 }
 
@@ -73,7 +36,7 @@ pub(super) async fn series_calendar(
         .iter()
         .filter(|o| o.series_id == Some(series))
     {
-        cal.push(event_for(&page, other));
+        cal.push(event(page.lang, other));
     }
     Ok(ics_response(cal.done(), &format!("series-{series}.ics")))
 }

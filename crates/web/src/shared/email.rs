@@ -65,6 +65,7 @@ fn compose_at(
         subject: format!("{} / {}", ja.0, en.0),
         body: format!("{}\n\n---\n\n{}\n", ja.1, en.1),
         notice: None,
+        calendar: None,
         languages: vec![
             ("ja".into(), ja.0, format!("{}\n", ja.1)),
             ("en".into(), en.0, format!("{}\n", en.1)),

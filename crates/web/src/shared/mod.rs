@@ -10,6 +10,7 @@ pub mod api_schema;
 pub mod applications;
 pub mod auth;
 pub mod booking;
+pub mod calendar;
 pub mod cards;
 pub mod clock;
 pub mod download;
