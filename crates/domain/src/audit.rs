@@ -270,6 +270,7 @@ pub const DETAILS: &[(&str, &str)] = &[
     ),
     ("preferences", "language {lang}, notices {notify}"),
     ("chat", "own chat webhook: {service}"),
+    ("calendar_feed", "private calendar feed {state}"),
     ("chat_services", "chat services people may connect: {list}"),
 ];
 

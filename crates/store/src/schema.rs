@@ -49,6 +49,8 @@ pub(crate) enum Users {
     ChatService,
     /// The user's own incoming-webhook address (migration 39).
     ChatUrl,
+    /// SHA-256 of the secret in the user's private calendar feed address (migration 39).
+    CalendarFeedHash,
 }
 
 #[derive(Iden, Clone, Copy)]

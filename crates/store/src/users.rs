@@ -175,6 +175,14 @@ pub enum SignIn {
     },
 }
 
+fn feed_digest(secret: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(secret.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 pub fn hash_password(password: &str) -> Result<String> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
@@ -651,6 +659,74 @@ impl Store {
     ) -> Result<()> {
         self.set_tenant_json(tenant, crate::schema::ChatColumns::ChatServices, &services)
             .await
+    }
+
+    /// Starts (or restarts: the earlier address stops working) the user's private
+    /// calendar feed; returns the secret for its address (only its SHA-256 is kept).
+    /// With `false`, stops it.
+    pub async fn set_calendar_feed(
+        &self,
+        tenant: TenantId,
+        id: UserId,
+        on: bool,
+    ) -> Result<Option<String>> {
+        let secret = on.then(|| {
+            use rand::RngCore;
+            let mut b = [0u8; 32];
+            rand::rng().fill_bytes(&mut b);
+            b.iter().map(|x| format!("{x:02x}")).collect::<String>()
+        });
+        let n = self
+            .execute(
+                &Query::update()
+                    .table(Users::Table)
+                    .value(Users::CalendarFeedHash, secret.as_deref().map(feed_digest))
+                    .and_where(Expr::col(Users::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Users::Id).eq(id.0))
+                    .to_owned(),
+            )
+            .await?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(secret)
+    }
+
+    /// Whether the user has a calendar feed running.
+    pub async fn has_calendar_feed(&self, tenant: TenantId, id: UserId) -> Result<bool> {
+        let (hash,): (Option<String>,) = self
+            .fetch_one(
+                &Query::select()
+                    .column(Users::CalendarFeedHash)
+                    .from(Users::Table)
+                    .and_where(Expr::col(Users::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(Users::Id).eq(id.0))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(hash.is_some())
+    }
+
+    /// The enabled account whose calendar feed `secret` opens, in any tenant (the
+    /// address carries no tenant).
+    pub async fn user_by_calendar_feed(&self, secret: &str) -> Result<Option<User>> {
+        if secret.len() != 64 || !secret.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(None);
+        }
+        let row: Option<(i64, i64)> = self
+            .fetch_optional(
+                &Query::select()
+                    .columns([Users::TenantId, Users::Id])
+                    .from(Users::Table)
+                    .and_where(Expr::col(Users::CalendarFeedHash).eq(feed_digest(secret)))
+                    .and_where(Expr::col(Users::Disabled).eq(false))
+                    .to_owned(),
+            )
+            .await?;
+        match row {
+            Some((t, u)) => Ok(Some(self.user(TenantId(t), UserId(u)).await?)),
+            None => Ok(None),
+        }
     }
 
     /// Does `password` open this account? (The user changing their own password says

@@ -179,3 +179,85 @@ app_test!(
         }
     }
 );
+
+app_test!(
+    a_private_calendar_feed_lists_ones_own_dialogues_until_stopped,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        let employee = app.signed_in("employee@demo.example.jp").await;
+        let csrf = employee.csrf("/account").await;
+        let (s, page) = employee
+            .post(
+                "/account/calendar",
+                &[("_csrf", &csrf), ("action", "start")],
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let url = page
+            .split("data-testid=\"feed-url\"")
+            .next()
+            .and_then(|head| head.rsplit("value=\"").next())
+            .and_then(|v| v.split('"').next())
+            .expect("the address, shown once")
+            .to_string();
+        let path = url.trim_start_matches("http://127.0.0.1:8080");
+        assert!(
+            path.starts_with("/calendar/") && path.ends_with(".ics"),
+            "{url}"
+        );
+        let (_, again) = employee.get("/account").await;
+        assert!(!again.contains(path), "shown only once");
+        // No sign-in: the address is the credential.
+        let guest = app.browser();
+        let (s, ics) = guest.get(path).await;
+        assert_eq!(s, StatusCode::OK);
+        let me = domain::PersonId(app.report_of_manager().await);
+        let since = chrono::Utc::now() - chrono::Duration::days(90);
+        let mine: Vec<i64> = app
+            .store
+            .dialogues_about(t.id, me)
+            .await
+            .expect("q")
+            .into_iter()
+            .filter(|d| d.starts_at >= since)
+            .map(|d| d.id)
+            .collect();
+        assert!(!mine.is_empty());
+        for id in &mine {
+            assert!(ics.contains(&format!("UID:dialogue-{id}@kyoritsu")), "{id}");
+        }
+        assert_eq!(
+            ics.matches("BEGIN:VEVENT").count(),
+            mine.len(),
+            "only theirs"
+        );
+        assert!(!ics.contains(PRIVATE_NOTE));
+        // Restarted: the old address stops; stopped: the new one too.
+        let (_, page) = employee
+            .post(
+                "/account/calendar",
+                &[("_csrf", &csrf), ("action", "start")],
+            )
+            .await;
+        assert!(page.contains("data-testid=\"feed-created\""));
+        let (s, _) = guest.get(path).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        employee
+            .post("/account/calendar", &[("_csrf", &csrf), ("action", "stop")])
+            .await;
+        assert!(
+            !app.store
+                .has_calendar_feed(t.id, app.user("employee@demo.example.jp").await.id)
+                .await
+                .expect("q")
+        );
+        for guess in [
+            "/calendar/0000000000000000000000000000000000000000000000000000000000000000.ics",
+            "/calendar/x.ics",
+            "/calendar/.ics",
+        ] {
+            let (s, _) = guest.get(guess).await;
+            assert_eq!(s, StatusCode::NOT_FOUND, "{guess}");
+        }
+    }
+);

@@ -70,6 +70,12 @@ pub(super) fn m0039_accounts(engine: Engine) -> Statements {
         ),
         alter(
             Table::alter()
+                .table(Users::Table)
+                .add_column(ColumnDef::new(Users::CalendarFeedHash).text().null())
+                .to_owned(),
+        ),
+        alter(
+            Table::alter()
                 .table(Tenants::Table)
                 .add_column(ColumnDef::new(ChatColumns::ChatServices).text().null())
                 .to_owned(),

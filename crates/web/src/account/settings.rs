@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/account/preferences", post(save_preferences))
         .route("/account/chat", post(save_chat))
         .route("/account/chat/test", post(test_chat))
+        .route("/account/calendar", post(calendar_feed))
 }
 
 #[derive(Template, WebTemplate)]
@@ -52,6 +53,10 @@ pub struct SettingsPage {
     /// The chat form as typed after a refusal: (service, address).
     chat_typed: (String, String),
     chat_error: Option<String>,
+    /// A calendar feed runs.
+    feed: bool,
+    /// Its address, shown once, right after it was started.
+    feed_url: Option<String>,
 }
 
 async fn view(state: &AppState, page: &Page, auth: &Auth) -> Result<SettingsPage, AppError> {
@@ -95,6 +100,11 @@ async fn view(state: &AppState, page: &Page, auth: &Auth) -> Result<SettingsPage
             .map(|(s, u)| (s.key(), domain::chat::masked(u))),
         chat_typed: Default::default(),
         chat_error: None,
+        feed: state
+            .store
+            .has_calendar_feed(auth.tenant(), auth.user.id)
+            .await?,
+        feed_url: None,
     })
 }
 
@@ -251,4 +261,43 @@ async fn test_chat(
     state.store.enqueue_jobs(&[job], now).await?;
     set_flash(&page.session, "success", page.t("chat.test_queued")).await?;
     Ok(Redirect::to("/account#chat").into_response())
+}
+
+/// POST /account/calendar — starts or restarts the private calendar feed (its address is
+/// shown on the page this once; an earlier one stops working) or, with `stop`, ends it.
+async fn calendar_feed(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Auth,
+    origin: Origin,
+    form: FormData,
+) -> Result<Response, AppError> {
+    let on = form.get("action") != "stop";
+    let secret = state
+        .store
+        .set_calendar_feed(auth.tenant(), auth.user.id, on)
+        .await?;
+    auth.caller(&origin)
+        .record(
+            &state.store,
+            domain::audit::AuditAction::PreferencesChanged,
+            ("user", auth.user.id.0),
+            domain::audit::detail(
+                "calendar_feed",
+                &[("state", &if on { "started" } else { "stopped" })],
+            ),
+        )
+        .await?;
+    let mut body = view(&state, &page, &auth).await?;
+    body.feed_url = secret.map(|s| {
+        format!(
+            "{}/calendar/{s}.ics",
+            state.config.public_url.trim_end_matches('/')
+        )
+    });
+    if !on {
+        set_flash(&page.session, "success", page.t("feed.stopped")).await?;
+        return Ok(Redirect::to("/account#calendar").into_response());
+    }
+    Ok(body.into_response())
 }
