@@ -161,6 +161,13 @@ test('a user chooses English and notices in the app only on their own settings p
   const post = await eventually(() => posts.find((p) => p.path === '/services/T0/B0/own'), 30_000, 'the test message');
   assert.match(post.body.text, /テストメッセージ/);
   await page.locator('#chat').screenshot({ path: `${process.cwd()}/artifacts/account-chat.png` });
+  // A private calendar feed: its address shown once, and a calendar program can read it.
+  await click(page, '[data-testid=feed-start]');
+  const feed = await page.inputValue('[data-testid=feed-url]');
+  const ics = await (await fetch(feed.replace(/^https?:\/\/[^/]+/, server.base))).text();
+  assert.match(ics, /BEGIN:VCALENDAR/);
+  assert.match(ics, /BEGIN:VEVENT/);
+  await page.locator('#calendar').screenshot({ path: `${process.cwd()}/artifacts/account-calendar-feed.png` });
   await page.selectOption('[data-testid=preferences-language]', 'en');
   await page.check('[data-testid=notify-in_app]');
   await click(page, '[data-testid=preferences-save]');
