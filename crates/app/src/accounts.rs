@@ -564,3 +564,101 @@ pub async fn set_chat_services(
         .await?;
     Ok(())
 }
+
+// ----- API tokens -----
+
+/// The longest label of a token.
+pub const MAX_TOKEN_LABEL_CHARS: usize = 100;
+
+/// The signed-in user makes an API token that acts as them — `read` or `write` — for
+/// one of [`domain::account::TOKEN_DAYS`]; the problem's key otherwise
+/// (`tokens.error.{key}`). The secret comes back once. Audited.
+pub async fn create_token(
+    store: &Store,
+    caller: &Caller,
+    label: &str,
+    scope: &str,
+    days: &str,
+    now: DateTime<Utc>,
+) -> Result<Result<(store::tokens::ApiToken, String), &'static str>, Error> {
+    let label = label.trim();
+    if label.is_empty()
+        || label.chars().count() > MAX_TOKEN_LABEL_CHARS
+        || label.chars().any(char::is_control)
+    {
+        return Ok(Err("label"));
+    }
+    let Some(scope) = domain::account::TokenScope::parse(scope) else {
+        return Ok(Err("scope"));
+    };
+    let Some(days) = days
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|d| domain::account::TOKEN_DAYS.contains(d))
+    else {
+        return Ok(Err("days"));
+    };
+    let (tenant, user) = (caller.actor.tenant_id, caller.actor.user_id);
+    let made = store
+        .create_token_with(
+            tenant,
+            user,
+            label,
+            scope,
+            Some(now + chrono::Duration::days(days)),
+        )
+        .await?;
+    caller
+        .record(
+            store,
+            AuditAction::TokenCreated,
+            ("token", made.0.id),
+            detail("token_made", &[("scope", &scope.key()), ("n", &days)]),
+        )
+        .await?;
+    Ok(Ok(made))
+}
+
+/// The tokens the caller sees: their own, or with `all` (the admin) the tenant's.
+pub async fn tokens(
+    store: &Store,
+    caller: &Caller,
+    all: bool,
+) -> Result<Vec<store::tokens::ApiToken>, Error> {
+    let tenant = caller.actor.tenant_id;
+    if all {
+        policy::authorize(&caller.actor, Action::ManageUsers { tenant })
+            .map_err(|_| Error::Forbidden)?;
+        Ok(store.list_tokens(tenant, None).await?)
+    } else {
+        Ok(store
+            .list_tokens(tenant, Some(caller.actor.user_id))
+            .await?)
+    }
+}
+
+/// Revokes a token: the owner's own, or any of the tenant's for the admin; anyone else
+/// is told there is no such token. Audited.
+pub async fn revoke_token(store: &Store, caller: &Caller, id: i64) -> Result<(), Error> {
+    let tenant = caller.actor.tenant_id;
+    let token = match store.token(tenant, id).await {
+        Ok(t) => t,
+        Err(StoreError::NotFound) => return Err(Error::NotFound("token")),
+        Err(e) => return Err(e.into()),
+    };
+    let own = token.user_id == caller.actor.user_id.0;
+    if !own && policy::authorize(&caller.actor, Action::ManageUsers { tenant }).is_err() {
+        return Err(Error::NotFound("token"));
+    }
+    store.revoke_token(tenant, id).await?;
+    caller
+        .record(
+            store,
+            AuditAction::TokenRevoked,
+            ("token", id),
+            String::new(),
+        )
+        .await?;
+    Ok(())
+}

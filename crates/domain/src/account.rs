@@ -49,6 +49,39 @@ impl NotifyChannels {
     }
 }
 
+/// What an API token may do. A read-only token is refused every request that could
+/// change something, whatever its user may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenScope {
+    /// Reads only (GET).
+    Read,
+    /// Reads and writes, as far as the policy lets its user (tokens made before scopes
+    /// existed are these).
+    #[default]
+    Write,
+}
+
+impl TokenScope {
+    pub fn key(self) -> &'static str {
+        match self {
+            TokenScope::Read => "read",
+            TokenScope::Write => "write",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TokenScope> {
+        match s.trim() {
+            "read" => Some(TokenScope::Read),
+            "write" => Some(TokenScope::Write),
+            _ => None,
+        }
+    }
+}
+
+/// The longest a token may live, in days; the choices offered.
+pub const TOKEN_DAYS: [i64; 4] = [7, 30, 90, 365];
+
 /// What a link sent by e-mail lets its holder do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkPurpose {

@@ -271,6 +271,7 @@ pub const DETAILS: &[(&str, &str)] = &[
     ("preferences", "language {lang}, notices {notify}"),
     ("chat", "own chat webhook: {service}"),
     ("calendar_feed", "private calendar feed {state}"),
+    ("token_made", "scope {scope}, valid for {n} days"),
     ("chat_services", "chat services people may connect: {list}"),
 ];
 

@@ -385,6 +385,12 @@ enum TokenCommand {
         /// What the token is for
         #[arg(long, default_value = "cli")]
         label: String,
+        /// read (GET only) or write
+        #[arg(long, default_value = "write")]
+        scope: String,
+        /// Days until it stops working (default: never)
+        #[arg(long)]
+        expires_in_days: Option<u32>,
         #[command(flatten)]
         format: FormatArg,
     },
@@ -2139,13 +2145,21 @@ async fn token_command(
         TokenCommand::Create {
             email,
             label,
+            scope,
+            expires_in_days,
             format,
         } => {
             let u = find_user(&store, &t, &email).await?;
             if u.disabled {
                 bail!("{} is disabled; enable the user first", u.email);
             }
-            let (token, secret) = store.create_token(t.id, u.id, &label).await?;
+            let scope = domain::account::TokenScope::parse(&scope)
+                .ok_or_else(|| anyhow!("--scope must be read or write, not '{scope}'"))?;
+            let expires = expires_in_days
+                .map(|d| chrono::Utc::now() + chrono::Duration::days(i64::from(d.max(1))));
+            let (token, secret) = store
+                .create_token_with(t.id, u.id, &label, scope, expires)
+                .await?;
             store
                 .append_audit(
                     cli_audit(&t, AuditAction::TokenCreated)

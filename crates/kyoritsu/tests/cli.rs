@@ -178,7 +178,7 @@ async fn tenants_users_and_tokens(db: TestDb) {
             .authenticate_token(&secret)
             .await
             .expect("auth")
-            .map(|(_, u)| u.0),
+            .map(|h| h.user.0),
         u["id"].as_i64()
     );
     let id = tok["id"].as_i64().expect("id").to_string();

@@ -72,6 +72,10 @@ pub(crate) enum ApiTokens {
     CreatedAt,
     LastUsedAt,
     RevokedAt,
+    /// read or write; unset: write (migration 39).
+    Scope,
+    /// When the token stops working; unset: never (migration 39).
+    ExpiresAt,
 }
 
 #[derive(Iden, Clone, Copy)]

@@ -5,6 +5,7 @@ use crate::schema::{ApiTokens, Users};
 use crate::{Result, Store, TenantId, UserId};
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
+use domain::account::TokenScope;
 use rand::RngCore;
 use sea_query::{Expr, ExprTrait, Order, Query};
 use sha2::{Digest, Sha256};
@@ -20,6 +21,31 @@ pub struct ApiToken {
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// `read` or `write` (unset: write).
+    pub scope: Option<String>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+impl ApiToken {
+    pub fn scope(&self) -> TokenScope {
+        self.scope
+            .as_deref()
+            .and_then(TokenScope::parse)
+            .unwrap_or_default()
+    }
+
+    /// Neither revoked nor expired at `now`.
+    pub fn works_at(&self, now: DateTime<Utc>) -> bool {
+        self.revoked_at.is_none() && self.expires_at.is_none_or(|e| e > now)
+    }
+}
+
+/// Who a presented token speaks for, and what it may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenHolder {
+    pub tenant: TenantId,
+    pub user: UserId,
+    pub scope: TokenScope,
 }
 
 fn digest(token: &str) -> String {
@@ -30,13 +56,27 @@ fn digest(token: &str) -> String {
 }
 
 impl Store {
-    /// Creates a token for a user; returns the stored record and the secret (shown once).
-    #[tracing::instrument(skip_all, fields(tenant.id = %tenant, user.id = %user))]
+    /// Creates a token (reads and writes, no expiry) for a user; returns the stored
+    /// record and the secret (shown once).
     pub async fn create_token(
         &self,
         tenant: TenantId,
         user: UserId,
         label: &str,
+    ) -> Result<(ApiToken, String)> {
+        self.create_token_with(tenant, user, label, TokenScope::Write, None)
+            .await
+    }
+
+    /// Creates a token of `scope` that stops working at `expires_at` (never with `None`).
+    #[tracing::instrument(skip_all, fields(tenant.id = %tenant, user.id = %user))]
+    pub async fn create_token_with(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        label: &str,
+        scope: TokenScope,
+        expires_at: Option<DateTime<Utc>>,
     ) -> Result<(ApiToken, String)> {
         self.user(tenant, user).await?;
         let mut bytes = [0u8; 32];
@@ -55,6 +95,8 @@ impl Store {
                         ApiTokens::Label,
                         ApiTokens::TokenHash,
                         ApiTokens::CreatedAt,
+                        ApiTokens::Scope,
+                        ApiTokens::ExpiresAt,
                     ])
                     .values_panic([
                         tenant.0.into(),
@@ -62,6 +104,8 @@ impl Store {
                         label.trim().into(),
                         digest(&secret).into(),
                         Utc::now().into(),
+                        scope.key().into(),
+                        expires_at.into(),
                     ])
                     .returning_col(ApiTokens::Id)
                     .to_owned(),
@@ -112,18 +156,20 @@ impl Store {
         Ok(token)
     }
 
-    /// The (tenant, user) a presented secret belongs to, if it is valid, unrevoked and its
+    /// Whom a presented secret speaks for, if it is valid, unrevoked, unexpired and its
     /// user is enabled.
-    pub async fn authenticate_token(&self, secret: &str) -> Result<Option<(TenantId, UserId)>> {
+    pub async fn authenticate_token(&self, secret: &str) -> Result<Option<TokenHolder>> {
         if !secret.starts_with(PREFIX) {
             return Ok(None);
         }
-        let found: Option<(i64, i64, i64)> = self
+        let now = Utc::now();
+        let found: Option<(i64, i64, i64, Option<String>)> = self
             .fetch_optional(
                 &Query::select()
                     .column((ApiTokens::Table, ApiTokens::Id))
                     .column((ApiTokens::Table, ApiTokens::TenantId))
                     .column((ApiTokens::Table, ApiTokens::UserId))
+                    .column((ApiTokens::Table, ApiTokens::Scope))
                     .from(ApiTokens::Table)
                     .inner_join(
                         Users::Table,
@@ -134,11 +180,16 @@ impl Store {
                         Expr::col((ApiTokens::Table, ApiTokens::TokenHash)).eq(digest(secret)),
                     )
                     .and_where(Expr::col((ApiTokens::Table, ApiTokens::RevokedAt)).is_null())
+                    .and_where(
+                        Expr::col((ApiTokens::Table, ApiTokens::ExpiresAt))
+                            .is_null()
+                            .or(Expr::col((ApiTokens::Table, ApiTokens::ExpiresAt)).gt(now)),
+                    )
                     .and_where(Expr::col((Users::Table, Users::Disabled)).eq(false))
                     .to_owned(),
             )
             .await?;
-        let Some((id, tenant, user)) = found else {
+        let Some((id, tenant, user, scope)) = found else {
             return Ok(None);
         };
         self.execute(
@@ -149,7 +200,14 @@ impl Store {
                 .to_owned(),
         )
         .await?;
-        Ok(Some((TenantId(tenant), UserId(user))))
+        Ok(Some(TokenHolder {
+            tenant: TenantId(tenant),
+            user: UserId(user),
+            scope: scope
+                .as_deref()
+                .and_then(TokenScope::parse)
+                .unwrap_or_default(),
+        }))
     }
 }
 
@@ -162,6 +220,8 @@ fn select() -> sea_query::SelectStatement {
             ApiTokens::CreatedAt,
             ApiTokens::LastUsedAt,
             ApiTokens::RevokedAt,
+            ApiTokens::Scope,
+            ApiTokens::ExpiresAt,
         ])
         .from(ApiTokens::Table)
         .to_owned()

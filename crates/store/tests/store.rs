@@ -335,7 +335,10 @@ db_test!(
             .expect("user");
         let (_, secret) = s.create_token(t, u.id, "cli").await.expect("token");
         assert_eq!(
-            s.authenticate_token(&secret).await.expect("auth"),
+            s.authenticate_token(&secret)
+                .await
+                .expect("auth")
+                .map(|h| (h.tenant, h.user)),
             Some((t, u.id))
         );
         s.set_user_disabled(t, u.id, true).await.expect("disable");
@@ -350,8 +353,65 @@ db_test!(
         ));
         s.set_user_disabled(t, u.id, false).await.expect("enable");
         assert_eq!(
-            s.authenticate_token(&secret).await.expect("auth"),
+            s.authenticate_token(&secret)
+                .await
+                .expect("auth")
+                .map(|h| (h.tenant, h.user)),
             Some((t, u.id))
+        );
+    }
+);
+
+db_test!(
+    expired_tokens_stop_working_and_each_token_keeps_its_scope,
+    |db| async move {
+        use domain::account::TokenScope;
+        let s = &db.store;
+        let t = tenant(s, "acme").await;
+        let u = s
+            .create_user(
+                t,
+                NewUser {
+                    email: EmailAddress::parse("a@example.jp").expect("e"),
+                    name: "A".into(),
+                    roles: vec![],
+                    person_id: None,
+                    password: None,
+                },
+            )
+            .await
+            .expect("user");
+        let soon = Utc::now() + chrono::Duration::days(30);
+        let (tok, read) = s
+            .create_token_with(t, u.id, "reader", TokenScope::Read, Some(soon))
+            .await
+            .expect("token");
+        assert_eq!(tok.scope(), TokenScope::Read);
+        assert_eq!(
+            s.authenticate_token(&read)
+                .await
+                .expect("auth")
+                .map(|h| h.scope),
+            Some(TokenScope::Read)
+        );
+        let (_, old) = s
+            .create_token_with(
+                t,
+                u.id,
+                "old",
+                TokenScope::Write,
+                Some(Utc::now() - chrono::Duration::seconds(1)),
+            )
+            .await
+            .expect("token");
+        assert_eq!(s.authenticate_token(&old).await.expect("auth"), None);
+        let (_, plain) = s.create_token(t, u.id, "cli").await.expect("token");
+        assert_eq!(
+            s.authenticate_token(&plain)
+                .await
+                .expect("auth")
+                .map(|h| h.scope),
+            Some(TokenScope::Write)
         );
     }
 );

@@ -612,3 +612,106 @@ app_test!(
         assert!(audit.contains("社員マスタの取り込みで退職者になったため"));
     }
 );
+
+app_test!(
+    api_tokens_have_a_scope_and_an_expiry_and_the_admin_revokes_any,
+    |app| async move {
+        let employee = app.signed_in("employee@demo.example.jp").await;
+        let csrf = employee.csrf("/account/tokens").await;
+        // A label too long: said, kept, nothing made.
+        let long = "あ".repeat(101);
+        let (s, page) = employee
+            .post(
+                "/account/tokens",
+                &[
+                    ("_csrf", &csrf),
+                    ("label", &long),
+                    ("scope", "read"),
+                    ("days", "30"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("100文字以内"));
+        let make = |scope: &'static str| {
+            let employee = &employee;
+            let csrf = csrf.clone();
+            async move {
+                let (s, page) = employee
+                    .post(
+                        "/account/tokens",
+                        &[
+                            ("_csrf", &csrf),
+                            ("label", "人事システム連携"),
+                            ("scope", scope),
+                            ("days", "30"),
+                        ],
+                    )
+                    .await;
+                assert_eq!(s, StatusCode::OK);
+                page.split("data-testid=\"token-secret\"")
+                    .next()
+                    .and_then(|h| h.rsplit("value=\"").next())
+                    .and_then(|v| v.split('"').next())
+                    .expect("the secret, once")
+                    .to_string()
+            }
+        };
+        let read = make("read").await;
+        assert!(read.starts_with("kyr_"));
+        let (s, _) = app.api(Some(&read), "/api/v1/me").await;
+        assert_eq!(s, StatusCode::OK, "a read-only token reads");
+        let (s, v) = app
+            .api_post(
+                &read,
+                "/api/v1/completions",
+                serde_json::json!({"course_id": 1, "completed_on": "2026-01-01"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+        assert_eq!(v["error"]["code"], "read_only_token");
+        let write = make("write").await;
+        let (_, page) = employee.get("/account/tokens").await;
+        assert_eq!(page.matches("data-testid=\"token-row\"").count(), 2);
+        assert!(
+            !page.contains(&read) && !page.contains(&write),
+            "never shown again"
+        );
+        // Nobody else sees or revokes them; the admin sees every one and revokes it.
+        let t = app.demo_tenant().await;
+        let mine = app
+            .store
+            .list_tokens(t.id, Some(app.user("employee@demo.example.jp").await.id))
+            .await
+            .expect("q");
+        let id = mine.last().expect("token").id;
+        let manager = app.signed_in("manager@demo.example.jp").await;
+        let (s, _) = manager.get("/admin/tokens").await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let mcsrf = manager.csrf("/account").await;
+        let (s, _) = manager
+            .post(
+                &format!("/account/tokens/{id}/revoke"),
+                &[("_csrf", &mcsrf)],
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let (s, _) = app.api(Some(&write), "/api/v1/me").await;
+        assert_eq!(s, StatusCode::OK, "still works");
+        let admin = app.signed_in("admin@demo.example.jp").await;
+        let (_, all) = admin.get("/admin/tokens").await;
+        assert!(all.contains("employee@demo.example.jp"));
+        let acsrf = admin.csrf("/admin/tokens").await;
+        let (s, to) = admin
+            .post(
+                &format!("/account/tokens/{id}/revoke"),
+                &[("_csrf", &acsrf), ("back", "admin")],
+            )
+            .await;
+        assert_eq!((s, to.as_str()), (StatusCode::SEE_OTHER, "/admin/tokens"));
+        let (s, _) = app.api(Some(&write), "/api/v1/me").await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "revoked");
+        let (_, audit) = admin.get("/admin/audit?action=token_created").await;
+        assert!(audit.contains("30日"));
+    }
+);

@@ -70,6 +70,8 @@ app_test!(permission_matrix_for_pages, |app| async move {
         ("/admin/invitations".into(), [NO, NO, NO, NO, NO, OK]),
         // One's own account: everyone signed in.
         ("/account".into(), [OK, OK, OK, OK, OK, OK]),
+        ("/account/tokens".into(), [OK, OK, OK, OK, OK, OK]),
+        ("/admin/tokens".into(), [NO, NO, NO, NO, NO, OK]),
         ("/role-models".into(), [OK, OK, OK, OK, OK, OK]),
         // 社内公募: everyone browses; HR and managers publish; HR exports.
         ("/opportunities".into(), [OK, OK, OK, OK, OK, OK]),

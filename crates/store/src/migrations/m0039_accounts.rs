@@ -76,6 +76,22 @@ pub(super) fn m0039_accounts(engine: Engine) -> Statements {
         ),
         alter(
             Table::alter()
+                .table(ApiTokens::Table)
+                .add_column(ColumnDef::new(ApiTokens::Scope).text().null())
+                .to_owned(),
+        ),
+        alter(
+            Table::alter()
+                .table(ApiTokens::Table)
+                .add_column(
+                    ColumnDef::new(ApiTokens::ExpiresAt)
+                        .timestamp_with_time_zone()
+                        .null(),
+                )
+                .to_owned(),
+        ),
+        alter(
+            Table::alter()
                 .table(Tenants::Table)
                 .add_column(ColumnDef::new(ChatColumns::ChatServices).text().null())
                 .to_owned(),

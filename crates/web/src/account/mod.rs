@@ -9,10 +9,12 @@ use axum::Router;
 mod feed;
 mod links;
 mod settings;
+mod tokens;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(links::router())
         .merge(settings::router())
+        .merge(tokens::router())
         .route("/calendar/{file}", axum::routing::get(feed::feed))
 }

@@ -347,12 +347,22 @@ impl FromRequestParts<AppState> for ApiAuth {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .ok_or_else(ApiError::unauthorized)?;
-        let (tenant, user_id) = state
+        let holder = state
             .store
             .authenticate_token(token)
             .await?
             .ok_or_else(ApiError::unauthorized)?;
-        let user = state.store.user(tenant, user_id).await?;
+        // A read-only token reads: anything that could change something is refused.
+        if holder.scope == domain::account::TokenScope::Read
+            && !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS)
+        {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "read_only_token",
+                "this token may only read (its scope is read)",
+            ));
+        }
+        let user = state.store.user(holder.tenant, holder.user).await?;
         let actor = actor_for(state, &user).await?;
         Ok(ApiAuth { actor, user })
     }
