@@ -168,6 +168,21 @@ test('a user chooses English and notices in the app only on their own settings p
   assert.match(ics, /BEGIN:VCALENDAR/);
   assert.match(ics, /BEGIN:VEVENT/);
   await page.locator('#calendar').screenshot({ path: `${process.cwd()}/artifacts/account-calendar-feed.png` });
+  // An API token of its own, read-only, shown once.
+  await click(page, '[data-testid=to-tokens]');
+  await page.fill('[data-testid=token-label]', '人事システム連携');
+  await page.check('[data-testid=token-scope-read]');
+  await click(page, '[data-testid=token-make]');
+  const token = await page.inputValue('[data-testid=token-secret]');
+  assert.match(token, /^kyr_/);
+  const me = await fetch(`${server.base}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(me.status, 200);
+  assert.equal(await page.locator('[data-testid=token-row]').count(), 1);
+  await shot(page, 'account-tokens');
+  await fitsPhone(page, 'account-tokens');
+  await click(page, '[data-testid=token-revoke]');
+  assert.match(await page.textContent('[data-testid=token-state]'), /失効/);
+  await page.goto(`${server.base}/account`);
   await page.selectOption('[data-testid=preferences-language]', 'en');
   await page.check('[data-testid=notify-in_app]');
   await click(page, '[data-testid=preferences-save]');
