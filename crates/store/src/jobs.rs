@@ -92,6 +92,10 @@ pub struct EmailPayload {
     /// iCalendar text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar: Option<CalendarPart>,
+    /// The message carries a credential (a link that sets a password): once sent, its
+    /// text is not kept in the outbox ([`Store::finish_job_forgetting_text`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub credential: bool,
 }
 
 /// An iCalendar object carried by an e-mail, so mail programs add, move or remove the
@@ -473,6 +477,35 @@ impl Store {
         )
         .await
         .map(|_| ())
+    }
+
+    /// Marks an e-mail done and keeps only its address and that it went: its subject and
+    /// text held a credential, which must not outlive the sending in the database.
+    pub async fn finish_job_forgetting_text(
+        &self,
+        id: i64,
+        to: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let kept = serde_json::to_string(&EmailPayload {
+            to: to.to_string(),
+            subject: String::new(),
+            body: String::new(),
+            notice: None,
+            languages: Vec::new(),
+            calendar: None,
+            credential: true,
+        })
+        .map_err(|e| StoreError::Integrity(format!("email payload: {e}")))?;
+        self.execute(
+            &Query::update()
+                .table(Jobs::Table)
+                .value(Jobs::Payload, kept)
+                .and_where(Expr::col(Jobs::Id).eq(id))
+                .to_owned(),
+        )
+        .await?;
+        self.finish_job(id, now).await
     }
 
     /// An attempt failed: back to the queue after [`backoff`], or `failed` once its

@@ -802,6 +802,7 @@ fn email_job(t: TenantId, key: &str, now: chrono::DateTime<Utc>) -> store::jobs:
             notice: None,
             languages: Vec::new(),
             calendar: None,
+            credential: false,
         },
         now,
     )

@@ -84,6 +84,8 @@ pub async fn send_due(
                     &[("when", &when), ("place", &place)],
                     &format!("/dialogues/{}", d.id),
                 );
+                // Its link is the dialogue's page, which asks for sign-in: no credential.
+                mail.credential = false;
                 mail.calendar = Some(CalendarPart {
                     method: method.into(),
                     ics,

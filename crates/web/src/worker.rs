@@ -512,13 +512,21 @@ impl Worker {
     ) -> Result<(), StoreError> {
         let store: &Store = &self.state.store;
         for job in store.claim_jobs(&[EMAIL], now, LEASE, BATCH).await? {
-            let sent = match serde_json::from_str::<EmailPayload>(&job.payload) {
-                Ok(email) => mailer.send(&email).await,
+            let email = serde_json::from_str::<EmailPayload>(&job.payload);
+            let sent = match &email {
+                Ok(email) => mailer.send(email).await,
                 Err(e) => Err((format!("payload: {e}"), true)),
             };
             match sent {
                 Ok(()) => {
-                    store.finish_job(job.id, self.state.clock.now()).await?;
+                    match &email {
+                        Ok(e) if e.credential => {
+                            store
+                                .finish_job_forgetting_text(job.id, &e.to, self.state.clock.now())
+                                .await?
+                        }
+                        _ => store.finish_job(job.id, self.state.clock.now()).await?,
+                    }
                     report.emails_sent += 1;
                 }
                 Err((error, permanent)) => {

@@ -340,6 +340,26 @@ app_test!(
         let (s, page) = guest.get(&format!("/password-reset/{old}")).await;
         assert_eq!(s, StatusCode::GONE);
         assert!(page.contains("data-testid=\"reset-again\""));
+        // Sent, the links leave the outbox: only the address and that it went are kept.
+        let sink = SmtpSink::start().await;
+        app.worker(Some(sink.port)).tick().await.expect("tick");
+        assert!(
+            sink.to(address).iter().any(|m| m["body"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("/password-reset/")),
+            "the mail went with its link"
+        );
+        assert!(
+            app.store
+                .recent_jobs(t.id, "email", 500)
+                .await
+                .expect("q")
+                .iter()
+                .filter(|j| j.payload.contains(address))
+                .all(|j| !j.payload.contains("/password-reset/")),
+            "no sent link stays in the database"
+        );
         // A disabled account gets no link.
         let hr = app.user("hr@demo.example.jp").await;
         app.store

@@ -169,6 +169,7 @@ app_test!(
                 notice: None,
                 languages: Vec::new(),
                 calendar: None,
+                credential: false,
             },
             now,
         )

@@ -37,7 +37,9 @@ pub fn compose_link(
     args: &[(&str, &dyn std::fmt::Display)],
     path: &str,
 ) -> EmailPayload {
-    compose_at(public_url, to, key, args, path)
+    let mut email = compose_at(public_url, to, key, args, path);
+    email.credential = true;
+    email
 }
 
 fn compose_at(
@@ -66,6 +68,7 @@ fn compose_at(
         body: format!("{}\n\n---\n\n{}\n", ja.1, en.1),
         notice: None,
         calendar: None,
+        credential: false,
         languages: vec![
             ("ja".into(), ja.0, format!("{}\n", ja.1)),
             ("en".into(), en.0, format!("{}\n", en.1)),
