@@ -84,6 +84,22 @@ impl UserRow {
     }
 }
 
+/// Accounts with their stored roles, from (user id, role) rows.
+fn with_roles(rows: Vec<UserRow>, roles: &[(i64, String)]) -> Vec<User> {
+    rows.into_iter()
+        .map(|r| {
+            let id = r.id;
+            let set = RoleSet::new(
+                roles
+                    .iter()
+                    .filter(|(u, _)| *u == id)
+                    .filter_map(|(_, s)| Role::parse(s).ok()),
+            );
+            r.into_user(set)
+        })
+        .collect()
+}
+
 fn select_users() -> sea_query::SelectStatement {
     Query::select()
         .columns([
@@ -296,19 +312,7 @@ impl Store {
                     .to_owned(),
             )
             .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| {
-                let id = r.id;
-                let set = RoleSet::new(
-                    roles
-                        .iter()
-                        .filter(|(u, _)| *u == id)
-                        .filter_map(|(_, s)| Role::parse(s).ok()),
-                );
-                r.into_user(set)
-            })
-            .collect())
+        Ok(with_roles(rows, &roles))
     }
 
     /// A page of a tenant's accounts, by address, that match `filter`, and how many match.
@@ -371,19 +375,7 @@ impl Store {
             )
             .await?
         };
-        let users = rows
-            .into_iter()
-            .map(|r| {
-                let id = r.id;
-                let set = RoleSet::new(
-                    roles
-                        .iter()
-                        .filter(|(u, _)| *u == id)
-                        .filter_map(|(_, s)| Role::parse(s).ok()),
-                );
-                r.into_user(set)
-            })
-            .collect();
+        let users = with_roles(rows, &roles);
         Ok((users, total))
     }
 
