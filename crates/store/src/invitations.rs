@@ -11,17 +11,11 @@ use domain::PersonStatus;
 use domain::account::LinkPurpose;
 use rand::RngCore;
 use sea_query::{Expr, ExprTrait, Order, Query};
-use sha2::{Digest, Sha256};
 
 /// How long an invitation link works.
 pub const VALID_FOR_DAYS: i64 = domain::account::INVITATION_VALID_DAYS;
 
-fn digest(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+use crate::tokens::digest;
 
 type InvitationRow = (
     i64,

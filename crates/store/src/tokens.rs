@@ -48,7 +48,8 @@ pub struct TokenHolder {
     pub scope: TokenScope,
 }
 
-fn digest(token: &str) -> String {
+/// The SHA-256 of a secret, in hex: what is stored of every token and link secret.
+pub(crate) fn digest(token: &str) -> String {
     Sha256::digest(token.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))

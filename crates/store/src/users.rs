@@ -191,14 +191,6 @@ pub enum SignIn {
     },
 }
 
-fn feed_digest(secret: &str) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 pub fn hash_password(password: &str) -> Result<String> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
@@ -672,7 +664,10 @@ impl Store {
             .execute(
                 &Query::update()
                     .table(Users::Table)
-                    .value(Users::CalendarFeedHash, secret.as_deref().map(feed_digest))
+                    .value(
+                        Users::CalendarFeedHash,
+                        secret.as_deref().map(crate::tokens::digest),
+                    )
                     .and_where(Expr::col(Users::TenantId).eq(tenant.0))
                     .and_where(Expr::col(Users::Id).eq(id.0))
                     .to_owned(),
@@ -710,7 +705,7 @@ impl Store {
                 &Query::select()
                     .columns([Users::TenantId, Users::Id])
                     .from(Users::Table)
-                    .and_where(Expr::col(Users::CalendarFeedHash).eq(feed_digest(secret)))
+                    .and_where(Expr::col(Users::CalendarFeedHash).eq(crate::tokens::digest(secret)))
                     .and_where(Expr::col(Users::Disabled).eq(false))
                     .to_owned(),
             )
