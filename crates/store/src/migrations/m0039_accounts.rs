@@ -1,4 +1,4 @@
-//! Migration 39: not yet released — may still change until it lands.
+//! Migration 39: released — never edit it (`crates/store/MIGRATIONS.md`).
 
 use super::*;
 
