@@ -42,7 +42,17 @@ impl By {
         }
     }
 
-    fn entry(&self, action: AuditAction) -> NewAuditEntry {
+    /// The company.
+    pub fn tenant(&self) -> TenantId {
+        self.tenant
+    }
+
+    /// The admin's account (`None`: the operator at the command line).
+    pub fn user(&self) -> Option<UserId> {
+        self.user
+    }
+
+    pub(crate) fn entry(&self, action: AuditAction) -> NewAuditEntry {
         NewAuditEntry::new(Some(self.tenant), action)
             .actor(self.user, &self.email)
             .origin(self.ip.clone(), self.request_id.clone())
@@ -353,6 +363,9 @@ pub async fn use_link(
     let LinkState::Open(link) = open_link(store, secret, purpose, now).await? else {
         return Ok(Err("gone"));
     };
+    if !crate::sso::password_allowed(store, link.tenant, link.user).await? {
+        return Ok(Err("sso_only"));
+    }
     if let Err(e) = domain::values::check_new_password(password, &link.email) {
         return Ok(Err(e));
     }
@@ -389,7 +402,7 @@ pub async fn request_reset(
     let Some(user) = store.user_by_email(tenant, &address).await? else {
         return Ok(None);
     };
-    if user.disabled {
+    if user.disabled || !crate::sso::password_allowed(store, tenant, user.id).await? {
         return Ok(None);
     }
     if let Some(last) = store
@@ -431,6 +444,9 @@ pub async fn change_password(
     again: &str,
 ) -> Result<Result<(), &'static str>, Error> {
     let (tenant, id) = (caller.actor.tenant_id, caller.actor.user_id);
+    if !crate::sso::password_allowed(store, tenant, id).await? {
+        return Ok(Err("sso_only"));
+    }
     if !store.password_matches(tenant, id, current).await? {
         return Ok(Err("current"));
     }

@@ -31,6 +31,7 @@ pub mod reports;
 pub mod requests;
 pub mod role_models;
 pub mod side_jobs;
+pub mod sso;
 pub mod surveys;
 pub mod training_feedback;
 

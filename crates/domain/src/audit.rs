@@ -209,6 +209,16 @@ pub const DETAILS: &[(&str, &str)] = &[
     ),
     ("sign_in_wait", "wait {n} s"),
     ("sign_in_throttled", "throttled"),
+    (
+        "sso_set_only",
+        "single sign-on only, through {issuer}; break-glass admin {email}",
+    ),
+    ("sso_set", "single sign-on through {issuer}"),
+    ("sso_removed", "single sign-on removed"),
+    ("sso_created", "account made at the first single sign-on"),
+    ("sign_in_sso", "through single sign-on"),
+    ("sso_refused", "single sign-on refused: {why}"),
+    ("password_off", "password refused: single sign-on only"),
     ("sign_in_disabled", "disabled"),
     ("throttle_cleared", "{n} failures"),
     ("autonomy_definition", "autonomy definition"),
@@ -308,7 +318,7 @@ const NUMERIC: [&str; 8] = [
     "n", "id", "rows", "added", "updated", "left", "count", "ids",
 ];
 /// Slots holding one word (a key such as `given` or `page`).
-const WORD: [&str; 3] = ["event", "via", "kind"];
+const WORD: [&str; 4] = ["event", "via", "kind", "why"];
 
 fn fit(pattern: &'static str, stored: &str) -> Option<Vec<(&'static str, String)>> {
     // Literal pieces and slot names, in order: "a {x} b {y}" → ["a ", "x", " b ", "y", ""].

@@ -41,6 +41,7 @@ pub mod request;
 pub mod role;
 pub mod role_model;
 pub mod side_job;
+pub mod sso;
 pub mod survey;
 pub mod throttle;
 pub mod training;

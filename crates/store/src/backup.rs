@@ -41,7 +41,7 @@ pub const FORMAT_VERSION: u64 = 1;
 
 /// Every table that holds a tenant's data, parents before children. A test checks that
 /// no other table of the schema holds tenant data, so a new table cannot be forgotten.
-pub const TABLES: [&str; 64] = [
+pub const TABLES: [&str; 65] = [
     "tenants",
     "departments",
     "people",
@@ -106,6 +106,7 @@ pub const TABLES: [&str; 64] = [
     "courses",
     "course_completions",
     "subsidy_claims",
+    "tenant_sso",
 ];
 
 /// Tables that are not a tenant's data: the schema's own record and the sessions.

@@ -1532,7 +1532,7 @@ impl Store {
         // (table, the SQL naming what the text is bound to, the aad's kind, the sealed
         // column). Dialogue-bound texts and a person's evaluations and diagnoses are
         // `{tenant}:{id}`; the others name their kind: `{tenant}:{kind}:{person}`.
-        const SEALED: [(&str, &str, &str, &str); 31] = [
+        const SEALED: [(&str, &str, &str, &str); 32] = [
             ("consultant_diagnoses", "person_id", "", "own_words"),
             ("worksheet_items", "dialogue_id", "", "text"),
             ("behaviour_evaluations", "person_id", "", "reason"),
@@ -1599,6 +1599,7 @@ impl Store {
             ("course_completions", "person_id", "learning", "manager_use"),
             ("subsidy_claims", "person_id", "subsidy", "note"),
             ("subsidy_claims", "person_id", "subsidy", "reason"),
+            ("tenant_sso", "tenant_id", "sso", "client_secret"),
         ];
         let mut done = 0;
         for (table, bound, kind, sealed_col) in SEALED {

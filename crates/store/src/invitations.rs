@@ -10,7 +10,7 @@ use domain::EmailAddress;
 use domain::PersonStatus;
 use domain::account::LinkPurpose;
 use rand::RngCore;
-use sea_query::{Expr, ExprTrait, Order, Query};
+use sea_query::{Expr, ExprTrait, Func, Order, Query};
 
 /// How long an invitation link works.
 pub const VALID_FOR_DAYS: i64 = domain::account::INVITATION_VALID_DAYS;
@@ -320,6 +320,53 @@ impl Store {
                 email: email.filter(|e| !e.trim().is_empty()),
             })
             .collect())
+    }
+
+    /// The one current (在籍) person of the master with this address and no account
+    /// (`None` when nobody, or more than one person, has it): whom a first sign-in
+    /// through the company's provider makes an account for.
+    pub async fn uninvited_person_with_email(
+        &self,
+        tenant: TenantId,
+        email: &domain::EmailAddress,
+    ) -> Result<Option<Uninvited>> {
+        let accounts = Query::select()
+            .column(Users::PersonId)
+            .from(Users::Table)
+            .and_where(Expr::col(Users::TenantId).eq(tenant.0))
+            .and_where(Expr::col(Users::PersonId).is_not_null())
+            .to_owned();
+        let rows: Vec<UninvitedRow> = self
+            .fetch_all(
+                &Query::select()
+                    .columns([
+                        People::Id,
+                        People::EmployeeNumber,
+                        People::Name,
+                        People::Email,
+                        People::DepartmentId,
+                    ])
+                    .from(People::Table)
+                    .and_where(Expr::col(People::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(People::Status).eq(PersonStatus::Active.as_str()))
+                    .and_where(Func::lower(Expr::col(People::Email)).eq(email.as_str()))
+                    .and_where(Expr::col(People::Id).not_in_subquery(accounts))
+                    .limit(2)
+                    .to_owned(),
+            )
+            .await?;
+        if rows.len() != 1 {
+            return Ok(None);
+        }
+        Ok(rows
+            .into_iter()
+            .next()
+            .map(|(id, number, name, email, _)| Uninvited {
+                person: PersonId(id),
+                employee_number: number,
+                name,
+                email,
+            }))
     }
 
     /// How many current (在籍) people with an address in the master have no account.

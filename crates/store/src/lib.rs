@@ -45,6 +45,7 @@ pub mod role_models;
 mod schema;
 pub mod sessions;
 pub mod side_jobs;
+pub mod sso;
 pub mod surveys;
 pub mod tenants;
 pub mod testing;

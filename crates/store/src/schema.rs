@@ -1010,3 +1010,20 @@ pub(crate) enum CompanyPolicies {
     WrittenByUserId,
     WrittenAt,
 }
+
+/// シングルサインオン: each company's OpenID Connect provider (migration 40); the client
+/// secret is sealed.
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum TenantSso {
+    Table,
+    Id,
+    TenantId,
+    Issuer,
+    ClientId,
+    ClientSecret,
+    EmailClaim,
+    CreateUsers,
+    SsoOnly,
+    BreakGlassUserId,
+    UpdatedAt,
+}

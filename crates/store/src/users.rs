@@ -547,6 +547,25 @@ impl Store {
         Ok(SignIn::Success(self.user(tenant, user_id).await?))
     }
 
+    /// Records a sign-in that needed no password (through the company's provider).
+    pub async fn mark_signed_in(
+        &self,
+        tenant: TenantId,
+        id: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.execute(
+            &Query::update()
+                .table(Users::Table)
+                .value(Users::LastSignInAt, now)
+                .and_where(Expr::col(Users::TenantId).eq(tenant.0))
+                .and_where(Expr::col(Users::Id).eq(id.0))
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+
     /// The enabled account of a person, if they have one (emails go to accounts).
     pub async fn account_of_person(
         &self,

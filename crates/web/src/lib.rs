@@ -28,6 +28,7 @@ mod questions;
 mod reports;
 mod requests;
 mod role_models;
+mod sign_in;
 mod surveys;
 
 // The whole URL surface, the shared HTTP machinery, and the background worker.

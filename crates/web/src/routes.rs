@@ -8,10 +8,10 @@ use crate::shared::error::ErrorBody;
 use crate::{
     AppState, account, admin, anchors, autonomy, career_sheet, clients, consultants, dialogues,
     home, kpi, notifications, opportunities, pairs, people, policy, programmes, questions, reports,
-    requests, role_models, surveys,
+    requests, role_models, sign_in, surveys,
 };
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::get;
 use utoipa::Modify;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -24,8 +24,7 @@ pub fn pages() -> Router<AppState> {
     Router::new()
         // signing in, the language, each role's home
         .route("/", get(auth::root))
-        .route("/login", get(auth::login_form).post(auth::login))
-        .route("/logout", post(auth::logout))
+        .merge(sign_in::router())
         .route("/lang/{code}", get(auth::switch_language))
         .merge(home::router())
         // お知らせ: the in-app copy of every email notice

@@ -54,6 +54,7 @@ mod m0036_dialogue_concerns_index;
 mod m0037_postings;
 mod m0038_learning;
 mod m0039_accounts;
+mod m0040_sso;
 
 use m0001_platform::m0001_platform;
 use m0002_imports::m0002_imports;
@@ -94,6 +95,7 @@ use m0036_dialogue_concerns_index::m0036_dialogue_concerns_index;
 use m0037_postings::m0037_postings;
 use m0038_learning::m0038_learning;
 use m0039_accounts::m0039_accounts;
+use m0040_sso::m0040_sso;
 
 type Statements = Vec<String>;
 
@@ -298,6 +300,11 @@ const MIGRATIONS: &[Migration] = &[
         version: 39,
         name: "accounts",
         up: m0039_accounts,
+    },
+    Migration {
+        version: 40,
+        name: "sso",
+        up: m0040_sso,
     },
 ];
 

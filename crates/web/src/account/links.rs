@@ -54,12 +54,21 @@ pub struct LinkPage {
     open: Option<(String, String, String)>,
     error: Option<String>,
     min_chars: usize,
+    /// The company signs in through its provider: where to start, and whether this
+    /// account may still set a password ("SSO only" leaves it to the break-glass admin).
+    sso: Option<(String, bool)>,
 }
 
 impl LinkPage {
     /// The translation key of one of this purpose's texts.
     fn key(&self, key: &str) -> String {
         format!("{}.{key}", self.kind)
+    }
+
+    /// Whether the password form is offered (not when only the provider signs this
+    /// account in).
+    fn password_form(&self) -> bool {
+        self.sso.as_ref().is_none_or(|s| s.1)
     }
 
     fn text(&self, key: &str) -> String {
@@ -74,10 +83,22 @@ async fn render(
     purpose: LinkPurpose,
     error: Option<String>,
 ) -> Result<LinkPage, AppError> {
-    let open =
+    let (open, sso) =
         match app::accounts::open_link(&state.store, secret, purpose, state.clock.now()).await? {
-            LinkState::Open(i) => Some((i.name, i.email, when(i.expires_at))),
-            LinkState::Gone => None,
+            LinkState::Open(i) => {
+                let sso = match app::sso::settings(&state.store, i.tenant).await? {
+                    Some(s) => {
+                        let slug = state.store.tenant(i.tenant).await?.slug;
+                        Some((
+                            format!("/sso/start?tenant={slug}"),
+                            domain::sso::password_allowed(Some(&s), i.user),
+                        ))
+                    }
+                    None => None,
+                };
+                (Some((i.name, i.email, when(i.expires_at))), sso)
+            }
+            LinkState::Gone => (None, None),
         };
     Ok(LinkPage {
         shell: page.shell(None, ""),
@@ -85,6 +106,7 @@ async fn render(
         open,
         error,
         min_chars: domain::values::MIN_PASSWORD_CHARS,
+        sso,
     })
 }
 

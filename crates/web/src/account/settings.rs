@@ -39,6 +39,9 @@ pub struct SettingsPage {
     /// Translation keys of the roles held.
     roles: Vec<String>,
     has_password: bool,
+    /// The company signs in through its provider alone, and this is not its break-glass
+    /// admin: no password to change.
+    sso_only: bool,
     password_error: Option<String>,
     /// `ja`, `en` or empty (the browser's).
     language: String,
@@ -77,6 +80,7 @@ async fn view(state: &AppState, page: &Page, auth: &Auth) -> Result<SettingsPage
             .store
             .has_password(auth.tenant(), auth.user.id)
             .await?,
+        sso_only: !app::sso::password_allowed(&state.store, auth.tenant(), auth.user.id).await?,
         password_error: None,
         language: auth.user.language.clone().unwrap_or_default(),
         notify: auth.user.notify.key(),

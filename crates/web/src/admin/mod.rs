@@ -26,6 +26,7 @@ pub mod api;
 mod audit;
 pub mod invitations;
 mod outbox;
+mod sso;
 
 use audit::{audit_csv, audit_page};
 
@@ -33,6 +34,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(outbox::router())
         .merge(invitations::router())
+        .merge(sso::router())
         .route("/admin/check-in", post(set_grace))
         .route("/admin", get(settings_page))
         .route("/admin/settings", post(save_settings))

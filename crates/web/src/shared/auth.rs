@@ -8,21 +8,18 @@
 use crate::shared::error::{ApiError, AppError, ErrorPage};
 use crate::shared::i18n::Lang;
 use crate::shared::shell::{Flash, Shell, ShellUser, home_of};
-use crate::{AppState, FormData, Origin};
-use askama::Template;
-use askama_web::WebTemplate;
+use crate::{AppState, Origin};
 use axum::body::Body;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query};
 use axum::http::{Method, Request, StatusCode, header, request::Parts};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
-use domain::audit::AuditAction;
 use domain::policy::Actor;
 use domain::{TenantId, UserId};
 use rand::RngCore;
 use store::audit::NewAuditEntry;
-use store::users::{SignIn, User};
+use store::users::User;
 use tower_sessions::Session;
 
 const UID: &str = "uid";
@@ -78,7 +75,7 @@ async fn session_of(parts: &mut Parts, state: &AppState) -> Result<Session, AppE
         .map_err(|(_, msg)| AppError::internal("session layer missing", msg))
 }
 
-fn session_err(e: tower_sessions::session::Error) -> AppError {
+pub fn session_err(e: tower_sessions::session::Error) -> AppError {
     AppError::internal("session store", e)
 }
 
@@ -419,194 +416,6 @@ pub async fn csrf_guard(session: Session, req: Request<Body>, next: Next) -> Res
         .await
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "shared/login.html")]
-struct LoginPage {
-    shell: Shell,
-    error: Option<String>,
-    email: String,
-    tenant: String,
-    next: String,
-    ask_tenant: bool,
-}
-
-#[derive(serde::Deserialize)]
-pub struct LoginQuery {
-    #[serde(default)]
-    next: String,
-    #[serde(default)]
-    signed_out: Option<String>,
-}
-
-/// GET /login
-pub async fn login_form(
-    State(state): State<AppState>,
-    mut page: Page,
-    Query(q): Query<LoginQuery>,
-) -> Result<Response, AppError> {
-    if page
-        .session
-        .get::<i64>(UID)
-        .await
-        .map_err(session_err)?
-        .is_some()
-    {
-        return Ok(Redirect::to("/").into_response());
-    }
-    if q.signed_out.is_some() && page.flash.is_none() {
-        page.flash = Some(Flash {
-            kind: "info".into(),
-            text: page.t("login.signed_out"),
-        });
-    } else if !q.next.is_empty() && page.flash.is_none() {
-        page.flash = Some(Flash {
-            kind: "info".into(),
-            text: page.t("login.required"),
-        });
-    }
-    let ask_tenant = state.store.list_tenants().await?.len() > 1;
-    Ok(LoginPage {
-        shell: page.shell(None, ""),
-        error: None,
-        email: String::new(),
-        tenant: String::new(),
-        next: q.next,
-        ask_tenant,
-    }
-    .into_response())
-}
-
-/// POST /login
-pub async fn login(
-    State(state): State<AppState>,
-    page: Page,
-    origin: Origin,
-    form: FormData,
-) -> Result<Response, AppError> {
-    let email = form.get("email").trim().to_string();
-    let password = form.get("password").to_string();
-    let tenant_code = form.get("tenant").trim().to_string();
-    let next = form.get("next").to_string();
-    let tenants = state.store.list_tenants().await?;
-    let ask_tenant = tenants.len() > 1;
-    let fail = |status: StatusCode, message: String| {
-        let body = LoginPage {
-            shell: page.shell(None, ""),
-            error: Some(message),
-            email: email.clone(),
-            tenant: tenant_code.clone(),
-            next: next.clone(),
-            ask_tenant,
-        };
-        Ok((status, body).into_response())
-    };
-    if email.is_empty() || password.is_empty() {
-        return fail(StatusCode::BAD_REQUEST, page.t("login.missing_fields"));
-    }
-    let tenant = if ask_tenant {
-        if tenant_code.is_empty() {
-            return fail(StatusCode::BAD_REQUEST, page.t("login.tenant_required"));
-        }
-        match tenants
-            .iter()
-            .find(|t| t.slug == tenant_code.to_ascii_lowercase())
-        {
-            Some(t) => t.clone(),
-            None => {
-                return fail(
-                    StatusCode::UNAUTHORIZED,
-                    page.tf("login.unknown_tenant", "code", &tenant_code),
-                );
-            }
-        }
-    } else {
-        match tenants.into_iter().next() {
-            Some(t) => t,
-            None => return fail(StatusCode::UNAUTHORIZED, page.t("login.failed")),
-        }
-    };
-    let now = Utc::now();
-    let audit = |action: AuditAction, user: Option<UserId>| {
-        NewAuditEntry::new(Some(tenant.id), action)
-            .actor(user, &email)
-            .origin(origin.ip.clone(), origin.request_id.clone())
-    };
-    match state
-        .store
-        .sign_in(tenant.id, &email, &password, origin.ip.as_deref(), now)
-        .await?
-    {
-        SignIn::Success(user) => {
-            establish(&page.session, &user, now).await?;
-            state
-                .store
-                .append_audit(audit(AuditAction::SignIn, Some(user.id)))
-                .await?;
-            let actor = actor_for(&state, &user).await?;
-            // An empty or unsafe `next` leads home.
-            let target = match safe_next(&next) {
-                "/" => home_of(actor.roles.landing()),
-                path => path,
-            };
-            let mut r = Redirect::to(target).into_response();
-            if let Some(lang) = user.language.as_deref().and_then(Lang::parse) {
-                remember_language(&mut r, lang)?;
-            }
-            Ok(r)
-        }
-        SignIn::Rejected {
-            user_id,
-            wait_until,
-        } => {
-            state
-                .store
-                .append_audit(audit(AuditAction::SignInFailed, user_id))
-                .await?;
-            if let Some(until) = wait_until {
-                state
-                    .store
-                    .append_audit(audit(AuditAction::SignInLocked, user_id).detail(
-                        domain::audit::detail(
-                            "sign_in_wait",
-                            &[("n", &(until - now).num_seconds())],
-                        ),
-                    ))
-                    .await?;
-            }
-            fail(StatusCode::UNAUTHORIZED, page.t("login.failed"))
-        }
-        SignIn::Throttled { user_id, until } => {
-            state
-                .store
-                .append_audit(
-                    audit(AuditAction::SignInFailed, user_id)
-                        .detail(domain::audit::detail("sign_in_throttled", &[])),
-                )
-                .await?;
-            // The same answer for every account, real or not, and for the address.
-            let seconds = (until - now).num_seconds().max(1);
-            let mut r = fail(
-                StatusCode::TOO_MANY_REQUESTS,
-                page.tf("login.throttled", "seconds", seconds),
-            )?;
-            if let Ok(v) = header::HeaderValue::from_str(&seconds.to_string()) {
-                r.headers_mut().insert(header::RETRY_AFTER, v);
-            }
-            Ok(r)
-        }
-        SignIn::Disabled { user_id } => {
-            state
-                .store
-                .append_audit(
-                    audit(AuditAction::SignInFailed, Some(user_id))
-                        .detail(domain::audit::detail("sign_in_disabled", &[])),
-                )
-                .await?;
-            fail(StatusCode::FORBIDDEN, page.t("login.disabled"))
-        }
-    }
-}
-
 /// Signs `user` in on this session: a fresh session id (so a planted id is worthless),
 /// the sign-in instant, a new CSRF token.
 pub async fn establish(session: &Session, user: &User, now: DateTime<Utc>) -> Result<(), AppError> {
@@ -629,6 +438,13 @@ pub async fn establish(session: &Session, user: &User, now: DateTime<Utc>) -> Re
         .await
         .map_err(session_err)?;
     Ok(())
+}
+
+/// The account this session is signed in to, if any (as stored: checked by [`Auth`]).
+pub async fn signed_in_ids(session: &Session) -> Result<Option<(TenantId, UserId)>, AppError> {
+    let uid: Option<i64> = session.get(UID).await.map_err(session_err)?;
+    let tid: Option<i64> = session.get(TID).await.map_err(session_err)?;
+    Ok(uid.zip(tid).map(|(u, t)| (TenantId(t), UserId(u))))
 }
 
 /// After the user changed their own password (which signed out every session): this
@@ -657,34 +473,6 @@ pub fn remember_language(r: &mut Response, lang: Lang) -> Result<(), AppError> {
         header::HeaderValue::from_str(&cookie).map_err(|e| AppError::internal("cookie", e))?,
     );
     Ok(())
-}
-
-/// POST /logout
-pub async fn logout(
-    State(state): State<AppState>,
-    page: Page,
-    origin: Origin,
-) -> Result<Response, AppError> {
-    let uid: Option<i64> = page.session.get(UID).await.map_err(session_err)?;
-    let tid: Option<i64> = page.session.get(TID).await.map_err(session_err)?;
-    if let (Some(uid), Some(tid)) = (uid, tid) {
-        let email = state
-            .store
-            .user(TenantId(tid), UserId(uid))
-            .await
-            .map(|u| u.email)
-            .unwrap_or_default();
-        state
-            .store
-            .append_audit(
-                NewAuditEntry::new(Some(TenantId(tid)), AuditAction::SignOut)
-                    .actor(Some(UserId(uid)), &email)
-                    .origin(origin.ip, origin.request_id),
-            )
-            .await?;
-    }
-    page.session.flush().await.map_err(session_err)?;
-    Ok(Redirect::to("/login?signed_out=1").into_response())
 }
 
 #[derive(serde::Deserialize)]

@@ -19,6 +19,7 @@ pub mod error;
 pub mod figures;
 pub mod forms;
 pub mod i18n;
+pub mod oidc;
 pub mod ops;
 pub mod pager;
 pub mod pdf;
