@@ -33,6 +33,7 @@ macro_rules! out {
 }
 
 mod consultants;
+mod identity;
 
 #[derive(Parser)]
 #[command(
@@ -147,6 +148,9 @@ enum Command {
     /// Career consultants (キャリアコンサルタント): proposals and profile imports.
     #[command(subcommand)]
     Consultants(ConsultantsCommand),
+    /// Single sign-on with the company's OpenID Connect provider (シングルサインオン).
+    #[command(subcommand)]
+    Sso(SsoCommand),
     /// Write one tenant's data, whole, in the backup format (to standard output, or
     /// --output FILE). Confidential texts stay sealed: keep the note key with the backup.
     Backup {
@@ -191,6 +195,46 @@ enum Command {
         #[command(flatten)]
         format: FormatArg,
     },
+}
+
+#[derive(Subcommand)]
+enum SsoCommand {
+    /// Set (or change) the company's provider. Every problem is named and nothing
+    /// changes unless all is well. Audited.
+    Set {
+        /// The provider's issuer URL (HTTPS; plain HTTP on the loopback only)
+        #[arg(long)]
+        issuer: String,
+        /// The client id registered at the provider
+        #[arg(long)]
+        client_id: String,
+        /// A file holding the client secret (kept sealed under the note key)
+        #[arg(long)]
+        client_secret_file: PathBuf,
+        /// The ID token claim carrying the e-mail address
+        #[arg(long, default_value = "email")]
+        email_claim: String,
+        /// Make an employee's account at the first sign-in of a current person of the
+        /// employee master who has none
+        #[arg(long)]
+        create_users: bool,
+        /// Passwords stop working, but for the break-glass admin's
+        #[arg(long)]
+        sso_only: bool,
+        /// The break-glass admin's address (default: the one set before, else the
+        /// earliest admin with a password)
+        #[arg(long)]
+        break_glass: Option<String>,
+        #[command(flatten)]
+        format: FormatArg,
+    },
+    /// Print the company's provider settings (never the secret) and the redirect URI
+    Show {
+        #[command(flatten)]
+        format: FormatArg,
+    },
+    /// Remove the company's provider: passwords work again
+    Remove,
 }
 
 #[derive(Subcommand)]
@@ -737,6 +781,50 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
                 matches!(format.format, OutputFormat::Json),
             )
             .await
+        }
+        Command::Sso(cmd) => {
+            let store = open(&config, url).await?;
+            let t = tenant(&store, tenant_arg).await?;
+            let public_url = config.public_url();
+            match cmd {
+                SsoCommand::Set {
+                    issuer,
+                    client_id,
+                    client_secret_file,
+                    email_claim,
+                    create_users,
+                    sso_only,
+                    break_glass,
+                    format,
+                } => {
+                    identity::set(
+                        &store,
+                        &t,
+                        identity::SetArgs {
+                            issuer: &issuer,
+                            client_id: &client_id,
+                            client_secret_file: &client_secret_file,
+                            email_claim: Some(&email_claim),
+                            create_users,
+                            sso_only,
+                            break_glass: break_glass.as_deref(),
+                        },
+                        &public_url,
+                        matches!(format.format, OutputFormat::Json),
+                    )
+                    .await
+                }
+                SsoCommand::Show { format } => {
+                    identity::show_settings(
+                        &store,
+                        &t,
+                        &public_url,
+                        matches!(format.format, OutputFormat::Json),
+                    )
+                    .await
+                }
+                SsoCommand::Remove => identity::remove(&store, &t).await,
+            }
         }
         Command::Consultants(ConsultantsCommand::Propose { employee, format }) => {
             let store = open(&config, url).await?;

@@ -55,6 +55,7 @@ mod requests;
 mod role_models;
 mod side_jobs;
 mod sign_in;
+mod sso;
 mod surveys;
 mod training_feedback;
 mod worksheet;

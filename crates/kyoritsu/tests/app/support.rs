@@ -47,14 +47,18 @@ impl TestApp {
         TestApp::serve_with(db, config).await
     }
 
-    async fn serve_with(db: TestDb, config: web::WebConfig) -> TestApp {
+    async fn serve_with(db: TestDb, mut config: web::WebConfig) -> TestApp {
         let store = db.store.clone();
-        let state = web::AppState::new(store.clone(), config);
-        let app = web::router(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
+        // Links in e-mails and the SSO callback lead back to this very server.
+        if config.public_url == web::WebConfig::default().public_url {
+            config.public_url = format!("http://{addr}");
+        }
+        let state = web::AppState::new(store.clone(), config);
+        let app = web::router(state.clone());
         tokio::spawn(async move {
             let _ = axum::serve(
                 listener,
