@@ -227,6 +227,114 @@ async fn tenants_users_and_tokens(db: TestDb) {
         None,
     ));
     assert_eq!(list.as_array().map(Vec::len), Some(2));
+
+    // Single sign-on: the secret comes from a file and is never printed or kept in clear;
+    // "SSO only" names the earliest admin with a password to break the glass.
+    let dir = std::env::temp_dir().join(format!("kyoritsu-sso-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let secret_file = dir.join("secret");
+    std::fs::write(&secret_file, "the-client-secret\n").expect("write");
+    let secret_path = secret_file.to_string_lossy().to_string();
+    let set = json(&kyoritsu(
+        &url,
+        &[
+            "sso",
+            "set",
+            "--tenant",
+            "acme",
+            "--issuer",
+            "https://login.example.jp/acme/v2.0",
+            "--client-id",
+            "kyoritsu",
+            "--client-secret-file",
+            &secret_path,
+            "--create-users",
+            "--sso-only",
+            "--format",
+            "json",
+        ],
+        None,
+    ));
+    assert_eq!(set["issuer"], "https://login.example.jp/acme/v2.0");
+    assert_eq!(set["email_claim"], "email");
+    assert_eq!(set["create_users"], true);
+    assert_eq!(set["sso_only"], true);
+    assert_eq!(set["break_glass"], "admin@acme.jp");
+    assert!(
+        set["redirect_uri"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("/sso/callback"))
+    );
+    assert!(!set.to_string().contains("the-client-secret"));
+    let t = db
+        .store
+        .tenant_by_slug("acme")
+        .await
+        .expect("q")
+        .expect("acme");
+    assert_eq!(
+        db.store
+            .sso_client_secret(t.id)
+            .await
+            .expect("q")
+            .as_deref(),
+        Some("the-client-secret")
+    );
+    let out = kyoritsu(
+        &url,
+        &[
+            "sso",
+            "set",
+            "--tenant",
+            "acme",
+            "--issuer",
+            "http://idp.example.jp",
+            "--client-id",
+            "",
+            "--client-secret-file",
+            &secret_path,
+        ],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("HTTPS") && stderr(&out).contains("client ID"),
+        "{}",
+        stderr(&out)
+    );
+    let shown = json(&kyoritsu(
+        &url,
+        &["sso", "show", "--tenant", "acme", "--format", "json"],
+        None,
+    ));
+    assert_eq!(
+        shown["issuer"], "https://login.example.jp/acme/v2.0",
+        "unchanged"
+    );
+    let out = kyoritsu(
+        &url,
+        &[
+            "sso",
+            "set",
+            "--tenant",
+            "acme",
+            "--issuer",
+            "https://x.example.jp",
+            "--client-id",
+            "k",
+            "--client-secret-file",
+            "/nonexistent/secret",
+        ],
+        None,
+    );
+    assert!(!out.status.success() && stderr(&out).contains("cannot read the client secret"));
+    assert!(
+        kyoritsu(&url, &["sso", "remove", "--tenant", "acme"], None)
+            .status
+            .success()
+    );
+    assert_eq!(db.store.sso_settings(t.id).await.expect("q"), None);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test]

@@ -22,10 +22,14 @@ use store::audit::NewAuditEntry;
 use store::users::SignIn;
 
 /// How the company's provider is offered on the sign-in page.
-#[derive(Default, Clone, Copy)]
+#[derive(Default, Clone)]
 pub struct SsoChoice {
-    /// A button (one company) or a company-code form (several) leads to the provider.
+    /// A company signs in through its provider.
     pub offered: bool,
+    /// The link to it, once the company is known (the only one, or the code typed). A
+    /// link and not a form: the pages' `form-action 'self'` would stop a form's
+    /// redirect to the provider.
+    pub start: Option<String>,
     /// The one company signs in through its provider alone: the password form is folded
     /// away, for the break-glass admin.
     pub only: bool,
@@ -43,21 +47,38 @@ pub struct LoginPage {
     sso: SsoChoice,
 }
 
-/// The sign-in page, empty, for `next`.
-pub async fn login_page(state: &AppState, page: &Page, next: &str) -> Result<LoginPage, AppError> {
+/// The sign-in page, empty, for `next`; `sso_tenant`: the company code typed to sign
+/// in through its provider (several companies).
+pub async fn login_page(
+    state: &AppState,
+    page: &Page,
+    next: &str,
+    sso_tenant: &str,
+) -> Result<LoginPage, AppError> {
     let tenants = state.store.list_tenants().await?;
+    let code = sso_tenant.trim().to_ascii_lowercase();
     let mut sso = SsoChoice::default();
+    let next_arg: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
     for t in &tenants {
         if let Some(s) = state.store.sso_settings(t.id).await? {
             sso.offered = true;
-            sso.only = tenants.len() == 1 && s.sso_only;
+            if tenants.len() == 1 {
+                sso.only = s.sso_only;
+                sso.start = Some(format!("/sso/start?next={next_arg}"));
+            } else if t.slug == code {
+                sso.start = Some(format!("/sso/start?tenant={code}&next={next_arg}"));
+            }
         }
+    }
+    let mut error = None;
+    if !code.is_empty() && sso.start.is_none() {
+        error = Some(page.tf("sso.no_such_company", "code", &code));
     }
     Ok(LoginPage {
         shell: page.shell(None, ""),
-        error: None,
+        error,
         email: String::new(),
-        tenant: String::new(),
+        tenant: code,
         next: next.to_string(),
         ask_tenant: tenants.len() > 1,
         sso,
@@ -70,6 +91,9 @@ pub struct LoginQuery {
     next: String,
     #[serde(default)]
     signed_out: Option<String>,
+    /// The company code typed to sign in through its provider.
+    #[serde(default)]
+    sso_tenant: String,
 }
 
 /// GET /login
@@ -92,7 +116,9 @@ pub async fn login_form(
             text: page.t("login.required"),
         });
     }
-    Ok(login_page(&state, &page, &q.next).await?.into_response())
+    Ok(login_page(&state, &page, &q.next, &q.sso_tenant)
+        .await?
+        .into_response())
 }
 
 /// POST /login
@@ -108,7 +134,7 @@ pub async fn login(
     let next = form.get("next").to_string();
     let tenants = state.store.list_tenants().await?;
     let ask_tenant = tenants.len() > 1;
-    let sso = login_page(&state, &page, &next).await?.sso;
+    let sso = login_page(&state, &page, &next, "").await?.sso;
     let fail = |status: StatusCode, message: String| {
         let body = LoginPage {
             shell: page.shell(None, ""),
@@ -117,7 +143,7 @@ pub async fn login(
             tenant: tenant_code.clone(),
             next: next.clone(),
             ask_tenant,
-            sso,
+            sso: sso.clone(),
         };
         Ok((status, body).into_response())
     };

@@ -322,7 +322,7 @@ async fn refused_page(
     message: String,
     next: &str,
 ) -> Result<Response, AppError> {
-    let mut p: LoginPage = login_page(state, page, next).await?;
+    let mut p: LoginPage = login_page(state, page, next, "").await?;
     p.error = Some(message);
     if let Some(t) = tenant
         && p.ask_tenant
