@@ -30,6 +30,7 @@ pub mod report_store;
 pub mod reports;
 pub mod requests;
 pub mod role_models;
+pub mod scim;
 pub mod side_jobs;
 pub mod sso;
 pub mod surveys;

@@ -40,6 +40,7 @@ pub mod rating;
 pub mod request;
 pub mod role;
 pub mod role_model;
+pub mod scim;
 pub mod side_job;
 pub mod sso;
 pub mod survey;

@@ -151,6 +151,9 @@ enum Command {
     /// Single sign-on with the company's OpenID Connect provider (シングルサインオン).
     #[command(subcommand)]
     Sso(SsoCommand),
+    /// SCIM 2.0 provisioning at /scim/v2 (Entra ID, Okta): the company's bearer token.
+    #[command(subcommand)]
+    Scim(ScimCommand),
     /// Write one tenant's data, whole, in the backup format (to standard output, or
     /// --output FILE). Confidential texts stay sealed: keep the note key with the backup.
     Backup {
@@ -195,6 +198,17 @@ enum Command {
         #[command(flatten)]
         format: FormatArg,
     },
+}
+
+#[derive(Subcommand)]
+enum ScimCommand {
+    /// Make the company's SCIM bearer token and print it once (any earlier one stops)
+    Token {
+        #[command(flatten)]
+        format: FormatArg,
+    },
+    /// Stop the company's SCIM token
+    Revoke,
 }
 
 #[derive(Subcommand)]
@@ -781,6 +795,22 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
                 matches!(format.format, OutputFormat::Json),
             )
             .await
+        }
+        Command::Scim(cmd) => {
+            let store = open(&config, url).await?;
+            let t = tenant(&store, tenant_arg).await?;
+            match cmd {
+                ScimCommand::Token { format } => {
+                    identity::scim_token(
+                        &store,
+                        &t,
+                        &config.public_url(),
+                        matches!(format.format, OutputFormat::Json),
+                    )
+                    .await
+                }
+                ScimCommand::Revoke => identity::scim_revoke(&store, &t).await,
+            }
         }
         Command::Sso(cmd) => {
             let store = open(&config, url).await?;

@@ -41,7 +41,7 @@ pub const FORMAT_VERSION: u64 = 1;
 
 /// Every table that holds a tenant's data, parents before children. A test checks that
 /// no other table of the schema holds tenant data, so a new table cannot be forgotten.
-pub const TABLES: [&str; 65] = [
+pub const TABLES: [&str; 67] = [
     "tenants",
     "departments",
     "people",
@@ -107,6 +107,8 @@ pub const TABLES: [&str; 65] = [
     "course_completions",
     "subsidy_claims",
     "tenant_sso",
+    "scim_groups",
+    "scim_group_members",
 ];
 
 /// Tables that are not a tenant's data: the schema's own record and the sessions.

@@ -43,6 +43,7 @@ pub mod questions;
 pub mod requests;
 pub mod role_models;
 mod schema;
+pub mod scim;
 pub mod sessions;
 pub mod side_jobs;
 pub mod sso;

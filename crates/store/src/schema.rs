@@ -51,6 +51,14 @@ pub(crate) enum Users {
     ChatUrl,
     /// SHA-256 of the secret in the user's private calendar feed address (migration 39).
     CalendarFeedHash,
+    /// SCIM (migration 40): the identity provider's id for the account.
+    ExternalId,
+    /// SCIM: the attributes the provider wrote besides the address (JSON).
+    Scim,
+    /// SCIM: when the provider deleted the account (it stays, disabled).
+    ScimDeletedAt,
+    /// SCIM: when the provider last wrote the account.
+    ScimUpdatedAt,
 }
 
 #[derive(Iden, Clone, Copy)]
@@ -1026,4 +1034,32 @@ pub(crate) enum TenantSso {
     SsoOnly,
     BreakGlassUserId,
     UpdatedAt,
+}
+
+/// SCIM groups (migration 40): a group named after a role gives it to its members.
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ScimGroups {
+    Table,
+    Id,
+    TenantId,
+    DisplayName,
+    ExternalId,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ScimGroupMembers {
+    Table,
+    Id,
+    TenantId,
+    GroupId,
+    UserId,
+}
+
+/// The columns migration 40 adds to `tenants`: the SCIM bearer token's digest.
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ScimColumns {
+    ScimTokenHash,
+    ScimTokenAt,
 }

@@ -35,6 +35,7 @@ mod surveys;
 pub mod calendar_mail;
 pub mod chat;
 mod routes;
+mod scim;
 pub mod shared;
 pub mod worker;
 
@@ -144,6 +145,8 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .merge(pages)
         .merge(routes::api())
+        // SCIM 2.0 provisioning (its own bearer token per company)
+        .merge(scim::router())
         // Every page and API answer may carry personal data: no browser or proxy keeps one.
         // Static assets and the API's documentation set their own caching first.
         .layer(SetResponseHeaderLayer::if_not_present(

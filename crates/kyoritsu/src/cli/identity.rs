@@ -1,6 +1,6 @@
-//! `kyoritsu sso …`: the company's single sign-on provider (シングルサインオン) from the
-//! command line, under the same rules as the admin's page (`app::sso`), audited as the
-//! operator.
+//! `kyoritsu sso …` and `kyoritsu scim …`: the company's single sign-on provider
+//! (シングルサインオン) and its SCIM provisioning token from the command line, under the
+//! same rules as the admin's pages (`app::sso`, `app::scim`), audited as the operator.
 
 use anyhow::{Result, anyhow, bail};
 use std::path::Path;
@@ -154,6 +154,44 @@ pub(super) async fn remove(store: &Store, t: &Tenant) -> Result<()> {
         );
     } else {
         out!("single sign-on was not set for tenant '{}'", t.slug);
+    }
+    Ok(())
+}
+
+/// `kyoritsu scim token`: a new SCIM bearer token, printed once (the earlier one stops).
+pub(super) async fn scim_token(
+    store: &Store,
+    t: &Tenant,
+    public_url: &str,
+    json: bool,
+) -> Result<()> {
+    let by = app::accounts::By::operator(t.id);
+    let token = app::scim::make_token(store, &by, chrono::Utc::now())
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
+    let base = format!("{public_url}/scim/v2");
+    if json {
+        super::print_json(&serde_json::json!({"token": token, "base_url": base}))?;
+    } else {
+        out!("{token}");
+        eprintln!(
+            "the SCIM token for tenant '{}' (shown only now; any earlier one has stopped). Give your identity provider the base URL {base}",
+            t.slug
+        );
+    }
+    Ok(())
+}
+
+/// `kyoritsu scim revoke`
+pub(super) async fn scim_revoke(store: &Store, t: &Tenant) -> Result<()> {
+    let by = app::accounts::By::operator(t.id);
+    if app::scim::revoke_token(store, &by)
+        .await
+        .map_err(|e| anyhow!("{e}"))?
+    {
+        out!("the SCIM token of tenant '{}' was revoked", t.slug);
+    } else {
+        out!("tenant '{}' had no SCIM token", t.slug);
     }
     Ok(())
 }

@@ -54,7 +54,7 @@ mod m0036_dialogue_concerns_index;
 mod m0037_postings;
 mod m0038_learning;
 mod m0039_accounts;
-mod m0040_sso;
+mod m0040_identity;
 
 use m0001_platform::m0001_platform;
 use m0002_imports::m0002_imports;
@@ -95,7 +95,7 @@ use m0036_dialogue_concerns_index::m0036_dialogue_concerns_index;
 use m0037_postings::m0037_postings;
 use m0038_learning::m0038_learning;
 use m0039_accounts::m0039_accounts;
-use m0040_sso::m0040_sso;
+use m0040_identity::m0040_identity;
 
 type Statements = Vec<String>;
 
@@ -303,8 +303,8 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 40,
-        name: "sso",
-        up: m0040_sso,
+        name: "identity",
+        up: m0040_identity,
     },
 ];
 
