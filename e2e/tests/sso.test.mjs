@@ -135,3 +135,35 @@ test('with SSO only, the password form folds away for the break-glass admin', as
   await page.waitForSelector('[data-testid=signed-in-as]');
   await page.close();
 });
+
+test('the admin makes the SCIM token on the settings page; the identity provider uses it', async () => {
+  const page = await context.newPage();
+  await passwordSignIn(page, 'admin');
+  await page.goto(`${server.base}/admin`);
+  await click(page, '[data-testid=to-scim]');
+  assert.equal(await page.textContent('[data-testid=scim-base-url]'), `${server.base}/scim/v2`);
+  await click(page, '[data-testid=scim-make-token]');
+  const token = (await page.textContent('[data-testid=scim-token]')).trim();
+  assert.match(token, /^scim_[0-9a-f]{64}$/);
+  // The provider creates a group named 人事 with a new account in it.
+  const scim = (path, method = 'GET', body) => fetch(`${server.base}/scim/v2${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+    body: body && JSON.stringify(body),
+  });
+  const made = await scim('/Users', 'POST', { userName: 'scim.new@demo.example.jp', displayName: '新井 涼' });
+  assert.equal(made.status, 201);
+  const user = await made.json();
+  const group = await scim('/Groups', 'POST', { displayName: '人事', members: [{ value: user.id }] });
+  assert.equal(group.status, 201);
+  await page.goto(`${server.base}/admin/scim`);
+  assert.match(await page.textContent('[data-testid=scim-groups]'), /人事[\s\S]*1人[\s\S]*人事/);
+  assert.equal(await page.locator('[data-testid=scim-token]').count(), 0, 'the token is shown only once');
+  await shot(page, 'admin-scim');
+  await fitsPhone(page, 'admin-scim');
+  // Making a new one asks first; then the old one stops.
+  await page.check('[data-testid=scim-replace-confirm]');
+  await click(page, '[data-testid=scim-make-token]');
+  assert.equal((await scim('/Users')).status, 401, 'the earlier token stopped');
+  await page.close();
+});

@@ -53,6 +53,7 @@ mod records;
 mod reports;
 mod requests;
 mod role_models;
+mod scim;
 mod side_jobs;
 mod sign_in;
 mod sso;

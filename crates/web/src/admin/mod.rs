@@ -26,6 +26,7 @@ pub mod api;
 mod audit;
 pub mod invitations;
 mod outbox;
+mod scim;
 mod sso;
 
 use audit::{audit_csv, audit_page};
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .merge(outbox::router())
         .merge(invitations::router())
         .merge(sso::router())
+        .merge(scim::router())
         .route("/admin/check-in", post(set_grace))
         .route("/admin", get(settings_page))
         .route("/admin/settings", post(save_settings))
