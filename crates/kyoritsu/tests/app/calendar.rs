@@ -200,7 +200,7 @@ app_test!(
             .and_then(|v| v.split('"').next())
             .expect("the address, shown once")
             .to_string();
-        let path = url.trim_start_matches("http://127.0.0.1:8080");
+        let path = url.trim_start_matches(app.base.as_str());
         assert!(
             path.starts_with("/calendar/") && path.ends_with(".ics"),
             "{url}"
