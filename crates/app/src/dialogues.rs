@@ -79,6 +79,46 @@ pub async fn open(
     Ok((redact(d, &parts), role))
 }
 
+/// Every dialogue the caller's lists show, with their role in it, by start time: those
+/// they hold, those about them, their reports' (a manager sees when and what kind,
+/// `SubjectsManager`), and those they booked for others (HR). Each passes
+/// [`policy::may_see_dialogue`]; what of it the role sees is [`redact`]ed.
+pub async fn listed(
+    store: &Store,
+    actor: &Actor,
+) -> Result<Vec<(Dialogue, DialogueRole)>, StoreError> {
+    let tenant = actor.tenant_id;
+    let mut all = store
+        .dialogues_facilitated_by(tenant, actor.user_id)
+        .await?;
+    if let Some(me) = actor.person_id {
+        all.extend(store.dialogues_about(tenant, me).await?);
+        if actor.has(Role::Manager) {
+            let line: Vec<PersonId> = store
+                .reports_of(tenant, me)
+                .await?
+                .into_iter()
+                .map(|(_, p)| PersonId(p.id))
+                .collect();
+            all.extend(store.dialogues_about_any(tenant, &line).await?);
+        }
+    }
+    if actor.has(Role::Hr) {
+        all.extend(store.dialogues_booked_by(tenant, actor.user_id).await?);
+    }
+    all.sort_by_key(|d| (d.starts_at, d.id));
+    all.dedup_by_key(|d| d.id);
+    let mut out = Vec::with_capacity(all.len());
+    for d in all {
+        let role = role_in(store, actor, &d).await?;
+        if policy::may_see_dialogue(role) {
+            let parts = policy::dialogue_parts(role, d.kind.is_consultant_session());
+            out.push((redact(d, &parts), role));
+        }
+    }
+    Ok(out)
+}
+
 /// Clears what `parts` does not show from the dialogue record itself.
 pub fn redact(mut d: Dialogue, parts: &DialogueParts) -> Dialogue {
     if !parts.place {

@@ -27,6 +27,7 @@ macro_rules! app_test {
 
 mod accounts;
 mod anchors;
+mod api_matrix;
 mod autonomy;
 mod calendar;
 mod career_sheet;

@@ -112,33 +112,19 @@ pub struct DialogueDetail {
     consent: Option<ConsentBody>,
 }
 
-/// The dialogues the caller holds or is the employee of, by start time.
+/// The dialogues the caller's lists show, by start time: those they hold, those about
+/// them, their reports' (a manager: when and what kind) and those they booked (HR).
 #[utoipa::path(get, path = "/api/v1/dialogues", tag = "dialogues",
     responses((status = 200, body = Vec<DialogueBody>), (status = 401, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     auth: ApiAuth,
 ) -> Result<Json<Vec<DialogueBody>>, ApiError> {
-    let tenant = auth.actor.tenant_id;
-    let mut all = state
-        .store
-        .dialogues_facilitated_by(tenant, auth.user.id)
-        .await?;
-    if let Some(me) = auth.actor.person_id {
-        for d in state.store.dialogues_about(tenant, me).await? {
-            if !all.iter().any(|o| o.id == d.id) {
-                all.push(d);
-            }
-        }
-    }
-    all.sort_by_key(|d| d.starts_at);
-    let mut out = Vec::with_capacity(all.len());
-    for d in &all {
-        let role = app::dialogues::role_in(&state.store, &auth.actor, d).await?;
-        if policy::may_see_dialogue(role) {
-            out.push(body_of(d, role));
-        }
-    }
+    let out = app::dialogues::listed(&state.store, &auth.actor)
+        .await?
+        .iter()
+        .map(|(d, role)| body_of(d, *role))
+        .collect();
     Ok(Json(out))
 }
 
