@@ -100,3 +100,63 @@ pub async fn milestone_session_number(
         })
         .count())
 }
+
+/// Why a status change was refused; the key names the message
+/// (`commitment.error.{key}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusRefusal {
+    /// Only the employee and the facilitator of its dialogue move a commitment.
+    NotYours,
+    /// A commitment that does not count yet (unconfirmed, or failing a check) has no
+    /// status to move.
+    Unconfirmed,
+    /// The wording changed since the caller read it: `current` is the version now.
+    Stale { current: i64 },
+    /// The status, or a reason too long or missing for 止めた.
+    Invalid(&'static str),
+}
+
+/// The employee or the facilitator moves a commitment on (始めた・続けている・できた・止めた,
+/// a reason for stopping). `read_version`, when given, is the wording the caller saw:
+/// a newer one refuses the change (the API's optimistic check). Not found when the
+/// commitment is not in the caller's tenant or the caller may not know of its dialogue.
+pub async fn set_status(
+    store: &Store,
+    caller: &Caller,
+    id: i64,
+    status: &str,
+    reason: &str,
+    read_version: Option<i64>,
+) -> Result<Result<Commitment, StatusRefusal>, crate::Error> {
+    let tenant = caller.actor.tenant_id;
+    let c = store
+        .commitment(tenant, id)
+        .await?
+        .ok_or(crate::Error::NotFound("commitment"))?;
+    let (_, role) = crate::dialogues::open(store, &caller.actor, c.dialogue_id).await?;
+    if !matches!(
+        role,
+        domain::policy::DialogueRole::Facilitator | domain::policy::DialogueRole::Subject
+    ) {
+        return Ok(Err(StatusRefusal::NotYours));
+    }
+    if let Some(v) = read_version
+        && v != c.version
+    {
+        return Ok(Err(StatusRefusal::Stale { current: c.version }));
+    }
+    if !c.counts() {
+        return Ok(Err(StatusRefusal::Unconfirmed));
+    }
+    let (status, reason) = match commitment::parse_status_change(status, reason) {
+        Ok(s) => s,
+        Err(e) => return Ok(Err(StatusRefusal::Invalid(e))),
+    };
+    store
+        .set_commitment_status(tenant, id, status, &reason)
+        .await?;
+    Ok(Ok(store
+        .commitment(tenant, id)
+        .await?
+        .ok_or(crate::Error::NotFound("commitment"))?))
+}

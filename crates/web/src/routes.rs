@@ -67,7 +67,7 @@ pub fn pages() -> Router<AppState> {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Kyoritsu API", description = "キャリア共律 — career co-autonomy platform. Authenticate with `Authorization: Bearer <token>` (create one with `kyoritsu token create --email …`). Errors answer `{\"error\": {\"code\", \"message\"}}`; no text may contain U+0000."),
+    info(title = "Kyoritsu API", description = "キャリア共律 — career co-autonomy platform. Authenticate with `Authorization: Bearer <token>` (create one with `kyoritsu token create --email …`). Errors answer `{\"error\": {\"code\", \"message\"}}` (a `409 stale` adds `current_version`: read it and try again); no text may contain U+0000."),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     components(schemas(ErrorBody))
@@ -111,6 +111,10 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(dialogues::api::get))
         .routes(routes!(dialogues::api::add_note))
         .routes(routes!(dialogues::api::my_records))
+        // commitments and their follow-ups
+        .routes(routes!(dialogues::commitments_api::mine))
+        .routes(routes!(dialogues::commitments_api::recorded))
+        .routes(routes!(dialogues::commitments_api::set_status))
         // choosing a consultant
         .routes(routes!(consultants::api::search))
         .routes(routes!(consultants::api::slots))

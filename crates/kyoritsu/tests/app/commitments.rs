@@ -739,3 +739,96 @@ app_test!(
         );
     }
 );
+
+app_test!(
+    commitments_over_the_api_are_the_pages_and_refuse_a_stale_wording,
+    |app| async move {
+        let t = app.demo_tenant().await;
+        let me = domain::PersonId(app.person_of("employee@demo.example.jp").await);
+        let mine = app.store.commitments_about(t.id, me).await.expect("q");
+        let token = app.token("employee@demo.example.jp").await;
+        let (s, body) = app.api(Some(&token), "/api/v1/me/commitments").await;
+        assert_eq!(s, StatusCode::OK);
+        let ids: Vec<i64> = body
+            .as_array()
+            .expect("list")
+            .iter()
+            .filter_map(|c| c["id"].as_i64())
+            .collect();
+        assert_eq!(ids, mine.iter().map(|c| c.id).collect::<Vec<_>>());
+        // The facilitator's list: those recorded in dialogues they held.
+        let consultant = app.user("consultant@demo.example.jp").await;
+        let recorded = app
+            .store
+            .commitments_recorded_by_facilitator(t.id, consultant.id)
+            .await
+            .expect("q");
+        let ctoken = app.token("consultant@demo.example.jp").await;
+        let (_, body) = app.api(Some(&ctoken), "/api/v1/commitments/recorded").await;
+        assert_eq!(
+            body.as_array().map(Vec::len),
+            Some(recorded.len()),
+            "{body}"
+        );
+        // Moving one on, with the wording read; a stale version is refused with the
+        // current one, and nothing changes.
+        let c = mine
+            .iter()
+            .find(|c| c.counts())
+            .expect("a confirmed commitment in the demo");
+        let path = format!("/api/v1/commitments/{}/status", c.id);
+        let (s, body) = app
+            .api_post(
+                &token,
+                &path,
+                serde_json::json!({"status": "started", "version": c.version + 1}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT);
+        assert_eq!(body["error"]["code"], "stale");
+        assert_eq!(body["error"]["current_version"], c.version);
+        let (s, body) = app
+            .api_post(
+                &token,
+                &path,
+                serde_json::json!({"status": "stopped", "version": c.version}),
+            )
+            .await;
+        assert_eq!(
+            s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a reason is needed: {body}"
+        );
+        let (s, body) = app
+            .api_post(
+                &token,
+                &path,
+                serde_json::json!({"status": "started", "version": c.version}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        assert_eq!(body["status"], "started");
+        // Nobody else moves it: HR, an admin, another employee.
+        for who in ["hr", "admin", "mentor"] {
+            let other = app.token(&format!("{who}@demo.example.jp")).await;
+            let (s, _) = app
+                .api_post(
+                    &other,
+                    &path,
+                    serde_json::json!({"status": "done", "version": c.version}),
+                )
+                .await;
+            assert!(
+                s == StatusCode::FORBIDDEN || s == StatusCode::NOT_FOUND,
+                "{who}: {s}"
+            );
+        }
+        let now = app
+            .store
+            .commitment(t.id, c.id)
+            .await
+            .expect("q")
+            .expect("c");
+        assert_eq!(now.status, domain::commitment::Status::Started);
+    }
+);

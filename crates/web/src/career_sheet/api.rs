@@ -8,7 +8,6 @@ use crate::shared::auth::ApiAuth;
 use crate::shared::error::{ApiError, ErrorBody};
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use domain::PersonId;
 use domain::career_sheet::{CareerSheet, EntryInput, Section};
@@ -178,9 +177,8 @@ pub async fn put_sheet(
         .await?
     {
         SaveOutcome::Saved { version } => Ok(Json(Saved { version })),
-        SaveOutcome::Stale { latest } => Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "stale",
+        SaveOutcome::Stale { latest } => Err(ApiError::stale(
+            latest,
             format!(
                 "version {latest} was saved after version {}; read it, merge, and save with base_version {latest}",
                 body.base_version

@@ -472,37 +472,39 @@ async fn set_status(
 ) -> Result<Response, AppError> {
     let raw = form;
     let form = raw.scoped(&format!("status-{cid}"));
-    let (d, role) = load(&state, &auth, id).await?;
-    need(matches!(
-        role,
-        DialogueRole::Facilitator | DialogueRole::Subject
-    ))?;
+    let (d, _) = load(&state, &auth, id).await?;
     let c = state
         .store
         .commitment(auth.tenant(), cid)
         .await?
         .filter(|c| c.dialogue_id == d.id)
         .ok_or_else(AppError::not_found)?;
-    let (kind, msg) = if !c.counts() {
-        ("error", page.t("commitment.error.status_unconfirmed"))
-    } else {
-        match commitment::parse_status_change(form.get("status"), form.get("reason")) {
-            Ok((status, reason)) => {
-                state
-                    .store
-                    .set_commitment_status(auth.tenant(), cid, status, &reason)
-                    .await?;
-                (
-                    "success",
-                    page.t(&format!("commitment.status_saved.{}", status.key())),
-                )
-            }
-            Err("reason_required") => ("error", page.t("commitment.error.reason_required")),
-            Err("too_long") => (
-                "error",
-                page.tf("dialogue.error.too_long", "n", MAX_ACTION_CHARS),
-            ),
-            Err(_) => ("error", page.t("commitment.error.status")),
+    let caller = auth.caller(&origin);
+    let (kind, msg) = match app::commitments::set_status(
+        &state.store,
+        &caller,
+        c.id,
+        form.get("status"),
+        form.get("reason"),
+        None,
+    )
+    .await?
+    {
+        Ok(c) => (
+            "success",
+            page.t(&format!("commitment.status_saved.{}", c.status.key())),
+        ),
+        Err(StatusRefusal::NotYours) => return Err(AppError::forbidden()),
+        Err(StatusRefusal::Unconfirmed) => ("error", page.t("commitment.error.status_unconfirmed")),
+        Err(StatusRefusal::Invalid("reason_required")) => {
+            ("error", page.t("commitment.error.reason_required"))
+        }
+        Err(StatusRefusal::Invalid("too_long")) => (
+            "error",
+            page.tf("dialogue.error.too_long", "n", MAX_ACTION_CHARS),
+        ),
+        Err(StatusRefusal::Invalid(_)) | Err(StatusRefusal::Stale { .. }) => {
+            ("error", page.t("commitment.error.status"))
         }
     };
     set_flash(&page.session, kind, msg).await?;
@@ -518,4 +520,5 @@ async fn set_status(
     .await
 }
 
+use app::commitments::StatusRefusal;
 pub use app::commitments::{MilestoneClose, milestone_close, milestone_session_number};

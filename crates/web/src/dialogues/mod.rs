@@ -38,6 +38,7 @@ mod booking;
 mod calendar;
 mod close;
 mod commitments;
+pub mod commitments_api;
 mod concerns;
 mod consent;
 mod employee;

@@ -132,6 +132,8 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// With `409 stale`: the version that is current now.
+    pub current_version: Option<i64>,
 }
 
 impl ApiError {
@@ -140,6 +142,15 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            current_version: None,
+        }
+    }
+
+    /// A `409 stale`: the caller edited an older version; `current` is the one now.
+    pub fn stale(current: i64, message: impl Into<String>) -> Self {
+        ApiError {
+            current_version: Some(current),
+            ..ApiError::new(StatusCode::CONFLICT, "stale", message)
         }
     }
 
@@ -216,6 +227,9 @@ pub struct ErrorDetail {
     pub code: String,
     /// What went wrong, in plain words.
     pub message: String,
+    /// With `stale` (409): the version that is current now — read it and try again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<i64>,
 }
 
 impl IntoResponse for ApiError {
@@ -224,6 +238,7 @@ impl IntoResponse for ApiError {
             error: ErrorDetail {
                 code: self.code.into(),
                 message: self.message,
+                current_version: self.current_version,
             },
         };
         let mut r = (self.status, Json(body)).into_response();
