@@ -125,6 +125,7 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(surveys::api::answer))
         .routes(routes!(surveys::api::org_report))
         .routes(routes!(kpi::api::kpi))
+        .routes(routes!(autonomy::api::autonomy))
         .routes(routes!(
             opportunities::api::list,
             opportunities::api::publish

@@ -70,6 +70,28 @@ async fn pages_and_api_show_the_same_things_to_the_same_people(db: TestDb) {
                 }
             }
         }
+        // キャリア自律: the same definition for everyone; the yearly rates for HR alone,
+        // as many years on both, each hidden on both or shown on both.
+        let (ps, autonomy) = browser.get("/autonomy").await;
+        let (s, body) = app.api(Some(&token), "/api/v1/autonomy").await;
+        if shown(ps) != shown(s) {
+            mismatches.push(format!("{role} /autonomy: page {ps}, API {s}"));
+        }
+        let page_years = autonomy.matches("data-testid=\"autonomy-year\"").count();
+        let api_years = body["years"].as_array().map_or(0, Vec::len);
+        if (role == "hr") != (api_years > 0) || page_years != api_years {
+            mismatches.push(format!(
+                "{role} /autonomy shows {page_years} years, the API {api_years}"
+            ));
+        }
+        let horizon = body["definition"]["min_horizon_years"]
+            .as_u64()
+            .unwrap_or(0);
+        if !autonomy.contains(&format!("{horizon}年")) {
+            mismatches.push(format!(
+                "{role} /autonomy: the API's horizon {horizon} is not the page's"
+            ));
+        }
         // Where pages list a resource, the API lists the same: a dialogue is on 面談 (held,
         // a member's, booked), on マイキャリア (coming) or among one's records (held).
         let mut on_page = std::collections::BTreeSet::new();

@@ -3,6 +3,8 @@
 //! each year shown only when its population reaches the anonymity threshold k.
 //! Also the facilitator's record of the vision stated in an interview.
 
+pub mod api;
+
 use crate::shared::access::allow;
 use crate::shared::auth::{Auth, Page, set_flash};
 use crate::shared::error::AppError;
