@@ -67,3 +67,73 @@ pub async fn send_check(
     });
     Ok((verdict, manager))
 }
+
+/// A sent report in its manager's list, with the employee's name.
+pub struct InboxItem {
+    pub report: Report,
+    pub subject_name: String,
+}
+
+/// The reports sent to the caller as a manager, while each employee is still in their
+/// line (withdrawn ones included, as such). Forbidden for anyone who manages nobody.
+pub async fn inbox(store: &Store, actor: &policy::Actor) -> Result<Vec<InboxItem>, crate::Error> {
+    if !actor.has(domain::Role::Manager) {
+        return Err(crate::Error::Forbidden);
+    }
+    let me = actor.person_id.ok_or(crate::Error::Forbidden)?;
+    let mut out = Vec::new();
+    for r in store.reports_to(actor.tenant_id, me).await? {
+        if store.relation(actor.tenant_id, Some(me), r.subject).await?
+            != policy::Relation::InReportingLine
+        {
+            continue;
+        }
+        let subject_name = store
+            .person(actor.tenant_id, r.subject)
+            .await?
+            .map(|p| p.name)
+            .unwrap_or_default();
+        out.push(InboxItem {
+            report: r,
+            subject_name,
+        });
+    }
+    Ok(out)
+}
+
+/// A sent report, its dialogue, and how much the caller may read of it
+/// (`policy::feedback_view`): not found unless sent in the caller's tenant, forbidden
+/// unless the policy lets them read it.
+pub async fn readable(
+    store: &Store,
+    actor: &policy::Actor,
+    id: i64,
+) -> Result<(Report, Dialogue, policy::ReportView), crate::Error> {
+    let tenant = actor.tenant_id;
+    let r = store
+        .report(tenant, id)
+        .await?
+        .filter(|r| r.sent_at.is_some())
+        .ok_or(crate::Error::NotFound("report"))?;
+    let d = store
+        .dialogue(tenant, r.dialogue_id)
+        .await?
+        .ok_or(crate::Error::NotFound("report"))?;
+    let in_line = store.relation(tenant, actor.person_id, r.subject).await?
+        == policy::Relation::InReportingLine;
+    let view = r.addressed_to.and_then(|to| {
+        policy::feedback_view(
+            actor,
+            &policy::SentReport {
+                tenant,
+                addressed_to: to,
+                author: r.author,
+                subject: r.subject,
+                retracted: r.retracted_at.is_some(),
+            },
+            in_line,
+        )
+    });
+    let view = view.ok_or(crate::Error::Forbidden)?;
+    Ok((r, d, view))
+}

@@ -200,6 +200,7 @@ pub const DETAILS: &[(&str, &str)] = &[
     ("records_csv", "my records (csv)"),
     ("records_pdf", "my records (pdf)"),
     ("report_pdf", "report (pdf)"),
+    ("report_api", "report (api)"),
     ("audit_csv", "{count} rows; filter: {filter}"),
     ("people_export", "{n} people"),
     ("programme_cancelled", "{name} ({n} participants)"),

@@ -111,6 +111,9 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(dialogues::api::get))
         .routes(routes!(dialogues::api::add_note))
         .routes(routes!(dialogues::api::my_records))
+        // feedback reports as their manager reads them
+        .routes(routes!(reports::api::inbox))
+        .routes(routes!(reports::api::report))
         // commitments and their follow-ups
         .routes(routes!(dialogues::commitments_api::mine))
         .routes(routes!(dialogues::commitments_api::recorded))

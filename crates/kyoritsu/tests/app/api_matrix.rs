@@ -19,11 +19,12 @@ const ROLES: [&str; 7] = [
 ];
 
 /// (page, API) address patterns with `{id}`, for the ids walked.
-const PAIRS: [(&str, &str); 4] = [
+const PAIRS: [(&str, &str); 5] = [
     ("/dialogues/{id}", "/api/v1/dialogues/{id}"),
     ("/people/{id}", "/api/v1/people/{id}"),
     ("/postings/{id}", "/api/v1/postings/{id}"),
     ("/applications/{id}", "/api/v1/applications/{id}"),
+    ("/reports/{id}", "/api/v1/reports/{id}"),
 ];
 
 /// Ids walked for each resource: the demo's and some beyond them.
@@ -32,7 +33,8 @@ const IDS: std::ops::RangeInclusive<i64> = 1..=45;
 fn shown(s: StatusCode) -> Option<bool> {
     match s {
         StatusCode::OK => Some(true),
-        StatusCode::FORBIDDEN | StatusCode::NOT_FOUND => Some(false),
+        // 410: a report the employee withdrew — gone for its manager on both.
+        StatusCode::FORBIDDEN | StatusCode::NOT_FOUND | StatusCode::GONE => Some(false),
         _ => None,
     }
 }
@@ -91,6 +93,31 @@ async fn pages_and_api_show_the_same_things_to_the_same_people(db: TestDb) {
             mismatches.push(format!(
                 "{role} /autonomy: the API's horizon {horizon} is not the page's"
             ));
+        }
+        // 面談所感: the manager's list on both.
+        let (ps, inbox) = browser.get("/reports").await;
+        let (s, body) = app.api(Some(&token), "/api/v1/reports").await;
+        if shown(ps) != shown(s) {
+            mismatches.push(format!("{role} /reports: page {ps}, API {s}"));
+        } else if ps == StatusCode::OK {
+            let on_page = linked_ids(&inbox, "/reports/");
+            let from_api: std::collections::BTreeSet<i64> = body
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter(|r| r["withdrawn"] == false)
+                        .filter_map(|r| r["id"].as_i64())
+                        .collect()
+                })
+                .unwrap_or_default();
+            if on_page != from_api {
+                mismatches.push(format!(
+                    "{role} /reports lists {on_page:?}, the API {from_api:?}"
+                ));
+            }
+            if role == "manager" && from_api.is_empty() {
+                mismatches.push("the demo manager has no report to compare".into());
+            }
         }
         // Where pages list a resource, the API lists the same: a dialogue is on 面談 (held,
         // a member's, booked), on マイキャリア (coming) or among one's records (held).

@@ -571,6 +571,41 @@ app_test!(
         let (s, body) = employee.get(&report).await;
         assert_eq!(s, StatusCode::OK);
         assert!(body.contains("後輩の相談に乗る役割で力を発揮します。"));
+        // The manager reads it over the API too, the read audited as such.
+        let mtoken = app.token("manager@demo.example.jp").await;
+        let api_report = format!("/api/v1/reports/{}", r.id);
+        let (s, body) = app.api(Some(&mtoken), &api_report).await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        assert_eq!(
+            body["parts"]["motivation"],
+            "後輩の相談に乗る役割で力を発揮します。"
+        );
+        let (_, inbox) = app.api(Some(&mtoken), "/api/v1/reports").await;
+        assert!(
+            inbox
+                .as_array()
+                .is_some_and(|a| a.iter().any(|i| i["id"] == r.id && i["withdrawn"] == false))
+        );
+        let (_, audit) = app
+            .signed_in("admin@demo.example.jp")
+            .await
+            .get("/admin/audit?action=confidential_read")
+            .await;
+        assert!(audit.contains("面談所感（API）"));
+        // HR and another employee get nothing of it.
+        for who in ["hr", "mentor"] {
+            let (s, body) = app
+                .api(
+                    Some(&app.token(&format!("{who}@demo.example.jp")).await),
+                    &api_report,
+                )
+                .await;
+            assert!(
+                s == StatusCode::FORBIDDEN || s == StatusCode::NOT_FOUND,
+                "{who}: {s}"
+            );
+            assert!(!body.to_string().contains("後輩の相談に乗る役割"));
+        }
         // The consent section says what withdrawing would do now.
         let (_, page) = employee.get(&path).await;
         assert!(page.contains("送信済みの面談所感は上司の画面から取り下げられます"));
@@ -605,6 +640,15 @@ app_test!(
             assert!(!body.contains("後輩の相談に乗る役割"), "{p}");
             assert!(body.contains("取り下げられました"), "{p}");
         }
+        let (s, body) = app.api(Some(&mtoken), &api_report).await;
+        assert_eq!(s, StatusCode::GONE);
+        assert!(!body.to_string().contains("後輩の相談に乗る役割"));
+        let (_, inbox) = app.api(Some(&mtoken), "/api/v1/reports").await;
+        assert!(
+            inbox
+                .as_array()
+                .is_some_and(|a| a.iter().any(|i| i["id"] == r.id && i["withdrawn"] == true))
+        );
         let mcsrf = manager.csrf("/reports").await;
         let (s, _) = manager
             .post(

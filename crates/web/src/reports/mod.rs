@@ -3,6 +3,8 @@
 //! printing it. Writing and sending one is a section of the dialogue page
 //! (`dialogues::report`).
 
+pub mod api;
+
 use crate::shared::access::need;
 use crate::shared::auth::{Auth, Page, set_flash};
 use crate::shared::error::AppError;
@@ -17,10 +19,9 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use domain::Role;
 use domain::audit::AuditAction;
 use domain::feedback::MAX_PART_CHARS;
-use domain::policy::{self, DialogueRole, Relation, ReportView, SentReport};
+use domain::policy::{DialogueRole, ReportView};
 use store::audit::NewAuditEntry;
 use store::dialogues::Dialogue;
 use store::feedback::Report;
@@ -65,33 +66,17 @@ async fn inbox(
     page: Page,
     auth: Auth,
 ) -> Result<InboxPage, AppError> {
-    need(auth.actor.has(Role::Manager))?;
-    let me = auth.actor.person_id.ok_or_else(AppError::forbidden)?;
-    let mut rows = Vec::new();
-    for r in state.store.reports_to(auth.tenant(), me).await? {
-        // Only while the employee is still in my line.
-        if state
-            .store
-            .relation(auth.tenant(), Some(me), r.subject)
-            .await?
-            != Relation::InReportingLine
-        {
-            continue;
-        }
-        let subject = state
-            .store
-            .person(auth.tenant(), r.subject)
-            .await?
-            .map(|p| p.name)
-            .unwrap_or_default();
-        rows.push(InboxRow {
-            id: r.id,
-            subject,
-            sent: r.sent_at.map(when).unwrap_or_default(),
-            acknowledged: r.acknowledged_at.is_some(),
-            withdrawn: r.retracted_at.is_some(),
-        });
-    }
+    let rows = app::reports::inbox(&state.store, &auth.actor)
+        .await?
+        .into_iter()
+        .map(|i| InboxRow {
+            id: i.report.id,
+            subject: i.subject_name,
+            sent: i.report.sent_at.map(when).unwrap_or_default(),
+            acknowledged: i.report.acknowledged_at.is_some(),
+            withdrawn: i.report.retracted_at.is_some(),
+        })
+        .collect();
     Ok(InboxPage {
         shell: page.shell(Some(&auth), "/reports"),
         rows,
@@ -105,39 +90,7 @@ async fn readable(
     auth: &Auth,
     id: i64,
 ) -> Result<(Report, Dialogue, ReportView), AppError> {
-    let r = state
-        .store
-        .report(auth.tenant(), id)
-        .await?
-        .filter(|r| r.sent_at.is_some())
-        .ok_or_else(AppError::not_found)?;
-    let d = state
-        .store
-        .dialogue(auth.tenant(), r.dialogue_id)
-        .await?
-        .ok_or_else(AppError::not_found)?;
-    let in_line = state
-        .store
-        .relation(auth.tenant(), auth.actor.person_id, r.subject)
-        .await?
-        == Relation::InReportingLine;
-    let view = r.addressed_to.and_then(|to| {
-        policy::feedback_view(
-            &auth.actor,
-            &SentReport {
-                tenant: auth.tenant(),
-                addressed_to: to,
-                author: r.author,
-                subject: r.subject,
-                retracted: r.retracted_at.is_some(),
-            },
-            in_line,
-        )
-    });
-    let Some(view) = view else {
-        return Err(AppError::forbidden());
-    };
-    Ok((r, d, view))
+    Ok(app::reports::readable(&state.store, &auth.actor, id).await?)
 }
 
 /// The page a manager gets for a report the employee withdrew (410: it is gone for them).
