@@ -41,9 +41,10 @@ fn shown(s: StatusCode) -> Option<bool> {
 
 /// The ids a page links to as `{prefix}{id}`.
 fn linked_ids(page: &str, prefix: &str) -> std::collections::BTreeSet<i64> {
-    page.split(&format!("href=\"{prefix}"))
-        .skip(1)
-        .filter_map(|rest| {
+    let pattern = format!("href=\"{prefix}");
+    page.match_indices(&pattern)
+        .filter_map(|(at, _)| {
+            let rest = &page[at + pattern.len()..];
             let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
             let after = rest[digits.len()..].chars().next();
             (!digits.is_empty() && matches!(after, Some('"') | Some('#') | Some('?')))

@@ -68,6 +68,8 @@ app_test!(permission_matrix_for_pages, |app| async move {
         ("/admin/audit".into(), [NO, NO, NO, NO, NO, OK]),
         ("/admin/outbox".into(), [NO, NO, NO, NO, NO, OK]),
         ("/admin/invitations".into(), [NO, NO, NO, NO, NO, OK]),
+        ("/admin/sso".into(), [NO, NO, NO, NO, NO, OK]),
+        ("/admin/scim".into(), [NO, NO, NO, NO, NO, OK]),
         // One's own account: everyone signed in.
         ("/account".into(), [OK, OK, OK, OK, OK, OK]),
         ("/account/tokens".into(), [OK, OK, OK, OK, OK, OK]),
@@ -203,6 +205,15 @@ app_test!(permission_matrix_for_the_api, |app| async move {
             "/api/v1/me/consultant-proposals".into(),
             [OK, OK, OK, NO, OK, OK],
         ),
+        // Commitments: one's own and those recorded in one's dialogues (empty lists for
+        // those without any); autonomy's definition for everyone; reports for managers.
+        ("/api/v1/me/commitments".into(), [OK, OK, OK, OK, OK, OK]),
+        (
+            "/api/v1/commitments/recorded".into(),
+            [OK, OK, OK, OK, OK, OK],
+        ),
+        ("/api/v1/autonomy".into(), [OK, OK, OK, OK, OK, OK]),
+        ("/api/v1/reports".into(), [NO, OK, NO, NO, NO, NO]),
     ];
     let emails = [
         "employee",
@@ -461,6 +472,18 @@ app_test!(permission_matrix_for_form_posts, |app| async move {
             vec![("email", "employee@demo.example.jp")],
         ),
         (format!("/admin/users/{}/invite", target.id), vec![]),
+        (
+            "/admin/sso".into(),
+            vec![
+                ("issuer", "https://idp.example.jp"),
+                ("client_id", "x"),
+                ("client_secret", "y"),
+            ],
+        ),
+        ("/admin/sso/check".into(), vec![]),
+        ("/admin/sso/remove".into(), vec![("confirm", "on")]),
+        ("/admin/scim/token".into(), vec![("confirm", "on")]),
+        ("/admin/scim/revoke".into(), vec![("confirm", "on")]),
         ("/people/import/1/apply".into(), vec![]),
         (
             "/questions".into(),
