@@ -78,6 +78,14 @@ fn page(start_index: Option<u64>, count: Option<u64>) -> (u64, u64) {
     )
 }
 
+/// A list's filter, if one was given (an empty one is none).
+fn filter_of(kind: ResourceKind, filter: Option<&str>) -> Result<Option<rules::Filter>, ScimError> {
+    filter
+        .filter(|f| !f.trim().is_empty())
+        .map(|f| rules::parse_filter(kind, f))
+        .transpose()
+}
+
 fn parse_id(id: &str) -> Option<i64> {
     id.parse::<i64>().ok().filter(|i| *i > 0)
 }
@@ -139,12 +147,9 @@ pub async fn list_users(
     start_index: Option<u64>,
     count: Option<u64>,
 ) -> Answer<Value> {
-    let filter = match filter.filter(|f| !f.trim().is_empty()) {
-        Some(f) => match rules::parse_filter(ResourceKind::User, f) {
-            Ok(f) => Some(f),
-            Err(e) => return Ok(Err(e)),
-        },
-        None => None,
+    let filter = match filter_of(ResourceKind::User, filter) {
+        Ok(f) => f,
+        Err(e) => return Ok(Err(e)),
     };
     let (start, count) = page(start_index, count);
     let (total, users) = store
@@ -462,12 +467,9 @@ pub async fn list_groups(
     start_index: Option<u64>,
     count: Option<u64>,
 ) -> Answer<Value> {
-    let filter = match filter.filter(|f| !f.trim().is_empty()) {
-        Some(f) => match rules::parse_filter(ResourceKind::Group, f) {
-            Ok(f) => Some(f),
-            Err(e) => return Ok(Err(e)),
-        },
-        None => None,
+    let filter = match filter_of(ResourceKind::Group, filter) {
+        Ok(f) => f,
+        Err(e) => return Ok(Err(e)),
     };
     let (start, count) = page(start_index, count);
     let (total, groups) = store

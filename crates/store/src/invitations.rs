@@ -259,6 +259,16 @@ impl Store {
 /// id, employee number, name, e-mail, department.
 type UninvitedRow = (i64, String, String, Option<String>, Option<i64>);
 
+/// The people of a tenant who have an account (a subquery).
+fn people_with_accounts(tenant: TenantId) -> sea_query::SelectStatement {
+    Query::select()
+        .column(Users::PersonId)
+        .from(Users::Table)
+        .and_where(Expr::col(Users::TenantId).eq(tenant.0))
+        .and_where(Expr::col(Users::PersonId).is_not_null())
+        .to_owned()
+}
+
 /// A person of the employee master who has no account yet.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Uninvited {
@@ -282,12 +292,7 @@ impl Store {
             Some(code) => Some(self.department_subtree(tenant, code).await?),
             None => None,
         };
-        let accounts = Query::select()
-            .column(Users::PersonId)
-            .from(Users::Table)
-            .and_where(Expr::col(Users::TenantId).eq(tenant.0))
-            .and_where(Expr::col(Users::PersonId).is_not_null())
-            .to_owned();
+        let accounts = people_with_accounts(tenant);
         let rows: Vec<UninvitedRow> = self
             .fetch_all(
                 &Query::select()
@@ -330,12 +335,7 @@ impl Store {
         tenant: TenantId,
         email: &domain::EmailAddress,
     ) -> Result<Option<Uninvited>> {
-        let accounts = Query::select()
-            .column(Users::PersonId)
-            .from(Users::Table)
-            .and_where(Expr::col(Users::TenantId).eq(tenant.0))
-            .and_where(Expr::col(Users::PersonId).is_not_null())
-            .to_owned();
+        let accounts = people_with_accounts(tenant);
         let rows: Vec<UninvitedRow> = self
             .fetch_all(
                 &Query::select()
@@ -371,12 +371,7 @@ impl Store {
 
     /// How many current (在籍) people with an address in the master have no account.
     pub async fn count_people_without_account(&self, tenant: TenantId) -> Result<i64> {
-        let accounts = Query::select()
-            .column(Users::PersonId)
-            .from(Users::Table)
-            .and_where(Expr::col(Users::TenantId).eq(tenant.0))
-            .and_where(Expr::col(Users::PersonId).is_not_null())
-            .to_owned();
+        let accounts = people_with_accounts(tenant);
         let (n,): (i64,) = self
             .fetch_one(
                 &Query::select()

@@ -278,14 +278,36 @@ async fn search_groups(State(s): State<AppState>, Provider(p): Provider, b: Byte
 }
 
 type Q = Query<HashMap<String, String>>;
+type Answer = app::scim::Answer<Value>;
+
+/// Reads the list parameters, then answers what `read` gives, projected as asked.
+async fn read_with(
+    q: &HashMap<String, String>,
+    read: impl AsyncFnOnce(&ListQuery) -> Answer,
+) -> Response {
+    match list_query(q) {
+        Ok(q) => answer(read(&q).await, StatusCode::OK, Some(&q)),
+        Err(e) => refusal(e),
+    }
+}
+
+/// Reads a JSON body, then answers what `write` gives with `ok`.
+async fn write_with(
+    b: &Bytes,
+    ok: StatusCode,
+    write: impl AsyncFnOnce(Value) -> Answer,
+) -> Response {
+    match body(b) {
+        Ok(v) => answer(write(v).await, ok, None),
+        Err(e) => refusal(e),
+    }
+}
 
 async fn list_users(State(s): State<AppState>, Provider(p): Provider, Query(q): Q) -> Response {
-    let q = match list_query(&q) {
-        Ok(q) => q,
-        Err(e) => return refusal(e),
-    };
-    let a = app::scim::list_users(&s.store, &p, q.filter.as_deref(), q.start_index, q.count).await;
-    answer(a, StatusCode::OK, Some(&q))
+    read_with(&q, async |q| {
+        app::scim::list_users(&s.store, &p, q.filter.as_deref(), q.start_index, q.count).await
+    })
+    .await
 }
 
 async fn get_user(
@@ -294,26 +316,14 @@ async fn get_user(
     Path(id): Path<String>,
     Query(q): Q,
 ) -> Response {
-    let q = match list_query(&q) {
-        Ok(q) => q,
-        Err(e) => return refusal(e),
-    };
-    answer(
-        app::scim::get_user(&s.store, &p, &id).await,
-        StatusCode::OK,
-        Some(&q),
-    )
+    read_with(&q, async |_| app::scim::get_user(&s.store, &p, &id).await).await
 }
 
 async fn create_user(State(s): State<AppState>, Provider(p): Provider, b: Bytes) -> Response {
-    match body(&b) {
-        Ok(v) => answer(
-            app::scim::create_user(&s.store, &p, &v, s.clock.now()).await,
-            StatusCode::CREATED,
-            None,
-        ),
-        Err(e) => refusal(e),
-    }
+    write_with(&b, StatusCode::CREATED, async |v| {
+        app::scim::create_user(&s.store, &p, &v, s.clock.now()).await
+    })
+    .await
 }
 
 async fn replace_user(
@@ -322,14 +332,10 @@ async fn replace_user(
     Path(id): Path<String>,
     b: Bytes,
 ) -> Response {
-    match body(&b) {
-        Ok(v) => answer(
-            app::scim::replace_user(&s.store, &p, &id, &v, s.clock.now()).await,
-            StatusCode::OK,
-            None,
-        ),
-        Err(e) => refusal(e),
-    }
+    write_with(&b, StatusCode::OK, async |v| {
+        app::scim::replace_user(&s.store, &p, &id, &v, s.clock.now()).await
+    })
+    .await
 }
 
 async fn patch_user(
@@ -338,14 +344,10 @@ async fn patch_user(
     Path(id): Path<String>,
     b: Bytes,
 ) -> Response {
-    match body(&b) {
-        Ok(v) => answer(
-            app::scim::patch_user(&s.store, &p, &id, &v, s.clock.now()).await,
-            StatusCode::OK,
-            None,
-        ),
-        Err(e) => refusal(e),
-    }
+    write_with(&b, StatusCode::OK, async |v| {
+        app::scim::patch_user(&s.store, &p, &id, &v, s.clock.now()).await
+    })
+    .await
 }
 
 async fn delete_user(
@@ -357,12 +359,10 @@ async fn delete_user(
 }
 
 async fn list_groups(State(s): State<AppState>, Provider(p): Provider, Query(q): Q) -> Response {
-    let q = match list_query(&q) {
-        Ok(q) => q,
-        Err(e) => return refusal(e),
-    };
-    let a = app::scim::list_groups(&s.store, &p, q.filter.as_deref(), q.start_index, q.count).await;
-    answer(a, StatusCode::OK, Some(&q))
+    read_with(&q, async |q| {
+        app::scim::list_groups(&s.store, &p, q.filter.as_deref(), q.start_index, q.count).await
+    })
+    .await
 }
 
 async fn get_group(
@@ -371,26 +371,14 @@ async fn get_group(
     Path(id): Path<String>,
     Query(q): Q,
 ) -> Response {
-    let q = match list_query(&q) {
-        Ok(q) => q,
-        Err(e) => return refusal(e),
-    };
-    answer(
-        app::scim::get_group(&s.store, &p, &id).await,
-        StatusCode::OK,
-        Some(&q),
-    )
+    read_with(&q, async |_| app::scim::get_group(&s.store, &p, &id).await).await
 }
 
 async fn create_group(State(s): State<AppState>, Provider(p): Provider, b: Bytes) -> Response {
-    match body(&b) {
-        Ok(v) => answer(
-            app::scim::create_group(&s.store, &p, &v, s.clock.now()).await,
-            StatusCode::CREATED,
-            None,
-        ),
-        Err(e) => refusal(e),
-    }
+    write_with(&b, StatusCode::CREATED, async |v| {
+        app::scim::create_group(&s.store, &p, &v, s.clock.now()).await
+    })
+    .await
 }
 
 async fn replace_group(
@@ -399,14 +387,10 @@ async fn replace_group(
     Path(id): Path<String>,
     b: Bytes,
 ) -> Response {
-    match body(&b) {
-        Ok(v) => answer(
-            app::scim::replace_group(&s.store, &p, &id, &v, s.clock.now()).await,
-            StatusCode::OK,
-            None,
-        ),
-        Err(e) => refusal(e),
-    }
+    write_with(&b, StatusCode::OK, async |v| {
+        app::scim::replace_group(&s.store, &p, &id, &v, s.clock.now()).await
+    })
+    .await
 }
 
 async fn patch_group(
@@ -415,14 +399,10 @@ async fn patch_group(
     Path(id): Path<String>,
     b: Bytes,
 ) -> Response {
-    match body(&b) {
-        Ok(v) => answer(
-            app::scim::patch_group(&s.store, &p, &id, &v, s.clock.now()).await,
-            StatusCode::OK,
-            None,
-        ),
-        Err(e) => refusal(e),
-    }
+    write_with(&b, StatusCode::OK, async |v| {
+        app::scim::patch_group(&s.store, &p, &id, &v, s.clock.now()).await
+    })
+    .await
 }
 
 async fn delete_group(
