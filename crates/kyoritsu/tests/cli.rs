@@ -230,7 +230,13 @@ async fn tenants_users_and_tokens(db: TestDb) {
 
     // Single sign-on: the secret comes from a file and is never printed or kept in clear;
     // "SSO only" names the earliest admin with a password to break the glass.
-    let dir = std::env::temp_dir().join(format!("kyoritsu-sso-{}", std::process::id()));
+    // One folder per engine: both variants run at once in this process.
+    let engine = if url.starts_with("sqlite") {
+        "sqlite"
+    } else {
+        "pg"
+    };
+    let dir = std::env::temp_dir().join(format!("kyoritsu-sso-{}-{engine}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let secret_file = dir.join("secret");
     std::fs::write(&secret_file, "the-client-secret\n").expect("write");
