@@ -14,7 +14,7 @@ use domain::account::{LinkPurpose, NotifyChannels, RESET_EVERY_MINUTES};
 use domain::audit::{AuditAction, detail};
 use domain::chat::ChatService;
 use domain::policy::{self, Action};
-use domain::{EmailAddress, PersonId, TenantId, UserId};
+use domain::{EmailAddress, PersonId, Role, RoleSet, TenantId, UserId};
 use store::audit::NewAuditEntry;
 use store::users::User;
 use store::{Store, StoreError};
@@ -677,4 +677,47 @@ pub async fn revoke_token(store: &Store, caller: &Caller, id: i64) -> Result<(),
         )
         .await?;
     Ok(())
+}
+
+/// Why roles were not changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RolesRefusal {
+    /// An admin may not take the admin role from themselves (the company would be left
+    /// without a way back in).
+    OwnAdmin,
+}
+
+/// Gives account `target` exactly `roles` (the admin; `Forbidden` for anyone else);
+/// audited with the roles before and after. Returns the account as it was.
+pub async fn set_roles(
+    store: &Store,
+    caller: &Caller,
+    target: UserId,
+    roles: &RoleSet,
+) -> Result<Result<User, RolesRefusal>, Error> {
+    let tenant = caller.actor.tenant_id;
+    policy::authorize(&caller.actor, Action::ManageUsers { tenant })
+        .map_err(|_| Error::Forbidden)?;
+    let before = store.user(tenant, target).await.map_err(|e| match e {
+        StoreError::NotFound => Error::NotFound("user"),
+        e => Error::Store(e),
+    })?;
+    if before.id == caller.actor.user_id && !roles.contains(Role::Admin) {
+        return Ok(Err(RolesRefusal::OwnAdmin));
+    }
+    store.set_roles(tenant, before.id, roles).await?;
+    let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+    let was: Vec<&str> = before.roles.iter().map(|r| r.as_str()).collect();
+    caller
+        .record(
+            store,
+            AuditAction::RolesChanged,
+            ("user", before.id.0),
+            domain::audit::detail(
+                "changed",
+                &[("from", &was.join(",")), ("to", &names.join(","))],
+            ),
+        )
+        .await?;
+    Ok(Ok(before))
 }

@@ -556,3 +556,40 @@ pub async fn book(
         .await?;
     Ok(BookingOutcome::Booked(ids))
 }
+
+/// Why a topic the employee prepared was not kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TopicRefusal {
+    /// The dialogue is closed: topics are prepared before it.
+    Closed,
+    Empty,
+    /// Longer than `dialogue::MAX_TOPIC_CHARS`.
+    TooLong,
+}
+
+/// The employee (only the subject: `Forbidden` for anyone else) prepares a topic for
+/// dialogue `id`, with the response they want; returns its id.
+pub async fn add_topic(
+    store: &Store,
+    actor: &Actor,
+    id: i64,
+    wanted: domain::dialogue::WantedResponse,
+    text: &str,
+) -> Result<Result<i64, TopicRefusal>, Error> {
+    let (d, role) = open(store, actor, id).await?;
+    if role != DialogueRole::Subject {
+        return Err(Error::Forbidden);
+    }
+    if d.is_closed() {
+        return Ok(Err(TopicRefusal::Closed));
+    }
+    let Ok(body) = domain::dialogue::parse_text(text, domain::dialogue::MAX_TOPIC_CHARS) else {
+        return Ok(Err(TopicRefusal::TooLong));
+    };
+    if body.is_empty() {
+        return Ok(Err(TopicRefusal::Empty));
+    }
+    Ok(Ok(store
+        .add_topic(actor.tenant_id, d.id, actor.user_id, wanted, &body)
+        .await?))
+}

@@ -9,10 +9,13 @@
 #![forbid(unsafe_code)]
 
 pub mod accounts;
+pub mod anchors;
+pub mod behaviour;
 pub mod commitment_text;
 pub mod commitments;
 pub mod company_policy;
 pub mod concerns;
+pub mod consent;
 pub mod consultants;
 pub mod consultations;
 pub mod cross_pairs;

@@ -553,3 +553,145 @@ pub async fn to_do(
     }
     Ok(out)
 }
+
+/// The policy's answer for HR's programme views.
+fn may_manage(actor: &domain::policy::Actor) -> bool {
+    domain::policy::authorize(
+        actor,
+        domain::policy::Action::ManageProgrammes {
+            tenant: actor.tenant_id,
+        },
+    )
+    .is_ok()
+}
+
+/// Every programme of the caller's company, newest year first (HR).
+pub async fn listed(
+    store: &Store,
+    actor: &domain::policy::Actor,
+) -> Result<Vec<Programme>, crate::Error> {
+    if !may_manage(actor) {
+        return Err(crate::Error::Forbidden);
+    }
+    Ok(store.programmes(actor.tenant_id).await?)
+}
+
+/// One programme as HR's page shows it: each participant with their path, the sessions,
+/// and the figures (under the anonymity rule).
+pub struct Detail {
+    pub programme: Programme,
+    pub people: Vec<(store::programmes::Participant, domain::programme::Progress)>,
+    pub sessions: Vec<TrainingSession>,
+    pub report: Report,
+}
+
+/// [`Detail`] of programme `id` (HR).
+pub async fn detail(
+    store: &Store,
+    actor: &domain::policy::Actor,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<Detail, crate::Error> {
+    if !may_manage(actor) {
+        return Err(crate::Error::Forbidden);
+    }
+    let tenant = actor.tenant_id;
+    let programme = store
+        .programme(tenant, id)
+        .await?
+        .ok_or(crate::Error::NotFound("programme"))?;
+    let cal = store.tenant(tenant).await?.settings.calendar;
+    Ok(Detail {
+        people: store
+            .programme_progress(tenant, &programme, &cal, now)
+            .await?,
+        sessions: store.training_sessions(tenant, id).await?,
+        report: report(store, tenant, &programme, now).await?,
+        programme,
+    })
+}
+
+/// A training session's roster, as its instructor and HR see it.
+pub struct Roster {
+    pub programme: Programme,
+    pub session: TrainingSession,
+    /// Placed participants who have not left.
+    pub people: Vec<store::programmes::Participant>,
+    /// Each workshop group's theme: the dominant anchor(s) most of its members share.
+    pub themes: BTreeMap<i64, Vec<Anchor>>,
+    /// (group, share of members whose dominant anchor is the theme)
+    pub homogeneity: BTreeMap<i64, f64>,
+    /// HR (who also sees each person's segment); the instructor sees the roster only.
+    pub may_manage: bool,
+}
+
+/// The roster of session `sid` of programme `id`: for the instructor who runs it and HR.
+pub async fn roster(
+    store: &Store,
+    actor: &domain::policy::Actor,
+    id: i64,
+    sid: i64,
+) -> Result<Roster, crate::Error> {
+    let tenant = actor.tenant_id;
+    let session = store
+        .training_session(tenant, sid)
+        .await?
+        .filter(|s| s.programme == id)
+        .ok_or(crate::Error::NotFound("session"))?;
+    domain::policy::authorize(
+        actor,
+        domain::policy::Action::ViewSessionRoster {
+            tenant,
+            runs_it: session.instructor == actor.user_id,
+        },
+    )
+    .map_err(|_| crate::Error::Forbidden)?;
+    let programme = store
+        .programme(tenant, id)
+        .await?
+        .ok_or(crate::Error::NotFound("programme"))?;
+    let people: Vec<_> = store
+        .participants(tenant, id)
+        .await?
+        .into_iter()
+        .filter(|p| p.session == Some(sid) && !p.left())
+        .collect();
+    let sheets = store.latest_anchor_sheets_in_programme(tenant, id).await?;
+    let mut groups: BTreeMap<i64, Vec<Option<Anchor>>> = BTreeMap::new();
+    for p in &people {
+        if let Some(g) = p.group_no {
+            let first = sheets
+                .get(&p.person.0)
+                .and_then(|s| domain::anchor::score(s).dominant.first().copied());
+            groups.entry(g).or_default().push(first);
+        }
+    }
+    let mut themes = BTreeMap::new();
+    let mut homogeneity = BTreeMap::new();
+    for (g, members) in groups {
+        let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
+        for a in members.iter().flatten() {
+            *counts.entry(*a as usize).or_default() += 1;
+        }
+        let mut order: Vec<(usize, usize)> = counts.into_iter().collect();
+        order.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let top = order.first().map(|x| x.1).unwrap_or(0);
+        themes.insert(
+            g,
+            order
+                .iter()
+                .take_while(|(_, n)| *n == top && top > 0)
+                .map(|(a, _)| Anchor::ALL[*a])
+                .collect(),
+        );
+        homogeneity.insert(g, top as f64 / members.len().max(1) as f64);
+    }
+    Ok(Roster {
+        may_manage: may_manage(actor),
+        programme,
+        session,
+        people,
+        themes,
+        homogeneity,
+    })
+}

@@ -97,6 +97,7 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         // administration
         .routes(routes!(admin::api::list_users, admin::api::create_user))
         .routes(routes!(admin::api::set_user_disabled))
+        .routes(routes!(admin::api::set_user_roles))
         .routes(routes!(admin::api::invite))
         .routes(routes!(admin::api::audit))
         // the career sheet
@@ -110,6 +111,8 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(dialogues::api::list, dialogues::api::book))
         .routes(routes!(dialogues::api::get))
         .routes(routes!(dialogues::api::add_note))
+        .routes(routes!(dialogues::consent_api::add_topic))
+        .routes(routes!(dialogues::consent_api::consent))
         .routes(routes!(dialogues::api::my_records))
         // feedback reports as their manager reads them
         .routes(routes!(reports::api::inbox))
@@ -164,6 +167,14 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(opportunities::learning_api::subsidies))
         .routes(routes!(opportunities::learning_api::decide))
         .routes(routes!(opportunities::learning_api::pay))
+        .routes(routes!(role_models::api::list))
+        .routes(routes!(role_models::api::get))
+        .routes(routes!(anchors::api::statements))
+        .routes(routes!(programmes::api::list))
+        .routes(routes!(programmes::api::get))
+        .routes(routes!(programmes::api::roster))
+        .routes(routes!(clients::api::get, clients::api::put))
+        .routes(routes!(anchors::api::mine, anchors::api::take))
         .split_for_parts()
 }
 
@@ -179,7 +190,10 @@ pub fn openapi_json() -> serde_json::Value {
 /// The JSON API and its documentation.
 pub fn api() -> Router<AppState> {
     let (router, _) = parts();
-    router.merge(
-        SwaggerUi::new("/api/docs").external_url_unchecked("/api/v1/openapi.json", openapi_json()),
-    )
+    router
+        .layer(axum::middleware::from_fn(crate::shared::api::etag))
+        .merge(
+            SwaggerUi::new("/api/docs")
+                .external_url_unchecked("/api/v1/openapi.json", openapi_json()),
+        )
 }

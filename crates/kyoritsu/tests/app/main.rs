@@ -28,6 +28,7 @@ macro_rules! app_test {
 mod accounts;
 mod anchors;
 mod api_matrix;
+mod api_resources;
 mod autonomy;
 mod calendar;
 mod career_sheet;

@@ -171,6 +171,17 @@ app_test!(permission_matrix_for_the_api, |app| async move {
     let (held, _, _, _) = demo_dialogues(&app).await;
     let report = app.report_of_manager().await;
     let outsider = app.outsider().await;
+    let t = app.demo_tenant().await;
+    let programme = app.store.programmes(t.id).await.expect("q")[0].id;
+    let instructor = app.user("instructor@demo.example.jp").await.id;
+    let roster = app
+        .store
+        .sessions_of_instructor(t.id, instructor)
+        .await
+        .expect("q")
+        .first()
+        .map(|s| format!("/api/v1/programmes/{}/sessions/{}", s.programme, s.id))
+        .expect("a demo session of the instructor");
     use StatusCode as S;
     const OK: S = S::OK;
     const NO: S = S::FORBIDDEN;
@@ -214,6 +225,26 @@ app_test!(permission_matrix_for_the_api, |app| async move {
         ),
         ("/api/v1/autonomy".into(), [OK, OK, OK, OK, OK, OK]),
         ("/api/v1/reports".into(), [NO, OK, NO, NO, NO, NO]),
+        // Anchors: the statements for anyone; one's takes for those in the master.
+        (
+            "/api/v1/anchors/statements".into(),
+            [OK, OK, OK, OK, OK, OK],
+        ),
+        ("/api/v1/me/anchors".into(), [OK, OK, OK, NO, OK, OK]),
+        ("/api/v1/role-models".into(), [OK, OK, OK, OK, OK, OK]),
+        // Programmes: HR; a roster also for the instructor who runs the session.
+        ("/api/v1/programmes".into(), [NO, NO, NO, NO, OK, NO]),
+        (
+            format!("/api/v1/programmes/{programme}"),
+            [NO, NO, NO, NO, OK, NO],
+        ),
+        (roster, [NO, NO, NO, OK, OK, NO]),
+        // A client's behaviour change: only their assigned consultant — of someone outside
+        // the demo consultant's clients, refused to every role.
+        (
+            format!("/api/v1/clients/{outsider}/behaviour"),
+            [NO, NO, NO, NO, NO, NO],
+        ),
     ];
     let emails = [
         "employee",

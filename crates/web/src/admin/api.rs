@@ -1,6 +1,7 @@
 //! Administration over the JSON API: accounts and the audit log (admin only).
 
 use crate::shared::api::{ApiJson, ApiPath, allow};
+use crate::shared::api::{Listed, Paged, Paging};
 use crate::shared::auth::ApiAuth;
 use crate::shared::error::{ApiError, ErrorBody};
 use crate::{AppState, Origin};
@@ -61,27 +62,26 @@ impl From<store::users::User> for UserOut {
 }
 
 /// Every account of the caller's tenant (admin).
-#[utoipa::path(get, path = "/api/v1/users", tag = "admin",
+#[utoipa::path(get, path = "/api/v1/users", tag = "admin", params(Paging),
     responses((status = 200, body = [UserOut]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list_users(
     State(state): State<AppState>,
     auth: ApiAuth,
-) -> Result<Json<Vec<UserOut>>, ApiError> {
+    paging: Paged,
+) -> Result<Listed<UserOut>, ApiError> {
     allow(
         &auth,
         Action::ManageUsers {
             tenant: auth.actor.tenant_id,
         },
     )?;
-    Ok(Json(
-        state
-            .store
-            .list_users(auth.actor.tenant_id)
-            .await?
-            .into_iter()
-            .map(UserOut::from)
-            .collect(),
-    ))
+    Ok(paging.of(state
+        .store
+        .list_users(auth.actor.tenant_id)
+        .await?
+        .into_iter()
+        .map(UserOut::from)
+        .collect()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -187,6 +187,48 @@ pub async fn create_user(
         )
         .await?;
     Ok((StatusCode::CREATED, Json(UserOut::from(user))).into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RolesBody {
+    /// Exactly the roles the account holds afterwards: employee, consultant, instructor,
+    /// mentor, hr, admin (manager follows from the reporting line).
+    roles: Vec<String>,
+}
+
+/// Give an account exactly these roles (admin). Audited with the roles before and after.
+#[utoipa::path(put, path = "/api/v1/users/{id}/roles", tag = "admin", request_body = RolesBody,
+    params(("id" = i64, Path, description = "user id")),
+    responses((status = 200, body = UserOut), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "own_admin: an admin cannot take the admin role from themselves")))]
+pub async fn set_user_roles(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    origin: Origin,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<RolesBody>,
+) -> Result<Json<UserOut>, ApiError> {
+    let tenant = auth.actor.tenant_id;
+    allow(&auth, Action::ManageUsers { tenant })?;
+    let mut roles = Vec::new();
+    for r in &body.roles {
+        roles.push(Role::parse_assignable(r).map_err(|_| {
+            ApiError::bad_request(format!(
+                "unknown role '{r}': employee, consultant, instructor, mentor, hr or admin"
+            ))
+        })?);
+    }
+    let roles = domain::RoleSet::new(roles);
+    app::accounts::set_roles(&state.store, &auth.caller(&origin), UserId(id), &roles)
+        .await?
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::CONFLICT,
+                "own_admin",
+                "you cannot take the admin role from yourself",
+            )
+        })?;
+    Ok(Json(state.store.user(tenant, UserId(id)).await?.into()))
 }
 
 #[derive(Deserialize, ToSchema)]

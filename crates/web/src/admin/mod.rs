@@ -537,8 +537,9 @@ async fn save_roles(
         );
     }
     let roles = RoleSet::new(roles);
-    let target = state.store.user(auth.tenant(), UserId(id)).await?;
-    if target.id == auth.user.id && !roles.contains(Role::Admin) {
+    let Ok(target) =
+        app::accounts::set_roles(&state.store, &auth.caller(&origin), UserId(id), &roles).await?
+    else {
         set_flash(
             &page.session,
             "error",
@@ -546,24 +547,7 @@ async fn save_roles(
         )
         .await?;
         return Ok(Redirect::to("/admin/users").into_response());
-    }
-    state
-        .store
-        .set_roles(auth.tenant(), target.id, &roles)
-        .await?;
-    let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-    let before: Vec<&str> = target.roles.iter().map(|r| r.as_str()).collect();
-    auth.audit(
-        &state,
-        &origin,
-        NewAuditEntry::new(Some(auth.tenant()), AuditAction::RolesChanged)
-            .target("user", id)
-            .detail(domain::audit::detail(
-                "changed",
-                &[("from", &before.join(",")), ("to", &names.join(","))],
-            )),
-    )
-    .await?;
+    };
     set_flash(
         &page.session,
         "success",

@@ -3,6 +3,8 @@
 //! dominant anchor(s) (ties as ties) and what each anchor means; every take is kept.
 //! Only the person sees their own answers and profile here.
 
+pub mod api;
+
 use crate::shared::auth::{Auth, Page, set_flash};
 use crate::shared::error::AppError;
 use crate::shared::i18n::Lang;
@@ -76,17 +78,7 @@ struct ResultPage {
 }
 
 async fn my_person(state: &AppState, auth: &Auth) -> Result<PersonId, AppError> {
-    // The inventory belongs to someone in the employee master.
-    let person = state
-        .store
-        .person_of_user(auth.tenant(), auth.user.id)
-        .await?
-        .map(|p| PersonId(p.id))
-        .ok_or_else(AppError::forbidden)?;
-    if !domain::policy::may_see_anchor_results(&auth.actor, auth.tenant(), person) {
-        return Err(AppError::forbidden());
-    }
-    Ok(person)
+    Ok(app::anchors::own_person(&state.store, &auth.actor).await?)
 }
 
 fn items(lang: Lang, sheet: Option<&FormData>, flagged: &[usize]) -> Vec<Item> {
@@ -125,14 +117,11 @@ async fn submit(
     auth: Auth,
     form: FormData,
 ) -> Result<Response, AppError> {
-    let person = my_person(&state, &auth).await?;
+    my_person(&state, &auth).await?;
     let picks: Vec<String> = form.get_all("picks").map(str::to_string).collect();
     match AnswerSheet::parse(|n| form.get(&format!("r{n}")).to_string(), &picks) {
         Ok(sheet) => {
-            state
-                .store
-                .save_anchor_result(auth.tenant(), person, &sheet, state.clock.now())
-                .await?;
+            app::anchors::keep(&state.store, &auth.actor, &sheet, state.clock.now()).await?;
             set_flash(&page.session, "success", page.t("anchors.saved")).await?;
             Ok(Redirect::to("/my/anchors").into_response())
         }
@@ -184,8 +173,7 @@ async fn result_page(
     page: Page,
     auth: Auth,
 ) -> Result<ResultPage, AppError> {
-    let person = my_person(&state, &auth).await?;
-    let takes = state.store.anchor_results_of(auth.tenant(), person).await?;
+    let takes = app::anchors::takes(&state.store, &auth.actor).await?;
     let latest = takes.first().map(|t| (t, anchor::score(&t.sheet)));
     let (lines, dominant, chart, taken) = match &latest {
         Some((t, p)) => (

@@ -4,6 +4,7 @@
 
 use crate::AppState;
 use crate::shared::api::{ApiJson, ApiPath};
+use crate::shared::api::{Listed, Paged, Paging};
 use crate::shared::auth::ApiAuth;
 use crate::shared::error::{ApiError, ErrorBody};
 use axum::Json;
@@ -194,25 +195,24 @@ pub struct VersionItem {
 }
 
 /// Every saved version of the caller's career sheet, newest first.
-#[utoipa::path(get, path = "/api/v1/me/career-sheet/versions", tag = "career sheet",
+#[utoipa::path(get, path = "/api/v1/me/career-sheet/versions", tag = "career sheet", params(Paging),
     responses((status = 200, body = [VersionItem]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list_versions(
     State(state): State<AppState>,
     auth: ApiAuth,
-) -> Result<Json<Vec<VersionItem>>, ApiError> {
+    paging: Paged,
+) -> Result<Listed<VersionItem>, ApiError> {
     let me = owner(&auth)?;
-    Ok(Json(
-        state
-            .store
-            .career_sheet_versions(auth.actor.tenant_id, me)
-            .await?
-            .into_iter()
-            .map(|v| VersionItem {
-                version: v.version,
-                saved_at: v.saved_at,
-            })
-            .collect(),
-    ))
+    Ok(paging.of(state
+        .store
+        .career_sheet_versions(auth.actor.tenant_id, me)
+        .await?
+        .into_iter()
+        .map(|v| VersionItem {
+            version: v.version,
+            saved_at: v.saved_at,
+        })
+        .collect()))
 }
 
 /// One saved version of the caller's career sheet.

@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/assignments/bulk", post(bulk::assign_bulk))
 }
 
+pub mod api;
 mod bulk;
 
 pub struct ClientRow {
@@ -264,46 +265,36 @@ async fn evaluate_behaviour(
     axum::extract::Path(person): axum::extract::Path<i64>,
     form: FormData,
 ) -> Result<Response, AppError> {
+    use app::behaviour::Refusal;
     use domain::behaviour::{Change, MAX_REASON_CHARS};
     let person = PersonId(person);
-    let assigned = state
-        .store
-        .is_assigned(auth.tenant(), auth.user.id, person)
-        .await?;
-    if !policy::may_evaluate_behaviour(&auth.actor, auth.tenant(), assigned) {
-        return Err(AppError::forbidden());
-    }
-    let reason = form.get("reason").trim();
-    let input = form.get("manager_input").trim();
+    let reason = form.get("reason");
+    let input = form.get("manager_input");
     let (kind, msg) = match Change::parse(form.get("level")) {
-        None => ("error", page.t("behaviour.error.level")),
-        Some(_) if reason.is_empty() => ("error", page.t("behaviour.error.reason")),
-        Some(_)
-            if reason.chars().count() > MAX_REASON_CHARS
-                || input.chars().count() > MAX_REASON_CHARS =>
+        None => {
+            // Refuse a stranger before saying anything about the form.
+            app::behaviour::of_client(&state.store, &auth.actor, person, state.clock.today())
+                .await?;
+            ("error", page.t("behaviour.error.level"))
+        }
+        Some(level) => match app::behaviour::evaluate(
+            &state.store,
+            &auth.actor,
+            person,
+            level,
+            reason,
+            input,
+            state.clock.today(),
+        )
+        .await?
         {
-            (
+            Ok(()) => ("success", page.t("behaviour.saved")),
+            Err(Refusal::NoReason) => ("error", page.t("behaviour.error.reason")),
+            Err(Refusal::TooLong) => (
                 "error",
                 page.tf("dialogue.error.too_long", "n", MAX_REASON_CHARS),
-            )
-        }
-        Some(level) => {
-            let cal = state.store.tenant(auth.tenant()).await?.settings.calendar;
-            let fy = cal.fiscal_year_of(state.clock.today()).0;
-            state
-                .store
-                .record_behaviour(
-                    auth.tenant(),
-                    person,
-                    fy,
-                    level,
-                    reason,
-                    input,
-                    auth.user.id,
-                )
-                .await?;
-            ("success", page.t("behaviour.saved"))
-        }
+            ),
+        },
     };
     if kind == "error" {
         // The form comes back as typed, open, with what is wrong.

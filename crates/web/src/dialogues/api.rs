@@ -5,6 +5,7 @@
 
 use super::{BookingOutcome, BookingRequest, book_dialogues};
 use crate::shared::api::{ApiJson, ApiPath};
+use crate::shared::api::{Listed, Paged, Paging};
 use crate::shared::auth::ApiAuth;
 use crate::shared::booking::refusal_key;
 use crate::shared::error::{ApiError, ErrorBody};
@@ -100,6 +101,16 @@ pub struct ConsentBody {
     withheld: String,
 }
 
+/// A topic the employee prepared, with the response they want.
+#[derive(Serialize, ToSchema)]
+pub struct TopicBody {
+    id: i64,
+    /// `advice`, `think_together` or `just_listen`.
+    wanted: String,
+    body: String,
+    created_at: DateTime<Utc>,
+}
+
 /// One dialogue as the caller may see it.
 #[derive(Serialize, ToSchema)]
 pub struct DialogueDetail {
@@ -110,22 +121,25 @@ pub struct DialogueDetail {
     notes: Vec<NoteBody>,
     /// The employee's consent, for the facilitator and the employee of a consultant session.
     consent: Option<ConsentBody>,
+    /// The topics the employee prepared: for them and the facilitator; empty for anyone else.
+    topics: Vec<TopicBody>,
 }
 
 /// The dialogues the caller's lists show, by start time: those they hold, those about
 /// them, their reports' (a manager: when and what kind) and those they booked (HR).
-#[utoipa::path(get, path = "/api/v1/dialogues", tag = "dialogues",
+#[utoipa::path(get, path = "/api/v1/dialogues", tag = "dialogues", params(Paging),
     responses((status = 200, body = Vec<DialogueBody>), (status = 401, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     auth: ApiAuth,
-) -> Result<Json<Vec<DialogueBody>>, ApiError> {
+    paging: Paged,
+) -> Result<Listed<DialogueBody>, ApiError> {
     let out = app::dialogues::listed(&state.store, &auth.actor)
         .await?
         .iter()
         .map(|(d, role)| body_of(d, *role))
         .collect();
-    Ok(Json(out))
+    Ok(paging.of(out))
 }
 
 /// One dialogue with the note items the caller may read. Reads by anyone but the
@@ -167,6 +181,16 @@ pub async fn get(
         .into(),
         notes: v.notes.into_iter().map(|r| r.note.into()).collect(),
         consent,
+        topics: v
+            .topics
+            .into_iter()
+            .map(|t| TopicBody {
+                id: t.id,
+                wanted: t.wanted.key().into(),
+                body: t.body,
+                created_at: t.created_at,
+            })
+            .collect(),
     }))
 }
 
@@ -405,13 +429,14 @@ pub struct RecordBody {
 }
 
 /// Every dialogue about the caller with what they may read of it (本人に返却).
-#[utoipa::path(get, path = "/api/v1/me/records", tag = "dialogues",
+#[utoipa::path(get, path = "/api/v1/me/records", tag = "dialogues", params(Paging),
     responses((status = 200, body = Vec<RecordBody>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn my_records(
     State(state): State<AppState>,
     auth: ApiAuth,
+    paging: Paged,
     origin: Origin,
-) -> Result<Json<Vec<RecordBody>>, ApiError> {
+) -> Result<Listed<RecordBody>, ApiError> {
     auth.actor.person_id.ok_or_else(ApiError::forbidden)?;
     let out = app::dialogues::records(&state.store, &auth.caller(&origin), "api")
         .await?
@@ -423,5 +448,5 @@ pub async fn my_records(
             reflection: d.subject_reflection,
         })
         .collect();
-    Ok(Json(out))
+    Ok(paging.of(out))
 }

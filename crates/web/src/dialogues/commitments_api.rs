@@ -5,6 +5,7 @@
 //! newer wording answers `409 stale` with `current_version`.
 
 use crate::shared::api::{ApiJson, ApiPath};
+use crate::shared::api::{Listed, Paged, Paging};
 use crate::shared::auth::ApiAuth;
 use crate::shared::error::{ApiError, ErrorBody};
 use crate::{AppState, Origin};
@@ -90,26 +91,28 @@ async fn bodies(
 }
 
 /// The caller's own commitments, in every dialogue about them.
-#[utoipa::path(get, path = "/api/v1/me/commitments", tag = "commitments",
+#[utoipa::path(get, path = "/api/v1/me/commitments", tag = "commitments", params(Paging),
     responses((status = 200, body = [CommitmentBody]), (status = 401, body = ErrorBody)))]
 pub async fn mine(
     State(state): State<AppState>,
     auth: ApiAuth,
-) -> Result<Json<Vec<CommitmentBody>>, ApiError> {
+    paging: Paged,
+) -> Result<Listed<CommitmentBody>, ApiError> {
     let all = app::commitments::mine(&state.store, &auth.caller(&Origin::default())).await?;
-    Ok(Json(bodies(&state, &auth, all).await?))
+    Ok(paging.of(bodies(&state, &auth, all).await?))
 }
 
 /// The commitments recorded in dialogues the caller held (theirs to follow up).
-#[utoipa::path(get, path = "/api/v1/commitments/recorded", tag = "commitments",
+#[utoipa::path(get, path = "/api/v1/commitments/recorded", tag = "commitments", params(Paging),
     responses((status = 200, body = [CommitmentBody]), (status = 401, body = ErrorBody)))]
 pub async fn recorded(
     State(state): State<AppState>,
     auth: ApiAuth,
-) -> Result<Json<Vec<CommitmentBody>>, ApiError> {
+    paging: Paged,
+) -> Result<Listed<CommitmentBody>, ApiError> {
     let all =
         app::commitments::recorded_by_me(&state.store, &auth.caller(&Origin::default())).await?;
-    Ok(Json(bodies(&state, &auth, all).await?))
+    Ok(paging.of(bodies(&state, &auth, all).await?))
 }
 
 /// Where a commitment stands now.

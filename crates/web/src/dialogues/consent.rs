@@ -6,36 +6,17 @@
 use super::*;
 use domain::dialogue::ConsentChange;
 
-/// Appends a consent event and audits the change: consent is never changed silently.
-/// True when a withdrawal retracted a report already sent.
-pub(super) async fn change_consent(
+/// Makes the change through `app::consent` (policy, audit); a refusal (nothing to
+/// confirm or withdraw) is the flash `refused` names, and the section is shown again.
+async fn change_consent(
     state: &AppState,
     auth: &Auth,
     origin: &Origin,
-    d: &Dialogue,
+    (d, role): (&Dialogue, DialogueRole),
     event: ConsentChange,
     withheld: &str,
-) -> Result<bool, AppError> {
-    let retracted = state
-        .store
-        .record_consent(auth.tenant(), d.id, event, withheld, auth.user.id)
-        .await?;
-    let key = match (auth.actor.person_id == Some(d.subject), retracted) {
-        (true, false) => "consent_subject",
-        (true, true) => "consent_subject_retracted",
-        (false, false) => "consent_recorded",
-        (false, true) => "consent_recorded_retracted",
-    };
-    let detail = domain::audit::detail(key, &[("event", &event.key())]);
-    auth.audit(
-        state,
-        origin,
-        NewAuditEntry::new(Some(auth.tenant()), AuditAction::ConsentChanged)
-            .target("dialogue", d.id)
-            .detail(detail),
-    )
-    .await?;
-    Ok(retracted)
+) -> Result<Result<app::consent::Changed, app::consent::Refusal>, AppError> {
+    Ok(app::consent::change(&state.store, &auth.caller(origin), d, role, event, withheld).await?)
 }
 
 /// POST /dialogues/{id}/consent — the consultant records the employee's answer and what
@@ -86,10 +67,13 @@ pub(super) async fn record_consent(
         )
         .await;
     };
-    change_consent(&state, &auth, &origin, &d, event, &withheld).await?;
-    let by_subject = auth.actor.person_id == Some(d.subject);
+    let by_subject =
+        match change_consent(&state, &auth, &origin, (&d, role), event, &withheld).await? {
+            Ok(changed) => changed.by_subject,
+            Err(_) => auth.actor.person_id == Some(d.subject),
+        };
     if !by_subject {
-        ask_to_confirm(&state, &auth, &d).await?;
+        ask_to_confirm(&state, auth.tenant(), &auth.user.name, &d).await?;
     }
     set_flash(
         &page.session,
@@ -106,21 +90,22 @@ pub(super) async fn record_consent(
 
 /// Tells the employee that the consultant recorded their answer and it waits for them
 /// (never what was recorded: the notice only points at the page).
-async fn ask_to_confirm(state: &AppState, auth: &Auth, d: &Dialogue) -> Result<(), AppError> {
-    let Some((_, to)) = state
-        .store
-        .account_of_person(auth.tenant(), d.subject)
-        .await?
-    else {
+pub(super) async fn ask_to_confirm(
+    state: &AppState,
+    tenant: domain::TenantId,
+    from: &str,
+    d: &Dialogue,
+) -> Result<(), store::StoreError> {
+    let Some((_, to)) = state.store.account_of_person(tenant, d.subject).await? else {
         return Ok(());
     };
     let queued = crate::shared::email::send_notice(
         state,
-        auth.tenant(),
+        tenant,
         format!("consent-confirm-{}-{}", d.id, state.clock.now().timestamp()),
         to,
         "email.consent_confirm",
-        &[("from", &auth.user.name)],
+        &[("from", &from)],
         &format!("/dialogues/{}#sec-consent", d.id),
     );
     queued.await?;
@@ -140,8 +125,16 @@ pub(super) async fn confirm_consent(
     let raw = form;
     let (d, role) = load(&state, &auth, id).await?;
     need(policy::may_confirm_consent(role) && d.kind.is_consultant_session())?;
-    let events = state.store.consent_events(auth.tenant(), d.id).await?;
-    if !consent_in_force(&events).is_some_and(|c| c.awaits_confirmation()) {
+    let changed = change_consent(
+        &state,
+        &auth,
+        &origin,
+        (&d, role),
+        ConsentChange::Confirmed,
+        "",
+    )
+    .await?;
+    if changed.is_err() {
         set_flash(
             &page.session,
             "error",
@@ -150,7 +143,6 @@ pub(super) async fn confirm_consent(
         .await?;
         return saved(&state, &page, &auth, &origin, id, &raw, "confirm").await;
     }
-    change_consent(&state, &auth, &origin, &d, ConsentChange::Confirmed, "").await?;
     set_flash(
         &page.session,
         "success",
@@ -173,8 +165,16 @@ pub(super) async fn withdraw_consent(
     let raw = form;
     let (d, role) = load(&state, &auth, id).await?;
     need(policy::may_withdraw_consent(role) && d.kind.is_consultant_session())?;
-    let events = state.store.consent_events(auth.tenant(), d.id).await?;
-    if !consent_in_force(&events).is_some_and(|c| c.given()) {
+    let Ok(changed) = change_consent(
+        &state,
+        &auth,
+        &origin,
+        (&d, role),
+        ConsentChange::Withdrawn,
+        "",
+    )
+    .await?
+    else {
         set_flash(
             &page.session,
             "error",
@@ -182,13 +182,11 @@ pub(super) async fn withdraw_consent(
         )
         .await?;
         return saved(&state, &page, &auth, &origin, id, &raw, "withdraw").await;
-    }
-    let retracted =
-        change_consent(&state, &auth, &origin, &d, ConsentChange::Withdrawn, "").await?;
+    };
     set_flash(
         &page.session,
         "success",
-        page.t(if retracted {
+        page.t(if changed.retracted {
             "dialogue.consent.withdrawn_retracted"
         } else {
             "dialogue.consent.withdrawn"

@@ -16,20 +16,23 @@ pub(super) async fn add_topic(
     let (d, role) = load(&state, &auth, id).await?;
     need(role == DialogueRole::Subject)?;
     let typed = form.get("body").to_string();
-    let problem = match (
-        WantedResponse::parse(form.get("wanted")),
-        dialogue::parse_text(&typed, MAX_TOPIC_CHARS),
-    ) {
+    use app::dialogues::TopicRefusal;
+    let problem = match WantedResponse::parse(form.get("wanted")) {
         _ if d.is_closed() => Some(page.t("dialogue.error.topic_closed")),
-        (_, Err(_)) => Some(page.tf("dialogue.error.too_long", "n", MAX_TOPIC_CHARS)),
-        (_, Ok(b)) if b.is_empty() => Some(page.t("dialogue.error.topic_empty")),
-        (None, _) => Some(page.t("dialogue.error.wanted")),
-        (Some(w), Ok(body)) => {
-            state
-                .store
-                .add_topic(auth.tenant(), d.id, auth.user.id, w, &body)
-                .await?;
-            None
+        None if typed.chars().count() > MAX_TOPIC_CHARS => {
+            Some(page.tf("dialogue.error.too_long", "n", MAX_TOPIC_CHARS))
+        }
+        None if typed.trim().is_empty() => Some(page.t("dialogue.error.topic_empty")),
+        None => Some(page.t("dialogue.error.wanted")),
+        Some(w) => {
+            match app::dialogues::add_topic(&state.store, &auth.actor, d.id, w, &typed).await? {
+                Ok(_) => None,
+                Err(TopicRefusal::Closed) => Some(page.t("dialogue.error.topic_closed")),
+                Err(TopicRefusal::TooLong) => {
+                    Some(page.tf("dialogue.error.too_long", "n", MAX_TOPIC_CHARS))
+                }
+                Err(TopicRefusal::Empty) => Some(page.t("dialogue.error.topic_empty")),
+            }
         }
     };
     match problem {

@@ -31,7 +31,7 @@ use domain::question_bank::{BUILT_IN, Category};
 use domain::{PersonId, Role};
 use std::collections::HashMap;
 use store::audit::NewAuditEntry;
-use store::dialogues::{Dialogue, Note, NoteEdit, NoteInput, consent_in_force};
+use store::dialogues::{Dialogue, Note, NoteEdit, NoteInput};
 
 pub mod api;
 mod booking;
@@ -41,6 +41,7 @@ mod commitments;
 pub mod commitments_api;
 mod concerns;
 mod consent;
+pub mod consent_api;
 mod employee;
 mod list;
 mod notes;

@@ -5,6 +5,7 @@
 use crate::AppState;
 use crate::Origin;
 use crate::shared::api::{ApiJson, ApiPath};
+use crate::shared::api::{Listed, Paged, Paging};
 use crate::shared::auth::ApiAuth;
 use crate::shared::error::{ApiError, ErrorBody};
 use app::postings::{Placement, Problems, Recorded, Shelf};
@@ -99,13 +100,14 @@ pub struct ListParams {
 }
 
 /// Postings on a shelf, matching `q`.
-#[utoipa::path(get, path = "/api/v1/postings", tag = "opportunities", params(ListParams),
+#[utoipa::path(get, path = "/api/v1/postings", tag = "opportunities", params(Paging, ListParams),
     responses((status = 200, body = Vec<PostingOut>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     auth: ApiAuth,
+    paging: Paged,
     q: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<Vec<PostingOut>>, ApiError> {
+) -> Result<Listed<PostingOut>, ApiError> {
     let Query(q) = q.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let shelf = match q.shelf.unwrap_or_default() {
         ShelfParam::Open => Shelf::Open,
@@ -133,7 +135,7 @@ pub async fn list(
             o
         })
         .collect();
-    Ok(Json(out))
+    Ok(paging.of(out))
 }
 
 /// One posting (every employee reads an opened one; its hiring side and HR earlier too).
@@ -318,41 +320,41 @@ fn application_out(
 }
 
 /// The caller's own applications.
-#[utoipa::path(get, path = "/api/v1/applications", tag = "opportunities",
+#[utoipa::path(get, path = "/api/v1/applications", tag = "opportunities", params(Paging),
     responses((status = 200, body = Vec<ApplicationOut>), (status = 401, body = ErrorBody)))]
 pub async fn mine(
     State(state): State<AppState>,
     auth: ApiAuth,
-) -> Result<Json<Vec<ApplicationOut>>, ApiError> {
+    paging: Paged,
+) -> Result<Listed<ApplicationOut>, ApiError> {
     let caller = auth.caller(&Origin::default());
-    Ok(Json(
-        app::postings::mine(&state.store, &caller)
-            .await?
-            .iter()
-            .map(|(a, p)| application_out(a, p, ApplicationView::Applicant, Vec::new()))
-            .collect(),
-    ))
+    Ok(paging.of(app::postings::mine(&state.store, &caller)
+        .await?
+        .iter()
+        .map(|(a, p)| application_out(a, p, ApplicationView::Applicant, Vec::new()))
+        .collect()))
 }
 
 /// A posting's applications the caller may see (its hiring side and HR; empty for
 /// anyone else).
 #[utoipa::path(get, path = "/api/v1/postings/{id}/applications", tag = "opportunities",
-    params(("id" = i64, Path, description = "the posting's id")),
+    params(Paging, ("id" = i64, Path, description = "the posting's id")),
     responses((status = 200, body = Vec<ApplicationOut>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn applications_to(
     State(state): State<AppState>,
     auth: ApiAuth,
+    paging: Paged,
     ApiPath(id): ApiPath<i64>,
-) -> Result<Json<Vec<ApplicationOut>>, ApiError> {
+) -> Result<Listed<ApplicationOut>, ApiError> {
     let caller = auth.caller(&Origin::default());
     let p = app::postings::open_posting(&state.store, &caller, id, state.clock.today()).await?;
-    Ok(Json(
-        app::postings::applications_to(&state.store, &caller, &p)
+    Ok(
+        paging.of(app::postings::applications_to(&state.store, &caller, &p)
             .await?
             .iter()
             .map(|(a, v)| application_out(a, &p, *v, Vec::new()))
-            .collect(),
-    ))
+            .collect()),
+    )
 }
 
 /// An application to apply with.

@@ -2,6 +2,7 @@
 //! the caller's reporting line.
 
 use crate::shared::api::{ApiPath, allow};
+use crate::shared::api::{Listed, Paged, Paging};
 use crate::shared::auth::ApiAuth;
 use crate::shared::error::{ApiError, ErrorBody};
 use crate::{AppState, Origin};
@@ -171,25 +172,25 @@ pub struct MemberOut {
 }
 
 /// The caller's reporting line (managers only).
-#[utoipa::path(get, path = "/api/v1/members", tag = "people",
+#[utoipa::path(get, path = "/api/v1/members", tag = "people", params(Paging),
     responses((status = 200, body = [MemberOut]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn members(
     State(state): State<AppState>,
     auth: ApiAuth,
-) -> Result<Json<Vec<MemberOut>>, ApiError> {
+    paging: Paged,
+) -> Result<Listed<MemberOut>, ApiError> {
     allow(&auth, Action::ListOwnReports)?;
     let me = auth.actor.person_id.ok_or_else(ApiError::forbidden)?;
     let rows = state.store.reports_of(auth.actor.tenant_id, me).await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|(depth, p)| MemberOut {
-                id: p.id,
-                employee_number: p.employee_number,
-                name: p.name,
-                department: p.department_name,
-                title: p.title,
-                depth,
-            })
-            .collect(),
-    ))
+    Ok(paging.of(rows
+        .into_iter()
+        .map(|(depth, p)| MemberOut {
+            id: p.id,
+            employee_number: p.employee_number,
+            name: p.name,
+            department: p.department_name,
+            title: p.title,
+            depth,
+        })
+        .collect()))
 }

@@ -21,7 +21,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use domain::anchor::Anchor;
 use domain::policy::Action;
 use domain::programme::{CohortRule, Funnel, Stage, Step, StepState, Template as Kind};
 use domain::training::Style;
@@ -29,6 +28,7 @@ use domain::{PersonId, Role, TenantId, UserId};
 use std::collections::{BTreeMap, HashMap};
 use store::programmes::{NewProgramme, NewSession, Programme, TrainingSession};
 
+pub mod api;
 mod cross;
 mod detail;
 mod feedback;

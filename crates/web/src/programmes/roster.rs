@@ -306,41 +306,17 @@ pub(super) async fn roster_view(
     sid: i64,
 ) -> Result<RosterPage, AppError> {
     let tenant = auth.tenant();
-    let session = state
-        .store
-        .training_session(tenant, sid)
-        .await?
-        .filter(|s| s.programme == id)
-        .ok_or_else(AppError::not_found)?;
-    allow(
-        auth,
-        Action::ViewSessionRoster {
-            tenant,
-            runs_it: session.instructor == auth.user.id,
-        },
-    )?;
-    let programme = load(state, auth, id).await?;
-    let participants: Vec<_> = state
-        .store
-        .participants(tenant, id)
-        .await?
-        .into_iter()
-        .filter(|p| p.session == Some(sid) && !p.left())
-        .collect();
+    let app::programmes::Roster {
+        programme,
+        session,
+        people: participants,
+        themes,
+        homogeneity,
+        may_manage,
+    } = app::programmes::roster(&state.store, &auth.actor, id, sid).await?;
     let mut by_group: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
     let mut ungrouped = Vec::new();
-    let mut dominant: Vec<Vec<Anchor>> = Vec::new();
-    let sheets = state
-        .store
-        .latest_anchor_sheets_in_programme(tenant, id)
-        .await?;
     for (i, p) in participants.iter().enumerate() {
-        dominant.push(
-            sheets
-                .get(&p.person.0)
-                .map(|s| domain::anchor::score(s).dominant)
-                .unwrap_or_default(),
-        );
         match p.group_no {
             Some(g) => by_group.entry(g).or_default().push(i),
             None => ungrouped.push(p.name.clone()),
@@ -348,41 +324,32 @@ pub(super) async fn roster_view(
     }
     let groups = by_group
         .into_iter()
-        .map(|(number, members)| {
-            let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
-            for m in &members {
-                if let Some(a) = dominant[*m].first() {
-                    *counts.entry(*a as usize).or_default() += 1;
-                }
-            }
-            let mut order: Vec<(usize, usize)> = counts.into_iter().collect();
-            order.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            let top = order.first().map(|x| x.1).unwrap_or(0);
-            RosterGroup {
-                number,
-                theme: order
-                    .iter()
-                    .take_while(|(_, n)| *n == top && top > 0)
-                    .map(|(a, _)| page.t(&format!("anchor.{}", Anchor::ALL[*a].key())))
-                    .collect::<Vec<_>>()
-                    .join("・"),
-                homogeneity: pct(top as f64 / members.len().max(1) as f64),
-                members: members
-                    .iter()
-                    .map(|m| {
-                        let p = &participants[*m];
-                        (p.employee_number.clone(), p.name.clone())
-                    })
-                    .collect(),
-            }
+        .map(|(number, members)| RosterGroup {
+            number,
+            theme: themes
+                .get(&number)
+                .map(|t| {
+                    t.iter()
+                        .map(|a| page.t(&format!("anchor.{}", a.key())))
+                        .collect::<Vec<_>>()
+                        .join("・")
+                })
+                .unwrap_or_default(),
+            homogeneity: pct(homogeneity.get(&number).copied().unwrap_or(0.0)),
+            members: members
+                .iter()
+                .map(|m| {
+                    let p = &participants[*m];
+                    (p.employee_number.clone(), p.name.clone())
+                })
+                .collect(),
         })
         .collect();
-    let segment_of =
-        if domain::policy::authorize(&auth.actor, Action::ManageProgrammes { tenant }).is_ok() {
-            Some(segments(&state.store, tenant, &programme).await?)
-        } else {
-            None
-        };
+    let segment_of = if may_manage {
+        Some(segments(&state.store, tenant, &programme).await?)
+    } else {
+        None
+    };
     let people = participants
         .iter()
         .map(|p| {

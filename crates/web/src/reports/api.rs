@@ -5,6 +5,7 @@
 //! it. Reads by anyone but the author are audited, as on the page.
 
 use crate::shared::api::ApiPath;
+use crate::shared::api::{Listed, Paged, Paging};
 use crate::shared::auth::ApiAuth;
 use crate::shared::error::{ApiError, ErrorBody};
 use crate::{AppState, Origin};
@@ -31,28 +32,27 @@ pub struct ReportItem {
 }
 
 /// The reports sent to the caller as a manager.
-#[utoipa::path(get, path = "/api/v1/reports", tag = "dialogues",
+#[utoipa::path(get, path = "/api/v1/reports", tag = "dialogues", params(Paging),
     responses((status = 200, body = [ReportItem]), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody)))]
 pub async fn inbox(
     State(state): State<AppState>,
     auth: ApiAuth,
-) -> Result<Json<Vec<ReportItem>>, ApiError> {
+    paging: Paged,
+) -> Result<Listed<ReportItem>, ApiError> {
     let items = app::reports::inbox(&state.store, &auth.actor).await?;
-    Ok(Json(
-        items
-            .into_iter()
-            .map(|i| ReportItem {
-                id: i.report.id,
-                dialogue_id: i.report.dialogue_id,
-                subject_id: i.report.subject.0,
-                subject_name: i.subject_name,
-                sent_at: i.report.sent_at,
-                acknowledged_at: i.report.acknowledged_at,
-                withdrawn: i.report.retracted_at.is_some(),
-            })
-            .collect(),
-    ))
+    Ok(paging.of(items
+        .into_iter()
+        .map(|i| ReportItem {
+            id: i.report.id,
+            dialogue_id: i.report.dialogue_id,
+            subject_id: i.report.subject.0,
+            subject_name: i.subject_name,
+            sent_at: i.report.sent_at,
+            acknowledged_at: i.report.acknowledged_at,
+            withdrawn: i.report.retracted_at.is_some(),
+        })
+        .collect()))
 }
 
 #[derive(Serialize, ToSchema)]

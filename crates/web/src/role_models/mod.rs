@@ -3,8 +3,10 @@
 //! time. Everyone signed in searches the published ones by words and by anchor, theme and
 //! outcome. Who sees what is `domain::policy::role_model_view`.
 
+pub mod api;
+
 use crate::shared::auth::{Auth, Page, set_flash};
-use crate::shared::cards::{StoryCard, card, facts};
+use crate::shared::cards::{StoryCard, card_as};
 use crate::shared::error::AppError;
 use crate::shared::shell::Shell;
 use crate::{AppState, FormData, Origin};
@@ -76,26 +78,17 @@ async fn list(
         outcome: Outcome::parse(&q.outcome),
         ..Search::new(&q.q)
     };
-    let stories = state
-        .store
-        .published_stories(tenant)
+    let stories = app::role_models::found(&state.store, &auth.actor, &search)
         .await?
         .iter()
-        .filter(|s| search.matches(&s.title, &s.body, s.anchor, &s.themes, s.outcome))
-        .filter_map(|s| card(s, &auth))
+        .map(|(s, v)| card_as(s, *v))
         .collect();
     let may_write = policy::may_write_role_model(&auth.actor, tenant);
-    let written = if may_write {
-        state
-            .store
-            .stories_written_by(tenant, auth.user.id)
-            .await?
-            .iter()
-            .filter_map(|s| card(s, &auth))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let written = app::role_models::written(&state.store, &auth.actor)
+        .await?
+        .iter()
+        .map(|(s, v)| card_as(s, *v))
+        .collect();
     Ok(ListPage {
         shell: page.shell(Some(&auth), "/role-models"),
         q: q.q,
@@ -128,16 +121,14 @@ async fn show(
     auth: Auth,
     Path(id): Path<i64>,
 ) -> Result<ShowPage, AppError> {
-    let s = state
-        .store
-        .story(auth.tenant(), id)
+    // A story nobody may show this viewer looks the same as one that does not exist.
+    let (s, view) = app::role_models::readable(&state.store, &auth.actor, id)
         .await?
         .ok_or_else(AppError::not_found)?;
-    // A story nobody may show this viewer looks the same as one that does not exist.
-    let story = card(&s, &auth).ok_or_else(AppError::not_found)?;
+    let story = card_as(&s, view);
     Ok(ShowPage {
         shell: page.shell(Some(&auth), "/role-models"),
-        may_answer: policy::may_answer_role_model(&auth.actor, &facts(&s, &auth)),
+        may_answer: app::role_models::may_answer(&auth.actor, &s),
         show_name: s.show_name,
         story,
     })
@@ -297,10 +288,10 @@ async fn answer(
         .await?
         .ok_or_else(AppError::not_found)?;
     // Someone who may not even see the story learns nothing of it.
-    if policy::role_model_view(&auth.actor, &facts(&s, &auth)).is_none() {
+    if app::role_models::view_of(&auth.actor, &s).is_none() {
         return Err(AppError::not_found());
     }
-    if !policy::may_answer_role_model(&auth.actor, &facts(&s, &auth)) {
+    if !app::role_models::may_answer(&auth.actor, &s) {
         return Err(AppError::forbidden());
     }
     let (Some(from), Some(to)) = (

@@ -120,3 +120,182 @@ pub fn allow(auth: &ApiAuth, action: Action) -> Result<(), ApiError> {
         ApiError::forbidden()
     })
 }
+
+/// The page of a list every list operation takes: `?limit=` (1–500, 100 when left out)
+/// and `?offset=` (how many to skip). The answer is the page as a JSON array; the whole
+/// list's length is in `X-Total-Count` and, when more follow, the next page's address
+/// is in `Link: <…>; rel="next"`.
+#[derive(Deserialize, utoipa::IntoParams, Clone, Copy)]
+#[into_params(parameter_in = Query)]
+pub struct Paging {
+    /// How many to answer (1–500; 100 when left out).
+    #[param(minimum = 1, maximum = 500)]
+    limit: Option<u32>,
+    /// How many to skip from the start of the list.
+    #[param(minimum = 0, maximum = 1_000_000_000)]
+    offset: Option<u64>,
+}
+
+/// Most a page holds, and how many when `limit` is left out.
+pub const MAX_LIMIT: u32 = 500;
+pub const DEFAULT_LIMIT: u32 = 100;
+
+/// [`Paging`] read from the query string alongside the operation's own parameters (the
+/// others are left to them); a bad value answers 400.
+pub struct Paged {
+    limit: usize,
+    offset: usize,
+    path: String,
+    /// The query without `limit` and `offset`, to build the next page's address.
+    rest: Vec<(String, String)>,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Paged {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or("");
+        let mut paging = Paging {
+            limit: None,
+            offset: None,
+        };
+        let mut rest = Vec::new();
+        for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+            match k.as_ref() {
+                "limit" => {
+                    paging.limit = Some(
+                        v.parse()
+                            .ok()
+                            .filter(|l| (1..=MAX_LIMIT).contains(l))
+                            .ok_or_else(|| {
+                                ApiError::bad_request(format!(
+                                    "limit must be a whole number from 1 to {MAX_LIMIT}"
+                                ))
+                            })?,
+                    )
+                }
+                "offset" => {
+                    paging.offset = Some(
+                        v.parse()
+                            .ok()
+                            .filter(|o| *o <= 1_000_000_000)
+                            .ok_or_else(|| {
+                                ApiError::bad_request(
+                                    "offset must be a whole number from 0 to 1000000000",
+                                )
+                            })?,
+                    )
+                }
+                _ => rest.push((k.into_owned(), v.into_owned())),
+            }
+        }
+        Ok(Paged {
+            limit: paging.limit.unwrap_or(DEFAULT_LIMIT) as usize,
+            offset: paging.offset.unwrap_or(0) as usize,
+            path: parts.uri.path().to_string(),
+            rest,
+        })
+    }
+}
+
+impl Paged {
+    /// The page of `items` asked for, as the answer.
+    pub fn of<T: serde::Serialize>(&self, items: Vec<T>) -> Listed<T> {
+        let total = items.len();
+        let page: Vec<T> = items
+            .into_iter()
+            .skip(self.offset)
+            .take(self.limit)
+            .collect();
+        let next = (self.offset.saturating_add(self.limit) < total).then(|| {
+            let mut q = form_urlencoded::Serializer::new(String::new());
+            for (k, v) in &self.rest {
+                q.append_pair(k, v);
+            }
+            q.append_pair("limit", &self.limit.to_string());
+            q.append_pair("offset", &(self.offset + self.limit).to_string());
+            format!("{}?{}", self.path, q.finish())
+        });
+        Listed { page, total, next }
+    }
+}
+
+/// One page of a list, with its total and the next page's address (see [`Paging`]).
+pub struct Listed<T> {
+    page: Vec<T>,
+    total: usize,
+    next: Option<String>,
+}
+
+impl<T: serde::Serialize> axum::response::IntoResponse for Listed<T> {
+    fn into_response(self) -> axum::response::Response {
+        let mut res = axum::Json(self.page).into_response();
+        let h = res.headers_mut();
+        h.insert("x-total-count", self.total.into());
+        if let Some(next) = self.next
+            && let Ok(v) = axum::http::HeaderValue::from_str(&format!("<{next}>; rel=\"next\""))
+        {
+            h.insert(axum::http::header::LINK, v);
+        }
+        res
+    }
+}
+
+/// Every successful read answers with an `ETag` (a digest of what it answers); a read
+/// sent with `If-None-Match` naming the same tag answers 304 with nothing, so a client
+/// that polls downloads a list again only when it changed. The tag is weak (`W/`): two
+/// answers with the same tag say the same thing, byte for byte.
+pub async fn etag(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::{Method, header};
+    use axum::response::IntoResponse;
+    use sha2::Digest;
+    let is_read = req.method() == Method::GET;
+    let if_none_match = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let res = next.run(req).await;
+    let json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/json"));
+    if !is_read || res.status() != StatusCode::OK || !json {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    // API answers are built in memory; this bounds what is read back for the digest.
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024 * 1024).await else {
+        return ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the answer could not be read back",
+        )
+        .into_response();
+    };
+    let digest = sha2::Sha256::digest(&bytes);
+    let tag: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+    let tag = format!("W/\"{tag}\"");
+    let matches = if_none_match.is_some_and(|v| {
+        v.split(',')
+            .map(str::trim)
+            .any(|t| t == "*" || t == tag || t.trim_start_matches("W/") == &tag[2..])
+    });
+    if let Ok(v) = axum::http::HeaderValue::from_str(&tag) {
+        parts.headers.insert(header::ETAG, v);
+    }
+    if matches {
+        parts.status = StatusCode::NOT_MODIFIED;
+        parts.headers.remove(header::CONTENT_LENGTH);
+        parts.headers.remove(header::CONTENT_TYPE);
+        return axum::response::Response::from_parts(parts, axum::body::Body::empty());
+    }
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
+}

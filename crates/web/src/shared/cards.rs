@@ -1,11 +1,11 @@
 //! Small views of things more than one feature lists: a dialogue's line, a follow-up due
 //! on a commitment, a role-model story as the viewer may see it. Presentation only: what
 //! may be shown was decided by the policy before (and, for stories, by
-//! `policy::role_model_view` here).
+//! `app::role_models::view_of` here).
 
 use super::auth::{Auth, Page};
 use super::time::when;
-use domain::policy::{self, StoryFacts, StoryView};
+use domain::policy::StoryView;
 use store::dialogues::Dialogue;
 use store::role_models::Story;
 
@@ -57,25 +57,18 @@ pub struct StoryCard {
     pub full: bool,
 }
 
-/// What the policy needs to know about a story, for `auth`.
-pub fn facts(s: &Story, auth: &Auth) -> StoryFacts {
-    StoryFacts {
-        tenant: auth.tenant(),
-        subject: s.subject,
-        author: s.author,
-        consent: s.consent,
-        show_name: s.show_name,
-    }
-}
-
 /// The story as `auth` may see it, or nothing.
 pub fn card(s: &Story, auth: &Auth) -> Option<StoryCard> {
-    let view = policy::role_model_view(&auth.actor, &facts(s, auth))?;
+    Some(card_as(s, app::role_models::view_of(&auth.actor, s)?))
+}
+
+/// The story as the policy's `view` of it lets it be shown.
+pub fn card_as(s: &Story, view: StoryView) -> StoryCard {
     let name = match view {
         StoryView::Full | StoryView::Published { named: true } => s.subject_name.clone(),
         StoryView::Published { named: false } => String::new(),
     };
-    Some(StoryCard {
+    StoryCard {
         id: s.id,
         title: s.title.clone(),
         body: s.body.clone(),
@@ -85,5 +78,5 @@ pub fn card(s: &Story, auth: &Auth) -> Option<StoryCard> {
         outcome_key: s.outcome.key().to_string(),
         consent_key: s.consent.key(),
         full: view == StoryView::Full,
-    })
+    }
 }
