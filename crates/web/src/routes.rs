@@ -94,6 +94,11 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(people::api::me))
         .routes(routes!(people::api::person))
         .routes(routes!(people::api::members))
+        .routes(routes!(people::api::org))
+        .routes(routes!(people::api::org_children))
+        .routes(routes!(notifications::api::list))
+        .routes(routes!(notifications::api::read))
+        .routes(routes!(notifications::api::read_all))
         // administration
         .routes(routes!(admin::api::list_users, admin::api::create_user))
         .routes(routes!(admin::api::set_user_disabled))

@@ -19,7 +19,7 @@ const ROLES: [&str; 7] = [
 ];
 
 /// (page, API) address patterns with `{id}`, for the ids walked.
-const PAIRS: [(&str, &str); 7] = [
+const PAIRS: [(&str, &str); 8] = [
     ("/dialogues/{id}", "/api/v1/dialogues/{id}"),
     ("/people/{id}", "/api/v1/people/{id}"),
     ("/postings/{id}", "/api/v1/postings/{id}"),
@@ -27,6 +27,7 @@ const PAIRS: [(&str, &str); 7] = [
     ("/reports/{id}", "/api/v1/reports/{id}"),
     ("/role-models/{id}", "/api/v1/role-models/{id}"),
     ("/programmes/{id}", "/api/v1/programmes/{id}"),
+    ("/org/{id}/children", "/api/v1/org/{id}/children"),
 ];
 
 /// The ids in a JSON list answer.
@@ -106,7 +107,7 @@ async fn pages_and_api_show_the_same_things_to_the_same_people(db: TestDb) {
         }
         // 面談所感: the manager's list on both.
         let (ps, inbox) = browser.get("/reports").await;
-        let (s, body) = app.api(Some(&token), "/api/v1/reports").await;
+        let (s, body) = app.api(Some(&token), "/api/v1/reports?limit=500").await;
         if shown(ps) != shown(s) {
             mismatches.push(format!("{role} /reports: page {ps}, API {s}"));
         } else if ps == StatusCode::OK {
@@ -168,6 +169,23 @@ async fn pages_and_api_show_the_same_things_to_the_same_people(db: TestDb) {
         {
             mismatches.push(format!(
                 "{role} /role-models lists {on_page:?}, the API {from_api:?}"
+            ));
+        }
+        // The organisation tree's top; one's notices, the same ones on both.
+        let (ps, _) = browser.get("/org").await;
+        let (s, _) = app.api(Some(&token), "/api/v1/org").await;
+        if shown(ps) != shown(s) {
+            mismatches.push(format!("{role} /org: page {ps}, API {s}"));
+        }
+        let (_, notices) = browser.get("/notifications").await;
+        let (s, body) = app
+            .api(Some(&token), "/api/v1/notifications?limit=100")
+            .await;
+        let on_page = linked_ids(&notices, "/notifications/");
+        if s != StatusCode::OK || on_page != api_ids(&body) {
+            mismatches.push(format!(
+                "{role} /notifications lists {on_page:?}, the API {:?}",
+                api_ids(&body)
             ));
         }
         // Programmes: HR's list on both.

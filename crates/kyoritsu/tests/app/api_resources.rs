@@ -427,3 +427,65 @@ app_test!(
         ));
     }
 );
+
+app_test!(
+    notices_over_the_api_are_one_s_own_and_are_marked_read,
+    |app| async move {
+        let employee = app.token("employee@demo.example.jp").await;
+        let manager = app.token("manager@demo.example.jp").await;
+        // A consent the consultant records asks the employee to confirm it: a notice.
+        let (_, next, _, _) = demo_dialogues(&app).await;
+        let consultant = app.token("consultant@demo.example.jp").await;
+        let (s, _) = app
+            .api_post(
+                &consultant,
+                &format!("/api/v1/dialogues/{next}/consent"),
+                json!({"action": "give"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let (s, mine) = app.api(Some(&employee), "/api/v1/notifications").await;
+        assert_eq!(s, StatusCode::OK);
+        let unread: Vec<i64> = mine
+            .as_array()
+            .expect("list")
+            .iter()
+            .filter(|n| n["read_at"].is_null())
+            .filter_map(|n| n["id"].as_i64())
+            .collect();
+        assert!(!unread.is_empty(), "the demo employee has unread notices");
+        assert!(mine[0]["text"].as_str().is_some_and(|t| !t.is_empty()));
+        let post = reqwest::Method::POST;
+        // Someone else's notice is not found, and stays unread.
+        let other = format!("/api/v1/notifications/{}/read", unread[0]);
+        let (s, _, _) = send(&app, post.clone(), &manager, &other, None).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let (s, _, _) = send(&app, post.clone(), &employee, &other, None).await;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+        let (_, after) = app.api(Some(&employee), "/api/v1/notifications").await;
+        let read = after
+            .as_array()
+            .expect("list")
+            .iter()
+            .find(|n| n["id"] == unread[0])
+            .expect("still listed");
+        assert!(!read["read_at"].is_null());
+        let (s, _, _) = send(
+            &app,
+            post,
+            &employee,
+            "/api/v1/notifications/read-all",
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+        let (_, after) = app.api(Some(&employee), "/api/v1/notifications").await;
+        assert!(
+            after
+                .as_array()
+                .expect("list")
+                .iter()
+                .all(|n| !n["read_at"].is_null())
+        );
+    }
+);

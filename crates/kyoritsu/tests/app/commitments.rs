@@ -747,7 +747,9 @@ app_test!(
         let me = domain::PersonId(app.person_of("employee@demo.example.jp").await);
         let mine = app.store.commitments_about(t.id, me).await.expect("q");
         let token = app.token("employee@demo.example.jp").await;
-        let (s, body) = app.api(Some(&token), "/api/v1/me/commitments").await;
+        let (s, body) = app
+            .api(Some(&token), "/api/v1/me/commitments?limit=500")
+            .await;
         assert_eq!(s, StatusCode::OK);
         let ids: Vec<i64> = body
             .as_array()
@@ -764,7 +766,9 @@ app_test!(
             .await
             .expect("q");
         let ctoken = app.token("consultant@demo.example.jp").await;
-        let (_, body) = app.api(Some(&ctoken), "/api/v1/commitments/recorded").await;
+        let (_, body) = app
+            .api(Some(&ctoken), "/api/v1/commitments/recorded?limit=500")
+            .await;
         assert_eq!(
             body.as_array().map(Vec::len),
             Some(recorded.len()),

@@ -79,8 +79,9 @@ async fn everything(app: &TestApp, email: &str, id: i64) -> Vec<(String, StatusC
     }
     for path in [
         format!("/api/v1/dialogues/{id}"),
-        "/api/v1/dialogues".into(),
-        "/api/v1/me/records".into(),
+        // Whole lists (a page of 100 could leave a leak on the next page).
+        "/api/v1/dialogues?limit=500".into(),
+        "/api/v1/me/records?limit=500".into(),
     ] {
         let (status, body) = app.api(Some(&token), &path).await;
         out.push((path, status, body.to_string()));
@@ -135,7 +136,7 @@ app_test!(
                         // (and HR's list of dialogues holds the one they booked).
                         if secret == "相談室B"
                             && who == "hr"
-                            && (id == booked || path == "/api/v1/dialogues")
+                            && (id == booked || path == "/api/v1/dialogues?limit=500")
                         {
                             continue;
                         }

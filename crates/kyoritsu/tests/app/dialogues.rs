@@ -680,7 +680,9 @@ app_test!(
         assert_eq!(s, StatusCode::OK);
         assert_eq!(v["notes"].as_array().map(Vec::len), Some(0));
         assert!(v["consent"].is_null() && v["dialogue"]["place"].is_null());
-        let (_, v) = app.api(Some(&employee), "/api/v1/me/records").await;
+        let (_, v) = app
+            .api(Some(&employee), "/api/v1/me/records?limit=500")
+            .await;
         let all = v.to_string();
         assert!(all.contains(SHARED_NOTE) && !all.contains(PRIVATE_NOTE));
 

@@ -225,6 +225,10 @@ app_test!(permission_matrix_for_the_api, |app| async move {
         ),
         ("/api/v1/autonomy".into(), [OK, OK, OK, OK, OK, OK]),
         ("/api/v1/reports".into(), [NO, OK, NO, NO, NO, NO]),
+        // The organisation tree: those who browse the directory; one's notices: anyone.
+        ("/api/v1/org".into(), [NO, NO, NO, NO, OK, OK]),
+        ("/api/v1/org/1/children".into(), [NO, NO, NO, NO, OK, OK]),
+        ("/api/v1/notifications".into(), [OK, OK, OK, OK, OK, OK]),
         // Anchors: the statements for anyone; one's takes for those in the master.
         (
             "/api/v1/anchors/statements".into(),
@@ -309,7 +313,7 @@ app_test!(
             body.get("birth_date").is_none(),
             "a manager does not see birth dates: {body}"
         );
-        let (_, members) = app.api(Some(&token), "/api/v1/members").await;
+        let (_, members) = app.api(Some(&token), "/api/v1/members?limit=500").await;
         let ids: Vec<i64> = members
             .as_array()
             .expect("list")
@@ -358,7 +362,7 @@ app_test!(
             let (status, body) = app.api(Some(&token), &format!("/api/v1/people/{id}")).await;
             assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
         }
-        let (_, users) = app.api(Some(&token), "/api/v1/users").await;
+        let (_, users) = app.api(Some(&token), "/api/v1/users?limit=500").await;
         assert_eq!(
             users.as_array().map(Vec::len),
             Some(1),

@@ -631,7 +631,9 @@ app_test!(
                 .await;
             assert_eq!(s == StatusCode::OK, visible, "after stage {stage}");
         }
-        let (_, mine) = app.api(Some(&employee), "/api/v1/applications").await;
+        let (_, mine) = app
+            .api(Some(&employee), "/api/v1/applications?limit=500")
+            .await;
         assert_eq!(mine[0]["status"], "in_stage");
         assert_eq!(mine[0]["stage"], "最終面接");
     }

@@ -580,7 +580,7 @@ app_test!(
             body["parts"]["motivation"],
             "後輩の相談に乗る役割で力を発揮します。"
         );
-        let (_, inbox) = app.api(Some(&mtoken), "/api/v1/reports").await;
+        let (_, inbox) = app.api(Some(&mtoken), "/api/v1/reports?limit=500").await;
         assert!(
             inbox
                 .as_array()
@@ -643,7 +643,7 @@ app_test!(
         let (s, body) = app.api(Some(&mtoken), &api_report).await;
         assert_eq!(s, StatusCode::GONE);
         assert!(!body.to_string().contains("後輩の相談に乗る役割"));
-        let (_, inbox) = app.api(Some(&mtoken), "/api/v1/reports").await;
+        let (_, inbox) = app.api(Some(&mtoken), "/api/v1/reports?limit=500").await;
         assert!(
             inbox
                 .as_array()

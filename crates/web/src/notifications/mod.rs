@@ -3,6 +3,8 @@
 //! the unread count; opening a notice marks it read and goes where it points. Each person
 //! sees only their own.
 
+pub mod api;
+
 use crate::AppState;
 use crate::shared::auth::{Auth, Page, set_flash};
 use crate::shared::error::AppError;

@@ -194,3 +194,66 @@ pub async fn members(
         })
         .collect()))
 }
+
+/// A department of the organisation tree, with how many people it holds (below it
+/// included).
+#[derive(Serialize, ToSchema)]
+pub struct DepartmentOut {
+    id: i64,
+    code: String,
+    name: String,
+    parent_id: Option<i64>,
+    headcount: i64,
+    has_children: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OrgOut {
+    /// Everyone in the employee master.
+    people: i64,
+    /// The top of the tree.
+    departments: Vec<DepartmentOut>,
+}
+
+fn departments(nodes: Vec<store::people::DepartmentNode>) -> Vec<DepartmentOut> {
+    nodes
+        .into_iter()
+        .map(|n| DepartmentOut {
+            id: n.department.id,
+            code: n.department.code,
+            name: n.department.name,
+            parent_id: n.department.parent_id,
+            headcount: n.headcount,
+            has_children: n.has_children,
+        })
+        .collect()
+}
+
+/// The organisation tree's top level (those who browse the directory: HR and admins).
+#[utoipa::path(get, path = "/api/v1/org", tag = "people",
+    responses((status = 200, body = OrgOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn org(State(state): State<AppState>, auth: ApiAuth) -> Result<Json<OrgOut>, ApiError> {
+    let tenant = auth.actor.tenant_id;
+    allow(&auth, Action::BrowseDirectory { tenant })?;
+    Ok(Json(OrgOut {
+        people: state.store.count_people(tenant).await?,
+        departments: departments(state.store.department_children(tenant, None).await?),
+    }))
+}
+
+/// One level of the tree: the departments right below department `id`.
+#[utoipa::path(get, path = "/api/v1/org/{id}/children", tag = "people",
+    params(("id" = i64, Path, description = "department id")),
+    responses((status = 200, body = [DepartmentOut]), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn org_children(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Vec<DepartmentOut>>, ApiError> {
+    let tenant = auth.actor.tenant_id;
+    allow(&auth, Action::BrowseDirectory { tenant })?;
+    Ok(Json(departments(
+        state.store.department_children(tenant, Some(id)).await?,
+    )))
+}

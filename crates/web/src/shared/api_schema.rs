@@ -8,11 +8,16 @@
 //! - fields that take one of a fixed set of values are enums, listed from the domain's
 //!   own lists so they cannot drift apart.
 
+use domain::anchor::Anchor;
 use domain::audit::AuditAction;
+use domain::behaviour::Change;
 use domain::career_sheet::Section;
 use domain::consultant::{Style, Theme};
-use domain::dialogue::{Cadence, CarryOver, DialogueKind, DialogueState, Visibility};
+use domain::dialogue::{
+    Cadence, CarryOver, DialogueKind, DialogueState, Visibility, WantedResponse,
+};
 use domain::question_bank::Category;
+use domain::role_model::{Outcome, Theme as StoryTheme};
 use domain::{Role, RoleSet};
 use serde_json::{Value, json};
 
@@ -50,7 +55,7 @@ fn enums() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
         ("AddNote", "carry_over", carry),
         ("AddNote", "question_category", categories),
         ("BookDialogue", "repeat", cadences),
-        ("CreateUser", "roles", assignable),
+        ("CreateUser", "roles", assignable.clone()),
         ("UserOut", "roles", any_role.clone()),
         ("Me", "roles", any_role),
         (
@@ -64,7 +69,50 @@ fn enums() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
             "from",
             vec!["proposal", "search", "profile"],
         ),
+        ("RolesBody", "roles", assignable),
+        (
+            "TopicIn",
+            "wanted",
+            WantedResponse::ALL.iter().map(|w| w.key()).collect(),
+        ),
+        (
+            "TopicBody",
+            "wanted",
+            WantedResponse::ALL.iter().map(|w| w.key()).collect(),
+        ),
+        (
+            "ConsentIn",
+            "action",
+            vec!["give", "refuse", "confirm", "withdraw"],
+        ),
+        (
+            "EvaluationIn",
+            "level",
+            Change::ALL.iter().map(|c| c.key()).collect(),
+        ),
+        (
+            "EvaluationOut",
+            "level",
+            Change::ALL.iter().map(|c| c.key()).collect(),
+        ),
     ]
+}
+
+/// The values of a list operation's query parameter, by the operation's path where the
+/// same name means different lists ("" is no filter).
+fn query_values(path: &str, name: &str) -> Option<Vec<&'static str>> {
+    let any = |keys: Vec<&'static str>| std::iter::once("").chain(keys).collect();
+    let stories = path.starts_with("/api/v1/role-models");
+    Some(match name {
+        "action" => audit_actions(),
+        "theme" if stories => any(StoryTheme::ALL.iter().map(|t| t.key()).collect()),
+        "theme" => any(Theme::ALL.iter().map(|t| t.key()).collect()),
+        "anchor" if stories => any(Anchor::ALL.iter().map(|a| a.key()).collect()),
+        "outcome" if stories => any(Outcome::ALL.iter().map(|o| o.key()).collect()),
+        "style" => any(Style::ALL.iter().map(|s| s.key()).collect()),
+        "by" => any(app::surveys::By::ALL.iter().map(|b| b.key()).collect()),
+        _ => return None,
+    })
 }
 
 /// The allowed values of the audit log's `action` filter ("" is no filter).
@@ -124,6 +172,18 @@ pub fn complete(doc: &mut Value) {
                 json!({"repeat": ["count"], "count": ["repeat"]}),
             );
         }
+        // An inventory sheet: ratings 1–6, picks among the 40 statements, no pick twice.
+        if let Some(take) = schemas.get_mut("TakeIn") {
+            if let Some(items) = take.pointer_mut("/properties/ratings/items") {
+                items["minimum"] = json!(1);
+                items["maximum"] = json!(6);
+            }
+            if let Some(picks) = take.pointer_mut("/properties/picks") {
+                picks["uniqueItems"] = json!(true);
+                picks["items"]["minimum"] = json!(1);
+                picks["items"]["maximum"] = json!(domain::anchor::STATEMENTS);
+            }
+        }
         for (schema, property, values) in enums() {
             if let Some(p) = schemas
                 .get_mut(schema)
@@ -136,7 +196,7 @@ pub fn complete(doc: &mut Value) {
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
         return;
     };
-    for item in paths.values_mut() {
+    for (path, item) in paths.iter_mut() {
         let Some(item) = item.as_object_mut() else {
             continue;
         };
@@ -151,18 +211,12 @@ pub fn complete(doc: &mut Value) {
             let has_body = op.get("requestBody").is_some();
             if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
                 for p in params {
-                    let values = match p.get("name").and_then(Value::as_str) {
-                        Some("action") => audit_actions(),
-                        Some("theme") => std::iter::once("")
-                            .chain(Theme::ALL.iter().map(|t| t.key()))
-                            .collect(),
-                        Some("style") => std::iter::once("")
-                            .chain(Style::ALL.iter().map(|s| s.key()))
-                            .collect(),
-                        Some("by") => std::iter::once("")
-                            .chain(app::surveys::By::ALL.iter().map(|b| b.key()))
-                            .collect(),
-                        _ => continue,
+                    let Some(values) = p
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .and_then(|name| query_values(path, name))
+                    else {
+                        continue;
                     };
                     if p.get("in") == Some(&json!("query"))
                         && let Some(s) = p.get_mut("schema")
