@@ -97,6 +97,7 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(people::api::org))
         .routes(routes!(people::api::org_children))
         .routes(routes!(notifications::api::list))
+        .routes(routes!(questions::api::list))
         .routes(routes!(notifications::api::read))
         .routes(routes!(notifications::api::read_all))
         // administration

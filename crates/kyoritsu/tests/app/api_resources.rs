@@ -174,11 +174,23 @@ app_test!(
 app_test!(
     topics_and_consent_over_the_api_follow_the_page_s_rules,
     |app| async move {
-        let (_, next, _, _) = demo_dialogues(&app).await;
+        let (held, next, _, _) = demo_dialogues(&app).await;
         let employee = app.token("employee@demo.example.jp").await;
         let consultant = app.token("consultant@demo.example.jp").await;
         let manager = app.token("manager@demo.example.jp").await;
         let hr = app.token("hr@demo.example.jp").await;
+        // A held dialogue takes no more topics: a conflict with its state.
+        let (s, body) = app
+            .api_post(
+                &employee,
+                &format!("/api/v1/dialogues/{held}/topics"),
+                json!({"wanted": "advice", "body": "次の異動"}),
+            )
+            .await;
+        assert_eq!(
+            (s, body["error"]["code"].as_str()),
+            (StatusCode::CONFLICT, Some("closed"))
+        );
         let topics = format!("/api/v1/dialogues/{next}/topics");
         let consent = format!("/api/v1/dialogues/{next}/consent");
 

@@ -70,8 +70,12 @@ pub async fn get(
 pub struct EvaluationIn {
     /// `remarkable`, `changed`, `trying` or `none`.
     level: String,
-    /// Why (required; at most 500 characters).
-    #[schema(min_length = 1, max_length = 500)]
+    /// Why (required, not only blank space; at most 500 characters).
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     reason: String,
     /// What the manager said (at most 500 characters).
     #[serde(default)]

@@ -22,8 +22,12 @@ use utoipa::ToSchema;
 pub struct TopicIn {
     /// `advice`, `think_together` or `just_listen`: the response they want.
     wanted: String,
-    /// What they want to talk about (1–1,000 characters).
-    #[schema(min_length = 1, max_length = 1000)]
+    /// What they want to talk about (1–1,000 characters, not only blank space).
+    #[schema(
+        min_length = 1,
+        max_length = 1000,
+        pattern = r"[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     body: String,
 }
 
@@ -43,7 +47,8 @@ fn unprocessable(code: &'static str, message: impl Into<String>) -> ApiError {
     responses((status = 201, body = TopicAdded), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody, description = "closed, empty or too long")))]
+        (status = 409, body = ErrorBody, description = "closed: topics are prepared before the dialogue"),
+        (status = 422, body = ErrorBody, description = "empty or too long")))]
 pub async fn add_topic(
     State(state): State<AppState>,
     auth: ApiAuth,
@@ -56,7 +61,8 @@ pub async fn add_topic(
     use app::dialogues::TopicRefusal;
     match app::dialogues::add_topic(&state.store, &auth.actor, id, wanted, &body.body).await? {
         Ok(id) => Ok((StatusCode::CREATED, Json(TopicAdded { id })).into_response()),
-        Err(TopicRefusal::Closed) => Err(unprocessable(
+        Err(TopicRefusal::Closed) => Err(ApiError::new(
+            StatusCode::CONFLICT,
             "closed",
             "the dialogue is closed: topics are prepared before it",
         )),

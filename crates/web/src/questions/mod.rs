@@ -2,6 +2,8 @@
 //! tenant's own. Facilitators, HR and admin browse it; admin adds and removes the
 //! tenant's questions.
 
+pub mod api;
+
 use crate::AppState;
 use crate::FormData;
 use crate::shared::access::allow;
