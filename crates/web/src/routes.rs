@@ -98,6 +98,7 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(people::api::org_children))
         .routes(routes!(notifications::api::list))
         .routes(routes!(questions::api::list))
+        .routes(routes!(requests::api::list))
         .routes(routes!(notifications::api::read))
         .routes(routes!(notifications::api::read_all))
         // administration
@@ -179,6 +180,7 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(programmes::api::list))
         .routes(routes!(programmes::api::get))
         .routes(routes!(programmes::api::roster))
+        .routes(routes!(clients::api::list))
         .routes(routes!(clients::api::get, clients::api::put))
         .routes(routes!(anchors::api::mine, anchors::api::take))
         .split_for_parts()

@@ -30,6 +30,15 @@ const PAIRS: [(&str, &str); 8] = [
     ("/org/{id}/children", "/api/v1/org/{id}/children"),
 ];
 
+/// (page, API) of lists without ids.
+const LISTS: [(&str, &str); 5] = [
+    ("/org", "/api/v1/org"),
+    ("/questions", "/api/v1/questions"),
+    ("/requests", "/api/v1/requests"),
+    ("/clients", "/api/v1/clients"),
+    ("/my/records", "/api/v1/me/records"),
+];
+
 /// The ids in a JSON list answer.
 fn api_ids(body: &serde_json::Value) -> std::collections::BTreeSet<i64> {
     body.as_array()
@@ -171,12 +180,15 @@ async fn pages_and_api_show_the_same_things_to_the_same_people(db: TestDb) {
                 "{role} /role-models lists {on_page:?}, the API {from_api:?}"
             ));
         }
-        // The organisation tree's top; one's notices, the same ones on both.
-        let (ps, _) = browser.get("/org").await;
-        let (s, _) = app.api(Some(&token), "/api/v1/org").await;
-        if shown(ps) != shown(s) {
-            mismatches.push(format!("{role} /org: page {ps}, API {s}"));
+        // Pages of one list each: shown by both or refused by both.
+        for (page, api) in LISTS {
+            let (ps, _) = browser.get(page).await;
+            let (s, _) = app.api(Some(&token), api).await;
+            if shown(ps).is_none() || shown(ps) != shown(s) {
+                mismatches.push(format!("{role} {page}: page {ps}, API {s}"));
+            }
         }
+        // One's notices, the same ones on both.
         let (_, notices) = browser.get("/notifications").await;
         let (s, body) = app
             .api(Some(&token), "/api/v1/notifications?limit=100")

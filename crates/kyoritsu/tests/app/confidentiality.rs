@@ -205,6 +205,6 @@ app_test!(
         let api_body = seen(&employee, &api);
         assert!(api_body.contains(SHARED_NOTE) && api_body.contains(WITHHELD));
         assert!(seen(&employee, "/my/records.csv").contains(SHARED_NOTE));
-        assert!(seen(&employee, "/api/v1/me/records").contains(REFLECTION));
+        assert!(seen(&employee, "/api/v1/me/records?limit=500").contains(REFLECTION));
     }
 );

@@ -229,6 +229,15 @@ app_test!(permission_matrix_for_the_api, |app| async move {
         ("/api/v1/org".into(), [NO, NO, NO, NO, OK, OK]),
         ("/api/v1/org/1/children".into(), [NO, NO, NO, NO, OK, OK]),
         ("/api/v1/notifications".into(), [OK, OK, OK, OK, OK, OK]),
+        // Requests: one's own (empty lists for those without any); the question bank
+        // for facilitators, HR and admin; a consultant's clients for them.
+        ("/api/v1/requests".into(), [OK, OK, OK, OK, OK, OK]),
+        (
+            "/api/v1/requests?side=mine".into(),
+            [OK, OK, OK, OK, OK, OK],
+        ),
+        ("/api/v1/questions".into(), [NO, OK, OK, NO, OK, OK]),
+        ("/api/v1/clients".into(), [NO, NO, OK, NO, NO, NO]),
         // Anchors: the statements for anyone; one's takes for those in the master.
         (
             "/api/v1/anchors/statements".into(),

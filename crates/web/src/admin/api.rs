@@ -69,6 +69,7 @@ pub async fn list_users(
     auth: ApiAuth,
     paging: Paged,
 ) -> Result<Listed<UserOut>, ApiError> {
+    paging.only(&[])?;
     allow(
         &auth,
         Action::ManageUsers {

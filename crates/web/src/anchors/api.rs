@@ -92,6 +92,7 @@ pub async fn mine(
     auth: ApiAuth,
     paging: Paged,
 ) -> Result<Listed<TakeOut>, ApiError> {
+    paging.only(&[])?;
     let takes = app::anchors::takes(&state.store, &auth.actor).await?;
     Ok(paging.of(takes.iter().map(take_out).collect()))
 }

@@ -202,6 +202,7 @@ pub async fn list_versions(
     auth: ApiAuth,
     paging: Paged,
 ) -> Result<Listed<VersionItem>, ApiError> {
+    paging.only(&[])?;
     let me = owner(&auth)?;
     Ok(paging.of(state
         .store

@@ -1,18 +1,20 @@
-//! Behaviour change (行動変容) over the JSON API, as the consultant's clients page has it:
+//! A consultant's clients (担当者) and their behaviour change (行動変容) over the JSON API,
+//! as the clients page has them:
 //! this fiscal year's evaluation of a client, read and recorded by their assigned
 //! consultant only (`app::behaviour`). The organisation's figures are the programmes'
 //! (`GET /api/v1/programmes/{id}`), never one person's level.
 
 use crate::AppState;
-use crate::shared::api::{ApiJson, ApiPath};
+use crate::shared::api::{ApiJson, ApiPath, Listed, Paged, Paging, allow};
 use crate::shared::auth::ApiAuth;
 use crate::shared::error::{ApiError, ErrorBody};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use domain::PersonId;
 use domain::behaviour::{Change, MAX_REASON_CHARS};
+use domain::policy::Action;
+use domain::{PersonId, Role};
 use serde::{Deserialize, Serialize};
 use store::behaviour::Evaluation;
 use utoipa::ToSchema;
@@ -128,4 +130,38 @@ pub async fn put(
         .await?
         .map(|e| Json(out(e)))
         .ok_or_else(|| ApiError::not_found("evaluation"))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ClientOut {
+    person_id: i64,
+    name: String,
+    employee_number: String,
+    hire_date: Option<chrono::NaiveDate>,
+}
+
+/// The people assigned to the calling consultant (担当者), as their clients page lists them.
+#[utoipa::path(get, path = "/api/v1/clients", tag = "behaviour change", params(Paging),
+    responses((status = 200, body = [ClientOut]), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    paging: Paged,
+) -> Result<Listed<ClientOut>, ApiError> {
+    paging.only(&[])?;
+    allow(&auth, Action::OpenHome(Role::Consultant))?;
+    let people = state
+        .store
+        .assigned_people(auth.actor.tenant_id, auth.user.id)
+        .await?;
+    Ok(paging.of(people
+        .into_iter()
+        .map(|p| ClientOut {
+            person_id: p.person_id,
+            name: p.name,
+            employee_number: p.employee_number,
+            hire_date: p.hire_date,
+        })
+        .collect()))
 }

@@ -134,6 +134,7 @@ pub async fn list(
     auth: ApiAuth,
     paging: Paged,
 ) -> Result<Listed<DialogueBody>, ApiError> {
+    paging.only(&[])?;
     let out = app::dialogues::listed(&state.store, &auth.actor)
         .await?
         .iter()
@@ -437,6 +438,7 @@ pub async fn my_records(
     paging: Paged,
     origin: Origin,
 ) -> Result<Listed<RecordBody>, ApiError> {
+    paging.only(&[])?;
     auth.actor.person_id.ok_or_else(ApiError::forbidden)?;
     let out = app::dialogues::records(&state.store, &auth.caller(&origin), "api")
         .await?

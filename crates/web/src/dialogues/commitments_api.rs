@@ -98,6 +98,7 @@ pub async fn mine(
     auth: ApiAuth,
     paging: Paged,
 ) -> Result<Listed<CommitmentBody>, ApiError> {
+    paging.only(&[])?;
     let all = app::commitments::mine(&state.store, &auth.caller(&Origin::default())).await?;
     Ok(paging.of(bodies(&state, &auth, all).await?))
 }
@@ -110,6 +111,7 @@ pub async fn recorded(
     auth: ApiAuth,
     paging: Paged,
 ) -> Result<Listed<CommitmentBody>, ApiError> {
+    paging.only(&[])?;
     let all =
         app::commitments::recorded_by_me(&state.store, &auth.caller(&Origin::default())).await?;
     Ok(paging.of(bodies(&state, &auth, all).await?))

@@ -33,6 +33,7 @@ pub async fn list(
     auth: ApiAuth,
     paging: Paged,
 ) -> Result<Listed<NoticeOut>, ApiError> {
+    paging.only(&[])?;
     let lang = auth
         .user
         .language

@@ -108,6 +108,7 @@ pub async fn list(
     paging: Paged,
     q: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Listed<PostingOut>, ApiError> {
+    paging.only(&["shelf", "q"])?;
     let Query(q) = q.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let shelf = match q.shelf.unwrap_or_default() {
         ShelfParam::Open => Shelf::Open,
@@ -327,6 +328,7 @@ pub async fn mine(
     auth: ApiAuth,
     paging: Paged,
 ) -> Result<Listed<ApplicationOut>, ApiError> {
+    paging.only(&[])?;
     let caller = auth.caller(&Origin::default());
     Ok(paging.of(app::postings::mine(&state.store, &caller)
         .await?
@@ -346,6 +348,7 @@ pub async fn applications_to(
     paging: Paged,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Listed<ApplicationOut>, ApiError> {
+    paging.only(&[])?;
     let caller = auth.caller(&Origin::default());
     let p = app::postings::open_posting(&state.store, &caller, id, state.clock.today()).await?;
     Ok(

@@ -179,6 +179,7 @@ pub async fn members(
     auth: ApiAuth,
     paging: Paged,
 ) -> Result<Listed<MemberOut>, ApiError> {
+    paging.only(&[])?;
     allow(&auth, Action::ListOwnReports)?;
     let me = auth.actor.person_id.ok_or_else(ApiError::forbidden)?;
     let rows = state.store.reports_of(auth.actor.tenant_id, me).await?;

@@ -74,6 +74,7 @@ pub async fn list(
     auth: ApiAuth,
     paging: Paged,
 ) -> Result<Listed<ProgrammeOut>, ApiError> {
+    paging.only(&[])?;
     let all = app::programmes::listed(&state.store, &auth.actor).await?;
     Ok(paging.of(all.iter().map(programme_out).collect()))
 }

@@ -32,6 +32,7 @@ pub async fn list(
     auth: ApiAuth,
     paging: Paged,
 ) -> Result<Listed<QuestionOut>, ApiError> {
+    paging.only(&[])?;
     allow(&auth, Action::BrowseQuestionBank)?;
     let own = state.store.tenant_questions(auth.actor.tenant_id).await?;
     let mut out = Vec::new();

@@ -40,6 +40,7 @@ pub async fn inbox(
     auth: ApiAuth,
     paging: Paged,
 ) -> Result<Listed<ReportItem>, ApiError> {
+    paging.only(&[])?;
     let items = app::reports::inbox(&state.store, &auth.actor).await?;
     Ok(paging.of(items
         .into_iter()

@@ -3,6 +3,8 @@
 //! booking policy) or declines with a reason; the employee may withdraw it. The rules are
 //! `app::requests` over `domain::policy::may_request` and its neighbours.
 
+pub mod api;
+
 use crate::shared::auth::{Auth, Page, set_flash};
 use crate::shared::error::AppError;
 use crate::shared::shell::Shell;

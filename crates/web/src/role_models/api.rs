@@ -88,6 +88,7 @@ pub async fn list(
     paging: Paged,
     q: Result<Query<StoryParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Listed<StoryOut>, ApiError> {
+    paging.only(&["q", "anchor", "theme", "outcome"])?;
     let Query(q) = q.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let words = q.q.unwrap_or_default();
     if words.chars().count() > 200 || words.contains('\0') {

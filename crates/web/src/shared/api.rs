@@ -202,6 +202,21 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Paged {
 }
 
 impl Paged {
+    /// Refuses (400) any query parameter but the paging ones and `allowed`: an operation
+    /// answers only what it was asked, and says so when a parameter means nothing to it.
+    pub fn only(&self, allowed: &[&str]) -> Result<(), ApiError> {
+        match self
+            .rest
+            .iter()
+            .find(|(k, _)| !allowed.contains(&k.as_str()))
+        {
+            Some((k, _)) => Err(ApiError::bad_request(format!(
+                "unknown query parameter '{k}'"
+            ))),
+            None => Ok(()),
+        }
+    }
+
     /// The page of `items` asked for, as the answer.
     pub fn of<T: serde::Serialize>(&self, items: Vec<T>) -> Listed<T> {
         let total = items.len();
