@@ -20,6 +20,7 @@ pub mod consultants;
 pub mod consultations;
 pub mod cross_pairs;
 pub mod dialogues;
+pub mod directory;
 pub mod fa;
 pub mod i18n;
 pub mod kpi;

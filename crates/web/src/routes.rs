@@ -94,6 +94,7 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(people::api::me))
         .routes(routes!(people::api::person))
         .routes(routes!(people::api::members))
+        .routes(routes!(people::api::search))
         .routes(routes!(people::api::org))
         .routes(routes!(people::api::org_children))
         .routes(routes!(notifications::api::list))

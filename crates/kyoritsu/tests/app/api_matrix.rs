@@ -31,8 +31,9 @@ const PAIRS: [(&str, &str); 8] = [
 ];
 
 /// (page, API) of lists without ids.
-const LISTS: [(&str, &str); 5] = [
+const LISTS: [(&str, &str); 6] = [
     ("/org", "/api/v1/org"),
+    ("/people?q=", "/api/v1/people?q="),
     ("/questions", "/api/v1/questions"),
     ("/requests", "/api/v1/requests"),
     ("/clients", "/api/v1/clients"),

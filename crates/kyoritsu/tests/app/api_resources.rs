@@ -501,3 +501,40 @@ app_test!(
         );
     }
 );
+
+app_test!(
+    the_directory_over_the_api_is_the_page_s_a_manager_only_their_line,
+    |app| async move {
+        let hr = app.token("hr@demo.example.jp").await;
+        let manager = app.token("manager@demo.example.jp").await;
+        let (s, everyone) = app.api(Some(&hr), "/api/v1/people?limit=500").await;
+        assert_eq!(s, StatusCode::OK);
+        let (_, line) = app.api(Some(&manager), "/api/v1/people?limit=500").await;
+        let report = app.report_of_manager().await;
+        let ids = |v: &Value| -> Vec<i64> {
+            v.as_array()
+                .expect("list")
+                .iter()
+                .filter_map(|p| p["id"].as_i64())
+                .collect()
+        };
+        assert!(ids(&line).contains(&report));
+        assert!(
+            !ids(&line).contains(&app.outsider().await),
+            "only their line"
+        );
+        assert!(ids(&everyone).len() > ids(&line).len());
+        // The same words find the same people as the page.
+        let browser = app.signed_in("hr@demo.example.jp").await;
+        let (_, page) = browser.get("/people?q=営業").await;
+        let (_, found) = app.api(Some(&hr), "/api/v1/people?q=営業&limit=50").await;
+        for id in ids(&found) {
+            assert!(
+                page.contains(&format!("/people/{id}\"")),
+                "{id} on the page"
+            );
+        }
+        let (s, _) = app.api(Some(&hr), "/api/v1/people?x=1").await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+    }
+);

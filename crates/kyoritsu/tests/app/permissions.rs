@@ -227,6 +227,7 @@ app_test!(permission_matrix_for_the_api, |app| async move {
         ("/api/v1/reports".into(), [NO, OK, NO, NO, NO, NO]),
         // The organisation tree: those who browse the directory; one's notices: anyone.
         ("/api/v1/org".into(), [NO, NO, NO, NO, OK, OK]),
+        ("/api/v1/people?q=".into(), [NO, OK, NO, NO, OK, OK]),
         ("/api/v1/org/1/children".into(), [NO, NO, NO, NO, OK, OK]),
         ("/api/v1/notifications".into(), [OK, OK, OK, OK, OK, OK]),
         // Requests: one's own (empty lists for those without any); the question bank

@@ -258,3 +258,62 @@ pub async fn org_children(
         state.store.department_children(tenant, Some(id)).await?,
     )))
 }
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PeopleParams {
+    /// Words that must all appear in the name, its reading (hiragana is read as
+    /// katakana), the employee number or the department's name. At most 100 characters.
+    #[param(max_length = 100)]
+    q: Option<String>,
+}
+
+/// A person as the directory lists them.
+#[derive(Serialize, ToSchema)]
+pub struct DirectoryOut {
+    id: i64,
+    employee_number: String,
+    name: String,
+    name_kana: String,
+    department: Option<String>,
+    title: String,
+    /// 在籍区分: `active`, `leave` or `left`.
+    status: String,
+}
+
+/// Search the people directory: everyone for HR and admins, one's own reporting line
+/// for a manager (社員名簿).
+#[utoipa::path(get, path = "/api/v1/people", tag = "people", params(Paging, PeopleParams),
+    responses((status = 200, body = [DirectoryOut]), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn search(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    paging: Paged,
+    q: Result<axum::extract::Query<PeopleParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Listed<DirectoryOut>, ApiError> {
+    paging.only(&["q"])?;
+    let axum::extract::Query(q) = q.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let words = q.q.unwrap_or_default();
+    if words.chars().count() > 100 || words.contains('\0') {
+        return Err(ApiError::bad_request("q: at most 100 characters"));
+    }
+    let (limit, offset) = paging.window();
+    let (people, total, _) =
+        app::directory::search(&state.store, &auth.actor, &words, limit, offset).await?;
+    Ok(paging.cut(
+        people
+            .into_iter()
+            .map(|p| DirectoryOut {
+                id: p.id,
+                employee_number: p.employee_number,
+                name: p.name,
+                name_kana: p.name_kana,
+                department: p.department_name,
+                title: p.title,
+                status: p.status.as_str().into(),
+            })
+            .collect(),
+        usize::try_from(total).unwrap_or(0),
+    ))
+}

@@ -11,7 +11,7 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
-use domain::policy::{self, Action};
+use domain::policy::Action;
 use store::people::DepartmentNode;
 
 pub fn router() -> Router<AppState> {
@@ -60,35 +60,16 @@ async fn directory(
     auth: Auth,
     Query(q): Query<DirectoryQuery>,
 ) -> Result<DirectoryPage, AppError> {
-    let tenant = auth.tenant();
     // Everyone for HR and admin; a manager only their own reporting line.
-    let scope: Option<Vec<i64>> =
-        if policy::authorize(&auth.actor, Action::BrowseDirectory { tenant }).is_ok() {
-            None
-        } else {
-            allow(&auth, Action::ListOwnReports)?;
-            let me = auth.actor.person_id.ok_or_else(AppError::forbidden)?;
-            Some(
-                state
-                    .store
-                    .reports_of(tenant, me)
-                    .await?
-                    .into_iter()
-                    .map(|(_, p)| p.id)
-                    .collect(),
-            )
-        };
     let current = q.page.unwrap_or(1).max(1);
-    let (people, total) = state
-        .store
-        .search_people(
-            tenant,
-            q.q.trim(),
-            scope.as_deref(),
-            PAGE_SIZE,
-            (current - 1) * PAGE_SIZE,
-        )
-        .await?;
+    let (people, total, scoped) = app::directory::search(
+        &state.store,
+        &auth.actor,
+        &q.q,
+        PAGE_SIZE,
+        (current - 1) * PAGE_SIZE,
+    )
+    .await?;
     let rows = people
         .into_iter()
         .map(|p| DirectoryRow {
@@ -101,11 +82,7 @@ async fn directory(
             status_key: crate::shared::profile::status_key(p.status),
         })
         .collect();
-    let section = if scope.is_some() {
-        "/members"
-    } else {
-        "/people"
-    };
+    let section = if scoped { "/members" } else { "/people" };
     Ok(DirectoryPage {
         shell: page.shell(Some(&auth), section),
         query_string: form_urlencoded::Serializer::new(String::new())
@@ -116,7 +93,7 @@ async fn directory(
         total,
         page: current,
         pages: (total as u64).div_ceil(PAGE_SIZE).max(1),
-        scoped: scope.is_some(),
+        scoped,
     })
 }
 

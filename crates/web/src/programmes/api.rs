@@ -134,7 +134,7 @@ pub struct ParticipantOut {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct StageOut {
+pub struct FunnelStageOut {
     /// `targeted`, `pre_learning`, `anchors`, `trained`, `interviewed`, `committed`,
     /// `started` or `evaluated`.
     stage: String,
@@ -155,7 +155,7 @@ pub struct BehaviourOut {
 
 #[derive(Serialize, ToSchema)]
 pub struct FiguresOut {
-    funnel: Vec<StageOut>,
+    funnel: Vec<FunnelStageOut>,
     left: u64,
     mean_sessions_to_commitment: Option<f64>,
     start_adherence: f64,
@@ -224,7 +224,7 @@ pub async fn get(
             funnel: r
                 .funnel
                 .iter()
-                .map(|s| StageOut {
+                .map(|s| FunnelStageOut {
                     stage: s.stage.key().into(),
                     count: s.count,
                     rate: s.rate,

@@ -12,7 +12,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
-pub struct QuestionOut {
+pub struct BankQuestionOut {
     /// The company's own question's id; absent for a built-in one.
     id: Option<i64>,
     /// `meaning`, `values`, … (the bank's categories).
@@ -25,13 +25,13 @@ pub struct QuestionOut {
 /// The question bank, category by category: built-in questions first, then the
 /// company's own.
 #[utoipa::path(get, path = "/api/v1/questions", tag = "dialogues", params(Paging),
-    responses((status = 200, body = [QuestionOut]), (status = 400, body = ErrorBody),
+    responses((status = 200, body = [BankQuestionOut]), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     auth: ApiAuth,
     paging: Paged,
-) -> Result<Listed<QuestionOut>, ApiError> {
+) -> Result<Listed<BankQuestionOut>, ApiError> {
     paging.only(&[])?;
     allow(&auth, Action::BrowseQuestionBank)?;
     let own = state.store.tenant_questions(auth.actor.tenant_id).await?;
@@ -41,19 +41,23 @@ pub async fn list(
             BUILT_IN
                 .iter()
                 .filter(|b| b.category == c)
-                .map(|b| QuestionOut {
+                .map(|b| BankQuestionOut {
                     id: None,
                     category: c.key().into(),
                     ja: b.ja.into(),
                     en: b.en.into(),
                 }),
         );
-        out.extend(own.iter().filter(|q| q.category == c).map(|q| QuestionOut {
-            id: Some(q.id),
-            category: c.key().into(),
-            ja: q.text_ja.clone(),
-            en: q.text_en.clone(),
-        }));
+        out.extend(
+            own.iter()
+                .filter(|q| q.category == c)
+                .map(|q| BankQuestionOut {
+                    id: Some(q.id),
+                    category: c.key().into(),
+                    ja: q.text_ja.clone(),
+                    en: q.text_en.clone(),
+                }),
+        );
     }
     Ok(paging.of(out))
 }

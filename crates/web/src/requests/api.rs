@@ -36,7 +36,8 @@ pub struct RequestOut {
     requester_name: String,
     addressee_user_id: i64,
     addressee_name: String,
-    /// The times proposed, Japan time, in order.
+    /// The times proposed, Japan time (`2026-12-13T10:00:00`, no offset), in order.
+    #[schema(value_type = Vec<String>)]
     slots: Vec<NaiveDateTime>,
     message: String,
     /// `open`, `booked`, `declined` or `withdrawn`.

@@ -217,6 +217,32 @@ impl Paged {
         }
     }
 
+    /// How many to answer, and how many to skip, for a list paged where it is stored.
+    pub fn window(&self) -> (u64, u64) {
+        (self.limit as u64, self.offset as u64)
+    }
+
+    /// A page already cut where it is stored ([`Paged::window`]), out of `total`.
+    pub fn cut<T: serde::Serialize>(&self, page: Vec<T>, total: usize) -> Listed<T> {
+        Listed {
+            page,
+            total,
+            next: self.next(total),
+        }
+    }
+
+    fn next(&self, total: usize) -> Option<String> {
+        (self.offset.saturating_add(self.limit) < total).then(|| {
+            let mut q = form_urlencoded::Serializer::new(String::new());
+            for (k, v) in &self.rest {
+                q.append_pair(k, v);
+            }
+            q.append_pair("limit", &self.limit.to_string());
+            q.append_pair("offset", &(self.offset + self.limit).to_string());
+            format!("{}?{}", self.path, q.finish())
+        })
+    }
+
     /// The page of `items` asked for, as the answer.
     pub fn of<T: serde::Serialize>(&self, items: Vec<T>) -> Listed<T> {
         let total = items.len();
@@ -225,16 +251,7 @@ impl Paged {
             .skip(self.offset)
             .take(self.limit)
             .collect();
-        let next = (self.offset.saturating_add(self.limit) < total).then(|| {
-            let mut q = form_urlencoded::Serializer::new(String::new());
-            for (k, v) in &self.rest {
-                q.append_pair(k, v);
-            }
-            q.append_pair("limit", &self.limit.to_string());
-            q.append_pair("offset", &(self.offset + self.limit).to_string());
-            format!("{}?{}", self.path, q.finish())
-        });
-        Listed { page, total, next }
+        self.cut(page, total)
     }
 }
 

@@ -247,6 +247,57 @@ mod tests {
     use super::*;
 
     #[test]
+    fn no_two_schemas_share_a_name() {
+        // The generator keys schemas by the type's name: a second type of the same name
+        // silently replaces the first in the document.
+        fn files(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+            for entry in std::fs::read_dir(dir).expect("a source folder") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    files(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).expect("a source file");
+                    out.push((path.display().to_string(), text));
+                }
+            }
+        }
+        let mut sources = Vec::new();
+        files(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut sources,
+        );
+        let mut seen: std::collections::BTreeMap<String, String> = Default::default();
+        let mut twice = Vec::new();
+        for (path, text) in &sources {
+            let lines: Vec<&str> = text.lines().map(str::trim).collect();
+            for (i, line) in lines.iter().enumerate() {
+                if !(line.starts_with("#[derive(") && line.contains("ToSchema")) {
+                    continue;
+                }
+                // The derive's item: the next `pub struct` or `pub enum`.
+                let Some(item) = lines[i..]
+                    .iter()
+                    .find(|l| l.starts_with("pub struct ") || l.starts_with("pub enum "))
+                else {
+                    continue;
+                };
+                let name: String = item
+                    .split_whitespace()
+                    .nth(2)
+                    .unwrap_or_default()
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if let Some(first) = seen.insert(name.clone(), path.clone()) {
+                    twice.push(format!("{name}: {first} and {path}"));
+                }
+            }
+        }
+        assert!(seen.len() > 100, "found {} schemas", seen.len());
+        assert!(twice.is_empty(), "schemas named twice: {twice:?}");
+    }
+
+    #[test]
     fn every_listed_enum_field_exists_in_the_document() {
         let api = crate::routes::openapi_json();
         for (schema, property, values) in enums() {
