@@ -103,6 +103,13 @@ pub async fn put(
     let person = PersonId(person);
     let level = Change::parse(&body.level)
         .ok_or_else(|| ApiError::bad_request("level: one of remarkable, changed, trying, none"))?;
+    if body.reason.chars().count() > MAX_REASON_CHARS
+        || body.manager_input.chars().count() > MAX_REASON_CHARS
+    {
+        return Err(ApiError::bad_request(format!(
+            "reason and manager_input: at most {MAX_REASON_CHARS} characters each"
+        )));
+    }
     let today = state.clock.today();
     let kept = app::behaviour::evaluate(
         &state.store,

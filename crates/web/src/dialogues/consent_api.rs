@@ -58,6 +58,12 @@ pub async fn add_topic(
     let wanted = WantedResponse::parse(&body.wanted).ok_or_else(|| {
         ApiError::bad_request("wanted: one of advice, think_together, just_listen")
     })?;
+    // The documented limit counts what was sent, blank space included.
+    if body.body.chars().count() > MAX_TOPIC_CHARS {
+        return Err(ApiError::bad_request(format!(
+            "body: at most {MAX_TOPIC_CHARS} characters"
+        )));
+    }
     use app::dialogues::TopicRefusal;
     match app::dialogues::add_topic(&state.store, &auth.actor, id, wanted, &body.body).await? {
         Ok(id) => Ok((StatusCode::CREATED, Json(TopicAdded { id })).into_response()),
@@ -124,6 +130,11 @@ pub async fn consent(
             ));
         }
     };
+    if body.withheld.chars().count() > MAX_WITHHELD_CHARS {
+        return Err(ApiError::bad_request(format!(
+            "withheld: at most {MAX_WITHHELD_CHARS} characters"
+        )));
+    }
     let withheld = dialogue::parse_text(&body.withheld, MAX_WITHHELD_CHARS).map_err(|_| {
         ApiError::bad_request(format!("withheld: at most {MAX_WITHHELD_CHARS} characters"))
     })?;

@@ -384,6 +384,13 @@ pub async fn apply(
     ApiPath(id): ApiPath<i64>,
     ApiJson(a): ApiJson<ApplicationIn>,
 ) -> Result<(StatusCode, Json<PostingCreated>), ApiError> {
+    // The documented limit counts what was sent, blank space included (the page trims).
+    if a.motivation.chars().count() > domain::posting::MAX_MOTIVATION {
+        return Err(ApiError::bad_request(format!(
+            "motivation: at most {} characters",
+            domain::posting::MAX_MOTIVATION
+        )));
+    }
     let caller = auth.caller(&Origin::default());
     match app::postings::apply(&state.store, &caller, id, &a.motivation, state.clock.now()).await? {
         Ok(application) => {
