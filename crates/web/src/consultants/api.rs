@@ -3,6 +3,7 @@
 //! (`app::consultations` over `domain::policy`); reasons come in Japanese.
 
 use crate::AppState;
+use crate::shared::api::key_or_any;
 use crate::shared::api::{ApiJson, ApiPath};
 use crate::shared::auth::ApiAuth;
 use crate::shared::error::{ApiError, ErrorBody};
@@ -55,19 +56,6 @@ fn keys(themes: &[Theme]) -> Vec<String> {
     themes.iter().map(|t| t.key().to_string()).collect()
 }
 
-fn parse_or_any<T>(
-    raw: Option<&str>,
-    parse: fn(&str) -> Option<T>,
-    what: &str,
-) -> Result<Option<T>, ApiError> {
-    match raw.map(str::trim).filter(|r| !r.is_empty()) {
-        None => Ok(None),
-        Some(r) => parse(r)
-            .map(Some)
-            .ok_or_else(|| ApiError::bad_request(format!("{what}: unknown value '{r}'"))),
-    }
-}
-
 /// Search consultants' profiles by keyword and filters.
 #[utoipa::path(get, path = "/api/v1/consultants", tag = "consultants", params(SearchParams),
     responses((status = 200, body = ConsultantList), (status = 400, body = ErrorBody),
@@ -84,8 +72,8 @@ pub async fn search(
     }
     let query = SearchQuery {
         q: words,
-        theme: parse_or_any(q.theme.as_deref(), Theme::parse, "theme")?,
-        style: parse_or_any(q.style.as_deref(), Style::parse, "style")?,
+        theme: key_or_any(q.theme.as_deref(), Theme::parse, "theme")?,
+        style: key_or_any(q.style.as_deref(), Style::parse, "style")?,
         free_only: q.free.unwrap_or(false),
     };
     let hits = app::consultations::search(

@@ -45,19 +45,12 @@ pub async fn list(
         .notifications(auth.actor.tenant_id, auth.user.id, 500)
         .await?
         .into_iter()
-        .map(|n| {
-            let args: Vec<(&str, &dyn std::fmt::Display)> = n
-                .args
-                .iter()
-                .map(|(k, v)| (k.as_str(), v as &dyn std::fmt::Display))
-                .collect();
-            NoticeOut {
-                id: n.id,
-                text: lang.catalog().format(&format!("{}.subject", n.key), &args),
-                path: n.path.clone(),
-                created_at: n.created_at,
-                read_at: n.read_at,
-            }
+        .map(|n| NoticeOut {
+            id: n.id,
+            text: super::text_of(lang, &n),
+            path: n.path.clone(),
+            created_at: n.created_at,
+            read_at: n.read_at,
         })
         .collect();
     Ok(paging.of(notices))

@@ -24,6 +24,19 @@ pub fn router() -> Router<AppState> {
         .route("/notifications/{id}", get(open))
 }
 
+/// A notice's line in `lang` (the e-mail's subject).
+pub(crate) fn text_of(
+    lang: crate::shared::i18n::Lang,
+    n: &store::notifications::Notification,
+) -> String {
+    let args: Vec<(&str, &dyn std::fmt::Display)> = n
+        .args
+        .iter()
+        .map(|(k, v)| (k.as_str(), v as &dyn std::fmt::Display))
+        .collect();
+    lang.catalog().format(&format!("{}.subject", n.key), &args)
+}
+
 /// How many notices the list shows, newest first.
 const LIMIT: u64 = 100;
 
@@ -53,21 +66,11 @@ async fn list(
         .notifications(auth.tenant(), auth.user.id, LIMIT)
         .await?
         .into_iter()
-        .map(|n| {
-            let args: Vec<(&str, &dyn std::fmt::Display)> = n
-                .args
-                .iter()
-                .map(|(k, v)| (k.as_str(), v as &dyn std::fmt::Display))
-                .collect();
-            NoticeRow {
-                id: n.id,
-                text: page
-                    .lang
-                    .catalog()
-                    .format(&format!("{}.subject", n.key), &args),
-                at: when(n.created_at),
-                unread: n.read_at.is_none(),
-            }
+        .map(|n| NoticeRow {
+            id: n.id,
+            text: text_of(page.lang, &n),
+            at: when(n.created_at),
+            unread: n.read_at.is_none(),
         })
         .collect();
     Ok(NoticesPage {

@@ -4,7 +4,7 @@
 //! writer (`app::role_models`, `policy::role_model_view`).
 
 use crate::AppState;
-use crate::shared::api::{ApiPath, Listed, Paged, Paging};
+use crate::shared::api::{ApiPath, Listed, Paged, Paging, key_or_any};
 use crate::shared::auth::ApiAuth;
 use crate::shared::error::{ApiError, ErrorBody};
 use axum::Json;
@@ -64,19 +64,6 @@ fn out(s: &Story, view: StoryView) -> StoryOut {
     }
 }
 
-fn tag<T>(
-    raw: Option<&str>,
-    parse: fn(&str) -> Option<T>,
-    what: &str,
-) -> Result<Option<T>, ApiError> {
-    match raw.map(str::trim).filter(|r| !r.is_empty()) {
-        None => Ok(None),
-        Some(r) => parse(r)
-            .map(Some)
-            .ok_or_else(|| ApiError::bad_request(format!("{what}: unknown value '{r}'"))),
-    }
-}
-
 /// The published stories the caller may read that match the search (the search page's
 /// list).
 #[utoipa::path(get, path = "/api/v1/role-models", tag = "role models", params(Paging, StoryParams),
@@ -95,9 +82,9 @@ pub async fn list(
         return Err(ApiError::bad_request("q: at most 200 characters"));
     }
     let search = Search {
-        anchor: tag(q.anchor.as_deref(), Anchor::parse, "anchor")?,
-        theme: tag(q.theme.as_deref(), Theme::parse, "theme")?,
-        outcome: tag(q.outcome.as_deref(), Outcome::parse, "outcome")?,
+        anchor: key_or_any(q.anchor.as_deref(), Anchor::parse, "anchor")?,
+        theme: key_or_any(q.theme.as_deref(), Theme::parse, "theme")?,
+        outcome: key_or_any(q.outcome.as_deref(), Outcome::parse, "outcome")?,
         ..Search::new(&words)
     };
     let found = app::role_models::found(&state.store, &auth.actor, &search).await?;

@@ -113,6 +113,21 @@ where
     T::deserialize(d).map(Some)
 }
 
+/// A filter given by its key: `None` when left out or empty (any), the value when it is
+/// one of `parse`'s keys, else 400 naming the parameter `what` and the value.
+pub fn key_or_any<T>(
+    raw: Option<&str>,
+    parse: fn(&str) -> Option<T>,
+    what: &str,
+) -> Result<Option<T>, ApiError> {
+    match raw.map(str::trim).filter(|r| !r.is_empty()) {
+        None => Ok(None),
+        Some(r) => parse(r)
+            .map(Some)
+            .ok_or_else(|| ApiError::bad_request(format!("{what}: unknown value '{r}'"))),
+    }
+}
+
 /// Asks the policy; a refusal answers 403 in the API's error shape.
 pub fn allow(auth: &ApiAuth, action: Action) -> Result<(), ApiError> {
     policy::authorize(&auth.actor, action).map_err(|reason| {
