@@ -7,8 +7,10 @@
 
 use super::*;
 
+/// A day counted from today in Japan, as the server counts days (UTC's date is a day
+/// behind between 15:00 and 24:00 UTC).
 fn day(days: i64) -> String {
-    (chrono::Utc::now() + chrono::Duration::days(days))
+    (chrono::Utc::now() + chrono::Duration::hours(9) + chrono::Duration::days(days))
         .format("%Y-%m-%d")
         .to_string()
 }
