@@ -1,4 +1,4 @@
-//! Migration 40: not yet released — may still change until it lands.
+//! Migration 40: released — never edit it (`crates/store/MIGRATIONS.md`).
 
 use super::*;
 
