@@ -10,6 +10,7 @@
 
 pub mod accounts;
 pub mod anchors;
+pub mod assignments;
 pub mod behaviour;
 pub mod commitment_text;
 pub mod commitments;

@@ -274,6 +274,43 @@ pub async fn all(
     Ok(store.pairs(tenant, open_only, limit).await?)
 }
 
+/// A pair as one caller may know it: their side of it and whether it waits on their
+/// answer; the invitation's message and the shared sections only to its two sides (HR's
+/// list of every pair names the two people, the kind and the status, nothing they said).
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub pair: Pair,
+    pub side: Option<PairSide>,
+    pub awaiting_me: bool,
+}
+
+impl Seen {
+    /// The invitation's message, to the two sides only.
+    pub fn message(&self) -> Option<&str> {
+        self.side.map(|_| self.pair.message.as_str())
+    }
+
+    /// The sections the subject shares, to the two sides only.
+    pub fn sections(&self) -> Option<&[Section]> {
+        self.side.map(|_| self.pair.sections.as_slice())
+    }
+}
+
+/// `p` as `caller` may know it ([`Seen`]).
+pub fn seen(caller: &Caller, p: Pair) -> Seen {
+    let tenant = caller.actor.tenant_id;
+    let side = side_of(caller, &p);
+    let awaiting_me = p.status == PairStatus::Invited
+        && p.awaiting.is_some_and(|a| {
+            side == Some(a) && policy::may_respond_to_pair(&caller.actor, &parties(&p, tenant), a)
+        });
+    Seen {
+        pair: p,
+        side,
+        awaiting_me,
+    }
+}
+
 /// The side `caller` is of `p`, if any.
 pub fn side_of(caller: &Caller, p: &Pair) -> Option<PairSide> {
     policy::pair_side(&caller.actor, &parties(p, caller.actor.tenant_id))

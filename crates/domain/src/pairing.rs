@@ -102,6 +102,16 @@ pub enum PairSide {
     Subject,
 }
 
+impl PairSide {
+    /// The side's key, as stored and as the API names it.
+    pub fn key(self) -> &'static str {
+        match self {
+            PairSide::Partner => "partner",
+            PairSide::Subject => "subject",
+        }
+    }
+}
+
 /// At most this many characters in an invitation's message.
 pub const MAX_MESSAGE_CHARS: usize = 400;
 

@@ -71,13 +71,6 @@ struct Row {
     programme_id: Option<i64>,
 }
 
-fn side_key(s: PairSide) -> &'static str {
-    match s {
-        PairSide::Partner => "partner",
-        PairSide::Subject => "subject",
-    }
-}
-
 impl Row {
     fn into_pair(self) -> Result<Pair> {
         let bad = |what: &str, v: &str| StoreError::Integrity(format!("pair {what} '{v}'"));
@@ -246,7 +239,7 @@ impl Store {
     /// open one already there is a [`StoreError::Conflict`].
     pub async fn open_pair(&self, tenant: TenantId, new: &NewPair) -> Result<i64> {
         let now = Utc::now();
-        let awaiting = new.awaiting.map(side_key);
+        let awaiting = new.awaiting.map(PairSide::key);
         if let Some(old) = self
             .pair_between(tenant, new.kind, new.partner, new.subject)
             .await?

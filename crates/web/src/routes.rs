@@ -182,6 +182,8 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(programmes::api::get))
         .routes(routes!(programmes::api::roster))
         .routes(routes!(clients::api::list))
+        .routes(routes!(clients::api::assignments))
+        .routes(routes!(pairs::api::list))
         .routes(routes!(clients::api::get, clients::api::put))
         .routes(routes!(anchors::api::mine, anchors::api::take))
         .split_for_parts()

@@ -31,13 +31,15 @@ const PAIRS: [(&str, &str); 8] = [
 ];
 
 /// (page, API) of lists without ids.
-const LISTS: [(&str, &str); 6] = [
+const LISTS: [(&str, &str); 8] = [
     ("/org", "/api/v1/org"),
     ("/people?q=", "/api/v1/people?q="),
     ("/questions", "/api/v1/questions"),
     ("/requests", "/api/v1/requests"),
     ("/clients", "/api/v1/clients"),
     ("/my/records", "/api/v1/me/records"),
+    ("/pairs", "/api/v1/pairs"),
+    ("/assignments", "/api/v1/assignments"),
 ];
 
 /// The ids in a JSON list answer.
@@ -45,6 +47,17 @@ fn api_ids(body: &serde_json::Value) -> std::collections::BTreeSet<i64> {
     body.as_array()
         .map(|a| a.iter().filter_map(|r| r["id"].as_i64()).collect())
         .unwrap_or_default()
+}
+
+/// The numbers a page carries in `attr="…"` (e.g. `data-pair`).
+fn attr_ids(page: &str, attr: &str) -> std::collections::BTreeSet<i64> {
+    let pattern = format!("{attr}=\"");
+    page.match_indices(&pattern)
+        .filter_map(|(at, _)| {
+            let rest = &page[at + pattern.len()..];
+            rest[..rest.find('"')?].parse().ok()
+        })
+        .collect()
 }
 
 /// Ids walked for each resource: the demo's and some beyond them.
@@ -213,6 +226,62 @@ async fn pages_and_api_show_the_same_things_to_the_same_people(db: TestDb) {
                 mismatches.push(format!(
                     "{role} /programmes lists {on_page:?}, the API {:?}",
                     api_ids(&body)
+                ));
+            }
+        }
+        // Pairs: one's own (and, for HR, every open one) on both; the message and the
+        // shared sections only for one's own.
+        let (_, pairs) = browser.get("/pairs").await;
+        let (s, mine) = app.api(Some(&token), "/api/v1/pairs?limit=500").await;
+        let (s_all, all) = app
+            .api(Some(&token), "/api/v1/pairs?scope=all&limit=500")
+            .await;
+        let mut from_api = api_ids(&mine);
+        if s_all == StatusCode::OK {
+            from_api.extend(api_ids(&all));
+        }
+        let hr_page = pairs.contains("data-testid=\"pairs-all\"");
+        if s != StatusCode::OK
+            || attr_ids(&pairs, "data-pair") != from_api
+            || (s_all == StatusCode::OK) != hr_page
+        {
+            mismatches.push(format!(
+                "{role} /pairs lists {:?}, the API {from_api:?} (all: {s_all})",
+                attr_ids(&pairs, "data-pair")
+            ));
+        }
+        for p in all.as_array().into_iter().flatten() {
+            if p["my_side"].is_null() && !(p["message"].is_null() && p["shared_sections"].is_null())
+            {
+                mismatches.push(format!("{role} reads what pair {} said", p["id"]));
+            }
+        }
+        // Assignments (HR): the same (consultant, person) rows on both.
+        let (ps, page) = browser.get("/assignments").await;
+        let (s, body) = app.api(Some(&token), "/api/v1/assignments?limit=500").await;
+        if ps == StatusCode::OK && s == StatusCode::OK {
+            let mut on_page: Vec<(i64, i64)> = page
+                .split("data-testid=\"assignment\"")
+                .skip(1)
+                .filter_map(|row| {
+                    let tag = &row[..row.find('>')?];
+                    Some((
+                        *attr_ids(tag, "data-consultant").first()?,
+                        *attr_ids(tag, "data-person").first()?,
+                    ))
+                })
+                .collect();
+            let mut from_api: Vec<(i64, i64)> = body
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|a| Some((a["consultant_user_id"].as_i64()?, a["person_id"].as_i64()?)))
+                .collect();
+            on_page.sort();
+            from_api.sort();
+            if on_page != from_api || on_page.is_empty() {
+                mismatches.push(format!(
+                    "{role} /assignments lists {on_page:?}, the API {from_api:?}"
                 ));
             }
         }

@@ -239,6 +239,11 @@ app_test!(permission_matrix_for_the_api, |app| async move {
         ),
         ("/api/v1/questions".into(), [NO, OK, OK, NO, OK, OK]),
         ("/api/v1/clients".into(), [NO, NO, OK, NO, NO, NO]),
+        // Pairs: one's own for anyone (empty for those without any); every open pair and
+        // who is assigned to whom for HR.
+        ("/api/v1/pairs".into(), [OK, OK, OK, OK, OK, OK]),
+        ("/api/v1/pairs?scope=all".into(), [NO, NO, NO, NO, OK, NO]),
+        ("/api/v1/assignments".into(), [NO, NO, NO, NO, OK, NO]),
         // Anchors: the statements for anyone; one's takes for those in the master.
         (
             "/api/v1/anchors/statements".into(),

@@ -4,10 +4,10 @@
 //! consultant only (`app::behaviour`). The organisation's figures are the programmes'
 //! (`GET /api/v1/programmes/{id}`), never one person's level.
 
-use crate::AppState;
 use crate::shared::api::{ApiJson, ApiPath, Listed, Paged, Paging, allow};
 use crate::shared::auth::ApiAuth;
 use crate::shared::error::{ApiError, ErrorBody};
+use crate::{AppState, Origin};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -169,6 +169,40 @@ pub async fn list(
             name: p.name,
             employee_number: p.employee_number,
             hire_date: p.hire_date,
+        })
+        .collect()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AssignmentOut {
+    consultant_user_id: i64,
+    consultant_name: String,
+    person_id: i64,
+    person_name: String,
+    employee_number: String,
+    assigned_at: DateTime<Utc>,
+}
+
+/// Who is assigned to whom (担当), as HR's assignments page lists them.
+#[utoipa::path(get, path = "/api/v1/assignments", tag = "behaviour change", params(Paging),
+    responses((status = 200, body = [AssignmentOut]), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn assignments(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    paging: Paged,
+) -> Result<Listed<AssignmentOut>, ApiError> {
+    paging.only(&[])?;
+    let all = app::assignments::all(&state.store, &auth.caller(&Origin::default())).await?;
+    Ok(paging.of(all
+        .into_iter()
+        .map(|a| AssignmentOut {
+            consultant_user_id: a.consultant_user_id,
+            consultant_name: a.consultant_name,
+            person_id: a.person_id,
+            person_name: a.person_name,
+            employee_number: a.employee_number,
+            assigned_at: a.assigned_at,
         })
         .collect()))
 }

@@ -343,9 +343,7 @@ async fn render(
     typed: (&str, &str),
     error: Option<String>,
 ) -> Result<AssignmentsPage, AppError> {
-    let rows = state
-        .store
-        .assignments(auth.tenant())
+    let rows = app::assignments::all(&state.store, &auth.caller(&Origin::default()))
         .await?
         .into_iter()
         .map(|a| AssignmentRow {

@@ -24,6 +24,8 @@ use domain::policy::{Action, PairRefusal, PairStart};
 use domain::{EmailAddress, PersonId, Role, UserId};
 use store::pairs::Pair;
 
+pub mod api;
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/pairs", get(list).post(create))
