@@ -37,7 +37,14 @@ export async function startServer(opts = {}) {
   const dir = opts.dir || mkdtempSync(join(tmpdir(), 'kyoritsu-e2e-'));
   const port = await freePort();
   const child = spawn(bin, ['serve', '--demo', '--port', String(port), '--database-url', `sqlite://${join(dir, 'e2e.db')}`], {
-    env: { ...process.env, KYORITSU_DEMO_EMPLOYEES: '300', KYORITSU_LOG: 'warn', ...(opts.env || {}) },
+    env: {
+      ...process.env,
+      KYORITSU_DEMO_EMPLOYEES: '300',
+      KYORITSU_LOG: 'warn',
+      // The dictionary the Rust tests build (target/tmp/ipadic), built here if they did not.
+      KYORITSU_DICTIONARY_DIR: resolve(here, '..', '..', 'target', 'tmp', 'ipadic'),
+      ...(opts.env || {}),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

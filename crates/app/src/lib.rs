@@ -25,6 +25,7 @@ pub mod directory;
 pub mod fa;
 pub mod i18n;
 pub mod kpi;
+pub mod language;
 pub mod learning;
 pub mod opportunities;
 pub mod org_report;

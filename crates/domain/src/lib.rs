@@ -31,6 +31,7 @@ pub mod kpi;
 pub mod learning;
 pub mod matching;
 pub mod mechanism;
+pub mod morpheme;
 pub mod pairing;
 pub mod policy;
 pub mod posting;

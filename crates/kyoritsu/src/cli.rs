@@ -292,6 +292,10 @@ enum CommitmentCommand {
         /// Language of the explanations: ja or en.
         #[arg(long, default_value = "ja")]
         lang: String,
+        /// Also show the words the checks judged on: each morpheme's surface, lemma and
+        /// part of speech (`tokens` in JSON).
+        #[arg(long)]
+        explain: bool,
     },
 }
 
@@ -763,8 +767,18 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             let t = tenant(&store, tenant_arg).await?;
             kpi_report(&store, &t, fy, department.as_deref(), format.format).await
         }
-        Command::Commitment(CommitmentCommand::Check { format, lang }) => {
-            commitment_check(format.format, &lang)
+        Command::Commitment(CommitmentCommand::Check {
+            format,
+            lang,
+            explain,
+        }) => {
+            if let app::language::Status::WordLists { why } = app::language::load(
+                std::path::Path::new(&config.dictionary_dir),
+                std::path::Path::new(&config.dictionary_source),
+            ) {
+                eprintln!("Note: checking with the word lists only — {why}.");
+            }
+            commitment_check(format.format, &lang, explain)
         }
         Command::Anchors(AnchorsCommand::Score { format }) => anchors_score(format.format),
         Command::Programme(ProgrammeCommand::Assign {
@@ -1674,7 +1688,7 @@ fn anchors_score(format: OutputFormat) -> Result<()> {
     Ok(())
 }
 
-fn commitment_check(format: OutputFormat, lang: &str) -> Result<()> {
+fn commitment_check(format: OutputFormat, lang: &str, explain: bool) -> Result<()> {
     let lang = app::i18n::Lang::parse(lang)
         .ok_or_else(|| anyhow!("--lang must be ja or en, not '{lang}'"))?;
     let mut input = String::new();
@@ -1683,9 +1697,30 @@ fn commitment_check(format: OutputFormat, lang: &str) -> Result<()> {
         .context("cannot read the statements from stdin")?;
     let c = lang.catalog();
     for line in input.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        let check = domain::commitment::check(line);
+        let check = app::language::check(line);
         let reasons = app::commitment_text::reasons(&check, lang);
         let suggestion = app::commitment_text::suggestion(&check, lang);
+        let tokens: Vec<Token> = if explain {
+            app::language::morphemes(line)
+                .into_iter()
+                .map(|m| Token {
+                    pos: format!("{}-{}", m.pos, m.pos1),
+                    surface: m.surface,
+                    lemma: m.lemma,
+                    known: m.known,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        /// One morpheme the checks read (`--explain`).
+        #[derive(serde::Serialize)]
+        struct Token {
+            surface: String,
+            lemma: String,
+            pos: String,
+            known: bool,
+        }
         match format {
             OutputFormat::Json => {
                 /// One line of output, fields in the documented order.
@@ -1697,6 +1732,8 @@ fn commitment_check(format: OutputFormat, lang: &str) -> Result<()> {
                     passes: bool,
                     reasons: &'a [String],
                     suggestion: Option<&'a str>,
+                    #[serde(skip_serializing_if = "Option::is_none")]
+                    tokens: Option<&'a [Token]>,
                 }
                 out!(
                     "{}",
@@ -1707,6 +1744,7 @@ fn commitment_check(format: OutputFormat, lang: &str) -> Result<()> {
                         passes: check.passes(),
                         reasons: &reasons,
                         suggestion: suggestion.as_deref(),
+                        tokens: explain.then_some(tokens.as_slice()),
                     })?
                 )
             }
@@ -1731,6 +1769,13 @@ fn commitment_check(format: OutputFormat, lang: &str) -> Result<()> {
                 }
                 if let Some(s) = &suggestion {
                     out!("  {}: {s}", c.get("commitment.check.suggestion"));
+                }
+                if explain {
+                    let words: Vec<String> = tokens
+                        .iter()
+                        .map(|t| format!("{}({} {})", t.surface, t.lemma, t.pos))
+                        .collect();
+                    out!("  {}", words.join(" "));
                 }
             }
         }
@@ -1970,6 +2015,27 @@ fn web_today() -> chrono::NaiveDate {
     domain::japan_time::japan_date(chrono::Utc::now())
 }
 
+/// Loads the Japanese dictionary for the commitment checks (building it on first start)
+/// and says what the checks will read with.
+fn say_dictionary(config: &Config) {
+    match app::language::load(
+        std::path::Path::new(&config.dictionary_dir),
+        std::path::Path::new(&config.dictionary_source),
+    ) {
+        app::language::Status::Loaded { millis } => tracing::info!(
+            dir = %config.dictionary_dir,
+            millis,
+            "the Japanese dictionary is loaded: the commitment checks read lemmas and parts of speech"
+        ),
+        app::language::Status::WordLists { why } => {
+            out!(
+                "Note: the commitment checks use their word lists only — {why}.                  Everything else works as usual."
+            );
+            tracing::warn!(%why, "no Japanese dictionary: commitment checks fall back to word lists");
+        }
+    }
+}
+
 async fn serve(
     config: Config,
     url: Option<&str>,
@@ -1985,6 +2051,7 @@ async fn serve(
         config.port = p;
     }
     let store = open(&config, url).await?;
+    say_dictionary(&config);
     let clock = match config.start_time().map_err(|e| anyhow!(e))? {
         Some(at) => {
             out!("The clock starts at {at} (configuration 'now'); this is for tests and demos.");

@@ -50,6 +50,13 @@ pub struct Config {
     pub webhook_hosts: Vec<String>,
     /// Seconds between the background worker's passes (follow-ups, reminders, outbox).
     pub worker_interval_seconds: u64,
+    /// The IPADIC dictionary the commitment checks read Japanese with (lindera's format),
+    /// built there at first start from `dictionary_source` when it is missing.
+    pub dictionary_dir: String,
+    /// IPADIC's sources, as Debian's `mecab-ipadic` package installs them (EUC-JP).
+    /// Neither there nor built: the checks fall back to their word lists, and the
+    /// server says so at start.
+    pub dictionary_source: String,
     /// Pretend the time is this (RFC 3339) when the server starts, and run on from there.
     /// For tests and for demos of what happens later; never set it in production.
     pub now: Option<String>,
@@ -74,6 +81,8 @@ impl Default for Config {
             mail_from: "Kyoritsu <no-reply@kyoritsu.invalid>".into(),
             webhook_hosts: Vec::new(),
             worker_interval_seconds: 30,
+            dictionary_dir: "kyoritsu-ipadic".into(),
+            dictionary_source: "/usr/share/mecab/dic/ipadic".into(),
             now: None,
         }
     }
@@ -109,12 +118,14 @@ impl fmt::Debug for Config {
             .field("mail_from", &self.mail_from)
             .field("webhook_hosts", &self.webhook_hosts)
             .field("worker_interval_seconds", &self.worker_interval_seconds)
+            .field("dictionary_dir", &self.dictionary_dir)
+            .field("dictionary_source", &self.dictionary_source)
             .field("now", &self.now)
             .finish()
     }
 }
 
-const KNOWN_ENV: [&str; 17] = [
+const KNOWN_ENV: [&str; 19] = [
     "DATABASE_URL",
     "BIND",
     "PORT",
@@ -131,6 +142,8 @@ const KNOWN_ENV: [&str; 17] = [
     "MAIL_FROM",
     "WEBHOOK_HOSTS",
     "WORKER_INTERVAL_SECONDS",
+    "DICTIONARY_DIR",
+    "DICTIONARY_SOURCE",
     "NOW",
 ];
 

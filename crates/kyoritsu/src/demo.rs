@@ -821,7 +821,7 @@ pub async fn seed_dialogues(
             subject,
             consultant.id,
             &kept,
-            &domain::commitment::check(&kept.content.action),
+            &app::language::check(&kept.content.action),
         )
         .await?;
     store.confirm_commitment(t, c, subject).await?;
@@ -886,7 +886,7 @@ pub async fn seed_dialogues(
                 subject,
                 consultant.id,
                 &vague,
-                &domain::commitment::check(&vague.content.action),
+                &app::language::check(&vague.content.action),
             )
             .await?;
         store.confirm_commitment(t, c, subject).await?;
@@ -1331,7 +1331,7 @@ pub async fn seed_autonomy_history(
                     person,
                     consultant.id,
                     &input,
-                    &domain::commitment::check(&input.content.action),
+                    &app::language::check(&input.content.action),
                 )
                 .await?;
             store.confirm_commitment(t, c, person).await?;
@@ -1954,7 +1954,7 @@ pub async fn seed_programmes(
                         p.person,
                         facilitator.id,
                         &input,
-                        &domain::commitment::check(&input.content.action),
+                        &app::language::check(&input.content.action),
                     )
                     .await?;
                 store.confirm_commitment(t, c, p.person).await?;

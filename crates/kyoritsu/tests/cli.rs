@@ -7,6 +7,7 @@ use store::testing::TestDb;
 
 fn kyoritsu(url: &str, args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kyoritsu"))
+        .env("KYORITSU_DICTIONARY_DIR", dictionary_dir())
         .args(args)
         .args(["--database-url", url])
         .env_remove("KYORITSU_DATABASE_URL")
@@ -1200,6 +1201,7 @@ async fn export_round_trip_postgres() {
 /// Runs kyoritsu with these note-key variables (and no others from the environment).
 fn kyoritsu_with_keys(url: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kyoritsu"));
+    cmd.env("KYORITSU_DICTIONARY_DIR", dictionary_dir());
     cmd.args(args)
         .args(["--database-url", url])
         .env_remove("KYORITSU_DATABASE_URL")
@@ -1392,6 +1394,55 @@ fn commitment_check_gets_the_issues_examples_right_as_json_lines() {
             .unwrap_or("")
             .contains("後輩から頼られる")
     );
+}
+
+/// With the dictionary the checks answer the start on its own and `--explain` shows the
+/// words they read; without it they fall back to the word lists, saying so on stderr.
+#[test]
+fn commitment_check_reads_with_the_dictionary_and_falls_back_without_it() {
+    let input = "来週から、笑顔で挨拶するよう心がけます\n";
+    let out = without_database(
+        &["commitment", "check", "--format", "json", "--explain"],
+        input,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value =
+        serde_json::from_slice(out.stdout.split(|b| *b == b'\n').next().unwrap_or_default())
+            .expect("json");
+    assert_eq!(
+        (v["objective"].as_bool(), v["has_start"].as_bool()),
+        (Some(false), Some(true))
+    );
+    let tokens = v["tokens"].as_array().expect("tokens under --explain");
+    assert!(
+        tokens.iter().any(|t| t["surface"] == "心がけ"
+            && t["lemma"] == "心がける"
+            && t["pos"] == "動詞-自立"),
+        "{tokens:?}"
+    );
+    let missing = std::env::temp_dir().join("kyoritsu-no-dictionary");
+    let missing = missing.to_string_lossy();
+    let out = without_database_env(
+        &["commitment", "check", "--format", "json"],
+        input,
+        &[
+            ("KYORITSU_DICTIONARY_DIR", &missing),
+            ("KYORITSU_DICTIONARY_SOURCE", &missing),
+        ],
+    );
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("mecab-ipadic"));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    // The word lists give a start only to an objective statement.
+    assert_eq!(
+        (v["objective"].as_bool(), v["has_start"].as_bool()),
+        (Some(false), Some(false))
+    );
+    assert!(v.get("tokens").is_none());
 }
 
 /// Every row of a query as text columns, on either engine.
@@ -1959,7 +2010,21 @@ async fn kpi_matches_a_recount_postgres() {
 
 /// A command that needs no database, fed `input` on stdin.
 fn without_database(args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kyoritsu"))
+    without_database_env(args, input, &[])
+}
+
+/// The Japanese dictionary every test process shares (built once, at first use).
+fn dictionary_dir() -> String {
+    format!("{}/ipadic", env!("CARGO_TARGET_TMPDIR"))
+}
+
+fn without_database_env(args: &[&str], input: &str, env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kyoritsu"));
+    cmd.env("KYORITSU_DICTIONARY_DIR", dictionary_dir());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -19,8 +19,20 @@ pub(crate) struct TestApp {
     pub(crate) _db: TestDb,
 }
 
+/// The commitment checks read Japanese as the server does: the dictionary every test
+/// process shares, built once from Debian's mecab-ipadic (`scripts/test` installs it).
+pub(crate) fn load_dictionary() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("ipadic");
+    if let app::language::Status::WordLists { why } =
+        app::language::load(&dir, std::path::Path::new("/usr/share/mecab/dic/ipadic"))
+    {
+        panic!("{why}");
+    }
+}
+
 impl TestApp {
     pub(crate) async fn spawn(db: TestDb) -> TestApp {
+        load_dictionary();
         kyoritsu::cli::create_demo(&db.store, 80, 3, false)
             .await
             .expect("demo company");
@@ -41,6 +53,7 @@ impl TestApp {
 
     /// The demo company, served with `config`.
     pub(crate) async fn spawn_with(db: TestDb, config: web::WebConfig) -> TestApp {
+        load_dictionary();
         kyoritsu::cli::create_demo(&db.store, 80, 3, false)
             .await
             .expect("demo company");
@@ -48,6 +61,7 @@ impl TestApp {
     }
 
     async fn serve_with(db: TestDb, mut config: web::WebConfig) -> TestApp {
+        load_dictionary();
         let store = db.store.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

@@ -118,7 +118,7 @@ impl CheckView {
         starts_on: Option<NaiveDate>,
         lang: crate::shared::i18n::Lang,
     ) -> CheckView {
-        let c = commitment::check_with_start(action, starts_on);
+        let c = app::language::check_with_start(action, starts_on);
         CheckView {
             lang,
             empty: action.trim().is_empty(),
@@ -342,7 +342,7 @@ async fn add(
         Ok(i) => i,
         Err(page_again) => return Ok(page_again),
     };
-    let check = commitment::check_with_start(&input.content.action, Some(input.starts_on));
+    let check = app::language::check_with_start(&input.content.action, Some(input.starts_on));
     state
         .store
         .add_commitment(auth.tenant(), d.id, d.subject, auth.user.id, &input, &check)
@@ -389,7 +389,7 @@ async fn edit(
         Ok(i) => i,
         Err(page_again) => return Ok(page_again),
     };
-    let check = commitment::check_with_start(&input.content.action, Some(input.starts_on));
+    let check = app::language::check_with_start(&input.content.action, Some(input.starts_on));
     let msg = match state
         .store
         .edit_commitment(auth.tenant(), cid, auth.user.id, &input, &check)

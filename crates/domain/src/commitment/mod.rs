@@ -14,8 +14,11 @@
 //! what it found, so the person can see why; [`Check::suggestion`] rephrases from their own
 //! words. Wording of reasons and suggestions lives in the translation files.
 
+use crate::morpheme::Analyse;
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
+
+mod analysed;
 
 /// Why a commitment fails a check. `word` is the part of the sentence that decided it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -430,6 +433,14 @@ fn number_unit(s: &[char], i: usize) -> Option<usize> {
     if k == i {
         return None;
     }
+    // A date written 4/1 or 12/10.
+    if s.get(k) == Some(&'/') && s.get(k + 1).is_some_and(char::is_ascii_digit) {
+        let mut e = k + 1;
+        while e < s.len() && s[e].is_ascii_digit() {
+            e += 1;
+        }
+        return Some(e);
+    }
     // A duration in hours is a time only as "N時間後/前"; a clock time (8時) is not a
     // start date.
     if starts_with(s, k, "時間後") || starts_with(s, k, "時間前") {
@@ -693,13 +704,22 @@ fn quote(s: &[char], marker: &str, with_verb: bool) -> String {
     text(s, a, s.len())
 }
 
-/// Checks one statement.
 /// Both checks on a commitment as recorded: its words and its いつから date. The date
 /// says from when, so with one the start check passes whatever the sentence says (a
 /// deadline in the words — 「1年以内に」 — no longer stands alone); the objectivity check
 /// still reads the words alone. Without a date this is [`check`].
 pub fn check_with_start(statement: &str, starts_on: Option<chrono::NaiveDate>) -> Check {
-    let mut c = check(statement);
+    check_with_start_using(statement, starts_on, None)
+}
+
+/// [`check_with_start`], reading the sentence with `reader` when there is one
+/// ([`check_with`]).
+pub fn check_with_start_using(
+    statement: &str,
+    starts_on: Option<chrono::NaiveDate>,
+    reader: Option<&dyn Analyse>,
+) -> Check {
+    let mut c = check_with(statement, reader);
     if starts_on.is_some() && !c.reasons.contains(&Reason::Empty) {
         c.has_start = true;
         c.reasons.retain(|r| {
@@ -715,6 +735,31 @@ pub fn check_with_start(statement: &str, starts_on: Option<chrono::NaiveDate>) -
     c
 }
 
+/// The sentence as the checks read it: NFKC (full-width digits are digits), without
+/// spaces and the final full stop.
+pub fn normalised(statement: &str) -> String {
+    normalise(statement).into_iter().collect()
+}
+
+/// Both checks, reading the sentence with a morphological analyser when there is one
+/// (`analysed`: lemmas and parts of speech, start answered on its own); without one, or
+/// when it reads nothing, the word lists of [`check`].
+pub fn check_with(statement: &str, reader: Option<&dyn Analyse>) -> Check {
+    let s = normalise(statement);
+    if let Some(reader) = reader
+        && !s.is_empty()
+    {
+        let morphemes = reader.analyse(&text(&s, 0, s.len()));
+        if !morphemes.is_empty() {
+            return analysed::check(&s, &morphemes);
+        }
+    }
+    check(statement)
+}
+
+/// Both checks by the word lists alone (no dictionary): objectivity from the words of
+/// attitudes, wishes, states and unmeasured improvements; a start only for an objective
+/// statement.
 pub fn check(statement: &str) -> Check {
     let s = normalise(statement);
     if s.is_empty() {

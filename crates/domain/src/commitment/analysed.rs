@@ -1,0 +1,715 @@
+//! The two checks reading the analysed sentence (形態素解析: lemmas and parts of speech)
+//! instead of surface strings, so a verb is recognised in any of its forms and a word
+//! inside a phrase that only describes a noun (「安全確認の手順を書いたカード」) does
+//! not decide the sentence.
+//!
+//! - **Objectivity** fails on a cognitive or attitudinal predicate (考える, 意識する,
+//!   心がける, 努力する, 頑張る, 目指す…), on a feeling as the manner of an act
+//!   (「明るい気持ちで取り組む」), on becoming rather than doing (〜になる), on a wish
+//!   (〜たい, 〜と思う), and on making something better with no number saying by how
+//!   much (良くする, 明確にする, はっきりさせる, 高める, 深める…). Anything else done to
+//!   a checkable object passes.
+//! - **Start** is answered on its own: an explicit start (から), a dated point or event
+//!   (明日, 4月1日に, 次の部会で), or a deadline on a concrete first act (申し込む, 予約する,
+//!   提出する…) passes; a deadline or point on an outcome (合格する, 点数を上げる,
+//!   独立する) does not, nor does a horizon of years (5年以内に): a first step is near.
+//!   A statement may have a start and still fail objectivity (「来週から心がけます」).
+
+use super::{
+    Check, FIRST_ACTION, Reason, STRONG_FIRST_ACTION, Suggestion, TimeExpr, TimeRole, VAGUE_ADVERB,
+    VAGUE_TIME, contains_any, core_before, has_measure, quote, starts_with, text, time_expressions,
+};
+use crate::morpheme::Morpheme;
+
+/// Thinking, minding, trying, aiming, valuing: nobody can see whether they happened.
+const ATTITUDE: &[&str] = &[
+    "意識する",
+    "心がける",
+    "心掛ける",
+    "こころがける",
+    "努める",
+    "努力する",
+    "頑張る",
+    "がんばる",
+    "目指す",
+    "めざす",
+    "考える",
+    "思う",
+    "見直す",
+    "理解する",
+    "検討する",
+    "精進する",
+    "成長する",
+    "励む",
+    "尽くす",
+    "貢献する",
+    "向き合う",
+    "臨む",
+    "保つ",
+    "持ち続ける",
+    "注意する",
+    "気をつける",
+    "気を付ける",
+    "大切にする",
+    "大事にする",
+    "心に留める",
+    "肝に銘じる",
+    "配慮する",
+    "自覚する",
+    "受け止める",
+    "力を入れる",
+    "工夫する",
+    "捉える",
+    "とらえる",
+];
+
+/// Feelings and stances: as the manner of an act (〜で) or a thing to have (〜を持つ),
+/// nobody can see them.
+const FEELING: &[&str] = &[
+    "気持ち",
+    "姿勢",
+    "意識",
+    "心",
+    "態度",
+    "気概",
+    "精神",
+    "思い",
+    "意欲",
+    "自覚",
+    "心構え",
+    "向上心",
+    "好奇心",
+    "興味",
+    "視野",
+    "自信",
+    "気",
+    "感謝",
+    "スピード感",
+    "危機感",
+    "責任感",
+];
+
+/// Making something better, objective only with a number saying by how much.
+const IMPROVE: &[&str] = &[
+    "上げる",
+    "あげる",
+    "高める",
+    "伸ばす",
+    "増やす",
+    "減らす",
+    "下げる",
+    "深める",
+    "広げる",
+    "磨く",
+    "身につける",
+    "身に付ける",
+    "向上する",
+    "改善する",
+    "強化する",
+    "短縮する",
+    "削減する",
+    "築く",
+    "養う",
+    "鍛える",
+    "活かす",
+    "生かす",
+    "見つける",
+    "レベルアップする",
+];
+
+/// Results to reach by some time, as opposed to acts one can simply do.
+const OUTCOME: &[&str] = &[
+    "上げる",
+    "高める",
+    "伸ばす",
+    "増やす",
+    "減らす",
+    "下げる",
+    "取る",
+    "取得する",
+    "合格する",
+    "達成する",
+    "昇進する",
+    "昇格する",
+    "なる",
+    "独立する",
+    "立ち上げる",
+    "起業する",
+    "開業する",
+    "身につける",
+    "身に付ける",
+    "向上する",
+    "改善する",
+    "育てる",
+    "育成する",
+];
+
+/// Acts one can simply do by a date: a deadline on one of these is a start.
+const FIRST_ACT: &[&str] = &[
+    "申し込む",
+    "申込む",
+    "予約する",
+    "登録する",
+    "提出する",
+    "始める",
+    "開始する",
+    "参加する",
+    "相談する",
+    "連絡する",
+    "購入する",
+    "買う",
+    "受験する",
+    "受ける",
+    "入会する",
+    "問い合わせる",
+    "応募する",
+    "依頼する",
+    "開く",
+    "集める",
+    "読む",
+    "書く",
+    "作成する",
+    "作る",
+    "設定する",
+    "出席する",
+    "通う",
+    "送る",
+    "伝える",
+    "出す",
+    "見せる",
+    "配る",
+    "書き出す",
+    "発表する",
+    "共有する",
+    "報告する",
+    "申請する",
+    "申し出る",
+    "頼む",
+    "渡す",
+    "話す",
+    "聞く",
+    "紹介する",
+    "説明する",
+    "載せる",
+    "公開する",
+    "設ける",
+    "面談する",
+    "通い始める",
+];
+
+/// Of those, the ones that stay first acts even with a number attached
+/// (「全員と1回ずつ面談を始めます」), unlike a volume to reach by a deadline
+/// (「10冊読みます」).
+const STRONG_FIRST_ACT: &[&str] = &[
+    "申し込む",
+    "申込む",
+    "予約する",
+    "登録する",
+    "提出する",
+    "始める",
+    "開始する",
+    "応募する",
+    "問い合わせる",
+    "相談する",
+    "依頼する",
+    "購入する",
+    "申請する",
+    "通い始める",
+];
+
+/// Words that make the noun before で, に or まで a meeting or an event: a point in time
+/// when something can be done (次の部会で, 秋の人事面談で, 来年の試験で).
+const EVENT: &[&str] = &[
+    "会議",
+    "会",
+    "面談",
+    "朝礼",
+    "朝会",
+    "研修",
+    "ミーティング",
+    "MTG",
+    "1on1",
+    "定例",
+    "打ち合わせ",
+    "試験",
+    "講座",
+    "面接",
+    "セミナー",
+];
+
+/// Words that make an event a particular one (次の…, 次回の…, 秋の…).
+const EVENT_DETERMINER: &[&str] = &[
+    "次", "次回", "今度", "今回", "春", "夏", "秋", "冬", "初回", "最初",
+];
+
+/// A predicate of the sentence: the verb (with the noun or adjective that makes it one:
+/// 意識+する, 明確+に+する, 良く+する) and where it stands.
+#[derive(Debug, Clone)]
+struct Pred {
+    lemma: String,
+    /// Index of its first morpheme.
+    first: usize,
+    /// Index of its verb.
+    verb: usize,
+    /// Making something so (良くする, 明確にする, はっきりさせる): a change of state.
+    evaluative: bool,
+    /// It only describes a noun (「手順を書いたカード」): not what the person will do.
+    relative: bool,
+}
+
+fn is(m: &Morpheme, pos: &str, pos1: &str) -> bool {
+    m.pos == pos && (pos1.is_empty() || m.pos1 == pos1)
+}
+
+/// Does the verb at `i` (with its auxiliaries) describe the noun after it?
+fn describes_noun(ms: &[Morpheme], i: usize) -> bool {
+    let mut k = i + 1;
+    while k < ms.len() && (ms[k].pos == "助動詞" || (ms[k].pos == "動詞" && ms[k].pos1 != "自立"))
+    {
+        k += 1;
+    }
+    ms.get(k)
+        .is_some_and(|m| m.pos == "名詞" && m.pos1 != "非自立" && m.lemma != "よう")
+}
+
+fn predicates(ms: &[Morpheme]) -> Vec<Pred> {
+    let mut out = Vec::new();
+    for (i, m) in ms.iter().enumerate() {
+        let prev = |k: usize| i.checked_sub(k).and_then(|j| ms.get(j));
+        let sahen_at_end = m.pos == "名詞"
+            && m.pos1 == "サ変接続"
+            && ms.get(i + 1).is_none_or(|n| n.pos == "記号");
+        if !(is(m, "動詞", "自立") || sahen_at_end) {
+            continue;
+        }
+        let (lemma, first, evaluative) = if sahen_at_end {
+            (format!("{}する", m.lemma), i, false)
+        } else if matches!(m.lemma.as_str(), "する" | "できる" | "させる") {
+            match (prev(1), prev(2)) {
+                (Some(p), _) if is(p, "名詞", "サ変接続") => {
+                    (format!("{}する", p.lemma), i - 1, false)
+                }
+                (Some(p), Some(q)) if p.surface == "に" && is(q, "名詞", "形容動詞語幹") => {
+                    (format!("{}にする", q.lemma), i - 2, true)
+                }
+                (Some(p), Some(q))
+                    if p.surface == "に" && (q.lemma == "大切" || q.lemma == "大事") =>
+                {
+                    (format!("{}にする", q.lemma), i - 2, false)
+                }
+                (Some(p), _) if p.pos == "形容詞" => (format!("{}する", p.lemma), i - 1, true),
+                (Some(p), _) if p.pos == "副詞" && p.pos1 == "助詞類接続" => {
+                    (format!("{}する", p.lemma), i - 1, true)
+                }
+                (Some(p), Some(q)) if p.surface == "を" && is(q, "名詞", "サ変接続") => {
+                    (format!("{}する", q.lemma), i - 2, false)
+                }
+                _ => ("する".to_string(), i, false),
+            }
+        } else if matches!(
+            m.lemma.as_str(),
+            "つける" | "付ける" | "入れる" | "留める" | "銘じる"
+        ) && prev(1).is_some_and(|p| p.surface == "を" || p.surface == "に")
+            && prev(2)
+                .is_some_and(|q| matches!(q.surface.as_str(), "気" | "身" | "力" | "心" | "肝"))
+        {
+            let (p, q) = (&ms[i - 1], &ms[i - 2]);
+            (
+                format!("{}{}{}", q.surface, p.surface, m.lemma),
+                i - 2,
+                false,
+            )
+        } else if m.lemma == "なる" && prev(1).is_some_and(|p| p.surface == "に") {
+            let first = if prev(2).is_some_and(|q| q.lemma == "よう") {
+                i - 2
+            } else {
+                i
+            };
+            ("なる".to_string(), first, false)
+        } else {
+            (m.lemma.clone(), i, false)
+        };
+        out.push(Pred {
+            lemma,
+            first,
+            verb: i,
+            evaluative,
+            relative: describes_noun(ms, i),
+        });
+    }
+    out
+}
+
+/// The surface from morpheme `from` to the end: the words a reason quotes.
+fn surface_from(ms: &[Morpheme], from: usize) -> String {
+    ms[from.min(ms.len())..]
+        .iter()
+        .map(|m| m.surface.as_str())
+        .collect()
+}
+
+/// Events named as points in time: a determiner (次, 次回, 秋…) or a time word, の, and
+/// a noun naming a meeting or event, followed by で/に (a point) or まで (a deadline).
+fn events(ms: &[Morpheme], s: &[char], times: &[TimeExpr]) -> Vec<TimeExpr> {
+    // Morpheme i starts at character offset at[i] of the sentence.
+    let mut at = Vec::with_capacity(ms.len() + 1);
+    let mut pos = 0usize;
+    for m in ms {
+        at.push(pos);
+        pos += m.surface.chars().count();
+    }
+    at.push(pos);
+    let in_time = |c: usize| times.iter().any(|t| t.start <= c && c < t.end);
+    let mut out = Vec::new();
+    for i in 0..ms.len() {
+        let determiner = EVENT_DETERMINER.contains(&ms[i].lemma.as_str())
+            || (in_time(at[i]) && ms.get(i + 1).is_some_and(|n| n.surface == "の"));
+        if !determiner {
+            continue;
+        }
+        // Through の and nouns to the last noun before a particle.
+        let mut k = i + 1;
+        let mut last_noun = None;
+        while k < ms.len() && k <= i + 6 {
+            let m = &ms[k];
+            if m.pos == "名詞" || m.surface == "の" || m.pos == "接頭詞" {
+                if m.pos == "名詞" {
+                    last_noun = Some(k);
+                }
+                k += 1;
+            } else {
+                break;
+            }
+        }
+        let Some(n) = last_noun else { continue };
+        let phrase: String = ms[i + 1..=n].iter().map(|m| m.surface.as_str()).collect();
+        if !EVENT.iter().any(|e| phrase.ends_with(e)) {
+            continue;
+        }
+        let role = match ms.get(n + 1).map(|m| m.surface.as_str()) {
+            Some("で" | "に") => TimeRole::Point,
+            Some("まで" | "までに") => TimeRole::Deadline,
+            _ => continue,
+        };
+        if in_time(at[i]) && role == TimeRole::Point {
+            // 来週の勉強会で: the time word already counts as a point.
+            continue;
+        }
+        out.push(TimeExpr {
+            start: at[i],
+            end: at[n + 1],
+            role,
+        });
+    }
+    let _ = s;
+    out
+}
+
+/// A deadline or point years away (5年以内に, 3年後に, 60歳までに): a horizon for an
+/// outcome, never a first step.
+fn is_horizon(s: &[char], t: &TimeExpr) -> bool {
+    let words = text(s, t.start, t.end);
+    let after = text(s, t.end, t.end + 4);
+    let digits_then = |unit: char| {
+        words.char_indices().any(|(_, c)| c == unit)
+            && words
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
+    };
+    (digits_then('年') && !words.contains('月') && !words.contains("年度"))
+        || words.ends_with('歳')
+        || after.starts_with('歳')
+}
+
+/// Both checks on the analysed sentence `s` (normalised) and its morphemes.
+pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
+    let mut times = time_expressions(s);
+    let found = events(ms, s, &times);
+    times.extend(found);
+    times.sort_by_key(|t| t.start);
+    let preds = predicates(ms);
+    let acting: Vec<&Pred> = preds.iter().filter(|p| !p.relative).collect();
+    let measured = has_measure(s, &times);
+    let mut reasons = Vec::new();
+
+    // --- objectivity ---
+    let mut objective = true;
+    let mut marker: Option<String> = None;
+    // What to rephrase, when it is not simply the words before the marker.
+    let mut rephrase: Option<String> = None;
+    let mut fail = |reason: Reason, m: String, objective: &mut bool| {
+        if *objective {
+            *objective = false;
+            reasons.push(reason);
+            marker = Some(m);
+        }
+    };
+    // A wish: 〜たい on what the person does (not 「やりたいこと」), 〜と思う, つもり.
+    for (i, m) in ms.iter().enumerate() {
+        let wish = (m.pos == "助動詞" && m.lemma == "たい" && !describes_noun(ms, i))
+            || (m.lemma == "つもり")
+            || (m.surface == "と"
+                && ms
+                    .get(i + 1)
+                    .is_some_and(|n| n.lemma == "思う" || n.lemma == "考える"));
+        if wish {
+            let start = acting
+                .iter()
+                .rev()
+                .find(|p| p.verb <= i)
+                .map_or(i, |p| p.first);
+            let word = surface_from(ms, start);
+            fail(Reason::Wish { word: word.clone() }, word, &mut objective);
+        }
+    }
+    // Thinking, minding, trying: the predicate itself, or 〜ようにする.
+    for p in &acting {
+        let so_that = p.first > 0
+            && ms[p.first - 1].surface == "に"
+            && p.first > 1
+            && ms[p.first - 2].lemma == "よう"
+            && matches!(p.lemma.as_str(), "する" | "注意する" | "努める");
+        let so_that = so_that || (p.first > 0 && ms[p.first - 1].lemma == "よう");
+        if ATTITUDE.contains(&p.lemma.as_str()) || so_that {
+            let word = surface_from(ms, p.first);
+            fail(
+                Reason::Attitude { word: word.clone() },
+                word,
+                &mut objective,
+            );
+        }
+    }
+    // A feeling as the manner of an act or a thing to have.
+    for (i, m) in ms.iter().enumerate() {
+        if m.pos == "名詞"
+            && FEELING.contains(&m.lemma.as_str())
+            && ms
+                .get(i + 1)
+                .is_some_and(|n| n.surface == "で" || n.surface == "を" || n.surface == "が")
+            && !describes_noun_after_particle(ms, i + 1)
+        {
+            let start = (0..i)
+                .rev()
+                .take_while(|&k| !matches!(ms[k].pos.as_str(), "記号" | "助詞"))
+                .last()
+                .unwrap_or(i);
+            let word = surface_from(ms, start);
+            fail(
+                Reason::Attitude { word: word.clone() },
+                word,
+                &mut objective,
+            );
+        }
+    }
+    // Becoming rather than doing.
+    if let Some(p) = acting.last()
+        && p.lemma == "なる"
+    {
+        // Quote what they would become (存在になります); rephrase from what comes before.
+        let ni = if ms[p.first].lemma == "よう" {
+            p.first
+        } else {
+            p.first.saturating_sub(1)
+        };
+        let start = (0..ni)
+            .rev()
+            .take_while(|&k| ms[k].pos == "名詞" || ms[k].pos == "接頭詞")
+            .last()
+            .unwrap_or(ni);
+        fail(
+            Reason::State {
+                word: surface_from(ms, start),
+            },
+            surface_from(ms, p.verb),
+            &mut objective,
+        );
+    }
+    // Manner nobody can check (こまめに, 積極的に…) unless a number or a schedule pins it.
+    if let Some(w) = contains_any(s, &VAGUE_ADVERB)
+        && !measured
+        && !times.iter().any(|t| t.role == TimeRole::Recurrence)
+    {
+        fail(
+            Reason::Attitude {
+                word: quote(s, w, false),
+            },
+            w.to_string(),
+            &mut objective,
+        );
+    }
+    // Making something better with no number saying by how much.
+    let first_act = acting.iter().any(|p| FIRST_ACT.contains(&p.lemma.as_str()));
+    if !measured
+        && let Some(p) = acting
+            .iter()
+            .find(|p| p.evaluative || IMPROVE.contains(&p.lemma.as_str()))
+        && (p.evaluative || !first_act)
+    {
+        // Quote and rephrase from the object: 「関係をより良くします」 → 「関係を良くする」.
+        let object = object_of(ms, p.first);
+        let word = surface_from(ms, object.map_or(p.first, |(a, _)| a));
+        let causative = ms
+            .get(p.verb + 1)
+            .filter(|n| n.pos == "動詞" && n.pos1 == "接尾" && n.lemma.ends_with("せる"));
+        let verb: String = ms[p.first..p.verb]
+            .iter()
+            .map(|m| m.surface.as_str())
+            .chain(match causative {
+                // はっきりさせる: the causative keeps its own form.
+                Some(n) => [ms[p.verb].surface.as_str(), n.lemma.as_str()],
+                None => [ms[p.verb].lemma.as_str(), ""],
+            })
+            .collect();
+        let core = match object {
+            Some((a, b)) => format!(
+                "{}を{verb}",
+                ms[a..b]
+                    .iter()
+                    .map(|m| m.surface.as_str())
+                    .collect::<String>()
+            ),
+            None => verb,
+        };
+        if objective {
+            rephrase = Some(core);
+        }
+        fail(
+            Reason::Unmeasured { word },
+            surface_from(ms, p.first),
+            &mut objective,
+        );
+    }
+    // The old word lists still catch what the dictionary splits differently.
+    if objective {
+        let old = super::check(&text(s, 0, s.len()));
+        if !old.objective
+            && let Some(r) = old.reasons.first()
+            && matches!(r, Reason::Attitude { .. } | Reason::Wish { .. })
+            && !acting.iter().any(|p| FIRST_ACT.contains(&p.lemma.as_str()))
+        {
+            let word = r.word().to_string();
+            fail(r.clone(), word, &mut objective);
+        }
+    }
+
+    // --- start, on its own ---
+    let main = acting.last();
+    let outcome = main.is_some_and(|p| OUTCOME.contains(&p.lemma.as_str()))
+        && !acting
+            .iter()
+            .any(|p| STRONG_FIRST_ACT.contains(&p.lemma.as_str()));
+    let strong = acting
+        .iter()
+        .any(|p| STRONG_FIRST_ACT.contains(&p.lemma.as_str()))
+        || contains_any(s, &STRONG_FIRST_ACTION).is_some();
+    let some_act = first_act || contains_any(s, &FIRST_ACTION).is_some();
+    let concrete_first = some_act && !outcome && (strong || !measured);
+    let mut has_start = false;
+    let mut deadline_on_outcome: Option<String> = None;
+    for t in &times {
+        let horizon = is_horizon(s, t);
+        match t.role {
+            TimeRole::Start => has_start = true,
+            // 今年度は…: a frame for the whole sentence, not a moment to begin.
+            TimeRole::Point if starts_with(s, t.end, "は") => {}
+            TimeRole::Point if !outcome && !horizon => has_start = true,
+            TimeRole::Deadline if concrete_first && !horizon => has_start = true,
+            TimeRole::Point | TimeRole::Deadline => {
+                if deadline_on_outcome.is_none() {
+                    let mut end = t.end;
+                    for m in [
+                        "以内に",
+                        "までに",
+                        "のうちに",
+                        "中に",
+                        "内に",
+                        "以内",
+                        "まで",
+                        "に",
+                    ] {
+                        if starts_with(s, end, m) {
+                            end += m.chars().count();
+                            break;
+                        }
+                    }
+                    deadline_on_outcome = Some(text(s, t.start, end));
+                }
+            }
+            TimeRole::Recurrence => {}
+        }
+    }
+    if !has_start {
+        if let Some(w) = contains_any(s, &VAGUE_TIME) {
+            reasons.push(Reason::VagueTime {
+                word: w.to_string(),
+            });
+        } else if let Some(d) = &deadline_on_outcome {
+            reasons.push(Reason::DeadlineOnOutcome {
+                deadline: d.clone(),
+            });
+        } else {
+            reasons.push(Reason::NoStart);
+        }
+    }
+
+    // --- a rephrasing from their own words ---
+    let sentence = text(s, 0, s.len());
+    let wish = matches!(reasons.first(), Some(Reason::Wish { .. }));
+    let suggestion = if wish {
+        Some(Suggestion {
+            key: "commitment.suggest.from_wish",
+            core: sentence.clone(),
+            time: String::new(),
+        })
+    } else if let Some(m) = marker {
+        Some(Suggestion {
+            key: "commitment.suggest.make_observable",
+            core: rephrase.unwrap_or_else(|| core_before(s, &m)),
+            time: String::new(),
+        })
+    } else if !has_start {
+        match &deadline_on_outcome {
+            Some(d) => Some(Suggestion {
+                key: "commitment.suggest.first_step",
+                core: sentence.replacen(d.as_str(), "", 1),
+                time: d.clone(),
+            }),
+            None => Some(Suggestion {
+                key: "commitment.suggest.add_start",
+                core: sentence,
+                time: String::new(),
+            }),
+        }
+    } else {
+        None
+    };
+    Check {
+        objective,
+        has_start,
+        reasons,
+        suggestion,
+    }
+}
+
+/// The object of the predicate starting at `first`: the nouns right before the を that
+/// precedes it in the same clause, as (first, end) morpheme indices.
+fn object_of(ms: &[Morpheme], first: usize) -> Option<(usize, usize)> {
+    let wo = (0..first)
+        .rev()
+        .take_while(|&k| ms[k].pos != "記号")
+        .find(|&k| ms[k].surface == "を" && ms[k].pos == "助詞")?;
+    let start = (0..wo)
+        .rev()
+        .take_while(|&k| ms[k].pos == "名詞" || ms[k].pos == "接頭詞")
+        .last()?;
+    Some((start, wo))
+}
+
+/// After a particle at `i`: does what follows only describe a noun
+/// (「興味のある職種」 has の, not を; 「気持ちを書いたカード」)?
+fn describes_noun_after_particle(ms: &[Morpheme], i: usize) -> bool {
+    (i + 1..ms.len())
+        .find(|&k| ms[k].pos == "動詞" && ms[k].pos1 == "自立")
+        .is_some_and(|k| describes_noun(ms, k))
+}
