@@ -650,6 +650,8 @@ async fn run(cli: Cli, config: Config) -> Result<()> {
             format,
         } => {
             let store = open(&config, url).await?;
+            // The demo's commitments are judged as the server would judge them.
+            say_dictionary(&config);
             let started = Instant::now();
             let text = !matches!(format.format, OutputFormat::Json);
             let (t, accounts) = generate_demo(&store, employees, seed, text, history).await?;
@@ -2028,8 +2030,9 @@ fn say_dictionary(config: &Config) {
             "the Japanese dictionary is loaded: the commitment checks read lemmas and parts of speech"
         ),
         app::language::Status::WordLists { why } => {
-            out!(
-                "Note: the commitment checks use their word lists only — {why}.                  Everything else works as usual."
+            eprintln!(
+                "Note: the commitment checks use their word lists only — {why}. Everything \
+                 else works as usual."
             );
             tracing::warn!(%why, "no Japanese dictionary: commitment checks fall back to word lists");
         }
