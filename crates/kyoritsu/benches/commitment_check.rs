@@ -17,7 +17,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[path = "common/mod.rs"]
 mod common;
-use common::{env_or, percentile, serve};
+use common::{csrf_token as token, env_or, percentile, serve};
 
 const STATEMENTS: [&str; 2] = [
     include_str!("../../morph/tests/fixtures/commitments.tsv"),
@@ -33,14 +33,6 @@ fn rss_kib() -> u64 {
                 .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
         })
         .unwrap_or(0)
-}
-
-fn token(page: &str) -> String {
-    page.split("name=\"_csrf\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .expect("csrf token")
-        .to_string()
 }
 
 #[tokio::main]

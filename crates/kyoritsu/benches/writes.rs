@@ -19,17 +19,9 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[path = "common/mod.rs"]
 mod common;
-use common::{env_or, percentile, serve};
+use common::{csrf_token as token, env_or, percentile, serve};
 
 const WRITERS: [usize; 3] = [1, 16, 64];
-
-fn token(page: &str) -> String {
-    page.split("name=\"_csrf\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .expect("csrf token")
-        .to_string()
-}
 
 /// One writer: signed in, with the form token and the version its sheet is at.
 struct Writer {

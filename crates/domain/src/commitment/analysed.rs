@@ -16,8 +16,9 @@
 //!   A statement may have a start and still fail objectivity (「来週から心がけます」).
 
 use super::{
-    Check, FIRST_ACTION, Reason, STRONG_FIRST_ACTION, Suggestion, TimeExpr, TimeRole, VAGUE_ADVERB,
-    VAGUE_TIME, contains_any, core_before, has_measure, quote, starts_with, text, time_expressions,
+    Check, DEADLINE_MARKERS, FIRST_ACTION, Reason, STRONG_FIRST_ACTION, TimeExpr, TimeRole,
+    VAGUE_ADVERB, contains_any, core_before, deadline_words, has_measure, no_start_reason, quote,
+    rephrasing, starts_with, text, time_expressions,
 };
 use crate::morpheme::Morpheme;
 
@@ -58,10 +59,30 @@ const ATTITUDE: &[&str] = &[
     "自覚する",
     "受け止める",
     "力を入れる",
+    "耳を傾ける",
+    "本気を出す",
+    "やる気を出す",
+    "元気を出す",
     "工夫する",
     "捉える",
     "とらえる",
 ];
+
+/// Verbs and nouns of idioms read as one predicate (気をつける, 身につける, 力を入れる,
+/// 耳を傾ける, 本気を出す).
+const IDIOM_VERBS: &[&str] = &[
+    "つける",
+    "付ける",
+    "入れる",
+    "留める",
+    "銘じる",
+    "傾ける",
+    "出す",
+];
+const IDIOM_NOUNS: &[&str] = &["気", "身", "力", "心", "肝", "耳", "本気", "やる気", "元気"];
+
+/// Nouns of a quality that 〜にする makes (密にする): a change of state, like 明確にする.
+const QUALITY: &[&str] = &["密", "緊密", "一層"];
 
 /// Feelings and stances: as the manner of an act (〜で) or a thing to have (〜を持つ),
 /// nobody can see them.
@@ -113,6 +134,7 @@ const IMPROVE: &[&str] = &[
     "鍛える",
     "活かす",
     "生かす",
+    "整える",
     "見つける",
     "レベルアップする",
 ];
@@ -194,6 +216,8 @@ const FIRST_ACT: &[&str] = &[
     "公開する",
     "設ける",
     "面談する",
+    "受講する",
+    "請求する",
     "通い始める",
 ];
 
@@ -289,7 +313,11 @@ fn predicates(ms: &[Morpheme]) -> Vec<Pred> {
                 (Some(p), _) if is(p, "名詞", "サ変接続") => {
                     (format!("{}する", p.lemma), i - 1, false)
                 }
-                (Some(p), Some(q)) if p.surface == "に" && is(q, "名詞", "形容動詞語幹") => {
+                (Some(p), Some(q))
+                    if p.surface == "に"
+                        && (is(q, "名詞", "形容動詞語幹")
+                            || QUALITY.contains(&q.lemma.as_str())) =>
+                {
                     (format!("{}にする", q.lemma), i - 2, true)
                 }
                 (Some(p), Some(q))
@@ -298,20 +326,16 @@ fn predicates(ms: &[Morpheme]) -> Vec<Pred> {
                     (format!("{}にする", q.lemma), i - 2, false)
                 }
                 (Some(p), _) if p.pos == "形容詞" => (format!("{}する", p.lemma), i - 1, true),
-                (Some(p), _) if p.pos == "副詞" && p.pos1 == "助詞類接続" => {
-                    (format!("{}する", p.lemma), i - 1, true)
-                }
+                // はっきりさせる, ちゃんとする: manner made the whole act.
+                (Some(p), _) if p.pos == "副詞" => (format!("{}する", p.lemma), i - 1, true),
                 (Some(p), Some(q)) if p.surface == "を" && is(q, "名詞", "サ変接続") => {
                     (format!("{}する", q.lemma), i - 2, false)
                 }
                 _ => ("する".to_string(), i, false),
             }
-        } else if matches!(
-            m.lemma.as_str(),
-            "つける" | "付ける" | "入れる" | "留める" | "銘じる"
-        ) && prev(1).is_some_and(|p| p.surface == "を" || p.surface == "に")
-            && prev(2)
-                .is_some_and(|q| matches!(q.surface.as_str(), "気" | "身" | "力" | "心" | "肝"))
+        } else if IDIOM_VERBS.contains(&m.lemma.as_str())
+            && prev(1).is_some_and(|p| p.surface == "を" || p.surface == "に")
+            && prev(2).is_some_and(|q| IDIOM_NOUNS.contains(&q.surface.as_str()))
         {
             let (p, q) = (&ms[i - 1], &ms[i - 2]);
             (
@@ -319,6 +343,11 @@ fn predicates(ms: &[Morpheme]) -> Vec<Pred> {
                 i - 2,
                 false,
             )
+        } else if IDIOM_VERBS.contains(&m.lemma.as_str())
+            && prev(1).is_some_and(|q| IDIOM_NOUNS.contains(&q.surface.as_str()))
+        {
+            // Written in haste without the particle: 本気出す.
+            (format!("{}を{}", ms[i - 1].surface, m.lemma), i - 1, false)
         } else if m.lemma == "なる" && prev(1).is_some_and(|p| p.surface == "に") {
             let first = if prev(2).is_some_and(|q| q.lemma == "よう") {
                 i - 2
@@ -617,73 +646,21 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
             TimeRole::Deadline if concrete_first && !horizon => has_start = true,
             TimeRole::Point | TimeRole::Deadline => {
                 if deadline_on_outcome.is_none() {
-                    let mut end = t.end;
-                    for m in [
-                        "以内に",
-                        "までに",
-                        "のうちに",
-                        "中に",
-                        "内に",
-                        "以内",
-                        "まで",
-                        "に",
-                    ] {
-                        if starts_with(s, end, m) {
-                            end += m.chars().count();
-                            break;
-                        }
-                    }
-                    deadline_on_outcome = Some(text(s, t.start, end));
+                    // A point on an outcome is quoted with its に (3年後に).
+                    let mut markers = DEADLINE_MARKERS.to_vec();
+                    markers.push("に");
+                    deadline_on_outcome = Some(deadline_words(s, t, &markers));
                 }
             }
             TimeRole::Recurrence => {}
         }
     }
     if !has_start {
-        if let Some(w) = contains_any(s, &VAGUE_TIME) {
-            reasons.push(Reason::VagueTime {
-                word: w.to_string(),
-            });
-        } else if let Some(d) = &deadline_on_outcome {
-            reasons.push(Reason::DeadlineOnOutcome {
-                deadline: d.clone(),
-            });
-        } else {
-            reasons.push(Reason::NoStart);
-        }
+        reasons.push(no_start_reason(s, deadline_on_outcome.as_deref()));
     }
 
-    // --- a rephrasing from their own words ---
-    let sentence = text(s, 0, s.len());
-    let wish = matches!(reasons.first(), Some(Reason::Wish { .. }));
-    let suggestion = if wish {
-        Some(Suggestion {
-            key: "commitment.suggest.from_wish",
-            core: sentence.clone(),
-            time: String::new(),
-        })
-    } else if let Some(m) = marker {
-        Some(Suggestion {
-            key: "commitment.suggest.make_observable",
-            core: rephrase.unwrap_or_else(|| core_before(s, &m)),
-            time: String::new(),
-        })
-    } else if !has_start {
-        match &deadline_on_outcome {
-            Some(d) => Some(Suggestion {
-                key: "commitment.suggest.first_step",
-                core: sentence.replacen(d.as_str(), "", 1),
-                time: d.clone(),
-            }),
-            None => Some(Suggestion {
-                key: "commitment.suggest.add_start",
-                core: sentence,
-                time: String::new(),
-            }),
-        }
-    } else {
-        None
-    };
+    let core = marker.map(|m| rephrase.unwrap_or_else(|| core_before(s, &m)));
+    let suggestion = rephrasing(s, &reasons, core, has_start, deadline_on_outcome.as_deref());
     Check {
         objective,
         has_start,

@@ -839,23 +839,7 @@ pub fn check(statement: &str) -> Check {
                 if concrete_first && !outcome {
                     has_start = true;
                 } else if deadline_on_outcome.is_none() {
-                    // Quote the deadline with its marker (1年以内に, 年度内に).
-                    let mut end = t.end;
-                    for m in [
-                        "以内に",
-                        "までに",
-                        "のうちに",
-                        "中に",
-                        "内に",
-                        "以内",
-                        "まで",
-                    ] {
-                        if starts_with(&s, end, m) {
-                            end += m.chars().count();
-                            break;
-                        }
-                    }
-                    deadline_on_outcome = Some(text(&s, t.start, end));
+                    deadline_on_outcome = Some(deadline_words(&s, t, &DEADLINE_MARKERS));
                 }
             }
             TimeRole::Recurrence => {}
@@ -868,55 +852,94 @@ pub fn check(statement: &str) -> Check {
         has_start = false;
     }
     if !has_start && !named_a_start {
-        if let Some(w) = contains_any(&s, &VAGUE_TIME) {
-            reasons.push(Reason::VagueTime {
-                word: w.to_string(),
-            });
-        } else if let Some(d) = &deadline_on_outcome {
-            reasons.push(Reason::DeadlineOnOutcome {
-                deadline: d.clone(),
-            });
-        } else {
-            reasons.push(Reason::NoStart);
-        }
+        reasons.push(no_start_reason(&s, deadline_on_outcome.as_deref()));
     }
 
-    // --- a rephrasing from their own words ---
-    let sentence = text(&s, 0, s.len());
-    let wish = matches!(reasons.first(), Some(Reason::Wish { .. }));
-    let suggestion = if wish {
-        Some(Suggestion {
-            key: "commitment.suggest.from_wish",
-            core: sentence.clone(),
-            time: String::new(),
-        })
-    } else if let Some(m) = core_marker {
-        Some(Suggestion {
-            key: "commitment.suggest.make_observable",
-            core: core_before(&s, &m),
-            time: String::new(),
-        })
-    } else if !has_start {
-        match &deadline_on_outcome {
-            Some(d) => Some(Suggestion {
-                key: "commitment.suggest.first_step",
-                core: sentence.replacen(d.as_str(), "", 1),
-                time: d.clone(),
-            }),
-            None => Some(Suggestion {
-                key: "commitment.suggest.add_start",
-                core: sentence,
-                time: String::new(),
-            }),
-        }
-    } else {
-        None
-    };
+    let suggestion = rephrasing(
+        &s,
+        &reasons,
+        core_marker.map(|m| core_before(&s, &m)),
+        has_start,
+        deadline_on_outcome.as_deref(),
+    );
     Check {
         objective,
         has_start,
         reasons,
         suggestion,
+    }
+}
+
+/// Why there is no start: a vague time, a deadline on an outcome, or nothing at all.
+fn no_start_reason(s: &[char], deadline_on_outcome: Option<&str>) -> Reason {
+    if let Some(w) = contains_any(s, &VAGUE_TIME) {
+        Reason::VagueTime {
+            word: w.to_string(),
+        }
+    } else if let Some(d) = deadline_on_outcome {
+        Reason::DeadlineOnOutcome {
+            deadline: d.to_string(),
+        }
+    } else {
+        Reason::NoStart
+    }
+}
+
+/// What follows a deadline's time words, longest first.
+const DEADLINE_MARKERS: [&str; 7] = [
+    "以内に",
+    "までに",
+    "のうちに",
+    "中に",
+    "内に",
+    "以内",
+    "まで",
+];
+
+/// A deadline as the reasons quote it, with its marker (1年以内に, 年度内に).
+fn deadline_words(s: &[char], t: &TimeExpr, markers: &[&str]) -> String {
+    let end = markers
+        .iter()
+        .find(|m| starts_with(s, t.end, m))
+        .map_or(t.end, |m| t.end + m.chars().count());
+    text(s, t.start, end)
+}
+
+/// The rephrasing to offer from the person's own words: a wish whole; a failed
+/// objectivity from what they aim at (`core`); a missing start from the deadline on an
+/// outcome, or the whole sentence.
+fn rephrasing(
+    s: &[char],
+    reasons: &[Reason],
+    core: Option<String>,
+    has_start: bool,
+    deadline_on_outcome: Option<&str>,
+) -> Option<Suggestion> {
+    let sentence = text(s, 0, s.len());
+    let suggest = |key, core, time| Suggestion { key, core, time };
+    if matches!(reasons.first(), Some(Reason::Wish { .. })) {
+        Some(suggest(
+            "commitment.suggest.from_wish",
+            sentence,
+            String::new(),
+        ))
+    } else if let Some(core) = core {
+        Some(suggest(
+            "commitment.suggest.make_observable",
+            core,
+            String::new(),
+        ))
+    } else if has_start {
+        None
+    } else {
+        Some(match deadline_on_outcome {
+            Some(d) => suggest(
+                "commitment.suggest.first_step",
+                sentence.replacen(d, "", 1),
+                d.to_string(),
+            ),
+            None => suggest("commitment.suggest.add_start", sentence, String::new()),
+        })
     }
 }
 
