@@ -207,7 +207,19 @@ fn explanations_quote_and_rephrase_the_persons_own_words() {
     );
     assert_eq!(
         c.suggestion.as_ref().map(|s| s.core.as_str()),
-        Some("後輩から頼られる存在")
+        Some("後輩から頼られる存在になる")
+    );
+
+    let c = check_with("みんなから信頼されるようになります", Some(analyser()));
+    assert_eq!(
+        c.reasons.first(),
+        Some(&Reason::State {
+            word: "信頼されるようになります".into()
+        })
+    );
+    assert_eq!(
+        c.suggestion.as_ref().map(|s| s.core.as_str()),
+        Some("みんなから信頼されるようになる")
     );
 
     let c = check_with("来週から、笑顔で挨拶するよう心がけます", Some(analyser()));

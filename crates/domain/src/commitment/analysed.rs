@@ -541,11 +541,36 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
         } else {
             p.first.saturating_sub(1)
         };
-        let start = (0..ni)
-            .rev()
-            .take_while(|&k| ms[k].pos == "名詞" || ms[k].pos == "接頭詞")
-            .last()
-            .unwrap_or(ni);
+        let start = if ni == p.first {
+            // 〜ようになる: quote the verb it follows (信頼されるようになります).
+            let mut k = ni;
+            while k > 0 && matches!(ms[k - 1].pos.as_str(), "助動詞" | "動詞") {
+                k -= 1;
+            }
+            if k > 0 && ms[k - 1].pos1 == "サ変接続" {
+                k -= 1;
+            }
+            k
+        } else {
+            (0..ni)
+                .rev()
+                .take_while(|&k| ms[k].pos == "名詞" || ms[k].pos == "接頭詞")
+                .last()
+                .unwrap_or(ni)
+        };
+        if objective {
+            // 「後輩から頼られる存在になる」ために…: what they would become, as a goal.
+            let before: String = ms[..p.first].iter().map(|m| m.surface.as_str()).collect();
+            let before = before.strip_suffix('に').unwrap_or(&before).to_string();
+            let become_ = if ms[p.first].lemma == "よう" {
+                "ようになる"
+            } else {
+                "になる"
+            };
+            if !before.is_empty() {
+                rephrase = Some(format!("{before}{become_}"));
+            }
+        }
         fail(
             Reason::State {
                 word: surface_from(ms, start),
