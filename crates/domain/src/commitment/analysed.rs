@@ -379,7 +379,7 @@ fn surface_from(ms: &[Morpheme], from: usize) -> String {
 
 /// Events named as points in time: a determiner (次, 次回, 秋…) or a time word, の, and
 /// a noun naming a meeting or event, followed by で/に (a point) or まで (a deadline).
-fn events(ms: &[Morpheme], s: &[char], times: &[TimeExpr]) -> Vec<TimeExpr> {
+fn events(ms: &[Morpheme], times: &[TimeExpr]) -> Vec<TimeExpr> {
     // Morpheme i starts at character offset at[i] of the sentence.
     let mut at = Vec::with_capacity(ms.len() + 1);
     let mut pos = 0usize;
@@ -430,7 +430,6 @@ fn events(ms: &[Morpheme], s: &[char], times: &[TimeExpr]) -> Vec<TimeExpr> {
             role,
         });
     }
-    let _ = s;
     out
 }
 
@@ -438,23 +437,20 @@ fn events(ms: &[Morpheme], s: &[char], times: &[TimeExpr]) -> Vec<TimeExpr> {
 /// outcome, never a first step.
 fn is_horizon(s: &[char], t: &TimeExpr) -> bool {
     let words = text(s, t.start, t.end);
-    let after = text(s, t.end, t.end + 4);
-    let digits_then = |unit: char| {
-        words.char_indices().any(|(_, c)| c == unit)
-            && words
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
-    };
-    (digits_then('年') && !words.contains('月') && !words.contains("年度"))
+    // Counted years (not 半年, not a month or a fiscal year): 5年以内, 三年後.
+    let counted = words
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c));
+    (counted && words.contains('年') && !words.contains('月') && !words.contains("年度"))
         || words.ends_with('歳')
-        || after.starts_with('歳')
+        || s.get(t.end) == Some(&'歳')
 }
 
 /// Both checks on the analysed sentence `s` (normalised) and its morphemes.
 pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
     let mut times = time_expressions(s);
-    let found = events(ms, s, &times);
+    let found = events(ms, &times);
     times.extend(found);
     times.sort_by_key(|t| t.start);
     let preds = predicates(ms);
