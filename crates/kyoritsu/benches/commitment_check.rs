@@ -8,7 +8,6 @@
 //! `cargo bench -p kyoritsu --bench commitment_check` (`KYORITSU_BENCH_ROUNDS`, default
 //! 20 passes over the statements; the HTTP part sends 400 checks).
 
-use reqwest::redirect::Policy;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -17,7 +16,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[path = "common/mod.rs"]
 mod common;
-use common::{csrf_token as token, env_or, percentile, serve};
+use common::{csrf_token as token, env_or, percentile, serve, signed_in};
 
 const STATEMENTS: [&str; 2] = [
     include_str!("../../morph/tests/fixtures/commitments.tsv"),
@@ -108,29 +107,7 @@ async fn main() {
         .await
         .expect("demo");
     let base = serve(db.store.clone()).await;
-    let http = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .expect("client");
-    let login = http
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .expect("login")
-        .text()
-        .await
-        .expect("body");
-    http.post(format!("{base}/login"))
-        .form(&[
-            ("_csrf", token(&login).as_str()),
-            ("email", "consultant@demo.example.jp"),
-            ("password", kyoritsu::demo::DEMO_PASSWORD),
-            ("next", ""),
-        ])
-        .send()
-        .await
-        .expect("sign in");
+    let http = signed_in(&base, "consultant@demo.example.jp").await;
     let home = http
         .get(format!("{base}/dialogues"))
         .send()

@@ -17,7 +17,6 @@
 //! request when the last one is answered). Reported: p50 and p95 in milliseconds, and
 //! requests per second under load.
 
-use reqwest::redirect::Policy;
 use std::time::Instant;
 
 #[global_allocator]
@@ -25,43 +24,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[path = "common/mod.rs"]
 mod common;
-use common::{env_or, measure, percentile, serve};
-
-async fn signed_in_client(base: &str) -> reqwest::Client {
-    let http = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .pool_max_idle_per_host(256)
-        .build()
-        .expect("client");
-    let login = http
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .expect("login page")
-        .text()
-        .await
-        .expect("body");
-    let csrf = login
-        .split("name=\"_csrf\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .expect("csrf token")
-        .to_string();
-    let r = http
-        .post(format!("{base}/login"))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("email", "hr@demo.example.jp"),
-            ("password", kyoritsu::demo::DEMO_PASSWORD),
-            ("next", ""),
-        ])
-        .send()
-        .await
-        .expect("sign in");
-    assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER, "sign-in failed");
-    http
-}
+use common::{env_or, measure, percentile, serve, signed_in};
 
 #[tokio::main]
 async fn main() {
@@ -200,7 +163,7 @@ async fn main() {
             );
         }
         let base = serve(store.clone()).await;
-        let http = signed_in_client(&base).await;
+        let http = signed_in(&base, "hr@demo.example.jp").await;
         let pages: Vec<(&str, String)> = vec![
             ("HR home /programmes", "/programmes".into()),
             ("search 佐藤", "/people?q=%E4%BD%90%E8%97%A4".into()),

@@ -10,7 +10,6 @@
 //! `sqlite,postgres`) and `KYORITSU_TEST_PG_URL` (see `store::testing`).
 
 use domain::{EmailAddress, PersonId, Role};
-use reqwest::redirect::Policy;
 use std::time::{Duration, Instant};
 use store::users::NewUser;
 
@@ -19,7 +18,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[path = "common/mod.rs"]
 mod common;
-use common::{csrf_token as token, env_or, percentile, serve};
+use common::{csrf_token as token, env_or, percentile, serve, signed_in};
 
 const WRITERS: [usize; 3] = [1, 16, 64];
 
@@ -31,31 +30,7 @@ struct Writer {
 }
 
 async fn writer(base: &str, email: &str) -> Writer {
-    let http = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .expect("client");
-    let login = http
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .expect("login page")
-        .text()
-        .await
-        .expect("body");
-    let r = http
-        .post(format!("{base}/login"))
-        .form(&[
-            ("_csrf", token(&login).as_str()),
-            ("email", email),
-            ("password", kyoritsu::demo::DEMO_PASSWORD),
-            ("next", ""),
-        ])
-        .send()
-        .await
-        .expect("sign in");
-    assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER, "sign-in failed");
+    let http = signed_in(base, email).await;
     let page = http
         .get(format!("{base}/my/career-sheet"))
         .send()

@@ -24,6 +24,39 @@ pub fn csrf_token(page: &str) -> String {
         .to_string()
 }
 
+/// A client signed in as `email` (the demo password), keeping its cookies and leaving
+/// redirects unfollowed so each answer is the request's own.
+#[allow(dead_code)]
+pub async fn signed_in(base: &str, email: &str) -> reqwest::Client {
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(256)
+        .build()
+        .expect("client");
+    let login = http
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .expect("login page")
+        .text()
+        .await
+        .expect("body");
+    let r = http
+        .post(format!("{base}/login"))
+        .form(&[
+            ("_csrf", csrf_token(&login).as_str()),
+            ("email", email),
+            ("password", kyoritsu::demo::DEMO_PASSWORD),
+            ("next", ""),
+        ])
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER, "sign-in failed");
+    http
+}
+
 pub fn percentile(sorted: &[Duration], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i].as_secs_f64() * 1000.0
