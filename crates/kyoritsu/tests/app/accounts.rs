@@ -40,6 +40,14 @@ async fn mails_to(app: &TestApp, to: &str) -> Vec<store::jobs::EmailPayload> {
         .collect()
 }
 
+/// The password-reset mails queued for `to`: the demo company's other mail (reminders the
+/// worker sends depending on the hour) is not counted.
+async fn reset_mails_to(app: &TestApp, to: &str) -> Vec<store::jobs::EmailPayload> {
+    let mut mails = mails_to(app, to).await;
+    mails.retain(|m| m.subject.contains("パスワードの再設定"));
+    mails
+}
+
 /// The code of the demo employee's department.
 async fn employees_department(app: &TestApp) -> String {
     let t = app.demo_tenant().await;
@@ -275,7 +283,11 @@ app_test!(
             )
             .await;
         assert_eq!(s, StatusCode::OK);
-        assert!(mails_to(&app, "nobody@demo.example.jp").await.is_empty());
+        assert!(
+            reset_mails_to(&app, "nobody@demo.example.jp")
+                .await
+                .is_empty()
+        );
         let (s, known) = guest
             .post("/password-reset", &[("_csrf", &csrf), ("email", address)])
             .await;
@@ -288,14 +300,12 @@ app_test!(
         };
         assert_eq!(said(&unknown), said(&known), "nothing tells them apart");
         assert!(said(&known).expect("said").contains("60分間"));
-        let mails = mails_to(&app, address).await;
-        assert_eq!(mails.len(), 1);
-        assert!(mails[0].subject.contains("パスワードの再設定"));
+        assert_eq!(reset_mails_to(&app, address).await.len(), 1);
         // Asked again at once: no second mail.
         guest
             .post("/password-reset", &[("_csrf", &csrf), ("email", address)])
             .await;
-        assert_eq!(mails_to(&app, address).await.len(), 1, "no flood");
+        assert_eq!(reset_mails_to(&app, address).await.len(), 1, "no flood");
         let secret = link_of(&app, address, "password-reset")
             .await
             .expect("link");
@@ -372,7 +382,10 @@ app_test!(
                 &[("_csrf", &csrf), ("email", "hr@demo.example.jp")],
             )
             .await;
-        assert!(mails_to(&app, "hr@demo.example.jp").await.is_empty());
+        assert!(
+            reset_mails_to(&app, "hr@demo.example.jp").await.is_empty(),
+            "no link for a disabled account"
+        );
     }
 );
 
