@@ -1,10 +1,12 @@
-//! The commitment checks (`domain::commitment`) against two hand-labelled sets of
-//! statements, read both ways — through the analyser (lindera over IPADIC) and by the
-//! word lists alone (the fallback when the dictionary is missing):
-//! - `fixtures/commitments.tsv`, the development set the checks were tuned on;
-//! - `fixtures/commitments_heldout.tsv`, the held-out test set, written before the
-//!   checks were reworked and never tuned on (see its header). Its misses are shown only
-//!   when it fails, so nobody tunes on them by accident.
+//! The commitment checks (`domain::commitment`) against hand-labelled statements, read
+//! both ways — through the analyser (lindera over IPADIC) and by the word lists alone (the
+//! fallback when the dictionary is missing):
+//! - the development set the checks are tuned on: `fixtures/commitments.tsv` and
+//!   `fixtures/commitments_former_heldout.tsv` (the first held-out set, measured once
+//!   untouched and then read — see its header);
+//! - `fixtures/commitments_heldout.tsv`, the held-out test set, written before the first
+//!   held-out set's misses were read and never tuned on (see its header). Its misses are
+//!   shown only when it fails, so nobody tunes on them by accident.
 //!
 //! `cargo test -p morph --test commitments -- --nocapture` prints every figure.
 
@@ -14,8 +16,11 @@ use morph::Analyser;
 use std::path::Path;
 use std::sync::OnceLock;
 
-const DEVELOPMENT: &str = include_str!("fixtures/commitments.tsv");
-const HELD_OUT: &str = include_str!("fixtures/commitments_heldout.tsv");
+const DEVELOPMENT: [&str; 2] = [
+    include_str!("fixtures/commitments.tsv"),
+    include_str!("fixtures/commitments_former_heldout.tsv"),
+];
+const HELD_OUT: [&str; 1] = [include_str!("fixtures/commitments_heldout.tsv")];
 
 fn analyser() -> &'static Analyser {
     static A: OnceLock<Analyser> = OnceLock::new();
@@ -59,7 +64,7 @@ impl Figures {
     }
 }
 
-fn judge(data: &str, reader: Option<&dyn Analyse>) -> Figures {
+fn judge(sets: &[&str], reader: Option<&dyn Analyse>) -> Figures {
     let mut f = Figures {
         total: 0,
         both: 0,
@@ -67,8 +72,9 @@ fn judge(data: &str, reader: Option<&dyn Analyse>) -> Figures {
         start: 0,
         misses: Vec::new(),
     };
-    for line in data
-        .lines()
+    for line in sets
+        .iter()
+        .flat_map(|data| data.lines())
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
     {
         let mut cols = line.splitn(3, '\t');
@@ -97,7 +103,7 @@ fn judge(data: &str, reader: Option<&dyn Analyse>) -> Figures {
 
 #[test]
 fn the_analysed_checks_agree_with_the_development_set() {
-    let f = judge(DEVELOPMENT, Some(analyser()));
+    let f = judge(&DEVELOPMENT, Some(analyser()));
     println!("{}", f.line("development set, analysed"));
     for m in &f.misses {
         println!("{m}");
@@ -114,14 +120,16 @@ fn the_analysed_checks_agree_with_the_development_set() {
     );
 }
 
-/// The held-out set's accuracy may not fall below this. Measured when the analysed checks
-/// were first run on it: 87.1 % (objectivity 91.8 %, start 95.3 %); word lists alone
-/// 60.0 %. Issue 22 asks 95 %.
+/// The held-out set's accuracy may not fall below this. Measured on the second held-out
+/// set: 80.1 % with the checks tuned on the first development set alone, 87.8 %
+/// (objectivity 92.9 %, start 94.9 %) once the first held-out set had been read and tuned
+/// on; word lists alone 64.7 % → 66.7 %. (The first held-out set had measured 87.1 %
+/// untouched.) Issue 22 asks 95 %.
 const HELD_OUT_FLOOR: f64 = 87.0;
 
 #[test]
 fn the_analysed_checks_agree_with_the_held_out_set() {
-    let f = judge(HELD_OUT, Some(analyser()));
+    let f = judge(&HELD_OUT, Some(analyser()));
     println!("{}", f.line("held-out test set (never tuned on), analysed"));
     assert!(
         f.total >= 150,
@@ -136,17 +144,17 @@ fn the_analysed_checks_agree_with_the_held_out_set() {
 }
 
 /// Without the dictionary the word lists answer as before issue 22 (a start only for an
-/// objective statement): their figures on both sets (84.4 % and 60.0 % when measured),
+/// objective statement): their figures on both sets (76.6 % and 66.7 % when measured),
 /// kept from falling.
 #[test]
 fn the_word_lists_still_answer_without_a_dictionary() {
-    let dev = judge(DEVELOPMENT, None);
-    let held = judge(HELD_OUT, None);
+    let dev = judge(&DEVELOPMENT, None);
+    let held = judge(&HELD_OUT, None);
     println!("{}", dev.line("development set, word lists only"));
     println!("{}", held.line("held-out test set, word lists only"));
-    assert!(dev.accuracy() >= 84.0, "{}", dev.misses.join("\n"));
+    assert!(dev.accuracy() >= 76.0, "{}", dev.misses.join("\n"));
     assert!(
-        held.accuracy() >= 58.0,
+        held.accuracy() >= 65.0,
         "{}",
         held.line("held-out, word lists")
     );

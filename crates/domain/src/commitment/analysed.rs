@@ -66,6 +66,31 @@ const ATTITUDE: &[&str] = &[
     "工夫する",
     "捉える",
     "とらえる",
+    "取り組む",
+    "取りくむ",
+    "実践する",
+    "振り返る",
+    "見つめ直す",
+    "感謝する",
+    "徹底する",
+];
+
+/// Verbs that say only that something is done, not what: checkable by what they take
+/// (「簿記の勉強を30分する」), never by the manner alone (「もっと勉強する」「楽しく働く」).
+const GENERIC: &[&str] = &[
+    "する",
+    "やる",
+    "働く",
+    "対応する",
+    "行動する",
+    "仕事する",
+    "過ごす",
+    "接する",
+    "いく",
+    "行く",
+    "勉強する",
+    "進める",
+    "動く",
 ];
 
 /// Verbs and nouns of idioms read as one predicate (気をつける, 身につける, 力を入れる,
@@ -108,6 +133,14 @@ const FEELING: &[&str] = &[
     "スピード感",
     "危機感",
     "責任感",
+    "使命感",
+    "緊張感",
+    "やりがい",
+    "誇り",
+    "熱意",
+    "情熱",
+    "主体性",
+    "覚悟",
 ];
 
 /// Making something better, objective only with a number saying by how much.
@@ -164,6 +197,57 @@ const OUTCOME: &[&str] = &[
     "改善する",
     "育てる",
     "育成する",
+    "入る",
+    "開拓する",
+    "獲得する",
+    "受注する",
+    "就く",
+    "到達する",
+    "突破する",
+];
+
+/// What 取る takes when it is an outcome (資格を取る, 800点を取る), not an act
+/// (アポを取る, 休みを取る).
+const ACHIEVEMENT: &[&str] = &[
+    "資格",
+    "点",
+    "級",
+    "免許",
+    "検定",
+    "認定",
+    "単位",
+    "学位",
+    "スコア",
+    "賞",
+    "内定",
+    "契約",
+];
+
+/// Counters of things or times: with a number above one, a volume to reach
+/// (「10冊読む」), unlike a duration (30分) or a single act (1回).
+const COUNTERS: &[&str] = &[
+    "件", "回", "人", "名", "冊", "本", "社", "個", "枚", "つ", "通", "台", "種類", "講座", "店",
+];
+
+/// Periods short enough that what is due within them is a first act, whatever its count
+/// (今週中に3社へ送る, 今月中に2回参加する).
+const NEAR: &[&str] = &[
+    "今日",
+    "本日",
+    "明日",
+    "明後日",
+    "今週",
+    "来週",
+    "週末",
+    "週明け",
+    "今月",
+    "来月",
+    "月末",
+    "休み",
+    "連休",
+    "お盆",
+    "GW",
+    "正月",
 ];
 
 /// Acts one can simply do by a date: a deadline on one of these is a start.
@@ -304,6 +388,14 @@ fn predicates(ms: &[Morpheme]) -> Vec<Pred> {
             && m.pos1 == "サ変接続"
             && ms.get(i + 1).is_none_or(|n| n.pos == "記号");
         if !(is(m, "動詞", "自立") || sahen_at_end) {
+            continue;
+        }
+        // A verb's 連用形 taking a particle is a noun (「振り返りを行う」「聞き取りが」).
+        if m.surface != m.lemma
+            && ms.get(i + 1).is_some_and(|n| {
+                n.pos == "助詞" && matches!(n.surface.as_str(), "を" | "が" | "の" | "は" | "も")
+            })
+        {
             continue;
         }
         let (lemma, first, evaluative) = if sahen_at_end {
@@ -507,8 +599,22 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
     }
     // A feeling as the manner of an act or a thing to have.
     for (i, m) in ms.iter().enumerate() {
+        // The whole compound too: スピード+感, プロ+意識.
+        let compound: String = ms[..=i]
+            .iter()
+            .rev()
+            .take_while(|k| k.pos == "名詞")
+            .map(|k| k.surface.as_str())
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let feeling = FEELING.contains(&m.lemma.as_str())
+            || FEELING
+                .iter()
+                .any(|f| f.chars().count() > 1 && compound.ends_with(f));
         if m.pos == "名詞"
-            && FEELING.contains(&m.lemma.as_str())
+            && feeling
             && ms
                 .get(i + 1)
                 .is_some_and(|n| n.surface == "で" || n.surface == "を" || n.surface == "が")
@@ -575,10 +681,29 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
             &mut objective,
         );
     }
+    // Doing, with only a manner to tell what (もっと勉強する, 楽しく働く, うまくやる).
+    let recurring = times.iter().any(|t| t.role == TimeRole::Recurrence);
+    if let Some(p) = acting.last()
+        && GENERIC.contains(&p.lemma.as_str())
+        && !measured
+        && !recurring
+        && p.first > 0
+        && {
+            let before = &ms[p.first - 1];
+            before.pos == "副詞" || (before.pos == "形容詞" && before.surface.ends_with('く'))
+        }
+    {
+        let word = surface_from(ms, p.first - 1);
+        fail(
+            Reason::Attitude { word: word.clone() },
+            word,
+            &mut objective,
+        );
+    }
     // Manner nobody can check (こまめに, 積極的に…) unless a number or a schedule pins it.
     if let Some(w) = contains_any(s, &VAGUE_ADVERB)
         && !measured
-        && !times.iter().any(|t| t.role == TimeRole::Recurrence)
+        && !recurring
     {
         fail(
             Reason::Attitude {
@@ -591,9 +716,9 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
     // Making something better with no number saying by how much.
     let first_act = acting.iter().any(|p| FIRST_ACT.contains(&p.lemma.as_str()));
     if !measured
-        && let Some(p) = acting
-            .iter()
-            .find(|p| p.evaluative || IMPROVE.contains(&p.lemma.as_str()))
+        && let Some(p) = acting.iter().find(|p| {
+            p.evaluative || (IMPROVE.contains(&p.lemma.as_str()) && !uploads(ms, p.first))
+        })
         && (p.evaluative || !first_act)
     {
         // Quote and rephrase from the object: 「関係をより良くします」 → 「関係を良くする」.
@@ -645,7 +770,7 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
 
     // --- start, on its own ---
     let main = acting.last();
-    let outcome = main.is_some_and(|p| OUTCOME.contains(&p.lemma.as_str()))
+    let outcome = main.is_some_and(|p| is_outcome(ms, p))
         && !acting
             .iter()
             .any(|p| STRONG_FIRST_ACT.contains(&p.lemma.as_str()));
@@ -653,8 +778,18 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
         .iter()
         .any(|p| STRONG_FIRST_ACT.contains(&p.lemma.as_str()))
         || contains_any(s, &STRONG_FIRST_ACTION).is_some();
-    let some_act = first_act || contains_any(s, &FIRST_ACTION).is_some();
-    let concrete_first = some_act && !outcome && (strong || !measured);
+    // Anything one simply does: not an outcome, an attitude, an improvement or a bare
+    // "do".
+    let doable = acting.iter().any(|p| {
+        !is_outcome(ms, p)
+            && !ATTITUDE.contains(&p.lemma.as_str())
+            && !IMPROVE.contains(&p.lemma.as_str())
+            && !GENERIC.contains(&p.lemma.as_str())
+            && !p.evaluative
+            && p.lemma != "なる"
+    });
+    let some_act = first_act || doable || contains_any(s, &FIRST_ACTION).is_some();
+    let volume = counts_many(s, &times);
     let mut has_start = false;
     let mut deadline_on_outcome: Option<String> = None;
     for t in &times {
@@ -664,7 +799,11 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
             // 今年度は…: a frame for the whole sentence, not a moment to begin.
             TimeRole::Point if starts_with(s, t.end, "は") => {}
             TimeRole::Point if !outcome && !horizon => has_start = true,
-            TimeRole::Deadline if concrete_first && !horizon => has_start = true,
+            TimeRole::Deadline
+                if some_act && !outcome && !horizon && (strong || !volume || is_near(s, t)) =>
+            {
+                has_start = true
+            }
             TimeRole::Point | TimeRole::Deadline => {
                 if deadline_on_outcome.is_none() {
                     // A point on an outcome is quoted with its に (3年後に).
@@ -710,4 +849,72 @@ fn describes_noun_after_particle(ms: &[Morpheme], i: usize) -> bool {
     (i + 1..ms.len())
         .find(|&k| ms[k].pos == "動詞" && ms[k].pos1 == "自立")
         .is_some_and(|k| describes_noun(ms, k))
+}
+
+/// Is the predicate an outcome to reach (合格する, 点数を上げる, 資格を取る) rather than
+/// an act? 取る is one only when it takes an achievement (アポを取る is an act).
+fn is_outcome(ms: &[Morpheme], p: &Pred) -> bool {
+    OUTCOME.contains(&p.lemma.as_str())
+        && (p.lemma != "取る"
+            || ms[..p.first]
+                .iter()
+                .rev()
+                .take_while(|m| m.pos != "記号")
+                .take(6)
+                .any(|m| ACHIEVEMENT.contains(&m.lemma.as_str())))
+}
+
+/// 上げる with a destination (共有フォルダへ上げる, サイトに上げる): putting something
+/// somewhere, not raising it.
+fn uploads(ms: &[Morpheme], first: usize) -> bool {
+    matches!(ms[first].lemma.as_str(), "上げる" | "あげる" | "アップする")
+        && (0..first)
+            .rev()
+            .take_while(|&k| ms[k].pos != "記号")
+            .any(|k| {
+                ms[k].pos == "助詞"
+                    && (ms[k].surface == "へ"
+                        || (ms[k].surface == "に"
+                            && k > 0
+                            && ms[k - 1].pos == "名詞"
+                            && !matches!(ms[k - 1].pos1.as_str(), "数" | "接尾" | "副詞可能")))
+            })
+}
+
+/// A count above one of things or times, outside the time expressions (「10冊」「3社」;
+/// not 「1回ずつ」 or 「30分」).
+fn counts_many(s: &[char], times: &[TimeExpr]) -> bool {
+    let inside = |i: usize| times.iter().any(|t| t.start <= i && i < t.end);
+    let mut i = 0;
+    while i < s.len() {
+        if inside(i) || !(s[i].is_ascii_digit() || "一二三四五六七八九十百千".contains(s[i]))
+        {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < s.len() && (s[i].is_ascii_digit() || "一二三四五六七八九十百千万".contains(s[i]))
+        {
+            i += 1;
+        }
+        let number: String = s[start..i].iter().collect();
+        let one = number == "1" || number == "一";
+        if !one && COUNTERS.iter().any(|c| super::starts_with(s, i, c)) {
+            return true;
+        }
+    }
+    false
+}
+
+/// A deadline close enough that what is due by it is begun at once (今週中に, 今月中に,
+/// 10月中に, 夏休み中に).
+fn is_near(s: &[char], t: &TimeExpr) -> bool {
+    let words = text(s, t.start, t.end);
+    NEAR.iter().any(|w| words.contains(w))
+        || (words.contains('月')
+            && !words.contains('年')
+            && !words.contains("ヶ")
+            && !words.contains("か月")
+            && !words.contains("カ月")
+            && words.chars().next().is_some_and(|c| c.is_ascii_digit()))
 }

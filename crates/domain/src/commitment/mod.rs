@@ -137,10 +137,24 @@ const ATTITUDE: [&str; 30] = [
 
 /// Adverbs of manner that nobody can check unless a number pins them down
 /// (「こまめに報告します」 fails, 「毎日1回報告します」 passes).
-const VAGUE_ADVERB: [&str; 9] = [
+const VAGUE_ADVERB: [&str; 23] = [
     "こまめに",
     "しっかり",
     "きちんと",
+    "ちゃんと",
+    "うまく",
+    "上手に",
+    "なんとか",
+    "何とか",
+    "精一杯",
+    "一生懸命",
+    "全力で",
+    "真剣に",
+    "誠実に",
+    "謙虚に",
+    "素直に",
+    "柔軟に",
+    "着実に",
     "積極的に",
     "主体的に",
     "丁寧に",
@@ -310,7 +324,7 @@ const VAGUE_TIME: [&str; 10] = [
 ];
 
 /// Words that name a point or period in time.
-const TIME_WORDS: [&str; 52] = [
+const TIME_WORDS: [&str; 61] = [
     "先月",
     "先週",
     "昨日",
@@ -350,8 +364,17 @@ const TIME_WORDS: [&str; 52] = [
     "上期",
     "下期",
     "連休明け",
+    "連休",
     "夏休み",
     "冬休み",
+    "春休み",
+    "GW",
+    "ゴールデンウィーク",
+    "お盆",
+    "年末年始",
+    "年末",
+    "年始",
+    "正月",
     "次回の面談",
     "次の面談",
     "研修の後",
@@ -394,7 +417,7 @@ fn normalise(text: &str) -> Vec<char> {
 }
 
 fn is_digit(c: char) -> bool {
-    c.is_ascii_digit() || "一二三四五六七八九十百半両".contains(c)
+    c.is_ascii_digit() || "一二三四五六七八九十百千万億半両".contains(c)
 }
 
 fn starts_with(s: &[char], i: usize, w: &str) -> bool {
