@@ -263,3 +263,47 @@ fn odd_input_never_breaks_the_analysed_checks() {
         let _ = check_with(text, Some(analyser()));
     }
 }
+
+#[test]
+fn tmp_third() {
+    let d = [include_str!("fixtures/commitments_heldout_3.tsv")];
+    println!(
+        "{}",
+        judge(&d, Some(analyser())).line("held-out 3, analysed")
+    );
+    println!("{}", judge(&d, None).line("held-out 3, word lists"));
+}
+
+#[test]
+fn tmp_misses_second_unused() {
+    for m in judge(&HELD_OUT, Some(analyser())).misses {
+        println!("{m}");
+    }
+}
+
+#[test]
+fn tmp_misses_dev() {
+    let d = judge(&DEVELOPMENT, Some(analyser()));
+    println!("{}", d.line("dev"));
+    for m in d.misses {
+        println!("{m}");
+    }
+}
+
+#[test]
+fn tmp_fourth() {
+    let d = [include_str!("fixtures/commitments_heldout_4.tsv")];
+    println!(
+        "{}",
+        judge(&d, Some(analyser())).line("held-out 4, analysed")
+    );
+    println!("{}", judge(&d, None).line("held-out 4, word lists"));
+}
+
+#[test]
+fn tmp_misses_third() {
+    let d = [include_str!("fixtures/commitments_heldout_3.tsv")];
+    for m in judge(&d, Some(analyser())).misses {
+        println!("{m}");
+    }
+}

@@ -16,14 +16,26 @@
 //!   A statement may have a start and still fail objectivity (「来週から心がけます」).
 
 use super::{
-    Check, DEADLINE_MARKERS, FIRST_ACTION, Reason, STRONG_FIRST_ACTION, TimeExpr, TimeRole,
-    VAGUE_ADVERB, contains_any, core_before, deadline_words, has_measure, no_start_reason, quote,
-    rephrasing, starts_with, text, time_expressions,
+    Check, DEADLINE_MARKERS, FIRST_ACTION, Reason, TimeExpr, TimeRole, VAGUE_ADVERB, contains_any,
+    core_before, deadline_words, has_measure, no_start_reason, quote, rephrasing, starts_with,
+    text, time_expressions,
 };
 use crate::morpheme::Morpheme;
 
 /// Thinking, minding, trying, aiming, valuing: nobody can see whether they happened.
 const ATTITUDE: &[&str] = &[
+    "寄り添う",
+    "応援する",
+    "還元する",
+    "なじむ",
+    "馴染む",
+    "尊重する",
+    "見守る",
+    "注意を払う",
+    "責任を果たす",
+    "役割を果たす",
+    "使命を果たす",
+    "念頭に置く",
     "意識する",
     "心がける",
     "心掛ける",
@@ -73,11 +85,27 @@ const ATTITUDE: &[&str] = &[
     "見つめ直す",
     "感謝する",
     "徹底する",
+    "こだわる",
+    "恐れる",
+    "目を配る",
+    "気を配る",
+    "心を配る",
+    "目を向ける",
+    "アンテナを張る",
+    "気を引き締める",
 ];
+
+/// Attitude verbs that, before a concrete act, give its purpose or first step.
+const PURPOSE_OR_STEP: &[&str] = &["目指す", "めざす", "見直す", "振り返る"];
 
 /// Verbs that say only that something is done, not what: checkable by what they take
 /// (「簿記の勉強を30分する」), never by the manner alone (「もっと勉強する」「楽しく働く」).
 const GENERIC: &[&str] = &[
+    "続ける",
+    "重ねる",
+    "立つ",
+    "あたる",
+    "当たる",
     "する",
     "やる",
     "働く",
@@ -86,16 +114,49 @@ const GENERIC: &[&str] = &[
     "仕事する",
     "過ごす",
     "接する",
+    "接す",
     "いく",
     "行く",
     "勉強する",
     "進める",
     "動く",
+    "こなす",
+    "挑戦する",
+    "作業する",
+];
+
+/// Objects that name no particular thing to do (準備を進める, 努力をする).
+const ABSTRACT_OBJECT: &[&str] = &[
+    "マネジメント",
+    "生き方",
+    "働き方",
+    "運営",
+    "支援",
+    "サポート",
+    "行動",
+    "準備",
+    "取り組み",
+    "努力",
+    "改善",
+    "挑戦",
+    "工夫",
+    "活動",
+    "研鑽",
+    "仕事",
+    "業務",
+    "対応",
 ];
 
 /// Verbs and nouns of idioms read as one predicate (気をつける, 身につける, 力を入れる,
 /// 耳を傾ける, 本気を出す).
 const IDIOM_VERBS: &[&str] = &[
+    "払う",
+    "果たす",
+    "置く",
+    "引き締める",
+    "配る",
+    "張る",
+    "向ける",
     "つける",
     "付ける",
     "入れる",
@@ -104,7 +165,24 @@ const IDIOM_VERBS: &[&str] = &[
     "傾ける",
     "出す",
 ];
-const IDIOM_NOUNS: &[&str] = &["気", "身", "力", "心", "肝", "耳", "本気", "やる気", "元気"];
+const IDIOM_NOUNS: &[&str] = &[
+    "注意",
+    "責任",
+    "役割",
+    "使命",
+    "念頭",
+    "気",
+    "身",
+    "力",
+    "心",
+    "肝",
+    "耳",
+    "目",
+    "本気",
+    "やる気",
+    "元気",
+    "アンテナ",
+];
 
 /// Nouns of a quality that 〜にする makes (密にする): a change of state, like 明確にする.
 const QUALITY: &[&str] = &["密", "緊密", "一層"];
@@ -112,6 +190,12 @@ const QUALITY: &[&str] = &["密", "緊密", "一層"];
 /// Feelings and stances: as the manner of an act (〜で) or a thing to have (〜を持つ),
 /// nobody can see them.
 const FEELING: &[&str] = &[
+    "気合い",
+    "気合",
+    "積極性",
+    "協調性",
+    "柔軟性",
+    "根性",
     "気持ち",
     "姿勢",
     "意識",
@@ -145,6 +229,9 @@ const FEELING: &[&str] = &[
 
 /// Making something better, objective only with a number saying by how much.
 const IMPROVE: &[&str] = &[
+    "アップする",
+    "スキルアップする",
+    "落とす",
     "上げる",
     "あげる",
     "高める",
@@ -170,10 +257,17 @@ const IMPROVE: &[&str] = &[
     "整える",
     "見つける",
     "レベルアップする",
+    "改革する",
+    "変革する",
+    "刷新する",
+    "活性化する",
+    "効率化する",
+    "強める",
 ];
 
 /// Results to reach by some time, as opposed to acts one can simply do.
 const OUTCOME: &[&str] = &[
+    "落とす",
     "上げる",
     "高める",
     "伸ばす",
@@ -209,6 +303,7 @@ const OUTCOME: &[&str] = &[
 /// What 取る takes when it is an outcome (資格を取る, 800点を取る), not an act
 /// (アポを取る, 休みを取る).
 const ACHIEVEMENT: &[&str] = &[
+    "評価",
     "資格",
     "点",
     "級",
@@ -221,6 +316,20 @@ const ACHIEVEMENT: &[&str] = &[
     "賞",
     "内定",
     "契約",
+];
+
+/// What 作る makes when it is a quality, not a thing (風通しのよい職場をつくる).
+const ABSTRACT_CREATION: &[&str] = &[
+    "職場",
+    "環境",
+    "雰囲気",
+    "関係",
+    "組織",
+    "文化",
+    "風土",
+    "場",
+    "体制",
+    "チーム",
 ];
 
 /// Counters of things or times: with a number above one, a volume to reach
@@ -425,6 +534,26 @@ fn predicates(ms: &[Morpheme]) -> Vec<Pred> {
                 }
                 _ => ("する".to_string(), i, false),
             }
+        } else if m.lemma == "図る"
+            && prev(1).is_some_and(|p| p.surface == "を")
+            && prev(2).is_some_and(|q| q.pos == "名詞")
+        {
+            // 効率化を図る, 改善を図る: the noun is the act.
+            let nouns: String = ms[..i - 1]
+                .iter()
+                .rev()
+                .take_while(|k| k.pos == "名詞")
+                .map(|k| k.surface.as_str())
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            let head = if nouns.ends_with('化') {
+                nouns
+            } else {
+                ms[i - 2].lemma.clone()
+            };
+            (format!("{head}する"), i - 2, false)
         } else if IDIOM_VERBS.contains(&m.lemma.as_str())
             && prev(1).is_some_and(|p| p.surface == "を" || p.surface == "に")
             && prev(2).is_some_and(|q| IDIOM_NOUNS.contains(&q.surface.as_str()))
@@ -447,6 +576,12 @@ fn predicates(ms: &[Morpheme]) -> Vec<Pred> {
                 i
             };
             ("なる".to_string(), first, false)
+        } else if let Some(n) = ms.get(i + 1).filter(|n| is(n, "動詞", "非自立"))
+            && let compound = format!("{}{}", m.surface, n.lemma)
+            && known_predicate(&compound)
+        {
+            // 見つめ直す, 書き始める: the compound is the predicate.
+            (compound, i, false)
         } else {
             (m.lemma.clone(), i, false)
         };
@@ -504,11 +639,27 @@ fn events(ms: &[Morpheme], times: &[TimeExpr]) -> Vec<TimeExpr> {
         }
         let Some(n) = last_noun else { continue };
         let phrase: String = ms[i + 1..=n].iter().map(|m| m.surface.as_str()).collect();
-        if !EVENT.iter().any(|e| phrase.ends_with(e)) {
+        // After 次/次回/今度 any occasion is one (次の棚卸しで); after a time word, only a
+        // meeting or event (来月の研修で), as the time word alone is already a point.
+        let named = EVENT_DETERMINER.contains(&ms[i].lemma.as_str());
+        let event = EVENT.iter().any(|e| phrase.ends_with(e));
+        if !named && !event {
             continue;
         }
+        // With に, an occasion needs naming as one (次の部会に, 次の休みに); 「次の段階に
+        // 進む」 is a destination.
+        let day = event
+            || phrase.ends_with('日')
+            || phrase.ends_with("休み")
+            || phrase.ends_with('前')
+            || phrase.ends_with('後');
+        let toward = ms
+            .get(n + 2)
+            .is_some_and(|m| m.lemma.starts_with("向け") || m.lemma == "つく" || m.lemma == "とる");
         let role = match ms.get(n + 1).map(|m| m.surface.as_str()) {
-            Some("で" | "に") => TimeRole::Point,
+            Some("で") => TimeRole::Point,
+            Some("に") if day && !toward && phrase.ends_with('前') => TimeRole::Deadline,
+            Some("に") if day && !toward => TimeRole::Point,
             Some("まで" | "までに") => TimeRole::Deadline,
             _ => continue,
         };
@@ -522,7 +673,91 @@ fn events(ms: &[Morpheme], times: &[TimeExpr]) -> Vec<TimeExpr> {
             role,
         });
     }
+    for i in 0..ms.len() {
+        // 復帰後すぐに, 異動直後から: right after an event of one's own.
+        let after = ms[i].pos1 == "接尾"
+            && matches!(ms[i].lemma.as_str(), "後" | "直後")
+            && i > 0
+            && ms[i - 1].pos == "名詞"
+            && ms[i - 1].pos1 != "数";
+        if after && !in_time(at[i]) {
+            let mut k = i + 1;
+            if ms.get(k).is_some_and(|m| m.lemma == "すぐ") {
+                k += 1;
+            }
+            // 帰任後の最初の月に: through の and nouns.
+            if ms.get(k).is_some_and(|m| m.surface == "の") {
+                let mut j = k + 1;
+                while ms
+                    .get(j)
+                    .is_some_and(|m| m.pos == "名詞" || m.surface == "の")
+                {
+                    j += 1;
+                }
+                if j > k + 1 {
+                    k = j;
+                }
+            }
+            let role = match ms.get(k).map(|m| m.surface.as_str()) {
+                Some("に" | "で") => Some(TimeRole::Point),
+                Some("から") => Some(TimeRole::Start),
+                _ => None,
+            };
+            if let Some(role) = role {
+                out.push(TimeExpr {
+                    start: at[i - 1],
+                    end: at[k],
+                    role,
+                });
+            }
+        }
+        // 次に新人が配属されたら: the next time something happens.
+        let next = (ms[i].surface == "次に" && ms[i].pos == "接続詞")
+            || (EVENT_DETERMINER.contains(&ms[i].lemma.as_str())
+                && ms.get(i + 1).is_some_and(|m| m.surface == "に"));
+        if next
+            && let Some(k) = (i + 1..ms.len())
+                .take_while(|&k| ms[k].pos != "記号")
+                .find(|&k| ms[k].surface == "たら" || ms[k].surface == "だら")
+        {
+            out.push(TimeExpr {
+                start: at[i],
+                end: at[k + 1],
+                role: TimeRole::Point,
+            });
+        }
+    }
     out
+}
+
+/// A time word that only says which period a thing belongs to (「今期の新規契約件数を」):
+/// の, nouns, then the thing's own particle — not when the person acts.
+fn only_qualifies(ms: &[Morpheme], s_len: usize, t: &TimeExpr) -> bool {
+    let mut at = 0usize;
+    let mut k = 0;
+    while k < ms.len() && at < t.end {
+        at += ms[k].surface.chars().count();
+        k += 1;
+    }
+    if at != t.end || at >= s_len || ms.get(k).is_none_or(|m| m.surface != "の") {
+        return false;
+    }
+    k += 1;
+    while ms
+        .get(k)
+        .is_some_and(|m| m.pos == "名詞" || m.surface == "の" || m.pos == "接頭詞")
+    {
+        k += 1;
+    }
+    ms.get(k)
+        .is_some_and(|m| matches!(m.surface.as_str(), "を" | "が" | "は" | "も"))
+}
+
+/// Is this word one the checks know as a predicate?
+fn known_predicate(lemma: &str) -> bool {
+    [ATTITUDE, IMPROVE, OUTCOME, FIRST_ACT, GENERIC]
+        .iter()
+        .any(|list| list.contains(&lemma))
 }
 
 /// A deadline or point years away (5年以内に, 3年後に, 60歳までに): a horizon for an
@@ -544,9 +779,33 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
     let mut times = time_expressions(s);
     let found = events(ms, &times);
     times.extend(found);
+    times.retain(|t| t.role != TimeRole::Point || !only_qualifies(ms, s.len(), t));
     times.sort_by_key(|t| t.start);
     let preds = predicates(ms);
     let acting: Vec<&Pred> = preds.iter().filter(|p| !p.relative).collect();
+    // The main act, when it is one anybody can see: an attitude or a feeling in a clause
+    // before it is the reason or the manner, not the commitment
+    // (「リーダーを目指して、来月から講座に通います」).
+    let concrete_main = acting.last().filter(|p| {
+        !ATTITUDE.contains(&p.lemma.as_str())
+            && !GENERIC.contains(&p.lemma.as_str())
+            && !IMPROVE.contains(&p.lemma.as_str())
+            && !p.evaluative
+            && p.lemma != "なる"
+            && !(p.first > 0 && ms[p.first - 1].lemma == "よう")
+    });
+    // …and only as a purpose (〜ために, 〜を目指して) or a first step (見直して), not as
+    // the manner of a routine act (「声のトーンに気をつけて電話に出ます」).
+    let excused = |at: usize| {
+        concrete_main.is_some_and(|m| {
+            at < m.first
+                && (ms[at..m.first].iter().any(|k| k.lemma == "ため")
+                    || (PURPOSE_OR_STEP.contains(&ms[at].lemma.as_str())
+                        && ms[at + 1..m.first]
+                            .iter()
+                            .any(|k| k.pos == "助詞" && k.pos1 == "接続助詞")))
+        })
+    };
     let measured = has_measure(s, &times);
     let mut reasons = Vec::new();
 
@@ -564,7 +823,13 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
     };
     // A wish: 〜たい on what the person does (not 「やりたいこと」), 〜と思う, つもり.
     for (i, m) in ms.iter().enumerate() {
-        let wish = (m.pos == "助動詞" && m.lemma == "たい" && !describes_noun(ms, i))
+        let said = ms.get(i + 1).is_some_and(|n| {
+            matches!(n.surface.as_str(), "こと" | "の" | "もの")
+                && ms
+                    .get(i + 2)
+                    .is_some_and(|p| matches!(p.surface.as_str(), "を" | "が" | "について"))
+        });
+        let wish = (m.pos == "助動詞" && m.lemma == "たい" && !describes_noun(ms, i) && !said)
             || (m.lemma == "つもり")
             || (m.surface == "と"
                 && ms
@@ -588,7 +853,13 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
             && ms[p.first - 2].lemma == "よう"
             && matches!(p.lemma.as_str(), "する" | "注意する" | "努める");
         let so_that = so_that || (p.first > 0 && ms[p.first - 1].lemma == "よう");
-        if ATTITUDE.contains(&p.lemma.as_str()) || so_that {
+        // 〜よう頼む: asking someone else is the act.
+        let so_that = so_that
+            && !matches!(
+                p.lemma.as_str(),
+                "頼む" | "お願いする" | "依頼する" | "伝える" | "求める" | "言う"
+            );
+        if (ATTITUDE.contains(&p.lemma.as_str()) && !excused(p.verb)) || so_that {
             let word = surface_from(ms, p.first);
             fail(
                 Reason::Attitude { word: word.clone() },
@@ -619,6 +890,7 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
                 .get(i + 1)
                 .is_some_and(|n| n.surface == "で" || n.surface == "を" || n.surface == "が")
             && !describes_noun_after_particle(ms, i + 1)
+            && !excused(i)
         {
             let start = (0..i)
                 .rev()
@@ -632,6 +904,22 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
                 &mut objective,
             );
         }
+    }
+    // Nothing but qualities (・積極性 ・協調性, 気合い): no act at all.
+    if acting.is_empty()
+        && !measured
+        && ms.iter().any(|m| {
+            m.pos == "名詞"
+                && (FEELING.contains(&m.lemma.as_str())
+                    || (m.pos1 == "接尾" && matches!(m.lemma.as_str(), "性" | "感" | "力")))
+        })
+    {
+        let word = text(s, 0, s.len());
+        fail(
+            Reason::Attitude { word: word.clone() },
+            word,
+            &mut objective,
+        );
     }
     // Becoming rather than doing.
     if let Some(p) = acting.last()
@@ -685,6 +973,7 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
     let recurring = times.iter().any(|t| t.role == TimeRole::Recurrence);
     if let Some(p) = acting.last()
         && GENERIC.contains(&p.lemma.as_str())
+        && !goes_to_do(ms, p.first)
         && !measured
         && !recurring
         && p.first > 0
@@ -694,6 +983,40 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
         }
     {
         let word = surface_from(ms, p.first - 1);
+        fail(
+            Reason::Attitude { word: word.clone() },
+            word,
+            &mut objective,
+        );
+    }
+    // Doing with nothing particular to do (準備を進める, 作業する).
+    if let Some(p) = acting.last()
+        && GENERIC.contains(&p.lemma.as_str())
+        && !goes_to_do(ms, p.first)
+        && !measured
+        && !recurring
+        && direct_object(ms, p.first)
+            .or_else(|| topic_of(ms, p.first))
+            .is_none_or(|(a, b)| {
+                let object: String = ms[a..b].iter().map(|m| m.surface.as_str()).collect();
+                ABSTRACT_OBJECT.iter().any(|w| object.ends_with(w))
+            })
+    {
+        let word = surface_from(ms, direct_object(ms, p.first).map_or(p.first, |(a, _)| a));
+        fail(
+            Reason::Attitude { word: word.clone() },
+            word,
+            &mut objective,
+        );
+    }
+    // Making a quality (風通しのよい職場をつくる).
+    if let Some(p) = acting.last()
+        && matches!(p.lemma.as_str(), "つくる" | "作る" | "創る" | "築く")
+        && !measured
+        && let Some((a, b)) = direct_object(ms, p.first)
+        && ABSTRACT_CREATION.contains(&ms[b - 1].lemma.as_str())
+    {
+        let word = surface_from(ms, a);
         fail(
             Reason::Attitude { word: word.clone() },
             word,
@@ -762,6 +1085,7 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
             && let Some(r) = old.reasons.first()
             && matches!(r, Reason::Attitude { .. } | Reason::Wish { .. })
             && !acting.iter().any(|p| FIRST_ACT.contains(&p.lemma.as_str()))
+            && !(matches!(r, Reason::Wish { .. }) && concrete_main.is_some())
         {
             let word = r.word().to_string();
             fail(r.clone(), word, &mut objective);
@@ -774,10 +1098,6 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
         && !acting
             .iter()
             .any(|p| STRONG_FIRST_ACT.contains(&p.lemma.as_str()));
-    let strong = acting
-        .iter()
-        .any(|p| STRONG_FIRST_ACT.contains(&p.lemma.as_str()))
-        || contains_any(s, &STRONG_FIRST_ACTION).is_some();
     // Anything one simply does: not an outcome, an attitude, an improvement or a bare
     // "do".
     let doable = acting.iter().any(|p| {
@@ -800,7 +1120,7 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
             TimeRole::Point if starts_with(s, t.end, "は") => {}
             TimeRole::Point if !outcome && !horizon => has_start = true,
             TimeRole::Deadline
-                if some_act && !outcome && !horizon && (strong || !volume || is_near(s, t)) =>
+                if some_act && !outcome && !horizon && (!volume || is_near(s, t)) =>
             {
                 has_start = true
             }
@@ -911,10 +1231,56 @@ fn counts_many(s: &[char], times: &[TimeExpr]) -> bool {
 fn is_near(s: &[char], t: &TimeExpr) -> bool {
     let words = text(s, t.start, t.end);
     NEAR.iter().any(|w| words.contains(w))
+        // The next meeting (次の1on1までに) is near by definition.
+        || ["次", "次回", "今度"].iter().any(|w| words.starts_with(w))
         || (words.contains('月')
             && !words.contains('年')
             && !words.contains("ヶ")
             && !words.contains("か月")
             && !words.contains("カ月")
             && words.chars().next().is_some_and(|c| c.is_ascii_digit()))
+}
+
+/// For a predicate made from a noun (簿記の勉強をする): the nouns joined to it by の.
+fn topic_of(ms: &[Morpheme], first: usize) -> Option<(usize, usize)> {
+    let no = first.checked_sub(1).filter(|&k| ms[k].surface == "の")?;
+    let start = (0..no)
+        .rev()
+        .take_while(|&k| ms[k].pos == "名詞" || ms[k].pos == "接頭詞")
+        .last()?;
+    Some((start, no))
+}
+
+/// The object right before a predicate in its own clause (no verb or clause end between):
+/// 「笑顔を絶やさず子どもと接する」 has none for 接する.
+fn direct_object(ms: &[Morpheme], first: usize) -> Option<(usize, usize)> {
+    let wo = (0..first)
+        .rev()
+        .take_while(|&k| {
+            ms[k].pos != "記号"
+                && ms[k].pos != "動詞"
+                && ms[k].pos != "助動詞"
+                && !(ms[k].pos == "助詞" && ms[k].pos1 == "接続助詞")
+        })
+        .find(|&k| ms[k].surface == "を" && ms[k].pos == "助詞")?;
+    let start = (0..wo)
+        .rev()
+        .take_while(|&k| ms[k].pos == "名詞" || ms[k].pos == "接頭詞")
+        .last()?;
+    Some((start, wo))
+}
+
+/// 聞きに行く, 食べ比べに行く, 説明会に行く: going is how the act or the event before it
+/// is reached.
+fn goes_to_do(ms: &[Morpheme], first: usize) -> bool {
+    matches!(ms[first].lemma.as_str(), "行く" | "いく" | "来る" | "くる")
+        && first >= 2
+        && ms[first - 1].surface == "に"
+        && {
+            let before = &ms[first - 2];
+            before.pos == "動詞"
+                || before.pos1 == "サ変接続"
+                || (first >= 3 && ms[first - 3].pos == "動詞")
+                || EVENT.iter().any(|e| before.surface.ends_with(e))
+        }
 }

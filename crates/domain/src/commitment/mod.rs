@@ -324,7 +324,7 @@ const VAGUE_TIME: [&str; 10] = [
 ];
 
 /// Words that name a point or period in time.
-const TIME_WORDS: [&str; 61] = [
+const TIME_WORDS: [&str; 74] = [
     "先月",
     "先週",
     "昨日",
@@ -375,6 +375,19 @@ const TIME_WORDS: [&str; 61] = [
     "年末",
     "年始",
     "正月",
+    "初日",
+    "最終日",
+    "当日",
+    "前日",
+    "翌日",
+    "翌週",
+    "翌月",
+    "nextweek",
+    "thisweek",
+    "nextmonth",
+    "thismonth",
+    "tomorrow",
+    "today",
     "次回の面談",
     "次の面談",
     "研修の後",
@@ -665,7 +678,14 @@ fn contains_any<'a>(s: &[char], words: &[&'a str]) -> Option<&'a str> {
 fn has_measure(s: &[char], times: &[TimeExpr]) -> bool {
     let inside = |i: usize| times.iter().any(|t| t.start <= i && i < t.end);
     (0..s.len()).any(|i| {
-        !inside(i) && (i == 0 || !is_digit(s[i - 1])) && is_digit(s[i]) && {
+        !inside(i)
+            && (i == 0 || !is_digit(s[i - 1]))
+            && is_digit(s[i])
+            // 一つひとつ, 一人ひとり: "each", not a count.
+            && !["一つひとつ", "一つ一つ", "一人ひとり", "一人一人"]
+                .iter()
+                .any(|w| starts_with(s, i, w))
+            && {
             let mut k = i;
             while k < s.len() && (is_digit(s[k]) || s[k] == '.') {
                 k += 1;
@@ -673,6 +693,10 @@ fn has_measure(s: &[char], times: &[TimeExpr]) -> bool {
             UNITS.iter().any(|u| starts_with(s, k, u))
                 || starts_with(s, k, "つ")
                 || starts_with(s, k, "以上")
+                // 100万アップ, 2割減: a change by a figure.
+                || ["アップ", "ダウン", "増", "減"].iter().any(|w| starts_with(s, k, w))
+                // 4.2から4.5に: from one figure to another.
+                || (starts_with(s, k, "から") && s.get(k + 2).is_some_and(|c| is_digit(*c)))
         }
     })
 }
