@@ -1,12 +1,12 @@
 //! The commitment checks (`domain::commitment`) against hand-labelled statements, read
 //! both ways — through the analyser (lindera over IPADIC) and by the word lists alone (the
 //! fallback when the dictionary is missing):
-//! - the development set the checks are tuned on: `fixtures/commitments.tsv` and
-//!   `fixtures/commitments_former_heldout.tsv` (the first held-out set, measured once
-//!   untouched and then read — see its header);
-//! - `fixtures/commitments_heldout.tsv`, the held-out test set, written before the first
-//!   held-out set's misses were read and never tuned on (see its header). Its misses are
-//!   shown only when it fails, so nobody tunes on them by accident.
+//! - the development set the checks are tuned on: `fixtures/commitments.tsv` and three
+//!   former held-out sets, `fixtures/commitments_former_heldout*.tsv`, each measured
+//!   untouched and only then read (see their headers);
+//! - `fixtures/commitments_heldout.tsv`, the held-out test set (the fourth), written
+//!   before the third's misses were read and never tuned on (see its header). Its misses
+//!   are shown only when it fails, so nobody tunes on them by accident.
 //!
 //! `cargo test -p morph --test commitments -- --nocapture` prints every figure.
 
@@ -16,9 +16,11 @@ use morph::Analyser;
 use std::path::Path;
 use std::sync::OnceLock;
 
-const DEVELOPMENT: [&str; 2] = [
+const DEVELOPMENT: [&str; 4] = [
     include_str!("fixtures/commitments.tsv"),
     include_str!("fixtures/commitments_former_heldout.tsv"),
+    include_str!("fixtures/commitments_former_heldout_2.tsv"),
+    include_str!("fixtures/commitments_former_heldout_3.tsv"),
 ];
 const HELD_OUT: [&str; 1] = [include_str!("fixtures/commitments_heldout.tsv")];
 
@@ -120,12 +122,16 @@ fn the_analysed_checks_agree_with_the_development_set() {
     );
 }
 
-/// The held-out set's accuracy may not fall below this. Measured on the second held-out
-/// set: 80.1 % with the checks tuned on the first development set alone, 87.8 %
-/// (objectivity 92.9 %, start 94.9 %) once the first held-out set had been read and tuned
-/// on; word lists alone 64.7 % → 66.7 %. (The first held-out set had measured 87.1 %
-/// untouched.) Issue 22 asks 95 %.
-const HELD_OUT_FLOOR: f64 = 87.0;
+/// The held-out set's accuracy may not fall below this. Each held-out set so far was
+/// measured untouched, then read and tuned on once the next had been written (the
+/// figures on each while it was held out):
+/// - first: 87.1 %;
+/// - second: 80.1 %, then 87.8 % with the first tuned on;
+/// - third: 80.0 %, then 82.9 % with the second tuned on;
+/// - fourth (this one): 78.2 %, then 84.6 % with the third tuned on.
+///
+/// Issue 22 asks 95 %.
+const HELD_OUT_FLOOR: f64 = 84.0;
 
 #[test]
 fn the_analysed_checks_agree_with_the_held_out_set() {
@@ -144,7 +150,7 @@ fn the_analysed_checks_agree_with_the_held_out_set() {
 }
 
 /// Without the dictionary the word lists answer as before issue 22 (a start only for an
-/// objective statement): their figures on both sets (76.6 % and 66.7 % when measured),
+/// objective statement): their figures on both sets (71.1 % and 59.6 % when measured),
 /// kept from falling.
 #[test]
 fn the_word_lists_still_answer_without_a_dictionary() {
@@ -152,9 +158,9 @@ fn the_word_lists_still_answer_without_a_dictionary() {
     let held = judge(&HELD_OUT, None);
     println!("{}", dev.line("development set, word lists only"));
     println!("{}", held.line("held-out test set, word lists only"));
-    assert!(dev.accuracy() >= 76.0, "{}", dev.misses.join("\n"));
+    assert!(dev.accuracy() >= 70.0, "{}", dev.misses.join("\n"));
     assert!(
-        held.accuracy() >= 65.0,
+        held.accuracy() >= 58.0,
         "{}",
         held.line("held-out, word lists")
     );
@@ -241,6 +247,51 @@ fn explanations_quote_and_rephrase_the_persons_own_words() {
         matches!(&c.reasons[0], Reason::DeadlineOnOutcome { deadline } if deadline == "3年以内に"),
         "{c:?}"
     );
+
+    // A quality to create is the goal, quoted whole.
+    let c = check_with("来月から、風通しのよい職場をつくります", Some(analyser()));
+    assert!(!c.objective && c.has_start, "{c:?}");
+    assert!(
+        matches!(&c.reasons[0], Reason::Attitude { word } if word == "風通しのよい職場をつくります"),
+        "{c:?}"
+    );
+    let s = c.suggestion.expect("a rephrasing");
+    assert_eq!(
+        (s.key, s.core.as_str()),
+        (
+            "commitment.suggest.make_observable",
+            "風通しのよい職場をつくる"
+        )
+    );
+    // A noun goal without the time it opens with: 「スタッフ一人ひとり」のために.
+    let s = check_with(
+        "来月から、スタッフ一人ひとりに目を配ります",
+        Some(analyser()),
+    )
+    .suggestion
+    .expect("a rephrasing");
+    assert_eq!(
+        (s.key, s.core.as_str()),
+        (
+            "commitment.suggest.make_observable_noun",
+            "スタッフ一人ひとり"
+        )
+    );
+    // Nothing to quote as a goal: the plain rephrasing.
+    let s = check_with("もっと勉強する", Some(analyser()))
+        .suggestion
+        .expect("a rephrasing");
+    assert_eq!(s.key, "commitment.suggest.make_observable_plain");
+    // A purpose before a concrete act is not the commitment; the manner of a routine
+    // act is.
+    assert!(
+        check_with(
+            "リーダーを目指して、来月から社外の講座に通います",
+            Some(analyser())
+        )
+        .objective
+    );
+    assert!(!check_with("明日から、口調に気をつけて会議に出ます", Some(analyser())).objective);
 }
 
 /// Whatever is typed, the analysed checks answer (and never panic).
@@ -261,49 +312,5 @@ fn odd_input_never_breaks_the_analysed_checks() {
         &"来週から資料を配ります。".repeat(40),
     ] {
         let _ = check_with(text, Some(analyser()));
-    }
-}
-
-#[test]
-fn tmp_third() {
-    let d = [include_str!("fixtures/commitments_heldout_3.tsv")];
-    println!(
-        "{}",
-        judge(&d, Some(analyser())).line("held-out 3, analysed")
-    );
-    println!("{}", judge(&d, None).line("held-out 3, word lists"));
-}
-
-#[test]
-fn tmp_misses_second_unused() {
-    for m in judge(&HELD_OUT, Some(analyser())).misses {
-        println!("{m}");
-    }
-}
-
-#[test]
-fn tmp_misses_dev() {
-    let d = judge(&DEVELOPMENT, Some(analyser()));
-    println!("{}", d.line("dev"));
-    for m in d.misses {
-        println!("{m}");
-    }
-}
-
-#[test]
-fn tmp_fourth() {
-    let d = [include_str!("fixtures/commitments_heldout_4.tsv")];
-    println!(
-        "{}",
-        judge(&d, Some(analyser())).line("held-out 4, analysed")
-    );
-    println!("{}", judge(&d, None).line("held-out 4, word lists"));
-}
-
-#[test]
-fn tmp_misses_third() {
-    let d = [include_str!("fixtures/commitments_heldout_3.tsv")];
-    for m in judge(&d, Some(analyser())).misses {
-        println!("{m}");
     }
 }

@@ -786,14 +786,9 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
     // The main act, when it is one anybody can see: an attitude or a feeling in a clause
     // before it is the reason or the manner, not the commitment
     // (「リーダーを目指して、来月から講座に通います」).
-    let concrete_main = acting.last().filter(|p| {
-        !ATTITUDE.contains(&p.lemma.as_str())
-            && !GENERIC.contains(&p.lemma.as_str())
-            && !IMPROVE.contains(&p.lemma.as_str())
-            && !p.evaluative
-            && p.lemma != "なる"
-            && !(p.first > 0 && ms[p.first - 1].lemma == "よう")
-    });
+    let concrete_main = acting
+        .last()
+        .filter(|p| is_plain_act(p) && !(p.first > 0 && ms[p.first - 1].lemma == "よう"));
     // …and only as a purpose (〜ために, 〜を目指して) or a first step (見直して), not as
     // the manner of a routine act (「声のトーンに気をつけて電話に出ます」).
     let excused = |at: usize| {
@@ -1009,6 +1004,25 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
             &mut objective,
         );
     }
+    // Doing something made only of an attitude (寄り添ったサービスを提供する).
+    if let Some(p) = acting.last()
+        && let Some((a, _)) = direct_object(ms, p.first)
+        && let Some(r) = preds.iter().find(|r| {
+            r.relative
+                && ATTITUDE.contains(&r.lemma.as_str())
+                && r.verb < a
+                && ms[r.verb + 1..a]
+                    .iter()
+                    .all(|m| m.pos == "助動詞" || (m.pos == "動詞" && m.pos1 != "自立"))
+        })
+    {
+        let word = surface_from(ms, r.first);
+        fail(
+            Reason::Attitude { word: word.clone() },
+            word,
+            &mut objective,
+        );
+    }
     // Making a quality (風通しのよい職場をつくる).
     if let Some(p) = acting.last()
         && matches!(p.lemma.as_str(), "つくる" | "作る" | "創る" | "築く")
@@ -1016,7 +1030,20 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
         && let Some((a, b)) = direct_object(ms, p.first)
         && ABSTRACT_CREATION.contains(&ms[b - 1].lemma.as_str())
     {
-        let word = surface_from(ms, a);
+        // The goal is the quality itself: 「風通しのよい職場をつくる」ために….
+        let clause = (0..a)
+            .rev()
+            .find(|&k| ms[k].pos == "記号")
+            .map_or(0, |k| k + 1);
+        if objective {
+            let goal: String = ms[clause..p.verb]
+                .iter()
+                .map(|m| m.surface.as_str())
+                .chain([ms[p.verb].lemma.as_str()])
+                .collect();
+            rephrase = Some(goal);
+        }
+        let word = surface_from(ms, clause);
         fail(
             Reason::Attitude { word: word.clone() },
             word,
@@ -1100,14 +1127,7 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
             .any(|p| STRONG_FIRST_ACT.contains(&p.lemma.as_str()));
     // Anything one simply does: not an outcome, an attitude, an improvement or a bare
     // "do".
-    let doable = acting.iter().any(|p| {
-        !is_outcome(ms, p)
-            && !ATTITUDE.contains(&p.lemma.as_str())
-            && !IMPROVE.contains(&p.lemma.as_str())
-            && !GENERIC.contains(&p.lemma.as_str())
-            && !p.evaluative
-            && p.lemma != "なる"
-    });
+    let doable = acting.iter().any(|p| is_plain_act(p) && !is_outcome(ms, p));
     let some_act = first_act || doable || contains_any(s, &FIRST_ACTION).is_some();
     let volume = counts_many(s, &times);
     let mut has_start = false;
@@ -1283,4 +1303,15 @@ fn goes_to_do(ms: &[Morpheme], first: usize) -> bool {
                 || (first >= 3 && ms[first - 3].pos == "動詞")
                 || EVENT.iter().any(|e| before.surface.ends_with(e))
         }
+}
+
+/// An act in itself: not an attitude, a bare "do", an improvement, a change of state or
+/// becoming.
+fn is_plain_act(p: &Pred) -> bool {
+    let lemma = p.lemma.as_str();
+    !(ATTITUDE.contains(&lemma)
+        || GENERIC.contains(&lemma)
+        || IMPROVE.contains(&lemma)
+        || p.evaluative
+        || lemma == "なる")
 }

@@ -971,11 +971,16 @@ fn rephrasing(
             String::new(),
         ))
     } else if let Some(core) = core {
-        Some(suggest(
-            "commitment.suggest.make_observable",
-            core,
-            String::new(),
-        ))
+        let core = tidy_core(&core);
+        let key = if core.chars().count() < 3 {
+            "commitment.suggest.make_observable_plain"
+        } else if core.ends_with(|c: char| "うくすつぬふむゆるぐぶい".contains(c)) {
+            "commitment.suggest.make_observable"
+        } else {
+            // A noun: 「スタッフ一人ひとり」のために.
+            "commitment.suggest.make_observable_noun"
+        };
+        Some(suggest(key, core, String::new()))
     } else if has_start {
         None
     } else {
@@ -988,6 +993,57 @@ fn rephrasing(
             None => suggest("commitment.suggest.add_start", sentence, String::new()),
         })
     }
+}
+
+/// The person's goal as a rephrasing quotes it: without the time it opens with (来月から、)
+/// — the rephrasing brings its own — and without list marks or a trailing particle.
+fn tidy_core(core: &str) -> String {
+    let chars: Vec<char> = core.chars().collect();
+    let mut from = 0;
+    if let Some(t) = time_expressions(&chars).first()
+        && t.start == 0
+    {
+        from = t.end;
+        for w in [
+            "から",
+            "より",
+            "までに",
+            "まで",
+            "以内に",
+            "中に",
+            "に",
+            "は",
+            "も",
+        ] {
+            if starts_with(&chars, from, w) {
+                from += w.chars().count();
+                break;
+            }
+        }
+    }
+    let mut t = text(&chars, from, chars.len());
+    t = t
+        .trim_start_matches(['、', ',', '・', ' '])
+        .trim_end_matches(['、', ',', '・', ' '])
+        .to_string();
+    for tail in [
+        "に向けて",
+        "について",
+        "に対して",
+        "を",
+        "に",
+        "も",
+        "は",
+        "が",
+        "の",
+        "と",
+    ] {
+        if let Some(x) = t.strip_suffix(tail) {
+            t = x.to_string();
+            break;
+        }
+    }
+    t
 }
 
 /// How a milestone interview (節目面談) ended when it was held.
