@@ -24,6 +24,16 @@ use crate::morpheme::Morpheme;
 
 /// Thinking, minding, trying, aiming, valuing: nobody can see whether they happened.
 const ATTITUDE: &[&str] = &[
+    "浸透する",
+    "浸透させる",
+    "控える",
+    "活用する",
+    "推進する",
+    "探す",
+    "力を注ぐ",
+    "習慣をつける",
+    "バランスを取る",
+    "手を差し伸べる",
     "寄り添う",
     "応援する",
     "還元する",
@@ -101,6 +111,7 @@ const PURPOSE_OR_STEP: &[&str] = &["目指す", "めざす", "見直す", "振�
 /// Verbs that say only that something is done, not what: checkable by what they take
 /// (「簿記の勉強を30分する」), never by the manner alone (「もっと勉強する」「楽しく働く」).
 const GENERIC: &[&str] = &[
+    "提供する",
     "続ける",
     "重ねる",
     "立つ",
@@ -127,6 +138,12 @@ const GENERIC: &[&str] = &[
 
 /// Objects that name no particular thing to do (準備を進める, 努力をする).
 const ABSTRACT_OBJECT: &[&str] = &[
+    "思い出",
+    "価値",
+    "体験",
+    "安心",
+    "満足",
+    "化",
     "マネジメント",
     "生き方",
     "働き方",
@@ -150,6 +167,9 @@ const ABSTRACT_OBJECT: &[&str] = &[
 /// Verbs and nouns of idioms read as one predicate (気をつける, 身につける, 力を入れる,
 /// 耳を傾ける, 本気を出す).
 const IDIOM_VERBS: &[&str] = &[
+    "注ぐ",
+    "取る",
+    "差し伸べる",
     "払う",
     "果たす",
     "置く",
@@ -166,6 +186,9 @@ const IDIOM_VERBS: &[&str] = &[
     "出す",
 ];
 const IDIOM_NOUNS: &[&str] = &[
+    "習慣",
+    "バランス",
+    "手",
     "注意",
     "責任",
     "役割",
@@ -190,6 +213,8 @@ const QUALITY: &[&str] = &["密", "緊密", "一層"];
 /// Feelings and stances: as the manner of an act (〜で) or a thing to have (〜を持つ),
 /// nobody can see them.
 const FEELING: &[&str] = &[
+    "本気",
+    "全力",
     "気合い",
     "気合",
     "積極性",
@@ -229,6 +254,8 @@ const FEELING: &[&str] = &[
 
 /// Making something better, objective only with a number saying by how much.
 const IMPROVE: &[&str] = &[
+    "なくす",
+    "無くす",
     "アップする",
     "スキルアップする",
     "落とす",
@@ -303,6 +330,7 @@ const OUTCOME: &[&str] = &[
 /// What 取る takes when it is an outcome (資格を取る, 800点を取る), not an act
 /// (アポを取る, 休みを取る).
 const ACHIEVEMENT: &[&str] = &[
+    "表彰",
     "評価",
     "資格",
     "点",
@@ -526,6 +554,16 @@ fn predicates(ms: &[Morpheme]) -> Vec<Pred> {
                 {
                     (format!("{}にする", q.lemma), i - 2, false)
                 }
+                // メモにする, 一覧にする: made into a thing; 「選ばれる会社にする」: a state.
+                (Some(p), Some(q))
+                    if p.surface == "に"
+                        && q.pos == "名詞"
+                        && matches!(q.pos1.as_str(), "一般" | "サ変接続") =>
+                {
+                    let described =
+                        i >= 3 && matches!(ms[i - 3].pos.as_str(), "動詞" | "助動詞" | "形容詞");
+                    (format!("{}にする", q.lemma), i - 2, described)
+                }
                 (Some(p), _) if p.pos == "形容詞" => (format!("{}する", p.lemma), i - 1, true),
                 // はっきりさせる, ちゃんとする: manner made the whole act.
                 (Some(p), _) if p.pos == "副詞" => (format!("{}する", p.lemma), i - 1, true),
@@ -658,6 +696,8 @@ fn events(ms: &[Morpheme], times: &[TimeExpr]) -> Vec<TimeExpr> {
             .is_some_and(|m| m.lemma.starts_with("向け") || m.lemma == "つく" || m.lemma == "とる");
         let role = match ms.get(n + 1).map(|m| m.surface.as_str()) {
             Some("で") => TimeRole::Point,
+            // 次のフライトから: from the next occasion on.
+            Some("から") if named => TimeRole::Start,
             Some("に") if day && !toward && phrase.ends_with('前') => TimeRole::Deadline,
             Some("に") if day && !toward => TimeRole::Point,
             Some("まで" | "までに") => TimeRole::Deadline,
@@ -779,7 +819,9 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
     let mut times = time_expressions(s);
     let found = events(ms, &times);
     times.extend(found);
-    times.retain(|t| t.role != TimeRole::Point || !only_qualifies(ms, s.len(), t));
+    times.retain(|t| {
+        t.role != TimeRole::Point || !(only_qualifies(ms, s.len(), t) || counts_days(ms, t))
+    });
     times.sort_by_key(|t| t.start);
     let preds = predicates(ms);
     let acting: Vec<&Pred> = preds.iter().filter(|p| !p.relative).collect();
@@ -824,12 +866,18 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
                     .get(i + 2)
                     .is_some_and(|p| matches!(p.surface.as_str(), "を" | "が" | "について"))
         });
-        let wish = (m.pos == "助動詞" && m.lemma == "たい" && !describes_noun(ms, i) && !said)
-            || (m.lemma == "つもり")
-            || (m.surface == "と"
-                && ms
-                    .get(i + 1)
-                    .is_some_and(|n| n.lemma == "思う" || n.lemma == "考える"));
+        // 恩返ししたいので、…紹介します: the wish is the reason for a concrete act.
+        let reason = ms
+            .get(i + 1)
+            .is_some_and(|n| matches!(n.surface.as_str(), "ので" | "から" | "ため"))
+            && concrete_main.is_some_and(|c| c.first > i);
+        let wish =
+            (m.pos == "助動詞" && m.lemma == "たい" && !describes_noun(ms, i) && !said && !reason)
+                || (m.lemma == "つもり")
+                || (m.surface == "と"
+                    && ms
+                        .get(i + 1)
+                        .is_some_and(|n| n.lemma == "思う" || n.lemma == "考える"));
         if wish {
             let start = acting
                 .iter()
@@ -881,9 +929,13 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
                 .any(|f| f.chars().count() > 1 && compound.ends_with(f));
         if m.pos == "名詞"
             && feeling
-            && ms
-                .get(i + 1)
-                .is_some_and(|n| n.surface == "で" || n.surface == "を" || n.surface == "が")
+            && ms.get(i + 1).is_some_and(|n| {
+                n.surface == "で"
+                    || n.surface == "を"
+                    || n.surface == "が"
+                    // 気持ち切り替えてく: the particle dropped in haste.
+                    || (n.pos == "動詞" && n.pos1 == "自立")
+            })
             && !describes_noun_after_particle(ms, i + 1)
             && !excused(i)
         {
@@ -974,7 +1026,12 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
         && p.first > 0
         && {
             let before = &ms[p.first - 1];
-            before.pos == "副詞" || (before.pos == "形容詞" && before.surface.ends_with('く'))
+            before.pos == "副詞"
+                || (before.pos == "形容詞" && before.surface.ends_with('く'))
+                // 有意義に過ごす
+                || (before.surface == "に"
+                    && p.first >= 2
+                    && ms[p.first - 2].pos1 == "形容動詞語幹")
         }
     {
         let word = surface_from(ms, p.first - 1);
@@ -1112,7 +1169,10 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
             && let Some(r) = old.reasons.first()
             && matches!(r, Reason::Attitude { .. } | Reason::Wish { .. })
             && !acting.iter().any(|p| FIRST_ACT.contains(&p.lemma.as_str()))
-            && !(matches!(r, Reason::Wish { .. }) && concrete_main.is_some())
+            && !(concrete_main.is_some()
+                && (matches!(r, Reason::Wish { .. })
+                    || concrete_main
+                        .is_some_and(|c| ms[..c.first].iter().any(|m| m.lemma == "ため"))))
         {
             let word = r.word().to_string();
             fail(r.clone(), word, &mut objective);
@@ -1192,16 +1252,21 @@ fn describes_noun_after_particle(ms: &[Morpheme], i: usize) -> bool {
 }
 
 /// Is the predicate an outcome to reach (合格する, 点数を上げる, 資格を取る) rather than
-/// an act? 取る is one only when it takes an achievement (アポを取る is an act).
+/// an act? 取る and 受ける are one only with an achievement (アポを取る is an act).
 fn is_outcome(ms: &[Morpheme], p: &Pred) -> bool {
-    OUTCOME.contains(&p.lemma.as_str())
-        && (p.lemma != "取る"
-            || ms[..p.first]
-                .iter()
-                .rev()
-                .take_while(|m| m.pos != "記号")
-                .take(6)
-                .any(|m| ACHIEVEMENT.contains(&m.lemma.as_str())))
+    let achieved = || {
+        ms[..p.first]
+            .iter()
+            .rev()
+            .take_while(|m| m.pos != "記号")
+            .take(6)
+            .any(|m| ACHIEVEMENT.contains(&m.lemma.as_str()))
+    };
+    match p.lemma.as_str() {
+        // 資格を取る, 表彰を受ける; not アポを取る, 研修を受ける.
+        "取る" | "受ける" => achieved(),
+        lemma => OUTCOME.contains(&lemma),
+    }
 }
 
 /// 上げる with a destination (共有フォルダへ上げる, サイトに上げる): putting something
@@ -1251,6 +1316,8 @@ fn counts_many(s: &[char], times: &[TimeExpr]) -> bool {
 fn is_near(s: &[char], t: &TimeExpr) -> bool {
     let words = text(s, t.start, t.end);
     NEAR.iter().any(|w| words.contains(w))
+        // A weekday (月曜の午前中に) is this week or next.
+        || words.contains('曜')
         // The next meeting (次の1on1までに) is near by definition.
         || ["次", "次回", "今度"].iter().any(|w| words.starts_with(w))
         || (words.contains('月')
@@ -1314,4 +1381,16 @@ fn is_plain_act(p: &Pred) -> bool {
         || IMPROVE.contains(&lemma)
         || p.evaluative
         || lemma == "なる")
+}
+
+/// 「有給休暇を15日取る」: a number of days taken, not the 15th — the figure goes straight
+/// into a verb.
+fn counts_days(ms: &[Morpheme], t: &TimeExpr) -> bool {
+    let mut at = 0usize;
+    let mut k = 0;
+    while k < ms.len() && at < t.end {
+        at += ms[k].surface.chars().count();
+        k += 1;
+    }
+    at == t.end && ms.get(k).is_some_and(|m| m.pos == "動詞")
 }

@@ -324,7 +324,7 @@ const VAGUE_TIME: [&str; 10] = [
 ];
 
 /// Words that name a point or period in time.
-const TIME_WORDS: [&str; 74] = [
+const TIME_WORDS: [&str; 80] = [
     "先月",
     "先週",
     "昨日",
@@ -382,6 +382,12 @@ const TIME_WORDS: [&str; 74] = [
     "翌日",
     "翌週",
     "翌月",
+    "明朝",
+    "明晩",
+    "午後",
+    "この後",
+    "このあと",
+    "今すぐ",
     "nextweek",
     "thisweek",
     "nextmonth",
