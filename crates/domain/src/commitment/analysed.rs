@@ -772,16 +772,10 @@ fn events(ms: &[Morpheme], times: &[TimeExpr]) -> Vec<TimeExpr> {
 
 /// A time word that only says which period a thing belongs to (「今期の新規契約件数を」):
 /// の, nouns, then the thing's own particle — not when the person acts.
-fn only_qualifies(ms: &[Morpheme], s_len: usize, t: &TimeExpr) -> bool {
-    let mut at = 0usize;
-    let mut k = 0;
-    while k < ms.len() && at < t.end {
-        at += ms[k].surface.chars().count();
-        k += 1;
-    }
-    if at != t.end || at >= s_len || ms.get(k).is_none_or(|m| m.surface != "の") {
+fn only_qualifies(ms: &[Morpheme], t: &TimeExpr) -> bool {
+    let Some(mut k) = morpheme_at(ms, t.end).filter(|&k| ms[k].surface == "の") else {
         return false;
-    }
+    };
     k += 1;
     while ms
         .get(k)
@@ -819,9 +813,7 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
     let mut times = time_expressions(s);
     let found = events(ms, &times);
     times.extend(found);
-    times.retain(|t| {
-        t.role != TimeRole::Point || !(only_qualifies(ms, s.len(), t) || counts_days(ms, t))
-    });
+    times.retain(|t| t.role != TimeRole::Point || !(only_qualifies(ms, t) || counts_days(ms, t)));
     times.sort_by_key(|t| t.start);
     let preds = predicates(ms);
     let acting: Vec<&Pred> = preds.iter().filter(|p| !p.relative).collect();
@@ -1232,15 +1224,37 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
 /// The object of the predicate starting at `first`: the nouns right before the を that
 /// precedes it in the same clause, as (first, end) morpheme indices.
 fn object_of(ms: &[Morpheme], first: usize) -> Option<(usize, usize)> {
+    object_within(ms, first, |m| m.pos == "記号")
+}
+
+/// The object right before a predicate in its own clause (no verb or clause end between):
+/// 「笑顔を絶やさず子どもと接する」 has none for 接する.
+fn direct_object(ms: &[Morpheme], first: usize) -> Option<(usize, usize)> {
+    object_within(ms, first, |m| {
+        matches!(m.pos.as_str(), "記号" | "動詞" | "助動詞")
+            || (m.pos == "助詞" && m.pos1 == "接続助詞")
+    })
+}
+
+/// The nouns before the を nearest `first`, looking back no further than `ends_clause`.
+fn object_within(
+    ms: &[Morpheme],
+    first: usize,
+    ends_clause: impl Fn(&Morpheme) -> bool,
+) -> Option<(usize, usize)> {
     let wo = (0..first)
         .rev()
-        .take_while(|&k| ms[k].pos != "記号")
+        .take_while(|&k| !ends_clause(&ms[k]))
         .find(|&k| ms[k].surface == "を" && ms[k].pos == "助詞")?;
-    let start = (0..wo)
+    Some((nouns_before(ms, wo)?, wo))
+}
+
+/// Where the run of nouns ending just before `end` begins, if there is one.
+fn nouns_before(ms: &[Morpheme], end: usize) -> Option<usize> {
+    (0..end)
         .rev()
         .take_while(|&k| ms[k].pos == "名詞" || ms[k].pos == "接頭詞")
-        .last()?;
-    Some((start, wo))
+        .last()
 }
 
 /// After a particle at `i`: does what follows only describe a noun
@@ -1331,30 +1345,7 @@ fn is_near(s: &[char], t: &TimeExpr) -> bool {
 /// For a predicate made from a noun (簿記の勉強をする): the nouns joined to it by の.
 fn topic_of(ms: &[Morpheme], first: usize) -> Option<(usize, usize)> {
     let no = first.checked_sub(1).filter(|&k| ms[k].surface == "の")?;
-    let start = (0..no)
-        .rev()
-        .take_while(|&k| ms[k].pos == "名詞" || ms[k].pos == "接頭詞")
-        .last()?;
-    Some((start, no))
-}
-
-/// The object right before a predicate in its own clause (no verb or clause end between):
-/// 「笑顔を絶やさず子どもと接する」 has none for 接する.
-fn direct_object(ms: &[Morpheme], first: usize) -> Option<(usize, usize)> {
-    let wo = (0..first)
-        .rev()
-        .take_while(|&k| {
-            ms[k].pos != "記号"
-                && ms[k].pos != "動詞"
-                && ms[k].pos != "助動詞"
-                && !(ms[k].pos == "助詞" && ms[k].pos1 == "接続助詞")
-        })
-        .find(|&k| ms[k].surface == "を" && ms[k].pos == "助詞")?;
-    let start = (0..wo)
-        .rev()
-        .take_while(|&k| ms[k].pos == "名詞" || ms[k].pos == "接頭詞")
-        .last()?;
-    Some((start, wo))
+    Some((nouns_before(ms, no)?, no))
 }
 
 /// 聞きに行く, 食べ比べに行く, 説明会に行く: going is how the act or the event before it
@@ -1386,11 +1377,20 @@ fn is_plain_act(p: &Pred) -> bool {
 /// 「有給休暇を15日取る」: a number of days taken, not the 15th — the figure goes straight
 /// into a verb.
 fn counts_days(ms: &[Morpheme], t: &TimeExpr) -> bool {
+    morpheme_at(ms, t.end).is_some_and(|k| ms[k].pos == "動詞")
+}
+
+/// The morpheme that begins at character `offset` of the sentence, if one does.
+fn morpheme_at(ms: &[Morpheme], offset: usize) -> Option<usize> {
     let mut at = 0usize;
-    let mut k = 0;
-    while k < ms.len() && at < t.end {
-        at += ms[k].surface.chars().count();
-        k += 1;
+    for (k, m) in ms.iter().enumerate() {
+        if at == offset {
+            return Some(k);
+        }
+        if at > offset {
+            return None;
+        }
+        at += m.surface.chars().count();
     }
-    at == t.end && ms.get(k).is_some_and(|m| m.pos == "動詞")
+    None
 }

@@ -721,25 +721,29 @@ fn last_clause(s: &[char]) -> &[char] {
 /// what the person is aiming at, in their own words.
 fn core_before(s: &[char], marker: &str) -> String {
     let end = find(s, marker).unwrap_or(s.len());
-    let mut t = text(s, 0, end);
-    for tail in [
-        "ように",
-        "よう",
-        "ことを",
-        "を",
-        "に",
-        "、",
-        "の",
-        "と",
-        "ことに",
-        "こと",
-    ] {
-        if let Some(x) = t.strip_suffix(tail) {
-            t = x.to_string();
-            break;
-        }
+    without_one_of(
+        text(s, 0, end),
+        &[
+            "ように",
+            "よう",
+            "ことを",
+            "を",
+            "に",
+            "、",
+            "の",
+            "と",
+            "ことに",
+            "こと",
+        ],
+    )
+}
+
+/// `t` without the first of `tails` it ends with (a trailing particle).
+fn without_one_of(t: String, tails: &[&str]) -> String {
+    match tails.iter().find_map(|tail| t.strip_suffix(tail)) {
+        Some(x) => x.to_string(),
+        None => t,
     }
-    t
 }
 
 /// The words of the sentence to quote for a marker: from the marker to the end, and for
@@ -1027,29 +1031,25 @@ fn tidy_core(core: &str) -> String {
             }
         }
     }
-    let mut t = text(&chars, from, chars.len());
-    t = t
+    let t = text(&chars, from, chars.len())
         .trim_start_matches(['、', ',', '・', ' '])
         .trim_end_matches(['、', ',', '・', ' '])
         .to_string();
-    for tail in [
-        "に向けて",
-        "について",
-        "に対して",
-        "を",
-        "に",
-        "も",
-        "は",
-        "が",
-        "の",
-        "と",
-    ] {
-        if let Some(x) = t.strip_suffix(tail) {
-            t = x.to_string();
-            break;
-        }
-    }
-    t
+    without_one_of(
+        t,
+        &[
+            "に向けて",
+            "について",
+            "に対して",
+            "を",
+            "に",
+            "も",
+            "は",
+            "が",
+            "の",
+            "と",
+        ],
+    )
 }
 
 /// How a milestone interview (節目面談) ended when it was held.
