@@ -577,15 +577,7 @@ fn predicates(ms: &[Morpheme]) -> Vec<Pred> {
             && prev(2).is_some_and(|q| q.pos == "名詞")
         {
             // 効率化を図る, 改善を図る: the noun is the act.
-            let nouns: String = ms[..i - 1]
-                .iter()
-                .rev()
-                .take_while(|k| k.pos == "名詞")
-                .map(|k| k.surface.as_str())
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
+            let nouns = noun_compound(&ms[..i - 1]);
             let head = if nouns.ends_with('化') {
                 nouns
             } else {
@@ -906,15 +898,7 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
     // A feeling as the manner of an act or a thing to have.
     for (i, m) in ms.iter().enumerate() {
         // The whole compound too: スピード+感, プロ+意識.
-        let compound: String = ms[..=i]
-            .iter()
-            .rev()
-            .take_while(|k| k.pos == "名詞")
-            .map(|k| k.surface.as_str())
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
+        let compound = noun_compound(&ms[..=i]);
         let feeling = FEELING.contains(&m.lemma.as_str())
             || FEELING
                 .iter()
@@ -1393,4 +1377,10 @@ fn morpheme_at(ms: &[Morpheme], offset: usize) -> Option<usize> {
         at += m.surface.chars().count();
     }
     None
+}
+
+/// The nouns at the end of `ms`, written together (スピード+感 → スピード感).
+fn noun_compound(ms: &[Morpheme]) -> String {
+    let start = ms.len() - ms.iter().rev().take_while(|m| m.pos == "名詞").count();
+    ms[start..].iter().map(|m| m.surface.as_str()).collect()
 }
