@@ -1,11 +1,11 @@
 //! The commitment checks (`domain::commitment`) against hand-labelled statements, read
 //! both ways — through the analyser (lindera over IPADIC) and by the word lists alone (the
 //! fallback when the dictionary is missing):
-//! - the development set the checks are tuned on: `fixtures/commitments.tsv` and four
+//! - the development set the checks are tuned on: `fixtures/commitments.tsv` and five
 //!   former held-out sets, `fixtures/commitments_former_heldout*.tsv`, each measured
 //!   untouched and only then read (see their headers);
-//! - `fixtures/commitments_heldout.tsv`, the held-out test set (the fifth), written
-//!   before the fourth's misses were read and never tuned on (see its header). Its misses
+//! - `fixtures/commitments_heldout.tsv`, the held-out test set (the sixth), written
+//!   before the fifth's misses were read and never tuned on (see its header). Its misses
 //!   are shown only when it fails, so nobody tunes on them by accident.
 //!
 //! `cargo test -p morph --test commitments -- --nocapture` prints every figure.
@@ -16,12 +16,13 @@ use morph::Analyser;
 use std::path::Path;
 use std::sync::OnceLock;
 
-const DEVELOPMENT: [&str; 5] = [
+const DEVELOPMENT: [&str; 6] = [
     include_str!("fixtures/commitments.tsv"),
     include_str!("fixtures/commitments_former_heldout.tsv"),
     include_str!("fixtures/commitments_former_heldout_2.tsv"),
     include_str!("fixtures/commitments_former_heldout_3.tsv"),
     include_str!("fixtures/commitments_former_heldout_4.tsv"),
+    include_str!("fixtures/commitments_former_heldout_5.tsv"),
 ];
 const HELD_OUT: [&str; 1] = [include_str!("fixtures/commitments_heldout.tsv")];
 
@@ -130,10 +131,11 @@ fn the_analysed_checks_agree_with_the_development_set() {
 /// - second: 80.1 %, then 87.8 % with the first tuned on;
 /// - third: 80.0 %, then 82.9 % with the second tuned on;
 /// - fourth: 78.2 %, then 84.6 % with the third tuned on;
-/// - fifth (this one): 86.9 %, then 87.6 % with the fourth tuned on.
+/// - fifth: 86.9 %, then 87.6 % with the fourth tuned on;
+/// - sixth (this one): 86.8 %, then 88.1 % with the fifth tuned on.
 ///
 /// Issue 22 asks 95 %.
-const HELD_OUT_FLOOR: f64 = 87.0;
+const HELD_OUT_FLOOR: f64 = 88.0;
 
 #[test]
 fn the_analysed_checks_agree_with_the_held_out_set() {
@@ -152,7 +154,7 @@ fn the_analysed_checks_agree_with_the_held_out_set() {
 }
 
 /// Without the dictionary the word lists answer as before issue 22 (a start only for an
-/// objective statement): their figures on both sets (69.5 % and 66.0 % when measured),
+/// objective statement): their figures on both sets (69.1 % and 61.6 % when measured),
 /// kept from falling.
 #[test]
 fn the_word_lists_still_answer_without_a_dictionary() {
@@ -162,7 +164,7 @@ fn the_word_lists_still_answer_without_a_dictionary() {
     println!("{}", held.line("held-out test set, word lists only"));
     assert!(dev.accuracy() >= 69.0, "{}", dev.misses.join("\n"));
     assert!(
-        held.accuracy() >= 65.0,
+        held.accuracy() >= 61.0,
         "{}",
         held.line("held-out, word lists")
     );

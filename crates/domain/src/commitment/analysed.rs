@@ -24,6 +24,9 @@ use crate::morpheme::Morpheme;
 
 /// Thinking, minding, trying, aiming, valuing: nobody can see whether they happened.
 const ATTITUDE: &[&str] = &[
+    "注力する",
+    "認識する",
+    "再認識する",
     "浸透する",
     "浸透させる",
     "控える",
@@ -111,6 +114,8 @@ const PURPOSE_OR_STEP: &[&str] = &["目指す", "めざす", "見直す", "振�
 /// Verbs that say only that something is done, not what: checkable by what they take
 /// (「簿記の勉強を30分する」), never by the manner alone (「もっと勉強する」「楽しく働く」).
 const GENERIC: &[&str] = &[
+    "挑む",
+    "勤務する",
     "提供する",
     "続ける",
     "重ねる",
@@ -138,6 +143,7 @@ const GENERIC: &[&str] = &[
 
 /// Objects that name no particular thing to do (準備を進める, 努力をする).
 const ABSTRACT_OBJECT: &[&str] = &[
+    "習慣",
     "思い出",
     "価値",
     "体験",
@@ -213,6 +219,11 @@ const QUALITY: &[&str] = &["密", "緊密", "一層"];
 /// Feelings and stances: as the manner of an act (〜で) or a thing to have (〜を持つ),
 /// nobody can see them.
 const FEELING: &[&str] = &[
+    "やる気",
+    "モチベーション",
+    "士気",
+    "責任",
+    "使命",
     "本気",
     "全力",
     "気合い",
@@ -254,6 +265,7 @@ const FEELING: &[&str] = &[
 
 /// Making something better, objective only with a number saying by how much.
 const IMPROVE: &[&str] = &[
+    "醸成する",
     "なくす",
     "無くす",
     "アップする",
@@ -294,6 +306,7 @@ const IMPROVE: &[&str] = &[
 
 /// Results to reach by some time, as opposed to acts one can simply do.
 const OUTCOME: &[&str] = &[
+    "稼ぐ",
     "落とす",
     "上げる",
     "高める",
@@ -820,7 +833,9 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
     let excused = |at: usize| {
         concrete_main.is_some_and(|m| {
             at < m.first
-                && (ms[at..m.first].iter().any(|k| k.lemma == "ため")
+                && (ms[at..m.first]
+                    .iter()
+                    .any(|k| k.lemma == "ため" || k.surface == "ので")
                     || (PURPOSE_OR_STEP.contains(&ms[at].lemma.as_str())
                         && ms[at + 1..m.first]
                             .iter()
@@ -845,23 +860,29 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
     // A wish: 〜たい on what the person does (not 「やりたいこと」), 〜と思う, つもり.
     for (i, m) in ms.iter().enumerate() {
         let said = ms.get(i + 1).is_some_and(|n| {
-            matches!(n.surface.as_str(), "こと" | "の" | "もの")
+            (matches!(n.surface.as_str(), "こと" | "の" | "もの")
                 && ms
                     .get(i + 2)
-                    .is_some_and(|p| matches!(p.surface.as_str(), "を" | "が" | "について"))
+                    .is_some_and(|p| matches!(p.surface.as_str(), "を" | "が" | "について")))
+                // 応募したいと伝える: what is told.
+                || (n.surface == "と"
+                    && ms.get(i + 2).is_some_and(|p| {
+                        matches!(
+                            p.lemma.as_str(),
+                            "伝える" | "言う" | "話す" | "申し出る" | "相談する" | "書く"
+                        )
+                    }))
         });
         // 恩返ししたいので、…紹介します: the wish is the reason for a concrete act.
-        let reason = ms
-            .get(i + 1)
-            .is_some_and(|n| matches!(n.surface.as_str(), "ので" | "から" | "ため"))
-            && concrete_main.is_some_and(|c| c.first > i);
+        let reason = gives_reason(ms, i) && concrete_main.is_some_and(|c| c.first > i);
         let wish =
             (m.pos == "助動詞" && m.lemma == "たい" && !describes_noun(ms, i) && !said && !reason)
                 || (m.lemma == "つもり")
                 || (m.surface == "と"
                     && ms
                         .get(i + 1)
-                        .is_some_and(|n| n.lemma == "思う" || n.lemma == "考える"));
+                        .is_some_and(|n| n.lemma == "思う" || n.lemma == "考える")
+                    && !reason);
         if wish {
             let start = acting
                 .iter()
@@ -900,6 +921,7 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
         // The whole compound too: スピード+感, プロ+意識.
         let compound = noun_compound(&ms[..=i]);
         let feeling = FEELING.contains(&m.lemma.as_str())
+            || (m.lemma == "感" && m.pos1 == "接尾" && i > 0)
             || FEELING
                 .iter()
                 .any(|f| f.chars().count() > 1 && compound.ends_with(f));
@@ -928,6 +950,11 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
             );
         }
     }
+    // Only a description, no act (目標：信頼される人材).
+    if acting.is_empty() && !preds.is_empty() && !measured && times.is_empty() {
+        let word = text(s, 0, s.len());
+        fail(Reason::State { word: word.clone() }, word, &mut objective);
+    }
     // Nothing but qualities (・積極性 ・協調性, 気合い): no act at all.
     if acting.is_empty()
         && !measured
@@ -943,6 +970,18 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
             word,
             &mut objective,
         );
+    }
+    // Being rather than doing (信頼されるリーダーであり続ける, 頼れる先輩でいる).
+    if let Some(p) = acting.last()
+        && matches!(
+            p.lemma.as_str(),
+            "ある" | "いる" | "あり続ける" | "い続ける"
+        )
+        && p.first > 0
+        && ms[p.first - 1].surface == "で"
+    {
+        let word = surface_from(ms, p.first - 1);
+        fail(Reason::State { word: word.clone() }, word, &mut objective);
     }
     // Becoming rather than doing.
     if let Some(p) = acting.last()
@@ -1039,7 +1078,9 @@ pub(super) fn check(s: &[char], ms: &[Morpheme]) -> Check {
     }
     // Doing something made only of an attitude (寄り添ったサービスを提供する).
     if let Some(p) = acting.last()
-        && let Some((a, _)) = direct_object(ms, p.first)
+        && let Some(a) = direct_object(ms, p.first)
+            .map(|(a, _)| a)
+            .or(Some(p.first).filter(|&f| f < p.verb))
         && let Some(r) = preds.iter().find(|r| {
             r.relative
                 && ATTITUDE.contains(&r.lemma.as_str())
@@ -1361,7 +1402,27 @@ fn is_plain_act(p: &Pred) -> bool {
 /// 「有給休暇を15日取る」: a number of days taken, not the 15th — the figure goes straight
 /// into a verb.
 fn counts_days(ms: &[Morpheme], t: &TimeExpr) -> bool {
-    morpheme_at(ms, t.end).is_some_and(|k| ms[k].pos == "動詞")
+    morpheme_at(ms, t.end).is_some_and(|k| {
+        ms[k].pos == "動詞"
+            // 平均12日にする: a figure to reach; 一日でも早く: as soon as can be.
+            || (ms[k].surface == "に"
+                && ms.get(k + 1).is_some_and(|n| matches!(n.lemma.as_str(), "する" | "なる")))
+            || ms[k].surface == "でも"
+    })
+}
+
+/// After the wish at `i` (〜たい, 〜と思う), does a reason clause follow
+/// (〜たいので, 〜たいと考えているので)? Then the wish is why, not what.
+fn gives_reason(ms: &[Morpheme], i: usize) -> bool {
+    ms[i + 1..]
+        .iter()
+        .find(|m| {
+            !(m.pos == "助動詞"
+                || (m.pos == "動詞" && m.pos1 != "自立")
+                || matches!(m.surface.as_str(), "と" | "て")
+                || matches!(m.lemma.as_str(), "思う" | "考える"))
+        })
+        .is_some_and(|m| matches!(m.surface.as_str(), "ので" | "から" | "ため"))
 }
 
 /// The morpheme that begins at character `offset` of the sentence, if one does.
