@@ -16,7 +16,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[path = "common/mod.rs"]
 mod common;
-use common::{csrf_token as token, env_or, percentile, serve, signed_in};
+use common::{csrf_token as token, env_or, page, percentile, serve, signed_in};
 
 const STATEMENTS: [&str; 2] = [
     include_str!("../../morph/tests/fixtures/commitments.tsv"),
@@ -108,14 +108,7 @@ async fn main() {
         .expect("demo");
     let base = serve(db.store.clone()).await;
     let http = signed_in(&base, "consultant@demo.example.jp").await;
-    let home = http
-        .get(format!("{base}/dialogues"))
-        .send()
-        .await
-        .expect("dialogues")
-        .text()
-        .await
-        .expect("body");
+    let home = page(&http, &format!("{base}/dialogues")).await;
     let csrf = token(&home);
     let mut times: Vec<Duration> = Vec::new();
     for i in 0..400 {

@@ -18,7 +18,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[path = "common/mod.rs"]
 mod common;
-use common::{csrf_token as token, env_or, percentile, serve, signed_in};
+use common::{csrf_token as token, env_or, page, percentile, serve, signed_in};
 
 const WRITERS: [usize; 3] = [1, 16, 64];
 
@@ -31,14 +31,7 @@ struct Writer {
 
 async fn writer(base: &str, email: &str) -> Writer {
     let http = signed_in(base, email).await;
-    let page = http
-        .get(format!("{base}/my/career-sheet"))
-        .send()
-        .await
-        .expect("sheet")
-        .text()
-        .await
-        .expect("body");
+    let page = page(&http, &format!("{base}/my/career-sheet")).await;
     let version = page
         .split("name=\"base_version\" value=\"")
         .nth(1)

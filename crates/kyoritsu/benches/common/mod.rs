@@ -34,14 +34,7 @@ pub async fn signed_in(base: &str, email: &str) -> reqwest::Client {
         .pool_max_idle_per_host(256)
         .build()
         .expect("client");
-    let login = http
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .expect("login page")
-        .text()
-        .await
-        .expect("body");
+    let login = page(&http, &format!("{base}/login")).await;
     let r = http
         .post(format!("{base}/login"))
         .form(&[
@@ -55,6 +48,17 @@ pub async fn signed_in(base: &str, email: &str) -> reqwest::Client {
         .expect("sign in");
     assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER, "sign-in failed");
     http
+}
+
+/// The body of the page at `url`.
+pub async fn page(http: &reqwest::Client, url: &str) -> String {
+    http.get(url)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{url}: {e}"))
+        .text()
+        .await
+        .expect("body")
 }
 
 pub fn percentile(sorted: &[Duration], p: f64) -> f64 {
