@@ -23,6 +23,11 @@ pub enum Status {
 /// Loads the analyser from `dir`, building it from `source` first if needed. Once
 /// loaded it stays for the life of the process; a failure leaves the word lists.
 pub fn load(dir: &Path, source: &Path) -> Status {
+    // One thread loads (and builds) at a time; the others then find it loaded.
+    static LOADING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = LOADING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     if READER.get().is_some() {
         return Status::Loaded { millis: 0 };
     }

@@ -64,12 +64,15 @@ pub fn build(source: &Path, dir: &Path) -> Result<(), DictError> {
     }
     let parent = dir.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(|e| fail(e.to_string()))?;
-    // Built beside its place under a name of its own, then renamed in: two processes
-    // building at once never read a half-written dictionary.
+    // Built beside its place under a name of its own (this process, this call), then
+    // renamed in: two builds at once, in two processes or two threads of one, never
+    // write into each other's files nor let anyone read a half-written dictionary.
+    static BUILDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let staging = parent.join(format!(
-        ".{}.building-{}",
+        ".{}.building-{}-{}",
         dir.file_name().and_then(|n| n.to_str()).unwrap_or("dict"),
-        std::process::id()
+        std::process::id(),
+        BUILDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     ));
     let _ = std::fs::remove_dir_all(&staging);
     let metadata = Metadata {
@@ -85,14 +88,21 @@ pub fn build(source: &Path, dir: &Path) -> Result<(), DictError> {
         let _ = std::fs::remove_dir_all(&staging);
         return Ok(());
     }
-    let _ = std::fs::remove_dir_all(dir);
-    if let Err(e) = std::fs::rename(&staging, dir) {
-        let _ = std::fs::remove_dir_all(&staging);
-        if !is_built(dir) {
-            return Err(fail(e.to_string()));
+    // A whole dictionary already in place is never removed (another process may be
+    // reading it): only a leftover without its marker is cleared before a second try.
+    let moved = std::fs::rename(&staging, dir).or_else(|e| {
+        if is_built(dir) {
+            return Ok(());
         }
+        let _ = std::fs::remove_dir_all(dir);
+        std::fs::rename(&staging, dir).map_err(|_| e)
+    });
+    let _ = std::fs::remove_dir_all(&staging);
+    match moved {
+        Ok(()) => Ok(()),
+        Err(_) if is_built(dir) => Ok(()),
+        Err(e) => Err(fail(e.to_string())),
     }
-    Ok(())
 }
 
 impl domain::morpheme::Analyse for Analyser {
@@ -216,6 +226,32 @@ mod tests {
         }
         let ms = a.analyse("ザザザビョーンをします");
         assert!(ms.iter().any(|m| !m.known), "{ms:?}");
+    }
+
+    #[test]
+    fn two_builds_at_once_in_one_process_leave_one_whole_dictionary() {
+        let name = format!("kyoritsu-ipadic-twice-{}", std::process::id());
+        let dir = std::env::temp_dir().join(&name);
+        let _ = std::fs::remove_dir_all(&dir);
+        let builds: Vec<_> = (0..2)
+            .map(|_| {
+                let dir = dir.clone();
+                std::thread::spawn(move || build(Path::new(DEBIAN_SOURCE), &dir))
+            })
+            .collect();
+        for b in builds {
+            b.join().expect("thread").unwrap_or_else(|e| panic!("{e}"));
+        }
+        let a = Analyser::open(&dir).unwrap_or_else(|e| panic!("{e}"));
+        assert!(a.analyse("面談を開きます").iter().all(|m| m.known));
+        let left: Vec<_> = std::fs::read_dir(std::env::temp_dir())
+            .expect("temp")
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(&format!(".{name}.building")))
+            .collect();
+        assert!(left.is_empty(), "no staging left behind: {left:?}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
