@@ -1,15 +1,21 @@
 //! Reading Japanese (形態素解析) for the rules that judge language: one analyser per
 //! process (lindera over IPADIC, `morph`), loaded at start from the configured
 //! dictionary directory — built there first from Debian's `mecab-ipadic` sources when
-//! it is missing. Without it the commitment checks fall back to their word lists, and
-//! [`status`] says so (the server prints it at start).
+//! it is missing — and the commitment checks' second opinion on objectivity, learned from
+//! the labelled examples as the analyser reads them (`domain::commitment::learned`).
+//! Without the dictionary the checks fall back to their word lists, and [`status`] says
+//! so (the server prints it at start).
 
 use domain::commitment::Check;
+use domain::commitment::learned::{self, Model};
 use domain::morpheme::{Analyse, Morpheme};
 use std::path::Path;
 use std::sync::OnceLock;
 
 static READER: OnceLock<morph::Analyser> = OnceLock::new();
+/// The second opinion on objectivity, learned at load from the labelled examples
+/// (`domain::commitment::learned`) as the analyser reads them.
+static MODEL: OnceLock<Model> = OnceLock::new();
 
 /// What the checks read with, as said at start and by `kyoritsu commitment check`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +40,7 @@ pub fn load(dir: &Path, source: &Path) -> Status {
     let started = std::time::Instant::now();
     match morph::Analyser::open_or_build(dir, source) {
         Ok(a) => {
+            let _ = MODEL.set(Model::from_examples(&learned::examples(), &a));
             let _ = READER.set(a);
             Status::Loaded {
                 millis: started.elapsed().as_millis(),
@@ -50,13 +57,13 @@ pub fn reader() -> Option<&'static dyn Analyse> {
 
 /// Both commitment checks on `statement`, with the analyser when there is one.
 pub fn check(statement: &str) -> Check {
-    domain::commitment::check_with(statement, reader())
+    domain::commitment::check_read(statement, reader(), MODEL.get())
 }
 
 /// Both checks on a commitment as recorded, with its いつから date
 /// (`domain::commitment::check_with_start`).
 pub fn check_with_start(statement: &str, starts_on: Option<chrono::NaiveDate>) -> Check {
-    domain::commitment::check_with_start_using(statement, starts_on, reader())
+    domain::commitment::check_with_start_using(statement, starts_on, reader(), MODEL.get())
 }
 
 /// The morphemes the checks read `statement` as (none without the analyser).

@@ -1,30 +1,30 @@
 //! The commitment checks (`domain::commitment`) against hand-labelled statements, read
-//! both ways — through the analyser (lindera over IPADIC) and by the word lists alone (the
-//! fallback when the dictionary is missing):
-//! - the development set the checks are tuned on: `fixtures/commitments.tsv` and five
-//!   former held-out sets, `fixtures/commitments_former_heldout*.tsv`, each measured
-//!   untouched and only then read (see their headers);
+//! three ways — as the product judges (the rules on the analysed sentence, lindera over
+//! IPADIC, with the second opinion on objectivity learned from the labelled examples),
+//! by the rules alone, and by the word lists alone (the fallback when the dictionary is
+//! missing):
+//! - the development set: the labelled examples the rules were tuned on and the model
+//!   learns from (`domain::commitment::learned::examples`, in
+//!   `crates/domain/src/commitment/examples/`: the first set and five former held-out
+//!   sets, each measured untouched and only then read — see their headers). The model's
+//!   figure on it is cross-validated;
 //! - `fixtures/commitments_heldout.tsv`, the held-out test set (the sixth), written
-//!   before the fifth's misses were read and never tuned on (see its header). Its misses
-//!   are shown only when it fails, so nobody tunes on them by accident.
+//!   before the fifth's misses were read, never tuned on and never learned from (see its
+//!   header). Its misses are shown only when it fails, so nobody tunes on them by
+//!   accident.
 //!
 //! `cargo test -p morph --test commitments -- --nocapture` prints every figure.
 
-use domain::commitment::{check, check_with};
-use domain::morpheme::Analyse;
+use domain::commitment::learned::{self, Example, Model};
+use domain::commitment::{Check, check, check_read, check_with};
 use morph::Analyser;
 use std::path::Path;
 use std::sync::OnceLock;
 
-const DEVELOPMENT: [&str; 6] = [
-    include_str!("fixtures/commitments.tsv"),
-    include_str!("fixtures/commitments_former_heldout.tsv"),
-    include_str!("fixtures/commitments_former_heldout_2.tsv"),
-    include_str!("fixtures/commitments_former_heldout_3.tsv"),
-    include_str!("fixtures/commitments_former_heldout_4.tsv"),
-    include_str!("fixtures/commitments_former_heldout_5.tsv"),
-];
-const HELD_OUT: [&str; 1] = [include_str!("fixtures/commitments_heldout.tsv")];
+/// The held-out test set: never learned from, never tuned on.
+fn held_out() -> Vec<Example> {
+    learned::parse_examples(include_str!("fixtures/commitments_heldout.tsv"))
+}
 
 fn analyser() -> &'static Analyser {
     static A: OnceLock<Analyser> = OnceLock::new();
@@ -36,6 +36,29 @@ fn analyser() -> &'static Analyser {
         let _ = std::fs::remove_dir_all(&dir);
         a
     })
+}
+
+/// The model the product learns from every labelled example (`app::language`).
+fn model() -> &'static Model {
+    static M: OnceLock<Model> = OnceLock::new();
+    M.get_or_init(|| Model::from_examples(&learned::examples(), analyser()))
+}
+
+/// Both checks as the product makes them: the rules on the analysed sentence with the
+/// learned second opinion.
+fn product(text: &str) -> Check {
+    check_read(text, Some(analyser()), Some(model()))
+}
+
+/// How a set is judged.
+#[derive(Clone, Copy)]
+enum Judge<'a> {
+    /// The word lists alone (no dictionary).
+    WordLists,
+    /// The rules on the analysed sentence, without the learned opinion.
+    Rules,
+    /// The rules with the opinion of `model`.
+    Learned(&'a Model),
 }
 
 struct Figures {
@@ -68,7 +91,7 @@ impl Figures {
     }
 }
 
-fn judge(sets: &[&str], reader: Option<&dyn Analyse>) -> Figures {
+fn judge(examples: &[Example], how: Judge) -> Figures {
     let mut f = Figures {
         total: 0,
         both: 0,
@@ -76,19 +99,13 @@ fn judge(sets: &[&str], reader: Option<&dyn Analyse>) -> Figures {
         start: 0,
         misses: Vec::new(),
     };
-    for line in sets
-        .iter()
-        .flat_map(|data| data.lines())
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-    {
-        let mut cols = line.splitn(3, '\t');
-        let (Some(o), Some(s), Some(text)) = (cols.next(), cols.next(), cols.next()) else {
-            panic!("malformed fixture line: {line}");
-        };
-        let expected = (o == "1", s == "1");
-        let c = match reader {
-            Some(r) => check_with(text, Some(r)),
-            None => check(text),
+    for e in examples {
+        let text = e.statement.as_str();
+        let expected = (e.objective, e.has_start);
+        let c = match how {
+            Judge::WordLists => check(text),
+            Judge::Rules => check_with(text, Some(analyser())),
+            Judge::Learned(m) => check_read(text, Some(analyser()), Some(m)),
         };
         f.total += 1;
         f.objective += usize::from(c.objective == expected.0);
@@ -105,10 +122,47 @@ fn judge(sets: &[&str], reader: Option<&dyn Analyse>) -> Figures {
     f
 }
 
+/// The development set judged as the product judges, each tenth by a model learned from
+/// the other nine (10-fold cross-validation: the model is never judged on what it learned).
+fn cross_validated(examples: &[Example]) -> Figures {
+    let mut all = Figures {
+        total: 0,
+        both: 0,
+        objective: 0,
+        start: 0,
+        misses: Vec::new(),
+    };
+    for fold in 0..10 {
+        let (test, train): (Vec<_>, Vec<_>) = examples
+            .iter()
+            .enumerate()
+            .partition(|(i, _)| i % 10 == fold);
+        let train: Vec<Example> = train.into_iter().map(|(_, e)| e.clone()).collect();
+        let test: Vec<Example> = test.into_iter().map(|(_, e)| e.clone()).collect();
+        let m = Model::from_examples(&train, analyser());
+        let f = judge(&test, Judge::Learned(&m));
+        all.total += f.total;
+        all.both += f.both;
+        all.objective += f.objective;
+        all.start += f.start;
+        all.misses.extend(f.misses);
+    }
+    all
+}
+
 #[test]
 fn the_analysed_checks_agree_with_the_development_set() {
-    let f = judge(&DEVELOPMENT, Some(analyser()));
-    println!("{}", f.line("development set, analysed"));
+    let dev = learned::examples();
+    let rules = judge(&dev, Judge::Rules);
+    println!(
+        "{}",
+        rules.line("development set, rules alone (tuned on it)")
+    );
+    let f = cross_validated(&dev);
+    println!(
+        "{}",
+        f.line("development set, rules with the learned opinion (10-fold cross-validation)")
+    );
     for m in &f.misses {
         println!("{m}");
     }
@@ -117,37 +171,50 @@ fn the_analysed_checks_agree_with_the_development_set() {
         "the development set must hold at least 150 statements"
     );
     assert!(
-        f.accuracy() >= 95.0,
+        f.accuracy() >= 95.0 && rules.accuracy() >= 95.0,
         "{}:\n{}",
         f.line("development set"),
         f.misses.join("\n")
     );
 }
 
-/// The held-out set's accuracy may not fall below this. Each held-out set so far was
-/// measured untouched, then read and tuned on once the next had been written (the
-/// figures on each while it was held out):
+/// The held-out set's accuracy as the product judges may not fall below this (issue 22's
+/// bar). Each held-out set so far was measured untouched, then read and tuned on once
+/// the next had been written (the rules' figures on each while it was held out):
 /// - first: 87.1 %;
 /// - second: 80.1 %, then 87.8 % with the first tuned on;
 /// - third: 80.0 %, then 82.9 % with the second tuned on;
 /// - fourth: 78.2 %, then 84.6 % with the third tuned on;
 /// - fifth: 86.9 %, then 87.6 % with the fourth tuned on;
-/// - sixth (this one): 86.8 %, then 88.1 % with the fifth tuned on.
-///
-/// Issue 22 asks 95 %.
-const HELD_OUT_FLOOR: f64 = 88.0;
+/// - sixth (this one): 86.8 %, then 88.1 % with the fifth tuned on; with the learned
+///   second opinion (`domain::commitment::learned`, designed on the five former
+///   held-out sets, never on this one) 96.0 %.
+const HELD_OUT_FLOOR: f64 = 95.0;
+
+/// The rules alone on the held-out set may not fall below their last figure.
+const HELD_OUT_RULES_FLOOR: f64 = 88.0;
 
 #[test]
 fn the_analysed_checks_agree_with_the_held_out_set() {
-    let f = judge(&HELD_OUT, Some(analyser()));
-    println!("{}", f.line("held-out test set (never tuned on), analysed"));
+    let held = held_out();
+    let rules = judge(&held, Judge::Rules);
+    println!(
+        "{}",
+        rules.line("held-out test set (never tuned on), rules alone")
+    );
+    let f = judge(&held, Judge::Learned(model()));
+    println!(
+        "{}",
+        f.line("held-out test set (never tuned on), rules with the learned opinion")
+    );
     assert!(
         f.total >= 150,
         "the held-out set must hold at least 150 statements"
     );
     assert!(
-        f.accuracy() >= HELD_OUT_FLOOR,
-        "{}:\n{}",
+        f.accuracy() >= HELD_OUT_FLOOR && rules.accuracy() >= HELD_OUT_RULES_FLOOR,
+        "{}\n{}:\n{}",
+        rules.line("held-out test set, rules alone"),
         f.line("held-out test set"),
         f.misses.join("\n")
     );
@@ -158,8 +225,8 @@ fn the_analysed_checks_agree_with_the_held_out_set() {
 /// kept from falling.
 #[test]
 fn the_word_lists_still_answer_without_a_dictionary() {
-    let dev = judge(&DEVELOPMENT, None);
-    let held = judge(&HELD_OUT, None);
+    let dev = judge(&learned::examples(), Judge::WordLists);
+    let held = judge(&held_out(), Judge::WordLists);
     println!("{}", dev.line("development set, word lists only"));
     println!("{}", held.line("held-out test set, word lists only"));
     assert!(dev.accuracy() >= 69.0, "{}", dev.misses.join("\n"));
@@ -187,7 +254,11 @@ fn the_seed_examples_are_exact() {
             true,
         ),
     ] {
-        for c in [check_with(text, Some(analyser())), check(text)] {
+        for c in [
+            product(text),
+            check_with(text, Some(analyser())),
+            check(text),
+        ] {
             assert_eq!(
                 (c.objective, c.has_start),
                 (objective, has_start),
@@ -203,7 +274,7 @@ fn the_seed_examples_are_exact() {
 #[test]
 fn explanations_quote_and_rephrase_the_persons_own_words() {
     use domain::commitment::Reason;
-    let c = check_with("同僚との関係をより良くします", Some(analyser()));
+    let c = product("同僚との関係をより良くします");
     assert_eq!(
         c.reasons.first(),
         Some(&Reason::Unmeasured {
@@ -216,7 +287,7 @@ fn explanations_quote_and_rephrase_the_persons_own_words() {
         Some("関係を良くする")
     );
 
-    let c = check_with("後輩から頼られる存在になります", Some(analyser()));
+    let c = product("後輩から頼られる存在になります");
     assert_eq!(
         c.reasons.first(),
         Some(&Reason::State {
@@ -228,7 +299,7 @@ fn explanations_quote_and_rephrase_the_persons_own_words() {
         Some("後輩から頼られる存在になる")
     );
 
-    let c = check_with("みんなから信頼されるようになります", Some(analyser()));
+    let c = product("みんなから信頼されるようになります");
     assert_eq!(
         c.reasons.first(),
         Some(&Reason::State {
@@ -240,12 +311,12 @@ fn explanations_quote_and_rephrase_the_persons_own_words() {
         Some("みんなから信頼されるようになる")
     );
 
-    let c = check_with("来週から、笑顔で挨拶するよう心がけます", Some(analyser()));
+    let c = product("来週から、笑顔で挨拶するよう心がけます");
     assert!(!c.objective && c.has_start, "{c:?}");
     assert_eq!(c.reasons.len(), 1, "only objectivity fails: {c:?}");
     assert!(matches!(&c.reasons[0], Reason::Attitude { word } if word == "心がけます"));
 
-    let c = check_with("3年以内に独立します", Some(analyser()));
+    let c = product("3年以内に独立します");
     assert!(c.objective && !c.has_start, "{c:?}");
     assert!(
         matches!(&c.reasons[0], Reason::DeadlineOnOutcome { deadline } if deadline == "3年以内に"),
@@ -253,7 +324,7 @@ fn explanations_quote_and_rephrase_the_persons_own_words() {
     );
 
     // A quality to create is the goal, quoted whole.
-    let c = check_with("来月から、風通しのよい職場をつくります", Some(analyser()));
+    let c = product("来月から、風通しのよい職場をつくります");
     assert!(!c.objective && c.has_start, "{c:?}");
     assert!(
         matches!(&c.reasons[0], Reason::Attitude { word } if word == "風通しのよい職場をつくります"),
@@ -268,12 +339,9 @@ fn explanations_quote_and_rephrase_the_persons_own_words() {
         )
     );
     // A noun goal without the time it opens with: 「スタッフ一人ひとり」のために.
-    let s = check_with(
-        "来月から、スタッフ一人ひとりに目を配ります",
-        Some(analyser()),
-    )
-    .suggestion
-    .expect("a rephrasing");
+    let s = product("来月から、スタッフ一人ひとりに目を配ります")
+        .suggestion
+        .expect("a rephrasing");
     assert_eq!(
         (s.key, s.core.as_str()),
         (
@@ -282,20 +350,56 @@ fn explanations_quote_and_rephrase_the_persons_own_words() {
         )
     );
     // Nothing to quote as a goal: the plain rephrasing.
-    let s = check_with("もっと勉強する", Some(analyser()))
-        .suggestion
-        .expect("a rephrasing");
+    let s = product("もっと勉強する").suggestion.expect("a rephrasing");
     assert_eq!(s.key, "commitment.suggest.make_observable_plain");
     // A purpose before a concrete act is not the commitment; the manner of a routine
     // act is.
+    assert!(product("リーダーを目指して、来月から社外の講座に通います").objective);
+    assert!(!product("明日から、口調に気をつけて会議に出ます").objective);
+}
+
+/// Where the rules see an act but the wording is what the labelled statements nobody
+/// could check are worded like, the learned opinion fails objectivity, quotes the clause
+/// and rephrases it from the person's words; the start check is untouched.
+#[test]
+fn the_learned_opinion_explains_itself_in_the_persons_words() {
+    use domain::commitment::Reason;
+    let text = "来週から、経営の視点を持ちます";
     assert!(
-        check_with(
-            "リーダーを目指して、来月から社外の講座に通います",
-            Some(analyser())
-        )
-        .objective
+        check_with(text, Some(analyser())).objective,
+        "the rules pass it"
     );
-    assert!(!check_with("明日から、口調に気をつけて会議に出ます", Some(analyser())).objective);
+    let c = product(text);
+    assert!(!c.objective && c.has_start, "{c:?}");
+    assert_eq!(
+        c.reasons,
+        vec![Reason::Unobservable {
+            word: "経営の視点を持ちます".into()
+        }]
+    );
+    let s = c.suggestion.expect("a rephrasing");
+    assert_eq!(
+        (s.key, s.core.as_str()),
+        ("commitment.suggest.make_observable", "経営の視点を持つ")
+    );
+    // A plain observable act stays as the rules judge it.
+    let c = product("来週の定例会で、新人向けのチェックリストを配ります");
+    assert!(c.objective && c.has_start && c.reasons.is_empty(), "{c:?}");
+}
+
+/// The held-out set is never learned from: none of its statements is an example.
+#[test]
+fn the_held_out_set_is_not_among_the_examples() {
+    let examples: std::collections::HashSet<String> = learned::examples()
+        .into_iter()
+        .map(|e| e.statement)
+        .collect();
+    let shared: Vec<String> = held_out()
+        .into_iter()
+        .map(|e| e.statement)
+        .filter(|s| examples.contains(s))
+        .collect();
+    assert!(shared.is_empty(), "{shared:?}");
 }
 
 /// Whatever is typed, the analysed checks answer (and never panic).
@@ -315,6 +419,7 @@ fn odd_input_never_breaks_the_analysed_checks() {
         "になります",
         &"来週から資料を配ります。".repeat(40),
     ] {
+        let _ = product(text);
         let _ = check_with(text, Some(analyser()));
     }
 }
